@@ -1,0 +1,3 @@
+from clerkdesk.cli import main
+
+main()

@@ -1,0 +1,137 @@
+"""Errors that carry where they happened, for both shells to format.
+
+Every error a clerk or supervisor can see names its place: a recipe position
+(file:line:col), a field name, or a target system. Messages never contain a
+citizen's values: they name the field or show the template source instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A 1-based position in a recipe or system file."""
+
+    path: Path
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+class ClerkDeskError(Exception):
+    """Base of every error the shells turn into a message and an exit code."""
+
+    exit_code = 1
+
+
+class ConfigError(ClerkDeskError):
+    """A setting, a key file or an installation is wrong or missing."""
+
+    exit_code = 2
+
+
+class StoreKeyError(ConfigError):
+    """The encryption key is missing or does not open this database."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one field: a stable code and a message in Chinese and English."""
+
+    field: str
+    code: str
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: [{self.code}] {self.zh} ({self.en})"
+
+
+class ValidationError(ClerkDeskError):
+    """A record has invalid fields; every problem is listed, nothing was stored."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("; ".join(str(p) for p in self.problems))
+
+
+class RecipeError(ClerkDeskError):
+    """A recipe or system file is wrong at load or lint time."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, mark: Mark | None = None, hint: str | None = None):
+        self.message = message
+        self.mark = mark
+        self.hint = hint
+        text = f"{mark}: {message}" if mark else message
+        if hint:
+            text += f" {hint}"
+        super().__init__(text)
+
+
+class PlanError(ClerkDeskError):
+    """A run plan cannot start: every missing or invalid input is listed."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("cannot start the run:\n  " + "\n  ".join(self.problems))
+
+
+class StepError(ClerkDeskError):
+    """A step failed at run time; names the recipe, step, position and what was tried."""
+
+    exit_code = 1
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        recipe: str = "",
+        step: int | None = None,
+        kind: str = "",
+        mark: Mark | None = None,
+        tried: list[str] | None = None,
+        evidence: str | None = None,
+        retryable: bool = True,
+    ):
+        self.message = message
+        self.recipe = recipe
+        self.step = step
+        self.kind = kind
+        self.mark = mark
+        self.tried = list(tried or [])
+        self.evidence = evidence
+        self.retryable = retryable
+        where = " ".join(x for x in (recipe, f"step {step}" if step is not None else "", kind) if x)
+        text = message
+        if where or mark:
+            text = f"{where} ({mark}): {message}" if mark else f"{where}: {message}"
+        if self.tried:
+            text += "\n  Tried:\n    " + "\n    ".join(self.tried)
+        super().__init__(text)
+
+
+class HumanNeeded(ClerkDeskError):
+    """A step needs the clerk (login, captcha, a check) and nobody is attached."""
+
+    exit_code = 1
+
+
+class HumanAborted(ClerkDeskError):
+    """The clerk chose to stop."""
+
+    exit_code = 1
+
+
+class ForeignOriginError(StepError):
+    """A recipe tried to reach an origin its system does not own."""
