@@ -47,9 +47,14 @@ class Problem:
     code: str
     zh: str
     en: str
+    severity: str = "error"  # or "warning": shown to the clerk, does not block
 
     def __str__(self) -> str:
-        return f"{self.field}: [{self.code}] {self.zh} ({self.en})"
+        tag = "" if self.severity == "error" else "warning "
+        return f"{self.field}: {tag}[{self.code}] {self.zh} ({self.en})"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"field": self.field, "code": self.code, "zh": self.zh, "en": self.en, "severity": self.severity}
 
 
 class ValidationError(ClerkDeskError):

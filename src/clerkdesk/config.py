@@ -1,0 +1,26 @@
+"""Where things live: the data folder (``--home`` / ``CLERKDESK_HOME``) and the recipes folder."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+
+def default_home() -> Path:
+    if os.environ.get("CLERKDESK_HOME"):
+        return Path(os.environ["CLERKDESK_HOME"])
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA", Path.home())) / "ClerkDesk"
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "clerkdesk"
+
+
+def recipes_dir() -> Path:
+    """``CLERKDESK_RECIPES``, else the ``recipes/`` folder of the source checkout, else the bundled copy."""
+    if os.environ.get("CLERKDESK_RECIPES"):
+        return Path(os.environ["CLERKDESK_RECIPES"])
+    here = Path(__file__).resolve()
+    checkout = here.parents[2] / "recipes"
+    if checkout.is_dir():
+        return checkout
+    return here.parent / "resources" / "recipes"

@@ -1,0 +1,112 @@
+"""The application layer: what a clerk can do, for both shells (CLI and Qt window).
+
+No printing, no Qt, no exit codes here: functions take plain values, return
+plain results, and raise ``ClerkDeskError`` subclasses that the shells turn
+into messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from clerkdesk.config import default_home
+from clerkdesk.errors import Problem, ValidationError
+from clerkdesk.records import model, standards
+from clerkdesk.store import Store
+from clerkdesk.store.profiles import Profile, Saved, Version
+
+
+@dataclass(frozen=True)
+class Checked:
+    ok: bool
+    value: str | None
+    facts: dict[str, Any]
+    problems: list[Problem]
+
+
+class Desk:
+    """One clerk's session over one data folder."""
+
+    def __init__(self, home: Path | None = None, clerk: str | None = None):
+        self.home = Path(home) if home else default_home()
+        self.clerk = clerk
+        self._store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store.open(self.home, clerk=self.clerk)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    # --- checks -------------------------------------------------------------------------
+    def check_id(self, value: str, today: date | None = None) -> Checked:
+        info, problems = standards.check_id_number(value, today=today)
+        if info is None:
+            return Checked(False, None, {}, problems)
+        facts = {"birth_date": info.birth_date.isoformat(), "sex": info.sex,
+                 "sex_label": "男" if info.sex == "1" else "女", "region_code": info.region_code,
+                 "region": info.region_name, "converted_from_15": info.converted_from_15}
+        return Checked(True, info.number, facts, list(info.warnings))
+
+    def check_uscc(self, value: str) -> Checked:
+        cc, problems = standards.check_uscc(value, whitelist=self.uscc_whitelist())
+        if cc is None:
+            return Checked(False, None, {}, problems)
+        facts = {"authority": cc.authority, "entity_kind": cc.entity_kind, "region_code": cc.region_code,
+                 "region": cc.region_name, "org_code": cc.org_code, "whitelisted": cc.whitelisted}
+        return Checked(True, cc.code, facts, list(cc.warnings))
+
+    def uscc_whitelist(self) -> tuple[str, ...]:
+        if not (self.home / "clerkdesk.db").exists():
+            return ()
+        return tuple(r["code"] for r in self.store.db["uscc_whitelist"].rows)
+
+    def whitelist_uscc(self, code: str, note: str) -> None:
+        """A supervisor accepts a credit code that fails its check but was really issued (pilot era)."""
+        from clerkdesk.store.db import now
+
+        code = code.strip().upper()
+        if len(code) != 18:
+            raise ValidationError([Problem("enterprise.uscc", "USCC_LENGTH", "统一社会信用代码应为18位",
+                                           "a credit code has 18 characters")])
+        with self.store.tx() as db:
+            db["uscc_whitelist"].upsert({"code": code, "added_by": self.store.clerk, "added_at": now(),
+                                         "note": note}, pk="code")
+            self.store.audit.append("uscc_whitelisted", "whitelist", {"note": note})
+
+    # --- profiles -------------------------------------------------------------------------
+    def save_profile(self, kind: str, data: dict[str, Any]) -> tuple[Saved, list[Problem]]:
+        """Validate DATA fully (every problem listed) and store it; nothing is stored when invalid."""
+        if kind == "person":
+            person, warnings = model.make_person(data)
+            return self.store.profiles.save("person", person.id_number, person.to_dict()), warnings
+        if kind == "enterprise":
+            ent, warnings = model.make_enterprise(data, whitelist=self.uscc_whitelist())
+            return self.store.profiles.save("enterprise", ent.uscc, ent.to_dict()), warnings
+        raise ValueError(kind)
+
+    def _key(self, kind: str, key: str) -> str:
+        if kind == "person":
+            info, _ = standards.check_id_number(key)
+            return info.number if info else key.strip().upper()
+        return key.strip().upper()
+
+    def profile(self, kind: str, key: str) -> Profile | None:
+        return self.store.profiles.get(kind, self._key(kind, key))
+
+    def history(self, kind: str, key: str) -> list[Version]:
+        return self.store.profiles.history(kind, self._key(kind, key))
+
+    def delete_profile(self, kind: str, key: str) -> bool:
+        return self.store.profiles.delete(kind, self._key(kind, key))
+
+    def verify_audit(self) -> Any:
+        return self.store.audit.verify()

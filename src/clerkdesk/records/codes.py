@@ -1,0 +1,78 @@
+"""Canonical code tables (shipped in ``clerkdesk/resources/codes``).
+
+A value can be given as the canonical code, its Chinese label or an alias
+(``城镇`` → ``urban``); ``CodeTable.resolve`` returns the canonical code or
+None. Target systems map canonical codes to their own in their system file.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+TABLES = ("sex", "ethnicity", "hukou_type", "marital_status", "education", "id_document_type", "entity_type")
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    zh: str
+    en: str
+    aliases: tuple[str, ...] = ()
+
+
+def _key(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().lower()
+
+
+@dataclass(frozen=True)
+class CodeTable:
+    name: str
+    source: str
+    codes: tuple[Code, ...]
+
+    def resolve(self, value: str) -> str | None:
+        """The canonical code for a code, a Chinese label or an alias; None if unknown."""
+        k = _key(value)
+        for c in self.codes:
+            if k == _key(c.code) or k == _key(c.zh) or k == _key(c.en) or k in (_key(a) for a in c.aliases):
+                return c.code
+        return None
+
+    def label(self, code: str) -> str:
+        for c in self.codes:
+            if c.code == code:
+                return c.zh
+        raise KeyError(f"{code!r} is not a code of table {self.name}")
+
+    def __contains__(self, code: object) -> bool:
+        return any(c.code == code for c in self.codes)
+
+
+def _read(name: str) -> str:
+    return resources.files("clerkdesk.resources").joinpath("codes", f"{name}.tsv").read_text(encoding="utf-8")
+
+
+@cache
+def table(name: str) -> CodeTable:
+    """Load one canonical code table by name (see ``TABLES``)."""
+    if name not in TABLES:
+        raise KeyError(f"no code table {name!r}; tables: {', '.join(TABLES)}")
+    source_lines: list[str] = []
+    codes: list[Code] = []
+    header_seen = False
+    for line in _read(name).splitlines():
+        if line.startswith("#"):
+            source_lines.append(line[1:].strip())
+            continue
+        if not line.strip():
+            continue
+        if not header_seen:
+            header_seen = True
+            continue
+        parts = (line.split("\t") + ["", "", ""])[:4]
+        aliases = tuple(a for a in parts[3].split(",") if a)
+        codes.append(Code(parts[0], parts[1], parts[2], aliases))
+    return CodeTable(name, " ".join(source_lines), tuple(codes))

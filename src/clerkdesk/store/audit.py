@@ -1,0 +1,83 @@
+"""Append-only audit log of every action on personal data, chained and signed.
+
+Each row records who, what and when (field names and row ids, never the
+personal values) and an HMAC over its content and the previous row's hash,
+keyed by a key derived from the master key. The head (row count + last hash)
+is signed in ``meta``, so a changed, removed or truncated row is detected by
+``verify`` even by someone who can edit the file but has no key.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from clerkdesk.store.db import Store
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    ok: bool
+    rows: int
+    problems: list[str]
+
+
+class AuditLog:
+    def __init__(self, store: Store):
+        self.s = store
+
+    def _digest(self, row: dict[str, Any]) -> str:
+        text = "|".join(str(row[k]) for k in ("id", "at", "actor", "action", "subject", "detail", "prev"))
+        return self.s.cipher.sign(text)
+
+    def append(self, action: str, subject: str, detail: dict[str, Any] | None = None, actor: str | None = None) -> None:
+        """Record ACTION on SUBJECT (e.g. "person:12"). DETAIL holds field names and ids only."""
+        from clerkdesk.store.db import now
+
+        with self.s.tx() as db:
+            last = list(db.query("select id, hash from audit order by id desc limit 1"))
+            prev = last[0]["hash"] if last else GENESIS
+            row = {"id": (last[0]["id"] + 1) if last else 1, "at": now(), "actor": actor or self.s.clerk,
+                   "action": action, "subject": subject,
+                   "detail": json.dumps(detail or {}, ensure_ascii=False, sort_keys=True), "prev": prev}
+            row["hash"] = self._digest(row)
+            db["audit"].insert(row)
+            head = f"{row['id']}:{row['hash']}"
+            db["meta"].upsert({"key": "audit_head", "value": f"{head}:{self.s.cipher.sign('head|' + head)}"}, pk="key")
+
+    def rows(self, subject: str | None = None) -> list[dict[str, Any]]:
+        if subject:
+            return list(self.s.db["audit"].rows_where("subject = ?", [subject], order_by="id"))
+        return list(self.s.db["audit"].rows_where(order_by="id"))
+
+    def verify(self) -> AuditReport:
+        problems: list[str] = []
+        prev = GENESIS
+        n = 0
+        expected_id = 1
+        for row in self.s.db["audit"].rows_where(order_by="id"):
+            n += 1
+            if row["id"] != expected_id:
+                problems.append(f"rows {expected_id}..{row['id'] - 1} are missing")
+            expected_id = row["id"] + 1
+            if row["prev"] != prev:
+                problems.append(f"row {row['id']}: does not follow the previous row (chain broken)")
+            if self._digest(row) != row["hash"]:
+                problems.append(f"row {row['id']}: content was changed after it was written")
+            prev = row["hash"]
+        meta = {r["key"]: r["value"] for r in self.s.db["meta"].rows}
+        head = meta.get("audit_head")
+        if head is None:
+            if n:
+                problems.append("the signed head of the log is missing")
+        else:
+            hid, hhash, sig = head.split(":")
+            if self.s.cipher.sign(f"head|{hid}:{hhash}") != sig:
+                problems.append("the signed head of the log was changed")
+            elif int(hid) != expected_id - 1 or hhash != prev:
+                problems.append(f"the log ends at row {expected_id - 1} but was signed up to row {hid} (rows removed)")
+        return AuditReport(not problems, n, problems)

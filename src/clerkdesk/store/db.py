@@ -1,0 +1,127 @@
+"""The store: one SQLite file (WAL) opened through sqlite-utils, with its key kept elsewhere."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from clerkdesk.errors import StoreKeyError
+from clerkdesk.store.crypto import Cipher, load_key
+from clerkdesk.store.migrations import migrations
+
+DB_NAME = "clerkdesk.db"
+KEY_CHECK = b"clerkdesk key check"
+
+
+def now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="milliseconds")
+
+
+def default_clerk() -> str:
+    return os.environ.get("CLERKDESK_CLERK") or getpass.getuser()
+
+
+class Store:
+    """Open with ``Store.open(home)``. Thread-safe within a process; several processes may share the file."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, cipher: Cipher, key_source: str, clerk: str):
+        self.path = path
+        self.db = Database(conn)
+        self.cipher = cipher
+        self.key_source = key_source
+        self.clerk = clerk
+        self.lock = threading.RLock()
+        from clerkdesk.store.audit import AuditLog
+        from clerkdesk.store.profiles import Profiles
+        from clerkdesk.store.runs import Cases, Runs
+
+        self.audit = AuditLog(self)
+        self.profiles = Profiles(self)
+        self.cases = Cases(self)
+        self.runs = Runs(self)
+
+    @classmethod
+    def open(cls, home: Path, *, clerk: str | None = None, migrate: bool = True) -> Store:
+        home = Path(home)
+        home.mkdir(parents=True, exist_ok=True)
+        path = home / DB_NAME
+        conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute("PRAGMA secure_delete=ON")  # erased profiles leave no readable pages behind
+        conn.execute("PRAGMA foreign_keys=ON")
+        db = Database(conn)
+        if migrate:
+            with _immediate(conn):
+                pass
+            migrations.apply(db)
+        meta = {r["key"]: r["value"] for r in db["meta"].rows} if db["meta"].exists() else {}
+        new = "key_check" not in meta
+        if new:
+            # Two processes may create the database at once: the first to write meta wins.
+            with _immediate(conn):
+                meta = {r["key"]: r["value"] for r in db["meta"].rows}
+                if "key_check" not in meta:
+                    store_id = secrets.token_hex(8)
+                    master, source = load_key(store_id, create=True)
+                    cipher = Cipher(master)
+                    db["meta"].insert_all(
+                        [{"key": "store_id", "value": store_id},
+                         {"key": "key_check", "value": cipher.encrypt(KEY_CHECK, b"key-check").hex()},
+                         {"key": "created_at", "value": now()}],
+                        replace=True,
+                    )
+                    return cls(path, conn, cipher, source, clerk or default_clerk())
+            meta = {r["key"]: r["value"] for r in db["meta"].rows}
+        master, source = load_key(meta["store_id"], create=False)
+        cipher = Cipher(master)
+        try:
+            ok = cipher.decrypt(bytes.fromhex(meta["key_check"]), b"key-check") == KEY_CHECK
+        except StoreKeyError:
+            ok = False
+        if not ok:
+            conn.close()
+            raise StoreKeyError(f"the key at {source} does not open {path}: it belongs to another database. "
+                                "Restore the right key file; ClerkDesk never replaces a key of existing data.")
+        return cls(path, conn, cipher, source, clerk or default_clerk())
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    @contextmanager
+    def tx(self) -> Iterator[Database]:
+        """A write transaction that takes the write lock at once (no upgrade deadlocks between processes)."""
+        with self.lock, _immediate(self.db.conn):
+            yield self.db
+
+    # encrypted JSON helpers
+    def seal(self, obj: Any, aad: str) -> bytes:
+        return self.cipher.encrypt(json.dumps(obj, ensure_ascii=False, sort_keys=True).encode(), aad.encode())
+
+    def unseal(self, blob: bytes, aad: str) -> Any:
+        return json.loads(self.cipher.decrypt(blob, aad.encode()))
+
+
+@contextmanager
+def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
+    if conn.in_transaction:  # nested: join the outer transaction
+        yield
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

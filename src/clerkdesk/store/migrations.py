@@ -1,0 +1,53 @@
+"""Schema migrations (sqlite-utils ``Migrations``). Add new ones at the end; never edit an applied one."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("clerkdesk")
+
+
+@migrations()
+def m001_profiles_and_audit(db: Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["profiles"].create(
+        {"id": int, "kind": str, "lookup": str, "version": int, "created_at": str, "updated_at": str,
+         "data": bytes},
+        pk="id", not_null={"kind", "lookup", "version", "data"},
+    )
+    db["profiles"].create_index(["lookup"], unique=True)
+    db["profile_versions"].create(
+        {"id": int, "profile_id": int, "version": int, "at": str, "actor": str, "changed": str, "data": bytes},
+        pk="id", foreign_keys=[("profile_id", "profiles", "id")],
+    )
+    db["profile_versions"].create_index(["profile_id", "version"], unique=True)
+    # detail holds field names and ids only, never personal values
+    db["audit"].create(
+        {"id": int, "at": str, "actor": str, "action": str, "subject": str, "detail": str, "prev": str, "hash": str},
+        pk="id",
+    )
+
+
+@migrations()
+def m002_cases_and_runs(db: Database) -> None:
+    db["cases"].create(
+        {"id": str, "created_at": str, "updated_at": str, "matter": str, "status": str, "profile_id": int,
+         "data": bytes},
+        pk="id",
+    )
+    db["runs"].create(
+        {"id": str, "case_id": str, "recipe": str, "system": str, "status": str, "created_at": str,
+         "updated_at": str, "checkpoint": int, "submit_state": str, "data": bytes},
+        pk="id", foreign_keys=[("case_id", "cases", "id")],
+    )
+    db["runs"].create_index(["case_id"])
+    db["run_events"].create(
+        {"id": int, "run_id": str, "at": str, "step": int, "kind": str, "status": str, "message": str},
+        pk="id", foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["run_events"].create_index(["run_id"])
+    db["evidence"].create(
+        {"id": int, "run_id": str, "step": int, "at": str, "name": str, "data": bytes},
+        pk="id", foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["uscc_whitelist"].create({"code": str, "added_by": str, "added_at": str, "note": str}, pk="code")

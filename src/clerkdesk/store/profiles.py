@@ -1,0 +1,143 @@
+"""Profiles (一人一档 / 一企一档): persons and enterprises with a version history.
+
+Rows hold only a blind-index token (keyed hash of the ID number or credit
+code) and an encrypted JSON blob; nothing readable about the person. Saving
+an existing key merges the new values into the profile as a new version and
+marks the given fields as verified today.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from clerkdesk.store.db import Store
+
+KINDS = ("person", "enterprise")
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: int
+    kind: str
+    version: int
+    record: dict[str, Any]  # short field names → values (as in Person.to_dict)
+    verified: dict[str, str]  # field → ISO date it was last confirmed at the counter
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class Saved:
+    profile_id: int
+    version: int
+    created: bool
+    changed: list[str]  # field names whose value changed in this version
+
+
+@dataclass(frozen=True)
+class Version:
+    version: int
+    at: str
+    actor: str
+    changed: list[str]
+    record: dict[str, Any]
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"profile kind must be one of {KINDS}, not {kind!r}")
+
+
+class Profiles:
+    def __init__(self, store: Store):
+        self.s = store
+
+    def lookup_token(self, kind: str, key: str) -> str:
+        _check_kind(kind)
+        return self.s.cipher.blind_index(kind, key.strip().upper())
+
+    def save(self, kind: str, key: str, record: dict[str, Any], *, verified_on: date | None = None) -> Saved:
+        """Create or update the profile of KIND keyed by KEY (ID number / credit code) with RECORD."""
+        import json
+
+        from clerkdesk.store.db import now
+
+        token = self.lookup_token(kind, key)
+        today = (verified_on or date.today()).isoformat()
+        with self.s.tx() as db:
+            rows = list(db["profiles"].rows_where("lookup = ?", [token]))
+            ts = now()
+            if rows:
+                row = rows[0]
+                old = self.s.unseal(row["data"], f"profile:{token}")
+                merged = {**old["record"], **record}
+                changed = sorted(k for k in merged if old["record"].get(k) != merged.get(k))
+                verified = {**old["verified"], **dict.fromkeys(record, today)}
+                version = row["version"] + 1
+                db["profiles"].update(row["id"], {"version": version, "updated_at": ts,
+                                                  "data": self.s.seal({"record": merged, "verified": verified},
+                                                                      f"profile:{token}")})
+                pid, created = row["id"], False
+            else:
+                merged, changed, version = dict(record), sorted(record), 1
+                verified = dict.fromkeys(record, today)
+                pid = db["profiles"].insert({"kind": kind, "lookup": token, "version": 1, "created_at": ts,
+                                             "updated_at": ts,
+                                             "data": self.s.seal({"record": merged, "verified": verified},
+                                                                 f"profile:{token}")}).last_pk
+                created = True
+            db["profile_versions"].insert({"profile_id": pid, "version": version, "at": ts, "actor": self.s.clerk,
+                                           "changed": json.dumps(changed),
+                                           "data": self.s.seal(merged, f"version:{token}:{version}")})
+            self.s.audit.append("created" if created else "changed", f"{kind}:{pid}",
+                                {"version": version, "fields": changed})
+        return Saved(pid, version, created, changed)
+
+    def get(self, kind: str, key: str, *, audit: bool = True) -> Profile | None:
+        token = self.lookup_token(kind, key)
+        rows = list(self.s.db["profiles"].rows_where("lookup = ?", [token]))
+        if not rows:
+            return None
+        row = rows[0]
+        data = self.s.unseal(row["data"], f"profile:{token}")
+        if audit:
+            self.s.audit.append("viewed", f"{kind}:{row['id']}")
+        return Profile(row["id"], kind, row["version"], data["record"], data["verified"], row["created_at"],
+                       row["updated_at"])
+
+    def history(self, kind: str, key: str) -> list[Version]:
+        import json
+
+        token = self.lookup_token(kind, key)
+        rows = list(self.s.db["profiles"].rows_where("lookup = ?", [token]))
+        if not rows:
+            return []
+        pid = rows[0]["id"]
+        out = [Version(r["version"], r["at"], r["actor"], json.loads(r["changed"]),
+                       self.s.unseal(r["data"], f"version:{token}:{r['version']}"))
+               for r in self.s.db["profile_versions"].rows_where("profile_id = ?", [pid], order_by="version")]
+        self.s.audit.append("viewed_history", f"{kind}:{pid}")
+        return out
+
+    def delete(self, kind: str, key: str) -> bool:
+        """Erase the profile and every version of it (secure_delete overwrites the freed pages)."""
+        token = self.lookup_token(kind, key)
+        with self.s.tx() as db:
+            rows = list(db["profiles"].rows_where("lookup = ?", [token]))
+            if not rows:
+                return False
+            pid = rows[0]["id"]
+            db.execute("update cases set profile_id = null where profile_id = ?", [pid])
+            db.execute("delete from profile_versions where profile_id = ?", [pid])
+            db.execute("delete from profiles where id = ?", [pid])
+            self.s.audit.append("deleted", f"{kind}:{pid}")
+        self.s.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # leave no copy of the erased pages in the WAL
+        return True
+
+    def count(self, kind: str | None = None) -> int:
+        if kind:
+            return self.s.db["profiles"].count_where("kind = ?", [kind])
+        return self.s.db["profiles"].count
