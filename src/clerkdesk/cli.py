@@ -133,10 +133,15 @@ def check_uscc(c: Ctx, value: str) -> None:
 
 def _read_json(source: str) -> dict[str, Any]:
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
     except OSError as e:
         raise ValidationError([Problem("(input)", "FILE_UNREADABLE", f"无法读取文件：{e.strerror}",
                                        f"cannot read {source}: {e.strerror}")]) from None
+    try:
+        text = raw.decode("utf-8-sig")  # Notepad writes a BOM
+    except UnicodeDecodeError:
+        raise ValidationError([Problem("(input)", "FILE_ENCODING", "文件不是UTF-8编码（请另存为UTF-8）",
+                                       "the file is not UTF-8 (save it as UTF-8)")]) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:

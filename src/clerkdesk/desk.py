@@ -14,6 +14,7 @@ from typing import Any
 
 from clerkdesk.config import default_home
 from clerkdesk.errors import Problem, ValidationError
+from clerkdesk.filling import Filling
 from clerkdesk.records import model, standards
 from clerkdesk.store import Store
 from clerkdesk.store.profiles import Profile, Saved, Version
@@ -27,7 +28,7 @@ class Checked:
     problems: list[Problem]
 
 
-class Desk:
+class Desk(Filling):
     """One clerk's session over one data folder."""
 
     def __init__(self, home: Path | None = None, clerk: str | None = None):
@@ -80,7 +81,8 @@ class Desk:
         with self.store.tx() as db:
             db["uscc_whitelist"].upsert({"code": code, "added_by": self.store.clerk, "added_at": now(),
                                          "note": note}, pk="code")
-            self.store.audit.append("uscc_whitelisted", "whitelist", {"note": note})
+            # the note stays in the whitelist table: free text may name people, the audit log never does
+            self.store.audit.append("uscc_whitelisted", "whitelist")
 
     # --- profiles -------------------------------------------------------------------------
     def save_profile(self, kind: str, data: dict[str, Any]) -> tuple[Saved, list[Problem]]:

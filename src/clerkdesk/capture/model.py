@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
+
 from clerkdesk.errors import Problem
 
 Kind = Literal["idcard-front", "idcard-back", "license"]
@@ -50,6 +52,7 @@ class CaptureResult:
     rotation: int = 0  # degrees clockwise the input was turned to read it
     rectified: bool = False  # a document outline was found and flattened
     seconds: float = 0.0
+    image: np.ndarray | None = field(default=None, repr=False, compare=False)  # what was read; boxes refer to it
 
     def value(self, name: str) -> str | None:
         f = self.fields.get(name)

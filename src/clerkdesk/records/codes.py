@@ -72,7 +72,7 @@ def table(name: str) -> CodeTable:
         if not header_seen:
             header_seen = True
             continue
-        parts = (line.split("\t") + ["", "", ""])[:4]
+        parts = ([*line.split("\t"), "", "", ""])[:4]
         aliases = tuple(a for a in parts[3].split(",") if a)
         codes.append(Code(parts[0], parts[1], parts[2], aliases))
     return CodeTable(name, " ".join(source_lines), tuple(codes))

@@ -9,6 +9,7 @@ which validate everything and list *every* problem at once.
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any, NewType
@@ -165,10 +166,13 @@ def _text(v: Any) -> str:
 def _normalise(spec: FieldSpec, value: Any, problems: list[Problem], today: date,
                whitelist: tuple[str, ...] = ()) -> Any:
     """One field's normalised value, appending problems. Empty → None."""
+    fld = spec.name
+    if isinstance(value, dict | list | tuple | set | bool):
+        problems.append(Problem(fld, "FIELD_TYPE", f"“{spec.zh}”应为文字或数字", "expected text or a number"))
+        return None
     s = _text(value) if not isinstance(value, date) else value
     if s in ("", None):
         return None
-    fld = spec.name
     if spec.kind == "name":
         v, pr = standards.check_name(str(s), fld)
     elif spec.kind == "date":
@@ -196,7 +200,7 @@ def _normalise(spec: FieldSpec, value: Any, problems: list[Problem], today: date
     elif spec.kind == "money":
         v = str(s).replace(",", "").replace("万元", "").replace("万", "")
         try:
-            ok = float(v) >= 0
+            ok = math.isfinite(float(v)) and float(v) >= 0
         except ValueError:
             ok = False
         pr = [] if ok else [Problem(fld, "MONEY_FORMAT", "金额应为非负数字（单位万元）",
@@ -242,15 +246,20 @@ def make_person(data: dict[str, Any], *, prefix: str = "person", today: date | N
         if info:
             problems.extend(info.warnings)
             vals["id_number"] = info.number
-            for key, derived, zh, en in (
-                ("birth_date", info.birth_date, "出生日期与公民身份号码不一致", "birth date conflicts with the ID number"),
-                ("sex", info.sex, "性别与公民身份号码不一致", "sex conflicts with the ID number"),
+            for key, derived, code, zh, en in (
+                ("birth_date", info.birth_date, "BIRTH_DATE_CONFLICT", "出生日期与公民身份号码不一致",
+                 "birth date conflicts with the ID number"),
+                ("sex", info.sex, "SEX_CONFLICT", "性别与公民身份号码不一致", "sex conflicts with the ID number"),
+                ("native_region", info.region_code, "NATIVE_REGION_CONFLICT", "籍贯地区码与公民身份号码前6位不一致",
+                 "native region code conflicts with the first 6 digits of the ID number"),
             ):
                 if vals.get(key) is not None and vals[key] != derived:
-                    problems.append(Problem(f"{prefix}.{key}", f"{key.upper()}_CONFLICT", zh, en))
+                    problems.append(Problem(f"{prefix}.{key}", code, zh, en))
                 vals[key] = derived
-            vals.setdefault("native_region", None)
-            vals["native_region"] = vals["native_region"] or info.region_code
+    vf, vt = vals.get("id_valid_from"), vals.get("id_valid_to")
+    if vf is not None and vt is not None and vt < vf:
+        problems.append(Problem(f"{prefix}.id_valid_to", "DATE_ORDER", "证件有效期止早于有效期起",
+                                "the ID's valid-to date is before its valid-from date"))
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ValidationError(problems)

@@ -57,7 +57,7 @@ def _table() -> dict[str, Region]:
     for line in text.splitlines():
         if line.startswith("#") or line.startswith("code\t") or not line.strip():
             continue
-        code, name, start, end = (line.split("\t") + ["", ""])[:4]
+        code, name, start, end = ([*line.split("\t"), "", ""])[:4]
         periods.setdefault(code, []).append(Period(name, int(start) if start else None, int(end) if end else None))
     return {c: Region(c, tuple(p)) for c, p in periods.items()}
 

@@ -45,7 +45,9 @@ class IdNumber:
 
 def id_check_digit(first17: str) -> str:
     """ISO 7064 MOD 11-2 check character of the first 17 digits."""
-    return ric.calc_check_digit(first17)
+    # stdnum's calc_check_digit takes the whole number and drops its last character: pass a placeholder
+    # so all 17 digits count (passing 17 characters silently used only the first 16).
+    return ric.calc_check_digit(first17[:17] + "0")
 
 
 def convert_15_to_18(number: str) -> str:
@@ -88,9 +90,9 @@ def check_id_number(value: str, fld: str = "person.id_number", today: date | Non
         if birth > today:
             problems.append(_p(fld, "ID_BIRTH_FUTURE", "公民身份号码中的出生日期晚于今天",
                                "the birth date inside the ID number is in the future"))
-        elif birth.year < 1890:
-            problems.append(_p(fld, "ID_BIRTH_RANGE", "公民身份号码中的出生年份早于1890年",
-                               "the birth year inside the ID number is before 1890"))
+        elif birth.year < 1850:  # GB 11643's own example is born 1880; nobody born before 1850 got a number
+            problems.append(_p(fld, "ID_BIRTH_RANGE", "公民身份号码中的出生年份早于1850年",
+                               "the birth year inside the ID number is before 1850"))
     code = raw[:6]
     reg = regions.region(code)
     if reg is None:
@@ -211,7 +213,8 @@ def check_uscc(value: str, fld: str = "enterprise.uscc", whitelist: Collection[s
 # --- phone numbers ------------------------------------------------------------
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_EXT = re.compile(r"(?:转|ext\.?|x|#)(\d{1,6})$", re.IGNORECASE)
+_EXT = re.compile(r"(?:转|分机|ext\.?|x|#)(\d{1,6})$", re.IGNORECASE)
+_DASH_EXT = re.compile(r"^(0\d{2,3}-\d{7,8})-(\d{1,6})$")  # 010-62345678-123
 
 
 def _area_len(digits: str) -> int:
@@ -228,18 +231,24 @@ def check_phone(value: str, fld: str = "person.phone") -> tuple[str | None, list
     ext = None
     m = _EXT.search(s)
     if m:
-        ext, s = m.group(1), s[: m.start()]
-    s = re.sub(r"^(?:\+|00)?86-?", "", s) if re.match(r"^(?:\+|00)86", s) or len(s.replace("-", "")) > 12 else s
+        ext, s = m.group(1), s[: m.start()].rstrip("-")
+    intl = bool(re.match(r"^(?:\+|00)86", s) or (s.startswith("86") and len(s.replace("-", "")) > 12))
+    if intl:
+        s = re.sub(r"^(?:\+|00)?86-?", "", s)
+    m = _DASH_EXT.match(s) if ext is None else None
+    if m:
+        s, ext = m.group(1), m.group(2)
     digits = s.replace("-", "")
     if ext is None and _MOBILE.match(digits):
         return digits, []
-    if digits.isdigit() and not digits.startswith("0") and 9 <= len(digits) <= 11:
+    if intl and digits.isdigit() and not digits.startswith("0") and 9 <= len(digits) <= 11:
         digits = "0" + digits  # +86 10 1234 5678 drops the trunk 0
     if digits.isdigit() and digits.startswith("0"):
         n = _area_len(digits)
         area, local = digits[:n], digits[n:]
         valid_area = n == 3 or digits[1] in "3456789"  # 01x other than 010 is no area code
-        if valid_area and len(local) in (7, 8) and local[0] not in "01":  # local numbers never start 0/1
+        # 3-digit areas (Beijing, Shanghai, …) have 8-digit local numbers; others 7 or 8. Never 0/1 first.
+        if valid_area and len(local) in ((8,) if n == 3 else (7, 8)) and local[0] not in "01":
             out = f"{area}-{local}"
             return (f"{out}-{ext}" if ext else out), []
     return None, [_p(fld, "PHONE_FORMAT", "电话号码格式不正确：手机为11位，固话需带区号（如010-62345678）",
@@ -248,8 +257,8 @@ def check_phone(value: str, fld: str = "person.phone") -> tuple[str | None, list
 
 # --- names --------------------------------------------------------------------
 
-_DOTS = "·•・．.‧∙⋅ּ"
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_DOTS = "·•・･．.‧∙⋅⸱\u0387"
+_CJK = r"\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _NAME = re.compile(rf"^[{_CJK}]+(?:·[{_CJK}]+)*$")
 
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from clerkdesk.store.db import Store
 
 GENESIS = "0" * 64
+_COLUMNS = ("id", "at", "actor", "action", "subject", "detail", "prev")
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,17 @@ class AuditLog:
         self.s = store
 
     def _digest(self, row: dict[str, Any]) -> str:
-        text = "|".join(str(row[k]) for k in ("id", "at", "actor", "action", "subject", "detail", "prev"))
-        return self.s.cipher.sign(text)
+        # A JSON array, not "a|b|c": no value can shift into its neighbour's column and keep the hash.
+        return self.s.cipher.sign(json.dumps([row[k] for k in _COLUMNS], ensure_ascii=False))
+
+    def _sign_head(self, db: Any, last_id: int, last_hash: str) -> None:
+        head = f"{last_id}:{last_hash}"
+        db["meta"].upsert({"key": "audit_head", "value": f"{head}:{self.s.cipher.sign('head|' + head)}"}, pk="key")
+
+    def init_head(self) -> None:
+        """Sign the empty log when the store is created, so deleting every row (and the head) shows."""
+        with self.s.tx() as db:
+            self._sign_head(db, 0, GENESIS)
 
     def append(self, action: str, subject: str, detail: dict[str, Any] | None = None, actor: str | None = None) -> None:
         """Record ACTION on SUBJECT (e.g. "person:12"). DETAIL holds field names and ids only."""
@@ -46,8 +56,7 @@ class AuditLog:
                    "detail": json.dumps(detail or {}, ensure_ascii=False, sort_keys=True), "prev": prev}
             row["hash"] = self._digest(row)
             db["audit"].insert(row)
-            head = f"{row['id']}:{row['hash']}"
-            db["meta"].upsert({"key": "audit_head", "value": f"{head}:{self.s.cipher.sign('head|' + head)}"}, pk="key")
+            self._sign_head(db, row["id"], row["hash"])
 
     def rows(self, subject: str | None = None) -> list[dict[str, Any]]:
         if subject:
@@ -72,11 +81,10 @@ class AuditLog:
         meta = {r["key"]: r["value"] for r in self.s.db["meta"].rows}
         head = meta.get("audit_head")
         if head is None:
-            if n:
-                problems.append("the signed head of the log is missing")
+            problems.append("the signed head of the log is missing (rows or the head were removed)")
         else:
-            hid, hhash, sig = head.split(":")
-            if self.s.cipher.sign(f"head|{hid}:{hhash}") != sig:
+            hid, hhash, sig = ([*head.split(":"), "", "", ""])[:3]
+            if not hid.isdigit() or self.s.cipher.sign(f"head|{hid}:{hhash}") != sig:
                 problems.append("the signed head of the log was changed")
             elif int(hid) != expected_id - 1 or hhash != prev:
                 problems.append(f"the log ends at row {expected_id - 1} but was signed up to row {hid} (rows removed)")

@@ -91,11 +91,16 @@ def load_key(store_id: str, *, create: bool) -> tuple[bytes, str]:
             "Restore the key file from your backup or point CLERKDESK_KEY_FILE at it; "
             "a new key would not open the existing data."
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     key = secrets.token_bytes(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it a moment ago: use that one, never overwrite
+        return load_key(store_id, create=False)
     with os.fdopen(fd, "wb") as fh:
         fh.write(base64.b64encode(key) + b"\n")
+        fh.flush()
+        os.fsync(fh.fileno())
     return key, str(path)
 
 

@@ -57,22 +57,33 @@ class Store:
         home.mkdir(parents=True, exist_ok=True)
         path = home / DB_NAME
         conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
+        try:
+            return cls._open(path, conn, clerk, migrate)
+        except BaseException:
+            conn.close()
+            raise
+
+    @classmethod
+    def _open(cls, path: Path, conn: sqlite3.Connection, clerk: str | None, migrate: bool) -> Store:
         conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA secure_delete=ON")  # erased profiles leave no readable pages behind
         conn.execute("PRAGMA foreign_keys=ON")
         db = Database(conn)
-        if migrate:
+        if migrate and migrations.pending(db):
+            # Under the write lock, so two processes opening a new file at once cannot both create tables
+            # (sqlite-utils nests each migration's own transaction as a savepoint inside this one).
             with _immediate(conn):
-                pass
-            migrations.apply(db)
+                migrations.apply(db)
         meta = {r["key"]: r["value"] for r in db["meta"].rows} if db["meta"].exists() else {}
-        new = "key_check" not in meta
-        if new:
+        if "key_check" not in meta:
             # Two processes may create the database at once: the first to write meta wins.
             with _immediate(conn):
                 meta = {r["key"]: r["value"] for r in db["meta"].rows}
                 if "key_check" not in meta:
+                    if any(db[t].exists() and db[t].count for t in ("profiles", "audit", "cases")):
+                        raise StoreKeyError(f"{path} holds data but its key check is missing: the file was "
+                                            "altered. ClerkDesk will not make a new key for existing data.")
                     store_id = secrets.token_hex(8)
                     master, source = load_key(store_id, create=True)
                     cipher = Cipher(master)
@@ -82,16 +93,16 @@ class Store:
                          {"key": "created_at", "value": now()}],
                         replace=True,
                     )
-                    return cls(path, conn, cipher, source, clerk or default_clerk())
-            meta = {r["key"]: r["value"] for r in db["meta"].rows}
+                    store = cls(path, conn, cipher, source, clerk or default_clerk())
+                    store.audit.init_head()
+                    return store
         master, source = load_key(meta["store_id"], create=False)
         cipher = Cipher(master)
         try:
             ok = cipher.decrypt(bytes.fromhex(meta["key_check"]), b"key-check") == KEY_CHECK
-        except StoreKeyError:
+        except (StoreKeyError, ValueError):
             ok = False
         if not ok:
-            conn.close()
             raise StoreKeyError(f"the key at {source} does not open {path}: it belongs to another database. "
                                 "Restore the right key file; ClerkDesk never replaces a key of existing data.")
         return cls(path, conn, cipher, source, clerk or default_clerk())

@@ -8,6 +8,8 @@ marks the given fields as verified today.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -59,42 +61,71 @@ class Profiles:
         _check_kind(kind)
         return self.s.cipher.blind_index(kind, key.strip().upper())
 
-    def save(self, kind: str, key: str, record: dict[str, Any], *, verified_on: date | None = None) -> Saved:
-        """Create or update the profile of KIND keyed by KEY (ID number / credit code) with RECORD."""
-        import json
+    def _save_one(self, db: Any, kind: str, token: str, record: dict[str, Any], today: str, ts: str) -> Saved:
+        """Create or merge one profile inside the caller's transaction (no audit row)."""
+        conn = db.conn
+        row = conn.execute("select id, version, data from profiles where lookup = ?", [token]).fetchone()
+        if row:
+            pid, old_version, blob = row
+            old = self.s.unseal(blob, f"profile:{token}")
+            merged = {**old["record"], **record}
+            changed = sorted(k for k in merged if old["record"].get(k) != merged.get(k))
+            verified = {**old["verified"], **dict.fromkeys(record, today)}
+            version = old_version + 1
+            conn.execute("update profiles set version = ?, updated_at = ?, data = ? where id = ?",
+                         [version, ts, self.s.seal({"record": merged, "verified": verified}, f"profile:{token}"),
+                          pid])
+            created = False
+        else:
+            merged, changed, version, created = dict(record), sorted(record), 1, True
+            verified = dict.fromkeys(record, today)
+            pid = conn.execute(
+                "insert into profiles (kind, lookup, version, created_at, updated_at, data) values (?, ?, 1, ?, ?, ?)",
+                [kind, token, ts, ts, self.s.seal({"record": merged, "verified": verified}, f"profile:{token}")],
+            ).lastrowid
+        conn.execute("insert into profile_versions (profile_id, version, at, actor, changed, data) "
+                     "values (?, ?, ?, ?, ?, ?)",
+                     [pid, version, ts, self.s.clerk, json.dumps(changed),
+                      self.s.seal(merged, f"version:{token}:{version}")])
+        return Saved(int(pid), version, created, changed)
 
+    def save(self, kind: str, key: str, record: dict[str, Any], *, verified_on: date | None = None) -> Saved:
+        """Create or update the profile of KIND keyed by KEY (ID number / credit code) with RECORD.
+
+        An existing profile gets RECORD merged in as a new version; the given fields are marked
+        verified today. One audit row names the fields that changed (never their values).
+        """
         from clerkdesk.store.db import now
 
         token = self.lookup_token(kind, key)
         today = (verified_on or date.today()).isoformat()
         with self.s.tx() as db:
-            rows = list(db["profiles"].rows_where("lookup = ?", [token]))
+            saved = self._save_one(db, kind, token, record, today, now())
+            self.s.audit.append("created" if saved.created else "changed", f"{kind}:{saved.profile_id}",
+                                {"version": saved.version, "fields": saved.changed})
+        return saved
+
+    def save_many(self, kind: str, items: Iterable[tuple[str, dict[str, Any]]], *,
+                  verified_on: date | None = None) -> list[Saved]:
+        """Save many profiles in one transaction (imports, benchmarks): all or nothing.
+
+        Every profile is still audited: one audit row for the batch names each profile id, split into
+        created and changed (never the values).
+        """
+        from clerkdesk.store.db import now
+
+        _check_kind(kind)
+        today = (verified_on or date.today()).isoformat()
+        out: list[Saved] = []
+        with self.s.tx() as db:
             ts = now()
-            if rows:
-                row = rows[0]
-                old = self.s.unseal(row["data"], f"profile:{token}")
-                merged = {**old["record"], **record}
-                changed = sorted(k for k in merged if old["record"].get(k) != merged.get(k))
-                verified = {**old["verified"], **dict.fromkeys(record, today)}
-                version = row["version"] + 1
-                db["profiles"].update(row["id"], {"version": version, "updated_at": ts,
-                                                  "data": self.s.seal({"record": merged, "verified": verified},
-                                                                      f"profile:{token}")})
-                pid, created = row["id"], False
-            else:
-                merged, changed, version = dict(record), sorted(record), 1
-                verified = dict.fromkeys(record, today)
-                pid = db["profiles"].insert({"kind": kind, "lookup": token, "version": 1, "created_at": ts,
-                                             "updated_at": ts,
-                                             "data": self.s.seal({"record": merged, "verified": verified},
-                                                                 f"profile:{token}")}).last_pk
-                created = True
-            db["profile_versions"].insert({"profile_id": pid, "version": version, "at": ts, "actor": self.s.clerk,
-                                           "changed": json.dumps(changed),
-                                           "data": self.s.seal(merged, f"version:{token}:{version}")})
-            self.s.audit.append("created" if created else "changed", f"{kind}:{pid}",
-                                {"version": version, "fields": changed})
-        return Saved(pid, version, created, changed)
+            for key, record in items:
+                out.append(self._save_one(db, kind, self.lookup_token(kind, key), record, today, ts))
+            if out:
+                self.s.audit.append("saved_batch", f"{kind}:batch", {
+                    "created": [x.profile_id for x in out if x.created],
+                    "changed": [x.profile_id for x in out if not x.created]})
+        return out
 
     def get(self, kind: str, key: str, *, audit: bool = True) -> Profile | None:
         token = self.lookup_token(kind, key)
@@ -109,8 +140,6 @@ class Profiles:
                        row["updated_at"])
 
     def history(self, kind: str, key: str) -> list[Version]:
-        import json
-
         token = self.lookup_token(kind, key)
         rows = list(self.s.db["profiles"].rows_where("lookup = ?", [token]))
         if not rows:
@@ -130,10 +159,10 @@ class Profiles:
             if not rows:
                 return False
             pid = rows[0]["id"]
-            db.execute("update cases set profile_id = null where profile_id = ?", [pid])
+            erased = self.s.cases.erase_applicant(pid)
             db.execute("delete from profile_versions where profile_id = ?", [pid])
             db.execute("delete from profiles where id = ?", [pid])
-            self.s.audit.append("deleted", f"{kind}:{pid}")
+            self.s.audit.append("deleted", f"{kind}:{pid}", {"cases_erased": erased} if erased else None)
         self.s.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # leave no copy of the erased pages in the WAL
         return True
 

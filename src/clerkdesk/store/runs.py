@@ -93,6 +93,25 @@ class Cases:
                 upd["data"] = self.s.seal(d, f"case:{cid}")
             db["cases"].update(cid, upd)
 
+    def erase_applicant(self, profile_id: int) -> list[str]:
+        """Erase the applicant's personal data from every case of PROFILE_ID (the profile is being deleted).
+
+        The case keeps its matter, status, targets and results (receipt numbers); the record snapshot and
+        the applicant key are wiped and the link to the profile is cut. Runs in the caller's transaction.
+        """
+        from clerkdesk.store.db import now
+
+        erased: list[str] = []
+        with self.s.tx() as db:
+            for row in list(db["cases"].rows_where("profile_id = ?", [profile_id])):
+                cid = row["id"]
+                d = self.s.unseal(row["data"], f"case:{cid}")
+                d.update({"applicant_key": "", "record": {}, "erased": True})
+                db["cases"].update(cid, {"profile_id": None, "updated_at": now(),
+                                         "data": self.s.seal(d, f"case:{cid}")})
+                erased.append(cid)
+        return erased
+
     def list(self, since: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
         """Case summaries (no personal data): id, created_at, matter, status."""
         where, args = ("created_at >= ?", [since]) if since else (None, [])

@@ -8,6 +8,7 @@ coordinates are all physical pixels (then ``input_scale`` is 1.0).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import time
 from typing import Any
@@ -27,10 +28,8 @@ def make_dpi_aware() -> None:
     try:
         ctypes.windll.shcore.SetProcessDpiAwareness(2)  # type: ignore[attr-defined]  # per-monitor aware
     except Exception:
-        try:
+        with contextlib.suppress(Exception):
             _user32().SetProcessDPIAware()
-        except Exception:
-            pass
 
 
 def system_dpi() -> float:

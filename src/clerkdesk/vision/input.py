@@ -61,7 +61,7 @@ def _guard(fn: Callable[[], Any]) -> Any:
 
 def _to_input(x: float, y: float) -> tuple[int, int]:
     s = input_scale()
-    return int(round(x / s)), int(round(y / s))
+    return round(x / s), round(y / s)
 
 
 def click(x: float, y: float, clicks: int = 1, button: str = "left") -> None:

@@ -124,6 +124,21 @@ def read_line(engine: OcrEngine, image: np.ndarray) -> tuple[str, float]:
     return "".join(b.text for b in boxes), sum(b.score for b in boxes) / len(boxes)
 
 
+def read_screen(engine: OcrEngine, image: np.ndarray) -> list[TextBox]:
+    """OCR a screenshot: like ``engine.read`` but skips text-direction classification when the
+    engine can (screen text is never upside down)."""
+    fast = getattr(engine, "read_screen", None)
+    return fast(image) if callable(fast) else engine.read(image)  # type: ignore[no-any-return]
+
+
+def detect(engine: OcrEngine, image: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Text-line boxes (x0, y0, x1, y1) without recognition, when the engine can; else via ``read``."""
+    fast = getattr(engine, "detect", None)
+    if callable(fast):
+        return fast(image)  # type: ignore[no-any-return]
+    return [b.bbox for b in engine.read(image)]
+
+
 def sort_reading_order(boxes: list[TextBox], line_tolerance: float = 0.5) -> list[TextBox]:
     """Sort boxes top-to-bottom, then left-to-right within a line (boxes whose centres are within
     LINE_TOLERANCE × box height vertically count as one line)."""

@@ -39,12 +39,14 @@ class RapidOcrEngine:
 
     name = "rapidocr"
 
-    def __init__(self, *, use_cls: bool = True, text_score: float = 0.5, threads: int = -1):
+    def __init__(self, *, use_cls: bool = True, text_score: float = 0.5, threads: int = -1,
+                 det_limit_type: str = "max", det_limit_side_len: int = 2000):
         self._lock = threading.Lock()
         self._ocr: Any = None
         self._use_cls = use_cls
         self._text_score = text_score
         self._threads = threads
+        self._det_limit = (det_limit_type, det_limit_side_len)
         self.models: dict[str, Path] = {}
 
     # -- loading -------------------------------------------------------------------------------------
@@ -66,7 +68,7 @@ class RapidOcrEngine:
                 + ", ".join(missing)
             )
         params: dict[str, Any] = {
-            "Global.log_level": "warning",
+            "Global.log_level": "error",
             "Global.use_cls": self._use_cls,
             "Global.text_score": self._text_score,
             "Global.model_root_dir": str(root),
@@ -75,6 +77,11 @@ class RapidOcrEngine:
             "Det.model_type": ModelType.SMALL,
             "Det.ocr_version": OCRVersion.PPOCRV6,
             "Det.model_path": str(paths["det"]),
+            # Never upscale: screen text is already at its final size, and upscaling a 400 px window
+            # to rapidocr's default minimum of 736 px triples detection time for nothing.
+            # (Photos of small documents may prefer rapidocr's own default: limit_type="min", 736.)
+            "Det.limit_type": self._det_limit[0],
+            "Det.limit_side_len": self._det_limit[1],
             "Rec.engine_type": EngineType.ONNXRUNTIME,
             "Rec.lang_type": LangRec.CH,
             "Rec.model_type": ModelType.SMALL,
@@ -105,11 +112,21 @@ class RapidOcrEngine:
 
     # -- reading -------------------------------------------------------------------------------------
     def read(self, image: np.ndarray) -> list[TextBox]:
-        """OCR an RGB uint8 image; boxes in reading order."""
+        """OCR an RGB uint8 image (with the text-line direction classifier); boxes in reading order."""
+        return self._read(image, self._use_cls)
+
+    def read_screen(self, image: np.ndarray) -> list[TextBox]:
+        """Like ``read`` without the direction classifier: screen text is never upside down."""
+        return self._read(image, False)
+
+    def _read(self, image: np.ndarray, use_cls: bool) -> list[TextBox]:
         bgr = _to_bgr(image)
         with self._lock:
             ocr = self._load()
-            res = ocr(bgr, use_det=True, use_cls=self._use_cls, use_rec=True)
+            try:
+                res = ocr(bgr, use_det=True, use_cls=use_cls, use_rec=True)
+            finally:
+                ocr.update_params(use_det=True, use_cls=self._use_cls, use_rec=True)
         boxes = getattr(res, "boxes", None)
         txts = getattr(res, "txts", None)
         scores = getattr(res, "scores", None)
@@ -120,6 +137,24 @@ class RapidOcrEngine:
             q = tuple((float(x), float(y)) for x, y in np.asarray(quad).reshape(4, 2))
             out.append(TextBox(text=str(text), score=float(score), quad=q))  # type: ignore[arg-type]
         return sort_reading_order(out)
+
+    def detect(self, image: np.ndarray) -> list[tuple[int, int, int, int]]:
+        """Detection only: the bounding boxes (x0, y0, x1, y1) of text lines, in reading order."""
+        bgr = _to_bgr(image)
+        with self._lock:
+            ocr = self._load()
+            try:
+                res = ocr(bgr, use_det=True, use_cls=False, use_rec=False)
+            finally:
+                ocr.update_params(use_det=True, use_cls=self._use_cls, use_rec=True)
+        boxes = getattr(res, "boxes", None)
+        if boxes is None or len(boxes) == 0:
+            return []
+        out = []
+        for quad in boxes:
+            q = np.asarray(quad).reshape(4, 2)
+            out.append((int(q[:, 0].min()), int(q[:, 1].min()), int(q[:, 0].max()) + 1, int(q[:, 1].max()) + 1))
+        return sorted(out, key=lambda r: (r[1] // 8, r[0]))
 
     def read_line(self, image: np.ndarray) -> tuple[str, float]:
         """Recognition only (no detection): IMAGE is one line of text, e.g. a field's crop."""

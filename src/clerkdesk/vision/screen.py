@@ -90,7 +90,7 @@ class Shot:
         return Rect(self.left, self.top, self.left + w, self.top + h)
 
     def to_screen(self, x: float, y: float) -> tuple[int, int]:
-        return int(round(self.left + x)), int(round(self.top + y))
+        return round(self.left + x), round(self.top + y)
 
     def crop(self, r: Rect) -> np.ndarray:
         """The pixels of R (image coordinates), clipped to the image."""

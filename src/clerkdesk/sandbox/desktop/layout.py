@@ -35,6 +35,7 @@ TOOLBAR_BUTTONS: tuple[tuple[str, Rect], ...] = (
     ("信息变更", (112, TOOLBAR_Y, 100, 30)),
     ("退出系统", (216, TOOLBAR_Y, 100, 30)),
 )
+FORM_TOP = MENU_H + 44  # the form area starts under the toolbar and its separator line
 TITLE_RECT: Rect = (20, MENU_H + 48, 500, 32)
 TABBAR_RECT: Rect = (16, MENU_H + 86, 600, 30)
 PANEL_RECT: Rect = (16, MENU_H + 115, 888, 410)

@@ -230,7 +230,7 @@ class MatterForm(QWidget):
         self.matter = L.matter(key, self.shifted)
         self.on_close = on_close
         self.log = RecordLog(opts.log)
-        dy = -L.MENU_H  # layout is in client coordinates; this widget starts under the menu bar
+        dy = -L.FORM_TOP  # layout is in client coordinates; this widget starts under the toolbar
         self._dy = dy
 
         title = QLabel(self.matter.title, self)
@@ -380,8 +380,8 @@ class FormKeys(QObject):
     * Return/Enter anywhere in the form presses the default button 保存 (the
       classic Win32 dialog behaviour the clerks trip over: a half-filled record
       is saved). On a focused button Return presses that button.
-    * ``busy`` fault: after a field gains focus, keystrokes are dropped for a
-      short random time (0.3-1.2 s).
+    * ``busy`` fault: after a field gains focus or is clicked, keystrokes are
+      dropped for a short random time (0.3-1.2 s).
     """
 
     def __init__(self, form: MatterForm) -> None:
@@ -399,7 +399,7 @@ class FormKeys(QObject):
         ):
             return False
         t = event.type()
-        if self.busy and t == QEvent.Type.FocusIn and obj in form.fields.values():
+        if self.busy and t in (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress) and obj in form.fields.values():
             self.busy_until = _now() + form.opts.rng.uniform(0.3, 1.2)
             return False
         if t == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
@@ -482,7 +482,8 @@ class MainWindow(QMainWindow):
     def open_matter(self, key: str) -> None:
         self.close_matter()
         form = MatterForm(self.central, self.opts, key, self.close_matter)
-        form.setGeometry(0, 0, self.central.width(), self.central.height())
+        top = self.opts.s(L.FORM_TOP - L.MENU_H)
+        form.setGeometry(0, top, self.central.width(), self.central.height() - top)
         self.welcome.hide()
         form.show()
         self.form = form

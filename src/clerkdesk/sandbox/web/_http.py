@@ -61,7 +61,9 @@ class Response:
 
     @classmethod
     def json(cls, data: Any, status: int = 200) -> Response:
-        return cls(status, json.dumps(data, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8")
+        return cls(
+            status, json.dumps(data, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8"
+        )
 
 
 @dataclass
@@ -80,6 +82,7 @@ class SandboxApp:
     system = ""
     cookie_name = "SID"
     charset = "utf-8"
+    verbose = False  # log each request to stderr (the `clerkdesk sandbox` command turns it on)
 
     def __init__(self, ledger: Ledger, *, debug: bool = False, idle_timeout: float = 600.0) -> None:
         self.ledger = ledger
@@ -88,6 +91,7 @@ class SandboxApp:
         self.faults = Faults()
         self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
+        self.receipts: dict[str, tuple[str, str]] = {}  # a page key → (receipt, matter title)
 
     # -- sessions -------------------------------------------------------------------
     def session(self, req: Request) -> Session | None:
@@ -132,6 +136,11 @@ class SandboxApp:
         self.faults.set(fault, **params)
         if fault == "expire":
             self.expire_all()
+
+    def layout(self) -> tuple[bool, int]:
+        """Whether the `layout` fault is on, and its shuffle seed."""
+        params = self.faults.get("layout")
+        return (params is not None, int(params.get("seed", 7)) if params is not None else 0)
 
     def _sandbox_endpoint(self, req: Request) -> Response:
         if req.path == "/__sandbox/faults":
@@ -183,7 +192,9 @@ class _Handler(BaseHTTPRequestHandler):
         req = Request(
             self.command,
             parts.path or "/",
-            urllib.parse.parse_qs(parts.query, keep_blank_values=True, encoding=app.charset, errors="replace"),
+            urllib.parse.parse_qs(
+                parts.query, keep_blank_values=True, encoding=app.charset, errors="replace"
+            ),
             body,
             self.headers,
             {k: m.value for k, m in jar.items()},
@@ -210,7 +221,7 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_DELETE = do_HEAD = _serve
 
     def log_message(self, format: str, *args: Any) -> None:
-        if self.server.app.debug:
+        if self.server.app.verbose:
             sys.stderr.write(f"[{self.server.app.system}] {format % args}\n")
 
 

@@ -21,7 +21,7 @@ def render_svg(answer: str, rng: random.Random | None = None) -> str:
     width, height = 120, 40
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="captcha" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="验证码图片">',
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="图形校验码">',
         f'<rect width="{width}" height="{height}" fill="#f3f1e7"/>',
     ]
     chars = []
@@ -39,7 +39,12 @@ def render_svg(answer: str, rng: random.Random | None = None) -> str:
     rng.shuffle(chars)
     parts += chars
     for _ in range(6):
-        x1, y1, x2, y2 = rng.randint(0, width), rng.randint(0, height), rng.randint(0, width), rng.randint(0, height)
+        x1, y1, x2, y2 = (
+            rng.randint(0, width),
+            rng.randint(0, height),
+            rng.randint(0, width),
+            rng.randint(0, height),
+        )
         cx, cy = rng.randint(0, width), rng.randint(0, height)
         color = f"#{rng.randint(80, 200):02x}{rng.randint(80, 200):02x}{rng.randint(80, 200):02x}"
         parts.append(

@@ -152,13 +152,19 @@ def validate(matter: Matter, values: dict[str, str], labels: dict[str, str]) -> 
             continue
         if f.kind == "region":
             up = {1: "", 2: "省", 3: "市"}[f.region_level]
-            parent = next((values[g.name] for g in matter.fields if g.region_level == f.region_level - 1), "")
+            parent = next(
+                (
+                    values[g.name]
+                    for g in matter.fields
+                    if g.kind == "region" and g.region_level == f.region_level - 1
+                ),
+                "",
+            )
             if value not in regions.REGIONS or regions.REGIONS[value][1] != parent:
                 errors.append((f.name, f"{label}与所选{up}不符" if up else f"{label}无效"))
             continue
-        if f.maxlength and len(value) > f.maxlength:
-            errors.append((f.name, f"{label}不能超过{f.maxlength}个字"))
-            continue
         if f.check and (message := f.check(value)):
             errors.append((f.name, f"{label}{message}"))
+        elif f.maxlength and len(value) > f.maxlength:
+            errors.append((f.name, f"{label}不能超过{f.maxlength}个字"))
     return errors

@@ -63,7 +63,8 @@ def _html(text: str, status: int = 200) -> Response:
 def _options(options: list[tuple[str, str]], selected: str, prompt: str = "--请选择--") -> str:
     out = [f'<option value="">{prompt}</option>']
     out += [
-        f'<option value="{escape(v)}"{" selected" if v == selected else ""}>{escape(t)}</option>' for v, t in options
+        f'<option value="{escape(v)}"{" selected" if v == selected else ""}>{escape(t)}</option>'
+        for v, t in options
     ]
     return "".join(out)
 
@@ -117,7 +118,9 @@ def _control(f: Field, value: str, label: str, errors: dict[str, str]) -> str:
     return f'<div class="row{wide}" data-field="{f.name}">{star}{lab}{ctl}{hint}{err}</div>'
 
 
-def _region_block(fields: list[Field], values: dict[str, str], labels: dict[str, str], errors: dict[str, str]) -> str:
+def _region_block(
+    fields: list[Field], values: dict[str, str], labels: dict[str, str], errors: dict[str, str]
+) -> str:
     """户籍地址: province, city and county selects in one row; children are fetched by the page's JS."""
     parts = []
     for i, f in enumerate(fields):
@@ -134,12 +137,19 @@ def _region_block(fields: list[Field], values: dict[str, str], labels: dict[str,
             f'<select id="{f.name}" name="{f.name}" data-placeholder="{prompt}"{child}{disabled}{invalid}>'
             f"{_options(options, values.get(f.name, ''), prompt)}</select>"
         )
-    errs = "".join(f'<span class="field-error">{escape(errors[f.name])}</span>' for f in fields if f.name in errors)
+    errs = "".join(
+        f'<span class="field-error">{escape(errors[f.name])}</span>' for f in fields if f.name in errors
+    )
     return f'<div class="row wide" data-field="aac010"><span class="req">*</span>{"".join(parts)}{errs}</div>'
 
 
 def render_form(
-    matter: Matter, session: Session, values: dict[str, str], errors: list[tuple[str, str]], layout: bool, seed: int
+    matter: Matter,
+    session: Session,
+    values: dict[str, str],
+    errors: list[tuple[str, str]],
+    layout: bool,
+    seed: int,
 ) -> str:
     labels = labels_for(matter, layout)
     errmap: dict[str, str] = {}
@@ -168,7 +178,7 @@ def render_form(
         buttons = "".join(
             f'<button type="button" role="tab" id="tab-{i}" aria-controls="panel-{i}" '
             f'aria-selected="{"true" if t == first_error_tab else "false"}"'
-            f'{" class=active" if t == first_error_tab else ""}>{t}</button>'
+            f"{' class=active' if t == first_error_tab else ''}>{t}</button>"
             for i, t in enumerate(TABS, 1)
         )
         panels = "".join(
@@ -195,10 +205,6 @@ class HrssApp(SandboxApp):
     charset = "utf-8"
     region_delay: tuple[float, float] = (0.2, 0.8)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._done: dict[str, tuple[str, str]] = {}  # receipt → (matter title, session id)
-
     # -- routes ---------------------------------------------------------------------
     def route(self, req: Request) -> Response:
         path = req.path
@@ -215,7 +221,7 @@ class HrssApp(SandboxApp):
             return Response.redirect("/login")
         status, s = self.auth(req)
         if status != "ok" or s is None:
-            nxt = urllib.parse.quote(path if req.method == "GET" else path, safe="/")
+            nxt = urllib.parse.quote(path, safe="/")
             query = f"timeout=1&next={nxt}" if status == "timeout" else f"next={nxt}"
             return Response.redirect(f"/login?{query}")
         if path == "/":
@@ -225,7 +231,9 @@ class HrssApp(SandboxApp):
                 return self._matter(req, s, matter)
         if path == "/done":
             return self._done_page(req, s)
-        return _html(_page("页面不存在", '<main><h2>404 页面不存在</h2><a href="/">返回首页</a></main>', s.user), 404)
+        return _html(
+            _page("页面不存在", '<main><h2>404 页面不存在</h2><a href="/">返回首页</a></main>', s.user), 404
+        )
 
     def _static(self, name: str) -> Response:
         types = {".css": "text/css; charset=utf-8", ".js": "application/javascript; charset=utf-8"}
@@ -295,33 +303,32 @@ class HrssApp(SandboxApp):
         return _html(_page("系统错误", body), 500)
 
     def _matter(self, req: Request, s: Session, matter: Matter) -> Response:
-        layout = self.faults.get("layout")
-        seed = int(layout.get("seed", 7)) if layout else 0
+        layout, seed = self.layout()
         if req.method != "POST":
-            return _html(render_form(matter, s, {}, [], bool(layout), seed))
+            return _html(render_form(matter, s, {}, [], layout, seed))
         form = req.form()
         if form.get("_token", [""])[0] != s.token:
-            body = '<main><h2>页面已失效</h2><p>页面已失效，请刷新后重新填写。</p></main>'
+            body = "<main><h2>页面已失效</h2><p>页面已失效，请刷新后重新填写。</p></main>"
             return _html(_page("页面已失效", body, s.user), 403)
-        if self.faults.take("submit500"):
+        if self.faults.take("submit500") is not None:
             return self._error_500()
         values = collect(matter, form)
-        labels = labels_for(matter, bool(layout))
+        labels = labels_for(matter, layout)
         errors = validate(matter, values, labels)
         bad = {n for n, _ in errors}
         errors += [e for e in person_cross_checks(values, labels) if e[0] not in bad]
         if errors:
-            return _html(render_form(matter, s, values, errors, bool(layout), seed))
+            return _html(render_form(matter, s, values, errors, layout, seed))
         receipt = self.ledger.record(matter.id, values, labels)
-        self._done[receipt] = (matter.title, s.sid)
+        self.receipts[receipt] = (receipt, matter.title)
         s.token = secrets.token_hex(8)  # one submit per form load
-        if self.faults.take("submit500_recorded"):
+        if self.faults.take("submit500_recorded") is not None:
             return self._error_500()
         return Response.redirect(f"/done?no={receipt}")
 
     def _done_page(self, req: Request, s: Session) -> Response:
         receipt = req.arg("no")
-        title, _sid = self._done.get(receipt, ("", ""))
+        _no, title = self.receipts.get(receipt, ("", ""))
         if not title:
             return _html(_page("未找到", "<main><h2>未找到该受理记录</h2></main>", s.user), 404)
         body = (

@@ -1,0 +1,146 @@
+"""Benchmark document capture on synthetic SPECIMEN images: field exact-match accuracy and latency.
+
+    .venv/bin/python bench/capture.py [--clean 20] [--degraded 20] [--heldout 10] [--seed 1] [--json out.json]
+
+Counts are per document kind (idcard-front, idcard-back, license), so the
+defaults make 60 clean + 60 degraded + 30 held-out-style images (the held-out
+half clean, half degraded). A field is correct when its value equals the
+truth after NFKC and whitespace removal (valid_to: None with the long_term
+flag for 长期). Latency is wall time of ``read_document`` per image, models
+warmed up first. Prints the machine (nproc, CPU model) with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from clerkdesk.capture.documents import read_document  # noqa: E402
+from clerkdesk.capture.model import FIELDS, KINDS, CaptureResult  # noqa: E402
+from clerkdesk.capture.synth import make_sample  # noqa: E402
+from clerkdesk.vision.ocr import get_engine  # noqa: E402
+
+
+def canon(v: Any) -> Any:
+    if v is None:
+        return None
+    return "".join(ch for ch in unicodedata.normalize("NFKC", str(v)) if not ch.isspace())
+
+
+def field_ok(res: CaptureResult, name: str, truth: dict[str, Any]) -> bool:
+    f = res.fields.get(name)
+    got = f.value if f else None
+    if name == "valid_to" and truth[name] is None:
+        return got is None and f is not None and "long_term" in f.flags
+    return canon(got) == canon(truth[name])
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, round(q * (len(xs) - 1)))] if xs else float("nan")
+
+
+def run(sets: dict[str, list[tuple[str, int, str, bool]]], verbose: bool) -> dict[str, Any]:
+    report: dict[str, Any] = {}
+    for set_name, items in sets.items():
+        per_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        per_field: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        images_ok = 0
+        lat: dict[str, list[float]] = defaultdict(list)
+        misses: list[str] = []
+        for kind, seed, style, degraded in items:
+            arr, meta = make_sample(kind, seed, style=style, degrade=degraded)  # type: ignore[arg-type]
+            t = time.perf_counter()
+            res = read_document(arr, kind)  # type: ignore[arg-type]
+            lat[kind].append(time.perf_counter() - t)
+            all_ok = True
+            for name in FIELDS[kind]:
+                ok = field_ok(res, name, meta["truth"])
+                per_kind[kind][0] += ok
+                per_kind[kind][1] += 1
+                per_field[f"{kind}.{name}"][0] += ok
+                per_field[f"{kind}.{name}"][1] += 1
+                if not ok:
+                    all_ok = False
+                    got = res.fields[name].value if name in res.fields else None
+                    misses.append(f"{kind} seed={seed} {name}: got {got!r} want {meta['truth'][name]!r} "
+                                  f"(deg={meta['degrade']})")
+            images_ok += all_ok
+        total_ok = sum(v[0] for v in per_kind.values())
+        total = sum(v[1] for v in per_kind.values())
+        all_lat = [x for v in lat.values() for x in v]
+        report[set_name] = {
+            "images": len(items),
+            "images_all_fields_correct": images_ok,
+            "field_accuracy": total_ok / total if total else float("nan"),
+            "per_kind": {k: v[0] / v[1] for k, v in per_kind.items()},
+            "per_field": {k: v[0] / v[1] for k, v in sorted(per_field.items())},
+            "latency_p50": pct(all_lat, 0.5),
+            "latency_p95": pct(all_lat, 0.95),
+            "latency_per_kind": {k: {"p50": pct(v, 0.5), "p95": pct(v, 0.95), "mean": statistics.mean(v)} for k, v in lat.items()},
+            "misses": misses,
+        }
+        r = report[set_name]
+        print(f"\n== {set_name}: {len(items)} images, field exact-match {r['field_accuracy']:.2%}, "
+              f"images fully correct {images_ok}/{len(items)}, latency p50 {r['latency_p50']:.2f}s p95 {r['latency_p95']:.2f}s")
+        for k, acc in r["per_kind"].items():
+            lk = r["latency_per_kind"][k]
+            print(f"   {k:13s} {acc:7.2%}   p50 {lk['p50']:.2f}s  p95 {lk['p95']:.2f}s")
+        bad = {k: v for k, v in r["per_field"].items() if v < 1}
+        print("   fields below 100%: " + (", ".join(f"{k} {v:.0%}" for k, v in bad.items()) or "none"))
+        if verbose:
+            for m in misses:
+                print("     miss:", m)
+    return report
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--clean", type=int, default=20, help="clean images per kind")
+    ap.add_argument("--degraded", type=int, default=20, help="degraded images per kind")
+    ap.add_argument("--heldout", type=int, default=10, help="held-out-style images per kind (half degraded)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("-v", "--verbose", action="store_true", help="list every wrong field (synthetic values only)")
+    args = ap.parse_args()
+    base = args.seed * 1_000_000
+    sets = {
+        "clean": [(k, base + i, "main", False) for i in range(args.clean) for k in KINDS],
+        "degraded": [(k, base + 10_000 + i, "main", True) for i in range(args.degraded) for k in KINDS],
+        "heldout": [(k, base + 20_000 + i, "heldout", i % 2 == 1) for i in range(args.heldout) for k in KINDS],
+    }
+    sets = {k: v for k, v in sets.items() if v}
+    print(f"machine: nproc={os.cpu_count()} cpu={cpu_model()!r} python={platform.python_version()}")
+    t = time.perf_counter()
+    get_engine().read(make_sample("idcard-back", 0)[0])  # warm up
+    print(f"OCR engine warm-up {time.perf_counter() - t:.2f}s")
+    report = run(sets, args.verbose)
+    report["machine"] = {"nproc": os.cpu_count(), "cpu": cpu_model(), "python": platform.python_version()}
+    if args.json:
+        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,245 @@
+"""Labels → field values for each document kind, then the cross-checks.
+
+Cross-checks never invent a value: look-alike characters in a number are
+changed only when the checksum proves it (``checks.repair_*``); disagreements
+(birth date or sex vs the ID number, region vs address) are reported and
+lower the confidence, leaving the printed values as read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+from clerkdesk.capture import checks, regions
+from clerkdesk.capture.fake import ETHNICITIES
+from clerkdesk.capture.layout import Token, Value, find_label, value_of
+from clerkdesk.capture.model import CapturedField, CaptureResult
+from clerkdesk.capture.problems import problem
+
+LABELS = {
+    "idcard-front": ("姓名", "性别", "民族", "出生", "住址", "公民身份号码"),
+    "idcard-back": ("中华人民共和国", "居民身份证", "签发机关", "有效期限"),
+    "license": (
+        "统一社会信用代码", "名称", "类型", "法定代表人", "注册资本", "成立日期", "营业期限", "住所", "经营范围",
+        "登记机关", "营业执照", "编号",
+    ),
+}
+INLINE = {"idcard-front": ("民族",), "idcard-back": (), "license": ()}
+# which way is up: labels near the top / near the bottom of each document
+ANCHORS = {
+    "idcard-front": (("姓名", "性别", "民族", "出生"), ("公民身份号码",)),
+    "idcard-back": (("中华人民共和国", "居民身份证"), ("签发机关", "有效期限")),
+    "license": (("营业执照", "统一社会信用代码"), ("经营范围", "住所", "登记机关", "成立日期", "营业期限")),
+}
+LOW_CONFIDENCE = 0.8
+_DATE = re.compile(r"(\d{4})\D{0,2}?(\d{1,2})\D{0,2}?(\d{1,2})")
+_CJK_NAME = re.compile(r"[^\u3400-\u9fff·]")
+
+
+def iso_date(text: str) -> str | None:
+    m = _DATE.search(text)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+    except ValueError:
+        return None
+
+
+class _Builder:
+    def __init__(self, result: CaptureResult, toks: list[Token]):
+        self.r = result
+        self.toks = toks
+
+    def read(self, label: str, **kw: bool) -> Value:
+        tok = find_label(self.toks, label)
+        return value_of(self.toks, tok, **kw) if tok else Value("", 0.0, None, 0)
+
+    def put(self, name: str, value: str | None, v: Value, conf: float | None = None, flags: tuple[str, ...] = ()) -> None:
+        box = tuple(round(x) for x in v.box) if v.box else None
+        c = v.score if conf is None else conf
+        self.r.fields[name] = CapturedField(name, value, max(0.0, min(1.0, c)), box, v.text, flags)  # type: ignore[arg-type]
+
+    def text_field(self, name: str, label: str, *, multiline: bool = False,
+                   tidy: Callable[[str], str] = lambda s: s) -> None:
+        v = self.read(label, multiline=multiline)
+        value = tidy(v.text)
+        self.put(name, value or None, v)
+
+    def adjust(self, name: str, conf: float | None = None, cap: float | None = None, flag: str = "") -> None:
+        f = self.r.fields.get(name)
+        if f is None:
+            return
+        c = f.confidence if conf is None else max(f.confidence, conf)
+        if cap is not None:
+            c = min(c, cap)
+        flags = (*f.flags, flag) if flag else f.flags
+        self.r.fields[name] = CapturedField(f.name, f.value, c, f.box, f.raw, flags)
+
+    def report(self, name: str, code: str) -> None:
+        self.r.problems.append(problem(name, code))
+        if problem(name, code).severity == "error":
+            self.adjust(name, cap=0.3)
+
+
+def _fallback(toks: list[Token], pattern: str) -> Value:
+    """A value found anywhere on the page by its shape (used when its label was not read)."""
+    rx = re.compile(pattern)
+    for t in toks:
+        if t.label is None and rx.fullmatch(t.text):
+            return Value(t.text, t.score, t.box, 1)
+    return Value("", 0.0, None, 0)
+
+
+def parse_front(b: _Builder) -> None:
+    b.text_field("name", "姓名", tidy=lambda s: _CJK_NAME.sub("", s))
+    v = b.read("性别")
+    sex = next((c for c in v.text if c in "男女"), None)
+    b.put("sex", sex, v)
+    if v.text and not sex:
+        b.report("sex", "sex_invalid")
+    v = b.read("民族")
+    eth = v.text.removesuffix("族") if v.text not in ETHNICITIES else v.text
+    b.put("ethnicity", eth or None, v)
+    if eth and eth not in ETHNICITIES:
+        b.report("ethnicity", "ethnicity_unknown")
+    v = b.read("出生")
+    b.put("birth_date", iso_date(v.text), v)
+    if v.text and not iso_date(v.text):
+        b.report("birth_date", "date_invalid")
+    b.text_field("address", "住址", multiline=True)
+    v = b.read("公民身份号码")
+    if len(checks.normalize(v.text)) < 15:
+        v = _fallback(b.toks, r"[0-9OISZBXx×]{17,19}")
+    _id_number(b, v)
+
+
+def _id_number(b: _Builder, v: Value) -> None:
+    if not v.text:
+        b.put("id_number", None, v)
+        return
+    rep = checks.repair_id(v.text)
+    if rep.valid:
+        b.put("id_number", rep.value, v, conf=0.9 if rep.changed else max(v.score, 0.99),
+              flags=("corrected",) if rep.changed else ())
+        if rep.changed:
+            b.report("id_number", "id_corrected")
+        _cross_check_person(b, rep.value)
+        return
+    b.put("id_number", rep.value, v)
+    if len(rep.value) != 18 or not rep.value[:17].isdigit():
+        b.report("id_number", "id_format")
+    elif rep.passing > 1:
+        b.report("id_number", "id_ambiguous")
+    else:
+        b.report("id_number", "id_checksum")
+
+
+def _cross_check_person(b: _Builder, number: str) -> None:
+    r = b.r
+    birth = f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
+    if r.value("birth_date") is not None:
+        if r.value("birth_date") == birth:
+            b.adjust("birth_date", conf=0.99)
+        else:
+            b.report("birth_date", "birth_date_mismatch")
+    sex = "男" if int(number[16]) % 2 else "女"
+    if r.value("sex") is not None:
+        if r.value("sex") == sex:
+            b.adjust("sex", conf=0.99)
+        else:
+            b.report("sex", "sex_mismatch")
+    if not checks.id_region_known(number):
+        b.report("id_number", "id_region_unknown")
+    address = r.value("address")
+    if address and regions.address_agrees(number[:6], address) is False:
+        b.report("address", "region_address_mismatch")
+
+
+_PERIOD = re.compile(r"(\d{4}\D?\d{1,2}\D?\d{1,2})\D{0,3}?(\d{4}\D?\d{1,2}\D?\d{1,2}|长期)")
+
+
+def parse_back(b: _Builder, today: dt.date) -> None:
+    b.text_field("issuing_authority", "签发机关")
+    v = b.read("有效期限")
+    m = _PERIOD.search(v.text.replace("至", "-"))
+    if not m:
+        for t in b.toks:
+            m = _PERIOD.search(t.text)
+            if m and t.label is None:
+                v = Value(t.text, t.score, t.box, 1)
+                break
+    if not m:
+        b.put("valid_from", None, v)
+        b.put("valid_to", None, v)
+        return
+    start = iso_date(m.group(1))
+    b.put("valid_from", start, v)
+    if start is None:
+        b.report("valid_from", "date_invalid")
+    if m.group(2) == "长期":
+        b.put("valid_to", None, v, flags=("long_term",))
+        return
+    end = iso_date(m.group(2))
+    b.put("valid_to", end, v)
+    if end is None:
+        b.report("valid_to", "date_invalid")
+    elif start is not None:
+        s, e = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+        if e <= s:
+            b.report("valid_to", "valid_period_order")
+        else:
+            same_day = (e.month, e.day) == (s.month, s.day) or (s.month, s.day) == (2, 29)
+            if (e.year - s.year) not in (5, 10, 20) or not same_day:
+                b.report("valid_to", "valid_period_unusual")
+        if e < today:
+            b.report("valid_to", "expired")
+
+
+def parse_license(b: _Builder) -> None:
+    v = b.read("统一社会信用代码")
+    if len(checks.normalize(v.text)) < 15:
+        v = b.read("统一社会信用代码", below=True)
+    if len(checks.normalize(v.text)) < 15:
+        v = _fallback(b.toks, r"[0-9A-Z]{17,19}")
+    _uscc(b, v)
+    b.text_field("name", "名称")
+    b.text_field("entity_type", "类型")
+    b.text_field("legal_rep", "法定代表人", tidy=lambda s: _CJK_NAME.sub("", s))
+    b.text_field("registered_capital", "注册资本")
+    v = b.read("成立日期")
+    b.put("established", iso_date(v.text), v)
+    if v.text and not iso_date(v.text):
+        b.report("established", "date_invalid")
+    b.text_field("address", "住所", multiline=True)
+    b.text_field("business_scope", "经营范围", multiline=True)
+    code, address = b.r.value("uscc"), b.r.value("address")
+    if code and checks.uscc_valid(code) and address and regions.address_agrees(code[2:8], address) is False:
+        b.report("address", "region_address_mismatch")
+
+
+def _uscc(b: _Builder, v: Value) -> None:
+    if not v.text:
+        b.put("uscc", None, v)
+        return
+    rep = checks.repair_uscc(v.text)
+    if rep.valid:
+        b.put("uscc", rep.value, v, conf=0.9 if rep.changed else max(v.score, 0.99),
+              flags=("corrected",) if rep.changed else ())
+        if rep.changed:
+            b.report("uscc", "uscc_corrected")
+        if regions.lookup(rep.value[2:8]) is None:
+            b.report("uscc", "uscc_region_unknown")
+        return
+    b.put("uscc", rep.value, v)
+    value = rep.value
+    if len(value) != 18 or not value[:8].isdigit() or any(c not in checks.USCC_ALPHABET for c in value):
+        b.report("uscc", "uscc_format")
+    elif rep.passing > 1:
+        b.report("uscc", "uscc_ambiguous")
+    elif checks.uscc_check_char(value[:17]) != value[17]:
+        b.report("uscc", "uscc_checksum")
+    else:
+        b.report("uscc", "uscc_org_code")

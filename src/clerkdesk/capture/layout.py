@@ -1,0 +1,207 @@
+"""Label-anchored field geometry over OCR boxes.
+
+OCR gives text lines. A label may arrive alone (``姓名``), glued to its value
+(``民族基诺``, ``法定代表人毛志华``), or split into characters (``名`` ``称``
+when a licence spaces its labels). :func:`tokens` turns boxes into label and
+value tokens; :func:`value_of` collects the value tokens that belong to a
+label: same row to its right up to the next label, then (for multi-line
+fields) the following lines of the same column, in reading order.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from clerkdesk.vision.ocr import TextBox
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    score: float
+    box: Box
+    label: str | None = None  # the printed label this token is, if any
+
+    @property
+    def h(self) -> float:
+        return self.box[3] - self.box[1]
+
+    @property
+    def cy(self) -> float:
+        return (self.box[1] + self.box[3]) / 2
+
+
+def clean(text: str) -> str:
+    """NFKC (full-width → half-width), no whitespace (incl. the ideographic space)."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if not ch.isspace())
+
+
+def _width(ch: str) -> float:
+    return 0.55 if ord(ch) < 0x2E80 else 1.0
+
+
+def _split_box(box: Box, text: str, at: int) -> tuple[Box, Box]:
+    """Split a box horizontally after AT characters, in proportion to character widths."""
+    total = sum(_width(c) for c in text) or 1.0
+    frac = sum(_width(c) for c in text[:at]) / total
+    x = box[0] + (box[2] - box[0]) * frac
+    return (box[0], box[1], x, box[3]), (x, box[1], box[2], box[3])
+
+
+def _edit1(a: str, b: str) -> bool:
+    """Equal up to one substituted, dropped or added character."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def same_row(a: Box, b: Box, frac: float = 0.5) -> bool:
+    overlap = min(a[3], b[3]) - max(a[1], b[1])
+    return overlap > frac * min(a[3] - a[1], b[3] - b[1])
+
+
+def tokens(boxes: list[TextBox], labels: tuple[str, ...], inline: tuple[str, ...] = ()) -> list[Token]:
+    """Boxes → tokens, with labels recognised, merged (split characters) and split off (glued values).
+
+    INLINE labels may also be found in the middle of a box (``女民族基诺``).
+    """
+    raw = [Token(clean(b.text), b.score, tuple(float(v) for v in b.bbox)) for b in boxes]  # type: ignore[misc]
+    raw = [t for t in raw if t.text]
+    by_len = sorted(labels, key=len, reverse=True)
+    raw = _merge_split_labels(raw, by_len)
+    out: list[Token] = []
+    for t in raw:
+        out.extend(_split_labels(t, by_len, inline))
+    return out
+
+
+def _merge_split_labels(raw: list[Token], labels: list[str]) -> list[Token]:
+    """``名`` + ``称`` (same row, left to right) → one ``名称`` label token."""
+    used: set[int] = set()
+    merged: list[Token] = []
+    order = sorted(range(len(raw)), key=lambda i: (raw[i].box[1], raw[i].box[0]))
+    for i in order:
+        if i in used:
+            continue
+        t = raw[i]
+        if len(t.text) <= 2 and t.text not in labels:
+            row = sorted(
+                (j for j in range(len(raw)) if j not in used and j != i and same_row(raw[j].box, t.box)
+                 and raw[j].box[0] > t.box[0] and len(raw[j].text) <= 3),
+                key=lambda j: raw[j].box[0],
+            )
+            text, parts = t.text, [i]
+            for j in row[:3]:
+                if not any(lab.startswith(text + raw[j].text) for lab in labels):
+                    break
+                text += raw[j].text
+                parts.append(j)
+                if text in labels:
+                    used.update(parts)
+                    bs = [raw[k].box for k in parts]
+                    box = (min(b[0] for b in bs), min(b[1] for b in bs), max(b[2] for b in bs), max(b[3] for b in bs))
+                    merged.append(Token(text, min(raw[k].score for k in parts), box, text))
+                    break
+            if i in used:
+                continue
+        used.add(i)
+        merged.append(t)
+    return merged
+
+
+def _split_labels(t: Token, labels: list[str], inline: tuple[str, ...]) -> list[Token]:
+    if t.label:
+        return [t]
+    text = t.text.lstrip(":")
+    for lab in labels:
+        if text == lab or (len(lab) >= 4 and len(text) <= len(lab) + 1 and _edit1(text, lab)):
+            return [Token(lab, t.score, t.box, lab)]
+    for lab in labels:
+        if text.startswith(lab) and len(text) > len(lab):
+            lbox, vbox = _split_box(t.box, text, len(lab))
+            rest = Token(text[len(lab):].lstrip(":"), t.score, vbox)
+            return [Token(lab, t.score, lbox, lab), *_split_labels(rest, labels, inline)]
+    for lab in inline:
+        k = text.find(lab)
+        if k > 0:
+            head_box, tail_box = _split_box(t.box, text, k)
+            lbox, vbox = _split_box(tail_box, text[k:], len(lab))
+            out = [Token(text[:k], t.score, head_box), Token(lab, t.score, lbox, lab)]
+            if len(text) > k + len(lab):
+                out.extend(_split_labels(Token(text[k + len(lab):], t.score, vbox), labels, inline))
+            return out
+    return [Token(text, t.score, t.box)]
+
+
+@dataclass(frozen=True)
+class Value:
+    text: str
+    score: float
+    box: Box | None
+    lines: int
+
+
+def find_label(toks: list[Token], label: str) -> Token | None:
+    found = [t for t in toks if t.label == label]
+    return min(found, key=lambda t: (t.box[1], t.box[0])) if found else None
+
+
+def value_of(toks: list[Token], label: Token, *, multiline: bool = False, below: bool = False) -> Value:
+    """The value tokens that belong to LABEL (see module docstring); ``below``: the value sits under the label."""
+    labels = [t for t in toks if t.label and t is not label]
+    h = label.h
+    values = [t for t in toks if t.label is None]
+    if below:
+        cands = [t for t in values if t.box[1] > label.box[1] + 0.5 * h and t.box[1] < label.box[3] + 2.5 * h
+                 and t.box[0] < label.box[2] and t.box[2] > label.box[0]]
+        if not cands:
+            return Value("", 0.0, None, 0)
+        first = min(cands, key=lambda t: t.box[1])
+        row = [t for t in cands if same_row(t.box, first.box)]
+        return _join([sorted(row, key=lambda t: t.box[0])])
+    # the next label to the right on the label's row bounds the value
+    right = [t.box[0] for t in labels if same_row(t.box, label.box, 0.3) and t.box[0] > label.box[2] - 2]
+    x_end = min(right, default=float("inf"))
+    first_row = sorted(
+        (t for t in values if same_row(t.box, label.box, 0.3) and t.box[0] >= label.box[2] - 0.6 * h and t.box[2] <= x_end + 0.5 * h),
+        key=lambda t: t.box[0],
+    )
+    lines = [first_row] if first_row else []
+    if not multiline or not first_row:
+        return _join(lines)
+    x0 = min(t.box[0] for t in first_row)
+    bottom = max(t.box[3] for t in first_row)
+    # the next label in the same column stops the field
+    stops = [t.box[1] for t in labels if t.box[1] > label.box[3] - 2 and abs(t.box[0] - label.box[0]) < 2.5 * h]
+    y_stop = min(stops, default=float("inf"))
+    rest = [t for t in values if t not in first_row and t.box[1] > label.box[1] + 0.5 * h and t.cy < y_stop]
+    # labels to the right anywhere within the field's rows bound its column (two-column licences)
+    col_end = min((t.box[0] for t in labels if t.box[0] > x0 and label.box[1] - h < t.box[1] < y_stop), default=x_end)
+    while True:
+        nxt = [t for t in rest if t.box[1] > bottom - 0.5 * h and t.box[1] < bottom + 1.2 * h
+               and x0 - 1.0 * h <= t.box[0] <= x0 + 1.5 * h]
+        if not nxt:
+            break
+        top = min(nxt, key=lambda t: t.box[1])
+        row = [t for t in rest if same_row(t.box, top.box) and t.box[0] >= x0 - 1.0 * h]
+        row = sorted((t for t in row if t.box[0] < col_end - 0.5 * h), key=lambda t: t.box[0])
+        if not row:
+            break
+        lines.append(row)
+        rest = [t for t in rest if t not in row]
+        bottom = max(t.box[3] for t in row)
+    return _join(lines)
+
+
+def _join(lines: list[list[Token]]) -> Value:
+    toks = [t for line in lines for t in line]
+    if not toks:
+        return Value("", 0.0, None, 0)
+    box = (min(t.box[0] for t in toks), min(t.box[1] for t in toks), max(t.box[2] for t in toks), max(t.box[3] for t in toks))
+    return Value("".join(t.text for t in toks), min(t.score for t in toks), box, len(lines))

@@ -1,0 +1,155 @@
+"""Find the card or licence in a photo and flatten it; turn and deskew what OCR reads.
+
+* :func:`find_document` looks for the largest convex quadrilateral (OpenCV edges +
+  contours, then a colour-distance-from-the-border mask as a second opinion) and
+  :func:`rectify` warps it to a rectangle with the document's aspect ratio.
+* Turning by 0/90/180/270 is decided from OCR (``documents.py``): text lines
+  are wide when upright, and the labels' order says which way is up.
+* :func:`deskew_boxes` removes a small residual skew from OCR geometry, so rows
+  group correctly without a second OCR pass.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from clerkdesk.vision.ocr import TextBox
+
+ASPECT = {"idcard-front": 85.6 / 54.0, "idcard-back": 85.6 / 54.0, "license": 1600 / 1130}
+_WORK = 720  # analysis size (long side), pixels
+
+
+def load_rgb(path: str) -> np.ndarray:
+    data = np.fromfile(path, dtype=np.uint8)  # tolerates non-ASCII paths
+    bgr = cv2.imdecode(data, cv2.IMREAD_COLOR)
+    if bgr is None:
+        raise ValueError(f"not an image: {path}")
+    return np.ascontiguousarray(bgr[:, :, ::-1])
+
+
+def _order(pts: np.ndarray) -> np.ndarray:
+    """Corners as top-left, top-right, bottom-right, bottom-left."""
+    pts = pts.reshape(4, 2).astype(np.float32)
+    s, d = pts.sum(axis=1), np.diff(pts, axis=1).ravel()
+    return np.float32([pts[np.argmin(s)], pts[np.argmin(d)], pts[np.argmax(s)], pts[np.argmax(d)]])
+
+
+def _quad_from_mask(mask: np.ndarray, min_frac: float) -> np.ndarray | None:
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    area_img = mask.shape[0] * mask.shape[1]
+    for c in sorted(contours, key=cv2.contourArea, reverse=True)[:5]:
+        area = cv2.contourArea(c)
+        if area < min_frac * area_img:
+            break
+        hull = cv2.convexHull(c)
+        peri = cv2.arcLength(hull, True)
+        for eps in (0.02, 0.03, 0.05):
+            approx = cv2.approxPolyDP(hull, eps * peri, True)
+            if len(approx) == 4:
+                return approx.reshape(4, 2).astype(np.float32)
+        rect = cv2.minAreaRect(hull)
+        if area > 0.85 * rect[1][0] * rect[1][1]:
+            return cv2.boxPoints(rect).astype(np.float32)
+    return None
+
+
+def find_document(rgb: np.ndarray, min_frac: float = 0.2) -> np.ndarray | None:
+    """The document's 4 corners (TL, TR, BR, BL) in image pixels, or None if it fills the frame / isn't found."""
+    h, w = rgb.shape[:2]
+    scale = _WORK / max(h, w)
+    small = cv2.resize(rgb, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    # 1) the document differs in colour from the desk around it: distance from the border's median colour
+    lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32)
+    border = np.concatenate([lab[:4].reshape(-1, 3), lab[-4:].reshape(-1, 3), lab[:, :4].reshape(-1, 3), lab[:, -4:].reshape(-1, 3)])
+    dist = np.linalg.norm(lab - np.median(border, axis=0), axis=2)
+    quad = None
+    if float(np.std(border, axis=0).mean()) < 25:
+        mask = (dist > max(25.0, float(np.percentile(dist, 20)))).astype(np.uint8) * 255
+        mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
+        mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+        quad = _quad_from_mask(mask, min_frac)
+    # 2) edges
+    if quad is None:
+        gray = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), (5, 5), 0)
+        edges = cv2.dilate(cv2.Canny(gray, 40, 120), np.ones((3, 3), np.uint8))
+        filled = np.zeros_like(edges)
+        contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        cv2.drawContours(filled, contours, -1, 255, thickness=cv2.FILLED)
+        quad = _quad_from_mask(filled, min_frac)
+    if quad is None:
+        return None
+    quad = _order(quad / scale)
+    # a quad touching every edge of the frame is the frame itself: nothing to flatten
+    x0, y0 = quad.min(axis=0)
+    x1, y1 = quad.max(axis=0)
+    if x0 < 3 and y0 < 3 and x1 > w - 4 and y1 > h - 4:
+        return None
+    return quad
+
+
+def rectify(rgb: np.ndarray, quad: np.ndarray, aspect: float) -> np.ndarray:
+    """Warp QUAD to a rectangle, landscape or portrait as it lies, with the document's aspect ratio."""
+    tl, tr, br, bl = quad
+    width = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))
+    height = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
+    if width >= height:
+        W = max(width, 1000.0)
+        H = W / aspect
+    else:
+        H = max(height, 1000.0)
+        W = H / aspect
+    dst = np.float32([[0, 0], [W - 1, 0], [W - 1, H - 1], [0, H - 1]])
+    m = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
+    return cv2.warpPerspective(rgb, m, (round(W), round(H)), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+
+
+def limit_size(rgb: np.ndarray, long_side: int) -> np.ndarray:
+    h, w = rgb.shape[:2]
+    if max(h, w) <= long_side:
+        return rgb
+    s = long_side / max(h, w)
+    return cv2.resize(rgb, (round(w * s), round(h * s)), interpolation=cv2.INTER_AREA)
+
+
+def skew_angle(boxes: list[TextBox]) -> float:
+    """Median angle (degrees) of the top edges of wide text boxes; 0 when there are too few."""
+    angles = []
+    for b in boxes:
+        (x0, y0), (x1, y1) = b.quad[0], b.quad[1]
+        bw = math.hypot(x1 - x0, y1 - y0)
+        bh = math.hypot(b.quad[3][0] - x0, b.quad[3][1] - y0)
+        if bw > 2.5 * bh and bw > 40:
+            angles.append(math.degrees(math.atan2(y1 - y0, x1 - x0)))
+    return float(np.median(angles)) if len(angles) >= 3 else 0.0
+
+
+def deskew_boxes(boxes: list[TextBox], angle: float, center: tuple[float, float]) -> list[TextBox]:
+    """Rotate box geometry by -ANGLE about CENTER (texts stay as read)."""
+    if abs(angle) < 0.3:
+        return boxes
+    a = math.radians(-angle)
+    c, s = math.cos(a), math.sin(a)
+    cx, cy = center
+
+    def rot(p: tuple[float, float]) -> tuple[float, float]:
+        x, y = p[0] - cx, p[1] - cy
+        return (cx + x * c - y * s, cy + x * s + y * c)
+
+    return [TextBox(b.text, b.score, tuple(rot(p) for p in b.quad)) for b in boxes]  # type: ignore[arg-type]
+
+
+def is_vertical(boxes: list[TextBox]) -> bool:
+    """Most multi-character text lines are taller than wide: the image is turned by 90° or 270°."""
+    tall = wide = 0
+    for b in boxes:
+        x0, y0, x1, y1 = b.bbox
+        if len(b.text) < 3:
+            continue
+        if (y1 - y0) > 1.5 * (x1 - x0):
+            tall += 1
+        elif (x1 - x0) > 1.5 * (y1 - y0):
+            wide += 1
+    return tall > wide

@@ -1,0 +1,246 @@
+"""CLI commands for filling: ``fill``, ``runs``, ``resume``, ``recipe …`` and ``sandbox`` (thin shells)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from clerkdesk.cli import Ctx, _read_json, pass_ctx
+from clerkdesk.engine import events as ev
+from clerkdesk.engine.run import RunInfo
+from clerkdesk.errors import HumanAborted, HumanNeeded
+
+
+class ConsoleClerk:
+    """The clerk at a terminal; with ``--yes`` confirms are answered yes, but human steps still need a person."""
+
+    def __init__(self, yes: bool, decision: tuple[str, str | None] | None = None, wait_human: float = 0):
+        self.yes = yes
+        self.decision = decision
+        self.wait_human = wait_human
+        self.tty = sys.stdin.isatty()
+
+    def confirm(self, info: RunInfo, message: str, values: list[tuple[str, str]]) -> bool:
+        if self.yes:
+            return True
+        if not self.tty:
+            raise HumanNeeded(f"{info.system_title}: “{message}” needs the clerk's confirmation "
+                              "(run in a terminal, or pass --yes for batch runs)")
+        click.echo(f"\n[{info.system_title}] {message}")
+        for label, value in values:
+            click.echo(f"    {label}: {value}")
+        return click.confirm("确认提交? (submit?)", default=False)
+
+    def human(self, info: RunInfo, message: str, driver: Any, check: Callable[[], bool] | None) -> None:
+        if self.tty:
+            click.echo(f"\n[{info.system_title}] 需要经办人操作 (your turn): {message}")
+            click.prompt("完成后按回车 (press Enter when done)", default="", show_default=False)
+            return
+        if check is not None and self.wait_human > 0:
+            import time
+
+            deadline = time.monotonic() + self.wait_human
+            while time.monotonic() < deadline:
+                if check():
+                    return
+                time.sleep(0.2)
+        raise HumanNeeded(f"{info.system_title}: a person must act: {message}")
+
+    def uncertain(self, info: RunInfo, message: str) -> tuple[str, str | None]:
+        if self.decision:
+            return self.decision
+        if not self.tty:
+            raise HumanNeeded(message + " — resume with --recorded RECEIPT or --not-recorded")
+        click.echo(f"\n{message}")
+        ans = click.prompt("系统中已有这次提交吗? (recorded / not / abort)", type=click.Choice(["recorded", "not", "abort"]))
+        if ans == "recorded":
+            return "recorded", click.prompt("回执号 (receipt, optional)", default="", show_default=False) or None
+        return ("not_recorded", None) if ans == "not" else ("abort", None)
+
+
+def printer(c: Ctx) -> Callable[[ev.Event], None]:
+    def on_event(e: ev.Event) -> None:
+        if c.json:
+            return
+        if isinstance(e, ev.RunStarted):
+            click.echo(f"[{e.system}] {e.recipe}: {e.total} steps" + (f", resuming at {e.resumed_from + 1}"
+                                                                      if e.resumed_from else ""))
+        elif isinstance(e, ev.StepSucceeded):
+            click.echo(f"[{e.system}]   {e.index:>3} ✓ {e.what} ({e.seconds * 1000:.0f} ms)")
+        elif isinstance(e, ev.StepFailed):
+            click.echo(f"[{e.system}]   {e.index:>3} ✗ {e.what}: {e.message}" + (" — retrying" if e.will_retry else ""))
+        elif isinstance(e, ev.Blocked):
+            click.echo(f"[{e.system}]   blocked a request to foreign origin {e.origin}")
+        elif isinstance(e, ev.RunFinished):
+            rec = ", ".join(f"{k}={v}" for k, v in e.captures.items())
+            click.echo(f"[{e.system}] {e.status}" + (f": {rec}" if rec else ""))
+    return on_event
+
+
+def _system_urls(pairs: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for p in pairs:
+        if "=" not in p:
+            raise click.BadParameter(f"{p!r}: use SYSTEM=URL", param_hint="--system-url")
+        k, v = p.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out
+
+
+def _print_outcomes(c: Ctx, case_id: str | None, runs: dict[str, str], outcomes: dict[str, Any]) -> bool:
+    ok = bool(outcomes) and all(o.status == "succeeded" for o in outcomes.values())
+    summary = {"ok": ok, "case": case_id,
+               "targets": {rid: {"run": runs.get(rid), "status": o.status, "captures": o.captures,
+                                 "message": o.message} for rid, o in outcomes.items()}}
+    c.out(summary)
+    if not c.json:
+        click.echo("")
+        for rid, o in outcomes.items():
+            mark = "✓" if o.status == "succeeded" else "✗"
+            rec = "  ".join(f"{k}: {v}" for k, v in o.captures.items())
+            click.echo(f"{mark} {rid} [{runs.get(rid, '')}] {o.status}  {rec}")
+            if o.status != "succeeded" and o.message:
+                click.echo("    " + o.message.replace("\n", "\n    "))
+    return ok
+
+
+@click.command("fill")
+@click.option("--record", "record_file", required=True, metavar="FILE|-",
+              help='JSON: a person/enterprise object, or {"person"|"enterprise": {...}, "case": {...}}.')
+@click.option("--target", "targets", multiple=True, required=True, metavar="RECIPE_ID", help="Repeat for several.")
+@click.option("--headless/--headed", default=None, help="Browser without a window (default: headless unless a "
+              "display is present and --headed).")
+@click.option("--yes", is_flag=True, help="Answer confirm steps with yes (batch/tests). Human steps still need a person.")
+@click.option("--system-url", "system_urls", multiple=True, metavar="SYSTEM=URL",
+              help="Reach a system at another address (sandbox/training servers).")
+@click.option("--wait-human", type=float, default=0, help="Without a terminal, wait up to N s for a human step's "
+              "condition to come true (someone acting in the browser).")
+@pass_ctx
+def fill(c: Ctx, record_file: str, targets: tuple[str, ...], headless: bool | None, yes: bool,
+         system_urls: tuple[str, ...], wait_human: float) -> None:
+    """Fill a record into one or more target systems; exit 0 only when every target succeeded."""
+    from clerkdesk.filling import FillOptions
+
+    data = _read_json(record_file)
+    kind = "enterprise" if "enterprise" in data or "uscc" in data else "person"
+    record = data.get(kind, data if kind not in data else {})
+    record = {k: v for k, v in record.items() if k != "case"} if isinstance(record, dict) else {}
+    case_fields = {k.removeprefix("case."): v for k, v in (data.get("case") or {}).items()}
+    opts = FillOptions(headless=True if headless is None else headless, system_urls=_system_urls(system_urls),
+                       on_event=printer(c))
+    res = c.desk.fill(kind, record, list(targets), {**case_fields}, ConsoleClerk(yes, wait_human=wait_human), opts)
+    ok = _print_outcomes(c, res.case_id, res.runs, res.outcomes)
+    sys.exit(0 if ok else 1)
+
+
+@click.command("resume")
+@click.argument("run_id")
+@click.option("--recorded", "receipt", default=None, metavar="RECEIPT",
+              help="The clerk checked: the uncertain submit WAS recorded (give the receipt, or '-').")
+@click.option("--not-recorded", is_flag=True, help="The clerk checked: the submit was NOT recorded; fill it again.")
+@click.option("--headless/--headed", default=True)
+@click.option("--yes", is_flag=True)
+@click.option("--system-url", "system_urls", multiple=True, metavar="SYSTEM=URL")
+@pass_ctx
+def resume(c: Ctx, run_id: str, receipt: str | None, not_recorded: bool, headless: bool, yes: bool,
+           system_urls: tuple[str, ...]) -> None:
+    """Resume an interrupted run from its checkpoint (never submitting twice)."""
+    from clerkdesk.filling import FillOptions
+
+    decision: tuple[str, str | None] | None = None
+    if receipt is not None:
+        decision = ("recorded", None if receipt == "-" else receipt)
+    elif not_recorded:
+        decision = ("not_recorded", None)
+    out = c.desk.resume(run_id, ConsoleClerk(yes, decision),
+                        FillOptions(headless=headless, system_urls=_system_urls(system_urls), on_event=printer(c)))
+    row = c.desk.store.runs.get(run_id)
+    ok = _print_outcomes(c, row.case_id, {row.recipe: run_id}, {row.recipe: out})
+    sys.exit(0 if ok else 1)
+
+
+@click.command("runs")
+@click.option("--limit", default=30)
+@pass_ctx
+def runs(c: Ctx, limit: int) -> None:
+    """List recent runs (no personal data)."""
+    rows = c.desk.store.runs.list(limit)
+    c.out(rows)
+    if not c.json:
+        for r in rows:
+            click.echo(f"{r['id']}  {r['created_at'][:19]}  {r['status']:<11} submit={r['submit_state']:<9} "
+                       f"step {r['checkpoint']}  {r['recipe']}")
+
+
+@click.group("recipe")
+def recipe() -> None:
+    """Recipes: lint, list, export the JSON Schema."""
+
+
+@recipe.command("lint")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@pass_ctx
+def recipe_lint(c: Ctx, paths: tuple[Path, ...]) -> None:
+    """Report every problem as file:line:col: message (exit 1 if any)."""
+    from clerkdesk.config import recipes_dir
+    from clerkdesk.recipe.catalog import lint_paths
+
+    folder = recipes_dir()
+    errors = lint_paths(list(paths) or [folder], folder if (folder / "systems").is_dir() else None)
+    c.out([{"file": str(e.mark.path) if e.mark else None, "line": e.mark.line if e.mark else None,
+            "col": e.mark.col if e.mark else None, "message": e.message + (f" {e.hint}" if e.hint else "")}
+           for e in errors])
+    if not c.json:
+        for e in errors:
+            click.echo(str(e))
+        click.echo(f"{len(errors)} problem(s)" if errors else "ok")
+    sys.exit(1 if errors else 0)
+
+
+@recipe.command("schema")
+def recipe_schema() -> None:
+    """Print the JSON Schema of recipe files (for editors)."""
+    from clerkdesk.recipe.schema import recipe_schema as build
+
+    click.echo(json.dumps(build(), ensure_ascii=False, indent=2))
+
+
+@recipe.command("list")
+@pass_ctx
+def recipe_list(c: Ctx) -> None:
+    """Systems, recipes and the fields each needs."""
+    from clerkdesk.engine.plan import label_of
+
+    cat = c.desk.catalog
+    c.out({"systems": {k: {"title": s.title, "kind": s.kind} for k, s in cat.systems.items()},
+           "recipes": {k: {"title": r.title, "system": r.system, "needs": list(r.needs)} for k, r in cat.recipes.items()},
+           "matters": {k: list(m.recipes) for k, m in cat.matters.items()}})
+    if not c.json:
+        for r in cat.recipes.values():
+            click.echo(f"{r.id}  {r.title}  → {cat.systems[r.system].title}")
+            click.echo("    needs: " + ", ".join(label_of(n, r) for n in r.needs))
+
+
+@click.command("sandbox")
+@click.option("--hrss-port", default=8601)
+@click.option("--amr-port", default=8602)
+@click.option("--fault", "faults", multiple=True, metavar="SYSTEM:FAULT", help="e.g. hrss:submit500")
+@click.option("--debug", is_flag=True, help="Expose the captcha answer at /__sandbox/captcha (training/tests).")
+@pass_ctx
+def sandbox(c: Ctx, hrss_port: int, amr_port: int, faults: tuple[str, ...], debug: bool) -> None:
+    """Run the sandbox ministry systems on loopback (Ctrl+C stops)."""
+    from clerkdesk.config import default_home
+    from clerkdesk.sandbox.web import serve_forever
+
+    log_dir = (c.home or default_home()) / "sandbox"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    serve_forever(log_dir, hrss_port=hrss_port, amr_port=amr_port, faults=list(faults), debug=debug)
+
+
+commands = [fill, resume, runs, recipe, sandbox]
+__all__ = ["ConsoleClerk", "HumanAborted", "commands"]

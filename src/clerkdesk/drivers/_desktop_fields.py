@@ -1,0 +1,71 @@
+"""Read-back of a field by OCR of its crop, and the comparison with the intended value.
+
+Messages never contain the value itself (citizen data); evidence crops do, and go where the
+engine stores evidence.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from clerkdesk.vision.layout import field_interior, text_extent
+from clerkdesk.vision.normalize import digits, norm_value
+from clerkdesk.vision.ocr import OcrEngine, read_line
+from clerkdesk.vision.screen import Rect
+
+_MASKABLE = re.compile(r"[\d\s\-/.:年月日时分秒]+")
+# A text caret (the blinking insertion bar) right after the text is sometimes read as one of these.
+_CARET_CHARS = "|丨!lI"
+
+
+def is_masked_value(value: str) -> bool:
+    """Digits with separators (dates, times, phone numbers): compared by their digits only, because
+    masked fields (inputMask ``0000-00-00``) and date pickers show their own separators."""
+    return bool(_MASKABLE.fullmatch(value)) and any(ch.isdigit() for ch in value)
+
+
+def value_matches(intended: str, seen: str) -> bool:
+    """Does the field's OCR text SEEN show INTENDED (normalised; digits only for masked values)?"""
+    if is_masked_value(intended):
+        return digits(intended) == digits(seen)
+    want, got = norm_value(intended), norm_value(seen)
+    if want == got:
+        return True
+    # tolerate an insertion caret read as a character at either end
+    for c in _CARET_CHARS:
+        if got.endswith(c) and not want.endswith(c) and got[:-1] == want:
+            return True
+        if got.startswith(c) and not want.startswith(c) and got[1:] == want:
+            return True
+    return False
+
+
+def read_crop(engine: OcrEngine, crop: np.ndarray) -> str:
+    """OCR one line of text in CROP (blank → ``""``), trimmed to its ink first."""
+    ext = text_extent(crop)
+    if ext is None:
+        return ""
+    part = crop[ext.y0:ext.y1, ext.x0:ext.x1]
+    if part.shape[0] < 6 or part.shape[1] < 4:
+        return ""
+    # recognition wants some margin; pad with the background colour
+    bg = np.median(crop.reshape(-1, crop.shape[-1]), axis=0).astype(np.uint8)
+    padded = np.empty((part.shape[0] + 8, part.shape[1] + 16, 3), np.uint8)
+    padded[:] = bg
+    padded[4:-4, 8:-8] = part[:, :, :3]
+    text, _ = read_line(engine, padded)
+    return text
+
+
+def read_box(engine: OcrEngine, image: np.ndarray, box: Rect, combo: bool = False) -> str:
+    """What the input box at BOX (image pixels of IMAGE) shows."""
+    inner = field_interior(box, combo=combo)
+    return read_crop(engine, image[inner.y0:inner.y1, inner.x0:inner.x1])
+
+
+def overflow_parts(intended: str, seen: str) -> bool:
+    """Is SEEN a plausible visible tail of INTENDED in a field too narrow for it?"""
+    want, got = norm_value(intended), norm_value(seen)
+    return len(got) >= 3 and len(got) < len(want) and want.endswith(got)

@@ -1,0 +1,102 @@
+"""JavaScript run in the page to find the control that belongs to a label.
+
+Real ministry pages label fields in many ways: ``<label for>``, a label
+wrapping the input, or — in legacy table layouts — a plain ``<td>姓名：</td>``
+followed by a cell with an input named ``txt_07``. This finds the label text
+(ignoring spaces, ``*`` markers and a trailing colon), then the control that
+belongs to it, and tags it with a one-off attribute Playwright can select.
+"""
+
+FIND_BY_LABEL = r"""
+(args) => {
+  const {label, token, nth} = args;
+  const norm = s => (s || '').replace(/[\s\u00a0\u3000]/g, '').replace(/[*＊]/g, '').replace(/[：:]+$/, '');
+  const want = norm(label);
+  const CTL = 'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image]),'
+            + 'select,textarea,[contenteditable=""],[contenteditable=true],[role=combobox],[role=textbox]';
+  const isCtl = el => el && el.nodeType === 1 && el.matches(CTL);
+  const visible = el => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length)
+                        && getComputedStyle(el).visibility !== 'hidden';
+  const found = [];
+  const labels = document.querySelectorAll('label,td,th,span,div,p,b,strong,font,dt,dd,legend,li,em,i');
+  for (const el of labels) {
+    let own = '';
+    for (const n of el.childNodes) if (n.nodeType === 3) own += n.textContent;
+    if (norm(own) !== want) {
+      if (el.children.length > 3 || norm(el.textContent) !== want || el.querySelector(CTL)) continue;
+    }
+    let ctl = null;
+    if (el.tagName === 'LABEL' && el.htmlFor) ctl = document.getElementById(el.htmlFor);
+    if (!ctl) ctl = el.querySelector(CTL);
+    if (!ctl) {
+      let sib = el.nextElementSibling;
+      while (sib && !ctl) {
+        ctl = isCtl(sib) ? sib : sib.querySelector(CTL);
+        if (!ctl && norm(sib.textContent)) break;   // another label comes first
+        sib = sib.nextElementSibling;
+      }
+    }
+    if (!ctl && (el.tagName === 'TD' || el.tagName === 'TH')) {
+      const next = el.nextElementSibling;
+      if (next) ctl = next.querySelector(CTL);
+    }
+    if (!ctl) {
+      const w = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT);
+      w.currentNode = el;
+      let n, steps = 0;
+      while ((n = w.nextNode()) && steps++ < 40) {
+        if (el.contains(n)) continue;
+        if (isCtl(n)) { ctl = n; break; }
+        if (n.children.length === 0 && norm(n.textContent) && !['OPTION'].includes(n.tagName)) break;
+      }
+    }
+    if (ctl && !found.includes(ctl)) found.push(ctl);
+  }
+  const vis = found.filter(visible);
+  const pick = vis.length ? vis : found;
+  const i = nth || 0;
+  if (i >= pick.length) return {found: found.length, visible: vis.length, tagged: false};
+  for (const old of document.querySelectorAll('[data-clerkdesk]')) old.removeAttribute('data-clerkdesk');
+  pick[i].setAttribute('data-clerkdesk', token);
+  return {found: found.length, visible: vis.length, tagged: true, hidden: !visible(pick[i])};
+}
+"""
+
+OPTION_STATE = r"""
+(el, want) => {
+  const opts = Array.from(el.options || []);
+  const hit = opts.find(o => o.value === want) || opts.find(o => o.text.trim() === want)
+           || opts.find(o => o.text.replace(/\s/g, '') === want.replace(/\s/g, ''));
+  return hit ? {value: hit.value, disabled: hit.disabled} : {count: opts.length};
+}
+"""
+
+RADIO_PICK = r"""
+(el, args) => {
+  const {want, token} = args;
+  const norm = s => (s || '').replace(/[\s\u00a0\u3000]/g, '').replace(/[：:]+$/, '');
+  const root = el.form || document;
+  const group = el.name ? Array.from(root.querySelectorAll(`input[type=${el.type}][name="${CSS.escape(el.name)}"]`)) : [el];
+  const labelOf = r => {
+    if (r.id) { const l = document.querySelector(`label[for="${CSS.escape(r.id)}"]`); if (l) return l.textContent; }
+    if (r.closest('label')) return r.closest('label').textContent;
+    let t = '', n = r.nextSibling;
+    while (n && !(n.nodeType === 1 && n.matches('input'))) { t += n.textContent || ''; n = n.nextSibling; }
+    return t;
+  };
+  const hit = group.find(r => r.value === want) || group.find(r => norm(labelOf(r)) === norm(want));
+  if (!hit) return {options: group.map(r => norm(labelOf(r)) || r.value)};
+  hit.setAttribute('data-clerkdesk-radio', token);
+  return {ok: true};
+}
+"""
+
+TEXT_AFTER = r"""
+(label) => {
+  const text = document.body ? document.body.innerText : '';
+  const i = text.indexOf(label);
+  if (i < 0) return null;
+  const rest = text.slice(i + label.length).replace(/^[\s:：]+/, '');
+  return rest.split('\n')[0].trim();
+}
+"""

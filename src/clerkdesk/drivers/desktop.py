@@ -1,0 +1,693 @@
+"""``DesktopDriver``: fill legacy desktop clients by screen OCR, mouse and pasted text.
+
+How a step runs (details in ``docs/desktop.md``):
+
+* ``open`` finds the window by title (exact, contained, or ``re:REGEX``), waits for it (and, if
+  the system or ``ctx.options["command"]`` says how, starts the program), focuses it and waits
+  until it has finished drawing.
+* A ``Locator`` resolves on a screenshot of the window and its dialogs (``vision.layout``):
+  labels and texts by OCR (from the layout cache when the screen is known), the input box beside
+  a label by image analysis, pictures by template matching. Unresolved → ``DriverError`` with a
+  ``tried`` list and a PNG of the screen with every OCR box drawn.
+* ``fill`` clicks the box, pastes the value (never types it: IMEs and Chinese), and reads it back
+  by OCR of the box; one retry, then a ``DriverError`` with the crop as evidence.
+* The driver never presses Tab or Return to move between fields: it clicks each field. Return
+  submits half-filled dialogs in many legacy clients.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import shlex
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from clerkdesk.drivers._desktop_fields import (
+    is_masked_value,
+    overflow_parts,
+    read_box,
+    read_crop,
+    value_matches,
+)
+from clerkdesk.drivers._desktop_view import View, WindowTracker, shift_box, wait_stable
+from clerkdesk.engine.driver import Condition, DriverContext, DriverError, Locator, ReadSpec
+from clerkdesk.vision import input as inp
+from clerkdesk.vision import layout, screen, windows
+from clerkdesk.vision.layout import Match, NotFound, box_rect
+from clerkdesk.vision.layout_cache import LayoutCache, Page, ScreenLayout
+from clerkdesk.vision.normalize import DEFAULT_THRESHOLD, label_score, norm
+from clerkdesk.vision.ocr import (
+    OcrEngine,
+    TextBox,
+    detect,
+    get_engine,
+    read_line,
+    read_screen,
+    warm_up_in_background,
+)
+from clerkdesk.vision.screen import Rect
+
+ACCEPT_WORDS = ("确定", "确认", "是", "是(Y)", "确定(O)", "OK", "Yes", "继续", "保存")
+DISMISS_WORDS = ("取消", "否", "否(N)", "关闭", "Cancel", "No", "取消(C)")
+POLL = 0.15
+
+
+class DesktopDriver:
+    """The ``Driver`` for desktop clients (kind ``"desktop"``). X11 tested; Windows untested."""
+
+    kind = "desktop"
+
+    def __init__(self, engine: OcrEngine | None = None, *, threshold: float = DEFAULT_THRESHOLD,
+                 use_cache: bool = True) -> None:
+        self._engine = engine
+        self.threshold = threshold
+        self.use_cache = use_cache
+        self.ctx: DriverContext | None = None
+        self.cache: LayoutCache | None = None
+        self.tracker: WindowTracker | None = None
+        self.entry: ScreenLayout | None = None
+        self._where = ""
+        self._armed: tuple[bool, str | None, str | None] | None = None
+        self.dialog_log: list[dict[str, str]] = []
+        self.stats = {"full_ocr": 0, "cache_hits": 0, "cache_misses": 0, "line_ocr": 0, "retries": 0}
+        self._launched: subprocess.Popen[bytes] | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------------------
+    @property
+    def engine(self) -> OcrEngine:
+        if self._engine is None:
+            backend = self.ctx.options.get("ocr_backend") if self.ctx else None
+            self._engine = get_engine(backend)
+        return self._engine
+
+    def start(self, ctx: DriverContext) -> None:
+        windows.require_desktop()
+        self.ctx = ctx
+        enabled = self.use_cache and bool(ctx.options.get("layout_cache", True))
+        self.cache = LayoutCache(Path(ctx.home) / "layout-cache", enabled=enabled)
+        if self._engine is None:
+            warm_up_in_background(ctx.options.get("ocr_backend"))
+
+    def close(self) -> None:
+        # The client stays open: it belongs to the clerk. We only forget our state.
+        self.tracker = None
+        self.entry = None
+
+    def where(self) -> str:
+        if self.tracker is None:
+            return "(no window)"
+        try:
+            win, dialogs = self.tracker.refresh()
+        except DriverError:
+            return f"window {self.tracker.main.title!r} (closed)"
+        extra = f" + dialog {dialogs[-1].title!r}" if dialogs else ""
+        return f"window {win.title!r}{extra}"
+
+    # -- open --------------------------------------------------------------------------------------------
+    def open(self, where: str, timeout: float) -> None:
+        windows.require_desktop()
+        deadline = time.monotonic() + timeout
+        tried = [f"window title = / contains {where!r}"]
+        win = None
+        while True:
+            found = windows.find_windows(where)
+            if found:
+                win = found[0]
+                break
+            command = self._command()
+            if command and self._launched is None:
+                tried.append(f"started {command!r}")
+                self._launched = subprocess.Popen(shlex.split(command), stdout=subprocess.DEVNULL,
+                                                  stderr=subprocess.DEVNULL)
+            if time.monotonic() >= deadline:
+                seen = sorted({w.title for w in windows.list_windows() if w.title})
+                tried.append(f"open windows: {', '.join(map(repr, seen)) or 'none'}")
+                raise DriverError(f"no window titled {where!r} within {timeout:g} s", tried)
+            time.sleep(POLL)
+        known = {w.handle for w in windows.list_windows()}
+        self.tracker = WindowTracker(win, known)
+        self._where = where
+        self.tracker.focus()
+        tracker = self.tracker
+        wait_stable(lambda: tracker.view().image, max(0.3, deadline - time.monotonic()))
+        self.entry = self.cache.load(where, (win.rect.width, win.rect.height)) if self.cache else None
+        self._check_dialog(0.0)
+
+    def _command(self) -> str | None:
+        if self.ctx is None:
+            return None
+        cmd = self.ctx.options.get("command") or getattr(self.ctx.system, "command", None)
+        return str(cmd) if cmd else None
+
+    # -- views and OCR -----------------------------------------------------------------------------------
+    def _tracker(self) -> WindowTracker:
+        if self.tracker is None:
+            raise DriverError("no window is open: a desktop recipe starts with `open: <window title>`",
+                              retryable=False)
+        return self.tracker
+
+    def view(self) -> View:
+        return self._tracker().view()
+
+    def _entry(self, view: View) -> ScreenLayout:
+        size = (view.win.rect.width, view.win.rect.height)
+        if self.entry is None or self.entry.size != size:
+            self.entry = (self.cache.load(self._where, size) if self.cache
+                          else ScreenLayout(self._where, size))
+        return self.entry
+
+    def full_ocr(self, view: View) -> list[TextBox]:
+        """OCR the whole view; records the texts as a fresh page of the layout cache."""
+        boxes = read_screen(self.engine, view.image)
+        self.stats["full_ocr"] += 1
+        entry = self._entry(view)
+        # Only the main window's texts are layout; dialogs come and go.
+        area = view.window_area
+        own = [shift_box(b, view.dx, view.dy) for b in boxes if area.contains(*b.center)]
+        if not view.dialogs:
+            entry.add_page(own)
+            if self.cache:
+                self.cache.save(entry)
+        view.shot.meta["boxes"] = boxes
+        return boxes
+
+    def _verify(self, view: View, b: TextBox, want: str) -> bool:
+        """Cheap check that box B (image pixels) still shows WANT: OCR of its crop only."""
+        r = box_rect(b).grow(3)
+        crop = view.shot.crop(r)
+        if crop.shape[0] < 6:
+            return False
+        text, _ = read_line(self.engine, crop)
+        self.stats["line_ocr"] += 1
+        return label_score(want, text) >= self.threshold or (bool(norm(want)) and norm(want) in norm(text))
+
+    def _anchor(self, view: View, want: str, finder: Any, tried: list[str]) -> TextBox:
+        """Find the OCR box for WANT with FINDER: cached pages first (verified), then a full OCR."""
+        entry = self._entry(view)
+        if not view.dialogs:
+            for page in list(entry.pages):
+                boxes = [shift_box(b, -view.dx, -view.dy) for b in page.boxes]
+                try:
+                    b = finder(boxes)
+                except NotFound:
+                    continue
+                if self._verify(view, b, want):
+                    self.stats["cache_hits"] += 1
+                    tried.append(f"layout cache: {want!r} at {list(b.bbox)} (verified by OCR of its crop)")
+                    return b  # type: ignore[no-any-return]
+                self.stats["cache_misses"] += 1
+                tried.append(f"layout cache: {want!r} no longer at {list(b.bbox)} → cache page dropped")
+                self._drop_page(entry, page)
+        boxes = view.shot.meta.get("boxes") or self.full_ocr(view)
+        tried.append(f"full OCR of {self.where()} ({len(boxes)} text boxes)")  # type: ignore[arg-type]
+        return finder(boxes)  # type: ignore[no-any-return]
+
+    def _drop_page(self, entry: ScreenLayout, page: Page) -> None:
+        entry.drop(page)
+        if self.cache:
+            self.cache.save(entry)
+
+    # -- locating ----------------------------------------------------------------------------------------
+    def _resolve(self, loc: Locator, view: View, tried: list[str], want_input: bool) -> Match:
+        h, w = view.image.shape[:2]
+        area = view.window_area if not view.dialogs else Rect(0, 0, w, h)
+        within = layout.parse_within(loc.within, area.width, area.height)
+        if within is not None:
+            within = within.shift(area.x0, area.y0)
+        if loc.image:
+            base = Path(str(self.ctx.options.get("recipe_dir", "."))) if self.ctx else Path(".")
+            path = Path(loc.image) if Path(loc.image).is_absolute() else base / loc.image
+            return layout.find_image(view.image, path, scale=screen.ui_scale(), within=within, nth=loc.nth)
+        if loc.text is not None and loc.label is None:
+            def find_t(bs: list[TextBox]) -> TextBox:
+                m = layout.find_text(bs, loc.text or "", exact=loc.exact, within=within, nth=loc.nth)
+                return _box_of(m)
+            b = self._anchor(view, loc.text, find_t, tried)
+            r = box_rect(b)
+            return Match(anchor=r, target=r, point=r.center, how=f"text {b.text!r}", text=b.text, kind="text")
+        if loc.label is None:
+            raise NotFound(f"the desktop driver cannot use {loc.describe()}: use label, text, image or offset",
+                           [f"unsupported locator keys in {loc.describe()}"])
+        label = loc.label
+
+        def find_l(bs: list[TextBox]) -> TextBox:
+            b, _ = layout.find_label(bs, label, threshold=self.threshold, exact=loc.exact, within=within,
+                                     nth=loc.nth)
+            return b
+        b = self._anchor(view, label, find_l, tried)
+        anchor = box_rect(b)
+        if loc.offset is not None:
+            s = screen.ui_scale()
+            cx, cy = anchor.center
+            px, py = int(cx + loc.offset[0] * s), int(cy + loc.offset[1] * s)
+            box = layout.box_at(view.image, px, py, max(8, anchor.height))
+            target = box or Rect(px - 4, py - anchor.height, px + 300, py + anchor.height)
+            tried.append(f"offset {loc.offset} from label box {anchor.as_list()} → ({px}, {py})")
+            return Match(anchor, target, (px, py), "offset", b.text, kind="input" if box else "offset")
+        if not want_input:
+            return Match(anchor, anchor, anchor.center, f"label {b.text!r}", b.text, kind="text")
+        found = layout.input_beside(view.image, anchor)
+        if found is None:
+            tried.append(f"no bordered input box right of or below the label at {anchor.as_list()}")
+            raise NotFound(f"label {label!r} found, but no input box beside it (add offset: [dx, dy])", tried)
+        box, side = found
+        tried.append(f"input box {side} of the label: {box.as_list()}")
+        # click a little right of the box's left edge: on the text, never on a combo box's arrow
+        point = (min(box.x0 + max(12, box.height), box.center[0]), box.center[1])
+        return Match(anchor, box, point, f"input {side} of label {b.text!r}", b.text, kind="input")
+
+    def locate(self, loc: Locator, timeout: float, *, want_input: bool = True, what: str = "") -> tuple[Match, View]:
+        """Resolve LOC, polling until TIMEOUT (the screen may still be loading)."""
+        self._check_dialog(0.0)
+        deadline = time.monotonic() + timeout
+        while True:
+            view = self.view()
+            tried: list[str] = []
+            try:
+                return self._resolve(loc, view, tried, want_input), view
+            except NotFound as e:
+                err = e
+                tried = tried + [t for t in e.tried if t not in tried]
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(POLL)
+        boxes: list[TextBox] = view.shot.meta.get("boxes") or self.full_ocr(view)  # type: ignore[assignment]
+        if view.dialogs:
+            tried.append(f"a dialog is open: {view.dialogs[-1].title!r} (it may cover the form)")
+        evidence = layout.annotate(view.image, boxes, note=f"{what or 'locate'}: {loc.describe()}")
+        raise DriverError(f"{what or 'locate'} {loc.describe()}: {err}", tried, evidence=evidence)
+
+    # -- actions -----------------------------------------------------------------------------------------
+    def _click_at(self, view: View, x: int, y: int) -> None:
+        self._tracker().focus()
+        sx, sy = view.to_screen(x, y)
+        inp.click(sx, sy)
+
+    def fill(self, loc: Locator, value: str, timeout: float) -> str:
+        m, view = self.locate(loc, timeout, what="fill")
+        field = view.screen_rect(m.target)
+        seen = ""
+        for attempt in range(2):
+            if attempt:
+                self.stats["retries"] += 1
+                view = self.view()
+            self._click_at(view, *m.point)
+            before = screen.grab(field).image
+            text = value
+            if attempt and is_masked_value(value):
+                text = "".join(ch for ch in value if ch.isdigit())  # some masks reject pasted separators
+            inp.paste_text(text, landed=lambda b=before: _changed(screen.grab(field).image, b))
+            seen = self._read_back(field, m.kind == "input" and _is_combo(field))
+            if value_matches(value, seen):
+                self._check_dialog(0.3)
+                return seen
+            if overflow_parts(value, seen) and self._verify_head(field, value):
+                self._check_dialog(0.3)
+                return value
+        crop = screen.grab(field.grow(30))
+        raise DriverError(
+            f"fill {loc.describe()}: the field does not show the intended value after 2 tries "
+            f"(OCR read {len(norm(seen))} characters, expected {len(norm(value))})",
+            [f"{m.how} at {m.target.as_list()}", "pasted with ctrl+a, ctrl+v", "read back by OCR of the box"],
+            evidence=layout.annotate(crop.image, [], [Rect(30, 30, 30 + field.width, 30 + field.height)]),
+        )
+
+    def _read_back(self, field: Rect, combo: bool) -> str:
+        time.sleep(0.05)
+        img = screen.grab(field).image
+        self.stats["line_ocr"] += 1
+        return read_box(self.engine, img, Rect(0, 0, field.width, field.height), combo=combo)
+
+    def _verify_head(self, field: Rect, value: str) -> bool:
+        """A value wider than its box shows only its tail; press Home and check the head too."""
+        inp.hotkey("home")
+        time.sleep(0.1)
+        head = self._read_back(field, False)
+        inp.hotkey("end")
+        return len(norm(head)) >= 3 and norm(value).startswith(norm(head).rstrip("|丨!lI"))
+
+    def choose(self, loc: Locator, value: str, timeout: float) -> None:
+        m, view = self.locate(loc, timeout, what="choose")
+        field = view.screen_rect(m.target)
+        combo = _is_combo(field)
+        if combo or m.kind == "input":
+            if value_matches(value, self._read_back(field, combo)):
+                return
+            self._pick_from_popup(loc, view, m, value, timeout)
+            seen = self._read_back(field, combo)
+            if not value_matches(value, seen):
+                raise DriverError(f"choose {loc.describe()}: the box does not show the chosen item afterwards",
+                                  [m.how, "picked the item from the drop-down list by OCR"],
+                                  evidence=screen.grab(field.grow(30)).png())
+            self._check_dialog(0.3)
+            return
+        raise DriverError(f"choose {loc.describe()}: no drop-down box beside the label", [m.how])
+
+    def _pick_from_popup(self, loc: Locator, view: View, m: Match, value: str, timeout: float) -> None:
+        everything = screen.virtual_screen()
+        before = screen.grab(everything).image
+        self._click_at(view, *m.point)
+        deadline = time.monotonic() + max(2.0, min(timeout, 5.0))
+        popup: Rect | None = None
+        while time.monotonic() < deadline:
+            time.sleep(0.08)
+            near = view.screen_rect(m.target).shift(-everything.x0, -everything.y0).grow(2)
+            popup = _diff_area(before, screen.grab(everything).image, near)
+            if popup is not None:
+                break
+        if popup is None:
+            raise DriverError(f"choose {loc.describe()}: clicking the box opened no list",
+                              [m.how, f"clicked at {m.point}"])
+        popup = Rect(popup.x0 + everything.x0, popup.y0 + everything.y0, popup.x1 + everything.x0,
+                     popup.y1 + everything.y0)
+        wait_stable(lambda: screen.grab(popup).image, 1.0, interval=0.05)
+        seen: list[str] = []
+        last: np.ndarray | None = None
+        # look at what is shown, then wheel up to the top, then down to the end (the list opens at the
+        # current item, so the wanted one may be above or below)
+        for direction in (0, 5, -5):
+            for _page in range(40):
+                shot = screen.grab(popup)
+                if direction and last is not None and np.array_equal(shot.image, last):
+                    break  # this end of the list
+                last = shot.image
+                hit = self._find_item(shot.image, value, seen)
+                if hit is not None:
+                    cx, cy = box_rect(hit).center
+                    inp.click(shot.left + cx, shot.top + cy)
+                    wait_stable(lambda: screen.grab(popup).image, 1.0, interval=0.05)
+                    return
+                if not direction:
+                    break
+                inp.scroll(direction, *popup.center)
+                wait_stable(lambda: screen.grab(popup).image, 0.5, interval=0.04)
+        inp.hotkey("esc")  # closes only the open list
+        raise DriverError(f"choose {loc.describe()}: no such item in the drop-down list",
+                          [m.how, f"list items seen: {', '.join(seen[:60])}"],
+                          evidence=None if last is None else screen.to_png(last))
+
+    def _find_item(self, image: np.ndarray, value: str, seen: list[str]) -> TextBox | None:
+        """The list item showing VALUE: detect all lines, recognise the likeliest (by width) first."""
+        lines = detect(self.engine, image)
+        if not lines:
+            return None
+        h = float(np.median([r[3] - r[1] for r in lines]))
+        expect = len(norm(value)) * h * 0.8  # CJK glyphs are about as wide as the line is high
+        boxes: list[TextBox] = []
+        for x0, y0, x1, y1 in sorted(lines, key=lambda r: abs((r[2] - r[0]) - expect)):
+            r = Rect(x0, y0, x1, y1).grow(2).clip(Rect(0, 0, image.shape[1], image.shape[0]))
+            text, score = read_line(self.engine, image[r.y0:r.y1, r.x0:r.x1])
+            self.stats["line_ocr"] += 1
+            b = TextBox(text, score, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
+            if text and text not in seen:
+                seen.append(text)
+            boxes.append(b)
+            if norm(text) == norm(value):
+                return b
+        return _best_item(boxes, value)
+
+    def check(self, loc: Locator, on: bool, timeout: float) -> None:
+        m, view = self.locate(loc, timeout, want_input=False, what="check")
+        ind = layout.check_indicator(view.image, m.anchor or m.target)
+        if ind is None:
+            raise DriverError(f"check {loc.describe()}: no check box left of the text", [m.how])
+        r = view.screen_rect(ind)
+        state = _checked(screen.grab(r).image)
+        if state == on:
+            return
+        self._click_at(view, *ind.center)
+        deadline = time.monotonic() + max(1.0, timeout)
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            if _checked(screen.grab(r).image) == on:
+                self._check_dialog(0.3)
+                return
+        raise DriverError(f"check {loc.describe()}: the box did not change", [m.how, f"clicked {ind.as_list()}"],
+                          evidence=screen.grab(r.grow(20)).png())
+
+    def click(self, loc: Locator, timeout: float) -> None:
+        m, view = self.locate(loc, timeout, want_input=loc.label is not None and loc.text is None, what="click")
+        self._click_at(view, *m.point)
+        self._settle()
+
+    def _settle(self) -> None:
+        self._check_dialog(0.6 if self._armed else 0.0)
+        tracker = self._tracker()
+        # the window may close in reaction to the click; the next step will say so
+        with contextlib.suppress(DriverError):
+            wait_stable(lambda: tracker.view().image, 1.5, interval=0.1)
+
+    def upload(self, loc: Locator, path: Path, timeout: float) -> None:
+        raise DriverError("upload is not supported on desktop clients; click the client's 浏览 button and "
+                          "fill the file dialog's 文件名 field instead", retryable=False)
+
+    def press(self, keys: str, loc: Locator | None, timeout: float) -> None:
+        if loc is not None:
+            m, view = self.locate(loc, timeout, what="press")
+            self._click_at(view, *m.point)
+        else:
+            self._tracker().focus()
+        inp.hotkey(keys)
+        self._settle()
+
+    # -- conditions --------------------------------------------------------------------------------------
+    def probe(self, cond: Condition) -> bool:
+        if cond.url is not None:
+            raise DriverError("a desktop client has no URL; wait for a window or a text instead", retryable=False)
+        if cond.window is not None:
+            present = bool(windows.find_windows(cond.window))
+            return present != cond.gone
+        if cond.text is not None:
+            view = self.view()
+            boxes = self.full_ocr(view)
+            want = norm(cond.text)
+            present = any(want in norm(b.text) or label_score(cond.text, b.text) >= self.threshold for b in boxes)
+            return present != cond.gone
+        if cond.element is not None:
+            try:
+                self._resolve(cond.element, self.view(), [], want_input=False)
+                present = True
+            except NotFound:
+                present = False
+            return present != cond.gone
+        return True
+
+    def wait_for(self, cond: Condition, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            self._check_dialog(0.0)
+            if self.probe(cond):
+                return
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(POLL)
+        evidence = None
+        tried = [f"polled for {timeout:g} s"]
+        if self.tracker is not None:
+            try:
+                view = self.view()
+                evidence = layout.annotate(view.image, self.full_ocr(view), note=f"waiting for {cond.describe()}")
+            except DriverError as e:
+                tried.append(str(e))
+        raise DriverError(f"timed out waiting for {cond.describe()} in {self.where()}", tried, evidence=evidence)
+
+    # -- reading -----------------------------------------------------------------------------------------
+    def read(self, spec: ReadSpec, timeout: float) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            text, tried, view = self._read_once(spec)
+            if text is not None:
+                if spec.pattern:
+                    mt = re.search(spec.pattern, text)
+                    if mt:
+                        return mt.group(1) if mt.groups() else mt.group(0)
+                    tried.append(f"pattern {spec.pattern!r} did not match the text read")
+                else:
+                    return text
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(POLL)
+        boxes: list[TextBox] = view.shot.meta.get("boxes") or self.full_ocr(view)  # type: ignore[assignment]
+        raise DriverError(f"read {spec.after or (spec.element.describe() if spec.element else '')}: nothing found",
+                          tried, evidence=layout.annotate(view.image, boxes, note="read"))
+
+    def _read_once(self, spec: ReadSpec) -> tuple[str | None, list[str], View]:
+        view = self.view()
+        tried: list[str] = []
+        if spec.element is not None:
+            try:
+                m = self._resolve(spec.element, view, tried, want_input=True)
+            except NotFound as e:
+                return None, tried + e.tried, view
+            return read_box(self.engine, view.image, m.target, combo=_is_combo(view.screen_rect(m.target))), tried, view
+        if not spec.after:
+            raise DriverError("read needs `after` (a label) or an element", retryable=False)
+        boxes = self.full_ocr(view)  # values change: always look afresh
+        try:
+            b, _ = layout.find_label(boxes, spec.after, threshold=self.threshold)
+        except NotFound as e:
+            return None, tried + e.tried, view
+        got, want = norm(b.text), norm(spec.after)
+        if got.startswith(want + ":") or (got.startswith(want) and len(got) > len(want)):
+            rest = got[len(want):].lstrip(":")
+            if rest:
+                return rest, tried, view
+        r = box_rect(b)
+        same_line = [x for x in boxes if x is not b and box_rect(x).x0 >= r.x1 - 2
+                     and abs(x.center[1] - b.center[1]) <= max(6, r.height * 0.6)]
+        if same_line:
+            nxt = min(same_line, key=lambda x: x.bbox[0])
+            return nxt.text, tried, view
+        # the value may sit in a (read-only) box beside the label
+        found = layout.input_beside(view.image, r)
+        if found is not None:
+            text = read_crop(self.engine, view.shot.crop(layout.field_interior(found[0])))
+            if text:
+                return text, tried, view
+        tried.append(f"no text right of the label {b.text!r} at {list(b.bbox)}")
+        return None, tried, view
+
+    def screenshot(self) -> bytes:
+        if self.tracker is None:
+            return screen.grab().png()
+        return self.view().shot.png()
+
+    # -- frames and dialogs --------------------------------------------------------------------------------
+    def enter_frame(self, frame: Locator) -> None:
+        raise DriverError("frames are a web concept; on a desktop client use `within` to scope a locator",
+                          retryable=False)
+
+    def leave_frame(self) -> None:
+        return None
+
+    def arm_dialog(self, accept: bool, text: str | None, prompt: str | None) -> None:
+        """Answer the next modal box: click its accept (确定/是/OK…) or dismiss (取消/否…) button, or
+        the button named TEXT if the box has one. If TEXT is not a button, it must appear in the box's
+        message, or the box is left alone. PROMPT is pasted into the box's input first, if it has one."""
+        self._armed = (accept, text, prompt)
+
+    def _check_dialog(self, grace: float) -> None:
+        """If a dialog is armed and a modal box is (or within GRACE s becomes) visible, answer it."""
+        if self._armed is None or self.tracker is None:
+            return
+        deadline = time.monotonic() + grace
+        while True:
+            dialogs = self.tracker.dialogs()
+            if dialogs:
+                self._answer(dialogs[-1])
+                return
+            if time.monotonic() >= deadline:
+                return
+            time.sleep(0.08)
+
+    def _answer(self, dlg: windows.Window) -> None:
+        assert self._armed is not None
+        accept, text, prompt = self._armed
+        wait_stable(lambda: screen.grab(dlg.rect).image, 1.0, interval=0.06)
+        shot = screen.grab(dlg.rect)
+        boxes = read_screen(self.engine, shot.image)
+        self.stats["full_ocr"] += 1
+        message = "".join(b.text for b in boxes)
+        words = ACCEPT_WORDS if accept else DISMISS_WORDS
+        button = None
+        if text:
+            button = next((b for b in boxes if norm(b.text) == norm(text)), None)
+            if button is None and norm(text) not in norm(message):
+                return  # another box than the one we were told about: leave it for the recipe
+        if button is None:
+            # buttons sit in the lower part of the box; prefer those
+            lower = [b for b in boxes if b.center[1] > shot.image.shape[0] * 0.45]
+            button = next((b for w in words for b in lower + boxes if norm(b.text) == norm(w)), None)
+        if button is None:
+            return
+        if prompt is not None:
+            found = layout.input_beside(shot.image, Rect(0, 0, 2, shot.image.shape[0] // 2))
+            if found is not None:
+                cx, cy = found[0].center
+                windows.activate(dlg)
+                inp.click(shot.left + cx, shot.top + cy)
+                inp.paste_text(prompt)
+        windows.activate(dlg)
+        cx, cy = box_rect(button).center
+        inp.click(shot.left + cx, shot.top + cy)
+        self.dialog_log.append({"title": dlg.title, "message": message, "answered": button.text})
+        self._armed = None
+        deadline = time.monotonic() + 3.0
+        while time.monotonic() < deadline and windows.refresh(dlg) is not None:
+            time.sleep(0.05)
+
+
+# --- helpers ------------------------------------------------------------------------------------------------
+
+
+def _box_of(m: Match) -> TextBox:
+    r = m.target
+    return TextBox(m.text, 1.0, ((r.x0, r.y0), (r.x1 - 1, r.y0), (r.x1 - 1, r.y1 - 1), (r.x0, r.y1 - 1)))
+
+
+def _changed(a: np.ndarray, b: np.ndarray) -> bool:
+    """Did a field's pixels change by more than a blinking caret?"""
+    if a.shape != b.shape:
+        return True
+    diff = np.abs(a.astype(np.int16) - b.astype(np.int16)).max(axis=2) > 40
+    cols = np.where(diff.any(axis=0))[0]
+    return len(cols) > 3
+
+
+def _is_combo(field: Rect) -> bool:
+    img = screen.grab(field).image
+    return layout.looks_like_combo(img, Rect(0, 0, field.width, field.height))
+
+
+def _diff_area(a: np.ndarray, b: np.ndarray, near: Rect) -> Rect | None:
+    """Where a drop-down list appeared between A and B: the union of the changed regions that
+    overlap NEAR's columns (a list opens above and/or below its box, aligned with it)."""
+    import cv2
+
+    if a.shape != b.shape:
+        return None
+    mask = (np.abs(a.astype(np.int16) - b.astype(np.int16)).max(axis=2) > 25).astype(np.uint8)
+    if mask.sum() < 50:
+        return None
+    mask = cv2.dilate(mask, np.ones((5, 5), np.uint8))
+    n, _, st, _ = cv2.connectedComponentsWithStats(mask)
+    rects = []
+    for i in range(1, n):
+        x, y, w, h = (int(v) for v in st[i, :4])
+        r = Rect(x, y, x + w, y + h)
+        if r.x1 > near.x0 and r.x0 < near.x1 and not (near.contains(r.x0, r.y0) and near.contains(r.x1 - 1, r.y1 - 1)):
+            rects.append(r)
+    if not rects:
+        return None
+    u = Rect(min(r.x0 for r in rects), min(r.y0 for r in rects), max(r.x1 for r in rects), max(r.y1 for r in rects))
+    if u.width < 20 or u.height < 12:
+        return None
+    return u
+
+
+def _best_item(boxes: list[TextBox], value: str) -> TextBox | None:
+    want = norm(value)
+    exact = [b for b in boxes if norm(b.text) == want]
+    if exact:
+        return exact[0]
+    if len(want) <= 2:
+        return None  # 男/女, 汉族/回族: one wrong character is another item
+    scored = sorted(((label_score(value, b.text), b) for b in boxes), key=lambda sb: -sb[0])
+    if scored and scored[0][0] >= 0.8 and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+        return scored[0][1]
+    return None
+
+
+def _checked(crop: np.ndarray) -> bool:
+    """Is the check box indicator in CROP ticked? (ink inside its border)"""
+    h, w = crop.shape[:2]
+    inner = crop[max(2, h // 5):h - max(2, h // 5), max(2, w // 5):w - max(2, w // 5)]
+    if inner.size == 0:
+        return False
+    g = inner.mean(axis=2)
+    return bool((np.abs(g - float(np.percentile(crop.mean(axis=2), 90))) > 70).mean() > 0.08)

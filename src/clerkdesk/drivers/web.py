@@ -1,0 +1,417 @@
+"""Web driver (Playwright, Chromium family): implements ``clerkdesk.engine.driver.Driver`` for web systems.
+
+- Launches a system Chrome/Edge/Chromium (``browser.find_browser``) with an app-owned, throw-away profile;
+  the login (cookies, local storage) is kept per clerk and system as *encrypted* session state.
+- Every request and navigation is checked against the system's origins; anything else is aborted and
+  reported (a recipe can never send a citizen's data elsewhere).
+- Waits poll often (50 ms); nothing sleeps a fixed time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+
+from clerkdesk.drivers import _web_js as js
+from clerkdesk.drivers.browser import find_browser, launch_args, no_browser_message
+from clerkdesk.engine.driver import (
+    Condition,
+    DriverContext,
+    DriverError,
+    Locator,
+    ReadSpec,
+    SystemUnavailable,
+)
+from clerkdesk.recipe.systems import origin_of
+
+POLL = 0.05
+KEYS = {"ctrl": "Control", "control": "Control", "alt": "Alt", "shift": "Shift", "enter": "Enter", "esc": "Escape",
+        "escape": "Escape", "tab": "Tab", "del": "Delete", "delete": "Delete", "backspace": "Backspace",
+        "meta": "Meta", "cmd": "Meta"}
+
+
+def _chord(keys: str) -> str:
+    parts = [p.strip() for p in keys.replace(" ", "").split("+")]
+    return "+".join(KEYS.get(p.lower(), p.upper() if re.fullmatch(r"f\d{1,2}", p.lower()) else p) for p in parts)
+
+
+class PlaywrightDriver:
+    kind = "web"
+
+    def __init__(self) -> None:
+        self._pw: Any = None
+        self.browser: Any = None
+        self.context: Any = None
+        self.page: Any = None
+        self.popups: list[Any] = []
+        self.frame_stack: list[Locator] = []
+        self.ctx: DriverContext | None = None
+        self._dialog: tuple[bool, str | None, str | None] | None = None
+        self._dialog_problem: str | None = None
+        self._last_dialog: str | None = None
+        self.blocked: list[str] = []
+
+    # --- lifecycle ----------------------------------------------------------------------
+    def start(self, ctx: DriverContext) -> None:
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError as e:
+            raise DriverError("Playwright is not installed: pip install 'clerkdesk[web]'", retryable=False) from e
+        self.ctx = ctx
+        exe = find_browser(ctx.options.get("browser"))
+        self._pw = sync_playwright().start()
+        try:
+            self.browser = self._pw.chromium.launch(headless=ctx.headless, executable_path=exe, args=launch_args())
+        except Exception as e:
+            self._pw.stop()
+            msg = no_browser_message() if exe is None else f"the browser {exe} did not start: {str(e).splitlines()[0]}"
+            raise DriverError(msg, retryable=False) from None
+        state = self._load_state()
+        self.context = self.browser.new_context(storage_state=state, locale="zh-CN",
+                                                viewport={"width": 1280, "height": 860})
+        self.context.route("**/*", self._guard)
+        self.context.on("page", self._on_page)
+        self.page = self.context.new_page()
+        self.page.on("dialog", self._on_dialog)
+
+    def close(self) -> None:
+        try:
+            if self.context is not None:
+                self._save_state()
+                self.context.close()
+            if self.browser is not None:
+                self.browser.close()
+        finally:
+            if self._pw is not None:
+                self._pw.stop()
+            self._pw = self.browser = self.context = self.page = None
+
+    # --- session state, encrypted ---------------------------------------------------------
+    def _state_path(self) -> Path:
+        assert self.ctx is not None
+        safe = re.sub(r"[^\w.-]", "_", self.ctx.clerk)
+        return self.ctx.home / "sessions" / safe / f"{self.ctx.system.id}.bin"
+
+    def _load_state(self) -> dict[str, Any] | None:
+        assert self.ctx is not None
+        unseal = self.ctx.options.get("unseal")
+        p = self._state_path()
+        if unseal is None or not p.exists():
+            return None
+        try:
+            return json.loads(unseal(p.read_bytes(), f"session:{self.ctx.clerk}:{self.ctx.system.id}"))
+        except Exception:
+            return None  # an unreadable session only costs a login
+
+    def _save_state(self) -> None:
+        assert self.ctx is not None
+        seal = self.ctx.options.get("seal")
+        if seal is None:
+            return
+        state = self.context.storage_state()
+        p = self._state_path()
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(seal(json.dumps(state).encode(), f"session:{self.ctx.clerk}:{self.ctx.system.id}"))
+
+    # --- guards and events -------------------------------------------------------------------
+    def _guard(self, route: Any) -> None:
+        url = route.request.url
+        assert self.ctx is not None
+        if self.ctx.system.owns(url):
+            route.continue_()
+            return
+        origin = origin_of(url)
+        self.blocked.append(origin)
+        if self.ctx.on_violation:
+            self.ctx.on_violation(origin)
+        route.abort("blockedbyclient")
+
+    def _on_page(self, page: Any) -> None:
+        if page is not self.page:
+            self.popups.append(page)
+            page.on("dialog", self._on_dialog)
+
+    def _on_dialog(self, dialog: Any) -> None:
+        self._last_dialog = dialog.message
+        armed, self._dialog = self._dialog, None
+        if armed is None:
+            self._dialog_problem = f"unexpected dialog from the system: {dialog.message!r} (dismissed)"
+            dialog.dismiss()
+            return
+        accept, text, prompt = armed
+        if text and text not in dialog.message:
+            self._dialog_problem = f"the dialog said {dialog.message!r}, expected {text!r} (dismissed)"
+            dialog.dismiss()
+        elif accept:
+            dialog.accept(prompt) if prompt is not None else dialog.accept()
+        else:
+            dialog.dismiss()
+
+    def _check_dialog(self) -> None:
+        if self._dialog_problem:
+            msg, self._dialog_problem = self._dialog_problem, None
+            raise DriverError(msg, retryable=False)
+
+    # --- scope --------------------------------------------------------------------------
+    def scope(self) -> Any:
+        s = self.page
+        for f in self.frame_stack:
+            target = None
+            if f.name:
+                target = next((fr for fr in (s.child_frames if hasattr(s, "child_frames") else s.frames)
+                               if fr.name == f.name), None)
+            if target is None and f.text:
+                frames = s.child_frames if hasattr(s, "child_frames") else s.frames
+                target = next((fr for fr in frames if f.text in fr.url), None)
+            if target is None and f.css:
+                handle = s.query_selector(f.css)
+                target = handle.content_frame() if handle else None
+            if target is None:
+                raise DriverError(f"frame {f.describe()} not found on {self.where()}")
+            s = target
+        return s
+
+    def enter_frame(self, frame: Locator) -> None:
+        self.frame_stack.append(frame)
+
+    def leave_frame(self) -> None:
+        self.frame_stack.pop()
+
+    def where(self) -> str:
+        try:
+            return self.page.url if self.page else "(no page)"
+        except Exception:
+            return "(closed page)"
+
+    # --- locating -----------------------------------------------------------------------------
+    def _try(self, loc: Locator) -> tuple[Any, list[str], str | None]:
+        """One attempt at every strategy: (locator or None, strategies tried, why not found)."""
+        sc = self.scope()
+        tried: list[str] = []
+        note = None
+        cands: list[tuple[str, Any]] = []
+        if loc.label:
+            token = secrets.token_hex(4)
+            tried.append(f"label {loc.label!r}: <label for>, wrapping label, or a neighbouring cell/text")
+            res = sc.evaluate(js.FIND_BY_LABEL, {"label": loc.label, "token": token, "nth": loc.nth or 0})
+            if res.get("tagged"):
+                if res.get("hidden"):
+                    note = f"the field labelled {loc.label} is on a hidden part of the page (a tab not opened?)"
+                else:
+                    return sc.locator(f"[data-clerkdesk='{token}']"), tried, None
+            tried.append(f"get_by_label({loc.label!r})")
+            cands.append(("label", sc.get_by_label(loc.label, exact=loc.exact)))
+            tried.append(f"placeholder {loc.label!r}")
+            cands.append(("placeholder", sc.get_by_placeholder(loc.label, exact=True)))
+        if loc.role:
+            tried.append(f"role {loc.role} name {loc.name!r}")
+            cands.append(("role", sc.get_by_role(loc.role, name=loc.name, exact=loc.exact) if loc.name
+                          else sc.get_by_role(loc.role)))
+        if loc.placeholder:
+            tried.append(f"placeholder {loc.placeholder!r}")
+            cands.append(("placeholder", sc.get_by_placeholder(loc.placeholder, exact=loc.exact)))
+        if loc.text:
+            tried.append(f"text {loc.text!r} (exact, then contained)")
+            cands.append(("text", sc.get_by_text(loc.text, exact=True)))
+            if not loc.exact:
+                cands.append(("text", sc.get_by_text(loc.text)))
+        if loc.css:
+            tried.append(f"css {loc.css}")
+            cands.append(("css", sc.locator(f"css={loc.css}")))
+        if loc.xpath:
+            tried.append(f"xpath {loc.xpath}")
+            cands.append(("xpath", sc.locator(f"xpath={loc.xpath}")))
+        for _, c in cands:
+            if loc.within:
+                c = sc.locator(f"css={loc.within}").locator(c)
+            n = c.count()
+            if n == 0:
+                continue
+            vis = [i for i in range(n) if c.nth(i).is_visible()]
+            idx = loc.nth or 0
+            pool = vis if vis else list(range(n))
+            if idx < len(pool):
+                if not vis:
+                    note = f"{loc.describe()} exists but is not visible (a tab not opened?)"
+                    continue
+                return c.nth(pool[idx]), tried, None
+        return None, tried, note
+
+    def resolve(self, loc: Locator, timeout: float) -> Any:
+        deadline = time.monotonic() + timeout
+        while True:
+            self._check_dialog()
+            try:
+                found, tried, note = self._try(loc)
+            except DriverError:
+                raise
+            except Exception as e:  # page navigating / frame detached: try again
+                found, tried, note = None, [f"page was busy: {str(e).splitlines()[0][:120]}"], None
+            if found is not None:
+                return found
+            if time.monotonic() >= deadline:
+                what = f"label {loc.label}" if loc.label else loc.describe()
+                raise DriverError(note or f"{what} not found on page {self.where()}", tried)
+            time.sleep(POLL)
+
+    # --- actions ---------------------------------------------------------------------------------
+    def open(self, where: str, timeout: float) -> None:
+        self._check_dialog()
+        try:
+            resp = self.page.goto(where, wait_until="domcontentloaded", timeout=timeout * 1000)
+        except Exception as e:
+            first = str(e).splitlines()[0]
+            if "ERR_BLOCKED_BY_CLIENT" in first:
+                raise DriverError(f"navigation to {origin_of(where)} was stopped: not an origin of this system",
+                                  retryable=False) from None
+            raise SystemUnavailable(f"{origin_of(where)} does not answer ({first[:160]})") from None
+        if resp is not None and resp.status >= 500:
+            raise SystemUnavailable(f"the system answered HTTP {resp.status} for {where}")
+
+    def fill(self, loc: Locator, value: str, timeout: float) -> str:
+        el = self.resolve(loc, timeout)
+        tag, readonly = el.evaluate("e => [e.tagName, e.readOnly || e.disabled]")
+        if tag == "SELECT":
+            raise DriverError(f"{loc.describe()} is a select: use choose", retryable=False)
+        if readonly:  # JS date pickers often make the input read-only; set it as the picker would
+            el.evaluate("(e, v) => { e.value = v; e.dispatchEvent(new Event('input', {bubbles: true}));"
+                        " e.dispatchEvent(new Event('change', {bubbles: true})); }", value)
+        else:
+            el.fill(value, timeout=timeout * 1000)
+        got = el.input_value() if tag in ("INPUT", "TEXTAREA") else el.inner_text()
+        try:
+            el.evaluate("e => { e.blur(); e.dispatchEvent(new Event('change', {bubbles: true})); }")
+        except Exception:
+            pass
+        return str(got)
+
+    def choose(self, loc: Locator, value: str, timeout: float) -> None:
+        el = self.resolve(loc, timeout)
+        tag, typ = el.evaluate("e => [e.tagName, (e.type || '').toLowerCase()]")
+        deadline = time.monotonic() + timeout
+        if tag == "SELECT":
+            while True:  # cascading selects fill their options late: wait for the wanted option itself
+                st = el.evaluate(js.OPTION_STATE, value)
+                if "value" in st and not st.get("disabled"):
+                    el.select_option(value=st["value"], timeout=timeout * 1000)
+                    return
+                if time.monotonic() >= deadline:
+                    raise DriverError(f"option {value!r} did not appear in {loc.describe()} "
+                                      f"(it has {st.get('count', 0)} options)")
+                time.sleep(POLL)
+        if typ in ("radio", "checkbox"):
+            token = secrets.token_hex(4)
+            while True:
+                res = el.evaluate(js.RADIO_PICK, {"want": value, "token": token})
+                if res.get("ok"):
+                    self.scope().locator(f"[data-clerkdesk-radio='{token}']").check(timeout=timeout * 1000)
+                    return
+                if time.monotonic() >= deadline:
+                    raise DriverError(f"no choice {value!r} in {loc.describe()} "
+                                      f"(choices: {', '.join(res.get('options', []))})")
+                time.sleep(POLL)
+        # a combobox-like input: type the value, then pick the matching option if a list appears
+        el.fill(value)
+        opt = self.scope().get_by_role("option", name=value, exact=True)
+        while time.monotonic() < deadline:
+            if opt.count() and opt.first.is_visible():
+                opt.first.click()
+                return
+            if el.input_value() == value and not self.scope().get_by_role("listbox").count():
+                return
+            time.sleep(POLL)
+        raise DriverError(f"option {value!r} did not appear for {loc.describe()}")
+
+    def check(self, loc: Locator, on: bool, timeout: float) -> None:
+        self.resolve(loc, timeout).set_checked(on, timeout=timeout * 1000)
+
+    def click(self, loc: Locator, timeout: float) -> None:
+        self.resolve(loc, timeout).click(timeout=timeout * 1000)
+
+    def upload(self, loc: Locator, path: Path, timeout: float) -> None:
+        if not path.is_file():
+            raise DriverError(f"file to upload not found: {path.name}", retryable=False)
+        self.resolve(loc, timeout).set_input_files(str(path), timeout=timeout * 1000)
+
+    def press(self, keys: str, loc: Locator | None, timeout: float) -> None:
+        if loc is not None:
+            self.resolve(loc, timeout).press(_chord(keys))
+        else:
+            self.page.keyboard.press(_chord(keys))
+
+    def arm_dialog(self, accept: bool, text: str | None, prompt: str | None) -> None:
+        self._dialog = (accept, text, prompt)
+
+    # --- conditions and reading -----------------------------------------------------------------
+    def _pages(self) -> list[Any]:
+        return [p for p in [*reversed(self.popups), self.page] if p is not None and not p.is_closed()]
+
+    def _holds(self, cond: Condition) -> bool:
+        if cond.text is not None:
+            hit = False
+            for p in self._pages():
+                for fr in p.frames:
+                    try:
+                        if cond.text in (fr.evaluate("() => document.body ? document.body.innerText : ''") or ""):
+                            hit = True
+                            break
+                    except Exception:
+                        continue
+                if hit:
+                    break
+            return hit
+        if cond.element is not None:
+            found, _, _ = self._try(cond.element)
+            return found is not None
+        if cond.url is not None:
+            return any(cond.url in p.url or re.search(cond.url, p.url) for p in self._pages())
+        if cond.window is not None:
+            return any(cond.window in (p.title() or "") for p in self._pages())
+        return False
+
+    def probe(self, cond: Condition) -> bool:
+        try:
+            return self._holds(cond) != cond.gone
+        except DriverError:
+            return cond.gone
+
+    def wait_for(self, cond: Condition, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            self._check_dialog()
+            if self.probe(cond):
+                return
+            if time.monotonic() >= deadline:
+                extra = f"; the last dialog said {self._last_dialog!r}" if self._last_dialog else ""
+                raise DriverError(f"{cond.describe()} not shown within {timeout:g}s on {self.where()}{extra}")
+            time.sleep(POLL)
+
+    def read(self, spec: ReadSpec, timeout: float) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            if spec.element is not None:
+                found, _, _ = self._try(spec.element)
+                if found is not None:
+                    tag = found.evaluate("e => e.tagName")
+                    return found.input_value() if tag in ("INPUT", "TEXTAREA", "SELECT") else found.inner_text()
+            elif spec.after is not None:
+                for p in self._pages():
+                    for fr in p.frames:
+                        try:
+                            got = fr.evaluate(js.TEXT_AFTER, spec.after)
+                        except Exception:
+                            got = None
+                        if got and (not spec.pattern or re.search(spec.pattern, got)):
+                            return str(got)
+            if time.monotonic() >= deadline:
+                what = f"text after {spec.after!r}" if spec.after else spec.element.describe() if spec.element else "?"
+                raise DriverError(f"{what} not found on {self.where()} or its popups")
+            time.sleep(POLL)
+
+    def screenshot(self) -> bytes:
+        pages = self._pages()
+        return pages[0].screenshot(full_page=True) if pages else b""

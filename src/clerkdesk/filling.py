@@ -1,0 +1,148 @@
+"""Application layer for filling: capture → validate → store → plan → run, and resume.
+
+Order matters for the clerk: the record is validated and stored as the profile first, the plan is checked
+in full (every missing or invalid input listed), the case is stored, and only then does any target system
+see anything. A crash from here on loses nothing: runs resume from the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from clerkdesk.config import recipes_dir
+from clerkdesk.engine import events as ev
+from clerkdesk.engine.plan import Plan, Target, plan_case
+from clerkdesk.engine.run import Clerk, Outcome, Runner
+from clerkdesk.errors import ClerkDeskError, Problem, ValidationError
+from clerkdesk.recipe.catalog import Catalog
+from clerkdesk.recipe.systems import System
+from clerkdesk.records import model
+
+
+@dataclass
+class FillResult:
+    case_id: str
+    runs: dict[str, str] = field(default_factory=dict)  # recipe id → run id
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.outcomes) and all(o.status == "succeeded" for o in self.outcomes.values())
+
+
+@dataclass
+class FillOptions:
+    headless: bool = True
+    system_urls: dict[str, str] = field(default_factory=dict)  # system id → base URL (sandbox/training servers)
+    on_event: Callable[[ev.Event], None] | None = None
+    timeout_factor: float = 1.0
+    browser: str | None = None
+
+
+class Filling:
+    """Mixed into ``Desk``: needs ``self.store``, ``self.home``."""
+
+    store: Any
+    home: Any
+    _catalog: Catalog | None = None
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = Catalog(recipes_dir())
+        return self._catalog
+
+    def systems_for(self, opts: FillOptions) -> dict[str, System]:
+        out = dict(self.catalog.systems)
+        for sid, url in opts.system_urls.items():
+            if sid not in out:
+                raise ClerkDeskError(f"--system-url names unknown system {sid!r}")
+            out[sid] = out[sid].at(url)
+        return out
+
+    def prepare_record(self, kind: str, data: dict[str, Any]) -> tuple[dict[str, Any], list[Problem], int]:
+        """Merge with the stored profile (lookup by ID number / credit code), validate, save as a new version."""
+        key_field = "id_number" if kind == "person" else "uscc"
+        key = str(data.get(key_field, "")).strip()
+        if key:
+            prof = self.store.profiles.get(kind, key.upper(), audit=True)
+            if prof is not None:
+                data = {**prof.record, **data}
+        if kind == "person":
+            rec, warnings = model.make_person(data)
+            saved = self.store.profiles.save("person", rec.id_number, rec.to_dict())
+        elif kind == "enterprise":
+            ent, warnings = model.make_enterprise(data)
+            saved = self.store.profiles.save("enterprise", ent.uscc, ent.to_dict())
+            rec = ent  # type: ignore[assignment]
+        else:
+            raise ValidationError([Problem("(record)", "KIND", "记录类型应为 person 或 enterprise",
+                                           "record kind is person or enterprise")])
+        return rec.to_dict(), warnings, saved.profile_id
+
+    def plan(self, kind: str, record: dict[str, Any], targets: list[str], case_fields: dict[str, Any],
+             opts: FillOptions) -> Plan:
+        recipes = [self.catalog.get(t) for t in targets]
+        return plan_case(recipes, self.systems_for(opts), {kind: record, "case": case_fields})
+
+    def fill(self, kind: str, data: dict[str, Any], targets: list[str], case_fields: dict[str, Any], clerk: Clerk,
+             opts: FillOptions, matter: str | None = None) -> FillResult:
+        record, _warnings, profile_id = self.prepare_record(kind, data)
+        plan = self.plan(kind, record, targets, case_fields, opts)
+        key = record["id_number"] if kind == "person" else record["uscc"]
+        case_id = self.store.cases.create(matter=matter or ", ".join(t.recipe.title for t in plan.targets),
+                                          applicant_kind=kind, applicant_key=key, record=record,
+                                          targets=list(targets), fields=case_fields, profile_id=profile_id)
+        result = FillResult(case_id)
+        for t in plan.targets:
+            result.runs[t.recipe.id] = self.store.runs.create(case_id, t.recipe.id, t.system.id)
+        self.store.cases.update(case_id, status="running")
+        for t in plan.targets:
+            rid = result.runs[t.recipe.id]
+            result.outcomes[t.recipe.id] = self.run_target(rid, t, plan.context, clerk, opts, resume=False)
+        self._settle_case(case_id)
+        return result
+
+    def run_target(self, rid: str, target: Target, context: dict[str, Any], clerk: Clerk, opts: FillOptions,
+                   resume: bool) -> Outcome:
+        from clerkdesk.drivers import make_driver
+
+        runner = Runner(self.store.runs, clerk, lambda t: make_driver(t.system.kind), home=self.home,
+                        clerk_name=self.store.clerk, headless=opts.headless, on_event=opts.on_event,
+                        timeout_factor=opts.timeout_factor,
+                        driver_options={"seal": self._seal, "unseal": self._unseal, "browser": opts.browser})
+        self.store.audit.append("fill_started", f"run:{rid}", {"recipe": target.recipe.id, "system": target.system.id})
+        out = runner.run(rid, target, context, resume=resume)
+        self.store.audit.append("fill_" + out.status, f"run:{rid}", {"recipe": target.recipe.id,
+                                                                     "captured": sorted(out.captures)})
+        case_id = self.store.runs.get(rid).case_id
+        if out.captures:
+            self.store.cases.update(case_id, result=(target.recipe.id, out.captures))
+        return out
+
+    def _seal(self, data: bytes, aad: str) -> bytes:
+        return bytes(self.store.cipher.encrypt(data, aad.encode()))
+
+    def _unseal(self, blob: bytes, aad: str) -> bytes:
+        return bytes(self.store.cipher.decrypt(blob, aad.encode()))
+
+    def _settle_case(self, case_id: str) -> None:
+        runs = self.store.runs.for_case(case_id)
+        states = {r.status for r in runs}
+        status = ("done" if states == {"succeeded"} else "needs_clerk" if "needs_clerk" in states
+                  else "failed" if states & {"failed", "aborted"} else "running")
+        self.store.cases.update(case_id, status=status)
+
+    def resume(self, rid: str, clerk: Clerk, opts: FillOptions) -> Outcome:
+        row = self.store.runs.get(rid)
+        if row.status == "succeeded":
+            return Outcome("succeeded", row.data.get("captures", {}), "already done")
+        case = self.store.cases.get(row.case_id)
+        recipe = self.catalog.get(row.recipe)
+        system = self.systems_for(opts)[recipe.system]
+        context = {case.applicant_kind: case.record, "case": case.fields}
+        out = self.run_target(rid, Target(recipe, system), context, clerk, opts, resume=True)
+        self._settle_case(row.case_id)
+        return out

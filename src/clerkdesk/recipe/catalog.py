@@ -1,0 +1,83 @@
+"""All recipes and systems of a recipes folder, and matters (single or bundles, 一件事) a clerk can start."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from clerkdesk.errors import RecipeError
+from clerkdesk.recipe.loader import lint_recipe, load_recipe
+from clerkdesk.recipe.model import Recipe
+from clerkdesk.recipe.systems import System, load_systems
+from clerkdesk.recipe.yamlsrc import load
+
+
+@dataclass(frozen=True)
+class Matter:
+    """What the clerk picks: one recipe, or a bundle of recipes across systems (一件事)."""
+
+    id: str
+    title: str
+    recipes: tuple[str, ...]
+
+
+class Catalog:
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.systems: dict[str, System] = load_systems(self.folder)
+        self.recipes: dict[str, Recipe] = {}
+        for p in recipe_files(self.folder):
+            r = load_recipe(p, self.systems)
+            if r.id in self.recipes:
+                raise RecipeError(f"recipe {r.id!r} is defined twice (also in {self.recipes[r.id].path})", r.mark)
+            self.recipes[r.id] = r
+        self.matters: dict[str, Matter] = {r.id: Matter(r.id, r.title, (r.id,)) for r in self.recipes.values()}
+        bundles = self.folder / "bundles.yaml"
+        if bundles.exists():
+            src = load(bundles)
+            for el in src.elements() if src.is_seq else []:
+                d = el.plain()
+                for rid in d.get("recipes", []):
+                    if rid not in self.recipes:
+                        raise RecipeError(f"bundle {d.get('id')!r} names unknown recipe {rid!r}", el.mark)
+                self.matters[str(d["id"])] = Matter(str(d["id"]), str(d["title"]), tuple(d["recipes"]))
+
+    def get(self, recipe_id: str) -> Recipe:
+        if recipe_id not in self.recipes:
+            from clerkdesk.records.model import suggest
+
+            raise RecipeError(f"no recipe {recipe_id!r} in {self.folder}." + suggest(recipe_id, list(self.recipes)))
+        return self.recipes[recipe_id]
+
+
+def recipe_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*/*.yaml") if p.parent.name != "systems")
+
+
+def lint_paths(paths: list[Path], systems_folder: Path | None = None) -> list[RecipeError]:
+    """Lint recipe files and folders; system files are checked too."""
+    errors: list[RecipeError] = []
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files += [f for f in sorted(p.rglob("*.yaml")) if f.name != "bundles.yaml"]
+        else:
+            files.append(p)
+    systems: dict[str, System] | None = None
+    if systems_folder is not None:
+        try:
+            systems = load_systems(systems_folder)
+        except RecipeError as e:
+            errors.append(e)
+    for f in files:
+        if f.parent.name == "systems":
+            if systems_folder is None:
+                try:
+                    from clerkdesk.recipe.systems import load_system
+
+                    load_system(f)
+                except RecipeError as e:
+                    errors.append(e)
+            continue
+        errors += lint_recipe(f, systems)
+    return errors

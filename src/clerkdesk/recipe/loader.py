@@ -1,0 +1,357 @@
+"""Load recipe files into ``Recipe`` objects, checking everything that can be checked without data.
+
+Every error names its place (file:line:col) and, where it helps, a
+did-you-mean. ``lint`` collects all errors of a file instead of stopping at
+the first.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from jinja2 import nodes
+from jinja2.exceptions import TemplateSyntaxError
+
+from clerkdesk.errors import Mark, RecipeError
+from clerkdesk.recipe import values
+from clerkdesk.recipe.model import CaseField, Recipe
+from clerkdesk.recipe.steps import COMMON, CONDITION_KEYS, LOCATOR_KEYS, STEPS, Param, Step, StepType
+from clerkdesk.recipe.systems import System
+from clerkdesk.recipe.yamlsrc import Src, load
+from clerkdesk.records.model import FIELDS, field_spec, suggest
+
+RECIPE_KEYS = {"recipe", "title", "system", "applicant", "needs", "fields", "steps", "description"}
+ROLES = {"alert", "alertdialog", "button", "checkbox", "cell", "columnheader", "combobox", "dialog", "grid",
+         "gridcell", "heading", "img", "link", "list", "listbox", "listitem", "menu", "menubar", "menuitem",
+         "menuitemcheckbox", "menuitemradio", "option", "radio", "radiogroup", "row", "rowheader", "searchbox",
+         "spinbutton", "switch", "tab", "table", "tablist", "tabpanel", "textbox", "tree", "treeitem", "group",
+         "region", "navigation", "form", "banner", "main", "status", "progressbar", "separator", "toolbar"}
+PRIMARY_LOCATOR = ("label", "role", "placeholder", "text", "css", "xpath", "image")
+
+
+class _Collector:
+    def __init__(self, lint: bool):
+        self.lint = lint
+        self.errors: list[RecipeError] = []
+
+    def __call__(self, message: str, mark: Mark, hint: str = "") -> None:
+        err = RecipeError(message, mark, hint.strip() or None)
+        if not self.lint:
+            raise err
+        self.errors.append(err)
+
+
+class _Loader:
+    def __init__(self, path: Path, systems: dict[str, System] | None, err: _Collector):
+        self.path = path
+        self.systems = systems
+        self.err = err
+        self.env = values.make_env()
+        self.case_fields: dict[str, CaseField] = {}
+        self.refs: list[str] = []
+        self.optional_refs: list[str] = []
+        self.system: System | None = None
+        self._in_when = 0
+
+    # --- templates ---------------------------------------------------------------------
+    def template(self, text: Any, mark: Mark, scope: set[str]) -> str:
+        text = "" if text is None else str(text)
+        if not values.is_template(text):
+            return text
+        try:
+            ast = self.env.parse(text)
+        except TemplateSyntaxError as e:
+            self.err(f"template syntax error: {e.message}", mark)
+            return text
+        for fnode in ast.find_all(nodes.Filter):
+            if fnode.name not in self.env.filters:
+                self.err(f"unknown filter {fnode.name!r}.", mark, suggest(fnode.name, sorted(self.env.filters)))
+            elif fnode.name == "code" and self.system is not None:
+                table = fnode.args[0].value if fnode.args and isinstance(fnode.args[0], nodes.Const) else None
+                if table is not None and table not in self.system.codes:
+                    self.err(f"code table {table!r} is not mapped by system {self.system.id} "
+                             f"(its tables: {', '.join(self.system.codes) or 'none'})", mark)
+        for ref in values.references(self.env, text):
+            root = ref.split(".")[0]
+            if root in scope:
+                continue
+            if root == "case":
+                if ref not in self.case_fields and ref != "case":
+                    self.err(f"unknown field {ref!r}: case fields must be declared under 'fields:'.", mark,
+                             suggest(ref, list(self.case_fields)))
+                    continue
+            elif root in ("person", "enterprise"):
+                if field_spec(ref) is None and ref not in ("person", "enterprise", "enterprise.legal_rep"):
+                    self.err(f"unknown field {ref!r}.", mark, suggest(ref, list(FIELDS) + list(self.case_fields)))
+                    continue
+            else:
+                self.err(f"unknown name {root!r} in a template (use person.*, enterprise.* or case.*).", mark,
+                         suggest(root, ["person", "enterprise", "case", *scope]))
+                continue
+            (self.optional_refs if self._in_when else self.refs).append(ref)
+        return text
+
+    # --- locators and conditions ---------------------------------------------------------
+    def locator(self, body: dict[str, Any], marks: dict[str, Mark], where: Mark, required: bool = True) -> None:
+        if required and not any(k in body for k in PRIMARY_LOCATOR):
+            self.err("no locator: give one of label, role (+name), placeholder, text, css, xpath or image", where)
+        if "role" in body and str(body["role"]) not in ROLES:
+            self.err(f"unknown ARIA role {body['role']!r}.", marks.get("role", where),
+                     suggest(str(body["role"]), sorted(ROLES)))
+        if "nth" in body and not isinstance(body["nth"], int):
+            self.err("nth is a whole number (0 = the first match)", marks.get("nth", where))
+        if "xpath" in body and not str(body["xpath"]).startswith(("/", "(", ".")):
+            self.err("an xpath starts with /, // or ( — did you mean css?", marks.get("xpath", where))
+        if "css" in body and (not str(body["css"]).strip() or str(body["css"]).count("[") != str(body["css"]).count("]")):
+            self.err("css selector is empty or its brackets do not match", marks.get("css", where))
+        if "offset" in body and not (isinstance(body["offset"], list) and len(body["offset"]) == 2):
+            self.err("offset is [dx, dy] in pixels", marks.get("offset", where))
+
+    def nested_locator(self, src: Src) -> dict[str, Any]:
+        if not src.is_map:
+            self.err("expected a locator mapping such as {role: button, name: 提交}", src.mark)
+            return {}
+        body: dict[str, Any] = {}
+        marks: dict[str, Mark] = {}
+        for k, v, km in src.items():
+            if k not in LOCATOR_KEYS:
+                self.err(f"unknown locator key {k!r}.", km, suggest(k, list(LOCATOR_KEYS)))
+                continue
+            body[k], marks[k] = v.plain(), v.mark
+        self.locator(body, marks, src.mark)
+        return body
+
+    def condition(self, src: Src, where: Mark) -> dict[str, Any]:
+        if not src.is_map:
+            return {"text": str(src.value)}
+        out: dict[str, Any] = {}
+        for k, v, km in src.items():
+            if k not in CONDITION_KEYS:
+                self.err(f"unknown condition key {k!r} (use text, element, url, window, gone).", km,
+                         suggest(k, list(CONDITION_KEYS)))
+            elif k == "element":
+                out[k] = self.nested_locator(v)
+            else:
+                out[k] = v.plain()
+        if not any(k in out for k in ("text", "element", "url", "window")):
+            self.err("a condition needs text, element, url or window", where)
+        return out
+
+    # --- steps -------------------------------------------------------------------------
+    def steps(self, src: Src, scope: set[str]) -> tuple[Step, ...]:
+        if not src.is_seq:
+            self.err("'steps' is a list of steps (each line starting with '- ')", src.mark)
+            return ()
+        out = []
+        for i, el in enumerate(src.elements()):
+            st = self.step(el, scope, i)
+            if st is not None:
+                out.append(st)
+        return tuple(out)
+
+    def step(self, el: Src, scope: set[str], index: int) -> Step | None:
+        if not el.is_map or len(el.value) != 1:
+            keys = list(el.value) if el.is_map else []
+            self.err("each step is one step type with its settings, e.g. '- fill: {label: 姓名, value: …}'"
+                     + (f" (found keys {', '.join(map(str, keys))}: indent settings under the step type)" if keys
+                        else ""), el.mark)
+            return None
+        kind, body, kmark = next(el.items())
+        stype = STEPS.get(kind)
+        if stype is None:
+            self.err(f"unknown step type {kind!r}.", kmark, suggest(kind, sorted(STEPS)))
+            return None
+        if self.system is not None and self.system.kind not in stype.kinds:
+            self.err(f"step {kind!r} is not available for {self.system.kind} systems", kmark)
+        args: dict[str, Any] = {}
+        marks: dict[str, Mark] = {}
+        children: dict[str, tuple[Step, ...]] = {}
+        if not body.is_map:
+            if stype.scalar is None:
+                self.err(f"{kind} needs settings, e.g. {_example(stype)}", body.mark)
+                return None
+            items = [(stype.scalar, body, body.mark)]
+        else:
+            items = list(body.items())
+        for k, v, km in items:
+            if kind == "capture" and k not in COMMON:
+                args[k] = self.capture_spec(k, v)
+                marks[k] = v.mark
+                continue
+            p: Param | None = stype.params.get(k)
+            if p is None and k in COMMON:
+                p = Param(COMMON[k])
+            if p is None and stype.locator and k in LOCATOR_KEYS:
+                p = Param("locator-key")
+            if p is None and stype.condition and k in CONDITION_KEYS:
+                p = Param("condition-key")
+            if p is None:
+                allowed = [*stype.params, *COMMON, *(LOCATOR_KEYS if stype.locator else ()),
+                           *(CONDITION_KEYS if stype.condition else ())]
+                self.err(f"{kind} has no setting {k!r}.", km, suggest(k, allowed))
+                continue
+            marks[k] = v.mark
+            if p.type == "steps":
+                if kind == "when":
+                    self._in_when += 1
+                inner = scope | ({str(body.value.get("as"))} if kind == "each" and body.is_map else set())
+                if kind == "each":
+                    inner |= {"loop_index"}
+                children[k] = self.steps(v, inner)
+                if kind == "when":
+                    self._in_when -= 1
+            elif p.type == "locator":
+                args[k] = self.nested_locator(v)
+            elif p.type == "condition":
+                args[k] = self.condition(v, v.mark)
+            elif p.type == "condition-key" and k == "element":
+                args[k] = self.nested_locator(v)
+            elif p.type in ("value",):
+                args[k] = self.template(v.plain(), v.mark, scope)
+            elif p.type == "bool":
+                val = v.plain()
+                args[k] = self.template(val, v.mark, scope) if isinstance(val, str) else bool(val)
+            elif p.type in ("number", "int"):
+                if not isinstance(v.value, int | float) or isinstance(v.value, bool):
+                    self.err(f"{k} is a number", v.mark)
+                args[k] = v.plain()
+            else:
+                args[k] = v.plain()
+        for name, p in stype.params.items():
+            if p.required and name not in args and name not in children:
+                self.err(f"{kind} needs '{name}' ({p.doc or p.type}), e.g. {_example(stype)}", el.mark)
+        if stype.one_of and sum(k in args for k in stype.one_of) != 1:
+            self.err(f"{kind} takes exactly one of: {', '.join(stype.one_of)}", el.mark)
+        if stype.locator and kind != "key":
+            self.locator(args, marks, el.mark)
+        if stype.condition:
+            self.condition_check(args, el.mark)
+        if kind == "dialog" and args.get("action") not in ("accept", "dismiss"):
+            self.err("dialog action is 'accept' or 'dismiss'", marks.get("action", el.mark))
+        if kind == "open":
+            self.check_open(str(args.get("target", "")), marks.get("target", el.mark))
+        if kind == "each" and "as" in args and not re.fullmatch(r"[a-z_][a-z0-9_]*", str(args["as"])):
+            self.err("'as' is a simple lower-case name such as member", marks["as"])
+        return Step(kind, args, kmark, marks, children, index)
+
+    def condition_check(self, args: dict[str, Any], where: Mark) -> None:
+        if not any(k in args for k in ("text", "element", "url", "window")):
+            self.err("needs something to look for: text, element, url or window", where)
+
+    def capture_spec(self, name: str, v: Src) -> dict[str, Any]:
+        if not v.is_map:
+            return {"after": str(v.value)}
+        out: dict[str, Any] = {}
+        for k, x, km in v.items():
+            if k == "element":
+                out[k] = self.nested_locator(x)
+            elif k in ("after", "pattern"):
+                out[k] = x.plain()
+                if k == "pattern":
+                    try:
+                        re.compile(str(x.value))
+                    except re.error as e:
+                        self.err(f"capture {name}: bad regular expression: {e}", x.mark)
+            else:
+                self.err(f"capture {name} has no setting {k!r} (use after, element, pattern).", km,
+                         suggest(k, ["after", "element", "pattern"]))
+        if not ("after" in out or "element" in out):
+            self.err(f"capture {name} needs 'after' (a label) or 'element' (a locator)", v.mark)
+        return out
+
+    def check_open(self, target: str, mark: Mark) -> None:
+        if self.system is None or self.system.kind != "web" or values.is_template(target):
+            return
+        if re.match(r"^[a-z][a-z0-9+.-]*://", target) and not self.system.owns(target):
+            self.err(f"{target!r} is not on an origin of system {self.system.id} "
+                     f"({', '.join(self.system.origins)}): recipes may only send data to the system's own origins",
+                     mark)
+
+
+def _example(st: StepType) -> str:
+    return {"fill": "{label: 姓名, value: '{{ person.name }}'}", "choose": "{label: 户口性质, value: '…'}",
+            "click": "{role: button, name: 保存}", "check": "{label: 同意, value: true}",
+            "submit": "{click: {role: button, name: 提交}}", "capture": "{receipt: {after: 受理编号：}}",
+            "expect": "{text: 受理成功}", "wait": "{text: 加载完成}", "frame": "{name: main, steps: […]}",
+            "when": "{if: '{{ … }}', steps: […]}", "each": "{items: '{{ case.members }}', as: member, steps: […]}",
+            "upload": "{label: 附件, file: '{{ case.attachment }}'}"}.get(st.name, f"{st.name}: …")
+
+
+def _load(path: Path, systems: dict[str, System] | None, lint: bool, text: str | None = None
+          ) -> tuple[Recipe | None, list[RecipeError]]:
+    err = _Collector(lint)
+    try:
+        src = load(path, text)
+    except RecipeError as e:
+        if not lint:
+            raise
+        return None, [e]
+    if not src.is_map:
+        err("a recipe is a mapping with keys recipe, title, system, needs, steps", src.mark)
+        return None, err.errors
+    ld = _Loader(path, systems, err)
+    for k, _, km in src.items():
+        if k not in RECIPE_KEYS:
+            err(f"unknown key {k!r} in a recipe.", km, suggest(k, sorted(RECIPE_KEYS)))
+    for req in ("recipe", "title", "system", "steps"):
+        if src.get(req) is None:
+            err(f"a recipe needs '{req}'", src.mark)
+    if err.errors and any("needs 'steps'" in e.message or "needs 'system'" in e.message for e in err.errors):
+        return None, err.errors
+    sys_src = src.get("system")
+    system_id = str(sys_src.value) if sys_src else ""
+    if systems is not None and system_id not in systems and sys_src is not None:
+        err(f"unknown system {system_id!r} (no recipes/systems/{system_id}.yaml).", sys_src.mark,
+            suggest(system_id, list(systems)))
+    ld.system = systems.get(system_id) if systems else None
+    fsrc = src.get("fields")
+    if fsrc is not None:
+        if not fsrc.is_map:
+            err("'fields' maps case fields to their labels, e.g. case.employer: {zh: 用工单位名称}", fsrc.mark)
+        else:
+            for name, body, km in fsrc.items():
+                if not name.startswith("case."):
+                    err(f"declared fields are case fields (case.something), not {name!r}", km)
+                    continue
+                d = body.plain() if body.is_map else {"zh": str(body.value)}
+                ld.case_fields[name] = CaseField(name, str(d.get("zh", name)), str(d.get("kind", "text")),
+                                                 bool(d.get("required", True)))
+    needs: list[str] = []
+    nsrc = src.get("needs")
+    if nsrc is not None:
+        for el in nsrc.elements() if nsrc.is_seq else []:
+            n = str(el.value)
+            if n.startswith("case.") and n not in ld.case_fields:
+                ld.case_fields[n] = CaseField(n, n.removeprefix("case."))
+            elif not n.startswith("case.") and field_spec(n) is None:
+                err(f"unknown field {n!r} in needs.", el.mark, suggest(n, list(FIELDS)))
+                continue
+            needs.append(n)
+    steps = ld.steps(src.get("steps"), set()) if src.get("steps") is not None else ()
+    applicant = str(src.get("applicant").value) if src.get("applicant") else (
+        "enterprise" if any(n.startswith("enterprise.") for n in [*needs, *ld.refs]) else "person")
+    if applicant not in ("person", "enterprise"):
+        err("applicant is 'person' or 'enterprise'", src.get("applicant").mark)  # type: ignore[union-attr]
+    if err.errors:
+        return None, err.errors
+    all_needs = tuple(dict.fromkeys([*needs, *ld.refs]))
+    optional = frozenset(r for r in ld.optional_refs if r not in all_needs)
+    return Recipe(id=str(src.get("recipe").value), title=str(src.get("title").value),  # type: ignore[union-attr]
+                  system=system_id, applicant=applicant, needs=all_needs, fields=ld.case_fields, steps=steps,
+                  path=path, mark=src.mark,
+                  description=str(src.get("description").value) if src.get("description") else "",
+                  optional=optional), []
+
+
+def load_recipe(path: Path, systems: dict[str, System] | None = None) -> Recipe:
+    """Load one recipe; raises the first RecipeError."""
+    recipe, _ = _load(path, systems, lint=False)
+    assert recipe is not None
+    return recipe
+
+
+def lint_recipe(path: Path, systems: dict[str, System] | None = None, text: str | None = None) -> list[RecipeError]:
+    """Every problem of one recipe file (empty when it is fine)."""
+    return _load(path, systems, lint=True, text=text)[1]

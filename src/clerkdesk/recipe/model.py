@@ -1,0 +1,47 @@
+"""A loaded recipe: how to enter one matter into one target system."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from clerkdesk.errors import Mark
+from clerkdesk.recipe.steps import Step
+
+
+@dataclass(frozen=True)
+class CaseField:
+    """A case-specific field a recipe asks for (``case.employer``), with its label for the capture form."""
+
+    name: str
+    zh: str
+    kind: str = "text"  # text | date | number | list | code:<table>
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Recipe:
+    id: str
+    title: str
+    system: str
+    applicant: str  # person | enterprise
+    needs: tuple[str, ...]  # canonical fields the recipe reads (declared ∪ referenced)
+    fields: dict[str, CaseField]
+    steps: tuple[Step, ...]
+    path: Path
+    mark: Mark
+    description: str = ""
+    optional: frozenset[str] = field(default_factory=frozenset)  # needs only read inside `when`
+
+    def walk(self) -> list[Step]:
+        """Every step, nested ones included, in order."""
+        out: list[Step] = []
+
+        def go(steps: tuple[Step, ...]) -> None:
+            for s in steps:
+                out.append(s)
+                for kids in s.children.values():
+                    go(kids)
+
+        go(self.steps)
+        return out

@@ -1,0 +1,44 @@
+"""Stand-ins for the clerk at the counter, acting in the real browser as a person would."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from clerkdesk.engine.run import RunInfo
+
+
+class SandboxClerk:
+    """Confirms everything and logs in to the sandbox systems when asked (reading the training captcha)."""
+
+    def __init__(self, decision: tuple[str, str | None] = ("abort", None)):
+        self.confirms: list[tuple[str, list[tuple[str, str]]]] = []
+        self.humans: list[str] = []
+        self.uncertains: list[str] = []
+        self.decision = decision
+
+    def confirm(self, info: RunInfo, message: str, values: list[tuple[str, str]]) -> bool:
+        self.confirms.append((message, values))
+        return True
+
+    def human(self, info: RunInfo, message: str, driver: Any, check: Callable[[], bool] | None) -> None:
+        self.humans.append(message)
+        login(driver)
+
+    def uncertain(self, info: RunInfo, message: str) -> tuple[str, str | None]:
+        self.uncertains.append(message)
+        return self.decision
+
+
+def login(driver: Any) -> None:
+    page = driver.page
+    if "/login" not in page.url:
+        page.goto(driver.ctx.system.start_url + "login.jsp" if driver.ctx.system.id == "amr"
+                  else driver.ctx.system.start_url + "login")
+    page.fill("input[name=username]", "clerk01")
+    page.fill("input[name=password]", "sandbox")
+    if page.locator("input[name=captcha]").count():
+        answer = page.request.get(driver.ctx.system.start_url + "__sandbox/captcha").text()
+        page.fill("input[name=captcha]", answer)
+    with page.expect_navigation():
+        page.locator("button[type=submit], input[type=submit]").first.click()
