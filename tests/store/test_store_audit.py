@@ -117,7 +117,7 @@ def test_forged_row_appended_without_the_key(logged: Path) -> None:
     problems = tamper(logged, "insert into audit (id, at, actor, action, subject, detail, prev, hash) values "
                               f"(9, '2026-01-01', 'x', 'viewed', 'person:1', '{{}}', '{last}', '{'0' * 64}')")
     assert "row 9: content was changed after it was written" in problems
-    assert "the log ends at row 9 but was signed up to row 8 (rows removed)" in problems
+    assert "the log ends at row 9 but was signed up to row 8 (rows added without the key)" in problems
 
 
 def test_new_store_has_a_signed_empty_log(store: Store) -> None:

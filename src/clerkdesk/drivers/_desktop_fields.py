@@ -42,6 +42,17 @@ def value_matches(intended: str, seen: str) -> bool:
     return False
 
 
+def strip_caret(intended: str, seen: str) -> str:
+    """SEEN without a caret read as a character at either end (when INTENDED has none there)."""
+    t = seen.strip()
+    for c in _CARET_CHARS:
+        if t.endswith(c) and not intended.endswith(c):
+            t = t[:-1]
+        if t.startswith(c) and not intended.startswith(c):
+            t = t[1:]
+    return t
+
+
 def read_crop(engine: OcrEngine, crop: np.ndarray) -> str:
     """OCR one line of text in CROP (blank → ``""``), trimmed to its ink first."""
     ext = text_extent(crop)

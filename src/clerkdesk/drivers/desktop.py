@@ -32,6 +32,7 @@ from clerkdesk.drivers._desktop_fields import (
     overflow_parts,
     read_box,
     read_crop,
+    strip_caret,
     value_matches,
 )
 from clerkdesk.drivers._desktop_view import View, WindowTracker, shift_box, wait_stable
@@ -305,7 +306,7 @@ class DesktopDriver:
             seen = self._read_back(field, m.kind == "input" and _is_combo(field))
             if value_matches(value, seen):
                 self._check_dialog(0.3)
-                return seen
+                return strip_caret(value, seen)
             if overflow_parts(value, seen) and self._verify_head(field, value):
                 self._check_dialog(0.3)
                 return value

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import secrets
@@ -283,10 +284,8 @@ class PlaywrightDriver:
         else:
             el.fill(value, timeout=timeout * 1000)
         got = el.input_value() if tag in ("INPUT", "TEXTAREA") else el.inner_text()
-        try:
+        with contextlib.suppress(Exception):
             el.evaluate("e => { e.blur(); e.dispatchEvent(new Event('change', {bubbles: true})); }")
-        except Exception:
-            pass
         return str(got)
 
     def choose(self, loc: Locator, value: str, timeout: float) -> None:

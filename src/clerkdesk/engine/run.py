@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -177,10 +177,8 @@ class _Execution:
         except HumanNeeded as e:
             return self.finish("needs_clerk", str(e))
         finally:
-            try:
+            with suppress(Exception):
                 self.driver.close()
-            except Exception:
-                pass
 
     def resume_point(self, checkpoint: int, submit_done: bool, submit_step: int | None, back_only: bool = False
                      ) -> int:

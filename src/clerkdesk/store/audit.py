@@ -87,5 +87,6 @@ class AuditLog:
             if not hid.isdigit() or self.s.cipher.sign(f"head|{hid}:{hhash}") != sig:
                 problems.append("the signed head of the log was changed")
             elif int(hid) != expected_id - 1 or hhash != prev:
-                problems.append(f"the log ends at row {expected_id - 1} but was signed up to row {hid} (rows removed)")
+                why = "rows removed" if int(hid) >= expected_id - 1 else "rows added without the key"
+                problems.append(f"the log ends at row {expected_id - 1} but was signed up to row {hid} ({why})")
         return AuditReport(not problems, n, problems)
