@@ -17,19 +17,16 @@ import json
 import os
 import platform
 import statistics
-import sys
 import time
 import unicodedata
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-
-from clerkdesk.capture.documents import read_document  # noqa: E402
-from clerkdesk.capture.model import FIELDS, KINDS, CaptureResult  # noqa: E402
-from clerkdesk.capture.synth import make_sample  # noqa: E402
-from clerkdesk.vision.ocr import get_engine  # noqa: E402
+from clerkdesk.capture.documents import read_document
+from clerkdesk.capture.model import FIELDS, KINDS, CaptureResult
+from clerkdesk.capture.synth import make_sample
+from clerkdesk.vision.ocr import get_engine
 
 
 def canon(v: Any) -> Any:

@@ -101,7 +101,7 @@ def _print_checked(c: Ctx, checked: Any, labels: dict[str, str]) -> None:
         if checked.ok:
             click.echo(f"有效 (valid): {checked.value}")
             for k, zh in labels.items():
-                if checked.facts.get(k) not in (None, ""):
+                if checked.facts.get(k) not in (None, "", False):
                     click.echo(f"  {zh}: {checked.facts[k]}")
         else:
             click.echo("无效 (invalid):")

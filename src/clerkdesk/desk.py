@@ -74,7 +74,7 @@ class Desk(Filling):
         """A supervisor accepts a credit code that fails its check but was really issued (pilot era)."""
         from clerkdesk.store.db import now
 
-        code = code.strip().upper()
+        code = standards.normalise_uscc(code)
         if len(code) != 18:
             raise ValidationError([Problem("enterprise.uscc", "USCC_LENGTH", "统一社会信用代码应为18位",
                                            "a credit code has 18 characters")])
@@ -99,7 +99,7 @@ class Desk(Filling):
         if kind == "person":
             info, _ = standards.check_id_number(key)
             return info.number if info else key.strip().upper()
-        return key.strip().upper()
+        return standards.normalise_uscc(key)
 
     def profile(self, kind: str, key: str) -> Profile | None:
         return self.store.profiles.get(kind, self._key(kind, key))

@@ -89,6 +89,19 @@ class Filling:
 
     def fill(self, kind: str, data: dict[str, Any], targets: list[str], case_fields: dict[str, Any], clerk: Clerk,
              opts: FillOptions, matter: str | None = None) -> FillResult:
+        result, plan = self.open_case(kind, data, targets, case_fields, opts, matter)
+        for t in plan.targets:
+            rid = result.runs[t.recipe.id]
+            result.outcomes[t.recipe.id] = self.run_target(rid, t, plan.context, clerk, opts, resume=False)
+        self._settle_case(result.case_id)
+        return result
+
+    def open_case(self, kind: str, data: dict[str, Any], targets: list[str], case_fields: dict[str, Any],
+                  opts: FillOptions, matter: str | None = None) -> tuple[FillResult, Plan]:
+        """Validate and store the record, plan every target, store the case and its runs; nothing runs yet.
+
+        The Qt shell runs the targets itself (side by side) with ``run_target`` and then ``settle_case``.
+        """
         record, _warnings, profile_id = self.prepare_record(kind, data)
         plan = self.plan(kind, record, targets, case_fields, opts)
         key = record["id_number"] if kind == "person" else record["uscc"]
@@ -99,11 +112,7 @@ class Filling:
         for t in plan.targets:
             result.runs[t.recipe.id] = self.store.runs.create(case_id, t.recipe.id, t.system.id)
         self.store.cases.update(case_id, status="running")
-        for t in plan.targets:
-            rid = result.runs[t.recipe.id]
-            result.outcomes[t.recipe.id] = self.run_target(rid, t, plan.context, clerk, opts, resume=False)
-        self._settle_case(case_id)
-        return result
+        return result, plan
 
     def run_target(self, rid: str, target: Target, context: dict[str, Any], clerk: Clerk, opts: FillOptions,
                    resume: bool) -> Outcome:
@@ -127,6 +136,10 @@ class Filling:
 
     def _unseal(self, blob: bytes, aad: str) -> bytes:
         return bytes(self.store.cipher.decrypt(blob, aad.encode()))
+
+    def settle_case(self, case_id: str) -> None:
+        """Set the case status from its runs' statuses."""
+        self._settle_case(case_id)
 
     def _settle_case(self, case_id: str) -> None:
         runs = self.store.runs.for_case(case_id)

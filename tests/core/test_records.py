@@ -193,3 +193,10 @@ def test_region_names() -> None:
     assert len(regions.all_regions()) > 5000
     retired = [r for r in regions.all_regions().values() if not r.current]
     assert len(retired) > 1000
+
+
+def test_prefixed_field_names_get_a_hint() -> None:
+    with pytest.raises(ValidationError) as ei:
+        make_person({"person.name": "王小明", "id_number": ID}, today=TODAY)
+    by = {p.field: p for p in ei.value.problems}
+    assert by["person.person.name"].code == "FIELD_UNKNOWN" and "Did you mean 'name'?" in by["person.person.name"].en

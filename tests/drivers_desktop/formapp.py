@@ -4,8 +4,8 @@
 
 Labels beside line edits, a masked date, two combo boxes, a check box, a 保存 button that
 writes every field to OUT.json, and a 提交 button that asks 确认提交吗？ in a modal box and
-then shows 个人账号：… as read-only text. ``--shift`` pushes the whole form right and down, to
-test that a cached layout notices the change.
+then shows 个人账号：… as read-only text. ``--shift`` pushes the whole form right and down inside a
+window of the same size, to test that a cached layout notices the change.
 """
 
 from __future__ import annotations
@@ -96,6 +96,7 @@ def main() -> None:
 
     save.clicked.connect(do_save)
     submit.clicked.connect(do_submit)
+    w.setFixedSize(560, 470)  # --shift moves the widgets inside a window of the same size
     w.move(40, 30)
     w.show()
     sys.exit(app.exec())

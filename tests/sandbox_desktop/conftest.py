@@ -29,7 +29,7 @@ MISSING = [t for t in ("xdotool", "xclip") if shutil.which(t) is None]
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
     for item in items:
-        if here in Path(str(item.fspath)).parents:
+        if here in Path(str(item.fspath)).parents and item.get_closest_marker("desktop"):
             if not xvfb_available():
                 item.add_marker(pytest.mark.skip(reason="Xvfb is not installed (Debian package 'xvfb')"))
             elif MISSING:
@@ -103,9 +103,20 @@ class Client:
     def attach(self, title: str, timeout: float = 15) -> None:
         """Wait for a window and make its client origin the reference for click()."""
         self.wid = self.wait_window(title, timeout)
-        time.sleep(0.3)  # first paint
         x, y, _, _ = self.geometry(self.wid)
         self.origin = (x, y)
+        self.settle()
+
+    def settle(self, timeout: float = 3) -> None:
+        """Wait until the window's pixels stop changing (first paint done)."""
+        deadline = time.monotonic() + timeout
+        prev = self.screenshot()
+        while time.monotonic() < deadline:
+            time.sleep(0.1)
+            cur = self.screenshot()
+            if cur.shape == prev.shape and np.array_equal(cur, prev) and cur.max() > 0:
+                return
+            prev = cur
 
     def login(self, code: str = "op001", password: str = "pw") -> None:
         self.attach(L.LOGIN_TITLE)
@@ -118,8 +129,8 @@ class Client:
     # -- input -----------------------------------------------------------------
     def click(self, x: int, y: int) -> None:
         """Click at window client coordinates (already scaled)."""
-        xdo("mousemove", "--sync", str(self.origin[0] + x), str(self.origin[1] + y))
-        xdo("click", "1")
+        # no --sync: it waits for a motion event, which never comes if the pointer is already there
+        xdo("mousemove", str(self.origin[0] + x), str(self.origin[1] + y), "click", "1")
         time.sleep(0.12)
 
     def click_rect(self, rect: L.Rect) -> None:
@@ -144,10 +155,29 @@ class Client:
         xdo("type", "--delay", "15", text)
         time.sleep(0.05)
 
-    def paste(self, text: str) -> None:
-        subprocess.run(["xclip", "-selection", "clipboard"], input=text.encode("utf-8"), check=True, timeout=10)
-        time.sleep(0.05)
+    def paste(self, text: str, timeout: float = 10) -> None:
+        """Put TEXT on the clipboard with xclip, press ctrl+v, and wait until the client has fetched it.
+
+        xclip runs in the foreground (``-verbose``) serving exactly one request (``-loops 1``), so
+        when it exits the paste has happened — no race with the next paste, even on a loaded machine.
+        """
+        xclip = subprocess.Popen(
+            ["xclip", "-selection", "clipboard", "-verbose", "-loops", "1"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, encoding="utf-8",
+        )  # fmt: skip
+        assert xclip.stdin is not None and xclip.stdout is not None
+        xclip.stdin.write(text)
+        xclip.stdin.close()
+        for line in xclip.stdout:  # "Waiting for selection request 1 of 1." = we own the clipboard
+            if "Waiting for selection request" in line:
+                break
         self.key("ctrl+v")
+        try:
+            xclip.wait(timeout)
+        except subprocess.TimeoutExpired:
+            xclip.kill()
+            xclip.wait()
+            raise TimeoutError(f"the client did not fetch the clipboard ({text!r}) within {timeout}s") from None
 
     def key(self, *keys: str) -> None:
         xdo("key", *keys)

@@ -42,6 +42,6 @@ def amr(sandbox: WebSandbox) -> AmrClient:
 @pytest.fixture
 def fresh_sandbox(tmp_path: Path) -> Iterator[WebSandbox]:
     """A sandbox of its own, for tests that change timeouts or need an empty log."""
-    sb = start_web_sandbox(tmp_path / "logs", debug=True, idle_timeout=0.6)
+    sb = start_web_sandbox(tmp_path / "logs", debug=True, idle_timeout=1.0)
     yield sb
     sb.stop()

@@ -142,6 +142,9 @@ class Client:
         except urllib.error.HTTPError as e:
             return Reply(e.code, e.url, e.headers, e.read())
 
+    def login(self, user: str = "") -> Reply:
+        raise NotImplementedError
+
     def get(self, path: str) -> Reply:
         return self.request("GET", path)
 

@@ -96,10 +96,10 @@ def test_validation_errors_in_gbk(sandbox: WebSandbox, amr: AmrClient) -> None:
 
 
 def test_idle_session_shows_the_login_timeout_page(fresh_sandbox: WebSandbox) -> None:
-    c = AmrClient(fresh_sandbox)  # idle_timeout=0.6 s
+    c = AmrClient(fresh_sandbox)  # idle_timeout=1.0 s
     c.login()
     assert "企业名称" in c.get("/qybg/input.jsp").text
-    time.sleep(0.8)
+    time.sleep(1.3)
     page = c.get("/qybg/input.jsp")
     assert page.status == 200 and "登录超时，请重新登录" in page.text
     assert 'href="/login.jsp" target="_top"' in page.text

@@ -51,7 +51,7 @@ def hrss_login(page: Any, sandbox: WebSandbox, path: str) -> None:
     page.get_by_label("密码", exact=True).fill("pw")
     page.get_by_label("验证码").fill(sandbox.captcha_answer("hrss", sid) or "")
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"**{path}")
+    page.wait_for_url(sandbox.hrss_url + path)
     expect(page.get_by_text("退出登录")).to_be_visible()
     expect(page.locator(".clerk-name")).to_have_text("王经办")
 

@@ -122,3 +122,20 @@ def test_serve_forever_prints_urls_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_two_sandboxes_sharing_a_log_dir_never_reuse_a_receipt(tmp_path: Path) -> None:
+    first, second = start_web_sandbox(tmp_path), start_web_sandbox(tmp_path)
+    try:
+        clients = []
+        for sb in (first, second):
+            c = AmrClient(sb)
+            c.login()
+            clients.append(c)
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(lambda i: clients[i % 2].post("/qybg/save.do", ENTERPRISE_CHANGE_OK), range(10)))
+        receipts = [e["receipt"] for e in first.submissions("amr")]
+        assert len(receipts) == 10 and len(set(receipts)) == 10
+    finally:
+        first.stop()
+        second.stop()

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import ENTERPRISES, PEOPLE, secrets_of
+from storedata import ENTERPRISES, PEOPLE, secrets_of
 
 from clerkdesk.desk import Desk
 from clerkdesk.store import Store

@@ -6,9 +6,11 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
-from conftest import ENTERPRISES, PEOPLE, make_id, raw_files
+import pytest
+from storedata import ENTERPRISES, PEOPLE, make_id, raw_files
 
 from clerkdesk.desk import Desk
+from clerkdesk.errors import ConfigError
 from clerkdesk.store import Store
 
 P = PEOPLE[0]
@@ -65,7 +67,7 @@ def test_save_many_is_one_transaction_audited_per_batch(store: Store) -> None:
     items = [(make_id("110105", date(1970, 1, 1), i), {"name": "测试", "n": i}) for i in range(50)]
     saved = store.profiles.save_many("person", items)
     assert len(saved) == 50 and all(x.created for x in saved)
-    again = store.profiles.save_many("person", items[:5] + [(make_id("110105", date(1970, 1, 2), 1), {"name": "新"})])
+    again = store.profiles.save_many("person", [*items[:5], (make_id("110105", date(1970, 1, 2), 1), {"name": "新"})])
     assert [x.created for x in again] == [False] * 5 + [True]
     assert store.profiles.count("person") == 51
     rows = [r for r in store.audit.rows() if r["action"] == "saved_batch"]
@@ -133,3 +135,20 @@ def test_delete_erases_the_applicant_from_cases(store: Store) -> None:
     assert (case.record, case.applicant_key, case.profile_id) == ({}, "", None)
     assert case.matter == "就业登记" and case.results == {"hrss.x": {"receipt": "SL-1"}}
     assert store.audit.verify().ok
+
+
+def test_credit_code_lookup_tolerates_spaces_dashes_and_case(home: Path) -> None:
+    desk = Desk(home)
+    e = ENTERPRISES[1]
+    desk.save_profile("enterprise", e)
+    code = e["uscc"]
+    spaced = f"{code[:4]} {code[4:10]}-{code[10:]}".lower()
+    assert desk.profile("enterprise", spaced) is not None
+    assert desk.delete_profile("enterprise", spaced)
+    desk.close()
+
+
+def test_a_file_that_is_no_database_is_a_clear_error(home: Path) -> None:
+    (home / "clerkdesk.db").write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(ConfigError, match="not a readable ClerkDesk database"):
+        Store.open(home)

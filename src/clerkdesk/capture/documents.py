@@ -24,7 +24,7 @@ from clerkdesk.capture.model import FIELDS, KINDS, REQUIRED, CaptureResult, Kind
 from clerkdesk.capture.problems import problem
 from clerkdesk.vision.ocr import OcrEngine, TextBox
 
-_MAX_SIDE = {"idcard-front": 1400, "idcard-back": 1400, "license": 1800}
+_MAX_SIDE = {"idcard-front": 1200, "idcard-back": 1200, "license": 1300}
 
 
 def _anchor_ys(boxes: list[TextBox], words: tuple[str, ...]) -> list[tuple[float, float]]:
@@ -53,21 +53,23 @@ def _vertical_turn(boxes: list[TextBox], kind: Kind) -> int:
     return 270 if dx < 0 else 90
 
 
-def _read_upright(engine: OcrEngine, rgb: np.ndarray, kind: Kind) -> tuple[np.ndarray, list[TextBox], int]:
-    boxes = engine.read(rgb)
-    turn = 0
-    if pre.is_vertical(boxes) or rgb.shape[0] > rgb.shape[1] * 1.15:
-        turn = _vertical_turn(boxes, kind)
-        rgb = rotate90(rgb, turn)
-        boxes = engine.read(rgb)
-    found, vote = _orientation(boxes, kind)
-    if vote < 0 or found == 0:
-        flipped = rotate90(rgb, 180)
-        fboxes = engine.read(flipped)
-        ffound, fvote = _orientation(fboxes, kind)
-        if (fvote, ffound) > (vote, found):
-            rgb, boxes, turn = flipped, fboxes, (turn + 180) % 360
-    return rgb, boxes, turn
+def _parse(kind: Kind, rgb: np.ndarray, boxes: list[TextBox], today: dt.date | None) -> CaptureResult:
+    h, w = rgb.shape[:2]
+    boxes = pre.deskew_boxes(boxes, pre.skew_angle(boxes), (w / 2, h / 2))
+    result = CaptureResult(kind, image=rgb)
+    b = fp._Builder(result, tokens(boxes, fp.LABELS[kind], fp.INLINE[kind]))
+    if kind == "idcard-front":
+        fp.parse_front(b)
+    elif kind == "idcard-back":
+        fp.parse_back(b, today or dt.date.today())
+    else:
+        fp.parse_license(b)
+    _finish(result)
+    return result
+
+
+def _quality(r: CaptureResult) -> tuple[int, float]:
+    return (-len(r.errors), sum(f.confidence for f in r.fields.values()))
 
 
 def read_document(
@@ -77,7 +79,11 @@ def read_document(
     engine: OcrEngine | None = None,
     today: dt.date | None = None,
 ) -> CaptureResult:
-    """OCR IMAGE (a path or an RGB uint8 array) as KIND; every field with value, confidence and box."""
+    """OCR IMAGE (a path or an RGB uint8 array) as KIND; every field with value, confidence and box.
+
+    One OCR pass when the document lies upright or turned by 90°; a second pass
+    only when the first says it is upside down and reading it that way failed a check.
+    """
     if kind not in KINDS:
         raise ValueError(f"unknown document kind {kind!r}; choose one of {', '.join(KINDS)}")
     t0 = time.perf_counter()
@@ -86,25 +92,37 @@ def read_document(
 
         engine = get_engine()
     rgb = pre.load_rgb(str(image)) if isinstance(image, (str, Path)) else np.ascontiguousarray(image[..., :3])
-    result = CaptureResult(kind)
     quad = pre.find_document(rgb)
     if quad is not None:
         rgb = pre.rectify(rgb, quad, pre.ASPECT[kind])
-        result.rectified = True
     rgb = pre.limit_size(rgb, _MAX_SIDE[kind])
-    rgb, boxes, result.rotation = _read_upright(engine, rgb, kind)
-    h, w = rgb.shape[:2]
-    boxes = pre.deskew_boxes(boxes, pre.skew_angle(boxes), (w / 2, h / 2))
-    result.image = rgb
-    toks = tokens(boxes, fp.LABELS[kind], fp.INLINE[kind])
-    b = fp._Builder(result, toks)
-    if kind == "idcard-front":
-        fp.parse_front(b)
-    elif kind == "idcard-back":
-        fp.parse_back(b, today or dt.date.today())
+    turn = 0
+    if rgb.shape[0] > rgb.shape[1] * 1.15:  # documents are landscape: turned by 90° or 270°
+        turn = 90
+        rgb = rotate90(rgb, turn)
+    boxes = engine.read(rgb)
+    if pre.is_vertical(boxes):  # the outline was not found and the photo is turned
+        extra = _vertical_turn(boxes, kind)
+        rgb, turn = rotate90(rgb, extra), (turn + extra) % 360
+        boxes = engine.read(rgb)
+    found, vote = _orientation(boxes, kind)
+    if vote < 0 or found == 0:
+        # upside down: the classifier usually read the lines anyway; reuse them, re-read only if a check fails
+        h, w = rgb.shape[:2]
+        flipped = rotate90(rgb, 180)
+        result = _parse(kind, flipped, pre.flip_boxes(boxes, w, h), today)
+        if not result.ok or found == 0:
+            again = _parse(kind, flipped, engine.read(flipped), today)
+            result = max(result, again, key=_quality)
+        if found == 0 and vote == 0:
+            upright = _parse(kind, rgb, boxes, today)
+            if _quality(upright) >= _quality(result):
+                result, turn = upright, turn - 180
+        turn += 180
     else:
-        fp.parse_license(b)
-    _finish(result)
+        result = _parse(kind, rgb, boxes, today)
+    result.rotation = turn % 360
+    result.rectified = quad is not None
     result.seconds = time.perf_counter() - t0
     return result
 

@@ -205,8 +205,8 @@ def parse_license(b: _Builder) -> None:
     if len(checks.normalize(v.text)) < 15:
         v = _fallback(b.toks, r"[0-9A-Z]{17,19}")
     _uscc(b, v)
-    b.text_field("name", "名称")
-    b.text_field("entity_type", "类型")
+    b.text_field("name", "名称", multiline=True)
+    b.text_field("entity_type", "类型", multiline=True)
     b.text_field("legal_rep", "法定代表人", tidy=lambda s: _CJK_NAME.sub("", s))
     b.text_field("registered_capital", "注册资本")
     v = b.read("成立日期")

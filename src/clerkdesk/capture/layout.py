@@ -77,7 +77,36 @@ def tokens(boxes: list[TextBox], labels: tuple[str, ...], inline: tuple[str, ...
     raw = _merge_split_labels(raw, by_len)
     out: list[Token] = []
     for t in raw:
+        if "SPECIMEN" in t.text.upper() or t.text == "样本":
+            out.append(Token(t.text, t.score, t.box, SPECIMEN))  # a stopper, never a value
+            continue
         out.extend(_split_labels(t, by_len, inline))
+    return _lone_characters(out, labels)
+
+
+SPECIMEN = "样本"
+
+
+def _lone_characters(toks: list[Token], labels: tuple[str, ...]) -> list[Token]:
+    """A spaced two-character label whose other half OCR dropped (``所`` of ``住　所``) still anchors its field."""
+    found = {t.label for t in toks if t.label}
+    out = list(toks)
+    for lab in labels:
+        if len(lab) != 2 or lab in found:
+            continue
+        for i, t in enumerate(out):
+            if t.label is None and len(t.text) == 1 and t.text in lab:
+                box = t.box
+                # the other half, misread, sits just right of it: part of the label, not of the value
+                near = [u for u in out if u.label is None and len(u.text) == 1 and u is not t and same_row(u.box, t.box)
+                        and 0 < u.box[0] - t.box[2] < 3 * t.h]
+                if t.text == lab[0] and near:
+                    u = min(near, key=lambda u: u.box[0])
+                    box = (t.box[0], min(t.box[1], u.box[1]), u.box[2], max(t.box[3], u.box[3]))
+                    out.remove(u)
+                    i = out.index(t)
+                out[i] = Token(lab, t.score * 0.9, box, lab)
+                break
     return out
 
 
@@ -85,7 +114,7 @@ def _merge_split_labels(raw: list[Token], labels: list[str]) -> list[Token]:
     """``名`` + ``称`` (same row, left to right) → one ``名称`` label token."""
     used: set[int] = set()
     merged: list[Token] = []
-    order = sorted(range(len(raw)), key=lambda i: (raw[i].box[1], raw[i].box[0]))
+    order = sorted(range(len(raw)), key=lambda i: raw[i].box[0])  # partners lie to the right
     for i in order:
         if i in used:
             continue
@@ -182,7 +211,8 @@ def value_of(toks: list[Token], label: Token, *, multiline: bool = False, below:
     y_stop = min(stops, default=float("inf"))
     rest = [t for t in values if t not in first_row and t.box[1] > label.box[1] + 0.5 * h and t.cy < y_stop]
     # labels to the right anywhere within the field's rows bound its column (two-column licences)
-    col_end = min((t.box[0] for t in labels if t.box[0] > x0 and label.box[1] - h < t.box[1] < y_stop), default=x_end)
+    col_end = min((t.box[0] for t in labels if t.box[0] > x0 + 2 * h and label.box[1] - h < t.box[1] < y_stop),
+                  default=x_end)
     while True:
         nxt = [t for t in rest if t.box[1] > bottom - 0.5 * h and t.box[1] < bottom + 1.2 * h
                and x0 - 1.0 * h <= t.box[0] <= x0 + 1.5 * h]

@@ -82,10 +82,11 @@ def find_document(rgb: np.ndarray, min_frac: float = 0.2) -> np.ndarray | None:
     if quad is None:
         return None
     quad = _order(quad / scale)
-    # a quad touching every edge of the frame is the frame itself: nothing to flatten
-    x0, y0 = quad.min(axis=0)
-    x1, y1 = quad.max(axis=0)
-    if x0 < 3 and y0 < 3 and x1 > w - 4 and y1 > h - 4:
+    # a quad that nearly fills the frame and is nearly axis-aligned is a scan: nothing to flatten
+    area = cv2.contourArea(quad.reshape(4, 1, 2))
+    tl, tr, br, bl = quad
+    tilt = max(abs(tr[1] - tl[1]), abs(br[1] - bl[1]), abs(bl[0] - tl[0]), abs(br[0] - tr[0]))
+    if area > 0.85 * w * h and tilt < 0.02 * max(w, h):
         return None
     return quad
 
@@ -139,6 +140,15 @@ def deskew_boxes(boxes: list[TextBox], angle: float, center: tuple[float, float]
         return (cx + x * c - y * s, cy + x * s + y * c)
 
     return [TextBox(b.text, b.score, tuple(rot(p) for p in b.quad)) for b in boxes]  # type: ignore[arg-type]
+
+
+def flip_boxes(boxes: list[TextBox], w: int, h: int) -> list[TextBox]:
+    """Box geometry of the same image turned by 180° (texts stay as read)."""
+    out = []
+    for b in boxes:
+        q = [(w - x, h - y) for x, y in b.quad]
+        out.append(TextBox(b.text, b.score, (q[2], q[3], q[0], q[1])))
+    return out
 
 
 def is_vertical(boxes: list[TextBox]) -> bool:

@@ -84,14 +84,22 @@ def _specimen(draw: ImageDraw.ImageDraw, xy: tuple[int, int], size: int, index: 
     draw.text(xy, "样本 SPECIMEN", font=font(size, index), fill=(200, 40, 40))
 
 
+_NO_LINE_START = set("，。、；：？！）》」』”’,.;:)")  # 避头尾: closing punctuation never starts a line
+
+
 def _wrap(text: str, per_line: int) -> list[str]:
-    return [text[i : i + per_line] for i in range(0, len(text), per_line)]
+    lines: list[str] = []
+    for ch in text:
+        if not lines or (len(lines[-1]) >= per_line and ch not in _NO_LINE_START):
+            lines.append("")
+        lines[-1] += ch
+    return lines
 
 
 def _wrap_px(text: str, f: ImageFont.FreeTypeFont, width: int) -> list[str]:
     lines, cur = [], ""
     for ch in text:
-        if cur and f.getlength(cur + ch) > width:
+        if cur and f.getlength(cur + ch) > width and ch not in _NO_LINE_START:
             lines.append(cur)
             cur = ""
         cur += ch

@@ -57,8 +57,10 @@ FIND_BY_LABEL = r"""
   const i = nth || 0;
   if (i >= pick.length) return {found: found.length, visible: vis.length, tagged: false};
   for (const old of document.querySelectorAll('[data-clerkdesk]')) old.removeAttribute('data-clerkdesk');
-  pick[i].setAttribute('data-clerkdesk', token);
-  return {found: found.length, visible: vis.length, tagged: true, hidden: !visible(pick[i])};
+  const el = pick[i];
+  el.setAttribute('data-clerkdesk', token);
+  return {found: found.length, visible: vis.length, tagged: true, hidden: !visible(el), tag: el.tagName,
+          type: (el.type || '').toLowerCase(), readonly: !!(el.readOnly || el.disabled)};
 }
 """
 

@@ -353,7 +353,8 @@ class DesktopDriver:
         everything = screen.virtual_screen()
         before = screen.grab(everything).image
         self._click_at(view, *m.point)
-        deadline = time.monotonic() + max(2.0, min(timeout, 5.0))
+        opened = time.monotonic()
+        deadline = opened + max(2.0, min(timeout, 5.0))
         popup: Rect | None = None
         while time.monotonic() < deadline:
             time.sleep(0.08)
@@ -371,32 +372,38 @@ class DesktopDriver:
         last: np.ndarray | None = None
         # look at what is shown, then wheel up to the top, then down to the end (the list opens at the
         # current item, so the wanted one may be above or below)
-        for direction in (0, 5, -5):
-            for _page in range(40):
+        step = 1
+        for direction in (0, 1, -1):
+            for _page in range(60):
                 shot = screen.grab(popup)
-                if direction and last is not None and np.array_equal(shot.image, last):
-                    break  # this end of the list
                 last = shot.image
-                hit = self._find_item(shot.image, value, seen)
+                hit, rows = self._find_item(shot.image, value, seen)
+                # a wheel notch moves 3 rows: move less than a page so that no item is skipped
+                step = max(step, (rows - 2) // 3)
                 if hit is not None:
+                    # a list ignores a click within the double-click interval of the one that opened it
+                    time.sleep(max(0.0, opened + 0.45 - time.monotonic()))
                     cx, cy = box_rect(hit).center
                     inp.click(shot.left + cx, shot.top + cy)
                     wait_stable(lambda: screen.grab(popup).image, 1.0, interval=0.05)
                     return
                 if not direction:
                     break
-                inp.scroll(direction, *popup.center)
-                wait_stable(lambda: screen.grab(popup).image, 0.5, interval=0.04)
+                inp.scroll(direction * step, *popup.center)
+                if not _wait_change(lambda: screen.grab(popup).image, last, 1.0):
+                    break  # this end of the list
+                wait_stable(lambda: screen.grab(popup).image, 0.6, interval=0.04)
         inp.hotkey("esc")  # closes only the open list
         raise DriverError(f"choose {loc.describe()}: no such item in the drop-down list",
                           [m.how, f"list items seen: {', '.join(seen[:60])}"],
                           evidence=None if last is None else screen.to_png(last))
 
-    def _find_item(self, image: np.ndarray, value: str, seen: list[str]) -> TextBox | None:
-        """The list item showing VALUE: detect all lines, recognise the likeliest (by width) first."""
+    def _find_item(self, image: np.ndarray, value: str, seen: list[str]) -> tuple[TextBox | None, int]:
+        """The list item showing VALUE, and how many rows are visible: detect all lines, recognise
+        the likeliest (by width) first."""
         lines = detect(self.engine, image)
         if not lines:
-            return None
+            return None, 0
         h = float(np.median([r[3] - r[1] for r in lines]))
         expect = len(norm(value)) * h * 0.8  # CJK glyphs are about as wide as the line is high
         boxes: list[TextBox] = []
@@ -409,8 +416,8 @@ class DesktopDriver:
                 seen.append(text)
             boxes.append(b)
             if norm(text) == norm(value):
-                return b
-        return _best_item(boxes, value)
+                return b, len(lines)
+        return _best_item(boxes, value), len(lines)
 
     def check(self, loc: Locator, on: bool, timeout: float) -> None:
         m, view = self.locate(loc, timeout, want_input=False, what="check")
@@ -638,6 +645,16 @@ def _changed(a: np.ndarray, b: np.ndarray) -> bool:
     diff = np.abs(a.astype(np.int16) - b.astype(np.int16)).max(axis=2) > 40
     cols = np.where(diff.any(axis=0))[0]
     return len(cols) > 3
+
+
+def _wait_change(grab_fn: Any, before: np.ndarray, timeout: float) -> bool:
+    """Poll until GRAB_FN's image differs from BEFORE (the client reacted), or TIMEOUT."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        time.sleep(0.04)
+        if not np.array_equal(grab_fn(), before):
+            return True
+    return False
 
 
 def _is_combo(field: Rect) -> bool:

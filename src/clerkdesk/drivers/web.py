@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import secrets
@@ -55,6 +54,7 @@ class PlaywrightDriver:
         self._dialog_problem: str | None = None
         self._last_dialog: str | None = None
         self.blocked: list[str] = []
+        self._info: dict[str, Any] | None = None
 
     # --- lifecycle ----------------------------------------------------------------------
     def start(self, ctx: DriverContext) -> None:
@@ -75,9 +75,9 @@ class PlaywrightDriver:
         self.context = self.browser.new_context(storage_state=state, locale="zh-CN",
                                                 viewport={"width": 1280, "height": 860})
         self.context.route("**/*", self._guard)
-        self.context.on("page", self._on_page)
         self.page = self.context.new_page()
         self.page.on("dialog", self._on_dialog)
+        self.context.on("page", self._on_page)  # popups (after the main page, which has its handler)
 
     def close(self) -> None:
         try:
@@ -200,6 +200,7 @@ class PlaywrightDriver:
             tried.append(f"label {loc.label!r}: <label for>, wrapping label, or a neighbouring cell/text")
             res = sc.evaluate(js.FIND_BY_LABEL, {"label": loc.label, "token": token, "nth": loc.nth or 0})
             if res.get("tagged"):
+                self._info = res
                 if res.get("hidden"):
                     note = f"the field labelled {loc.label} is on a hidden part of the page (a tab not opened?)"
                 else:
@@ -242,7 +243,16 @@ class PlaywrightDriver:
                 return c.nth(pool[idx]), tried, None
         return None, tried, note
 
+    def _describe_el(self, el: Any) -> dict[str, Any]:
+        """Tag, type and read-only state of the element just resolved (known already when found by label)."""
+        info, self._info = self._info, None
+        if info is None:
+            info = el.evaluate("e => ({tag: e.tagName, type: (e.type || '').toLowerCase(),"
+                               " readonly: !!(e.readOnly || e.disabled)})")
+        return info
+
     def resolve(self, loc: Locator, timeout: float) -> Any:
+        self._info = None
         deadline = time.monotonic() + timeout
         while True:
             self._check_dialog()
@@ -256,7 +266,8 @@ class PlaywrightDriver:
                 return found
             if time.monotonic() >= deadline:
                 what = f"label {loc.label}" if loc.label else loc.describe()
-                raise DriverError(note or f"{what} not found on page {self.where()}", tried)
+                # waited the whole timeout already: trying again would only double the clerk's wait
+                raise DriverError(note or f"{what} not found on page {self.where()}", tried, retryable=False)
             time.sleep(POLL)
 
     # --- actions ---------------------------------------------------------------------------------
@@ -275,7 +286,8 @@ class PlaywrightDriver:
 
     def fill(self, loc: Locator, value: str, timeout: float) -> str:
         el = self.resolve(loc, timeout)
-        tag, readonly = el.evaluate("e => [e.tagName, e.readOnly || e.disabled]")
+        info = self._describe_el(el)
+        tag, readonly = info["tag"], info["readonly"]
         if tag == "SELECT":
             raise DriverError(f"{loc.describe()} is a select: use choose", retryable=False)
         if readonly:  # JS date pickers often make the input read-only; set it as the picker would
@@ -283,14 +295,13 @@ class PlaywrightDriver:
                         " e.dispatchEvent(new Event('change', {bubbles: true})); }", value)
         else:
             el.fill(value, timeout=timeout * 1000)
-        got = el.input_value() if tag in ("INPUT", "TEXTAREA") else el.inner_text()
-        with contextlib.suppress(Exception):
-            el.evaluate("e => { e.blur(); e.dispatchEvent(new Event('change', {bubbles: true})); }")
-        return str(got)
+        # read back and leave the field in one round trip (blur fires the page's own change/validation)
+        return str(el.evaluate("e => { const v = ('value' in e) ? e.value : e.innerText; e.blur(); return v; }"))
 
     def choose(self, loc: Locator, value: str, timeout: float) -> None:
         el = self.resolve(loc, timeout)
-        tag, typ = el.evaluate("e => [e.tagName, (e.type || '').toLowerCase()]")
+        info = self._describe_el(el)
+        tag, typ = info["tag"], info["type"]
         deadline = time.monotonic() + timeout
         if tag == "SELECT":
             while True:  # cascading selects fill their options late: wait for the wanted option itself
@@ -300,7 +311,7 @@ class PlaywrightDriver:
                     return
                 if time.monotonic() >= deadline:
                     raise DriverError(f"option {value!r} did not appear in {loc.describe()} "
-                                      f"(it has {st.get('count', 0)} options)")
+                                      f"(it has {st.get('count', 0)} options)", retryable=False)
                 time.sleep(POLL)
         if typ in ("radio", "checkbox"):
             token = secrets.token_hex(4)
@@ -386,7 +397,8 @@ class PlaywrightDriver:
                 return
             if time.monotonic() >= deadline:
                 extra = f"; the last dialog said {self._last_dialog!r}" if self._last_dialog else ""
-                raise DriverError(f"{cond.describe()} not shown within {timeout:g}s on {self.where()}{extra}")
+                raise DriverError(f"{cond.describe()} not shown within {timeout:g}s on {self.where()}{extra}",
+                                  retryable=False)
             time.sleep(POLL)
 
     def read(self, spec: ReadSpec, timeout: float) -> str:

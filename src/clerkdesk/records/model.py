@@ -228,7 +228,7 @@ def make_person(data: dict[str, Any], *, prefix: str = "person", today: date | N
     for key in data:
         if key not in known:
             problems.append(Problem(f"{prefix}.{key}", "FIELD_UNKNOWN", "未知字段",
-                                    "unknown field." + suggest(key, list(known))))
+                                    "unknown field." + suggest(str(key).rsplit(".", 1)[-1], list(known))))
     vals: dict[str, Any] = {}
     for key, spec in known.items():
         if key in data:
@@ -276,7 +276,7 @@ def make_enterprise(data: dict[str, Any], *, today: date | None = None, whitelis
     for key in data:
         if key not in known:
             problems.append(Problem(f"enterprise.{key}", "FIELD_UNKNOWN", "未知字段",
-                                    "unknown field." + suggest(key, list(known))))
+                                    "unknown field." + suggest(str(key).rsplit(".", 1)[-1], list(known))))
     vals: dict[str, Any] = {}
     for key, spec in known.items():
         if key in data and spec.kind != "person":

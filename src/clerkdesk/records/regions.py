@@ -8,7 +8,7 @@ the years they were valid, so an old ID number's address code still resolves.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 
@@ -78,6 +78,7 @@ def split(code: str) -> tuple[str, str, str]:
 _GENERIC = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
 
 
+@lru_cache(maxsize=65536)  # every ID check asks for it; the table never changes at run time
 def full_name(code: str, year: int | None = None) -> str | None:
     """``广东省广州市天河区`` for 440106; None for an unknown code."""
     r = region(code)

@@ -157,9 +157,14 @@ class CreditCode:
     warnings: tuple[Problem, ...] = field(default=())
 
 
+def normalise_uscc(value: str) -> str:
+    """Upper case, half-width, without spaces or dashes: the form codes are stored and looked up in."""
+    return re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", value or "")).upper()
+
+
 def check_uscc(value: str, fld: str = "enterprise.uscc", whitelist: Collection[str] = ()
                ) -> tuple[CreditCode | None, list[Problem]]:
-    raw = unicodedata.normalize("NFKC", value or "").strip().replace(" ", "").replace("-", "").upper()
+    raw = normalise_uscc(value)
     if not raw:
         return None, [_p(fld, "USCC_EMPTY", "统一社会信用代码为空", "credit code is empty")]
     if len(raw) != 18:
@@ -197,7 +202,7 @@ def check_uscc(value: str, fld: str = "enterprise.uscc", whitelist: Collection[s
     if raw[17] != uscc_check_char(raw[:17]):
         checks.append(_p(fld, "USCC_CHECKSUM", "统一社会信用代码校验码错误，请核对每一位",
                          "the credit code's check character is wrong; check every character"))
-    listed = raw in {w.strip().upper() for w in whitelist}
+    listed = raw in {normalise_uscc(w) for w in whitelist}
     warnings: list[Problem] = []
     if checks and listed:
         warnings.append(_p(fld, "USCC_WHITELISTED", "校验未通过，但该代码已由主管列入白名单（试点期实际颁发）",

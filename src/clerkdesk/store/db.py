@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from clerkdesk.errors import StoreKeyError
+from clerkdesk.errors import ConfigError, StoreKeyError
 from clerkdesk.store.crypto import Cipher, load_key
 from clerkdesk.store.migrations import migrations
 
@@ -59,6 +59,11 @@ class Store:
         conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
         try:
             return cls._open(path, conn, clerk, migrate)
+        except sqlite3.DatabaseError as e:
+            conn.close()
+            if "not a database" in str(e) or "malformed" in str(e):
+                raise ConfigError(f"{path} is not a readable ClerkDesk database ({e})") from None
+            raise
         except BaseException:
             conn.close()
             raise
@@ -68,6 +73,7 @@ class Store:
         conn.execute("PRAGMA busy_timeout=30000")
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA secure_delete=ON")  # erased profiles leave no readable pages behind
+        conn.execute("PRAGMA synchronous=NORMAL")  # see Store.tx: durable writes ask for FULL
         conn.execute("PRAGMA foreign_keys=ON")
         db = Database(conn)
         if migrate and migrations.pending(db):
@@ -111,10 +117,23 @@ class Store:
         self.db.conn.close()
 
     @contextmanager
-    def tx(self) -> Iterator[Database]:
-        """A write transaction that takes the write lock at once (no upgrade deadlocks between processes)."""
-        with self.lock, _immediate(self.db.conn):
-            yield self.db
+    def tx(self, durable: bool = False) -> Iterator[Database]:
+        """A write transaction that takes the write lock at once (no upgrade deadlocks between processes).
+
+        The connection runs WAL with synchronous=NORMAL: a commit survives an application crash, and only an
+        OS crash or power cut can lose the last few. DURABLE (captured records, cases) also fsyncs at commit.
+        """
+        conn = self.db.conn
+        with self.lock:
+            full = durable and not conn.in_transaction
+            if full:
+                conn.execute("PRAGMA synchronous=FULL")
+            try:
+                with _immediate(conn):
+                    yield self.db
+            finally:
+                if full:
+                    conn.execute("PRAGMA synchronous=NORMAL")
 
     # encrypted JSON helpers
     def seal(self, obj: Any, aad: str) -> bytes:

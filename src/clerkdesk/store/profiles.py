@@ -99,7 +99,7 @@ class Profiles:
 
         token = self.lookup_token(kind, key)
         today = (verified_on or date.today()).isoformat()
-        with self.s.tx() as db:
+        with self.s.tx(durable=True) as db:
             saved = self._save_one(db, kind, token, record, today, now())
             self.s.audit.append("created" if saved.created else "changed", f"{kind}:{saved.profile_id}",
                                 {"version": saved.version, "fields": saved.changed})

@@ -66,7 +66,7 @@ class Cases:
         ts = now()
         data = {"applicant_kind": applicant_kind, "applicant_key": applicant_key, "record": record,
                 "targets": targets, "fields": fields, "results": {}}
-        with self.s.tx() as db:
+        with self.s.tx(durable=True) as db:
             db["cases"].insert({"id": cid, "created_at": ts, "updated_at": ts, "matter": matter, "status": "open",
                                 "profile_id": profile_id, "data": self.s.seal(data, f"case:{cid}")})
             self.s.audit.append("case_created", f"case:{cid}", {"matter": matter, "targets": targets,

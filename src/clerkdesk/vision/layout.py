@@ -196,12 +196,27 @@ def check_indicator(image: np.ndarray, anchor: Rect) -> Rect | None:
     cands: list[Rect] = []
     for c in contours:
         x, y, w, h = cv2.boundingRect(c)
-        if 0.5 * th <= h <= 1.8 * th and 0.75 <= w / max(h, 1) <= 1.33 and cv2.contourArea(c) >= 0.75 * w * h:
+        if 0.5 * th <= h <= 1.8 * th and 0.75 <= w / max(h, 1) <= 1.33 and _closed_border(edges, x, y, w, h):
             cands.append(Rect(x + area.x0, y + area.y0, x + w + area.x0, y + h + area.y0))
     if not cands:
         return None
-    return min(cands, key=lambda r: (abs(r.x0 - anchor.x0) if r.x0 >= anchor.x0 - 2 else abs(r.x1 - anchor.x0),
-                                     -r.width))
+    cands = _dedupe(cands)
+    # the square at (OCR put it inside the text's box) or nearest left of the text's start
+    left = [r for r in cands if r.x0 <= anchor.x0 + 2]
+    return max(left, key=lambda r: r.x0) if left else min(cands, key=lambda r: r.x0)
+
+
+def _closed_border(edges: np.ndarray, x: int, y: int, w: int, h: int) -> bool:
+    """Do edge pixels run along all four sides of the rectangle (a drawn box, not a glyph)?"""
+    def run(line: np.ndarray) -> float:
+        return float(line.any(axis=0).mean()) if line.ndim == 2 else float(line.mean())
+
+    e = edges > 0
+    top = run(e[max(0, y - 1):y + 2, x:x + w])
+    bottom = run(e[max(0, y + h - 2):y + h + 1, x:x + w])
+    left = run(e[y:y + h, max(0, x - 1):x + 2].T)
+    right = run(e[y:y + h, max(0, x + w - 2):x + w + 1].T)
+    return min(top, bottom, left, right) >= 0.7
 
 
 def ink_ratio(crop: np.ndarray) -> float:

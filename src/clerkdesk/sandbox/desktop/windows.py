@@ -41,6 +41,7 @@ from .style import NAVY, draw_raised, legacy_font
 
 FieldWidget = QLineEdit | QComboBox
 NOTICE_TEXT = (
+    "【系统公告】\n"
     "各经办网点：\n"
     "因住房公积金综合服务平台升级改造，本系统将于本周六 20:00 至次日 08:00 暂停服务。\n"
     "请提前做好业务安排。\n"
@@ -69,10 +70,26 @@ class Options:
 # ----------------------------------------------------------------------------------
 
 
+class FramedMixin:
+    """Draw a raised Win32 dialog edge: under Xvfb there is no window manager to frame dialogs."""
+
+    def paint_frame(self) -> None:
+        assert isinstance(self, QWidget)
+        p = QPainter(self)
+        draw_raised(p, self.rect())
+        p.end()
+
+
+class LegacyMessageBox(QMessageBox, FramedMixin):
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        self.paint_frame()
+
+
 def message(
     parent: QWidget | None, title: str, text: str, icon: QMessageBox.Icon = QMessageBox.Icon.Information
 ) -> QMessageBox:
-    box = QMessageBox(parent)
+    box = LegacyMessageBox(parent)
     box.setWindowTitle(title)
     box.setIcon(icon)
     box.setText(text)
@@ -84,7 +101,7 @@ def message(
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
-    box = QMessageBox(parent)
+    box = LegacyMessageBox(parent)
     box.setWindowTitle(title)
     box.setIcon(QMessageBox.Icon.Question)
     box.setText(text)
@@ -95,7 +112,7 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     return box.clickedButton() is yes
 
 
-class SuccessDialog(QDialog):
+class SuccessDialog(QDialog, FramedMixin):
     """Modal "保存成功" box with the new account number and a 确定 button."""
 
     def __init__(self, parent: QWidget, opts: Options, lines: list[str]) -> None:
@@ -114,6 +131,10 @@ class SuccessDialog(QDialog):
         ok.setGeometry(opts.rect((130, 118, 100, 32)))
         ok.setDefault(True)
         ok.clicked.connect(self.accept)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        self.paint_frame()
 
 
 # ----------------------------------------------------------------------------------
@@ -135,7 +156,7 @@ class Banner(QWidget):
         p.drawText(self.rect(), int(Qt.AlignmentFlag.AlignCenter), self._text)
 
 
-class LoginDialog(QDialog):
+class LoginDialog(QDialog, FramedMixin):
     def __init__(self, opts: Options) -> None:
         super().__init__(None)
         self.opts = opts
@@ -160,6 +181,10 @@ class LoginDialog(QDialog):
         quit_.setAutoDefault(False)
         quit_.clicked.connect(self.reject)
         self.operator = ""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        self.paint_frame()
 
     def _try(self) -> None:
         code = self.boxes["操作员代码"].text().strip()

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ._http import SandboxApp, _Server, start_server
+from ._http import LOOPBACK, SandboxApp, _Server, start_server
 from .amr import AmrApp
 from .faults import FAULTS, FaultError
 from .hrss import HrssApp
@@ -40,8 +40,8 @@ class WebSandbox:
         self.amr_url = self.url("amr")
 
     def url(self, system: str) -> str:
-        host, port = self._servers[self._check(system)].server_address[:2]
-        return f"http://{host}:{port}"
+        port = self._servers[self._check(system)].server_port
+        return f"http://{LOOPBACK}:{port}"
 
     def _check(self, system: str) -> str:
         if system not in self._apps:

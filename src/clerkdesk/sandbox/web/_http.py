@@ -105,8 +105,15 @@ class SandboxApp:
     def new_session(self) -> Session:
         s = Session(secrets.token_urlsafe(18))
         with self._lock:
+            if len(self._sessions) >= 2000:  # a long demo: forget sessions idle for an hour or more
+                cutoff = time.monotonic() - max(self.idle_timeout, 3600.0)
+                self._sessions = {k: v for k, v in self._sessions.items() if v.last_seen > cutoff}
             self._sessions[s.sid] = s
         return s
+
+    def drop_session(self, s: Session) -> None:
+        with self._lock:
+            self._sessions.pop(s.sid, None)
 
     def set_cookie(self, resp: Response, s: Session) -> Response:
         resp.headers.append(("Set-Cookie", f"{self.cookie_name}={s.sid}; Path=/; HttpOnly; SameSite=Lax"))

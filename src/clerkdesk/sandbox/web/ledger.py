@@ -9,6 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+try:
+    import fcntl
+except ImportError:  # Windows: the in-process lock alone
+    fcntl = None  # type: ignore[assignment]
+
 # (sequence number, now) → receipt number
 ReceiptFormat = Callable[[int, dt.datetime], str]
 
@@ -32,7 +37,6 @@ class Ledger:
         self._receipt = receipt
         self._lock = threading.Lock()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._seq = len(self.entries())
 
     def entries(self) -> list[dict[str, Any]]:
         if not self.path.exists():
@@ -41,19 +45,31 @@ class Ledger:
         return [json.loads(line) for line in lines if line.strip()]
 
     def record(self, matter: str, fields: dict[str, str], labels: dict[str, str]) -> str:
-        """Append one submission and return its new receipt number."""
-        with self._lock:
-            self._seq += 1
-            now = dt.datetime.now().astimezone()
-            receipt = self._receipt(self._seq, now)
-            entry = {
-                "system": self.system,
-                "matter": matter,
-                "receipt": receipt,
-                "at": now.isoformat(timespec="milliseconds"),
-                "fields": fields,
-                "labels": labels,
-            }
-            with self.path.open("a", encoding="utf-8") as f:
+        """Append one submission and return its new receipt number.
+
+        The sequence is the number of lines already in the file, counted under an exclusive
+        lock (flock where available), so two sandboxes sharing a log directory never reuse one.
+        """
+        with self._lock, self.path.open("a+", encoding="utf-8") as f:
+            if fcntl is not None:
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+            try:
+                f.seek(0)
+                seq = sum(1 for line in f if line.strip()) + 1
+                now = dt.datetime.now().astimezone()
+                receipt = self._receipt(seq, now)
+                entry = {
+                    "system": self.system,
+                    "matter": matter,
+                    "receipt": receipt,
+                    "at": now.isoformat(timespec="milliseconds"),
+                    "fields": fields,
+                    "labels": labels,
+                }
+                f.seek(0, 2)
                 f.write(json.dumps(entry, ensure_ascii=False) + "\n")
+                f.flush()
+            finally:
+                if fcntl is not None:
+                    fcntl.flock(f.fileno(), fcntl.LOCK_UN)
             return receipt

@@ -1,0 +1,57 @@
+"""``clerkdesk capture``: read an ID card side or a business licence image and print its fields.
+
+Exit status: 0 when every required field was read and passed its checks
+(warnings allowed), 1 when a required field is missing or fails a check,
+2 when the image cannot be opened. The output is personal data: it goes to
+stdout only and is never logged.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from clerkdesk.capture.model import KINDS, CaptureResult
+
+_LABELS = {
+    "name": "姓名/名称", "sex": "性别", "ethnicity": "民族", "birth_date": "出生", "address": "住址/住所",
+    "id_number": "公民身份号码", "issuing_authority": "签发机关", "valid_from": "有效期限起", "valid_to": "有效期限止",
+    "uscc": "统一社会信用代码", "entity_type": "类型", "legal_rep": "法定代表人", "registered_capital": "注册资本",
+    "established": "成立日期", "business_scope": "经营范围",
+}
+
+
+def _print_text(result: CaptureResult) -> None:
+    click.echo(f"{result.kind}  (turned {result.rotation}°, {'flattened' if result.rectified else 'as scanned'}, "
+               f"{result.seconds:.2f}s)")
+    for name, f in result.fields.items():
+        value = f.value if f.value is not None else ("长期" if "long_term" in f.flags else "—")
+        flags = f"  [{', '.join(f.flags)}]" if f.flags else ""
+        click.echo(f"  {name:<19} {value}  ({f.confidence:.2f}){flags}")
+    if result.problems:
+        click.echo("problems:")
+        for p in result.problems:
+            tag = "ERROR" if p.severity == "error" else p.severity
+            click.echo(f"  {tag:<7} {p.field}: [{p.code}] {p.zh} / {p.en}")
+    click.echo("OK" if result.ok else "NOT OK: a required field is missing or failed its check")
+
+
+@click.command("capture")
+@click.option("--kind", "kind", type=click.Choice(KINDS), required=True, help="which document the image shows")
+@click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
+@click.argument("image", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def capture(kind: str, as_json: bool, image: Path) -> None:
+    """Read IMAGE (a photo or scan of an ID card side or a business licence) into fields."""
+    from clerkdesk.capture.documents import read_document
+
+    try:
+        result = read_document(image, kind)  # type: ignore[arg-type]
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="IMAGE") from e
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_text(result)
+    raise SystemExit(0 if result.ok else 1)

@@ -1,0 +1,42 @@
+"""``clerkdesk app`` and ``clerkdesk demo`` (registered by cli.py; PySide6 is imported only when they run)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from clerkdesk.cli import Ctx, pass_ctx
+
+
+@click.command("app")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Interface language (default: zh).")
+@click.option("--headless", is_flag=True, help="Run target browsers without windows (human steps then need "
+              "the sandbox's training helpers).")
+@pass_ctx
+def app(c: Ctx, lang: str | None, headless: bool) -> None:
+    """Open the clerk's window (also what `clerkdesk` with no arguments does)."""
+    from clerkdesk.ui.app import run_app
+
+    sys.exit(run_app(c.home, c.clerk, lang=lang, headless=headless))
+
+
+@click.command("demo")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None)
+@click.option("--headless", is_flag=True, help="Browsers without windows.")
+@pass_ctx
+def demo(c: Ctx, lang: str | None, headless: bool) -> None:
+    """Start the sandbox ministry systems and open the window with a sample case ready to fill (F5)."""
+    from clerkdesk.ui.app import run_app
+    from clerkdesk.ui.demo import start_demo
+
+    d = start_demo()
+    click.echo(f"sandbox: 人社 {d.sandbox.hrss_url}/   市场监管 {d.sandbox.amr_url}/", err=True)
+    try:
+        code = run_app(c.home, c.clerk, lang=lang, demo=d, headless=headless)
+    finally:
+        d.stop()
+    sys.exit(code)
+
+
+commands = [app, demo]

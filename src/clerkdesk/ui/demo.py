@@ -1,0 +1,72 @@
+"""The demo: sandbox ministry systems on loopback, a sample applicant, and a login hint for newcomers."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SANDBOX_USER, SANDBOX_PASSWORD = "clerk01", "sandbox"
+
+
+def sample_person() -> dict[str, Any]:
+    """A valid sample applicant (the check digit is computed, so the number is always valid)."""
+    from clerkdesk.records.standards import id_check_digit
+
+    first17 = "65010219900228123"
+    return {"person.name": "阿卜杜拉·买买提", "person.id_number": first17 + id_check_digit(first17),
+            "person.ethnicity": "05", "person.hukou_type": "rural", "person.education": "20",
+            "person.marital_status": "20", "person.hukou_region": "650102",
+            "person.hukou_address": "新疆维吾尔自治区乌鲁木齐市天山区解放南路12号",
+            "person.current_address": "四川省成都市武侯区科华北路65号", "person.phone": "13812345678"}
+
+
+SAMPLE_CASE = {"case.employer": "成都蓉城科技有限公司", "case.employer_uscc": "91110000600037341L",
+               "case.start_date": "2026-11-01", "case.contract_term": "三年及以上", "case.post": "会计",
+               "case.employment_form": "单位就业", "case.wage": "6500", "case.contract_signed": True,
+               "case.insurances": ["养老", "医疗", "失业"], "case.insured_from": "2026-11-01",
+               "case.contribution_base": "6500"}
+
+
+def captcha_hint(driver: Any) -> str | None:
+    """On a sandbox login page: the user, password and the training captcha (debug sandbox only).
+
+    Runs in the run's worker thread (Playwright objects belong to it).
+    """
+    page = getattr(driver, "page", None)
+    if page is None or "login" not in page.url:
+        return None
+    resp = page.request.get(driver.ctx.system.start_url + "__sandbox/captcha")
+    code = resp.text().strip() if resp.ok else "—"
+    return f"用户名 {SANDBOX_USER}　密码 {SANDBOX_PASSWORD}　验证码 {code}"
+
+
+@dataclass
+class Demo:
+    """A running web sandbox and what the window pre-fills."""
+
+    sandbox: Any
+    values: dict[str, Any] = field(default_factory=lambda: {**sample_person(), **SAMPLE_CASE})
+
+    @property
+    def system_urls(self) -> dict[str, str]:
+        return {"hrss": self.sandbox.hrss_url, "amr": self.sandbox.amr_url}
+
+    def prepare(self, form: Any) -> None:
+        """Tick every matter of the sample applicant's kind and fill the sample values."""
+        cat = form.desk.catalog
+        ids = [m.id for m in cat.matters.values()
+               if len(m.recipes) == 1 and cat.recipes[m.recipes[0]].applicant == "person"]
+        form.set_matters(ids)
+        form.fill_values(self.values)
+
+    def stop(self) -> None:
+        self.sandbox.stop()
+
+
+def start_demo(log_dir: Path | None = None) -> Demo:
+    from clerkdesk.sandbox.web import start_web_sandbox
+
+    log = Path(log_dir) if log_dir else Path(tempfile.mkdtemp(prefix="clerkdesk-demo-"))
+    return Demo(start_web_sandbox(log, debug=True))

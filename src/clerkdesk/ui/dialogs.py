@@ -1,0 +1,190 @@
+"""The clerk's answers during a run: confirm a submit, act in the target window, settle an uncertain submit.
+
+All are non-modal (the clerk may need the target window, and several targets may ask at once); each
+answers its ``Ask`` exactly once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clerkdesk.ui.i18n import tr
+from clerkdesk.ui.workers import Ask
+
+
+class AskDialog(QDialog):
+    def __init__(self, ask: Ask, title: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ask = ask
+        self.setWindowTitle(f"{title} — {ask.info.system_title}：{ask.info.title}")
+        self.setModal(False)
+        self.lay = QVBoxLayout(self)
+        head = QLabel(f"{ask.info.system_title} · {ask.info.title}")
+        head.setObjectName("title")
+        self.lay.addWidget(head)
+        msg = QLabel(ask.message, wordWrap=True)
+        msg.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.lay.addWidget(msg)
+        self.buttons = QHBoxLayout()
+        self.resize(560, 200)
+
+    def answer(self, value: Any) -> None:
+        self.ask.reply(value)
+        self.done(0)
+
+    def button(self, text: str, value: Any, key: str | None = None) -> QPushButton:
+        b = QPushButton(text)
+        b.clicked.connect(lambda: self.answer(value))
+        if key:
+            QShortcut(QKeySequence(key), self, activated=lambda: self.answer(value))
+        self.buttons.addWidget(b)
+        return b
+
+    def finish_layout(self) -> None:
+        self.lay.addLayout(self.buttons)
+
+    def show_now(self) -> None:
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+
+class ConfirmDialog(AskDialog):
+    """Shows the values about to be submitted; F9 submits, Esc cancels (the run is then aborted)."""
+
+    def __init__(self, ask: Ask, parent: QWidget | None = None):
+        super().__init__(ask, tr("提交确认"), parent)
+        self.lay.addWidget(QLabel(tr("即将提交以下信息：")))
+        table = QTableWidget(len(ask.values), 2)
+        table.setHorizontalHeaderLabels(["", ""])
+        table.horizontalHeader().hide()
+        table.verticalHeader().hide()
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        for i, (label, value) in enumerate(ask.values):
+            table.setItem(i, 0, QTableWidgetItem(label))
+            table.setItem(i, 1, QTableWidgetItem(value))
+        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        table.resizeColumnToContents(0)
+        self.table = table
+        self.lay.addWidget(table, 1)
+        self.buttons.addStretch(1)
+        self.cancel_btn = self.button(tr("取消 (Esc)"), "no")
+        self.ok_btn = self.button(tr("确认提交 (F9)"), "yes", "F9")
+        self.ok_btn.setDefault(True)
+        self.finish_layout()
+        self.resize(620, min(720, 200 + 30 * len(ask.values)))
+
+    def reject(self) -> None:
+        self.answer("no")
+
+
+class HumanDialog(AskDialog):
+    """The clerk acts in the target window (login, captcha); 继续 (F9), or it closes by itself when done."""
+
+    def __init__(self, ask: Ask, parent: QWidget | None = None):
+        super().__init__(ask, tr("需要经办人操作"), parent)
+        note = QLabel(tr("请在系统窗口中完成操作，完成后按“继续”。系统检测到完成后会自动继续。"), wordWrap=True)
+        note.setObjectName("hint")
+        self.lay.addWidget(note)
+        self.hint = QLabel(wordWrap=True)
+        self.hint.setObjectName("warning")
+        self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.lay.addWidget(self.hint)
+        self.update_hint()
+        self.buttons.addStretch(1)
+        self.abort_btn = self.button(tr("中止办理"), "abort")
+        self.ok_btn = self.button(tr("继续 (F9)"), "done", "F9")
+        self.ok_btn.setDefault(True)
+        self.finish_layout()
+
+    def update_hint(self) -> None:
+        self.hint.setText(f"{tr('演示提示')}：{self.ask.hint}" if self.ask.hint else "")
+        self.hint.setVisible(bool(self.ask.hint))
+
+    def reject(self) -> None:
+        self.hide()  # Esc only hides it; the run keeps waiting (the card offers it again)
+
+
+class UncertainDialog(AskDialog):
+    """After an unclear submit: 已记录 (with the receipt read in the system) / 未记录 / 稍后处理."""
+
+    def __init__(self, ask: Ask, parent: QWidget | None = None):
+        super().__init__(ask, tr("提交结果不确定"), parent)
+        self.receipt = QLineEdit()
+        self.receipt.setPlaceholderText(tr("系统中看到的受理编号（可选）"))
+        self.lay.addWidget(self.receipt)
+        self.buttons.addStretch(1)
+        self.later_btn = self.button(tr("稍后处理"), ("abort", None))
+        self.not_btn = self.button(tr("未记录"), ("not_recorded", None))
+        self.rec_btn = QPushButton(tr("已记录 (F9)"))
+        self.rec_btn.clicked.connect(self.recorded)
+        QShortcut(QKeySequence("F9"), self, activated=self.recorded)
+        self.buttons.addWidget(self.rec_btn)
+        self.finish_layout()
+
+    def recorded(self) -> None:
+        self.answer(("recorded", self.receipt.text().strip() or None))
+
+    def reject(self) -> None:
+        self.answer(("abort", None))
+
+
+def dialog_for(ask: Ask, parent: QWidget | None) -> AskDialog:
+    cls = {"confirm": ConfirmDialog, "human": HumanDialog, "uncertain": UncertainDialog}[ask.kind]
+    return cls(ask, parent)
+
+
+class EvidenceViewer(QDialog):
+    """The run's evidence screenshots (decrypted on demand; viewing is audited by the store)."""
+
+    def __init__(self, desk: Any, run_id: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.desk = desk
+        self.setWindowTitle(tr("证据截图"))
+        self.items = desk.store.runs.evidence(run_id)
+        self.list = QListWidget()
+        for e in self.items:
+            self.list.addItem(f"{e['at'][11:19]}  {e['name']}")
+        self.image = QLabel(tr("没有证据截图") if not self.items else "")
+        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        scroll = QScrollArea(widgetResizable=True)
+        scroll.setWidget(self.image)
+        split = QSplitter()
+        split.addWidget(self.list)
+        split.addWidget(scroll)
+        split.setSizes([220, 780])
+        close = QPushButton(tr("关闭"))
+        close.clicked.connect(self.accept)
+        lay = QVBoxLayout(self)
+        lay.addWidget(split, 1)
+        lay.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+        self.list.currentRowChanged.connect(self.show_item)
+        if self.items:
+            self.list.setCurrentRow(len(self.items) - 1)
+        self.resize(1100, 720)
+
+    def show_item(self, row: int) -> None:
+        if row < 0:
+            return
+        pm = QPixmap()
+        pm.loadFromData(self.desk.store.runs.evidence_png(self.items[row]["id"]), "PNG")
+        self.image.setPixmap(pm.scaledToWidth(min(pm.width(), 860), Qt.TransformationMode.SmoothTransformation))

@@ -1,0 +1,86 @@
+"""Errors for the clerk: one place turns exceptions and failed runs into Chinese messages."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import sys
+import traceback
+from typing import Any
+
+from clerkdesk.errors import ClerkDeskError, PlanError, ValidationError
+from clerkdesk.ui.i18n import language, tr
+
+STEP_WORDS = {"open": "打开页面", "human": "等待经办人", "wait": "等待", "fill": "填写", "choose": "选择",
+              "check": "勾选", "click": "点击", "confirm": "核对确认", "submit": "提交", "expect": "核对结果",
+              "capture": "读取回执", "screenshot": "截图留证", "frame": "切换框架", "press": "按键", "when": "条件",
+              "each": "逐项", "dialog": "对话框", "read": "读取", "upload": "上传"}
+
+_FIELD_IN_PLAN = re.compile(r"\(((?:person|enterprise|case)\.[\w.]+)\)\s*$")
+
+
+def step_words(kind: str, what: str) -> str:
+    """``fill 姓名`` → ``填写 姓名`` (the recipe's own labels are already Chinese)."""
+    rest = what[len(kind):].strip() if what.startswith(kind) else what
+    return f"{tr(STEP_WORDS.get(kind, kind))} {rest}".strip()
+
+
+def failure_headline(kind: str, index: int | None, what: str, status: str) -> str:
+    """A one-line Chinese summary of why a run stopped, from the failed step's kind."""
+    if status == "needs_clerk":
+        return tr("提交结果不确定：请在系统中核对是否已记录")
+    rest = what[len(kind):].strip() if what.startswith(kind) else what
+    if kind == "open":
+        return tr("无法打开系统页面（系统可能暂时不可用）")
+    if kind in ("fill", "choose", "check", "click", "read", "upload", "press"):
+        return tr("在系统页面上找不到或无法操作“{what}”（页面可能已改版，请通知管理员更新配方）", what=rest or kind)
+    if kind in ("expect", "capture"):
+        return tr("提交后没有看到系统的受理结果")
+    if kind == "start":
+        return tr("无法启动浏览器")
+    return tr("第 {n} 步（{what}）出错", n=index or "?", what=step_words(kind, what))
+
+
+def problem_text(p: Any) -> str:
+    return p.en if language() == "en" else p.zh
+
+
+def plan_fields(err: PlanError) -> dict[str, str]:
+    """Field path → message for each 'missing …' line of a plan error."""
+    out: dict[str, str] = {}
+    for line in err.problems:
+        m = _FIELD_IN_PLAN.search(line)
+        if m:
+            out.setdefault(m.group(1), tr("必填"))
+    return out
+
+
+def message_of(e: BaseException) -> str:
+    if isinstance(e, ValidationError):
+        return tr("输入有误，请修正红色字段") + "\n" + "\n".join(f"• {problem_text(p)}" for p in e.problems)
+    if isinstance(e, PlanError):
+        return tr("办理无法开始") + "\n" + "\n".join(f"• {p}" for p in e.problems)
+    if isinstance(e, ClerkDeskError):
+        return str(e)
+    return f"{type(e).__name__}: {e}"
+
+
+def show_error(parent: Any, e: BaseException) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Warning, tr("出错了"), message_of(e), parent=parent)
+    if not isinstance(e, ClerkDeskError):
+        box.setDetailedText("".join(traceback.format_exception(e)))
+    box.open()
+
+
+def install_excepthook() -> None:
+    """Uncaught exceptions in the UI thread become a dialog instead of a silent crash."""
+    old = sys.excepthook
+
+    def hook(tp: type[BaseException], value: BaseException, tb: Any) -> None:
+        old(tp, value, tb)
+        with contextlib.suppress(Exception):
+            show_error(None, value)
+
+    sys.excepthook = hook

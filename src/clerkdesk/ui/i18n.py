@@ -1,0 +1,147 @@
+"""One translation function, ``tr``: Chinese source strings, English from Qt translation files.
+
+The catalogue lives in ``translations/en.ts`` (Qt Linguist XML, editable in Qt Linguist) and is compiled to
+``translations/en.qm`` with ``pyside6-lrelease``; ``python -m clerkdesk.ui.i18n`` rebuilds both from ``EN`` below.
+When no ``.qm`` is loadable (e.g. a stripped install) the same dictionary is used directly.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+CONTEXT = "ClerkDesk"
+HERE = Path(__file__).resolve().parent / "translations"
+_lang = "zh"
+_fallback: dict[str, str] = {}
+_translator: object | None = None
+
+# Chinese source → English. Keep sorted by screen; every tr() string the UI shows belongs here.
+EN: dict[str, str] = {
+    # window, tabs, menus
+    "ClerkDesk 一窗受理": "ClerkDesk one-window service",
+    "受理": "Capture", "办理监控": "Run monitor", "今日案件": "Today's cases",
+    "帮助": "Help", "快捷键": "Keyboard shortcuts", "语言": "Language", "中文": "Chinese", "English": "English",
+    "重启后生效": "Takes effect after a restart", "退出": "Quit",
+    "就绪": "Ready", "正在处理…": "Working…",
+    # capture
+    "办理事项": "Matters", "勾选要办理的事项（空格勾选，可多选）": "Tick the matters to handle (Space; several allowed)",
+    "目标系统": "Target systems", "申请人信息": "Applicant", "业务信息": "Case details",
+    "查询档案 (F2)": "Look up profile (F2)", "开始办理 (F5)": "Start (F5)", "保存档案 (Ctrl+S)": "Save profile (Ctrl+S)",
+    "新建受理 (Ctrl+N)": "New case (Ctrl+N)", "请先勾选办理事项": "Tick at least one matter first",
+    "所选事项的申请人类型不同（个人/企业），请分开办理": "The matters are for different applicant kinds "
+    "(person/company); handle them separately",
+    "由身份证号自动生成": "derived from the ID number", "上次核验": "last verified", "已修改": "changed",
+    "原值": "was", "未找到档案，将新建": "No profile yet; one will be created",
+    "已读取档案": "Profile loaded", "版本": "version", "上次到访": "last visit", "上次变更": "last changed",
+    "无": "none", "档案已保存": "Profile saved", "输入有误，请修正红色字段": "Please correct the fields in red",
+    "必填": "required", "（选填）": "(optional)", "请填写": "Please fill in", "是": "yes", "请选择": "Please choose",
+    "应为数字": "must be a number", "不是可选值": "is not one of the choices",
+    "正在启动浏览器并填报…": "Starting the browsers and filling…",
+    "办理无法开始": "The case cannot start",
+    # monitor
+    "当前没有办理中的案件": "No case in progress", "案件": "Case", "步骤": "Step", "状态": "Status",
+    "受理编号": "Receipt", "复制": "Copy", "已复制": "Copied", "证据": "Evidence", "暂停": "Pause", "继续": "Resume",
+    "中止": "Abort", "重试": "Retry", "待办理": "Planned", "排队中（桌面系统一次一个）": "Queued (one desktop system at a time)",
+    "办理中": "Running", "已暂停": "Paused", "待经办人处理": "Needs the clerk", "失败": "Failed", "已完成": "Done",
+    "已中止": "Aborted", "第 {n}/{m} 步": "Step {n} of {m}", "确定中止这个系统的办理吗？": "Abort this system's run?",
+    "全部暂停/继续 (F6)": "Pause/resume all (F6)", "重试失败项 (F7)": "Retry failed (F7)",
+    "复制全部回执 (Ctrl+Shift+C)": "Copy all receipts (Ctrl+Shift+C)",
+    "可按“重试”(F7)从断点继续": "Press Retry (F7) to continue from the checkpoint",
+    "技术详情": "Technical details",
+    # step words
+    "打开页面": "open page", "等待经办人": "waiting for the clerk", "等待": "wait for", "填写": "fill",
+    "选择": "choose", "勾选": "tick", "点击": "click", "核对确认": "confirm", "提交": "submit",
+    "核对结果": "check the answer", "读取回执": "read the receipt", "截图留证": "screenshot",
+    "切换框架": "switch frame", "按键": "press", "条件": "if", "逐项": "for each", "对话框": "dialog",
+    "读取": "read", "上传": "upload",
+    # failures
+    "无法打开系统页面（系统可能暂时不可用）": "Cannot open the system's page (it may be down)",
+    "在系统页面上找不到或无法操作“{what}”（页面可能已改版，请通知管理员更新配方）":
+        "Cannot find or use “{what}” on the system's page (the page may have changed; tell the supervisor)",
+    "提交后没有看到系统的受理结果": "No answer from the system after the submit",
+    "无法启动浏览器": "The browser did not start", "第 {n} 步（{what}）出错": "Step {n} ({what}) failed",
+    "提交结果不确定：请在系统中核对是否已记录": "Submit outcome unknown: check in the system whether it was recorded",
+    # dialogs
+    "提交确认": "Confirm submit", "即将提交以下信息：": "About to submit:", "确认提交 (F9)": "Submit (F9)",
+    "取消 (Esc)": "Cancel (Esc)", "需要经办人操作": "Your turn", "请在系统窗口中完成操作，完成后按“继续”。"
+    "系统检测到完成后会自动继续。": "Act in the system's window, then press Continue. It also continues by itself "
+    "once the system shows the step is done.", "继续 (F9)": "Continue (F9)", "中止办理": "Abort",
+    "演示提示": "Demo hint", "用户名": "user", "密码": "password", "验证码": "captcha",
+    "提交结果不确定": "Submit outcome unknown", "已记录 (F9)": "Recorded (F9)", "未记录": "Not recorded",
+    "稍后处理": "Decide later", "系统中看到的受理编号（可选）": "Receipt seen in the system (optional)",
+    "证据截图": "Evidence screenshots", "关闭": "Close", "没有证据截图": "No evidence screenshots",
+    "办理仍在进行": "Runs in progress",
+    "关闭后，未完成的办理会保存断点，可在“今日案件”中继续。确定关闭吗？":
+        "Unfinished runs keep their checkpoint and can be resumed from Today's cases. Close now?",
+    "正在保存断点…": "Saving checkpoints…", "应用关闭，办理已暂停": "The app was closed; the run is paused",
+    "经办人中止了办理": "The clerk aborted the run",
+    # case list
+    "时间": "Time", "事项": "Matter", "回执": "Receipts", "可继续": "Resumable", "刷新 (Ctrl+R)": "Refresh (Ctrl+R)",
+    "打开 (Enter)": "Open (Enter)", "继续办理 (F7)": "Resume (F7)", "已受理": "Open", "全部完成": "All done",
+    "有失败": "Has failures", "待处理": "Needs the clerk",
+    # errors
+    "出错了": "Error", "错误": "Error",
+}
+
+
+def set_language(lang: str) -> None:
+    """'zh' (default) or 'en'; call before widgets are built (changing later needs a restart)."""
+    global _lang, _fallback, _translator
+    _lang = lang if lang in ("zh", "en") else "zh"
+    _fallback = dict(EN) if _lang == "en" else {}
+    _translator = None
+    if _lang == "en":
+        from PySide6.QtCore import QCoreApplication, QTranslator
+
+        t = QTranslator()
+        qm = HERE / "en.qm"
+        if qm.exists() and t.load(str(qm)) and QCoreApplication.instance() is not None:
+            QCoreApplication.installTranslator(t)
+            _translator = t
+
+
+def language() -> str:
+    return _lang
+
+
+def tr(zh: str, **kw: object) -> str:
+    """The UI text for Chinese source string ZH in the current language; ``{name}`` fields filled from KW."""
+    text = zh
+    if _lang != "zh":
+        if _translator is not None:
+            from PySide6.QtCore import QCoreApplication
+
+            text = QCoreApplication.translate(CONTEXT, zh)
+        if text == zh:
+            text = _fallback.get(zh, zh)
+    return text.format(**kw) if kw else text
+
+
+def write_ts(path: Path = HERE / "en.ts") -> Path:
+    """Write the Qt Linguist file from ``EN``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = "".join(f"    <message>\n        <source>{escape(k)}</source>\n"
+                   f"        <translation>{escape(v)}</translation>\n    </message>\n" for k, v in EN.items())
+    path.write_text('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n'
+                    f'<TS version="2.1" language="en" sourcelanguage="zh_CN">\n<context>\n'
+                    f"    <name>{CONTEXT}</name>\n{rows}</context>\n</TS>\n", encoding="utf-8")
+    return path
+
+
+def build(lrelease: str | None = None) -> Path:
+    """Regenerate en.ts and compile en.qm (needs pyside6-lrelease)."""
+    ts = write_ts()
+    exe = lrelease or shutil.which("pyside6-lrelease") or str(Path(sys.executable).parent / "pyside6-lrelease")
+    if not os.path.exists(exe):
+        raise SystemExit("pyside6-lrelease not found")
+    subprocess.run([exe, "-silent", str(ts), "-qm", str(ts.with_suffix(".qm"))], check=True)
+    return ts.with_suffix(".qm")
+
+
+if __name__ == "__main__":
+    print(build())

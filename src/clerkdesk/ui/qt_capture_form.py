@@ -1,0 +1,463 @@
+"""The capture screen: pick matters, then a form generated from exactly the fields their recipes need.
+
+Validation comes from the records layer (``make_person`` / ``make_enterprise`` / ``Desk.check_id``), the
+field list from ``engine.plan.needed_fields``; this module only shows what they say.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clerkdesk.engine.plan import needed_fields
+from clerkdesk.errors import Problem, ValidationError
+from clerkdesk.records import model
+from clerkdesk.ui.errors import problem_text
+from clerkdesk.ui.fields import Editor, FieldDef, check_case_value, field_def, make_editor
+from clerkdesk.ui.i18n import tr
+from clerkdesk.ui.workers import run_op
+
+
+@dataclass(frozen=True)
+class CaseRequest:
+    """Everything ``Desk.open_case`` needs, as the clerk entered it."""
+
+    kind: str
+    data: dict[str, Any]
+    targets: list[str]
+    case_fields: dict[str, Any]
+    matter: str
+
+
+class FieldRow:
+    def __init__(self, fd: FieldDef, editor: Editor, label: QLabel, message: QLabel, meta: QLabel):
+        self.fd = fd
+        self.editor = editor
+        self.label = label
+        self.message = message
+        self.meta = meta
+        self.touched = False
+
+    def show_problem(self, text: str | None, warning: bool = False) -> None:
+        self.message.setObjectName("warning" if warning else "problem")
+        self.message.setStyleSheet(self.message.styleSheet())  # re-polish for the new object name
+        self.message.setText(text or "")
+        self.message.setVisible(bool(text))
+        self.editor.set_invalid(bool(text) and not warning)
+
+
+def _key_field(kind: str) -> str:
+    return "person.id_number" if kind == "person" else "enterprise.uscc"
+
+
+def _get(record: dict[str, Any], parts: list[str]) -> Any:
+    cur: Any = record
+    for p in parts:
+        if not isinstance(cur, dict):
+            return None
+        cur = cur.get(p)
+    return cur
+
+
+class CaptureForm(QWidget):
+    start_requested = Signal()
+    status = Signal(str)
+
+    def __init__(self, desk: Any, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.desk = desk
+        self.rows: dict[str, FieldRow] = {}
+        self.kind = "person"
+        self.recipes: list[Any] = []
+        self.profile: Any = None
+        self.submitted = False
+        self._looked_up: str | None = None
+        self._values: dict[str, Any] = {}
+        self._timer = QTimer(self, singleShot=True, interval=200)
+        self._timer.timeout.connect(self.validate)
+
+        self.matters = QListWidget()
+        self.matters.setAccessibleName(tr("办理事项"))
+        self.matters.itemChanged.connect(lambda _i: self._rebuild())
+        self.targets_label = QLabel(wordWrap=True)
+        self.targets_label.setObjectName("hint")
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        title = QLabel(tr("办理事项"))
+        title.setObjectName("title")
+        ll.addWidget(title)
+        hint = QLabel(tr("勾选要办理的事项（空格勾选，可多选）"), wordWrap=True)
+        hint.setObjectName("hint")
+        ll.addWidget(hint)
+        ll.addWidget(self.matters, 1)
+        ll.addWidget(QLabel(tr("目标系统")))
+        ll.addWidget(self.targets_label)
+
+        self.banner = QLabel(wordWrap=True)
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner.hide()
+        self.form_host = QWidget()
+        self.form_layout = QVBoxLayout(self.form_host)
+        self.form_layout.addStretch(1)
+        scroll = QScrollArea(widgetResizable=True)
+        scroll.setWidget(self.form_host)
+
+        self.lookup_btn = QPushButton(tr("查询档案 (F2)"))
+        self.lookup_btn.clicked.connect(self.lookup)
+        self.save_btn = QPushButton(tr("保存档案 (Ctrl+S)"))
+        self.save_btn.clicked.connect(self.save_profile)
+        self.start_btn = QPushButton(tr("开始办理 (F5)"))
+        self.start_btn.setDefault(True)
+        self.start_btn.clicked.connect(self.start_requested.emit)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.lookup_btn)
+        buttons.addWidget(self.save_btn)
+        buttons.addStretch(1)
+        buttons.addWidget(self.start_btn)
+
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.addWidget(self.banner)
+        rl.addWidget(scroll, 1)
+        rl.addLayout(buttons)
+
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(1, 3)
+        split.setSizes([300, 900])
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addWidget(split)
+        self.load_matters()
+
+    # --- matters ---------------------------------------------------------------------------------
+    def load_matters(self) -> None:
+        cat = self.desk.catalog
+        self.matters.blockSignals(True)
+        self.matters.clear()
+        for m in cat.matters.values():
+            systems = dict.fromkeys(cat.systems[cat.recipes[r].system].title for r in m.recipes)
+            bundle = len(m.recipes) > 1
+            text = (f"【一件事】{m.title}" if bundle else m.title) + f" — {'、'.join(systems)}"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, m.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.matters.addItem(item)
+        self.matters.blockSignals(False)
+        if self.matters.count():
+            self.matters.setCurrentRow(0)
+        self._rebuild()
+
+    def checked_matters(self) -> list[str]:
+        return [self.matters.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.matters.count())
+                if self.matters.item(i).checkState() == Qt.CheckState.Checked]
+
+    def set_matters(self, ids: list[str]) -> None:
+        self.matters.blockSignals(True)
+        for i in range(self.matters.count()):
+            it = self.matters.item(i)
+            it.setCheckState(Qt.CheckState.Checked if it.data(Qt.ItemDataRole.UserRole) in ids
+                             else Qt.CheckState.Unchecked)
+        self.matters.blockSignals(False)
+        self._rebuild()
+
+    def targets(self) -> list[str]:
+        cat = self.desk.catalog
+        return list(dict.fromkeys(r for m in self.checked_matters() for r in cat.matters[m].recipes))
+
+    # --- the generated form ---------------------------------------------------------------------------
+    def _rebuild(self) -> None:
+        self._values.update(self.values())
+        cat = self.desk.catalog
+        self.recipes = [cat.recipes[r] for r in self.targets()]
+        kinds = {r.applicant for r in self.recipes}
+        self.kind = kinds.pop() if len(kinds) == 1 else ("person" if not kinds else "mixed")
+        self.targets_label.setText("\n".join(f"• {cat.systems[r.system].title}：{r.title}" for r in self.recipes)
+                                   or "—")
+        while self.form_layout.count() > 1:
+            item = self.form_layout.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.rows.clear()
+        if not self.recipes or self.kind == "mixed":
+            self.show_banner(tr("请先勾选办理事项") if not self.recipes
+                             else tr("所选事项的申请人类型不同（个人/企业），请分开办理"), error=self.kind == "mixed")
+            return
+        self.banner.hide()
+        paths = needed_fields(self.recipes)
+        for r in self.recipes:  # declared case fields the recipe only reads inside `when` are asked too
+            paths += [p for p in r.fields if p not in paths]
+        key = _key_field(self.kind)
+        applicant = [p for p in paths if not p.startswith("case.")]
+        applicant.sort(key=lambda p: (p != key, not (model.field_spec(p) or FieldDef(p, p, "")).derived))
+        case = [p for p in paths if p.startswith("case.")]
+        for title, group in ((tr("申请人信息"), applicant), (tr("业务信息"), case)):
+            if group:
+                self.form_layout.insertWidget(self.form_layout.count() - 1, self._group(title, group))
+        for path, v in self._values.items():
+            if path in self.rows and v not in ("", None, [], False):
+                self.rows[path].editor.set_value(v)
+        self._apply_derived()
+        self.validate()
+
+    def _group(self, title: str, paths: list[str]) -> QGroupBox:
+        box = QGroupBox(title)
+        grid = QGridLayout(box)
+        grid.setColumnStretch(1, 1)
+        for i, path in enumerate(paths):
+            fd = field_def(path, self.recipes)
+            ed = make_editor(fd)
+            label = QLabel(fd.label if fd.required else f"{fd.label} {tr('（选填）')}")
+            label.setBuddy(ed.focus_widget())
+            message = QLabel()
+            message.setObjectName("problem")
+            message.setWordWrap(True)
+            message.hide()
+            meta = QLabel()
+            meta.setObjectName("hint")
+            grid.addWidget(label, 2 * i, 0, Qt.AlignmentFlag.AlignRight)
+            grid.addWidget(ed.widget, 2 * i, 1)
+            grid.addWidget(meta, 2 * i, 2)
+            grid.addWidget(message, 2 * i + 1, 1, 1, 2)
+            row = FieldRow(fd, ed, label, message, meta)
+            ed.widget.setAccessibleName(fd.label)
+            ed.widget.setObjectName(path)
+            ed.on_change(lambda row=row: self._changed(row))
+            self.rows[path] = row
+            if fd.derived:
+                ed.set_derived(True)
+                meta.setText(tr("由身份证号自动生成"))
+        return box
+
+    def _changed(self, row: FieldRow) -> None:
+        row.touched = True
+        if row.fd.path == _key_field(self.kind):
+            self._apply_derived()
+        self._timer.start()
+
+    # --- values ---------------------------------------------------------------------------------------
+    def values(self) -> dict[str, Any]:
+        return {p: r.editor.value() for p, r in self.rows.items()}
+
+    def fill_values(self, values: dict[str, Any]) -> None:
+        """Set field values by path (demo, tests, profile pre-fill)."""
+        for path, v in values.items():
+            if path in self.rows:
+                self.rows[path].editor.set_value(v)
+            else:
+                self._values[path] = v
+        self._apply_derived()
+        self.validate()
+
+    def clear(self) -> None:
+        self._values.clear()
+        self.profile = None
+        self._looked_up = None
+        self.submitted = False
+        for r in self.rows.values():
+            r.editor.set_value(None)
+            r.touched = False
+            r.meta.setText(tr("由身份证号自动生成") if r.fd.derived else "")
+        self.banner.hide()
+        self.validate()
+
+    def record_data(self) -> dict[str, Any]:
+        """The applicant's values keyed like ``make_person`` wants (derived fields left to the record layer)."""
+        out: dict[str, Any] = {}
+        for path, r in self.rows.items():
+            if path.startswith("case.") or r.fd.derived:
+                continue
+            v = r.editor.value()
+            if v in ("", None, []):
+                continue
+            parts = path.split(".")[1:]
+            cur = out
+            for p in parts[:-1]:
+                cur = cur.setdefault(p, {})
+            cur[parts[-1]] = v
+        return out
+
+    def case_fields(self) -> dict[str, Any]:
+        return {p.removeprefix("case."): r.editor.value() for p, r in self.rows.items()
+                if p.startswith("case.") and r.editor.value() not in ("", None, [])}
+
+    # --- derived values and profiles ----------------------------------------------------------------------
+    def _apply_derived(self) -> None:
+        key = self.rows.get(_key_field(self.kind))
+        if key is None or self.kind != "person":
+            return
+        chk = self.desk.check_id(str(key.editor.value())) if key.editor.value() else None
+        facts = chk.facts if chk and chk.ok else {}
+        for path, fact in (("person.birth_date", "birth_date"), ("person.sex", "sex"),
+                           ("person.native_region", "region_code")):
+            if path in self.rows:
+                self.rows[path].editor.set_value(facts.get(fact, ""))
+        if chk and chk.ok and chk.value != self._looked_up:
+            self.lookup()
+
+    def key_value(self) -> str | None:
+        key = self.rows.get(_key_field(self.kind))
+        if key is None or not key.editor.value():
+            return None
+        v = str(key.editor.value())
+        chk = self.desk.check_id(v) if self.kind == "person" else self.desk.check_uscc(v)
+        return chk.value if chk.ok else None
+
+    def lookup(self) -> None:
+        """F2: find the profile of the ID number / credit code and pre-fill (off the UI thread)."""
+        key = self.key_value()
+        if key is None:
+            return
+        self._looked_up = key
+        kind = self.kind
+        self.status.emit(tr("正在处理…"))
+        run_op(lambda: (self.desk.profile(kind, key), self.desk.history(kind, key)),
+               lambda res: self._prefill(key, *res))
+
+    def _prefill(self, key: str, profile: Any, history: list[Any]) -> None:
+        if key != self.key_value():
+            return  # the clerk typed another number meanwhile
+        self.profile = profile
+        if profile is None:
+            self.show_banner(tr("未找到档案，将新建"))
+            self.status.emit(tr("就绪"))
+            return
+        changed = history[-1].changed if len(history) > 1 else []
+        labels = "、".join(field_def(f"{self.kind}.{c}", self.recipes).label for c in changed) or tr("无")
+        self.show_banner(f"{tr('已读取档案')}（{tr('版本')} {profile.version}，{tr('上次到访')} "
+                         f"{profile.updated_at[:10]}；{tr('上次变更')}：{labels}）")
+        for path, r in self.rows.items():
+            if path.startswith("case.") or r.fd.derived:
+                continue
+            v = _get(profile.record, path.split(".")[1:])
+            if v not in (None, "") and r.editor.value() in ("", None, []):
+                r.editor.set_value(v)
+        self.validate()
+        self.status.emit(tr("已读取档案"))
+
+    def _meta(self, path: str, row: FieldRow) -> None:
+        if row.fd.derived:
+            return
+        if self.profile is None or path.startswith("case."):
+            row.meta.setText("")
+            return
+        parts = path.split(".")[1:]
+        old = _get(self.profile.record, parts)
+        verified = self.profile.verified.get(parts[0], "")
+        now = row.editor.value()
+        if old not in (None, "") and now not in ("", None) and str(old) != str(now):
+            row.meta.setObjectName("changed")
+            row.meta.setText(f"{tr('已修改')}（{tr('原值')}：{old}）")
+        else:
+            row.meta.setObjectName("hint")
+            row.meta.setText(f"{tr('上次核验')} {verified}" if verified else "")
+        row.meta.setStyleSheet(row.meta.styleSheet())
+
+    def save_profile(self) -> None:
+        """Ctrl+S: store the applicant's values as a new profile version (every problem listed if invalid)."""
+        data, kind = self.record_data(), self.kind
+
+        def done(res: Any) -> None:
+            self.status.emit(tr("档案已保存"))
+            self._looked_up = None
+            self.lookup()
+
+        run_op(lambda: self.desk.save_profile(kind, data), done, self.show_error)
+
+    # --- validation -------------------------------------------------------------------------------------
+    def problems(self) -> dict[str, tuple[str, bool]]:
+        """Field path → (message, is_warning) from the record layer, the case-field shapes and emptiness."""
+        out: dict[str, tuple[str, bool]] = {}
+        data = self.record_data()
+        try:
+            if self.kind == "person":
+                _p, warns = model.make_person(data)
+            else:
+                _e, warns = model.make_enterprise(data, whitelist=self.desk.uscc_whitelist())
+            found: list[Problem] = list(warns)
+        except ValidationError as e:
+            found = e.problems
+        for p in found:
+            row = self.rows.get(p.field)
+            if row is None:
+                continue
+            empty = row.editor.value() in ("", None, [])
+            if p.code == "FIELD_REQUIRED" or (empty and not row.fd.derived):
+                continue  # emptiness is reported below, once the clerk asks to start
+            out.setdefault(p.field, (problem_text(p), p.severity != "error"))
+        for path, r in self.rows.items():
+            if path.startswith("case."):
+                msg = check_case_value(r.fd, r.editor.value())
+                if msg:
+                    out[path] = (msg, False)
+            if self.submitted and r.fd.required and not r.fd.derived and r.editor.value() in ("", None, []) \
+                    and r.fd.kind != "bool":
+                out.setdefault(path, (tr("必填"), False))
+        return out
+
+    def validate(self) -> bool:
+        found = self.problems()
+        for path, r in self.rows.items():
+            msg = found.get(path)
+            r.show_problem(msg[0] if msg else None, warning=bool(msg and msg[1]))
+            self._meta(path, r)
+        return not any(not w for _m, w in found.values())
+
+    def show_problems(self, by_field: dict[str, str]) -> None:
+        for path, msg in by_field.items():
+            if path in self.rows:
+                self.rows[path].show_problem(msg)
+        self.focus_first_problem()
+
+    def focus_first_problem(self) -> None:
+        for r in self.rows.values():
+            if r.message.isVisible() and r.message.objectName() == "problem":
+                r.editor.focus_widget().setFocus()
+                return
+
+    def show_banner(self, text: str, error: bool = False) -> None:
+        self.banner.setObjectName("problem" if error else "")
+        self.banner.setStyleSheet(self.banner.styleSheet())
+        self.banner.setText(text)
+        self.banner.show()
+
+    def show_error(self, e: Exception) -> None:
+        from clerkdesk.errors import PlanError
+        from clerkdesk.ui.errors import message_of, plan_fields
+
+        if isinstance(e, ValidationError):
+            self.show_problems({p.field: problem_text(p) for p in e.problems if p.severity == "error"})
+        elif isinstance(e, PlanError):
+            self.show_problems(plan_fields(e))
+        self.show_banner(message_of(e), error=True)
+
+    def request(self) -> CaseRequest | None:
+        """The case to start, or None (problems shown, focus on the first) when the form is not ready."""
+        self.submitted = True
+        if not self.recipes or self.kind == "mixed":
+            self.show_banner(tr("请先勾选办理事项"), error=True)
+            self.matters.setFocus()
+            return None
+        if not self.validate():
+            self.show_banner(tr("输入有误，请修正红色字段"), error=True)
+            self.focus_first_problem()
+            return None
+        titles = [self.desk.catalog.matters[m].title for m in self.checked_matters()]
+        return CaseRequest(self.kind, self.record_data(), self.targets(), self.case_fields(), "、".join(titles))

@@ -1,0 +1,125 @@
+"""Today's cases: status, receipts, and runs a crash or a closed app left resumable."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clerkdesk.ui.i18n import tr
+from clerkdesk.ui.style import STATUS_COLOURS
+from clerkdesk.ui.workers import run_op
+
+CASE_WORDS = {"open": "已受理", "running": "办理中", "done": "全部完成", "failed": "有失败", "needs_clerk": "待处理"}
+CASE_COLOURS = {"done": "succeeded", "failed": "failed", "needs_clerk": "needs_clerk", "running": "running"}
+
+
+def load_today(desk: Any) -> list[dict[str, Any]]:
+    """Today's cases with their receipts and resumable runs (runs in a worker thread)."""
+    today = date.today().isoformat()
+    resumable: dict[str, list[str]] = {}
+    for r in desk.store.runs.interrupted():
+        resumable.setdefault(r["case_id"], []).append(r["id"])
+    out = []
+    for c in desk.store.cases.list(since=today):
+        row = desk.store.cases.get(c["id"])
+        receipts = [str(v.get("receipt", "")) for v in row.results.values() if v.get("receipt")]
+        out.append({**c, "receipts": receipts, "resumable": resumable.get(c["id"], []),
+                    "targets": row.targets})
+    return out
+
+
+class CaseList(QWidget):
+    open_case = Signal(str)
+    resume_case = Signal(str)
+
+    def __init__(self, desk: Any, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.desk = desk
+        self.rows: list[dict[str, Any]] = []
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels([tr("时间"), tr("事项"), tr("状态"), tr("回执"), tr("可继续")])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        h = self.table.horizontalHeader()
+        h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        h.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.doubleClicked.connect(lambda _i: self.open_selected())
+        self.table.activated.connect(lambda _i: self.open_selected())
+        self.summary = QLabel()
+        self.summary.setObjectName("hint")
+        refresh = QPushButton(tr("刷新 (Ctrl+R)"))
+        refresh.clicked.connect(self.refresh)
+        self.open_btn = QPushButton(tr("打开 (Enter)"))
+        self.open_btn.clicked.connect(self.open_selected)
+        self.resume_btn = QPushButton(tr("继续办理 (F7)"))
+        self.resume_btn.clicked.connect(self.resume_selected)
+        bar = QHBoxLayout()
+        bar.addWidget(self.summary)
+        bar.addStretch(1)
+        for b in (refresh, self.open_btn, self.resume_btn):
+            bar.addWidget(b)
+        title = QLabel(tr("今日案件"))
+        title.setObjectName("title")
+        lay = QVBoxLayout(self)
+        lay.addWidget(title)
+        lay.addWidget(self.table, 1)
+        lay.addLayout(bar)
+
+    def refresh(self) -> None:
+        run_op(lambda: load_today(self.desk), self.show_rows)
+
+    def show_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = rows
+        self.table.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            colour = STATUS_COLOURS.get(CASE_COLOURS.get(r["status"], ""), "#333")
+            status = QTableWidgetItem(tr(CASE_WORDS.get(r["status"], r["status"])))
+            status.setForeground(Qt.GlobalColor.black)
+            from PySide6.QtGui import QColor
+
+            status.setForeground(QColor(colour))
+            cells = [QTableWidgetItem(r["created_at"][11:16]), QTableWidgetItem(r["matter"]), status,
+                     QTableWidgetItem("  ".join(r["receipts"])),
+                     QTableWidgetItem(tr("可继续") + f" ({len(r['resumable'])})" if r["resumable"] else "")]
+            cells[0].setData(Qt.ItemDataRole.UserRole, r["id"])
+            cells[0].setToolTip(r["id"])
+            for j, c in enumerate(cells):
+                self.table.setItem(i, j, c)
+        n_res = sum(1 for r in rows if r["resumable"])
+        self.summary.setText(f"{len(rows)} · {tr('可继续')} {n_res}")
+        if rows and self.table.currentRow() < 0:
+            self.table.selectRow(0)
+
+    def selected(self) -> dict[str, Any] | None:
+        i = self.table.currentRow()
+        return self.rows[i] if 0 <= i < len(self.rows) else None
+
+    def select_case(self, case_id: str) -> None:
+        for i, r in enumerate(self.rows):
+            if r["id"] == case_id:
+                self.table.selectRow(i)
+
+    def open_selected(self) -> None:
+        r = self.selected()
+        if r:
+            self.open_case.emit(r["id"])
+
+    def resume_selected(self) -> None:
+        r = self.selected()
+        if r and r["resumable"]:
+            self.resume_case.emit(r["id"])

@@ -1,0 +1,225 @@
+"""The clerk's window: capture (受理), run monitor (办理监控), today's cases (今日案件); keyboard first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QProgressDialog,
+    QTabWidget,
+)
+
+from clerkdesk.ui import workers
+from clerkdesk.ui.i18n import tr
+from clerkdesk.ui.qt_capture_form import CaptureForm
+from clerkdesk.ui.qt_case_list import CaseList
+from clerkdesk.ui.qt_run_monitor import RunMonitor, Runtime
+
+SHORTCUTS = [  # (key, zh) — also the F1 help text
+    ("F1", "快捷键帮助"), ("F2", "读取/查询档案（按身份证号/信用代码）"), ("F3", "受理表单"), ("F4", "办理监控"),
+    ("F5", "开始办理"), ("F6", "全部暂停/继续"), ("F7", "重试失败项 / 继续办理"), ("F8", "今日案件"),
+    ("F9", "对话框中：确认提交 / 继续 / 已记录"), ("Esc", "对话框中：取消"), ("Ctrl+N", "新建受理（清空表单）"),
+    ("Ctrl+S", "保存档案"), ("Ctrl+R", "刷新今日案件"), ("Ctrl+Shift+C", "复制全部回执"), ("Alt+字母", "跳到字段"),
+    ("Tab / Shift+Tab", "下一个/上一个字段"), ("空格", "勾选事项"), ("Ctrl+Q", "退出"),
+]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, desk: Any, runtime: Runtime, demo: Any = None):
+        super().__init__()
+        self.desk = desk
+        self.demo = demo
+        self.setWindowTitle(tr("ClerkDesk 一窗受理") + (" — 演示 (demo)" if demo else ""))
+        self.form = CaptureForm(desk)
+        self.monitor = RunMonitor(desk, runtime)
+        self.cases = CaseList(desk)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.form, tr("受理") + " (F3)")
+        self.tabs.addTab(self.monitor, tr("办理监控") + " (F4)")
+        self.tabs.addTab(self.cases, tr("今日案件") + " (F8)")
+        self.setCentralWidget(self.tabs)
+
+        self.message = QLabel(tr("就绪"))
+        self.busy = QProgressBar(maximum=0)  # indeterminate: something runs
+        self.busy.setMaximumWidth(160)
+        self.busy.hide()
+        self.statusBar().addWidget(self.message, 1)
+        self.statusBar().addPermanentWidget(self.busy)
+        self._ops = 0
+        workers.busy_changed.append(self._ops_changed)
+        self._busy_timer = QTimer(self, singleShot=True, interval=300)  # only show for work that lasts
+        self._busy_timer.timeout.connect(self._update_busy)
+
+        self.form.start_requested.connect(self.start)
+        self.form.status.connect(self.say)
+        self.monitor.status.connect(self.say)
+        self.monitor.case_settled.connect(lambda _c: self.cases.refresh())
+        self.cases.open_case.connect(self.open_case)
+        self.cases.resume_case.connect(self.resume_case)
+        self._actions()
+        self.resize(1280, 800)
+        self.cases.refresh()
+        if demo is not None:
+            demo.prepare(self.form)
+
+    # --- keyboard ---------------------------------------------------------------------------------
+    def _act(self, menu: Any, text: str, key: str, slot: Any) -> QAction:
+        a = QAction(text, self)
+        a.setShortcut(QKeySequence(key))
+        a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        a.triggered.connect(slot)
+        menu.addAction(a)
+        self.addAction(a)
+        return a
+
+    def _actions(self) -> None:
+        mb = self.menuBar()
+        case = mb.addMenu(tr("受理") + "(&C)")
+        self._act(case, tr("新建受理 (Ctrl+N)"), "Ctrl+N", self.new_case)
+        self._act(case, tr("查询档案 (F2)"), "F2", self.lookup)
+        self._act(case, tr("保存档案 (Ctrl+S)"), "Ctrl+S", self.form.save_profile)
+        self._act(case, tr("开始办理 (F5)"), "F5", self.start)
+        case.addSeparator()
+        self._act(case, tr("退出"), "Ctrl+Q", self.close)
+        run = mb.addMenu(tr("办理监控") + "(&R)")
+        self._act(run, tr("全部暂停/继续 (F6)"), "F6", self.monitor.pause_all)
+        self._act(run, tr("重试失败项 (F7)"), "F7", self.retry)
+        self._act(run, tr("复制全部回执 (Ctrl+Shift+C)"), "Ctrl+Shift+C", self.monitor.copy_all)
+        view = mb.addMenu(tr("视图") + "(&V)")
+        self._act(view, tr("受理"), "F3", lambda: self.show_tab(0))
+        self._act(view, tr("办理监控"), "F4", lambda: self.show_tab(1))
+        self._act(view, tr("今日案件"), "F8", lambda: self.show_tab(2))
+        self._act(view, tr("刷新 (Ctrl+R)"), "Ctrl+R", self.cases.refresh)
+        lang = mb.addMenu(tr("语言") + "(&L)")
+        for code, name in (("zh", "中文"), ("en", "English")):
+            a = QAction(name, self)
+            a.triggered.connect(lambda _c=False, code=code: self.set_language(code))
+            lang.addAction(a)
+        helpm = mb.addMenu(tr("帮助") + "(&H)")
+        self._act(helpm, tr("快捷键"), "F1", self.show_help)
+
+    def show_tab(self, i: int) -> None:
+        self.tabs.setCurrentIndex(i)
+        w = [self.form.matters if not self.form.rows else self._first_field(), self.monitor, self.cases.table][i]
+        w.setFocus()
+
+    def _first_field(self) -> Any:
+        for r in self.form.rows.values():
+            fw = r.editor.focus_widget()
+            if fw.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                return fw
+        return self.form.matters
+
+    def show_help(self) -> None:
+        text = "\n".join(f"{k:<16}{tr(v)}" for k, v in SHORTCUTS)
+        box = QMessageBox(QMessageBox.Icon.Information, tr("快捷键"), text, parent=self)
+        box.setStyleSheet("QLabel { font-family: monospace; }")
+        box.open()
+
+    def set_language(self, code: str) -> None:
+        from PySide6.QtCore import QSettings
+
+        QSettings("ClerkDesk", "ClerkDesk").setValue("lang", code)
+        self.say(tr("重启后生效"))
+
+    # --- status -------------------------------------------------------------------------------------
+    def say(self, text: str) -> None:
+        self.message.setText(text)
+
+    def _ops_changed(self, n: int) -> None:
+        self._ops = n
+        self._busy_timer.start()
+
+    def _update_busy(self) -> None:
+        self.busy.setVisible(self._ops > 0 or self.monitor.busy())
+
+    # --- actions --------------------------------------------------------------------------------------
+    def new_case(self) -> None:
+        self.form.clear()
+        self.show_tab(0)
+
+    def lookup(self) -> None:
+        self.show_tab(0)
+        self.form.lookup()
+
+    def retry(self) -> None:
+        if self.tabs.currentWidget() is self.cases:
+            self.cases.resume_selected()
+        else:
+            self.monitor.retry_failed()
+
+    def start(self) -> None:
+        """F5: validate, store the profile and the case, then run every target (off the UI thread)."""
+        if self.monitor.busy():
+            self.say(tr("办理仍在进行"))
+            self.show_tab(1)
+            return
+        self.tabs.setCurrentIndex(0)
+        req = self.form.request()
+        if req is None:
+            return
+        self.form.start_btn.setEnabled(False)
+        self.say(tr("正在启动浏览器并填报…"))
+        opts = self.monitor.runtime.opts
+
+        def done(res: Any) -> None:
+            self.form.start_btn.setEnabled(True)
+            result, plan = res
+            self.monitor.start_case(result, plan, req.matter)
+            self.show_tab(1)
+            self.busy.show()
+            self.cases.refresh()
+
+        def failed(e: Exception) -> None:
+            self.form.start_btn.setEnabled(True)
+            self.form.show_error(e)
+            self.say(tr("办理无法开始"))
+
+        workers.run_op(lambda: self.desk.open_case(req.kind, req.data, req.targets, req.case_fields, opts,
+                                                   req.matter), done, failed)
+
+    def open_case(self, case_id: str) -> None:
+        if self.monitor.busy() and self.monitor.case_id != case_id:
+            self.say(tr("办理仍在进行"))
+            return
+        if self.monitor.case_id != case_id or not self.monitor.busy():
+            self.monitor.show_case(case_id)
+        self.show_tab(1)
+
+    def resume_case(self, case_id: str) -> None:
+        """Resume every interrupted run of the case from its checkpoint."""
+        if self.monitor.busy():
+            self.say(tr("办理仍在进行"))
+            return
+        self.monitor.show_case(case_id)
+        self.show_tab(1)
+        for rid, card in self.monitor.cards.items():
+            if card.status not in ("succeeded",):
+                self.monitor.retry(rid)
+
+    # --- closing ---------------------------------------------------------------------------------------
+    def ask_close(self) -> bool:
+        ans = QMessageBox.question(self, tr("办理仍在进行"),
+                                   tr("关闭后，未完成的办理会保存断点，可在“今日案件”中继续。确定关闭吗？"))
+        return ans == QMessageBox.StandardButton.Yes
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.monitor.busy():
+            if not self.ask_close():
+                event.ignore()
+                return
+            prog = QProgressDialog(tr("正在保存断点…"), "", 0, 0, self)
+            prog.setCancelButton(None)
+            prog.show()
+            self.monitor.stop_all()
+            prog.close()
+        workers.busy_changed.remove(self._ops_changed) if self._ops_changed in workers.busy_changed else None
+        for dlg in list(self.monitor.dialogs.values()):
+            dlg.hide()
+        event.accept()

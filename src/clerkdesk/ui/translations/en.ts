@@ -1,0 +1,543 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="zh_CN">
+<context>
+    <name>ClerkDesk</name>
+    <message>
+        <source>ClerkDesk 一窗受理</source>
+        <translation>ClerkDesk one-window service</translation>
+    </message>
+    <message>
+        <source>受理</source>
+        <translation>Capture</translation>
+    </message>
+    <message>
+        <source>办理监控</source>
+        <translation>Run monitor</translation>
+    </message>
+    <message>
+        <source>今日案件</source>
+        <translation>Today's cases</translation>
+    </message>
+    <message>
+        <source>帮助</source>
+        <translation>Help</translation>
+    </message>
+    <message>
+        <source>快捷键</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <source>语言</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <source>中文</source>
+        <translation>Chinese</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>English</translation>
+    </message>
+    <message>
+        <source>重启后生效</source>
+        <translation>Takes effect after a restart</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <source>就绪</source>
+        <translation>Ready</translation>
+    </message>
+    <message>
+        <source>正在处理…</source>
+        <translation>Working…</translation>
+    </message>
+    <message>
+        <source>办理事项</source>
+        <translation>Matters</translation>
+    </message>
+    <message>
+        <source>勾选要办理的事项（空格勾选，可多选）</source>
+        <translation>Tick the matters to handle (Space; several allowed)</translation>
+    </message>
+    <message>
+        <source>目标系统</source>
+        <translation>Target systems</translation>
+    </message>
+    <message>
+        <source>申请人信息</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <source>业务信息</source>
+        <translation>Case details</translation>
+    </message>
+    <message>
+        <source>查询档案 (F2)</source>
+        <translation>Look up profile (F2)</translation>
+    </message>
+    <message>
+        <source>开始办理 (F5)</source>
+        <translation>Start (F5)</translation>
+    </message>
+    <message>
+        <source>保存档案 (Ctrl+S)</source>
+        <translation>Save profile (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>新建受理 (Ctrl+N)</source>
+        <translation>New case (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>请先勾选办理事项</source>
+        <translation>Tick at least one matter first</translation>
+    </message>
+    <message>
+        <source>所选事项的申请人类型不同（个人/企业），请分开办理</source>
+        <translation>The matters are for different applicant kinds (person/company); handle them separately</translation>
+    </message>
+    <message>
+        <source>由身份证号自动生成</source>
+        <translation>derived from the ID number</translation>
+    </message>
+    <message>
+        <source>上次核验</source>
+        <translation>last verified</translation>
+    </message>
+    <message>
+        <source>已修改</source>
+        <translation>changed</translation>
+    </message>
+    <message>
+        <source>原值</source>
+        <translation>was</translation>
+    </message>
+    <message>
+        <source>未找到档案，将新建</source>
+        <translation>No profile yet; one will be created</translation>
+    </message>
+    <message>
+        <source>已读取档案</source>
+        <translation>Profile loaded</translation>
+    </message>
+    <message>
+        <source>版本</source>
+        <translation>version</translation>
+    </message>
+    <message>
+        <source>上次到访</source>
+        <translation>last visit</translation>
+    </message>
+    <message>
+        <source>上次变更</source>
+        <translation>last changed</translation>
+    </message>
+    <message>
+        <source>无</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>档案已保存</source>
+        <translation>Profile saved</translation>
+    </message>
+    <message>
+        <source>输入有误，请修正红色字段</source>
+        <translation>Please correct the fields in red</translation>
+    </message>
+    <message>
+        <source>必填</source>
+        <translation>required</translation>
+    </message>
+    <message>
+        <source>请填写</source>
+        <translation>Please fill in</translation>
+    </message>
+    <message>
+        <source>是</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <source>请选择</source>
+        <translation>Please choose</translation>
+    </message>
+    <message>
+        <source>应为数字</source>
+        <translation>must be a number</translation>
+    </message>
+    <message>
+        <source>不是可选值</source>
+        <translation>is not one of the choices</translation>
+    </message>
+    <message>
+        <source>正在启动浏览器并填报…</source>
+        <translation>Starting the browsers and filling…</translation>
+    </message>
+    <message>
+        <source>办理无法开始</source>
+        <translation>The case cannot start</translation>
+    </message>
+    <message>
+        <source>当前没有办理中的案件</source>
+        <translation>No case in progress</translation>
+    </message>
+    <message>
+        <source>案件</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <source>步骤</source>
+        <translation>Step</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>受理编号</source>
+        <translation>Receipt</translation>
+    </message>
+    <message>
+        <source>复制</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <source>已复制</source>
+        <translation>Copied</translation>
+    </message>
+    <message>
+        <source>证据</source>
+        <translation>Evidence</translation>
+    </message>
+    <message>
+        <source>暂停</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>继续</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <source>中止</source>
+        <translation>Abort</translation>
+    </message>
+    <message>
+        <source>重试</source>
+        <translation>Retry</translation>
+    </message>
+    <message>
+        <source>待办理</source>
+        <translation>Planned</translation>
+    </message>
+    <message>
+        <source>排队中（桌面系统一次一个）</source>
+        <translation>Queued (one desktop system at a time)</translation>
+    </message>
+    <message>
+        <source>办理中</source>
+        <translation>Running</translation>
+    </message>
+    <message>
+        <source>已暂停</source>
+        <translation>Paused</translation>
+    </message>
+    <message>
+        <source>待经办人处理</source>
+        <translation>Needs the clerk</translation>
+    </message>
+    <message>
+        <source>失败</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <source>已完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>已中止</source>
+        <translation>Aborted</translation>
+    </message>
+    <message>
+        <source>第 {n}/{m} 步</source>
+        <translation>Step {n} of {m}</translation>
+    </message>
+    <message>
+        <source>确定中止这个系统的办理吗？</source>
+        <translation>Abort this system's run?</translation>
+    </message>
+    <message>
+        <source>全部暂停/继续 (F6)</source>
+        <translation>Pause/resume all (F6)</translation>
+    </message>
+    <message>
+        <source>重试失败项 (F7)</source>
+        <translation>Retry failed (F7)</translation>
+    </message>
+    <message>
+        <source>复制全部回执 (Ctrl+Shift+C)</source>
+        <translation>Copy all receipts (Ctrl+Shift+C)</translation>
+    </message>
+    <message>
+        <source>可按“重试”(F7)从断点继续</source>
+        <translation>Press Retry (F7) to continue from the checkpoint</translation>
+    </message>
+    <message>
+        <source>技术详情</source>
+        <translation>Technical details</translation>
+    </message>
+    <message>
+        <source>打开页面</source>
+        <translation>open page</translation>
+    </message>
+    <message>
+        <source>等待经办人</source>
+        <translation>waiting for the clerk</translation>
+    </message>
+    <message>
+        <source>等待</source>
+        <translation>wait for</translation>
+    </message>
+    <message>
+        <source>填写</source>
+        <translation>fill</translation>
+    </message>
+    <message>
+        <source>选择</source>
+        <translation>choose</translation>
+    </message>
+    <message>
+        <source>勾选</source>
+        <translation>tick</translation>
+    </message>
+    <message>
+        <source>点击</source>
+        <translation>click</translation>
+    </message>
+    <message>
+        <source>核对确认</source>
+        <translation>confirm</translation>
+    </message>
+    <message>
+        <source>提交</source>
+        <translation>submit</translation>
+    </message>
+    <message>
+        <source>核对结果</source>
+        <translation>check the answer</translation>
+    </message>
+    <message>
+        <source>读取回执</source>
+        <translation>read the receipt</translation>
+    </message>
+    <message>
+        <source>截图留证</source>
+        <translation>screenshot</translation>
+    </message>
+    <message>
+        <source>切换框架</source>
+        <translation>switch frame</translation>
+    </message>
+    <message>
+        <source>按键</source>
+        <translation>press</translation>
+    </message>
+    <message>
+        <source>条件</source>
+        <translation>if</translation>
+    </message>
+    <message>
+        <source>逐项</source>
+        <translation>for each</translation>
+    </message>
+    <message>
+        <source>对话框</source>
+        <translation>dialog</translation>
+    </message>
+    <message>
+        <source>读取</source>
+        <translation>read</translation>
+    </message>
+    <message>
+        <source>上传</source>
+        <translation>upload</translation>
+    </message>
+    <message>
+        <source>无法打开系统页面（系统可能暂时不可用）</source>
+        <translation>Cannot open the system's page (it may be down)</translation>
+    </message>
+    <message>
+        <source>在系统页面上找不到或无法操作“{what}”（页面可能已改版，请通知管理员更新配方）</source>
+        <translation>Cannot find or use “{what}” on the system's page (the page may have changed; tell the supervisor)</translation>
+    </message>
+    <message>
+        <source>提交后没有看到系统的受理结果</source>
+        <translation>No answer from the system after the submit</translation>
+    </message>
+    <message>
+        <source>无法启动浏览器</source>
+        <translation>The browser did not start</translation>
+    </message>
+    <message>
+        <source>第 {n} 步（{what}）出错</source>
+        <translation>Step {n} ({what}) failed</translation>
+    </message>
+    <message>
+        <source>提交结果不确定：请在系统中核对是否已记录</source>
+        <translation>Submit outcome unknown: check in the system whether it was recorded</translation>
+    </message>
+    <message>
+        <source>提交确认</source>
+        <translation>Confirm submit</translation>
+    </message>
+    <message>
+        <source>即将提交以下信息：</source>
+        <translation>About to submit:</translation>
+    </message>
+    <message>
+        <source>确认提交 (F9)</source>
+        <translation>Submit (F9)</translation>
+    </message>
+    <message>
+        <source>取消 (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>需要经办人操作</source>
+        <translation>Your turn</translation>
+    </message>
+    <message>
+        <source>请在系统窗口中完成操作，完成后按“继续”。系统检测到完成后会自动继续。</source>
+        <translation>Act in the system's window, then press Continue. It also continues by itself once the system shows the step is done.</translation>
+    </message>
+    <message>
+        <source>继续 (F9)</source>
+        <translation>Continue (F9)</translation>
+    </message>
+    <message>
+        <source>中止办理</source>
+        <translation>Abort</translation>
+    </message>
+    <message>
+        <source>演示提示</source>
+        <translation>Demo hint</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>user</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>password</translation>
+    </message>
+    <message>
+        <source>验证码</source>
+        <translation>captcha</translation>
+    </message>
+    <message>
+        <source>提交结果不确定</source>
+        <translation>Submit outcome unknown</translation>
+    </message>
+    <message>
+        <source>已记录 (F9)</source>
+        <translation>Recorded (F9)</translation>
+    </message>
+    <message>
+        <source>未记录</source>
+        <translation>Not recorded</translation>
+    </message>
+    <message>
+        <source>稍后处理</source>
+        <translation>Decide later</translation>
+    </message>
+    <message>
+        <source>系统中看到的受理编号（可选）</source>
+        <translation>Receipt seen in the system (optional)</translation>
+    </message>
+    <message>
+        <source>证据截图</source>
+        <translation>Evidence screenshots</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>没有证据截图</source>
+        <translation>No evidence screenshots</translation>
+    </message>
+    <message>
+        <source>办理仍在进行</source>
+        <translation>Runs in progress</translation>
+    </message>
+    <message>
+        <source>关闭后，未完成的办理会保存断点，可在“今日案件”中继续。确定关闭吗？</source>
+        <translation>Unfinished runs keep their checkpoint and can be resumed from Today's cases. Close now?</translation>
+    </message>
+    <message>
+        <source>正在保存断点…</source>
+        <translation>Saving checkpoints…</translation>
+    </message>
+    <message>
+        <source>应用关闭，办理已暂停</source>
+        <translation>The app was closed; the run is paused</translation>
+    </message>
+    <message>
+        <source>经办人中止了办理</source>
+        <translation>The clerk aborted the run</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>事项</source>
+        <translation>Matter</translation>
+    </message>
+    <message>
+        <source>回执</source>
+        <translation>Receipts</translation>
+    </message>
+    <message>
+        <source>可继续</source>
+        <translation>Resumable</translation>
+    </message>
+    <message>
+        <source>刷新 (Ctrl+R)</source>
+        <translation>Refresh (Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>打开 (Enter)</source>
+        <translation>Open (Enter)</translation>
+    </message>
+    <message>
+        <source>继续办理 (F7)</source>
+        <translation>Resume (F7)</translation>
+    </message>
+    <message>
+        <source>已受理</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>全部完成</source>
+        <translation>All done</translation>
+    </message>
+    <message>
+        <source>有失败</source>
+        <translation>Has failures</translation>
+    </message>
+    <message>
+        <source>待处理</source>
+        <translation>Needs the clerk</translation>
+    </message>
+    <message>
+        <source>出错了</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <source>错误</source>
+        <translation>Error</translation>
+    </message>
+</context>
+</TS>

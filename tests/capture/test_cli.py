@@ -1,0 +1,88 @@
+"""``clerkdesk capture``: output and exit codes, through CliRunner and as a subprocess."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from clerkdesk.capture.commands import capture
+from clerkdesk.capture.fake import fake_person
+from clerkdesk.capture.render import MAIN, render_idcard_front
+from clerkdesk.capture.synth import make_sample, write_sample
+
+pytestmark = pytest.mark.ocr
+
+
+@pytest.fixture(scope="module")
+def images(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("capture-cli")
+    front, meta = make_sample("idcard-front", 101)
+    back, bmeta = make_sample("idcard-back", 101)
+    person = fake_person(random.Random(7))
+    bad = dataclasses.replace(person, id_number=person.id_number[:17] + ("1" if person.id_number[17] != "1" else "2"))
+    bad_path = d / "bad.png"
+    render_idcard_front(bad, MAIN, random.Random(7)).save(bad_path)
+    (d / "not-an-image.png").write_text("hello")
+    Image.new("RGB", (400, 250), (255, 255, 255)).save(d / "blank.png")
+    return {
+        "front": write_sample(d, "front", front, meta, jpeg=False),
+        "back": write_sample(d, "back", back, bmeta, jpeg=False),
+        "bad": bad_path,
+        "text": d / "not-an-image.png",
+        "blank": d / "blank.png",
+    }
+
+
+def test_clean_front_exits_0_and_prints_fields(images: dict[str, Path]) -> None:
+    res = CliRunner().invoke(capture, ["--kind", "idcard-front", str(images["front"])])
+    truth = json.loads(images["front"].with_suffix(".json").read_text(encoding="utf-8"))["truth"]
+    assert res.exit_code == 0, res.output
+    assert truth["id_number"] in res.output and truth["name"] in res.output
+    assert res.output.rstrip().endswith("OK")
+
+
+def test_json_output(images: dict[str, Path]) -> None:
+    res = CliRunner().invoke(capture, ["--kind", "idcard-front", "--json", str(images["front"])])
+    assert res.exit_code == 0
+    data = json.loads(res.output)
+    assert data["ok"] is True and data["kind"] == "idcard-front"
+    assert set(data["fields"]) == {"name", "sex", "ethnicity", "birth_date", "address", "id_number"}
+    assert 0 < data["fields"]["name"]["confidence"] <= 1
+
+
+def test_failed_check_exits_1(images: dict[str, Path]) -> None:
+    res = CliRunner().invoke(capture, ["--kind", "idcard-front", "--json", str(images["bad"])])
+    assert res.exit_code == 1
+    assert "id_checksum" in {p["code"] for p in json.loads(res.output)["problems"]}
+
+
+def test_missing_fields_exit_1(images: dict[str, Path]) -> None:
+    res = CliRunner().invoke(capture, ["--kind", "license", str(images["blank"])])
+    assert res.exit_code == 1
+    assert "[missing]" in res.output
+
+
+def test_bad_input_exits_2(images: dict[str, Path]) -> None:
+    res = CliRunner().invoke(capture, ["--kind", "license", str(images["text"])])
+    assert res.exit_code == 2 and "not an image" in res.output
+    res = CliRunner().invoke(capture, ["--kind", "passport", str(images["front"])])
+    assert res.exit_code == 2
+
+
+def test_as_a_subprocess(images: dict[str, Path]) -> None:
+    code = "from clerkdesk.capture.commands import capture; capture()"
+    ok = subprocess.run([sys.executable, "-c", code, "--kind", "idcard-back", str(images["back"])],
+                        capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    assert "valid_from" in ok.stdout
+    bad = subprocess.run([sys.executable, "-c", code, "--kind", "idcard-front", str(images["bad"])],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 1

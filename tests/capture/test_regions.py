@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import random
+
+from clerkdesk.capture import regions
+from clerkdesk.capture.fake import fake_company, fake_person
+
+
+def test_lookup_current_and_retired() -> None:
+    r = regions.lookup("440305")
+    assert r is not None and r.province == "广东省" and r.prefecture == "深圳市" and r.county == "南山区" and r.current
+    old = regions.lookup("110103")  # 崇文区, merged into 东城区 in 2010
+    assert old is not None and not old.current and old.county == "崇文区"
+    assert regions.lookup("999999") is None
+
+
+def test_address_agreement() -> None:
+    assert regions.address_agrees("440305", "广东省深圳市南山区科技园")
+    assert regions.address_agrees("110103", "北京市东城区某街")  # municipality: province is enough
+    assert regions.address_agrees("440305", "广东省广州市天河区") is False
+    assert regions.address_agrees("440305", "北京市朝阳区") is False
+    assert regions.address_agrees("999999", "北京市") is None
+
+
+def test_fake_addresses_agree_with_their_codes() -> None:
+    rng = random.Random(7)
+    for _ in range(50):
+        p, c = fake_person(rng), fake_company(rng)
+        assert regions.address_agrees(p.id_number[:6], p.address)
+        assert regions.address_agrees(c.uscc[2:8], c.address)

@@ -1,0 +1,142 @@
+"""Migrations from empty and from the previous schema; two processes writing at once."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from datetime import date
+from pathlib import Path
+
+from sqlite_utils import Database
+from storedata import PEOPLE, make_id
+
+from clerkdesk.desk import Desk
+from clerkdesk.store import Store, migrations
+
+ALL = [m.name for m in migrations.migrations._migrations]
+
+
+def tables(home: Path) -> set[str]:
+    conn = sqlite3.connect(home / "clerkdesk.db")
+    out = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
+    conn.close()
+    return out
+
+
+def applied(home: Path) -> list[str]:
+    conn = sqlite3.connect(home / "clerkdesk.db")
+    out = [r[0] for r in conn.execute("select name from _sqlite_migrations order by id")]
+    conn.close()
+    return out
+
+
+def test_from_empty(home: Path) -> None:
+    Store.open(home).close()
+    assert applied(home) == ALL == ["m001_profiles_and_audit", "m002_cases_and_runs"]
+    assert {"meta", "profiles", "profile_versions", "audit", "cases", "runs", "run_events", "evidence",
+            "uscc_whitelist"} <= tables(home)
+    conn = sqlite3.connect(home / "clerkdesk.db")
+    assert conn.execute("pragma journal_mode").fetchone() == ("wal",)
+    conn.close()
+    Store.open(home).close()  # a second open applies nothing again
+    assert applied(home) == ALL
+
+
+def test_from_the_previous_schema(home: Path) -> None:
+    db = Database(home / "clerkdesk.db")
+    migrations.migrations.apply(db, stop_before="m002_cases_and_runs")
+    db.close()
+    assert applied(home) == ["m001_profiles_and_audit"] and "cases" not in tables(home)
+
+    old = Store.open(home, migrate=False)  # what the previous release would have done
+    old.profiles.save("person", PEOPLE[0]["id_number"], {"name": PEOPLE[0]["name"], "v": 1})
+    old.profiles.save("person", PEOPLE[0]["id_number"], {"v": 2})
+    old.profiles.save("person", PEOPLE[1]["id_number"], {"name": PEOPLE[1]["name"]})
+    old.close()
+
+    desk = Desk(home)
+    assert desk.store.profiles.count() == 2  # opening migrates
+    assert applied(home) == ALL and "cases" in tables(home)
+    prof = desk.profile("person", PEOPLE[0]["id_number"])
+    assert prof is not None and prof.version == 2 and prof.record == {"name": PEOPLE[0]["name"], "v": 2}
+    assert [v.version for v in desk.history("person", PEOPLE[0]["id_number"])] == [1, 2]
+    assert desk.verify_audit().ok and desk.verify_audit().rows == 3 + 2  # 3 saves + view + history
+    # the new tables work on the migrated file
+    cid = desk.store.cases.create(matter="m", applicant_kind="person", applicant_key="k", record={},
+                                  targets=[], fields={}, profile_id=prof.id)
+    assert desk.store.cases.get(cid).profile_id == prof.id
+    assert desk.delete_profile("person", PEOPLE[0]["id_number"])
+    desk.close()
+
+
+WORKER = textwrap.dedent("""
+    import json, sys
+    from datetime import date
+    from pathlib import Path
+    sys.path.insert(0, {tests!r})
+    from storedata import make_id
+    from clerkdesk.store import Store
+
+    home, tag, n = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    s = Store.open(home)
+    for i in range(n):
+        key = make_id("110105", date(1950 + tag, 1, 1), i)
+        s.profiles.save("person", key, {{"name": "并发", "worker": tag, "i": i}})
+        if i % 10 == 0:
+            s.profiles.get("person", key)  # a 'viewed' audit row, interleaved
+    s.profiles.save_many("person", [(make_id("110105", date(1950 + tag, 6, 1), i), {{"i": i}}) for i in range(20)])
+    s.close()
+    print(json.dumps({{"ok": True}}))
+""")
+
+
+def test_two_processes_writing_at_once(home: Path, tmp_path: Path) -> None:
+    """Both processes also race to create the database, its key and its schema."""
+    script = tmp_path / "worker.py"
+    script.write_text(WORKER.format(tests=str(Path(__file__).parent)))
+    n = 120
+    procs = [subprocess.Popen([sys.executable, str(script), str(home), str(tag), str(n)], env=dict(os.environ),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for tag in (1, 2)]
+    for p in procs:
+        out, err = p.communicate(timeout=240)
+        assert p.returncode == 0, err
+        assert json.loads(out) == {"ok": True}
+
+    s = Store.open(home)
+    assert s.profiles.count("person") == 2 * (n + 20)
+    for tag in (1, 2):
+        for i in (0, n // 2, n - 1):
+            prof = s.profiles.get("person", make_id("110105", date(1950 + tag, 1, 1), i), audit=False)
+            assert prof is not None and prof.record == {"name": "并发", "worker": tag, "i": i}
+    actions = [r["action"] for r in s.audit.rows()]
+    assert actions.count("created") == 2 * n
+    assert actions.count("viewed") == 2 * (n // 10)
+    assert actions.count("saved_batch") == 2
+    rep = s.audit.verify()
+    assert rep.ok, rep.problems
+    assert rep.rows == len(actions)
+    assert len(list((Path(os.environ["CLERKDESK_CONFIG"]) / "keys").iterdir())) == 1  # one key, not two
+    s.close()
+
+
+OPENER = "import sys; from clerkdesk.store import Store; Store.open(sys.argv[1]).close()"
+
+
+def test_many_processes_creating_one_database_at_once(tmp_path: Path) -> None:
+    """The first open creates schema, key and key check under the write lock; the others wait and use them."""
+    for round_ in range(2):
+        home = tmp_path / f"h{round_}"
+        procs = [subprocess.Popen([sys.executable, "-c", OPENER, str(home)], stderr=subprocess.PIPE, text=True)
+                 for _ in range(4)]
+        errors = [p.communicate(timeout=60)[1] for p in procs]
+        assert [p.returncode for p in procs] == [0, 0, 0, 0], errors
+        s = Store.open(home)
+        assert s.audit.verify().ok
+        s.close()
+        assert applied(home) == ALL
+    keys = list((Path(os.environ["CLERKDESK_CONFIG"]) / "keys").iterdir())
+    assert len(keys) == 2  # one per database

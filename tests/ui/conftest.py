@@ -1,0 +1,88 @@
+"""Fixtures for the Qt app: offscreen Qt, a running web sandbox, and a window that cleans up after itself."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
+
+import pytest
+from clerks import login
+
+from clerkdesk.sandbox.web import WebSandbox, start_web_sandbox
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebSandbox]:
+    sb = start_web_sandbox(tmp_path_factory.mktemp("ui-sandbox-logs"), debug=True)
+    yield sb
+    sb.stop()
+
+
+@pytest.fixture(autouse=True)
+def _no_faults_left(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "sandbox" in request.fixturenames:
+        request.getfixturevalue("sandbox").clear_faults()
+
+
+@pytest.fixture
+def make_window(qtbot: Any, home: Path, sandbox: WebSandbox) -> Iterator[Callable[..., Any]]:
+    """Build the main window over HOME, pointed at the sandbox, with headless browsers and a test clerk
+    that logs in as a person would (reading the training captcha). Cleans up workers and the store."""
+    made: list[Any] = []
+
+    def make(**kw: Any) -> Any:
+        from clerkdesk.ui.app import build_window
+
+        kw.setdefault("headless", True)
+        kw.setdefault("assist", login)
+        kw.setdefault("system_urls", {"hrss": sandbox.hrss_url, "amr": sandbox.amr_url})
+        win = build_window(home, **kw)
+        win.ask_close = lambda: True
+        qtbot.addWidget(win)
+        from PySide6.QtWidgets import QApplication
+
+        with qtbot.waitExposed(win):
+            win.show()
+        win.activateWindow()  # window shortcuts (F-keys) need the active window
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
+        made.append(win)
+        return win
+
+    yield make
+    for win in made:
+        win.monitor.stop_all(10)
+        for w in list(win.monitor.workers.values()):
+            w.wait(10000)
+        from clerkdesk.ui.workers import wait_ops
+
+        wait_ops()
+        win.desk.close()
+
+
+@pytest.fixture
+def answer_confirms(qtbot: Any) -> Callable[[Any], Callable[[], None]]:
+    """Returns start(win): from then on every confirm dialog is answered with F9, as the clerk would."""
+    from PySide6.QtCore import Qt, QTimer
+
+    timers: list[QTimer] = []
+
+    def start(win: Any) -> Callable[[], None]:
+        def tick() -> None:
+            for ask, dlg in list(win.monitor.dialogs.items()):
+                if ask.kind == "confirm" and not ask.answered and dlg.isVisible():
+                    qtbot.keyClick(dlg, Qt.Key.Key_F9)
+
+        t = QTimer()
+        t.timeout.connect(tick)
+        t.start(100)
+        timers.append(t)
+        return t.stop
+
+    return start

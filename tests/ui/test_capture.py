@@ -1,0 +1,138 @@
+"""The capture form: generated fields, inline validation, derived values, profile pre-fill (no browser)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt
+from ui_helpers import CASE, EMPLOYMENT, INSURANCE, person
+
+from clerkdesk.engine.plan import needed_fields
+
+
+def test_form_asks_exactly_the_needed_fields(make_window: Any) -> None:
+    win = make_window()
+    form = win.form
+    assert form.rows == {}  # nothing ticked: nothing asked
+    form.set_matters([INSURANCE])
+    recipe = win.desk.catalog.get(INSURANCE)
+    assert set(form.rows) == set(needed_fields([recipe])) | set(recipe.fields)
+    assert form.rows["person.name"].label.text() == "姓名"
+    form.set_matters([INSURANCE, EMPLOYMENT])
+    both = [win.desk.catalog.get(r) for r in (INSURANCE, EMPLOYMENT)]
+    assert set(form.rows) == set(needed_fields(both)) | {f for r in both for f in r.fields}
+    assert "person.email" not in form.rows  # minimum necessary data
+
+
+def test_typing_an_id_number_validates_inline_and_derives_fields(make_window: Any, qtbot: Any) -> None:
+    win = make_window()
+    form = win.form
+    form.set_matters([EMPLOYMENT])
+    idn = form.rows["person.id_number"]
+    good = person()["person.id_number"]
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    qtbot.keyClicks(idn.editor.widget, bad)
+    qtbot.waitUntil(lambda: idn.message.isVisible(), timeout=2000)
+    assert "校验码" in idn.message.text()
+    assert idn.editor.widget.property("invalid") is True
+    assert form.rows["person.birth_date"].editor.value() == ""
+    idn.editor.widget.clear()
+    qtbot.keyClicks(idn.editor.widget, good)
+    qtbot.waitUntil(lambda: not idn.message.isVisible(), timeout=2000)
+    assert form.rows["person.birth_date"].editor.value() == "1988-02-14"
+    assert form.rows["person.sex"].editor.value() == "1"
+    assert form.rows["person.birth_date"].editor.widget.focusPolicy() == Qt.FocusPolicy.NoFocus  # derived
+
+
+def test_dates_codes_and_numbers(make_window: Any, qtbot: Any) -> None:
+    win = make_window()
+    form = win.form
+    form.set_matters([EMPLOYMENT])
+    start = form.rows["case.start_date"]
+    start.editor.widget.insert("2026年11月1日")  # non-ASCII arrives from the IME as committed text
+    start.editor.widget.editingFinished.emit()
+    assert start.editor.value() == "2026-11-01"
+    form.fill_values({"case.wage": "六千"})
+    assert form.rows["case.wage"].message.text() == "应为数字"
+    eth = form.rows["person.ethnicity"].editor
+    eth.widget.lineEdit().insert("维吾尔族")
+    assert eth.value() == "05"  # the label picked, the canonical code kept
+    phone = form.rows["person.phone"]
+    qtbot.keyClicks(phone.editor.widget, "1381234")
+    qtbot.waitUntil(lambda: phone.message.isVisible(), timeout=2000)
+
+
+def test_start_with_missing_fields_shows_them_and_stores_nothing(make_window: Any, qtbot: Any) -> None:
+    win = make_window()
+    form = win.form
+    form.set_matters([EMPLOYMENT])
+    form.fill_values({"person.name": "张晓明", "person.id_number": person()["person.id_number"]})
+    qtbot.keyClick(win, Qt.Key.Key_F5)
+    assert form.rows["person.phone"].message.text() == "必填"
+    assert form.rows["case.employer"].message.text() == "必填", form.rows["case.employer"].message.text()
+    assert form.rows["case.contract_signed"].message.text() == ""  # optional
+    assert form.banner.isVisible()
+    assert win.desk.store.cases.list() == []
+    assert win.monitor.cards == {}
+
+
+def test_profile_lookup_prefills_and_shows_verified_and_changes(make_window: Any, qtbot: Any) -> None:
+    win = make_window()
+    p = {k.removeprefix("person."): v for k, v in person().items()}
+    win.desk.save_profile("person", p)
+    win.desk.save_profile("person", {**p, "phone": "13700001111"})  # a later visit changed the phone
+    form = win.form
+    form.set_matters([EMPLOYMENT])
+    qtbot.keyClicks(form.rows["person.id_number"].editor.widget, p["id_number"])
+    qtbot.waitUntil(lambda: form.rows["person.name"].editor.value() == "张晓明", timeout=5000)
+    assert form.rows["person.phone"].editor.value() == "13700001111"
+    assert form.rows["person.ethnicity"].editor.widget.currentText() == "汉族"
+    assert "已读取档案" in form.banner.text() and "联系电话" in form.banner.text()  # changed since last visit
+    today = date.today().isoformat()
+    assert form.rows["person.name"].meta.text() == f"上次核验 {today}"
+    form.rows["person.current_address"].editor.set_value("北京市海淀区中关村大街1号")
+    qtbot.waitUntil(lambda: "已修改" in form.rows["person.current_address"].meta.text(), timeout=2000)
+
+
+def test_unknown_profile_says_it_will_be_created(make_window: Any, qtbot: Any) -> None:
+    win = make_window()
+    form = win.form
+    form.set_matters([EMPLOYMENT])
+    qtbot.keyClicks(form.rows["person.id_number"].editor.widget, person("11010519900101123")["person.id_number"])
+    qtbot.waitUntil(lambda: "未找到档案" in form.banner.text(), timeout=5000)
+
+
+def test_f2_lookup_and_ctrl_s_save(make_window: Any, qtbot: Any) -> None:
+    win = make_window()
+    form = win.form
+    form.set_matters([EMPLOYMENT])
+    form.fill_values({**person(), **CASE})
+    qtbot.keyClick(win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: win.desk.profile("person", person()["person.id_number"]) is not None, timeout=5000)
+    form.clear()
+    form.fill_values({"person.id_number": person()["person.id_number"]})
+    qtbot.keyClick(win, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: form.rows["person.name"].editor.value() == "张晓明", timeout=5000)
+
+
+def test_english_catalogue_from_qt_translation_file() -> None:
+    from clerkdesk.ui import i18n
+
+    try:
+        i18n.set_language("en")
+        assert i18n._translator is not None  # the compiled .qm was loaded
+        assert i18n.tr("受理") == "Capture"
+        assert i18n.tr("第 {n}/{m} 步", n=3, m=9) == "Step 3 of 9"
+    finally:
+        i18n.set_language("zh")
+    assert i18n.tr("受理") == "受理"
+
+
+def test_cli_registers_app_and_demo() -> None:
+    from click.testing import CliRunner
+
+    from clerkdesk.cli import main
+
+    out = CliRunner().invoke(main, ["--help"]).output
+    assert " app " in out and " demo " in out
