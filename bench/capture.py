@@ -7,7 +7,8 @@ defaults make 60 clean + 60 degraded + 30 held-out-style images (the held-out
 half clean, half degraded). A field is correct when its value equals the
 truth after NFKC and whitespace removal (valid_to: None with the long_term
 flag for 长期). Latency is wall time of ``read_document`` per image, models
-warmed up first. Prints the machine (nproc, CPU model) with the figures.
+warmed up first; CPU seconds (all threads) per image and the load average are printed too, since
+wall time on a shared machine says more about the neighbours than about the code. Prints the machine (nproc, CPU model) with the figures.
 """
 
 from __future__ import annotations
@@ -65,12 +66,15 @@ def run(sets: dict[str, list[tuple[str, int, str, bool]]], verbose: bool) -> dic
         per_field: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         images_ok = 0
         lat: dict[str, list[float]] = defaultdict(list)
+        cpu: dict[str, list[float]] = defaultdict(list)
+        load0 = os.getloadavg()[0]
         misses: list[str] = []
         for kind, seed, style, degraded in items:
             arr, meta = make_sample(kind, seed, style=style, degrade=degraded)  # type: ignore[arg-type]
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             res = read_document(arr, kind)  # type: ignore[arg-type]
             lat[kind].append(time.perf_counter() - t)
+            cpu[kind].append(time.process_time() - c)
             all_ok = True
             for name in FIELDS[kind]:
                 ok = field_ok(res, name, meta["truth"])
@@ -96,14 +100,18 @@ def run(sets: dict[str, list[tuple[str, int, str, bool]]], verbose: bool) -> dic
             "latency_p50": pct(all_lat, 0.5),
             "latency_p95": pct(all_lat, 0.95),
             "latency_per_kind": {k: {"p50": pct(v, 0.5), "p95": pct(v, 0.95), "mean": statistics.mean(v)} for k, v in lat.items()},
+            "cpu_seconds_per_kind": {k: {"p50": pct(v, 0.5), "p95": pct(v, 0.95)} for k, v in cpu.items()},
+            "loadavg_1min": [load0, os.getloadavg()[0]],
             "misses": misses,
         }
         r = report[set_name]
         print(f"\n== {set_name}: {len(items)} images, field exact-match {r['field_accuracy']:.2%}, "
-              f"images fully correct {images_ok}/{len(items)}, latency p50 {r['latency_p50']:.2f}s p95 {r['latency_p95']:.2f}s")
+              f"images fully correct {images_ok}/{len(items)}, latency p50 {r['latency_p50']:.2f}s p95 {r['latency_p95']:.2f}s "
+              f"(1-min load average {load0:.1f} → {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
         for k, acc in r["per_kind"].items():
-            lk = r["latency_per_kind"][k]
-            print(f"   {k:13s} {acc:7.2%}   p50 {lk['p50']:.2f}s  p95 {lk['p95']:.2f}s")
+            lk, ck = r["latency_per_kind"][k], r["cpu_seconds_per_kind"][k]
+            print(f"   {k:13s} {acc:7.2%}   wall p50 {lk['p50']:.2f}s p95 {lk['p95']:.2f}s   "
+                  f"CPU p50 {ck['p50']:.2f}s p95 {ck['p95']:.2f}s")
         bad = {k: v for k, v in r["per_field"].items() if v < 1}
         print("   fields below 100%: " + (", ".join(f"{k} {v:.0%}" for k, v in bad.items()) or "none"))
         if verbose:

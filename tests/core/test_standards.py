@@ -13,6 +13,7 @@ from clerkdesk.records import regions, standards
 from clerkdesk.records.standards import check_id_number, check_phone, check_uscc, parse_date
 
 TODAY = date(2026, 11, 23)
+relaxed = settings(deadline=None)  # no per-example deadline: CI machines can be busy
 REGIONS = sorted(regions.all_regions().values(), key=lambda r: r.code)
 
 
@@ -55,6 +56,7 @@ def swap(value: str, pos: int) -> str:
 
 # --- 公民身份号码: properties ---------------------------------------------------------------------------
 
+@relaxed
 @given(valid_ids())
 def test_valid_generated_ids_pass(number: str) -> None:
     info, problems = check_id_number(number, today=TODAY)
@@ -66,6 +68,7 @@ def test_valid_generated_ids_pass(number: str) -> None:
     assert check_id_number(number.lower(), today=TODAY)[0] == info  # lowercase x is normalised
 
 
+@relaxed
 @given(valid_ids(), st.integers(0, 17), st.integers(0, 20))
 def test_any_single_character_change_fails(number: str, pos: int, pick: int) -> None:
     changed = substitute(number, pos, "0123456789X", pick)
@@ -73,6 +76,7 @@ def test_any_single_character_change_fails(number: str, pos: int, pick: int) -> 
     assert info is None and problems
 
 
+@relaxed
 @given(valid_ids(), st.integers(0, 16))
 def test_any_adjacent_transposition_fails(number: str, pos: int) -> None:
     assume(number[pos] != number[pos + 1])  # swapping equal characters changes nothing
@@ -80,6 +84,7 @@ def test_any_adjacent_transposition_fails(number: str, pos: int) -> None:
     assert info is None and problems
 
 
+@relaxed
 @given(st.text("0123456789", min_size=17, max_size=17))
 def test_check_digit_agrees_with_independent_mod11_2(body: str) -> None:
     assert standards.id_check_digit(body) == mod11_2(body)
@@ -207,6 +212,7 @@ def test_several_problems_at_once() -> None:
 
 # --- 统一社会信用代码 ---------------------------------------------------------------------------------------
 
+@relaxed
 @given(valid_usccs())
 def test_valid_generated_usccs_pass(code: str) -> None:
     cc, problems = check_uscc(code)
@@ -215,12 +221,14 @@ def test_valid_generated_usccs_pass(code: str) -> None:
     assert check_uscc(code.lower())[0] == cc
 
 
+@relaxed
 @given(valid_usccs(), st.integers(0, 17), st.integers(0, 40))
 def test_uscc_any_single_character_change_fails(code: str, pos: int, pick: int) -> None:
     cc, problems = check_uscc(substitute(code, pos, USCC_CHARS, pick))
     assert cc is None and problems
 
 
+@relaxed
 @given(valid_usccs(), st.integers(0, 16))
 def test_uscc_any_adjacent_transposition_fails(code: str, pos: int) -> None:
     assume(code[pos] != code[pos + 1])
@@ -228,24 +236,26 @@ def test_uscc_any_adjacent_transposition_fails(code: str, pos: int) -> None:
     assert cc is None and problems
 
 
+@relaxed
 @given(valid_usccs(numeric_org=True), st.integers(8, 16), st.integers(0, 9))
 def test_org_code_single_digit_change_fails_its_own_check(code: str, pos: int, pick: int) -> None:
     """Change one digit of the embedded organisation code and repair the MOD 31 character:
     only the GB 11714 check can notice."""
     body = substitute(code, pos, "0123456789", pick)[:17]
-    assume(body[16] != "X" or pos == 16)
     _, problems = check_uscc(body + mod31(body))
     assert codes_of(problems) == ["USCC_ORG_CHECKSUM"]
 
 
+@relaxed
 @given(valid_usccs(numeric_org=True), st.integers(8, 15))
 def test_org_code_adjacent_transposition_fails_its_own_check(code: str, pos: int) -> None:
-    assume(code[pos] != code[pos + 1] and code[16] != "X")
+    assume(code[pos] != code[pos + 1] and code[16] != "X")  # an X moved into the body is a letter (33)
     body = swap(code, pos)[:17]
     _, problems = check_uscc(body + mod31(body))
     assert codes_of(problems) == ["USCC_ORG_CHECKSUM"]
 
 
+@relaxed
 @given(st.text(USCC_CHARS, min_size=17, max_size=17), st.text(USCC_CHARS[:10] + "ABCDEFGHJKLMNPQRTUWXY", min_size=8,
                                                               max_size=8))
 def test_check_characters_agree_with_independent_implementations(body: str, org8: str) -> None:
@@ -386,7 +396,7 @@ def test_leap_day_dates() -> None:
     assert parse_date("2024年2月29日")[0] == date(2024, 2, 29)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.dates(min_value=date(1000, 1, 1), max_value=date(9999, 12, 31)))
 def test_every_real_date_round_trips_in_every_form(d: date) -> None:
     for text in (d.isoformat(), f"{d:%Y/%m/%d}", f"{d:%Y%m%d}", f"{d.year}年{d.month}月{d.day}日"):

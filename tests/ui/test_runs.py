@@ -56,7 +56,7 @@ def test_capture_validate_run_receipts(make_window: Any, qtbot: Any, sandbox: An
 def test_failing_target_shows_error_and_retry_succeeds(make_window: Any, qtbot: Any, sandbox: Any,
                                                         answer_confirms: Any) -> None:
     sandbox.set_fault("hrss", "layout")
-    win = make_window()
+    win = make_window(timeout_factor=0.3)  # the missing label is given up on sooner
     answer_confirms(win)
     _start(win, qtbot, [EMPLOYMENT], {**person("11010519880214124"), **CASE})
     assert wait_done(qtbot, win) == {EMPLOYMENT: "failed"}

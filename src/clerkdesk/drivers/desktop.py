@@ -365,6 +365,7 @@ class DesktopDriver:
         if popup is None:
             raise DriverError(f"choose {loc.describe()}: clicking the box opened no list",
                               [m.how, f"clicked at {m.point}"])
+        import sys; print("POPUP", popup, m.target, view.screen_rect(m.target), file=sys.stderr)
         popup = Rect(popup.x0 + everything.x0, popup.y0 + everything.y0, popup.x1 + everything.x0,
                      popup.y1 + everything.y0)
         wait_stable(lambda: screen.grab(popup).image, 1.0, interval=0.05)
@@ -389,7 +390,9 @@ class DesktopDriver:
                     return
                 if not direction:
                     break
-                inp.scroll(direction * step, *popup.center)
+                # wheel over the list's right edge (its scroll bar): hovering the rows would move the
+                # highlighted current item along
+                inp.scroll(direction * step, popup.x1 - 6, popup.center[1])
                 if not _wait_change(lambda: screen.grab(popup).image, last, 1.0):
                     break  # this end of the list
                 wait_stable(lambda: screen.grab(popup).image, 0.6, interval=0.04)
@@ -408,8 +411,9 @@ class DesktopDriver:
         expect = len(norm(value)) * h * 0.8  # CJK glyphs are about as wide as the line is high
         boxes: list[TextBox] = []
         for x0, y0, x1, y1 in sorted(lines, key=lambda r: abs((r[2] - r[0]) - expect)):
-            r = Rect(x0, y0, x1, y1).grow(2).clip(Rect(0, 0, image.shape[1], image.shape[0]))
-            text, score = read_line(self.engine, image[r.y0:r.y1, r.x0:r.x1])
+            # the whole row from the list's left edge: detection sometimes clips a first character
+            r = Rect(0, y0 - 2, x1 + int(h), y1 + 2).clip(Rect(0, 0, image.shape[1], image.shape[0]))
+            text, score = read_line(self.engine, layout.light_background(image[r.y0:r.y1, r.x0:r.x1]))
             self.stats["line_ocr"] += 1
             b = TextBox(text, score, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
             if text and text not in seen:

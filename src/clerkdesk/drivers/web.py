@@ -55,6 +55,7 @@ class PlaywrightDriver:
         self._last_dialog: str | None = None
         self.blocked: list[str] = []
         self._info: dict[str, Any] | None = None
+        self._server_error: str | None = None  # set by an error answer since the last action
 
     # --- lifecycle ----------------------------------------------------------------------
     def start(self, ctx: DriverContext) -> None:
@@ -77,6 +78,7 @@ class PlaywrightDriver:
         self.context.route("**/*", self._guard)
         self.page = self.context.new_page()
         self.page.on("dialog", self._on_dialog)
+        self.page.on("response", self._on_response)
         self.context.on("page", self._on_page)  # popups (after the main page, which has its handler)
 
     def close(self) -> None:
@@ -130,6 +132,14 @@ class PlaywrightDriver:
         if self.ctx.on_violation:
             self.ctx.on_violation(origin)
         route.abort("blockedbyclient")
+
+    def _on_response(self, resp: Any) -> None:
+        """Remember an error answer to a navigation of the main page or a frame (e.g. HTTP 500 after a submit)."""
+        try:
+            if resp.status >= 500 and resp.request.is_navigation_request():
+                self._server_error = f"HTTP {resp.status}"
+        except Exception:
+            pass
 
     def _on_page(self, page: Any) -> None:
         if page is not self.page:
@@ -272,6 +282,7 @@ class PlaywrightDriver:
 
     # --- actions ---------------------------------------------------------------------------------
     def open(self, where: str, timeout: float) -> None:
+        self._server_error = None
         self._check_dialog()
         try:
             resp = self.page.goto(where, wait_until="domcontentloaded", timeout=timeout * 1000)
@@ -340,6 +351,7 @@ class PlaywrightDriver:
         self.resolve(loc, timeout).set_checked(on, timeout=timeout * 1000)
 
     def click(self, loc: Locator, timeout: float) -> None:
+        self._server_error = None
         self.resolve(loc, timeout).click(timeout=timeout * 1000)
 
     def upload(self, loc: Locator, path: Path, timeout: float) -> None:
@@ -395,6 +407,9 @@ class PlaywrightDriver:
             self._check_dialog()
             if self.probe(cond):
                 return
+            if self._server_error and not cond.gone:
+                raise DriverError(f"the system answered {self._server_error} instead of showing {cond.describe()} "
+                                  f"({self.where()})", retryable=False)
             if time.monotonic() >= deadline:
                 extra = f"; the last dialog said {self._last_dialog!r}" if self._last_dialog else ""
                 raise DriverError(f"{cond.describe()} not shown within {timeout:g}s on {self.where()}{extra}",

@@ -168,6 +168,7 @@ class _Loader:
         args: dict[str, Any] = {}
         marks: dict[str, Mark] = {}
         children: dict[str, tuple[Step, ...]] = {}
+        misspelt = False
         if not body.is_map:
             if stype.scalar is None:
                 self.err(f"{kind} needs settings, e.g. {_example(stype)}", body.mark)
@@ -191,6 +192,7 @@ class _Loader:
                 allowed = [*stype.params, *COMMON, *(LOCATOR_KEYS if stype.locator else ()),
                            *(CONDITION_KEYS if stype.condition else ())]
                 self.err(f"{kind} has no setting {k!r}.", km, suggest(k, allowed))
+                misspelt = True
                 continue
             marks[k] = v.mark
             if p.type == "steps":
@@ -224,7 +226,7 @@ class _Loader:
                 self.err(f"{kind} needs '{name}' ({p.doc or p.type}), e.g. {_example(stype)}", el.mark)
         if stype.one_of and sum(k in args for k in stype.one_of) != 1:
             self.err(f"{kind} takes exactly one of: {', '.join(stype.one_of)}", el.mark)
-        if stype.locator and kind != "key":
+        if stype.locator and kind != "key" and not misspelt:  # a misspelt key was reported already
             self.locator(args, marks, el.mark)
         if stype.condition:
             self.condition_check(args, el.mark)
@@ -298,8 +300,6 @@ def _load(path: Path, systems: dict[str, System] | None, lint: bool, text: str |
     for req in ("recipe", "title", "system", "steps"):
         if src.get(req) is None:
             err(f"a recipe needs '{req}'", src.mark)
-    if err.errors and any("needs 'steps'" in e.message or "needs 'system'" in e.message for e in err.errors):
-        return None, err.errors
     sys_src = src.get("system")
     system_id = str(sys_src.value) if sys_src else ""
     if systems is not None and system_id not in systems and sys_src is not None:
@@ -329,7 +329,8 @@ def _load(path: Path, systems: dict[str, System] | None, lint: bool, text: str |
                 err(f"unknown field {n!r} in needs.", el.mark, suggest(n, list(FIELDS)))
                 continue
             needs.append(n)
-    steps = ld.steps(src.get("steps"), set()) if src.get("steps") is not None else ()
+    ssrc = src.get("steps")
+    steps = ld.steps(ssrc, set()) if ssrc is not None else ()
     applicant = str(src.get("applicant").value) if src.get("applicant") else (
         "enterprise" if any(n.startswith("enterprise.") for n in [*needs, *ld.refs]) else "person")
     if applicant not in ("person", "enterprise"):

@@ -35,7 +35,7 @@ def pick_language(lang: str | None) -> str:
 
 def build_window(home: Path | None = None, clerk: str | None = None, *, lang: str | None = None,
                  demo: Any = None, headless: bool = False, assist: Any = None, desk: Any = None,
-                 system_urls: dict[str, str] | None = None) -> Any:
+                 system_urls: dict[str, str] | None = None, timeout_factor: float = 1.0) -> Any:
     """The main window over a Desk (not shown). DEMO: a ``ui.demo.Demo``; ASSIST: a login helper (tests)."""
     make_qapp()
     from clerkdesk.desk import Desk
@@ -49,7 +49,7 @@ def build_window(home: Path | None = None, clerk: str | None = None, *, lang: st
     install_excepthook()
     desk = desk or Desk(home, clerk)
     urls = dict(system_urls or (demo.system_urls if demo else {}))
-    opts = FillOptions(headless=headless, system_urls=urls)
+    opts = FillOptions(headless=headless, system_urls=urls, timeout_factor=timeout_factor)
     hint = None
     if demo is not None:
         from clerkdesk.ui.demo import captcha_hint

@@ -243,6 +243,14 @@ def text_extent(crop: np.ndarray, pad: int = 4) -> Rect | None:
     return Rect(max(0, cols[0] - pad), max(0, rows[0] - pad), min(w, cols[-1] + 1 + pad), min(h, rows[-1] + 1 + pad))
 
 
+def light_background(crop: np.ndarray) -> np.ndarray:
+    """CROP with dark-on-light text: selected/highlighted text (white on navy) is inverted, which
+    PP-OCR recognises much more reliably."""
+    if crop.size and float(np.median(crop[..., :3].mean(axis=-1))) < 110:
+        return (255 - crop[..., :3]).astype(np.uint8)
+    return crop
+
+
 def field_interior(box: Rect, combo: bool = False) -> Rect:
     """The text area inside an input box's border (for a combo box, without its arrow button)."""
     inset = 3

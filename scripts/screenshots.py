@@ -1,0 +1,151 @@
+"""Screenshots of the clerk's window on the demo, under a private Xvfb screen (docs/img/*.png).
+
+    .venv/bin/python scripts/screenshots.py [--out docs/img]
+
+Starts Xvfb (1366×800), the web sandbox, and the app on the xcb platform with the demo case; fills it into
+the sandbox (headless browsers; a scripted clerk logs in a few seconds after the login dialog shows, so the
+dialog can be photographed), provokes one failure, and saves the main screens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def scripted_login(delay: float) -> Callable[[Any], None]:
+    """Log in to a sandbox system as a clerk would, reading the training captcha (debug sandbox)."""
+
+    def login(driver: Any) -> None:
+        time.sleep(delay)
+        page = driver.page
+        base = driver.ctx.system.start_url
+        if "/login" not in page.url:
+            page.goto(base + ("login.jsp" if driver.ctx.system.id == "amr" else "login"))
+        page.fill("input[name=username]", "clerk01")
+        page.fill("input[name=password]", "sandbox")
+        if page.locator("input[name=captcha]").count():
+            page.fill("input[name=captcha]", page.request.get(base + "__sandbox/captcha").text())
+        with page.expect_navigation():
+            page.locator("button[type=submit], input[type=submit]").first.click()
+
+    return login
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "img")
+    args = ap.parse_args()
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="clerkdesk-shots-"))
+    os.environ.update({"CLERKDESK_CONFIG": str(tmp / "config"), "CLERKDESK_KEYRING": "0",
+                       "CLERKDESK_HOME": str(tmp / "home"), "QT_QPA_PLATFORM": "xcb", "CLERKDESK_LANG": "zh"})
+    from clerkdesk.xvfb import xvfb
+
+    with xvfb(1366, 800):
+        return shoot(out, tmp)
+
+
+def shoot(out: Path, tmp: Path) -> int:
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QApplication
+
+    from clerkdesk.ui.app import build_window, make_qapp
+    from clerkdesk.ui.demo import start_demo
+    from clerkdesk.ui.dialogs import ConfirmDialog, HumanDialog
+
+    app = make_qapp()
+    demo = start_demo(tmp / "sandbox")
+    win = build_window(tmp / "home", demo=demo, headless=True, assist=scripted_login(2.5))
+    win.setGeometry(0, 0, 1366, 770)
+    win.show()
+
+    def pump(seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            app.processEvents()
+            time.sleep(0.02)
+
+    def until(cond: Callable[[], Any], timeout: float = 90) -> Any:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            app.processEvents()
+            got = cond()
+            if got:
+                return got
+            time.sleep(0.05)
+        raise TimeoutError(cond)
+
+    def screen(name: str) -> None:
+        pump(0.4)
+        QApplication.primaryScreen().grabWindow(0).save(str(out / name))
+        print("saved", out / name)
+
+    def dialog(kind: type) -> Any:
+        return next((d for d in win.monitor.dialogs.values() if isinstance(d, kind) and d.isVisible()), None)
+
+    try:
+        pump(1.0)
+        win.form.rows["person.phone"].editor.widget.setFocus()
+        screen("capture.png")
+        win.start()
+        hd = until(lambda: dialog(HumanDialog))
+        hd.move(360, 220)
+        until(lambda: hd.ask.hint)
+        screen("human-step.png")
+        for i in range(2):
+            cd = until(lambda: dialog(ConfirmDialog))
+            if i == 0:
+                cd.move(300, 60)
+                screen("confirm.png")
+            cd.ok_btn.click()
+            pump(0.2)
+        until(lambda: win.monitor.cards and not win.monitor.busy())
+        screen("monitor.png")
+
+        # a target that fails: the system's page changed (sandbox fault "layout")
+        demo.sandbox.set_fault("hrss", "layout")
+        win.monitor.runtime.opts = replace(win.monitor.runtime.opts, timeout_factor=0.3)
+        win.form.clear()
+        win.form.set_matters(["hrss.employment-registration"])
+        from clerkdesk.records.standards import id_check_digit
+
+        win.form.fill_values({**demo.values, "person.name": "李春梅",
+                              "person.id_number": "51010719850612242" + id_check_digit("51010719850612242"),
+                              "person.ethnicity": "01", "person.hukou_region": "510107",
+                              "person.hukou_address": "四川省成都市武侯区人民南路四段9号"})
+        win.start()
+        until(lambda: win.monitor.cards and not win.monitor.busy() and
+              all(c.status == "failed" for c in win.monitor.cards.values()))
+        demo.sandbox.clear_faults()
+        for c in win.monitor.cards.values():
+            c.details_btn.setChecked(True)
+        screen("monitor-failed.png")
+
+        win.show_tab(2)
+        win.cases.refresh()
+        until(lambda: len(win.cases.rows) >= 2)
+        screen("cases.png")
+        win.show_tab(0)
+        win.form.clear()
+        win.form.set_matters([])
+        screen("start.png")
+    finally:
+        win.close()
+        win.desk.close()
+        demo.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
