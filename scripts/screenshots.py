@@ -22,20 +22,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def scripted_login(delay: float) -> Callable[[Any], None]:
-    """Log in to a sandbox system as a clerk would, reading the training captcha (debug sandbox)."""
+    """The demo's auto-login, a few seconds late so the login dialog can be photographed."""
+    from clerkdesk.ui.demo import sandbox_login
 
     def login(driver: Any) -> None:
         time.sleep(delay)
-        page = driver.page
-        base = driver.ctx.system.start_url
-        if "/login" not in page.url:
-            page.goto(base + ("login.jsp" if driver.ctx.system.id == "amr" else "login"))
-        page.fill("input[name=username]", "clerk01")
-        page.fill("input[name=password]", "sandbox")
-        if page.locator("input[name=captcha]").count():
-            page.fill("input[name=captcha]", page.request.get(base + "__sandbox/captcha").text())
-        with page.expect_navigation():
-            page.locator("button[type=submit], input[type=submit]").first.click()
+        sandbox_login(driver)
 
     return login
 
@@ -67,7 +59,7 @@ def shoot(out: Path, tmp: Path) -> int:
     app = make_qapp()
     demo = start_demo(tmp / "sandbox")
     win = build_window(tmp / "home", demo=demo, headless=True, assist=scripted_login(2.5))
-    win.setGeometry(0, 0, 1366, 770)
+    win.setGeometry(0, 0, 1366, 800)
     win.show()
 
     def pump(seconds: float) -> None:
@@ -103,7 +95,7 @@ def shoot(out: Path, tmp: Path) -> int:
         hd.move(360, 220)
         until(lambda: hd.ask.hint)
         screen("human-step.png")
-        for i in range(2):
+        for i in range(3):
             cd = until(lambda: dialog(ConfirmDialog))
             if i == 0:
                 cd.move(300, 60)

@@ -66,9 +66,21 @@ class Desk(Filling):
         return Checked(True, cc.code, facts, list(cc.warnings))
 
     def uscc_whitelist(self) -> tuple[str, ...]:
-        if not (self.home / "clerkdesk.db").exists():
+        """Whitelisted pilot credit codes. Public data kept in clear: a check needs no key to read them."""
+        if self._store is not None:
+            return tuple(r["code"] for r in self._store.db["uscc_whitelist"].rows)
+        path = self.home / "clerkdesk.db"
+        if not path.exists():
             return ()
-        return tuple(r["code"] for r in self.store.db["uscc_whitelist"].rows)
+        import sqlite3
+
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        try:
+            return tuple(r[0] for r in conn.execute("select code from uscc_whitelist"))
+        except sqlite3.DatabaseError:  # no such table yet, or not a database: no whitelist
+            return ()
+        finally:
+            conn.close()
 
     def whitelist_uscc(self, code: str, note: str) -> None:
         """A supervisor accepts a credit code that fails its check but was really issued (pilot era)."""

@@ -97,6 +97,11 @@ def test_whitelisted_pilot_code(cli_env: dict[str, str], home: Path) -> None:
     j = as_json(run(cli_env, "--json", "check", "uscc", bad))
     assert j["ok"] is True and j["whitelisted"] is True
     assert [x["code"] for x in j["problems"]] == ["USCC_WHITELISTED"]
+    # the whitelist is public data: checking a code needs no key
+    for key in (Path(os.environ["CLERKDESK_CONFIG"]) / "keys").iterdir():
+        key.unlink()
+    j = as_json(run(cli_env, "--json", "check", "uscc", bad.lower()))
+    assert j["ok"] is True and j["whitelisted"] is True
 
 
 # --- person profiles ----------------------------------------------------------------------------------------

@@ -179,6 +179,13 @@ def test_code_tables_load_with_sources() -> None:
         for c in t.codes:
             assert t.resolve(c.code) == c.code and t.resolve(c.zh) == c.code
     assert len(codes.table("ethnicity").codes) >= 56
+    for name in codes.TABLES:  # no spelling may mean two codes of one table
+        t = codes.table(name)
+        owners: dict[str, set[str]] = {}
+        for c in t.codes:
+            for spelling in (c.code, c.zh, c.en, *c.aliases):
+                owners.setdefault(codes._key(spelling), set()).add(c.code)
+        assert all(len(v) == 1 for v in owners.values()), name
     assert codes.table("sex").label("1") == "男"
     with pytest.raises(KeyError):
         codes.table("nope")
@@ -200,3 +207,13 @@ def test_prefixed_field_names_get_a_hint() -> None:
         make_person({"person.name": "王小明", "id_number": ID}, today=TODAY)
     by = {p.field: p for p in ei.value.problems}
     assert by["person.person.name"].code == "FIELD_UNKNOWN" and "Did you mean 'name'?" in by["person.person.name"].en
+
+
+def test_a_code_keeps_each_name_with_its_years() -> None:
+    r = regions.region("120110")
+    assert r is not None and r.current and r.created is None and r.retired is None
+    assert (r.name(1985), r.name(1992), r.name()) == ("东郊区", "东丽区", "东丽区")
+    assert regions.full_name("120110", 1985) == "天津市东郊区"
+    from clerkdesk.records.standards import check_id_number
+    info, _ = check_id_number(make_id("120110", date(1970, 1, 1), 1), today=TODAY)
+    assert info is not None and info.region_name == "天津市东郊区"  # the name in the birth year

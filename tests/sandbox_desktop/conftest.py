@@ -163,13 +163,13 @@ class Client:
         """
         xclip = subprocess.Popen(
             ["xclip", "-selection", "clipboard", "-verbose", "-loops", "1"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, encoding="utf-8",
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, encoding="utf-8",
         )  # fmt: skip
-        assert xclip.stdin is not None and xclip.stdout is not None
+        assert xclip.stdin is not None and xclip.stderr is not None
         xclip.stdin.write(text)
         xclip.stdin.close()
-        for line in xclip.stdout:  # "Waiting for selection request 1 of 1." = we own the clipboard
-            if "Waiting for selection request" in line:
+        for line in xclip.stderr:  # "Waiting for one selection request." = we own the clipboard now
+            if "Waiting for" in line:
                 break
         self.key("ctrl+v")
         try:
@@ -178,6 +178,8 @@ class Client:
             xclip.kill()
             xclip.wait()
             raise TimeoutError(f"the client did not fetch the clipboard ({text!r}) within {timeout}s") from None
+        finally:
+            xclip.stderr.close()
 
     def key(self, *keys: str) -> None:
         xdo("key", *keys)

@@ -210,9 +210,11 @@ def value_of(toks: list[Token], label: Token, *, multiline: bool = False, below:
     stops = [t.box[1] for t in labels if t.box[1] > label.box[3] - 2 and abs(t.box[0] - label.box[0]) < 2.5 * h]
     y_stop = min(stops, default=float("inf"))
     rest = [t for t in values if t not in first_row and t.box[1] > label.box[1] + 0.5 * h and t.cy < y_stop]
-    # labels to the right anywhere within the field's rows bound its column (two-column licences)
-    col_end = min((t.box[0] for t in labels if t.box[0] > x0 + 2 * h and label.box[1] - h < t.box[1] < y_stop),
-                  default=x_end)
+    # a line that has another label between it and ours, at or above it, belongs to that label's column
+    # (two-column licences: the right column's address must not leak into the left column's scope)
+    def owned_elsewhere(t: Token) -> bool:
+        return any(o.box[0] > label.box[2] and o.box[2] <= t.box[0] + 0.5 * h and o.box[1] <= t.box[1] + h
+                   for o in labels)
     while True:
         nxt = [t for t in rest if t.box[1] > bottom - 0.5 * h and t.box[1] < bottom + 1.2 * h
                and x0 - 1.0 * h <= t.box[0] <= x0 + 1.5 * h]
@@ -220,7 +222,7 @@ def value_of(toks: list[Token], label: Token, *, multiline: bool = False, below:
             break
         top = min(nxt, key=lambda t: t.box[1])
         row = [t for t in rest if same_row(t.box, top.box) and t.box[0] >= x0 - 1.0 * h]
-        row = sorted((t for t in row if t.box[0] < col_end - 0.5 * h), key=lambda t: t.box[0])
+        row = sorted((t for t in row if not owned_elsewhere(t)), key=lambda t: t.box[0])
         if not row:
             break
         lines.append(row)

@@ -10,7 +10,7 @@ import re
 
 import numpy as np
 
-from clerkdesk.vision.layout import field_interior, light_background, text_extent
+from clerkdesk.vision.layout import erase_rules, field_interior, light_background, text_extent
 from clerkdesk.vision.normalize import digits, norm_value
 from clerkdesk.vision.ocr import OcrEngine, read_line
 from clerkdesk.vision.screen import Rect
@@ -55,7 +55,7 @@ def strip_caret(intended: str, seen: str) -> str:
 
 def read_crop(engine: OcrEngine, crop: np.ndarray) -> str:
     """OCR one line of text in CROP (blank → ``""``), trimmed to its ink first."""
-    crop = light_background(crop)
+    crop = erase_rules(light_background(crop))
     ext = text_extent(crop)
     if ext is None:
         return ""

@@ -18,6 +18,7 @@ How a step runs (details in ``docs/desktop.md``):
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
 import shlex
 import subprocess
@@ -75,6 +76,8 @@ class DesktopDriver:
         self._where = ""
         self._armed: tuple[bool, str | None, str | None] | None = None
         self.dialog_log: list[dict[str, str]] = []
+        self._standing: list[str] = []  # texts of notices to accept whenever they pop up
+        self._left_alone: set[int] = set()
         self.stats = {"full_ocr": 0, "cache_hits": 0, "cache_misses": 0, "line_ocr": 0, "retries": 0}
         self._launched: subprocess.Popen[bytes] | None = None
 
@@ -91,6 +94,8 @@ class DesktopDriver:
         self.ctx = ctx
         enabled = self.use_cache and bool(ctx.options.get("layout_cache", True))
         self.cache = LayoutCache(Path(ctx.home) / "layout-cache", enabled=enabled)
+        standing = ctx.options.get("dismiss_dialogs") or getattr(ctx.system, "dismiss_dialogs", None) or []
+        self._standing = [str(t) for t in standing]
         if self._engine is None:
             warm_up_in_background(ctx.options.get("ocr_backend"))
 
@@ -164,16 +169,23 @@ class DesktopDriver:
 
     def full_ocr(self, view: View) -> list[TextBox]:
         """OCR the whole view; records the texts as a fresh page of the layout cache."""
+        if view.dialogs:
+            # a modal box is up: only it can be used, and it is much smaller than the whole view
+            r = view.dialogs[-1].rect.shift(-view.shot.left, -view.shot.top).clip(
+                Rect(0, 0, view.image.shape[1], view.image.shape[0]))
+            boxes = [shift_box(b, r.x0, r.y0) for b in read_screen(self.engine, view.shot.crop(r))]
+            self.stats["full_ocr"] += 1
+            view.shot.meta["boxes"] = boxes
+            return boxes
         boxes = read_screen(self.engine, view.image)
         self.stats["full_ocr"] += 1
         entry = self._entry(view)
         # Only the main window's texts are layout; dialogs come and go.
         area = view.window_area
         own = [shift_box(b, view.dx, view.dy) for b in boxes if area.contains(*b.center)]
-        if not view.dialogs:
-            entry.add_page(own)
-            if self.cache:
-                self.cache.save(entry)
+        entry.add_page(own)
+        if self.cache:
+            self.cache.save(entry)
         view.shot.meta["boxes"] = boxes
         return boxes
 
@@ -293,16 +305,21 @@ class DesktopDriver:
         m, view = self.locate(loc, timeout, what="fill")
         field = view.screen_rect(m.target)
         seen = ""
+        landed = True
         for attempt in range(2):
             if attempt:
                 self.stats["retries"] += 1
+                self._check_dialog(0.0)  # a notice that popped up meanwhile took the keys
                 view = self.view()
             self._click_at(view, *m.point)
+            if attempt and not landed:
+                # the client ignored the keys (busy after a click, like an overloaded PC): let it settle
+                time.sleep(1.3)
             before = screen.grab(field).image
             text = value
             if attempt and is_masked_value(value):
                 text = "".join(ch for ch in value if ch.isdigit())  # some masks reject pasted separators
-            inp.paste_text(text, landed=lambda b=before: _changed(screen.grab(field).image, b))
+            landed = inp.paste_text(text, landed=lambda b=before: _changed(screen.grab(field).image, b))
             seen = self._read_back(field, m.kind == "input" and _is_combo(field))
             if value_matches(value, seen):
                 self._check_dialog(0.3)
@@ -365,7 +382,6 @@ class DesktopDriver:
         if popup is None:
             raise DriverError(f"choose {loc.describe()}: clicking the box opened no list",
                               [m.how, f"clicked at {m.point}"])
-        import sys; print("POPUP", popup, m.target, view.screen_rect(m.target), file=sys.stderr)
         popup = Rect(popup.x0 + everything.x0, popup.y0 + everything.y0, popup.x1 + everything.x0,
                      popup.y1 + everything.y0)
         wait_stable(lambda: screen.grab(popup).image, 1.0, interval=0.05)
@@ -408,12 +424,18 @@ class DesktopDriver:
         if not lines:
             return None, 0
         h = float(np.median([r[3] - r[1] for r in lines]))
+        centres = sorted((r[1] + r[3]) / 2 for r in lines)
+        gaps = [b - a for a, b in itertools.pairwise(centres) if b - a > 4]
+        # detection boxes are taller than a list row; crop one row pitch, or neighbours' glyphs leak in
+        half = (float(np.median(gaps)) if gaps else h) / 2
         expect = len(norm(value)) * h * 0.8  # CJK glyphs are about as wide as the line is high
         boxes: list[TextBox] = []
         for x0, y0, x1, y1 in sorted(lines, key=lambda r: abs((r[2] - r[0]) - expect)):
             # the whole row from the list's left edge: detection sometimes clips a first character
-            r = Rect(0, y0 - 2, x1 + int(h), y1 + 2).clip(Rect(0, 0, image.shape[1], image.shape[0]))
-            text, score = read_line(self.engine, layout.light_background(image[r.y0:r.y1, r.x0:r.x1]))
+            cy = (y0 + y1) / 2
+            r = Rect(0, int(cy - half), x1 + int(h), int(np.ceil(cy + half))).clip(
+                Rect(0, 0, image.shape[1], image.shape[0]))
+            text, score = read_line(self.engine, layout.erase_rules(layout.light_background(image[r.y0:r.y1, r.x0:r.x1])))
             self.stats["line_ocr"] += 1
             b = TextBox(text, score, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
             if text and text not in seen:
@@ -582,41 +604,51 @@ class DesktopDriver:
         the button named TEXT if the box has one. If TEXT is not a button, it must appear in the box's
         message, or the box is left alone. PROMPT is pasted into the box's input first, if it has one."""
         self._armed = (accept, text, prompt)
+        self._left_alone.clear()
 
     def _check_dialog(self, grace: float) -> None:
-        """If a dialog is armed and a modal box is (or within GRACE s becomes) visible, answer it."""
-        if self._armed is None or self.tracker is None:
+        """Answer an armed dialog if a modal box is (or within GRACE s becomes) visible; accept any
+        box showing one of the standing notices (``ctx.options["dismiss_dialogs"]``)."""
+        if self.tracker is None or (self._armed is None and not self._standing):
             return
-        deadline = time.monotonic() + grace
+        deadline = time.monotonic() + (grace if self._armed is not None else 0.0)
         while True:
-            dialogs = self.tracker.dialogs()
+            dialogs = [d for d in self.tracker.dialogs() if d.handle not in self._left_alone]
             if dialogs:
-                self._answer(dialogs[-1])
+                dlg = dialogs[-1]
+                if self._armed is not None:
+                    accept, text, prompt = self._armed
+                    if self._answer(dlg, accept, [text] if text else [], prompt):
+                        self._armed = None
+                        return
+                if self._standing and self._answer(dlg, True, self._standing, None):
+                    return
+                self._left_alone.add(dlg.handle)
                 return
             if time.monotonic() >= deadline:
                 return
             time.sleep(0.08)
 
-    def _answer(self, dlg: windows.Window) -> None:
-        assert self._armed is not None
-        accept, text, prompt = self._armed
+    def _answer(self, dlg: windows.Window, accept: bool, texts: list[str], prompt: str | None) -> bool:
+        """Click DLG's accept/dismiss button (or a button named by one of TEXTS). Returns False,
+        touching nothing, if TEXTS are given and none is a button or part of the box's message."""
         wait_stable(lambda: screen.grab(dlg.rect).image, 1.0, interval=0.06)
         shot = screen.grab(dlg.rect)
         boxes = read_screen(self.engine, shot.image)
         self.stats["full_ocr"] += 1
         message = "".join(b.text for b in boxes)
-        words = ACCEPT_WORDS if accept else DISMISS_WORDS
         button = None
-        if text:
-            button = next((b for b in boxes if norm(b.text) == norm(text)), None)
-            if button is None and norm(text) not in norm(message):
-                return  # another box than the one we were told about: leave it for the recipe
+        if texts:
+            button = next((b for b in boxes for t in texts if norm(b.text) == norm(t)), None)
+            if button is None and not any(norm(t) in norm(message) for t in texts):
+                return False
+        words = ACCEPT_WORDS if accept else DISMISS_WORDS
         if button is None:
             # buttons sit in the lower part of the box; prefer those
             lower = [b for b in boxes if b.center[1] > shot.image.shape[0] * 0.45]
             button = next((b for w in words for b in lower + boxes if norm(b.text) == norm(w)), None)
         if button is None:
-            return
+            return False
         if prompt is not None:
             found = layout.input_beside(shot.image, Rect(0, 0, 2, shot.image.shape[0] // 2))
             if found is not None:
@@ -628,10 +660,10 @@ class DesktopDriver:
         cx, cy = box_rect(button).center
         inp.click(shot.left + cx, shot.top + cy)
         self.dialog_log.append({"title": dlg.title, "message": message, "answered": button.text})
-        self._armed = None
         deadline = time.monotonic() + 3.0
         while time.monotonic() < deadline and windows.refresh(dlg) is not None:
             time.sleep(0.05)
+        return True
 
 
 # --- helpers ------------------------------------------------------------------------------------------------

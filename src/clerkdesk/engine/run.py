@@ -129,7 +129,10 @@ class _Execution:
         steps = self.recipe.steps
         start = 0
         if row.submit_state in ("pending", "uncertain"):
-            start = self.settle_uncertain(row)
+            try:
+                start = self.settle_uncertain(row)
+            except (HumanNeeded, HumanAborted) as e:
+                return self.finish("needs_clerk", str(e))
             if start < 0:
                 return self.finish("needs_clerk", "提交结果不确定，等待经办人核对 (submit outcome unknown; "
                                                   "waiting for the clerk to check the system)")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 TABLES = ("sex", "ethnicity", "hukou_type", "marital_status", "education", "id_document_type", "entity_type")
@@ -35,11 +35,17 @@ class CodeTable:
 
     def resolve(self, value: str) -> str | None:
         """The canonical code for a code, a Chinese label or an alias; None if unknown."""
-        k = _key(value)
-        for c in self.codes:
-            if k == _key(c.code) or k == _key(c.zh) or k == _key(c.en) or k in (_key(a) for a in c.aliases):
-                return c.code
-        return None
+        return self._index.get(_key(value))
+
+    @cached_property
+    def _index(self) -> dict[str, str]:
+        """Every spelling → canonical code. Earlier spellings win (a code never loses to another's alias)."""
+        index: dict[str, str] = {}
+        for rank in range(4):  # codes, then Chinese labels, then English names, then aliases
+            for c in self.codes:
+                for spelling in ((c.code,), (c.zh,), (c.en,), c.aliases)[rank]:
+                    index.setdefault(_key(spelling), c.code)
+        return index
 
     def label(self, code: str) -> str:
         for c in self.codes:

@@ -154,7 +154,7 @@ class Profiles:
     def delete(self, kind: str, key: str) -> bool:
         """Erase the profile and every version of it (secure_delete overwrites the freed pages)."""
         token = self.lookup_token(kind, key)
-        with self.s.tx() as db:
+        with self.s.tx(durable=True) as db:
             rows = list(db["profiles"].rows_where("lookup = ?", [token]))
             if not rows:
                 return False

@@ -33,36 +33,73 @@ def pick_language(lang: str | None) -> str:
     return str(QSettings("ClerkDesk", "ClerkDesk").value("lang", "zh"))
 
 
-def build_window(home: Path | None = None, clerk: str | None = None, *, lang: str | None = None,
-                 demo: Any = None, headless: bool = False, assist: Any = None, desk: Any = None,
-                 system_urls: dict[str, str] | None = None, timeout_factor: float = 1.0) -> Any:
-    """The main window over a Desk (not shown). DEMO: a ``ui.demo.Demo``; ASSIST: a login helper (tests)."""
-    make_qapp()
+def load_desk(home: Path | None, clerk: str | None, runtime: Any, urls: dict[str, str], headless: bool,
+              timeout_factor: float) -> Any:
+    """The heavy part of starting (store, recipes, engine imports); runs in a worker thread."""
     from clerkdesk.desk import Desk
     from clerkdesk.filling import FillOptions
+
+    desk = Desk(home, clerk)
+    desk.catalog  # noqa: B018 - read the recipes now, not on the UI thread
+    desk.store  # noqa: B018 - open (and if new, create) the database and its key
+    import clerkdesk.engine.run  # noqa: F401 - warm the imports the first run needs
+
+    runtime.opts = FillOptions(headless=headless, system_urls=urls, timeout_factor=timeout_factor)
+    return desk
+
+
+def build_window(home: Path | None = None, clerk: str | None = None, *, lang: str | None = None,
+                 demo: Any = None, headless: bool = False, assist: Any = None, desk: Any = None,
+                 system_urls: dict[str, str] | None = None, timeout_factor: float = 1.0, wait: bool = True) -> Any:
+    """The main window (not shown). The desk loads in a worker thread; WAIT blocks until it is attached.
+
+    DEMO: a ``ui.demo.Demo``; ASSIST: a login helper run in the worker thread (tests, unattended demos).
+    """
+    app = make_qapp()
     from clerkdesk.ui.errors import install_excepthook
     from clerkdesk.ui.i18n import set_language
     from clerkdesk.ui.qt_main_window import MainWindow
     from clerkdesk.ui.qt_run_monitor import Runtime
+    from clerkdesk.ui.workers import run_op
 
     set_language(pick_language(lang))
     install_excepthook()
-    desk = desk or Desk(home, clerk)
     urls = dict(system_urls or (demo.system_urls if demo else {}))
-    opts = FillOptions(headless=headless, system_urls=urls, timeout_factor=timeout_factor)
     hint = None
     if demo is not None:
         from clerkdesk.ui.demo import captcha_hint
 
         hint = captcha_hint
-    return MainWindow(desk, Runtime(opts, assist=assist, hint=hint), demo=demo)
+    runtime = Runtime(None, assist=assist, hint=hint)
+    win = MainWindow(None, runtime, demo=demo)
+    if desk is not None:
+        from clerkdesk.filling import FillOptions
+
+        runtime.opts = FillOptions(headless=headless, system_urls=urls, timeout_factor=timeout_factor)
+        win.attach(desk)
+        return win
+    run_op(lambda: load_desk(home, clerk, runtime, urls, headless, timeout_factor), win.attach, win.load_failed)
+    if wait:
+        import time
+
+        deadline = time.monotonic() + 60
+        while win.desk is None and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.005)
+    return win
 
 
 def run_app(home: Path | None = None, clerk: str | None = None, *, lang: str | None = None, demo: Any = None,
-            headless: bool = False) -> int:
+            headless: bool = False, auto_login: bool = False) -> int:
     app = make_qapp()
-    win = build_window(home, clerk, lang=lang, demo=demo, headless=headless)
+    assist = None
+    if demo is not None and auto_login:
+        from clerkdesk.ui.demo import sandbox_login
+
+        assist = sandbox_login
+    win = build_window(home, clerk, lang=lang, demo=demo, headless=headless, assist=assist, wait=False)
     win.show()
     code = int(app.exec())
-    win.desk.close()
+    if win.desk is not None:
+        win.desk.close()
     return code

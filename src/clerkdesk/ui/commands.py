@@ -24,8 +24,9 @@ def app(c: Ctx, lang: str | None, headless: bool) -> None:
 @click.command("demo")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None)
 @click.option("--headless", is_flag=True, help="Browsers without windows.")
+@click.option("--auto-login", is_flag=True, help="Log in to the sandbox systems automatically (unattended demos).")
 @pass_ctx
-def demo(c: Ctx, lang: str | None, headless: bool) -> None:
+def demo(c: Ctx, lang: str | None, headless: bool, auto_login: bool) -> None:
     """Start the sandbox ministry systems and open the window with a sample case ready to fill (F5)."""
     from clerkdesk.ui.app import run_app
     from clerkdesk.ui.demo import start_demo
@@ -33,7 +34,7 @@ def demo(c: Ctx, lang: str | None, headless: bool) -> None:
     d = start_demo()
     click.echo(f"sandbox: 人社 {d.sandbox.hrss_url}/   市场监管 {d.sandbox.amr_url}/", err=True)
     try:
-        code = run_app(c.home, c.clerk, lang=lang, demo=d, headless=headless)
+        code = run_app(c.home, c.clerk, lang=lang, demo=d, headless=headless, auto_login=auto_login)
     finally:
         d.stop()
     sys.exit(code)

@@ -26,7 +26,9 @@ SAMPLE_CASE = {"case.employer": "成都蓉城科技有限公司", "case.employer
                "case.start_date": "2026-11-01", "case.contract_term": "三年及以上", "case.post": "会计",
                "case.employment_form": "单位就业", "case.wage": "6500", "case.contract_signed": True,
                "case.insurances": ["养老", "医疗", "失业"], "case.insured_from": "2026-11-01",
-               "case.contribution_base": "6500"}
+               "case.contribution_base": "6500", "case.shop_name": "买买提新疆风味餐馆",
+               "case.premises": "四川省成都市武侯区科华北路65号附1号", "case.scope": "餐饮服务",
+               "case.org_form": "个人经营", "case.capital": "5"}
 
 
 def captcha_hint(driver: Any) -> str | None:
@@ -70,3 +72,21 @@ def start_demo(log_dir: Path | None = None) -> Demo:
 
     log = Path(log_dir) if log_dir else Path(tempfile.mkdtemp(prefix="clerkdesk-demo-"))
     return Demo(start_web_sandbox(log, debug=True))
+
+
+def sandbox_login(driver: Any) -> None:
+    """Log in to a sandbox system as a clerk would, reading the training captcha (debug sandbox only).
+
+    For unattended demos, screenshots and benchmarks (``clerkdesk demo --auto-login``); runs in the
+    run's worker thread.
+    """
+    page = driver.page
+    base = driver.ctx.system.start_url
+    if "/login" not in page.url:
+        page.goto(base + ("login.jsp" if driver.ctx.system.id == "amr" else "login"))
+    page.fill("input[name=username]", SANDBOX_USER)
+    page.fill("input[name=password]", SANDBOX_PASSWORD)
+    if page.locator("input[name=captcha]").count():
+        page.fill("input[name=captcha]", page.request.get(base + "__sandbox/captcha").text().strip())
+    with page.expect_navigation():
+        page.locator("button[type=submit], input[type=submit]").first.click()

@@ -53,6 +53,7 @@ class AskDialog(QDialog):
 
     def button(self, text: str, value: Any, key: str | None = None) -> QPushButton:
         b = QPushButton(text)
+        b.setAutoDefault(False)
         b.clicked.connect(lambda: self.answer(value))
         if key:
             QShortcut(QKeySequence(key), self, activated=lambda: self.answer(value))
@@ -91,6 +92,7 @@ class ConfirmDialog(AskDialog):
         self.ok_btn = self.button(tr("确认提交 (F9)"), "yes", "F9")
         self.ok_btn.setDefault(True)
         self.finish_layout()
+        self.ok_btn.setFocus()
         self.resize(620, min(720, 200 + 30 * len(ask.values)))
 
     def reject(self) -> None:
@@ -115,6 +117,7 @@ class HumanDialog(AskDialog):
         self.ok_btn = self.button(tr("继续 (F9)"), "done", "F9")
         self.ok_btn.setDefault(True)
         self.finish_layout()
+        self.ok_btn.setFocus()
 
     def update_hint(self) -> None:
         self.hint.setText(f"{tr('演示提示')}：{self.ask.hint}" if self.ask.hint else "")
@@ -140,6 +143,7 @@ class UncertainDialog(AskDialog):
         QShortcut(QKeySequence("F9"), self, activated=self.recorded)
         self.buttons.addWidget(self.rec_btn)
         self.finish_layout()
+        self.receipt.setFocus()
 
     def recorded(self) -> None:
         self.answer(("recorded", self.receipt.text().strip() or None))

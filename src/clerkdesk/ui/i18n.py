@@ -27,7 +27,8 @@ EN: dict[str, str] = {
     "受理": "Capture", "办理监控": "Run monitor", "今日案件": "Today's cases",
     "帮助": "Help", "快捷键": "Keyboard shortcuts", "语言": "Language", "中文": "Chinese", "English": "English",
     "重启后生效": "Takes effect after a restart", "退出": "Quit",
-    "就绪": "Ready", "正在处理…": "Working…",
+    "就绪": "Ready", "正在处理…": "Working…", "正在加载…": "Loading…", "视图": "View",
+    "快捷键帮助": "Keyboard shortcuts",
     # capture
     "办理事项": "Matters", "勾选要办理的事项（空格勾选，可多选）": "Tick the matters to handle (Space; several allowed)",
     "目标系统": "Target systems", "申请人信息": "Applicant", "业务信息": "Case details",

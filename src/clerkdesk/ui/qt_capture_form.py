@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clerkdesk.engine.plan import needed_fields
 from clerkdesk.errors import Problem, ValidationError
 from clerkdesk.records import model
 from clerkdesk.ui.errors import problem_text
@@ -92,6 +91,8 @@ class CaptureForm(QWidget):
         self._timer.timeout.connect(self.validate)
 
         self.matters = QListWidget()
+        self.matters.setWordWrap(True)
+        self.matters.setSpacing(2)
         self.matters.setAccessibleName(tr("办理事项"))
         self.matters.itemChanged.connect(lambda _i: self._rebuild())
         self.targets_label = QLabel(wordWrap=True)
@@ -140,11 +141,12 @@ class CaptureForm(QWidget):
         split.addWidget(left)
         split.addWidget(right)
         split.setStretchFactor(1, 3)
-        split.setSizes([300, 900])
+        split.setSizes([360, 900])
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addWidget(split)
-        self.load_matters()
+        if desk is not None:
+            self.load_matters()
 
     # --- matters ---------------------------------------------------------------------------------
     def load_matters(self) -> None:
@@ -154,7 +156,7 @@ class CaptureForm(QWidget):
         for m in cat.matters.values():
             systems = dict.fromkeys(cat.systems[cat.recipes[r].system].title for r in m.recipes)
             bundle = len(m.recipes) > 1
-            text = (f"【一件事】{m.title}" if bundle else m.title) + f" — {'、'.join(systems)}"
+            text = (f"【一件事】{m.title}" if bundle else m.title) + f"\n    {'、'.join(systems)}"
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, m.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -194,6 +196,7 @@ class CaptureForm(QWidget):
         while self.form_layout.count() > 1:
             item = self.form_layout.takeAt(0)
             if item.widget():
+                item.widget().hide()
                 item.widget().deleteLater()
         self.rows.clear()
         if not self.recipes or self.kind == "mixed":
@@ -201,6 +204,8 @@ class CaptureForm(QWidget):
                              else tr("所选事项的申请人类型不同（个人/企业），请分开办理"), error=self.kind == "mixed")
             return
         self.banner.hide()
+        from clerkdesk.engine.plan import needed_fields
+
         paths = needed_fields(self.recipes)
         for r in self.recipes:  # declared case fields the recipe only reads inside `when` are asked too
             paths += [p for p in r.fields if p not in paths]
@@ -355,8 +360,14 @@ class CaptureForm(QWidget):
     def _meta(self, path: str, row: FieldRow) -> None:
         if row.fd.derived:
             return
+        extra = ""
+        if row.fd.kind == "region" and row.editor.value():
+            from clerkdesk.records.regions import full_name
+
+            extra = full_name(str(row.editor.value())) or ""
         if self.profile is None or path.startswith("case."):
-            row.meta.setText("")
+            row.meta.setObjectName("hint")
+            row.meta.setText(extra)
             return
         parts = path.split(".")[1:]
         old = _get(self.profile.record, parts)
@@ -367,7 +378,7 @@ class CaptureForm(QWidget):
             row.meta.setText(f"{tr('已修改')}（{tr('原值')}：{old}）")
         else:
             row.meta.setObjectName("hint")
-            row.meta.setText(f"{tr('上次核验')} {verified}" if verified else "")
+            row.meta.setText("  ".join(x for x in (extra, f"{tr('上次核验')} {verified}" if verified else "") if x))
         row.meta.setStyleSheet(row.meta.styleSheet())
 
     def save_profile(self) -> None:

@@ -81,6 +81,8 @@ class CaseList(QWidget):
         lay.addLayout(bar)
 
     def refresh(self) -> None:
+        if self.desk is None:
+            return
         run_op(lambda: load_today(self.desk), self.show_rows)
 
     def show_rows(self, rows: list[dict[str, Any]]) -> None:

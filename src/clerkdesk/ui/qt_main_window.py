@@ -32,6 +32,7 @@ SHORTCUTS = [  # (key, zh) — also the F1 help text
 
 class MainWindow(QMainWindow):
     def __init__(self, desk: Any, runtime: Runtime, demo: Any = None):
+        """DESK may be None: the window shows at once and ``attach`` brings the desk when it is loaded."""
         super().__init__()
         self.desk = desk
         self.demo = demo
@@ -64,9 +65,28 @@ class MainWindow(QMainWindow):
         self.cases.resume_case.connect(self.resume_case)
         self._actions()
         self.resize(1280, 800)
+        if desk is not None:
+            self.attach(desk)
+        else:
+            self.say(tr("正在加载…"))
+            self.busy.show()
+
+    def attach(self, desk: Any) -> None:
+        """The desk is loaded (store opened, recipes read): fill the screens."""
+        self.desk = self.form.desk = self.monitor.desk = self.cases.desk = desk
+        self.form.load_matters()
         self.cases.refresh()
-        if demo is not None:
-            demo.prepare(self.form)
+        if self.demo is not None:
+            self.demo.prepare(self.form)
+        self.say(tr("就绪"))
+        self._update_busy()
+        self.show_tab(0)
+
+    def load_failed(self, e: Exception) -> None:
+        from clerkdesk.ui.errors import show_error
+
+        self.say(tr("出错了"))
+        show_error(self, e)
 
     # --- keyboard ---------------------------------------------------------------------------------
     def _act(self, menu: Any, text: str, key: str, slot: Any) -> QAction:
@@ -156,6 +176,8 @@ class MainWindow(QMainWindow):
 
     def start(self) -> None:
         """F5: validate, store the profile and the case, then run every target (off the UI thread)."""
+        if self.desk is None:
+            return
         if self.monitor.busy():
             self.say(tr("办理仍在进行"))
             self.show_tab(1)

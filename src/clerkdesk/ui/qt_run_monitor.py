@@ -44,7 +44,7 @@ CAPTURE_WORDS = {"receipt": "受理编号"}
 class Runtime:
     """How runs are started: base options, and (demo/tests) a login helper and a login hint."""
 
-    opts: Any  # clerkdesk.filling.FillOptions
+    opts: Any = None  # clerkdesk.filling.FillOptions, made when the desk is loaded
     assist: Callable[[Any], None] | None = None
     hint: Callable[[Any], str | None] | None = None
 
@@ -135,8 +135,8 @@ class TargetCard(QFrame):
         self.pause_btn.setText(tr("继续") if status == "paused" else tr("暂停"))
         self.abort_btn.setEnabled(active)
         self.retry_btn.setEnabled(not active and status in RESUMABLE)
-        self.retry_btn.setText(tr("重试") if status in ("failed", "aborted") else tr("继续办理 (F7)")
-                               if status in RESUMABLE else tr("重试"))
+        self.retry_btn.setText(tr("继续办理 (F7)") if not active and status in ("planned", "running", "paused",
+                                                                         "needs_clerk") else tr("重试"))
         n = len(self.monitor.desk.store.runs.evidence(self.run_id))
         self.evidence_btn.setText(f"{tr('证据')} ({n})")
         self.evidence_btn.setEnabled(n > 0)

@@ -11,14 +11,16 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
 
 from clerkdesk.engine import events as ev
-from clerkdesk.engine.run import RunInfo
 from clerkdesk.errors import HumanAborted, HumanNeeded
 from clerkdesk.ui.i18n import tr
+
+if TYPE_CHECKING:
+    from clerkdesk.engine.run import RunInfo
 
 # Steps that read the system's answer: never pause or abort in front of them (a submit may be open).
 ANSWER_KINDS = frozenset({"expect", "capture", "screenshot", "wait", "dialog"})

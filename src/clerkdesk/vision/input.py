@@ -205,14 +205,16 @@ def _clear_x_clipboard() -> None:
 
 
 def paste_text(text: str, *, select: str = "ctrl+a", landed: Callable[[], bool] | None = None,
-               timeout: float = 2.0) -> None:
+               timeout: float = 2.0) -> bool:
     """Replace the focused field's contents with TEXT by pasting; restore the clerk's clipboard.
 
     SELECT is the chord that selects the old contents (``ctrl+a``; ``home,shift+end`` for edit
     controls that ignore Ctrl+A). LANDED, if given, is polled after Ctrl+V until it says the field
-    changed, so the clipboard is not restored before the client has fetched the value.
+    changed, so the clipboard is not restored before the client has fetched the value. Returns
+    False if LANDED never said so (the client ignored the keys, or the value was already there).
     """
     saved = save_clipboard()
+    ok = True
     try:
         set_clipboard_text(text)
         for chord in select.split(","):
@@ -220,8 +222,10 @@ def paste_text(text: str, *, select: str = "ctrl+a", landed: Callable[[], bool] 
         hotkey("ctrl+v")
         deadline = time.monotonic() + timeout
         if landed is not None:
-            while not landed() and time.monotonic() < deadline:
+            ok = landed()
+            while not ok and time.monotonic() < deadline:
                 time.sleep(0.03)
+                ok = landed()
         else:
             time.sleep(0.15)
     finally:
@@ -230,3 +234,4 @@ def paste_text(text: str, *, select: str = "ctrl+a", landed: Callable[[], bool] 
         except Exception as e:  # never lose the original error; but say the clipboard was not restored
             if os.environ.get("CLERKDESK_DEBUG"):
                 print(f"clerkdesk: could not restore the clipboard: {e}", file=sys.stderr)
+    return ok

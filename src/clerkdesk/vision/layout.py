@@ -251,6 +251,26 @@ def light_background(crop: np.ndarray) -> np.ndarray:
     return crop
 
 
+def erase_rules(crop: np.ndarray) -> np.ndarray:
+    """CROP with full-height vertical and full-width horizontal lines (box borders, list frames,
+    grid lines) painted over with the background: recognition tends to drop the character next to
+    a border it takes for part of the text."""
+    if crop.size == 0 or crop.ndim != 3:
+        return crop
+    g = crop[..., :3].mean(axis=-1)
+    bg = float(np.median(g))
+    ink = np.abs(g - bg) > 60
+    cols = ink.mean(axis=0) >= 0.9
+    rows = ink.mean(axis=1) >= 0.9
+    if not cols.any() and not rows.any():
+        return crop
+    out = crop.copy()
+    colour = np.median(crop.reshape(-1, crop.shape[-1]), axis=0).astype(crop.dtype)
+    out[:, cols] = colour
+    out[rows, :] = colour
+    return out
+
+
 def field_interior(box: Rect, combo: bool = False) -> Rect:
     """The text area inside an input box's border (for a combo box, without its arrow button)."""
     inset = 3
