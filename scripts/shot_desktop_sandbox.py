@@ -2,6 +2,9 @@
 
     .venv/bin/python scripts/shot_desktop_sandbox.py [--out DIR] [--scale 1.0] [--fault shifted]
 
+Writes login-*.png, main-*.png, open-tab1-*.png, open-tab2-*.png, open-list-*.png (the 民族
+drop-down), saved-*.png (the 保存成功 box) and change-*.png to DIR (default: $TMPDIR/clerkdesk-shots).
+
 Starts a private Xvfb, runs the client as a real X11 app, drives it with xdotool
 and grabs the screen with mss. The PNGs are for humans (and for tuning OCR).
 """
@@ -44,6 +47,19 @@ def _origin(wid: str) -> tuple[int, int]:
     return int(vals["X"]), int(vals["Y"])
 
 
+def _click(ox: int, oy: int, rect: tuple[int, int, int, int]) -> None:
+    x, y = L.center(rect)
+    _xdo("mousemove", str(ox + x), str(oy + y), "click", "1")
+    time.sleep(0.2)
+
+
+def _paste(text: str) -> None:
+    subprocess.run(["xclip", "-selection", "clipboard"], input=text.encode("utf-8"), check=True)
+    time.sleep(0.1)
+    _xdo("key", "ctrl+v")
+    time.sleep(0.2)
+
+
 def _shot(path: Path, region: tuple[int, int, int, int]) -> None:
     x, y, w, h = region
     with mss.MSS() as sct:
@@ -54,7 +70,7 @@ def _shot(path: Path, region: tuple[int, int, int, int]) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--out", type=Path, default=Path("shots"))
+    ap.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "clerkdesk-shots")
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--fault", action="append", default=[])
     a = ap.parse_args()
@@ -85,14 +101,27 @@ def main() -> int:
             bx, by = L.center(L.scaled(L.TOOLBAR_BUTTONS[0][1], s))
             _xdo("mousemove", str(ox + bx), str(oy + by), "click", "1")
             time.sleep(0.6)
-            _xdo("type", "--delay", "20", "110101199003077777")  # lands in 姓名 (first field): that's fine for a picture
+            m = L.matter("open", "shifted" in a.fault)
+            boxes = {f.label: L.scaled(L.field_rects(f, "shifted" in a.fault)[1], s) for f in m.fields}
+            _click(ox, oy, boxes["姓名"])
+            _paste("张三丰")
+            _click(ox, oy, boxes["证件号码"])
+            _xdo("type", "--delay", "20", "110101199003077777")
             time.sleep(0.3)
             _shot(a.out / f"open-tab1-{tag}.png", (ox, oy, *size))
-            m = L.matter("open", "shifted" in a.fault)
+            _click(ox, oy, boxes["民族"])
+            time.sleep(0.5)
+            _shot(a.out / f"open-list-{tag}.png", (ox, oy, *size))
+            _xdo("key", "Escape")
             tx, ty = L.center(L.scaled(L.tab_rects(m)[1], s))
             _xdo("mousemove", str(ox + tx), str(oy + ty), "click", "1")
             time.sleep(0.4)
             _shot(a.out / f"open-tab2-{tag}.png", (ox, oy, *size))
+            _click(ox, oy, L.scaled(L.button_rects("shifted" in a.fault)["保存"], s))
+            time.sleep(0.8)
+            _shot(a.out / f"saved-{tag}.png", (ox, oy, *size))
+            _xdo("key", "Return")
+            time.sleep(0.3)
             bx, by = L.center(L.scaled(L.TOOLBAR_BUTTONS[1][1], s))
             _xdo("mousemove", str(ox + bx), str(oy + by), "click", "1")
             time.sleep(0.6)

@@ -39,6 +39,7 @@ class FillOptions:
     on_event: Callable[[ev.Event], None] | None = None
     timeout_factor: float = 1.0
     browser: str | None = None
+    driver_options: dict[str, Any] = field(default_factory=dict)  # e.g. desktop: ocr_backend, layout_cache
 
 
 class Filling:
@@ -121,7 +122,8 @@ class Filling:
         runner = Runner(self.store.runs, clerk, lambda t: make_driver(t.system.kind), home=self.home,
                         clerk_name=self.store.clerk, headless=opts.headless, on_event=opts.on_event,
                         timeout_factor=opts.timeout_factor,
-                        driver_options={"seal": self._seal, "unseal": self._unseal, "browser": opts.browser})
+                        driver_options={"seal": self._seal, "unseal": self._unseal, "browser": opts.browser,
+                                        **opts.driver_options})
         self.store.audit.append("fill_started", f"run:{rid}", {"recipe": target.recipe.id, "system": target.system.id})
         out = runner.run(rid, target, context, resume=resume)
         self.store.audit.append("fill_" + out.status, f"run:{rid}", {"recipe": target.recipe.id,

@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
+from gjj_client import Client, visible_windows
 
 from clerkdesk.sandbox.desktop import layout as L
-from conftest import Client, visible_windows
 
 pytestmark = pytest.mark.desktop
 Start = Callable[..., Client]

@@ -23,6 +23,14 @@ class SandboxClerk:
 
     def human(self, info: RunInfo, message: str, driver: Any, check: Callable[[], bool] | None) -> None:
         self.humans.append(message)
+        if getattr(driver, "kind", "web") == "desktop":
+            # the sandbox client logs itself in (--operator): the clerk just waits for its main window
+            import time
+
+            deadline = time.monotonic() + 30
+            while check is not None and not check() and time.monotonic() < deadline:
+                time.sleep(0.2)
+            return
         login(driver)
 
     def uncertain(self, info: RunInfo, message: str) -> tuple[str, str | None]:

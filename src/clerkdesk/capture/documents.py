@@ -57,7 +57,7 @@ def _parse(kind: Kind, rgb: np.ndarray, boxes: list[TextBox], today: dt.date | N
     h, w = rgb.shape[:2]
     boxes = pre.deskew_boxes(boxes, pre.skew_angle(boxes), (w / 2, h / 2))
     result = CaptureResult(kind, image=rgb)
-    b = fp._Builder(result, tokens(boxes, fp.LABELS[kind], fp.INLINE[kind]))
+    b = fp.Builder(result, tokens(boxes, fp.LABELS[kind], fp.INLINE[kind]))
     if kind == "idcard-front":
         fp.parse_front(b)
     elif kind == "idcard-back":

@@ -48,7 +48,7 @@ def iso_date(text: str) -> str | None:
         return None
 
 
-class _Builder:
+class Builder:
     def __init__(self, result: CaptureResult, toks: list[Token]):
         self.r = result
         self.toks = toks
@@ -93,7 +93,7 @@ def _fallback(toks: list[Token], pattern: str) -> Value:
     return Value("", 0.0, None, 0)
 
 
-def parse_front(b: _Builder) -> None:
+def parse_front(b: Builder) -> None:
     b.text_field("name", "姓名", tidy=lambda s: _CJK_NAME.sub("", s))
     v = b.read("性别")
     sex = next((c for c in v.text if c in "男女"), None)
@@ -116,7 +116,7 @@ def parse_front(b: _Builder) -> None:
     _id_number(b, v)
 
 
-def _id_number(b: _Builder, v: Value) -> None:
+def _id_number(b: Builder, v: Value) -> None:
     if not v.text:
         b.put("id_number", None, v)
         return
@@ -137,7 +137,7 @@ def _id_number(b: _Builder, v: Value) -> None:
         b.report("id_number", "id_checksum")
 
 
-def _cross_check_person(b: _Builder, number: str) -> None:
+def _cross_check_person(b: Builder, number: str) -> None:
     r = b.r
     birth = f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
     if r.value("birth_date") is not None:
@@ -161,7 +161,7 @@ def _cross_check_person(b: _Builder, number: str) -> None:
 _PERIOD = re.compile(r"(\d{4}\D?\d{1,2}\D?\d{1,2})\D{0,3}?(\d{4}\D?\d{1,2}\D?\d{1,2}|长期)")
 
 
-def parse_back(b: _Builder, today: dt.date) -> None:
+def parse_back(b: Builder, today: dt.date) -> None:
     b.text_field("issuing_authority", "签发机关")
     v = b.read("有效期限")
     m = _PERIOD.search(v.text.replace("至", "-"))
@@ -198,7 +198,7 @@ def parse_back(b: _Builder, today: dt.date) -> None:
             b.report("valid_to", "expired")
 
 
-def parse_license(b: _Builder) -> None:
+def parse_license(b: Builder) -> None:
     v = b.read("统一社会信用代码")
     if len(checks.normalize(v.text)) < 15:
         v = b.read("统一社会信用代码", below=True)
@@ -220,7 +220,7 @@ def parse_license(b: _Builder) -> None:
         b.report("address", "region_address_mismatch")
 
 
-def _uscc(b: _Builder, v: Value) -> None:
+def _uscc(b: Builder, v: Value) -> None:
     if not v.text:
         b.put("uscc", None, v)
         return

@@ -197,8 +197,15 @@ def value_of(toks: list[Token], label: Token, *, multiline: bool = False, below:
     # the next label to the right on the label's row bounds the value
     right = [t.box[0] for t in labels if same_row(t.box, label.box, 0.3) and t.box[0] > label.box[2] - 2]
     x_end = min(right, default=float("inf"))
+    # a line that has another label between it and ours, at or above it, belongs to that label's column
+    # (two-column licences: the right column's address must not leak into the left column's scope)
+    def owned_elsewhere(t: Token) -> bool:
+        return any(o.box[0] > label.box[2] and o.box[2] <= t.box[0] + 0.5 * h and o.box[1] <= t.box[1] + h
+                   for o in labels)
+
     first_row = sorted(
-        (t for t in values if same_row(t.box, label.box, 0.3) and t.box[0] >= label.box[2] - 0.6 * h and t.box[2] <= x_end + 0.5 * h),
+        (t for t in values if same_row(t.box, label.box, 0.3) and t.box[0] >= label.box[2] - 0.6 * h
+         and t.box[2] <= x_end + 0.5 * h and not owned_elsewhere(t)),
         key=lambda t: t.box[0],
     )
     lines = [first_row] if first_row else []
@@ -210,11 +217,6 @@ def value_of(toks: list[Token], label: Token, *, multiline: bool = False, below:
     stops = [t.box[1] for t in labels if t.box[1] > label.box[3] - 2 and abs(t.box[0] - label.box[0]) < 2.5 * h]
     y_stop = min(stops, default=float("inf"))
     rest = [t for t in values if t not in first_row and t.box[1] > label.box[1] + 0.5 * h and t.cy < y_stop]
-    # a line that has another label between it and ours, at or above it, belongs to that label's column
-    # (two-column licences: the right column's address must not leak into the left column's scope)
-    def owned_elsewhere(t: Token) -> bool:
-        return any(o.box[0] > label.box[2] and o.box[2] <= t.box[0] + 0.5 * h and o.box[1] <= t.box[1] + h
-                   for o in labels)
     while True:
         nxt = [t for t in rest if t.box[1] > bottom - 0.5 * h and t.box[1] < bottom + 1.2 * h
                and x0 - 1.0 * h <= t.box[0] <= x0 + 1.5 * h]

@@ -8,6 +8,7 @@ estimate accuracy on layouts the extractor was not tuned on. Every image says
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from functools import cache
@@ -169,8 +170,6 @@ def _emblem(img: Image.Image, box: tuple[int, int, int, int]) -> None:
     cx, cy, r = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 6
     pts = []
     for i in range(10):
-        import math
-
         rad = r if i % 2 == 0 else r * 0.4
         a = -math.pi / 2 + i * math.pi / 5
         pts.append((cx + rad * math.cos(a), cy - r * 0.6 + rad * math.sin(a)))

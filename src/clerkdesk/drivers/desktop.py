@@ -498,9 +498,15 @@ class DesktopDriver:
             return present != cond.gone
         if cond.text is not None:
             view = self.view()
-            boxes = self.full_ocr(view)
-            want = norm(cond.text)
-            present = any(want in norm(b.text) or label_score(cond.text, b.text) >= self.threshold for b in boxes)
+            text = cond.text
+
+            def find(bs: list[TextBox]) -> TextBox:
+                return _box_of(layout.find_text(bs, text, threshold=self.threshold))
+            try:
+                self._anchor(view, text, find, [])  # a known screen: verified from the layout cache
+                present = True
+            except NotFound:
+                present = False
             return present != cond.gone
         if cond.element is not None:
             try:

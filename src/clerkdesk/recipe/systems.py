@@ -11,8 +11,9 @@ session_expired: {text: 登录超时}     # how an expired session shows (option
 codes:
   hukou_type: {urban: "2", rural: "1", resident: "2"}
 ```
-Desktop systems name their ``window`` (title) instead of URLs, and optionally
-a ``launch`` command.
+Desktop systems name their main ``window`` (title) instead of URLs, optionally a
+``command`` that starts the client, and ``dismiss_dialogs``: titles of notice boxes
+that can pop up at any moment and are simply closed.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from clerkdesk.errors import Mark, RecipeError
 from clerkdesk.recipe.yamlsrc import load
 
 SYSTEM_KEYS = {"system", "title", "kind", "start_url", "origins", "login", "session_expired", "codes", "window",
-               "launch", "description"}
+               "command", "dismiss_dialogs", "description"}
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,8 @@ class System:
     session_expired: dict[str, str] = field(default_factory=dict)
     codes: dict[str, dict[str, str]] = field(default_factory=dict)
     window: str = ""
-    launch: tuple[str, ...] = ()
+    command: str = ""  # desktop: how to start the client when its window is not there
+    dismiss_dialogs: tuple[str, ...] = ()  # desktop: notice boxes that may pop up at any time and are closed
 
     def owns(self, url: str) -> bool:
         """Is URL on one of this system's origins? (data:, about:, blob: of its own pages are local.)"""
@@ -112,7 +114,8 @@ def load_system(path: Path) -> System:
     return System(id=str(d["system"]), title=str(d["title"]), kind=kind, mark=src.mark,
                   start_url=str(d.get("start_url", "")), origins=origins, login=str(d.get("login", "manual")),
                   session_expired={str(k): str(v) for k, v in (d.get("session_expired") or {}).items()},
-                  codes=code_maps, window=str(d.get("window", "")), launch=tuple(d.get("launch") or ()))
+                  codes=code_maps, window=str(d.get("window", "")), command=str(d.get("command", "")),
+                  dismiss_dialogs=tuple(str(x) for x in d.get("dismiss_dialogs") or ()))
 
 
 def load_systems(folder: Path) -> dict[str, System]:

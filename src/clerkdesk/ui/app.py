@@ -78,14 +78,28 @@ def build_window(home: Path | None = None, clerk: str | None = None, *, lang: st
         runtime.opts = FillOptions(headless=headless, system_urls=urls, timeout_factor=timeout_factor)
         win.attach(desk)
         return win
-    run_op(lambda: load_desk(home, clerk, runtime, urls, headless, timeout_factor), win.attach, win.load_failed)
+    failed: list[Exception] = []
+
+    def load_failed(e: Exception) -> None:
+        failed.append(e)
+        win.load_failed(e)
+
+    run_op(lambda: load_desk(home, clerk, runtime, urls, headless, timeout_factor), win.attach, load_failed)
     if wait:
         import time
 
         deadline = time.monotonic() + 60
-        while win.desk is None and time.monotonic() < deadline:
+        while win.desk is None and not failed and time.monotonic() < deadline:
             app.processEvents()
             time.sleep(0.005)
+        if failed:
+            raise failed[0]
+        if win.desk is None:
+            import faulthandler
+            import sys as _sys
+
+            faulthandler.dump_traceback(_sys.stderr, all_threads=True)
+            raise TimeoutError("the desk did not load in 60 s")
     return win
 
 

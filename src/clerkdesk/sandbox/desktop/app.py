@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("QT_FONT_DPI", "96")
     os.environ.setdefault("QT_ENABLE_HIGHDPI_SCALING", "0")
 
-    from ._pyside_fix import immortalize_none
+    from clerkdesk.qtfix import immortalize_none
 
     immortalize_none()
 

@@ -8,15 +8,18 @@ raised square buttons, combobox lists that drop *down* (not the Fusion
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPolygon
 from PySide6.QtWidgets import (
     QApplication,
     QProxyStyle,
     QStyle,
     QStyleFactory,
+    QStyleHintReturn,
+    QStyleOption,
     QStyleOptionComboBox,
     QStyleOptionComplex,
+    QWidget,
 )
 
 GRAY = QColor("#D4D0C8")
@@ -67,14 +70,22 @@ class Win2000Style(QProxyStyle):
         self._scale = scale
 
     # -- metrics ---------------------------------------------------------------
-    def styleHint(self, hint, option=None, widget=None, returnData=None):  # type: ignore[no-untyped-def]
+    def styleHint(
+        self,
+        hint: QStyle.StyleHint,
+        option: QStyleOption | None = None,
+        widget: QWidget | None = None,
+        returnData: QStyleHintReturn | None = None,
+    ) -> int:
         if hint == QStyle.StyleHint.SH_ComboBox_Popup:
             return 0  # plain drop-down list below the box, like Windows
         if hint == QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
             return 0
         return super().styleHint(hint, option, widget, returnData)
 
-    def pixelMetric(self, metric, option=None, widget=None):  # type: ignore[no-untyped-def]
+    def pixelMetric(
+        self, metric: QStyle.PixelMetric, option: QStyleOption | None = None, widget: QWidget | None = None
+    ) -> int:
         if metric == QStyle.PixelMetric.PM_DefaultFrameWidth:
             return 2
         if (
@@ -84,13 +95,17 @@ class Win2000Style(QProxyStyle):
             return 1
         return super().pixelMetric(metric, option, widget)
 
-    def sizeFromContents(self, ct, opt, size, widget=None):  # type: ignore[no-untyped-def]
+    def sizeFromContents(
+        self, ct: QStyle.ContentsType, opt: QStyleOption, size: QSize, widget: QWidget | None = None
+    ) -> QSize:
         if ct == QStyle.ContentsType.CT_TabBarTab:
             return QSize(round(110 * self._scale), round(30 * self._scale))
         return super().sizeFromContents(ct, opt, size, widget)
 
     # -- drawing ---------------------------------------------------------------
-    def drawPrimitive(self, pe, opt, p, widget=None):  # type: ignore[no-untyped-def]
+    def drawPrimitive(
+        self, pe: QStyle.PrimitiveElement, opt: QStyleOption, p: QPainter, widget: QWidget | None = None
+    ) -> None:
         if pe == QStyle.PrimitiveElement.PE_PanelLineEdit:
             enabled = bool(opt.state & QStyle.StateFlag.State_Enabled)
             read_only = bool(opt.state & QStyle.StateFlag.State_ReadOnly)
@@ -127,7 +142,9 @@ class Win2000Style(QProxyStyle):
             return
         super().drawPrimitive(pe, opt, p, widget)
 
-    def drawComplexControl(self, cc, opt, p, widget=None):  # type: ignore[no-untyped-def]
+    def drawComplexControl(
+        self, cc: QStyle.ComplexControl, opt: QStyleOptionComplex, p: QPainter, widget: QWidget | None = None
+    ) -> None:
         if (
             cc == QStyle.ComplexControl.CC_ComboBox
             and isinstance(opt, QStyleOptionComboBox)
@@ -145,9 +162,9 @@ class Win2000Style(QProxyStyle):
             s = max(3, arrow.width() // 5)
             tri = QPolygon(
                 [
-                    c.__class__(c.x() - s, c.y() - s // 2),
-                    c.__class__(c.x() + s, c.y() - s // 2),
-                    c.__class__(c.x(), c.y() + s - s // 2),
+                    QPoint(c.x() - s, c.y() - s // 2),
+                    QPoint(c.x() + s, c.y() - s // 2),
+                    QPoint(c.x(), c.y() + s - s // 2),
                 ]
             )
             p.save()
@@ -161,7 +178,13 @@ class Win2000Style(QProxyStyle):
             return
         super().drawComplexControl(cc, opt, p, widget)
 
-    def subControlRect(self, cc, opt, sc, widget=None):  # type: ignore[no-untyped-def]
+    def subControlRect(
+        self,
+        cc: QStyle.ComplexControl,
+        opt: QStyleOptionComplex,
+        sc: QStyle.SubControl,
+        widget: QWidget | None = None,
+    ) -> QRect:
         if cc == QStyle.ComplexControl.CC_ComboBox and isinstance(opt, QStyleOptionComplex):
             r = opt.rect
             bw = max(16, r.height() - 4)
@@ -175,7 +198,9 @@ class Win2000Style(QProxyStyle):
                 return QRect(r)
         return super().subControlRect(cc, opt, sc, widget)
 
-    def drawControl(self, ce, opt, p, widget=None):  # type: ignore[no-untyped-def]
+    def drawControl(
+        self, ce: QStyle.ControlElement, opt: QStyleOption, p: QPainter, widget: QWidget | None = None
+    ) -> None:
         if ce == QStyle.ControlElement.CE_ComboBoxLabel and isinstance(opt, QStyleOptionComboBox):
             edit = self.subControlRect(
                 QStyle.ComplexControl.CC_ComboBox, opt, QStyle.SubControl.SC_ComboBoxEditField, widget

@@ -256,7 +256,6 @@ class MatterForm(QWidget):
         self.on_close = on_close
         self.log = RecordLog(opts.log)
         dy = -L.FORM_TOP  # layout is in client coordinates; this widget starts under the toolbar
-        self._dy = dy
 
         title = QLabel(self.matter.title, self)
         title.setFont(legacy_font(opts.scale, bold=True, pt=15))
@@ -424,7 +423,11 @@ class FormKeys(QObject):
         ):
             return False
         t = event.type()
-        if self.busy and t in (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress) and obj in form.fields.values():
+        if (
+            self.busy
+            and t in (QEvent.Type.FocusIn, QEvent.Type.MouseButtonPress)
+            and obj in form.fields.values()
+        ):
             self.busy_until = _now() + form.opts.rng.uniform(0.3, 1.2)
             return False
         if t == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
