@@ -153,8 +153,9 @@ def main() -> None:
     sb.stop()
 
     e, h = statistics.median(engine_s), statistics.median(hand_s)
-    cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")), "?") \
-        if Path("/proc/cpuinfo").exists() else platform.processor()
+    info = Path("/proc/cpuinfo")
+    lines = info.read_text().splitlines() if info.exists() else []
+    cpu = next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("model name")), platform.processor())
     print(f"machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, Chromium {exe}")
     print(f"form: HRSS 就业登记, {FIELDS} fields, cascading selects answer after 300 ms; {args.runs} runs each")
     print(f"engine (recipe)      median {e * 1000:7.0f} ms   min {min(engine_s) * 1000:7.0f} ms   "

@@ -91,9 +91,13 @@ def shoot(out: Path, tmp: Path) -> int:
         win.form.rows["person.phone"].editor.widget.setFocus()
         screen("capture.png")
         win.start()
-        hd = until(lambda: dialog(HumanDialog))
+        hd = until(lambda: next((d for d in win.monitor.dialogs.values() if isinstance(d, HumanDialog)
+                                 and d.isVisible() and "验证码" in (d.ask.hint or "")), None))
+        for d in win.monitor.dialogs.values():
+            if d is not hd:
+                d.hide()
         hd.move(360, 220)
-        until(lambda: hd.ask.hint)
+        hd.raise_()
         screen("human-step.png")
         for i in range(3):
             cd = until(lambda: dialog(ConfirmDialog))

@@ -8,6 +8,7 @@ at it for the duration.
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import subprocess
 import time
@@ -20,32 +21,36 @@ def xvfb_available() -> bool:
     return shutil.which("Xvfb") is not None
 
 
-def _free_display() -> int:
-    for n in range(91, 200):
-        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
-            return n
-    raise RuntimeError("no free X display number between :91 and :199")
-
-
 @contextmanager
 def xvfb(width: int = 1280, height: int = 800, depth: int = 24) -> Iterator[str]:
     """Run Xvfb for the block; yields the display name (``":91"``) and sets ``DISPLAY``."""
     if not xvfb_available():
         raise RuntimeError("Xvfb is not installed (Debian package 'xvfb')")
     Path.home().joinpath(".Xauthority").touch(exist_ok=True)  # python-xlib wants the file
-    num = _free_display()
+    # -displayfd: Xvfb picks a free display number itself and writes it to the pipe, so parallel starts
+    # (two test sessions, a demo and a test) never race for the same number.
+    rfd, wfd = os.pipe()
     proc = subprocess.Popen(
-        ["Xvfb", f":{num}", "-screen", "0", f"{width}x{height}x{depth}", "-nolisten", "tcp", "-ac"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        ["Xvfb", "-displayfd", str(wfd), "-screen", "0", f"{width}x{height}x{depth}", "-nolisten", "tcp", "-ac"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(wfd,),
     )
-    sock = Path(f"/tmp/.X11-unix/X{num}")
-    deadline = time.monotonic() + 10
-    while not sock.exists():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError(f"Xvfb did not start on :{num}")
-        time.sleep(0.02)
+    os.close(wfd)
+    buf = b""
+    deadline = time.monotonic() + 15
+    with os.fdopen(rfd, "rb", buffering=0) as r:
+        while not buf.endswith(b"\n"):
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError("Xvfb did not start")
+            ready, _, _ = select.select([r], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                continue
+            chunk = r.read(16)
+            if not chunk:
+                proc.kill()
+                raise RuntimeError("Xvfb exited before telling its display number")
+            buf += chunk
+    num = int(buf.strip())
     old = os.environ.get("DISPLAY")
     os.environ["DISPLAY"] = f":{num}"
     try:

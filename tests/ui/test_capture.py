@@ -116,7 +116,7 @@ def test_f2_lookup_and_ctrl_s_save(make_window: Any, qtbot: Any) -> None:
     qtbot.waitUntil(lambda: form.rows["person.name"].editor.value() == "张晓明", timeout=5000)
 
 
-def test_english_catalogue_from_qt_translation_file() -> None:
+def test_english_catalogue_from_qt_translation_file(qapp: Any) -> None:
     from clerkdesk.ui import i18n
 
     try:
@@ -136,3 +136,20 @@ def test_cli_registers_app_and_demo() -> None:
 
     out = CliRunner().invoke(main, ["--help"]).output
     assert " app " in out and " demo " in out
+
+
+def test_every_ui_string_has_an_english_entry() -> None:
+    import re
+    from pathlib import Path
+
+    import clerkdesk.ui as ui
+    from clerkdesk.ui.errors import STEP_WORDS
+    from clerkdesk.ui.i18n import EN
+    from clerkdesk.ui.qt_case_list import CASE_WORDS
+    from clerkdesk.ui.qt_main_window import SHORTCUTS
+    from clerkdesk.ui.qt_run_monitor import STATUS_WORDS
+
+    used = {m.group(1) for p in Path(ui.__file__).parent.glob("*.py")
+            for m in re.finditer(r'\btr\(\s*"([^"]+)"', p.read_text(encoding="utf-8"))}
+    used |= {*STEP_WORDS.values(), *STATUS_WORDS.values(), *CASE_WORDS.values(), *(v for _k, v in SHORTCUTS)}
+    assert sorted(used - set(EN)) == []

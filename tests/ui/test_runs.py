@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from ui_helpers import CASE, EMPLOYMENT, INSURANCE, person, press, wait_done
 
-from clerkdesk.ui.dialogs import ConfirmDialog, UncertainDialog
+from clerkdesk.ui.dialogs import ConfirmDialog, EvidenceViewer, UncertainDialog
 
 pytestmark = pytest.mark.browser
 RECEIPT = re.compile(r"^RS\d+$")
@@ -46,6 +46,9 @@ def test_capture_validate_run_receipts(make_window: Any, qtbot: Any, sandbox: An
     card.copy_btn.click()
     assert QApplication.clipboard().text() == card.receipt.text()
     assert card.evidence_btn.isEnabled()  # the submit and receipt screenshots
+    viewer = EvidenceViewer(win.desk, card.run_id, win)
+    qtbot.addWidget(viewer)
+    assert viewer.items and not viewer.image.pixmap().isNull()  # decrypted and shown
     assert not [d for d in win.monitor.dialogs.values() if d.isVisible()]  # logins continued by themselves
     case = win.desk.store.cases.get(win.monitor.case_id)
     assert case.status == "done"

@@ -18,6 +18,7 @@ How a step runs (details in ``docs/desktop.md``):
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import itertools
 import re
 import shlex
@@ -78,6 +79,7 @@ class DesktopDriver:
         self.dialog_log: list[dict[str, str]] = []
         self._standing: list[str] = []  # texts of notices to accept whenever they pop up
         self._left_alone: set[int] = set()
+        self._memo: dict[bytes, list[TextBox]] = {}
         self.stats = {"full_ocr": 0, "cache_hits": 0, "cache_misses": 0, "line_ocr": 0, "retries": 0}
         self._launched: subprocess.Popen[bytes] | None = None
 
@@ -173,12 +175,10 @@ class DesktopDriver:
             # a modal box is up: only it can be used, and it is much smaller than the whole view
             r = view.dialogs[-1].rect.shift(-view.shot.left, -view.shot.top).clip(
                 Rect(0, 0, view.image.shape[1], view.image.shape[0]))
-            boxes = [shift_box(b, r.x0, r.y0) for b in read_screen(self.engine, view.shot.crop(r))]
-            self.stats["full_ocr"] += 1
+            boxes = [shift_box(b, r.x0, r.y0) for b in self._ocr(view.shot.crop(r))]
             view.shot.meta["boxes"] = boxes
             return boxes
-        boxes = read_screen(self.engine, view.image)
-        self.stats["full_ocr"] += 1
+        boxes = self._ocr(view.image)
         entry = self._entry(view)
         # Only the main window's texts are layout; dialogs come and go.
         area = view.window_area
@@ -187,6 +187,20 @@ class DesktopDriver:
         if self.cache:
             self.cache.save(entry)
         view.shot.meta["boxes"] = boxes
+        return boxes
+
+    def _ocr(self, image: np.ndarray) -> list[TextBox]:
+        """Full OCR of IMAGE, remembering the last few results: an unchanged screen is not read twice."""
+        key = hashlib.blake2b(np.ascontiguousarray(image).data, digest_size=16).digest() + bytes(
+            str(image.shape), "ascii")
+        hit = self._memo.get(key)
+        if hit is not None:
+            return list(hit)
+        boxes = read_screen(self.engine, image)
+        self.stats["full_ocr"] += 1
+        self._memo[key] = boxes
+        while len(self._memo) > 4:
+            self._memo.pop(next(iter(self._memo)))
         return boxes
 
     def _verify(self, view: View, b: TextBox, want: str) -> bool:
@@ -640,8 +654,7 @@ class DesktopDriver:
         touching nothing, if TEXTS are given and none is a button or part of the box's message."""
         wait_stable(lambda: screen.grab(dlg.rect).image, 1.0, interval=0.06)
         shot = screen.grab(dlg.rect)
-        boxes = read_screen(self.engine, shot.image)
-        self.stats["full_ocr"] += 1
+        boxes = self._ocr(shot.image)
         message = "".join(b.text for b in boxes)
         button = None
         if texts:

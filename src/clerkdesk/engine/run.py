@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from clerkdesk.engine import events as ev
-from clerkdesk.engine.driver import Condition, Driver, DriverContext, DriverError
+from clerkdesk.engine.driver import Condition, Driver, DriverContext, DriverError, Locator
 from clerkdesk.engine.plan import Target
 from clerkdesk.errors import ClerkDeskError, HumanAborted, HumanNeeded, StepError
 from clerkdesk.recipe import values
@@ -321,6 +322,13 @@ class _Execution:
     def value(self, step: Step, key: str) -> str:
         raw = step.args.get(key, "")
         return values.render(self.env, str(raw), self.data()) if values.is_template(str(raw)) else str(raw)
+
+    def locator(self, step: Step, key: str | None = None) -> Locator:
+        loc = step.locator(key)
+        rendered = {f: values.render(self.env, v, self.data()) for f in ("label", "name", "text", "placeholder",
+                                                                          "css", "xpath", "within")
+                    if isinstance(v := getattr(loc, f), str) and values.is_template(v)}
+        return dataclasses.replace(loc, **rendered) if rendered else loc
 
     def truthy(self, step: Step, key: str) -> bool:
         raw = step.args.get(key)

@@ -210,6 +210,8 @@ class _Loader:
                 args[k] = self.condition(v, v.mark)
             elif p.type == "condition-key" and k == "element":
                 args[k] = self.nested_locator(v)
+            elif p.type == "locator-key" and isinstance(v.value, str):
+                args[k] = self.template(v.plain(), v.mark, scope)  # texts may be templates (成员{{ … }}姓名)
             elif p.type in ("value",):
                 args[k] = self.template(v.plain(), v.mark, scope)
             elif p.type == "bool":

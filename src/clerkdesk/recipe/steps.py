@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from clerkdesk.engine.driver import Condition, Driver, Locator, ReadSpec
+from clerkdesk.recipe.driver import Condition, Driver, Locator, ReadSpec
 from clerkdesk.errors import Mark
 
 LOCATOR_KEYS = ("label", "role", "name", "placeholder", "text", "css", "xpath", "image", "nth", "exact", "within",
@@ -90,6 +90,9 @@ class Exec(Protocol):
     driver: Driver
 
     def value(self, step: Step, key: str) -> str: ...
+    def locator(self, step: Step, key: str | None = None) -> Locator:
+        """The step's locator with templates in its texts rendered (e.g. 成员{{ loop_index + 1 }}姓名)."""
+        ...
     def truthy(self, step: Step, key: str) -> bool: ...
     def items(self, step: Step, key: str) -> list[Any]: ...
     def timeout(self, step: Step) -> float: ...
@@ -129,10 +132,10 @@ def _open(x: Exec, s: Step) -> None:
               "OCR'd label), then read it back.", {"value": V}, locator=True)
 def _fill(x: Exec, s: Step) -> None:
     value = x.value(s, "value")
-    got = x.driver.fill(s.locator(), value, x.timeout(s))
+    got = x.driver.fill(x.locator(s), value, x.timeout(s))
     x.filled(s, s.describe().removeprefix("fill "), value)
     if got is not None and _norm(got) != _norm(value):
-        from clerkdesk.engine.driver import DriverError
+        from clerkdesk.recipe.driver import DriverError
 
         raise DriverError(f"read-back differs from what was typed in {s.locator().describe()} "
                           "(the field changed or dropped characters)", retryable=True)
@@ -148,19 +151,19 @@ def _norm(s: str) -> str:
                 "the option itself to appear (cascading selects).", {"value": V}, locator=True)
 def _choose(x: Exec, s: Step) -> None:
     value = x.value(s, "value")
-    x.driver.choose(s.locator(), value, x.timeout(s))
+    x.driver.choose(x.locator(s), value, x.timeout(s))
     x.filled(s, s.describe().removeprefix("choose "), value)
 
 
 @step("check", "Tick (value true) or untick (false) a checkbox.",
       {"value": Param("bool", False, "true (default), false, or a template")}, locator=True)
 def _check(x: Exec, s: Step) -> None:
-    x.driver.check(s.locator(), x.truthy(s, "value") if "value" in s.args else True, x.timeout(s))
+    x.driver.check(x.locator(s), x.truthy(s, "value") if "value" in s.args else True, x.timeout(s))
 
 
 @step("click", "Click a button, link, tab or menu item.", {}, locator=True, safe_to_retry=False)
 def _click(x: Exec, s: Step) -> None:
-    x.driver.click(s.locator(), x.timeout(s))
+    x.driver.click(x.locator(s), x.timeout(s))
 
 
 @step("upload", "Attach a file to a file input.", {"file": Param("value", True, "path of the file")},
@@ -168,14 +171,14 @@ def _click(x: Exec, s: Step) -> None:
 def _upload(x: Exec, s: Step) -> None:
     from pathlib import Path
 
-    x.driver.upload(s.locator(), Path(x.value(s, "file")), x.timeout(s))
+    x.driver.upload(x.locator(s), Path(x.value(s, "file")), x.timeout(s))
 
 
 @step("key", "Press a key or chord (F2, ctrl+s) — in the located field if a locator is given. Never use it to "
              "move between fields.", {"keys": Param("text", True, "e.g. F2, ctrl+s, Escape")}, scalar="keys",
       locator=True, safe_to_retry=False)
 def _key(x: Exec, s: Step) -> None:
-    loc = s.locator()
+    loc = x.locator(s)
     x.driver.press(s.args["keys"], loc if loc != Locator() else None, x.timeout(s))
 
 
@@ -186,7 +189,7 @@ def _key(x: Exec, s: Step) -> None:
 def _submit(x: Exec, s: Step) -> None:
     with x.submitting(s):
         if "click" in s.args:
-            x.driver.click(s.locator("click"), x.timeout(s))
+            x.driver.click(x.locator(s, "click"), x.timeout(s))
         else:
             x.driver.press(s.args["key"], None, x.timeout(s))
 
@@ -235,7 +238,7 @@ def _capture(x: Exec, s: Step) -> None:
         if rs.pattern:
             m = re.search(rs.pattern, text)
             if not m:
-                from clerkdesk.engine.driver import DriverError
+                from clerkdesk.recipe.driver import DriverError
 
                 raise DriverError(f"capture {name}: the text read does not match pattern {rs.pattern!r}")
             text = m.group(1) if m.groups() else m.group(0)

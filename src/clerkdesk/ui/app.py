@@ -95,10 +95,6 @@ def build_window(home: Path | None = None, clerk: str | None = None, *, lang: st
         if failed:
             raise failed[0]
         if win.desk is None:
-            import faulthandler
-            import sys as _sys
-
-            faulthandler.dump_traceback(_sys.stderr, all_threads=True)
             raise TimeoutError("the desk did not load in 60 s")
     return win
 

@@ -39,9 +39,9 @@ def captcha_hint(driver: Any) -> str | None:
     page = getattr(driver, "page", None)
     if page is None or "login" not in page.url:
         return None
+    hint = f"用户名 {SANDBOX_USER}　密码 {SANDBOX_PASSWORD}"
     resp = page.request.get(driver.ctx.system.start_url + "__sandbox/captcha")
-    code = resp.text().strip() if resp.ok else "—"
-    return f"用户名 {SANDBOX_USER}　密码 {SANDBOX_PASSWORD}　验证码 {code}"
+    return hint + f"　验证码 {resp.text().strip()}" if resp.ok else hint
 
 
 @dataclass
@@ -56,10 +56,11 @@ class Demo:
         return {"hrss": self.sandbox.hrss_url, "amr": self.sandbox.amr_url}
 
     def prepare(self, form: Any) -> None:
-        """Tick every matter of the sample applicant's kind and fill the sample values."""
+        """Tick every single matter of a person on the web sandbox systems and fill the sample values."""
         cat = form.desk.catalog
-        ids = [m.id for m in cat.matters.values()
-               if len(m.recipes) == 1 and cat.recipes[m.recipes[0]].applicant == "person"]
+        ids = [m.id for m in cat.matters.values() if len(m.recipes) == 1
+               and cat.recipes[m.recipes[0]].applicant == "person"
+               and cat.systems[cat.recipes[m.recipes[0]].system].id in self.system_urls]
         form.set_matters(ids)
         form.fill_values(self.values)
 

@@ -85,8 +85,17 @@ EN: dict[str, str] = {
     "时间": "Time", "事项": "Matter", "回执": "Receipts", "可继续": "Resumable", "刷新 (Ctrl+R)": "Refresh (Ctrl+R)",
     "打开 (Enter)": "Open (Enter)", "继续办理 (F7)": "Resume (F7)", "已受理": "Open", "全部完成": "All done",
     "有失败": "Has failures", "待处理": "Needs the clerk",
+    "有 {n} 个案件可继续办理（F8 今日案件）": "{n} case(s) can be resumed (F8 Today's cases)",
     # errors
     "出错了": "Error", "错误": "Error",
+    # F1 help
+    "新建受理（清空表单）": "New case (clear the form)", "保存档案": "Save the profile",
+    "重试失败项 / 继续办理": "Retry failed targets / resume", "全部暂停/继续": "Pause/resume all",
+    "复制全部回执": "Copy all receipts", "跳到字段": "Jump to a field", "刷新今日案件": "Refresh today's cases",
+    "开始办理": "Start", "受理表单": "Capture form", "对话框中：取消": "In a dialog: cancel",
+    "读取/查询档案（按身份证号/信用代码）": "Look up the profile (by ID number / credit code)",
+    "对话框中：确认提交 / 继续 / 已记录": "In a dialog: submit / continue / recorded",
+    "下一个/上一个字段": "Next/previous field", "勾选事项": "Tick a matter",
 }
 
 

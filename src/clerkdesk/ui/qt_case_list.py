@@ -44,6 +44,7 @@ def load_today(desk: Any) -> list[dict[str, Any]]:
 class CaseList(QWidget):
     open_case = Signal(str)
     resume_case = Signal(str)
+    resumable = Signal(int)  # how many of today's cases have runs to resume
 
     def __init__(self, desk: Any, parent: QWidget | None = None):
         super().__init__(parent)
@@ -104,6 +105,7 @@ class CaseList(QWidget):
                 self.table.setItem(i, j, c)
         n_res = sum(1 for r in rows if r["resumable"])
         self.summary.setText(f"{len(rows)} · {tr('可继续')} {n_res}")
+        self.resumable.emit(n_res)
         if rows and self.table.currentRow() < 0:
             self.table.selectRow(0)
 

@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.monitor.case_settled.connect(lambda _c: self.cases.refresh())
         self.cases.open_case.connect(self.open_case)
         self.cases.resume_case.connect(self.resume_case)
+        self.cases.resumable.connect(self._resumable)
         self._actions()
         self.resize(1280, 800)
         if desk is not None:
@@ -151,6 +152,10 @@ class MainWindow(QMainWindow):
     # --- status -------------------------------------------------------------------------------------
     def say(self, text: str) -> None:
         self.message.setText(text)
+
+    def _resumable(self, n: int) -> None:
+        if n and not self.monitor.busy():
+            self.say(tr("有 {n} 个案件可继续办理（F8 今日案件）", n=n))
 
     def _ops_changed(self, n: int) -> None:
         self._ops = n

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from clerkdesk.engine.driver import DriverError
-from clerkdesk.vision.screen import input_scale
+from clerkdesk.vision.screen import display_key, input_scale
 
 _pg: Any = None
-_pg_display: str | None = None
+_pg_display: tuple[str, int] | None = None
 
 KEY_NAMES = {
     "control": "ctrl", "ctl": "ctrl", "strg": "ctrl", "cmd": "command", "super": "win", "meta": "win",
@@ -38,13 +38,13 @@ KEY_NAMES = {
 def pyautogui() -> Any:
     """The pyautogui module, imported on first use and tuned for us."""
     global _pg, _pg_display
-    if _pg is not None and sys.platform.startswith("linux") and os.environ.get("DISPLAY") != _pg_display:
+    if _pg is not None and sys.platform.startswith("linux") and display_key() != _pg_display:
         # pyautogui binds its X connection at import time; follow a changed DISPLAY (tests start
         # one Xvfb after another). Keycodes are computed from the first display's keymap.
         from Xlib.display import Display
 
         _pg.platformModule._display = Display(os.environ.get("DISPLAY"))
-        _pg_display = os.environ.get("DISPLAY")
+        _pg_display = display_key()
     if _pg is None:
         try:
             import pyautogui as pg
@@ -54,7 +54,7 @@ def pyautogui() -> Any:
         pg.FAILSAFE = True
         pg.MINIMUM_DURATION = 0
         _pg = pg
-        _pg_display = os.environ.get("DISPLAY")
+        _pg_display = display_key()
     return _pg
 
 

@@ -10,6 +10,7 @@ instead of reaching for the network (ClerkDesk runs on offline service-hall PCs)
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,9 @@ class RapidOcrEngine:
         self._ocr: Any = None
         self._use_cls = use_cls
         self._text_score = text_score
-        self._threads = threads
+        # CLERKDESK_OCR_THREADS caps onnxruntime's threads: on a PC busy with other work, fewer
+        # threads that do not spin-wait are faster than many that do.
+        self._threads = threads if threads > 0 else int(os.environ.get("CLERKDESK_OCR_THREADS", "-1") or -1)
         self._det_limit = (det_limit_type, det_limit_side_len)
         self.models: dict[str, Path] = {}
 

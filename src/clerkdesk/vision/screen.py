@@ -17,6 +17,7 @@ DPI. Two factors, both 1.0 on an ordinary X11 desktop:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import sys
@@ -112,15 +113,27 @@ def to_png(image: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
+def display_key() -> tuple[str, int]:
+    """Identifies the X server behind $DISPLAY: its name and its socket's inode (a new server on
+    a reused display number, as in tests with one Xvfb after another, gets a new key)."""
+    display = os.environ.get("DISPLAY") or ""
+    num = display.split(":")[-1].split(".")[0] if ":" in display else ""
+    try:
+        return display, os.stat(f"/tmp/.X11-unix/X{num}").st_ino if num.isdigit() else 0
+    except OSError:
+        return display, 0
+
+
 def _mss():  # type: ignore[no-untyped-def]
     # mss objects hold an X connection and are not shared between threads.
     sct = getattr(_local, "sct", None)
-    display = os.environ.get("DISPLAY")
+    display = display_key()
     if sct is None or getattr(_local, "display", None) != display:
         import mss
 
         if sct is not None:
-            sct.close()
+            with contextlib.suppress(Exception):
+                sct.close()
         sct = mss.MSS() if hasattr(mss, "MSS") else mss.mss()
         _local.sct = sct
         _local.display = display

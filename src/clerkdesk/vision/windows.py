@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clerkdesk.engine.driver import DriverError
-from clerkdesk.vision.screen import Rect
+from clerkdesk.vision.screen import Rect, display_key
 
 _local = threading.local()
 
@@ -77,8 +77,9 @@ class Window:
 def x_display() -> Any:
     """This thread's python-xlib connection to $DISPLAY."""
     display = os.environ.get("DISPLAY")
+    key = display_key()
     d = getattr(_local, "d", None)
-    if d is None or getattr(_local, "name", None) != display:
+    if d is None or getattr(_local, "name", None) != key:
         from pathlib import Path
 
         Path.home().joinpath(".Xauthority").touch(exist_ok=True)  # python-xlib insists on the file
@@ -88,7 +89,7 @@ def x_display() -> Any:
             d = Xlib.display.Display(display)
         except Exception as e:
             raise UnsupportedSession(f"cannot open X display {display!r}: {e}") from e
-        _local.d, _local.name = d, display
+        _local.d, _local.name = d, key
     return d
 
 

@@ -7,6 +7,10 @@ import os
 import random
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 FAULTS = ("notice", "slow_open", "shifted", "busy")
 
@@ -97,10 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     return app.exec()
 
 
-def _center(w: object) -> None:
-    from PySide6.QtWidgets import QApplication, QWidget
+def _center(w: QWidget) -> None:
+    from PySide6.QtWidgets import QApplication
 
-    assert isinstance(w, QWidget)
     screen = QApplication.primaryScreen()
     if screen is None:
         return

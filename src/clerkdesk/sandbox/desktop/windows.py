@@ -169,6 +169,7 @@ class LoginDialog(QDialog, FramedMixin):
             lab.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             lab.setGeometry(opts.rect(lrect))
             box = QLineEdit(self)
+            box.setTextMargins(opts.s(3), 0, opts.s(3), 0)
             box.setGeometry(opts.rect(brect))
             self.boxes[name] = box
         self.boxes["密码"].setEchoMode(QLineEdit.EchoMode.Password)
@@ -323,6 +324,7 @@ class MatterForm(QWidget):
             combo.setMaxVisibleItems(8)
             return combo
         box = QLineEdit(page)
+        box.setTextMargins(self.opts.s(3), 0, self.opts.s(3), 0)
         if f.kind == "date":
             box.setInputMask("0000-00-00")
         elif f.kind == "readonly":

@@ -56,6 +56,18 @@
         <translation>Working…</translation>
     </message>
     <message>
+        <source>正在加载…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <source>视图</source>
+        <translation>View</translation>
+    </message>
+    <message>
+        <source>快捷键帮助</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
         <source>办理事项</source>
         <translation>Matters</translation>
     </message>
@@ -150,6 +162,10 @@
     <message>
         <source>必填</source>
         <translation>required</translation>
+    </message>
+    <message>
+        <source>（选填）</source>
+        <translation>(optional)</translation>
     </message>
     <message>
         <source>请填写</source>
@@ -532,12 +548,72 @@
         <translation>Needs the clerk</translation>
     </message>
     <message>
+        <source>有 {n} 个案件可继续办理（F8 今日案件）</source>
+        <translation>{n} case(s) can be resumed (F8 Today's cases)</translation>
+    </message>
+    <message>
         <source>出错了</source>
         <translation>Error</translation>
     </message>
     <message>
         <source>错误</source>
         <translation>Error</translation>
+    </message>
+    <message>
+        <source>新建受理（清空表单）</source>
+        <translation>New case (clear the form)</translation>
+    </message>
+    <message>
+        <source>保存档案</source>
+        <translation>Save the profile</translation>
+    </message>
+    <message>
+        <source>重试失败项 / 继续办理</source>
+        <translation>Retry failed targets / resume</translation>
+    </message>
+    <message>
+        <source>全部暂停/继续</source>
+        <translation>Pause/resume all</translation>
+    </message>
+    <message>
+        <source>复制全部回执</source>
+        <translation>Copy all receipts</translation>
+    </message>
+    <message>
+        <source>跳到字段</source>
+        <translation>Jump to a field</translation>
+    </message>
+    <message>
+        <source>刷新今日案件</source>
+        <translation>Refresh today's cases</translation>
+    </message>
+    <message>
+        <source>开始办理</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <source>受理表单</source>
+        <translation>Capture form</translation>
+    </message>
+    <message>
+        <source>对话框中：取消</source>
+        <translation>In a dialog: cancel</translation>
+    </message>
+    <message>
+        <source>读取/查询档案（按身份证号/信用代码）</source>
+        <translation>Look up the profile (by ID number / credit code)</translation>
+    </message>
+    <message>
+        <source>对话框中：确认提交 / 继续 / 已记录</source>
+        <translation>In a dialog: submit / continue / recorded</translation>
+    </message>
+    <message>
+        <source>下一个/上一个字段</source>
+        <translation>Next/previous field</translation>
+    </message>
+    <message>
+        <source>勾选事项</source>
+        <translation>Tick a matter</translation>
     </message>
 </context>
 </TS>

@@ -1,0 +1,235 @@
+"""Benchmark desktop-client filling: OCR latency, and the sandbox's 个人开户 form filled first-run and
+cached, each against a Keystroke-Level-Model estimate of a clerk doing the same by hand.
+
+    .venv/bin/python bench/desktop_fill.py [--repeat 5] [--fills 2] [--skip-fill]
+
+1. OCR latency (real PP-OCR models through ``clerkdesk.vision``): a full 1280×800 and 1920×1080
+   screen showing the sandbox client, a 400×300 region (detection + recognition), one field
+   crop (recognition only, the read-back path) and one label crop (the layout-cache check).
+   Median of REPEAT runs after one warm-up.
+2. Fill: the sandbox client ``python -m clerkdesk.sandbox.desktop`` under a private Xvfb
+   (1280×800), 个人开户 with 15 fields on two tabs (10 text, 5 drop-downs incl. 民族 at item 15 of
+   56), saved, the account number read from the 保存成功 box and the box closed. "First run" starts
+   with an empty layout cache, "cached" reuses it (a new client process and a new driver each time).
+   Timed from ``open`` to the box being closed; the client's start is not counted.
+
+The KLM estimate (Card, Moran & Newell 1980; operators below) is what a practised clerk needs for the
+same form reading the values off a paper form; "speed-up" = KLM time / measured time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from clerkdesk.xvfb import xvfb  # noqa: E402
+
+# --- Keystroke-Level Model ----------------------------------------------------------------------------------
+K = 0.28  # one keystroke, average skilled typist (≈ 40 wpm)
+P = 1.10  # point with the mouse to a target
+B = 0.10  # press or release a mouse button (a click is BB)
+H = 0.40  # move a hand between keyboard and mouse
+M = 1.35  # mental preparation (find the value on the paper, decide)
+# Chinese by pinyin IME: ~3.5 letters per character + ~0.5 keystroke to pick the candidate.
+K_PER_HANZI = 4.0
+
+
+def klm_text(value: str) -> float:
+    """Click into a box and type VALUE: M + H + P + BB + H + keystrokes."""
+    keys = sum(K_PER_HANZI if "\u4e00" <= ch <= "\u9fff" else 1.0 for ch in value)
+    return M + H + P + 2 * B + H + keys * K
+
+
+def klm_choose(position: int, visible: int = 8) -> float:
+    """Open a drop-down and click an item; one scroll-bar drag per page below the first."""
+    pages = max(0, (position - 1) // visible)
+    return M + H + P + 2 * B + M + P + 2 * B + pages * (P + 2 * B + M)
+
+
+def klm_click() -> float:
+    return M + H + P + 2 * B
+
+
+BASIC = {"姓名": "欧阳娜娜", "证件号码": "11010519491231002X", "出生日期": "1949-12-31",
+         "家庭住址": "北京市朝阳区建国路88号SOHO现代城2号楼1单元1203室", "手机号码": "13800138000",
+         "固定电话": "010-65123456"}
+BASIC_CHOICES = {"证件类型": ("护照", 2), "性别": ("女", 2), "民族": ("土家族", 15), "婚姻状况": ("已婚", 2)}
+UNIT = {"单位名称": "北京市朝阳区人力资源和社会保障局", "单位账号": "100200300400", "月缴存基数": "8500.50",
+        "开户日期": "2026-11-01"}
+UNIT_CHOICES = {"个人缴存比例": ("8%", 4)}
+
+
+def klm_form() -> float:
+    t = sum(klm_text(v) for v in {**BASIC, **UNIT}.values())
+    t += sum(klm_choose(pos) for _, pos in {**BASIC_CHOICES, **UNIT_CHOICES}.values())
+    t += klm_click()  # tab 单位信息
+    t += klm_click()  # 保存
+    t += M + 14 * K * 1.0 + klm_click()  # copy the account number down (14 characters), close the box
+    return t
+
+
+# --- measurements -------------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    return f"{os.cpu_count()} CPUs (nproc), {cpu}; load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}"
+
+
+def start_client(log: Path, *extra: str) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, QT_QPA_PLATFORM="xcb")
+    return subprocess.Popen([sys.executable, "-m", "clerkdesk.sandbox.desktop", "--log", str(log), "--operator",
+                             "0001", "--open", "open", *extra], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop(p: subprocess.Popen[bytes]) -> None:
+    p.terminate()
+    try:
+        p.wait(5)
+    except subprocess.TimeoutExpired:
+        p.kill()
+
+
+def median_time(fn: object, repeat: int) -> float:
+    fn()  # type: ignore[operator]  # warm-up (shapes, caches)
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()  # type: ignore[operator]
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def bench_ocr(repeat: int) -> dict[str, float]:
+    from clerkdesk.vision import screen, windows
+    from clerkdesk.vision.ocr import get_engine, read_line, read_screen
+
+    eng = get_engine()
+    t = time.perf_counter()
+    eng.warm_up()  # type: ignore[attr-defined]
+    out = {"model load + warm-up": time.perf_counter() - t}
+    for w, h in ((1280, 800), (1920, 1080)):
+        with xvfb(w, h), tempfile.TemporaryDirectory() as tmp:
+            p = start_client(Path(tmp) / "log.jsonl")
+            try:
+                win = windows.find_window("住房公积金业务管理系统 V3.2", 30)
+                time.sleep(2.0)
+                img = screen.grab().image
+                win = windows.refresh(win) or win
+            finally:
+                stop(p)
+        n = len(read_screen(eng, img))
+        out[f"full screen {w}×{h} ({n} texts)"] = median_time(lambda img=img: read_screen(eng, img), repeat)
+        if w == 1280:
+            ox, oy = win.rect.x0, win.rect.y0
+            region = img[oy + 141:oy + 441, ox + 16:ox + 416]
+            out["region 400×300 (det + rec)"] = median_time(lambda region=region: read_screen(eng, region), repeat)
+            field = np.ascontiguousarray(img[oy + 163 + 3:oy + 191 - 3, ox + 164 + 3:ox + 404 - 3])
+            out["field crop 234×22 (rec only)"] = median_time(lambda field=field: read_line(eng, field), repeat)
+            label = np.ascontiguousarray(img[oy + 163:oy + 191, ox + 90:ox + 164])
+            out["label crop 74×28 (rec only)"] = median_time(lambda label=label: read_line(eng, label), repeat)
+    return out
+
+
+def fill_once(home: Path, log: Path) -> tuple[float, dict[str, int], dict[str, object]]:
+    from clerkdesk.drivers.desktop import DesktopDriver
+    from clerkdesk.engine.driver import Condition, DriverContext, Locator, ReadSpec
+
+    p = start_client(log)
+    try:
+        d = DesktopDriver()
+        d.start(DriverContext(system=None, home=home, clerk="bench"))
+        from clerkdesk.vision import windows
+
+        windows.find_window("住房公积金业务管理系统 V3.2", 30)
+        time.sleep(1.0)
+        t = time.perf_counter()
+        d.open("住房公积金业务管理系统 V3.2", 20)
+        d.wait_for(Condition(text="基本信息"), 15)
+        for label, value in BASIC.items():
+            d.fill(Locator(label=label), value, 5)
+        for label, (value, _) in BASIC_CHOICES.items():
+            d.choose(Locator(label=label), value, 5)
+        d.click(Locator(text="单位信息"), 5)
+        for label, value in UNIT.items():
+            d.fill(Locator(label=label), value, 5)
+        for label, (value, _) in UNIT_CHOICES.items():
+            d.choose(Locator(label=label), value, 5)
+        d.click(Locator(text="保存", exact=True), 5)
+        d.read(ReadSpec(after="个人账号：", pattern=r"(GJ\d{12})"), 10)
+        d.click(Locator(text="确定", exact=True), 5)
+        elapsed = time.perf_counter() - t
+        time.sleep(0.3)
+        rec = json.loads(log.read_text(encoding="utf-8").splitlines()[-1])
+        return elapsed, dict(d.stats), rec
+    finally:
+        stop(p)
+
+
+def bench_fill(fills: int) -> dict[str, list[float]]:
+    from clerkdesk.vision.ocr import get_engine
+
+    get_engine().warm_up()  # type: ignore[attr-defined]
+    out: dict[str, list[float]] = {"first run": [], "cached": []}
+    expected = {**BASIC, **{k: v for k, (v, _) in {**BASIC_CHOICES, **UNIT_CHOICES}.items()}, **UNIT}
+    with xvfb(1280, 800):
+        for i in range(fills):
+            with tempfile.TemporaryDirectory() as tmp:
+                home = Path(tmp) / "home"
+                for kind in ("first run", "cached"):
+                    secs, stats, rec = fill_once(home, Path(tmp) / f"{kind}-{i}.jsonl")
+                    wrong = [k for k, v in expected.items() if rec["fields"].get(k) != v]
+                    print(f"  {kind:9s} {secs:6.1f} s  {stats}  {'OK' if not wrong else 'WRONG: ' + ', '.join(wrong)}")
+                    out[kind].append(secs)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--fills", type=int, default=2)
+    ap.add_argument("--skip-fill", action="store_true")
+    ap.add_argument("--skip-ocr", action="store_true")
+    args = ap.parse_args()
+    print(f"machine: {machine()}")
+    if not args.skip_ocr:
+        print("OCR latency (median):")
+        for k, v in bench_ocr(args.repeat).items():
+            print(f"  {k:36s} {v * 1000:8.0f} ms")
+    klm = klm_form()
+    per_field = klm_text(BASIC["姓名"])
+    print(f"KLM: one Chinese name field by hand {per_field:.1f} s; the whole 个人开户 form {klm:.1f} s")
+    if not args.skip_fill:
+        print("fill 个人开户 (15 fields, 2 tabs, save, read account, close box):")
+        res = bench_fill(args.fills)
+        for kind, secs in res.items():
+            best, med = min(secs), statistics.median(secs)
+            print(f"  {kind:9s} median {med:6.1f} s (best {best:.1f} s) → KLM/measured {klm / med:4.1f}× "
+                  f"(best {klm / best:.1f}×)")
+    print(f"machine after: {machine()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+"""The Driver protocol: the small surface every target-system adapter implements.
+
+Step meanings live in the core (``clerkdesk.recipe.steps``) and call only this
+protocol, so one recipe vocabulary works for web pages (Playwright) and legacy
+desktop clients (screen OCR + keyboard/mouse). A driver raises ``DriverError``
+with what it tried; the engine adds the recipe, step and file:line:col.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+
+@dataclass(frozen=True)
+class Locator:
+    """How to find one element (web) or one field/button (desktop screen).
+
+    Exactly one of the primary keys is normally given: ``label`` (the input that
+    belongs to a visible label, incl. table layouts where the label is a
+    neighbouring cell; on desktop, the box beside an OCR'd label), ``role`` +
+    ``name``, ``placeholder``, ``text`` (visible text), ``css``, ``xpath``,
+    ``image`` (desktop: a template picture). ``nth`` picks among several
+    matches (0-based); ``within`` scopes to an area (web: a CSS selector of a
+    container; desktop: ``"x0,y0,x1,y1"`` as fractions of the window);
+    ``offset`` (desktop) is an explicit ``(dx, dy)`` from the label box instead
+    of looking for the input beside it.
+    """
+
+    label: str | None = None
+    role: str | None = None
+    name: str | None = None
+    placeholder: str | None = None
+    text: str | None = None
+    css: str | None = None
+    xpath: str | None = None
+    image: str | None = None
+    nth: int | None = None
+    exact: bool = False
+    within: str | None = None
+    offset: tuple[int, int] | None = None
+
+    def describe(self) -> str:
+        parts = []
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if v not in (None, False):
+                parts.append(f"{f.name}={v!r}" if f.name not in ("label", "text") else f"{f.name} {v}")
+        return ", ".join(parts) or "(empty locator)"
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Something to wait for or test: text shown, an element present, a URL, a window."""
+
+    text: str | None = None
+    element: Locator | None = None
+    url: str | None = None
+    window: str | None = None
+    gone: bool = False  # wait for it to disappear instead
+
+    def describe(self) -> str:
+        what = (
+            f"text {self.text!r}" if self.text is not None
+            else f"element {self.element.describe()}" if self.element is not None
+            else f"URL {self.url!r}" if self.url is not None
+            else f"window {self.window!r}" if self.window is not None
+            else "nothing"
+        )
+        return f"{what} to disappear" if self.gone else what
+
+
+@dataclass(frozen=True)
+class ReadSpec:
+    """What ``capture`` reads: the text after a label (``after``), an element, optionally a regex."""
+
+    after: str | None = None
+    element: Locator | None = None
+    pattern: str | None = None
+
+
+@dataclass
+class DriverContext:
+    """What a driver is told when a run starts on one system."""
+
+    system: Any  # clerkdesk.recipe.systems.System
+    home: Path  # the app's data folder (browser profiles, layout caches)
+    clerk: str
+    headless: bool = True
+    on_violation: Any = None  # callable(str) for reports of blocked foreign requests
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+class DriverError(Exception):
+    """A driver could not do what a step asked. ``tried`` lists the strategies attempted."""
+
+    def __init__(self, message: str, tried: list[str] | None = None, *, retryable: bool = True,
+                 evidence: bytes | None = None):
+        self.message = message
+        self.tried = list(tried or [])
+        self.retryable = retryable
+        self.evidence = evidence  # a PNG (e.g. screenshot with OCR boxes drawn), if the driver made one
+        super().__init__(message)
+
+
+class SystemUnavailable(DriverError):
+    """The target system does not answer (down, refused, HTTP 5xx on open)."""
+
+
+@runtime_checkable
+class Driver(Protocol):
+    """One target system's adapter. Timeouts are seconds. Every call may raise DriverError."""
+
+    kind: str  # "web" or "desktop"
+
+    def start(self, ctx: DriverContext) -> None: ...
+    def close(self) -> None: ...
+
+    def open(self, where: str, timeout: float) -> None:
+        """Web: go to a URL or a path relative to the system's start URL. Desktop: focus (or start) the window titled WHERE."""
+
+    def fill(self, loc: Locator, value: str, timeout: float) -> str:
+        """Enter VALUE into the field; returns what the field holds afterwards (read-back)."""
+
+    def choose(self, loc: Locator, value: str, timeout: float) -> None:
+        """Select VALUE (an option's value or visible text) in a select/radio group/combobox; waits for the option itself to appear."""
+
+    def check(self, loc: Locator, on: bool, timeout: float) -> None: ...
+    def click(self, loc: Locator, timeout: float) -> None: ...
+    def upload(self, loc: Locator, path: Path, timeout: float) -> None: ...
+    def press(self, keys: str, loc: Locator | None, timeout: float) -> None:
+        """Press a key or chord such as ``F2`` or ``ctrl+s`` (in LOC if given)."""
+
+    def wait_for(self, cond: Condition, timeout: float) -> None:
+        """Return when COND holds; raise DriverError naming it on timeout. Polls often; never a fixed sleep."""
+
+    def probe(self, cond: Condition) -> bool:
+        """Does COND hold right now? (for ``when``)."""
+
+    def read(self, spec: ReadSpec, timeout: float) -> str: ...
+    def screenshot(self) -> bytes:
+        """A PNG of what the clerk would see now (page or window)."""
+
+    def enter_frame(self, frame: Locator) -> None: ...
+    def leave_frame(self) -> None: ...
+    def arm_dialog(self, accept: bool, text: str | None, prompt: str | None) -> None:
+        """Answer the next JS dialog / modal box (accept or dismiss); a later step checks it happened."""
+
+    def where(self) -> str:
+        """A short description of the current place (URL or window title) for messages."""
