@@ -58,7 +58,7 @@ class Server:
 
                 form = cgi.FieldStorage(fp=self.rfile, headers=self.headers, environ={"REQUEST_METHOD": "POST"})
                 rec = {}
-                for k in form.keys():
+                for k in form:
                     item = form[k]
                     rec[k] = {"filename": item.filename, "size": len(item.value)} if item.filename else item.value
                 outer.posts.append(rec)

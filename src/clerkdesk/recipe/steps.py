@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from clerkdesk.recipe.driver import Condition, Driver, Locator, ReadSpec
 from clerkdesk.errors import Mark
+from clerkdesk.recipe.driver import Condition, Driver, Locator, ReadSpec
 
 LOCATOR_KEYS = ("label", "role", "name", "placeholder", "text", "css", "xpath", "image", "nth", "exact", "within",
                 "offset")
