@@ -54,13 +54,18 @@ class Server:
                 self._send(PAGE if self.path == "/form" else "<p>首页</p>")
 
             def do_POST(self) -> None:
-                import cgi
+                from email.parser import BytesParser
+                from email.policy import HTTP
 
-                form = cgi.FieldStorage(fp=self.rfile, headers=self.headers, environ={"REQUEST_METHOD": "POST"})
-                rec = {}
-                for k in form:
-                    item = form[k]
-                    rec[k] = {"filename": item.filename, "size": len(item.value)} if item.filename else item.value
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                head = f"Content-Type: {self.headers['Content-Type']}\r\n\r\n".encode()
+                msg = BytesParser(policy=HTTP).parsebytes(head + body)
+                rec: dict[str, Any] = {}
+                for part in msg.iter_parts():
+                    name = part.get_param("name", header="content-disposition")
+                    data = part.get_payload(decode=True) or b""
+                    fname = part.get_filename()
+                    rec[name] = {"filename": fname, "size": len(data)} if fname else data.decode("utf-8")
                 outer.posts.append(rec)
                 self._send(f"<p>保存成功</p><p>流水号：ZH{len(outer.posts):06d}</p>")
 
