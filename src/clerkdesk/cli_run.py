@@ -229,17 +229,36 @@ def recipe_list(c: Ctx) -> None:
 @click.command("sandbox")
 @click.option("--hrss-port", default=8601)
 @click.option("--amr-port", default=8602)
-@click.option("--fault", "faults", multiple=True, metavar="SYSTEM:FAULT", help="e.g. hrss:submit500")
+@click.option("--fault", "faults", multiple=True, metavar="SYSTEM:FAULT", help="e.g. hrss:submit500, gjj:notice")
 @click.option("--debug", is_flag=True, help="Expose the captcha answer at /__sandbox/captcha (training/tests).")
+@click.option("--desktop/--no-desktop", default=None,
+              help="Also start the 公积金 desktop client (default: when a display is available).")
 @pass_ctx
-def sandbox(c: Ctx, hrss_port: int, amr_port: int, faults: tuple[str, ...], debug: bool) -> None:
-    """Run the sandbox ministry systems on loopback (Ctrl+C stops)."""
+def sandbox(c: Ctx, hrss_port: int, amr_port: int, faults: tuple[str, ...], debug: bool,
+            desktop: bool | None) -> None:
+    """Run the sandbox ministry systems on loopback (Ctrl+C stops): 人社 and 市场监管 web, 公积金 desktop."""
+    import os
+    import subprocess
+
     from clerkdesk.config import default_home
     from clerkdesk.sandbox.web import serve_forever
 
     log_dir = (c.home or default_home()) / "sandbox"
     log_dir.mkdir(parents=True, exist_ok=True)
-    serve_forever(log_dir, hrss_port=hrss_port, amr_port=amr_port, faults=list(faults), debug=debug)
+    if desktop is None:
+        desktop = bool(os.environ.get("DISPLAY")) or sys.platform == "win32"
+    client = None
+    if desktop:
+        gjj_faults = [a for f in faults if f.startswith("gjj:") for a in ("--fault", f.split(":", 1)[1])]
+        client = subprocess.Popen([sys.executable, "-m", "clerkdesk.sandbox.desktop", "--log",
+                                   str(log_dir / "gjj.jsonl"), *gjj_faults])
+        click.echo(f"公积金 desktop client started (log {log_dir / 'gjj.jsonl'})", err=True)
+    try:
+        serve_forever(log_dir, hrss_port=hrss_port, amr_port=amr_port,
+                      faults=[f for f in faults if not f.startswith("gjj:")], debug=debug)
+    finally:
+        if client is not None:
+            client.terminate()
 
 
 commands = [fill, resume, runs, recipe, sandbox]

@@ -142,3 +142,13 @@ def test_unmapped_code_is_reported_with_value_table_and_system(tmp_path: Any, mo
     assert "value '20' has no mapping in code table 'education' of system hrss" in str(e.value)
     assert "employment-registration.yaml:" in str(e.value)
     assert len(web.submissions("hrss")) == before
+
+
+def test_a_slow_system_is_waited_for_not_slept_on(desk: Any, web: Any, opts: Any) -> None:
+    import time
+
+    web.set_fault("hrss", "slow", ms=1200)
+    t0 = time.monotonic()
+    res = desk.fill("person", dict(PERSON), ["hrss.insurance-enrollment"], dict(INSURANCE), SandboxClerk(), opts)
+    assert res.ok, res.outcomes
+    assert time.monotonic() - t0 < 60

@@ -42,10 +42,14 @@ def load_desk(home: Path | None, clerk: str | None, runtime: Any, urls: dict[str
     desk = Desk(home, clerk)
     desk.catalog  # noqa: B018 - read the recipes now, not on the UI thread
     desk.store  # noqa: B018 - open (and if new, create) the database and its key
-    import clerkdesk.engine.run  # noqa: F401 - warm the imports the first run needs
-
     runtime.opts = FillOptions(headless=headless, system_urls=urls, timeout_factor=timeout_factor)
     return desk
+
+
+def _warm_up() -> None:
+    """After the window is usable: import what the first run needs (engine, drivers), off the UI thread."""
+    import clerkdesk.drivers
+    import clerkdesk.engine.run  # noqa: F401
 
 
 def build_window(home: Path | None = None, clerk: str | None = None, *, lang: str | None = None,
@@ -84,7 +88,11 @@ def build_window(home: Path | None = None, clerk: str | None = None, *, lang: st
         failed.append(e)
         win.load_failed(e)
 
-    run_op(lambda: load_desk(home, clerk, runtime, urls, headless, timeout_factor), win.attach, load_failed)
+    def attached(d: Any) -> None:
+        win.attach(d)
+        run_op(_warm_up, lambda _r: None, lambda _e: None)
+
+    run_op(lambda: load_desk(home, clerk, runtime, urls, headless, timeout_factor), attached, load_failed)
     if wait:
         import time
 
