@@ -152,3 +152,15 @@ def test_a_slow_system_is_waited_for_not_slept_on(desk: Any, web: Any, opts: Any
     res = desk.fill("person", dict(PERSON), ["hrss.insurance-enrollment"], dict(INSURANCE), SandboxClerk(), opts)
     assert res.ok, res.outcomes
     assert time.monotonic() - t0 < 60
+
+
+def test_no_personal_value_is_readable_in_the_database_after_a_fill(desk: Any, web: Any, opts: Any) -> None:
+    res = desk.fill("person", dict(PERSON), [EMP], dict(EMPLOYMENT), SandboxClerk(), opts)
+    assert res.ok
+    assert any(e["message"] for e in desk.store.runs.events(res.runs[EMP]))  # readable through the store
+    desk.close()
+    raw = b"".join(p.read_bytes() for p in desk.home.glob("clerkdesk.db*"))
+    for secret in (PERSON["name"], PERSON["id_number"], PERSON["phone"], EMPLOYMENT["employer"],
+                   PERSON["current_address"]):
+        assert secret.encode("utf-8") not in raw, secret
+        assert secret.encode("utf-16-le") not in raw, secret

@@ -158,15 +158,30 @@ class Runs:
             db["runs"].update(rid, upd)
 
     def event(self, rid: str, step: int, kind: str, status: str, message: str = "") -> None:
-        """Record a step event. MESSAGE must not contain personal values (the engine passes templates/field names)."""
+        """Record a step event. The message is encrypted: a driver's message can quote what the system said
+        (a dialog such as “王小明已登记”), which may be personal data."""
+        import base64
+
         from clerkdesk.store.db import now
 
+        sealed = ""
+        if message:
+            blob = self.s.cipher.encrypt(message.encode(), f"event:{rid}".encode())
+            sealed = "enc:" + base64.b64encode(blob).decode()
         with self.s.tx() as db:
             db["run_events"].insert({"run_id": rid, "at": now(), "step": step, "kind": kind, "status": status,
-                                     "message": message})
+                                     "message": sealed})
 
     def events(self, rid: str) -> list[dict[str, Any]]:
-        return list(self.s.db["run_events"].rows_where("run_id = ?", [rid], order_by="id"))
+        import base64
+
+        out = []
+        for r in self.s.db["run_events"].rows_where("run_id = ?", [rid], order_by="id"):
+            msg = r["message"] or ""
+            if msg.startswith("enc:"):
+                msg = self.s.cipher.decrypt(base64.b64decode(msg[4:]), f"event:{rid}".encode()).decode()
+            out.append({**r, "message": msg})
+        return out
 
     def add_evidence(self, rid: str, step: int, name: str, png: bytes) -> int:
         from clerkdesk.store.db import now
