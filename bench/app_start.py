@@ -127,7 +127,7 @@ def bench_fill(n: int) -> list[dict[str, float]]:
                 raise SystemExit(f"targets did not succeed: {bad}")
             out.append({"all_receipts_s": total, **per})
             win.close()
-            win.desk.close()
+            win.shutdown()
             QApplication.processEvents()
     finally:
         demo.stop()
@@ -147,7 +147,7 @@ def main() -> int:
 
     def run() -> None:
         env = dict(os.environ)
-        s = bench_start(args.starts, env)
+        s = bench_start(max(args.starts, 1), env)
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         print(f"cold start ({os.environ['QT_QPA_PLATFORM']}, n={args.starts}, load average {load:.1f}): window shown "
               f"median {s['shown_median_s']:.2f} s; usable (matters listed, case list loaded) median "

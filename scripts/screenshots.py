@@ -136,9 +136,18 @@ def shoot(out: Path, tmp: Path) -> int:
         win.form.clear()
         win.form.set_matters([])
         screen("start.png")
+
+        # the same demo in English (tr() catalogue from the Qt translation file)
+        en = build_window(tmp / "home", demo=demo, headless=True, lang="en")
+        en.setGeometry(0, 0, 1366, 800)
+        en.show()
+        en.raise_()
+        screen("capture-en.png")
+        en.close()
+        en.shutdown()
     finally:
         win.close()
-        win.desk.close()
+        win.shutdown()
         demo.stop()
     return 0
 

@@ -57,13 +57,7 @@ def make_window(qtbot: Any, home: Path, sandbox: WebSandbox) -> Iterator[Callabl
 
     yield make
     for win in made:
-        win.monitor.stop_all(10)
-        for w in list(win.monitor.workers.values()):
-            w.wait(10000)
-        from clerkdesk.ui.workers import wait_ops
-
-        wait_ops()
-        win.desk.close()
+        win.shutdown()
 
 
 @pytest.fixture

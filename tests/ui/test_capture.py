@@ -153,3 +153,49 @@ def test_every_ui_string_has_an_english_entry() -> None:
             for m in re.finditer(r'\btr\(\s*"([^"]+)"', p.read_text(encoding="utf-8"))}
     used |= {*STEP_WORDS.values(), *STATUS_WORDS.values(), *CASE_WORDS.values(), *(v for _k, v in SHORTCUTS)}
     assert sorted(used - set(EN)) == []
+
+
+def test_company_matter_asks_company_fields_and_validates_the_credit_code(make_window: Any, qtbot: Any) -> None:
+    win = make_window()
+    form = win.form
+    form.matters.setFocus()
+    ids = [form.matters.item(i).data(Qt.ItemDataRole.UserRole) for i in range(form.matters.count())]
+    form.matters.setCurrentRow(ids.index("amr.enterprise-change"))
+    qtbot.keyClick(form.matters, Qt.Key.Key_Space)  # keyboard: Space ticks the current matter
+    assert form.checked_matters() == ["amr.enterprise-change"]
+    assert next(iter(form.rows)) == "enterprise.uscc"  # the key field first: it finds the profile
+    assert "enterprise.legal_rep.id_number" in form.rows
+    form.fill_values({"enterprise.uscc": "91110000600037341X", "enterprise.legal_rep.id_number": "123"})
+    assert "校验码" in form.rows["enterprise.uscc"].message.text()
+    assert form.rows["enterprise.legal_rep.id_number"].message.text()
+    assert form.record_data() == {"uscc": "91110000600037341X", "legal_rep": {"id_number": "123"}}
+
+
+def test_demo_opens_with_a_valid_sample_case(make_window: Any, sandbox: Any) -> None:
+    from clerkdesk.ui.demo import Demo
+
+    win = make_window(demo=Demo(sandbox))
+    form = win.form
+    web = {sid for sid, s in win.desk.catalog.systems.items() if s.kind == "web"}
+    assert form.targets() and all(win.desk.catalog.get(t).system in web for t in form.targets())
+    assert form.problems() == {}
+    form.submitted = True
+    assert form.validate(), form.problems()  # every needed field is filled: F5 can start at once
+    assert "演示" in win.windowTitle()
+
+
+def test_tab_order_follows_the_form(make_window: Any, qtbot: Any) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    win = make_window()
+    form = win.form
+    form.set_matters([EMPLOYMENT])
+    qtbot.wait(50)  # let the new rows show
+    form.matters.setFocus()
+    seen = []
+    for _ in range(4):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        fw = QApplication.focusWidget()
+        seen.append(fw.objectName() or fw.parent().objectName() or type(fw).__name__)
+    # ID number first, the derived (grey) fields skipped, then the rest in form order
+    assert seen[:3] == ["person.id_number", "person.name", "person.ethnicity"], seen

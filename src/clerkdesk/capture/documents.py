@@ -57,7 +57,10 @@ def _parse(kind: Kind, rgb: np.ndarray, boxes: list[TextBox], today: dt.date | N
     h, w = rgb.shape[:2]
     boxes = pre.deskew_boxes(boxes, pre.skew_angle(boxes), (w / 2, h / 2))
     result = CaptureResult(kind, image=rgb)
-    b = fp.Builder(result, tokens(boxes, fp.LABELS[kind], fp.INLINE[kind]))
+    toks = tokens(boxes, fp.LABELS[kind], fp.INLINE[kind])
+    found = {t.label for t in toks if t.label}
+    result.labels_missing = sum(lab not in found for lab in fp.FIELD_LABELS[kind])
+    b = fp.Builder(result, toks)
     if kind == "idcard-front":
         fp.parse_front(b)
     elif kind == "idcard-back":
@@ -68,8 +71,8 @@ def _parse(kind: Kind, rgb: np.ndarray, boxes: list[TextBox], today: dt.date | N
     return result
 
 
-def _quality(r: CaptureResult) -> tuple[int, float]:
-    return (-len(r.errors), sum(f.confidence for f in r.fields.values()))
+def _quality(r: CaptureResult) -> tuple[int, int, float]:
+    return (-len(r.errors), -r.labels_missing, sum(f.confidence for f in r.fields.values()))
 
 
 def read_document(
@@ -92,7 +95,7 @@ def read_document(
 
         engine = get_engine()
     rgb = pre.load_rgb(str(image)) if isinstance(image, (str, Path)) else np.ascontiguousarray(image[..., :3])
-    quad = pre.find_document(rgb)
+    quad = pre.find_document(rgb, aspect=pre.ASPECT[kind])
     if quad is not None:
         rgb = pre.rectify(rgb, quad, pre.ASPECT[kind])
     rgb = pre.limit_size(rgb, _MAX_SIDE[kind])
@@ -111,7 +114,7 @@ def read_document(
         h, w = rgb.shape[:2]
         flipped = rotate90(rgb, 180)
         result = _parse(kind, flipped, pre.flip_boxes(boxes, w, h), today)
-        if not result.ok or found == 0:
+        if not result.ok or result.labels_missing or found == 0:
             again = _parse(kind, flipped, engine.read(flipped), today)
             result = max(result, again, key=_quality)
         if found == 0 and vote == 0:

@@ -26,6 +26,12 @@ LABELS = {
         "登记机关", "营业执照", "编号",
     ),
 }
+# the labels that anchor a field (LABELS also holds titles and stoppers)
+FIELD_LABELS = {
+    "idcard-front": ("姓名", "性别", "民族", "出生", "住址", "公民身份号码"),
+    "idcard-back": ("签发机关", "有效期限"),
+    "license": ("统一社会信用代码", "名称", "类型", "法定代表人", "注册资本", "成立日期", "住所", "经营范围"),
+}
 INLINE = {"idcard-front": ("民族",), "idcard-back": (), "license": ()}
 # which way is up: labels near the top / near the bottom of each document
 ANCHORS = {

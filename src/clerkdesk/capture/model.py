@@ -52,6 +52,7 @@ class CaptureResult:
     rotation: int = 0  # degrees clockwise the input was turned to read it
     rectified: bool = False  # a document outline was found and flattened
     seconds: float = 0.0
+    labels_missing: int = 0  # field labels OCR did not find (a hint that the layout was not understood)
     image: np.ndarray | None = field(default=None, repr=False, compare=False)  # what was read; boxes refer to it
 
     def value(self, name: str) -> str | None:
@@ -78,5 +79,6 @@ class CaptureResult:
             "problems": [p.to_dict() for p in self.problems],
             "rotation": self.rotation,
             "rectified": self.rectified,
+            "labels_missing": self.labels_missing,
             "seconds": round(self.seconds, 3),
         }

@@ -56,29 +56,48 @@ def _quad_from_mask(mask: np.ndarray, min_frac: float) -> np.ndarray | None:
     return None
 
 
-def find_document(rgb: np.ndarray, min_frac: float = 0.2) -> np.ndarray | None:
-    """The document's 4 corners (TL, TR, BR, BL) in image pixels, or None if it fills the frame / isn't found."""
+def _plausible(quad: np.ndarray, w: int, h: int, aspect: float | None) -> bool:
+    """Not the frame's own edges, and shaped like the document (either orientation)."""
+    on_edge = sum(x < 3 or y < 3 or x > w - 4 or y > h - 4 for x, y in quad)
+    if on_edge >= 2:
+        return False
+    tl, tr, br, bl = _order(quad)
+    width = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
+    height = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
+    if min(width, height) < 1:
+        return False
+    ratio = max(width, height) / min(width, height)
+    return aspect is None or 0.7 * aspect < ratio < 1.4 * aspect
+
+
+def find_document(rgb: np.ndarray, min_frac: float = 0.2, aspect: float | None = None) -> np.ndarray | None:
+    """The document's 4 corners (TL, TR, BR, BL) in image pixels, or None if it fills the frame / isn't found.
+
+    ASPECT (long side / short side), when given, rejects outlines not shaped like the document.
+    """
     h, w = rgb.shape[:2]
     scale = _WORK / max(h, w)
     small = cv2.resize(rgb, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    sh, sw = small.shape[:2]
+    candidates: list[np.ndarray | None] = []
     # 1) the document differs in colour from the desk around it: distance from the border's median colour
     lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32)
     border = np.concatenate([lab[:4].reshape(-1, 3), lab[-4:].reshape(-1, 3), lab[:, :4].reshape(-1, 3), lab[:, -4:].reshape(-1, 3)])
     dist = np.linalg.norm(lab - np.median(border, axis=0), axis=2)
-    quad = None
     if float(np.std(border, axis=0).mean()) < 25:
         mask = (dist > max(25.0, float(np.percentile(dist, 20)))).astype(np.uint8) * 255
         mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
         mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
-        quad = _quad_from_mask(mask, min_frac)
+        candidates.append(_quad_from_mask(mask, min_frac))
     # 2) edges
-    if quad is None:
-        gray = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), (5, 5), 0)
-        edges = cv2.dilate(cv2.Canny(gray, 40, 120), np.ones((3, 3), np.uint8))
+    gray = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), (5, 5), 0)
+    for lo, hi in ((40, 120), (20, 60)):
+        edges = cv2.dilate(cv2.Canny(gray, lo, hi), np.ones((3, 3), np.uint8))
         filled = np.zeros_like(edges)
         contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         cv2.drawContours(filled, contours, -1, 255, thickness=cv2.FILLED)
-        quad = _quad_from_mask(filled, min_frac)
+        candidates.append(_quad_from_mask(filled, min_frac))
+    quad = next((q for q in candidates if q is not None and _plausible(q, sw, sh, aspect)), None)
     if quad is None:
         return None
     quad = _order(quad / scale)

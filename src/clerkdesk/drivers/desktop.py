@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import itertools
 import re
 import shlex
 import subprocess
@@ -29,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from clerkdesk.drivers._desktop_dialogs import DialogsMixin
 from clerkdesk.drivers._desktop_fields import (
     is_masked_value,
     overflow_parts,
@@ -37,6 +37,7 @@ from clerkdesk.drivers._desktop_fields import (
     strip_caret,
     value_matches,
 )
+from clerkdesk.drivers._desktop_lists import ListsMixin
 from clerkdesk.drivers._desktop_view import View, WindowTracker, shift_box, wait_stable
 from clerkdesk.engine.driver import Condition, DriverContext, DriverError, Locator, ReadSpec
 from clerkdesk.vision import input as inp
@@ -47,7 +48,6 @@ from clerkdesk.vision.normalize import DEFAULT_THRESHOLD, label_score, norm
 from clerkdesk.vision.ocr import (
     OcrEngine,
     TextBox,
-    detect,
     get_engine,
     read_line,
     read_screen,
@@ -55,12 +55,10 @@ from clerkdesk.vision.ocr import (
 )
 from clerkdesk.vision.screen import Rect
 
-ACCEPT_WORDS = ("确定", "确认", "是", "是(Y)", "确定(O)", "OK", "Yes", "继续", "保存")
-DISMISS_WORDS = ("取消", "否", "否(N)", "关闭", "Cancel", "No", "取消(C)")
 POLL = 0.15
 
 
-class DesktopDriver:
+class DesktopDriver(ListsMixin, DialogsMixin):
     """The ``Driver`` for desktop clients (kind ``"desktop"``). X11 tested; Windows untested."""
 
     kind = "desktop"
@@ -80,6 +78,7 @@ class DesktopDriver:
         self._standing: list[str] = []  # texts of notices to accept whenever they pop up
         self._left_alone: set[int] = set()
         self._memo: dict[bytes, list[TextBox]] = {}
+        self.trace: list[str] = []  # cache decisions, for diagnostics
         self.stats = {"full_ocr": 0, "cache_hits": 0, "cache_misses": 0, "line_ocr": 0, "retries": 0}
         self._launched: subprocess.Popen[bytes] | None = None
 
@@ -171,6 +170,10 @@ class DesktopDriver:
 
     def full_ocr(self, view: View) -> list[TextBox]:
         """OCR the whole view; records the texts as a fresh page of the layout cache."""
+        # never record a half-drawn screen (a tab still switching, a form still opening)
+        region = view.shot.rect
+        if not np.array_equal(screen.grab(region).image, view.image):
+            view.shot.image = wait_stable(lambda: screen.grab(region).image, 2.0, interval=0.1)
         if view.dialogs:
             # a modal box is up: only it can be used, and it is much smaller than the whole view
             r = view.dialogs[-1].rect.shift(-view.shot.left, -view.shot.top).clip(
@@ -198,6 +201,7 @@ class DesktopDriver:
             return list(hit)
         boxes = read_screen(self.engine, image)
         self.stats["full_ocr"] += 1
+        self.trace.append(f"full OCR of {image.shape[1]}×{image.shape[0]} px: {len(boxes)} texts")
         self._memo[key] = boxes
         while len(self._memo) > 4:
             self._memo.pop(next(iter(self._memo)))
@@ -229,6 +233,7 @@ class DesktopDriver:
                     return b  # type: ignore[no-any-return]
                 self.stats["cache_misses"] += 1
                 tried.append(f"layout cache: {want!r} no longer at {list(b.bbox)} → cache page dropped")
+                self.trace.append(tried[-1])
                 self._drop_page(entry, page)
         boxes = view.shot.meta.get("boxes") or self.full_ocr(view)
         tried.append(f"full OCR of {self.where()} ({len(boxes)} text boxes)")  # type: ignore[arg-type]
@@ -379,85 +384,6 @@ class DesktopDriver:
             self._check_dialog(0.3)
             return
         raise DriverError(f"choose {loc.describe()}: no drop-down box beside the label", [m.how])
-
-    def _pick_from_popup(self, loc: Locator, view: View, m: Match, value: str, timeout: float) -> None:
-        everything = screen.virtual_screen()
-        before = screen.grab(everything).image
-        self._click_at(view, *m.point)
-        opened = time.monotonic()
-        deadline = opened + max(2.0, min(timeout, 5.0))
-        popup: Rect | None = None
-        while time.monotonic() < deadline:
-            time.sleep(0.08)
-            near = view.screen_rect(m.target).shift(-everything.x0, -everything.y0).grow(2)
-            popup = _diff_area(before, screen.grab(everything).image, near)
-            if popup is not None:
-                break
-        if popup is None:
-            raise DriverError(f"choose {loc.describe()}: clicking the box opened no list",
-                              [m.how, f"clicked at {m.point}"])
-        popup = Rect(popup.x0 + everything.x0, popup.y0 + everything.y0, popup.x1 + everything.x0,
-                     popup.y1 + everything.y0)
-        wait_stable(lambda: screen.grab(popup).image, 1.0, interval=0.05)
-        seen: list[str] = []
-        last: np.ndarray | None = None
-        # look at what is shown, then wheel up to the top, then down to the end (the list opens at the
-        # current item, so the wanted one may be above or below)
-        step = 1
-        for direction in (0, 1, -1):
-            for _page in range(60):
-                shot = screen.grab(popup)
-                last = shot.image
-                hit, rows = self._find_item(shot.image, value, seen)
-                # a wheel notch moves 3 rows: move less than a page so that no item is skipped
-                step = max(step, (rows - 2) // 3)
-                if hit is not None:
-                    # a list ignores a click within the double-click interval of the one that opened it
-                    time.sleep(max(0.0, opened + 0.45 - time.monotonic()))
-                    cx, cy = box_rect(hit).center
-                    inp.click(shot.left + cx, shot.top + cy)
-                    wait_stable(lambda: screen.grab(popup).image, 1.0, interval=0.05)
-                    return
-                if not direction:
-                    break
-                # wheel over the list's right edge (its scroll bar): hovering the rows would move the
-                # highlighted current item along
-                inp.scroll(direction * step, popup.x1 - 6, popup.center[1])
-                if not _wait_change(lambda: screen.grab(popup).image, last, 1.0):
-                    break  # this end of the list
-                wait_stable(lambda: screen.grab(popup).image, 0.6, interval=0.04)
-        inp.hotkey("esc")  # closes only the open list
-        raise DriverError(f"choose {loc.describe()}: no such item in the drop-down list",
-                          [m.how, f"list items seen: {', '.join(seen[:60])}"],
-                          evidence=None if last is None else screen.to_png(last))
-
-    def _find_item(self, image: np.ndarray, value: str, seen: list[str]) -> tuple[TextBox | None, int]:
-        """The list item showing VALUE, and how many rows are visible: detect all lines, recognise
-        the likeliest (by width) first."""
-        lines = detect(self.engine, image)
-        if not lines:
-            return None, 0
-        h = float(np.median([r[3] - r[1] for r in lines]))
-        centres = sorted((r[1] + r[3]) / 2 for r in lines)
-        gaps = [b - a for a, b in itertools.pairwise(centres) if b - a > 4]
-        # detection boxes are taller than a list row; crop one row pitch, or neighbours' glyphs leak in
-        half = (float(np.median(gaps)) if gaps else h) / 2
-        expect = len(norm(value)) * h * 0.8  # CJK glyphs are about as wide as the line is high
-        boxes: list[TextBox] = []
-        for x0, y0, x1, y1 in sorted(lines, key=lambda r: abs((r[2] - r[0]) - expect)):
-            # the whole row from the list's left edge: detection sometimes clips a first character
-            cy = (y0 + y1) / 2
-            r = Rect(0, int(cy - half), x1 + int(h), int(np.ceil(cy + half))).clip(
-                Rect(0, 0, image.shape[1], image.shape[0]))
-            text, score = read_line(self.engine, layout.erase_rules(layout.light_background(image[r.y0:r.y1, r.x0:r.x1])))
-            self.stats["line_ocr"] += 1
-            b = TextBox(text, score, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
-            if text and text not in seen:
-                seen.append(text)
-            boxes.append(b)
-            if norm(text) == norm(value):
-                return b, len(lines)
-        return _best_item(boxes, value), len(lines)
 
     def check(self, loc: Locator, on: bool, timeout: float) -> None:
         m, view = self.locate(loc, timeout, want_input=False, what="check")
@@ -626,65 +552,6 @@ class DesktopDriver:
         self._armed = (accept, text, prompt)
         self._left_alone.clear()
 
-    def _check_dialog(self, grace: float) -> None:
-        """Answer an armed dialog if a modal box is (or within GRACE s becomes) visible; accept any
-        box showing one of the standing notices (``ctx.options["dismiss_dialogs"]``)."""
-        if self.tracker is None or (self._armed is None and not self._standing):
-            return
-        deadline = time.monotonic() + (grace if self._armed is not None else 0.0)
-        while True:
-            dialogs = [d for d in self.tracker.dialogs() if d.handle not in self._left_alone]
-            if dialogs:
-                dlg = dialogs[-1]
-                if self._armed is not None:
-                    accept, text, prompt = self._armed
-                    if self._answer(dlg, accept, [text] if text else [], prompt):
-                        self._armed = None
-                        return
-                if self._standing and self._answer(dlg, True, self._standing, None):
-                    return
-                self._left_alone.add(dlg.handle)
-                return
-            if time.monotonic() >= deadline:
-                return
-            time.sleep(0.08)
-
-    def _answer(self, dlg: windows.Window, accept: bool, texts: list[str], prompt: str | None) -> bool:
-        """Click DLG's accept/dismiss button (or a button named by one of TEXTS). Returns False,
-        touching nothing, if TEXTS are given and none is a button or part of the box's message."""
-        wait_stable(lambda: screen.grab(dlg.rect).image, 1.0, interval=0.06)
-        shot = screen.grab(dlg.rect)
-        boxes = self._ocr(shot.image)
-        message = "".join(b.text for b in boxes)
-        button = None
-        if texts:
-            button = next((b for b in boxes for t in texts if norm(b.text) == norm(t)), None)
-            if button is None and not any(norm(t) in norm(message) for t in texts):
-                return False
-        words = ACCEPT_WORDS if accept else DISMISS_WORDS
-        if button is None:
-            # buttons sit in the lower part of the box; prefer those
-            lower = [b for b in boxes if b.center[1] > shot.image.shape[0] * 0.45]
-            button = next((b for w in words for b in lower + boxes if norm(b.text) == norm(w)), None)
-        if button is None:
-            return False
-        if prompt is not None:
-            found = layout.input_beside(shot.image, Rect(0, 0, 2, shot.image.shape[0] // 2))
-            if found is not None:
-                cx, cy = found[0].center
-                windows.activate(dlg)
-                inp.click(shot.left + cx, shot.top + cy)
-                inp.paste_text(prompt)
-        windows.activate(dlg)
-        cx, cy = box_rect(button).center
-        inp.click(shot.left + cx, shot.top + cy)
-        self.dialog_log.append({"title": dlg.title, "message": message, "answered": button.text})
-        deadline = time.monotonic() + 3.0
-        while time.monotonic() < deadline and windows.refresh(dlg) is not None:
-            time.sleep(0.05)
-        return True
-
-
 # --- helpers ------------------------------------------------------------------------------------------------
 
 
@@ -702,58 +569,9 @@ def _changed(a: np.ndarray, b: np.ndarray) -> bool:
     return len(cols) > 3
 
 
-def _wait_change(grab_fn: Any, before: np.ndarray, timeout: float) -> bool:
-    """Poll until GRAB_FN's image differs from BEFORE (the client reacted), or TIMEOUT."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        time.sleep(0.04)
-        if not np.array_equal(grab_fn(), before):
-            return True
-    return False
-
-
 def _is_combo(field: Rect) -> bool:
     img = screen.grab(field).image
     return layout.looks_like_combo(img, Rect(0, 0, field.width, field.height))
-
-
-def _diff_area(a: np.ndarray, b: np.ndarray, near: Rect) -> Rect | None:
-    """Where a drop-down list appeared between A and B: the union of the changed regions that
-    overlap NEAR's columns (a list opens above and/or below its box, aligned with it)."""
-    import cv2
-
-    if a.shape != b.shape:
-        return None
-    mask = (np.abs(a.astype(np.int16) - b.astype(np.int16)).max(axis=2) > 25).astype(np.uint8)
-    if mask.sum() < 50:
-        return None
-    mask = cv2.dilate(mask, np.ones((5, 5), np.uint8))
-    n, _, st, _ = cv2.connectedComponentsWithStats(mask)
-    rects = []
-    for i in range(1, n):
-        x, y, w, h = (int(v) for v in st[i, :4])
-        r = Rect(x, y, x + w, y + h)
-        if r.x1 > near.x0 and r.x0 < near.x1 and not (near.contains(r.x0, r.y0) and near.contains(r.x1 - 1, r.y1 - 1)):
-            rects.append(r)
-    if not rects:
-        return None
-    u = Rect(min(r.x0 for r in rects), min(r.y0 for r in rects), max(r.x1 for r in rects), max(r.y1 for r in rects))
-    if u.width < 20 or u.height < 12:
-        return None
-    return u
-
-
-def _best_item(boxes: list[TextBox], value: str) -> TextBox | None:
-    want = norm(value)
-    exact = [b for b in boxes if norm(b.text) == want]
-    if exact:
-        return exact[0]
-    if len(want) <= 2:
-        return None  # 男/女, 汉族/回族: one wrong character is another item
-    scored = sorted(((label_score(value, b.text), b) for b in boxes), key=lambda sb: -sb[0])
-    if scored and scored[0][0] >= 0.8 and (len(scored) == 1 or scored[1][0] < scored[0][0]):
-        return scored[0][1]
-    return None
 
 
 def _checked(crop: np.ndarray) -> bool:

@@ -118,6 +118,5 @@ def run_app(home: Path | None = None, clerk: str | None = None, *, lang: str | N
     win = build_window(home, clerk, lang=lang, demo=demo, headless=headless, assist=assist, wait=False)
     win.show()
     code = int(app.exec())
-    if win.desk is not None:
-        win.desk.close()
+    win.shutdown()
     return code

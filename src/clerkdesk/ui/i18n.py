@@ -38,7 +38,8 @@ EN: dict[str, str] = {
     "(person/company); handle them separately",
     "由身份证号自动生成": "derived from the ID number", "上次核验": "last verified", "已修改": "changed",
     "原值": "was", "未找到档案，将新建": "No profile yet; one will be created",
-    "已读取档案": "Profile loaded", "版本": "version", "上次到访": "last visit", "上次变更": "last changed",
+    "已读取档案": "Profile loaded", "已读取档案（版本 {v}，上次到访 {d}；上次变更：{c}）":
+        "Profile loaded (version {v}, last visit {d}; changed then: {c})",
     "无": "none", "档案已保存": "Profile saved", "输入有误，请修正红色字段": "Please correct the fields in red",
     "必填": "required", "（选填）": "(optional)", "请填写": "Please fill in", "是": "yes", "请选择": "Please choose",
     "应为数字": "must be a number", "不是可选值": "is not one of the choices",
@@ -91,7 +92,7 @@ EN: dict[str, str] = {
     # F1 help
     "新建受理（清空表单）": "New case (clear the form)", "保存档案": "Save the profile",
     "重试失败项 / 继续办理": "Retry failed targets / resume", "全部暂停/继续": "Pause/resume all",
-    "复制全部回执": "Copy all receipts", "跳到字段": "Jump to a field", "刷新今日案件": "Refresh today's cases",
+    "复制全部回执": "Copy all receipts", "打开菜单": "Open a menu", "刷新今日案件": "Refresh today's cases",
     "开始办理": "Start", "受理表单": "Capture form", "对话框中：取消": "In a dialog: cancel",
     "读取/查询档案（按身份证号/信用代码）": "Look up the profile (by ID number / credit code)",
     "对话框中：确认提交 / 继续 / 已记录": "In a dialog: submit / continue / recorded",

@@ -6,6 +6,7 @@ field list from ``engine.plan.needed_fields``; this module only shows what they 
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -219,8 +220,19 @@ class CaptureForm(QWidget):
         for path, v in self._values.items():
             if path in self.rows and v not in ("", None, [], False):
                 self.rows[path].editor.set_value(v)
+        self._tab_order()
         self._apply_derived()
         self.validate()
+
+    def _tab_order(self) -> None:
+        """Matters → every field in form order → 开始办理 → 查询档案 → 保存档案 (rows are built after the buttons)."""
+        chain: list[QWidget] = [self.matters]
+        for r in self.rows.values():
+            ed = r.editor
+            chain += getattr(ed, "boxes", None) or [ed.widget]
+        chain += [self.start_btn, self.lookup_btn, self.save_btn]
+        for a, b in itertools.pairwise(chain):
+            QWidget.setTabOrder(a, b)
 
     def _group(self, title: str, paths: list[str]) -> QGroupBox:
         box = QGroupBox(title)
@@ -346,8 +358,8 @@ class CaptureForm(QWidget):
             return
         changed = history[-1].changed if len(history) > 1 else []
         labels = "、".join(field_def(f"{self.kind}.{c}", self.recipes).label for c in changed) or tr("无")
-        self.show_banner(f"{tr('已读取档案')}（{tr('版本')} {profile.version}，{tr('上次到访')} "
-                         f"{profile.updated_at[:10]}；{tr('上次变更')}：{labels}）")
+        self.show_banner(tr("已读取档案（版本 {v}，上次到访 {d}；上次变更：{c}）", v=profile.version,
+                            d=profile.updated_at[:10], c=labels))
         for path, r in self.rows.items():
             if path.startswith("case.") or r.fd.derived:
                 continue

@@ -25,7 +25,7 @@ SHORTCUTS = [  # (key, zh) — also the F1 help text
     ("F1", "快捷键帮助"), ("F2", "读取/查询档案（按身份证号/信用代码）"), ("F3", "受理表单"), ("F4", "办理监控"),
     ("F5", "开始办理"), ("F6", "全部暂停/继续"), ("F7", "重试失败项 / 继续办理"), ("F8", "今日案件"),
     ("F9", "对话框中：确认提交 / 继续 / 已记录"), ("Esc", "对话框中：取消"), ("Ctrl+N", "新建受理（清空表单）"),
-    ("Ctrl+S", "保存档案"), ("Ctrl+R", "刷新今日案件"), ("Ctrl+Shift+C", "复制全部回执"), ("Alt+字母", "跳到字段"),
+    ("Ctrl+S", "保存档案"), ("Ctrl+R", "刷新今日案件"), ("Ctrl+Shift+C", "复制全部回执"), ("Alt+字母", "打开菜单"),
     ("Tab / Shift+Tab", "下一个/上一个字段"), ("空格", "勾选事项"), ("Ctrl+Q", "退出"),
 ]
 
@@ -231,6 +231,14 @@ class MainWindow(QMainWindow):
                 self.monitor.retry(rid)
 
     # --- closing ---------------------------------------------------------------------------------------
+    def shutdown(self, timeout: float = 10.0) -> None:
+        """Stop runs (resumable), let pending desk calls finish, then close the store. Call after closing."""
+        self.monitor.stop_all(timeout)
+        idle = workers.wait_ops(timeout) and all(w.isFinished() for w in self.monitor.workers.values())
+        if self.desk is not None and idle:  # never close the store under a running thread
+            self.desk.close()
+            self.desk = self.form.desk = self.monitor.desk = self.cases.desk = None
+
     def ask_close(self) -> bool:
         ans = QMessageBox.question(self, tr("办理仍在进行"),
                                    tr("关闭后，未完成的办理会保存断点，可在“今日案件”中继续。确定关闭吗？"))

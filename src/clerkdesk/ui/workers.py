@@ -79,8 +79,9 @@ def run_op(fn: Callable[[], Any], on_done: Callable[[Any], None],
     QThreadPool.globalInstance().start(_Op(fn, sig))
 
 
-def wait_ops(timeout: float = 5.0) -> None:
-    QThreadPool.globalInstance().waitForDone(int(timeout * 1000))
+def wait_ops(timeout: float = 5.0) -> bool:
+    """Wait for pending ``run_op`` calls; False if some still run after TIMEOUT seconds."""
+    return bool(QThreadPool.globalInstance().waitForDone(int(timeout * 1000)))
 
 
 # --- the clerk, as seen from a run thread ---------------------------------------------------------------

@@ -136,16 +136,8 @@
         <translation>Profile loaded</translation>
     </message>
     <message>
-        <source>版本</source>
-        <translation>version</translation>
-    </message>
-    <message>
-        <source>上次到访</source>
-        <translation>last visit</translation>
-    </message>
-    <message>
-        <source>上次变更</source>
-        <translation>last changed</translation>
+        <source>已读取档案（版本 {v}，上次到访 {d}；上次变更：{c}）</source>
+        <translation>Profile loaded (version {v}, last visit {d}; changed then: {c})</translation>
     </message>
     <message>
         <source>无</source>
@@ -580,8 +572,8 @@
         <translation>Copy all receipts</translation>
     </message>
     <message>
-        <source>跳到字段</source>
-        <translation>Jump to a field</translation>
+        <source>打开菜单</source>
+        <translation>Open a menu</translation>
     </message>
     <message>
         <source>刷新今日案件</source>

@@ -1,0 +1,160 @@
+"""Drop-down lists on a desktop client: open the list, find the item by OCR, scroll, click it.
+
+Part of ``DesktopDriver`` (a mixin): a non-editable combo box cannot be typed or pasted into, so
+the driver clicks it, finds the list that opened by comparing screenshots, recognises its rows
+(detection, then recognition of the likeliest rows first) and scrolls with the mouse wheel less
+than a page at a time, up to the top and down to the end.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from typing import Any
+
+import numpy as np
+
+from clerkdesk.drivers._desktop_view import View, wait_stable
+from clerkdesk.engine.driver import DriverError, Locator
+from clerkdesk.vision import input as inp
+from clerkdesk.vision import layout, screen
+from clerkdesk.vision.layout import Match, box_rect
+from clerkdesk.vision.normalize import label_score, norm
+from clerkdesk.vision.ocr import TextBox, detect, read_line
+from clerkdesk.vision.screen import Rect
+
+
+class ListsMixin:
+    """``choose`` support for ``DesktopDriver``."""
+
+    engine: Any
+    stats: dict[str, int]
+
+    def _pick_from_popup(self, loc: Locator, view: View, m: Match, value: str, timeout: float) -> None:
+        everything = screen.virtual_screen()
+        before = screen.grab(everything).image
+        self._click_at(view, *m.point)
+        opened = time.monotonic()
+        deadline = opened + max(2.0, min(timeout, 5.0))
+        popup: Rect | None = None
+        while time.monotonic() < deadline:
+            time.sleep(0.08)
+            near = view.screen_rect(m.target).shift(-everything.x0, -everything.y0).grow(2)
+            popup = _diff_area(before, screen.grab(everything).image, near)
+            if popup is not None:
+                break
+        if popup is None:
+            raise DriverError(f"choose {loc.describe()}: clicking the box opened no list",
+                              [m.how, f"clicked at {m.point}"])
+        popup = Rect(popup.x0 + everything.x0, popup.y0 + everything.y0, popup.x1 + everything.x0,
+                     popup.y1 + everything.y0)
+        wait_stable(lambda: screen.grab(popup).image, 1.0, interval=0.05)
+        seen: list[str] = []
+        last: np.ndarray | None = None
+        # look at what is shown, then wheel up to the top, then down to the end (the list opens at the
+        # current item, so the wanted one may be above or below)
+        step = 1
+        for direction in (0, 1, -1):
+            for _page in range(60):
+                shot = screen.grab(popup)
+                last = shot.image
+                hit, rows = self._find_item(shot.image, value, seen)
+                # a wheel notch moves 3 rows: move less than a page so that no item is skipped
+                step = max(step, (rows - 2) // 3)
+                if hit is not None:
+                    # a list ignores a click within the double-click interval of the one that opened it
+                    time.sleep(max(0.0, opened + 0.45 - time.monotonic()))
+                    cx, cy = box_rect(hit).center
+                    inp.click(shot.left + cx, shot.top + cy)
+                    wait_stable(lambda: screen.grab(popup).image, 1.0, interval=0.05)
+                    return
+                if not direction:
+                    break
+                # wheel over the list's right edge (its scroll bar): hovering the rows would move the
+                # highlighted current item along
+                inp.scroll(direction * step, popup.x1 - 6, popup.center[1])
+                if not _wait_change(lambda: screen.grab(popup).image, last, 1.0):
+                    break  # this end of the list
+                wait_stable(lambda: screen.grab(popup).image, 0.6, interval=0.04)
+        inp.hotkey("esc")  # closes only the open list
+        raise DriverError(f"choose {loc.describe()}: no such item in the drop-down list",
+                          [m.how, f"list items seen: {', '.join(seen[:60])}"],
+                          evidence=None if last is None else screen.to_png(last))
+
+    def _find_item(self, image: np.ndarray, value: str, seen: list[str]) -> tuple[TextBox | None, int]:
+        """The list item showing VALUE, and how many rows are visible: detect all lines, recognise
+        the likeliest (by width) first."""
+        lines = detect(self.engine, image)
+        if not lines:
+            return None, 0
+        h = float(np.median([r[3] - r[1] for r in lines]))
+        centres = sorted((r[1] + r[3]) / 2 for r in lines)
+        gaps = [b - a for a, b in itertools.pairwise(centres) if b - a > 4]
+        # detection boxes are taller than a list row; crop one row pitch, or neighbours' glyphs leak in
+        half = (float(np.median(gaps)) if gaps else h) / 2
+        expect = len(norm(value)) * h * 0.8  # CJK glyphs are about as wide as the line is high
+        boxes: list[TextBox] = []
+        for x0, y0, x1, y1 in sorted(lines, key=lambda r: abs((r[2] - r[0]) - expect)):
+            # the whole row from the list's left edge: detection sometimes clips a first character
+            cy = (y0 + y1) / 2
+            r = Rect(0, int(cy - half), x1 + int(h), int(np.ceil(cy + half))).clip(
+                Rect(0, 0, image.shape[1], image.shape[0]))
+            text, score = read_line(self.engine, layout.erase_rules(layout.light_background(image[r.y0:r.y1, r.x0:r.x1])))
+            self.stats["line_ocr"] += 1
+            b = TextBox(text, score, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
+            if text and text not in seen:
+                seen.append(text)
+            boxes.append(b)
+            if norm(text) == norm(value):
+                return b, len(lines)
+        return _best_item(boxes, value), len(lines)
+
+
+
+def _wait_change(grab_fn: Any, before: np.ndarray, timeout: float) -> bool:
+    """Poll until GRAB_FN's image differs from BEFORE (the client reacted), or TIMEOUT."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        time.sleep(0.04)
+        if not np.array_equal(grab_fn(), before):
+            return True
+    return False
+
+
+def _diff_area(a: np.ndarray, b: np.ndarray, near: Rect) -> Rect | None:
+    """Where a drop-down list appeared between A and B: the union of the changed regions that
+    overlap NEAR's columns (a list opens above and/or below its box, aligned with it)."""
+    import cv2
+
+    if a.shape != b.shape:
+        return None
+    mask = (np.abs(a.astype(np.int16) - b.astype(np.int16)).max(axis=2) > 25).astype(np.uint8)
+    if mask.sum() < 50:
+        return None
+    mask = cv2.dilate(mask, np.ones((5, 5), np.uint8))
+    n, _, st, _ = cv2.connectedComponentsWithStats(mask)
+    rects = []
+    for i in range(1, n):
+        x, y, w, h = (int(v) for v in st[i, :4])
+        r = Rect(x, y, x + w, y + h)
+        if r.x1 > near.x0 and r.x0 < near.x1 and not (near.contains(r.x0, r.y0) and near.contains(r.x1 - 1, r.y1 - 1)):
+            rects.append(r)
+    if not rects:
+        return None
+    u = Rect(min(r.x0 for r in rects), min(r.y0 for r in rects), max(r.x1 for r in rects), max(r.y1 for r in rects))
+    if u.width < 20 or u.height < 12:
+        return None
+    return u
+
+
+def _best_item(boxes: list[TextBox], value: str) -> TextBox | None:
+    want = norm(value)
+    exact = [b for b in boxes if norm(b.text) == want]
+    if exact:
+        return exact[0]
+    if len(want) <= 2:
+        return None  # 男/女, 汉族/回族: one wrong character is another item
+    scored = sorted(((label_score(value, b.text), b) for b in boxes), key=lambda sb: -sb[0])
+    if scored and scored[0][0] >= 0.8 and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+        return scored[0][1]
+    return None
