@@ -32,6 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
+sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 

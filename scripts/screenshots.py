@@ -2,9 +2,10 @@
 
     .venv/bin/python scripts/screenshots.py [--out docs/img]
 
-Starts Xvfb (1366×800), the web sandbox, and the app on the xcb platform with the demo case; fills it into
-the sandbox (headless browsers; a scripted clerk logs in a few seconds after the login dialog shows, so the
-dialog can be photographed), provokes one failure, and saves the main screens.
+Starts Xvfb (1366×800), the web sandbox, the 公积金 desktop client and the app on the xcb platform with the demo
+case; fills it into all four sandbox matters (headless browsers; a scripted clerk logs in to the web systems a
+few seconds after the login dialog shows, so the dialog can be photographed; the desktop client is filled by
+screen OCR), provokes one failure, and saves the main screens.
 """
 
 from __future__ import annotations
@@ -57,7 +58,8 @@ def shoot(out: Path, tmp: Path) -> int:
     from clerkdesk.ui.dialogs import ConfirmDialog, HumanDialog
 
     app = make_qapp()
-    demo = start_demo(tmp / "sandbox")
+    demo = start_demo(tmp / "sandbox", desktop=True, auto_login=True)  # + the 公积金 desktop client
+    time.sleep(2)
     win = build_window(tmp / "home", demo=demo, headless=True, assist=scripted_login(2.5))
     win.setGeometry(0, 0, 1366, 800)
     win.show()
@@ -78,9 +80,11 @@ def shoot(out: Path, tmp: Path) -> int:
             time.sleep(0.05)
         raise TimeoutError(cond)
 
-    def screen(name: str) -> None:
+    def screen(name: str, window: Any = None) -> None:
+        """The whole screen (dialogs over the window), or just WINDOW (the desktop client may be on top)."""
         pump(0.4)
-        QApplication.primaryScreen().grabWindow(0).save(str(out / name))
+        pm = window.grab() if window is not None else QApplication.primaryScreen().grabWindow(0)
+        pm.save(str(out / name))
         print("saved", out / name)
 
     def dialog(kind: type) -> Any:
@@ -89,7 +93,7 @@ def shoot(out: Path, tmp: Path) -> int:
     try:
         pump(1.0)
         win.form.rows["person.phone"].editor.widget.setFocus()
-        screen("capture.png")
+        screen("capture.png", win)
         win.start()
         hd = until(lambda: next((d for d in win.monitor.dialogs.values() if isinstance(d, HumanDialog)
                                  and d.isVisible() and "验证码" in (d.ask.hint or "")), None))
@@ -99,15 +103,18 @@ def shoot(out: Path, tmp: Path) -> int:
         hd.move(360, 220)
         hd.raise_()
         screen("human-step.png")
-        for i in range(3):
-            cd = until(lambda: dialog(ConfirmDialog))
-            if i == 0:
-                cd.move(300, 60)
-                screen("confirm.png")
-            cd.ok_btn.click()
-            pump(0.2)
-        until(lambda: win.monitor.cards and not win.monitor.busy())
-        screen("monitor.png")
+        cd = until(lambda: dialog(ConfirmDialog))
+        cd.move(300, 60)
+        screen("confirm.png")
+
+        def confirm_all() -> bool:
+            for ask, d in list(win.monitor.dialogs.items()):
+                if isinstance(d, ConfirmDialog) and not ask.answered:
+                    d.ok_btn.click()
+            return bool(win.monitor.cards) and not win.monitor.busy()
+
+        until(confirm_all, 240)
+        screen("monitor.png", win)
 
         # a target that fails: the system's page changed (sandbox fault "layout")
         demo.sandbox.set_fault("hrss", "layout")
@@ -126,23 +133,23 @@ def shoot(out: Path, tmp: Path) -> int:
         demo.sandbox.clear_faults()
         for c in win.monitor.cards.values():
             c.details_btn.setChecked(True)
-        screen("monitor-failed.png")
+        screen("monitor-failed.png", win)
 
         win.show_tab(2)
         win.cases.refresh()
         until(lambda: len(win.cases.rows) >= 2)
-        screen("cases.png")
+        screen("cases.png", win)
         win.show_tab(0)
         win.form.clear()
         win.form.set_matters([])
-        screen("start.png")
+        screen("start.png", win)
 
         # the same demo in English (tr() catalogue from the Qt translation file)
         en = build_window(tmp / "home", demo=demo, headless=True, lang="en")
         en.setGeometry(0, 0, 1366, 800)
         en.show()
         en.raise_()
-        screen("capture-en.png")
+        screen("capture-en.png", en)
         en.close()
         en.shutdown()
     finally:

@@ -28,3 +28,10 @@ def test_fake_addresses_agree_with_their_codes() -> None:
         p, c = fake_person(rng), fake_company(rng)
         assert regions.address_agrees(p.id_number[:6], p.address)
         assert regions.address_agrees(c.uscc[2:8], c.address)
+
+
+def test_one_misread_region_character_is_snapped_only_when_no_real_place_matches() -> None:
+    assert regions.snap_region_prefix("四川省涼山彝族自治州德昌县东风大道1号", "513424") == "四川省凉山彝族自治州德昌县东风大道1号"
+    assert regions.snap_region_prefix("四川省凉山彝族自治州德昌县东风大道1号", "513424") is None  # already right
+    assert regions.snap_region_prefix("天津市河西区某路1号", "120102") is None  # 河西区 is real: the person moved
+    assert regions.snap_region_prefix("广东省深圳市南山区某路1号", "110105") is None  # far away: not a slip

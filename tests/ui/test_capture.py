@@ -147,11 +147,12 @@ def test_every_ui_string_has_an_english_entry() -> None:
     from clerkdesk.ui.i18n import EN
     from clerkdesk.ui.qt_case_list import CASE_WORDS
     from clerkdesk.ui.qt_main_window import SHORTCUTS
-    from clerkdesk.ui.qt_run_monitor import STATUS_WORDS
+    from clerkdesk.ui.qt_run_monitor import CAPTURE_WORDS, STATUS_WORDS
 
     used = {m.group(1) for p in Path(ui.__file__).parent.glob("*.py")
             for m in re.finditer(r'\btr\(\s*"([^"]+)"', p.read_text(encoding="utf-8"))}
-    used |= {*STEP_WORDS.values(), *STATUS_WORDS.values(), *CASE_WORDS.values(), *(v for _k, v in SHORTCUTS)}
+    used |= {*STEP_WORDS.values(), *STATUS_WORDS.values(), *CASE_WORDS.values(), *CAPTURE_WORDS.values(),
+             *(v for _k, v in SHORTCUTS)}
     assert sorted(used - set(EN)) == []
 
 
@@ -199,3 +200,29 @@ def test_tab_order_follows_the_form(make_window: Any, qtbot: Any) -> None:
         seen.append(fw.objectName() or fw.parent().objectName() or type(fw).__name__)
     # ID number first, the derived (grey) fields skipped, then the rest in form order
     assert seen[:3] == ["person.id_number", "person.name", "person.ethnicity"], seen
+
+
+def test_record_defaults_are_preselected(make_window: Any) -> None:
+    win = make_window()
+    form = win.form
+    gjj = [m for m in win.desk.catalog.matters.values() if m.recipes == ("gjj.open-account",)]
+    if not gjj:
+        import pytest
+
+        pytest.skip("no gjj.open-account recipe")
+    form.set_matters([gjj[0].id])
+    assert form.rows["person.id_type"].editor.widget.currentText() == "居民身份证"  # Person.id_type's default
+    form.clear()
+    assert form.rows["person.id_type"].editor.value() == "111"
+
+
+def test_company_profile_is_found_by_its_credit_code(make_window: Any, qtbot: Any) -> None:
+    win = make_window()
+    win.desk.save_profile("enterprise", {"name": "北京星河科技有限公司", "uscc": "91110000600037341L",
+                                         "phone": "010-65001234"})
+    form = win.form
+    form.set_matters(["amr.enterprise-change"])
+    qtbot.keyClicks(form.rows["enterprise.uscc"].editor.widget, "91110000600037341L")
+    qtbot.waitUntil(lambda: form.rows["enterprise.name"].editor.value() == "北京星河科技有限公司", timeout=5000)
+    assert form.rows["enterprise.phone"].editor.value() == "010-65001234"
+    assert "已读取档案" in form.banner.text()

@@ -68,6 +68,8 @@ def test_failing_target_shows_error_and_retry_succeeds(make_window: Any, qtbot: 
     assert "重试" in card.error.text()
     assert card.retry_btn.isEnabled()
     assert card.evidence_btn.isEnabled()  # a screenshot of the page that failed
+    qtbot.waitUntil(lambda: bool(win.cases.rows) and win.cases.rows[0]["retry"] == [card.run_id], timeout=5000)
+    assert "可重试" in win.cases.table.item(0, 4).text()
     sandbox.clear_faults("hrss")
     press(qtbot, win, Qt.Key.Key_F7)  # retry failed targets
     qtbot.waitUntil(lambda: win.monitor.busy(), timeout=5000)

@@ -49,7 +49,6 @@ def test_engine_is_shared_and_backend_chosen_by_env(monkeypatch: pytest.MonkeyPa
 
 
 def test_paddle_backend_names_the_extra_when_missing() -> None:
-    pytest.importorskip("numpy")
     try:
         import paddleocr  # noqa: F401
     except ImportError:

@@ -84,8 +84,9 @@ def read_document(
 ) -> CaptureResult:
     """OCR IMAGE (a path or an RGB uint8 array) as KIND; every field with value, confidence and box.
 
-    One OCR pass when the document lies upright or turned by 90°; a second pass
-    only when the first says it is upside down and reading it that way failed a check.
+    One OCR pass when the document lies upright (after flattening, a portrait image is
+    turned by 90° first). A second pass only when the first says the text runs vertically, or
+    that the document is upside down and reusing that reading failed a check or missed a label.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown document kind {kind!r}; choose one of {', '.join(KINDS)}")

@@ -159,9 +159,20 @@ def _cross_check_person(b: Builder, number: str) -> None:
             b.report("sex", "sex_mismatch")
     if not checks.id_region_known(number):
         b.report("id_number", "id_region_unknown")
+    _snap_address(b, number[:6])
     address = r.value("address")
     if address and regions.address_agrees(number[:6], address) is False:
         b.report("address", "region_address_mismatch")
+
+
+def _snap_address(b: Builder, code: str) -> None:
+    """涼山 → 凉山: one misread character in the region names the (checksum-proven) code spells out."""
+    f = b.r.fields.get("address")
+    fixed = regions.snap_region_prefix(f.value, code) if f and f.value else None
+    if f is None or fixed is None:
+        return
+    b.r.fields["address"] = CapturedField(f.name, fixed, min(f.confidence, 0.9), f.box, f.raw, (*f.flags, "corrected"))
+    b.report("address", "address_corrected")
 
 
 _PERIOD = re.compile(r"(\d{4}\D?\d{1,2}\D?\d{1,2})\D{0,3}?(\d{4}\D?\d{1,2}\D?\d{1,2}|长期)")
@@ -221,7 +232,10 @@ def parse_license(b: Builder) -> None:
         b.report("established", "date_invalid")
     b.text_field("address", "住所", multiline=True)
     b.text_field("business_scope", "经营范围", multiline=True)
-    code, address = b.r.value("uscc"), b.r.value("address")
+    code = b.r.value("uscc")
+    if code and checks.uscc_valid(code):
+        _snap_address(b, code[2:8])
+    address = b.r.value("address")
     if code and checks.uscc_valid(code) and address and regions.address_agrees(code[2:8], address) is False:
         b.report("address", "region_address_mismatch")
 

@@ -14,6 +14,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "id_corrected": ("warning", "已按校验位纠正易混字符", "look-alike characters corrected; the check digit proves it"),
     "id_region_unknown": ("warning", "身份证号码前6位不是出生年份有效的行政区划代码", "first 6 digits are not a region code valid in the birth year"),
     "region_address_mismatch": ("warning", "号码中的行政区划与住址的省市不一致", "the number's region differs from the address's province/city"),
+    "address_corrected": ("warning", "已按行政区划代码纠正地名中的一个误识字符", "one misread character in a region name corrected from the region code"),
     "birth_date_mismatch": ("error", "出生日期与身份证号码不一致", "birth date differs from the one in the ID number"),
     "sex_mismatch": ("error", "性别与身份证号码不一致", "sex differs from the one the ID number encodes"),
     "sex_invalid": ("error", "性别应为“男”或“女”", "sex must be 男 or 女"),

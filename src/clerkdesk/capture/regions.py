@@ -137,3 +137,38 @@ def address_agrees(code: str, address: str) -> bool | None:
     if region.code[:2] in MUNICIPALITIES or not prefectures:
         return True
     return any(_short(p) in address for p in prefectures)
+
+
+def prefixes(code: str) -> list[str]:
+    """Every way an address in CODE's county can begin, under any of its historical names."""
+    region = lookup(code)
+    if region is None:
+        return []
+    prefectures = [p for p in region.prefectures if p not in _GROUPINGS] or [""]
+    if code[:2] in MUNICIPALITIES:
+        prefectures = [""]
+    return sorted({region.province + p + c for p in prefectures for c in region.counties}, key=len, reverse=True)
+
+
+def snap_region_prefix(address: str, code: str) -> str | None:
+    """The address with a one-character OCR slip in its region names fixed, or None.
+
+    Only when the address begins with exactly one of CODE's standard prefixes apart from a single
+    CJK character (e.g. 涼山 read for 凉山), and CODE itself is checksum-proven by the caller.
+    """
+    if any(address.startswith(p) for p in prefixes(code)):
+        return None
+    hits = set()
+    for p in prefixes(code):
+        head = address[: len(p)]
+        diff = [i for i, (a, b) in enumerate(zip(head, p, strict=False)) if a != b]
+        if len(head) == len(p) and len(diff) == 1 and "\u3400" <= head[diff[0]] <= "\u9fff":
+            if head in _all_prefixes():  # 河西区 for 河东区 is another real place (people move): never "fix" it
+                return None
+            hits.add(p + address[len(p):])
+    return hits.pop() if len(hits) == 1 else None
+
+
+@cache
+def _all_prefixes() -> frozenset[str]:
+    return frozenset(p for code in _table() for p in prefixes(code))

@@ -46,9 +46,11 @@ class ListsMixin:
         if popup is None:
             raise DriverError(f"choose {loc.describe()}: clicking the box opened no list",
                               [m.how, f"clicked at {m.point}"])
+        # the list may still be opening (an animation, a slow client): measure it again once it is still
+        settled = wait_stable(lambda: screen.grab(everything).image, 1.0, interval=0.05)
+        popup = _diff_area(before, settled, near) or popup
         popup = Rect(popup.x0 + everything.x0, popup.y0 + everything.y0, popup.x1 + everything.x0,
                      popup.y1 + everything.y0)
-        wait_stable(lambda: screen.grab(popup).image, 1.0, interval=0.05)
         seen: list[str] = []
         last: np.ndarray | None = None
         # look at what is shown, then wheel up to the top, then down to the end (the list opens at the

@@ -97,14 +97,16 @@ class WindowTracker:
                         max(area.y1, d.rect.y1))
         return View(screen.grab(area), win, dialogs)
 
-    def focus(self) -> None:
-        """Give the keyboard to the topmost dialog if one is up, else to the main window."""
+    def focus(self) -> bool:
+        """Give the keyboard to the topmost dialog if one is up, else to the main window.
+        Returns True if the focus had to be moved."""
         win, dialogs = self.refresh()
         target = dialogs[-1] if dialogs else win
         active = windows.active_window()
         if active in (target.handle,):
-            return
+            return False
         windows.activate(target)
+        return True
 
 
 def wait_stable(grab_fn: object, timeout: float, interval: float = 0.12, settle: int = 2) -> np.ndarray:

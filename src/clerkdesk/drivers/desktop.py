@@ -326,14 +326,22 @@ class DesktopDriver(ListsMixin, DialogsMixin):
         seen = ""
         landed = True
         for attempt in range(2):
-            if attempt:
+            if not attempt:
+                self._click_at(view, *m.point)
+            else:
                 self.stats["retries"] += 1
+                answered = len(self.dialog_log)
                 self._check_dialog(0.0)  # a notice that popped up meanwhile took the keys
-                view = self.view()
-            self._click_at(view, *m.point)
-            if attempt and not landed:
-                # the client ignored the keys (busy after a click, like an overloaded PC): let it settle
-                time.sleep(1.3)
+                moved = self._tracker().focus()
+                if moved or len(self.dialog_log) != answered:
+                    view = self.view()
+                    self._click_at(view, *m.point)
+                    if not landed:
+                        time.sleep(1.3)  # some clients ignore keys for a moment after a click
+                else:
+                    # the field still has the focus: a client that ignored the keys (busy after the
+                    # click, like an overloaded PC) has had the paste's wait to settle; don't click again
+                    time.sleep(0.2)
             before = screen.grab(field).image
             text = value
             if attempt and is_masked_value(value):

@@ -25,13 +25,18 @@ def app(c: Ctx, lang: str | None, headless: bool) -> None:
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None)
 @click.option("--headless", is_flag=True, help="Browsers without windows.")
 @click.option("--auto-login", is_flag=True, help="Log in to the sandbox systems automatically (unattended demos).")
+@click.option("--desktop", is_flag=True, help="Also start the 公积金 sandbox desktop client (needs a screen; "
+              "filled by screen OCR).")
 @pass_ctx
-def demo(c: Ctx, lang: str | None, headless: bool, auto_login: bool) -> None:
+def demo(c: Ctx, lang: str | None, headless: bool, auto_login: bool, desktop: bool) -> None:
     """Start the sandbox ministry systems and open the window with a sample case ready to fill (F5)."""
     from clerkdesk.ui.app import run_app
     from clerkdesk.ui.demo import start_demo
 
-    d = start_demo()
+    try:
+        d = start_demo(desktop=desktop, auto_login=auto_login)
+    except RuntimeError as e:
+        raise click.ClickException(str(e)) from None
     click.echo(f"sandbox: 人社 {d.sandbox.hrss_url}/   市场监管 {d.sandbox.amr_url}/", err=True)
     try:
         code = run_app(c.home, c.clerk, lang=lang, demo=d, headless=headless, auto_login=auto_login)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 SANDBOX_USER, SANDBOX_PASSWORD = "clerk01", "sandbox"
+GJJ_OPERATOR = "0001"
 
 
 def sample_person() -> dict[str, Any]:
@@ -28,7 +32,8 @@ SAMPLE_CASE = {"case.employer": "成都蓉城科技有限公司", "case.employer
                "case.insurances": ["养老", "医疗", "失业"], "case.insured_from": "2026-11-01",
                "case.contribution_base": "6500", "case.shop_name": "买买提新疆风味餐馆",
                "case.premises": "四川省成都市武侯区科华北路65号附1号", "case.scope": "餐饮服务",
-               "case.org_form": "个人经营", "case.capital": "5"}
+               "case.org_form": "个人经营", "case.capital": "5", "case.employer_account": "100200300400",
+               "case.personal_rate": "8%", "case.monthly_base": "6500", "case.opened_on": "2026-11-01"}
 
 
 def captcha_hint(driver: Any) -> str | None:
@@ -36,6 +41,9 @@ def captcha_hint(driver: Any) -> str | None:
 
     Runs in the run's worker thread (Playwright objects belong to it).
     """
+    ctx = getattr(driver, "ctx", None)
+    if ctx is not None and ctx.system.kind == "desktop":
+        return f"操作员代码 {GJJ_OPERATOR}　密码 任意（沙箱客户端）" if ctx.system.id == "gjj" else None
     page = getattr(driver, "page", None)
     if page is None or "login" not in page.url:
         return None
@@ -50,29 +58,58 @@ class Demo:
 
     sandbox: Any
     values: dict[str, Any] = field(default_factory=lambda: {**sample_person(), **SAMPLE_CASE})
+    desktop: Any = None  # the 公积金 sandbox client process (``--desktop``)
 
     @property
     def system_urls(self) -> dict[str, str]:
         return {"hrss": self.sandbox.hrss_url, "amr": self.sandbox.amr_url}
 
+    @property
+    def systems(self) -> set[str]:
+        return set(self.system_urls) | ({"gjj"} if self.desktop is not None else set())
+
     def prepare(self, form: Any) -> None:
-        """Tick every single matter of a person on the web sandbox systems and fill the sample values."""
+        """Tick every single person matter on the running sandbox systems that the sample values cover."""
         cat = form.desk.catalog
+
+        def covered(r: Any) -> bool:
+            derived = {"person.sex", "person.birth_date", "person.native_region", "person.id_type"}
+            optional = {n for n, f in r.fields.items() if not f.required}
+            return all(n in self.values or n in derived or n in optional for n in r.needs) and all(
+                n in self.values for n, f in r.fields.items() if f.required)
+
         ids = [m.id for m in cat.matters.values() if len(m.recipes) == 1
                and cat.recipes[m.recipes[0]].applicant == "person"
-               and cat.systems[cat.recipes[m.recipes[0]].system].id in self.system_urls]
+               and cat.recipes[m.recipes[0]].system in self.systems and covered(cat.recipes[m.recipes[0]])]
         form.set_matters(ids)
         form.fill_values(self.values)
 
     def stop(self) -> None:
         self.sandbox.stop()
+        if self.desktop is not None:
+            self.desktop.terminate()
+            try:
+                self.desktop.wait(5)
+            except subprocess.TimeoutExpired:
+                self.desktop.kill()
 
 
-def start_demo(log_dir: Path | None = None) -> Demo:
+def start_demo(log_dir: Path | None = None, *, desktop: bool = False, auto_login: bool = False) -> Demo:
+    """Start the web sandbox (debug captcha) and, with DESKTOP, the 公积金 sandbox client on this display."""
     from clerkdesk.sandbox.web import start_web_sandbox
 
     log = Path(log_dir) if log_dir else Path(tempfile.mkdtemp(prefix="clerkdesk-demo-"))
-    return Demo(start_web_sandbox(log, debug=True))
+    demo = Demo(start_web_sandbox(log, debug=True))
+    if desktop:
+        if sys.platform != "win32" and not os.environ.get("DISPLAY"):
+            demo.stop()
+            raise RuntimeError("--desktop needs a screen (DISPLAY); the sandbox client is a desktop program")
+        args = [sys.executable, "-m", "clerkdesk.sandbox.desktop", "--log", str(log / "gjj.jsonl")]
+        if auto_login:
+            args += ["--operator", GJJ_OPERATOR]
+        env = {k: v for k, v in os.environ.items() if (k, v) != ("QT_QPA_PLATFORM", "offscreen")}
+        demo.desktop = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return demo
 
 
 def sandbox_login(driver: Any) -> None:

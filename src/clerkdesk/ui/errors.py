@@ -75,12 +75,15 @@ def show_error(parent: Any, e: BaseException) -> None:
 
 
 def install_excepthook() -> None:
-    """Uncaught exceptions in the UI thread become a dialog instead of a silent crash."""
+    """Uncaught exceptions in the UI thread become a dialog instead of a silent crash (installed once)."""
     old = sys.excepthook
+    if getattr(old, "clerkdesk", False):
+        return
 
     def hook(tp: type[BaseException], value: BaseException, tb: Any) -> None:
         old(tp, value, tb)
         with contextlib.suppress(Exception):
             show_error(None, value)
 
+    hook.clerkdesk = True  # type: ignore[attr-defined]
     sys.excepthook = hook

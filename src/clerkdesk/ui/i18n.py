@@ -47,7 +47,7 @@ EN: dict[str, str] = {
     "办理无法开始": "The case cannot start",
     # monitor
     "当前没有办理中的案件": "No case in progress", "案件": "Case", "步骤": "Step", "状态": "Status",
-    "受理编号": "Receipt", "复制": "Copy", "已复制": "Copied", "证据": "Evidence", "暂停": "Pause", "继续": "Resume",
+    "受理编号": "Receipt", "个人账号": "Account", "业务流水号": "Serial", "复制": "Copy", "已复制": "Copied", "证据": "Evidence", "暂停": "Pause", "继续": "Resume",
     "中止": "Abort", "重试": "Retry", "待办理": "Planned", "排队中（桌面系统一次一个）": "Queued (one desktop system at a time)",
     "办理中": "Running", "已暂停": "Paused", "待经办人处理": "Needs the clerk", "失败": "Failed", "已完成": "Done",
     "已中止": "Aborted", "第 {n}/{m} 步": "Step {n} of {m}", "确定中止这个系统的办理吗？": "Abort this system's run?",
@@ -83,7 +83,7 @@ EN: dict[str, str] = {
     "正在保存断点…": "Saving checkpoints…", "应用关闭，办理已暂停": "The app was closed; the run is paused",
     "经办人中止了办理": "The clerk aborted the run",
     # case list
-    "时间": "Time", "事项": "Matter", "回执": "Receipts", "可继续": "Resumable", "刷新 (Ctrl+R)": "Refresh (Ctrl+R)",
+    "时间": "Time", "事项": "Matter", "回执": "Receipts", "可继续": "Resumable", "可重试": "Retryable", "继续/重试": "Resume / retry", "刷新 (Ctrl+R)": "Refresh (Ctrl+R)",
     "打开 (Enter)": "Open (Enter)", "继续办理 (F7)": "Resume (F7)", "已受理": "Open", "全部完成": "All done",
     "有失败": "Has failures", "待处理": "Needs the clerk",
     "有 {n} 个案件可继续办理（F8 今日案件）": "{n} case(s) can be resumed (F8 Today's cases)",

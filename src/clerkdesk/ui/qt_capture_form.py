@@ -65,6 +65,17 @@ def _key_field(kind: str) -> str:
     return "person.id_number" if kind == "person" else "enterprise.uscc"
 
 
+def record_defaults(kind: str) -> dict[str, Any]:
+    """The record layer's own defaults (e.g. 证件类型 = 居民身份证), shown pre-selected in the form."""
+    import dataclasses
+
+    cls = {"person": model.Person, "enterprise": model.Enterprise}.get(kind)
+    if cls is None:
+        return {}
+    return {f"{kind}.{f.name}": f.default for f in dataclasses.fields(cls)
+            if f.default is not dataclasses.MISSING and f.default is not None}
+
+
 def _get(record: dict[str, Any], parts: list[str]) -> Any:
     cur: Any = record
     for p in parts:
@@ -117,6 +128,7 @@ class CaptureForm(QWidget):
         self.form_layout = QVBoxLayout(self.form_host)
         self.form_layout.addStretch(1)
         scroll = QScrollArea(widgetResizable=True)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes field to field; the area follows the focus
         scroll.setWidget(self.form_host)
 
         self.lookup_btn = QPushButton(tr("查询档案 (F2)"))
@@ -152,6 +164,7 @@ class CaptureForm(QWidget):
     # --- matters ---------------------------------------------------------------------------------
     def load_matters(self) -> None:
         cat = self.desk.catalog
+        self._whitelist: tuple[str, ...] = self.desk.uscc_whitelist()  # supervisor-accepted credit codes
         self.matters.blockSignals(True)
         self.matters.clear()
         for m in cat.matters.values():
@@ -217,7 +230,7 @@ class CaptureForm(QWidget):
         for title, group in ((tr("申请人信息"), applicant), (tr("业务信息"), case)):
             if group:
                 self.form_layout.insertWidget(self.form_layout.count() - 1, self._group(title, group))
-        for path, v in self._values.items():
+        for path, v in {**record_defaults(self.kind), **self._values}.items():
             if path in self.rows and v not in ("", None, [], False):
                 self.rows[path].editor.set_value(v)
         self._tab_order()
@@ -228,6 +241,8 @@ class CaptureForm(QWidget):
         """Matters → every field in form order → 开始办理 → 查询档案 → 保存档案 (rows are built after the buttons)."""
         chain: list[QWidget] = [self.matters]
         for r in self.rows.values():
+            if r.fd.derived:
+                continue  # grey, filled from the ID number: not a tab stop
             ed = r.editor
             chain += getattr(ed, "boxes", None) or [ed.widget]
         chain += [self.start_btn, self.lookup_btn, self.save_btn]
@@ -288,8 +303,9 @@ class CaptureForm(QWidget):
         self.profile = None
         self._looked_up = None
         self.submitted = False
-        for r in self.rows.values():
-            r.editor.set_value(None)
+        defaults = record_defaults(self.kind)
+        for path, r in self.rows.items():
+            r.editor.set_value(defaults.get(path))
             r.touched = False
             r.meta.setText(tr("由身份证号自动生成") if r.fd.derived else "")
         self.banner.hide()
@@ -318,7 +334,12 @@ class CaptureForm(QWidget):
     # --- derived values and profiles ----------------------------------------------------------------------
     def _apply_derived(self) -> None:
         key = self.rows.get(_key_field(self.kind))
-        if key is None or self.kind != "person":
+        if key is None:
+            return
+        if self.kind != "person":  # a company: nothing derives from the credit code; look the profile up
+            value = self.key_value()
+            if value is not None and value != self._looked_up:
+                self.lookup()
             return
         chk = self.desk.check_id(str(key.editor.value())) if key.editor.value() else None
         facts = chk.facts if chk and chk.ok else {}
@@ -413,7 +434,7 @@ class CaptureForm(QWidget):
             if self.kind == "person":
                 _p, warns = model.make_person(data)
             else:
-                _e, warns = model.make_enterprise(data, whitelist=self.desk.uscc_whitelist())
+                _e, warns = model.make_enterprise(data, whitelist=self._whitelist)
             found: list[Problem] = list(warns)
         except ValidationError as e:
             found = e.problems
@@ -436,6 +457,8 @@ class CaptureForm(QWidget):
         return out
 
     def validate(self) -> bool:
+        if self.desk is None:
+            return False  # the window is closing
         found = self.problems()
         for path, r in self.rows.items():
             msg = found.get(path)

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -27,16 +28,21 @@ CASE_COLOURS = {"done": "succeeded", "failed": "failed", "needs_clerk": "needs_c
 
 
 def load_today(desk: Any) -> list[dict[str, Any]]:
-    """Today's cases with their receipts and resumable runs (runs in a worker thread)."""
+    """Today's cases with their receipts, resumable (interrupted) and retryable (failed) runs; worker thread."""
     today = date.today().isoformat()
     resumable: dict[str, list[str]] = {}
     for r in desk.store.runs.interrupted():
         resumable.setdefault(r["case_id"], []).append(r["id"])
+    retryable: dict[str, list[str]] = {}
+    for r in desk.store.runs.list(1000):
+        if r["status"] in ("failed", "aborted"):
+            retryable.setdefault(r["case_id"], []).append(r["id"])
     out = []
     for c in desk.store.cases.list(since=today):
         row = desk.store.cases.get(c["id"])
-        receipts = [str(v.get("receipt", "")) for v in row.results.values() if v.get("receipt")]
+        receipts = [str(x) for v in row.results.values() for x in v.values() if x]  # receipts, account numbers
         out.append({**c, "receipts": receipts, "resumable": resumable.get(c["id"], []),
+                    "retry": retryable.get(c["id"], []),
                     "targets": row.targets})
     return out
 
@@ -51,7 +57,7 @@ class CaseList(QWidget):
         self.desk = desk
         self.rows: list[dict[str, Any]] = []
         self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels([tr("时间"), tr("事项"), tr("状态"), tr("回执"), tr("可继续")])
+        self.table.setHorizontalHeaderLabels([tr("时间"), tr("事项"), tr("状态"), tr("回执"), tr("继续/重试")])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -92,13 +98,12 @@ class CaseList(QWidget):
         for i, r in enumerate(rows):
             colour = STATUS_COLOURS.get(CASE_COLOURS.get(r["status"], ""), "#333")
             status = QTableWidgetItem(tr(CASE_WORDS.get(r["status"], r["status"])))
-            status.setForeground(Qt.GlobalColor.black)
-            from PySide6.QtGui import QColor
-
             status.setForeground(QColor(colour))
             cells = [QTableWidgetItem(r["created_at"][11:16]), QTableWidgetItem(r["matter"]), status,
                      QTableWidgetItem("  ".join(r["receipts"])),
-                     QTableWidgetItem(tr("可继续") + f" ({len(r['resumable'])})" if r["resumable"] else "")]
+                     QTableWidgetItem("  ".join(x for x in (
+                         tr("可继续") + f" ({len(r['resumable'])})" if r["resumable"] else "",
+                         tr("可重试") + f" ({len(r['retry'])})" if r["retry"] else "") if x))]
             cells[0].setData(Qt.ItemDataRole.UserRole, r["id"])
             cells[0].setToolTip(r["id"])
             for j, c in enumerate(cells):
@@ -125,5 +130,5 @@ class CaseList(QWidget):
 
     def resume_selected(self) -> None:
         r = self.selected()
-        if r and r["resumable"]:
+        if r and (r["resumable"] or r["retry"]):
             self.resume_case.emit(r["id"])

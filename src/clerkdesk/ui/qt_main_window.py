@@ -233,6 +233,7 @@ class MainWindow(QMainWindow):
     # --- closing ---------------------------------------------------------------------------------------
     def shutdown(self, timeout: float = 10.0) -> None:
         """Stop runs (resumable), let pending desk calls finish, then close the store. Call after closing."""
+        self.form._timer.stop()
         self.monitor.stop_all(timeout)
         idle = workers.wait_ops(timeout) and all(w.isFinished() for w in self.monitor.workers.values())
         if self.desk is not None and idle:  # never close the store under a running thread

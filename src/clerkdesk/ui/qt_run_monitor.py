@@ -37,7 +37,7 @@ from clerkdesk.ui.workers import Ask, TargetWorker
 STATUS_WORDS = {"planned": "待办理", "queued": "排队中（桌面系统一次一个）", "running": "办理中", "paused": "已暂停",
                 "needs_clerk": "待经办人处理", "failed": "失败", "succeeded": "已完成", "aborted": "已中止"}
 RESUMABLE = ("planned", "running", "paused", "needs_clerk", "failed", "aborted")
-CAPTURE_WORDS = {"receipt": "受理编号"}
+CAPTURE_WORDS = {"receipt": "受理编号", "account": "个人账号", "serial": "业务流水号"}
 
 
 @dataclass
@@ -142,8 +142,15 @@ class TargetCard(QFrame):
         self.evidence_btn.setEnabled(n > 0)
 
     def set_captures(self, captures: dict[str, Any]) -> None:
+        """What the system answered: one value (受理编号, 个人账号, …) or several as ``name: value``."""
         self.captures = dict(captures)
-        text = "  ".join(str(v) if k == "receipt" else f"{k}: {v}" for k, v in self.captures.items())
+        if len(self.captures) == 1:
+            (key, value), = self.captures.items()
+            self.receipt_label.setText(tr(CAPTURE_WORDS.get(key, key)))
+            text = str(value)
+        else:
+            self.receipt_label.setText(tr("受理编号"))
+            text = "  ".join(f"{tr(CAPTURE_WORDS.get(k, k))}: {v}" for k, v in self.captures.items())
         self.receipt.setText(text)
         for w in (self.receipt, self.copy_btn, self.receipt_label):
             w.setVisible(bool(text))
@@ -351,7 +358,8 @@ class RunMonitor(QWidget):
 
     def _start(self, rid: str, kind: str, job: Callable[[Any, Any], Any], after: Callable[[], None] | None) -> None:
         card = self.cards[rid]
-        w = TargetWorker(rid, kind, job, self.runtime.opts, self.runtime.assist, self.runtime.hint, after)
+        w = TargetWorker(rid, kind, job, self.runtime.opts, self.runtime.assist, self.runtime.hint, after,
+                         screen_busy=self._web_running)
         w.event.connect(card.on_event)
         w.state.connect(lambda _r, s, card=card: card.on_state(s))
         w.asked.connect(card.on_ask)
@@ -361,6 +369,10 @@ class RunMonitor(QWidget):
         self.workers[rid] = w
         card.set_status("running")
         w.start()
+
+    def _web_running(self) -> bool:
+        """True while a web target of this window runs (called from desktop workers' threads)."""
+        return any(w.system_kind != "desktop" and not w.isFinished() for w in list(self.workers.values()))
 
     def _finished(self, rid: str, result: Any) -> None:
         w = self.workers.pop(rid, None)

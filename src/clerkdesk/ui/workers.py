@@ -7,6 +7,7 @@ step it polls the step's ``check()`` itself, because Playwright objects belong t
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -147,7 +148,8 @@ class QtClerk:
                 self.control.check()
                 if driver is not None and self.assist is not None and not assisted:
                     assisted = True
-                    self.assist(driver)
+                    with contextlib.suppress(Exception):  # the helper failed: the clerk acts instead
+                        self.assist(driver)
                 if check is not None:
                     try:
                         if check():
@@ -199,8 +201,9 @@ class TargetWorker(QThread):
 
     def __init__(self, run_id: str, system_kind: str, job: Callable[[QtClerk, Any], Any], opts: Any,
                  assist: Callable[[Any], None] | None = None, hint: Callable[[Any], str | None] | None = None,
-                 after: Callable[[], None] | None = None):
+                 after: Callable[[], None] | None = None, screen_busy: Callable[[], bool] | None = None):
         super().__init__()
+        self.screen_busy = screen_busy  # desktop targets wait while this is true (web runs may pop dialogs)
         self.run_id = run_id
         self.system_kind = system_kind
         self.job = job
@@ -226,7 +229,12 @@ class TargetWorker(QThread):
         locked = False
         try:
             if self.system_kind == "desktop":
+                # The desktop driver reads the screen and moves the one mouse: wait until no web run can pop a
+                # dialog over the client, then take the screen for this run alone.
                 self.state.emit(self.run_id, "queued")
+                while self.screen_busy is not None and self.screen_busy():
+                    self.control.check()
+                    time.sleep(0.2)
                 while not DESKTOP_LOCK.acquire(timeout=0.2):
                     self.control.check()
                 locked = True

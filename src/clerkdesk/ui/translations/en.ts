@@ -208,6 +208,14 @@
         <translation>Receipt</translation>
     </message>
     <message>
+        <source>个人账号</source>
+        <translation>Account</translation>
+    </message>
+    <message>
+        <source>业务流水号</source>
+        <translation>Serial</translation>
+    </message>
+    <message>
         <source>复制</source>
         <translation>Copy</translation>
     </message>
@@ -510,6 +518,14 @@
     <message>
         <source>可继续</source>
         <translation>Resumable</translation>
+    </message>
+    <message>
+        <source>可重试</source>
+        <translation>Retryable</translation>
+    </message>
+    <message>
+        <source>继续/重试</source>
+        <translation>Resume / retry</translation>
     </message>
     <message>
         <source>刷新 (Ctrl+R)</source>
