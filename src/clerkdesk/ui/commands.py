@@ -27,9 +27,19 @@ def app(c: Ctx, lang: str | None, headless: bool) -> None:
 @click.option("--auto-login", is_flag=True, help="Log in to the sandbox systems automatically (unattended demos).")
 @click.option("--desktop", is_flag=True, help="Also start the 公积金 sandbox desktop client (needs a screen; "
               "filled by screen OCR).")
+@click.option("--console", is_flag=True, help="No window: serve the sample case in the terminal (the default "
+              "when there is no display).")
 @pass_ctx
-def demo(c: Ctx, lang: str | None, headless: bool, auto_login: bool, desktop: bool) -> None:
+def demo(c: Ctx, lang: str | None, headless: bool, auto_login: bool, desktop: bool, console: bool) -> None:
     """Start the sandbox ministry systems and open the window with a sample case ready to fill (F5)."""
+    import os
+
+    no_display = sys.platform.startswith("linux") and not (os.environ.get("DISPLAY")
+                                                           or os.environ.get("WAYLAND_DISPLAY"))
+    if console or no_display:
+        from clerkdesk.demo_console import run_console_demo
+
+        sys.exit(run_console_demo(c.home))
     from clerkdesk.ui.app import run_app
     from clerkdesk.ui.demo import start_demo
 

@@ -1,0 +1,20 @@
+"""The README's main-job command on a machine without a display: `clerkdesk demo` serves the sample case."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_demo_without_a_display_fills_every_sandbox_system(sandbox: object) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "CLERKDESK_HOME")}
+    r = subprocess.run([sys.executable, "-m", "clerkdesk", "demo"], capture_output=True, text=True, timeout=300,
+                       env=env, stdin=subprocess.DEVNULL)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    assert "✓ 就业登记" in r.stdout and "✓ 个体工商户开业登记" in r.stdout
+    assert "hrss 系统收到 2 条记录" in r.stdout and "amr 系统收到 1 条记录" in r.stdout
