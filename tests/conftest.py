@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,3 +32,18 @@ def cli_env(home: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["CLERKDESK_HOME"] = str(home)
     return env
+
+
+@pytest.fixture(scope="session")
+def display() -> Iterator[str]:
+    """One Xvfb screen (1280×800) for every desktop test of the session.
+
+    pyautogui and python-xlib keep their X connections, so all desktop tests share one server rather than
+    each folder starting and stopping its own.
+    """
+    from clerkdesk.xvfb import xvfb, xvfb_available
+
+    if not xvfb_available():
+        pytest.skip("Xvfb is not installed (Debian package 'xvfb'): no X screen for desktop tests")
+    with xvfb(1280, 800) as name:
+        yield name

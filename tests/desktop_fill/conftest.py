@@ -13,17 +13,9 @@ from typing import Any
 
 import pytest
 
-from clerkdesk.xvfb import xvfb, xvfb_available
-
 pytestmark = [pytest.mark.desktop, pytest.mark.ocr]
 
 
-@pytest.fixture(scope="module")
-def display() -> Iterator[str]:
-    if not xvfb_available():
-        pytest.skip("Xvfb is not installed (Debian package 'xvfb'): no X screen for desktop tests")
-    with xvfb(1280, 800) as name:
-        yield name
 
 
 class Client:

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from desktop_form_helpers import TITLE, FormApp, make_ctx
 from PIL import Image
 
 from clerkdesk.drivers.desktop import DesktopDriver
 from clerkdesk.engine.driver import Condition, Driver, DriverError, Locator, ReadSpec
 from clerkdesk.vision import input as inp
-from conftest import TITLE, FormApp, make_ctx
 
 pytestmark = [pytest.mark.desktop, pytest.mark.ocr]
 

@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from desktop_form_helpers import make_ctx
 
 from clerkdesk.drivers.desktop import DesktopDriver
 from clerkdesk.engine.driver import Condition, DriverError, Locator, ReadSpec
 from clerkdesk.vision import windows
-from conftest import make_ctx
 
 pytestmark = [pytest.mark.desktop, pytest.mark.ocr, pytest.mark.slow]
 

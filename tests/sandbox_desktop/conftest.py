@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from gjj_client import Client
 
-from clerkdesk.xvfb import xvfb, xvfb_available
+from clerkdesk.xvfb import xvfb_available
 
 SCREEN = (1280, 800)
 MISSING = [t for t in ("xdotool", "xclip") if shutil.which(t) is None]
@@ -25,10 +25,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 item.add_marker(pytest.mark.skip(reason=f"missing X tools: {', '.join(MISSING)}"))
 
 
-@pytest.fixture(scope="module")
-def display() -> Iterator[str]:
-    with xvfb(*SCREEN) as name:
-        yield name
 
 
 @pytest.fixture
