@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from clerkdesk.capturing import Capturing
 from clerkdesk.config import default_home
 from clerkdesk.errors import Problem, ValidationError
 from clerkdesk.filling import Filling
@@ -28,7 +29,7 @@ class Checked:
     problems: list[Problem]
 
 
-class Desk(Filling):
+class Desk(Filling, Capturing):
     """One clerk's session over one data folder."""
 
     def __init__(self, home: Path | None = None, clerk: str | None = None):
@@ -120,6 +121,7 @@ class Desk(Filling):
         return self.store.profiles.history(kind, self._key(kind, key))
 
     def delete_profile(self, kind: str, key: str) -> bool:
+        self.erase_documents_of(kind, self._key(kind, key))  # kept 证件 images go with the profile
         return self.store.profiles.delete(kind, self._key(kind, key))
 
     def verify_audit(self) -> Any:

@@ -117,7 +117,7 @@ def test_serve_forever_prints_urls_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         with socket.create_connection(("127.0.0.1", ports[0]), timeout=5):
             pass
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=10) == 0
+        assert proc.wait(timeout=30) == 0
     finally:
         if proc.poll() is None:
             proc.kill()

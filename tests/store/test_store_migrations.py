@@ -36,7 +36,7 @@ def applied(home: Path) -> list[str]:
 
 def test_from_empty(home: Path) -> None:
     Store.open(home).close()
-    assert applied(home) == ALL == ["m001_profiles_and_audit", "m002_cases_and_runs"]
+    assert applied(home) == ALL == ["m001_profiles_and_audit", "m002_cases_and_runs", "m003_documents"]
     assert {"meta", "profiles", "profile_versions", "audit", "cases", "runs", "run_events", "evidence",
             "uscc_whitelist"} <= tables(home)
     conn = sqlite3.connect(home / "clerkdesk.db")

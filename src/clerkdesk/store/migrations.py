@@ -51,3 +51,15 @@ def m002_cases_and_runs(db: Database) -> None:
         pk="id", foreign_keys=[("run_id", "runs", "id")],
     )
     db["uscc_whitelist"].create({"code": str, "added_by": str, "added_at": str, "note": str}, pk="code")
+
+
+@migrations()
+def m003_documents(db: Database) -> None:
+    # Document images the clerk chose to keep as evidence (PIPL: only when asked). The image is encrypted
+    # (AAD "document:<id>"); case_id / profile_id tie it to the case or profile once they exist.
+    db["documents"].create(
+        {"id": int, "at": str, "actor": str, "kind": str, "source": str, "format": str, "case_id": str,
+         "profile_id": int, "data": bytes},
+        pk="id",
+    )
+    db["documents"].create_index(["case_id"])

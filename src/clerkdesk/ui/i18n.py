@@ -45,6 +45,25 @@ EN: dict[str, str] = {
     "应为数字": "must be a number", "不是可选值": "is not one of the choices",
     "正在启动浏览器并填报…": "Starting the browsers and filling…",
     "办理无法开始": "The case cannot start",
+    # 读取证件
+    "读取证件 (F11)": "Read document (F11)", "读取证件": "Read document", "从图片文件…": "From an image file…",
+    "从扫描文件夹": "From the scan folder", "从读卡器": "From the card reader",
+    "身份证正面（人像面）": "ID card front (photo side)", "身份证背面（国徽面）": "ID card back (emblem side)",
+    "营业执照": "Business licence", "证件类型": "Document kind",
+    "保留证件图像作为证据": "Keep the document image as evidence",
+    "默认不保存证件图像（个人信息最小必要）；勾选后加密保存，并关联到本次案件":
+        "By default the image is not stored (personal data: minimum necessary); when ticked it is stored "
+        "encrypted and tied to this case",
+    "图片 (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp)": "Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp)",
+    "选择证件图片": "Choose the document image", "选择扫描文件夹": "Choose the scan folder",
+    "扫描文件夹中没有图片：{d}": "No image in the scan folder: {d}", "正在识别证件…": "Reading the document…",
+    "正在读卡…": "Reading the card…", "已读取证件：填入 {n} 项，{m} 项请核对": "Document read: {n} field(s) filled, "
+    "{m} to check", "无法读取证件": "Cannot read the document", "识别置信度低": "low recognition confidence",
+    "无法对应标准代码，保留识别原文": "no standard code matches; kept as read", "校验未通过": "check failed",
+    "请核对：": "Please check: ",
+    "证件与所选事项的申请人类型不符（个人/企业）": "The document does not fit the applicant of the chosen matters "
+    "(person/company)",
+    "读取证件（图片文件 / 扫描文件夹 / 读卡器）": "Read a document (image file / scan folder / card reader)",
     # monitor
     "当前没有办理中的案件": "No case in progress", "案件": "Case", "步骤": "Step", "状态": "Status",
     "受理编号": "Receipt", "个人账号": "Account", "业务流水号": "Serial", "复制": "Copy", "已复制": "Copied", "证据": "Evidence", "暂停": "Pause", "继续": "Resume",

@@ -30,6 +30,7 @@ from clerkdesk.records import model
 from clerkdesk.ui.errors import problem_text
 from clerkdesk.ui.fields import Editor, FieldDef, check_case_value, field_def, make_editor
 from clerkdesk.ui.i18n import tr
+from clerkdesk.ui.qt_read_document import DocumentBar
 from clerkdesk.ui.workers import run_op
 
 
@@ -99,6 +100,9 @@ class CaptureForm(QWidget):
         self.submitted = False
         self._looked_up: str | None = None
         self._values: dict[str, Any] = {}
+        self._doubt: dict[str, str] = {}  # path → why the clerk should check a value read from a document
+        self._filling = False
+        self.documents: list[int] = []  # kept document images, linked to the case when it starts
         self._timer = QTimer(self, singleShot=True, interval=200)
         self._timer.timeout.connect(self.validate)
 
@@ -144,8 +148,11 @@ class CaptureForm(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.start_btn)
 
+        self.doc_bar = DocumentBar(self)
+        self.doc_bar.status.connect(self.status.emit)
         right = QWidget()
         rl = QVBoxLayout(right)
+        rl.addWidget(self.doc_bar)
         rl.addWidget(self.banner)
         rl.addWidget(scroll, 1)
         rl.addLayout(buttons)
@@ -230,9 +237,14 @@ class CaptureForm(QWidget):
         for title, group in ((tr("申请人信息"), applicant), (tr("业务信息"), case)):
             if group:
                 self.form_layout.insertWidget(self.form_layout.count() - 1, self._group(title, group))
-        for path, v in {**record_defaults(self.kind), **self._values}.items():
-            if path in self.rows and v not in ("", None, [], False):
-                self.rows[path].editor.set_value(v)
+        self._filling = True  # carried-over values keep their 读取证件 marks
+        try:
+            for path, v in {**record_defaults(self.kind), **self._values}.items():
+                if path in self.rows and v not in ("", None, [], False):
+                    self.rows[path].editor.set_value(v)
+        finally:
+            self._filling = False
+        self._show_doubts()
         self._tab_order()
         self._apply_derived()
         self.validate()
@@ -280,6 +292,9 @@ class CaptureForm(QWidget):
 
     def _changed(self, row: FieldRow) -> None:
         row.touched = True
+        if not self._filling and row.fd.path in self._doubt:  # the clerk looked at it and changed it
+            del self._doubt[row.fd.path]
+            self._mark_doubt(row, None)
         if row.fd.path == _key_field(self.kind):
             self._apply_derived()
         self._timer.start()
@@ -300,6 +315,12 @@ class CaptureForm(QWidget):
 
     def clear(self) -> None:
         self._values.clear()
+        for path in list(self._doubt):
+            if path in self.rows:
+                self._mark_doubt(self.rows[path], None)
+        self._doubt.clear()
+        self.documents = []
+        self.doc_bar.reset()
         self.profile = None
         self._looked_up = None
         self.submitted = False
@@ -310,6 +331,68 @@ class CaptureForm(QWidget):
             r.meta.setText(tr("由身份证号自动生成") if r.fd.derived else "")
         self.banner.hide()
         self.validate()
+
+    # --- 读取证件 ----------------------------------------------------------------------------------------
+    def apply_document(self, read: Any) -> tuple[int, int]:
+        """Pre-fill from a ``DocumentRead``: the fields this form has (others wait for a matter that asks them),
+        doubtful ones amber with the reason. Returns (fields filled, of them doubtful)."""
+        if read.document_id is not None:
+            self.documents.append(read.document_id)
+        probs: dict[str, list[str]] = {}
+        for p in read.problems:
+            probs.setdefault(p.field, []).append(problem_text(p))
+        filled = doubtful = 0
+        self._filling = True
+        try:
+            for path, f in read.fields.items():
+                if f.value in (None, ""):
+                    continue
+                reasons = list(dict.fromkeys(probs.get(path, [])))
+                if "low_confidence" in f.reasons and not any(tr("识别置信度低") in r for r in reasons):
+                    reasons.append(tr("识别置信度低"))
+                if "unresolved" in f.reasons:
+                    reasons.append(tr("无法对应标准代码，保留识别原文"))
+                if f.doubtful and not reasons:
+                    reasons.append(tr("校验未通过"))
+                if f.doubtful:
+                    self._doubt[path] = tr("请核对：") + "；".join(reasons)
+                else:
+                    self._doubt.pop(path, None)
+                if path in self.rows:
+                    self.rows[path].editor.set_value(f.value)
+                    filled += 1
+                    doubtful += f.doubtful
+                else:
+                    self._values[path] = f.value
+            self._apply_derived()
+        finally:
+            self._filling = False
+        self._show_doubts()
+        if self.rows and not filled:
+            self.show_banner(tr("证件与所选事项的申请人类型不符（个人/企业）"), error=True)
+        self.validate()
+        return filled, doubtful
+
+    def document_problems(self, read: Any) -> list[str]:
+        """One line per problem the reading found: field label and reason (never the value)."""
+        out = []
+        for p in read.problems:
+            label = field_def(p.field, self.recipes).label if p.field.count(".") else p.field
+            out.append(f"• {label}：{problem_text(p)}")
+        return out
+
+    def _show_doubts(self) -> None:
+        for path, row in self.rows.items():
+            self._mark_doubt(row, self._doubt.get(path))
+
+    def _mark_doubt(self, row: FieldRow, why: str | None) -> None:
+        w = row.editor.widget
+        if bool(w.property("doubtful")) == bool(why) and (w.toolTip() == (why or "")):
+            return
+        w.setProperty("doubtful", bool(why))
+        w.setToolTip(why or "")
+        w.style().unpolish(w)
+        w.style().polish(w)
 
     def record_data(self) -> dict[str, Any]:
         """The applicant's values keyed like ``make_person`` wants (derived fields left to the record layer)."""
@@ -370,6 +453,8 @@ class CaptureForm(QWidget):
                lambda res: self._prefill(key, *res))
 
     def _prefill(self, key: str, profile: Any, history: list[Any]) -> None:
+        if self.desk is None:
+            return  # the window closed while the lookup ran
         if key != self.key_value():
             return  # the clerk typed another number meanwhile
         self.profile = profile

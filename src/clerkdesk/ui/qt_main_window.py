@@ -24,7 +24,8 @@ from clerkdesk.ui.qt_run_monitor import RunMonitor, Runtime
 SHORTCUTS = [  # (key, zh) — also the F1 help text
     ("F1", "快捷键帮助"), ("F2", "读取/查询档案（按身份证号/信用代码）"), ("F3", "受理表单"), ("F4", "办理监控"),
     ("F5", "开始办理"), ("F6", "全部暂停/继续"), ("F7", "重试失败项 / 继续办理"), ("F8", "今日案件"),
-    ("F9", "对话框中：确认提交 / 继续 / 已记录"), ("Esc", "对话框中：取消"), ("Ctrl+N", "新建受理（清空表单）"),
+    ("F9", "对话框中：确认提交 / 继续 / 已记录"),
+    ("F11", "读取证件（图片文件 / 扫描文件夹 / 读卡器）"), ("Esc", "对话框中：取消"), ("Ctrl+N", "新建受理（清空表单）"),
     ("Ctrl+S", "保存档案"), ("Ctrl+R", "刷新今日案件"), ("Ctrl+Shift+C", "复制全部回执"), ("Alt+字母", "打开菜单"),
     ("Tab / Shift+Tab", "下一个/上一个字段"), ("空格", "勾选事项"), ("Ctrl+Q", "退出"),
 ]
@@ -107,6 +108,10 @@ class MainWindow(QMainWindow):
         self._act(case, tr("保存档案 (Ctrl+S)"), "Ctrl+S", self.form.save_profile)
         self._act(case, tr("开始办理 (F5)"), "F5", self.start)
         case.addSeparator()
+        self._act(case, tr("读取证件 (F11)"), "F11", self.read_document)
+        self.form.doc_bar.menu.setTitle(tr("读取证件"))
+        case.addMenu(self.form.doc_bar.menu)
+        case.addSeparator()
         self._act(case, tr("退出"), "Ctrl+Q", self.close)
         run = mb.addMenu(tr("办理监控") + "(&R)")
         self._act(run, tr("全部暂停/继续 (F6)"), "F6", self.monitor.pause_all)
@@ -173,6 +178,11 @@ class MainWindow(QMainWindow):
         self.show_tab(0)
         self.form.lookup()
 
+    def read_document(self) -> None:
+        """F11: 读取证件 — choose the source (image file, scan folder, card reader) for the capture form."""
+        self.show_tab(0)
+        self.form.doc_bar.popup()
+
     def retry(self) -> None:
         if self.tabs.currentWidget() is self.cases:
             self.cases.resume_selected()
@@ -198,6 +208,9 @@ class MainWindow(QMainWindow):
         def done(res: Any) -> None:
             self.form.start_btn.setEnabled(True)
             result, plan = res
+            kept, self.form.documents = self.form.documents, []
+            if kept:  # document images the clerk chose to keep: evidence of this case
+                workers.run_op(lambda: self.desk.link_documents(kept, case_id=result.case_id), lambda _r: None)
             self.monitor.start_case(result, plan, req.matter)
             self.show_tab(1)
             self.busy.show()

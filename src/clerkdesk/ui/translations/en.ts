@@ -188,6 +188,106 @@
         <translation>The case cannot start</translation>
     </message>
     <message>
+        <source>读取证件 (F11)</source>
+        <translation>Read document (F11)</translation>
+    </message>
+    <message>
+        <source>读取证件</source>
+        <translation>Read document</translation>
+    </message>
+    <message>
+        <source>从图片文件…</source>
+        <translation>From an image file…</translation>
+    </message>
+    <message>
+        <source>从扫描文件夹</source>
+        <translation>From the scan folder</translation>
+    </message>
+    <message>
+        <source>从读卡器</source>
+        <translation>From the card reader</translation>
+    </message>
+    <message>
+        <source>身份证正面（人像面）</source>
+        <translation>ID card front (photo side)</translation>
+    </message>
+    <message>
+        <source>身份证背面（国徽面）</source>
+        <translation>ID card back (emblem side)</translation>
+    </message>
+    <message>
+        <source>营业执照</source>
+        <translation>Business licence</translation>
+    </message>
+    <message>
+        <source>证件类型</source>
+        <translation>Document kind</translation>
+    </message>
+    <message>
+        <source>保留证件图像作为证据</source>
+        <translation>Keep the document image as evidence</translation>
+    </message>
+    <message>
+        <source>默认不保存证件图像（个人信息最小必要）；勾选后加密保存，并关联到本次案件</source>
+        <translation>By default the image is not stored (personal data: minimum necessary); when ticked it is stored encrypted and tied to this case</translation>
+    </message>
+    <message>
+        <source>图片 (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp)</source>
+        <translation>Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp)</translation>
+    </message>
+    <message>
+        <source>选择证件图片</source>
+        <translation>Choose the document image</translation>
+    </message>
+    <message>
+        <source>选择扫描文件夹</source>
+        <translation>Choose the scan folder</translation>
+    </message>
+    <message>
+        <source>扫描文件夹中没有图片：{d}</source>
+        <translation>No image in the scan folder: {d}</translation>
+    </message>
+    <message>
+        <source>正在识别证件…</source>
+        <translation>Reading the document…</translation>
+    </message>
+    <message>
+        <source>正在读卡…</source>
+        <translation>Reading the card…</translation>
+    </message>
+    <message>
+        <source>已读取证件：填入 {n} 项，{m} 项请核对</source>
+        <translation>Document read: {n} field(s) filled, {m} to check</translation>
+    </message>
+    <message>
+        <source>无法读取证件</source>
+        <translation>Cannot read the document</translation>
+    </message>
+    <message>
+        <source>识别置信度低</source>
+        <translation>low recognition confidence</translation>
+    </message>
+    <message>
+        <source>无法对应标准代码，保留识别原文</source>
+        <translation>no standard code matches; kept as read</translation>
+    </message>
+    <message>
+        <source>校验未通过</source>
+        <translation>check failed</translation>
+    </message>
+    <message>
+        <source>请核对：</source>
+        <translation>Please check: </translation>
+    </message>
+    <message>
+        <source>证件与所选事项的申请人类型不符（个人/企业）</source>
+        <translation>The document does not fit the applicant of the chosen matters (person/company)</translation>
+    </message>
+    <message>
+        <source>读取证件（图片文件 / 扫描文件夹 / 读卡器）</source>
+        <translation>Read a document (image file / scan folder / card reader)</translation>
+    </message>
+    <message>
         <source>当前没有办理中的案件</source>
         <translation>No case in progress</translation>
     </message>
