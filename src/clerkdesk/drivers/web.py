@@ -240,17 +240,12 @@ class PlaywrightDriver:
         for _, c in cands:
             if loc.within:
                 c = sc.locator(f"css={loc.within}").locator(c)
-            n = c.count()
-            if n == 0:
-                continue
-            vis = [i for i in range(n) if c.nth(i).is_visible()]
             idx = loc.nth or 0
-            pool = vis if vis else list(range(n))
-            if idx < len(pool):
-                if not vis:
-                    note = f"{loc.describe()} exists but is not visible (a tab not opened?)"
-                    continue
-                return c.nth(pool[idx]), tried, None
+            visible = c.filter(visible=True)
+            if visible.count() > idx:  # one round trip in the common case
+                return visible.nth(idx), tried, None
+            if c.count() > idx:
+                note = f"{loc.describe()} exists but is not visible (a tab not opened?)"
         return None, tried, note
 
     def _describe_el(self, el: Any) -> dict[str, Any]:

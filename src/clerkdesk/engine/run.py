@@ -36,7 +36,9 @@ class RunLog(Protocol):
     def get(self, rid: str) -> Any: ...
     def update(self, rid: str, *, status: str | None = None, checkpoint: int | None = None,
                submit_state: str | None = None, data: dict[str, Any] | None = None) -> None: ...
-    def event(self, rid: str, step: int, kind: str, status: str, message: str = "") -> None: ...
+    def event(self, rid: str, step: int, kind: str, status: str, message: str = "",
+              checkpoint: int | None = None) -> None:
+        """Record an event; with CHECKPOINT, also move the run's checkpoint (one transaction)."""
     def add_evidence(self, rid: str, step: int, name: str, png: bytes) -> int: ...
 
 
@@ -167,8 +169,7 @@ class _Execution:
                         raise
                     i = self.resume_point(i, False, None, back_only=True)
                     continue
-                i += 1
-                self.r.log.update(self.rid, checkpoint=i, data={"captures": self.captures})
+                i += 1  # execute() stored the checkpoint with the step's "ok" (captures are stored when captured)
             if self.submit_open:
                 self.submit_done()
             return self.finish("succeeded", "")
@@ -248,7 +249,7 @@ class _Execution:
         n = self.top + 1
         what = s.describe()
         self.emit(ev.StepStarted(**self.base_event(), index=n, total=len(self.recipe.steps), kind=s.kind, what=what))
-        self.r.log.event(self.rid, n, s.kind, "started", what)
+        # "started" goes to the shell only; the store records outcomes (ok/retry/failed) and the checkpoint
         retries = int(s.args.get("retry", 1 if st.safe_to_retry else 0))
         if st.irreversible:
             retries = 0
@@ -279,7 +280,7 @@ class _Execution:
             self.submit_done()
         self.emit(ev.StepSucceeded(**self.base_event(), index=n, kind=s.kind, what=what,
                                    seconds=time.monotonic() - t0))
-        self.r.log.event(self.rid, n, s.kind, "ok", what)
+        self.r.log.event(self.rid, n, s.kind, "ok", what, checkpoint=self.top + 1 if top else None)
 
     def save_failure_evidence(self, n: int, s: Step, e: DriverError) -> str | None:
         png = e.evidence

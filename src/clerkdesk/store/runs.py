@@ -157,7 +157,8 @@ class Runs:
                 upd["data"] = self.s.seal(cur, f"run:{rid}")
             db["runs"].update(rid, upd)
 
-    def event(self, rid: str, step: int, kind: str, status: str, message: str = "") -> None:
+    def event(self, rid: str, step: int, kind: str, status: str, message: str = "",
+              checkpoint: int | None = None) -> None:
         """Record a step event. The message is encrypted: a driver's message can quote what the system said
         (a dialog such as “王小明已登记”), which may be personal data."""
         import base64
@@ -169,8 +170,11 @@ class Runs:
             blob = self.s.cipher.encrypt(message.encode(), f"event:{rid}".encode())
             sealed = "enc:" + base64.b64encode(blob).decode()
         with self.s.tx() as db:
-            db["run_events"].insert({"run_id": rid, "at": now(), "step": step, "kind": kind, "status": status,
+            ts = now()
+            db["run_events"].insert({"run_id": rid, "at": ts, "step": step, "kind": kind, "status": status,
                                      "message": sealed})
+            if checkpoint is not None:  # the step is done and where to resume moves with it
+                db["runs"].update(rid, {"checkpoint": checkpoint, "updated_at": ts})
 
     def events(self, rid: str) -> list[dict[str, Any]]:
         import base64
