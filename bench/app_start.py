@@ -22,12 +22,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from _machine import cpu_model  # bench/ is on sys.path when run as a script
+
 ROOT = Path(__file__).resolve().parents[1]
 
 CHILD = r"""
 import os, time
 spawned = float(os.environ["BENCH_SPAWNED_AT"])
 from clerkdesk.ui.app import build_window, make_qapp
+
 app = make_qapp()
 win = build_window(None, wait=False)
 win.show()
@@ -43,14 +46,6 @@ print("ready", time.time() - spawned, flush=True)
 """
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 CPU: list[float] = []  # CPU seconds (user + system) each start used, a load-independent figure

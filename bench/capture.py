@@ -24,6 +24,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from _machine import cpu_model
+
 from clerkdesk.capture.documents import read_document
 from clerkdesk.capture.model import FIELDS, KINDS, CaptureResult
 from clerkdesk.capture.synth import make_sample
@@ -44,14 +46,6 @@ def field_ok(res: CaptureResult, name: str, truth: dict[str, Any]) -> bool:
     return canon(got) == canon(truth[name])
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def pct(xs: list[float], q: float) -> float:

@@ -15,8 +15,6 @@ import click
 
 from clerkdesk.engine.run import RunInfo
 
-SANDBOX_USER, SANDBOX_PASSWORD = "clerk01", "sandbox"
-
 
 class DemoClerk:
     """Confirms after showing the values, and logs in to the sandbox like a trained clerk would (demo only)."""
@@ -30,18 +28,11 @@ class DemoClerk:
 
     def human(self, info: RunInfo, message: str, driver: Any, check: Callable[[], bool] | None) -> None:
         click.echo(f"    [{info.system_title}] {message}")
-        page = driver.page
-        start = driver.ctx.system.start_url
-        if "login" not in page.url:
-            page.goto(start + ("login.jsp" if driver.ctx.system.id == "amr" else "login"))
-        page.fill("input[name=username]", SANDBOX_USER)
-        page.fill("input[name=password]", SANDBOX_PASSWORD)
-        if page.locator("input[name=captcha]").count():
-            code = page.request.get(start + "__sandbox/captcha").text().strip()
-            page.fill("input[name=captcha]", code)
+        from clerkdesk.sandbox.web.training import SANDBOX_USER, login
+
+        code = login(driver.page, driver.ctx.system.start_url, driver.ctx.system.id)
+        if code:
             click.echo(f"    → 演示：用户名 {SANDBOX_USER}，验证码 {code}（沙箱训练模式）")
-        with page.expect_navigation():
-            page.locator("button[type=submit], input[type=submit]").first.click()
 
     def uncertain(self, info: RunInfo, message: str) -> tuple[str, str | None]:
         return "abort", None

@@ -39,14 +39,6 @@ class SandboxClerk:
 
 
 def login(driver: Any) -> None:
-    page = driver.page
-    if "/login" not in page.url:
-        page.goto(driver.ctx.system.start_url + "login.jsp" if driver.ctx.system.id == "amr"
-                  else driver.ctx.system.start_url + "login")
-    page.fill("input[name=username]", "clerk01")
-    page.fill("input[name=password]", "sandbox")
-    if page.locator("input[name=captcha]").count():
-        answer = page.request.get(driver.ctx.system.start_url + "__sandbox/captcha").text()
-        page.fill("input[name=captcha]", answer)
-    with page.expect_navigation():
-        page.locator("button[type=submit], input[type=submit]").first.click()
+    from clerkdesk.sandbox.web.training import login as sandbox_login
+
+    sandbox_login(driver.page, driver.ctx.system.start_url, driver.ctx.system.id)

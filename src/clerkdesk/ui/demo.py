@@ -113,18 +113,7 @@ def start_demo(log_dir: Path | None = None, *, desktop: bool = False, auto_login
 
 
 def sandbox_login(driver: Any) -> None:
-    """Log in to a sandbox system as a clerk would, reading the training captcha (debug sandbox only).
+    """Log in to a sandbox system as a clerk would (``clerkdesk demo --auto-login``); runs in the run's worker."""
+    from clerkdesk.sandbox.web.training import login
 
-    For unattended demos, screenshots and benchmarks (``clerkdesk demo --auto-login``); runs in the
-    run's worker thread.
-    """
-    page = driver.page
-    base = driver.ctx.system.start_url
-    if "/login" not in page.url:
-        page.goto(base + ("login.jsp" if driver.ctx.system.id == "amr" else "login"))
-    page.fill("input[name=username]", SANDBOX_USER)
-    page.fill("input[name=password]", SANDBOX_PASSWORD)
-    if page.locator("input[name=captcha]").count():
-        page.fill("input[name=captcha]", page.request.get(base + "__sandbox/captcha").text().strip())
-    with page.expect_navigation():
-        page.locator("button[type=submit], input[type=submit]").first.click()
+    login(driver.page, driver.ctx.system.start_url, driver.ctx.system.id)
