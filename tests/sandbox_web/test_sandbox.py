@@ -109,6 +109,8 @@ def test_serve_forever_prints_urls_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        # started like `clerkdesk sandbox &` from a shell script: SIGINT arrives *ignored*; Ctrl+C must still stop it
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     try:
         assert proc.stdout is not None

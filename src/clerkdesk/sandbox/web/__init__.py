@@ -140,6 +140,16 @@ def serve_forever(
 ) -> None:
     """Run both systems until Ctrl+C (for `clerkdesk sandbox`). FAULTS: specs like "hrss:slow:ms=800"."""
     parsed = [parse_fault(spec) for spec in faults]
+    if threading.current_thread() is threading.main_thread():
+        import signal
+
+        # A process started in the background by a shell script (`cmd &`) inherits SIGINT as *ignored*, and
+        # Python then never raises KeyboardInterrupt: make Ctrl+C (and a plain `kill`) stop us in any case.
+        def _stop(signum: int, frame: Any) -> None:
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGINT, _stop)
+        signal.signal(signal.SIGTERM, _stop)
     sandbox = start_web_sandbox(Path(log_dir), hrss_port=hrss_port, amr_port=amr_port, debug=debug)
     try:
         for name in SYSTEMS:
