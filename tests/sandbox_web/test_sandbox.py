@@ -92,6 +92,11 @@ def test_parse_fault_specs() -> None:
         parse("tax:slow")
 
 
+def _inherit_deaf_signals() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
 def test_serve_forever_prints_urls_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     ports = []
     for _ in range(2):
@@ -109,8 +114,9 @@ def test_serve_forever_prints_urls_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
         env=env,
-        # started like `clerkdesk sandbox &` from a shell script: SIGINT arrives *ignored*; Ctrl+C must still stop it
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+        # started like `clerkdesk sandbox &` from a script (SIGINT ignored) by a thread that masks signals
+        # (SIGINT blocked): Ctrl+C must still stop it
+        preexec_fn=_inherit_deaf_signals,
     )
     try:
         assert proc.stdout is not None

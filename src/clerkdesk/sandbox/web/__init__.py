@@ -143,13 +143,16 @@ def serve_forever(
     if threading.current_thread() is threading.main_thread():
         import signal
 
-        # A process started in the background by a shell script (`cmd &`) inherits SIGINT as *ignored*, and
-        # Python then never raises KeyboardInterrupt: make Ctrl+C (and a plain `kill`) stop us in any case.
+        # A process can inherit SIGINT *ignored* (started in the background by a shell script, `cmd &`) or
+        # *blocked* (spawned from a thread that masks signals), and then Ctrl+C does nothing: make Ctrl+C
+        # (and a plain `kill`) stop us in any case.
         def _stop(signum: int, frame: Any) -> None:
             raise KeyboardInterrupt
 
         signal.signal(signal.SIGINT, _stop)
         signal.signal(signal.SIGTERM, _stop)
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     sandbox = start_web_sandbox(Path(log_dir), hrss_port=hrss_port, amr_port=amr_port, debug=debug)
     try:
         for name in SYSTEMS:
