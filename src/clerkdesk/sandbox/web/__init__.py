@@ -162,7 +162,11 @@ def serve_forever(
         print(f"人社 HRSS  {sandbox.hrss_url}/", flush=True)
         print(f"市场监管 AMR {sandbox.amr_url}/", flush=True)
         print(f"submissions → {Path(log_dir).resolve()}/{{hrss,amr}}.jsonl   (Ctrl+C stops)", flush=True)
-        threading.Event().wait()
+        # Wait in slices: a process-directed SIGINT may be delivered to a server thread, and an untimed wait
+        # in the main thread would then never return to let Python run the handler.
+        forever = threading.Event()
+        while not forever.wait(0.2):
+            pass
     except KeyboardInterrupt:
         pass
     finally:
