@@ -140,3 +140,39 @@ def test_many_processes_creating_one_database_at_once(tmp_path: Path) -> None:
         assert applied(home) == ALL
     keys = list((Path(os.environ["CLERKDESK_CONFIG"]) / "keys").iterdir())
     assert len(keys) == 2  # one per database
+
+
+def test_two_connections_switching_a_new_file_to_wal_at_once(tmp_path: Path) -> None:
+    """Both take SHARED to read the header, one then holds PENDING, and SQLite refuses the other at once
+    (no busy handler: waiting could never succeed). Seen in CI as 'database is locked' from Store.open;
+    the bare pragma fails in about a quarter of these rounds."""
+    import threading
+
+    from clerkdesk.store.db import _enable_wal
+
+    failed: list[Exception] = []
+    for r in range(120):
+        path = tmp_path / f"r{r}.db"
+        sqlite3.connect(path).execute("create table t(a)").connection.commit()
+        barrier = threading.Barrier(2)
+
+        def switch(path: Path = path, barrier: threading.Barrier = barrier) -> None:
+            conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA busy_timeout=30000")
+            barrier.wait()
+            try:
+                _enable_wal(conn)
+            except sqlite3.OperationalError as e:
+                failed.append(e)
+            finally:
+                conn.close()
+
+        threads = [threading.Thread(target=switch) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        conn = sqlite3.connect(path)
+        assert conn.execute("pragma journal_mode").fetchone() == ("wal",)
+        conn.close()
+    assert failed == []

@@ -8,6 +8,7 @@ import os
 import secrets
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -71,7 +72,7 @@ class Store:
     @classmethod
     def _open(cls, path: Path, conn: sqlite3.Connection, clerk: str | None, migrate: bool) -> Store:
         conn.execute("PRAGMA busy_timeout=30000")
-        conn.execute("PRAGMA journal_mode=WAL")
+        _enable_wal(conn)
         conn.execute("PRAGMA secure_delete=ON")  # erased profiles leave no readable pages behind
         conn.execute("PRAGMA synchronous=NORMAL")  # see Store.tx: durable writes ask for FULL
         conn.execute("PRAGMA foreign_keys=ON")
@@ -141,6 +142,28 @@ class Store:
 
     def unseal(self, blob: bytes, aad: str) -> Any:
         return json.loads(self.cipher.decrypt(blob, aad.encode()))
+
+
+def _enable_wal(conn: sqlite3.Connection, deadline_s: float = 30.0) -> None:
+    """Switch the file to WAL, waiting out another process that is creating or switching it right now.
+
+    Changing the journal mode needs an exclusive lock, and SQLite answers SQLITE_BUSY for it at once,
+    without consulting the busy handler, while another connection holds the file (two clerks' processes
+    opening a new database together). So poll briefly until it goes through or the deadline passes.
+    """
+    end = time.monotonic() + deadline_s
+    pause = 0.005
+    while True:
+        try:
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":
+                conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if ("locked" not in str(e) and "busy" not in str(e)) or time.monotonic() >= end:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
 
 
 @contextmanager
