@@ -59,7 +59,19 @@ def fail(ctx: Ctx, err: ClerkDeskError) -> NoReturn:
 
 
 class Group(click.Group):
-    """Turns ClerkDeskError from any command into a message and its exit code."""
+    """Turns ClerkDeskError from any command into a message and its exit code.
+
+    The commands of heavier modules (``cli_run``, capture, the app) are added on the first lookup rather than
+    at import, so any of those modules can be imported first without a circular import.
+    """
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        _register_optional()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        _register_optional()
+        return super().list_commands(ctx)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -249,8 +261,15 @@ def whitelist_uscc(c: Ctx, code: str, note: str) -> None:
     c.out({"ok": True}, "已加入白名单 (whitelisted)")
 
 
+_registered = False
+
+
 def _register_optional() -> None:
-    """Commands whose modules pull heavier parts are registered lazily if present."""
+    """Commands whose modules pull heavier parts are registered lazily (once), if present."""
+    global _registered
+    if _registered:
+        return
+    _registered = True
     import importlib
 
     for mod, name in (("clerkdesk.cli_run", "commands"), ("clerkdesk.capture.commands", "capture"),
@@ -264,6 +283,3 @@ def _register_optional() -> None:
         obj = getattr(m, name)
         for cmd in obj if isinstance(obj, list | tuple) else [obj]:
             main.add_command(cmd)
-
-
-_register_optional()

@@ -109,12 +109,24 @@ def _print_outcomes(c: Ctx, case_id: str | None, runs: dict[str, str], outcomes:
     return ok
 
 
+def default_headless() -> bool:
+    """A clerk at a terminal on a desktop gets a browser window (logins and captchas need one); scripts and
+    machines without a display run headless."""
+    import os
+
+    if not sys.stdin.isatty():
+        return True
+    if sys.platform in ("win32", "darwin"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 @click.command("fill")
 @click.option("--record", "record_file", required=True, metavar="FILE|-",
               help='JSON: a person/enterprise object, or {"person"|"enterprise": {...}, "case": {...}}.')
 @click.option("--target", "targets", multiple=True, required=True, metavar="RECIPE_ID", help="Repeat for several.")
-@click.option("--headless/--headed", default=None, help="Browser without a window (default: headless unless a "
-              "display is present and --headed).")
+@click.option("--headless/--headed", default=None, help="Browser without a window, or with one (default: a window "
+              "when run from a terminal on a desktop, so the clerk can log in; headless otherwise).")
 @click.option("--yes", is_flag=True, help="Answer confirm steps with yes (batch/tests). Human steps still need a person.")
 @click.option("--system-url", "system_urls", multiple=True, metavar="SYSTEM=URL",
               help="Reach a system at another address (sandbox/training servers).")
@@ -131,7 +143,7 @@ def fill(c: Ctx, record_file: str, targets: tuple[str, ...], headless: bool | No
     record = data.get(kind, data if kind not in data else {})
     record = {k: v for k, v in record.items() if k != "case"} if isinstance(record, dict) else {}
     case_fields = {k.removeprefix("case."): v for k, v in (data.get("case") or {}).items()}
-    opts = FillOptions(headless=True if headless is None else headless, system_urls=_system_urls(system_urls),
+    opts = FillOptions(headless=default_headless() if headless is None else headless, system_urls=_system_urls(system_urls),
                        on_event=printer(c))
     res = c.desk.fill(kind, record, list(targets), {**case_fields}, ConsoleClerk(yes, wait_human=wait_human), opts)
     ok = _print_outcomes(c, res.case_id, res.runs, res.outcomes)
@@ -143,11 +155,11 @@ def fill(c: Ctx, record_file: str, targets: tuple[str, ...], headless: bool | No
 @click.option("--recorded", "receipt", default=None, metavar="RECEIPT",
               help="The clerk checked: the uncertain submit WAS recorded (give the receipt, or '-').")
 @click.option("--not-recorded", is_flag=True, help="The clerk checked: the submit was NOT recorded; fill it again.")
-@click.option("--headless/--headed", default=True)
+@click.option("--headless/--headed", default=None, help="As for fill.")
 @click.option("--yes", is_flag=True)
 @click.option("--system-url", "system_urls", multiple=True, metavar="SYSTEM=URL")
 @pass_ctx
-def resume(c: Ctx, run_id: str, receipt: str | None, not_recorded: bool, headless: bool, yes: bool,
+def resume(c: Ctx, run_id: str, receipt: str | None, not_recorded: bool, headless: bool | None, yes: bool,
            system_urls: tuple[str, ...]) -> None:
     """Resume an interrupted run from its checkpoint (never submitting twice)."""
     from clerkdesk.filling import FillOptions
@@ -158,7 +170,8 @@ def resume(c: Ctx, run_id: str, receipt: str | None, not_recorded: bool, headles
     elif not_recorded:
         decision = ("not_recorded", None)
     out = c.desk.resume(run_id, ConsoleClerk(yes, decision),
-                        FillOptions(headless=headless, system_urls=_system_urls(system_urls), on_event=printer(c)))
+                        FillOptions(headless=default_headless() if headless is None else headless,
+                                    system_urls=_system_urls(system_urls), on_event=printer(c)))
     row = c.desk.store.runs.get(run_id)
     ok = _print_outcomes(c, row.case_id, {row.recipe: run_id}, {row.recipe: out})
     sys.exit(0 if ok else 1)
