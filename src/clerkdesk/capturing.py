@@ -3,6 +3,8 @@
 Mixed into ``Desk`` (needs ``self.store``). Plain values in, plain values out, no Qt.
 
 * ``Desk.read_document(path, kind)`` — OCR an image (``capture.documents.read_document``);
+* ``Desk.read_screen(kind, region=… | window=…)`` — what is on the screen: a rectangle the clerk marked, or a
+  window such as a document camera's (高拍仪) live preview or a scan viewer, grabbed in memory (never a file);
 * ``Desk.read_card(reader)`` — a 二代证 reader (``capture.readers``; ``simulated`` unless a plugin is named);
 
 both return a :class:`DocumentRead`: canonical record paths (``person.ethnicity``, ``enterprise.uscc`` …) →
@@ -164,6 +166,15 @@ def build(kind: str, source: str, raw: dict[str, tuple[str | None, float, tuple[
     return out
 
 
+def _png(rgb: Any) -> bytes:
+    import cv2
+
+    ok, buf = cv2.imencode(".png", rgb[:, :, ::-1])
+    if not ok:
+        raise ValueError("could not encode the screen image")
+    return bytes(buf)
+
+
 def newest_image(folder: Path | str) -> Path | None:
     """The most recently written image in FOLDER (a scanner's output folder); None if there is none."""
     d = Path(folder)
@@ -192,6 +203,25 @@ class Capturing:
         out = build(kind, "file", raw, res.problems, time.perf_counter() - t0)
         blob = path.read_bytes() if keep_image else None
         self._record_read(out, blob, path.suffix.lower().lstrip(".") or "bin", case_id, profile_id)
+        return out
+
+    def read_screen(self, kind: str, *, region: tuple[int, int, int, int] | None = None, window: str | None = None,
+                    keep_image: bool = False, case_id: str | None = None, profile_id: int | None = None,
+                    today: date | None = None) -> DocumentRead:
+        """OCR the document shown on screen as KIND: REGION (x, y, width, height in screen pixels) or the client
+        area of the window titled WINDOW (exact, contained, or ``re:REGEX``); the whole screen if neither."""
+        from clerkdesk.capture.documents import read_document
+        from clerkdesk.capture.screen import grab_document
+
+        if kind not in ("idcard-front", "idcard-back", "license"):
+            raise ValueError(f"unknown document kind {kind!r}")
+        t0 = time.perf_counter()
+        rgb = grab_document(region=region, window=window)
+        res = read_document(rgb, kind, today=today)  # type: ignore[arg-type]
+        raw = {n: (f.value, f.confidence, f.flags) for n, f in res.fields.items()}
+        out = build(kind, "screen", raw, res.problems, time.perf_counter() - t0)
+        blob = _png(rgb) if keep_image else None
+        self._record_read(out, blob, "png", case_id, profile_id)
         return out
 
     def read_card(self, reader: str = "simulated", *, keep_image: bool = False, port: str | None = None,

@@ -38,16 +38,44 @@ def _print_text(result: CaptureResult) -> None:
     click.echo("OK" if result.ok else "NOT OK: a required field is missing or failed its check")
 
 
+def _region(text: str | None) -> tuple[int, int, int, int] | None:
+    if text is None:
+        return None
+    try:
+        x, y, w, h = (int(v) for v in text.replace(" ", "").split(","))
+    except ValueError:
+        raise click.BadParameter(f"{text!r}: give X,Y,WIDTH,HEIGHT in screen pixels", param_hint="--screen") from None
+    if w <= 0 or h <= 0:
+        raise click.BadParameter(f"{text!r}: width and height must be > 0", param_hint="--screen")
+    return x, y, w, h
+
+
 @click.command("capture")
 @click.option("--kind", "kind", type=click.Choice(KINDS), required=True, help="which document the image shows")
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
-@click.argument("image", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def capture(kind: str, as_json: bool, image: Path) -> None:
-    """Read IMAGE (a photo or scan of an ID card side or a business licence) into fields."""
+@click.option("--window", "window", metavar="TITLE", help="read what the window TITLE shows (e.g. a 高拍仪 preview)")
+@click.option("--screen", "screen", metavar="X,Y,W,H", help="read this region of the screen")
+@click.argument("image", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def capture(kind: str, as_json: bool, window: str | None, screen: str | None, image: Path | None) -> None:
+    """Read IMAGE (a photo or scan of an ID card side or a business licence), or what a window or a screen
+    region shows, into fields. The screen is grabbed in memory and never written to a file."""
     from clerkdesk.capture.documents import read_document
 
+    region = _region(screen)
+    if sum(x is not None for x in (image, window, region)) != 1:
+        raise click.UsageError("give exactly one of IMAGE, --window TITLE or --screen X,Y,W,H")
     try:
-        result = read_document(image, kind)  # type: ignore[arg-type]
+        if image is not None:
+            result = read_document(image, kind)  # type: ignore[arg-type]
+        else:
+            from clerkdesk.capture.screen import grab_document
+            from clerkdesk.engine.driver import DriverError
+
+            try:
+                rgb = grab_document(region=region, window=window)
+            except DriverError as e:
+                raise click.UsageError(str(e)) from None
+            result = read_document(rgb, kind)  # type: ignore[arg-type]
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="IMAGE") from e
     if as_json:

@@ -43,11 +43,17 @@ def pyautogui() -> Any:
         # one Xvfb after another). Keycodes are computed from the first display's keymap.
         from Xlib.display import Display
 
-        _pg.platformModule._display = Display(os.environ.get("DISPLAY"))
+        from clerkdesk.vision.windows import xlib_quiet
+
+        with xlib_quiet():
+            _pg.platformModule._display = Display(os.environ.get("DISPLAY"))
         _pg_display = display_key()
     if _pg is None:
+        from clerkdesk.vision.windows import xlib_quiet
+
         try:
-            import pyautogui as pg
+            with xlib_quiet():  # pyautogui connects to X at import
+                import pyautogui as pg
         except Exception as e:  # ImportError, or Xlib errors when the display is unreachable
             raise DriverError(f"keyboard/mouse control is unavailable: {e}", retryable=False) from e
         pg.PAUSE = 0.02  # pyautogui sleeps this long after every call (default 0.1 s)

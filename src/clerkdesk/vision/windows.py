@@ -14,11 +14,14 @@ Backends:
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,6 +77,19 @@ class Window:
 # --- X11 ----------------------------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def xlib_quiet() -> Iterator[None]:
+    """python-xlib ``print``s "Xlib.xauth: warning, no xauthority details available" to *stdout* whenever the
+    auth file has no entry (usual under Xvfb and kiosk sessions), which would corrupt ``--json`` output. Keep
+    that line out; anything else it prints goes to stderr."""
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        yield
+    rest = [ln for ln in buf.getvalue().splitlines() if ln and not ln.startswith("Xlib.xauth: warning, no xauth")]
+    if rest:
+        print("\n".join(rest), file=sys.stderr)
+
+
 def x_display() -> Any:
     """This thread's python-xlib connection to $DISPLAY."""
     display = os.environ.get("DISPLAY")
@@ -86,7 +102,8 @@ def x_display() -> Any:
         import Xlib.display
 
         try:
-            d = Xlib.display.Display(display)
+            with xlib_quiet():
+                d = Xlib.display.Display(display)
         except Exception as e:
             raise UnsupportedSession(f"cannot open X display {display!r}: {e}") from e
         _local.d, _local.name = d, key
