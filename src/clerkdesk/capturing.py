@@ -210,16 +210,26 @@ class Capturing:
                     today: date | None = None) -> DocumentRead:
         """OCR the document shown on screen as KIND: REGION (x, y, width, height in screen pixels) or the client
         area of the window titled WINDOW (exact, contained, or ``re:REGEX``); the whole screen if neither."""
-        from clerkdesk.capture.documents import read_document
         from clerkdesk.capture.screen import grab_document
 
         if kind not in ("idcard-front", "idcard-back", "license"):
             raise ValueError(f"unknown document kind {kind!r}")
-        t0 = time.perf_counter()
         rgb = grab_document(region=region, window=window)
+        return self.read_pixels(rgb, kind, keep_image=keep_image, case_id=case_id, profile_id=profile_id,
+                                today=today)
+
+    def read_pixels(self, rgb: Any, kind: str, *, source: str = "screen", keep_image: bool = False,
+                    case_id: str | None = None, profile_id: int | None = None,
+                    today: date | None = None) -> DocumentRead:
+        """OCR RGB (an (H, W, 3) uint8 array, e.g. a screen grab) as KIND; kept (as PNG) only with KEEP_IMAGE."""
+        from clerkdesk.capture.documents import read_document
+
+        if kind not in ("idcard-front", "idcard-back", "license"):
+            raise ValueError(f"unknown document kind {kind!r}")
+        t0 = time.perf_counter()
         res = read_document(rgb, kind, today=today)  # type: ignore[arg-type]
         raw = {n: (f.value, f.confidence, f.flags) for n, f in res.fields.items()}
-        out = build(kind, "screen", raw, res.problems, time.perf_counter() - t0)
+        out = build(kind, source, raw, res.problems, time.perf_counter() - t0)
         blob = _png(rgb) if keep_image else None
         self._record_read(out, blob, "png", case_id, profile_id)
         return out

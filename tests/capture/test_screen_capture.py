@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,18 +19,7 @@ from clerkdesk.desk import Desk
 pytestmark = [pytest.mark.desktop, pytest.mark.ocr]
 
 TITLE = "高拍仪预览 - 测试"
-VIEWER = textwrap.dedent("""
-    import sys
-    from PySide6.QtGui import QPixmap
-    from PySide6.QtWidgets import QApplication, QLabel
-    app = QApplication(sys.argv)
-    label = QLabel()
-    label.setPixmap(QPixmap(sys.argv[1]))
-    label.setWindowTitle(sys.argv[2])
-    label.move(40, 30)
-    label.show()
-    app.exec()
-""")
+VIEWER = Path(__file__).parents[1] / "image_viewer.py"
 
 
 @pytest.fixture
@@ -39,11 +27,9 @@ def shown_card(display: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("DISPLAY", display)
     arr, meta = make_sample("idcard-front", 101)
     image = write_sample(tmp_path, "card", arr, meta, jpeg=False)
-    script = tmp_path / "viewer.py"
-    script.write_text(VIEWER, encoding="utf-8")
     env = dict(os.environ, QT_QPA_PLATFORM="xcb", DISPLAY=display)
     env.pop("QT_SCALE_FACTOR", None)
-    proc = subprocess.Popen([sys.executable, str(script), str(image), TITLE], env=env,
+    proc = subprocess.Popen([sys.executable, str(VIEWER), str(image), TITLE], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         from clerkdesk.vision.windows import find_window

@@ -46,10 +46,28 @@ def load_desk(home: Path | None, clerk: str | None, runtime: Any, urls: dict[str
     return desk
 
 
-def _warm_up() -> None:
-    """After the window is usable: import what the first run needs (engine, drivers), off the UI thread."""
+def _warm_up() -> bool:
+    """After the window is usable: import what the first run needs (engine, drivers), then load the OCR models
+    and run one tiny read, off the UI thread, so the first 读取证件 or desktop fill does not pay ~2 s for them.
+    False when OCR is not installed or warm-up is turned off (``CLERKDESK_OCR_WARMUP=0``)."""
     import clerkdesk.drivers
     import clerkdesk.engine.run  # noqa: F401
+
+    if os.environ.get("CLERKDESK_OCR_WARMUP", "1") in ("0", "false", "no"):
+        return False
+    try:
+        import numpy as np
+
+        from clerkdesk.vision.ocr import get_engine
+    except ImportError:
+        return False
+    eng = get_engine()
+    warm = getattr(eng, "warm_up", None)
+    if callable(warm):
+        warm()
+    else:
+        eng.read(np.full((48, 160, 3), 255, np.uint8))
+    return True
 
 
 def build_window(home: Path | None = None, clerk: str | None = None, *, lang: str | None = None,
@@ -61,7 +79,7 @@ def build_window(home: Path | None = None, clerk: str | None = None, *, lang: st
     """
     app = make_qapp()
     from clerkdesk.ui.errors import install_excepthook
-    from clerkdesk.ui.i18n import set_language
+    from clerkdesk.ui.i18n import set_language, tr
     from clerkdesk.ui.qt_main_window import MainWindow
     from clerkdesk.ui.qt_run_monitor import Runtime
     from clerkdesk.ui.workers import run_op
@@ -90,7 +108,16 @@ def build_window(home: Path | None = None, clerk: str | None = None, *, lang: st
 
     def attached(d: Any) -> None:
         win.attach(d)
-        run_op(_warm_up, lambda _r: None, lambda _e: None)
+        win.say(tr("正在加载识别模型…"))
+
+        def warmed(ok: bool) -> None:
+            if win.message.text() == tr("正在加载识别模型…"):  # unless something newer is being said
+                win.say(tr("识别模型已就绪") if ok else tr("就绪"))
+
+        def warm_failed(e: Exception) -> None:  # the first real read reports it again, with its context
+            win.say(tr("识别模型未能加载：{e}", e=str(e).splitlines()[0][:80] if str(e) else type(e).__name__))
+
+        run_op(_warm_up, warmed, warm_failed)
 
     run_op(lambda: load_desk(home, clerk, runtime, urls, headless, timeout_factor), attached, load_failed)
     if wait:

@@ -63,7 +63,18 @@ EN: dict[str, str] = {
     "请核对：": "Please check: ",
     "证件与所选事项的申请人类型不符（个人/企业）": "The document does not fit the applicant of the chosen matters "
     "(person/company)",
-    "读取证件（图片文件 / 扫描文件夹 / 读卡器）": "Read a document (image file / scan folder / card reader)",
+    "读取证件（图片文件 / 扫描文件夹 / 屏幕区域 / 高拍仪 / 读卡器）":
+        "Read a document (image file / scan folder / screen region / document camera / card reader)",
+    "从屏幕区域…": "From a screen region…", "从高拍仪窗口": "From the document camera window",
+    "自动读取扫描文件夹中的新图片": "Read new images in the scan folder automatically",
+    "正在监视扫描文件夹：{d}": "Watching the scan folder: {d}", "扫描文件夹中有新图片，正在读取": "A new scan arrived; reading it",
+    "无法截取屏幕（Wayland 会话不允许截屏时，请改用图片文件或扫描文件夹）":
+        "Cannot capture the screen (a Wayland session may forbid it: use an image file or the scan folder)",
+    "高拍仪窗口": "Document camera window", "选择高拍仪（或扫描预览）窗口：": "Choose the document camera (or scan preview) window:",
+    "框选证件区域": "Mark the document", "拖动鼠标框选证件，松开即识别；Esc 取消":
+        "Drag to mark the document; release to read it, Esc to cancel",
+    "正在加载识别模型…": "Loading the recognition models…", "识别模型已就绪": "Recognition models ready",
+    "识别模型未能加载：{e}": "The recognition models did not load: {e}",
     # monitor
     "当前没有办理中的案件": "No case in progress", "案件": "Case", "步骤": "Step", "状态": "Status",
     "受理编号": "Receipt", "个人账号": "Account", "业务流水号": "Serial", "复制": "Copy", "已复制": "Copied", "证据": "Evidence", "暂停": "Pause", "继续": "Resume",

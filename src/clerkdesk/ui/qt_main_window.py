@@ -25,7 +25,7 @@ SHORTCUTS = [  # (key, zh) — also the F1 help text
     ("F1", "快捷键帮助"), ("F2", "读取/查询档案（按身份证号/信用代码）"), ("F3", "受理表单"), ("F4", "办理监控"),
     ("F5", "开始办理"), ("F6", "全部暂停/继续"), ("F7", "重试失败项 / 继续办理"), ("F8", "今日案件"),
     ("F9", "对话框中：确认提交 / 继续 / 已记录"),
-    ("F11", "读取证件（图片文件 / 扫描文件夹 / 读卡器）"), ("Esc", "对话框中：取消"), ("Ctrl+N", "新建受理（清空表单）"),
+    ("F11", "读取证件（图片文件 / 扫描文件夹 / 屏幕区域 / 高拍仪 / 读卡器）"), ("Esc", "对话框中：取消"), ("Ctrl+N", "新建受理（清空表单）"),
     ("Ctrl+S", "保存档案"), ("Ctrl+R", "刷新今日案件"), ("Ctrl+Shift+C", "复制全部回执"), ("Alt+字母", "打开菜单"),
     ("Tab / Shift+Tab", "下一个/上一个字段"), ("空格", "勾选事项"), ("Ctrl+Q", "退出"),
 ]
@@ -179,7 +179,7 @@ class MainWindow(QMainWindow):
         self.form.lookup()
 
     def read_document(self) -> None:
-        """F11: 读取证件 — choose the source (image file, scan folder, card reader) for the capture form."""
+        """F11: 读取证件 — choose the source (image file, scan folder, screen region, camera, card reader)."""
         self.show_tab(0)
         self.form.doc_bar.popup()
 

@@ -284,8 +284,60 @@
         <translation>The document does not fit the applicant of the chosen matters (person/company)</translation>
     </message>
     <message>
-        <source>读取证件（图片文件 / 扫描文件夹 / 读卡器）</source>
-        <translation>Read a document (image file / scan folder / card reader)</translation>
+        <source>读取证件（图片文件 / 扫描文件夹 / 屏幕区域 / 高拍仪 / 读卡器）</source>
+        <translation>Read a document (image file / scan folder / screen region / document camera / card reader)</translation>
+    </message>
+    <message>
+        <source>从屏幕区域…</source>
+        <translation>From a screen region…</translation>
+    </message>
+    <message>
+        <source>从高拍仪窗口</source>
+        <translation>From the document camera window</translation>
+    </message>
+    <message>
+        <source>自动读取扫描文件夹中的新图片</source>
+        <translation>Read new images in the scan folder automatically</translation>
+    </message>
+    <message>
+        <source>正在监视扫描文件夹：{d}</source>
+        <translation>Watching the scan folder: {d}</translation>
+    </message>
+    <message>
+        <source>扫描文件夹中有新图片，正在读取</source>
+        <translation>A new scan arrived; reading it</translation>
+    </message>
+    <message>
+        <source>无法截取屏幕（Wayland 会话不允许截屏时，请改用图片文件或扫描文件夹）</source>
+        <translation>Cannot capture the screen (a Wayland session may forbid it: use an image file or the scan folder)</translation>
+    </message>
+    <message>
+        <source>高拍仪窗口</source>
+        <translation>Document camera window</translation>
+    </message>
+    <message>
+        <source>选择高拍仪（或扫描预览）窗口：</source>
+        <translation>Choose the document camera (or scan preview) window:</translation>
+    </message>
+    <message>
+        <source>框选证件区域</source>
+        <translation>Mark the document</translation>
+    </message>
+    <message>
+        <source>拖动鼠标框选证件，松开即识别；Esc 取消</source>
+        <translation>Drag to mark the document; release to read it, Esc to cancel</translation>
+    </message>
+    <message>
+        <source>正在加载识别模型…</source>
+        <translation>Loading the recognition models…</translation>
+    </message>
+    <message>
+        <source>识别模型已就绪</source>
+        <translation>Recognition models ready</translation>
+    </message>
+    <message>
+        <source>识别模型未能加载：{e}</source>
+        <translation>The recognition models did not load: {e}</translation>
     </message>
     <message>
         <source>当前没有办理中的案件</source>
