@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -80,3 +82,31 @@ def answer_confirms(qtbot: Any) -> Callable[[Any], Callable[[], None]]:
         return t.stop
 
     return start
+
+
+@dataclass
+class GjjClient:
+    log: Path
+    proc: subprocess.Popen[bytes]
+
+
+@pytest.fixture
+def gjj_client(tmp_path: Path) -> Iterator[GjjClient]:
+    """The 公积金 sandbox desktop client on its own Xvfb (the window itself stays offscreen), logged in."""
+    from clerkdesk.xvfb import xvfb, xvfb_available
+
+    if not xvfb_available():
+        pytest.skip("Xvfb is not installed: no X screen for the desktop client")
+    log = tmp_path / "gjj.jsonl"
+    with xvfb(1280, 800):
+        proc = subprocess.Popen([sys.executable, "-m", "clerkdesk.sandbox.desktop", "--log", str(log),
+                                 "--operator", "0001"], env=dict(os.environ, QT_QPA_PLATFORM="xcb"),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            yield GjjClient(log, proc)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                proc.kill()

@@ -2,44 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from ui_helpers import INSURANCE, person, press, wait_done
 
-from clerkdesk.xvfb import xvfb, xvfb_available
-
 pytestmark = [pytest.mark.browser, pytest.mark.desktop, pytest.mark.ocr]
 GJJ = "gjj.open-account"
 
 
-@pytest.fixture
-def gjj_client(tmp_path: Path) -> Iterator[Path]:
-    if not xvfb_available():
-        pytest.skip("Xvfb is not installed: no X screen for the desktop client")
-    log = tmp_path / "gjj.jsonl"
-    with xvfb(1280, 800):
-        proc = subprocess.Popen([sys.executable, "-m", "clerkdesk.sandbox.desktop", "--log", str(log),
-                                 "--operator", "0001"], env=dict(os.environ, QT_QPA_PLATFORM="xcb"),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            yield log
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-
-
-def test_desktop_and_web_targets_in_one_case(make_window: Any, qtbot: Any, gjj_client: Path,
+def test_desktop_and_web_targets_in_one_case(make_window: Any, qtbot: Any, gjj_client: Any,
                                              answer_confirms: Any) -> None:
     win = make_window()
     if GJJ not in win.desk.catalog.recipes:
@@ -57,4 +31,4 @@ def test_desktop_and_web_targets_in_one_case(make_window: Any, qtbot: Any, gjj_c
     assert wait_done(qtbot, win, timeout=150000) == {GJJ: "succeeded", INSURANCE: "succeeded"}
     receipts = {c.recipe.id: c.receipt.text() for c in win.monitor.cards.values()}
     assert re.search(r"GJ\d{12}", receipts[GJJ]), receipts
-    assert gjj_client.read_text(encoding="utf-8").count("个人开户") == 1
+    assert gjj_client.log.read_text(encoding="utf-8").count("个人开户") == 1

@@ -25,12 +25,12 @@ def app(c: Ctx, lang: str | None, headless: bool) -> None:
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None)
 @click.option("--headless", is_flag=True, help="Browsers without windows.")
 @click.option("--auto-login", is_flag=True, help="Log in to the sandbox systems automatically (unattended demos).")
-@click.option("--desktop", is_flag=True, help="Also start the 公积金 sandbox desktop client (needs a screen; "
-              "filled by screen OCR).")
+@click.option("--desktop/--no-desktop", default=None, help="Also start the 公积金 sandbox desktop client, filled by "
+              "screen OCR with the mouse and keyboard (default: on an X11 desktop; Wayland has no such automation).")
 @click.option("--console", is_flag=True, help="No window: serve the sample case in the terminal (the default "
               "when there is no display).")
 @pass_ctx
-def demo(c: Ctx, lang: str | None, headless: bool, auto_login: bool, desktop: bool, console: bool) -> None:
+def demo(c: Ctx, lang: str | None, headless: bool, auto_login: bool, desktop: bool | None, console: bool) -> None:
     """Start the sandbox ministry systems and open the window with a sample case ready to fill (F5)."""
     import os
 
@@ -43,11 +43,17 @@ def demo(c: Ctx, lang: str | None, headless: bool, auto_login: bool, desktop: bo
     from clerkdesk.ui.app import run_app
     from clerkdesk.ui.demo import start_demo
 
+    if desktop is None:
+        from clerkdesk.vision.windows import session_kind
+
+        desktop = session_kind() == "x11"
     try:
         d = start_demo(desktop=desktop, auto_login=auto_login)
     except RuntimeError as e:
         raise click.ClickException(str(e)) from None
-    click.echo(f"sandbox: 人社 {d.sandbox.hrss_url}/   市场监管 {d.sandbox.amr_url}/", err=True)
+    click.echo(f"sandbox: 人社 {d.sandbox.hrss_url}/   市场监管 {d.sandbox.amr_url}/"
+               + ("   公积金: the desktop client window (keep hands off mouse and keyboard while it is filled)"
+                  if desktop else "   (no desktop client: --desktop on an X11 session)"), err=True)
     try:
         code = run_app(c.home, c.clerk, lang=lang, demo=d, headless=headless, auto_login=auto_login)
     finally:
