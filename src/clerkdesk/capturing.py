@@ -283,6 +283,32 @@ class Capturing:
                     self.store.audit.append("document_linked", f"document:{did}",
                                             {"case": case_id, "profile": profile_id})
 
+    def discard_documents(self, ids: Iterable[int]) -> list[int]:
+        """Delete those of IDS that never got a case or a profile (the clerk started over, or closed the app):
+        an image kept as evidence of nothing is not kept at all (PIPL). Returns the ids deleted."""
+        ids = [int(i) for i in ids]
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        with self.store.tx(durable=True) as db:
+            gone = [r["id"] for r in db.query(
+                f"select id from documents where id in ({marks}) and case_id is null and profile_id is null", ids)]
+            if gone:
+                db.execute(f"delete from documents where id in ({','.join('?' * len(gone))})", gone)
+                self.store.audit.append("documents_discarded", "document", {"documents": gone,
+                                                                             "why": "no case started"})
+        return gone
+
+    def purge_orphan_documents(self, older_than_hours: float = 24.0) -> list[int]:
+        """Delete kept images with no case and no profile older than OLDER_THAN_HOURS (left by a crash before
+        the case started). Run when the app starts."""
+        from datetime import datetime, timedelta
+
+        cutoff = (datetime.now().astimezone() - timedelta(hours=older_than_hours)).isoformat(timespec="milliseconds")
+        ids = [r["id"] for r in self.store.db.query(
+            "select id from documents where case_id is null and profile_id is null and at < ?", [cutoff])]
+        return self.discard_documents(ids)
+
     def erase_documents_of(self, kind: str, key: str) -> list[int]:
         """Delete kept document images of the profile KIND/KEY and of its cases (the profile is being erased)."""
         token = self.store.profiles.lookup_token(kind, key)

@@ -42,6 +42,7 @@ def load_desk(home: Path | None, clerk: str | None, runtime: Any, urls: dict[str
     desk = Desk(home, clerk)
     desk.catalog  # noqa: B018 - read the recipes now, not on the UI thread
     desk.store  # noqa: B018 - open (and if new, create) the database and its key
+    desk.purge_orphan_documents()  # images kept for a case that a crash never let start
     runtime.opts = FillOptions(headless=headless, system_urls=urls, timeout_factor=timeout_factor)
     return desk
 

@@ -313,7 +313,19 @@ class CaptureForm(QWidget):
         self._apply_derived()
         self.validate()
 
+    def discard_unused_documents(self, wait: bool = False) -> None:
+        """Kept document images whose case never started are deleted (Ctrl+N, closing the app)."""
+        ids, self.documents = self.documents, []
+        if not ids or self.desk is None:
+            return
+        desk = self.desk
+        if wait:
+            desk.discard_documents(ids)
+        else:
+            run_op(lambda: desk.discard_documents(ids), lambda _r: None)
+
     def clear(self) -> None:
+        self.discard_unused_documents()
         self._values.clear()
         for path in list(self._doubt):
             if path in self.rows:

@@ -250,6 +250,7 @@ class MainWindow(QMainWindow):
         self.monitor.stop_all(timeout)
         idle = workers.wait_ops(timeout) and all(w.isFinished() for w in self.monitor.workers.values())
         if self.desk is not None and idle:  # never close the store under a running thread
+            self.form.discard_unused_documents(wait=True)
             self.desk.close()
             self.desk = self.form.desk = self.monitor.desk = self.cases.desk = None
 
