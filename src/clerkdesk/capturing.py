@@ -309,23 +309,6 @@ class Capturing:
             "select id from documents where case_id is null and profile_id is null and at < ?", [cutoff])]
         return self.discard_documents(ids)
 
-    def erase_documents_of(self, kind: str, key: str) -> list[int]:
-        """Delete kept document images of the profile KIND/KEY and of its cases (the profile is being erased)."""
-        token = self.store.profiles.lookup_token(kind, key)
-        row = next(self.store.db["profiles"].rows_where("lookup = ?", [token], select="id"), None)
-        if row is None:
-            return []
-        pid = row["id"]
-        with self.store.tx(durable=True) as db:
-            ids = [r["id"] for r in db.query(
-                "select id from documents where profile_id = ? or case_id in (select id from cases where profile_id = ?)",
-                [pid, pid])]
-            for did in ids:
-                db.execute("delete from documents where id = ?", [did])
-            if ids:
-                self.store.audit.append("documents_erased", f"{kind}:{pid}", {"documents": ids})
-        return ids
-
     def documents(self, case_id: str) -> list[dict[str, Any]]:
         """Kept document images of a case: id, at, kind, source (no image)."""
         return [{k: r[k] for k in ("id", "at", "kind", "source", "format")}

@@ -197,22 +197,32 @@ def recipe() -> None:
 
 @recipe.command("lint")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1), e.g. before publishing or in CI.")
 @pass_ctx
-def recipe_lint(c: Ctx, paths: tuple[Path, ...]) -> None:
-    """Report every problem as file:line:col: message (exit 1 if any)."""
+def recipe_lint(c: Ctx, paths: tuple[Path, ...], strict: bool) -> None:
+    """Report every problem as file:line:col: message (exit 1 on any error; on warnings too with --strict).
+
+    Recipes are checked against the systems/ folder of PATH or of its nearest parent that has one, else
+    against the configured recipes folder's (CLERKDESK_RECIPES).
+    """
     from clerkdesk.config import recipes_dir
-    from clerkdesk.recipe.catalog import lint_paths
+    from clerkdesk.recipe.lint import is_warning, lint
 
     folder = recipes_dir()
-    errors = lint_paths(list(paths) or [folder], folder if (folder / "systems").is_dir() else None)
+    problems, used = lint(list(paths) or [folder], folder)
+    errors = [e for e in problems if not is_warning(e)]
+    warnings = len(problems) - len(errors)
     c.out([{"file": str(e.mark.path) if e.mark else None, "line": e.mark.line if e.mark else None,
-            "col": e.mark.col if e.mark else None, "message": e.message + (f" {e.hint}" if e.hint else "")}
-           for e in errors])
+            "col": e.mark.col if e.mark else None, "severity": "warning" if is_warning(e) else "error",
+            "message": e.message + (f" {e.hint}" if e.hint else "")}
+           for e in problems])
     if not c.json:
-        for e in errors:
+        for e in problems:
             click.echo(str(e))
-        click.echo(f"{len(errors)} problem(s)" if errors else "ok")
-    sys.exit(1 if errors else 0)
+        counts = ", ".join(x for x in (f"{len(errors)} error(s)" if errors else "",
+                                       f"{warnings} warning(s)" if warnings else "") if x)
+        click.echo((counts or "ok") + f" (systems: {', '.join(map(str, used)) or 'none'})")
+    sys.exit(1 if errors or (strict and warnings) else 0)
 
 
 @recipe.command("schema")

@@ -18,7 +18,7 @@ from clerkdesk.errors import Problem, ValidationError
 from clerkdesk.filling import Filling
 from clerkdesk.records import model, standards
 from clerkdesk.store import Store
-from clerkdesk.store.profiles import Profile, Saved, Version
+from clerkdesk.store.profiles import Profile, Saved, Version, profile_key
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ class Desk(Filling, Capturing):
     def uscc_whitelist(self) -> tuple[str, ...]:
         """Whitelisted pilot credit codes. Public data kept in clear: a check needs no key to read them."""
         if self._store is not None:
-            return tuple(r["code"] for r in self._store.db["uscc_whitelist"].rows)
+            return self._store.uscc_whitelist()
         path = self.home / "clerkdesk.db"
         if not path.exists():
             return ()
@@ -109,10 +109,7 @@ class Desk(Filling, Capturing):
         raise ValueError(kind)
 
     def _key(self, kind: str, key: str) -> str:
-        if kind == "person":
-            info, _ = standards.check_id_number(key)
-            return info.number if info else key.strip().upper()
-        return standards.normalise_uscc(key)
+        return profile_key(kind, key)
 
     def profile(self, kind: str, key: str) -> Profile | None:
         return self.store.profiles.get(kind, self._key(kind, key))
@@ -121,7 +118,8 @@ class Desk(Filling, Capturing):
         return self.store.profiles.history(kind, self._key(kind, key))
 
     def delete_profile(self, kind: str, key: str) -> bool:
-        self.erase_documents_of(kind, self._key(kind, key))  # kept 证件 images go with the profile
+        """Erase the profile and all personal data tied to it (versions, cases, runs, evidence, kept 证件
+        images) in one transaction; see ``Profiles.delete``."""
         return self.store.profiles.delete(kind, self._key(kind, key))
 
     def verify_audit(self) -> Any:

@@ -19,6 +19,7 @@ from clerkdesk.errors import ClerkDeskError, Problem, ValidationError
 from clerkdesk.recipe.catalog import Catalog
 from clerkdesk.recipe.systems import System
 from clerkdesk.records import model
+from clerkdesk.store.profiles import KINDS, profile_key
 
 
 @dataclass
@@ -67,15 +68,17 @@ class Filling:
         """Merge with the stored profile (lookup by ID number / credit code), validate, save as a new version."""
         key_field = "id_number" if kind == "person" else "uscc"
         key = str(data.get(key_field, "")).strip()
-        if key:
-            prof = self.store.profiles.get(kind, key.upper(), audit=True)
+        if key and kind in KINDS:
+            # the same key normalisation as every other lookup: a 15-digit number finds the 18-digit profile
+            prof = self.store.profiles.get(kind, profile_key(kind, key), audit=True)
             if prof is not None:
                 data = {**prof.record, **data}
         if kind == "person":
             rec, warnings = model.make_person(data)
             saved = self.store.profiles.save("person", rec.id_number, rec.to_dict())
         elif kind == "enterprise":
-            ent, warnings = model.make_enterprise(data)
+            # a supervisor-whitelisted pilot code is accepted here exactly as by `enterprise add`
+            ent, warnings = model.make_enterprise(data, whitelist=self.store.uscc_whitelist())
             saved = self.store.profiles.save("enterprise", ent.uscc, ent.to_dict())
             rec = ent  # type: ignore[assignment]
         else:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date
 from pathlib import Path
 
 import pytest
-from storedata import ENTERPRISES, PEOPLE, make_id, raw_files
+from storedata import ENTERPRISES, PEOPLE, encodings, make_id, raw_files
 
 from clerkdesk.desk import Desk
 from clerkdesk.errors import ConfigError
@@ -125,16 +126,139 @@ def test_delete_erases_rows_versions_and_bytes(home: Path) -> None:
     desk.close()
 
 
-def test_delete_erases_the_applicant_from_cases(store: Store) -> None:
-    saved = store.profiles.save("person", P["id_number"], {"name": P["name"], "id_number": P["id_number"]})
-    cid = store.cases.create(matter="就业登记", applicant_kind="person", applicant_key=P["id_number"],
-                             record={"name": P["name"]}, targets=["hrss"], fields={}, profile_id=saved.profile_id)
-    store.cases.update(cid, result=("hrss.x", {"receipt": "SL-1"}))
-    assert store.profiles.delete("person", P["id_number"])
-    case = store.cases.get(cid)
-    assert (case.record, case.applicant_key, case.profile_id) == ({}, "", None)
-    assert case.matter == "就业登记" and case.results == {"hrss.x": {"receipt": "SL-1"}}
-    assert store.audit.verify().ok
+def _png_naming(text: str) -> bytes:
+    """A real PNG (a filled form's screenshot stand-in) whose text chunk quotes personal data."""
+    import io
+
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", text)
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 32), (250, 250, 250)).save(buf, format="PNG", pnginfo=info)
+    return buf.getvalue()
+
+
+def _plaintexts(desk: Desk) -> list[str]:
+    """Every encrypted value left in the database, decrypted (what someone with the key could still read)."""
+    import base64
+
+    s = desk.store
+    out = [json.dumps(s.unseal(r["data"], f"case:{r['id']}"), ensure_ascii=False) for r in s.db["cases"].rows]
+    out += [json.dumps(s.unseal(r["data"], f"run:{r['id']}"), ensure_ascii=False) for r in s.db["runs"].rows]
+    out += [s.cipher.decrypt(base64.b64decode(r["message"][4:]), f"event:{r['run_id']}".encode()).decode()
+            for r in s.db["run_events"].rows if r["message"]]
+    out += [s.cipher.decrypt(r["data"], f"evidence:{r['id']}".encode()).decode("latin-1")
+            for r in s.db["evidence"].rows]
+    out += [s.cipher.decrypt(r["data"], f"document:{r['id']}".encode()).decode("latin-1")
+            for r in s.db["documents"].rows]
+    return out
+
+
+def _blobs(conn: sqlite3.Connection, sql: str, args: list) -> list[bytes]:
+    """32-byte fragments of each ciphertext SQL selects (text columns hold base64 text: its bytes)."""
+    out = []
+    for (v,) in conn.execute(sql, args):
+        b = v.encode() if isinstance(v, str) else v
+        if b:
+            out.append(b[13:45] if len(b) >= 45 else b)
+    return out
+
+
+def test_delete_erases_the_applicant_from_cases_runs_events_evidence_and_documents(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PIPL erasure: after ``person delete`` nothing in the file holds the person's data, in clear or
+    encrypted, before and after VACUUM; what stays is a skeleton of matter, statuses and counts."""
+    from clerkdesk.filling import FillOptions
+
+    monkeypatch.setenv("CLERKDESK_NO_PLUGINS", "1")
+    desk = Desk(home)
+    # the clerk reads the 二代证 (keeping the chip photo), completes the record and opens a case: real rows
+    read = desk.read_card("simulated", keep_image=True)
+    card = {k.removeprefix("person."): v for k, v in read.values().items() if v is not None}
+    person = {**card, "hukou_type": "城镇", "phone": "13912345678"}
+    name, idn = person["name"], person["id_number"]
+    case_fields = {"insurances": ["养老", "医疗"], "insured_from": "2026-12-01", "contribution_base": "5200"}
+    result, _plan = desk.open_case("person", person, ["hrss.insurance-enrollment"], case_fields, FillOptions())
+    cid, rid = result.case_id, result.runs["hrss.insurance-enrollment"]
+    desk.link_documents([read.document_id], case_id=cid)  # type: ignore[list-item]
+    # what a run leaves: events quoting the page, a payload, evidence screenshots, a captured receipt
+    runs = desk.store.runs
+    runs.event(rid, 1, "fill", "succeeded", f"姓名 {name} 已填写")
+    runs.event(rid, 2, "dialog", "succeeded", f"{name}（{idn}）已登记")
+    runs.event(rid, 3, "submit", "started")
+    runs.add_evidence(rid, 3, "提交前", _png_naming(f"{name} {idn}"))
+    runs.add_evidence(rid, 4, "受理回执", _png_naming(f"回执 {name}"))
+    runs.update(rid, status="succeeded", checkpoint=5, submit_state="done",
+                data={"captures": {"receipt": "SB2026001"}, "message": f"{name} 受理成功"})
+    desk.store.cases.update(cid, status="done", result=("hrss.insurance-enrollment", {"receipt": "SB2026001"}))
+    # someone else's case must survive untouched
+    other = desk.save_profile("person", PEOPLE[1])[0]
+    other_cid = desk.store.cases.create(matter="就业登记", applicant_kind="person", applicant_key=PEOPLE[1]["id_number"],
+                                        record={"name": PEOPLE[1]["name"]}, targets=["hrss"], fields={},
+                                        profile_id=other.profile_id)
+    other_rid = runs.create(other_cid, "hrss.x", "hrss")
+    runs.add_evidence(other_rid, 1, "x", _png_naming("other"))
+    runs.event(other_rid, 1, "fill", "succeeded", f"{PEOPLE[1]['name']} 已填写")
+    pid = desk.profile("person", idn).id  # type: ignore[union-attr]
+    assert any(name in t for t in _plaintexts(desk)) and any(idn in t for t in _plaintexts(desk))
+
+    conn = sqlite3.connect(home / "clerkdesk.db")
+    fragments = (_blobs(conn, "select data from profiles where id = ?", [pid])
+                 + _blobs(conn, "select data from profile_versions where profile_id = ?", [pid])
+                 + _blobs(conn, "select data from cases where id = ?", [cid])
+                 + _blobs(conn, "select data from runs where id = ?", [rid])
+                 + _blobs(conn, "select message from run_events where run_id = ?", [rid])
+                 + _blobs(conn, "select data from evidence where run_id = ?", [rid])
+                 + _blobs(conn, "select data from documents where case_id = ?", [cid]))
+    conn.close()
+    assert len(fragments) == 1 + 1 + 1 + 1 + 2 + 2 + 1  # profile, version, case, run, 2 events, 2 images, 证件
+    assert all(any(f in data for data in raw_files(home).values()) for f in fragments)
+
+    assert desk.delete_profile("person", idn) is True
+
+    # no row refers to the person any more, and nothing decrypts to their data
+    s = desk.store
+    assert desk.profile("person", idn) is None
+    assert s.db["documents"].count_where("case_id = ? or profile_id = ?", [cid, pid]) == 0
+    assert s.db["evidence"].count_where("run_id = ?", [rid]) == 0
+    assert s.db["cases"].count_where("profile_id = ?", [pid]) == 0
+    for text in _plaintexts(desk):
+        assert name not in text and idn not in text and "SB2026001" not in text
+    # the audit skeleton: matter, statuses, which values were captured (names only), the step timeline
+    case = s.cases.get(cid)
+    assert (case.record, case.applicant_key, case.profile_id, case.fields, case.results) == ({}, "", None, {}, {})
+    assert (case.matter, case.status, case.targets) == ("社会保险参保登记", "done", ["hrss.insurance-enrollment"])
+    run = s.runs.get(rid)
+    assert (run.status, run.submit_state, run.checkpoint, run.data) == ("succeeded", "done", 5,
+                                                                      {"captures": {}, "erased": True})
+    assert [(e["step"], e["kind"], e["message"]) for e in s.runs.events(rid)] == [
+        (1, "fill", ""), (2, "dialog", ""), (3, "submit", "")]
+    # the other applicant keeps everything
+    assert s.cases.get(other_cid).record == {"name": PEOPLE[1]["name"]}
+    assert len(s.runs.evidence(other_rid)) == 1 and PEOPLE[1]["name"] in s.runs.events(other_rid)[0]["message"]
+    # audited in the same transaction: what went, as ids and counts
+    rows = [r for r in s.audit.rows() if r["subject"] == f"person:{pid}"]
+    assert [r["action"] for r in rows][-2:] == ["deleted", "documents_erased"]
+    assert json.loads(rows[-2]["detail"]) == {"cases_erased": [cid], "runs_erased": 1, "event_messages_erased": 2,
+                                              "evidence_erased": 2}
+    assert json.loads(rows[-1]["detail"]) == {"documents": [read.document_id]}
+    assert s.audit.verify().ok
+
+    def scan(when: str) -> None:
+        for fname, data in raw_files(home).items():
+            for secret in (name, idn):
+                for enc in encodings(secret):
+                    assert enc not in data, f"{when}: plaintext personal data in {fname}"
+            for f in fragments:
+                assert f not in data, f"{when}: erased ciphertext still in {fname}"
+
+    scan("before VACUUM, store open")  # secure_delete zeroed the freed space; the WAL was truncated
+    s.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    s.db.execute("VACUUM")
+    scan("after VACUUM")
+    desk.close()
+    scan("after close")
 
 
 def test_credit_code_lookup_tolerates_spaces_dashes_and_case(home: Path) -> None:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clerkdesk.errors import RecipeError
-from clerkdesk.recipe.loader import lint_recipe, load_recipe
+from clerkdesk.recipe.lint import lint_paths
+from clerkdesk.recipe.loader import load_recipe
 from clerkdesk.recipe.model import Recipe
 from clerkdesk.recipe.systems import System, load_systems
 from clerkdesk.recipe.yamlsrc import load
@@ -54,30 +55,4 @@ def recipe_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*/*.yaml") if p.parent.name != "systems")
 
 
-def lint_paths(paths: list[Path], systems_folder: Path | None = None) -> list[RecipeError]:
-    """Lint recipe files and folders; system files are checked too."""
-    errors: list[RecipeError] = []
-    files: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            files += [f for f in sorted(p.rglob("*.yaml")) if f.name != "bundles.yaml"]
-        else:
-            files.append(p)
-    systems: dict[str, System] | None = None
-    if systems_folder is not None:
-        try:
-            systems = load_systems(systems_folder)
-        except RecipeError as e:
-            errors.append(e)
-    for f in files:
-        if f.parent.name == "systems":
-            if systems_folder is None:
-                try:
-                    from clerkdesk.recipe.systems import load_system
-
-                    load_system(f)
-                except RecipeError as e:
-                    errors.append(e)
-            continue
-        errors += lint_recipe(f, systems)
-    return errors
+__all__ = ["Catalog", "Matter", "lint_paths", "recipe_files"]

@@ -10,6 +10,7 @@ login: manual                 # manual (the clerk logs in; a `human` step) | non
 session_expired: {text: 登录超时}     # how an expired session shows (optional)
 codes:
   hukou_type: {urban: "2", rural: "1", resident: "2"}
+  sex: {"1": "1", "2": "2", "0": ~, "9": ~}   # ~: this system has no code for it (lint stays quiet)
 ```
 Desktop systems name their main ``window`` (title) instead of URLs, optionally a
 ``command`` that starts the client, and ``dismiss_dialogs``: titles of notice boxes
@@ -44,6 +45,7 @@ class System:
     window: str = ""
     command: str = ""  # desktop: how to start the client when its window is not there
     dismiss_dialogs: tuple[str, ...] = ()  # desktop: notice boxes that may pop up at any time and are closed
+    no_code: dict[str, frozenset[str]] = field(default_factory=dict)  # table → canonical codes mapped to ~
 
     def owns(self, url: str) -> bool:
         """Is URL on one of this system's origins? (data:, about:, blob: of its own pages are local.)"""
@@ -67,55 +69,127 @@ def origin_of(url: str) -> str:
 
 
 def load_system(path: Path) -> System:
-    src = load(path)
-    if not src.is_map:
-        raise RecipeError("a system file is a mapping with keys system, title, kind, …", src.mark)
+    """Load one system file; raises its first error (warnings, such as an incomplete code map, are not errors)."""
+    system, problems = check_system(path)
+    errors = [p for p in problems if not getattr(p, "warning", False)]
+    if errors:
+        raise errors[0]
+    assert system is not None
+    return system
+
+
+def check_system(path: Path) -> tuple[System | None, list[RecipeError]]:
+    """Load one system file, collecting every error and warning (``clerkdesk recipe lint``).
+
+    The System is returned whenever it can be built (possibly from a file with errors, so that recipes
+    can still be linted against it); None when the file is unusable.
+    """
+    from clerkdesk.recipe.lint import LintWarning
     from clerkdesk.records.model import suggest
 
+    problems: list[RecipeError] = []
+
+    def err(message: str, mark: Mark, hint: str = "") -> None:
+        problems.append(RecipeError(message, mark, hint.strip() or None))
+
+    try:
+        src = load(path)
+    except RecipeError as e:
+        return None, [e]
+    if not src.is_map:
+        return None, [RecipeError("a system file is a mapping with keys system, title, kind, …", src.mark)]
     for k, _, km in src.items():
         if k not in SYSTEM_KEYS:
-            raise RecipeError(f"unknown key {k!r} in a system file.", km, suggest(k, sorted(SYSTEM_KEYS)).strip())
-    d = src.plain()
+            err(f"unknown key {k!r} in a system file.", km, suggest(k, sorted(SYSTEM_KEYS)))
+    d = {k: v for k, v in src.plain().items() if k != "codes"}
     for req in ("system", "title", "kind"):
         if req not in d:
-            raise RecipeError(f"a system file needs '{req}'", src.mark)
-    kind = d["kind"]
-    if kind not in ("web", "desktop"):
-        raise RecipeError(f"kind must be 'web' or 'desktop', not {kind!r}", src.key_mark("kind"))
-    origins = tuple(origin_of(o) for o in d.get("origins", []))
+            err(f"a system file needs '{req}'", src.mark)
+    kind = d.get("kind")
+    usable = "system" in d and kind in ("web", "desktop")
+    if "kind" in d and kind not in ("web", "desktop"):
+        err(f"kind must be 'web' or 'desktop', not {kind!r}", src.key_mark("kind"))
+    origins = tuple(origin_of(str(o)) for o in d.get("origins") or [])
     if kind == "web":
         if not d.get("start_url"):
-            raise RecipeError("a web system needs 'start_url'", src.mark)
-        if not origins:
-            origins = (origin_of(d["start_url"]),)
-        elif origin_of(d["start_url"]) not in origins:
-            raise RecipeError("start_url is not on one of the system's origins", src.key_mark("start_url"))
+            err("a web system needs 'start_url'", src.mark)
+            usable = False
+        elif not origins:
+            origins = (origin_of(str(d["start_url"])),)
+        elif origin_of(str(d["start_url"])) not in origins:
+            err("start_url is not on one of the system's origins", src.key_mark("start_url"))
     if kind == "desktop" and not d.get("window"):
-        raise RecipeError("a desktop system needs 'window' (its main window title)", src.mark)
-    codes_src = src.get("codes")
-    code_maps: dict[str, dict[str, str]] = {}
-    if codes_src is not None:
-        from clerkdesk.records import codes as canonical
-
-        for table, body, km in codes_src.items():
-            if table not in canonical.TABLES:
-                raise RecipeError(f"unknown code table {table!r}.", km, suggest(table, list(canonical.TABLES)).strip())
-            if not body.is_map:
-                raise RecipeError(f"code table {table!r} maps canonical codes to this system's codes", body.mark)
-            tbl = canonical.table(table)
-            m: dict[str, str] = {}
-            for code, val, ckm in body.items():
-                resolved = tbl.resolve(code)
-                if resolved is None:
-                    raise RecipeError(f"{code!r} is not a code of table {table} (canonical codes: "
-                                      f"{', '.join(c.code for c in tbl.codes[:12])}…)", ckm)
-                m[resolved] = str(val.value)
-            code_maps[table] = m
-    return System(id=str(d["system"]), title=str(d["title"]), kind=kind, mark=src.mark,
+        err("a desktop system needs 'window' (its main window title)", src.mark)
+    code_maps, no_code = _code_maps(src.get("codes"), str(d.get("system", path.stem)), err, problems, LintWarning)
+    if not usable:
+        return None, problems
+    return System(id=str(d["system"]), title=str(d.get("title", d["system"])), kind=str(kind), mark=src.mark,
                   start_url=str(d.get("start_url", "")), origins=origins, login=str(d.get("login", "manual")),
                   session_expired={str(k): str(v) for k, v in (d.get("session_expired") or {}).items()},
                   codes=code_maps, window=str(d.get("window", "")), command=str(d.get("command", "")),
-                  dismiss_dialogs=tuple(str(x) for x in d.get("dismiss_dialogs") or ()))
+                  dismiss_dialogs=tuple(str(x) for x in d.get("dismiss_dialogs") or ()),
+                  no_code=no_code), problems
+
+
+def _code_maps(codes_src: Any, system_id: str, err: Any, problems: list[RecipeError], warning: type[RecipeError]
+               ) -> tuple[dict[str, dict[str, str]], dict[str, frozenset[str]]]:
+    """The ``codes:`` tables: canonical code → this system's code; ``~`` (null) = the system has no such code.
+
+    Errors for unknown tables and codes; a warning for each canonical code a table leaves out, at the
+    table's name: such a value would stop a run only when a record has it.
+    """
+    from clerkdesk.records import codes as canonical
+    from clerkdesk.records.model import suggest
+
+    code_maps: dict[str, dict[str, str]] = {}
+    no_code: dict[str, frozenset[str]] = {}
+    if codes_src is None:
+        return code_maps, no_code
+    if not codes_src.is_map:
+        err("'codes' maps code tables to {canonical code: this system's code}", codes_src.mark)
+        return code_maps, no_code
+    for table, body, km in codes_src.items():
+        if table not in canonical.TABLES:
+            err(f"unknown code table {table!r}.", km, suggest(table, list(canonical.TABLES)))
+            continue
+        if not body.is_map:
+            err(f"code table {table!r} maps canonical codes to this system's codes", body.mark)
+            continue
+        tbl = canonical.table(table)
+        m: dict[str, str] = {}
+        absent: set[str] = set()  # no warning for these: mapped to ~, or already an error
+        nulls: set[str] = set()
+        seen: dict[str, Mark] = {}
+        for code, val, ckm in body.items():
+            resolved = tbl.resolve(code)
+            if resolved is None:
+                err(f"{code!r} is not a code of table {table} (canonical codes: "
+                    f"{', '.join(c.code for c in tbl.codes[:12])}…)", ckm)
+                continue
+            if resolved in seen:
+                err(f"{code!r} is canonical code {resolved!r} of table {table}, already mapped at "
+                    f"{seen[resolved].line}:{seen[resolved].col}", ckm)
+                continue
+            seen[resolved] = ckm
+            if val.value is None:
+                absent.add(resolved)
+                nulls.add(resolved)
+            elif isinstance(val.value, dict | list):
+                err(f"the code for {code!r} in table {table} is one text or number (or ~ when the system "
+                    "has none)", val.mark)
+                absent.add(resolved)  # reported as an error already, not again as missing
+            else:
+                m[resolved] = str(val.value)
+        code_maps[table] = m
+        if nulls:
+            no_code[table] = frozenset(nulls)
+        for c in tbl.codes:
+            if c.code not in m and c.code not in absent:
+                problems.append(warning(
+                    f"code map {table!r} has no value for canonical code {c.code!r} ({c.zh}): a record with it "
+                    f"cannot be filled into {system_id}.", km,
+                    f"Map it, or write {c.code!r}: ~ if the system has no such code."))
+    return code_maps, no_code
 
 
 def load_systems(folder: Path) -> dict[str, System]:

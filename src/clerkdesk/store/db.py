@@ -136,6 +136,12 @@ class Store:
                 if full:
                     conn.execute("PRAGMA synchronous=NORMAL")
 
+    def uscc_whitelist(self) -> tuple[str, ...]:
+        """Credit codes a supervisor whitelisted (``clerkdesk whitelist-uscc``); public data kept in clear."""
+        if not self.db["uscc_whitelist"].exists():
+            return ()
+        return tuple(r["code"] for r in self.db["uscc_whitelist"].rows)
+
     # encrypted JSON helpers
     def seal(self, obj: Any, aad: str) -> bytes:
         return self.cipher.encrypt(json.dumps(obj, ensure_ascii=False, sort_keys=True).encode(), aad.encode())

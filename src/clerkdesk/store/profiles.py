@@ -9,6 +9,8 @@ marks the given fields as verified today.
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -48,6 +50,22 @@ class Version:
     record: dict[str, Any]
 
 
+def profile_key(kind: str, key: str) -> str:
+    """The form a profile is keyed by: an 18-digit ID number (15-digit numbers converted, ``x`` → ``X``,
+    full-width digits and spaces normalised) or a credit code without spaces or dashes, upper case.
+
+    Every lookup goes through this, so the clerk finds the same profile however the number was typed.
+    It does not validate: a wrong number simply finds nothing.
+    """
+    from clerkdesk.records.standards import convert_15_to_18, normalise_uscc
+
+    _check_kind(kind)
+    if kind == "enterprise":
+        return normalise_uscc(key)
+    raw = re.sub(r"\s", "", unicodedata.normalize("NFKC", key or "")).upper()
+    return convert_15_to_18(raw) if len(raw) == 15 and raw.isdigit() else raw
+
+
 def _check_kind(kind: str) -> None:
     if kind not in KINDS:
         raise ValueError(f"profile kind must be one of {KINDS}, not {kind!r}")
@@ -58,8 +76,7 @@ class Profiles:
         self.s = store
 
     def lookup_token(self, kind: str, key: str) -> str:
-        _check_kind(kind)
-        return self.s.cipher.blind_index(kind, key.strip().upper())
+        return self.s.cipher.blind_index(kind, profile_key(kind, key))
 
     def _save_one(self, db: Any, kind: str, token: str, record: dict[str, Any], today: str, ts: str) -> Saved:
         """Create or merge one profile inside the caller's transaction (no audit row)."""
@@ -152,17 +169,34 @@ class Profiles:
         return out
 
     def delete(self, kind: str, key: str) -> bool:
-        """Erase the profile and every version of it (secure_delete overwrites the freed pages)."""
+        """Erase the profile and every row that holds its personal data, in one durable transaction.
+
+        Gone: the profile, every version, the kept document images (证件) of the profile and of its
+        cases, and, in each of its cases, the record snapshot, case fields, captured values, run
+        payloads, run-event messages and evidence screenshots (``Cases.erase_applicant``). The case,
+        run and event rows stay as an audit skeleton without personal content. One ``deleted`` audit
+        row lists what went (ids and counts), plus ``documents_erased`` when images were kept.
+        ``secure_delete`` overwrites the freed bytes; the WAL is checkpointed and truncated after.
+        """
         token = self.lookup_token(kind, key)
         with self.s.tx(durable=True) as db:
             rows = list(db["profiles"].rows_where("lookup = ?", [token]))
             if not rows:
                 return False
             pid = rows[0]["id"]
-            erased = self.s.cases.erase_applicant(pid)
+            erasure = self.s.cases.erase_applicant(pid)
+            documents: list[int] = []
+            if db["documents"].exists():
+                marks = ", ".join("?" * len(erasure.cases))
+                where = "profile_id = ?" + (f" or case_id in ({marks})" if erasure.cases else "")
+                args = [pid, *erasure.cases]
+                documents = [r["id"] for r in db.query(f"select id from documents where {where} order by id", args)]
+                db.execute(f"delete from documents where {where}", args)
             db.execute("delete from profile_versions where profile_id = ?", [pid])
             db.execute("delete from profiles where id = ?", [pid])
-            self.s.audit.append("deleted", f"{kind}:{pid}", {"cases_erased": erased} if erased else None)
+            self.s.audit.append("deleted", f"{kind}:{pid}", erasure.detail() or None)
+            if documents:
+                self.s.audit.append("documents_erased", f"{kind}:{pid}", {"documents": documents})
         self.s.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # leave no copy of the erased pages in the WAL
         return True
 

@@ -11,7 +11,7 @@ never submitted again without the clerk.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +48,20 @@ class RunRow:
     checkpoint: int
     submit_state: str
     data: dict[str, Any]  # captures, error, needs (what the clerk must do)
+
+
+@dataclass
+class Erasure:
+    """What ``Cases.erase_applicant`` erased (ids and counts only)."""
+
+    cases: list[str] = field(default_factory=list)
+    runs: int = 0
+    events: int = 0  # run-event messages blanked
+    evidence: int = 0  # evidence screenshots deleted
+
+    def detail(self) -> dict[str, Any]:
+        return {"cases_erased": self.cases, "runs_erased": self.runs, "event_messages_erased": self.events,
+                "evidence_erased": self.evidence} if self.cases else {}
 
 
 def _new_id(prefix: str) -> str:
@@ -93,24 +107,44 @@ class Cases:
                 upd["data"] = self.s.seal(d, f"case:{cid}")
             db["cases"].update(cid, upd)
 
-    def erase_applicant(self, profile_id: int) -> list[str]:
+    def erase_applicant(self, profile_id: int) -> Erasure:
         """Erase the applicant's personal data from every case of PROFILE_ID (the profile is being deleted).
 
-        The case keeps its matter, status, targets and results (receipt numbers); the record snapshot and
-        the applicant key are wiped and the link to the profile is cut. Runs in the caller's transaction.
+        Runs in the caller's transaction. What goes, per case:
+
+        - the case's record snapshot, applicant key, case fields and captured values (receipts too: a
+          receipt number finds the person in the target system); the link to the profile is cut;
+        - each run's payload (captures, error messages, what the clerk was asked);
+        - every run event's message (a driver's message can quote the page: “王小明已登记”);
+        - every evidence screenshot (an image of the filled form).
+
+        What stays, without personal content, so the audit trail still reads: the case row (matter,
+        status, targets, which values each target captured — names only, e.g. ``receipt``), each run's
+        row (recipe, system, status, checkpoint, submit state, times) and each event's row (step, kind,
+        status, time).
         """
         from clerkdesk.store.db import now
 
-        erased: list[str] = []
+        out = Erasure()
         with self.s.tx() as db:
             for row in list(db["cases"].rows_where("profile_id = ?", [profile_id])):
                 cid = row["id"]
                 d = self.s.unseal(row["data"], f"case:{cid}")
-                d.update({"applicant_key": "", "record": {}, "erased": True})
-                db["cases"].update(cid, {"profile_id": None, "updated_at": now(),
-                                         "data": self.s.seal(d, f"case:{cid}")})
-                erased.append(cid)
-        return erased
+                ts = now()
+                skeleton = {"applicant_kind": d.get("applicant_kind", ""), "applicant_key": "", "record": {},
+                            "targets": d.get("targets", []), "fields": {}, "results": {},
+                            "erased": {"at": ts, "captured": {r: sorted(v) for r, v in d.get("results", {}).items()}}}
+                db["cases"].update(cid, {"profile_id": None, "updated_at": ts,
+                                         "data": self.s.seal(skeleton, f"case:{cid}")})
+                out.cases.append(cid)
+                for run in list(db["runs"].rows_where("case_id = ?", [cid], select="id")):
+                    rid = run["id"]
+                    db["runs"].update(rid, {"data": self.s.seal({"captures": {}, "erased": True}, f"run:{rid}")})
+                    out.runs += 1
+                    out.events += db.execute("update run_events set message = '' where run_id = ? and message != ''",
+                                             [rid]).rowcount
+                    out.evidence += db.execute("delete from evidence where run_id = ?", [rid]).rowcount
+        return out
 
     def list(self, since: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
         """Case summaries (no personal data): id, created_at, matter, status."""
