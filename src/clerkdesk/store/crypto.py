@@ -54,6 +54,9 @@ def _keyring():  # type: ignore[no-untyped-def]
         kr = keyring.get_keyring()
         if isinstance(kr, fail.Keyring) or getattr(kr, "priority", 0) <= 0:
             return None
+        # keyrings.alt's file backends are no OS keyring (one is plaintext): only when an admin names one
+        if type(kr).__module__.startswith("keyrings.alt") and not os.environ.get("PYTHON_KEYRING_BACKEND"):
+            return None
         return keyring
     except Exception:
         return None
