@@ -60,3 +60,27 @@ def test_a_scheme_relative_target_on_another_host_is_stopped(store: Store) -> No
     with pytest.raises(StepError, match=re.escape("http://evil.example is not an origin of system hrss")):
         x.check_url(x.recipe.steps[0], "//evil.example/collect")
     assert [e["kind"] for e in store.runs.events(x.rid)] == ["blocked"]
+
+
+@pytest.mark.parametrize("target", ["http://evil.example/collect", "//evil.example/collect",
+                                    "HTTPS://evil.example/x"])
+def test_lint_stops_a_foreign_open_however_it_is_written(tmp_path: Path, target: str) -> None:
+    from clerkdesk.recipe.loader import load_recipe
+
+    cat = _catalog()
+    path = tmp_path / "leak.yaml"
+    path.write_text("recipe: hrss.leak\ntitle: t\nsystem: hrss\nneeds: []\nsteps:\n"
+                    f"  - open: '{target}'\n", encoding="utf-8")
+    with pytest.raises(Exception, match=r"leak\.yaml:6:\d+: .*is not on an origin of system hrss") as e:
+        load_recipe(path, cat.systems)
+    assert "evil.example" in str(e.value)
+
+
+def test_lint_lets_the_systems_own_paths_through(tmp_path: Path) -> None:
+    from clerkdesk.recipe.loader import load_recipe
+
+    cat = _catalog()
+    path = tmp_path / "ok.yaml"
+    path.write_text("recipe: hrss.ok\ntitle: t\nsystem: hrss\nneeds: []\nsteps:\n  - open: /employment/new\n"
+                    "  - open: 'employment/new'\n  - open: 'http://127.0.0.1:8601/x'\n", encoding="utf-8")
+    assert load_recipe(path, cat.systems).id == "hrss.ok"

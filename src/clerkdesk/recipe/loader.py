@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from jinja2 import nodes
 from jinja2.exceptions import TemplateSyntaxError
@@ -268,7 +269,9 @@ class _Loader:
     def check_open(self, target: str, mark: Mark) -> None:
         if self.system is None or self.system.kind != "web" or values.is_template(target):
             return
-        if re.match(r"^[a-z][a-z0-9+.-]*://", target) and not self.system.owns(target):
+        # resolved like the engine resolves it (a link from start_url): catches 'http://…' and '//host/…' alike
+        url = urljoin(self.system.start_url, target) if self.system.start_url else target
+        if re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", url, re.I) and not self.system.owns(url):
             self.err(f"{target!r} is not on an origin of system {self.system.id} "
                      f"({', '.join(self.system.origins)}): recipes may only send data to the system's own origins",
                      mark)
