@@ -270,7 +270,8 @@ class _Loader:
         if self.system is None or self.system.kind != "web" or values.is_template(target):
             return
         # resolved like the engine resolves it (a link from start_url): catches 'http://…' and '//host/…' alike
-        url = urljoin(self.system.start_url, target) if self.system.start_url else target
+        base = self.system.start_url if self.system.owns(self.system.start_url or "") else ""
+        url = urljoin(base, target) if base else target  # a foreign start_url is the system file's error
         if re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", url, re.I) and not self.system.owns(url):
             self.err(f"{target!r} is not on an origin of system {self.system.id} "
                      f"({', '.join(self.system.origins)}): recipes may only send data to the system's own origins",
