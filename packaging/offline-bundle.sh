@@ -17,7 +17,8 @@ dest=${1:-/opt/clerkdesk}
 python3 -m venv "$dest/venv"
 "$dest/venv/bin/pip" install --no-index --find-links "$here/wheelhouse" "clerkdesk[all]"
 mkdir -p "$dest/recipes" && cp -r "$here/recipes/." "$dest/recipes/"
-echo "installed: $dest/venv/bin/clerkdesk   (set CLERKDESK_RECIPES=$dest/recipes)"
+mkdir -p "$dest/bin" && ln -sf "$dest/venv/bin/clerkdesk" "$dest/bin/clerkdesk"
+echo "installed: $dest/bin/clerkdesk   (recipes: $dest/recipes, found by themselves; CLERKDESK_RECIPES overrides)"
 INSTALL
 chmod +x "$out/install.sh"
 echo "bundle ready in $out ($(ls "$out/wheelhouse" | wc -l) wheels)"

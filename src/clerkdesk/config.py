@@ -16,11 +16,12 @@ def default_home() -> Path:
 
 
 def recipes_dir() -> Path:
-    """``CLERKDESK_RECIPES``, else the ``recipes/`` folder of the source checkout, else the bundled copy."""
+    """``CLERKDESK_RECIPES``, else the ``recipes/`` folder of the source checkout, else the one an offline
+    install put beside its venv (``<dest>/venv`` + ``<dest>/recipes``, see packaging/), else the bundled copy."""
     if os.environ.get("CLERKDESK_RECIPES"):
         return Path(os.environ["CLERKDESK_RECIPES"])
     here = Path(__file__).resolve()
-    checkout = here.parents[2] / "recipes"
-    if checkout.is_dir():
-        return checkout
+    for cand in (here.parents[2] / "recipes", Path(sys.prefix).parent / "recipes"):
+        if (cand / "systems").is_dir():
+            return cand
     return here.parent / "resources" / "recipes"

@@ -25,6 +25,11 @@ class Matter:
 class Catalog:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
+        if not (self.folder / "systems").is_dir():
+            from clerkdesk.errors import ConfigError
+
+            raise ConfigError(f"no recipes at {self.folder} (no systems/ folder there): set CLERKDESK_RECIPES to the "
+                              "published recipes folder (see packaging/README.md)")
         self.systems: dict[str, System] = load_systems(self.folder)
         self.recipes: dict[str, Recipe] = {}
         for p in recipe_files(self.folder):
