@@ -33,6 +33,19 @@ class FillResult:
         return bool(self.outcomes) and all(o.status == "succeeded" for o in self.outcomes.values())
 
 
+def _filled_by_the_record(path: str) -> bool:
+    """Fields the record fills itself: derived from the ID number, or with a default (证件类型 居民身份证)."""
+    import dataclasses
+
+    spec = model.field_spec(path)
+    if spec is not None and spec.derived:
+        return True
+    kind, _, name = path.partition(".")
+    cls = {"person": model.Person, "enterprise": model.Enterprise}.get(kind)
+    f = {f.name: f for f in dataclasses.fields(cls)}.get(name) if cls else None
+    return f is not None and f.default not in (dataclasses.MISSING, None)
+
+
 @dataclass
 class FillOptions:
     headless: bool = True
@@ -106,7 +119,11 @@ class Filling:
 
         The Qt shell runs the targets itself (side by side) with ``run_target`` and then ``settle_case``.
         """
-        record, _warnings, profile_id = self.prepare_record(kind, data)
+        try:
+            record, _warnings, profile_id = self.prepare_record(kind, data)
+        except ValidationError as e:  # one round: the targets' missing inputs too, not after the next try
+            raise ValidationError(e.problems + self._missing_inputs(kind, data, targets, case_fields, e.problems)
+                                  ) from None
         plan = self.plan(kind, record, targets, case_fields, opts)
         key = record["id_number"] if kind == "person" else record["uscc"]
         case_id = self.store.cases.create(matter=matter or ", ".join(t.recipe.title for t in plan.targets),
@@ -117,6 +134,31 @@ class Filling:
             result.runs[t.recipe.id] = self.store.runs.create(case_id, t.recipe.id, t.system.id)
         self.store.cases.update(case_id, status="running")
         return result, plan
+
+    def _missing_inputs(self, kind: str, data: dict[str, Any], targets: list[str], case_fields: dict[str, Any],
+                        known: list[Problem]) -> list[Problem]:
+        """What the targets need that the (invalid) record and the case lack, as FIELD_REQUIRED problems."""
+        from clerkdesk.engine.plan import label_of, lookup
+
+        reported = {p.field for p in known}
+        key = "id_number" if kind == "person" else "uscc"
+        stored = self.store.profiles.get(kind, profile_key(kind, str(data.get(key) or "")), audit=False) \
+            if data.get(key) else None
+        context = {kind: {**(stored.record if stored else {}), **data}, "case": case_fields}
+        out: list[Problem] = []
+        for t in targets:
+            r = self.catalog.get(t)
+            for n in r.needs:
+                if n in reported or lookup(context, n) not in (None, "", []):
+                    continue
+                cf = r.fields.get(n)
+                if (cf is not None and not cf.required) or _filled_by_the_record(n):
+                    continue
+                reported.add(n)
+                title = self.catalog.systems[r.system].title if r.system in self.catalog.systems else r.system
+                out.append(Problem(n, "FIELD_REQUIRED", f"{title}需要{label_of(n, r)}",
+                                   f"{label_of(n, r)} is needed by {r.id}"))
+        return out
 
     def run_target(self, rid: str, target: Target, context: dict[str, Any], clerk: Clerk, opts: FillOptions,
                    resume: bool) -> Outcome:
