@@ -18,6 +18,7 @@ from clerkdesk.errors import Problem, ValidationError
 from clerkdesk.filling import Filling
 from clerkdesk.records import model, standards
 from clerkdesk.store import Store
+from clerkdesk.store.drafts import Draft
 from clerkdesk.store.profiles import Profile, Saved, Version, profile_key
 
 
@@ -96,6 +97,22 @@ class Desk(Filling, Capturing):
                                          "note": note}, pk="code")
             # the note stays in the whitelist table: free text may name people, the audit log never does
             self.store.audit.append("uscc_whitelisted", "whitelist")
+
+    # --- the unfinished capture form ------------------------------------------------------------------
+    def save_draft(self, data: dict[str, Any]) -> None:
+        """Keep the form the clerk is typing (encrypted), so a crash before F5 costs no retype."""
+        self.store.drafts.save(data)
+
+    def draft(self) -> Draft | None:
+        """This clerk's unfinished form, if any (drafts older than three days are dropped first)."""
+        self.store.drafts.purge()
+        return self.store.drafts.get()
+
+    def restored_draft(self) -> None:
+        self.store.drafts.restored()
+
+    def discard_draft(self, why: str = "case started") -> bool:
+        return self.store.drafts.clear(why)
 
     # --- profiles -------------------------------------------------------------------------
     def save_profile(self, kind: str, data: dict[str, Any]) -> tuple[Saved, list[Problem]]:

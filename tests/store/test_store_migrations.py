@@ -36,9 +36,10 @@ def applied(home: Path) -> list[str]:
 
 def test_from_empty(home: Path) -> None:
     Store.open(home).close()
-    assert applied(home) == ALL == ["m001_profiles_and_audit", "m002_cases_and_runs", "m003_documents"]
+    assert applied(home) == ALL == ["m001_profiles_and_audit", "m002_cases_and_runs", "m003_documents",
+                                    "m004_drafts"]
     assert {"meta", "profiles", "profile_versions", "audit", "cases", "runs", "run_events", "evidence",
-            "uscc_whitelist"} <= tables(home)
+            "uscc_whitelist", "drafts"} <= tables(home)
     conn = sqlite3.connect(home / "clerkdesk.db")
     assert conn.execute("pragma journal_mode").fetchone() == ("wal",)
     conn.close()

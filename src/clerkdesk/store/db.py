@@ -44,6 +44,7 @@ class Store:
         self.clerk = clerk
         self.lock = threading.RLock()
         from clerkdesk.store.audit import AuditLog
+        from clerkdesk.store.drafts import Drafts
         from clerkdesk.store.profiles import Profiles
         from clerkdesk.store.runs import Cases, Runs
 
@@ -51,6 +52,7 @@ class Store:
         self.profiles = Profiles(self)
         self.cases = Cases(self)
         self.runs = Runs(self)
+        self.drafts = Drafts(self)
 
     @classmethod
     def open(cls, home: Path, *, clerk: str | None = None, migrate: bool = True) -> Store:

@@ -63,3 +63,10 @@ def m003_documents(db: Database) -> None:
         pk="id",
     )
     db["documents"].create_index(["case_id"])
+
+
+@migrations()
+def m004_drafts(db: Database) -> None:
+    # The capture form while the clerk types, one row per clerk (encrypted, AAD "draft:<clerk>"), so a crash
+    # or a power cut before F5 costs no retype. Cleared when the case starts or the clerk starts over.
+    db["drafts"].create({"clerk": str, "saved_at": str, "data": bytes}, pk="clerk")

@@ -192,9 +192,11 @@ class Profiles:
                 args = [pid, *erasure.cases]
                 documents = [r["id"] for r in db.query(f"select id from documents where {where} order by id", args)]
                 db.execute(f"delete from documents where {where}", args)
+            drafts = self.s.drafts.erase_mentions(db, profile_key(kind, key))
             db.execute("delete from profile_versions where profile_id = ?", [pid])
             db.execute("delete from profiles where id = ?", [pid])
-            self.s.audit.append("deleted", f"{kind}:{pid}", erasure.detail() or None)
+            detail = {**erasure.detail(), **({"drafts": drafts} if drafts else {})}
+            self.s.audit.append("deleted", f"{kind}:{pid}", detail or None)
             if documents:
                 self.s.audit.append("documents_erased", f"{kind}:{pid}", {"documents": documents})
         self.s.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # leave no copy of the erased pages in the WAL

@@ -66,6 +66,14 @@ def _key_field(kind: str) -> str:
     return "person.id_number" if kind == "person" else "enterprise.uscc"
 
 
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, str | int | float | bool) or v is None:
+        return v
+    if isinstance(v, list | tuple):
+        return [_jsonable(x) for x in v]
+    return str(v)
+
+
 def record_defaults(kind: str) -> dict[str, Any]:
     """The record layer's own defaults (e.g. 证件类型 = 居民身份证), shown pre-selected in the form."""
     import dataclasses
@@ -105,12 +113,14 @@ class CaptureForm(QWidget):
         self.documents: list[int] = []  # kept document images, linked to the case when it starts
         self._timer = QTimer(self, singleShot=True, interval=200)
         self._timer.timeout.connect(self.validate)
+        self._draft_timer = QTimer(self, singleShot=True, interval=800)  # the draft follows the typing
+        self._draft_timer.timeout.connect(self.save_draft)
 
         self.matters = QListWidget()
         self.matters.setWordWrap(True)
         self.matters.setSpacing(2)
         self.matters.setAccessibleName(tr("办理事项"))
-        self.matters.itemChanged.connect(lambda _i: self._rebuild())
+        self.matters.itemChanged.connect(lambda _i: (self._rebuild(), self._draft_timer.start()))
         self.targets_label = QLabel(wordWrap=True)
         self.targets_label.setObjectName("hint")
         left = QWidget()
@@ -191,6 +201,27 @@ class CaptureForm(QWidget):
     def checked_matters(self) -> list[str]:
         return [self.matters.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.matters.count())
                 if self.matters.item(i).checkState() == Qt.CheckState.Checked]
+
+    # --- the draft: what the clerk typed survives a crash until the case starts -------------------------------
+    def draft_data(self) -> dict[str, Any]:
+        vals = {**self._values, **self.values()}
+        return {"matters": self.checked_matters(),
+                "values": {k: _jsonable(v) for k, v in vals.items() if v not in (None, "", [], False)}}
+
+    def save_draft(self) -> None:
+        if self.desk is None:
+            return
+        data, desk = self.draft_data(), self.desk
+        if not data["values"]:
+            return
+        run_op(lambda: desk.save_draft(data), lambda _r: None, lambda _e: None)
+
+    def restore_draft(self, draft: Any) -> None:
+        """Put back an unfinished form (after a crash or a closed window) and say so."""
+        known = {self.matters.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.matters.count())}
+        self.set_matters([m for m in draft.data.get("matters", []) if m in known])
+        self.fill_values(draft.data.get("values", {}))
+        self.show_banner(tr("已恢复上次未完成的受理（{t}），请核对后继续", t=str(draft.saved_at)[:16].replace("T", " ")))
 
     def set_matters(self, ids: list[str]) -> None:
         self.matters.blockSignals(True)
@@ -298,6 +329,7 @@ class CaptureForm(QWidget):
         if row.fd.path == _key_field(self.kind):
             self._apply_derived()
         self._timer.start()
+        self._draft_timer.start()
 
     # --- values ---------------------------------------------------------------------------------------
     def values(self) -> dict[str, Any]:
@@ -326,6 +358,10 @@ class CaptureForm(QWidget):
 
     def clear(self) -> None:
         self.discard_unused_documents()
+        self._draft_timer.stop()
+        if self.desk is not None:
+            desk = self.desk
+            run_op(lambda: desk.discard_draft("started over"), lambda _r: None, lambda _e: None)
         self._values.clear()
         for path in list(self._doubt):
             if path in self.rows:

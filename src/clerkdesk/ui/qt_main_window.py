@@ -80,8 +80,18 @@ class MainWindow(QMainWindow):
         self.cases.refresh()
         if self.demo is not None:
             self.demo.prepare(self.form)
+        else:
+            workers.run_op(desk.draft, lambda d: self._restore(d), lambda _e: None)
         self.say(tr("就绪"))
         self._update_busy()
+        self.show_tab(0)
+
+    def _restore(self, draft: Any) -> None:
+        if draft is None or self.desk is None or any(v not in (None, "", []) for v in self.form.values().values()):
+            return  # nothing kept, or the clerk has begun typing already
+        self.form.restore_draft(draft)
+        desk = self.desk
+        workers.run_op(desk.restored_draft, lambda _r: None, lambda _e: None)
         self.show_tab(0)
 
     def load_failed(self, e: Exception) -> None:
@@ -209,6 +219,9 @@ class MainWindow(QMainWindow):
             self.form.start_btn.setEnabled(True)
             result, plan = res
             kept, self.form.documents = self.form.documents, []
+            self.form._draft_timer.stop()
+            desk = self.desk
+            workers.run_op(lambda: desk.discard_draft("case started"), lambda _r: None, lambda _e: None)
             if kept:  # document images the clerk chose to keep: evidence of this case
                 workers.run_op(lambda: self.desk.link_documents(kept, case_id=result.case_id), lambda _r: None)
             self.monitor.start_case(result, plan, req.matter)
