@@ -73,6 +73,7 @@ EN: dict[str, str] = {
     "高拍仪窗口": "Document camera window", "选择高拍仪（或扫描预览）窗口：": "Choose the document camera (or scan preview) window:",
     "框选证件区域": "Mark the document", "拖动鼠标框选证件，松开即识别；Esc 取消":
         "Drag to mark the document; release to read it, Esc to cancel",
+    "已恢复上次未完成的受理（{t}），请核对后继续": "The unfinished form of {t} was restored: check it, then go on",
     "正在加载识别模型…": "Loading the recognition models…", "识别模型已就绪": "Recognition models ready",
     "识别模型未能加载：{e}": "The recognition models did not load: {e}",
     # monitor

@@ -328,6 +328,10 @@
         <translation>Drag to mark the document; release to read it, Esc to cancel</translation>
     </message>
     <message>
+        <source>已恢复上次未完成的受理（{t}），请核对后继续</source>
+        <translation>The unfinished form of {t} was restored: check it, then go on</translation>
+    </message>
+    <message>
         <source>正在加载识别模型…</source>
         <translation>Loading the recognition models…</translation>
     </message>
