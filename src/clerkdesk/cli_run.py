@@ -225,6 +225,44 @@ def recipe_lint(c: Ctx, paths: tuple[Path, ...], strict: bool) -> None:
     sys.exit(1 if errors or (strict and warnings) else 0)
 
 
+@recipe.command("probe")
+@click.option("--window", "title", required=True, metavar="TITLE",
+              help="The window's title (exact, contained, or re:REGEX), as in a recipe's `open`.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("probe.png"),
+              show_default=True, help="Where to save the annotated screenshot (PNG).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds to wait for the window.")
+@pass_ctx
+def recipe_probe(c: Ctx, title: str, out: Path, as_json: bool, timeout: float) -> None:
+    """Show what OCR sees in a desktop window: every text, its position and confidence, which texts are
+    labels with an input box beside them, and a locator for each; saves an annotated screenshot."""
+    from clerkdesk.drivers.desktop_probe import PRIVACY_NOTE, annotated_png, probe_window
+    from clerkdesk.engine.driver import DriverError
+
+    try:
+        result, image, boxes, inputs = probe_window(title, timeout=timeout)
+    except DriverError as e:
+        tried = "".join(f"\n  tried: {t}" for t in e.tried)
+        raise click.ClickException(f"{e.message}{tried}") from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(annotated_png(result, image, boxes, inputs))
+    result.screenshot = str(out)
+    if as_json or c.json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return
+    win = result.window
+    click.echo(f"window {win['title']!r} {win['size'][0]}×{win['size'][1]} at ({win['at'][0]}, {win['at'][1]})"
+               + (f", dialogs: {', '.join(map(repr, result.dialogs))}" if result.dialogs else "")
+               + f"; {len(result.texts)} texts (full OCR {result.seconds:.1f} s)")
+    click.echo("  #  box [x0,y0,x1,y1] (window px)  centre (fraction)  score  text  — looks like  locator")
+    for t in result.texts:
+        click.echo(t.line())
+    labels = sum(t.kind == "label" for t in result.texts)
+    click.echo(f"\n{labels} label(s) with an input box beside them. Annotated screenshot: {out} "
+               "(blue: OCR texts by number; red: input boxes beside labels)")
+    click.echo(PRIVACY_NOTE)
+
+
 @recipe.command("schema")
 def recipe_schema() -> None:
     """Print the JSON Schema of recipe files (for editors)."""

@@ -1,11 +1,13 @@
 """A small PySide6 form used by the desktop-driver tests (run as a subprocess under Xvfb).
 
-    python formapp.py OUT.json [--shift PX] [--title TITLE]
+    python formapp.py OUT.json [--shift PX] [--title TITLE] [--maxlen KEY=N] [--delay S]
 
 Labels beside line edits, a masked date, two combo boxes, a check box, a 保存 button that
 writes every field to OUT.json, and a 提交 button that asks 确认提交吗？ in a modal box and
 then shows 个人账号：… as read-only text. ``--shift`` pushes the whole form right and down inside a
-window of the same size, to test that a cached layout notices the change.
+window of the same size, to test that a cached layout notices the change. ``--maxlen name=3`` makes a
+box drop what is pasted beyond N characters (a field that alters its value). ``--delay`` shows the
+window only after S seconds (a slow-starting client).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import json
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -36,7 +39,10 @@ def main() -> None:
     ap.add_argument("out")
     ap.add_argument("--shift", type=int, default=0)
     ap.add_argument("--title", default="测试录入窗口")
+    ap.add_argument("--maxlen", action="append", default=[], metavar="KEY=N")
+    ap.add_argument("--delay", type=float, default=0.0)
     args = ap.parse_args()
+    maxlen = {k: int(n) for k, n in (m.split("=", 1) for m in args.maxlen)}
     app = QApplication(sys.argv[:1])
     w = QWidget()
     w.setWindowTitle(args.title)
@@ -53,6 +59,8 @@ def main() -> None:
         e.setMinimumWidth(360 if key in ("address", "employer") else 240)
         if key == "birth_date":
             e.setInputMask("0000-00-00")
+        if key in maxlen:
+            e.setMaxLength(maxlen[key])
         fields[key] = e
         grid.addWidget(e, r, 1)
     r = len(rows)
@@ -98,7 +106,10 @@ def main() -> None:
     submit.clicked.connect(do_submit)
     w.setFixedSize(560, 470)  # --shift moves the widgets inside a window of the same size
     w.move(40, 30)
-    w.show()
+    if args.delay > 0:
+        QTimer.singleShot(int(args.delay * 1000), w.show)
+    else:
+        w.show()
     sys.exit(app.exec())
 
 

@@ -81,6 +81,7 @@ class DesktopDriver(ListsMixin, DialogsMixin):
         self.trace: list[str] = []  # cache decisions, for diagnostics
         self.stats = {"full_ocr": 0, "cache_hits": 0, "cache_misses": 0, "line_ocr": 0, "retries": 0}
         self._launched: subprocess.Popen[bytes] | None = None
+        self._page: Page | None = None  # the layout-cache page the last anchor came from
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     @property
@@ -186,11 +187,20 @@ class DesktopDriver(ListsMixin, DialogsMixin):
         # Only the main window's texts are layout; dialogs come and go.
         area = view.window_area
         own = [shift_box(b, view.dx, view.dy) for b in boxes if area.contains(*b.center)]
-        entry.add_page(own)
-        if self.cache:
-            self.cache.save(entry)
+        # every text stays in memory; only what a recipe asks for is ever written (see layout_cache)
+        view.shot.meta["page"] = entry.add_page(own, self.threshold)
+        self._save(entry)
         view.shot.meta["boxes"] = boxes
         return boxes
+
+    def _save(self, entry: ScreenLayout) -> None:
+        if self.cache:
+            self.cache.save(entry)
+
+    def _forbid(self, value: str) -> None:
+        """VALUE is citizen data: the layout cache never writes a text containing it."""
+        if self.cache:
+            self.cache.forbid(value)
 
     def _ocr(self, image: np.ndarray) -> list[TextBox]:
         """Full OCR of IMAGE, remembering the last few results: an unchanged screen is not read twice."""
@@ -220,6 +230,7 @@ class DesktopDriver(ListsMixin, DialogsMixin):
     def _anchor(self, view: View, want: str, finder: Any, tried: list[str]) -> TextBox:
         """Find the OCR box for WANT with FINDER: cached pages first (verified), then a full OCR."""
         entry = self._entry(view)
+        self._page = None
         if not view.dialogs:
             for page in list(entry.pages):
                 boxes = [shift_box(b, -view.dx, -view.dy) for b in page.boxes]
@@ -229,20 +240,39 @@ class DesktopDriver(ListsMixin, DialogsMixin):
                     continue
                 if self._verify(view, b, want):
                     self.stats["cache_hits"] += 1
+                    self._page = page
+                    if page.remember(want, self.threshold):
+                        self._save(entry)
                     tried.append(f"layout cache: {want!r} at {list(b.bbox)} (verified by OCR of its crop)")
                     return b  # type: ignore[no-any-return]
                 self.stats["cache_misses"] += 1
                 tried.append(f"layout cache: {want!r} no longer at {list(b.bbox)} → cache page dropped")
                 self.trace.append(tried[-1])
                 self._drop_page(entry, page)
+        if entry.pages and not view.dialogs and "boxes" not in view.shot.meta:
+            self.trace.append(f"layout cache: {want!r} is on none of the {len(entry.pages)} cached pages")
         boxes = view.shot.meta.get("boxes") or self.full_ocr(view)
         tried.append(f"full OCR of {self.where()} ({len(boxes)} text boxes)")  # type: ignore[arg-type]
-        return finder(boxes)  # type: ignore[no-any-return]
+        found = finder(boxes)
+        page = view.shot.meta.get("page")
+        self._page = page if isinstance(page, Page) and page in entry.pages else None
+        if self._page is not None and self._page.remember(want, self.threshold):
+            self._save(entry)
+        return found  # type: ignore[no-any-return]
+
+    def _image_base(self) -> Path:
+        """Relative ``image`` paths: under ``ctx.options["recipe_dir"]``, else the recipes folder
+        (``CLERKDESK_RECIPES``), where the recipe that names them lives."""
+        given = self.ctx.options.get("recipe_dir") if self.ctx else None
+        if given:
+            return Path(str(given))
+        from clerkdesk.config import recipes_dir
+
+        return recipes_dir()
 
     def _drop_page(self, entry: ScreenLayout, page: Page) -> None:
         entry.drop(page)
-        if self.cache:
-            self.cache.save(entry)
+        self._save(entry)
 
     # -- locating ----------------------------------------------------------------------------------------
     def _resolve(self, loc: Locator, view: View, tried: list[str], want_input: bool) -> Match:
@@ -252,8 +282,7 @@ class DesktopDriver(ListsMixin, DialogsMixin):
         if within is not None:
             within = within.shift(area.x0, area.y0)
         if loc.image:
-            base = Path(str(self.ctx.options.get("recipe_dir", "."))) if self.ctx else Path(".")
-            path = Path(loc.image) if Path(loc.image).is_absolute() else base / loc.image
+            path = Path(loc.image) if Path(loc.image).is_absolute() else self._image_base() / loc.image
             return layout.find_image(view.image, path, scale=screen.ui_scale(), within=within, nth=loc.nth)
         if loc.text is not None and loc.label is None:
             def find_t(bs: list[TextBox]) -> TextBox:
@@ -289,6 +318,8 @@ class DesktopDriver(ListsMixin, DialogsMixin):
             raise NotFound(f"label {label!r} found, but no input box beside it (add offset: [dx, dy])", tried)
         box, side = found
         tried.append(f"input box {side} of the label: {box.as_list()}")
+        if not view.dialogs and self._page is not None and self._page.note_input(view.to_win(box)):
+            self._save(self._entry(view))  # the page the label came from: no text inside this box is written
         # click a little right of the box's left edge: on the text, never on a combo box's arrow
         point = (min(box.x0 + max(12, box.height), box.center[0]), box.center[1])
         return Match(anchor, box, point, f"input {side} of label {b.text!r}", b.text, kind="input")
@@ -321,6 +352,7 @@ class DesktopDriver(ListsMixin, DialogsMixin):
         inp.click(sx, sy)
 
     def fill(self, loc: Locator, value: str, timeout: float) -> str:
+        self._forbid(value)
         m, view = self.locate(loc, timeout, what="fill")
         field = view.screen_rect(m.target)
         seen = ""
@@ -357,7 +389,8 @@ class DesktopDriver(ListsMixin, DialogsMixin):
         crop = screen.grab(field.grow(30))
         raise DriverError(
             f"fill {loc.describe()}: the field does not show the intended value after 2 tries "
-            f"(OCR read {len(norm(seen))} characters, expected {len(norm(value))})",
+            f"(pasted twice; OCR read {len(norm(seen))} characters, expected {len(norm(value))}; "
+            "the box may limit its length or filter characters — see the crop)",
             [f"{m.how} at {m.target.as_list()}", "pasted with ctrl+a, ctrl+v", "read back by OCR of the box"],
             evidence=layout.annotate(crop.image, [], [Rect(30, 30, 30 + field.width, 30 + field.height)]),
         )
@@ -490,10 +523,13 @@ class DesktopDriver(ListsMixin, DialogsMixin):
         while True:
             text, tried, view = self._read_once(spec)
             if text is not None:
+                self._forbid(text)  # an account or receipt number: never into the layout cache
                 if spec.pattern:
                     mt = re.search(spec.pattern, text)
                     if mt:
-                        return mt.group(1) if mt.groups() else mt.group(0)
+                        got = mt.group(1) if mt.groups() else mt.group(0)
+                        self._forbid(got)
+                        return got
                     tried.append(f"pattern {spec.pattern!r} did not match the text read")
                 else:
                     return text

@@ -1,15 +1,28 @@
-"""Remember where a known screen's texts are, so later runs need no full-screen OCR.
+"""Remember where a known screen's labels are, so later runs need no full-screen OCR.
 
 A full OCR of a window costs 0.3–1.5 s on a service-hall PC; reading one label's crop costs
-about 30 ms. The first run of a screen OCRs it fully and keeps every text box (window-relative
+about 30 ms. The first run of a screen OCRs it fully and keeps the text boxes (window-relative
 pixels) as a *page*. Later lookups search the pages and *verify* the hit by recognising only the
 label's crop on the current screenshot. A hit that no longer reads as its label (the client was
 updated, the form shifted, another tab is showing) drops that page and the caller falls back to
 a full OCR, which records a fresh page. Nothing has to be cleared by hand.
 
+**Minimum data (PIPL).** A full OCR also reads whatever a citizen's record put on the screen
+(names, ID numbers, addresses typed into boxes, an account number in a success box). Those texts
+stay in memory for the run only. What goes to disk is only what locating needs:
+
+* the boxes of texts a recipe *asked for* (``Page.remember``: labels, buttons, tabs, texts to
+  wait for) and the asked-for strings themselves;
+* a box whose text is the label *plus more* (``姓名：张三``, the field's text merged into the
+  label's box) is written as ``姓名：…``; a label inside a longer line (a menu bar) as the label's
+  part of the line only;
+* never a box inside an input box the driver found on that page (``Page.note_input``), and never a
+  box containing a value that was filled or read in this process (``LayoutCache.forbid``);
+* geometry: those boxes, the input boxes' rectangles and the window size. The window title is
+  stored as a hash only.
+
 Entries are JSON files under ``DriverContext.home / "layout-cache"``, one per (window title
-pattern, window size); they hold screen texts (labels, buttons) and, incidentally, any value
-that was on screen during the full OCR — so the folder lives in the clerk's private data folder.
+pattern, window size). Files of an older format (which kept every OCR box) are deleted on sight.
 """
 
 from __future__ import annotations
@@ -21,30 +34,108 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from clerkdesk.vision.normalize import DEFAULT_THRESHOLD, label_score, norm, norm_value
 from clerkdesk.vision.ocr import TextBox
+from clerkdesk.vision.screen import Rect
 
 MAX_PAGES = 8
-VERSION = 1
+MAX_INPUTS = 200
+VERSION = 2
+MIN_SECRET = 2  # values shorter than this (男, 1) are not filtered: they would hit every label
+
+Quad = tuple[tuple[float, float], tuple[float, float], tuple[float, float], tuple[float, float]]
+
+
+def keepable(b: TextBox, want: str, threshold: float = DEFAULT_THRESHOLD) -> TextBox | None:
+    """The form in which box B may be written to disk as a hit for WANT (a label or text a recipe
+    asked for), or None if B does not show WANT. The result never holds more than the label."""
+    w, g = norm(want), norm(b.text)
+    if not w or not g:
+        return None
+    if g == w:
+        return b
+    if g.startswith(w + ":"):  # 姓名：张三 — keep the label, drop the rest (scores 0.97 as before)
+        return TextBox(want.rstrip(":：∶﹕ ") + "：…", b.score, b.quad)
+    if label_score(want, b.text) >= threshold:
+        # a misread label: as read if it is no longer than the label, else as asked for
+        return b if len(g) <= len(w) else TextBox(want, b.score, b.quad)
+    if w in g:  # the label inside a longer line (menu bar): the label's part only
+        x0, y0, x1, y1 = b.bbox
+        cw = (x1 + 1 - x0) / max(1, len(g))
+        i = g.index(w)
+        sx0, sx1 = x0 + i * cw, x0 + (i + len(w)) * cw - 1
+        return TextBox(want, b.score, ((sx0, y0), (sx1, y0), (sx1, y1), (sx0, y1)))
+    return None
 
 
 @dataclass
 class Page:
-    """One full OCR of the screen: its text boxes in window pixels."""
+    """One full OCR of the screen, in window pixels.
+
+    ``boxes``: in the run that read it, every OCR box (memory only); loaded from disk, the kept
+    ones. ``kept``: index in ``boxes`` → the box as it may be written. ``wants``: what was asked.
+    ``inputs``: input boxes found beside labels of this page; no text inside them is written.
+    """
 
     boxes: list[TextBox]
-    created: float = field(default_factory=time.time)
+    created: float = field(default_factory=lambda: float(int(time.time())))
+    kept: dict[int, TextBox] = field(default_factory=dict)
+    wants: set[str] = field(default_factory=set)
+    inputs: list[Rect] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, object]:
-        return {"created": self.created,
-                "boxes": [{"text": b.text, "score": round(b.score, 3), "quad": [list(p) for p in b.quad]}
-                          for b in self.boxes]}
+    def remember(self, want: str, threshold: float = DEFAULT_THRESHOLD) -> bool:
+        """Keep every box showing WANT (all candidates, so ``nth`` and ambiguity work as on a fresh
+        OCR). Returns True if anything new is to be written."""
+        new = want not in self.wants
+        self.wants.add(want)
+        for i, b in enumerate(self.boxes):
+            if i not in self.kept:
+                k = keepable(b, want, threshold)
+                if k is not None:
+                    self.kept[i] = k
+                    new = True
+        return new
+
+    def note_input(self, r: Rect) -> bool:
+        """Remember an input box of this page (window pixels). Returns True if it is new."""
+        for k in self.inputs:
+            if abs(k.x0 - r.x0) <= 3 and abs(k.y0 - r.y0) <= 3 and abs(k.x1 - r.x1) <= 3 and abs(k.y1 - r.y1) <= 3:
+                return False
+        self.inputs.insert(0, r)
+        del self.inputs[MAX_INPUTS:]
+        return True
+
+    def to_json(self, secrets: set[str]) -> dict[str, object] | None:
+        boxes = [b for _, b in sorted(self.kept.items()) if _safe(b, self.inputs, secrets)]
+        if not boxes:
+            return None
+        return {"created": self.created, "wants": sorted(w for w in self.wants if _safe_text(w, secrets)),
+                "inputs": [r.as_list() for r in self.inputs],
+                "boxes": [{"text": b.text, "score": round(b.score, 3),
+                           "quad": [[round(x, 1), round(y, 1)] for x, y in b.quad]} for b in boxes]}
 
     @classmethod
     def from_json(cls, d: dict[str, object]) -> Page:
         boxes = [TextBox(text=str(b["text"]), score=float(b["score"]),
                          quad=tuple(tuple(p) for p in b["quad"]))  # type: ignore[arg-type]
                  for b in d["boxes"]]  # type: ignore[attr-defined]
-        return cls(boxes, float(d.get("created", 0.0)))  # type: ignore[arg-type]
+        return cls(boxes, float(d.get("created", 0.0)), dict(enumerate(boxes)),  # type: ignore[arg-type]
+                   {str(w) for w in d.get("wants", [])},  # type: ignore[attr-defined]
+                   [Rect(*map(int, r)) for r in d.get("inputs", [])])  # type: ignore[attr-defined]
+
+
+def _safe_text(text: str, secrets: set[str]) -> bool:
+    t = norm_value(text)
+    return not any(s in t for s in secrets)
+
+
+def _safe(b: TextBox, inputs: list[Rect], secrets: set[str]) -> bool:
+    cx, cy = b.center
+    return _safe_text(b.text, secrets) and not any(r.contains(cx, cy) for r in inputs)
+
+
+def _near(a: TextBox, b: TextBox, tol: float = 4.0) -> bool:
+    return a.text == b.text and all(abs(p - q) <= tol for p, q in zip(a.bbox, b.bbox, strict=True))
 
 
 @dataclass
@@ -55,8 +146,17 @@ class ScreenLayout:
     size: tuple[int, int]
     pages: list[Page] = field(default_factory=list)
 
-    def add_page(self, boxes: list[TextBox]) -> Page:
+    def add_page(self, boxes: list[TextBox], threshold: float = DEFAULT_THRESHOLD) -> Page:
+        """A fresh full OCR. Older pages whose kept boxes all reappear on it are merged into it."""
         page = Page(list(boxes))
+        for old in list(self.pages):
+            for w in old.wants:
+                page.remember(w, threshold)
+            mine = list(page.kept.values())
+            if old.kept and all(any(_near(k, m) for m in mine) for k in old.kept.values()):
+                self.pages.remove(old)
+                for r in reversed(old.inputs):
+                    page.note_input(r)
         self.pages.insert(0, page)
         del self.pages[MAX_PAGES:]
         return page
@@ -65,12 +165,24 @@ class ScreenLayout:
         self.pages = [p for p in self.pages if p is not page]
 
 
+
 class LayoutCache:
     """The folder of ``ScreenLayout`` entries."""
 
     def __init__(self, folder: Path, enabled: bool = True):
         self.folder = folder
         self.enabled = enabled
+        self.secrets: set[str] = set()  # values filled or read in this process (memory only)
+
+    def forbid(self, value: str) -> None:
+        """VALUE (a citizen's data) must never be written, even as part of a screen text."""
+        v = norm_value(value)
+        if len(v) >= MIN_SECRET:
+            self.secrets.add(v)
+
+    @staticmethod
+    def _key(title: str) -> str:
+        return hashlib.sha256(f"clerkdesk-layout\x00{title}".encode()).hexdigest()[:32]
 
     def _path(self, title: str, size: tuple[int, int]) -> Path:
         key = hashlib.sha1(f"{title}\x00{size[0]}x{size[1]}".encode()).hexdigest()[:20]
@@ -84,9 +196,11 @@ class LayoutCache:
         p = self._path(title, size)
         try:
             d = json.loads(p.read_text(encoding="utf-8"))
-            if d.get("version") == VERSION and d.get("title") == title:
+            if d.get("version") != VERSION:
+                p.unlink(missing_ok=True)  # an older format kept every OCR text, values included
+            elif d.get("title_key") == self._key(title):
                 entry.pages = [Page.from_json(x) for x in d.get("pages", [])]
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass
         return entry
 
@@ -95,13 +209,13 @@ class LayoutCache:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         p = self._path(entry.title, entry.size)
-        if not entry.pages:
+        pages = [j for j in (pg.to_json(self.secrets) for pg in entry.pages) if j is not None]
+        if not pages:
             p.unlink(missing_ok=True)
             return
         tmp = p.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"version": VERSION, "title": entry.title, "size": list(entry.size),
-                                   "pages": [pg.to_json() for pg in entry.pages]}, ensure_ascii=False),
-                       encoding="utf-8")
+        tmp.write_text(json.dumps({"version": VERSION, "title_key": self._key(entry.title), "size": list(entry.size),
+                                   "pages": pages}, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, p)
 
     def clear(self) -> None:
