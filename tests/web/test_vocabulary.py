@@ -162,3 +162,173 @@ def test_every_word_of_the_vocabulary_against_a_real_page(local: Any, desk: Any,
     assert out.captures == {"serial": "ZH000001"}
     assert [e["name"] for e in desk.store.runs.evidence(rid)][:1] == ["未清空"]
     json.dumps(post)
+
+
+# --- locator scoping (within, nth), frames by url and css, an ARIA combobox with a late suggest list ----------
+
+SCOPES_PAGE = """<!doctype html><html><head><meta charset=utf-8><title>范围测试</title></head><body>
+<form id=f method=post action=/save>
+ <div id=a><span>姓名</span><input name=a_name></div>
+ <div id=b><span>姓名</span><input name=b_name></div>
+ <table><tr><td>电话</td><td><input name=tel0></td><td>电话</td><td><input name=tel1></td></tr></table>
+ <input class=m name=m0><input class=m name=m1><input class=m name=m2>
+ <div id=pa><button type=button onclick="picked.value='a'">选择</button></div>
+ <div id=pb><button type=button onclick="picked.value='b'">选择</button></div>
+ <input type=hidden name=picked id=picked><input type=hidden name=from_a id=from_a><input type=hidden name=from_b id=from_b>
+ <label for=bank>开户银行</label>
+ <input id=bank role=combobox aria-autocomplete=list aria-expanded=false aria-controls=bank-list autocomplete=off>
+ <ul id=bank-list role=listbox hidden></ul>
+ <input type=hidden name=bank_code id=bank_code>
+ <button type=submit>保存</button>
+</form>
+<iframe src="/inner?which=a"></iframe><iframe class=second src="/inner?which=b"></iframe>
+<script>
+ const bank = document.getElementById('bank'), list = document.getElementById('bank-list');
+ let asked = 0;
+ bank.addEventListener('input', () => {            // a server-side suggest: the list arrives late
+   const q = bank.value, mine = ++asked;
+   bank_code.value = '';
+   fetch('/suggest?q=' + encodeURIComponent(q)).then(r => r.json()).then(items => {
+     if (mine !== asked) return;
+     list.innerHTML = '';
+     for (const [code, name] of items) {
+       const li = document.createElement('li');
+       li.setAttribute('role', 'option'); li.textContent = name;
+       li.onclick = () => { bank.value = name; bank_code.value = code; list.hidden = true;
+                            bank.setAttribute('aria-expanded', 'false'); };
+       list.appendChild(li);
+     }
+     list.hidden = !items.length; bank.setAttribute('aria-expanded', String(!!items.length));
+   });
+ });
+</script></body></html>"""
+
+INNER = """<!doctype html><html><head><meta charset=utf-8></head><body>
+<label for=x>备注</label><input id=x oninput="parent.document.getElementById('from_{which}').value = this.value">
+</body></html>"""
+
+BANKS = [("102", "中国工商银行"), ("102110", "中国工商银行北京分行"), ("103", "中国农业银行"), ("104", "中国银行")]
+
+
+class ScopesServer:
+    def __init__(self) -> None:
+        self.posts: list[dict[str, str]] = []
+        outer = self
+
+        class H(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                from urllib.parse import parse_qs, urlsplit
+
+                u = urlsplit(self.path)
+                q = {k: v[0] for k, v in parse_qs(u.query).items()}
+                if u.path == "/suggest":
+                    time.sleep(0.5)  # the suggest service is slow: the list appears well after the typing
+                    hits = [b for b in BANKS if q.get("q") and q["q"] in b[1]]
+                    self._send(json.dumps(hits, ensure_ascii=False), "application/json")
+                elif u.path == "/inner":
+                    self._send(INNER.replace("{which}", q["which"]))
+                else:
+                    self._send(SCOPES_PAGE if u.path == "/scopes" else "<p>首页</p>")
+
+            def do_POST(self) -> None:
+                from urllib.parse import parse_qsl
+
+                body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+                outer.posts.append(dict(parse_qsl(body, keep_blank_values=True)))
+                self._send("<p>保存成功</p>")
+
+            def _send(self, body: str, ctype: str = "text/html") -> None:
+                data = body.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", f"{ctype}; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *a: Any) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+
+SCOPES_RECIPE = """recipe: local.scopes
+title: 范围测试
+system: local
+steps:
+  - open: /scopes
+  - fill: {label: 姓名, within: "#b", value: 李四}
+  - fill: {label: 姓名, value: 张三}
+  - fill: {label: 电话, nth: 1, value: "13900002222"}
+  - fill: {label: 电话, value: "13900001111"}
+  - fill: {css: input.m, nth: 2, value: 第三}
+  - click: {role: button, name: 选择, within: "#pb"}
+  - frame:
+      url: which=b
+      steps:
+        - fill: {label: 备注, value: 乙框}
+  - frame:
+      css: iframe.second
+      steps:
+        - expect: {element: {label: 备注}}
+  - frame:
+      css: "iframe:not(.second)"
+      steps:
+        - fill: {label: 备注, value: 甲框}
+  - choose: {label: 开户银行, value: 中国工商银行}
+  - expect: {element: {role: listbox}, gone: true, message: 开户银行的候选列表应已收起}
+  - submit: {click: {role: button, name: 保存}}
+  - expect: {text: 保存成功}
+"""
+
+
+@pytest.fixture
+def scopes(tmp_path: Path) -> Iterator[Any]:
+    srv = ScopesServer()
+    sysdir = tmp_path / "recipes" / "systems"
+    sysdir.mkdir(parents=True)
+    (sysdir / "local.yaml").write_text(f"system: local\ntitle: 本地测试系统\nkind: web\nstart_url: {srv.url}/\n",
+                                       encoding="utf-8")
+    yield srv, tmp_path / "recipes"
+    srv.httpd.shutdown()
+
+
+def _run(folder: Path, desk: Any, name: str, text: str) -> Any:
+    system = load_system(folder / "systems" / "local.yaml")
+    rpath = folder / "local" / f"{name}.yaml"
+    rpath.parent.mkdir(exist_ok=True)
+    rpath.write_text(text, encoding="utf-8")
+    recipe = load_recipe(rpath, {"local": system})
+    context: dict[str, Any] = {"person": {}, "case": {}}
+    plan_case([recipe], {"local": system}, context)
+    cid = desk.store.cases.create(matter="t", applicant_kind="person", applicant_key="k", record={}, targets=[],
+                                  fields={}, profile_id=None)
+    rid = desk.store.runs.create(cid, recipe.id, "local")
+    from clerkdesk.drivers.web import PlaywrightDriver
+
+    runner = Runner(desk.store.runs, SandboxClerk(), lambda t: PlaywrightDriver(), home=desk.home, clerk_name="t")
+    return runner.run(rid, Target(recipe, system), context)
+
+
+def test_within_nth_frames_by_url_and_css_and_a_late_combobox(scopes: Any, desk: Any) -> None:
+    srv, folder = scopes
+    out = _run(folder, desk, "scopes", SCOPES_RECIPE)
+    assert out.status == "succeeded", out.message
+    (post,) = srv.posts
+    assert (post["a_name"], post["b_name"]) == ("张三", "李四")  # within limits the label search to #b
+    assert (post["tel0"], post["tel1"]) == ("13900001111", "13900002222")  # nth picks the second 电话
+    assert (post["m0"], post["m1"], post["m2"]) == ("", "", "第三")
+    assert post["picked"] == "b"
+    assert (post["from_a"], post["from_b"]) == ("甲框", "乙框")  # each frame got its own value
+    assert post["bank_code"] == "102"  # the exact option, picked from the list that arrived 0.5 s later
+
+
+def test_a_failed_expect_says_the_recipe_authors_message_and_the_cause(scopes: Any, desk: Any) -> None:
+    _, folder = scopes
+    out = _run(folder, desk, "expect", "recipe: local.expect\ntitle: 提示测试\nsystem: local\nsteps:\n"
+               "  - open: /scopes\n"
+               "  - expect: {text: 受理成功, message: 系统没有显示受理成功，请查看页面上的提示, timeout: 1}\n")
+    assert out.status == "failed"
+    assert "系统没有显示受理成功，请查看页面上的提示 — text '受理成功' not shown within 1s on http" in out.message
+    assert "expect.yaml:6:5" in out.message

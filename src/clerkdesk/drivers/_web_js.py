@@ -5,11 +5,14 @@ wrapping the input, or — in legacy table layouts — a plain ``<td>姓名：</
 followed by a cell with an input named ``txt_07``. This finds the label text
 (ignoring spaces, ``*`` markers and a trailing colon), then the control that
 belongs to it, and tags it with a one-off attribute Playwright can select.
+``within`` (a CSS selector) limits both the label and its control to the matching containers;
+``nth`` picks among the matches (visible ones first), in document order.
 """
 
 FIND_BY_LABEL = r"""
 (args) => {
-  const {label, token, nth} = args;
+  const {label, token, nth, within, option} = args;
+  const optionState = /*OPTION_STATE*/;
   const norm = s => (s || '').replace(/[\s\u00a0\u3000]/g, '').replace(/[*＊]/g, '').replace(/[：:]+$/, '');
   const want = norm(label);
   const CTL = 'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image]),'
@@ -18,7 +21,16 @@ FIND_BY_LABEL = r"""
   const visible = el => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length)
                         && getComputedStyle(el).visibility !== 'hidden';
   const found = [];
-  const labels = document.querySelectorAll('label,td,th,span,div,p,b,strong,font,dt,dd,legend,li,em,i');
+  const LABELS = 'label,td,th,span,div,p,b,strong,font,dt,dd,legend,li,em,i';
+  let roots = [document.body || document.documentElement];
+  if (within) {
+    try { roots = Array.from(document.querySelectorAll(within)); }
+    catch (e) { return {badWithin: true, tagged: false}; }
+    roots = roots.filter(r => !roots.some(o => o !== r && o.contains(r)));   // outermost containers only
+    if (!roots.length) return {found: 0, visible: 0, tagged: false, noWithin: true};
+  }
+  const rootOf = el => roots.find(r => r.contains(el));
+  const labels = roots.flatMap(r => Array.from(r.querySelectorAll(LABELS)));
   for (const el of labels) {
     let own = '';
     for (const n of el.childNodes) if (n.nodeType === 3) own += n.textContent;
@@ -27,6 +39,7 @@ FIND_BY_LABEL = r"""
     }
     let ctl = null;
     if (el.tagName === 'LABEL' && el.htmlFor) ctl = document.getElementById(el.htmlFor);
+    if (ctl && !rootOf(ctl)) ctl = null;   // a <label for> pointing out of the container
     if (!ctl) ctl = el.querySelector(CTL);
     if (!ctl) {
       let sib = el.nextElementSibling;
@@ -41,7 +54,7 @@ FIND_BY_LABEL = r"""
       if (next) ctl = next.querySelector(CTL);
     }
     if (!ctl) {
-      const w = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT);
+      const w = document.createTreeWalker(rootOf(el), NodeFilter.SHOW_ELEMENT);
       w.currentNode = el;
       let n, steps = 0;
       while ((n = w.nextNode()) && steps++ < 40) {
@@ -59,8 +72,10 @@ FIND_BY_LABEL = r"""
   for (const old of document.querySelectorAll('[data-clerkdesk]')) old.removeAttribute('data-clerkdesk');
   const el = pick[i];
   el.setAttribute('data-clerkdesk', token);
-  return {found: found.length, visible: vis.length, tagged: true, hidden: !visible(el), tag: el.tagName,
-          type: (el.type || '').toLowerCase(), readonly: !!(el.readOnly || el.disabled)};
+  const out = {found: found.length, visible: vis.length, tagged: true, hidden: !visible(el), tag: el.tagName,
+               type: (el.type || '').toLowerCase(), readonly: !!(el.readOnly || el.disabled)};
+  if (option != null && el.tagName === 'SELECT') out.option = optionState(el, option);   // saves `choose` a call
+  return out;
 }
 """
 
@@ -72,6 +87,8 @@ OPTION_STATE = r"""
   return hit ? {value: hit.value, disabled: hit.disabled} : {count: opts.length};
 }
 """
+
+FIND_BY_LABEL = FIND_BY_LABEL.replace("/*OPTION_STATE*/", OPTION_STATE.strip())
 
 RADIO_PICK = r"""
 (el, args) => {
@@ -91,6 +108,11 @@ RADIO_PICK = r"""
   hit.setAttribute('data-clerkdesk-radio', token);
   return {ok: true};
 }
+"""
+
+IS_COMBOBOX = r"""
+e => e.getAttribute('role') === 'combobox' || e.hasAttribute('aria-autocomplete') || e.hasAttribute('aria-controls')
+     || e.hasAttribute('aria-owns') || e.getAttribute('aria-haspopup') === 'listbox' || !!e.closest('[role=combobox]')
 """
 
 TEXT_AFTER = r"""

@@ -55,8 +55,13 @@ LAUNCH_ARGS = ["--disable-gpu", "--disable-background-networking", "--disable-co
                "--no-first-run", "--no-default-browser-check", "--disable-features=Translate"]
 
 
-def launch_args() -> list[str]:
+def launch_args(proxy: str | None = None) -> list[str]:
+    """Chromium's command line. PROXY (``socks5://127.0.0.1:port``): send *every* connection through it,
+    loopback included, and let WebRTC use only proxied connections (see ``_egress``)."""
     args = list(LAUNCH_ARGS)
+    if proxy:
+        args += [f"--proxy-server={proxy}", "--proxy-bypass-list=<-loopback>",
+                 "--force-webrtc-ip-handling-policy=disable_non_proxied_udp"]
     if sys.platform.startswith("linux") and os.geteuid() == 0:
         args.insert(0, "--no-sandbox")  # Chromium refuses to start as root with its sandbox
     return args

@@ -2,8 +2,10 @@
 
 - Launches a system Chrome/Edge/Chromium (``browser.find_browser``) with an app-owned, throw-away profile;
   the login (cookies, local storage) is kept per clerk and system as *encrypted* session state.
-- Every request and navigation is checked against the system's origins; anything else is aborted and
-  reported (a recipe can never send a citizen's data elsewhere).
+- Every request, navigation and WebSocket is checked against the system's origins; anything else is aborted
+  and reported (a recipe can never send a citizen's data elsewhere). Below that, the browser's only way out is
+  a loopback SOCKS5 proxy that connects to the system's own hosts only (``_egress``: workers' WebSockets,
+  WebRTC), and service workers are blocked.
 - Waits poll often (50 ms); nothing sleeps a fixed time.
 """
 
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from clerkdesk.drivers import _web_js as js
+from clerkdesk.drivers._egress import EgressProxy, host_port
 from clerkdesk.drivers.browser import find_browser, launch_args, no_browser_message
 from clerkdesk.engine.driver import (
     Condition,
@@ -29,6 +32,9 @@ from clerkdesk.engine.driver import (
 from clerkdesk.recipe.systems import origin_of
 
 POLL = 0.05
+# Chromium's own services (updates, sign-in, safe browsing): refused by the egress proxy like everything else,
+# but not reported to the clerk as a page's attempt
+BROWSER_SERVICES = ("google.com", "googleapis.com", "gstatic.com", "gvt1.com", "gvt2.com", "googleusercontent.com")
 KEYS = {"ctrl": "Control", "control": "Control", "alt": "Alt", "shift": "Shift", "enter": "Enter", "esc": "Escape",
         "escape": "Escape", "tab": "Tab", "del": "Delete", "delete": "Delete", "backspace": "Backspace",
         "meta": "Meta", "cmd": "Meta"}
@@ -44,6 +50,7 @@ class PlaywrightDriver:
 
     def __init__(self) -> None:
         self._pw: Any = None
+        self._egress: EgressProxy | None = None
         self.browser: Any = None
         self.context: Any = None
         self.page: Any = None
@@ -54,7 +61,9 @@ class PlaywrightDriver:
         self._dialog_problem: str | None = None
         self._last_dialog: str | None = None
         self.blocked: list[str] = []
-        self._info: dict[str, Any] | None = None
+        self._routed: list[tuple[tuple[str, int], float]] = []  # (host, port), when: blocked by a route guard
+        # the element the label search tagged last: (its Playwright locator, scope, token, what the search saw)
+        self._tagged: tuple[Any, Any, str, dict[str, Any]] | None = None
         self._server_error: str | None = None  # set by an error answer since the last action
 
     # --- lifecycle ----------------------------------------------------------------------
@@ -65,17 +74,21 @@ class PlaywrightDriver:
             raise DriverError("Playwright is not installed: pip install 'clerkdesk[web]'", retryable=False) from e
         self.ctx = ctx
         exe = find_browser(ctx.options.get("browser"))
+        self._egress = EgressProxy(ctx.system.origins)
         self._pw = sync_playwright().start()
         try:
-            self.browser = self._pw.chromium.launch(headless=ctx.headless, executable_path=exe, args=launch_args())
+            self.browser = self._pw.chromium.launch(headless=ctx.headless, executable_path=exe,
+                                                    args=launch_args(self._egress.server))
         except Exception as e:
             self._pw.stop()
+            self._egress.close()
             msg = no_browser_message() if exe is None else f"the browser {exe} did not start: {str(e).splitlines()[0]}"
             raise DriverError(msg, retryable=False) from None
         state = self._load_state()
-        self.context = self.browser.new_context(storage_state=state, locale="zh-CN",
+        self.context = self.browser.new_context(storage_state=state, locale="zh-CN", service_workers="block",
                                                 viewport={"width": 1280, "height": 860})
         self.context.route("**/*", self._guard)
+        self.context.route_web_socket(lambda url: True, self._ws_guard)
         self.page = self.context.new_page()
         self.page.on("dialog", self._on_dialog)
         self.page.on("response", self._on_response)
@@ -92,6 +105,10 @@ class PlaywrightDriver:
             if self._pw is not None:
                 self._pw.stop()
             self._pw = self.browser = self.context = self.page = None
+            if self._egress is not None:
+                self._report_egress(final=True)
+                self._egress.close()
+                self._egress = None
 
     # --- session state, encrypted ---------------------------------------------------------
     def _state_path(self) -> Path:
@@ -121,17 +138,46 @@ class PlaywrightDriver:
         p.write_bytes(seal(json.dumps(state).encode(), f"session:{self.ctx.clerk}:{self.ctx.system.id}"))
 
     # --- guards and events -------------------------------------------------------------------
+    def _report(self, origin: str, routed: bool = True) -> None:
+        assert self.ctx is not None
+        if routed:
+            self._routed.append((host_port(origin), time.monotonic()))
+        self.blocked.append(origin)
+        if self.ctx.on_violation:
+            self.ctx.on_violation(origin)
+
     def _guard(self, route: Any) -> None:
         url = route.request.url
         assert self.ctx is not None
         if self.ctx.system.owns(url):
             route.continue_()
             return
-        origin = origin_of(url)
-        self.blocked.append(origin)
-        if self.ctx.on_violation:
-            self.ctx.on_violation(origin)
+        self._report(origin_of(url))
         route.abort("blockedbyclient")
+
+    def _ws_guard(self, ws: Any) -> None:
+        """Every WebSocket a page opens: connected only to the system's own origins (ws:// as http://)."""
+        url = ws.url
+        assert self.ctx is not None
+        if self.ctx.system.owns(re.sub(r"^ws(s?)://", r"http\1://", url)):
+            ws.connect_to_server()
+            return
+        self._report(origin_of(url))
+        ws.close(code=1008, reason="origin not allowed")
+
+    def _report_egress(self, final: bool = False) -> None:
+        """Connections the egress proxy refused (workers, WebRTC …), reported on this thread. Chromium also
+        preconnects to a navigation's host before the route guard stops the request: a refusal within 2 s of
+        a route block of the same host and port is that same attempt, reported once (so reports wait 0.5 s)."""
+        if self._egress is None:
+            return
+        for hp, t in self._egress.drain(0.0 if final else 0.5):
+            host, port = hp.rsplit(":", 1)
+            if any(host == d or host.endswith("." + d) for d in BROWSER_SERVICES):
+                continue
+            if any(k == (host.strip("[]"), int(port)) and abs(t - when) < 2.0 for k, when in self._routed):
+                continue
+            self._report(hp, routed=False)
 
     def _on_response(self, resp: Any) -> None:
         """Remember an error answer to a navigation of the main page or a frame (e.g. HTTP 500 after a submit)."""
@@ -163,6 +209,7 @@ class PlaywrightDriver:
             dialog.dismiss()
 
     def _check_dialog(self) -> None:
+        self._report_egress()
         if self._dialog_problem:
             msg, self._dialog_problem = self._dialog_problem, None
             raise DriverError(msg, retryable=False)
@@ -175,8 +222,9 @@ class PlaywrightDriver:
             if f.name:
                 target = next((fr for fr in (s.child_frames if hasattr(s, "child_frames") else s.frames)
                                if fr.name == f.name), None)
-            if target is None and f.text:
-                frames = s.child_frames if hasattr(s, "child_frames") else s.frames
+            if target is None and f.text:  # by part of its URL: never the page itself
+                frames = s.child_frames if hasattr(s, "child_frames") else [fr for fr in s.frames
+                                                                            if fr is not s.main_frame]
                 target = next((fr for fr in frames if f.text in fr.url), None)
             if target is None and f.css:
                 handle = s.query_selector(f.css)
@@ -199,8 +247,9 @@ class PlaywrightDriver:
             return "(closed page)"
 
     # --- locating -----------------------------------------------------------------------------
-    def _try(self, loc: Locator) -> tuple[Any, list[str], str | None]:
-        """One attempt at every strategy: (locator or None, strategies tried, why not found)."""
+    def _try(self, loc: Locator, want: str | None = None) -> tuple[Any, list[str], str | None]:
+        """One attempt at every strategy: (locator or None, strategies tried, why not found). WANT: the option a
+        `choose` looks for, so a select found by its label also reports that option's state."""
         sc = self.scope()
         tried: list[str] = []
         note = None
@@ -208,13 +257,17 @@ class PlaywrightDriver:
         if loc.label:
             token = secrets.token_hex(4)
             tried.append(f"label {loc.label!r}: <label for>, wrapping label, or a neighbouring cell/text")
-            res = sc.evaluate(js.FIND_BY_LABEL, {"label": loc.label, "token": token, "nth": loc.nth or 0})
+            res = sc.evaluate(js.FIND_BY_LABEL, {"label": loc.label, "token": token, "nth": loc.nth or 0,
+                                                 "within": loc.within, "option": want})
+            if res.get("badWithin"):
+                raise DriverError(f"within {loc.within!r} is not a valid CSS selector", retryable=False)
             if res.get("tagged"):
-                self._info = res
                 if res.get("hidden"):
                     note = f"the field labelled {loc.label} is on a hidden part of the page (a tab not opened?)"
                 else:
-                    return sc.locator(f"[data-clerkdesk='{token}']"), tried, None
+                    found = sc.locator(f"[data-clerkdesk='{token}']")
+                    self._tagged = (found, sc, token, res)
+                    return found, tried, None
             tried.append(f"get_by_label({loc.label!r})")
             cands.append(("label", sc.get_by_label(loc.label, exact=loc.exact)))
             tried.append(f"placeholder {loc.label!r}")
@@ -250,19 +303,31 @@ class PlaywrightDriver:
 
     def _describe_el(self, el: Any) -> dict[str, Any]:
         """Tag, type and read-only state of the element just resolved (known already when found by label)."""
-        info, self._info = self._info, None
-        if info is None:
-            info = el.evaluate("e => ({tag: e.tagName, type: (e.type || '').toLowerCase(),"
-                               " readonly: !!(e.readOnly || e.disabled)})")
-        return info
+        if self._tagged is not None and self._tagged[0] is el:
+            return self._tagged[3]
+        return dict(el.evaluate("e => ({tag: e.tagName, type: (e.type || '').toLowerCase(),"
+                                " readonly: !!(e.readOnly || e.disabled)})"))
 
-    def resolve(self, loc: Locator, timeout: float) -> Any:
-        self._info = None
+    def _eval(self, el: Any, fn: str, arg: Any = None) -> Any:
+        """The JS function FN(element, ARG) on EL. One round trip when the label search tagged EL (a Playwright
+        ``Locator.evaluate`` costs three: find the element, evaluate, release the handle)."""
+        if self._tagged is None or self._tagged[0] is not el:
+            return el.evaluate(fn, arg)
+        _, sc, token, _ = self._tagged
+        res = sc.evaluate("(a) => { const e = document.querySelector(`[data-clerkdesk='${a.token}']`);"
+                          f" return e ? {{ok: true, v: ({fn})(e, a.arg)}} : {{ok: false}}; }}",
+                          {"token": token, "arg": arg})
+        if not res.get("ok"):
+            raise DriverError("the field went away while ClerkDesk was using it (the page changed)")
+        return res.get("v")
+
+    def resolve(self, loc: Locator, timeout: float, want: str | None = None) -> Any:
+        self._tagged = None
         deadline = time.monotonic() + timeout
         while True:
             self._check_dialog()
             try:
-                found, tried, note = self._try(loc)
+                found, tried, note = self._try(loc, want)
             except DriverError:
                 raise
             except Exception as e:  # page navigating / frame detached: try again
@@ -297,32 +362,35 @@ class PlaywrightDriver:
         if tag == "SELECT":
             raise DriverError(f"{loc.describe()} is a select: use choose", retryable=False)
         if readonly:  # JS date pickers often make the input read-only; set it as the picker would
-            el.evaluate("(e, v) => { e.value = v; e.dispatchEvent(new Event('input', {bubbles: true}));"
-                        " e.dispatchEvent(new Event('change', {bubbles: true})); }", value)
+            self._eval(el, "(e, v) => { e.value = v; e.dispatchEvent(new Event('input', {bubbles: true}));"
+                           " e.dispatchEvent(new Event('change', {bubbles: true})); }", value)
         else:
             el.fill(value, timeout=timeout * 1000)
         # read back and leave the field in one round trip (blur fires the page's own change/validation)
-        return str(el.evaluate("e => { const v = ('value' in e) ? e.value : e.innerText; e.blur(); return v; }"))
+        return str(self._eval(el, "e => { const v = ('value' in e) ? e.value : e.innerText; e.blur(); return v; }"))
 
     def choose(self, loc: Locator, value: str, timeout: float) -> None:
-        el = self.resolve(loc, timeout)
+        el = self.resolve(loc, timeout, want=value)
         info = self._describe_el(el)
         tag, typ = info["tag"], info["type"]
         deadline = time.monotonic() + timeout
         if tag == "SELECT":
+            st = info.get("option")  # the label search looked already
             while True:  # cascading selects fill their options late: wait for the wanted option itself
-                st = el.evaluate(js.OPTION_STATE, value)
+                if st is None:
+                    st = self._eval(el, js.OPTION_STATE, value)
                 if "value" in st and not st.get("disabled"):
                     el.select_option(value=st["value"], timeout=timeout * 1000)
                     return
                 if time.monotonic() >= deadline:
                     raise DriverError(f"option {value!r} did not appear in {loc.describe()} "
                                       f"(it has {st.get('count', 0)} options)", retryable=False)
+                st = None
                 time.sleep(POLL)
         if typ in ("radio", "checkbox"):
             token = secrets.token_hex(4)
             while True:
-                res = el.evaluate(js.RADIO_PICK, {"want": value, "token": token})
+                res = self._eval(el, js.RADIO_PICK, {"want": value, "token": token})
                 if res.get("ok"):
                     self.scope().locator(f"[data-clerkdesk-radio='{token}']").check(timeout=timeout * 1000)
                     return
@@ -330,17 +398,21 @@ class PlaywrightDriver:
                     raise DriverError(f"no choice {value!r} in {loc.describe()} "
                                       f"(choices: {', '.join(res.get('options', []))})")
                 time.sleep(POLL)
-        # a combobox-like input: type the value, then pick the matching option if a list appears
-        el.fill(value)
-        opt = self.scope().get_by_role("option", name=value, exact=True)
-        while time.monotonic() < deadline:
-            if opt.count() and opt.first.is_visible():
-                opt.first.click()
+        # a combobox (ARIA role=combobox, aria-autocomplete …): type the value, then wait for its option in the
+        # list the page shows — server-side suggest lists arrive late — and pick it; a plain input: typing is all
+        el.fill(value, timeout=timeout * 1000)
+        if not self._eval(el, js.IS_COMBOBOX):
+            return
+        opt = self.scope().get_by_role("option", name=value, exact=True).filter(visible=True)
+        while True:
+            self._check_dialog()
+            if opt.count():
+                opt.first.click(timeout=timeout * 1000)
                 return
-            if el.input_value() == value and not self.scope().get_by_role("listbox").count():
-                return
+            if time.monotonic() >= deadline:
+                raise DriverError(f"option {value!r} did not appear in the list of {loc.describe()}",
+                                  retryable=False)
             time.sleep(POLL)
-        raise DriverError(f"option {value!r} did not appear for {loc.describe()}")
 
     def check(self, loc: Locator, on: bool, timeout: float) -> None:
         self.resolve(loc, timeout).set_checked(on, timeout=timeout * 1000)
@@ -391,6 +463,7 @@ class PlaywrightDriver:
         return False
 
     def probe(self, cond: Condition) -> bool:
+        self._report_egress()
         try:
             return self._holds(cond) != cond.gone
         except DriverError:
@@ -414,10 +487,11 @@ class PlaywrightDriver:
     def read(self, spec: ReadSpec, timeout: float) -> str:
         deadline = time.monotonic() + timeout
         while True:
+            self._report_egress()
             if spec.element is not None:
                 found, _, _ = self._try(spec.element)
                 if found is not None:
-                    tag = found.evaluate("e => e.tagName")
+                    tag = self._eval(found, "e => e.tagName")
                     return found.input_value() if tag in ("INPUT", "TEXTAREA", "SELECT") else found.inner_text()
             elif spec.after is not None:
                 for p in self._pages():

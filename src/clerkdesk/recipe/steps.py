@@ -213,7 +213,16 @@ def _human(x: Exec, s: Step) -> None:
 @step("expect", "Check that something is shown (text, element, URL, window); fails with a clear message.",
       {"message": Param("text", False, "what to say when it is not shown")}, condition=True)
 def _expect(x: Exec, s: Step) -> None:
-    x.driver.wait_for(s.condition(), x.timeout(s))
+    from clerkdesk.recipe.driver import DriverError
+
+    try:
+        x.driver.wait_for(s.condition(), x.timeout(s))
+    except DriverError as e:
+        said = s.args.get("message")
+        if not said:
+            raise
+        # the recipe author's words first (what the clerk should understand), then the technical cause
+        raise type(e)(f"{said} — {e.message}", e.tried, retryable=e.retryable, evidence=e.evidence) from None
 
 
 @step("wait", "Wait for text, an element, a URL or a window (or for it to disappear). No fixed sleeps.",
