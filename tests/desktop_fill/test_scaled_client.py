@@ -1,0 +1,40 @@
+"""A client drawn at 125 % (a HiDPI workstation, or Windows' display scaling): labels, boxes and read-back all
+work from the pixels, with no setting but the scale the driver reads for offsets and image templates."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_gjj_fill import CASE, PERSON
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
+from clerks import SandboxClerk
+
+from clerkdesk.filling import FillOptions
+
+pytestmark = [pytest.mark.desktop, pytest.mark.ocr]
+
+
+def test_open_account_at_125_percent(display: str, desk: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLERKDESK_UI_SCALE", "1.25")
+    log = tmp_path / "gjj.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "clerkdesk.sandbox.desktop", "--log", str(log), "--operator",
+                             "0001", "--scale", "1.25"], env=dict(os.environ, QT_QPA_PLATFORM="xcb"),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        res = desk.fill("person", dict(PERSON), ["gjj.open-account"], dict(CASE), SandboxClerk(), FillOptions())
+        out = res.outcomes["gjj.open-account"]
+        assert out.status == "succeeded", out.message
+        (rec,) = [json.loads(x) for x in log.read_text(encoding="utf-8").splitlines() if x.strip()]
+        assert rec["fields"]["姓名"] == "欧阳娜娜" and rec["fields"]["家庭住址"] == PERSON["current_address"]
+        assert rec["fields"]["证件号码"] == PERSON["id_number"] and rec["fields"]["月缴存基数"] == "8500.50"
+        assert out.captures["account"] == rec["account"]
+    finally:
+        proc.terminate()
+        proc.wait(5)
