@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# Qt's QSettings (the clerk's chosen scan folder, language …) and anything else under XDG_CONFIG_HOME: a fresh
+# folder for this test session, never the developer's own ~/.config (and no state carried between runs).
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="clerkdesk-test-config-")
 
 
 @pytest.fixture(autouse=True)

@@ -33,6 +33,12 @@ def _no_faults_left(request: pytest.FixtureRequest) -> Iterator[None]:
         request.getfixturevalue("sandbox").clear_faults()
 
 
+@pytest.fixture(autouse=True)
+def _no_watched_scans(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No window watches a scan folder unless its test says so (a watcher would read other tests' images)."""
+    monkeypatch.setenv("CLERKDESK_WATCH_SCANS", "0")
+
+
 @pytest.fixture
 def make_window(qtbot: Any, home: Path, sandbox: WebSandbox) -> Iterator[Callable[..., Any]]:
     """Build the main window over HOME, pointed at the sandbox, with headless browsers and a test clerk

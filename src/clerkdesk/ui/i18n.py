@@ -67,7 +67,8 @@ EN: dict[str, str] = {
         "Read a document (image file / scan folder / screen region / document camera / card reader)",
     "从屏幕区域…": "From a screen region…", "从高拍仪窗口": "From the document camera window",
     "自动读取扫描文件夹中的新图片": "Read new images in the scan folder automatically",
-    "正在监视扫描文件夹：{d}": "Watching the scan folder: {d}", "扫描文件夹中有新图片，正在读取": "A new scan arrived; reading it",
+    "正在监视扫描文件夹：{d}": "Watching the scan folder: {d}",
+    "扫描文件夹不存在，未开始监视：{d}": "The scan folder does not exist; not watching: {d}", "扫描文件夹中有新图片，正在读取": "A new scan arrived; reading it",
     "无法截取屏幕（Wayland 会话不允许截屏时，请改用图片文件或扫描文件夹）":
         "Cannot capture the screen (a Wayland session may forbid it: use an image file or the scan folder)",
     "高拍仪窗口": "Document camera window", "选择高拍仪（或扫描预览）窗口：": "Choose the document camera (or scan preview) window:",

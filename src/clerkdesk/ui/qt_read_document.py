@@ -119,8 +119,12 @@ class DocumentBar(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(row)
         lay.addWidget(self.problems)
-        if watching_scans():
-            self.watch_action.setChecked(True)
+        if watching_scans():  # from the settings or the environment: never ask anything at start
+            folder = scan_dir()
+            if folder and Path(folder).is_dir():
+                self.watch_action.setChecked(True)
+            else:
+                QTimer.singleShot(0, lambda: self.status.emit(tr("扫描文件夹不存在，未开始监视：{d}", d=folder or "—")))
 
     # --- sources ------------------------------------------------------------------------------------
     def popup(self) -> None:

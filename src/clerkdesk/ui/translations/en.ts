@@ -304,6 +304,10 @@
         <translation>Watching the scan folder: {d}</translation>
     </message>
     <message>
+        <source>扫描文件夹不存在，未开始监视：{d}</source>
+        <translation>The scan folder does not exist; not watching: {d}</translation>
+    </message>
+    <message>
         <source>扫描文件夹中有新图片，正在读取</source>
         <translation>A new scan arrived; reading it</translation>
     </message>
