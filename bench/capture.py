@@ -1,10 +1,13 @@
 """Benchmark document capture on synthetic SPECIMEN images: field exact-match accuracy and latency.
 
-    .venv/bin/python bench/capture.py [--clean 20] [--degraded 20] [--heldout 10] [--seed 1] [--json out.json]
+    .venv/bin/python bench/capture.py [--clean 20] [--degraded 20] [--heldout 10] [--html 10] [--seed 1]
+                                      [--quick] [--json out.json]
 
 Counts are per document kind (idcard-front, idcard-back, license), so the
 defaults make 60 clean + 60 degraded + 30 held-out-style images (the held-out
-half clean, half degraded). A field is correct when its value equals the
+half clean, half degraded) + 30 "independent renderer" images (HTML/CSS pages
+rendered by headless Chromium with other fonts and layouts, ``bench/capture_html.py``;
+half photographed). ``--quick``: 5 + 5 + 4 + 4 per kind (about a minute). A field is correct when its value equals the
 truth after NFKC and whitespace removal (valid_to: None with the long_term
 flag for 长期). Latency is wall time of ``read_document`` per image, models
 warmed up first; CPU seconds (all threads) per image and the load average are printed too, since
@@ -31,6 +34,8 @@ from clerkdesk.capture.model import FIELDS, KINDS, CaptureResult
 from clerkdesk.capture.synth import make_sample
 from clerkdesk.vision.ocr import get_engine
 
+Item = tuple[str, int, str, bool]  # kind, seed, style ("main" / "heldout" / "html"), degraded
+
 
 def canon(v: Any) -> Any:
     if v is None:
@@ -53,7 +58,17 @@ def pct(xs: list[float], q: float) -> float:
     return xs[min(len(xs) - 1, round(q * (len(xs) - 1)))] if xs else float("nan")
 
 
-def run(sets: dict[str, list[tuple[str, int, str, bool]]], verbose: bool) -> dict[str, Any]:
+def sample(item: Item, html: Any) -> tuple[Any, dict[str, Any]]:
+    kind, seed, style, degraded = item
+    if style == "html":
+        from capture_html import decode
+
+        data, meta = html.sample(kind, seed, degrade=degraded)
+        return decode(data), meta
+    return make_sample(kind, seed, style=style, degrade=degraded)  # type: ignore[arg-type]
+
+
+def run(sets: dict[str, list[Item]], verbose: bool, html: Any = None) -> dict[str, Any]:
     report: dict[str, Any] = {}
     for set_name, items in sets.items():
         per_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -63,8 +78,9 @@ def run(sets: dict[str, list[tuple[str, int, str, bool]]], verbose: bool) -> dic
         cpu: dict[str, list[float]] = defaultdict(list)
         load0 = os.getloadavg()[0]
         misses: list[str] = []
-        for kind, seed, style, degraded in items:
-            arr, meta = make_sample(kind, seed, style=style, degrade=degraded)  # type: ignore[arg-type]
+        for item in items:
+            kind, seed = item[0], item[1]
+            arr, meta = sample(item, html)
             t, c = time.perf_counter(), time.process_time()
             res = read_document(arr, kind)  # type: ignore[arg-type]
             lat[kind].append(time.perf_counter() - t)
@@ -119,22 +135,34 @@ def main() -> int:
     ap.add_argument("--clean", type=int, default=20, help="clean images per kind")
     ap.add_argument("--degraded", type=int, default=20, help="degraded images per kind")
     ap.add_argument("--heldout", type=int, default=10, help="held-out-style images per kind (half degraded)")
+    ap.add_argument("--html", type=int, default=10,
+                    help="independent-renderer images per kind (Chromium, half photographed; 0: skip)")
+    ap.add_argument("--quick", action="store_true", help="5 clean, 5 degraded, 4 held-out, 4 independent per kind")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", type=Path)
     ap.add_argument("-v", "--verbose", action="store_true", help="list every wrong field (synthetic values only)")
     args = ap.parse_args()
+    if args.quick:
+        args.clean, args.degraded, args.heldout, args.html = 5, 5, 4, 4
     base = args.seed * 1_000_000
     sets = {
         "clean": [(k, base + i, "main", False) for i in range(args.clean) for k in KINDS],
         "degraded": [(k, base + 10_000 + i, "main", True) for i in range(args.degraded) for k in KINDS],
         "heldout": [(k, base + 20_000 + i, "heldout", i % 2 == 1) for i in range(args.heldout) for k in KINDS],
+        "independent renderer": [(k, base + 30_000 + i, "html", i % 2 == 1) for i in range(args.html) for k in KINDS],
     }
     sets = {k: v for k, v in sets.items() if v}
     print(f"machine: nproc={os.cpu_count()} cpu={cpu_model()!r} python={platform.python_version()}")
     t = time.perf_counter()
     get_engine().read(make_sample("idcard-back", 0)[0])  # warm up
     print(f"OCR engine warm-up {time.perf_counter() - t:.2f}s")
-    report = run(sets, args.verbose)
+    if "independent renderer" in sets:
+        from capture_html import HtmlRenderer
+
+        with HtmlRenderer() as html:
+            report = run(sets, args.verbose, html)
+    else:
+        report = run(sets, args.verbose)
     report["machine"] = {"nproc": os.cpu_count(), "cpu": cpu_model(), "python": platform.python_version()}
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -11,7 +11,9 @@ upright image that was read), which the UI can overlay.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -22,9 +24,35 @@ from clerkdesk.capture.degrade import rotate90
 from clerkdesk.capture.layout import clean, tokens
 from clerkdesk.capture.model import FIELDS, KINDS, REQUIRED, CaptureResult, Kind
 from clerkdesk.capture.problems import problem
-from clerkdesk.vision.ocr import OcrEngine, TextBox
+from clerkdesk.vision.ocr import OcrEngine, TextBox, read_line
 
 _MAX_SIDE = {"idcard-front": 1200, "idcard-back": 1200, "license": 1300}
+_REC_MIN_WIDTH = int(os.environ.get("CLERKDESK_REC_MIN_WIDTH", "320"))
+_MIN_SCORE = 0.5  # lines scoring less are not used as text, but are re-read after turning the page
+
+
+def _reader(engine: OcrEngine) -> Callable[[np.ndarray], list[TextBox]]:
+    """A first reading of every text line, low scores included when the engine can (rapidocr's
+    ``read_document``: also cheaper padding of short lines)."""
+    tuned = getattr(engine, "read_document", None)
+    if callable(tuned):
+        return lambda img: tuned(img, min_score=0.0, rec_min_width=_REC_MIN_WIDTH)  # type: ignore[no-any-return]
+    return engine.read
+
+
+def _good(boxes: list[TextBox]) -> list[TextBox]:
+    return [b for b in boxes if b.score >= _MIN_SCORE]
+
+
+def _rereader(engine: OcrEngine, read: Callable[[np.ndarray], list[TextBox]]
+              ) -> Callable[[np.ndarray, list[TextBox]], list[TextBox]]:
+    """Read IMAGE again where BOXES (already in its coordinates) say the lines are: recognition only
+    when the engine can (``recognize``, about 60 % of a full pass), else a full read."""
+    rec = getattr(engine, "recognize", None)
+    if not callable(rec):
+        return lambda img, boxes: read(img)
+    return lambda img, boxes: rec(img, [b.quad for b in boxes], min_score=0.0,  # type: ignore[no-any-return]
+                                  rec_min_width=_REC_MIN_WIDTH)
 
 
 def _anchor_ys(boxes: list[TextBox], words: tuple[str, ...]) -> list[tuple[float, float]]:
@@ -53,14 +81,26 @@ def _vertical_turn(boxes: list[TextBox], kind: Kind) -> int:
     return 270 if dx < 0 else 90
 
 
-def _parse(kind: Kind, rgb: np.ndarray, boxes: list[TextBox], today: dt.date | None) -> CaptureResult:
+def _line_reader(engine: OcrEngine, rgb: np.ndarray) -> fp.Reread:
+    def reread(box: tuple[float, float, float, float]) -> tuple[str, float]:
+        h, w = rgb.shape[:2]
+        x0, y0, x1, y1 = (max(0, round(box[0])), max(0, round(box[1])), min(w, round(box[2])), min(h, round(box[3])))
+        if x1 - x0 < 4 or y1 - y0 < 4:
+            return "", 0.0
+        return read_line(engine, np.ascontiguousarray(rgb[y0:y1, x0:x1]))
+
+    return reread
+
+
+def _parse(kind: Kind, rgb: np.ndarray, boxes: list[TextBox], today: dt.date | None,
+           engine: OcrEngine | None = None) -> CaptureResult:
     h, w = rgb.shape[:2]
     boxes = pre.deskew_boxes(boxes, pre.skew_angle(boxes), (w / 2, h / 2))
     result = CaptureResult(kind, image=rgb)
-    toks = tokens(boxes, fp.LABELS[kind], fp.INLINE[kind])
+    toks = tokens(boxes, fp.LABELS[kind], fp.INLINE[kind], lone=fp.FIELD_LABELS[kind])
     found = {t.label for t in toks if t.label}
     result.labels_missing = sum(lab not in found for lab in fp.FIELD_LABELS[kind])
-    b = fp.Builder(result, toks)
+    b = fp.Builder(result, toks, _line_reader(engine, rgb) if engine is not None else None)
     if kind == "idcard-front":
         fp.parse_front(b)
     elif kind == "idcard-back":
@@ -86,7 +126,8 @@ def read_document(
 
     One OCR pass when the document lies upright (after flattening, a portrait image is
     turned by 90° first). A second pass only when the first says the text runs vertically, or
-    that the document is upside down and reusing that reading failed a check or missed a label.
+    that the document is upside down and reusing that reading failed a check or missed a label;
+    with rapidocr that pass is recognition only, at the first pass's boxes turned with the image.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown document kind {kind!r}; choose one of {', '.join(KINDS)}")
@@ -95,6 +136,8 @@ def read_document(
         from clerkdesk.vision.ocr import get_engine
 
         engine = get_engine()
+    read = _reader(engine)
+    reread = _rereader(engine, read)
     rgb = pre.load_rgb(str(image)) if isinstance(image, (str, Path)) else np.ascontiguousarray(image[..., :3])
     quad = pre.find_document(rgb, aspect=pre.ASPECT[kind])
     if quad is not None:
@@ -104,27 +147,28 @@ def read_document(
     if rgb.shape[0] > rgb.shape[1] * 1.15:  # documents are landscape: turned by 90° or 270°
         turn = 90
         rgb = rotate90(rgb, turn)
-    boxes = engine.read(rgb)
-    if pre.is_vertical(boxes):  # the outline was not found and the photo is turned
-        extra = _vertical_turn(boxes, kind)
+    boxes = read(rgb)  # every line found, low scores too (they are re-read if the page is turned)
+    if pre.is_vertical(_good(boxes)):  # the outline was not found and the photo is turned
+        extra = _vertical_turn(_good(boxes), kind)
+        h, w = rgb.shape[:2]
         rgb, turn = rotate90(rgb, extra), (turn + extra) % 360
-        boxes = engine.read(rgb)
-    found, vote = _orientation(boxes, kind)
+        boxes = reread(rgb, pre.turn_boxes(boxes, extra, w, h))
+    found, vote = _orientation(_good(boxes), kind)
     if vote < 0 or found == 0:
         # upside down: the classifier usually read the lines anyway; reuse them, re-read only if a check fails
         h, w = rgb.shape[:2]
         flipped = rotate90(rgb, 180)
-        result = _parse(kind, flipped, pre.flip_boxes(boxes, w, h), today)
+        result = _parse(kind, flipped, _good(pre.flip_boxes(boxes, w, h)), today, engine)
         if not result.ok or result.labels_missing or found == 0:
-            again = _parse(kind, flipped, engine.read(flipped), today)
+            again = _parse(kind, flipped, _good(reread(flipped, pre.flip_boxes(boxes, w, h))), today, engine)
             result = max(result, again, key=_quality)
         if found == 0 and vote == 0:
-            upright = _parse(kind, rgb, boxes, today)
+            upright = _parse(kind, rgb, _good(boxes), today, engine)
             if _quality(upright) >= _quality(result):
                 result, turn = upright, turn - 180
         turn += 180
     else:
-        result = _parse(kind, rgb, boxes, today)
+        result = _parse(kind, rgb, _good(boxes), today, engine)
     result.rotation = turn % 360
     result.rectified = quad is not None
     result.seconds = time.perf_counter() - t0

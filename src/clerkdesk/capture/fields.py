@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from clerkdesk.capture import checks, regions
 from clerkdesk.capture.fake import ETHNICITIES
-from clerkdesk.capture.layout import Token, Value, find_label, value_of
+from clerkdesk.capture.layout import Token, Value, clean, find_label, value_of
 from clerkdesk.capture.model import CapturedField, CaptureResult
 from clerkdesk.capture.problems import problem
 
@@ -54,10 +54,33 @@ def iso_date(text: str) -> str | None:
         return None
 
 
+# traditional forms the recogniser sometimes returns (Kai/Song faces) for characters of the 56 names
+_ETHNIC_VARIANTS = str.maketrans(dict(zip(
+    "漢維爾壯鮮滿瑤薩東鄉納頗達錫烏別羅溫獨龍倫門諾畬", "汉维尔壮鲜满瑶萨东乡纳颇达锡乌别罗温独龙伦门诺畲", strict=True)))
+Reread = Callable[[tuple[float, float, float, float]], tuple[str, float]]
+
+
 class Builder:
-    def __init__(self, result: CaptureResult, toks: list[Token]):
+    def __init__(self, result: CaptureResult, toks: list[Token], reread: Reread | None = None):
         self.r = result
         self.toks = toks
+        self.reread = reread  # recognise one line in a box of the image (no detection)
+
+    def read_right_of(self, label: str) -> Value:
+        """Re-read the space right of LABEL as one line, up to the next label on its row: for a short
+        value (a lone 男/女) the text detector missed. Empty when the label itself was not read."""
+        tok = find_label(self.toks, label)
+        if tok is None or self.reread is None:
+            return Value("", 0.0, None, 0)
+        h = tok.h
+        right = [t.box[0] for t in self.toks if t.label and t is not tok and t.box[0] > tok.box[2]
+                 and abs(t.cy - tok.cy) < 0.5 * h]
+        box = (tok.box[2] + 0.1 * h, tok.box[1] - 0.3 * h, min(right, default=tok.box[2] + 6 * h) - 0.1 * h,
+               tok.box[3] + 0.3 * h)
+        if box[2] - box[0] < 0.5 * h:
+            return Value("", 0.0, None, 0)
+        text, score = self.reread(box)
+        return Value(clean(text), score, box, 1)
 
     def read(self, label: str, **kw: bool) -> Value:
         tok = find_label(self.toks, label)
@@ -102,12 +125,18 @@ def _fallback(toks: list[Token], pattern: str) -> Value:
 def parse_front(b: Builder) -> None:
     b.text_field("name", "姓名", tidy=lambda s: _CJK_NAME.sub("", s))
     v = b.read("性别")
+    if not v.text:
+        v = b.read_right_of("性别")  # a lone character is the detector's weak spot
     sex = next((c for c in v.text if c in "男女"), None)
     b.put("sex", sex, v)
     if v.text and not sex:
         b.report("sex", "sex_invalid")
     v = b.read("民族")
+    if not v.text:
+        v = b.read_right_of("民族")
     eth = v.text.removesuffix("族") if v.text not in ETHNICITIES else v.text
+    if eth and eth not in ETHNICITIES and eth.translate(_ETHNIC_VARIANTS) in ETHNICITIES:
+        eth = eth.translate(_ETHNIC_VARIANTS)  # 漢 → 汉: the same name in its traditional form
     b.put("ethnicity", eth or None, v)
     if eth and eth not in ETHNICITIES:
         b.report("ethnicity", "ethnicity_unknown")

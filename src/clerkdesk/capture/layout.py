@@ -66,13 +66,16 @@ def same_row(a: Box, b: Box, frac: float = 0.5) -> bool:
     return overlap > frac * min(a[3] - a[1], b[3] - b[1])
 
 
-def tokens(boxes: list[TextBox], labels: tuple[str, ...], inline: tuple[str, ...] = ()) -> list[Token]:
+def tokens(boxes: list[TextBox], labels: tuple[str, ...], inline: tuple[str, ...] = (),
+           lone: tuple[str, ...] | None = None) -> list[Token]:
     """Boxes → tokens, with labels recognised, merged (split characters) and split off (glued values).
 
-    INLINE labels may also be found in the middle of a box (``女民族基诺``).
+    INLINE labels may also be found in the middle of a box (``女民族基诺``). LONE (default: all
+    LABELS) are the two-character labels that one surviving character may stand for (field labels,
+    not stoppers such as ``编号``, whose ``号`` also ends many addresses).
     """
     raw = [Token(clean(b.text), b.score, tuple(float(v) for v in b.bbox)) for b in boxes]  # type: ignore[misc]
-    raw = [t for t in raw if t.text]
+    raw = [u for t in raw if t.text for u in _split_vertical(t)]
     by_len = sorted(labels, key=len, reverse=True)
     raw = _merge_split_labels(raw, by_len)
     out: list[Token] = []
@@ -81,7 +84,7 @@ def tokens(boxes: list[TextBox], labels: tuple[str, ...], inline: tuple[str, ...
             out.append(Token(t.text, t.score, t.box, SPECIMEN))  # a stopper, never a value
             continue
         out.extend(_split_labels(t, by_len, inline))
-    return _lone_characters(out, labels)
+    return _lone_characters(out, labels if lone is None else lone)
 
 
 SPECIMEN = "样本"
@@ -110,8 +113,20 @@ def _lone_characters(toks: list[Token], labels: tuple[str, ...]) -> list[Token]:
     return out
 
 
+def _split_vertical(t: Token) -> list[Token]:
+    """A tall box of N characters is N rows' first characters, which the detector joined into one
+    vertical "line" (the 名/类/住 of justified licence labels stacked in a column): one token each."""
+    w, n = t.box[2] - t.box[0], len(t.text)
+    if n < 2 or t.h < 1.5 * w or t.h / n < 0.6 * w:
+        return [t]
+    step = t.h / n
+    return [Token(ch, t.score, (t.box[0], t.box[1] + i * step, t.box[2], t.box[1] + (i + 1) * step))
+            for i, ch in enumerate(t.text)]
+
+
 def _merge_split_labels(raw: list[Token], labels: list[str]) -> list[Token]:
-    """``名`` + ``称`` (same row, left to right) → one ``名称`` label token."""
+    """``名`` + ``称`` (same row, left to right) → one ``名称`` label token; ``名`` + ``称阜新…`` (the
+    label's last character glued to the value) → ``名称`` + a value token ``阜新…``."""
     used: set[int] = set()
     merged: list[Token] = []
     order = sorted(range(len(raw)), key=lambda i: raw[i].box[0])  # partners lie to the right
@@ -122,12 +137,21 @@ def _merge_split_labels(raw: list[Token], labels: list[str]) -> list[Token]:
         if len(t.text) <= 2 and t.text not in labels:
             row = sorted(
                 (j for j in range(len(raw)) if j not in used and j != i and same_row(raw[j].box, t.box)
-                 and raw[j].box[0] > t.box[0] and len(raw[j].text) <= 3),
+                 and raw[j].box[0] > t.box[0]),
                 key=lambda j: raw[j].box[0],
             )
             text, parts = t.text, [i]
             for j in row[:3]:
-                if not any(lab.startswith(text + raw[j].text) for lab in labels):
+                glued = _glued_rest(text, raw[j], labels)
+                if glued is not None:
+                    lab, head, tail = glued
+                    used.update((*parts, j))
+                    bs = [raw[k].box for k in parts] + [head]
+                    box = (min(b[0] for b in bs), min(b[1] for b in bs), max(b[2] for b in bs), max(b[3] for b in bs))
+                    merged.append(Token(lab, min(raw[k].score for k in (*parts, j)), box, lab))
+                    merged.append(Token(raw[j].text[len(lab) - len(text):], raw[j].score, tail))
+                    break
+                if len(raw[j].text) > 3 or not any(lab.startswith(text + raw[j].text) for lab in labels):
                     break
                 text += raw[j].text
                 parts.append(j)
@@ -144,6 +168,16 @@ def _merge_split_labels(raw: list[Token], labels: list[str]) -> list[Token]:
     return merged
 
 
+def _glued_rest(text: str, t: Token, labels: list[str]) -> tuple[str, Box, Box] | None:
+    """TEXT + the start of T spell a whole label and T goes on: (label, box of its part, box of the rest)."""
+    for lab in labels:
+        rest = lab[len(text):]
+        if lab.startswith(text) and rest and t.text.startswith(rest) and len(t.text) > len(rest):
+            head, tail = _split_box(t.box, t.text, len(rest))
+            return lab, head, tail
+    return None
+
+
 def _split_labels(t: Token, labels: list[str], inline: tuple[str, ...]) -> list[Token]:
     if t.label:
         return [t]
@@ -152,7 +186,8 @@ def _split_labels(t: Token, labels: list[str], inline: tuple[str, ...]) -> list[
         if text == lab or (len(lab) >= 4 and len(text) <= len(lab) + 1 and _edit1(text, lab)):
             return [Token(lab, t.score, t.box, lab)]
     for lab in labels:
-        if text.startswith(lab) and len(text) > len(lab):
+        # glued to its value; a long label may have one character misread (经营范圈 for 经营范围)
+        if len(text) > len(lab) and (text.startswith(lab) or (len(lab) >= 4 and _edit1(text[:len(lab)], lab))):
             lbox, vbox = _split_box(t.box, text, len(lab))
             rest = Token(text[len(lab):].lstrip(":"), t.score, vbox)
             return [Token(lab, t.score, lbox, lab), *_split_labels(rest, labels, inline)]
@@ -212,22 +247,28 @@ def value_of(toks: list[Token], label: Token, *, multiline: bool = False, below:
     if not multiline or not first_row:
         return _join(lines)
     x0 = min(t.box[0] for t in first_row)
+    # a value glued to its label was split off in proportion to character counts, which misplaces its
+    # left edge when label and value differ in size or spacing: the second line sets the real indent
+    glued = abs(first_row[0].box[0] - label.box[2]) < 0.5
     bottom = max(t.box[3] for t in first_row)
-    # the next label in the same column stops the field
-    stops = [t.box[1] for t in labels if t.box[1] > label.box[3] - 2 and abs(t.box[0] - label.box[0]) < 2.5 * h]
+    # the next label in the same column stops the field (it may overlap ours when lines are tight)
+    stops = [t.box[1] for t in labels if t.box[1] > label.cy and abs(t.box[0] - label.box[0]) < 2.5 * h]
     y_stop = min(stops, default=float("inf"))
     rest = [t for t in values if t not in first_row and t.box[1] > label.box[1] + 0.5 * h and t.cy < y_stop]
     while True:
+        lo = label.box[0] + h if glued else x0 - 1.0 * h
         nxt = [t for t in rest if t.box[1] > bottom - 0.5 * h and t.box[1] < bottom + 1.2 * h
-               and x0 - 1.0 * h <= t.box[0] <= x0 + 1.5 * h]
+               and lo <= t.box[0] <= x0 + (4.5 if glued else 1.5) * h]
         if not nxt:
             break
         top = min(nxt, key=lambda t: t.box[1])
-        row = [t for t in rest if same_row(t.box, top.box) and t.box[0] >= x0 - 1.0 * h]
+        row = [t for t in rest if same_row(t.box, top.box) and t.box[0] >= lo]
         row = sorted((t for t in row if not owned_elsewhere(t)), key=lambda t: t.box[0])
         if not row:
             break
         lines.append(row)
+        if glued:
+            x0, glued = row[0].box[0], False
         rest = [t for t in rest if t not in row]
         bottom = max(t.box[3] for t in row)
     return _join(lines)

@@ -170,6 +170,23 @@ def flip_boxes(boxes: list[TextBox], w: int, h: int) -> list[TextBox]:
     return out
 
 
+def turn_boxes(boxes: list[TextBox], degrees: int, w: int, h: int) -> list[TextBox]:
+    """Box geometry of a W×H image turned clockwise by 90/180/270 (texts stay as read), each quad
+    again starting at its top-left corner."""
+    k = (degrees // 90) % 4
+    if k == 0:
+        return boxes
+    if k == 2:
+        return flip_boxes(boxes, w, h)
+    out = []
+    for b in boxes:
+        # clockwise 90: (x, y) → (h - y, x); 270: (x, y) → (y, w - x)
+        q = [(h - y, x) if k == 1 else (y, w - x) for x, y in b.quad]
+        tl, tr, br, bl = _order(np.float32(q))
+        out.append(TextBox(b.text, b.score, tuple((float(p[0]), float(p[1])) for p in (tl, tr, br, bl))))  # type: ignore[arg-type]
+    return out
+
+
 def is_vertical(boxes: list[TextBox]) -> bool:
     """Most multi-character text lines are taller than wide: the image is turned by 90° or 270°."""
     tall = wide = 0

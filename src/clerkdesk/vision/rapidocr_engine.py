@@ -122,14 +122,40 @@ class RapidOcrEngine:
         """Like ``read`` without the direction classifier: screen text is never upside down."""
         return self._read(image, False)
 
-    def _read(self, image: np.ndarray, use_cls: bool) -> list[TextBox]:
+    def read_document(self, image: np.ndarray, *, det_side: int | None = None, rec_min_width: int = 96,
+                      min_score: float | None = None) -> list[TextBox]:
+        """Like ``read``, tuned for a flattened document photo (``clerkdesk.capture``).
+
+        A batch of short lines is padded to REC_MIN_WIDTH instead of 320 pixels (rapidocr pads every
+        batch to at least 320 × 48, so a licence's many one- and two-character boxes cost as much as
+        long lines). DET_SIDE, when given, runs detection on the image scaled to that long side (lines
+        are still cut from the full image); it saves ~15 % CPU but moved boxes enough to change a few
+        readings on degraded photos, so capture does not use it. MIN_SCORE (default: the engine's
+        ``text_score``) keeps lower-scoring lines too: capture re-reads them after turning a page."""
+        return self._read(image, self._use_cls, det_side=det_side, rec_min_width=rec_min_width,
+                          min_score=min_score)
+
+    def _read(self, image: np.ndarray, use_cls: bool, *, det_side: int | None = None,
+              rec_min_width: int | None = None, min_score: float | None = None) -> list[TextBox]:
         bgr = _to_bgr(image)
         with self._lock:
             ocr = self._load()
+            saved = None
+            if det_side is not None or rec_min_width is not None:
+                ocr._load_det_model()
+                ocr._load_rec_model()
+                det, rec = ocr.text_det, ocr.text_rec
+                saved = (det.limit_side_len, det.limit_type, list(rec.rec_image_shape))
+                if det_side is not None:
+                    det.limit_side_len, det.limit_type = det_side, "max"
+                if rec_min_width is not None:
+                    rec.rec_image_shape = [*saved[2][:2], rec_min_width]
             try:
-                res = ocr(bgr, use_det=True, use_cls=use_cls, use_rec=True)
+                res = ocr(bgr, use_det=True, use_cls=use_cls, use_rec=True, text_score=min_score)
             finally:
-                ocr.update_params(use_det=True, use_cls=self._use_cls, use_rec=True)
+                ocr.update_params(use_det=True, use_cls=self._use_cls, use_rec=True, text_score=self._text_score)
+                if saved is not None:
+                    ocr.text_det.limit_side_len, ocr.text_det.limit_type, ocr.text_rec.rec_image_shape = saved
         boxes = getattr(res, "boxes", None)
         txts = getattr(res, "txts", None)
         scores = getattr(res, "scores", None)
@@ -139,6 +165,36 @@ class RapidOcrEngine:
         for quad, text, score in zip(boxes, txts, scores, strict=False):
             q = tuple((float(x), float(y)) for x, y in np.asarray(quad).reshape(4, 2))
             out.append(TextBox(text=str(text), score=float(score), quad=q))  # type: ignore[arg-type]
+        return sort_reading_order(out)
+
+    def recognize(self, image: np.ndarray, quads: list[tuple[tuple[float, float], ...]], *,
+                  rec_min_width: int = 96, min_score: float | None = None) -> list[TextBox]:
+        """Recognition only (no detection, no direction classifier) of the text lines at QUADS (4 points
+        clockwise from the line's top-left, image pixels): for re-reading a page whose lines are already
+        known, e.g. after turning it upright. Lines scoring below MIN_SCORE (default ``text_score``) are dropped."""
+        bgr = _to_bgr(image)
+        crops, kept = [], []
+        for q in quads:
+            crop = _crop(bgr, np.asarray(q, np.float32).reshape(4, 2))
+            if crop is not None:
+                crops.append(crop)
+                kept.append(q)
+        if not crops:
+            return []
+        from rapidocr.ch_ppocr_rec import TextRecInput
+
+        with self._lock:
+            ocr = self._load()
+            rec = ocr._load_rec_model()  # rapidocr's recogniser: the same model and decoding as ``read``
+            saved = list(rec.rec_image_shape)
+            rec.rec_image_shape = [*saved[:2], rec_min_width]
+            try:
+                res = rec(TextRecInput(img=crops, return_word_box=False))
+            finally:
+                rec.rec_image_shape = saved
+        out = [TextBox(str(t), float(sc), tuple((float(x), float(y)) for x, y in q))  # type: ignore[arg-type]
+               for q, t, sc in zip(kept, res.txts or (), res.scores or (), strict=False)
+               if float(sc) >= (self._text_score if min_score is None else min_score) and str(t)]
         return sort_reading_order(out)
 
     def detect(self, image: np.ndarray) -> list[tuple[int, int, int, int]]:
@@ -173,6 +229,20 @@ class RapidOcrEngine:
         if not txts:
             return "", 0.0
         return str(txts[0]), float(scores[0]) if scores else 0.0
+
+
+def _crop(img: np.ndarray, pts: np.ndarray) -> np.ndarray | None:
+    """The line at PTS warped to an upright rectangle (as rapidocr cuts lines after detection)."""
+    import cv2
+
+    w = int(max(np.linalg.norm(pts[0] - pts[1]), np.linalg.norm(pts[2] - pts[3])))
+    h = int(max(np.linalg.norm(pts[0] - pts[3]), np.linalg.norm(pts[1] - pts[2])))
+    if w < 2 or h < 2:
+        return None
+    dst = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    m = cv2.getPerspectiveTransform(pts, dst)
+    crop = cv2.warpPerspective(img, m, (w, h), borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
+    return np.rot90(crop) if h >= 1.5 * w else crop  # a vertical line, read as rapidocr does
 
 
 def _to_bgr(image: np.ndarray) -> np.ndarray:
