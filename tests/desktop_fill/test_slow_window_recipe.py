@@ -112,3 +112,24 @@ def test_a_window_that_never_comes_fails_within_the_step_timeout(desk_for: Any) 
     assert "name.yaml:" in outcome.message  # the recipe line
     assert took < 3 + 6, took  # one try of 3 s (retry: 0) plus the run's own bookkeeping
     assert PERSON["name"] not in outcome.message and not out.exists()
+
+
+def test_the_client_opens_on_screen_even_when_clerkdesk_runs_offscreen(desk_for: Any,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """ClerkDesk's own QT_QPA_PLATFORM=offscreen (tests, a headless service) is not passed to the client."""
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    desk, _out = desk_for(TITLE, 20)
+    res = desk.fill("person", dict(PERSON), ["slowform.name"], {}, SandboxClerk(), FillOptions())
+    assert res.outcomes["slowform.name"].status == "succeeded", res.outcomes["slowform.name"].message
+
+
+def test_a_client_command_that_dies_fails_at_once(desk_for: Any, tmp_path: Path) -> None:
+    desk, _out = desk_for(TITLE, 20, start=False)
+    system = Path(os.environ["CLERKDESK_RECIPES"]) / "systems" / "slowform.yaml"
+    command = shlex.join([sys.executable, "-c", "import sys; sys.exit(3)"])
+    system.write_text(system.read_text(encoding="utf-8") + f"command: {json.dumps(command)}\n", encoding="utf-8")
+    t0 = time.monotonic()
+    res = desk.fill("person", dict(PERSON), ["slowform.name"], {}, SandboxClerk(), FillOptions())
+    outcome = res.outcomes["slowform.name"]
+    assert outcome.status == "failed" and time.monotonic() - t0 < 10  # not the whole 20 s
+    assert "exited with code 3 before its window '测试录入窗口' appeared" in outcome.message

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import re
 import shlex
 import subprocess
@@ -56,6 +57,15 @@ from clerkdesk.vision.ocr import (
 from clerkdesk.vision.screen import Rect
 
 POLL = 0.15
+
+
+def client_env() -> dict[str, str]:
+    """The environment for a system's client program: ours, less what would keep it off the clerk's screen
+    (``QT_QPA_PLATFORM=offscreen``, set when ClerkDesk itself runs without a window, e.g. under tests)."""
+    env = dict(os.environ)
+    if env.get("QT_QPA_PLATFORM", "").lower() == "offscreen":
+        del env["QT_QPA_PLATFORM"]
+    return env
 
 
 class DesktopDriver(ListsMixin, DialogsMixin):
@@ -130,8 +140,16 @@ class DesktopDriver(ListsMixin, DialogsMixin):
             command = self._command()
             if command and self._launched is None:
                 tried.append(f"started {command!r}")
-                self._launched = subprocess.Popen(shlex.split(command), stdout=subprocess.DEVNULL,
-                                                  stderr=subprocess.DEVNULL)
+                try:
+                    self._launched = subprocess.Popen(shlex.split(command), env=client_env(),
+                                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                except OSError as e:
+                    raise DriverError(f"the system's client command could not start: {e}", tried,
+                                      retryable=False) from None
+            if self._launched is not None and self._launched.poll() not in (None, 0):
+                raise DriverError(f"the system's client command {command!r} exited with code "
+                                  f"{self._launched.returncode} before its window {where!r} appeared", tried,
+                                  retryable=False)
             if time.monotonic() >= deadline:
                 seen = sorted({w.title for w in windows.list_windows() if w.title})
                 tried.append(f"open windows: {', '.join(map(repr, seen)) or 'none'}")
