@@ -84,7 +84,12 @@ OPTION_STATE = r"""
   const opts = Array.from(el.options || []);
   const hit = opts.find(o => o.value === want) || opts.find(o => o.text.trim() === want)
            || opts.find(o => o.text.replace(/\s/g, '') === want.replace(/\s/g, ''));
-  return hit ? {value: hit.value, disabled: hit.disabled} : {count: opts.length};
+  if (!hit) return {count: opts.length};
+  // Playwright's select_option(value=v) selects every option whose value *or label* is v: when another
+  // option's label is this one's value, the driver must select by index instead
+  const ws = t => (t || '').replace(/[\u200b\u00ad]/g, '').trim().replace(/\s+/g, ' ');
+  const same = opts.filter(o => o.value === hit.value || o.label === hit.value || ws(hit.value) === ws(o.label));
+  return {value: hit.value, disabled: hit.disabled, index: opts.indexOf(hit), ambiguous: same.length !== 1};
 }
 """
 
@@ -124,3 +129,38 @@ TEXT_AFTER = r"""
   return rest.split('\n')[0].trim();
 }
 """
+
+# A Playwright selector engine (registered per driver, run as a content script) that finds a *plain* field by
+# its label with FIND_BY_LABEL, so that Playwright's own `fill` / `select_option` (with its actionability
+# checks) resolves the label in the same round trip: ``clerkdesk_label=<base64 of the JSON args of
+# FIND_BY_LABEL>``. Without `option` it answers only for a visible, editable text input, textarea or
+# contenteditable element; with `option` only for a visible, enabled, single <select> in which the option
+# OPTION_STATE picks is there, enabled, and the only one Playwright's `select_option(option)` (value or label,
+# white space normalised) would select. Anything else — not found yet, hidden, read-only, another kind of
+# control, the option not there yet, a bad `within` — throws NOT_DIRECT at once (no waiting), and the driver
+# falls back to its general path, which polls, tries the other strategies and words the errors.
+LABEL_ENGINE = "clerkdesk_label"
+NOT_DIRECT = "clerkdesk: not a plain field"
+FILL_ENGINE = r"""
+{
+  queryAll(root, body) {
+    const args = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(body), c => c.charCodeAt(0))));
+    const res = (/*FIND_BY_LABEL*/)(args);
+    const el = res.tagged && !res.hidden ? document.querySelector(`[data-clerkdesk='${args.token}']`) : null;
+    if (args.option != null) {
+      const want = args.option, st = res.option;
+      const ws = t => (t || '').replace(/[\u200b\u00ad]/g, '').trim().replace(/\s+/g, ' ');
+      const opts = el && res.tag === 'SELECT' && !res.readonly && !el.multiple ? Array.from(el.options) : [];
+      const pw = opts.filter(o => o.value === want || o.label === want || ws(want) === ws(o.label));
+      if (!(st && 'value' in st && !st.disabled && pw.length === 1 && pw[0].value === st.value
+            && opts.filter(o => o.value === st.value).length === 1)) throw new Error('/*NOT_DIRECT*/');
+      return [el];
+    }
+    const TEXT = ['', 'text', 'email', 'number', 'password', 'search', 'tel', 'url'];
+    const plain = el && !res.readonly && (res.tag === 'TEXTAREA' || (res.tag === 'INPUT' && TEXT.includes(res.type))
+                                          || (el.isContentEditable && res.tag !== 'INPUT' && res.tag !== 'SELECT'));
+    if (!plain) throw new Error('/*NOT_DIRECT*/');
+    return [el];
+  }
+}
+""".replace("/*FIND_BY_LABEL*/", FIND_BY_LABEL.strip()).replace("/*NOT_DIRECT*/", NOT_DIRECT)

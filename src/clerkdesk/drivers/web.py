@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import secrets
@@ -32,6 +33,8 @@ from clerkdesk.engine.driver import (
 from clerkdesk.recipe.systems import origin_of
 
 POLL = 0.05
+# read a field back and leave it in one call (blur fires the page's own change/validation)
+READ_BACK = "e => { const v = ('value' in e) ? e.value : e.innerText; e.blur(); return v; }"
 # Chromium's own services (updates, sign-in, safe browsing): refused by the egress proxy like everything else,
 # but not reported to the clerk as a page's attempt
 BROWSER_SERVICES = ("google.com", "googleapis.com", "gstatic.com", "gvt1.com", "gvt2.com", "googleusercontent.com")
@@ -43,6 +46,16 @@ KEYS = {"ctrl": "Control", "control": "Control", "alt": "Alt", "shift": "Shift",
 def _chord(keys: str) -> str:
     parts = [p.strip() for p in keys.replace(" ", "").split("+")]
     return "+".join(KEYS.get(p.lower(), p.upper() if re.fullmatch(r"f\d{1,2}", p.lower()) else p) for p in parts)
+
+
+def foreign_pattern(origins: tuple[str, ...] | list[str]) -> re.Pattern[str]:
+    """The URLs the route guard must see: every URL except those plainly on one of ORIGINS (the origin followed
+    by ``/``, ``?``, ``#`` or nothing). Playwright matches this regex in its own process, so the system's own
+    requests no longer make a round trip to Python; everything else still reaches ``_guard``, which decides
+    with ``System.owns`` as before. Anything unusual (user info, another port, an origin as a prefix of a
+    longer host) is matched, i.e. checked: the pattern can only send too much to the guard, never too little."""
+    own = "|".join(re.escape(o) for o in origins)
+    return re.compile(rf"^(?!(?:{own})(?:[/?#]|$))" if own else r"^")
 
 
 class PlaywrightDriver:
@@ -84,10 +97,12 @@ class PlaywrightDriver:
             self._egress.close()
             msg = no_browser_message() if exe is None else f"the browser {exe} did not start: {str(e).splitlines()[0]}"
             raise DriverError(msg, retryable=False) from None
+        # before the context: the label engine that lets Playwright's `fill` find a field by its label itself
+        self._pw.selectors.register(js.LABEL_ENGINE, js.FILL_ENGINE, content_script=True)
         state = self._load_state()
         self.context = self.browser.new_context(storage_state=state, locale="zh-CN", service_workers="block",
                                                 viewport={"width": 1280, "height": 860})
-        self.context.route("**/*", self._guard)
+        self.context.route(foreign_pattern(ctx.system.origins), self._guard)
         self.context.route_web_socket(lambda url: True, self._ws_guard)
         self.page = self.context.new_page()
         self.page.on("dialog", self._on_dialog)
@@ -355,7 +370,37 @@ class PlaywrightDriver:
         if resp is not None and resp.status >= 500:
             raise SystemUnavailable(f"the system answered HTTP {resp.status} for {where}")
 
+    def _by_label(self, loc: Locator, act: str, value: str, timeout: float) -> Any:
+        """The common case in one round trip: Playwright's own ``fill`` / ``select_option`` (ACT) resolves the
+        label itself (``js.LABEL_ENGINE``). The tagged locator, or None when the label does not (yet) name a
+        plain field (see ``_web_js``): the general path then handles it as before, messages included."""
+        self._tagged = None
+        self._check_dialog()
+        sc = self.scope()
+        token = secrets.token_hex(4)
+        args = {"label": loc.label, "token": token, "nth": loc.nth or 0, "within": loc.within,
+                "option": value if act == "select_option" else None}
+        body = base64.b64encode(json.dumps(args, ensure_ascii=False).encode()).decode()
+        found = sc.locator(f"{js.LABEL_ENGINE}={body}")
+        try:
+            getattr(found, act)(value, timeout=timeout * 1000)
+        except Exception as e:
+            if js.NOT_DIRECT in str(e):
+                return None
+            raise
+        self._tagged = (found, sc, token, {})
+        return found
+
+    def _fill_by_label(self, loc: Locator, value: str, timeout: float) -> str | None:
+        """Fill by label in two round trips: ``_by_label``, then one call reads the value back and leaves it."""
+        found = self._by_label(loc, "fill", value, timeout)
+        return None if found is None else str(self._eval(found, READ_BACK))
+
     def fill(self, loc: Locator, value: str, timeout: float) -> str:
+        if loc.label:
+            got = self._fill_by_label(loc, value, timeout)
+            if got is not None:
+                return got
         el = self.resolve(loc, timeout)
         info = self._describe_el(el)
         tag, readonly = info["tag"], info["readonly"]
@@ -367,9 +412,11 @@ class PlaywrightDriver:
         else:
             el.fill(value, timeout=timeout * 1000)
         # read back and leave the field in one round trip (blur fires the page's own change/validation)
-        return str(self._eval(el, "e => { const v = ('value' in e) ? e.value : e.innerText; e.blur(); return v; }"))
+        return str(self._eval(el, READ_BACK))
 
     def choose(self, loc: Locator, value: str, timeout: float) -> None:
+        if loc.label and self._by_label(loc, "select_option", value, timeout) is not None:
+            return  # a select whose wanted option is there: Playwright found and chose it in one round trip
         el = self.resolve(loc, timeout, want=value)
         info = self._describe_el(el)
         tag, typ = info["tag"], info["type"]
@@ -380,7 +427,10 @@ class PlaywrightDriver:
                 if st is None:
                     st = self._eval(el, js.OPTION_STATE, value)
                 if "value" in st and not st.get("disabled"):
-                    el.select_option(value=st["value"], timeout=timeout * 1000)
+                    if st.get("ambiguous"):  # another option's text is this value: pick this very option
+                        el.select_option(index=st["index"], timeout=timeout * 1000)
+                    else:
+                        el.select_option(value=st["value"], timeout=timeout * 1000)
                     return
                 if time.monotonic() >= deadline:
                     raise DriverError(f"option {value!r} did not appear in {loc.describe()} "
