@@ -607,6 +607,13 @@ class DesktopDriver(ListsMixin, DialogsMixin):
     def leave_frame(self) -> None:
         return None
 
+    def enter_window(self, title: str | None, url: str | None, timeout: float) -> None:
+        raise DriverError("`window` is a web step; on a desktop client a step after `open` acts in the window "
+                          "that has the label, and modal boxes are found by themselves", retryable=False)
+
+    def leave_window(self) -> None:
+        return None
+
     def arm_dialog(self, accept: bool, text: str | None, prompt: str | None) -> None:
         """Answer the next modal box: click its accept (确定/是/OK…) or dismiss (取消/否…) button, or
         the button named TEXT if the box has one. If TEXT is not a button, it must appear in the box's

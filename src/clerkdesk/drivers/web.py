@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import re
 import secrets
@@ -69,6 +70,7 @@ class PlaywrightDriver:
         self.page: Any = None
         self.popups: list[Any] = []
         self.frame_stack: list[Locator] = []
+        self.windows: list[tuple[Any, list[Locator]]] = []  # `window` scopes: (popup page, outer frame stack)
         self.ctx: DriverContext | None = None
         self._dialog: tuple[bool, str | None, str | None] | None = None
         self._dialog_problem: str | None = None
@@ -230,8 +232,12 @@ class PlaywrightDriver:
             raise DriverError(msg, retryable=False)
 
     # --- scope --------------------------------------------------------------------------
+    def _root(self) -> Any:
+        """The page steps act in: the popup of the innermost `window` step, else the system's main page."""
+        return self.windows[-1][0] if self.windows else self.page
+
     def scope(self) -> Any:
-        s = self.page
+        s = self._root()
         for f in self.frame_stack:
             target = None
             if f.name:
@@ -255,9 +261,41 @@ class PlaywrightDriver:
     def leave_frame(self) -> None:
         self.frame_stack.pop()
 
+    def enter_window(self, title: str | None, url: str | None, timeout: float) -> None:
+        """Wait (polling) for a popup whose title or URL contains TITLE / URL, newest first, and act in it."""
+        what = f"titled {title!r}" if title else f"with {url!r} in its URL"
+        deadline = time.monotonic() + timeout
+        while True:
+            self._check_dialog()
+            for p in reversed(self.popups):
+                try:
+                    if p.is_closed():
+                        continue
+                    if (url and url in p.url) or (title and title in (p.title() or "")):
+                        p.wait_for_load_state("domcontentloaded", timeout=max(0.1, deadline - time.monotonic()) * 1000)
+                        self.windows.append((p, self.frame_stack))
+                        self.frame_stack = []
+                        return
+                except Exception:  # a popup still loading or closing: look again
+                    continue
+            if time.monotonic() >= deadline:
+                seen = []
+                for p in self._pages():
+                    with contextlib.suppress(Exception):
+                        seen.append(f"{p.title() or '(untitled)'} <{origin_of(p.url)}>")
+                raise DriverError(f"no window {what} opened within {timeout:g}s",
+                                  [f"popups and pages now: {', '.join(seen) or 'none'}"], retryable=False)
+            # a Playwright wait, not time.sleep: the sync API delivers the new page's event only inside a call
+            self.page.wait_for_timeout(POLL * 1000)
+
+    def leave_window(self) -> None:
+        if self.windows:
+            _page, self.frame_stack = self.windows.pop()
+
     def where(self) -> str:
         try:
-            return self.page.url if self.page else "(no page)"
+            root = self._root()
+            return root.url if root else "(no page)"
         except Exception:
             return "(closed page)"
 
@@ -360,7 +398,7 @@ class PlaywrightDriver:
         self._server_error = None
         self._check_dialog()
         try:
-            resp = self.page.goto(where, wait_until="domcontentloaded", timeout=timeout * 1000)
+            resp = self._root().goto(where, wait_until="domcontentloaded", timeout=timeout * 1000)
         except Exception as e:
             first = str(e).splitlines()[0]
             if "ERR_BLOCKED_BY_CLIENT" in first:
@@ -480,7 +518,7 @@ class PlaywrightDriver:
         if loc is not None:
             self.resolve(loc, timeout).press(_chord(keys))
         else:
-            self.page.keyboard.press(_chord(keys))
+            self._root().keyboard.press(_chord(keys))
 
     def arm_dialog(self, accept: bool, text: str | None, prompt: str | None) -> None:
         self._dialog = (accept, text, prompt)

@@ -144,6 +144,10 @@ class Driver(Protocol):
 
     def enter_frame(self, frame: Locator) -> None: ...
     def leave_frame(self) -> None: ...
+    def enter_window(self, title: str | None, url: str | None, timeout: float) -> None:
+        """Scope the next steps to a popup / new window whose title or URL contains TITLE / URL, waiting for it."""
+
+    def leave_window(self) -> None: ...
     def arm_dialog(self, accept: bool, text: str | None, prompt: str | None) -> None:
         """Answer the next JS dialog / modal box (accept or dismiss); a later step checks it happened."""
 

@@ -121,7 +121,7 @@ def step(name: str, doc: str, params: dict[str, Param] | None = None, **kw: Any
 V = Param("value", True, "the value: text or a template such as {{ person.name }}")
 
 
-@step("open", "Go to a page (web: a URL or a path under the system's start_url; desktop: focus the window with "
+@step("open", "Go to a page (web: a URL or a path resolved against the system's start_url like a link — `/x` from the root, `x` next to the start page; desktop: focus the window with "
               "this title). The system's origins are enforced.",
       {"target": Param("value", True, "URL, path, or window title")}, scalar="target", default_timeout=30)
 def _open(x: Exec, s: Step) -> None:
@@ -266,6 +266,19 @@ def _frame(x: Exec, s: Step) -> None:
         x.run_children(s)
     finally:
         x.driver.leave_frame()
+
+
+@step("window", "Run the nested steps in a popup or new window of the system (by part of its title or URL), "
+                "waiting for it to open; the steps after it go on in the page that opened it.",
+      {"title": Param("text", False, "part of the window title"), "url": Param("text", False, "part of its URL"),
+       "steps": Param("steps", True, "")},
+      kinds=frozenset({"web"}), one_of=("title", "url"))
+def _window(x: Exec, s: Step) -> None:
+    x.driver.enter_window(s.args.get("title"), s.args.get("url"), x.timeout(s))
+    try:
+        x.run_children(s)
+    finally:
+        x.driver.leave_window()
 
 
 @step("dialog", "Answer the next JS dialog (alert/confirm/prompt) or modal box: accept or dismiss; `text` "
