@@ -5,11 +5,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+from local_site import QuietHandler, serve
 
 from clerkdesk.engine.driver import Condition, DriverContext, Locator
 from clerkdesk.errors import Mark
@@ -23,23 +23,14 @@ class _Server:
         self.hits: list[str] = []
         outer = self
 
-        class H(BaseHTTPRequestHandler):
+        class H(QuietHandler):
             def do_GET(self) -> None:
                 outer.hits.append(self.path)
-                body = page.encode() if self.path == "/" else b"ok"
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.end_headers()
-                self.wfile.write(body)
+                self.send_html(page if self.path == "/" else "ok")
 
             do_POST = do_GET
 
-            def log_message(self, *a: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), H)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.httpd, self.url = serve(H)
 
 
 @pytest.fixture
@@ -226,7 +217,7 @@ class _OwnWithSocket:
     def __init__(self, evil_port: int, far_port: int) -> None:
         page = WS_PAGE.replace("__EVIL__", str(evil_port)).replace("__FAR__", str(far_port)).encode()
 
-        class H(BaseHTTPRequestHandler):
+        class H(QuietHandler):
             def do_GET(self) -> None:
                 if self.headers.get("Upgrade", "").lower() == "websocket":
                     self.wfile.write(_ws_accept(self.headers["Sec-WebSocket-Key"].encode()))
@@ -236,18 +227,9 @@ class _OwnWithSocket:
                     self.wfile.flush()
                     self.close_connection = True
                     return
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(page)))
-                self.end_headers()
-                self.wfile.write(page)
+                self.send_html(page)
 
-            def log_message(self, *a: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), H)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.httpd, self.url = serve(H)
 
 
 WS_RECIPE = """recipe: local.sockets

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
 from clerks import SandboxClerk
+from local_site import QuietHandler, serve
 
 from clerkdesk.engine.plan import Target
 from clerkdesk.engine.run import Runner
@@ -37,29 +36,16 @@ class Server:
         self.posts: list[dict[str, list[str]]] = []
         outer = self
 
-        class H(BaseHTTPRequestHandler):
+        class H(QuietHandler):
             def do_GET(self) -> None:
-                self._send(PICKER if self.path.startswith("/picker") else FORM)
+                self.send_html(PICKER if self.path.startswith("/picker") else FORM)
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"])).decode()
                 outer.posts.append(parse_qs(body))
-                self._send("<p>受理成功</p>")
+                self.send_html("<p>受理成功</p>")
 
-            def _send(self, body: str) -> None:
-                data = body.encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *a: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), H)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.httpd, self.url = serve(H)
 
 
 RECIPE = """recipe: popup.open

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from clerks import SandboxClerk
+from local_site import QuietHandler, serve
 
 from clerkdesk.engine.plan import Target, plan_case
 from clerkdesk.engine.run import Runner
@@ -48,10 +47,10 @@ class Server:
         self.posts: list[dict[str, Any]] = []
         outer = self
 
-        class H(BaseHTTPRequestHandler):
+        class H(QuietHandler):
             def do_GET(self) -> None:
                 time.sleep(0.3)  # a slow system
-                self._send(PAGE if self.path == "/form" else "<p>首页</p>")
+                self.send_html(PAGE if self.path == "/form" else "<p>首页</p>")
 
             def do_POST(self) -> None:
                 from email.parser import BytesParser
@@ -67,22 +66,10 @@ class Server:
                     fname = part.get_filename()
                     rec[name] = {"filename": fname, "size": len(data)} if fname else data.decode("utf-8")
                 outer.posts.append(rec)
-                self._send(f"<p>保存成功</p><p>流水号：ZH{len(outer.posts):06d}</p>")
+                self.send_html(f"<p>保存成功</p><p>流水号：ZH{len(outer.posts):06d}</p>")
 
-            def _send(self, body: str) -> None:
-                data = body.encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
 
-            def log_message(self, *a: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), H)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.httpd, self.url = serve(H)
 
 
 RECIPE = """recipe: local.vocabulary
@@ -215,7 +202,7 @@ class ScopesServer:
         self.posts: list[dict[str, str]] = []
         outer = self
 
-        class H(BaseHTTPRequestHandler):
+        class H(QuietHandler):
             def do_GET(self) -> None:
                 from urllib.parse import parse_qs, urlsplit
 
@@ -224,33 +211,21 @@ class ScopesServer:
                 if u.path == "/suggest":
                     time.sleep(0.5)  # the suggest service is slow: the list appears well after the typing
                     hits = [b for b in BANKS if q.get("q") and q["q"] in b[1]]
-                    self._send(json.dumps(hits, ensure_ascii=False), "application/json")
+                    self.send_html(json.dumps(hits, ensure_ascii=False), "application/json")
                 elif u.path == "/inner":
-                    self._send(INNER.replace("{which}", q["which"]))
+                    self.send_html(INNER.replace("{which}", q["which"]))
                 else:
-                    self._send(SCOPES_PAGE if u.path == "/scopes" else "<p>首页</p>")
+                    self.send_html(SCOPES_PAGE if u.path == "/scopes" else "<p>首页</p>")
 
             def do_POST(self) -> None:
                 from urllib.parse import parse_qsl
 
                 body = self.rfile.read(int(self.headers["Content-Length"])).decode()
                 outer.posts.append(dict(parse_qsl(body, keep_blank_values=True)))
-                self._send("<p>保存成功</p>")
+                self.send_html("<p>保存成功</p>")
 
-            def _send(self, body: str, ctype: str = "text/html") -> None:
-                data = body.encode()
-                self.send_response(200)
-                self.send_header("Content-Type", f"{ctype}; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
 
-            def log_message(self, *a: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), H)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.httpd, self.url = serve(H)
 
 
 SCOPES_RECIPE = """recipe: local.scopes
