@@ -160,3 +160,16 @@ def test_the_guard_pattern_leaves_out_only_the_systems_own_urls(drv: Any) -> Non
     assert in_js == list(urls.values())
     assert foreign_pattern(()).search("http://127.0.0.1:8000/")  # no origins: the guard sees everything
     assert isinstance(pat, re.Pattern)
+
+
+def test_a_page_that_breaks_our_script_fails_at_once_naming_the_cause(drv: Any) -> None:
+    """A legacy page that patches built-ins (prototype.js era) breaks the label search: say so now, rather than
+    calling it 'page was busy' and retrying for the whole step timeout."""
+    drv.page.evaluate("() => { String.prototype.trim = null; String.prototype.replace = null; }")
+    assert drv.fill(Locator(label="姓名"), "张三", 5) == "张三"  # the fast path runs in Playwright's own world
+    t0 = time.monotonic()
+    with pytest.raises(DriverError, match="ClerkDesk's page script failed while looking for label") as e:
+        drv.fill(Locator(label="出生日期"), "1990-01-01", 8)  # a read-only date picker: the general path
+    assert time.monotonic() - t0 < 3  # not the 8 s timeout
+    assert "TypeError" in str(e.value)
+    assert e.value.retryable is False

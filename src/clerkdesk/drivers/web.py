@@ -59,6 +59,15 @@ def foreign_pattern(origins: tuple[str, ...] | list[str]) -> re.Pattern[str]:
     return re.compile(rf"^(?!(?:{own})(?:[/?#]|$))" if own else r"^")
 
 
+_BUSY = ("context was destroyed", "detached", "navigat", "closed", "target page", "frame was")
+
+
+def _script_bug(message: str) -> bool:
+    """A JavaScript error thrown by our own page script (not a page that is navigating or closing)."""
+    m = message.lower()
+    return ("syntaxerror" in m or "referenceerror" in m or "typeerror" in m) and not any(b in m for b in _BUSY)
+
+
 class PlaywrightDriver:
     kind = "web"
 
@@ -384,7 +393,11 @@ class PlaywrightDriver:
             except DriverError:
                 raise
             except Exception as e:  # page navigating / frame detached: try again
-                found, tried, note = None, [f"page was busy: {str(e).splitlines()[0][:120]}"], None
+                first = str(e).splitlines()[0][:160] if str(e) else type(e).__name__
+                if _script_bug(first):  # our own page script failed: waiting cannot help, say it now
+                    raise DriverError(f"ClerkDesk's page script failed while looking for {loc.describe()} on "
+                                      f"{self.where()}: {first}", [first], retryable=False) from None
+                found, tried, note = None, [f"page was busy: {first}"], None
             if found is not None:
                 return found
             if time.monotonic() >= deadline:
