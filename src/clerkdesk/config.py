@@ -25,3 +25,12 @@ def recipes_dir() -> Path:
         if (cand / "systems").is_dir():
             return cand
     return here.parent / "resources" / "recipes"
+
+
+def supervisors() -> frozenset[str] | None:
+    """Clerks allowed a supervisor's actions (``CLERKDESK_SUPERVISORS``: names separated by commas or spaces, as
+    in the audit log); None when unset, which leaves them to every clerk (a single-desk hall)."""
+    raw = os.environ.get("CLERKDESK_SUPERVISORS")
+    if raw is None or not raw.strip():
+        return None
+    return frozenset(n for n in raw.replace("，", ",").replace(",", " ").split() if n)

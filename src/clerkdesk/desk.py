@@ -86,12 +86,25 @@ class Desk(Filling, Capturing):
 
     def whitelist_uscc(self, code: str, note: str) -> None:
         """A supervisor accepts a credit code that fails its check but was really issued (pilot era)."""
+        from clerkdesk.config import supervisors
+        from clerkdesk.errors import NotAllowed
         from clerkdesk.store.db import now
 
+        allowed = supervisors()
+        if allowed is not None and self.store.clerk not in allowed:
+            self.store.audit.append("uscc_whitelist_refused", "whitelist")
+            raise NotAllowed(f"只有主管可以把统一社会信用代码加入白名单：{self.store.clerk} 不在 CLERKDESK_SUPERVISORS 中 "
+                             f"(only a supervisor may whitelist a credit code; {self.store.clerk} is not one)")
         code = standards.normalise_uscc(code)
+        problems = []
         if len(code) != 18:
-            raise ValidationError([Problem("enterprise.uscc", "USCC_LENGTH", "统一社会信用代码应为18位",
-                                           "a credit code has 18 characters")])
+            problems.append(Problem("enterprise.uscc", "USCC_LENGTH", "统一社会信用代码应为18位",
+                                    "a credit code has 18 characters"))
+        if not (note or "").strip():
+            problems.append(Problem("note", "FIELD_REQUIRED", "请写明加入白名单的依据（如：已核对营业执照原件）",
+                                    "say why (e.g. the original licence was checked)"))
+        if problems:
+            raise ValidationError(problems)
         with self.store.tx() as db:
             db["uscc_whitelist"].upsert({"code": code, "added_by": self.store.clerk, "added_at": now(),
                                          "note": note}, pk="code")

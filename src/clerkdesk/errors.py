@@ -35,6 +35,12 @@ class ConfigError(ClerkDeskError):
     exit_code = 2
 
 
+class NotAllowed(ClerkDeskError):
+    """The clerk may not do this here (a supervisor's action, as the IT admin configured it)."""
+
+    exit_code = 1
+
+
 class StoreKeyError(ConfigError):
     """The encryption key is missing or does not open this database."""
 
