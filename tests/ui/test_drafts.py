@@ -61,3 +61,13 @@ def test_erasing_a_person_drops_drafts_that_hold_them(home: Any) -> None:
     finally:
         desk.close()
         other.close()
+
+
+def test_the_demo_leaves_no_draft(make_window: Any, sandbox: Any, qtbot: Any) -> None:
+    from clerkdesk.ui.demo import Demo
+
+    win = make_window(demo=Demo(sandbox))
+    form = win.form
+    ime_type(form.rows["person.name"].editor.widget, "改")  # a change, as a visitor trying the demo would
+    qtbot.wait(1200)  # longer than the draft timer
+    assert win.desk.store.drafts.get() is None

@@ -115,6 +115,7 @@ class CaptureForm(QWidget):
         self._timer.timeout.connect(self.validate)
         self._draft_timer = QTimer(self, singleShot=True, interval=800)  # the draft follows the typing
         self._draft_timer.timeout.connect(self.save_draft)
+        self.keep_drafts = True  # off in the demo: its sample person is no clerk's unfinished work
 
         self.matters = QListWidget()
         self.matters.setWordWrap(True)
@@ -209,7 +210,7 @@ class CaptureForm(QWidget):
                 "values": {k: _jsonable(v) for k, v in vals.items() if v not in (None, "", [], False)}}
 
     def save_draft(self) -> None:
-        if self.desk is None:
+        if self.desk is None or not self.keep_drafts:
             return
         data, desk = self.draft_data(), self.desk
         if not data["values"]:

@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self.form.load_matters()
         self.cases.refresh()
         if self.demo is not None:
+            self.form.keep_drafts = False
             self.demo.prepare(self.form)
         else:
             workers.run_op(desk.draft, lambda d: self._restore(d), lambda _e: None)
