@@ -7,12 +7,14 @@
   a loopback SOCKS5 proxy that connects to the system's own hosts only (``_egress``: workers' WebSockets,
   WebRTC), and service workers are blocked.
 - Waits poll often (50 ms); nothing sleeps a fixed time.
+
+The origin guard lives in ``_web_guard`` and the scoping to frames, popups and dialogs in ``_web_scope`` (mixins);
+the page scripts in ``_web_js``; the egress proxy in ``_egress``.
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
 import re
 import secrets
@@ -21,7 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from clerkdesk.drivers import _web_js as js
-from clerkdesk.drivers._egress import EgressProxy, host_port
+from clerkdesk.drivers._egress import EgressProxy
+from clerkdesk.drivers._web_guard import GuardMixin, foreign_pattern
+from clerkdesk.drivers._web_scope import POLL, ScopeMixin
 from clerkdesk.drivers.browser import find_browser, launch_args, no_browser_message
 from clerkdesk.engine.driver import (
     Condition,
@@ -33,12 +37,8 @@ from clerkdesk.engine.driver import (
 )
 from clerkdesk.recipe.systems import origin_of
 
-POLL = 0.05
 # read a field back and leave it in one call (blur fires the page's own change/validation)
 READ_BACK = "e => { const v = ('value' in e) ? e.value : e.innerText; e.blur(); return v; }"
-# Chromium's own services (updates, sign-in, safe browsing): refused by the egress proxy like everything else,
-# but not reported to the clerk as a page's attempt
-BROWSER_SERVICES = ("google.com", "googleapis.com", "gstatic.com", "gvt1.com", "gvt2.com", "googleusercontent.com")
 KEYS = {"ctrl": "Control", "control": "Control", "alt": "Alt", "shift": "Shift", "enter": "Enter", "esc": "Escape",
         "escape": "Escape", "tab": "Tab", "del": "Delete", "delete": "Delete", "backspace": "Backspace",
         "meta": "Meta", "cmd": "Meta"}
@@ -47,16 +47,6 @@ KEYS = {"ctrl": "Control", "control": "Control", "alt": "Alt", "shift": "Shift",
 def _chord(keys: str) -> str:
     parts = [p.strip() for p in keys.replace(" ", "").split("+")]
     return "+".join(KEYS.get(p.lower(), p.upper() if re.fullmatch(r"f\d{1,2}", p.lower()) else p) for p in parts)
-
-
-def foreign_pattern(origins: tuple[str, ...] | list[str]) -> re.Pattern[str]:
-    """The URLs the route guard must see: every URL except those plainly on one of ORIGINS (the origin followed
-    by ``/``, ``?``, ``#`` or nothing). Playwright matches this regex in its own process, so the system's own
-    requests no longer make a round trip to Python; everything else still reaches ``_guard``, which decides
-    with ``System.owns`` as before. Anything unusual (user info, another port, an origin as a prefix of a
-    longer host) is matched, i.e. checked: the pattern can only send too much to the guard, never too little."""
-    own = "|".join(re.escape(o) for o in origins)
-    return re.compile(rf"^(?!(?:{own})(?:[/?#]|$))" if own else r"^")
 
 
 _BUSY = ("context was destroyed", "detached", "navigat", "closed", "target page", "frame was")
@@ -68,7 +58,7 @@ def _script_bug(message: str) -> bool:
     return ("syntaxerror" in m or "referenceerror" in m or "typeerror" in m) and not any(b in m for b in _BUSY)
 
 
-class PlaywrightDriver:
+class PlaywrightDriver(GuardMixin, ScopeMixin):
     kind = "web"
 
     def __init__(self) -> None:
@@ -163,48 +153,6 @@ class PlaywrightDriver:
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(seal(json.dumps(state).encode(), f"session:{self.ctx.clerk}:{self.ctx.system.id}"))
 
-    # --- guards and events -------------------------------------------------------------------
-    def _report(self, origin: str, routed: bool = True) -> None:
-        assert self.ctx is not None
-        if routed:
-            self._routed.append((host_port(origin), time.monotonic()))
-        self.blocked.append(origin)
-        if self.ctx.on_violation:
-            self.ctx.on_violation(origin)
-
-    def _guard(self, route: Any) -> None:
-        url = route.request.url
-        assert self.ctx is not None
-        if self.ctx.system.owns(url):
-            route.continue_()
-            return
-        self._report(origin_of(url))
-        route.abort("blockedbyclient")
-
-    def _ws_guard(self, ws: Any) -> None:
-        """Every WebSocket a page opens: connected only to the system's own origins (ws:// as http://)."""
-        url = ws.url
-        assert self.ctx is not None
-        if self.ctx.system.owns(re.sub(r"^ws(s?)://", r"http\1://", url)):
-            ws.connect_to_server()
-            return
-        self._report(origin_of(url))
-        ws.close(code=1008, reason="origin not allowed")
-
-    def _report_egress(self, final: bool = False) -> None:
-        """Connections the egress proxy refused (workers, WebRTC …), reported on this thread. Chromium also
-        preconnects to a navigation's host before the route guard stops the request: a refusal within 2 s of
-        a route block of the same host and port is that same attempt, reported once (so reports wait 0.5 s)."""
-        if self._egress is None:
-            return
-        for hp, t in self._egress.drain(0.0 if final else 0.5):
-            host, port = hp.rsplit(":", 1)
-            if any(host == d or host.endswith("." + d) for d in BROWSER_SERVICES):
-                continue
-            if any(k == (host.strip("[]"), int(port)) and abs(t - when) < 2.0 for k, when in self._routed):
-                continue
-            self._report(hp, routed=False)
-
     def _on_response(self, resp: Any) -> None:
         """Remember an error answer to a navigation of the main page or a frame (e.g. HTTP 500 after a submit)."""
         try:
@@ -212,101 +160,6 @@ class PlaywrightDriver:
                 self._server_error = f"HTTP {resp.status}"
         except Exception:
             pass
-
-    def _on_page(self, page: Any) -> None:
-        if page is not self.page:
-            self.popups.append(page)
-            page.on("dialog", self._on_dialog)
-
-    def _on_dialog(self, dialog: Any) -> None:
-        self._last_dialog = dialog.message
-        armed, self._dialog = self._dialog, None
-        if armed is None:
-            self._dialog_problem = f"unexpected dialog from the system: {dialog.message!r} (dismissed)"
-            dialog.dismiss()
-            return
-        accept, text, prompt = armed
-        if text and text not in dialog.message:
-            self._dialog_problem = f"the dialog said {dialog.message!r}, expected {text!r} (dismissed)"
-            dialog.dismiss()
-        elif accept:
-            dialog.accept(prompt) if prompt is not None else dialog.accept()
-        else:
-            dialog.dismiss()
-
-    def _check_dialog(self) -> None:
-        self._report_egress()
-        if self._dialog_problem:
-            msg, self._dialog_problem = self._dialog_problem, None
-            raise DriverError(msg, retryable=False)
-
-    # --- scope --------------------------------------------------------------------------
-    def _root(self) -> Any:
-        """The page steps act in: the popup of the innermost `window` step, else the system's main page."""
-        return self.windows[-1][0] if self.windows else self.page
-
-    def scope(self) -> Any:
-        s = self._root()
-        for f in self.frame_stack:
-            target = None
-            if f.name:
-                target = next((fr for fr in (s.child_frames if hasattr(s, "child_frames") else s.frames)
-                               if fr.name == f.name), None)
-            if target is None and f.text:  # by part of its URL: never the page itself
-                frames = s.child_frames if hasattr(s, "child_frames") else [fr for fr in s.frames
-                                                                            if fr is not s.main_frame]
-                target = next((fr for fr in frames if f.text in fr.url), None)
-            if target is None and f.css:
-                handle = s.query_selector(f.css)
-                target = handle.content_frame() if handle else None
-            if target is None:
-                raise DriverError(f"frame {f.describe()} not found on {self.where()}")
-            s = target
-        return s
-
-    def enter_frame(self, frame: Locator) -> None:
-        self.frame_stack.append(frame)
-
-    def leave_frame(self) -> None:
-        self.frame_stack.pop()
-
-    def enter_window(self, title: str | None, url: str | None, timeout: float) -> None:
-        """Wait (polling) for a popup whose title or URL contains TITLE / URL, newest first, and act in it."""
-        what = f"titled {title!r}" if title else f"with {url!r} in its URL"
-        deadline = time.monotonic() + timeout
-        while True:
-            self._check_dialog()
-            for p in reversed(self.popups):
-                try:
-                    if p.is_closed():
-                        continue
-                    if (url and url in p.url) or (title and title in (p.title() or "")):
-                        p.wait_for_load_state("domcontentloaded", timeout=max(0.1, deadline - time.monotonic()) * 1000)
-                        self.windows.append((p, self.frame_stack))
-                        self.frame_stack = []
-                        return
-                except Exception:  # a popup still loading or closing: look again
-                    continue
-            if time.monotonic() >= deadline:
-                seen = []
-                for p in self._pages():
-                    with contextlib.suppress(Exception):
-                        seen.append(f"{p.title() or '(untitled)'} <{origin_of(p.url)}>")
-                raise DriverError(f"no window {what} opened within {timeout:g}s",
-                                  [f"popups and pages now: {', '.join(seen) or 'none'}"], retryable=False)
-            # a Playwright wait, not time.sleep: the sync API delivers the new page's event only inside a call
-            self.page.wait_for_timeout(POLL * 1000)
-
-    def leave_window(self) -> None:
-        if self.windows:
-            _page, self.frame_stack = self.windows.pop()
-
-    def where(self) -> str:
-        try:
-            root = self._root()
-            return root.url if root else "(no page)"
-        except Exception:
-            return "(closed page)"
 
     # --- locating -----------------------------------------------------------------------------
     def _try(self, loc: Locator, want: str | None = None) -> tuple[Any, list[str], str | None]:
@@ -532,9 +385,6 @@ class PlaywrightDriver:
             self.resolve(loc, timeout).press(_chord(keys))
         else:
             self._root().keyboard.press(_chord(keys))
-
-    def arm_dialog(self, accept: bool, text: str | None, prompt: str | None) -> None:
-        self._dialog = (accept, text, prompt)
 
     # --- conditions and reading -----------------------------------------------------------------
     def _pages(self) -> list[Any]:
