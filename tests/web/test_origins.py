@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from local_site import QuietHandler, serve
+from local_site import QuietHandler, run_recipe, serve, write_system
 
 from clerkdesk.engine.driver import Condition, DriverContext, Locator
 from clerkdesk.errors import Mark
@@ -253,35 +253,16 @@ def test_websockets_workers_and_webrtc_cannot_reach_a_foreign_server(tmp_path: P
     """A page on an allowed origin tries a WebSocket, a worker's WebSocket and a WebRTC TURN server elsewhere:
     the foreign servers get no connection at all, the run reports the attempts (origin or host:port only),
     and the system's own WebSocket still works."""
-    from clerks import SandboxClerk
 
-    from clerkdesk.drivers.web import PlaywrightDriver
     from clerkdesk.engine import events as ev
-    from clerkdesk.engine.plan import Target, plan_case
-    from clerkdesk.engine.run import Runner
-    from clerkdesk.recipe.loader import load_recipe
-    from clerkdesk.recipe.systems import load_system
 
     evil, far = _Collector(), _Collector()  # far: reached only from a worker or WebRTC
     own = _OwnWithSocket(evil.port, far.port)
     try:
-        folder = tmp_path / "recipes"
-        (folder / "systems").mkdir(parents=True)
-        (folder / "systems" / "local.yaml").write_text(
-            f"system: local\ntitle: 本地测试系统\nkind: web\nstart_url: {own.url}/\n", encoding="utf-8")
-        (folder / "local").mkdir()
-        (folder / "local" / "sockets.yaml").write_text(WS_RECIPE, encoding="utf-8")
-        system = load_system(folder / "systems" / "local.yaml")
-        recipe = load_recipe(folder / "local" / "sockets.yaml", {"local": system})
-        context = {"person": {"name": "王小明"}, "case": {}}
-        plan_case([recipe], {"local": system}, context)
-        cid = desk.store.cases.create(matter="t", applicant_kind="person", applicant_key="k", record={},
-                                      targets=[], fields={}, profile_id=None)
-        rid = desk.store.runs.create(cid, recipe.id, "local")
         seen: list[Any] = []
-        runner = Runner(desk.store.runs, SandboxClerk(), lambda t: PlaywrightDriver(), home=desk.home,
-                        clerk_name="t", on_event=seen.append)
-        out = runner.run(rid, Target(recipe, system), context)
+        folder = write_system(tmp_path / "recipes", "local", own.url)
+        out, rid = run_recipe(desk, folder, "local", "sockets", WS_RECIPE, {"person": {"name": "王小明"}, "case": {}},
+                              on_event=seen.append)
         assert out.status == "succeeded", out.message
         time.sleep(0.3)  # this test proves a negative: give a leaked connection time to arrive
         assert evil.conns == [] and far.conns == []

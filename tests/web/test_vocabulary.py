@@ -9,13 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from clerks import SandboxClerk
-from local_site import QuietHandler, serve
-
-from clerkdesk.engine.plan import Target, plan_case
-from clerkdesk.engine.run import Runner
-from clerkdesk.recipe.loader import load_recipe
-from clerkdesk.recipe.systems import load_system
+from local_site import QuietHandler, run_recipe, serve, write_system
 
 pytestmark = pytest.mark.browser
 
@@ -111,34 +105,17 @@ steps:
 @pytest.fixture
 def local(tmp_path: Path) -> Iterator[Any]:
     srv = Server()
-    sysdir = tmp_path / "recipes" / "systems"
-    sysdir.mkdir(parents=True)
-    (sysdir / "local.yaml").write_text(f"system: local\ntitle: 本地测试系统\nkind: web\nstart_url: {srv.url}/\n",
-                                       encoding="utf-8")
-    yield srv, tmp_path / "recipes"
+    yield srv, write_system(tmp_path / "recipes", "local", srv.url)
     srv.httpd.shutdown()
 
 
 def test_every_word_of_the_vocabulary_against_a_real_page(local: Any, desk: Any, tmp_path: Path) -> None:
     srv, folder = local
-    system = load_system(folder / "systems" / "local.yaml")
-    rpath = folder / "local" / "vocabulary.yaml"
-    rpath.parent.mkdir()
-    rpath.write_text(RECIPE, encoding="utf-8")
     attachment = tmp_path / "证明.pdf"
     attachment.write_bytes(b"%PDF-1.4 test\n" * 10)
-    # locator values can't be templates: check that the loader says so for the member label
-    recipe = load_recipe(rpath, {"local": system})
     context = {"person": {"name": "王小明", "id_number": "11010519491231002X", "phone": "13812345678"},
                "case": {"members": ["王大明", "李小红"], "attachment": str(attachment)}}
-    plan_case([recipe], {"local": system}, context)
-    cid = desk.store.cases.create(matter="t", applicant_kind="person", applicant_key="k", record={}, targets=[],
-                                  fields={}, profile_id=None)
-    rid = desk.store.runs.create(cid, recipe.id, "local")
-    from clerkdesk.drivers.web import PlaywrightDriver
-
-    runner = Runner(desk.store.runs, SandboxClerk(), lambda t: PlaywrightDriver(), home=desk.home, clerk_name="t")
-    out = runner.run(rid, Target(recipe, system), context)
+    out, rid = run_recipe(desk, folder, "local", "vocabulary", RECIPE, context)
     assert out.status == "succeeded", out.message
     (post,) = srv.posts
     assert post["f1"] == "王小明" and post["f2"] == "11010519491231002X" and post["f3"] == "13812345678"
@@ -261,29 +238,12 @@ steps:
 @pytest.fixture
 def scopes(tmp_path: Path) -> Iterator[Any]:
     srv = ScopesServer()
-    sysdir = tmp_path / "recipes" / "systems"
-    sysdir.mkdir(parents=True)
-    (sysdir / "local.yaml").write_text(f"system: local\ntitle: 本地测试系统\nkind: web\nstart_url: {srv.url}/\n",
-                                       encoding="utf-8")
-    yield srv, tmp_path / "recipes"
+    yield srv, write_system(tmp_path / "recipes", "local", srv.url)
     srv.httpd.shutdown()
 
 
 def _run(folder: Path, desk: Any, name: str, text: str) -> Any:
-    system = load_system(folder / "systems" / "local.yaml")
-    rpath = folder / "local" / f"{name}.yaml"
-    rpath.parent.mkdir(exist_ok=True)
-    rpath.write_text(text, encoding="utf-8")
-    recipe = load_recipe(rpath, {"local": system})
-    context: dict[str, Any] = {"person": {}, "case": {}}
-    plan_case([recipe], {"local": system}, context)
-    cid = desk.store.cases.create(matter="t", applicant_kind="person", applicant_key="k", record={}, targets=[],
-                                  fields={}, profile_id=None)
-    rid = desk.store.runs.create(cid, recipe.id, "local")
-    from clerkdesk.drivers.web import PlaywrightDriver
-
-    runner = Runner(desk.store.runs, SandboxClerk(), lambda t: PlaywrightDriver(), home=desk.home, clerk_name="t")
-    return runner.run(rid, Target(recipe, system), context)
+    return run_recipe(desk, folder, "local", name, text, {"person": {}, "case": {}})[0]
 
 
 def test_within_nth_frames_by_url_and_css_and_a_late_combobox(scopes: Any, desk: Any) -> None:
