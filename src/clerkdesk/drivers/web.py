@@ -373,7 +373,15 @@ class PlaywrightDriver(GuardMixin, ScopeMixin):
 
     def click(self, loc: Locator, timeout: float) -> None:
         self._server_error = None
-        self.resolve(loc, timeout).click(timeout=timeout * 1000)
+        el = self.resolve(loc, timeout)
+        page = el.page
+        try:
+            el.click(timeout=timeout * 1000)
+        except Exception:
+            # a 确定 / 关闭 that closes its own window (a picker, a receipt popup): Playwright may report the
+            # closed page although the click happened; the closed window is the click's effect
+            if not page.is_closed():
+                raise
 
     def upload(self, loc: Locator, path: Path, timeout: float) -> None:
         if not path.is_file():
