@@ -299,7 +299,6 @@ def sandbox(c: Ctx, hrss_port: int, amr_port: int, faults: tuple[str, ...], debu
             desktop: bool | None) -> None:
     """Run the sandbox ministry systems on loopback (Ctrl+C stops): 人社 and 市场监管 web, 公积金 desktop."""
     import os
-    import subprocess
 
     from clerkdesk.config import default_home
     from clerkdesk.sandbox.web import serve_forever
@@ -311,8 +310,9 @@ def sandbox(c: Ctx, hrss_port: int, amr_port: int, faults: tuple[str, ...], debu
     client = None
     if desktop:
         gjj_faults = [a for f in faults if f.startswith("gjj:") for a in ("--fault", f.split(":", 1)[1])]
-        client = subprocess.Popen([sys.executable, "-m", "clerkdesk.sandbox.desktop", "--log",
-                                   str(log_dir / "gjj.jsonl"), *gjj_faults])
+        from clerkdesk.sandbox.desktop import launch
+
+        client = launch(log_dir / "gjj.jsonl", *gjj_faults, stdout=None, stderr=None)
         click.echo(f"公积金 desktop client started (log {log_dir / 'gjj.jsonl'})", err=True)
     try:
         serve_forever(log_dir, hrss_port=hrss_port, amr_port=amr_port,

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from clerkdesk.sandbox.desktop import launch
 
 pytestmark = [pytest.mark.desktop, pytest.mark.ocr]
 
@@ -22,9 +22,7 @@ class Client:
     def __init__(self, log: Path, *faults: str):
         self.log = log
         args = [a for f in faults for a in ("--fault", f)]
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "clerkdesk.sandbox.desktop", "--log", str(log), "--operator", "0001", *args],
-            env=dict(os.environ, QT_QPA_PLATFORM="xcb"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = launch(log, "--operator", "0001", *args)
 
     def records(self) -> list[dict[str, Any]]:
         if not self.log.exists():

@@ -4,14 +4,14 @@ work from the pixels, with no setting but the scale the driver reads for offsets
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from test_gjj_fill import CASE, PERSON
+
+from clerkdesk.sandbox.desktop import launch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 from clerks import SandboxClerk
@@ -24,9 +24,7 @@ pytestmark = [pytest.mark.desktop, pytest.mark.ocr]
 def test_open_account_at_125_percent(display: str, desk: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLERKDESK_UI_SCALE", "1.25")
     log = tmp_path / "gjj.jsonl"
-    proc = subprocess.Popen([sys.executable, "-m", "clerkdesk.sandbox.desktop", "--log", str(log), "--operator",
-                             "0001", "--scale", "1.25"], env=dict(os.environ, QT_QPA_PLATFORM="xcb"),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = launch(log, "--operator", "0001", "--scale", "1.25")
     try:
         res = desk.fill("person", dict(PERSON), ["gjj.open-account"], dict(CASE), SandboxClerk(), FillOptions())
         out = res.outcomes["gjj.open-account"]

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +17,7 @@ from PIL import Image
 
 from clerkdesk.drivers.desktop import DesktopDriver
 from clerkdesk.engine.driver import Condition, DriverError, Locator, ReadSpec
+from clerkdesk.sandbox.desktop import launch
 from clerkdesk.sandbox.desktop.layout import MAIN_TITLE
 
 pytestmark = [pytest.mark.desktop, pytest.mark.ocr]
@@ -135,10 +134,7 @@ def test_a_window_that_never_comes_fails_within_the_timeout_naming_it(display: s
 @pytest.mark.slow
 def test_open_waits_for_the_sandbox_clients_slow_main_window(display: str, home: Path, tmp_path: Path) -> None:
     """The sandbox client's own `--fault slow_open`: its main window appears ~3 s after login."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "clerkdesk.sandbox.desktop", "--log", str(tmp_path / "gjj.jsonl"), "--operator", "0001",
-         "--open", "open", "--fault", "slow_open"], env=dict(os.environ, QT_QPA_PLATFORM="xcb"),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = launch(tmp_path / "gjj.jsonl", "--operator", "0001", "--open", "open", "--fault", "slow_open")
     try:
         d = _driver(home)
         t0 = time.monotonic()

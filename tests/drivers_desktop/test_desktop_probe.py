@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
+from clerkdesk.sandbox.desktop import launch
 from clerkdesk.sandbox.desktop import layout as L
 from clerkdesk.vision import windows
 
@@ -27,10 +28,7 @@ MAIN = L.MAIN_TITLE
 
 @pytest.fixture
 def gjj(display: str, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "clerkdesk.sandbox.desktop", "--log", str(tmp_path / "gjj.jsonl"), "--operator",
-         "0001", "--open", "open"], env=dict(os.environ, QT_QPA_PLATFORM="xcb"),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = launch(tmp_path / "gjj.jsonl", "--operator", "0001", "--open", "open")
     deadline = time.monotonic() + 20
     while not windows.find_windows(MAIN) and time.monotonic() < deadline:
         time.sleep(0.1)

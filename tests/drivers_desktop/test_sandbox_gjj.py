@@ -5,9 +5,7 @@ a shifted layout and with a pop-up notice."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +15,7 @@ from desktop_form_helpers import make_ctx
 
 from clerkdesk.drivers.desktop import DesktopDriver
 from clerkdesk.engine.driver import Condition, DriverError, Locator, ReadSpec
+from clerkdesk.sandbox.desktop import launch
 from clerkdesk.vision import windows
 
 pytestmark = [pytest.mark.desktop, pytest.mark.ocr, pytest.mark.slow]
@@ -49,11 +48,7 @@ class Gjj:
     def __init__(self, log: Path, *faults: str):
         self.log = log
         args = [a for f in faults for a in ("--fault", f)]
-        env = dict(os.environ, QT_QPA_PLATFORM="xcb")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "clerkdesk.sandbox.desktop", "--log", str(log), "--operator", "0001",
-             "--open", "open", "--seed", "7", *args],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = launch(log, "--operator", "0001", "--open", "open", "--seed", "7", *args)
 
     def records(self) -> list[dict[str, object]]:
         deadline = time.monotonic() + 5

@@ -11,14 +11,13 @@ cannot pick up another folder's conftest.)
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
+from clerkdesk.sandbox.desktop import launch
 from clerkdesk.sandbox.desktop import layout as L
 
 
@@ -51,9 +50,8 @@ class Client:
         self.log = log
         self.scale = scale
         self.shifted = "shifted" in args
-        env = dict(os.environ, QT_QPA_PLATFORM="xcb")
-        cmd = [sys.executable, "-m", "clerkdesk.sandbox.desktop", "--log", str(log), "--scale", str(scale), *args]
-        self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.proc = launch(log, "--scale", str(scale), *args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True)
         self.wid = ""
         self.origin = (0, 0)
 

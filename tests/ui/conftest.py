@@ -99,15 +99,14 @@ class GjjClient:
 @pytest.fixture
 def gjj_client(tmp_path: Path) -> Iterator[GjjClient]:
     """The 公积金 sandbox desktop client on its own Xvfb (the window itself stays offscreen), logged in."""
+    from clerkdesk.sandbox.desktop import launch
     from clerkdesk.xvfb import xvfb, xvfb_available
 
     if not xvfb_available():
         pytest.skip("Xvfb is not installed: no X screen for the desktop client")
     log = tmp_path / "gjj.jsonl"
     with xvfb(1280, 800):
-        proc = subprocess.Popen([sys.executable, "-m", "clerkdesk.sandbox.desktop", "--log", str(log),
-                                 "--operator", "0001"], env=dict(os.environ, QT_QPA_PLATFORM="xcb"),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = launch(log, "--operator", "0001")
         try:
             yield GjjClient(log, proc)
         finally:

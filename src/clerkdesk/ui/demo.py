@@ -104,11 +104,9 @@ def start_demo(log_dir: Path | None = None, *, desktop: bool = False, auto_login
         if sys.platform != "win32" and not os.environ.get("DISPLAY"):
             demo.stop()
             raise RuntimeError("--desktop needs a screen (DISPLAY); the sandbox client is a desktop program")
-        args = [sys.executable, "-m", "clerkdesk.sandbox.desktop", "--log", str(log / "gjj.jsonl")]
-        if auto_login:
-            args += ["--operator", GJJ_OPERATOR]
-        env = {k: v for k, v in os.environ.items() if (k, v) != ("QT_QPA_PLATFORM", "offscreen")}
-        demo.desktop = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        from clerkdesk.sandbox.desktop import launch
+
+        demo.desktop = launch(log / "gjj.jsonl", *(["--operator", GJJ_OPERATOR] if auto_login else []))
     return demo
 
 
