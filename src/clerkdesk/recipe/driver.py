@@ -93,14 +93,20 @@ class DriverContext:
 
 
 class DriverError(Exception):
-    """A driver could not do what a step asked. ``tried`` lists the strategies attempted."""
+    """A driver could not do what a step asked. ``tried`` lists the strategies attempted.
+
+    ``nothing_sent`` is the driver's promise that no input reached the system for this call (the button was
+    never found, the window never focused): the submit guard then knows a failed submit was *not* clicked. A
+    driver that cannot be sure leaves it False, and a failed submit is then "uncertain" (the clerk checks).
+    """
 
     def __init__(self, message: str, tried: list[str] | None = None, *, retryable: bool = True,
-                 evidence: bytes | None = None):
+                 evidence: bytes | None = None, nothing_sent: bool = False):
         self.message = message
         self.tried = list(tried or [])
         self.retryable = retryable
         self.evidence = evidence  # a PNG (e.g. screenshot with OCR boxes drawn), if the driver made one
+        self.nothing_sent = nothing_sent
         super().__init__(message)
 
 
