@@ -13,17 +13,25 @@ import click
 from clerkdesk.cli import Ctx, _read_json, pass_ctx
 from clerkdesk.engine import events as ev
 from clerkdesk.engine.run import RunInfo
-from clerkdesk.errors import HumanAborted, HumanNeeded
+from clerkdesk.errors import HumanAborted, HumanNeeded, ResumeRefused
+from clerkdesk.records.runstate import SUBMIT_WORDS, SubmitState
 
 
 class ConsoleClerk:
     """The clerk at a terminal; with ``--yes`` confirms are answered yes, but human steps still need a person."""
 
-    def __init__(self, yes: bool, decision: tuple[str, str | None] | None = None, wait_human: float = 0):
+    def __init__(self, yes: bool, decision: tuple[str, str | None] | None = None, wait_human: float = 0,
+                 answer_wait: float = 300.0):
         self.yes = yes
         self.decision = decision
         self.wait_human = wait_human
+        self.answer_wait = answer_wait
         self.tty = sys.stdin.isatty()
+
+    def keep_waiting(self, info: RunInfo, seconds: float) -> bool:
+        """A slow system is still answering the submit: wait up to --answer-wait (Ctrl+C stops waiting; the
+        submit is then uncertain, to be checked in the system later — never "not recorded")."""
+        return seconds < self.answer_wait
 
     def confirm(self, info: RunInfo, message: str, values: list[tuple[str, str]]) -> bool:
         if self.yes:
@@ -54,13 +62,11 @@ class ConsoleClerk:
     def uncertain(self, info: RunInfo, message: str) -> tuple[str, str | None]:
         if self.decision:
             return self.decision
-        if not self.tty:
-            raise HumanNeeded(message + " — resume with --recorded RECEIPT or --not-recorded")
-        click.echo(f"\n{message}")
-        ans = click.prompt("系统中已有这次提交吗? (recorded / not / abort)", type=click.Choice(["recorded", "not", "abort"]))
-        if ans == "recorded":
-            return "recorded", click.prompt("回执号 (receipt, optional)", default="", show_default=False) or None
-        return ("not_recorded", None) if ans == "not" else ("abort", None)
+        raise ResumeRefused(f"{message}\n  办理 {info.run_id} 的提交结果不确定，需要经办人先在系统中核对，然后二选一 (the submit "
+                            "is uncertain: check the system, then choose one):\n"
+                            f"    clerkdesk resume {info.run_id} --recorded RECEIPT   # 系统中已有这条记录 (it is there)\n"
+                            f"    clerkdesk resume {info.run_id} --not-recorded       # 系统中没有 (it is not: fill and "
+                            "submit once more)")
 
 
 def printer(c: Ctx) -> Callable[[ev.Event], None]:
@@ -95,15 +101,19 @@ def _system_urls(pairs: tuple[str, ...]) -> dict[str, str]:
 def _print_outcomes(c: Ctx, case_id: str | None, runs: dict[str, str], outcomes: dict[str, Any]) -> bool:
     ok = bool(outcomes) and all(o.status == "succeeded" for o in outcomes.values())
     summary = {"ok": ok, "case": case_id,
-               "targets": {rid: {"run": runs.get(rid), "status": o.status, "captures": o.captures,
-                                 "message": o.message} for rid, o in outcomes.items()}}
+               "targets": {rid: {"run": runs.get(rid), "status": o.status, "submit": o.submit,
+                                 "receipt": o.captures.get("receipt"), "captures": o.captures,
+                                 "seconds": round(o.seconds, 2), "message": o.message,
+                                 "steps": c.desk.store.runs.steps(runs[rid]) if runs.get(rid) else []}
+                           for rid, o in outcomes.items()}}
     c.out(summary)
     if not c.json:
         click.echo("")
         for rid, o in outcomes.items():
             mark = "✓" if o.status == "succeeded" else "✗"
             rec = "  ".join(f"{k}: {v}" for k, v in o.captures.items())
-            click.echo(f"{mark} {rid} [{runs.get(rid, '')}] {o.status}  {rec}")
+            sub = SUBMIT_WORDS[SubmitState.of(o.submit)]
+            click.echo(f"{mark} {rid} [{runs.get(rid, '')}] {o.status}  submit: {sub[1]}  {rec}")
             if o.status != "succeeded" and o.message:
                 click.echo("    " + o.message.replace("\n", "\n    "))
     return ok
@@ -132,9 +142,11 @@ def default_headless() -> bool:
               help="Reach a system at another address (sandbox/training servers).")
 @click.option("--wait-human", type=float, default=0, help="Without a terminal, wait up to N s for a human step's "
               "condition to come true (someone acting in the browser).")
+@click.option("--answer-wait", type=float, default=300, show_default=True, help="Seconds to keep waiting for a "
+              "slow system's answer to a submit (Ctrl+C stops waiting; the submit is then uncertain).")
 @pass_ctx
 def fill(c: Ctx, record_file: str, targets: tuple[str, ...], headless: bool | None, yes: bool,
-         system_urls: tuple[str, ...], wait_human: float) -> None:
+         system_urls: tuple[str, ...], wait_human: float, answer_wait: float) -> None:
     """Fill a record into one or more target systems; exit 0 only when every target succeeded."""
     from clerkdesk.filling import FillOptions
 
@@ -145,7 +157,8 @@ def fill(c: Ctx, record_file: str, targets: tuple[str, ...], headless: bool | No
     case_fields = {k.removeprefix("case."): v for k, v in (data.get("case") or {}).items()}
     opts = FillOptions(headless=default_headless() if headless is None else headless, system_urls=_system_urls(system_urls),
                        on_event=printer(c))
-    res = c.desk.fill(kind, record, list(targets), {**case_fields}, ConsoleClerk(yes, wait_human=wait_human), opts)
+    res = c.desk.fill(kind, record, list(targets), {**case_fields},
+                      ConsoleClerk(yes, wait_human=wait_human, answer_wait=answer_wait), opts)
     ok = _print_outcomes(c, res.case_id, res.runs, res.outcomes)
     sys.exit(0 if ok else 1)
 
@@ -158,20 +171,29 @@ def fill(c: Ctx, record_file: str, targets: tuple[str, ...], headless: bool | No
 @click.option("--headless/--headed", default=None, help="As for fill.")
 @click.option("--yes", is_flag=True)
 @click.option("--system-url", "system_urls", multiple=True, metavar="SYSTEM=URL")
+@click.option("--wait-human", type=float, default=0, help="As for fill.")
+@click.option("--answer-wait", type=float, default=300, show_default=True, help="As for fill.")
 @pass_ctx
 def resume(c: Ctx, run_id: str, receipt: str | None, not_recorded: bool, headless: bool | None, yes: bool,
-           system_urls: tuple[str, ...]) -> None:
-    """Resume an interrupted run from its checkpoint (never submitting twice)."""
+           system_urls: tuple[str, ...], wait_human: float, answer_wait: float) -> None:
+    """Resume an interrupted run from its checkpoint (never submitting twice).
+
+    An uncertain submit needs the clerk's word: --recorded RECEIPT (closes the run with that receipt) or
+    --not-recorded (fills and submits once more). A plain resume of such a run refuses and says so.
+    """
     from clerkdesk.filling import FillOptions
 
+    if receipt is not None and not_recorded:
+        raise click.UsageError("--recorded and --not-recorded exclude each other")
     decision: tuple[str, str | None] | None = None
     if receipt is not None:
-        decision = ("recorded", None if receipt == "-" else receipt)
+        decision = ("recorded", None if receipt in ("-", "") else receipt)
     elif not_recorded:
         decision = ("not_recorded", None)
-    out = c.desk.resume(run_id, ConsoleClerk(yes, decision),
+    out = c.desk.resume(run_id, ConsoleClerk(yes, decision, wait_human=wait_human, answer_wait=answer_wait),
                         FillOptions(headless=default_headless() if headless is None else headless,
-                                    system_urls=_system_urls(system_urls), on_event=printer(c)))
+                                    system_urls=_system_urls(system_urls), on_event=printer(c)),
+                        decision=decision[0] if decision else None, receipt=decision[1] if decision else None)
     row = c.desk.store.runs.get(run_id)
     ok = _print_outcomes(c, row.case_id, {row.recipe: run_id}, {row.recipe: out})
     sys.exit(0 if ok else 1)
@@ -181,13 +203,17 @@ def resume(c: Ctx, run_id: str, receipt: str | None, not_recorded: bool, headles
 @click.option("--limit", default=30)
 @pass_ctx
 def runs(c: Ctx, limit: int) -> None:
-    """List recent runs (no personal data)."""
+    """List recent runs: status (interrupted when its process is gone), submit state, receipt, duration."""
     rows = c.desk.store.runs.list(limit)
-    c.out(rows)
-    if not c.json:
-        for r in rows:
-            click.echo(f"{r['id']}  {r['created_at'][:19]}  {r['status']:<11} submit={r['submit_state']:<9} "
-                       f"step {r['checkpoint']}  {r['recipe']}")
+    if c.json:
+        c.out([{**r, "steps": c.desk.store.runs.steps(r["id"])} for r in rows])
+        return
+    for r in rows:
+        secs = f"{r['seconds']:.1f}s" if r["seconds"] is not None else "-"
+        click.echo(f"{r['id']}  {r['created_at'][:19]}  {r['status']:<11} submit={r['submit_state']:<9} "
+                   f"step {r['checkpoint']:<3} {secs:>7}  {r['recipe']}"
+                   + (f"  receipt {r['receipt']}" if r["receipt"] else "")
+                   + ("  (running now)" if r["live"] else ""))
 
 
 @click.group("recipe")

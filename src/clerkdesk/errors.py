@@ -146,3 +146,29 @@ class HumanAborted(ClerkDeskError):
 
 class ForeignOriginError(StepError):
     """A recipe tried to reach an origin its system does not own."""
+
+
+class RunBusy(ClerkDeskError):
+    """The run is held by another live process (another window, shell or workstation): never run it twice."""
+
+    exit_code = 2
+
+
+class CaseOpen(ClerkDeskError):
+    """A case for the same applicant and matter is still open: a second one could file the citizen twice.
+
+    ``case_id`` is the open case the shells show instead of starting a new one.
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, case_id: str, run_ids: list[str]):
+        self.case_id = case_id
+        self.run_ids = run_ids
+        super().__init__(message)
+
+
+class ResumeRefused(ClerkDeskError):
+    """A resume that could file twice or report a success nobody saw; the message says what to do instead."""
+
+    exit_code = 2

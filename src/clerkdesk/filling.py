@@ -54,6 +54,9 @@ class FillOptions:
     timeout_factor: float = 1.0
     browser: str | None = None
     driver_options: dict[str, Any] = field(default_factory=dict)  # e.g. desktop: ocr_backend, layout_cache
+    dry_run: bool = False  # a supervisor's test: everything up to the submit, never the click
+    answer_wait: float | None = None  # seconds to keep waiting for a slow system's answer (None: the engine's)
+    driver_factory: Callable[[str], Any] | None = None  # system kind → Driver (default: drivers.make_driver)
 
 
 class Filling:
@@ -126,14 +129,13 @@ class Filling:
                                   ) from None
         plan = self.plan(kind, record, targets, case_fields, opts)
         key = record["id_number"] if kind == "person" else record["uscc"]
-        case_id = self.store.cases.create(matter=matter or ", ".join(t.recipe.title for t in plan.targets),
-                                          applicant_kind=kind, applicant_key=key, record=record,
-                                          targets=list(targets), fields=case_fields, profile_id=profile_id)
-        result = FillResult(case_id)
-        for t in plan.targets:
-            result.runs[t.recipe.id] = self.store.runs.create(case_id, t.recipe.id, t.system.id)
-        self.store.cases.update(case_id, status="running")
-        return result, plan
+        # one transaction: the case, its runs (leased by this process) and the claim on each matter — a
+        # second F5, a second window or a second process for the same citizen and matter gets CaseOpen
+        case_id, runs = self.store.cases.open(
+            matter=matter or ", ".join(t.recipe.title for t in plan.targets), applicant_kind=kind,
+            applicant_key=key, record=record, targets=[(t.recipe.id, t.system.id) for t in plan.targets],
+            fields=case_fields, profile_id=profile_id, alive=self.store.runs.alive, me=self.store.runs.me())
+        return FillResult(case_id, runs), plan
 
     def _missing_inputs(self, kind: str, data: dict[str, Any], targets: list[str], case_fields: dict[str, Any],
                         known: list[Problem]) -> list[Problem]:
@@ -164,9 +166,10 @@ class Filling:
                    resume: bool) -> Outcome:
         from clerkdesk.drivers import make_driver
 
-        runner = Runner(self.store.runs, clerk, lambda t: make_driver(t.system.kind), home=self.home,
+        factory = opts.driver_factory or make_driver
+        runner = Runner(self.store.runs, clerk, lambda t: factory(t.system.kind), home=self.home,
                         clerk_name=self.store.clerk, headless=opts.headless, on_event=opts.on_event,
-                        timeout_factor=opts.timeout_factor,
+                        timeout_factor=opts.timeout_factor, dry_run=opts.dry_run, answer_wait=opts.answer_wait,
                         driver_options={"seal": self._seal, "unseal": self._unseal, "browser": opts.browser,
                                         **opts.driver_options})
         self.store.audit.append("fill_started", f"run:{rid}", {"recipe": target.recipe.id, "system": target.system.id})
@@ -177,6 +180,24 @@ class Filling:
         if out.captures:
             self.store.cases.update(case_id, result=(target.recipe.id, out.captures))
         return out
+
+    def _enter_receipt(self, rid: str, receipt: str | None) -> Outcome:
+        """The system recorded the submit (its answer was seen) but the receipt was not read: the clerk looked it
+        up and gives it (``resume --recorded RECEIPT``); nothing is sent to the system."""
+        from clerkdesk.errors import ResumeRefused
+
+        if not receipt:
+            raise ResumeRefused(f"办理 {rid} 已被系统记录，只缺回执号：请给出回执号 (run {rid} is recorded and only its "
+                                "receipt is missing: give it with --recorded RECEIPT)")
+        row = self.store.runs.get(rid)
+        captures = {**row.data.get("captures", {}), "receipt": receipt}
+        self.store.runs.update(rid, status="succeeded", data={"captures": captures, "message": ""})
+        self.store.runs.event(rid, row.checkpoint, "submit", "clerk: receipt entered")
+        self.store.audit.append("fill_succeeded", f"run:{rid}", {"recipe": row.recipe, "captured": ["receipt"],
+                                                                 "by": "clerk"})
+        self.store.cases.update(row.case_id, result=(row.recipe, captures))
+        self._settle_case(row.case_id)
+        return Outcome("succeeded", captures, "", submit="confirmed")
 
     def _seal(self, data: bytes, aad: str) -> bytes:
         return bytes(self.store.cipher.encrypt(data, aad.encode()))
@@ -190,15 +211,42 @@ class Filling:
 
     def _settle_case(self, case_id: str) -> None:
         runs = self.store.runs.for_case(case_id)
-        states = {r.status for r in runs}
-        status = ("done" if states == {"succeeded"} else "needs_clerk" if "needs_clerk" in states
+        states = {r.status for r in runs} - {"superseded"}
+        status = ("closed" if not states else "done" if states == {"succeeded"}
+                  else "needs_clerk" if "needs_clerk" in states
                   else "failed" if states & {"failed", "aborted"} else "running")
         self.store.cases.update(case_id, status=status)
 
-    def resume(self, rid: str, clerk: Clerk, opts: FillOptions) -> Outcome:
+    def resume(self, rid: str, clerk: Clerk, opts: FillOptions, decision: str | None = None,
+               receipt: str | None = None) -> Outcome:
+        """Go on with run RID: from its checkpoint, never submitting twice.
+
+        DECISION is the clerk's word on an uncertain submit, given up front by a shell that cannot ask (the CLI's
+        ``--recorded`` / ``--not-recorded``); the table in docs/engine.md ("Resume") is enforced here and in the
+        engine: an answer that does not fit the run's submit state is refused, never guessed at.
+        """
+        from clerkdesk.errors import ResumeRefused
+        from clerkdesk.records.runstate import SubmitState
+
         row = self.store.runs.get(rid)
+        state = SubmitState.of(row.submit_state)
+        have = row.data.get("captures", {}).get("receipt")
+        if row.status == "superseded":
+            raise ResumeRefused(f"办理 {rid} 已被同一申请人同一事项的新案件取代，不能再继续 (run {rid} was superseded by a "
+                                "newer case for the same applicant and matter; resume that one)")
+        if decision == "not_recorded" and state == SubmitState.CONFIRMED:
+            raise ResumeRefused(f"办理 {rid} 的提交已被系统确认" + (f"（回执 {have}）" if have else "") +
+                                f"，“未记录”会造成重复办理 (the system confirmed run {rid}'s submit"
+                                + (f", receipt {have}" if have else "") +
+                                ": it is recorded; --not-recorded would file it twice)")
+        if decision == "recorded" and state == SubmitState.CONFIRMED and not have:
+            return self._enter_receipt(rid, receipt)
+        if decision == "recorded" and not state.unsettled:
+            raise ResumeRefused(f"办理 {rid} 的提交状态是“{state.value}”，不是“不确定”：--recorded 只用于结果不确定的提交 "
+                                f"(run {rid}'s submit is {state.value}, not uncertain: --recorded answers only an "
+                                "uncertain submit)")
         if row.status == "succeeded":
-            return Outcome("succeeded", row.data.get("captures", {}), "already done")
+            return Outcome("succeeded", row.data.get("captures", {}), "already done", submit=state.value)
         case = self.store.cases.get(row.case_id)
         recipe = self.catalog.get(row.recipe)
         system = self.systems_for(opts)[recipe.system]

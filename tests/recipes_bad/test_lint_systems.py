@@ -75,8 +75,27 @@ def _new_folder(root: Path) -> Path:
         "recipe: newsys.reg\ntitle: 登记\nsystem: newsys\nsteps:\n  - open: /reg\n"
         "  - fill: {label: 姓名, value: \"{{ person.name }}\"}\n"
         "  - choose: {label: 性别, value: \"{{ person.sex | code('sex') }}\"}\n"
-        "  - submit: {click: {role: button, name: 提交}}\n", encoding="utf-8")
+        "  - submit: {click: {role: button, name: 提交}}\n  - expect: {text: 受理成功}\n", encoding="utf-8")
     return folder
+
+
+def test_a_submit_whose_answer_nothing_checks_is_warned_at_the_submit(tmp_path: Path) -> None:
+    folder = _new_folder(tmp_path)
+    for nested, line in (("", 8), ("  - frame:\n      name: main\n      steps:\n", 11)):
+        body = "    - submit: {click: {role: button, name: 提交}}\n" if nested else \
+            "  - submit: {click: {role: button, name: 提交}}\n"
+        (folder / "newsys" / "reg.yaml").write_text(
+            "recipe: newsys.reg\ntitle: 登记\nsystem: newsys\nsteps:\n  - open: /reg\n"
+            "  - fill: {label: 姓名, value: \"{{ person.name }}\"}\n  - screenshot: 提交后\n"
+            + nested + (("      " + body.strip() + "\n") if nested else body) + "  - screenshot: 结果\n",
+            encoding="utf-8")
+        env = {k: v for k, v in os.environ.items() if k != "CLERKDESK_RECIPES"}
+        r = cli("recipe", "lint", "newsys", cwd=folder, env=env)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert f"newsys/reg.yaml:{line}:" in r.stdout and "nothing after this submit checks the system's answer" \
+            in r.stdout, r.stdout
+        r = cli("recipe", "lint", "--strict", "newsys", cwd=folder, env=env)
+        assert r.returncode == 1
 
 
 def test_cli_lints_a_new_folder_against_its_own_systems(tmp_path: Path) -> None:

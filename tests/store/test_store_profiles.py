@@ -189,7 +189,7 @@ def test_delete_erases_the_applicant_from_cases_runs_events_evidence_and_documen
     runs.event(rid, 3, "submit", "started")
     runs.add_evidence(rid, 3, "提交前", _png_naming(f"{name} {idn}"))
     runs.add_evidence(rid, 4, "受理回执", _png_naming(f"回执 {name}"))
-    runs.update(rid, status="succeeded", checkpoint=5, submit_state="done",
+    runs.update(rid, status="succeeded", checkpoint=5, submit_state="confirmed",
                 data={"captures": {"receipt": "SB2026001"}, "message": f"{name} 受理成功"})
     desk.store.cases.update(cid, status="done", result=("hrss.insurance-enrollment", {"receipt": "SB2026001"}))
     # someone else's case must survive untouched
@@ -230,7 +230,7 @@ def test_delete_erases_the_applicant_from_cases_runs_events_evidence_and_documen
     assert (case.record, case.applicant_key, case.profile_id, case.fields, case.results) == ({}, "", None, {}, {})
     assert (case.matter, case.status, case.targets) == ("社会保险参保登记", "done", ["hrss.insurance-enrollment"])
     run = s.runs.get(rid)
-    assert (run.status, run.submit_state, run.checkpoint, run.data) == ("succeeded", "done", 5,
+    assert (run.status, run.submit_state, run.checkpoint, run.data) == ("succeeded", "confirmed", 5,
                                                                       {"captures": {}, "erased": True})
     assert [(e["step"], e["kind"], e["message"]) for e in s.runs.events(rid)] == [
         (1, "fill", ""), (2, "dialog", ""), (3, "submit", "")]

@@ -34,7 +34,7 @@ def test_employment_registration_lands_with_system_codes(desk: Any, web: Any, op
     assert case.results[EMP]["receipt"] == got["receipt"]
     assert case.status == "done"
     ev = desk.store.runs.evidence(res.runs[EMP])
-    assert any(e["name"].startswith("submit") for e in ev)
+    assert any(e["name"].startswith("提交后") for e in ev)  # the page right after the click
     assert desk.store.runs.evidence_png(ev[0]["id"]).startswith(b"\x89PNG")
 
 

@@ -79,6 +79,7 @@ class PlaywrightDriver(GuardMixin, ScopeMixin):
         # the element the label search tagged last: (its Playwright locator, scope, token, what the search saw)
         self._tagged: tuple[Any, Any, str, dict[str, Any]] | None = None
         self._server_error: str | None = None  # set by an error answer since the last action
+        self._navigating: set[Any] = set()  # navigation requests sent and not answered (a posted submit)
 
     # --- lifecycle ----------------------------------------------------------------------
     def start(self, ctx: DriverContext) -> None:
@@ -108,6 +109,9 @@ class PlaywrightDriver(GuardMixin, ScopeMixin):
         self.page = self.context.new_page()
         self.page.on("dialog", self._on_dialog)
         self.page.on("response", self._on_response)
+        self.context.on("request", self._on_request)
+        self.context.on("requestfinished", self._navigating.discard)
+        self.context.on("requestfailed", self._navigating.discard)
         self.context.on("page", self._on_page)  # popups (after the main page, which has its handler)
 
     def close(self) -> None:
@@ -152,6 +156,18 @@ class PlaywrightDriver(GuardMixin, ScopeMixin):
         p = self._state_path()
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(seal(json.dumps(state).encode(), f"session:{self.ctx.clerk}:{self.ctx.system.id}"))
+
+    def _on_request(self, req: Any) -> None:
+        try:
+            if req.is_navigation_request():
+                self._navigating.add(req)
+        except Exception:
+            pass
+
+    def awaiting_system(self) -> bool:
+        """Whether a page load (e.g. a posted form) is still waiting for the system's answer: the engine keeps
+        waiting for a slow system after a submit instead of calling its answer missing."""
+        return bool(self._navigating)
 
     def _on_response(self, resp: Any) -> None:
         """Remember an error answer to a navigation of the main page or a frame (e.g. HTTP 500 after a submit)."""

@@ -1,33 +1,44 @@
-"""The runner: executes one recipe on one target system through a Driver.
+"""The runner: executes one recipe on one target system through a Driver, and guards its submit.
 
-- Every step emits events and is logged; the checkpoint (next top-level step) is persisted after each step.
+- Every step emits events and is logged with its duration; the checkpoint (next top-level step) is persisted
+  after each top-level step.
 - Safe steps are retried (``retry``, default 1); a ``submit`` never is.
-- The submit guard records ``pending`` *before* the click and ``done`` only after the system answered as
-  expected; anything else leaves the submit ``uncertain``: the run stops and the clerk says whether the
-  system recorded it. Nothing is ever submitted twice by the engine.
-- Resuming restarts at the latest ``open`` at or before the checkpoint, and never before a done submit.
+- **The submit guard is a state of the run** (``records.runstate.SubmitState``), whatever depth the ``submit``
+  step sits at (top level, ``frame``, ``window``, ``when``, ``each``): ``none → armed`` is stored *before* the
+  click, ``armed → clicked`` only when the click went out (a driver that knows nothing was sent says so and the
+  submit goes back to ``none``), ``clicked → confirmed`` only when an ``expect``/``capture`` after it succeeds.
+  Anything else after a click — an error page, a detached frame, a closed window, an exception, Ctrl+C, the
+  clerk giving up on a slow answer, the end of the recipe with no answer checked — is ``uncertain``: the run
+  stops for the clerk, and only the clerk's "recorded" (with the receipt) or "not recorded" moves it on.
+  The system's own rejection (the submit's ``rejected`` sign on the form page) is "not recorded".
+- A run belongs to one process at a time (the store's lease); a process that dies leaves the run shown as
+  interrupted, with its submit state, and whoever resumes it takes the lease over.
+- Resuming restarts at the latest ``open`` at or before the checkpoint, never before a recorded submit, and
+  re-executing nested steps skips every submit already recorded (by its path in the recipe) and its answer.
 - A failed step on a page that shows the system's "session expired" sign hands a login to the clerk, then
-  resumes from the latest ``open``.
+  resumes from the latest ``open`` — never while a submit is in flight.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from clerkdesk.engine import events as ev
-from clerkdesk.engine.driver import Condition, Driver, DriverContext, DriverError, Locator
+from clerkdesk.engine.driver import Condition, Driver, DriverContext, DriverError, Locator, ReadSpec
 from clerkdesk.engine.plan import Target
-from clerkdesk.errors import ClerkDeskError, HumanAborted, HumanNeeded, StepError
+from clerkdesk.errors import ClerkDeskError, HumanAborted, HumanNeeded, ResumeRefused, StepError
 from clerkdesk.recipe import values
 from clerkdesk.recipe.steps import STEPS, Step
+from clerkdesk.records.runstate import RunStatus, SubmitState
 
-VERIFY_KINDS = ("expect", "capture", "screenshot", "wait", "dialog")
+ANSWER_WAIT_S = 120.0  # without a shell's say, how long to keep waiting for a slow system's answer
+_SLICE_S = 2.0  # while waiting for an answer, look for the system's rejection this often
 
 
 class RunLog(Protocol):
@@ -35,11 +46,15 @@ class RunLog(Protocol):
 
     def get(self, rid: str) -> Any: ...
     def update(self, rid: str, *, status: str | None = None, checkpoint: int | None = None,
-               submit_state: str | None = None, data: dict[str, Any] | None = None) -> None: ...
+               submit_state: str | None = None, data: dict[str, Any] | None = None,
+               seconds: float | None = None) -> None: ...
     def event(self, rid: str, step: int, kind: str, status: str, message: str = "",
-              checkpoint: int | None = None) -> None:
+              checkpoint: int | None = None, ms: int | None = None) -> None:
         """Record an event; with CHECKPOINT, also move the run's checkpoint (one transaction)."""
     def add_evidence(self, rid: str, step: int, name: str, png: bytes) -> int: ...
+    def acquire(self, rid: str) -> None:
+        """Take the run's lease for this process; ``RunBusy`` when another live process holds it."""
+    def release(self, rid: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -67,6 +82,8 @@ class Outcome:
     captures: dict[str, Any] = field(default_factory=dict)
     message: str = ""
     error: StepError | None = None
+    submit: str = SubmitState.NONE
+    seconds: float = 0.0
 
 
 class _Stop(Exception):
@@ -79,10 +96,40 @@ class _Relogin(Exception):
     pass
 
 
+class _Uncertain(Exception):
+    """The submit went (or may have gone) out and its answer cannot be read: stop for the clerk."""
+
+    def __init__(self, message: str, error: StepError | None = None):
+        self.message = message
+        self.error = error
+
+
+class _Rejected(Exception):
+    """The system showed its own refusal of the submit: nothing was recorded."""
+
+    def __init__(self, message: str, error: StepError):
+        self.message = message
+        self.error = error
+
+
+RECEIPT_MISSING = ("系统已记录这次提交（已看到受理结果），但回执号没有读到：请在系统中查到回执号后补录，不要重新办理。 "
+                   "(the system recorded the submit — its answer was seen — but the receipt was not read: look it "
+                   "up in the system and enter it: clerkdesk resume {rid} --recorded RECEIPT; do not file again)")
+
+
+def _uncertain_text(title: str) -> str:
+    return (f"“{title}”的提交结果不确定：系统可能已经记录，也可能没有。ClerkDesk 不会自己再次提交。"
+            "请在系统中查询（较慢的系统可能几分钟后才出现记录），然后选择“已记录”（填写回执号）或“未记录”。 "
+            f"(the submit to {title} may or may not have been recorded; ClerkDesk will not submit again by "
+            "itself. Check the system — a slow one may show it minutes later — then answer recorded (with the "
+            "receipt) or not recorded)")
+
+
 class Runner:
     def __init__(self, log: RunLog, clerk: Clerk, make_driver: Callable[[Target], Driver], *, home: Path,
                  clerk_name: str, headless: bool = True, on_event: Callable[[ev.Event], None] | None = None,
-                 timeout_factor: float = 1.0, driver_options: dict[str, Any] | None = None):
+                 timeout_factor: float = 1.0, driver_options: dict[str, Any] | None = None,
+                 dry_run: bool = False, answer_wait: float | None = None):
         self.log = log
         self.clerk = clerk
         self.make_driver = make_driver
@@ -92,11 +139,32 @@ class Runner:
         self.on_event = on_event or (lambda e: None)
         self.timeout_factor = timeout_factor
         self.driver_options = driver_options or {}
+        self.dry_run = dry_run  # a supervisor's test: everything up to the submit, never the click
+        self.answer_wait = ANSWER_WAIT_S if answer_wait is None else answer_wait
         self.paused = False
         self.abort_requested = False
 
     def run(self, run_id: str, target: Target, context: dict[str, Any], *, resume: bool = False) -> Outcome:
-        return _Execution(self, run_id, target, context).go(resume)
+        self.log.acquire(run_id)
+        try:
+            return _Execution(self, run_id, target, context).go(resume)
+        finally:
+            self.log.release(run_id)
+
+
+def _walk(steps: tuple[Step, ...], prefix: str = "") -> list[tuple[str, Step, bool]]:
+    """Pre-order (path, step, inside_each) of STEPS; paths as the engine writes them (``3/steps0``)."""
+    out: list[tuple[str, Step, bool]] = []
+
+    def go(items: tuple[Step, ...], pre: str, loop: bool, top: bool) -> None:
+        for j, st in enumerate(items):
+            here = f"{j}" if top else f"{pre}{j}"
+            out.append((here, st, loop))
+            for key, kids in st.children.items():
+                go(kids, f"{here}/{key}", loop or st.kind == "each", False)
+
+    go(steps, prefix, False, True)
+    return out
 
 
 class _Execution:
@@ -114,8 +182,15 @@ class _Execution:
         self.info = RunInfo(run_id, self.recipe.id, self.recipe.title, self.system.id, self.system.title)
         self.captures: dict[str, Any] = {}
         self.filled_values: list[tuple[str, str]] = []
-        self.submit_open = False  # a submit was clicked and the system's answer is not yet seen
+        self.submit_state = SubmitState.NONE
+        self.submit_path: str | None = None  # the path of the submit the state is about
+        self.submit_step: Step | None = None
+        self.click_error: str = ""  # what the driver said when the click itself errored (the click may be out)
+        self.done_submits: set[str] = set()  # paths of submits the system recorded (seen or the clerk's word)
+        self.skip_answer = False  # a recorded submit was skipped on resume: its answer page is not there
+        self.path: list[str] = []
         self.top = 0
+        self.t0 = time.monotonic()
         self.driver: Driver = None  # type: ignore[assignment]
 
     # --- events -------------------------------------------------------------------------
@@ -125,25 +200,42 @@ class _Execution:
     def base_event(self) -> dict[str, str]:
         return {"run_id": self.rid, "recipe": self.recipe.id, "system": self.system.id}
 
+    # --- the submit state machine ---------------------------------------------------------
+    def set_submit(self, state: SubmitState, note: str = "") -> None:
+        """Move the submit guard and store it (durably, before anything else happens)."""
+        self.submit_state = state
+        data: dict[str, Any] = {"submit_step": self.submit_path, "submits_done": sorted(self.done_submits),
+                                "captures": self.captures}
+        self.r.log.update(self.rid, submit_state=state.value, data=data)
+        self.r.log.event(self.rid, self.top + 1, "submit", state.value, note[:500])
+
+    def in_flight(self) -> bool:
+        return self.submit_state in (SubmitState.ARMED, SubmitState.CLICKED)
+
     # --- the run ------------------------------------------------------------------------
     def go(self, resume: bool) -> Outcome:
         row = self.r.log.get(self.rid)
         self.captures = dict(row.data.get("captures", {}))
+        self.submit_state = SubmitState.of(row.submit_state)
+        self.submit_path = _legacy_path(row.data.get("submit_step"))
+        self.done_submits = {p for p in (_legacy_path(x) for x in row.data.get("submits_done", [])) if p}
+        if self.submit_state == SubmitState.CONFIRMED and self.submit_path:
+            self.done_submits.add(self.submit_path)  # schema-4 runs: "done" named only its step
         steps = self.recipe.steps
         start = 0
-        if row.submit_state in ("pending", "uncertain"):
+        if self.submit_state.unsettled:
             try:
                 start = self.settle_uncertain(row)
             except (HumanNeeded, HumanAborted) as e:
-                return self.finish("needs_clerk", str(e))
+                self.submit_state = SubmitState.UNCERTAIN
+                return self.finish(RunStatus.NEEDS_CLERK, str(e))
             if start < 0:
-                return self.finish("needs_clerk", "提交结果不确定，等待经办人核对 (submit outcome unknown; "
-                                                  "waiting for the clerk to check the system)")
+                return self.finish(RunStatus.NEEDS_CLERK, _uncertain_text(self.system.title))
         elif resume:
-            start = self.resume_point(row.checkpoint, row.submit_state == "done", row.data.get("submit_step"))
-        if start >= len(steps):
-            return self.finish("succeeded", "")
-        self.r.log.update(self.rid, status="running")
+            start = self.resume_point(row.checkpoint)
+        if start >= len(steps) or (start > 0 and not self.work_after(start)):
+            return self.finish(RunStatus.SUCCEEDED, "")
+        self.r.log.update(self.rid, status=RunStatus.RUNNING.value)
         self.emit(ev.RunStarted(**self.base_event(), total=len(steps), resumed_from=start))
         self.r.log.event(self.rid, start, "run", "started", f"resumed from step {start + 1}" if start else "")
         try:
@@ -154,6 +246,9 @@ class _Execution:
         except DriverError as e:
             return self.fail_with(StepError(e.message, recipe=self.recipe.id, kind="start", tried=e.tried,
                                             retryable=True))
+        except Exception as e:  # a browser that cannot start is a failure to report, never a traceback
+            return self.fail_with(StepError(f"the driver did not start: {type(e).__name__}: {e}",
+                                            recipe=self.recipe.id, kind="start", retryable=True))
         relogins = 0
         i = start
         try:
@@ -161,126 +256,285 @@ class _Execution:
                 if self.r.abort_requested:
                     raise HumanAborted("经办人中止了办理 (the clerk aborted the run)")
                 self.top = i
+                self.path = [str(i)]
                 try:
                     self.execute(steps[i], top=True)
                 except _Relogin:
                     relogins += 1
                     if relogins > 2:
                         raise
-                    i = self.resume_point(i, False, None, back_only=True)
+                    i = self.resume_point(i, back_only=True)
                     continue
                 i += 1  # execute() stored the checkpoint with the step's "ok" (captures are stored when captured)
-            if self.submit_open:
-                self.submit_done()
-            return self.finish("succeeded", "")
-        except StepError as e:
-            return self.fail_with(e)
+            if self.submit_state == SubmitState.CLICKED:
+                raise _Uncertain("提交后没有检查系统的答复（配方在提交后没有 expect/capture） (the recipe checks no "
+                                 "answer after its submit: add an expect or capture after it)")
+            if self.receipt_missing():
+                return self.finish(RunStatus.NEEDS_CLERK, RECEIPT_MISSING.format(rid=self.rid))
+            return self.finish(RunStatus.SUCCEEDED, "")
         except _Stop as s:
             return self.finish(s.status, s.message)
+        except _Uncertain as u:
+            return self.uncertain(u.message, u.error)
+        except _Rejected as r:
+            self.submit_state = SubmitState.NONE
+            out = self.finish(RunStatus.FAILED, str(r.error))
+            out.error = r.error
+            return out
+        except StepError as e:
+            return self.fail_with(e)
+        except _Relogin:
+            return self.fail_with(StepError("the system asked for a login three times in a row",
+                                            recipe=self.recipe.id, step=self.top + 1, kind="login"))
         except HumanAborted as e:
-            return self.finish("aborted", str(e))
+            if self.in_flight():
+                return self.uncertain(str(e))
+            return self.finish(RunStatus.ABORTED, str(e))
         except HumanNeeded as e:
-            return self.finish("needs_clerk", str(e))
+            if self.in_flight():
+                return self.uncertain(str(e))
+            return self.finish(RunStatus.NEEDS_CLERK, str(e))
+        except KeyboardInterrupt:
+            if self.in_flight():
+                return self.uncertain("经办人停止了等待 (stopped by Ctrl+C)")
+            return self.finish(RunStatus.ABORTED, "经办人中止了办理 (stopped by Ctrl+C)")
         finally:
-            with suppress(Exception):
+            with contextlib.suppress(Exception):
                 self.driver.close()
 
-    def resume_point(self, checkpoint: int, submit_done: bool, submit_step: int | None, back_only: bool = False
-                     ) -> int:
+    def receipt_missing(self) -> bool:
+        """A recorded submit whose receipt the recipe reads, but which was not read (its answer page was gone)."""
+        wants = any(st.kind == "capture" and "receipt" in st.args for _, st, _ in _walk(self.recipe.steps))
+        return wants and bool(self.done_submits) and not self.captures.get("receipt")
+
+    def work_after(self, start: int) -> bool:
+        """Whether anything but reading a recorded submit's answer is left from top-level step START on."""
+        for path, st, loop in _walk(self.recipe.steps):
+            if int(path.split("/")[0]) < start:
+                continue
+            if st.kind == "submit" and path in self.done_submits and not loop:
+                continue
+            if not (st.type.answers or st.type.container):
+                return True
+        return False
+
+    def resume_point(self, checkpoint: int, back_only: bool = False) -> int:
+        """Where to start again: the latest ``open`` at or before CHECKPOINT, never before a top-level step that
+        finished with a recorded submit in it (its form is gone). BACK_ONLY: a re-login inside this attempt."""
         steps = self.recipe.steps
+        checkpoint = min(checkpoint, len(steps))
         floor = 0
-        if submit_done and submit_step is not None:
-            floor = submit_step + 1
-            while floor < len(steps) and steps[floor].kind in VERIFY_KINDS:
-                floor += 1  # the answer page of a done submit is gone; don't look for it again
-        else:
-            for j in range(min(checkpoint, len(steps) - 1), -1, -1):
-                if steps[j].kind == "submit" and j < checkpoint and not back_only:
+        if not back_only:
+            for j in range(checkpoint - 1, -1, -1):
+                if any(p.split("/")[0] == str(j) for p in self.done_submits):
                     floor = j + 1
                     break
-        point = floor
         for j in range(min(checkpoint, len(steps) - 1), floor - 1, -1):
             if steps[j].kind == "open":
-                point = j
-                break
-        return point
+                return j
+        return floor
 
     def settle_uncertain(self, row: Any) -> int:
-        """A submit whose outcome is unknown (crash, timeout, error page). The clerk decides; -1 = wait."""
-        sstep = row.data.get("submit_step", row.checkpoint)
-        msg = (f"“{self.system.title}”的提交结果不确定：系统可能已经记录。请在系统中核对后回答。"
-               f" (the submit to {self.system.title} may have been recorded; check the system)")
+        """A submit whose outcome is unknown (crash, timeout, error page): the clerk decides. -1 = wait."""
+        top = int(str(self.submit_path or row.checkpoint).split("/")[0])
+        self.top = top
+        msg = _uncertain_text(self.system.title)
         self.emit(ev.HumanNeeded(**self.base_event(), message=msg, kind="uncertain_submit"))
-        decision, receipt = self.r.clerk.uncertain(self.info, msg)
-        self.r.log.event(self.rid, sstep, "submit", f"clerk: {decision}")
+        decision, receipt = self.ask("uncertain", lambda: self.r.clerk.uncertain(self.info, msg))
+        self.r.log.event(self.rid, top + 1, "submit", f"clerk: {decision}")
         if decision == "recorded":
             if receipt:
                 self.captures["receipt"] = receipt
-            self.r.log.update(self.rid, submit_state="done", data={"captures": self.captures})
-            return self.resume_point(sstep + 1, True, sstep)
+            if self.submit_path:
+                self.done_submits.add(self.submit_path)
+            self.set_submit(SubmitState.CONFIRMED, "the clerk says the system recorded it")
+            if self.submit_path == str(top):  # a top-level submit: go on after it, not reading its answer page
+                self.skip_answer = True
+                return top + 1
+            return self.resume_point(top)
         if decision == "not_recorded":
-            self.r.log.update(self.rid, submit_state="none")
-            return self.resume_point(sstep, False, None, back_only=True)
+            self.set_submit(SubmitState.NONE, "the clerk says the system did not record it")
+            return self.resume_point(top, back_only=True)
         return -1
 
     def finish(self, status: str, message: str) -> Outcome:
-        self.r.log.update(self.rid, status=status, data={"captures": self.captures, "message": message})
-        self.r.log.event(self.rid, self.top, "run", status, message[:500])
-        self.emit(ev.RunFinished(**self.base_event(), status=status, message=message, captures=dict(self.captures)))
-        return Outcome(status, dict(self.captures), message)
+        seconds = time.monotonic() - self.t0
+        self.r.log.update(self.rid, status=str(status), data={"captures": self.captures, "message": message},
+                          seconds=seconds)
+        self.r.log.event(self.rid, self.top, "run", str(status), message[:500])
+        self.emit(ev.RunFinished(**self.base_event(), status=str(status), message=message,
+                                 captures=dict(self.captures)))
+        return Outcome(str(status), dict(self.captures), message, submit=self.submit_state.value, seconds=seconds)
+
+    def uncertain(self, cause: str, error: StepError | None = None) -> Outcome:
+        self.set_submit(SubmitState.UNCERTAIN, cause)
+        self.emit(ev.HumanNeeded(**self.base_event(), message=_uncertain_text(self.system.title),
+                                 kind="uncertain_submit"))
+        text = (str(error) if error is not None else cause) + "\n  " + _uncertain_text(self.system.title)
+        out = self.finish(RunStatus.NEEDS_CLERK, text)
+        out.error = error
+        return out
 
     def fail_with(self, e: StepError) -> Outcome:
-        if self.submit_open:
-            self.r.log.update(self.rid, submit_state="uncertain")
-            e = StepError(e.message + "\n  提交后没有看到预期结果：系统可能已经记录了这次提交，ClerkDesk 不会再次提交。"
-                          "请在系统中核对，然后用“已记录/未记录”继续。 (after the submit the expected answer did not "
-                          "come: it may have been recorded; ClerkDesk will not submit again by itself)",
-                          recipe=e.recipe, step=e.step, kind=e.kind, mark=e.mark, tried=e.tried,
-                          evidence=e.evidence, retryable=False)
-            out = self.finish("needs_clerk", str(e))
-        else:
-            out = self.finish("failed", str(e))
+        if self.in_flight():
+            return self.uncertain(str(e), e)
+        text = str(e)
+        if self.done_submits:  # never let "failed" read as "nothing was filed"
+            text += ("\n  注意：这次办理中已有提交被系统记录，续办不会重复提交，只会完成其余部分；不要重新办理。 (note: a submit of "
+                     "this run was already recorded; resuming never repeats it; do not file again)")
+        out = self.finish(RunStatus.FAILED, text)
         out.error = e
         return out
+
+    def ask(self, kind: str, fn: Callable[[], Any]) -> Any:
+        """Ask the clerk through the shell; an ended input (EOF at a prompt) or a broken shell is the clerk
+        stopping, never a traceback that leaves the run ``running``."""
+        try:
+            return fn()
+        except (ClerkDeskError, KeyboardInterrupt):
+            raise
+        except Exception as e:
+            raise HumanAborted(f"经办人的输入已结束 (the clerk's input ended during {kind}: "
+                               f"{type(e).__name__} {e})".strip()) from None
 
     # --- one step -------------------------------------------------------------------------
     def execute(self, s: Step, top: bool = False) -> None:
         st = STEPS[s.kind]
         n = self.top + 1
         what = s.describe()
+        if self.skip_answer:
+            if st.answers:  # the answer page of a submit recorded earlier is gone: don't look for it again
+                self.r.log.event(self.rid, n, s.kind, "skipped", "answer of a recorded submit")
+                if top:
+                    self.r.log.event(self.rid, n, s.kind, "ok", what, checkpoint=self.top + 1)
+                return
+            if not st.container:
+                self.skip_answer = False
         self.emit(ev.StepStarted(**self.base_event(), index=n, total=len(self.recipe.steps), kind=s.kind, what=what))
-        # "started" goes to the shell only; the store records outcomes (ok/retry/failed) and the checkpoint
+        awaiting = self.submit_state == SubmitState.CLICKED and st.answers and s.kind != "screenshot"
         retries = int(s.args.get("retry", 1 if st.safe_to_retry else 0))
-        if st.irreversible:
+        if st.irreversible or awaiting:
             retries = 0
         t0 = time.monotonic()
         attempt = 0
         while True:
             try:
-                st.perform(self, s)
+                if awaiting:
+                    self.await_answer(s)
+                else:
+                    st.perform(self, s)
                 break
-            except DriverError as e:
-                will_retry = attempt < retries and e.retryable and not self.submit_open
+            except (_Stop, _Relogin, _Uncertain, _Rejected, ClerkDeskError, KeyboardInterrupt):
+                raise
+            except (DriverError, Exception) as raw:
+                if isinstance(raw, values.TemplateValueError):
+                    raise StepError(str(raw), recipe=self.recipe.id, step=n, kind=what, mark=s.mark,
+                                    retryable=False) from None
+                e = raw if isinstance(raw, DriverError) else DriverError(
+                    f"{type(raw).__name__}: {raw}".strip(), retryable=True)
+                will_retry = attempt < retries and e.retryable and not (self.in_flight() and not st.answers)
                 self.emit(ev.StepFailed(**self.base_event(), index=n, kind=s.kind, what=what, message=e.message,
                                         will_retry=will_retry))
                 self.r.log.event(self.rid, n, s.kind, "retry" if will_retry else "failed", e.message[:500])
                 if will_retry:
                     attempt += 1
                     continue
-                if not self.submit_open and not st.irreversible and self.session_expired():
+                if not self.in_flight() and not st.irreversible and self.session_expired():
                     self.relogin(s)
                     raise _Relogin() from None
                 evidence = self.save_failure_evidence(n, s, e)
-                raise StepError(e.message, recipe=self.recipe.id, step=n, kind=what, mark=s.mark, tried=e.tried,
-                                evidence=evidence, retryable=e.retryable) from None
-            except values.TemplateValueError as e:
-                raise StepError(str(e), recipe=self.recipe.id, step=n, kind=what, mark=s.mark,
-                                retryable=False) from None
-        if self.submit_open and s.kind in ("expect", "capture"):
-            self.submit_done()
+                err = StepError(e.message, recipe=self.recipe.id, step=n, kind=what, mark=s.mark, tried=e.tried,
+                                evidence=evidence, retryable=e.retryable)
+                if self.submit_state == SubmitState.CLICKED:
+                    self.check_rejected(err)
+                    raise _Uncertain(str(err), err) from None
+                raise err from None
+        if self.submit_state == SubmitState.CLICKED and st.confirms:
+            if self.submit_path:
+                self.done_submits.add(self.submit_path)
+            self.set_submit(SubmitState.CONFIRMED, f"answer seen: {what}")
         self.emit(ev.StepSucceeded(**self.base_event(), index=n, kind=s.kind, what=what,
                                    seconds=time.monotonic() - t0))
-        self.r.log.event(self.rid, n, s.kind, "ok", what, checkpoint=self.top + 1 if top else None)
+        self.r.log.event(self.rid, n, s.kind, "ok", what, checkpoint=self.top + 1 if top else None,
+                         ms=round((time.monotonic() - t0) * 1000))
+
+    def await_answer(self, s: Step) -> None:
+        """The first look at the system's answer after a click: as long as the system takes (the shell may stop
+        waiting), watching for the system's own rejection meanwhile. An error page or any other definite
+        non-answer ends the wait at once (the caller makes the submit uncertain); it never becomes "failed"."""
+        limit = self.timeout(s)
+        sign = self.rejected_sign()
+        started = time.monotonic()
+        told = 0.0
+        while True:
+            budget = min(_SLICE_S, limit) if sign else limit
+            self._slice = budget
+            t = time.monotonic()
+            try:
+                STEPS[s.kind].perform(self, s)
+                return
+            except DriverError as e:
+                last = e
+            finally:
+                self._slice = None
+            if sign:
+                self.check_rejected(None)
+            took, waited = time.monotonic() - t, time.monotonic() - started
+            awaiting = self.system_busy()
+            if took < budget * 0.8 and not awaiting:
+                raise last  # the driver read a definite non-answer (an error page): no use waiting
+            if waited < limit:
+                continue
+            if not awaiting or self.r.abort_requested:
+                raise last
+            if not told or waited - told >= 10:
+                told = waited
+                self.emit(ev.HumanNeeded(**self.base_event(), kind="waiting_answer",
+                                         message=f"正在等待“{self.system.title}”答复提交（已等待 {waited:.0f} 秒）… "
+                                                 f"(waiting for the answer to the submit, {waited:.0f} s)"))
+            keep = getattr(self.r.clerk, "keep_waiting", None)
+            go_on = bool(self.ask("waiting", lambda k=keep, w=waited: k(self.info, w))) if keep is not None \
+                else waited < self.r.answer_wait
+            if not go_on:
+                raise DriverError(f"没有等到系统的答复（{waited:.0f} 秒），停止了等待；系统可能稍后才记录 (no answer after "
+                                  f"{waited:.0f} s: stopped waiting; the system may still record it later) — "
+                                  f"{last.message}", last.tried, retryable=False, evidence=last.evidence)
+
+    def system_busy(self) -> bool:
+        """Whether the driver still waits for the system (a page load or a posted form without an answer)."""
+        busy = getattr(self.driver, "awaiting_system", None)
+        try:
+            return bool(busy()) if busy is not None else False
+        except Exception:
+            return False
+
+    def rejected_sign(self) -> dict[str, Any] | None:
+        sub = self.submit_step
+        return sub.args.get("rejected") if sub is not None else None
+
+    def check_rejected(self, err: StepError | None) -> None:
+        """The system refused the submit on its own form page (its validation message): not recorded."""
+        sign = self.rejected_sign()
+        if not sign or self.submit_step is None:
+            return
+        cond = self.submit_step.condition(sign)
+        try:
+            shown = self.driver.probe(cond)
+        except Exception:
+            return
+        if not shown:
+            return
+        said = cond.text or ""
+        if cond.element is not None:
+            with contextlib.suppress(Exception):
+                said = self.driver.read(ReadSpec(element=cond.element), 2.0).strip() or said
+        self.set_submit(SubmitState.NONE, f"rejected by the system: {said}")
+        msg = (f"“{self.system.title}”拒绝了这次提交，没有记录：{said}  请改正后重新办理。 (the system refused the submit "
+               f"and recorded nothing: {said})")
+        where = err if err is not None else None
+        raise _Rejected(msg, StepError(msg, recipe=self.recipe.id, step=self.top + 1, kind="submit",
+                                       mark=self.submit_step.mark, evidence=where.evidence if where else None,
+                                       retryable=False))
 
     def save_failure_evidence(self, n: int, s: Step, e: DriverError) -> str | None:
         png = e.evidence
@@ -307,11 +561,50 @@ class _Execution:
         msg = f"“{self.system.title}”登录已过期，请在系统窗口中重新登录，然后继续。 (the session expired: log in again)"
         self.emit(ev.HumanNeeded(**self.base_event(), message=msg, kind="session_expired"))
         self.r.log.event(self.rid, self.top + 1, "human", "session_expired")
-        self.r.clerk.human(self.info, msg, self.driver, lambda: not self.session_expired())
+        self.ask("login", lambda: self.r.clerk.human(self.info, msg, self.driver, lambda: not self.session_expired()))
 
     def blocked(self, origin: str) -> None:
         self.emit(ev.Blocked(**self.base_event(), origin=origin))
         self.r.log.event(self.rid, self.top + 1, "blocked", "blocked", f"request to foreign origin {origin} stopped")
+
+    # --- the submit ---------------------------------------------------------------------------
+    def submit(self, step: Step, send: Callable[[], None]) -> None:
+        path = "/".join(self.path)
+        if path in self.done_submits:  # re-executing after a resume: this one is recorded already
+            self.skip_answer = True
+            self.r.log.event(self.rid, self.top + 1, "submit", "skipped", "recorded earlier")
+            return
+        if self.r.dry_run:
+            self.evidence_quiet("提交前 (before submit)")
+            raise _Stop(RunStatus.DRY_RUN, "试运行：已在提交前停止，没有提交任何内容 (dry run: stopped before the submit; "
+                                           "nothing was submitted)")
+        if self.submit_state == SubmitState.CLICKED:
+            raise _Uncertain("上一次提交的答复没有被检查就到了下一次提交 (a second submit came before the first one's "
+                             "answer was checked: add an expect or capture after each submit)")
+        self.submit_path = path
+        self.submit_step = step
+        self.click_error = ""
+        self.r.log.update(self.rid, checkpoint=self.top)
+        self.set_submit(SubmitState.ARMED, "before the click")
+        try:
+            send()
+        except DriverError as e:
+            if e.nothing_sent:
+                self.set_submit(SubmitState.NONE, "not sent: " + e.message)
+                raise DriverError(e.message + "\n  提交没有发出：系统没有收到任何内容，可以放心重试。 (the submit was not sent: "
+                                  "nothing reached the system; it is safe to try again)", e.tried, retryable=False,
+                                  evidence=e.evidence, nothing_sent=True) from None
+            self.click_error = e.message
+        except (ClerkDeskError, KeyboardInterrupt):
+            raise
+        except Exception as e:  # a raw driver error during the click: it may have gone out
+            self.click_error = f"{type(e).__name__}: {e}"
+        self.set_submit(SubmitState.CLICKED, self.click_error and f"the click reported: {self.click_error}")
+        self.evidence_quiet("提交后 (after submit)")
+
+    def evidence_quiet(self, name: str) -> None:
+        with contextlib.suppress(Exception):
+            self.r.log.add_evidence(self.rid, self.top + 1, name, self.driver.screenshot())
 
     # --- Exec protocol -----------------------------------------------------------------------
     def data(self) -> dict[str, Any]:
@@ -349,12 +642,15 @@ class _Execution:
             raise values.TemplateValueError(f"each: {raw!r} is not a list")
         return list(got)
 
+    _slice: float | None = None
+
     def timeout(self, step: Step) -> float:
-        return float(step.args.get("timeout", STEPS[step.kind].default_timeout)) * self.r.timeout_factor
+        t = float(step.args.get("timeout", STEPS[step.kind].default_timeout)) * self.r.timeout_factor
+        return min(t, self._slice) if self._slice else t
 
     def confirm(self, step: Step, message: str) -> None:
         self.emit(ev.HumanNeeded(**self.base_event(), message=message, kind="confirm"))
-        if not self.r.clerk.confirm(self.info, message, list(self.filled_values)):
+        if not self.ask("confirm", lambda: self.r.clerk.confirm(self.info, message, list(self.filled_values))):
             raise HumanAborted("经办人未确认提交 (the clerk did not confirm)")
         self.r.log.event(self.rid, self.top + 1, "confirm", "confirmed")
 
@@ -364,30 +660,9 @@ class _Execution:
             return
         self.emit(ev.HumanNeeded(**self.base_event(), message=message, kind="human"))
         check = (lambda: self.driver.probe(until)) if until is not None else None
-        self.r.clerk.human(self.info, message, self.driver, check)
+        self.ask("human", lambda: self.r.clerk.human(self.info, message, self.driver, check))
         if until is not None:
             self.driver.wait_for(until, 5.0)
-
-    @contextmanager
-    def submitting(self, step: Step) -> Iterator[None]:
-        self.r.log.update(self.rid, submit_state="pending", checkpoint=self.top,
-                          data={"submit_step": self.top, "captures": self.captures})
-        self.r.log.event(self.rid, self.top + 1, "submit", "pending")
-        self.submit_open = True
-        yield
-        try:
-            png = self.driver.screenshot()
-            self.r.log.add_evidence(self.rid, self.top + 1, f"submit-step-{self.top + 1}", png)
-        except Exception:
-            pass
-        nxt = self.recipe.steps[self.top + 1].kind if self.top + 1 < len(self.recipe.steps) else None
-        if nxt not in ("expect", "capture", "dialog", "wait"):
-            self.submit_done()
-
-    def submit_done(self) -> None:
-        self.submit_open = False
-        self.r.log.update(self.rid, submit_state="done")
-        self.r.log.event(self.rid, self.top + 1, "submit", "done")
 
     def captured(self, step: Step, name: str, value: str) -> None:
         self.captures[name] = value
@@ -399,10 +674,19 @@ class _Execution:
     def run_children(self, step: Step, key: str = "steps", bind: dict[str, Any] | None = None) -> None:
         if bind:
             self.scopes.append(bind)
+        loop = bind is not None and "loop_index" in bind
+        if loop:
+            self.path.append(f"#{bind['loop_index']}")  # type: ignore[index]
         try:
-            for child in step.children.get(key, ()):
-                self.execute(child)
+            for j, child in enumerate(step.children.get(key, ())):
+                self.path.append(f"{key}{j}")
+                try:
+                    self.execute(child)
+                finally:
+                    self.path.pop()
         finally:
+            if loop:
+                self.path.pop()
             if bind:
                 self.scopes.pop()
 
@@ -425,4 +709,11 @@ class _Execution:
         return full
 
 
-__all__ = ["Clerk", "ClerkDeskError", "Outcome", "RunInfo", "RunLog", "Runner"]
+def _legacy_path(x: Any) -> str | None:
+    """A submit's path; schema-4 runs stored the top-level index as an int."""
+    if x is None or x == "":
+        return None
+    return str(x)
+
+
+__all__ = ["Clerk", "ClerkDeskError", "Outcome", "ResumeRefused", "RunInfo", "RunLog", "Runner"]

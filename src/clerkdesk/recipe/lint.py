@@ -87,8 +87,43 @@ def lint_paths(paths: list[Path], systems_folder: Path | None = None) -> list[Re
             if f.parent.resolve() != sys_dir:
                 problems += check_system(f)[1]
             continue
-        problems += lint_recipe(f, systems)
+        found = lint_recipe(f, systems)
+        problems += found
+        if not any(not is_warning(e) for e in found):
+            problems += submit_warnings(f, systems)
     return problems
+
+
+def submit_warnings(path: Path, systems: dict[str, System] | None) -> list[RecipeError]:
+    """A submit whose answer nothing checks can never be confirmed: every run of it would end "uncertain"
+    (the clerk checks the system by hand). Warn at the submit, naming what to add."""
+    from clerkdesk.recipe.loader import load_recipe
+    from clerkdesk.recipe.steps import Step
+
+    try:
+        recipe = load_recipe(path, systems)
+    except Exception:
+        return []
+    order: list[Step] = []
+
+    def walk(steps: tuple[Step, ...]) -> None:
+        for st in steps:
+            order.append(st)
+            for kids in st.children.values():
+                walk(kids)
+
+    walk(recipe.steps)
+    out: list[RecipeError] = []
+    for i, st in enumerate(order):
+        if st.kind != "submit":
+            continue
+        later = order[i + 1:]
+        nxt = next((j for j, x in enumerate(later) if x.kind == "submit"), len(later))
+        if not any(x.type.confirms for x in later[:nxt]):
+            out.append(LintWarning("nothing after this submit checks the system's answer, so a run can never "
+                                   "confirm it and every run ends 'uncertain' for the clerk to check.", st.mark,
+                                   "Add an `expect` (e.g. {text: 受理成功}) or a `capture` of the receipt after it."))
+    return out
 
 
 def lint(paths: list[Path], fallback: Path | None) -> tuple[list[RecipeError], list[Path]]:

@@ -42,6 +42,10 @@ class StepType:
     safe_to_retry: bool = True
     default_timeout: float = 10.0
     one_of: tuple[str, ...] = ()  # exactly one of these must be given
+    # What the step means to the submit guard (one source: the engine and the shells derive from these):
+    answers: bool = False  # it reads the system's answer page (after a submit it is part of the answer)
+    confirms: bool = False  # when it succeeds after a submit's click, the answer was seen: the submit is recorded
+    container: bool = False  # it runs nested steps (transparent for "what comes after the submit")
 
 
 @dataclass(frozen=True)
@@ -98,7 +102,9 @@ class Exec(Protocol):
     def timeout(self, step: Step) -> float: ...
     def confirm(self, step: Step, message: str) -> None: ...
     def human(self, step: Step, message: str, until: Condition | None) -> None: ...
-    def submitting(self, step: Step) -> Any: ...  # context manager: the submit guard
+    def submit(self, step: Step, send: Callable[[], None]) -> None:
+        """The submit guard: records the submit before SEND (the click or key), then its outcome."""
+        ...
     def captured(self, step: Step, name: str, value: str) -> None: ...
     def evidence(self, step: Step, name: str) -> None: ...
     def run_children(self, step: Step, key: str = "steps", bind: dict[str, Any] | None = None) -> None: ...
@@ -184,14 +190,18 @@ def _key(x: Exec, s: Step) -> None:
 
 @step("submit", "The irreversible action (click the submit button or press a key). Never retried and never "
                 "repeated on resume; the engine records it before and after.",
-      {"click": Param("locator", False, "the button"), "key": Param("text", False, "or a key such as ctrl+s")},
+      {"click": Param("locator", False, "the button"), "key": Param("text", False, "or a key such as ctrl+s"),
+       "rejected": Param("condition", False, "the system's own sign that it refused the submit (its validation "
+                         "message on the form page): then nothing was recorded, and the clerk sees its words")},
       irreversible=True, safe_to_retry=False, one_of=("click", "key"), default_timeout=30)
 def _submit(x: Exec, s: Step) -> None:
-    with x.submitting(s):
+    def send() -> None:
         if "click" in s.args:
             x.driver.click(x.locator(s, "click"), x.timeout(s))
         else:
             x.driver.press(s.args["key"], None, x.timeout(s))
+
+    x.submit(s, send)
 
 
 @step("confirm", "Stop and show the clerk the values about to be submitted; continue only when they confirm.",
@@ -211,7 +221,8 @@ def _human(x: Exec, s: Step) -> None:
 
 
 @step("expect", "Check that something is shown (text, element, URL, window); fails with a clear message.",
-      {"message": Param("text", False, "what to say when it is not shown")}, condition=True)
+      {"message": Param("text", False, "what to say when it is not shown")}, condition=True, answers=True,
+      confirms=True)
 def _expect(x: Exec, s: Step) -> None:
     from clerkdesk.recipe.driver import DriverError
 
@@ -226,14 +237,14 @@ def _expect(x: Exec, s: Step) -> None:
 
 
 @step("wait", "Wait for text, an element, a URL or a window (or for it to disappear). No fixed sleeps.",
-      {}, condition=True, default_timeout=30)
+      {}, condition=True, default_timeout=30, answers=True)
 def _wait(x: Exec, s: Step) -> None:
     x.driver.wait_for(s.condition(), x.timeout(s))
 
 
 @step("capture", "Read values into the case's results, e.g. `receipt: {after: 受理编号：}`; each entry takes "
                  "after (text after a label), element (a locator) and pattern (a regex; group 1 if any).",
-      {}, safe_to_retry=True)
+      {}, safe_to_retry=True, answers=True, confirms=True)
 def _capture(x: Exec, s: Step) -> None:
     import re
 
@@ -257,7 +268,7 @@ def _capture(x: Exec, s: Step) -> None:
 @step("frame", "Run the nested steps inside a frame or iframe (by name, url or css).",
       {"name": Param("text", False, "frame name"), "url": Param("text", False, "part of the frame URL"),
        "css": Param("text", False, "frame element selector"), "steps": Param("steps", True, "")},
-      kinds=frozenset({"web"}), one_of=("name", "url", "css"))
+      kinds=frozenset({"web"}), one_of=("name", "url", "css"), container=True)
 def _frame(x: Exec, s: Step) -> None:
     a = s.args
     css = a.get("css") or (f"frame[name='{a['name']}'], iframe[name='{a['name']}']" if a.get("name") else None)
@@ -272,7 +283,7 @@ def _frame(x: Exec, s: Step) -> None:
                 "waiting for it to open; the steps after it go on in the page that opened it.",
       {"title": Param("text", False, "part of the window title"), "url": Param("text", False, "part of its URL"),
        "steps": Param("steps", True, "")},
-      kinds=frozenset({"web"}), one_of=("title", "url"))
+      kinds=frozenset({"web"}), one_of=("title", "url"), container=True)
 def _window(x: Exec, s: Step) -> None:
     x.driver.enter_window(s.args.get("title"), s.args.get("url"), x.timeout(s))
     try:
@@ -284,14 +295,14 @@ def _window(x: Exec, s: Step) -> None:
 @step("dialog", "Answer the next JS dialog (alert/confirm/prompt) or modal box: accept or dismiss; `text` "
                 "checks its message.",
       {"action": Param("text", True, "accept or dismiss"), "text": Param("text", False, "expected message"),
-       "prompt": Param("value", False, "answer for a prompt()")}, scalar="action")
+       "prompt": Param("value", False, "answer for a prompt()")}, scalar="action", answers=True)
 def _dialog(x: Exec, s: Step) -> None:
     prompt = x.value(s, "prompt") if "prompt" in s.args else None
     x.driver.arm_dialog(s.args["action"] == "accept", s.args.get("text"), prompt)
 
 
 @step("screenshot", "Keep a screenshot as evidence (stored encrypted with the run).",
-      {"name": Param("text", True, "evidence name")}, scalar="name")
+      {"name": Param("text", True, "evidence name")}, scalar="name", answers=True)
 def _screenshot(x: Exec, s: Step) -> None:
     x.evidence(s, s.args["name"])
 
@@ -301,7 +312,7 @@ def _screenshot(x: Exec, s: Step) -> None:
       {"if": Param("value", False, "template that is true or false"),
        "shown": Param("condition", False, "text/element shown now"),
        "steps": Param("steps", True, ""), "else": Param("steps", False, "")},
-      one_of=("if", "shown"))
+      one_of=("if", "shown"), container=True)
 def _when(x: Exec, s: Step) -> None:
     ok = x.truthy(s, "if") if "if" in s.args else x.driver.probe(s.condition(s.args["shown"]))
     if ok:
@@ -312,7 +323,8 @@ def _when(x: Exec, s: Step) -> None:
 
 @step("each", "Repeat the nested steps for every item of a list (e.g. family members); the item is bound to `as`.",
       {"items": Param("value", True, "a template giving a list, e.g. {{ case.members }}"),
-       "as": Param("text", True, "name of the item in templates"), "steps": Param("steps", True, "")})
+       "as": Param("text", True, "name of the item in templates"), "steps": Param("steps", True, "")},
+      container=True)
 def _each(x: Exec, s: Step) -> None:
     for i, item in enumerate(x.items(s, "items")):
         x.run_children(s, "steps", {s.args["as"]: item, "loop_index": i})

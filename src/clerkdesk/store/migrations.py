@@ -70,3 +70,26 @@ def m004_drafts(db: Database) -> None:
     # The capture form while the clerk types, one row per clerk (encrypted, AAD "draft:<clerk>"), so a crash
     # or a power cut before F5 costs no retype. Cleared when the case starts or the clerk starts over.
     db["drafts"].create({"clerk": str, "saved_at": str, "data": bytes}, pk="clerk")
+
+
+@migrations()
+def m005_run_leases(db: Database) -> None:
+    # Exactly once across processes. A run's lease names the process that runs it (host, pid, the process's
+    # start time) and a heartbeat; submit states get the engine's names (pending → armed, done → confirmed);
+    # step events keep their duration; `open_targets` holds one row per (profile, recipe) whose run is not
+    # finished, so a second case for the same citizen and matter is refused while one is open.
+    db["runs"].add_column("lease_host", str)
+    db["runs"].add_column("lease_pid", int)
+    db["runs"].add_column("lease_started", str)
+    db["runs"].add_column("lease_at", str)
+    db["runs"].add_column("seconds", float)
+    db.execute("update runs set submit_state = 'armed' where submit_state = 'pending'")
+    db.execute("update runs set submit_state = 'confirmed' where submit_state = 'done'")
+    db["run_events"].add_column("ms", int)
+    db["open_targets"].create({"profile_id": int, "recipe": str, "run_id": str, "case_id": str},
+                              pk=("profile_id", "recipe"))
+    db["open_targets"].create_index(["run_id"], unique=True)
+    db.execute(
+        "insert or ignore into open_targets (profile_id, recipe, run_id, case_id) "
+        "select c.profile_id, r.recipe, r.id, c.id from runs r join cases c on c.id = r.case_id "
+        "where c.profile_id is not null and r.status not in ('succeeded', 'dry_run') order by r.created_at")

@@ -2,23 +2,39 @@
 
 A case (with a snapshot of the applicant's record) is stored *before* any fill
 starts, so a crash or a dead target never costs the clerk a retype. Runs keep
-a checkpoint (the index of the next step to run) and the state of their
-irreversible submit: ``none`` → ``pending`` (clicked, outcome unknown) →
-``done``; a run found ``pending`` after a crash becomes ``uncertain`` and is
-never submitted again without the clerk.
+a checkpoint (the index of the next step to run), the state of their
+irreversible submit (``records.runstate.SubmitState``, moved by the engine) and
+a lease: the process that runs them (``store.lease``), so two windows, shells or
+workstations never run the same run at once, and a run whose process died is
+shown as interrupted instead of ``running``.
+
+One case per citizen and matter at a time: ``open_targets`` holds a row per
+(profile, recipe) whose run has not finished; ``Cases.open`` refuses a second
+case while that run is live or its submit is unsettled, and supersedes it when
+it is dead with nothing submitted.
 """
 
 from __future__ import annotations
 
 import secrets
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from clerkdesk.errors import CaseOpen, RunBusy
+from clerkdesk.records.runstate import RunStatus, SubmitState
+from clerkdesk.store import lease
+from clerkdesk.store.lease import Owner
+
 if TYPE_CHECKING:
     from clerkdesk.store.db import Store
 
-RUN_STATES = ("planned", "running", "paused", "needs_clerk", "failed", "succeeded", "aborted")
+RUN_STATES = tuple(s.value for s in RunStatus)
+_FINAL = (RunStatus.SUCCEEDED.value, RunStatus.DRY_RUN.value, "superseded")
+_active_lock = threading.Lock()
+_active: set[str] = set()  # runs this process is executing right now (two threads of one app included)
 
 
 @dataclass(frozen=True)
@@ -48,6 +64,9 @@ class RunRow:
     checkpoint: int
     submit_state: str
     data: dict[str, Any]  # captures, error, needs (what the clerk must do)
+    owner: Owner | None = None  # the lease
+    heartbeat: str | None = None
+    seconds: float | None = None
 
 
 @dataclass
@@ -86,6 +105,81 @@ class Cases:
             self.s.audit.append("case_created", f"case:{cid}", {"matter": matter, "targets": targets,
                                                                  "profile": profile_id})
         return cid
+
+    def open(self, *, matter: str, applicant_kind: str, applicant_key: str, record: dict[str, Any],
+             targets: list[tuple[str, str]], fields: dict[str, Any], profile_id: int | None,
+             alive: Callable[[Owner, str | None], bool] = lease.alive, me: Owner | None = None
+             ) -> tuple[str, dict[str, str]]:
+        """Store a case and its runs (TARGETS: recipe, system) in one transaction, the runs leased by this
+        process: idempotent per citizen and matter. ``CaseOpen`` names the open case when another case of the
+        same profile holds one of the recipes with a live run or an unsettled submit; a dead run of such a case
+        with nothing submitted is superseded (it can never be resumed into a second filing)."""
+        from clerkdesk.store.db import now
+
+        me = me or lease.me()
+        with self.s.tx(durable=True) as db:
+            if profile_id is not None:
+                self._claim(db, profile_id, [r for r, _ in targets], me, alive)
+            cid = _new_id("C")
+            ts = now()
+            data = {"applicant_kind": applicant_kind, "applicant_key": applicant_key, "record": record,
+                    "targets": [r for r, _ in targets], "fields": fields, "results": {}}
+            db["cases"].insert({"id": cid, "created_at": ts, "updated_at": ts, "matter": matter, "status": "running",
+                                "profile_id": profile_id, "data": self.s.seal(data, f"case:{cid}")})
+            runs: dict[str, str] = {}
+            for recipe, system in targets:
+                rid = _new_id("R")
+                db["runs"].insert({"id": rid, "case_id": cid, "recipe": recipe, "system": system,
+                                   "status": RunStatus.PLANNED.value, "created_at": ts, "updated_at": ts,
+                                   "checkpoint": 0, "submit_state": SubmitState.NONE.value,
+                                   "data": self.s.seal({"captures": {}}, f"run:{rid}"),
+                                   "lease_host": me.host, "lease_pid": me.pid, "lease_started": me.started,
+                                   "lease_at": ts})
+                runs[recipe] = rid
+                if profile_id is not None:
+                    db["open_targets"].insert({"profile_id": profile_id, "recipe": recipe, "run_id": rid,
+                                               "case_id": cid})
+            self.s.audit.append("case_created", f"case:{cid}", {"matter": matter, "targets": list(runs),
+                                                                 "profile": profile_id})
+        return cid, runs
+
+    def _claim(self, db: Any, profile_id: int, recipes: list[str], me: Owner,
+               alive: Callable[[Owner, str | None], bool]) -> None:
+        from clerkdesk.store.db import now
+
+        busy: list[tuple[str, str, str]] = []  # (case, run, why)
+        for recipe in recipes:
+            rows = list(db["open_targets"].rows_where("profile_id = ? and recipe = ?", [profile_id, recipe]))
+            if not rows:
+                continue
+            ot = rows[0]
+            run = _row(db, ot["run_id"])
+            if run is None or run["status"] in _FINAL:
+                db["open_targets"].delete((profile_id, recipe))
+                continue
+            owner = _owner(run)
+            state = SubmitState.of(run["submit_state"])
+            if owner is not None and alive(owner, run["lease_at"]):
+                busy.append((ot["case_id"], ot["run_id"], f"正在办理 (being run by {owner})"))
+            elif state.unsettled or self.s.unseal(run["data"], f"run:{ot['run_id']}").get("submits_done"):
+                busy.append((ot["case_id"], ot["run_id"], "已有提交被记录或结果不确定，请续办这个案件 (a submit of it is "
+                                                          "recorded or uncertain: resume that run — "
+                                                          f"`clerkdesk resume {ot['run_id']}` with --recorded RECEIPT or "
+                                                          "--not-recorded when asked)"))
+            else:  # dead, nothing submitted: the new case takes the matter over
+                db["runs"].update(ot["run_id"], {"status": "superseded", "updated_at": now(),
+                                                 "lease_host": None, "lease_pid": None, "lease_started": None})
+                db["open_targets"].delete((profile_id, recipe))
+                self.s.audit.append("run_superseded", f"run:{ot['run_id']}", {"recipe": recipe})
+                left = db.execute("select count(*) from open_targets where case_id = ?", [ot["case_id"]]).fetchone()
+                if not left[0]:
+                    db["cases"].update(ot["case_id"], {"status": "closed", "updated_at": now()})
+        if busy:
+            case_id = busy[0][0]
+            why = "; ".join(f"{r}: {w}" for _, r, w in busy)
+            raise CaseOpen(f"这位申请人的同一事项已有未办结的案件 {case_id}，不会再建一个（以免重复办理）：{why} "
+                           f"(an open case {case_id} for this applicant and matter exists; a second one could file "
+                           "twice)", case_id, [r for _, r, _ in busy])
 
     def get(self, cid: str) -> CaseRow:
         row = self.s.db["cases"].get(cid)
@@ -144,6 +238,7 @@ class Cases:
                     out.events += db.execute("update run_events set message = '' where run_id = ? and message != ''",
                                              [rid]).rowcount
                     out.evidence += db.execute("delete from evidence where run_id = ?", [rid]).rowcount
+            db.execute("delete from open_targets where profile_id = ?", [profile_id])
         return out
 
     def list(self, since: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
@@ -156,6 +251,8 @@ class Cases:
 class Runs:
     def __init__(self, store: Store):
         self.s = store
+        self.alive: Callable[[Owner, str | None], bool] = lease.alive  # tests swap in a fake "process table"
+        self.me: Callable[[], Owner] = lease.me
 
     def create(self, case_id: str, recipe: str, system: str) -> str:
         from clerkdesk.store.db import now
@@ -171,30 +268,85 @@ class Runs:
     def get(self, rid: str) -> RunRow:
         r = self.s.db["runs"].get(rid)
         return RunRow(r["id"], r["case_id"], r["recipe"], r["system"], r["status"], r["created_at"],
-                      r["updated_at"], r["checkpoint"], r["submit_state"], self.s.unseal(r["data"], f"run:{rid}"))
+                      r["updated_at"], r["checkpoint"], SubmitState.of(r["submit_state"]).value,
+                      self.s.unseal(r["data"], f"run:{rid}"), _owner(r), r.get("lease_at"), r.get("seconds"))
 
     def update(self, rid: str, *, status: str | None = None, checkpoint: int | None = None,
-               submit_state: str | None = None, data: dict[str, Any] | None = None) -> None:
+               submit_state: str | None = None, data: dict[str, Any] | None = None,
+               seconds: float | None = None) -> None:
         from clerkdesk.store.db import now
 
         upd: dict[str, Any] = {"updated_at": now()}
         if status is not None:
-            upd["status"] = status
+            upd["status"] = str(status)
         if checkpoint is not None:
             upd["checkpoint"] = checkpoint
         if submit_state is not None:
-            upd["submit_state"] = submit_state
+            upd["submit_state"] = str(submit_state)
         with self.s.tx() as db:
+            cur_row = db["runs"].get(rid)
             if data is not None:
-                cur = self.s.unseal(db["runs"].get(rid)["data"], f"run:{rid}")
+                cur = self.s.unseal(cur_row["data"], f"run:{rid}")
                 cur.update(data)
                 upd["data"] = self.s.seal(cur, f"run:{rid}")
+            if seconds is not None:
+                upd["seconds"] = (cur_row.get("seconds") or 0.0) + seconds
             db["runs"].update(rid, upd)
+            if status is not None and str(status) in _FINAL:  # finished: the matter is free again
+                db.execute("delete from open_targets where run_id = ?", [rid])
+
+    # --- the lease: one process at a time ---------------------------------------------------------
+    def acquire(self, rid: str) -> None:
+        """Take RID for this process. ``RunBusy`` when another live process (or another thread of this one)
+        runs it; a dead owner's run (kill -9, crash, power cut) is taken over, and that is logged."""
+        from clerkdesk.store.db import now
+
+        me = self.me()
+        with _active_lock:
+            if rid in _active:
+                raise RunBusy(f"办理 {rid} 正在本窗口中进行，不能同时再办理一次 (run {rid} is already running in this "
+                              "process)")
+            with self.s.tx() as db:
+                r = db["runs"].get(rid)
+                owner = _owner(r)
+                if owner is not None and owner != me and self.alive(owner, r.get("lease_at")):
+                    raise RunBusy(f"办理 {rid} 正由另一个进程办理（{owner}，最近活动 {str(r.get('lease_at'))[:19]}），"
+                                  f"不能同时再办理一次 (run {rid} is being run by {owner}: wait for it, or stop "
+                                  "that process)")
+                db["runs"].update(rid, {"lease_host": me.host, "lease_pid": me.pid, "lease_started": me.started,
+                                        "lease_at": now()})
+                if owner is not None and owner != me and r["status"] not in _FINAL:
+                    db["run_events"].insert({"run_id": rid, "at": now(), "step": r["checkpoint"], "kind": "run",
+                                             "status": "taken_over", "message": ""})
+            _active.add(rid)
+
+    def release(self, rid: str) -> None:
+        me = self.me()
+        with _active_lock:
+            _active.discard(rid)
+            with self.s.tx() as db:
+                r = db["runs"].get(rid)
+                if _owner(r) == me:
+                    db["runs"].update(rid, {"lease_host": None, "lease_pid": None, "lease_started": None})
+
+    def shown_status(self, r: dict[str, Any]) -> str:
+        """The status as the clerk must see it: a run whose lease holder is gone is INTERRUPTED, not running."""
+        status = r["status"]
+        if status in (RunStatus.RUNNING.value, RunStatus.PAUSED.value):
+            owner = _owner(r)
+            if owner is None or not self.alive(owner, r.get("lease_at")):
+                return RunStatus.INTERRUPTED.value
+        return status
+
+    def live(self, r: dict[str, Any]) -> bool:
+        owner = _owner(r)
+        return r["id"] in _active or (owner is not None and owner != self.me()
+                                      and self.alive(owner, r.get("lease_at")))
 
     def event(self, rid: str, step: int, kind: str, status: str, message: str = "",
-              checkpoint: int | None = None) -> None:
-        """Record a step event. The message is encrypted: a driver's message can quote what the system said
-        (a dialog such as “王小明已登记”), which may be personal data."""
+              checkpoint: int | None = None, ms: int | None = None) -> None:
+        """Record a step event (and move the lease's heartbeat). The message is encrypted: a driver's message
+        can quote what the system said (a dialog such as “王小明已登记”), which may be personal data."""
         import base64
 
         from clerkdesk.store.db import now
@@ -206,9 +358,11 @@ class Runs:
         with self.s.tx() as db:
             ts = now()
             db["run_events"].insert({"run_id": rid, "at": ts, "step": step, "kind": kind, "status": status,
-                                     "message": sealed})
+                                     "message": sealed, "ms": ms})
+            upd: dict[str, Any] = {"lease_at": ts}
             if checkpoint is not None:  # the step is done and where to resume moves with it
-                db["runs"].update(rid, {"checkpoint": checkpoint, "updated_at": ts})
+                upd.update(checkpoint=checkpoint, updated_at=ts)
+            db["runs"].update(rid, upd)
 
     def events(self, rid: str) -> list[dict[str, Any]]:
         import base64
@@ -242,10 +396,38 @@ class Runs:
         return [self.get(r["id"]) for r in self.s.db["runs"].rows_where("case_id = ?", [case_id], order_by="created_at")]
 
     def list(self, limit: int = 100) -> list[dict[str, Any]]:
-        return [{k: r[k] for k in ("id", "case_id", "recipe", "system", "status", "checkpoint", "submit_state",
-                                   "created_at", "updated_at")}
-                for r in self.s.db["runs"].rows_where(order_by="created_at desc", limit=limit)]
+        """Recent runs as the clerk must see them: status (interrupted when the process is gone), submit state,
+        receipt, duration. The receipt is the only captured value shown (it is what the clerk checks with)."""
+        out = []
+        for r in self.s.db["runs"].rows_where(order_by="created_at desc", limit=limit):
+            d = self.s.unseal(r["data"], f"run:{r['id']}")
+            out.append({"id": r["id"], "case_id": r["case_id"], "recipe": r["recipe"], "system": r["system"],
+                        "status": self.shown_status(r), "checkpoint": r["checkpoint"],
+                        "submit_state": SubmitState.of(r["submit_state"]).value,
+                        "receipt": (d.get("captures") or {}).get("receipt"),
+                        "seconds": round(r["seconds"], 1) if r.get("seconds") is not None else None,
+                        "live": self.live(r), "created_at": r["created_at"], "updated_at": r["updated_at"]})
+        return out
+
+    def steps(self, rid: str) -> list[dict[str, Any]]:
+        """Step durations of a run (for `runs --json` and the benchmark): step, kind, status, ms."""
+        return [{"step": r["step"], "kind": r["kind"], "status": r["status"], "ms": r["ms"], "at": r["at"]}
+                for r in self.s.db["run_events"].rows_where("run_id = ? and ms is not null", [rid], order_by="id")]
 
     def interrupted(self) -> list[dict[str, Any]]:
-        """Runs left ``running`` by a crash or a closed app: they are resumable."""
-        return [r for r in self.list(1000) if r["status"] in ("running", "paused", "needs_clerk", "planned")]
+        """Runs to come back to: interrupted by a crash or a closed app, waiting for the clerk, failed or not yet
+        started, and not being run by a live process right now."""
+        keep = {RunStatus.INTERRUPTED.value, RunStatus.PAUSED.value, RunStatus.NEEDS_CLERK.value,
+                RunStatus.PLANNED.value}
+        return [r for r in self.list(1000) if r["status"] in keep and not r["live"]]
+
+
+def _row(db: Any, rid: str) -> dict[str, Any] | None:
+    rows = list(db["runs"].rows_where("id = ?", [rid]))
+    return rows[0] if rows else None
+
+
+def _owner(r: dict[str, Any]) -> Owner | None:
+    if not r.get("lease_pid"):
+        return None
+    return Owner(r.get("lease_host") or "", int(r["lease_pid"]), r.get("lease_started") or "")

@@ -45,6 +45,7 @@ EN: dict[str, str] = {
     "应为数字": "must be a number", "不是可选值": "is not one of the choices",
     "正在启动浏览器并填报…": "Starting the browsers and filling…",
     "办理无法开始": "The case cannot start",
+    "该申请人的同一事项已有未办结的案件，已为您打开": "This applicant already has an open case for this matter: it is shown instead",
     # 读取证件
     "读取证件 (F11)": "Read document (F11)", "读取证件": "Read document", "从图片文件…": "From an image file…",
     "从扫描文件夹": "From the scan folder", "从读卡器": "From the card reader",

@@ -40,6 +40,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(tr("ClerkDesk 一窗受理") + (" — 演示 (demo)" if demo else ""))
         self.form = CaptureForm(desk)
         self.monitor = RunMonitor(desk, runtime)
+        self._starting = False  # F5 pressed: the case is being stored; a second press must not start another
         self.cases = CaseList(desk)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.form, tr("受理") + " (F3)")
@@ -204,7 +205,7 @@ class MainWindow(QMainWindow):
         """F5: validate, store the profile and the case, then run every target (off the UI thread)."""
         if self.desk is None:
             return
-        if self.monitor.busy():
+        if self.monitor.busy() or self._starting:  # a second F5 (or click) while the first one starts the case
             self.say(tr("办理仍在进行"))
             self.show_tab(1)
             return
@@ -212,11 +213,13 @@ class MainWindow(QMainWindow):
         req = self.form.request()
         if req is None:
             return
+        self._starting = True
         self.form.start_btn.setEnabled(False)
         self.say(tr("正在启动浏览器并填报…"))
         opts = self.monitor.runtime.opts
 
         def done(res: Any) -> None:
+            self._starting = False
             self.form.start_btn.setEnabled(True)
             result, plan = res
             kept, self.form.documents = self.form.documents, []
@@ -231,7 +234,14 @@ class MainWindow(QMainWindow):
             self.cases.refresh()
 
         def failed(e: Exception) -> None:
+            from clerkdesk.errors import CaseOpen
+
+            self._starting = False
             self.form.start_btn.setEnabled(True)
+            if isinstance(e, CaseOpen):  # the store refused a second case for this citizen and matter: show it
+                self.say(tr("该申请人的同一事项已有未办结的案件，已为您打开"))
+                self.open_case(e.case_id)
+                return
             self.form.show_error(e)
             self.say(tr("办理无法开始"))
 

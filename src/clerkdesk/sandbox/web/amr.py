@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import time
 from html import escape
 
 from ._http import Request, Response, SandboxApp, Session
@@ -111,9 +112,13 @@ class AmrApp(SandboxApp):
     def _save(self, req: Request, s: Session, matter: TableMatter, layout: bool) -> Response:
         if self.faults.take("submit500") is not None:
             return gbk(error_500(matter.save.split("/")[1]), 500)
+        if (slow := self.faults.take("slow_submit")) is not None:
+            time.sleep(float(slow["ms"]) / 1000)  # a slow system: the answer (and the record) come late
         values = collect(matter, req.form())
         labels = labels_for(matter, layout)
         errors = validate(matter, values, labels)
+        if self.faults.take("reject_submit") is not None:
+            errors = [*errors, (matter.fields[0].name, "服务端校验未通过：请核对后重新提交")]
         if errors:
             items = "".join(
                 f'<li data-field="{n}"><font color="red">{escape(m)}</font></li>' for n, m in errors

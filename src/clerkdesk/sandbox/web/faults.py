@@ -11,6 +11,8 @@ FAULTS = {
     "submit500_recorded": "a valid submit is recorded, then answered with HTTP 500",
     "expire": "every session open at that moment is expired; the next page shows the login timeout",
     "layout": "a changed layout: the name label is renamed and the fields are shuffled",
+    "slow_submit": "a submit is held ms milliseconds (default 5000) before it is recorded and answered",
+    "reject_submit": "a submit is answered with the form's own validation errors and not recorded",
 }
 
 
@@ -30,8 +32,8 @@ class Faults:
             raise FaultError(f"unknown fault {fault!r}; known: {', '.join(FAULTS)}")
         if "times" in params and (not isinstance(params["times"], int) or params["times"] < 1):
             raise FaultError("times must be a positive integer")
-        if fault == "slow":
-            ms = params.setdefault("ms", 1500)
+        if fault in ("slow", "slow_submit"):
+            ms = params.setdefault("ms", 1500 if fault == "slow" else 5000)
             if not isinstance(ms, int | float) or ms < 0:
                 raise FaultError("slow: ms must be a non-negative number")
         with self._lock:

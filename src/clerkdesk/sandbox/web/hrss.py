@@ -148,9 +148,13 @@ class HrssApp(SandboxApp):
             return html_response(page("页面已失效", body, s.user), 403)
         if self.faults.take("submit500") is not None:
             return self._error_500()
+        if (slow := self.faults.take("slow_submit")) is not None:
+            time.sleep(float(slow["ms"]) / 1000)  # a slow system: the answer (and the record) come late
         values = collect(matter, form)
         labels = labels_for(matter, layout)
         errors = validate(matter, values, labels)
+        if self.faults.take("reject_submit") is not None:
+            errors = [*errors, (matter.fields[0].name, "服务端校验未通过：请核对后重新提交")]
         bad = {n for n, _ in errors}
         errors += [e for e in person_cross_checks(values, labels) if e[0] not in bad]
         if errors:
