@@ -110,8 +110,8 @@ class PlaywrightDriver(GuardMixin, ScopeMixin):
         self.page.on("dialog", self._on_dialog)
         self.page.on("response", self._on_response)
         self.context.on("request", self._on_request)
-        self.context.on("requestfinished", self._navigating.discard)
-        self.context.on("requestfailed", self._navigating.discard)
+        self.context.on("requestfinished", self._on_request_done)
+        self.context.on("requestfailed", self._on_request_done)
         self.context.on("page", self._on_page)  # popups (after the main page, which has its handler)
 
     def close(self) -> None:
@@ -163,6 +163,9 @@ class PlaywrightDriver(GuardMixin, ScopeMixin):
                 self._navigating.add(req)
         except Exception:
             pass
+
+    def _on_request_done(self, req: Any) -> None:
+        self._navigating.discard(req)
 
     def awaiting_system(self) -> bool:
         """Whether a page load (e.g. a posted form) is still waiting for the system's answer: the engine keeps
