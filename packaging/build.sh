@@ -106,12 +106,16 @@ cmd_msi() {
   command -v wixl >/dev/null || die "wixl is missing (Debian package wixl; msitools has msiinfo)"
   "$PY" packaging/windows/payload.py --out "$BUILD/msi/payload" --recipes "$RECIPES" --version "$PKGVER" >&2
   mkdir -p "$DIST"
-  local msi="$DIST/clerkdesk-$PKGVER-win64.msi"
-  (cd "$BUILD/msi/payload" && find . -type f | sort | sed 's|^\./||') > "$BUILD/msi/files.txt"
-  "$PY" packaging/windows/wxs.py --payload "$BUILD/msi/payload" --version "$PKGVER" \
-    --template packaging/windows/clerkdesk.wxs > "$BUILD/msi/clerkdesk.wxs"
-  wixl -a x64 -o "$msi" "$BUILD/msi/clerkdesk.wxs" >&2
-  say "msi: $msi ($(du -h "$msi" | cut -f1))"
+  local msi="$DIST/clerkdesk-$PKGVER-win64.msi" t0=$SECONDS
+  # without a wheelhouse made on Windows the MSI holds ClerkDesk alone: its name says so
+  [ "$(cat "$BUILD/msi/complete")" = yes ] || msi="$DIST/clerkdesk-$PKGVER-win64-nodeps.msi"
+  (cd "$BUILD/msi" && find payload -type f | sort \
+     | wixl-heat -p payload/ --component-group Payload --var var.PayloadDir --directory-ref INSTALLDIR --win64) \
+     > "$BUILD/msi/payload.wxs"
+  cp packaging/windows/clerkdesk.wxs "$BUILD/msi/clerkdesk.wxs"
+  (cd "$BUILD/msi" && wixl -a x64 -D Win64=yes -D Version="$PKGVER" -D PayloadDir=payload -o "$msi" \
+     clerkdesk.wxs payload.wxs) >&2  # wixl resolves sources relative to the working folder only
+  say "msi: $msi ($(du -h "$msi" | cut -f1), compiled in $((SECONDS - t0)) s)"
   echo "$msi"
 }
 

@@ -26,7 +26,8 @@ SKIP = (".minisig", ".pub", ".key")
 
 def artefacts(dist: Path) -> list[Path]:
     """The files a release ships: every regular file of DIST except the sums, signatures and keys."""
-    return sorted(p for p in dist.iterdir() if p.is_file() and p.name != SUMS and not p.name.endswith(SKIP))
+    return sorted(p for p in dist.iterdir() if p.is_file() and p.name != SUMS and not p.name.endswith(SKIP)
+                  and not p.name.startswith("."))  # a tool's temporary file is no artefact
 
 
 def sha256(path: Path) -> str:
