@@ -87,7 +87,11 @@ def load_policy(path: Path) -> Policy:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: not valid TOML: {e}") from e
-    pol = Policy(path, {}, {k: _line_of(text, k) for k in raw})
+    return _checked(Policy(path, {}, {k: _line_of(text, k) for k in raw}), raw)
+
+
+def _checked(pol: Policy, raw: dict[str, Any]) -> Policy:
+    """``pol`` with the values of ``raw`` after checking each one (the same rules for a file and the registry)."""
     for key, value in raw.items():
         if key not in KEYS:
             near = [k for k in KEYS if k.split("_")[0] in key or key.split("_")[0] in k]
@@ -129,10 +133,61 @@ def _check_proxy(value: str, where: str) -> None:
         raise ConfigError(f"{where}: write it as http://host:port (or socks5://host:port), not {value!r}")
 
 
+REGISTRY_KEY = r"Software\Policies\ClerkDesk"
+
+
+def registry_values(read: Any = None) -> dict[str, Any]:
+    """The values under ``HKLM\\Software\\Policies\\ClerkDesk`` (Group Policy, or the MSI's RECIPES= and
+    SUPERVISOR_GROUPS=), as policy keys. Strings as written; ``supervisor_groups`` comma-separated; DWORD 0/1 for
+    true/false; an empty string is "not set" (the MSI always writes both values). ``read`` yields (name, value)
+    pairs and replaces winreg, so the conversion is tested off Windows; the winreg part itself never ran here."""
+    if read is None:
+        if sys.platform != "win32":
+            return {}
+        read = _winreg_pairs  # pragma: no cover - Windows only
+    raw: dict[str, Any] = {}
+    for name, value in read():
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                continue
+            if name == "supervisor_groups":
+                value = [g.strip() for g in value.replace(";", ",").split(",") if g.strip()]
+            elif KEYS.get(name, (str,))[0] is bool:
+                value = value.lower() in ("1", "true", "yes")
+        elif isinstance(value, int) and KEYS.get(name, (str,))[0] is bool:
+            value = bool(value)
+        raw[name] = value
+    return raw
+
+
+def _winreg_pairs() -> list[tuple[str, Any]]:  # pragma: no cover - Windows only, untested (no Windows machine)
+    import winreg
+
+    try:
+        key = winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, REGISTRY_KEY, 0, winreg.KEY_READ | winreg.KEY_WOW64_64KEY)
+    except OSError:
+        return []
+    pairs = []
+    with key:
+        i = 0
+        while True:
+            try:
+                name, value, _ = winreg.EnumValue(key, i)
+            except OSError:
+                return pairs
+            pairs.append((name, value))
+            i += 1
+
+
 def policy() -> Policy:
-    """The policy in force: the machine's, or ``CLERKDESK_POLICY``'s where that is allowed, or none."""
+    """The policy in force: the machine's, or ``CLERKDESK_POLICY``'s where that is allowed, or none.
+    On Windows the registry's policy values are added to the file's, and win where both set a key."""
     system = system_policy_path()
     pol = load_policy(system) if system.exists() else Policy()
+    reg = registry_values()
+    if reg:  # pragma: no cover - Windows only
+        pol = _checked(Policy(pol.path or Path("HKLM") / REGISTRY_KEY, dict(pol.values), dict(pol.lines)), reg)
     override = os.environ.get("CLERKDESK_POLICY")
     if override and Path(override) != system:
         if not pol.allow_environment:

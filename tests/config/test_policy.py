@@ -234,3 +234,18 @@ def test_any_text_is_a_policy_or_a_config_error(tmp_path_factory: pytest.TempPat
         assert str(e).startswith(str(f))
     else:
         assert set(pol.values) <= set(config.KEYS)
+
+
+def test_registry_values_as_the_msi_and_group_policy_write_them() -> None:
+    """HKLM\\Software\\Policies\\ClerkDesk → policy keys. The winreg reading itself needs Windows (never run
+    here); this checks the conversion and that the same checks apply, with the pairs winreg would yield."""
+    pairs = [("recipes", r"\\server\share\recipes"), ("supervisor_groups", r"HALL\主管, BUILTIN\Administrators"),
+             ("keyring", 0), ("allow_environment", "false"), ("browser", "")]  # the MSI's empty value: unset
+    raw = config.registry_values(lambda: pairs)
+    assert raw == {"recipes": r"\\server\share\recipes", "supervisor_groups": [r"HALL\主管", r"BUILTIN\Administrators"],
+                   "keyring": False, "allow_environment": False}
+    pol = config._checked(config.Policy(Path("HKLM/Software/Policies/ClerkDesk")), raw)
+    assert pol.values["supervisor_groups"] == (r"HALL\主管", r"BUILTIN\Administrators")
+    with pytest.raises(ConfigError, match="recipes: must be an absolute path"):
+        config._checked(config.Policy(Path("HKLM")), config.registry_values(lambda: [("recipes", "share")]))
+    assert config.registry_values() == {}  # not Windows: no registry
