@@ -12,7 +12,8 @@
 # Settings (environment): VERSION (default: pyproject.toml's), BUILD_NUMBER (4th number of the package
 # version, default 0), APPID (default org.clerkdesk.clerkdesk), RECIPES (recipes folder shipped, default
 # recipes/), DIST (default dist/), DEB_GZIP_LEVEL (1-9, default 9), SIGN_KEY (minisign secret key; default a
-# per-checkout TEST key made in build/signing/ — never ship that), PYTHON (default .venv/bin/python).
+# per-checkout TEST key made in build/signing/ — never ship that), MAINTAINER (the .deb's), PYTHON
+# (default .venv/bin/python).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -90,7 +91,7 @@ cmd_deb() {
   glibc=$(glibc_needed "$opt/files")
   [ -n "$glibc" ] || die "could not read the glibc version the build needs (objdump -T found no GLIBC_ symbols)"
   sed -e "s|@APPID@|$APPID|g" -e "s|@VERSION@|$PKGVER|g" -e "s|@ARCH@|$arch|g" -e "s|@GLIBC@|$glibc|g" \
-      -e "s|@SIZE@|$(du -sk "$stage/opt" | cut -f1)|g" packaging/deb/control > "$stage/DEBIAN/control"
+      -e "s|@SIZE@|$(du -sk "$stage/opt" | cut -f1)|g" -e "s|@MAINTAINER@|${MAINTAINER:-ClerkDesk maintainers <clerkdesk@example.org>}|g" packaging/deb/control > "$stage/DEBIAN/control"
   chmod -R u+rwX,go+rX,go-w "$stage"
   mkdir -p "$DIST"
   local deb="$DIST/${APPID}_${PKGVER}_$arch.deb" t0=$SECONDS
