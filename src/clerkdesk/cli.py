@@ -261,6 +261,17 @@ def whitelist_uscc(c: Ctx, code: str, note: str) -> None:
     c.out({"ok": True}, "已加入白名单 (whitelisted)")
 
 
+@main.command("config")
+@pass_ctx
+def config_show(c: Ctx) -> None:
+    """Show every setting in force and where it comes from (machine policy, environment, default)."""
+    from clerkdesk.config import describe
+
+    rows = describe()
+    c.out({"ok": True, "settings": [{"key": k, "value": v, "source": s} for k, v, s in rows]},
+          "\n".join(f"{k:<22} {v}" + (f"   ({s})" if s else "") for k, v, s in rows))
+
+
 _registered = False
 
 

@@ -34,7 +34,7 @@ class Desk(Filling, Capturing):
     """One clerk's session over one data folder."""
 
     def __init__(self, home: Path | None = None, clerk: str | None = None):
-        self.home = Path(home) if home else default_home()
+        self.home = default_home(Path(home) if home else None)  # the machine policy may fix it
         self.clerk = clerk
         self._store: Store | None = None
 
@@ -86,15 +86,15 @@ class Desk(Filling, Capturing):
 
     def whitelist_uscc(self, code: str, note: str) -> None:
         """A supervisor accepts a credit code that fails its check but was really issued (pilot era)."""
-        from clerkdesk.config import supervisors
+        from clerkdesk.config import supervisor_refusal  # OS groups under a machine policy, else names
         from clerkdesk.errors import NotAllowed
         from clerkdesk.store.db import now
 
-        allowed = supervisors()
-        if allowed is not None and self.store.clerk not in allowed:
+        why = supervisor_refusal(self.store.clerk)
+        if why is not None:
             self.store.audit.append("uscc_whitelist_refused", "whitelist")
-            raise NotAllowed(f"只有主管可以把统一社会信用代码加入白名单：{self.store.clerk} 不在 CLERKDESK_SUPERVISORS 中 "
-                             f"(only a supervisor may whitelist a credit code; {self.store.clerk} is not one)")
+            raise NotAllowed(f"只有主管可以把统一社会信用代码加入白名单 (only a supervisor may whitelist a credit code; "
+                             f"{self.store.clerk}: {why})")
         code = standards.normalise_uscc(code)
         problems = []
         if len(code) != 18:

@@ -26,11 +26,14 @@ def _windows_candidates() -> list[str]:
 
 def find_browser(configured: str | None = None) -> str | None:
     """Path of the browser to launch, or None to let Playwright use its own (if installed)."""
-    configured = configured or os.environ.get("CLERKDESK_BROWSER")
+    from clerkdesk.config import browser  # the machine policy's browser, else CLERKDESK_BROWSER
+
+    configured = configured or browser()
     if configured:
         if Path(configured).is_file():
             return configured
-        raise ConfigError(f"the configured browser {configured!r} (CLERKDESK_BROWSER) does not exist")
+        raise ConfigError(f"the configured browser {configured!r} (CLERKDESK_BROWSER or the machine policy's browser) "
+                          "does not exist")
     cands = _windows_candidates() if sys.platform == "win32" else [
         "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
         "/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge",

@@ -37,13 +37,16 @@ def config_dir() -> Path:
 
 
 def key_file_path(store_id: str) -> Path:
-    env = os.environ.get("CLERKDESK_KEY_FILE")
-    return Path(env) if env else config_dir() / "keys" / f"{store_id}.key"
+    from clerkdesk.config import key_file  # the machine policy's key_dir, else CLERKDESK_KEY_FILE
+
+    return key_file(store_id) or config_dir() / "keys" / f"{store_id}.key"
 
 
 def _keyring():  # type: ignore[no-untyped-def]
     """The OS keyring if installed, enabled and backed by something real; else None."""
-    if os.environ.get("CLERKDESK_KEYRING", "1") == "0" or os.environ.get("CLERKDESK_KEY_FILE"):
+    from clerkdesk.config import keyring_allowed  # the machine policy, CLERKDESK_KEYRING
+
+    if not keyring_allowed() or os.environ.get("CLERKDESK_KEY_FILE"):
         return None
     try:
         import keyring

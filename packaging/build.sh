@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Build ClerkDesk's installable artefacts. See packaging/README.md (the IT admin's guide) for what each one is.
+#
+#   packaging/build.sh app    self-contained one-folder build (PyInstaller; ships its own Python)
+#                             → dist/clerkdesk-<version>-linux-<arch>/ (runs on a machine without Python)
+#   packaging/build.sh deb    the .deb for Debian/UOS/Kylin (UOS layout under /opt/apps/<appid>/)
+#                             → dist/<appid>_<version>_<arch>.deb, then signs dist/
+#   packaging/build.sh msi    the Windows installer compiled with wixl (msitools) around a win_amd64 payload
+#                             → dist/clerkdesk-<version>-win64.msi, then signs dist/
+#   packaging/build.sh sign   dist/SHA256SUMS and a detached minisign signature per artefact
+#
+# Settings (environment): VERSION (default: pyproject.toml's), BUILD_NUMBER (4th number of the package
+# version, default 0), APPID (default org.clerkdesk.clerkdesk), RECIPES (recipes folder shipped, default
+# recipes/), DIST (default dist/), DEB_GZIP_LEVEL (1-9, default 9), SIGN_KEY (minisign secret key; default a
+# per-checkout TEST key made in build/signing/ — never ship that), MAINTAINER (the .deb's), PYTHON
+# (default .venv/bin/python).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+PY=${PYTHON:-$root/.venv/bin/python}
+DIST=${DIST:-$root/dist}
+BUILD=$root/build
+APPID=${APPID:-org.clerkdesk.clerkdesk}
+RECIPES=${RECIPES:-$root/recipes}
+say() { echo "build: $*" >&2; }
+die() { echo "build: $*" >&2; exit 1; }
+
+[ -x "$PY" ] || die "no Python at $PY: run ./scripts/setup.sh first (or set PYTHON)"
+VERSION=${VERSION:-$("$PY" -c 'import tomllib; print(tomllib.load(open("pyproject.toml","rb"))["project"]["version"])')}
+# UOS wants four numbers (info "version"); Debian accepts them too, so the package version is the same string.
+num=$(echo "$VERSION" | grep -oE '^[0-9]+(\.[0-9]+){0,2}') || die "VERSION must start with numbers: $VERSION"
+while [ "$(echo "$num" | tr -cd . | wc -c)" -lt 2 ]; do num="$num.0"; done
+PKGVER="$num.${BUILD_NUMBER:-0}"
+[ -d "$RECIPES/systems" ] || die "RECIPES=$RECIPES has no systems/ folder: not a recipes folder"
+
+deb_arch() { dpkg --print-architecture 2>/dev/null || uname -m; }
+
+# --- app: the PyInstaller one-folder build, cached by a hash of everything that goes into it ------------------
+build_app() {
+  "$PY" -c 'import PyInstaller' 2>/dev/null || die "PyInstaller is missing: run ./scripts/setup.sh (it installs .[dev])"
+  local key
+  key=$( { find src packaging/pyinstaller pyproject.toml -type f ! -name '*.pyc' ! -path '*/__pycache__/*' -print0 \
+             | sort -z | xargs -0 sha256sum; "$PY" -m pip freeze 2>/dev/null | grep -v '^-e '; } | sha256sum | cut -c1-16)
+  APP="$BUILD/app/$key/clerkdesk"
+  if [ -x "$APP/clerkdesk" ]; then
+    say "app: reusing $APP (same sources and packages)"
+  else
+    say "app: PyInstaller one-folder build (about a minute on 2 cores)"
+    rm -rf "$BUILD/app"  # one cached build is enough: each is ~680 MB
+    local t0=$SECONDS
+    "$PY" -m PyInstaller --noconfirm --log-level WARN --distpath "$BUILD/app/$key" \
+      --workpath "$BUILD/pyinstaller-work" packaging/pyinstaller/clerkdesk.spec >&2
+    "$APP/clerkdesk" --version >/dev/null || die "the frozen app does not start: $APP/clerkdesk --version"
+    say "app: built in $((SECONDS - t0)) s, $(du -sh "$APP" | cut -f1)"
+  fi
+}
+
+cmd_app() {
+  build_app
+  local out="$DIST/clerkdesk-$VERSION-linux-$(uname -m)"
+  rm -rf "$out" && mkdir -p "$DIST"
+  cp -al "$APP" "$out" 2>/dev/null || cp -a "$APP" "$out"
+  cp -r "$RECIPES" "$out/recipes"
+  say "app: $out/clerkdesk (recipes in $out/recipes; no Python needed on the target)"
+  echo "$out"
+}
+
+# --- deb: UOS/deepin layout, no maintainer scripts ------------------------------------------------------------
+glibc_needed() {  # the newest GLIBC_x.y symbol version any bundled binary needs
+  { find "$1" -type f \( -name '*.so*' -o -perm -u+x \) -print0 | xargs -0 objdump -T 2>/dev/null || true; } \
+    | { grep -oE 'GLIBC_[0-9]+\.[0-9]+(\.[0-9]+)?' || true; } | sed 's/GLIBC_//' | sort -uV | tail -1
+}
+
+cmd_deb() {
+  command -v dpkg-deb >/dev/null || die "dpkg-deb is missing (Debian package dpkg)"
+  command -v objdump >/dev/null || die "objdump is missing (Debian package binutils)"
+  build_app
+  local arch stage opt glibc
+  arch=$(deb_arch)
+  stage="$BUILD/deb/${APPID}_${PKGVER}_$arch"
+  opt="$stage/opt/apps/$APPID"
+  rm -rf "$stage" && mkdir -p "$opt/entries/applications" "$opt/entries/icons/hicolor/scalable/apps" "$stage/DEBIAN"
+  cp -al "$APP" "$opt/files" 2>/dev/null || cp -a "$APP" "$opt/files"
+  cp -r "$RECIPES" "$opt/files/recipes"
+  mkdir -p "$opt/files/share"
+  cp packaging/config.example.toml "$opt/files/share/config.example.toml"
+  cp packaging/icons/clerkdesk.svg "$opt/entries/icons/hicolor/scalable/apps/$APPID.svg"
+  sed -e "s|@APPID@|$APPID|g" -e "s|@VERSION@|$PKGVER|g" packaging/deb/clerkdesk.desktop \
+    > "$opt/entries/applications/$APPID.desktop"
+  sed -e "s|@APPID@|$APPID|g" -e "s|@VERSION@|$PKGVER|g" -e "s|@ARCH@|$arch|g" packaging/deb/info.json > "$opt/info"
+  glibc=$(glibc_needed "$opt/files")
+  [ -n "$glibc" ] || die "could not read the glibc version the build needs (objdump -T found no GLIBC_ symbols)"
+  sed -e "s|@APPID@|$APPID|g" -e "s|@VERSION@|$PKGVER|g" -e "s|@ARCH@|$arch|g" -e "s|@GLIBC@|$glibc|g" \
+      -e "s|@SIZE@|$(du -sk "$stage/opt" | cut -f1)|g" -e "s|@MAINTAINER@|${MAINTAINER:-ClerkDesk maintainers <clerkdesk@example.org>}|g" packaging/deb/control > "$stage/DEBIAN/control"
+  chmod -R u+rwX,go+rX,go-w "$stage"
+  mkdir -p "$DIST"
+  local deb="$DIST/${APPID}_${PKGVER}_$arch.deb" t0=$SECONDS
+  # gzip: every dpkg reads it (UOS 20's dpkg predates zstd; xz takes minutes on 680 MB with 2 cores)
+  dpkg-deb --root-owner-group -Zgzip -z"${DEB_GZIP_LEVEL:-9}" --build "$stage" "$deb" >&2
+  rm -rf "$stage"
+  say "deb: $deb ($(du -h "$deb" | cut -f1), packed in $((SECONDS - t0)) s; needs glibc >= $glibc)"
+  echo "$deb"
+}
+
+# --- msi: wixl around a win_amd64 payload ----------------------------------------------------------------------
+cmd_msi() {
+  command -v wixl >/dev/null || die "wixl is missing (Debian package wixl; msitools has msiinfo)"
+  "$PY" packaging/windows/payload.py --out "$BUILD/msi/payload" --recipes "$RECIPES" --version "$PKGVER" >&2
+  mkdir -p "$DIST"
+  local msi="$DIST/clerkdesk-$PKGVER-win64.msi" t0=$SECONDS
+  # without a wheelhouse made on Windows the MSI holds ClerkDesk alone: its name says so
+  [ "$(cat "$BUILD/msi/complete")" = yes ] || msi="$DIST/clerkdesk-$PKGVER-win64-nodeps.msi"
+  (cd "$BUILD/msi" && find payload -type f | sort \
+     | wixl-heat -p payload/ --component-group Payload --var var.PayloadDir --directory-ref INSTALLDIR --win64) \
+     > "$BUILD/msi/payload.wxs"
+  cp packaging/windows/clerkdesk.wxs "$BUILD/msi/clerkdesk.wxs"
+  (cd "$BUILD/msi" && wixl -a x64 -D Win64=yes -D Version="$PKGVER" -D PayloadDir=payload -o "$msi" \
+     clerkdesk.wxs payload.wxs) >&2  # wixl resolves sources relative to the working folder only
+  say "msi: $msi ($(du -h "$msi" | cut -f1), compiled in $((SECONDS - t0)) s)"
+  echo "$msi"
+}
+
+# --- sign -----------------------------------------------------------------------------------------------------
+cmd_sign() {
+  local key=${SIGN_KEY:-}
+  if [ -z "$key" ]; then
+    key="$BUILD/signing/clerkdesk.key"
+    if [ ! -f "$key" ]; then
+      say "sign: no SIGN_KEY: making a TEST key in $BUILD/signing (a release is signed with the organisation's key)"
+      "$PY" packaging/sign.py keygen "$BUILD/signing" >&2
+    fi
+  fi
+  "$PY" packaging/sign.py sign --key "$key" "$DIST" >&2
+}
+
+case "${1:-}" in
+  app) cmd_app ;;
+  deb) cmd_deb; cmd_sign ;;
+  msi) cmd_msi; cmd_sign ;;
+  sign) cmd_sign ;;
+  *) die "usage: packaging/build.sh app|deb|msi|sign" ;;
+esac
