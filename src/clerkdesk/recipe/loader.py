@@ -17,6 +17,7 @@ from jinja2.exceptions import TemplateSyntaxError
 
 from clerkdesk.errors import Mark, RecipeError
 from clerkdesk.recipe import values
+from clerkdesk.recipe.ids import recipe_id_problem, system_id_problem
 from clerkdesk.recipe.model import CaseField, Recipe
 from clerkdesk.recipe.steps import COMMON, CONDITION_KEYS, LOCATOR_KEYS, STEPS, Param, Step, StepType
 from clerkdesk.recipe.systems import System
@@ -306,9 +307,15 @@ def _load(path: Path, systems: dict[str, System] | None, lint: bool, text: str |
     for req in ("recipe", "title", "system", "steps"):
         if src.get(req) is None:
             err(f"a recipe needs '{req}'", src.mark)
+    rid_src = src.get("recipe")
+    if rid_src is not None and (why := recipe_id_problem(rid_src.value)):
+        err(why, rid_src.mark)
     sys_src = src.get("system")
     system_id = str(sys_src.value) if sys_src else ""
-    if systems is not None and system_id not in systems and sys_src is not None:
+    bad_system = sys_src is not None and (why := system_id_problem(sys_src.value))
+    if bad_system:
+        err(str(bad_system), sys_src.mark)  # type: ignore[union-attr]
+    elif systems is not None and system_id not in systems and sys_src is not None:
         err(f"unknown system {system_id!r} (no recipes/systems/{system_id}.yaml).", sys_src.mark,
             suggest(system_id, list(systems)))
     ld.system = systems.get(system_id) if systems else None

@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from clerkdesk.errors import Mark, RecipeError
+from clerkdesk.recipe.ids import system_id_problem
 from clerkdesk.recipe.yamlsrc import load
 
 SYSTEM_KEYS = {"system", "title", "kind", "start_url", "origins", "login", "session_expired", "codes", "window",
@@ -107,6 +108,9 @@ def check_system(path: Path) -> tuple[System | None, list[RecipeError]]:
             err(f"a system file needs '{req}'", src.mark)
     kind = d.get("kind")
     usable = "system" in d and kind in ("web", "desktop")
+    if "system" in d and (why := system_id_problem(src.get("system").value)):  # type: ignore[union-attr]
+        err(why, src.get("system").mark)  # type: ignore[union-attr]
+        usable = False  # never a System whose id could become a path outside the data folder
     if "kind" in d and kind not in ("web", "desktop"):
         err(f"kind must be 'web' or 'desktop', not {kind!r}", src.key_mark("kind"))
     origins = tuple(origin_of(str(o)) for o in d.get("origins") or [])

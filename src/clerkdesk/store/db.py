@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import re
 import secrets
 import sqlite3
 import threading
@@ -105,6 +106,10 @@ class Store:
                     store = cls(path, conn, cipher, source, clerk or default_clerk())
                     store.audit.init_head()
                     return store
+        if not re.fullmatch(r"[0-9a-f]{16}", str(meta.get("store_id", ""))):
+            # the store id names the key file: an edited one must not point ClerkDesk at another file
+            raise StoreKeyError(f"{path}: its store id was altered (expected 16 hex digits); restore the file "
+                                "from a backup (clerkdesk store restore)")
         master, source = load_key(meta["store_id"], create=False)
         cipher = Cipher(master)
         try:
