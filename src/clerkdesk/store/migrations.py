@@ -70,3 +70,10 @@ def m004_drafts(db: Database) -> None:
     # The capture form while the clerk types, one row per clerk (encrypted, AAD "draft:<clerk>"), so a crash
     # or a power cut before F5 costs no retype. Cleared when the case starts or the clerk starts over.
     db["drafts"].create({"clerk": str, "saved_at": str, "data": bytes}, pk="clerk")
+
+
+@migrations()
+def m006_audit_checkpoints(db: Database) -> None:
+    # Ed25519-signed checkpoints of the audit chain (store/audit.py): seq = the last row covered, head = its
+    # hash, digest = a public SHA-256 over rows 1..seq, so an auditor verifies them with the public key alone.
+    db["audit_checkpoints"].create({"seq": int, "at": str, "head": str, "digest": str, "sig": str}, pk="seq")
