@@ -143,7 +143,9 @@ def test_person_add_update_show_history_delete(cli_env: dict[str, str], home: Pa
 def test_home_option_and_env(cli_env: dict[str, str], tmp_path: Path) -> None:
     other = tmp_path / "elsewhere"
     f = write(tmp_path, {"name": "王小明", "id_number": ID})
-    assert run(cli_env, "--home", str(other), "person", "add", "--json", f).returncode == 0
+    r = run(cli_env, "--home", str(other), "person", "add", "--json", f)
+    assert r.returncode == 2 and "--create" in r.stderr and not other.exists()  # a mistyped folder is no new store
+    assert run(cli_env, "--home", str(other), "--create", "person", "add", "--json", f).returncode == 0
     assert profile_count(other) == 1
     assert run(cli_env, "person", "show", ID).returncode == 1  # CLERKDESK_HOME is another folder
 

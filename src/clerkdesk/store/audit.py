@@ -236,6 +236,9 @@ class AuditLog:
                 why = "rows removed" if int(hid) >= last else "rows added without the key"
                 problems.append(f"the log ends at row {last} but was signed up to row {hid} ({why})")
         problems += self.anchor_problems()
+        from clerkdesk.store.db import integrity_check
+
+        problems += [f"the database file is damaged: {p}" for p in integrity_check(self.s.db.conn)]
         try:
             a = self.s.anchor.read()
         except ValueError:
