@@ -3,8 +3,8 @@ written on top of them, and every command says what is wrong and the way out (no
 
 from __future__ import annotations
 
+import json
 import os
-import sqlite3
 import subprocess
 import sys
 from datetime import date
@@ -65,7 +65,7 @@ def test_corrupted_page_is_reported_at_open_and_nothing_is_written(home: Path) -
     assert db.read_bytes() == before  # not one byte written on top of the damage
 
     add = home.parent / "p.json"
-    add.write_text('{"name": "王小明", "id_number": "%s"}' % person(80)["id_number"], encoding="utf-8")
+    add.write_text(json.dumps({"name": "王小明", "id_number": person(80)["id_number"]}), encoding="utf-8")
     for args in (("person", "add", "--json", str(add)), ("person", "show", person(1)["id_number"])):
         r = cli(home, *args)
         assert r.returncode == 2, r.stderr
@@ -124,7 +124,7 @@ def test_wal_cut_in_half_is_reported_at_open(home: Path) -> None:
 def test_a_missing_data_folder_needs_create(tmp_path: Path) -> None:
     typo = tmp_path / "hoem"
     f = tmp_path / "p.json"
-    f.write_text('{"name": "王小明", "id_number": "%s"}' % person(1)["id_number"], encoding="utf-8")
+    f.write_text(json.dumps({"name": "王小明", "id_number": person(1)["id_number"]}), encoding="utf-8")
     r = cli(typo, "person", "add", "--json", str(f))
     assert r.returncode == 2 and "does not exist" in r.stderr and "--create" in r.stderr
     assert not typo.exists() and not list(Path(os.environ["CLERKDESK_CONFIG"]).rglob("*.key"))  # no key made
@@ -155,10 +155,9 @@ def test_damage_met_while_writing_is_a_clear_error(home: Path) -> None:
     root = s.db.execute("select rootpage from sqlite_master where name = 'profiles'").fetchone()[0]
     corrupt_page(home / "clerkdesk.db", root)
     s.db.execute("PRAGMA shrink_memory")  # drop the page cache: the next reads come from the file
-    with pytest.raises(StoreDamaged, match="is damaged; nothing will be written"):
-        with s.tx() as db:
-            list(db.query("select * from profiles"))
-            s.profiles.save("person", person(40)["id_number"], person(40))
+    with pytest.raises(StoreDamaged, match="is damaged; nothing will be written"), s.tx() as db:
+        list(db.query("select * from profiles"))
+        s.profiles.save("person", person(40)["id_number"], person(40))
     assert s.page_damage  # and from now on every write is refused at once
     with pytest.raises(StoreDamaged):
         s.audit.append("viewed", "person:1")
