@@ -251,7 +251,7 @@ def test_audit_verify_detects_tampering(cli_env: dict[str, str], home: Path, tmp
 
 def test_missing_key_is_exit_2_with_a_clear_message(cli_env: dict[str, str], home: Path, tmp_path: Path) -> None:
     run(cli_env, "person", "add", "--json", write(tmp_path, {"name": "王小明", "id_number": ID}))
-    keys = list((Path(os.environ["CLERKDESK_CONFIG"]) / "keys").iterdir())
+    keys = list((Path(os.environ["CLERKDESK_CONFIG"]) / "keys").glob("*.key"))
     assert len(keys) == 1
     keys[0].rename(tmp_path / "backup.key")
     p = run(cli_env, "person", "show", ID)
