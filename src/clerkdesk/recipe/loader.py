@@ -288,6 +288,34 @@ def _example(st: StepType) -> str:
             "upload": "{label: 附件, file: '{{ case.attachment }}'}"}.get(st.name, f"{st.name}: …")
 
 
+FIELD_KEYS = ("zh", "kind", "type", "required", "min", "max", "maxlength")
+
+
+def _case_field(name: str, d: dict[str, Any], body: Src, err: _Collector) -> CaseField:
+    """One ``fields:`` declaration: ``case.wage: {zh: 月工资, type: number, min: 0}`` (``type`` = ``kind``)."""
+    if body.is_map:
+        for k, _v, km in body.items():
+            if k not in FIELD_KEYS:
+                err(f"{name} has no setting {k!r}.", km, suggest(k, list(FIELD_KEYS)))
+    kind = str(d.get("type", d.get("kind", "text")))
+    bounds: dict[str, Any] = {}
+    for k in ("min", "max", "maxlength"):
+        v = d.get(k)
+        if v is None:
+            continue
+        mark = body.get(k).mark if body.is_map and body.get(k) is not None else body.mark  # type: ignore[union-attr]
+        if isinstance(v, bool) or not isinstance(v, int | float) or (k == "maxlength" and not isinstance(v, int)):
+            err(f"{name}: {k} is a number", mark)
+        elif k in ("min", "max") and kind != "number":
+            err(f"{name}: {k} needs type: number", mark)
+        else:
+            bounds[k] = v
+    if "min" in bounds and "max" in bounds and bounds["min"] > bounds["max"]:
+        err(f"{name}: min is larger than max", body.mark)
+    return CaseField(name, str(d.get("zh", name)), kind, bool(d.get("required", True)), bounds.get("min"),
+                     bounds.get("max"), bounds.get("maxlength"))
+
+
 def _load(path: Path, systems: dict[str, System] | None, lint: bool, text: str | None = None
           ) -> tuple[Recipe | None, list[RecipeError]]:
     err = _Collector(lint)
@@ -329,8 +357,7 @@ def _load(path: Path, systems: dict[str, System] | None, lint: bool, text: str |
                     err(f"declared fields are case fields (case.something), not {name!r}", km)
                     continue
                 d = body.plain() if body.is_map else {"zh": str(body.value)}
-                ld.case_fields[name] = CaseField(name, str(d.get("zh", name)), str(d.get("kind", "text")),
-                                                 bool(d.get("required", True)))
+                ld.case_fields[name] = _case_field(name, d, body, err)
     needs: list[str] = []
     nsrc = src.get("needs")
     if nsrc is not None:
