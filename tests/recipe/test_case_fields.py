@@ -86,7 +86,7 @@ def test_lint_reports_bad_declarations(folder: Path) -> None:
     got = [str(p).replace(f"{folder}/", "") for p in lint([folder], None)[0]]
     assert got == ["s/reg.yaml:5:51: case.wage: max is a number",
                    "s/reg.yaml:6:43: case.start: min needs type: number",
-                   "s/reg.yaml:8:39: case.note has no setting 'maxlen'. Did you mean 'maxlength'?"]
+                   "s/reg.yaml:8:23: case.note has no setting 'maxlen'. Did you mean 'maxlength'?"]
 
 
 @pytest.mark.parametrize("bad", ["北京市\x00朝阳区", "北京市\x1b[31m朝阳区", "北京市\u202e区阳朝", "北京\u200b市",
