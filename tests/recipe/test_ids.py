@@ -41,8 +41,8 @@ def test_bad_system_id_is_an_error_at_its_place(tmp_path: Path, bad: str) -> Non
     assert "system id" in ei.value.message
     problems, _ = lint([root], None)
     assert any(str(p).startswith(f"{root}/systems/sys.yaml:1:9: ") and "system id" in str(p) for p in problems)
-    with pytest.raises(RecipeError):  # a fill loads the catalog: it never gets as far as a driver
-        Catalog(root)
+    with pytest.raises(RecipeError, match="system id"):  # a fill never gets as far as a driver
+        Catalog(root).get("good.one")
 
 
 @pytest.mark.parametrize("bad", ['"/tmp/x/PWNED"', '"../x"', '"hrss..x"', '"hrss.Employment"', '".hrss"',
@@ -53,7 +53,7 @@ def test_bad_recipe_id_is_an_error_at_its_place(tmp_path: Path, bad: str) -> Non
     assert [str(p).split(": ", 1)[0] for p in problems] == [f"{root}/good/one.yaml:1:9"]
     assert "recipe id" in str(problems[0])
     with pytest.raises(RecipeError, match="recipe id"):
-        Catalog(root)
+        Catalog(root).get("good.one")
 
 
 def test_a_recipe_naming_a_path_as_its_system_is_reported_as_that(tmp_path: Path) -> None:

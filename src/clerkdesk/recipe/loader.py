@@ -67,6 +67,7 @@ class _Loader:
         except TemplateSyntaxError as e:
             self.err(f"template syntax error: {e.message}", mark)
             return text
+        self.bounded(ast, mark)
         for fnode in ast.find_all(nodes.Filter):
             if fnode.name not in self.env.filters:
                 self.err(f"unknown filter {fnode.name!r}.", mark, suggest(fnode.name, sorted(self.env.filters)))
@@ -94,6 +95,21 @@ class _Loader:
                 continue
             (self.optional_refs if self._in_when else self.refs).append(ref)
         return text
+
+    def bounded(self, ast: nodes.Template, mark: Mark) -> None:
+        """Lint what would break the template bounds (values.MAX_OUTPUT, render time) before any fill."""
+        for m in ast.find_all(nodes.Mul):
+            a, b = m.left, m.right
+            if isinstance(b, nodes.Const) and isinstance(b.value, str):
+                a, b = b, a
+            if isinstance(a, nodes.Const) and isinstance(a.value, str) and isinstance(b, nodes.Const) \
+                    and isinstance(b.value, int) and len(a.value) * b.value > values.MAX_OUTPUT:
+                self.err(f"this template would produce {len(a.value) * b.value:,} characters "
+                         f"(at most {values.MAX_OUTPUT:,})", mark)
+        for loop in ast.find_all(nodes.For):
+            if any(True for _ in loop.find_all(nodes.For)):
+                self.err("a template may not nest loops (render time is bounded): use an 'each' step", mark)
+                break
 
     # --- locators and conditions ---------------------------------------------------------
     def locator(self, body: dict[str, Any], marks: dict[str, Mark], where: Mark, required: bool = True) -> None:
