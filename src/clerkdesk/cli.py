@@ -176,9 +176,40 @@ def _read_json(source: str) -> dict[str, Any]:
     except json.JSONDecodeError as e:
         raise ValidationError([Problem(f"(input):{e.lineno}:{e.colno}", "JSON_SYNTAX", f"JSON格式错误：{e.msg}",
                                        f"malformed JSON: {e.msg}")]) from None
+    except RecursionError:
+        data = None
+    if data is None or _depth(data) > MAX_JSON_DEPTH:
+        raise ValidationError([Problem("(input)", "JSON_DEPTH", f"JSON嵌套过深（最多{MAX_JSON_DEPTH}层）",
+                                       f"the JSON is nested too deeply (at most {MAX_JSON_DEPTH} levels)")])
     if not isinstance(data, dict):
         raise ValidationError([Problem("(input)", "JSON_TYPE", "应为一个JSON对象", "expected a JSON object")])
     return data
+
+
+MAX_JSON_DEPTH = 32  # a record is 3 levels deep (case → members → member); far deeper is no record
+
+
+def _depth(obj: Any) -> int:
+    """Nesting depth of a JSON value, without recursion (a hostile file must not overflow the stack)."""
+    deepest, stack = 0, [(obj, 1)]
+    while stack:
+        v, d = stack.pop()
+        if isinstance(v, dict | list):
+            deepest = max(deepest, d)
+            if deepest > MAX_JSON_DEPTH:
+                break
+            stack.extend((x, d + 1) for x in (v.values() if isinstance(v, dict) else v))
+    return deepest
+
+
+def case_of(data: dict[str, Any]) -> dict[str, Any]:
+    """The ``case`` object of a record file (``{}`` when absent), its keys without a ``case.`` prefix."""
+    case = data.get("case") or {}
+    if not isinstance(case, dict):
+        raise ValidationError([Problem("case", "JSON_TYPE", "“case”应为一个JSON对象（事项字段：值）",
+                                       'expected "case" to be a JSON object of case fields, such as '
+                                       '{"employer": "…"}')])
+    return {str(k).removeprefix("case."): v for k, v in case.items()}
 
 
 def _profile_group(kind: str, key_name: str, zh: str) -> click.Group:

@@ -20,7 +20,7 @@ from clerkdesk.recipe import values
 from clerkdesk.recipe.ids import recipe_id_problem, system_id_problem
 from clerkdesk.recipe.model import CaseField, Recipe
 from clerkdesk.recipe.steps import COMMON, CONDITION_KEYS, LOCATOR_KEYS, STEPS, Param, Step, StepType
-from clerkdesk.recipe.systems import System
+from clerkdesk.recipe.systems import System, url_problem
 from clerkdesk.recipe.yamlsrc import Src, load
 from clerkdesk.records.model import FIELDS, field_spec, suggest
 
@@ -288,7 +288,14 @@ class _Loader:
             return
         # resolved like the engine resolves it (a link from start_url): catches 'http://…' and '//host/…' alike
         base = self.system.start_url if self.system.owns(self.system.start_url or "") else ""
-        url = urljoin(base, target) if base else target  # a foreign start_url is the system file's error
+        try:
+            url = urljoin(base, target) if base else target  # a foreign start_url is the system file's error
+        except ValueError as e:
+            self.err(f"{target!r} is not a valid URL ({e})", mark)
+            return
+        if (why := url_problem(url)) is not None:
+            self.err(f"{why}: recipes may only send data to the system's own origins", mark)
+            return
         if re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", url, re.I) and not self.system.owns(url):
             self.err(f"{target!r} is not on an origin of system {self.system.id} "
                      f"({', '.join(self.system.origins)}): recipes may only send data to the system's own origins",

@@ -14,7 +14,8 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from clerkdesk.errors import Mark, RecipeError
 
@@ -133,6 +134,14 @@ def load(path: Path, text: str | None = None) -> Src:
         mark = Mark(path, pm.line + 1, pm.column + 1) if pm else Mark(path, 1, 1)
         raise RecipeError(f"YAML syntax error: {e.problem}" + (f" ({e.context})" if e.context else ""),
                           mark) from None
+    except ReaderError as e:  # a control character the YAML spec forbids: at its line:col, by its code
+        pos = max(0, int(getattr(e, "position", 0) or 0))
+        line = text.count("\n", 0, pos) + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        raise RecipeError(f"character U+{int(getattr(e, 'character', 0) or 0):04X} is not allowed in YAML "
+                          "(a control character): delete it", Mark(path, line, col)) from None
+    except YAMLError as e:  # any other parser complaint without a position
+        raise RecipeError(f"YAML error: {e}", Mark(path, 1, 1)) from None
     except RecursionError:
         raise RecipeError("the YAML is nested too deeply", Mark(path, 1, 1)) from None
     if data is None:
