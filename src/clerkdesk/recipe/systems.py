@@ -137,7 +137,7 @@ def check_system(path: Path) -> tuple[System | None, list[RecipeError]]:
     for key in ("start_url", "origins"):
         for u in (d.get(key) if isinstance(d.get(key), list) else [d.get(key)] if d.get(key) else []):
             if (why := url_problem(str(u))) is not None:
-                err(why, src.key_mark(key))
+                err(why, (src.get(key) or src).mark)
                 usable = False
     origins = tuple(origin_of(str(o)) for o in d.get("origins") or [])
     if kind == "web":
