@@ -18,10 +18,11 @@ from clerkdesk.errors import ClerkDeskError, Problem, ValidationError
 
 
 class Ctx:
-    def __init__(self, home: Path | None, as_json: bool, clerk: str | None):
+    def __init__(self, home: Path | None, as_json: bool, clerk: str | None, create: bool = False):
         self.home = home
         self.json = as_json
         self.clerk = clerk
+        self.create = create
         self._desk: Any = None
 
     @property
@@ -29,7 +30,7 @@ class Ctx:
         if self._desk is None:
             from clerkdesk.desk import Desk
 
-            self._desk = Desk(self.home, self.clerk)
+            self._desk = Desk(self.home, self.clerk, create=self.create)
         return self._desk
 
     def out(self, obj: Any, text: str | None = None) -> None:
@@ -74,11 +75,24 @@ class Group(click.Group):
         return super().list_commands(ctx)
 
     def invoke(self, ctx: click.Context) -> Any:
+        import sqlite3
+
         try:
             return super().invoke(ctx)
         except ClerkDeskError as e:
             obj = ctx.find_object(Ctx) or Ctx(None, False, None)
             fail(obj, e)
+        except sqlite3.DatabaseError as e:  # the file went bad under a read: a clear error, not a traceback
+            from clerkdesk.errors import StoreDamaged
+            from clerkdesk.store.db import damage_message, damaged_error
+
+            if not damaged_error(e):
+                raise
+            obj = ctx.find_object(Ctx) or Ctx(None, False, None)
+            from clerkdesk.config import default_home
+
+            fail(obj, StoreDamaged(damage_message((obj.home or default_home()) / "clerkdesk.db", [str(e)],
+                                                  pages=True)))
 
 
 @click.group(cls=Group, invoke_without_command=True)
@@ -86,11 +100,14 @@ class Group(click.Group):
               help="Data folder (database, evidence, browser profiles). Env: CLERKDESK_HOME.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--clerk", envvar="CLERKDESK_CLERK", help="Who is acting (audit log); default: the OS user.")
+@click.option("--create", is_flag=True,
+              help="Start a new data folder when --home does not exist (without it, a missing folder is an error: "
+                   "a mistyped path must not become an empty database with a new key).")
 @click.version_option(package_name="clerkdesk")
 @click.pass_context
-def main(ctx: click.Context, home: Path | None, as_json: bool, clerk: str | None) -> None:
+def main(ctx: click.Context, home: Path | None, as_json: bool, clerk: str | None, create: bool) -> None:
     """ClerkDesk: capture a record once, fill it into every ministry system."""
-    ctx.obj = Ctx(home, as_json, clerk)
+    ctx.obj = Ctx(home, as_json, clerk, create)
     if ctx.invoked_subcommand is None:
         app_cmd = main.get_command(ctx, "app")
         if app_cmd is None:
@@ -159,9 +176,40 @@ def _read_json(source: str) -> dict[str, Any]:
     except json.JSONDecodeError as e:
         raise ValidationError([Problem(f"(input):{e.lineno}:{e.colno}", "JSON_SYNTAX", f"JSON格式错误：{e.msg}",
                                        f"malformed JSON: {e.msg}")]) from None
+    except RecursionError:
+        data = None
+    if data is None or _depth(data) > MAX_JSON_DEPTH:
+        raise ValidationError([Problem("(input)", "JSON_DEPTH", f"JSON嵌套过深（最多{MAX_JSON_DEPTH}层）",
+                                       f"the JSON is nested too deeply (at most {MAX_JSON_DEPTH} levels)")])
     if not isinstance(data, dict):
         raise ValidationError([Problem("(input)", "JSON_TYPE", "应为一个JSON对象", "expected a JSON object")])
     return data
+
+
+MAX_JSON_DEPTH = 32  # a record is 3 levels deep (case → members → member); far deeper is no record
+
+
+def _depth(obj: Any) -> int:
+    """Nesting depth of a JSON value, without recursion (a hostile file must not overflow the stack)."""
+    deepest, stack = 0, [(obj, 1)]
+    while stack:
+        v, d = stack.pop()
+        if isinstance(v, dict | list):
+            deepest = max(deepest, d)
+            if deepest > MAX_JSON_DEPTH:
+                break
+            stack.extend((x, d + 1) for x in (v.values() if isinstance(v, dict) else v))
+    return deepest
+
+
+def case_of(data: dict[str, Any]) -> dict[str, Any]:
+    """The ``case`` object of a record file (``{}`` when absent), its keys without a ``case.`` prefix."""
+    case = data.get("case") or {}
+    if not isinstance(case, dict):
+        raise ValidationError([Problem("case", "JSON_TYPE", "“case”应为一个JSON对象（事项字段：值）",
+                                       'expected "case" to be a JSON object of case fields, such as '
+                                       '{"employer": "…"}')])
+    return {str(k).removeprefix("case."): v for k, v in case.items()}
 
 
 def _profile_group(kind: str, key_name: str, zh: str) -> click.Group:
@@ -241,14 +289,108 @@ def audit() -> None:
 
 
 @audit.command("verify")
+@click.option("--public-key", "public_key", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Verify offline with the public key from 'audit export-key' (no master key needed).")
+@click.option("--db", "db_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="With --public-key: the database file to verify (default: the one in the data folder).")
 @pass_ctx
-def audit_verify(c: Ctx) -> None:
-    """Check the signed hash chain: exit 0 intact, 1 changed or removed rows."""
-    rep = c.desk.verify_audit()
-    c.out({"ok": rep.ok, "rows": rep.rows, "problems": rep.problems},
-          f"审计日志完整 (audit log intact): {rep.rows} rows" if rep.ok
-          else "审计日志被改动 (audit log tampered):\n  " + "\n  ".join(rep.problems))
+def audit_verify(c: Ctx, public_key: Path | None, db_file: Path | None) -> None:
+    """Check the signed hash chain, the anchor beside the key and the signed checkpoints: exit 0 intact,
+    1 changed, removed, cut or rolled-back rows (each named)."""
+    if public_key is not None:
+        from clerkdesk.config import default_home
+        from clerkdesk.store.audit import verify_offline
+
+        rep = verify_offline(db_file or (c.home or default_home()) / "clerkdesk.db", public_key.read_bytes())
+    elif db_file is not None:
+        raise click.UsageError("--db goes with --public-key (to verify with the key, use --home)")
+    else:
+        rep = c.desk.verify_audit()
+    c.out({"ok": rep.ok, "rows": rep.rows, "problems": rep.problems, "notes": rep.notes},
+          (f"审计日志完整 (audit log intact): {rep.rows} rows" if rep.ok
+           else "审计日志被改动 (audit log tampered):\n  " + "\n  ".join(rep.problems))
+          + "".join(f"\n  note: {n}" for n in rep.notes))
     sys.exit(0 if rep.ok else 1)
+
+
+@audit.command("export-key")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the PEM here (default: print).")
+@pass_ctx
+def audit_export_key(c: Ctx, out: Path | None) -> None:
+    """The public key of the signed checkpoints, for an auditor: 'audit verify --public-key FILE'."""
+    pem = c.desk.audit_public_key()
+    if out is not None:
+        if out.exists():
+            raise click.UsageError(f"{out} exists already")
+        out.write_text(pem, encoding="ascii")
+    c.out({"ok": True, "public_key": pem}, None if out else pem.rstrip())
+    if out is not None and not c.json:
+        click.echo(f"公钥已导出 (public key written): {out}")
+
+
+@audit.command("checkpoint")
+@pass_ctx
+def audit_checkpoint(c: Ctx) -> None:
+    """Sign a checkpoint at the current end of the log (also made every 100 rows and at each backup)."""
+    row = c.desk.audit_checkpoint()
+    c.out({"ok": True, "row": row}, f"已签名检查点 (checkpoint signed) at row {row}")
+
+
+@audit.command("accept-loss")
+@click.option("--yes", is_flag=True, help="Do not ask.")
+@pass_ctx
+def audit_accept_loss(c: Ctx, yes: bool) -> None:
+    """Record in the log that rows the anchor beside the key knows of are gone (e.g. a power cut took the
+    last writes), so work can go on. The gap stays in the log for every auditor."""
+    if not yes and not c.json:
+        rep = c.desk.verify_audit()
+        click.echo("\n".join(rep.problems) or "-")
+        click.confirm("把上述缺失记入审计日志并继续？(record this loss in the log and go on?)", abort=True)
+    info = c.desk.accept_audit_loss()
+    c.out({"ok": True, **info}, f"已记录 (recorded): the file ends at row {info['file_row']}, the anchor was at row "
+                                f"{info['anchored_row']}; lost rows: {info['lost_rows'] or '-'}")
+
+
+@main.group()
+def store() -> None:
+    """The database file: check it, back it up, restore a backup."""
+
+
+@store.command("check")
+@pass_ctx
+def store_check(c: Ctx) -> None:
+    """Full integrity check of the database file and of the audit log: exit 0 sound, 1 damaged."""
+    rep = c.desk.check_store()
+    audit_problems = rep.audit.problems if rep.audit else []
+    c.out({"ok": rep.ok, "pages": rep.pages, "audit": {"ok": rep.audit.ok, "rows": rep.audit.rows,
+                                                       "problems": audit_problems} if rep.audit else None},
+          "数据库完好 (store sound)" if rep.ok else "数据库有问题 (store damaged):\n  "
+          + "\n  ".join([*rep.pages, *audit_problems]))
+    sys.exit(0 if rep.ok else 1)
+
+
+@store.command("backup")
+@click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
+@pass_ctx
+def store_backup(c: Ctx, dest: Path) -> None:
+    """Copy the database to DEST while it is in use (encrypted as the store is; the key is NOT in it)."""
+    info = c.desk.backup_store(dest)
+    c.out({"ok": True, **info}, f"已备份 (backed up) to {info['path']} (audit row {info['audit_row']}); "
+                                "back up the key file separately")
+
+
+@store.command("restore")
+@click.argument("src", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask.")
+@pass_ctx
+def store_restore(c: Ctx, src: Path, yes: bool) -> None:
+    """Put backup SRC of this store back (close ClerkDesk on every desk first). The replaced file is kept
+    beside it; the restore and the rows the backup lacks are recorded in the audit log."""
+    if not yes and not c.json:
+        click.confirm(f"用 {src} 替换当前数据库？(replace the database with {src}?)", abort=True)
+    info = c.desk.restore_store(src)
+    c.out({"ok": True, **info}, f"已恢复 (restored) up to audit row {info['restored_row']}; lost rows: "
+                                f"{info['lost_rows'] or '-'}; the replaced file was kept at {info['kept'] or '-'}")
 
 
 @main.command("whitelist-uscc")

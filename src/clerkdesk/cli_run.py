@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from clerkdesk.cli import Ctx, _read_json, pass_ctx
+from clerkdesk.cli import Ctx, _read_json, case_of, pass_ctx
 from clerkdesk.engine import events as ev
 from clerkdesk.engine.run import RunInfo
 from clerkdesk.errors import HumanAborted, HumanNeeded, ResumeRefused
@@ -154,7 +154,7 @@ def fill(c: Ctx, record_file: str, targets: tuple[str, ...], headless: bool | No
     kind = "enterprise" if "enterprise" in data or "uscc" in data else "person"
     record = data.get(kind, data if kind not in data else {})
     record = {k: v for k, v in record.items() if k != "case"} if isinstance(record, dict) else {}
-    case_fields = {k.removeprefix("case."): v for k, v in (data.get("case") or {}).items()}
+    case_fields = case_of(data)  # a list or a string is a clear error, not an AttributeError
     opts = FillOptions(headless=default_headless() if headless is None else headless, system_urls=_system_urls(system_urls),
                        on_event=printer(c))
     res = c.desk.fill(kind, record, list(targets), {**case_fields},

@@ -267,6 +267,23 @@ def keyring_allowed() -> bool:
     return value is None or bool(value)
 
 
+def under(root: Path, *parts: str) -> Path:
+    """ROOT/PARTS..., verified after resolution to stay inside ROOT (the data folder).
+
+    Names that become paths (system ids, clerk names) are checked where they are read
+    (``clerkdesk.recipe.ids``); this is the second check, after symlinks and ``..`` are resolved, so no
+    name can make ClerkDesk write outside its data folder. Raises ConfigError naming both paths.
+    """
+    from clerkdesk.errors import ConfigError
+
+    base = Path(root).resolve()
+    path = base.joinpath(*parts).resolve()
+    if path == base or not path.is_relative_to(base):
+        raise ConfigError(f"refusing to use {path}: it is not inside the data folder {base} "
+                          f"(built from the names {', '.join(map(repr, parts))})")
+    return path
+
+
 def recipes_dir() -> Path:
     """The policy's ``recipes``, else ``CLERKDESK_RECIPES``, else the ``recipes/`` folder of the source
     checkout, else the one an install put beside its program (the offline bundle's ``<dest>/recipes`` beside

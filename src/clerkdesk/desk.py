@@ -33,15 +33,23 @@ class Checked:
 class Desk(Filling, Capturing):
     """One clerk's session over one data folder."""
 
-    def __init__(self, home: Path | None = None, clerk: str | None = None):
+    def __init__(self, home: Path | None = None, clerk: str | None = None, *, create: bool = True):
+        """CREATE=False (the CLI without ``--create``) refuses a data folder that does not exist."""
         self.home = default_home(Path(home) if home else None)  # the machine policy may fix it
         self.clerk = clerk
+        self.create = create
         self._store: Store | None = None
 
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store.open(self.home, clerk=self.clerk)
+            self._store = Store.open(self.home, clerk=self.clerk, create=self.create)
+        return self._store
+
+    def _examined(self) -> Store:
+        """The store opened even when damaged (it then refuses writes): for checking and repairing it."""
+        if self._store is None:
+            self._store = Store.open(self.home, clerk=self.clerk, create=self.create, allow_damaged=True)
         return self._store
 
     def close(self) -> None:
@@ -153,4 +161,34 @@ class Desk(Filling, Capturing):
         return self.store.profiles.delete(kind, self._key(kind, key))
 
     def verify_audit(self) -> Any:
-        return self.store.audit.verify()
+        """The audit log against its chain, signed head, anchor and checkpoints; works on a damaged store."""
+        return self._examined().audit.verify()
+
+    # --- the store itself: check, backup, restore ------------------------------------------------------
+    def check_store(self) -> Any:
+        """Full integrity check of the file plus the audit verification (``clerkdesk store check``)."""
+        from clerkdesk.store import backup
+
+        return backup.check(self._examined())
+
+    def backup_store(self, dest: Path) -> dict[str, Any]:
+        from clerkdesk.store import backup
+
+        return backup.backup(self.store, dest)
+
+    def restore_store(self, src: Path) -> dict[str, Any]:
+        from clerkdesk.store import backup
+
+        self.close()
+        return backup.restore(self.home, src, self.clerk, create=self.create)
+
+    def accept_audit_loss(self) -> dict[str, Any]:
+        from clerkdesk.store import backup
+
+        return backup.accept_loss(self._examined())
+
+    def audit_checkpoint(self) -> int:
+        return self.store.audit.checkpoint()
+
+    def audit_public_key(self) -> str:
+        return self._examined().audit.public_key_pem()

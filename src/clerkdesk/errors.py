@@ -45,6 +45,13 @@ class StoreKeyError(ConfigError):
     """The encryption key is missing or does not open this database."""
 
 
+class StoreDamaged(ConfigError):
+    """The database is damaged, or lost rows it had committed: nothing is written to it until it is repaired.
+
+    The message says what is wrong and the way out (``clerkdesk store check``, ``store restore``,
+    ``audit accept-loss``)."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with one field: a stable code and a message in Chinese and English."""

@@ -143,7 +143,9 @@ def test_person_add_update_show_history_delete(cli_env: dict[str, str], home: Pa
 def test_home_option_and_env(cli_env: dict[str, str], tmp_path: Path) -> None:
     other = tmp_path / "elsewhere"
     f = write(tmp_path, {"name": "王小明", "id_number": ID})
-    assert run(cli_env, "--home", str(other), "person", "add", "--json", f).returncode == 0
+    r = run(cli_env, "--home", str(other), "person", "add", "--json", f)
+    assert r.returncode == 2 and "--create" in r.stderr and not other.exists()  # a mistyped folder is no new store
+    assert run(cli_env, "--home", str(other), "--create", "person", "add", "--json", f).returncode == 0
     assert profile_count(other) == 1
     assert run(cli_env, "person", "show", ID).returncode == 1  # CLERKDESK_HOME is another folder
 
@@ -249,7 +251,7 @@ def test_audit_verify_detects_tampering(cli_env: dict[str, str], home: Path, tmp
 
 def test_missing_key_is_exit_2_with_a_clear_message(cli_env: dict[str, str], home: Path, tmp_path: Path) -> None:
     run(cli_env, "person", "add", "--json", write(tmp_path, {"name": "王小明", "id_number": ID}))
-    keys = list((Path(os.environ["CLERKDESK_CONFIG"]) / "keys").iterdir())
+    keys = list((Path(os.environ["CLERKDESK_CONFIG"]) / "keys").glob("*.key"))
     assert len(keys) == 1
     keys[0].rename(tmp_path / "backup.key")
     p = run(cli_env, "person", "show", ID)

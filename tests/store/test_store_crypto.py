@@ -152,7 +152,7 @@ def test_key_file_readable_by_others_is_refused(home: Path) -> None:
     Store.open(home).close()
     kp = key_path(home)
     kp.chmod(0o644)
-    with pytest.raises(StoreKeyError, match="readable by other users") as ei:
+    with pytest.raises(StoreKeyError, match="mode 0644: other users can read it") as ei:
         Store.open(home)
     assert f"chmod 600 {kp}" in str(ei.value)
     kp.chmod(0o600)

@@ -274,5 +274,5 @@ def test_credit_code_lookup_tolerates_spaces_dashes_and_case(home: Path) -> None
 
 def test_a_file_that_is_no_database_is_a_clear_error(home: Path) -> None:
     (home / "clerkdesk.db").write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(ConfigError, match="not a readable ClerkDesk database"):
+    with pytest.raises(ConfigError, match=r"is damaged; nothing will be written to it\): file is not a database"):
         Store.open(home)

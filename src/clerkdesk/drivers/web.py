@@ -133,8 +133,10 @@ class PlaywrightDriver(GuardMixin, ScopeMixin):
     # --- session state, encrypted ---------------------------------------------------------
     def _state_path(self) -> Path:
         assert self.ctx is not None
+        from clerkdesk.config import under
+
         safe = re.sub(r"[^\w.-]", "_", self.ctx.clerk)
-        return self.ctx.home / "sessions" / safe / f"{self.ctx.system.id}.bin"
+        return under(self.ctx.home, "sessions", safe, f"{self.ctx.system.id}.bin")  # verified inside home
 
     def _load_state(self) -> dict[str, Any] | None:
         assert self.ctx is not None

@@ -3,12 +3,13 @@ value, reporting *all* missing or invalid inputs before anything starts."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from clerkdesk.errors import PlanError
 from clerkdesk.recipe import values
-from clerkdesk.recipe.model import Recipe
+from clerkdesk.recipe.model import CaseField, Recipe
 from clerkdesk.recipe.steps import STEPS, Step
 from clerkdesk.recipe.systems import System
 from clerkdesk.records.model import field_spec
@@ -49,9 +50,52 @@ def needed_fields(recipes: list[Recipe]) -> list[str]:
     return list(dict.fromkeys(n for r in recipes for n in r.needs))
 
 
+CASE_TEXT_MAX = 2000
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def case_value_problems(cf: CaseField, value: Any) -> list[str]:
+    """What is wrong with VALUE for the declared case field CF (never quoting the value): its type
+    (number with min/max, date, choice, code), and for any text the clean-text rule of records/."""
+    from clerkdesk.records import codes
+    from clerkdesk.records.model import text_problems
+    from clerkdesk.records.standards import parse_date
+
+    out = [p.en for t in (value if isinstance(value, list) else [value]) if isinstance(t, str)
+           for p in text_problems(cf.name, cf.zh, t, cf.maxlength or CASE_TEXT_MAX)]
+    if out or value in (None, "", []):
+        return out
+    kind = cf.kind
+    if kind == "number":
+        text = str(value).replace(",", "").strip() if isinstance(value, str | int | float) else ""
+        if isinstance(value, bool) or not _NUMBER.fullmatch(text):
+            return ["is a number written with digits (such as 6500 or 6500.50)"]
+        num = float(text)
+        if cf.min is not None and num < cf.min:
+            return [f"is at least {cf.min:g}"]
+        if cf.max is not None and num > cf.max:
+            return [f"is at most {cf.max:g}"]
+    elif kind == "date":
+        _d, pr = parse_date(str(value), cf.name)
+        return [p.en for p in pr]
+    elif kind.startswith(("choice:", "multi:")):
+        options = kind.split(":", 1)[1].split("|")
+        chosen = value if isinstance(value, list) else [value]
+        if any(str(c) not in options for c in chosen):
+            return [f"is one of: {', '.join(options)}"]
+    elif kind.startswith("code:") and kind[5:] in codes.TABLES:
+        if codes.table(kind[5:]).resolve(str(value)) is None:
+            return [f"is a value of code table {kind[5:]}"]
+    elif kind == "text" and isinstance(value, dict | list):
+        return ["is text, not a list or an object"]
+    return []
+
+
 def plan_case(recipes: list[Recipe], systems: dict[str, System], context: dict[str, Any]) -> Plan:
     problems: list[str] = []
     targets: list[Target] = []
+    if not isinstance(context.get("case", {}), dict):
+        raise PlanError(["the case is a JSON object of case fields, such as {\"employer\": \"…\"}"])
     for r in recipes:
         system = systems.get(r.system)
         if system is None:
@@ -65,6 +109,9 @@ def plan_case(recipes: list[Recipe], systems: dict[str, System], context: dict[s
                 if cf is not None and not cf.required:
                     continue
                 problems.append(f"{r.id} ({system.title}): missing {label_of(n, r)} ({n})")
+        for name, cf in r.fields.items():
+            for why in case_value_problems(cf, lookup(context, name)):
+                problems.append(f"{r.id} ({system.title}): {cf.zh} ({name}) {why}")
         env = values.make_env(system.id, system.codes)
 
         def prerender(steps: tuple[Step, ...], r: Recipe = r, env: Any = env) -> None:

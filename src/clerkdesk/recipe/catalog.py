@@ -9,7 +9,7 @@ from clerkdesk.errors import RecipeError
 from clerkdesk.recipe.lint import lint_paths
 from clerkdesk.recipe.loader import load_recipe
 from clerkdesk.recipe.model import Recipe
-from clerkdesk.recipe.systems import System, load_systems
+from clerkdesk.recipe.systems import System, load_system
 from clerkdesk.recipe.yamlsrc import load
 
 
@@ -30,12 +30,31 @@ class Catalog:
 
             raise ConfigError(f"no recipes at {self.folder} (no systems/ folder there): set CLERKDESK_RECIPES to the "
                               "published recipes folder (see packaging/README.md)")
-        self.systems: dict[str, System] = load_systems(self.folder)
+        # One bad file costs only its own recipes: the others still fill, and `recipe lint` lists the errors.
+        self.broken: list[RecipeError] = []
+        self.systems: dict[str, System] = {}
+        for p in sorted((self.folder / "systems").glob("*.yaml")):
+            try:
+                s = load_system(p)
+            except RecipeError as e:
+                self.broken.append(e)
+                continue
+            if s.id in self.systems:
+                self.broken.append(RecipeError(f"system {s.id!r} is defined twice (also in "
+                                               f"{self.systems[s.id].mark.path})", s.mark))
+                continue
+            self.systems[s.id] = s
         self.recipes: dict[str, Recipe] = {}
         for p in recipe_files(self.folder):
-            r = load_recipe(p, self.systems)
+            try:
+                r = load_recipe(p, self.systems)
+            except RecipeError as e:
+                self.broken.append(e)
+                continue
             if r.id in self.recipes:
-                raise RecipeError(f"recipe {r.id!r} is defined twice (also in {self.recipes[r.id].path})", r.mark)
+                self.broken.append(RecipeError(f"recipe {r.id!r} is defined twice (also in "
+                                               f"{self.recipes[r.id].path})", r.mark))
+                continue
             self.recipes[r.id] = r
         self.matters: dict[str, Matter] = {r.id: Matter(r.id, r.title, (r.id,)) for r in self.recipes.values()}
         bundles = self.folder / "bundles.yaml"
@@ -43,16 +62,21 @@ class Catalog:
             src = load(bundles)
             for el in src.elements() if src.is_seq else []:
                 d = el.plain()
-                for rid in d.get("recipes", []):
-                    if rid not in self.recipes:
-                        raise RecipeError(f"bundle {d.get('id')!r} names unknown recipe {rid!r}", el.mark)
+                unknown = [rid for rid in d.get("recipes", []) if rid not in self.recipes]
+                if unknown:
+                    self.broken.append(RecipeError(f"bundle {d.get('id')!r} names unknown recipe {unknown[0]!r}",
+                                                   el.mark))
+                    continue
                 self.matters[str(d["id"])] = Matter(str(d["id"]), str(d["title"]), tuple(d["recipes"]))
 
     def get(self, recipe_id: str) -> Recipe:
         if recipe_id not in self.recipes:
             from clerkdesk.records.model import suggest
 
-            raise RecipeError(f"no recipe {recipe_id!r} in {self.folder}." + suggest(recipe_id, list(self.recipes)))
+            broken = (f" {len(self.broken)} file(s) there could not be loaded (clerkdesk recipe lint lists "
+                      f"every problem); the first: {self.broken[0]}") if self.broken else ""
+            raise RecipeError(f"no recipe {recipe_id!r} in {self.folder}." + suggest(recipe_id, list(self.recipes))
+                              + broken)
         return self.recipes[recipe_id]
 
 

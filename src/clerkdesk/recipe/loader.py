@@ -17,9 +17,10 @@ from jinja2.exceptions import TemplateSyntaxError
 
 from clerkdesk.errors import Mark, RecipeError
 from clerkdesk.recipe import values
+from clerkdesk.recipe.ids import recipe_id_problem, system_id_problem
 from clerkdesk.recipe.model import CaseField, Recipe
 from clerkdesk.recipe.steps import COMMON, CONDITION_KEYS, LOCATOR_KEYS, STEPS, Param, Step, StepType
-from clerkdesk.recipe.systems import System
+from clerkdesk.recipe.systems import System, url_problem
 from clerkdesk.recipe.yamlsrc import Src, load
 from clerkdesk.records.model import FIELDS, field_spec, suggest
 
@@ -66,6 +67,7 @@ class _Loader:
         except TemplateSyntaxError as e:
             self.err(f"template syntax error: {e.message}", mark)
             return text
+        self.bounded(ast, mark)
         for fnode in ast.find_all(nodes.Filter):
             if fnode.name not in self.env.filters:
                 self.err(f"unknown filter {fnode.name!r}.", mark, suggest(fnode.name, sorted(self.env.filters)))
@@ -93,6 +95,21 @@ class _Loader:
                 continue
             (self.optional_refs if self._in_when else self.refs).append(ref)
         return text
+
+    def bounded(self, ast: nodes.Template, mark: Mark) -> None:
+        """Lint what would break the template bounds (values.MAX_OUTPUT, render time) before any fill."""
+        for m in ast.find_all(nodes.Mul):
+            a, b = m.left, m.right
+            if isinstance(b, nodes.Const) and isinstance(b.value, str):
+                a, b = b, a
+            if isinstance(a, nodes.Const) and isinstance(a.value, str) and isinstance(b, nodes.Const) \
+                    and isinstance(b.value, int) and len(a.value) * b.value > values.MAX_OUTPUT:
+                self.err(f"this template would produce {len(a.value) * b.value:,} characters "
+                         f"(at most {values.MAX_OUTPUT:,})", mark)
+        for loop in ast.find_all(nodes.For):
+            if any(True for _ in loop.find_all(nodes.For)):
+                self.err("a template may not nest loops (render time is bounded): use an 'each' step", mark)
+                break
 
     # --- locators and conditions ---------------------------------------------------------
     def locator(self, body: dict[str, Any], marks: dict[str, Mark], where: Mark, required: bool = True) -> None:
@@ -271,7 +288,14 @@ class _Loader:
             return
         # resolved like the engine resolves it (a link from start_url): catches 'http://…' and '//host/…' alike
         base = self.system.start_url if self.system.owns(self.system.start_url or "") else ""
-        url = urljoin(base, target) if base else target  # a foreign start_url is the system file's error
+        try:
+            url = urljoin(base, target) if base else target  # a foreign start_url is the system file's error
+        except ValueError as e:
+            self.err(f"{target!r} is not a valid URL ({e})", mark)
+            return
+        if (why := url_problem(url)) is not None:
+            self.err(f"{why}: recipes may only send data to the system's own origins", mark)
+            return
         if re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", url, re.I) and not self.system.owns(url):
             self.err(f"{target!r} is not on an origin of system {self.system.id} "
                      f"({', '.join(self.system.origins)}): recipes may only send data to the system's own origins",
@@ -285,6 +309,34 @@ def _example(st: StepType) -> str:
             "expect": "{text: 受理成功}", "wait": "{text: 加载完成}", "frame": "{name: main, steps: […]}",
             "when": "{if: '{{ … }}', steps: […]}", "each": "{items: '{{ case.members }}', as: member, steps: […]}",
             "upload": "{label: 附件, file: '{{ case.attachment }}'}"}.get(st.name, f"{st.name}: …")
+
+
+FIELD_KEYS = ("zh", "kind", "type", "required", "min", "max", "maxlength")
+
+
+def _case_field(name: str, d: dict[str, Any], body: Src, err: _Collector) -> CaseField:
+    """One ``fields:`` declaration: ``case.wage: {zh: 月工资, type: number, min: 0}`` (``type`` = ``kind``)."""
+    if body.is_map:
+        for k, _v, km in body.items():
+            if k not in FIELD_KEYS:
+                err(f"{name} has no setting {k!r}.", km, suggest(k, list(FIELD_KEYS)))
+    kind = str(d.get("type", d.get("kind", "text")))
+    bounds: dict[str, Any] = {}
+    for k in ("min", "max", "maxlength"):
+        v = d.get(k)
+        if v is None:
+            continue
+        mark = body.get(k).mark if body.is_map and body.get(k) is not None else body.mark  # type: ignore[union-attr]
+        if isinstance(v, bool) or not isinstance(v, int | float) or (k == "maxlength" and not isinstance(v, int)):
+            err(f"{name}: {k} is a number", mark)
+        elif k in ("min", "max") and kind != "number":
+            err(f"{name}: {k} needs type: number", mark)
+        else:
+            bounds[k] = v
+    if "min" in bounds and "max" in bounds and bounds["min"] > bounds["max"]:
+        err(f"{name}: min is larger than max", body.mark)
+    return CaseField(name, str(d.get("zh", name)), kind, bool(d.get("required", True)), bounds.get("min"),
+                     bounds.get("max"), bounds.get("maxlength"))
 
 
 def _load(path: Path, systems: dict[str, System] | None, lint: bool, text: str | None = None
@@ -306,9 +358,15 @@ def _load(path: Path, systems: dict[str, System] | None, lint: bool, text: str |
     for req in ("recipe", "title", "system", "steps"):
         if src.get(req) is None:
             err(f"a recipe needs '{req}'", src.mark)
+    rid_src = src.get("recipe")
+    if rid_src is not None and (why := recipe_id_problem(rid_src.value)):
+        err(why, rid_src.mark)
     sys_src = src.get("system")
     system_id = str(sys_src.value) if sys_src else ""
-    if systems is not None and system_id not in systems and sys_src is not None:
+    bad_system = sys_src is not None and (why := system_id_problem(sys_src.value))
+    if bad_system:
+        err(str(bad_system), sys_src.mark)  # type: ignore[union-attr]
+    elif systems is not None and system_id not in systems and sys_src is not None:
         err(f"unknown system {system_id!r} (no recipes/systems/{system_id}.yaml).", sys_src.mark,
             suggest(system_id, list(systems)))
     ld.system = systems.get(system_id) if systems else None
@@ -322,8 +380,7 @@ def _load(path: Path, systems: dict[str, System] | None, lint: bool, text: str |
                     err(f"declared fields are case fields (case.something), not {name!r}", km)
                     continue
                 d = body.plain() if body.is_map else {"zh": str(body.value)}
-                ld.case_fields[name] = CaseField(name, str(d.get("zh", name)), str(d.get("kind", "text")),
-                                                 bool(d.get("required", True)))
+                ld.case_fields[name] = _case_field(name, d, body, err)
     needs: list[str] = []
     nsrc = src.get("needs")
     if nsrc is not None:

@@ -15,8 +15,11 @@ class CaseField:
 
     name: str
     zh: str
-    kind: str = "text"  # text | date | number | list | code:<table>
+    kind: str = "text"  # text | date | number | bool | list | choice:A|B | multi:A|B | code:<table>
     required: bool = True
+    min: float | None = None  # number: the smallest value accepted (checked when the plan is made)
+    max: float | None = None  # number: the largest
+    maxlength: int | None = None  # text: the longest value (the target form's maxlength); default 2,000
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,9 @@ def recipe_schema() -> dict[str, Any]:
             "needs": {"type": "array", "items": {"type": "string"}},
             "fields": {"type": "object", "additionalProperties": {"oneOf": [
                 {"type": "string"}, {"type": "object", "properties": {
-                    "zh": {"type": "string"}, "kind": {"type": "string"}, "required": {"type": "boolean"}}}]}},
+                    "zh": {"type": "string"}, "kind": {"type": "string"}, "type": {"type": "string"},
+                    "required": {"type": "boolean"}, "min": {"type": "number"}, "max": {"type": "number"},
+                    "maxlength": {"type": "integer"}}}]}},
             "steps": {"$ref": "#/$defs/steps"},
         },
         "$defs": {

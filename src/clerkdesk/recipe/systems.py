@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from clerkdesk.errors import Mark, RecipeError
+from clerkdesk.recipe.ids import system_id_problem
 from clerkdesk.recipe.yamlsrc import load
 
 SYSTEM_KEYS = {"system", "title", "kind", "start_url", "origins", "login", "session_expired", "codes", "window",
@@ -60,11 +61,32 @@ class System:
         return replace(self, start_url=base_url.rstrip("/") + "/", origins=(o,))
 
 
+INVALID = "invalid-url:"  # the "origin" of a URL that cannot be parsed: it matches no system's origins
+
+
+def url_problem(url: str) -> str | None:
+    """Why URL cannot be parsed (a port that is not a number, a broken [IPv6] host); None when it can."""
+    try:
+        urlsplit(url).port  # noqa: B018 - parsing the port is the check
+    except ValueError as e:
+        return f"{url[:80]!r} is not a valid URL ({e})"
+    return None
+
+
 def origin_of(url: str) -> str:
+    """scheme://host[:port] of URL, the form origins are compared in; IPv6 hosts keep their brackets.
+
+    Total: a URL that cannot be parsed (``http://127.0.0.1:18690.evil/``) gets an origin that no system owns,
+    so it is refused as foreign rather than raising in the middle of a run or a route handler."""
     p = urlsplit(url)
-    port = p.port
+    try:
+        port = p.port
+    except ValueError:
+        return INVALID + url[:200]
     default = {"http": 80, "https": 443}.get(p.scheme)
     host = (p.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
     return f"{p.scheme}://{host}" + (f":{port}" if port and port != default else "")
 
 
@@ -107,8 +129,16 @@ def check_system(path: Path) -> tuple[System | None, list[RecipeError]]:
             err(f"a system file needs '{req}'", src.mark)
     kind = d.get("kind")
     usable = "system" in d and kind in ("web", "desktop")
+    if "system" in d and (why := system_id_problem(src.get("system").value)):  # type: ignore[union-attr]
+        err(why, src.get("system").mark)  # type: ignore[union-attr]
+        usable = False  # never a System whose id could become a path outside the data folder
     if "kind" in d and kind not in ("web", "desktop"):
         err(f"kind must be 'web' or 'desktop', not {kind!r}", src.key_mark("kind"))
+    for key in ("start_url", "origins"):
+        for u in (d.get(key) if isinstance(d.get(key), list) else [d.get(key)] if d.get(key) else []):
+            if (why := url_problem(str(u))) is not None:
+                err(why, (src.get(key) or src).mark)
+                usable = False
     origins = tuple(origin_of(str(o)) for o in d.get("origins") or [])
     if kind == "web":
         if not d.get("start_url"):

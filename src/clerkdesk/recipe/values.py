@@ -180,8 +180,41 @@ FILTER_DOCS = {
 }
 
 
+MAX_OUTPUT = 10_000  # characters one template may produce: far above any form field, far below a memory attack
+MAX_RANGE = 1_000  # range() in a template (Jinja's own sandbox allows 100,000)
+
+
+class BoundedEnvironment(SandboxedEnvironment):
+    """Jinja's sandbox, plus bounds on size: ``'A' * 100000000`` or ``9 ** 9 ** 9`` in a recipe is refused
+    before it is computed (and not folded at compile time either: intercepted operators never are)."""
+
+    intercepted_binops = frozenset({"*", "**", "+"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(left, int | float) and isinstance(right, int | float) \
+                and abs(right) > 64 and abs(left) > 1:
+            raise TemplateValueError(f"template arithmetic too large ({operator} by more than 64)")
+        if operator == "*":
+            seq, n = (left, right) if isinstance(left, str | list | tuple) else (right, left)
+            if isinstance(seq, str | list | tuple) and isinstance(n, int) and len(seq) * n > MAX_OUTPUT:
+                raise TemplateValueError(f"a template may produce at most {MAX_OUTPUT:,} characters "
+                                         f"(this repeats {len(seq):,} × {n:,})")
+        if operator == "+" and isinstance(left, str | list) and isinstance(right, str | list) \
+                and len(left) + len(right) > MAX_OUTPUT:
+            raise TemplateValueError(f"a template may produce at most {MAX_OUTPUT:,} characters")
+        return super().call_binop(context, operator, left, right)
+
+
+def _range(*args: int) -> range:
+    r = range(*args)
+    if len(r) > MAX_RANGE:
+        raise TemplateValueError(f"range() in a template is limited to {MAX_RANGE:,} items")
+    return r
+
+
 def make_env(system_id: str = "", code_maps: Mapping[str, Mapping[str, str]] | None = None) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env = BoundedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env.globals["range"] = _range
     env.filters.update(FILTERS)
     env.filters["code"] = CodeMapper(system_id, code_maps or {})
     return env
@@ -223,7 +256,7 @@ def is_template(text: str) -> bool:
 def render(env: SandboxedEnvironment, source: str, data: Mapping[str, Any]) -> str:
     """Render SOURCE; errors come back as TemplateValueError naming the field, never the citizen's value."""
     try:
-        return env.from_string(source).render(**data)
+        out = env.from_string(source).render(**data)
     except UndefinedError as e:
         msg = str(e.message or e)
         m = re.search(r"has no attribute '([^']+)'|'([^']+)' is undefined", msg)
@@ -234,5 +267,11 @@ def render(env: SandboxedEnvironment, source: str, data: Mapping[str, Any]) -> s
         raise TemplateValueError(f"template syntax error: {e.message}") from None
     except TemplateValueError:
         raise
+    except (MemoryError, RecursionError):
+        raise TemplateValueError(f"the template {source[:80]!r} needs too much memory or nesting") from None
     except Exception as e:  # a filter got a wrong type etc.; the message names no value
         raise TemplateValueError(f"{type(e).__name__} in {source!r}: {e}") from None
+    if len(out) > MAX_OUTPUT:
+        raise TemplateValueError(f"the template {source[:80]!r} produced {len(out):,} characters "
+                                 f"(at most {MAX_OUTPUT:,})")
+    return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any, NewType
@@ -157,6 +158,34 @@ class Case:
     results: dict[str, dict[str, Any]] = field(default_factory=dict)  # recipe id → captured values
 
 
+# --- clean text -----------------------------------------------------------------------------
+
+# Longest value a field may hold, by kind (a ministry form's own limits are tighter; these stop a 1 MB
+# "address" from being stored and sent). Names are limited by check_name.
+MAX_LEN = {"text": 200, "email": 254, "money": 32, "phone": 32, "region": 12, "code": 64, "date": 32,
+           "id_number": 32, "uscc": 32, "name": 64}
+LONG_TEXT = {"enterprise.business_scope": 2000}
+# Characters that are never part of a value a clerk typed: NUL and the other C0/C1 controls, DEL, bidi
+# overrides/isolates/marks (U+202E can make "123" display as "321"), zero-width characters and the BOM.
+_UNCLEAN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+
+
+def text_problems(fld: str, zh: str, value: str, max_len: int) -> list[Problem]:
+    """Problems of a free-text VALUE of field FLD: unclean characters and length (never quoting the value)."""
+    out: list[Problem] = []
+    value = value.strip(" \t\r\n")  # a pasted value's line break at either end is dropped, not an error
+    m = _UNCLEAN.search(value)
+    if m:
+        code = f"U+{ord(m.group()):04X}"
+        out.append(Problem(fld, "TEXT_UNCLEAN", f"“{zh}”含有控制字符或不可见字符 {code}（第{m.start() + 1}个字符），请重新输入",
+                           f"contains the control or invisible character {code} at position {m.start() + 1}; "
+                           "retype the value"))
+    if len(value) > max_len:
+        out.append(Problem(fld, "TEXT_TOO_LONG", f"“{zh}”过长（{len(value)}字，最多{max_len}字）",
+                           f"too long ({len(value)} characters, at most {max_len})"))
+    return out
+
+
 # --- building validated records -----------------------------------------------------------
 
 def _text(v: Any) -> str:
@@ -170,6 +199,11 @@ def _normalise(spec: FieldSpec, value: Any, problems: list[Problem], today: date
     if isinstance(value, dict | list | tuple | set | bool):
         problems.append(Problem(fld, "FIELD_TYPE", f"“{spec.zh}”应为文字或数字", "expected text or a number"))
         return None
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        unclean = text_problems(fld, spec.zh, str(value), LONG_TEXT.get(fld, MAX_LEN.get(spec.kind, 200)))
+        if unclean:  # before any other check: strip() would quietly drop some of these characters
+            problems.extend(unclean)
+            return None
     s = _text(value) if not isinstance(value, date) else value
     if s in ("", None):
         return None

@@ -1,22 +1,35 @@
-"""Append-only audit log of every action on personal data, chained and signed.
+"""Append-only audit log of every action on personal data, chained, signed and anchored outside the file.
 
-Each row records who, what and when (field names and row ids, never the
-personal values) and an HMAC over its content and the previous row's hash,
-keyed by a key derived from the master key. The head (row count + last hash)
-is signed in ``meta``, so a changed, removed or truncated row is detected by
-``verify`` even by someone who can edit the file but has no key.
+Each row records who, what and when (field names and row ids, never the personal values) and an HMAC over
+its content and the previous row's hash, keyed by a key derived from the master key. Three things hold the
+end of the chain, so that cutting it shows:
+
+- the signed head in ``meta`` (row count + last hash): catches rows removed or added by someone who can
+  edit the file but has no key;
+- the **anchor** beside the key (``store/anchor.py``): catches what the file alone cannot show — a wiped
+  log, a cut tail, an older copy of the whole file put back, a WAL lost in half;
+- **signed checkpoints** (Ed25519, every ``CHECKPOINT_EVERY`` rows, at each backup and on demand): an
+  auditor verifies rows 1..N offline with the public key alone (``verify_offline``), without the key that
+  could also forge them.
+
+The threat model (who can do what undetected) is in docs/security.md.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import dataclass
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from clerkdesk.store.db import Store
 
 GENESIS = "0" * 64
+CHECKPOINT_EVERY = 100
 _COLUMNS = ("id", "at", "actor", "action", "subject", "detail", "prev")
 
 
@@ -25,6 +38,70 @@ class AuditReport:
     ok: bool
     rows: int
     problems: list[str]
+    notes: list[str] = field(default_factory=list)  # facts for the auditor that are no problem
+
+
+def _public_step(digest: str, row: dict[str, Any]) -> str:
+    """The public running digest over rows (no key): what a signed checkpoint vouches for."""
+    body = json.dumps([row[k] for k in (*_COLUMNS, "hash")], ensure_ascii=False)
+    return hashlib.sha256(f"{digest}|{body}".encode()).hexdigest()
+
+
+def checkpoint_message(store_id: str, seq: int, head: str, digest: str, at: str) -> bytes:
+    return f"clerkdesk audit checkpoint v1|{store_id}|{seq}|{head}|{digest}|{at}".encode()
+
+
+def _walk(rows: Iterable[dict[str, Any]], checkpoints: list[dict[str, Any]], store_id: str, public_key: Any,
+          digest_of: Any = None) -> tuple[int, int, str, list[str], list[str]]:
+    """Check the chain's structure and every signed checkpoint over ROWS (in id order).
+
+    Returns (rows seen, last id, last hash, problems, notes). DIGEST_OF (the HMAC of a row, when the key is
+    at hand) also checks each row's content.
+    """
+    from cryptography.exceptions import InvalidSignature
+
+    problems: list[str] = []
+    notes: list[str] = []
+    prev = GENESIS
+    public = GENESIS
+    n = 0
+    expected_id = 1
+    by_seq = {int(c["seq"]): c for c in checkpoints}
+    checked: set[int] = set()
+    for row in rows:
+        n += 1
+        if row["id"] != expected_id:
+            problems.append(f"rows {expected_id}..{row['id'] - 1} are missing")
+        expected_id = row["id"] + 1
+        if row["prev"] != prev:
+            problems.append(f"row {row['id']}: does not follow the previous row (chain broken)")
+        if digest_of is not None and digest_of(row) != row["hash"]:
+            problems.append(f"row {row['id']}: content was changed after it was written")
+        prev = row["hash"]
+        public = _public_step(public, row)
+        cp = by_seq.get(row["id"])
+        if cp is not None:
+            checked.add(row["id"])
+            if cp["head"] != row["hash"] or cp["digest"] != public:
+                problems.append(f"rows 1..{row['id']} differ from what the signed checkpoint of {cp['at']} "
+                                "vouches for (rows changed, removed or reordered)")
+    for seq, cp in sorted(by_seq.items()):
+        try:
+            public_key.verify(bytes.fromhex(cp["sig"]), checkpoint_message(store_id, seq, cp["head"], cp["digest"],
+                                                                           cp["at"]))
+        except (InvalidSignature, ValueError):
+            problems.append(f"the checkpoint at row {seq} does not carry a valid signature of this store's key")
+            continue
+        if seq not in checked:
+            problems.append(f"row {seq} is gone, but a checkpoint signed on {cp['at']} shows it was written")
+    last = expected_id - 1
+    if by_seq:
+        top = max(by_seq)
+        notes.append(f"rows 1..{min(top, last)} are covered by signed checkpoints (the last of {by_seq[top]['at']})"
+                     + (f"; rows {top + 1}..{last} are not yet" if last > top else ""))
+    elif last:
+        notes.append(f"no signed checkpoint yet: rows 1..{last} are covered only by the keyed chain")
+    return n, last, prev, problems, notes
 
 
 class AuditLog:
@@ -57,27 +134,96 @@ class AuditLog:
             row["hash"] = self._digest(row)
             db["audit"].insert(row)
             self._sign_head(db, row["id"], row["hash"])
+            if row["id"] % CHECKPOINT_EVERY == 0:
+                self._checkpoint(db, row["id"], row["hash"])
+            self.s.anchor_after_commit(row["id"], row["hash"], row["at"])
 
+    # --- checkpoints ---------------------------------------------------------------------------------
+    def _checkpoint(self, db: Any, seq: int, head: str) -> None:
+        from clerkdesk.store.db import now
+
+        if not db["audit_checkpoints"].exists() or list(db.query(
+                "select 1 from audit_checkpoints where seq = ?", [seq])):
+            return
+        base = list(db.query("select seq, digest from audit_checkpoints where seq < ? order by seq desc limit 1",
+                             [seq]))
+        start, public = (base[0]["seq"], base[0]["digest"]) if base else (0, GENESIS)
+        for row in db.query("select * from audit where id > ? and id <= ? order by id", [start, seq]):
+            public = _public_step(public, row)
+        at = now()
+        sig = self.s.cipher.checkpoint_key().sign(checkpoint_message(self.s.store_id, seq, head, public, at))
+        db["audit_checkpoints"].insert({"seq": seq, "at": at, "head": head, "digest": public, "sig": sig.hex()})
+
+    def checkpoint(self) -> int:
+        """Sign a checkpoint at the current end of the log (``clerkdesk audit checkpoint``, each backup)."""
+        with self.s.tx() as db:
+            last = list(db.query("select id, hash from audit order by id desc limit 1"))
+            if not last:
+                return 0
+            self._checkpoint(db, last[0]["id"], last[0]["hash"])
+            return int(last[0]["id"])
+
+    def public_key_pem(self) -> str:
+        """The public half of the checkpoint key, for an auditor (``clerkdesk audit export-key``)."""
+        from cryptography.hazmat.primitives import serialization
+
+        return self.s.cipher.checkpoint_key().public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+    # --- reading and verifying --------------------------------------------------------------------------
     def rows(self, subject: str | None = None) -> list[dict[str, Any]]:
         if subject:
             return list(self.s.db["audit"].rows_where("subject = ?", [subject], order_by="id"))
         return list(self.s.db["audit"].rows_where(order_by="id"))
 
+    def head(self) -> tuple[int, str]:
+        last = list(self.s.db.query("select id, hash from audit order by id desc limit 1"))
+        return (int(last[0]["id"]), str(last[0]["hash"])) if last else (0, GENESIS)
+
+    def anchor_problems(self) -> list[str]:
+        """What the anchor beside the key says is missing from this database (empty when it agrees).
+
+        Cheap (two row lookups), so ``Store.open`` runs it every time: a lost WAL tail or an older copy of
+        the file is reported before anything is written on top of it.
+        """
+        anchor = self.s.anchor
+        try:
+            a = anchor.read()
+        except ValueError as e:
+            return [str(e)]
+        if a is None:
+            return []
+        last, _ = self.head()
+        signed = self._signed_head_id()
+        if a.seq > last:
+            lost = f"rows {last + 1}..{a.seq} are gone"
+            if last == 0:
+                return [f"the audit log was wiped: it is empty, but the anchor beside the key ({anchor.path}) "
+                        f"recorded row {a.seq} on {a.at}"]
+            if signed == last:
+                return [f"{lost}: the database ends consistently at row {last}, but the anchor beside the key "
+                        f"recorded row {a.seq} on {a.at} — an older copy of the file was put back, or its WAL "
+                        "(the last committed writes) was lost"]
+            return [f"{lost}: the tail of the audit log was cut (the anchor beside the key recorded row {a.seq} "
+                    f"on {a.at})"]
+        row = self.s.db.execute("select hash from audit where id = ?", [a.seq]).fetchone() if a.seq else None
+        if a.seq and (row is None or row[0] != a.hash):
+            return [f"row {a.seq} is not the row the anchor beside the key recorded on {a.at}: the log was rolled "
+                    "back and written again (every row from there on may replace lost ones)"]
+        return []
+
+    def _signed_head_id(self) -> int | None:
+        """The row the signed head in ``meta`` names; None when it is missing or its signature is wrong."""
+        row = self.s.db.execute("select value from meta where key = 'audit_head'").fetchone()
+        hid, hhash, sig = ([*str(row[0] if row else "").split(":"), "", "", ""])[:3]
+        ok = hid.isdigit() and self.s.cipher.sign(f"head|{hid}:{hhash}") == sig
+        return int(hid) if ok else None
+
     def verify(self) -> AuditReport:
-        problems: list[str] = []
-        prev = GENESIS
-        n = 0
-        expected_id = 1
-        for row in self.s.db["audit"].rows_where(order_by="id"):
-            n += 1
-            if row["id"] != expected_id:
-                problems.append(f"rows {expected_id}..{row['id'] - 1} are missing")
-            expected_id = row["id"] + 1
-            if row["prev"] != prev:
-                problems.append(f"row {row['id']}: does not follow the previous row (chain broken)")
-            if self._digest(row) != row["hash"]:
-                problems.append(f"row {row['id']}: content was changed after it was written")
-            prev = row["hash"]
+        rows = self.s.db["audit"].rows_where(order_by="id")
+        cps = list(self.s.db["audit_checkpoints"].rows) if self.s.db["audit_checkpoints"].exists() else []
+        n, last, prev, problems, notes = _walk(rows, cps, self.s.store_id,
+                                               self.s.cipher.checkpoint_key().public_key(), self._digest)
         meta = {r["key"]: r["value"] for r in self.s.db["meta"].rows}
         head = meta.get("audit_head")
         if head is None:
@@ -86,7 +232,61 @@ class AuditLog:
             hid, hhash, sig = ([*head.split(":"), "", "", ""])[:3]
             if not hid.isdigit() or self.s.cipher.sign(f"head|{hid}:{hhash}") != sig:
                 problems.append("the signed head of the log was changed")
-            elif int(hid) != expected_id - 1 or hhash != prev:
-                why = "rows removed" if int(hid) >= expected_id - 1 else "rows added without the key"
-                problems.append(f"the log ends at row {expected_id - 1} but was signed up to row {hid} ({why})")
-        return AuditReport(not problems, n, problems)
+            elif int(hid) != last or hhash != prev:
+                why = "rows removed" if int(hid) >= last else "rows added without the key"
+                problems.append(f"the log ends at row {last} but was signed up to row {hid} ({why})")
+        problems += self.anchor_problems()
+        from clerkdesk.store.db import integrity_check
+
+        problems += [f"the database file is damaged: {p}" for p in integrity_check(self.s.db.conn)]
+        try:
+            a = self.s.anchor.read()
+        except ValueError:
+            a = None
+        if a is not None:
+            notes.append(f"the anchor beside the key ({self.s.anchor.path}) records row {a.seq} of {a.at}")
+        else:
+            notes.append(f"no anchor beside the key yet ({self.s.anchor.path})")
+        if self.s.anchor_error:
+            problems.append(f"the anchor beside the key could not be written: {self.s.anchor_error}")
+        return AuditReport(not problems, n, list(dict.fromkeys(problems)), notes)
+
+
+def verify_offline(db_path: Path, public_key_pem: bytes) -> AuditReport:
+    """Verify the audit log of a database file with the checkpoint public key alone (no master key).
+
+    What it proves: rows 1..N of every signed checkpoint are exactly the rows the store signed, and the
+    rows after the last checkpoint follow the chain. What it cannot: the content of rows after the last
+    checkpoint (their HMAC needs the key), nor whether a newer file existed — compare the checkpoint it
+    reports with the one you recorded last time.
+    """
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    from clerkdesk.errors import ConfigError
+
+    try:
+        key = load_pem_public_key(public_key_pem)
+    except ValueError:
+        raise ConfigError("the public key file is not a PEM public key (make one with: clerkdesk audit "
+                          "export-key)") from None
+    if not isinstance(key, Ed25519PublicKey):
+        raise ConfigError("the public key is not an Ed25519 key from clerkdesk audit export-key")
+    if not db_path.is_file():
+        raise ConfigError(f"no database at {db_path}")
+    conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        meta = {r["key"]: r["value"] for r in conn.execute("select key, value from meta")}
+        tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
+        cps = [dict(r) for r in conn.execute("select * from audit_checkpoints")] if "audit_checkpoints" in tables \
+            else []
+        rows = (dict(r) for r in conn.execute("select * from audit order by id"))
+        n, _last, _prev, problems, notes = _walk(rows, cps, str(meta.get("store_id", "")), key)
+    except sqlite3.DatabaseError as e:
+        raise ConfigError(f"{db_path} is not a readable ClerkDesk database ({e})") from None
+    finally:
+        conn.close()
+    if not cps:
+        problems.append("the file has no signed checkpoint: nothing can be verified without the key")
+    return AuditReport(not problems, n, list(dict.fromkeys(problems)), notes)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -80,10 +81,17 @@ def load_key(store_id: str, *, create: bool) -> tuple[bytes, str]:
         except Exception:
             pass  # a keyring that fails at use falls back to the key file
     path = key_file_path(store_id)
+    if path.is_dir():
+        raise StoreKeyError(f"the key path {path} is a folder, not a key file: point CLERKDESK_KEY_FILE at the "
+                            "key file itself (or remove the folder if it was made by mistake)")
     if path.exists():
-        if os.name == "posix" and path.stat().st_mode & 0o077:
-            raise StoreKeyError(f"key file {path} is readable by other users; run: chmod 600 {path}")
-        data = path.read_bytes().strip()
+        if os.name == "posix" and (mode := path.stat().st_mode) & 0o077:
+            raise StoreKeyError(f"key file {path} has mode {mode & 0o777:04o}: {_who_can(mode)}; "
+                                f"run: chmod 600 {path}")
+        try:
+            data = path.read_bytes().strip()
+        except OSError as e:
+            raise StoreKeyError(f"key file {path} cannot be read ({e.strerror})") from None
         try:
             key = base64.b64decode(data, validate=True)
         except ValueError:
@@ -110,6 +118,12 @@ def load_key(store_id: str, *, create: bool) -> tuple[bytes, str]:
     return key, str(path)
 
 
+def _who_can(mode: int) -> str:
+    """'other users can read and change it' for the group/other bits of MODE (why a key file is refused)."""
+    can = [w for bits, w in ((0o044, "read"), (0o022, "change"), (0o011, "execute")) if mode & bits]
+    return f"other users can {' and '.join(can)} it"
+
+
 def _derive(master: bytes, info: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(master)
 
@@ -121,6 +135,7 @@ class Cipher:
         self._aead = AESGCM(_derive(master, b"clerkdesk data v1"))
         self._index = _derive(master, b"clerkdesk blind index v1")
         self._audit = _derive(master, b"clerkdesk audit v1")
+        self._checkpoint = _derive(master, b"clerkdesk audit checkpoint ed25519 v1")
 
     def encrypt(self, plaintext: bytes, aad: bytes = b"") -> bytes:
         nonce = secrets.token_bytes(12)
@@ -139,3 +154,7 @@ class Cipher:
 
     def sign(self, text: str) -> str:
         return hmac.new(self._audit, text.encode(), hashlib.sha256).hexdigest()
+
+    def checkpoint_key(self) -> Ed25519PrivateKey:
+        """The Ed25519 key that signs audit checkpoints; its public half lets an auditor verify offline."""
+        return Ed25519PrivateKey.from_private_bytes(self._checkpoint)

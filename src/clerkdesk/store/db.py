@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import re
 import secrets
 import sqlite3
 import threading
@@ -17,7 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from clerkdesk.errors import ConfigError, StoreKeyError
+from clerkdesk.errors import ConfigError, StoreDamaged, StoreKeyError
 from clerkdesk.store.crypto import Cipher, load_key
 from clerkdesk.store.migrations import migrations
 
@@ -34,14 +35,29 @@ def default_clerk() -> str:
 
 
 class Store:
-    """Open with ``Store.open(home)``. Thread-safe within a process; several processes may share the file."""
+    """Open with ``Store.open(home)``. Thread-safe within a process; several processes may share the file.
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, cipher: Cipher, key_source: str, clerk: str):
+    ``damage`` lists what is wrong with the file (pages that fail ``PRAGMA quick_check``, audit rows the
+    anchor beside the key says are gone). A damaged store is only opened when the caller asks for it
+    (``allow_damaged``: ``store check``, ``audit verify``, ``store restore``), and then refuses every write.
+    """
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, cipher: Cipher, key_source: str, clerk: str,
+                 store_id: str = ""):
+        from clerkdesk.store.anchor import Anchor
+
         self.path = path
         self.db = Database(conn)
         self.cipher = cipher
         self.key_source = key_source
         self.clerk = clerk
+        self.store_id = store_id
+        self.anchor = Anchor(store_id, cipher)
+        self.anchor_error = ""
+        self.page_damage: list[str] = []
+        self.audit_damage: list[str] = []
+        self._pending_head: tuple[int, str, str] | None = None
+        self._repairing = False
         self.lock = threading.RLock()
         from clerkdesk.store.audit import AuditLog
         from clerkdesk.store.drafts import Drafts
@@ -54,38 +70,66 @@ class Store:
         self.runs = Runs(self)
         self.drafts = Drafts(self)
 
+    @property
+    def damage(self) -> list[str]:
+        return self.page_damage + self.audit_damage
+
     @classmethod
-    def open(cls, home: Path, *, clerk: str | None = None, migrate: bool = True) -> Store:
+    def open(cls, home: Path, *, clerk: str | None = None, migrate: bool = True, create: bool = True,
+             allow_damaged: bool = False) -> Store:
+        """Open (or create) the store in the data folder HOME.
+
+        CREATE=False refuses a HOME that does not exist (the CLI without ``--create``): a mistyped folder
+        must not become a new, empty database with a new key. ALLOW_DAMAGED opens a damaged file for the
+        commands that examine or repair it; every write then raises StoreDamaged.
+        """
         home = Path(home)
-        home.mkdir(parents=True, exist_ok=True)
+        if not home.exists():
+            if not create:
+                raise ConfigError(f"the data folder {home} does not exist. Check --home / CLERKDESK_HOME (is it "
+                                  "mistyped?); to start a new, empty data folder there, add --create")
+            home.mkdir(parents=True, exist_ok=True)
+        elif not home.is_dir():
+            raise ConfigError(f"the data folder {home} is a file, not a folder: check --home / CLERKDESK_HOME")
         path = home / DB_NAME
         conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
         try:
-            return cls._open(path, conn, clerk, migrate)
+            store = cls._open(path, conn, clerk, migrate, allow_damaged)
         except sqlite3.DatabaseError as e:
             conn.close()
-            if "not a database" in str(e) or "malformed" in str(e):
-                raise ConfigError(f"{path} is not a readable ClerkDesk database ({e})") from None
+            if damaged_error(e):
+                raise StoreDamaged(damage_message(path, [str(e)])) from None
             raise
         except BaseException:
             conn.close()
             raise
+        if store.damage and not allow_damaged:
+            store.close()
+            raise StoreDamaged(damage_message(path, store.damage, pages=bool(store.page_damage)))
+        return store
 
     @classmethod
-    def _open(cls, path: Path, conn: sqlite3.Connection, clerk: str | None, migrate: bool) -> Store:
+    def _open(cls, path: Path, conn: sqlite3.Connection, clerk: str | None, migrate: bool,
+              allow_damaged: bool = False) -> Store:
         conn.execute("PRAGMA busy_timeout=30000")
-        _enable_wal(conn)
+        pages = quick_check(conn)
+        if pages and not allow_damaged:
+            raise StoreDamaged(damage_message(path, pages, pages=True))
+        if not pages:
+            _enable_wal(conn)
         conn.execute("PRAGMA secure_delete=ON")  # erased profiles leave no readable pages behind
         conn.execute("PRAGMA synchronous=NORMAL")  # see Store.tx: durable writes ask for FULL
         conn.execute("PRAGMA foreign_keys=ON")
         db = Database(conn)
-        if migrate and migrations.pending(db):
+        if migrate and not pages and migrations.pending(db):
             # Under the write lock, so two processes opening a new file at once cannot both create tables
             # (sqlite-utils nests each migration's own transaction as a savepoint inside this one).
             with _immediate(conn):
                 migrations.apply(db)
         meta = {r["key"]: r["value"] for r in db["meta"].rows} if db["meta"].exists() else {}
         if "key_check" not in meta:
+            if pages:
+                raise StoreDamaged(damage_message(path, pages, pages=True))
             # Two processes may create the database at once: the first to write meta wins.
             with _immediate(conn):
                 meta = {r["key"]: r["value"] for r in db["meta"].rows}
@@ -102,9 +146,15 @@ class Store:
                          {"key": "created_at", "value": now()}],
                         replace=True,
                     )
-                    store = cls(path, conn, cipher, source, clerk or default_clerk())
+                    store = cls(path, conn, cipher, source, clerk or default_clerk(), store_id)
                     store.audit.init_head()
-                    return store
+            if "key_check" not in meta:
+                store.anchor.write(0, "0" * 64, now())  # the empty log is anchored from the start
+                return store
+        if not re.fullmatch(r"[0-9a-f]{16}", str(meta.get("store_id", ""))):
+            # the store id names the key file: an edited one must not point ClerkDesk at another file
+            raise StoreKeyError(f"{path}: its store id was altered (expected 16 hex digits); restore the file "
+                                "from a backup (clerkdesk store restore)")
         master, source = load_key(meta["store_id"], create=False)
         cipher = Cipher(master)
         try:
@@ -114,7 +164,46 @@ class Store:
         if not ok:
             raise StoreKeyError(f"the key at {source} does not open {path}: it belongs to another database. "
                                 "Restore the right key file; ClerkDesk never replaces a key of existing data.")
-        return cls(path, conn, cipher, source, clerk or default_clerk())
+        store = cls(path, conn, cipher, source, clerk or default_clerk(), meta["store_id"])
+        store.page_damage = pages
+        if not pages:
+            store._check_anchor()
+        return store
+
+    def _check_anchor(self) -> None:
+        """Compare the anchor beside the key with the file; anchor a store that has none yet (an upgrade, or a
+        key restored on a new machine) and say so in the log itself."""
+        self.audit_damage = self.audit.anchor_problems()
+        if self.audit_damage or self.anchor.path.exists():
+            return
+        try:
+            seq, hsh = self.audit.head()
+            self.anchor.write(seq, hsh, now())
+            self.audit.append("audit_anchored", "audit", {"from_row": seq})
+        except OSError as e:
+            self.anchor_error = f"{self.anchor.path}: {e.strerror}"
+
+    def anchor_after_commit(self, seq: int, hsh: str, at: str) -> None:
+        """Called by the audit log for each row: the anchor moves once the transaction holding it commits."""
+        self._pending_head = (seq, hsh, at)
+
+    def _flush_anchor(self) -> None:
+        head, self._pending_head = self._pending_head, None
+        if head is None:
+            return
+        try:
+            self.anchor.advance(self.db.conn, *head)
+        except OSError as e:  # a committed action is never undone for this; verify reports it
+            self.anchor_error = f"{self.anchor.path}: {e.strerror}"
+
+    @contextmanager
+    def repairing(self) -> Iterator[None]:
+        """Writes allowed on a store with audit damage: only for the commands that record the repair."""
+        self._repairing = True
+        try:
+            yield
+        finally:
+            self._repairing = False
 
     def close(self) -> None:
         self.db.conn.close()
@@ -125,18 +214,37 @@ class Store:
 
         The connection runs WAL with synchronous=NORMAL: a commit survives an application crash, and only an
         OS crash or power cut can lose the last few. DURABLE (captured records, cases) also fsyncs at commit.
+        A damaged store (``damage``) refuses every write with StoreDamaged; "database disk image is
+        malformed" met while writing becomes StoreDamaged too. After the outermost commit, the audit anchor
+        moves to the last row written.
         """
         conn = self.db.conn
         with self.lock:
-            full = durable and not conn.in_transaction
+            if self.page_damage or (self.audit_damage and not self._repairing):
+                raise StoreDamaged(damage_message(self.path, self.damage, pages=bool(self.page_damage)))
+            outer = not conn.in_transaction
+            full = durable and outer
             if full:
                 conn.execute("PRAGMA synchronous=FULL")
             try:
                 with _immediate(conn):
                     yield self.db
+            except sqlite3.DatabaseError as e:
+                if outer:
+                    self._pending_head = None
+                if damaged_error(e):
+                    self.page_damage = [str(e)]
+                    raise StoreDamaged(damage_message(self.path, self.page_damage, pages=True)) from None
+                raise
+            except BaseException:
+                if outer:
+                    self._pending_head = None
+                raise
             finally:
                 if full:
                     conn.execute("PRAGMA synchronous=NORMAL")
+            if outer:
+                self._flush_anchor()
 
     def uscc_whitelist(self) -> tuple[str, ...]:
         """Credit codes a supervisor whitelisted (``clerkdesk whitelist-uscc``); public data kept in clear."""
@@ -186,3 +294,43 @@ def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def quick_check(conn: sqlite3.Connection) -> list[str]:
+    """``PRAGMA quick_check``: what is wrong with the file's pages (empty when it is fine). O(size), no index
+    cross-check: fast enough for every open (see docs/security.md for figures)."""
+    try:
+        out = [str(r[0]) for r in conn.execute("PRAGMA quick_check(20)")]
+    except sqlite3.DatabaseError as e:
+        return [str(e)]
+    return [] if out == ["ok"] else out
+
+
+def integrity_check(conn: sqlite3.Connection) -> list[str]:
+    """``PRAGMA integrity_check`` (also checks every index against its table): empty when the file is fine."""
+    try:
+        out = [str(r[0]) for r in conn.execute("PRAGMA integrity_check(100)")]
+    except sqlite3.DatabaseError as e:
+        return [str(e)]
+    return [] if out == ["ok"] else out
+
+
+def damaged_error(e: BaseException) -> bool:
+    """Is E SQLite saying the file itself is damaged (rather than busy, or a bug in a query)?"""
+    text = str(e).lower()
+    return type(e) is sqlite3.DatabaseError or any(
+        w in text for w in ("malformed", "not a database", "file is not a database", "disk i/o error"))
+
+
+def damage_message(path: Path, problems: list[str], *, pages: bool = False) -> str:
+    """What is wrong with the store at PATH and the way out, for the clerk and IT."""
+    listed = "; ".join(problems[:5]) + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else "")
+    if pages:
+        return (f"数据库文件已损坏，已停止写入 (the database {path} is damaged; nothing will be written to it): "
+                f"{listed}. Way out: keep a copy of the folder as it is, then restore the latest backup "
+                "(clerkdesk store restore BACKUP); 'clerkdesk store check' lists every problem. Without a "
+                "backup, IT can try: sqlite3 clerkdesk.db .recover")
+    return (f"审计日志缺失已提交的记录，已停止写入 (the audit log of {path} lost rows it had committed; nothing "
+            f"will be written until this is looked at): {listed}. Way out: restore the latest backup "
+            "(clerkdesk store restore BACKUP), or, when the loss is understood (a power cut), record it in the "
+            "log and go on: clerkdesk audit accept-loss")

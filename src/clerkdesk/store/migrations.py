@@ -93,3 +93,10 @@ def m005_run_leases(db: Database) -> None:
         "insert or ignore into open_targets (profile_id, recipe, run_id, case_id) "
         "select c.profile_id, r.recipe, r.id, c.id from runs r join cases c on c.id = r.case_id "
         "where c.profile_id is not null and r.status not in ('succeeded', 'dry_run') order by r.created_at")
+
+
+@migrations()
+def m006_audit_checkpoints(db: Database) -> None:
+    # Ed25519-signed checkpoints of the audit chain (store/audit.py): seq = the last row covered, head = its
+    # hash, digest = a public SHA-256 over rows 1..seq, so an auditor verifies them with the public key alone.
+    db["audit_checkpoints"].create({"seq": int, "at": str, "head": str, "digest": str, "sig": str}, pk="seq")

@@ -1,0 +1,106 @@
+"""Case fields typed by the recipe and validated when the plan is made: every problem listed before any system
+is touched, never quoting the value; free text in records and cases refused when it is unclean."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from clerkdesk.engine.plan import plan_case
+from clerkdesk.errors import PlanError, ValidationError
+from clerkdesk.recipe.lint import lint
+from clerkdesk.recipe.loader import load_recipe
+from clerkdesk.recipe.systems import load_system
+from clerkdesk.records.model import make_enterprise, make_person
+
+SYSTEM = "system: s\ntitle: 系统\nkind: web\nstart_url: http://127.0.0.1:8601/\n"
+RECIPE = """recipe: s.reg
+title: 登记
+system: s
+fields:
+  case.wage: {zh: 月工资, type: number, min: 0, max: 1000000}
+  case.start: {zh: 就业日期, kind: date}
+  case.form: {zh: 就业形式, kind: "choice:单位就业|灵活就业"}
+  case.note: {zh: 备注, maxlength: 10, required: false}
+steps:
+  - open: /x
+  - fill: {label: 工资, value: "{{ case.wage }}"}
+  - fill: {label: 日期, value: "{{ case.start }}"}
+  - fill: {label: 形式, value: "{{ case.form }}"}
+  - fill: {label: 备注, value: "{{ case.note }}"}
+"""
+GOOD = {"wage": "6500", "start": "2026-11-01", "form": "单位就业", "note": "无"}
+PERSON = {"name": "王小明", "id_number": "11010519491231002X"}
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "systems").mkdir()
+    (tmp_path / "s").mkdir()
+    (tmp_path / "systems" / "s.yaml").write_text(SYSTEM, encoding="utf-8")
+    (tmp_path / "s" / "reg.yaml").write_text(RECIPE, encoding="utf-8")
+    return tmp_path
+
+
+def plan(folder: Path, case: object) -> list[str]:
+    systems = {"s": load_system(folder / "systems" / "s.yaml")}
+    recipe = load_recipe(folder / "s" / "reg.yaml", systems)
+    try:
+        plan_case([recipe], systems, {"person": PERSON, "case": case})
+    except PlanError as e:
+        return e.problems
+    return []
+
+
+def test_good_values_plan(folder: Path) -> None:
+    assert plan(folder, GOOD) == []
+    assert plan(folder, {**GOOD, "wage": 6500.5, "note": ""}) == []
+
+
+@pytest.mark.parametrize(("wage", "why"), [("六千五", "is a number written with digits"), ("NaN", "written with"),
+                                           ("inf", "written with"), ("-6500", "is at least 0"),
+                                           (True, "written with"), ("2000000", "is at most 1e+06")])
+def test_number_fields(folder: Path, wage: object, why: str) -> None:
+    problems = plan(folder, {**GOOD, "wage": wage})
+    assert len(problems) == 1 and problems[0].startswith("s.reg (系统): 月工资 (case.wage) ") and why in problems[0]
+
+
+def test_every_problem_is_listed_at_once_and_no_value_is_quoted(folder: Path) -> None:
+    problems = plan(folder, {"wage": "-1", "start": "2026-13-40", "form": "其他", "note": "北京\u202e市" + "x" * 20})
+    text = "\n".join(problems)
+    assert "(case.wage) is at least 0" in text and "(case.start)" in text and "(case.form) is one of" in text
+    assert "(case.note) contains the control or invisible character U+202E" in text
+    assert "(case.note) too long" in text
+    assert "北京" not in text and "其他" not in text
+
+
+def test_case_must_be_an_object(folder: Path) -> None:
+    for bad in ([1, 2], "employer", 3):
+        assert plan(folder, bad) == ['the case is a JSON object of case fields, such as {"employer": "…"}']
+
+
+def test_lint_reports_bad_declarations(folder: Path) -> None:
+    (folder / "s" / "reg.yaml").write_text(RECIPE.replace("max: 1000000", "max: lots").replace(
+        "maxlength: 10", "maxlen: 10").replace("kind: date}", "kind: date, min: 0}"), encoding="utf-8")
+    got = [str(p).replace(f"{folder}/", "") for p in lint([folder], None)[0]]
+    assert got == ["s/reg.yaml:5:51: case.wage: max is a number",
+                   "s/reg.yaml:6:43: case.start: min needs type: number",
+                   "s/reg.yaml:8:23: case.note has no setting 'maxlen'. Did you mean 'maxlength'?"]
+
+
+@pytest.mark.parametrize("bad", ["北京市\x00朝阳区", "北京市\x1b[31m朝阳区", "北京市\u202e区阳朝", "北京\u200b市",
+                                 "北京\x85市", "\ufeff北京市", "北京\u2066市"])
+def test_unclean_record_text_is_refused_naming_the_field(bad: str) -> None:
+    with pytest.raises(ValidationError) as ei:
+        make_person({**PERSON, "hukou_address": bad})
+    (p,) = ei.value.problems
+    assert p.field == "person.hukou_address" and p.code == "TEXT_UNCLEAN" and bad not in str(p)
+
+
+def test_record_text_length_limits() -> None:
+    with pytest.raises(ValidationError) as ei:
+        make_person({**PERSON, "current_address": "北" * 1_000_000})
+    assert [(p.field, p.code) for p in ei.value.problems] == [("person.current_address", "TEXT_TOO_LONG")]
+    make_enterprise({"name": "某某有限公司", "uscc": "91110000600037341L", "business_scope": "餐饮" * 900})
+    make_person({**PERSON, "hukou_address": "  北京市东城区\n"})  # a pasted line break at the end is no error
