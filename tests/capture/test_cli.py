@@ -61,7 +61,7 @@ def test_json_output(images: dict[str, Path]) -> None:
 def test_failed_check_exits_1(images: dict[str, Path]) -> None:
     res = CliRunner().invoke(capture, ["--kind", "idcard-front", "--json", str(images["bad"])])
     assert res.exit_code == 1
-    assert "id_checksum" in {p["code"] for p in json.loads(res.output)["problems"]}
+    assert "ID_CHECKSUM" in {p["code"] for p in json.loads(res.output)["problems"]}
 
 
 def test_missing_fields_exit_1(images: dict[str, Path]) -> None:

@@ -29,11 +29,12 @@ def _print_text(result: CaptureResult) -> None:
     for name, f in result.fields.items():
         value = f.value if f.value is not None else ("长期" if "long_term" in f.flags else "—")
         flags = f"  [{', '.join(f.flags)}]" if f.flags else ""
-        click.echo(f"  {name:<19} {value}  ({f.confidence:.2f}){flags}")
+        note = f"  ({f.note})" if f.note else ""
+        click.echo(f"  {name:<19} {value}  ({f.confidence:.2f}){flags}{note}")
     if result.problems:
         click.echo("problems:")
         for p in result.problems:
-            tag = "ERROR" if p.severity == "error" else p.severity
+            tag = {"error": "ERROR", "info": "note"}.get(p.severity, p.severity)
             click.echo(f"  {tag:<7} {p.field}: [{p.code}] {p.zh} / {p.en}")
     click.echo("OK" if result.ok else "NOT OK: a required field is missing or failed its check")
 

@@ -100,7 +100,7 @@ def _parse(kind: Kind, rgb: np.ndarray, boxes: list[TextBox], today: dt.date | N
     toks = tokens(boxes, fp.LABELS[kind], fp.INLINE[kind], lone=fp.FIELD_LABELS[kind])
     found = {t.label for t in toks if t.label}
     result.labels_missing = sum(lab not in found for lab in fp.FIELD_LABELS[kind])
-    b = fp.Builder(result, toks, _line_reader(engine, rgb) if engine is not None else None)
+    b = fp.Builder(result, toks, _line_reader(engine, rgb) if engine is not None else None, today)
     if kind == "idcard-front":
         fp.parse_front(b)
     elif kind == "idcard-back":
