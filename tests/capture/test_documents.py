@@ -15,7 +15,7 @@ from clerkdesk.capture.documents import read_document
 from clerkdesk.capture.fake import fake_company, fake_person
 from clerkdesk.capture.model import FIELDS, CaptureResult
 from clerkdesk.capture.render import MAIN, render_idcard_front, render_license
-from clerkdesk.records.standards import id_number_valid
+from clerkdesk.records.standards import id_check_digit, id_number_valid
 
 pytestmark = pytest.mark.ocr
 
@@ -114,3 +114,17 @@ def test_a_proven_number_wins_over_a_printed_sex_that_disagrees() -> None:
     assert sex.note == f"card shows {wrong.sex}"
     assert [(p.code, p.severity) for p in result.problems if p.field == "sex"] == [("sex_from_number", "info")]
     assert result.ok
+
+
+@pytest.mark.parametrize(("seed", "address"), [
+    (3, "宁夏回族自治区银川市兴庆区民族北街272号"),  # read as …兴庆区 before: 民族 taken for the label
+    (4, "宁夏回族自治区银川市兴庆区解放西街民族大街12号3栋2单元501室"),  # wraps: 民族 mid-line, a third line under it
+])
+def test_label_words_inside_a_rendered_address_stay_address(seed: int, address: str) -> None:
+    person = fake_person(random.Random(seed))
+    body = "640104" + person.id_number[6:17]  # 银川市兴庆区, so the address agrees with the number
+    person = dataclasses.replace(person, address=address, id_number=body + id_check_digit(body))
+    result = read_document(np.asarray(render_idcard_front(person, MAIN, random.Random(seed))), "idcard-front")
+    assert result.value("address") == address
+    assert result.value("ethnicity") == person.ethnicity
+    assert result.ok and not [p for p in result.problems if p.severity != "info"]

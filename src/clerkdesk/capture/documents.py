@@ -21,7 +21,7 @@ import numpy as np
 from clerkdesk.capture import fields as fp
 from clerkdesk.capture import preprocess as pre
 from clerkdesk.capture.degrade import rotate90
-from clerkdesk.capture.layout import clean, tokens
+from clerkdesk.capture.layout import clean, place_labels, tokens
 from clerkdesk.capture.model import FIELDS, KINDS, REQUIRED, CaptureResult, Kind
 from clerkdesk.capture.problems import problem
 from clerkdesk.vision.ocr import OcrEngine, TextBox, read_line
@@ -97,7 +97,8 @@ def _parse(kind: Kind, rgb: np.ndarray, boxes: list[TextBox], today: dt.date | N
     h, w = rgb.shape[:2]
     boxes = pre.deskew_boxes(boxes, pre.skew_angle(boxes), (w / 2, h / 2))
     result = CaptureResult(kind, image=rgb)
-    toks = tokens(boxes, fp.LABELS[kind], fp.INLINE[kind], lone=fp.FIELD_LABELS[kind])
+    toks = place_labels(tokens(boxes, fp.LABELS[kind], fp.INLINE[kind], lone=fp.FIELD_LABELS[kind]),
+                        fp.COLUMN[kind], fp.ROW_MATES[kind])
     found = {t.label for t in toks if t.label}
     result.labels_missing = sum(lab not in found for lab in fp.FIELD_LABELS[kind])
     b = fp.Builder(result, toks, _line_reader(engine, rgb) if engine is not None else None, today)

@@ -41,6 +41,11 @@ FIELD_LABELS = {
     "license": ("统一社会信用代码", "名称", "类型", "法定代表人", "注册资本", "成立日期", "住所", "经营范围"),
 }
 INLINE = {"idcard-front": ("民族",), "idcard-back": (), "license": ()}
+# where labels may stand (layout.place_labels): the left column of field labels, and labels that share a
+# column label's row (the ID card's 民族 stands on 性别's row, above 出生). Licences have two columns: not used.
+COLUMN = {"idcard-front": ("姓名", "性别", "出生", "住址", "公民身份号码"), "idcard-back": ("签发机关", "有效期限"),
+          "license": ()}
+ROW_MATES = {"idcard-front": {"民族": ("性别", ("出生", "住址", "公民身份号码"))}, "idcard-back": {}, "license": {}}
 # which way is up: labels near the top / near the bottom of each document
 ANCHORS = {
     "idcard-front": (("姓名", "性别", "民族", "出生"), ("公民身份号码",)),
@@ -94,7 +99,7 @@ class Builder:
 
     def read(self, label: str, **kw: bool) -> Value:
         tok = find_label(self.toks, label)
-        return value_of(self.toks, tok, **kw) if tok else Value("", 0.0, None, 0)
+        return value_of(self.toks, tok, inline=INLINE[self.r.kind], **kw) if tok else Value("", 0.0, None, 0)
 
     def put(self, name: str, value: str | None, v: Value, conf: float | None = None, flags: tuple[str, ...] = ()) -> None:
         box = tuple(round(x) for x in v.box) if v.box else None
