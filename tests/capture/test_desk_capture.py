@@ -127,3 +127,16 @@ def test_erasing_the_profile_erases_its_kept_document_images(desk: Desk, monkeyp
     assert desk.delete_profile("person", record["id_number"])
     assert desk.store.db["documents"].count == 0
     assert "documents_erased" in [r["action"] for r in _audit(desk)]
+
+
+def test_a_bad_file_is_a_clear_error_in_the_app_layer_and_nothing_is_stored(desk: Desk, tmp_path: Path) -> None:
+    from clerkdesk.capture.imagefile import ImageFileError
+    from clerkdesk.errors import ClerkDeskError
+
+    empty = tmp_path / "张三-身份证.jpg"
+    empty.write_bytes(b"")
+    with pytest.raises(ImageFileError, match="empty") as e:
+        desk.read_document(empty, "idcard-front", keep_image=True)
+    assert isinstance(e.value, ClerkDeskError)  # the app shows str(e) (ui.errors.message_of), no traceback
+    assert "张三" not in str(e.value)
+    assert desk.store.db["documents"].count == 0

@@ -128,3 +128,27 @@ def test_label_words_inside_a_rendered_address_stay_address(seed: int, address: 
     assert result.value("address") == address
     assert result.value("ethnicity") == person.ethnicity
     assert result.ok and not [p for p in result.problems if p.severity != "info"]
+
+
+def _receipt_on_a_desk() -> np.ndarray:
+    """A desk with a till receipt on it: text, but no ID card."""
+    from PIL import Image, ImageDraw
+
+    from clerkdesk.capture.degrade import desk
+    from clerkdesk.capture.render import font
+
+    img = Image.fromarray(desk(600, 900, random.Random(3)))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((250, 80, 650, 520), fill=(250, 250, 245))
+    for i, line in enumerate(("便利店收据", "矿泉水 2.00", "面包 6.50", "合计 8.50", "谢谢惠顾")):
+        draw.text((290, 110 + 80 * i), line, fill=(30, 30, 30), font=font(34))
+    return np.asarray(img)
+
+
+@pytest.mark.parametrize("what", ["noise", "receipt on a desk"])
+def test_no_card_in_the_image_is_one_clear_problem(what: str) -> None:
+    img = (np.random.default_rng(5).integers(0, 255, (500, 800, 3), dtype=np.uint8) if what == "noise"
+           else _receipt_on_a_desk())
+    result = read_document(img, "idcard-front")
+    assert [(p.field, p.code) for p in result.problems] == [("document", "no_document")]
+    assert not result.ok and all(f.value is None for f in result.fields.values())
