@@ -152,3 +152,10 @@ def test_no_card_in_the_image_is_one_clear_problem(what: str) -> None:
     result = read_document(img, "idcard-front")
     assert [(p.field, p.code) for p in result.problems] == [("document", "no_document")]
     assert not result.ok and all(f.value is None for f in result.fields.values())
+
+
+def test_a_stray_digit_in_a_rendered_name_is_flagged_after_a_re_read() -> None:
+    person = dataclasses.replace(fake_person(random.Random(46)), name="孔文8")  # what text beside a card leaks
+    result = read_document(np.asarray(render_idcard_front(person, MAIN, random.Random(46))), "idcard-front")
+    assert result.value("name") == "孔文"
+    assert "unexpected_characters" in {p.code for p in result.problems if p.field == "name"}

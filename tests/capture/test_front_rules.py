@@ -129,3 +129,31 @@ def test_overlapping_boxes_of_one_line_do_not_repeat_characters() -> None:
     r = front(born=born, id_number=number("440305", "19711219"))
     assert r.value("birth_date") == "1971-12-19"
     assert r.fields["birth_date"].note == ""  # read right by itself, not rescued by the number
+
+
+# --- a field's alphabet ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("printed", "value", "code"), [
+    ("民族☑汉", "汉", "unexpected_characters"),  # JPEG q25: a box-like blot before 汉
+    ("民族回8812", "回", "unexpected_characters"),  # text beside the card ran into the value
+    ("民族漢", "汉", None),  # the same name in its traditional form: one of the 56, not a guess
+    ("民族火星", "火星", "ethnicity_unknown"),
+])
+def test_ethnicity_outside_the_56_names_is_flagged(printed: str, value: str, code: str | None) -> None:
+    r = front(ethnicity_box=box(printed, 320, 129, 520, 167), id_number=number("440305", "19711219"))
+    assert r.value("ethnicity") == value
+    assert codes(r, "ethnicity") == ([code] if code else [])
+
+
+def test_a_name_with_a_digit_is_flagged_not_silently_stripped() -> None:
+    boxes_name = box("孔文8", 163, 53, 270, 97)
+    r = _parse("idcard-front", np.zeros((600, 950, 3), np.uint8),
+               [box("姓名", 65, 56, 133, 94), boxes_name, box("公民身份号码", 68, 519, 240, 552),
+                box(number("440305", "19711219"), 283, 517, 702, 554)], TODAY)
+    assert r.value("name") == "孔文" and codes(r, "name") == ["unexpected_characters"]
+
+
+def test_look_alike_dots_in_an_ethnic_name_are_the_middle_dot() -> None:
+    r = _parse("idcard-front", np.zeros((600, 950, 3), np.uint8),
+               [box("姓名", 65, 56, 133, 94), box("阿依古丽•买买提", 163, 53, 470, 97)], TODAY)
+    assert r.value("name") == "阿依古丽·买买提" and codes(r, "name") == []

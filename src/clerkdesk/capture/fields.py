@@ -24,7 +24,7 @@ from clerkdesk.capture.problems import problem
 from clerkdesk.errors import Problem
 from clerkdesk.records import addresses
 from clerkdesk.records.codes import ethnic_group_names
-from clerkdesk.records.standards import IdNumber, check_id_number, check_uscc
+from clerkdesk.records.standards import IdNumber, check_id_number, check_uscc, normalise_name
 
 LABELS = {
     "idcard-front": ("姓名", "性别", "民族", "出生", "住址", "公民身份号码"),
@@ -70,6 +70,17 @@ def iso_date(text: str) -> str | None:
 # traditional forms the recogniser sometimes returns (Kai/Song faces) for characters of the 56 names
 _ETHNIC_VARIANTS = str.maketrans(dict(zip(
     "漢維爾壯鮮滿瑤薩東鄉納頗達錫烏別羅溫獨龍倫門諾畬", "汉维尔壮鲜满瑶萨东乡纳颇达锡乌别罗温独龙伦门诺畲", strict=True)))
+def _ethnic_name(text: str) -> str | None:
+    """TEXT as one of GB 3304's 56 names (without 族; 漢 → 汉, the same name in its traditional form), or None."""
+    names = ethnic_group_names()
+    for t in (text, text.removesuffix("族")):
+        if t in names:
+            return t
+        if t.translate(_ETHNIC_VARIANTS) in names:
+            return t.translate(_ETHNIC_VARIANTS)
+    return None
+
+
 Reread = Callable[[tuple[float, float, float, float]], tuple[str, float]]
 
 
@@ -112,6 +123,25 @@ class Builder:
         value = tidy(v.text)
         self.put(name, value or None, v)
 
+    def person_name(self, name: str, label: str) -> None:
+        """A person's name: Chinese characters and the middle dot only. A reading with anything else (a digit, a
+        ☑, a Latin letter) is re-read once on the crop of its own box; if that is clean it is the value,
+        otherwise the stray characters are dropped and the field is flagged (``unexpected_characters``) —
+        never silently stripped, because a stray character means the box may hold more than the name."""
+        v = self.read(label)
+        v = Value(normalise_name(v.text), v.score, v.box, v.lines)
+        if not _CJK_NAME.search(v.text):
+            self.put(name, v.text or None, v)
+            return
+        if self.reread is not None and v.box is not None:
+            text, score = self.reread(v.box)
+            again = normalise_name(clean(text))
+            if again and not _CJK_NAME.search(again):
+                self.put(name, again, Value(again, min(score, v.score), v.box, v.lines))
+                return
+        self.put(name, _CJK_NAME.sub("", v.text) or None, v)
+        self.report(name, "unexpected_characters")
+
     def adjust(self, name: str, conf: float | None = None, cap: float | None = None, flag: str = "") -> None:
         f = self.r.fields.get(name)
         if f is None:
@@ -142,7 +172,7 @@ def _fallback(toks: list[Token], pattern: str) -> Value:
 
 
 def parse_front(b: Builder) -> None:
-    b.text_field("name", "姓名", tidy=lambda s: _CJK_NAME.sub("", s))
+    b.person_name("name", "姓名")
     v = b.read("性别")
     if not v.text:
         v = b.read_right_of("性别")  # a lone character is the detector's weak spot
@@ -153,13 +183,24 @@ def parse_front(b: Builder) -> None:
     v = b.read("民族")
     if not v.text:
         v = b.read_right_of("民族")
-    names = ethnic_group_names()
-    eth = v.text.removesuffix("族") if v.text not in names else v.text
-    if eth and eth not in names and eth.translate(_ETHNIC_VARIANTS) in names:
-        eth = eth.translate(_ETHNIC_VARIANTS)  # 漢 → 汉: the same name in its traditional form
-    b.put("ethnicity", eth or None, v)
-    if eth and eth not in names:
-        b.report("ethnicity", "ethnicity_unknown")
+    eth = _ethnic_name(v.text)
+    if v.text and eth is None and b.reread is not None:
+        # outside the closed vocabulary (☑汉 on a JPEG q25 card, 回8812 with text beside the card):
+        # re-read the space right of the label once; a reading that is one of the 56 names is proof
+        again = b.read_right_of("民族")
+        if _ethnic_name(again.text) is not None:
+            v = again
+            eth = _ethnic_name(again.text)
+    if v.text and eth is None:
+        stripped = _ethnic_name(_CJK_NAME.sub("", v.text))
+        if stripped is not None:  # a name of the list once the stray characters go: kept, but flagged
+            b.put("ethnicity", stripped, v)
+            b.report("ethnicity", "unexpected_characters")
+        else:
+            b.put("ethnicity", v.text.removesuffix("族") or None, v)
+            b.report("ethnicity", "ethnicity_unknown")
+    else:
+        b.put("ethnicity", eth, v)
     v = b.read("出生")
     b.put("birth_date", iso_date(v.text), v)
     if v.text and not iso_date(v.text):
@@ -281,7 +322,7 @@ def parse_license(b: Builder) -> None:
     _uscc(b, v)
     b.text_field("name", "名称", multiline=True)
     b.text_field("entity_type", "类型", multiline=True)
-    b.text_field("legal_rep", "法定代表人", tidy=lambda s: _CJK_NAME.sub("", s))
+    b.person_name("legal_rep", "法定代表人")
     b.text_field("registered_capital", "注册资本")
     v = b.read("成立日期")
     b.put("established", iso_date(v.text), v)

@@ -29,6 +29,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                     "no document of the chosen kind found in this image (not one field label read); check the image and the kind"),
     "address_corrected": ("warning", "已按行政区划代码纠正地名中的一个误识字符", "one misread character in a region name corrected from the region code"),
     "sex_invalid": ("error", "性别应为“男”或“女”", "sex must be 男 or 女"),
+    "unexpected_characters": ("warning", "识别结果含有该项不应有的字符（已去除），请人工核对",
+                              "the reading had characters this field cannot contain (removed); please check by eye"),
     "ethnicity_unknown": ("error", "民族不在GB 3304的56个民族中", "ethnicity is not one of the 56 groups of GB 3304"),
     "date_invalid": ("error", "日期无法识别或不存在", "date is unreadable or does not exist"),
     "valid_period_order": ("error", "有效期限的截止日期早于起始日期", "validity ends before it starts"),

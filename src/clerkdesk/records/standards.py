@@ -335,12 +335,17 @@ _CJK = r"\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _NAME = re.compile(rf"^[{_CJK}]+(?:·[{_CJK}]+)*$")
 
 
+def normalise_name(value: str) -> str:
+    """NFC, trimmed, any look-alike dot (•, ・, ．…) as the middle dot U+00B7 of ethnic names."""
+    return re.sub(rf"\s*[{re.escape(_DOTS)}]\s*", "·", unicodedata.normalize("NFC", value or "").strip())
+
+
 def check_name(value: str, fld: str = "person.name") -> tuple[str | None, list[Problem]]:
     """Chinese names, with the middle dot of ethnic names (any look-alike dot is normalised to U+00B7)."""
     raw = unicodedata.normalize("NFC", value or "").strip()
     if not raw:
         return None, [_p(fld, "NAME_EMPTY", "姓名为空", "name is empty")]
-    s = re.sub(rf"\s*[{re.escape(_DOTS)}]\s*", "·", raw)
+    s = normalise_name(raw)
     if _NAME.match(s) and 2 <= len(s) <= 50:
         return s, []
     if re.search(r"\s", s):
