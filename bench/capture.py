@@ -1,7 +1,19 @@
 """Benchmark document capture on synthetic SPECIMEN images: field exact-match accuracy and latency.
 
-    .venv/bin/python bench/capture.py [--clean 20] [--degraded 20] [--heldout 10] [--html 10] [--seed 1]
-                                      [--quick] [--json out.json]
+    .venv/bin/python bench/capture.py [--clean 20] [--degraded 20] [--heldout 10] [--html 10] [--phone 0]
+                                      [--q25 0] [--raw] [--seed 1] [--quick] [--json out.json]
+
+``--phone N``: N phone photos per kind — the independent renderer's page (real card proportions) laid on a
+cluttered desk beside receipts and notes with printed text touching the card, a cast shadow, a perspective
+of up to 12 % and JPEG 60-80 (``phone_photo``; no ``degrade.py``). ``--q25 N``: N independent-renderer pages
+per kind saved as JPEG quality 25. ``--raw``: also time raw RapidOCR (``engine.read``, one full pass) on
+every image in the same run, for the s/card ratio.
+
+Every field is counted as exact, flagged-right (a false alarm: right but doubtful), flagged-wrong or
+**silent-wrong** (wrong and not doubtful — the only kind a clerk cannot catch). Doubtful is what the app
+shows: confidence below the doubt line or a problem (error or warning) naming the field or the document.
+The confidence of every field is kept with its outcome, and the doubt-line curve (silent errors and false
+alarms per threshold, per field) is printed at the end: the data for choosing the threshold.
 
 Counts are per document kind (idcard-front, idcard-back, license), so the
 defaults make 60 clean + 60 degraded + 30 held-out-style images (the held-out
@@ -30,9 +42,12 @@ from typing import Any
 from _machine import cpu_model
 
 from clerkdesk.capture.documents import read_document
+from clerkdesk.capture.fields import LOW_CONFIDENCE
 from clerkdesk.capture.model import FIELDS, KINDS, CaptureResult
 from clerkdesk.capture.synth import make_sample
 from clerkdesk.vision.ocr import get_engine
+
+THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97)
 
 Item = tuple[str, int, str, bool]  # kind, seed, style ("main" / "heldout" / "html"), degraded
 
@@ -53,6 +68,60 @@ def field_ok(res: CaptureResult, name: str, truth: dict[str, Any]) -> bool:
 
 
 
+def doubtful(res: CaptureResult, name: str, line: float = LOW_CONFIDENCE) -> bool:
+    """As the app sees it (``capturing.build``): low confidence, or a problem that is not a note."""
+    f = res.fields.get(name)
+    if f is None or (f.confidence < line and not (f.value is None and "long_term" in f.flags)):
+        return True
+    return any(p.field in (name, "document") and p.severity != "info" for p in res.problems)
+
+
+def phone_photo(card: Any, rng: Any) -> Any:
+    """A phone photo of CARD (RGB array) on a cluttered desk: receipts and notes with text touching the card,
+    a cast shadow, a perspective of up to 12 %, JPEG 60-80. Made without degrade.py's photograph model."""
+    import cv2
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    from clerkdesk.capture.degrade import desk
+    from clerkdesk.capture.render import font
+
+    h, w = card.shape[:2]
+    W, H = int(w * rng.uniform(1.7, 2.1)), int(h * rng.uniform(1.9, 2.4))
+    bg = Image.fromarray(desk(H, W, rng))
+    draw = ImageDraw.Draw(bg)
+    x0, y0 = int((W - w) * rng.uniform(0.35, 0.65)), int((H - h) * rng.uniform(0.35, 0.65))
+    words = ["收据", "合计 88.00", "8812", "办事指南", "请排队", "叫号 A037", "莫娟", "回执", "2024年5月3日", "签字"]
+    for _ in range(rng.randint(3, 6)):  # papers around the card, some touching or under its edges
+        px, py = rng.randint(0, W - 200), rng.randint(0, H - 120)
+        pw, ph = rng.randint(180, 420), rng.randint(100, 300)
+        draw.rectangle((px, py, px + pw, py + ph), fill=tuple(rng.randint(225, 252) for _ in range(3)))
+        for i in range(rng.randint(1, 4)):
+            draw.text((px + 10, py + 10 + 34 * i), rng.choice(words), fill=(35, 35, 40), font=font(rng.randint(22, 30)))
+    for side in range(2):  # a line of text running right up to the card's left or right edge
+        y = y0 + int(h * rng.uniform(0.1, 0.8))
+        text = rng.choice(words)
+        x = x0 - 30 * len(text) - 6 if side == 0 else x0 + w + 6
+        draw.text((x, y), text, fill=(30, 30, 30), font=font(28))
+    bg_arr = np.asarray(bg).copy()
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    j = lambda s: rng.uniform(-0.12, 0.12) * s  # noqa: E731
+    dst = np.float32([[x0 + j(w), y0 + j(h)], [x0 + w + j(w), y0 + j(h)], [x0 + w + j(w), y0 + h + j(h)],
+                      [x0 + j(w), y0 + h + j(h)]])
+    m = cv2.getPerspectiveTransform(src, dst)
+    warped = cv2.warpPerspective(card, m, (W, H), flags=cv2.INTER_LINEAR)
+    mask = cv2.warpPerspective(np.full((h, w), 255, np.uint8), m, (W, H)) > 127
+    out = np.where(mask[..., None], warped, bg_arr).astype(np.float32)
+    # a shadow (a hand or the phone) across part of the frame
+    yy, xx = np.mgrid[0:H, 0:W]
+    a, b = rng.uniform(-1, 1), rng.uniform(-1, 1)
+    edge = (a * (xx - W / 2) + b * (yy - H / 2)) / max(W, H)
+    out *= (1 - 0.35 * np.clip((edge - rng.uniform(-0.1, 0.2)) * 6, 0, 1))[..., None]
+    _ok, buf = cv2.imencode(".jpg", np.clip(out, 0, 255).astype(np.uint8)[:, :, ::-1],
+                           [cv2.IMWRITE_JPEG_QUALITY, rng.randint(60, 80)])
+    return np.ascontiguousarray(cv2.imdecode(buf, cv2.IMREAD_COLOR)[:, :, ::-1])
+
+
 def pct(xs: list[float], q: float) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, round(q * (len(xs) - 1)))] if xs else float("nan")
@@ -60,17 +129,31 @@ def pct(xs: list[float], q: float) -> float:
 
 def sample(item: Item, html: Any) -> tuple[Any, dict[str, Any]]:
     kind, seed, style, degraded = item
-    if style == "html":
+    if style in ("html", "phone", "q25"):
+        import random
+
+        import cv2
         from capture_html import decode
 
         data, meta = html.sample(kind, seed, degrade=degraded)
-        return decode(data), meta
+        img = decode(data)
+        if style == "phone":
+            img = phone_photo(img, random.Random(seed))
+            meta["degrade"] = {"phone_photo": True}
+        elif style == "q25":
+            _ok, buf = cv2.imencode(".jpg", img[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, 25])
+            img = cv2.imdecode(buf, cv2.IMREAD_COLOR)[:, :, ::-1].copy()
+            meta["degrade"] = {"jpeg": 25}
+        return img, meta
     return make_sample(kind, seed, style=style, degrade=degraded)  # type: ignore[arg-type]
 
 
-def run(sets: dict[str, list[Item]], verbose: bool, html: Any = None) -> dict[str, Any]:
+def run(sets: dict[str, list[Item]], verbose: bool, html: Any = None, raw: bool = False) -> dict[str, Any]:
     report: dict[str, Any] = {}
+    calibration: list[tuple[str, str, float, bool, bool]] = []  # set, kind.field, confidence, correct, problem
     for set_name, items in sets.items():
+        outcome: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # exact, flagged-right, flagged-wrong, silent
+        raw_lat: list[float] = []
         per_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         per_field: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         images_ok = 0
@@ -85,9 +168,18 @@ def run(sets: dict[str, list[Item]], verbose: bool, html: Any = None) -> dict[st
             res = read_document(arr, kind)  # type: ignore[arg-type]
             lat[kind].append(time.perf_counter() - t)
             cpu[kind].append(time.process_time() - c)
+            if raw:
+                t = time.perf_counter()
+                get_engine().read(arr)
+                raw_lat.append(time.perf_counter() - t)
             all_ok = True
             for name in FIELDS[kind]:
                 ok = field_ok(res, name, meta["truth"])
+                flagged = doubtful(res, name)
+                outcome[f"{kind}.{name}"][(0 if not flagged else 1) if ok else (2 if flagged else 3)] += 1
+                f = res.fields.get(name)
+                problem = any(p.field in (name, "document") and p.severity != "info" for p in res.problems)
+                calibration.append((set_name, f"{kind}.{name}", f.confidence if f else 0.0, ok, problem))
                 per_kind[kind][0] += ok
                 per_kind[kind][1] += 1
                 per_field[f"{kind}.{name}"][0] += ok
@@ -96,7 +188,7 @@ def run(sets: dict[str, list[Item]], verbose: bool, html: Any = None) -> dict[st
                     all_ok = False
                     got = res.fields[name].value if name in res.fields else None
                     misses.append(f"{kind} seed={seed} {name}: got {got!r} want {meta['truth'][name]!r} "
-                                  f"(deg={meta['degrade']})")
+                                  f"({'flagged' if flagged else 'SILENT'}; deg={meta['degrade']})")
             images_ok += all_ok
         total_ok = sum(v[0] for v in per_kind.values())
         total = sum(v[1] for v in per_kind.values())
@@ -113,6 +205,9 @@ def run(sets: dict[str, list[Item]], verbose: bool, html: Any = None) -> dict[st
             "cpu_seconds_per_kind": {k: {"p50": pct(v, 0.5), "p95": pct(v, 0.95)} for k, v in cpu.items()},
             "loadavg_1min": [load0, os.getloadavg()[0]],
             "misses": misses,
+            "outcome_per_field": {k: dict(zip(("exact", "flagged_right", "flagged_wrong", "silent_wrong"), v,
+                                              strict=True)) for k, v in sorted(outcome.items())},
+            "raw_rapidocr_p50": pct(raw_lat, 0.5) if raw_lat else None,
         }
         r = report[set_name]
         print(f"\n== {set_name}: {len(items)} images, field exact-match {r['field_accuracy']:.2%}, "
@@ -124,10 +219,37 @@ def run(sets: dict[str, list[Item]], verbose: bool, html: Any = None) -> dict[st
                   f"CPU p50 {ck['p50']:.2f}s p95 {ck['p95']:.2f}s")
         bad = {k: v for k, v in r["per_field"].items() if v < 1}
         print("   fields below 100%: " + (", ".join(f"{k} {v:.0%}" for k, v in bad.items()) or "none"))
+        silent = sum(v[3] for v in outcome.values())
+        alarms = sum(v[1] for v in outcome.values())
+        print(f"   per field: exact / flagged-right (false alarm) / flagged-wrong / SILENT-wrong; "
+              f"total silent {silent}, false alarms {alarms}")
+        for k, (ex, fr, fw, sw) in sorted(outcome.items()):
+            print(f"     {k:30s} {ex:4d} {fr:4d} {fw:4d} {sw:4d}")
+        if raw_lat:
+            mine = statistics.median(all_lat)
+            print(f"   s/card: capture p50 {mine:.2f}s, raw RapidOCR p50 {statistics.median(raw_lat):.2f}s "
+                  f"(ratio {mine / statistics.median(raw_lat):.2f})")
         if verbose:
             for m in misses:
                 print("     miss:", m)
+    report["calibration"] = calibration
+    print_curve(calibration)
     return report
+
+
+def print_curve(calibration: list[tuple[str, str, float, bool, bool]]) -> None:
+    """For each doubt line: fields silently wrong and fields falsely flagged (problems counted as doubt)."""
+    print("\n== doubt line (confidence below it = doubtful; a problem always is): silent-wrong / false alarms")
+    fields = sorted({c[1] for c in calibration})
+    print("   " + " " * 30 + "".join(f"{t:>10.2f}" for t in THRESHOLDS))
+    for name in [*fields, "ALL"]:
+        rows = [c for c in calibration if name in (c[1], "ALL")]
+        cells = []
+        for t in THRESHOLDS:
+            silent = sum(1 for _, _, conf, ok, prob in rows if not ok and conf >= t and not prob)
+            alarm = sum(1 for _, _, conf, ok, prob in rows if ok and (conf < t or prob))
+            cells.append(f"{silent:>4d}/{alarm:<5d}")
+        print(f"   {name:30s}" + "".join(cells))
 
 
 def main() -> int:
@@ -137,6 +259,9 @@ def main() -> int:
     ap.add_argument("--heldout", type=int, default=10, help="held-out-style images per kind (half degraded)")
     ap.add_argument("--html", type=int, default=10,
                     help="independent-renderer images per kind (Chromium, half photographed; 0: skip)")
+    ap.add_argument("--phone", type=int, default=0, help="phone photos per kind (cluttered desk, shadow, perspective)")
+    ap.add_argument("--q25", type=int, default=0, help="independent-renderer pages per kind saved as JPEG q25")
+    ap.add_argument("--raw", action="store_true", help="also time raw RapidOCR on every image (s/card ratio)")
     ap.add_argument("--quick", action="store_true", help="5 clean, 5 degraded, 4 held-out, 4 independent per kind")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", type=Path)
@@ -150,19 +275,21 @@ def main() -> int:
         "degraded": [(k, base + 10_000 + i, "main", True) for i in range(args.degraded) for k in KINDS],
         "heldout": [(k, base + 20_000 + i, "heldout", i % 2 == 1) for i in range(args.heldout) for k in KINDS],
         "independent renderer": [(k, base + 30_000 + i, "html", i % 2 == 1) for i in range(args.html) for k in KINDS],
+        "phone photo": [(k, base + 40_000 + i, "phone", False) for i in range(args.phone) for k in KINDS],
+        "jpeg q25": [(k, base + 50_000 + i, "q25", False) for i in range(args.q25) for k in KINDS],
     }
     sets = {k: v for k, v in sets.items() if v}
     print(f"machine: nproc={os.cpu_count()} cpu={cpu_model()!r} python={platform.python_version()}")
     t = time.perf_counter()
     get_engine().read(make_sample("idcard-back", 0)[0])  # warm up
     print(f"OCR engine warm-up {time.perf_counter() - t:.2f}s")
-    if "independent renderer" in sets:
+    if {"independent renderer", "phone photo", "jpeg q25"} & set(sets):
         from capture_html import HtmlRenderer
 
         with HtmlRenderer() as html:
-            report = run(sets, args.verbose, html)
+            report = run(sets, args.verbose, html, args.raw)
     else:
-        report = run(sets, args.verbose)
+        report = run(sets, args.verbose, raw=args.raw)
     report["machine"] = {"nproc": os.cpu_count(), "cpu": cpu_model(), "python": platform.python_version()}
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -60,7 +60,8 @@ class ReadField:
     doubtful: bool
     text: str | None = None
     reasons: tuple[str, ...] = ()  # problem codes, "low_confidence", "unresolved"
-    flags: tuple[str, ...] = ()  # from capture: "corrected", "long_term" …
+    flags: tuple[str, ...] = ()  # from capture: "corrected", "long_term", "from_id_number" …
+    note: str = ""  # what the card showed when a proven value (the ID number's birth date/sex) replaced it
 
 
 @dataclass
@@ -147,8 +148,11 @@ def canonical(path: str, text: str | None) -> tuple[Any, bool]:
 
 
 def build(kind: str, source: str, raw: dict[str, tuple[str | None, float, tuple[str, ...]]],
-          problems: Iterable[Problem], seconds: float = 0.0) -> DocumentRead:
-    """Map capture field names → canonical paths, values → codes, and mark what the clerk must check."""
+          problems: Iterable[Problem], seconds: float = 0.0, notes: dict[str, str] | None = None) -> DocumentRead:
+    """Map capture field names → canonical paths, values → codes, and mark what the clerk must check.
+
+    A problem of severity ``info`` (a proven value replaced the card's reading) is shown but does not make
+    its field doubtful: the value carries its own proof, and flags that cry wolf get ignored."""
     names = PATHS[kind]
     mapped = [Problem(names.get(p.field, p.field), p.code, p.zh, p.en, p.severity) for p in problems]
     out = DocumentRead(kind, source, problems=mapped, seconds=seconds)
@@ -157,12 +161,13 @@ def build(kind: str, source: str, raw: dict[str, tuple[str | None, float, tuple[
             continue
         text, conf, flags = raw[name]
         value, resolved = canonical(path, text)
-        reasons = [p.code for p in mapped if p.field == path]
+        reasons = [p.code for p in mapped if p.field == path and p.severity != "info"]
         if conf < DOUBT_BELOW and "low_confidence" not in reasons and not (text is None and "long_term" in flags):
             reasons.append("low_confidence")
         if not resolved:
             reasons.append("unresolved")
-        out.fields[path] = ReadField(value, round(conf, 3), bool(reasons), text, tuple(reasons), flags)
+        out.fields[path] = ReadField(value, round(conf, 3), bool(reasons), text, tuple(reasons), flags,
+                                     (notes or {}).get(name, ""))
     return out
 
 
@@ -200,7 +205,8 @@ class Capturing:
         t0 = time.perf_counter()
         res = read_document(path, kind, today=today)  # type: ignore[arg-type]
         raw = {n: (f.value, f.confidence, f.flags) for n, f in res.fields.items()}
-        out = build(kind, "file", raw, res.problems, time.perf_counter() - t0)
+        out = build(kind, "file", raw, res.problems, time.perf_counter() - t0,
+                    {n: f.note for n, f in res.fields.items() if f.note})
         blob = path.read_bytes() if keep_image else None
         self._record_read(out, blob, path.suffix.lower().lstrip(".") or "bin", case_id, profile_id)
         return out
@@ -229,7 +235,8 @@ class Capturing:
         t0 = time.perf_counter()
         res = read_document(rgb, kind, today=today)  # type: ignore[arg-type]
         raw = {n: (f.value, f.confidence, f.flags) for n, f in res.fields.items()}
-        out = build(kind, source, raw, res.problems, time.perf_counter() - t0)
+        out = build(kind, source, raw, res.problems, time.perf_counter() - t0,
+                    {n: f.note for n, f in res.fields.items() if f.note})
         blob = _png(rgb) if keep_image else None
         self._record_read(out, blob, "png", case_id, profile_id)
         return out

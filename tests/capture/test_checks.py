@@ -1,4 +1,4 @@
-"""Checksums and OCR-confusion repair: corrected only when exactly one candidate passes."""
+"""OCR-confusion repair: corrected only when exactly one candidate passes the records/ checks."""
 
 from __future__ import annotations
 
@@ -10,32 +10,31 @@ from hypothesis import strategies as st
 
 from clerkdesk.capture import checks
 from clerkdesk.capture.fake import fake_company, fake_person
+from clerkdesk.records import addresses
+from clerkdesk.records.standards import (
+    check_id_number,
+    id_number_valid,
+    org_code_valid,
+    uscc_check_char,
+    uscc_valid,
+)
 
 VALID_ID = "11010519491231002X"  # GB 11643's own example
 VALID_USCC = "91110000600037341L"
 
 
 def test_known_valid_numbers() -> None:
-    assert checks.id_valid(VALID_ID)
-    assert checks.uscc_valid(VALID_USCC)
-    assert checks.org_code_valid("600037341")
-
-
-def test_id_check_digit_mismatch_is_not_valid() -> None:
-    assert not checks.id_valid(VALID_ID[:-1] + "1")
-    assert not checks.id_valid("110105194912310021")
-
-
-def test_id_invalid_birth_date_is_not_valid() -> None:
-    body = "11010519490231002"  # 31 Feb
-    assert not checks.id_valid(body + checks.id_check_char(body))
+    assert id_number_valid(VALID_ID)
+    assert uscc_valid(VALID_USCC)
+    assert org_code_valid("600037341")
 
 
 def test_uscc_with_bad_org_code_is_not_valid_even_if_mod31_passes() -> None:
     body = "91110000600037342"  # org code check broken (2 instead of 1)
-    code = body + checks.uscc_check_char(body)
-    assert not checks.org_code_valid(code[8:17])
-    assert not checks.uscc_valid(code)
+    code = body + uscc_check_char(body)
+    assert not org_code_valid(code[8:17])
+    assert not uscc_valid(code)
+    assert checks.repair_uscc(code).passing == 0
 
 
 @pytest.mark.parametrize(("seen", "want"), [
@@ -101,7 +100,7 @@ def test_property_repair_never_returns_an_invalid_value_as_valid(seed: int) -> N
     i = rng.randrange(18)
     seen = code[:i] + rng.choice("0123456789ABOISZ") + code[i + 1:]
     rep = checks.repair_uscc(seen)
-    assert rep.valid == checks.uscc_valid(rep.value)
+    assert rep.valid == uscc_valid(rep.value)
     if rep.changed:
         assert rep.passing == 1
 
@@ -111,5 +110,7 @@ def test_property_repair_never_returns_an_invalid_value_as_valid(seed: int) -> N
 def test_property_fake_numbers_are_valid(seed: int) -> None:
     rng = random.Random(seed)
     p, c = fake_person(rng), fake_company(rng)
-    assert checks.id_valid(p.id_number) and checks.id_region_known(p.id_number)
-    assert checks.uscc_valid(c.uscc)
+    info, problems = check_id_number(p.id_number, allow_15=False)
+    assert problems == [] and info is not None and info.warnings == ()
+    assert addresses.existed_in(p.id_number[:6], info.birth_date.year)
+    assert uscc_valid(c.uscc)

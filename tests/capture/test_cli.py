@@ -61,13 +61,13 @@ def test_json_output(images: dict[str, Path]) -> None:
 def test_failed_check_exits_1(images: dict[str, Path]) -> None:
     res = CliRunner().invoke(capture, ["--kind", "idcard-front", "--json", str(images["bad"])])
     assert res.exit_code == 1
-    assert "id_checksum" in {p["code"] for p in json.loads(res.output)["problems"]}
+    assert "ID_CHECKSUM" in {p["code"] for p in json.loads(res.output)["problems"]}
 
 
-def test_missing_fields_exit_1(images: dict[str, Path]) -> None:
+def test_no_document_in_the_image_exits_1_with_one_clear_problem(images: dict[str, Path]) -> None:
     res = CliRunner().invoke(capture, ["--kind", "license", str(images["blank"])])
     assert res.exit_code == 1
-    assert "[missing]" in res.output
+    assert "[no_document]" in res.output and "[missing]" not in res.output
 
 
 def test_bad_input_exits_2(images: dict[str, Path]) -> None:

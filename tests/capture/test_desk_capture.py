@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from clerkdesk.capture.fake import fake_person
-from clerkdesk.capture.problems import problem
 from clerkdesk.capture.synth import make_sample, write_sample
 from clerkdesk.capturing import build, newest_image
 from clerkdesk.desk import Desk
+from clerkdesk.errors import Problem
 from clerkdesk.records import codes
 
 
@@ -95,12 +95,12 @@ def test_card_reader_fields_are_canonical_and_the_photo_kept_only_when_asked(des
 def test_unresolved_values_are_kept_as_read_and_doubtful() -> None:
     raw = {"entity_type": ("其他有限责任公司", 0.99, ()), "registered_capital": ("约五百万", 0.99, ()),
            "uscc": ("91110000600037341L", 0.5, ()), "name": ("某某公司", 0.97, ())}
-    read = build("license", "file", raw, [problem("uscc", "uscc_checksum")])
+    read = build("license", "file", raw, [Problem("uscc", "USCC_CHECKSUM", "统一社会信用代码校验码错误", "check character wrong")])
     f = read.fields
     assert f["enterprise.entity_type"].value == "其他有限责任公司" and f["enterprise.entity_type"].doubtful
     assert "unresolved" in f["enterprise.entity_type"].reasons
     assert f["enterprise.registered_capital"].value == "约五百万" and f["enterprise.registered_capital"].doubtful
-    assert f["enterprise.uscc"].reasons == ("uscc_checksum", "low_confidence")
+    assert f["enterprise.uscc"].reasons == ("USCC_CHECKSUM", "low_confidence")
     assert not f["enterprise.name"].doubtful
     assert read.problems[0].field == "enterprise.uscc" and not read.ok
 
@@ -127,3 +127,16 @@ def test_erasing_the_profile_erases_its_kept_document_images(desk: Desk, monkeyp
     assert desk.delete_profile("person", record["id_number"])
     assert desk.store.db["documents"].count == 0
     assert "documents_erased" in [r["action"] for r in _audit(desk)]
+
+
+def test_a_bad_file_is_a_clear_error_in_the_app_layer_and_nothing_is_stored(desk: Desk, tmp_path: Path) -> None:
+    from clerkdesk.capture.imagefile import ImageFileError
+    from clerkdesk.errors import ClerkDeskError
+
+    empty = tmp_path / "张三-身份证.jpg"
+    empty.write_bytes(b"")
+    with pytest.raises(ImageFileError, match="empty") as e:
+        desk.read_document(empty, "idcard-front", keep_image=True)
+    assert isinstance(e.value, ClerkDeskError)  # the app shows str(e) (ui.errors.message_of), no traceback
+    assert "张三" not in str(e.value)
+    assert desk.store.db["documents"].count == 0

@@ -11,11 +11,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from clerkdesk.capture import checks
 from clerkdesk.capture.documents import read_document
 from clerkdesk.capture.fake import fake_company, fake_person
 from clerkdesk.capture.model import FIELDS, CaptureResult
 from clerkdesk.capture.render import MAIN, render_idcard_front, render_license
+from clerkdesk.records.standards import id_check_digit, id_number_valid
 
 pytestmark = pytest.mark.ocr
 
@@ -77,7 +77,7 @@ def _front_with_number(seed: int, printed: str) -> np.ndarray:
 def test_lookalikes_in_the_id_number_corrected_because_the_checksum_proves_it() -> None:
     number = fake_person(random.Random(42)).id_number  # 222401194703319456
     printed = number[:1] + "Z" + number[2:16] + "S" + number[17:]  # as a worn card reads: Z for 2, S for 5
-    assert not checks.id_valid(printed)
+    assert not id_number_valid(printed)
     result = read_document(_front_with_number(42, printed), "idcard-front")
     assert result.value("id_number") == number
     assert "corrected" in result.fields["id_number"].flags
@@ -90,7 +90,7 @@ def test_wrong_check_digit_is_reported_not_guessed() -> None:
     printed = number[:17] + ("1" if number[17] != "1" else "2")
     result = read_document(_front_with_number(43, printed), "idcard-front")
     assert result.value("id_number") == printed
-    assert "id_checksum" in {p.code for p in result.problems}
+    assert "ID_CHECKSUM" in {p.code for p in result.problems}  # the records rule, as `clerkdesk check id` says
     assert result.fields["id_number"].confidence <= 0.3
     assert not result.ok
 
@@ -104,9 +104,58 @@ def test_ambiguous_credit_code_is_not_corrected() -> None:
     assert not result.ok
 
 
-def test_sex_mismatch_with_the_number_is_an_error() -> None:
+def test_a_proven_number_wins_over_a_printed_sex_that_disagrees() -> None:
+    """Issue 18: the checksum-proven number carries the sex; the card's reading is kept as a note, not a value."""
     person = fake_person(random.Random(44))
     wrong = dataclasses.replace(person, sex="女" if person.sex == "男" else "男")
     result = read_document(np.asarray(render_idcard_front(wrong, MAIN, random.Random(44))), "idcard-front")
-    assert result.value("sex") == wrong.sex  # the printed value is kept, not "fixed"
-    assert "sex_mismatch" in {p.code for p in result.problems}
+    sex = result.fields["sex"]
+    assert sex.value == person.sex and "from_id_number" in sex.flags
+    assert sex.note == f"card shows {wrong.sex}"
+    assert [(p.code, p.severity) for p in result.problems if p.field == "sex"] == [("sex_from_number", "info")]
+    assert result.ok
+
+
+@pytest.mark.parametrize(("seed", "address"), [
+    (3, "宁夏回族自治区银川市兴庆区民族北街272号"),  # read as …兴庆区 before: 民族 taken for the label
+    (4, "宁夏回族自治区银川市兴庆区解放西街民族大街12号3栋2单元501室"),  # wraps: 民族 mid-line, a third line under it
+])
+def test_label_words_inside_a_rendered_address_stay_address(seed: int, address: str) -> None:
+    person = fake_person(random.Random(seed))
+    body = "640104" + person.id_number[6:17]  # 银川市兴庆区, so the address agrees with the number
+    person = dataclasses.replace(person, address=address, id_number=body + id_check_digit(body))
+    result = read_document(np.asarray(render_idcard_front(person, MAIN, random.Random(seed))), "idcard-front")
+    assert result.value("address") == address
+    assert result.value("ethnicity") == person.ethnicity
+    assert result.ok and not [p for p in result.problems if p.severity != "info"]
+
+
+def _receipt_on_a_desk() -> np.ndarray:
+    """A desk with a till receipt on it: text, but no ID card."""
+    from PIL import Image, ImageDraw
+
+    from clerkdesk.capture.degrade import desk
+    from clerkdesk.capture.render import font
+
+    img = Image.fromarray(desk(600, 900, random.Random(3)))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((250, 80, 650, 520), fill=(250, 250, 245))
+    for i, line in enumerate(("便利店收据", "矿泉水 2.00", "面包 6.50", "合计 8.50", "谢谢惠顾")):
+        draw.text((290, 110 + 80 * i), line, fill=(30, 30, 30), font=font(34))
+    return np.asarray(img)
+
+
+@pytest.mark.parametrize("what", ["noise", "receipt on a desk"])
+def test_no_card_in_the_image_is_one_clear_problem(what: str) -> None:
+    img = (np.random.default_rng(5).integers(0, 255, (500, 800, 3), dtype=np.uint8) if what == "noise"
+           else _receipt_on_a_desk())
+    result = read_document(img, "idcard-front")
+    assert [(p.field, p.code) for p in result.problems] == [("document", "no_document")]
+    assert not result.ok and all(f.value is None for f in result.fields.values())
+
+
+def test_a_stray_digit_in_a_rendered_name_is_flagged_after_a_re_read() -> None:
+    person = dataclasses.replace(fake_person(random.Random(46)), name="孔文8")  # what text beside a card leaks
+    result = read_document(np.asarray(render_idcard_front(person, MAIN, random.Random(46))), "idcard-front")
+    assert result.value("name") == "孔文"
+    assert "unexpected_characters" in {p.code for p in result.problems if p.field == "name"}

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from clerkdesk.capture import checks
 from clerkdesk.capture import readers as rd
 from clerkdesk.errors import ConfigError
+from clerkdesk.records.standards import id_number_valid
 
 
 def test_simulated_reader_follows_the_sdk_sequence() -> None:
@@ -20,7 +20,7 @@ def test_simulated_reader_follows_the_sdk_sequence() -> None:
     r.close()
     r.close()  # twice is fine
     assert set(data.fields) == set(rd.CARD_FIELDS)
-    assert checks.id_valid(data.fields["id_number"] or "")
+    assert id_number_valid(data.fields["id_number"] or "")
     assert data.photo.startswith(b"\x89PNG")
 
 

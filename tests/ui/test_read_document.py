@@ -83,7 +83,7 @@ def test_altered_card_flags_the_field_and_the_image_is_kept_only_when_ticked(mak
     idn = form.rows["person.id_number"]
     assert idn.editor.value() == printed  # kept as read, never guessed
     assert "person.id_number" in _doubtful(form)
-    assert idn.editor.widget.toolTip().startswith("请核对：") and "校验位" in idn.editor.widget.toolTip()
+    assert idn.editor.widget.toolTip().startswith("请核对：") and "校验" in idn.editor.widget.toolTip()  # records: 校验码错误
     assert form.rows["person.name"].editor.value() == person.name
     assert "person.name" not in _doubtful(form)
     assert form.doc_bar.problems.isVisible() and "公民身份号码" in form.doc_bar.problems.text()

@@ -1,11 +1,10 @@
-"""Checksums of the numbers printed on documents, and OCR-confusion repair that needs their proof.
+"""OCR look-alike repair of the numbers printed on documents, proven by their check characters.
 
-* GB 11643 citizen ID number: 17 digits + MOD 11-2 check character (0-9 or X).
-* GB 32100 unified social credit code (USCC): 17 characters + MOD 31 check character,
-  with a GB 11714 organisation code (8 characters + MOD 11 check) at positions 9-17.
-
-:func:`repair` swaps look-alike characters (O/0, I/1, Z/2, S/5, B/8, x/X) only
-when the result passes every checksum and exactly one candidate does.
+Every check digit and alphabet is :mod:`clerkdesk.records.standards`'s (GB 11643 ID numbers, GB 32100
+credit codes with the GB 11714 organisation code inside): capture proves with the same rules as
+``clerkdesk check``, never a copy. What is capture's own is the repair: :func:`repair_id` /
+:func:`repair_uscc` swap look-alike characters (O/0, I/1, Z/2, S/5, B/8, x/X) only when the result
+passes every check and exactly one candidate does.
 """
 
 from __future__ import annotations
@@ -15,12 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from stdnum.cn import ric, uscc
-from stdnum.exceptions import ValidationError
-
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+from clerkdesk.records.standards import USCC_ALPHABET, id_number_valid, uscc_valid
 
 # Symmetric look-alike pairs the brief allows; anything else is never changed.
 _CONFUSIONS: dict[str, str] = {}
@@ -37,50 +31,6 @@ def normalize(text: str) -> str:
     """Full-width → half-width, drop spaces and separators, upper-case."""
     text = unicodedata.normalize("NFKC", text)
     return "".join(ch for ch in text if not ch.isspace() and ch not in "-_.·:：").upper()
-
-
-def id_check_char(body17: str) -> str:
-    total = sum(int(c) * w for c, w in zip(body17, ID_WEIGHTS, strict=True))
-    return "10X98765432"[total % 11]
-
-
-def id_valid(number: str) -> bool:
-    """Format, MOD 11-2 check and a real calendar birth date (the region is checked separately)."""
-    if len(number) != 18 or not number[:17].isdigit() or id_check_char(number[:17]) != number[17]:
-        return False
-    try:
-        ric.get_birth_date(number)
-    except ValidationError:
-        return False
-    return True
-
-
-def id_region_known(number: str) -> bool:
-    """Was the region code assigned in the birth year (python-stdnum's loc.dat, retired codes included)?"""
-    try:
-        ric.get_birth_place(number)
-    except (ValidationError, ValueError, KeyError):
-        return False
-    return True
-
-
-def org_check_char(body8: str) -> str:
-    total = sum(USCC_ALPHABET.index(c) * w if c in USCC_ALPHABET else 99 for c, w in zip(body8, ORG_WEIGHTS, strict=True))
-    c = 11 - total % 11
-    return "X" if c == 10 else "0" if c == 11 else str(c)
-
-
-def org_code_valid(code9: str) -> bool:
-    return len(code9) == 9 and all(c in USCC_ALPHABET for c in code9) and org_check_char(code9[:8]) == code9[8]
-
-
-def uscc_valid(code: str) -> bool:
-    """MOD 31 check (python-stdnum) and the embedded GB 11714 organisation code check."""
-    return len(code) == 18 and uscc.is_valid(code) and org_code_valid(code[8:17])
-
-
-def uscc_check_char(body17: str) -> str:
-    return uscc.calc_check_digit(body17)
 
 
 @dataclass(frozen=True)
@@ -135,7 +85,7 @@ def _repair(text: str, length: int, allowed: Callable[[int, str], bool], valid: 
 
 def repair_id(text: str) -> Repair:
     """Fix look-alikes in an OCR'd ID number only when exactly one fix passes the MOD 11-2 check."""
-    return _repair(text, 18, _id_allowed, id_valid, last_x=True)
+    return _repair(text, 18, _id_allowed, id_number_valid, last_x=True)
 
 
 def repair_uscc(text: str) -> Repair:

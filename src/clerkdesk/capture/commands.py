@@ -1,8 +1,9 @@
 """``clerkdesk capture``: read an ID card side or a business licence image and print its fields.
 
 Exit status: 0 when every required field was read and passed its checks
-(warnings allowed), 1 when a required field is missing or fails a check,
-2 when the image cannot be opened. The output is personal data: it goes to
+(warnings allowed), 1 when a required field is missing or fails a check (or no
+document was found in the image), 2 when the file is not a readable image (empty,
+truncated, too large, not an image) or the options are wrong. The output is personal data: it goes to
 stdout only and is never logged.
 """
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from clerkdesk.capture.imagefile import ImageFileError
 from clerkdesk.capture.model import KINDS, CaptureResult
 
 _LABELS = {
@@ -29,11 +31,12 @@ def _print_text(result: CaptureResult) -> None:
     for name, f in result.fields.items():
         value = f.value if f.value is not None else ("长期" if "long_term" in f.flags else "—")
         flags = f"  [{', '.join(f.flags)}]" if f.flags else ""
-        click.echo(f"  {name:<19} {value}  ({f.confidence:.2f}){flags}")
+        note = f"  ({f.note})" if f.note else ""
+        click.echo(f"  {name:<19} {value}  ({f.confidence:.2f}){flags}{note}")
     if result.problems:
         click.echo("problems:")
         for p in result.problems:
-            tag = "ERROR" if p.severity == "error" else p.severity
+            tag = {"error": "ERROR", "info": "note"}.get(p.severity, p.severity)
             click.echo(f"  {tag:<7} {p.field}: [{p.code}] {p.zh} / {p.en}")
     click.echo("OK" if result.ok else "NOT OK: a required field is missing or failed its check")
 
@@ -76,6 +79,9 @@ def capture(kind: str, as_json: bool, window: str | None, screen: str | None, im
             except DriverError as e:
                 raise click.UsageError(str(e)) from None
             result = read_document(rgb, kind)  # type: ignore[arg-type]
+    except ImageFileError as e:  # empty, truncated, huge, not an image: one sentence, exit 2, no traceback
+        click.echo(f"{image if image is not None else 'screen'}: {e}", err=True)
+        raise SystemExit(2) from None
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="IMAGE") from e
     if as_json:

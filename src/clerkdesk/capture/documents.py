@@ -21,7 +21,8 @@ import numpy as np
 from clerkdesk.capture import fields as fp
 from clerkdesk.capture import preprocess as pre
 from clerkdesk.capture.degrade import rotate90
-from clerkdesk.capture.layout import clean, tokens
+from clerkdesk.capture.imagefile import as_rgb
+from clerkdesk.capture.layout import clean, place_labels, tokens
 from clerkdesk.capture.model import FIELDS, KINDS, REQUIRED, CaptureResult, Kind
 from clerkdesk.capture.problems import problem
 from clerkdesk.vision.ocr import OcrEngine, TextBox, read_line
@@ -97,10 +98,11 @@ def _parse(kind: Kind, rgb: np.ndarray, boxes: list[TextBox], today: dt.date | N
     h, w = rgb.shape[:2]
     boxes = pre.deskew_boxes(boxes, pre.skew_angle(boxes), (w / 2, h / 2))
     result = CaptureResult(kind, image=rgb)
-    toks = tokens(boxes, fp.LABELS[kind], fp.INLINE[kind], lone=fp.FIELD_LABELS[kind])
+    toks = place_labels(tokens(boxes, fp.LABELS[kind], fp.INLINE[kind], lone=fp.FIELD_LABELS[kind]),
+                        fp.COLUMN[kind], fp.ROW_MATES[kind])
     found = {t.label for t in toks if t.label}
     result.labels_missing = sum(lab not in found for lab in fp.FIELD_LABELS[kind])
-    b = fp.Builder(result, toks, _line_reader(engine, rgb) if engine is not None else None)
+    b = fp.Builder(result, toks, _line_reader(engine, rgb) if engine is not None else None, today)
     if kind == "idcard-front":
         fp.parse_front(b)
     elif kind == "idcard-back":
@@ -132,13 +134,13 @@ def read_document(
     if kind not in KINDS:
         raise ValueError(f"unknown document kind {kind!r}; choose one of {', '.join(KINDS)}")
     t0 = time.perf_counter()
+    rgb = pre.load_rgb(str(image)) if isinstance(image, (str, Path)) else as_rgb(image)  # bad files fail fast
     if engine is None:
         from clerkdesk.vision.ocr import get_engine
 
         engine = get_engine()
     read = _reader(engine)
     reread = _rereader(engine, read)
-    rgb = pre.load_rgb(str(image)) if isinstance(image, (str, Path)) else np.ascontiguousarray(image[..., :3])
     quad = pre.find_document(rgb, aspect=pre.ASPECT[kind])
     if quad is not None:
         rgb = pre.rectify(rgb, quad, pre.ASPECT[kind])
@@ -169,10 +171,24 @@ def read_document(
         turn += 180
     else:
         result = _parse(kind, rgb, _good(boxes), today, engine)
+    _no_document(result)
     result.rotation = turn % 360
     result.rectified = quad is not None
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _no_document(result: CaptureResult) -> None:
+    """Noise, a desk or another paper: not one field label was read and no number passed its check. One clear
+    problem ("no ID card found in this image") instead of a "field not found" for every field."""
+    if result.labels_missing < len(fp.FIELD_LABELS[result.kind]):
+        return
+    failed = {p.field for p in result.errors}
+    proven = [n for n in ("id_number", "uscc") if result.value(n) and n not in failed]
+    if proven:
+        return
+    result.fields = {n: type(f)(f.name, None, 0.0) for n, f in result.fields.items()}
+    result.problems = [problem("document", "no_document")]
 
 
 def _finish(result: CaptureResult) -> None:

@@ -6,19 +6,15 @@ import datetime as dt
 import random
 from dataclasses import asdict, dataclass
 
-from clerkdesk.capture import regions
-from clerkdesk.capture.checks import (
-    USCC_ALPHABET,
-    id_check_char,
-    id_region_known,
-    org_check_char,
-    uscc_check_char,
-)
+from clerkdesk.records import addresses as regions
+from clerkdesk.records.codes import ethnic_group_names
+from clerkdesk.records.standards import USCC_ALPHABET, org_check_char, uscc_check_char
+from clerkdesk.records.standards import id_check_digit as id_check_char
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫")
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂华建国志红文辉玉兰晓婷宇浩然思雨欣怡子轩梓涵一诺嘉俊博文佳琪天佑瑞丹蕾晨阳鹏飞振海春梅秋菊冬雪立新永康德胜金凤淑珍慧敏国庆卫东晶莹"
-ETHNICITIES = ["汉", "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺"]
+ETHNICITIES = list(ethnic_group_names())  # GB 3304, from records/ (the one list)
 STREETS = ["人民", "解放", "建设", "中山", "和平", "胜利", "新华", "友谊", "光明", "朝阳", "文化", "长江", "黄河", "青年", "东风", "幸福", "团结", "振兴", "育才", "迎宾", "花园", "滨河", "学府", "工农"]
 STREET_KINDS = ("路", "街", "大道", "巷")
 VILLAGES = ("村", "社区", "小区")
@@ -76,7 +72,7 @@ def fake_name(rng: random.Random) -> str:
     return surname + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
 
 
-def fake_street_address(rng: random.Random, region: regions.Region) -> str:
+def fake_street_address(rng: random.Random, region: regions.County) -> str:
     street = rng.choice(STREETS) + rng.choice(STREET_KINDS)
     tail = f"{rng.randint(1, 999)}号"
     if rng.random() < 0.5:
@@ -104,7 +100,7 @@ def fake_person(rng: random.Random, today: dt.date = dt.date(2026, 1, 1)) -> Fak
     while True:  # a code that existed in the birth year and still does (so the address is current)
         region = rng.choice(regions.current_counties())
         body = f"{region.code}{birth:%Y%m%d}{seq:03d}"
-        if id_region_known(body + id_check_char(body)):
+        if regions.existed_in(region.code, birth.year):
             break
     issued = _random_date(rng, max(_add_years(birth, 16), dt.date(2005, 1, 1)), today)
     age = (issued - birth).days // 365

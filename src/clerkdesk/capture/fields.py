@@ -1,9 +1,14 @@
 """Labels → field values for each document kind, then the cross-checks.
 
-Cross-checks never invent a value: look-alike characters in a number are
-changed only when the checksum proves it (``checks.repair_*``); disagreements
-(birth date or sex vs the ID number, region vs address) are reported and
-lower the confidence, leaving the printed values as read.
+Cross-checks never guess a value: look-alike characters in a number are
+changed only when the checksum proves it (``checks.repair_*``). Proven fields
+win: when the ID number passes every rule of ``records.standards`` (check
+digit, a real and plausible birth date, a region code that existed at some
+time from the birth year on), birth date and sex are the number's, and a card
+reading that disagrees is kept as the field's ``note`` — the number carries
+its own proof, the printed date does not. When the number is not proven, a
+disagreement is an error and the printed values stay as read. Region vs
+address disagreements are warnings (people move).
 """
 
 from __future__ import annotations
@@ -12,11 +17,14 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from clerkdesk.capture import checks, regions
-from clerkdesk.capture.fake import ETHNICITIES
+from clerkdesk.capture import checks
 from clerkdesk.capture.layout import Token, Value, clean, find_label, value_of
 from clerkdesk.capture.model import CapturedField, CaptureResult
 from clerkdesk.capture.problems import problem
+from clerkdesk.errors import Problem
+from clerkdesk.records import addresses
+from clerkdesk.records.codes import ethnic_group_names
+from clerkdesk.records.standards import IdNumber, check_id_number, check_uscc, normalise_name
 
 LABELS = {
     "idcard-front": ("姓名", "性别", "民族", "出生", "住址", "公民身份号码"),
@@ -33,6 +41,11 @@ FIELD_LABELS = {
     "license": ("统一社会信用代码", "名称", "类型", "法定代表人", "注册资本", "成立日期", "住所", "经营范围"),
 }
 INLINE = {"idcard-front": ("民族",), "idcard-back": (), "license": ()}
+# where labels may stand (layout.place_labels): the left column of field labels, and labels that share a
+# column label's row (the ID card's 民族 stands on 性别's row, above 出生). Licences have two columns: not used.
+COLUMN = {"idcard-front": ("姓名", "性别", "出生", "住址", "公民身份号码"), "idcard-back": ("签发机关", "有效期限"),
+          "license": ()}
+ROW_MATES = {"idcard-front": {"民族": ("性别", ("出生", "住址", "公民身份号码"))}, "idcard-back": {}, "license": {}}
 # which way is up: labels near the top / near the bottom of each document
 ANCHORS = {
     "idcard-front": (("姓名", "性别", "民族", "出生"), ("公民身份号码",)),
@@ -57,14 +70,27 @@ def iso_date(text: str) -> str | None:
 # traditional forms the recogniser sometimes returns (Kai/Song faces) for characters of the 56 names
 _ETHNIC_VARIANTS = str.maketrans(dict(zip(
     "漢維爾壯鮮滿瑤薩東鄉納頗達錫烏別羅溫獨龍倫門諾畬", "汉维尔壮鲜满瑶萨东乡纳颇达锡乌别罗温独龙伦门诺畲", strict=True)))
+def _ethnic_name(text: str) -> str | None:
+    """TEXT as one of GB 3304's 56 names (without 族; 漢 → 汉, the same name in its traditional form), or None."""
+    names = ethnic_group_names()
+    for t in (text, text.removesuffix("族")):
+        if t in names:
+            return t
+        if t.translate(_ETHNIC_VARIANTS) in names:
+            return t.translate(_ETHNIC_VARIANTS)
+    return None
+
+
 Reread = Callable[[tuple[float, float, float, float]], tuple[str, float]]
 
 
 class Builder:
-    def __init__(self, result: CaptureResult, toks: list[Token], reread: Reread | None = None):
+    def __init__(self, result: CaptureResult, toks: list[Token], reread: Reread | None = None,
+                 today: dt.date | None = None):
         self.r = result
         self.toks = toks
         self.reread = reread  # recognise one line in a box of the image (no detection)
+        self.today = today or dt.date.today()
 
     def read_right_of(self, label: str) -> Value:
         """Re-read the space right of LABEL as one line, up to the next label on its row: for a short
@@ -84,7 +110,7 @@ class Builder:
 
     def read(self, label: str, **kw: bool) -> Value:
         tok = find_label(self.toks, label)
-        return value_of(self.toks, tok, **kw) if tok else Value("", 0.0, None, 0)
+        return value_of(self.toks, tok, inline=INLINE[self.r.kind], **kw) if tok else Value("", 0.0, None, 0)
 
     def put(self, name: str, value: str | None, v: Value, conf: float | None = None, flags: tuple[str, ...] = ()) -> None:
         box = tuple(round(x) for x in v.box) if v.box else None
@@ -97,6 +123,25 @@ class Builder:
         value = tidy(v.text)
         self.put(name, value or None, v)
 
+    def person_name(self, name: str, label: str) -> None:
+        """A person's name: Chinese characters and the middle dot only. A reading with anything else (a digit, a
+        ☑, a Latin letter) is re-read once on the crop of its own box; if that is clean it is the value,
+        otherwise the stray characters are dropped and the field is flagged (``unexpected_characters``) —
+        never silently stripped, because a stray character means the box may hold more than the name."""
+        v = self.read(label)
+        v = Value(normalise_name(v.text), v.score, v.box, v.lines)
+        if not _CJK_NAME.search(v.text):
+            self.put(name, v.text or None, v)
+            return
+        if self.reread is not None and v.box is not None:
+            text, score = self.reread(v.box)
+            again = normalise_name(clean(text))
+            if again and not _CJK_NAME.search(again):
+                self.put(name, again, Value(again, min(score, v.score), v.box, v.lines))
+                return
+        self.put(name, _CJK_NAME.sub("", v.text) or None, v)
+        self.report(name, "unexpected_characters")
+
     def adjust(self, name: str, conf: float | None = None, cap: float | None = None, flag: str = "") -> None:
         f = self.r.fields.get(name)
         if f is None:
@@ -108,9 +153,13 @@ class Builder:
         self.r.fields[name] = CapturedField(f.name, f.value, c, f.box, f.raw, flags)
 
     def report(self, name: str, code: str) -> None:
-        self.r.problems.append(problem(name, code))
-        if problem(name, code).severity == "error":
-            self.adjust(name, cap=0.3)
+        self.add(problem(name, code))
+
+    def add(self, p: Problem) -> None:
+        """Report P (capture's own or a ``records.standards`` problem already named after the field)."""
+        self.r.problems.append(p)
+        if p.severity == "error":
+            self.adjust(p.field, cap=0.3)
 
 
 def _fallback(toks: list[Token], pattern: str) -> Value:
@@ -123,7 +172,7 @@ def _fallback(toks: list[Token], pattern: str) -> Value:
 
 
 def parse_front(b: Builder) -> None:
-    b.text_field("name", "姓名", tidy=lambda s: _CJK_NAME.sub("", s))
+    b.person_name("name", "姓名")
     v = b.read("性别")
     if not v.text:
         v = b.read_right_of("性别")  # a lone character is the detector's weak spot
@@ -134,12 +183,24 @@ def parse_front(b: Builder) -> None:
     v = b.read("民族")
     if not v.text:
         v = b.read_right_of("民族")
-    eth = v.text.removesuffix("族") if v.text not in ETHNICITIES else v.text
-    if eth and eth not in ETHNICITIES and eth.translate(_ETHNIC_VARIANTS) in ETHNICITIES:
-        eth = eth.translate(_ETHNIC_VARIANTS)  # 漢 → 汉: the same name in its traditional form
-    b.put("ethnicity", eth or None, v)
-    if eth and eth not in ETHNICITIES:
-        b.report("ethnicity", "ethnicity_unknown")
+    eth = _ethnic_name(v.text)
+    if v.text and eth is None and b.reread is not None:
+        # outside the closed vocabulary (☑汉 on a JPEG q25 card, 回8812 with text beside the card):
+        # re-read the space right of the label once; a reading that is one of the 56 names is proof
+        again = b.read_right_of("民族")
+        if _ethnic_name(again.text) is not None:
+            v = again
+            eth = _ethnic_name(again.text)
+    if v.text and eth is None:
+        stripped = _ethnic_name(_CJK_NAME.sub("", v.text))
+        if stripped is not None:  # a name of the list once the stray characters go: kept, but flagged
+            b.put("ethnicity", stripped, v)
+            b.report("ethnicity", "unexpected_characters")
+        else:
+            b.put("ethnicity", v.text.removesuffix("族") or None, v)
+            b.report("ethnicity", "ethnicity_unknown")
+    else:
+        b.put("ethnicity", eth, v)
     v = b.read("出生")
     b.put("birth_date", iso_date(v.text), v)
     if v.text and not iso_date(v.text):
@@ -156,48 +217,56 @@ def _id_number(b: Builder, v: Value) -> None:
         b.put("id_number", None, v)
         return
     rep = checks.repair_id(v.text)
+    info, rules = check_id_number(rep.value, "id_number", b.today, allow_15=False)
     if rep.valid:
         b.put("id_number", rep.value, v, conf=0.9 if rep.changed else max(v.score, 0.99),
               flags=("corrected",) if rep.changed else ())
         if rep.changed:
             b.report("id_number", "id_corrected")
-        _cross_check_person(b, rep.value)
-        return
-    b.put("id_number", rep.value, v)
-    if len(rep.value) != 18 or not rep.value[:17].isdigit():
-        b.report("id_number", "id_format")
-    elif rep.passing > 1:
-        b.report("id_number", "id_ambiguous")
     else:
-        b.report("id_number", "id_checksum")
+        b.put("id_number", rep.value, v)
+    if rep.passing > 1:
+        b.report("id_number", "id_ambiguous")
+        return
+    for p in rules:  # the records rules, as `clerkdesk check id` states them (ID_CHECKSUM, ID_REGION_UNKNOWN …)
+        b.add(p)
+    if info is not None:
+        for p in info.warnings:
+            b.add(p)
+        _cross_check_person(b, info, proven=not info.warnings)
+    elif rep.valid:  # the check digit holds but a rule fails (unknown region, future date): not proof
+        _cross_check_person(b, None, proven=False, number=rep.value)
 
 
-def _cross_check_person(b: Builder, number: str) -> None:
-    r = b.r
+def _cross_check_person(b: Builder, info: IdNumber | None, *, proven: bool, number: str = "") -> None:
+    """Birth date and sex against the number. PROVEN: the number's values win and the card's reading becomes
+    the field's note; otherwise a disagreement is an error and the reading stays."""
+    number = info.number if info else number
     birth = f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
-    if r.value("birth_date") is not None:
-        if r.value("birth_date") == birth:
-            b.adjust("birth_date", conf=0.99)
-        else:
-            b.report("birth_date", "birth_date_mismatch")
     sex = "男" if int(number[16]) % 2 else "女"
-    if r.value("sex") is not None:
-        if r.value("sex") == sex:
-            b.adjust("sex", conf=0.99)
-        else:
-            b.report("sex", "sex_mismatch")
-    if not checks.id_region_known(number):
-        b.report("id_number", "id_region_unknown")
+    for name, derived in (("birth_date", birth), ("sex", sex)):
+        f = b.r.fields.get(name)
+        read = f.value if f else None
+        if read == derived:
+            b.adjust(name, conf=0.99)
+        elif proven:
+            raw = f.raw if f else ""
+            shown = read if read is not None else (raw or "nothing readable")
+            box = f.box if f else None
+            b.r.fields[name] = CapturedField(name, derived, 0.99, box, raw, ("from_id_number",), f"card shows {shown}")
+            b.report(name, f"{name}_from_number")
+        elif read is not None:
+            b.report(name, f"{name}_mismatch")
     _snap_address(b, number[:6])
-    address = r.value("address")
-    if address and regions.address_agrees(number[:6], address) is False:
+    address = b.r.value("address")
+    if address and addresses.address_agrees(number[:6], address) is False:
         b.report("address", "region_address_mismatch")
 
 
 def _snap_address(b: Builder, code: str) -> None:
     """涼山 → 凉山: one misread character in the region names the (checksum-proven) code spells out."""
     f = b.r.fields.get("address")
-    fixed = regions.snap_region_prefix(f.value, code) if f and f.value else None
+    fixed = addresses.snap_region_prefix(f.value, code) if f and f.value else None
     if f is None or fixed is None:
         return
     b.r.fields["address"] = CapturedField(f.name, fixed, min(f.confidence, 0.9), f.box, f.raw, (*f.flags, "corrected"))
@@ -253,7 +322,7 @@ def parse_license(b: Builder) -> None:
     _uscc(b, v)
     b.text_field("name", "名称", multiline=True)
     b.text_field("entity_type", "类型", multiline=True)
-    b.text_field("legal_rep", "法定代表人", tidy=lambda s: _CJK_NAME.sub("", s))
+    b.person_name("legal_rep", "法定代表人")
     b.text_field("registered_capital", "注册资本")
     v = b.read("成立日期")
     b.put("established", iso_date(v.text), v)
@@ -262,11 +331,11 @@ def parse_license(b: Builder) -> None:
     b.text_field("address", "住所", multiline=True)
     b.text_field("business_scope", "经营范围", multiline=True)
     code = b.r.value("uscc")
-    if code and checks.uscc_valid(code):
+    if code and "uscc" not in {p.field for p in b.r.errors}:  # proven: every check of check_uscc passed
         _snap_address(b, code[2:8])
-    address = b.r.value("address")
-    if code and checks.uscc_valid(code) and address and regions.address_agrees(code[2:8], address) is False:
-        b.report("address", "region_address_mismatch")
+        address = b.r.value("address")
+        if address and addresses.address_agrees(code[2:8], address) is False:
+            b.report("address", "region_address_mismatch")
 
 
 def _uscc(b: Builder, v: Value) -> None:
@@ -279,16 +348,13 @@ def _uscc(b: Builder, v: Value) -> None:
               flags=("corrected",) if rep.changed else ())
         if rep.changed:
             b.report("uscc", "uscc_corrected")
-        if regions.lookup(rep.value[2:8]) is None:
-            b.report("uscc", "uscc_region_unknown")
-        return
-    b.put("uscc", rep.value, v)
-    value = rep.value
-    if len(value) != 18 or not value[:8].isdigit() or any(c not in checks.USCC_ALPHABET for c in value):
-        b.report("uscc", "uscc_format")
-    elif rep.passing > 1:
-        b.report("uscc", "uscc_ambiguous")
-    elif checks.uscc_check_char(value[:17]) != value[17]:
-        b.report("uscc", "uscc_checksum")
     else:
-        b.report("uscc", "uscc_org_code")
+        b.put("uscc", rep.value, v)
+    if rep.passing > 1:
+        b.report("uscc", "uscc_ambiguous")
+        return
+    info, rules = check_uscc(rep.value, "uscc")  # the records rules: check characters, authority, region
+    for p in rules:
+        b.add(p)
+    for p in info.warnings if info else ():
+        b.add(p)

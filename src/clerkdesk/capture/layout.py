@@ -216,8 +216,12 @@ def find_label(toks: list[Token], label: str) -> Token | None:
     return min(found, key=lambda t: (t.box[1], t.box[0])) if found else None
 
 
-def value_of(toks: list[Token], label: Token, *, multiline: bool = False, below: bool = False) -> Value:
-    """The value tokens that belong to LABEL (see module docstring); ``below``: the value sits under the label."""
+def value_of(toks: list[Token], label: Token, *, multiline: bool = False, below: bool = False,
+             inline: tuple[str, ...] = ()) -> Value:
+    """The value tokens that belong to LABEL (see module docstring); ``below``: the value sits under the label.
+
+    INLINE labels (the ID card's 民族, a one-line value in the middle of 性别's row) head no column: the
+    address lines under them are not theirs."""
     labels = [t for t in toks if t.label and t is not label]
     h = label.h
     values = [t for t in toks if t.label is None]
@@ -236,7 +240,7 @@ def value_of(toks: list[Token], label: Token, *, multiline: bool = False, below:
     # (two-column licences: the right column's address must not leak into the left column's scope)
     def owned_elsewhere(t: Token) -> bool:
         return any(o.box[0] > label.box[2] and o.box[2] <= t.box[0] + 0.5 * h and o.box[1] <= t.box[1] + h
-                   for o in labels)
+                   and o.label not in inline for o in labels)
 
     first_row = sorted(
         (t for t in values if same_row(t.box, label.box, 0.3) and t.box[0] >= label.box[2] - 0.6 * h
@@ -274,9 +278,67 @@ def value_of(toks: list[Token], label: Token, *, multiline: bool = False, below:
     return _join(lines)
 
 
+def place_labels(toks: list[Token], column: tuple[str, ...], row_mates: dict[str, tuple[str, tuple[str, ...]]]
+                 ) -> list[Token]:
+    """Keep a label only where the document's layout puts labels; elsewhere its words are value text.
+
+    Words, not positions, made a token a label: ``民族`` inside the address ``…兴庆区民族北街272号`` cut
+    the address short, silently. On a document whose field labels stand in one left column (the ID card),
+    a COLUMN label more than two label heights right of that column is inside a value. A ROW_MATES label
+    (``民族`` → ``("性别", below)``) must share its mate's row; without the mate it must lie above the
+    BELOW labels (出生, 住址 …). A demoted label keeps its text and box, so the value reads on unbroken.
+    """
+    col = [t for t in toks if t.label in column]
+    if not col:
+        return toks
+    h = sorted(t.h for t in col)[len(col) // 2]
+    x_col = min(t.box[0] for t in col)
+    by_label: dict[str, list[Token]] = {}
+    for t in toks:
+        if t.label:
+            by_label.setdefault(t.label, []).append(t)
+
+    def placed(t: Token) -> bool:
+        if t.label in column:
+            return t.box[0] <= x_col + 2 * h
+        if t.label in row_mates:
+            mate_label, below = row_mates[t.label]
+            mates = [m for m in by_label.get(mate_label, []) if m.box[0] <= x_col + 2 * h]
+            if mates:
+                return any(same_row(t.box, m.box, 0.3) and t.box[0] > m.box[2] for m in mates)
+            lows = [b.box[1] for lab in below for b in by_label.get(lab, []) if b.box[0] <= x_col + 2 * h]
+            return not lows or t.cy < min(lows)
+        return True
+
+    return [t if t.label is None or t.label == SPECIMEN or placed(t) else Token(t.text, t.score, t.box) for t in toks]
+
+
+def _dedupe_overlap(prev: Token, t: Token) -> str:
+    """T's text without the leading characters that lie inside PREV's box: the detector sometimes returns
+    two overlapping boxes for one line (``'1971'`` + ``'1年12 月 19 日'``), whose joint text repeats the
+    overlapped characters (``19711年…`` → 1971-01-12). Character positions are estimated from widths."""
+    overlap = prev.box[2] - t.box[0]
+    if overlap <= 0.15 * t.h or not t.text:
+        return t.text
+    total = sum(_width(c) for c in t.text) or 1.0
+    span = t.box[2] - t.box[0]
+    x, drop = t.box[0], 0
+    for ch in t.text:
+        w = span * _width(ch) / total
+        if x + w / 2 >= prev.box[2]:
+            break
+        x += w
+        drop += 1
+    return t.text[drop:]
+
+
 def _join(lines: list[list[Token]]) -> Value:
     toks = [t for line in lines for t in line]
     if not toks:
         return Value("", 0.0, None, 0)
     box = (min(t.box[0] for t in toks), min(t.box[1] for t in toks), max(t.box[2] for t in toks), max(t.box[3] for t in toks))
-    return Value("".join(t.text for t in toks), min(t.score for t in toks), box, len(lines))
+    parts = []
+    for line in lines:
+        for i, t in enumerate(line):
+            parts.append(_dedupe_overlap(line[i - 1], t) if i else t.text)
+    return Value("".join(parts), min(t.score for t in toks), box, len(lines))

@@ -33,7 +33,8 @@ class CapturedField:
     confidence: float
     box: BBox | None = None
     raw: str = ""  # the OCR text before parsing/repair
-    flags: tuple[str, ...] = ()  # e.g. "long_term" (长期), "corrected", "derived"
+    flags: tuple[str, ...] = ()  # e.g. "long_term" (长期), "corrected", "from_id_number"
+    note: str = ""  # what the card showed when a proven value replaced it ("card shows 1971-01-12")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -41,6 +42,7 @@ class CapturedField:
             "confidence": round(self.confidence, 3),
             "box": list(self.box) if self.box else None,
             "flags": list(self.flags),
+            **({"note": self.note} if self.note else {}),
         }
 
 

@@ -23,11 +23,10 @@ _WORK = 720  # analysis size (long side), pixels
 
 
 def load_rgb(path: str) -> np.ndarray:
-    data = np.fromfile(path, dtype=np.uint8)  # tolerates non-ASCII paths
-    bgr = cv2.imdecode(data, cv2.IMREAD_COLOR)
-    if bgr is None:
-        raise ValueError(f"not an image: {path}")
-    return np.ascontiguousarray(bgr[:, :, ::-1])
+    """The image file as RGB; :class:`~clerkdesk.capture.imagefile.ImageFileError` says why it cannot be read."""
+    from clerkdesk.capture.imagefile import load_image
+
+    return load_image(path)
 
 
 def _order(pts: np.ndarray) -> np.ndarray:

@@ -1,4 +1,12 @@
-"""Stable problem codes for document capture, with Chinese and English messages."""
+"""Problem codes of reading a document (missing, low confidence, look-alike repair, cross-checks), with Chinese
+and English messages.
+
+The rules of the numbers themselves (GB 11643 check digit, region code, GB 32100 / GB 11714 check characters,
+authority and entity type) are :mod:`clerkdesk.records.standards`'s, reported with its codes (``ID_CHECKSUM``,
+``USCC_ORG_CHECKSUM`` …) exactly as ``clerkdesk check`` reports them; this catalogue holds only what is
+capture's own. Severity ``info`` is a note (a proven value replaced what the card showed): it neither blocks
+nor makes the field doubtful.
+"""
 
 from __future__ import annotations
 
@@ -8,27 +16,28 @@ from clerkdesk.errors import Problem
 MESSAGES: dict[str, tuple[str, str, str]] = {
     "missing": ("error", "未识别到该项", "field not found on the document"),
     "low_confidence": ("warning", "识别置信度低，请人工核对", "low OCR confidence, please check by eye"),
-    "id_format": ("error", "身份证号码格式不正确（应为17位数字加1位校验码）", "ID number is not 17 digits + check character"),
-    "id_checksum": ("error", "身份证号码校验位不符", "ID number check digit (MOD 11-2) does not match"),
     "id_ambiguous": ("error", "身份证号码有多种可能的纠正，未自动纠正", "several corrections of the ID number pass; none applied"),
     "id_corrected": ("warning", "已按校验位纠正易混字符", "look-alike characters corrected; the check digit proves it"),
-    "id_region_unknown": ("warning", "身份证号码前6位不是出生年份有效的行政区划代码", "first 6 digits are not a region code valid in the birth year"),
     "region_address_mismatch": ("warning", "号码中的行政区划与住址的省市不一致", "the number's region differs from the address's province/city"),
-    "address_corrected": ("warning", "已按行政区划代码纠正地名中的一个误识字符", "one misread character in a region name corrected from the region code"),
     "birth_date_mismatch": ("error", "出生日期与身份证号码不一致", "birth date differs from the one in the ID number"),
     "sex_mismatch": ("error", "性别与身份证号码不一致", "sex differs from the one the ID number encodes"),
+    "birth_date_from_number": ("info", "出生日期取自校验通过的身份证号码；卡面读数不同或未读出，已作为备注保留",
+                               "birth date taken from the checksum-proven ID number; the card's reading is kept as a note"),
+    "sex_from_number": ("info", "性别取自校验通过的身份证号码；卡面读数不同或未读出，已作为备注保留",
+                        "sex taken from the checksum-proven ID number; the card's reading is kept as a note"),
+    "no_document": ("error", "图像中没有找到所选类型的证件（未读到任何项目名称），请检查图像和证件类型",
+                    "no document of the chosen kind found in this image (not one field label read); check the image and the kind"),
+    "address_corrected": ("warning", "已按行政区划代码纠正地名中的一个误识字符", "one misread character in a region name corrected from the region code"),
     "sex_invalid": ("error", "性别应为“男”或“女”", "sex must be 男 or 女"),
+    "unexpected_characters": ("warning", "识别结果含有该项不应有的字符（已去除），请人工核对",
+                              "the reading had characters this field cannot contain (removed); please check by eye"),
     "ethnicity_unknown": ("error", "民族不在GB 3304的56个民族中", "ethnicity is not one of the 56 groups of GB 3304"),
     "date_invalid": ("error", "日期无法识别或不存在", "date is unreadable or does not exist"),
     "valid_period_order": ("error", "有效期限的截止日期早于起始日期", "validity ends before it starts"),
     "valid_period_unusual": ("warning", "有效期限长度不是5、10或20年", "validity is not 5, 10 or 20 years"),
     "expired": ("warning", "证件已过有效期", "the document has expired"),
-    "uscc_format": ("error", "统一社会信用代码格式不正确", "credit code is not 18 valid characters"),
-    "uscc_checksum": ("error", "统一社会信用代码校验位不符", "credit code check character (MOD 31) does not match"),
-    "uscc_org_code": ("error", "统一社会信用代码中的组织机构代码校验位不符", "embedded GB 11714 organisation code check fails"),
     "uscc_ambiguous": ("error", "统一社会信用代码有多种可能的纠正，未自动纠正", "several corrections of the credit code pass; none applied"),
     "uscc_corrected": ("warning", "已按校验位纠正易混字符", "look-alike characters corrected; the check characters prove it"),
-    "uscc_region_unknown": ("warning", "统一社会信用代码中的行政区划代码不存在", "the credit code's region code is unknown"),
 }
 
 

@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Protocol, runtime_checkable
 
-from clerkdesk.capture import checks
-from clerkdesk.capture.fake import ETHNICITIES, fake_person
+from clerkdesk.capture.fake import fake_person
 from clerkdesk.capture.problems import problem
 from clerkdesk.errors import ClerkDeskError, ConfigError, Problem
+from clerkdesk.records.codes import ethnic_group_names
+from clerkdesk.records.standards import check_id_number
 
 ENTRY_POINT_GROUP = "clerkdesk.card_readers"
 CARD_FIELDS = (
@@ -182,13 +183,14 @@ def check_card(fields: dict[str, str | None]) -> list[Problem]:
         if name != "valid_to" and not fields.get(name):
             out.append(problem(name, "missing"))
     number = fields.get("id_number") or ""
-    if number and not checks.id_valid(number):
-        out.append(problem("id_number", "id_checksum"))
-    elif number:
+    info, rules = check_id_number(number, "id_number", allow_15=False) if number else (None, [])
+    out.extend(rules)  # the records rules, as `clerkdesk check id` states them
+    if info is not None:
+        out.extend(info.warnings)
         if fields.get("birth_date") and fields["birth_date"] != f"{number[6:10]}-{number[10:12]}-{number[12:14]}":
             out.append(problem("birth_date", "birth_date_mismatch"))
         if fields.get("sex") and fields["sex"] != ("男" if int(number[16]) % 2 else "女"):
             out.append(problem("sex", "sex_mismatch"))
-    if fields.get("ethnicity") and fields["ethnicity"] not in ETHNICITIES:
+    if fields.get("ethnicity") and fields["ethnicity"] not in ethnic_group_names():
         out.append(problem("ethnicity", "ethnicity_unknown"))
     return out

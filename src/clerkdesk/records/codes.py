@@ -82,3 +82,13 @@ def table(name: str) -> CodeTable:
         aliases = tuple(a for a in parts[3].split(",") if a)
         codes.append(Code(parts[0], parts[1], parts[2], aliases))
     return CodeTable(name, " ".join(source_lines), tuple(codes))
+
+
+@cache
+def ethnic_group_names() -> tuple[str, ...]:
+    """The 56 names of GB 3304 (codes 01-56) as an ID card prints them, without 族 (汉, 蒙古 … 基诺).
+
+    Derived from the ``ethnicity`` table, the one list: capture checks a card's 民族 against it and the
+    synthetic generator draws from it. (97 其他 / 98 外国血统 are table codes, never printed on a card.)
+    """
+    return tuple(c.zh.removesuffix("族") for c in table("ethnicity").codes if c.code.isdigit() and 1 <= int(c.code) <= 56)

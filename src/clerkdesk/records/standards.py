@@ -20,7 +20,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
-from stdnum.cn import ric, uscc
+from stdnum.cn import ric
 
 from clerkdesk.errors import Problem
 from clerkdesk.records import regions
@@ -44,7 +44,9 @@ class IdNumber:
 
 
 def id_check_digit(first17: str) -> str:
-    """ISO 7064 MOD 11-2 check character of the first 17 digits."""
+    """GB 11643-1999 check character of the first 17 digits (ISO 7064 MOD 11-2): sum(ai x Wi) + a18 ≡ 1
+    (mod 11) with Wi = 2^(18-i) mod 11 (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2); 10 is written X.
+    The standard's own example: 11010519491231002X."""
     # stdnum's calc_check_digit takes the whole number and drops its last character: pass a placeholder
     # so all 17 digits count (passing 17 characters silently used only the first 16).
     return ric.calc_check_digit(first17[:17] + "0")
@@ -56,15 +58,35 @@ def convert_15_to_18(number: str) -> str:
     return body + id_check_digit(body)
 
 
-def check_id_number(value: str, fld: str = "person.id_number", today: date | None = None
-                    ) -> tuple[IdNumber | None, list[Problem]]:
-    """Validate a 公民身份号码; returns the normalised number with derived facts, or the problems."""
+def id_number_valid(number: str) -> bool:
+    """Format, check character and a real calendar birth date of a normalised 18-character number — only
+    what the number proves by itself (capture's OCR repair asks this for every candidate); the region and
+    the plausibility of the date are :func:`check_id_number`'s."""
+    if len(number) != 18 or not number[:17].isdigit() or id_check_digit(number[:17]) != number[17]:
+        return False
+    try:
+        date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    return True
+
+
+def check_id_number(value: str, fld: str = "person.id_number", today: date | None = None, *,
+                    allow_15: bool = True) -> tuple[IdNumber | None, list[Problem]]:
+    """Validate a 公民身份号码; returns the normalised number with derived facts, or the problems.
+
+    The region code (first 6 digits) is plausible when it existed at any time from the birth year to
+    today: the number is assigned when the card is first issued, often decades after birth, so a code
+    newer than the birth year is normal; only a code never in GB/T 2260 is an error, and one retired
+    before the birth year a warning. ``allow_15=False`` (a 二代证 read by OCR always prints 18 characters)
+    treats 15 characters as a length error instead of converting an old number.
+    """
     today = today or date.today()
     raw = unicodedata.normalize("NFKC", value or "").strip().replace(" ", "").upper()
     if not raw:
         return None, [_p(fld, "ID_EMPTY", "公民身份号码为空", "ID number is empty")]
     converted = False
-    if len(raw) == 15:
+    if len(raw) == 15 and allow_15:
         if not raw.isdigit():
             return None, [_p(fld, "ID_CHARSET", "15位身份号码只能是数字", "a 15-digit ID number has digits only")]
         raw = convert_15_to_18(raw)
@@ -133,16 +155,62 @@ AUTHORITIES: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def org_char_value(c: str) -> int:
+    """GB 11714-1997's value of one organisation-code character: digits 0-9, letters A=10 … Z=35.
+
+    This is *not* the position in the USCC alphabet: GB 11714 predates GB 32100 and counts every Latin
+    letter (I=18, J=19 …), while the USCC alphabet skips I, O, Z, S, V (J is its 18th character). Mixing
+    the two gives a different check character whenever a letter from J on appears; real codes settle it
+    (tests/core/test_standards.py: 11610923MB2900168E, 92510100MA61WJ3204, 52610500MJU60350X1 … pass only
+    with A=10 … Z=35).
+    """
+    if len(c) != 1 or not (c.isdigit() or "A" <= c <= "Z"):
+        raise ValueError(f"{c!r} is not an organisation-code character (0-9, A-Z)")
+    return int(c, 36)
+
+
 def org_check_char(first8: str) -> str:
-    """GB 11714 organisation code check character (0-9 or X)."""
-    weights = (3, 7, 9, 10, 5, 8, 4, 2)
-    total = sum(int(c, 36) * w for c, w in zip(first8, weights, strict=True))
+    """GB 11714-1997 organisation code check character (0-9 or X) of the 8-character body.
+
+    The standard's rule: C9 = 11 - MOD(sum(Ci x Wi), 11) with Wi = 3, 7, 9, 10, 5, 8, 4, 2 and the character
+    values of :func:`org_char_value`; C9 = 10 is written X and C9 = 11 is written 0.
+    """
+    total = sum(org_char_value(c) * w for c, w in zip(first8, ORG_WEIGHTS, strict=True))
     c9 = 11 - total % 11
     return "X" if c9 == 10 else "0" if c9 == 11 else str(c9)
 
 
+def org_code_valid(code9: str) -> bool:
+    """An embedded organisation code (USCC positions 9-17): USCC characters and a right GB 11714 check."""
+    return (len(code9) == 9 and all(c in USCC_ALPHABET for c in code9)
+            and org_check_char(code9[:8]) == code9[8])
+
+
 def uscc_check_char(first17: str) -> str:
-    return uscc.calc_check_digit(first17)
+    """GB 32100-2015 check character (position 18) of the first 17 characters.
+
+    The standard's rule (after GB/T 17710, MOD 31): C18 = 31 - MOD(sum(Ci x Wi), 31), 31 written as 0,
+    where Ci is the character's *position in the code character set* (table 1: 0-9 = 0-9, A=10 … H=17, J=18,
+    K=19, L=20, M=21, N=22, P=23, Q=24, R=25, T=26, U=27, W=28, X=29, Y=30 — no I, O, Z, S, V) and
+    Wi = MOD(3^(i-1), 31) (table 2: 1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28). The
+    standard's worked example: 91350100M000100Y4 → sum 1640, MOD 31 = 28, C18 = 3 (91350100M000100Y43).
+    """
+    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
+    return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def uscc_valid(code: str) -> bool:
+    """Both checks of a normalised 18-character credit code: its MOD 31 character and the GB 11714 code inside.
+
+    Only the check characters (capture's OCR repair asks this many times per read); :func:`check_uscc` adds
+    the authority, entity type and region rules and says what is wrong.
+    """
+    return (len(code) == 18 and all(c in USCC_ALPHABET for c in code) and org_code_valid(code[8:17])
+            and uscc_check_char(code[:17]) == code[17])
 
 
 @dataclass(frozen=True)
@@ -267,12 +335,17 @@ _CJK = r"\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _NAME = re.compile(rf"^[{_CJK}]+(?:·[{_CJK}]+)*$")
 
 
+def normalise_name(value: str) -> str:
+    """NFC, trimmed, any look-alike dot (•, ・, ．…) as the middle dot U+00B7 of ethnic names."""
+    return re.sub(rf"\s*[{re.escape(_DOTS)}]\s*", "·", unicodedata.normalize("NFC", value or "").strip())
+
+
 def check_name(value: str, fld: str = "person.name") -> tuple[str | None, list[Problem]]:
     """Chinese names, with the middle dot of ethnic names (any look-alike dot is normalised to U+00B7)."""
     raw = unicodedata.normalize("NFC", value or "").strip()
     if not raw:
         return None, [_p(fld, "NAME_EMPTY", "姓名为空", "name is empty")]
-    s = re.sub(rf"\s*[{re.escape(_DOTS)}]\s*", "·", raw)
+    s = normalise_name(raw)
     if _NAME.match(s) and 2 <= len(s) <= 50:
         return s, []
     if re.search(r"\s", s):
