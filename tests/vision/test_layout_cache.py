@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from clerkdesk.vision.layout import find_label, find_text
-from clerkdesk.vision.layout_cache import MAX_PAGES, LayoutCache, keepable
+from clerkdesk.vision.layout_cache import MAX_PAGES, VERSION, LayoutCache, keepable
 from clerkdesk.vision.ocr import TextBox
 from clerkdesk.vision.screen import Rect
 
@@ -57,7 +57,7 @@ def test_only_asked_for_texts_are_written_never_values(tmp_path: Path) -> None:
     for secret in ("欧阳", "11010519491231002X", "北京市", "业务办理", "录入窗口"):
         assert secret not in text
     stored = json.loads(text)
-    assert stored["version"] == 2 and stored["pages"][0]["inputs"] == [[115, 125, 300, 150]]
+    assert stored["version"] == VERSION and stored["pages"][0]["inputs"] == [[115, 125, 300, 150]]
     got = cache.load("录入窗口 欧阳", (560, 470)).pages[0].boxes
     assert [b.text for b in got] == ["姓名：", "身份证号：…", "系统", "联系电话"]
     # the redacted boxes still locate as the full OCR did
