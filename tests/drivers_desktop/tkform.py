@@ -12,6 +12,9 @@ Unlike ``formapp.py`` (PySide6, labels left of their boxes) this form has:
   one-pixel OCR shift must not move the field to the box below;
 * the Tk bindings: Ctrl+A moves the cursor to the start of the line (it does *not* select all), so
   "Ctrl+A, Ctrl+V" into a filled box inserts before the old contents;
+* a calendar-like header ``< 2026 >`` and a day button ``20`` (``click: {text: "20", exact: true}``
+  must press the button, never the "20" inside "2026");
+* Escape closes the window, as many dialogs do (a ``choose`` that opened no list must not send it);
 * 保存 writes every field to OUT.json.
 
 ``--prefill`` starts with old values in every box (a record opened for correction). ``--variant b``
@@ -101,15 +104,21 @@ def main() -> None:
             e.insert(0, PREFILL[k])
         address.insert("1.0", PREFILL["address"])
 
-    def values() -> dict[str, str]:
-        d = {k: e.get() for k, e in entries.items()}
+    picked: list[str] = []
+    tk.Label(root, text="< 2026 >").place(x=400, y=410)
+    tk.Button(root, text="20", width=3, command=lambda: picked.append("20")).place(x=500, y=440)
+
+    def values() -> dict[str, object]:
+        d: dict[str, object] = {k: e.get() for k, e in entries.items()}
         d["address"] = address.get("1.0", "end-1c")
+        d["picked"] = list(picked)
         return d
 
     def save() -> None:
         Path(args.out).write_text(json.dumps(values(), ensure_ascii=False), encoding="utf-8")
 
     tk.Button(root, text="保存", command=save, width=8).place(x=20, y=440)
+    root.bind("<Escape>", lambda _e: root.destroy())  # like a dialog: Escape closes it
     root.mainloop()
 
 

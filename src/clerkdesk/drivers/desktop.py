@@ -57,6 +57,7 @@ from clerkdesk.vision.ocr import (
 from clerkdesk.vision.screen import Rect
 
 POLL = 0.15
+_MASK_CHARS = "一_|丨!lI"  # an empty mask's place holders as OCR reads them (____-__-__ as 一一), and the caret
 
 
 def client_env() -> dict[str, str]:
@@ -441,6 +442,8 @@ class DesktopDriver(ListsMixin, DialogsMixin):
                 self._click_at(view, *m.point)
             else:
                 self.stats["retries"] += 1
+                self.trace.append(f"fill {loc.describe()}: read back {len(norm(seen))} of {len(norm(value))} "
+                                  f"characters{'' if landed else ' (the paste did not change the box)'} → again")
                 answered = len(self.dialog_log)
                 self._check_dialog(0.0)  # a notice that popped up meanwhile took the keys
                 moved = self._tracker().focus()
@@ -489,13 +492,15 @@ class DesktopDriver(ListsMixin, DialogsMixin):
         separators/underscores — else what OCR reads in it."""
         img = screen.grab(field).image
         inner = layout.field_interior(Rect(0, 0, field.width, field.height), combo)
-        crop = layout.erase_rules(layout.light_background(img[inner.y0:inner.y1, inner.x0:inner.x1]))
+        crop = layout.erase_caret(layout.erase_rules(layout.light_background(img[inner.y0:inner.y1,
+                                                                                 inner.x0:inner.x1])))
         ext = layout.text_extent(crop, pad=0)
         if ext is None or ext.width <= 3:
             return None  # blank, or only the blinking caret
         self.stats["line_ocr"] += 1
         text = read_crop(self.engine, crop)
-        return text if any(ch.isalnum() for ch in text) else None
+        # an empty masked box shows its separators and place holders (____-__-__, read as 一一 or --)
+        return text if any(ch.isalnum() and ch not in _MASK_CHARS for ch in text) else None
 
     def _empty_field(self, loc: Locator, m: Match, field: Rect, combo: bool, *, first: bool, cached: bool,
                      page: Page | None) -> None:

@@ -232,7 +232,7 @@ def find_input(image: np.ndarray, anchor: Rect, *, others: list[Rect] | None = N
     others = [o for o in (others or []) if not (abs(o.x0 - anchor.x0) <= 1 and abs(o.y0 - anchor.y0) <= 1
                                                  and abs(o.x1 - anchor.x1) <= 1 and abs(o.y1 - anchor.y1) <= 1)]
     region = Rect(max(0, anchor.x0 - 8 * th), max(0, int(cy - 3 * th) - 4), w_img,
-                  min(h_img, anchor.y1 + 8 * th)).clip(Rect(0, 0, w_img, h_img))
+                  min(h_img, anchor.y1 + 14 * th)).clip(Rect(0, 0, w_img, h_img))
     if region.empty:
         raise NotFound("no room for an input box beside the label", [])
     gray = cv2.cvtColor(image[region.y0:region.y1, region.x0:region.x1], cv2.COLOR_RGB2GRAY)
@@ -245,6 +245,9 @@ def find_input(image: np.ndarray, anchor: Rect, *, others: list[Rect] | None = N
     # widget: keep the outer one
     rects = [k for k in rects if not any(r is not k and r.x0 <= k.x0 and r.y0 <= k.y0 and r.x1 >= k.x1
                                          and r.y1 >= k.y1 for r in rects)]
+
+    # a bordered box with a centred caption is a button or a tab, not an input
+    rects = [r for r in rects if not any(r.contains(*o.center) and is_caption(r, o) for o in others)]
 
     def in_a_box(o: Rect) -> bool:
         return any(r.contains(*o.center) for r in rects)
@@ -347,6 +350,13 @@ def is_content(holder: Rect, text: Rect) -> bool:
     drop-down boxes) rather than a button's caption (centred)? One rule for the probe and the cache."""
     left, right = text.x0 - holder.x0, holder.x1 - text.x1
     return left < max(12, holder.height) and right > left + 12
+
+
+def is_caption(holder: Rect, text: Rect) -> bool:
+    """Is TEXT centred in the bordered box HOLDER, with a margin (a button's or a tab's caption)? A field's
+    contents start at its left edge, also when they fill the box."""
+    left, right = text.x0 - holder.x0, holder.x1 - text.x1
+    return left > max(6, holder.height // 4) and abs(left - right) <= max(8, holder.width // 5)
 
 
 def contents_of_inputs(image: np.ndarray, boxes: list[TextBox]) -> set[int]:
@@ -501,6 +511,33 @@ def erase_rules(crop: np.ndarray) -> np.ndarray:
     colour = np.median(crop.reshape(-1, crop.shape[-1]), axis=0).astype(crop.dtype)
     out[:, cols] = colour
     out[rows, :] = colour
+    return out
+
+
+def erase_caret(crop: np.ndarray) -> np.ndarray:
+    """CROP (a field's interior) without a text caret: a narrow run of columns whose ink spans most of
+    the height (taller than digits and letters, which span about half of a box's interior). OCR reads a
+    caret beside a mask's ``-`` as ``1``; an empty box must look empty."""
+    if crop.size == 0 or crop.ndim != 3:
+        return crop
+    g = crop[..., :3].mean(axis=-1)
+    bg = float(np.median(g))
+    tall = (np.abs(g - bg) > 60).mean(axis=0) >= 0.7
+    if not tall.any():
+        return crop
+    out = crop.copy()
+    colour = np.median(crop.reshape(-1, crop.shape[-1]), axis=0).astype(crop.dtype)
+    x = 0
+    while x < len(tall):
+        if tall[x]:
+            end = x
+            while end < len(tall) and tall[end]:
+                end += 1
+            if end - x <= max(2, crop.shape[0] // 5):  # a line caret, or a mask's block caret (4 px)
+                out[:, x:end] = colour
+            x = end
+        else:
+            x += 1
     return out
 
 

@@ -112,11 +112,13 @@ class Page:
                     if norm(k.text) != norm(b.text) and not norm(b.text).startswith(norm(want) + ":"):
                         self.partial.add(i)
                     new = True
-        if found is not None and not any(_near(found, k, 3.0) for k in self.kept.values()):
+        k = keepable(found, want, threshold, exact=exact) if found is not None else None
+        if found is not None and k is not None and not any(
+                all(abs(p - q) <= 3.0 for p, q in zip(found.bbox, o.bbox, strict=True)) for o in self.kept.values()):
             fr = _rect(found)
             if not any(fr.contains(*self.boxes[i].center) for i in self.content):
-                self.boxes.append(found)
-                self.kept[len(self.boxes) - 1] = found
+                self.boxes.append(k)  # in the form it may be written (a label, never a value merged into it)
+                self.kept[len(self.boxes) - 1] = k
                 new = True
         return new
 
