@@ -265,8 +265,10 @@ class DesktopDriver(ListsMixin, DialogsMixin):
             return norm(text) == norm(want)
         return label_score(want, text) >= self.threshold or (bool(norm(want)) and norm(want) in norm(text))
 
-    def _anchor(self, view: View, want: str, finder: Any, tried: list[str], exact: bool = False) -> TextBox:
-        """Find the OCR box for WANT with FINDER: cached pages first (verified), then a full OCR."""
+    def _anchor(self, view: View, want: str, finder: Any, tried: list[str], exact: bool = False,
+                keep_found: bool = False) -> TextBox:
+        """Find the OCR box for WANT with FINDER: cached pages first (verified), then a full OCR.
+        KEEP_FOUND: the box FINDER returns is kept as such (a label joined over two lines)."""
         entry = self._entry(view)
         self._page = None
         self._from_cache = False
@@ -283,7 +285,8 @@ class DesktopDriver(ListsMixin, DialogsMixin):
                     self._page = page
                     self._from_cache = True
                     self._boxes = boxes
-                    if page.remember(want, self.threshold, exact, found=shift_box(b, view.dx, view.dy)):
+                    if page.remember(want, self.threshold, exact,
+                                     found=shift_box(b, view.dx, view.dy) if keep_found else None):
                         self._save(entry)
                     tried.append(f"layout cache: {want!r} at {list(b.bbox)} (verified by OCR of its crop)")
                     return b  # type: ignore[no-any-return]
@@ -299,8 +302,8 @@ class DesktopDriver(ListsMixin, DialogsMixin):
         found = finder(boxes)
         page = view.shot.meta.get("page")
         self._page = page if isinstance(page, Page) and page in entry.pages else None
-        if self._page is not None and self._page.remember(want, self.threshold, exact,
-                                                          found=shift_box(found, view.dx, view.dy)):
+        if self._page is not None and self._page.remember(
+                want, self.threshold, exact, found=shift_box(found, view.dx, view.dy) if keep_found else None):
             self._save(entry)
         return found  # type: ignore[no-any-return]
 
@@ -344,7 +347,7 @@ class DesktopDriver(ListsMixin, DialogsMixin):
             b, _ = layout.find_label(bs, label, threshold=self.threshold, exact=loc.exact, within=within,
                                      nth=loc.nth)
             return b
-        b = self._anchor(view, label, find_l, tried, loc.exact)
+        b = self._anchor(view, label, find_l, tried, loc.exact, keep_found=True)
         anchor = box_rect(b)
         if loc.offset is not None:
             s = screen.ui_scale()
@@ -465,7 +468,7 @@ class DesktopDriver(ListsMixin, DialogsMixin):
             # the box is empty: Home puts the caret at its start (a masked box's caret may sit mid-mask)
             landed = inp.paste_text(text, select="home",
                                     landed=lambda b=before: _changed(screen.grab(field).image, b))
-            seen = self._read_back(field, combo)
+            seen = self._read_back(field, combo, value)
             if value_matches(value, seen):
                 self._filled[_link_key(loc)] = value
                 self._check_dialog(0.3)
@@ -540,11 +543,19 @@ class DesktopDriver(ListsMixin, DialogsMixin):
             "and Ctrl+A, each with Delete, left text in it); nothing was pasted",
             [m.how, f"box {m.target.as_list()}"], evidence=screen.grab(field.grow(30)).png())
 
-    def _read_back(self, field: Rect, combo: bool) -> str:
+    def _read_back(self, field: Rect, combo: bool, value: str | None = None) -> str:
         time.sleep(0.05)
         img = screen.grab(field).image
         self.stats["line_ocr"] += 1
-        return read_box(self.engine, img, Rect(0, 0, field.width, field.height), combo=combo)
+        seen = read_box(self.engine, img, Rect(0, 0, field.width, field.height), combo=combo)
+        if value is not None and not value_matches(value, seen):
+            # a second opinion on the same pixels, enlarged: short values (a lone "20" in a spin box) are
+            # misread on small crops; this reads, it does not paste again
+            self.stats["line_ocr"] += 1
+            again = read_box(self.engine, img, Rect(0, 0, field.width, field.height), combo=combo, scale=2.0)
+            if value_matches(value, again):
+                return again
+        return seen
 
     def _verify_head(self, field: Rect, value: str) -> bool:
         """A value wider than its box shows only its tail; press Home and check the head too."""
@@ -714,12 +725,15 @@ class DesktopDriver(ListsMixin, DialogsMixin):
         try:
             b, _ = layout.find_label(boxes, spec.after, threshold=self.threshold)
         except NotFound as e:
+            # the label in the middle of a longer line (办理成功，受理号：2026…): the text after it
+            for x in boxes:
+                rest = _after_label(x.text, spec.after)
+                if rest:
+                    return rest, tried, view
             return None, tried + e.tried, view
-        got, want = norm(b.text), norm(spec.after)
-        if got.startswith(want + ":") or (got.startswith(want) and len(got) > len(want)):
-            rest = got[len(want):].lstrip(":")
-            if rest:
-                return rest, tried, view
+        rest = _after_label(b.text, spec.after)
+        if rest:
+            return rest, tried, view
         r = box_rect(b)
         same_line = [x for x in boxes if x is not b and box_rect(x).x0 >= r.x1 - 2
                      and abs(x.center[1] - b.center[1]) <= max(6, r.height * 0.6)]
@@ -777,6 +791,20 @@ def _nothing_sent(log: list[dict[str, str]]) -> Any:
     except DriverError as e:
         e.nothing_sent = len(log) == answered
         raise
+
+
+def _after_label(text: str, label: str) -> str | None:
+    """The part of the OCR line TEXT after LABEL (compared normalised, returned as OCR read it — case and
+    width kept), or None if LABEL is not in TEXT or nothing follows it."""
+    want = norm(label)
+    if not want:
+        return None
+    for i in range(len(text)):
+        for k in range(i + 1, len(text) + 1):
+            if norm(text[i:k]) == want:
+                rest = text[k:].lstrip(":：∶﹕ \t")
+                return rest or None
+    return None
 
 
 def _line_height(boxes: list[TextBox], anchor: Rect) -> int:

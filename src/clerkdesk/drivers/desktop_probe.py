@@ -44,7 +44,8 @@ class ProbedText:
         what = {"label": "label", "check": "check box", "content": "inside an input box", "button": "button",
                 "text": "text"}[self.kind]
         if self.input:
-            kind = "drop-down" if self.input["dropdown"] else "input"
+            kind = ("drop-down" if self.input["dropdown"] else
+                    "input with a button (spin box or picker: fill)" if self.input.get("button") else "input")
             what += f" → {kind} {self.input['side']} {self.input['box']}"
         loc = "" if not self.locator else "  " + _yaml_flow(self.locator)
         return (f"{self.n:>3}  [{x0:>4},{y0:>4},{x1:>4},{y1:>4}]  ({self.center[0]:.2f},{self.center[1]:.2f})  "
@@ -149,8 +150,10 @@ def probe_window(title: str, *, timeout: float = 10.0, backend: str | None = Non
                 box, side = beside
                 found_inputs.append(box)
                 kind = "label"
-                inp = {"side": side, "box": view.to_win(box).as_list(),
-                       "dropdown": layout.looks_like_combo(view.image, box)}
+                shape = layout.button_shape(view.image, box)
+                # only a down arrow is a drop-down; an entry with a spin/calendar/lookup button is an entry
+                inp = {"side": side, "box": view.to_win(box).as_list(), "dropdown": shape == "arrow",
+                       "button": shape is not None and shape != "arrow"}
             elif layout.check_indicator(view.image, r) is not None:
                 kind = "check"
         wr = view.to_win(r)

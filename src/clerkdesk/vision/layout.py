@@ -14,6 +14,7 @@ All coordinates here are image pixels of the given screenshot; the driver maps t
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -552,6 +553,31 @@ def looks_like_combo(image: np.ndarray, box: Rect) -> bool:
     """Does the box end with a drop-down arrow button (ink in a small square at its right end)?"""
     sq = Rect(box.x1 - box.height, box.y0 + 3, box.x1 - 3, box.y1 - 3)
     return ink_ratio(image[sq.y0:sq.y1, sq.x0:sq.x1]) > 0.03
+
+
+def button_shape(image: np.ndarray, box: Rect) -> str | None:
+    """What the button at the right end of an input box shows: ``"arrow"`` (one down-pointing
+    triangle or chevron: a drop-down), ``"other"`` (up/down arrows of a spin box, a calendar or
+    lookup icon: the box is an entry — ``fill`` it), or None (no button)."""
+    if not looks_like_combo(image, box):
+        return None
+    sq = Rect(box.x1 - box.height, box.y0 + 3, box.x1 - 3, box.y1 - 3)
+    crop = image[sq.y0:sq.y1, sq.x0:sq.x1]
+    g = crop[..., :3].mean(axis=-1)
+    ink = np.abs(g - float(np.median(g))) > 60
+    # drop the button's own border/bevel lines
+    ink[:, ink.mean(axis=0) >= 0.8] = False
+    ink[ink.mean(axis=1) >= 0.8, :] = False
+    rows = [np.where(r)[0] for r in ink]
+    widths = [int(r[-1] - r[0] + 1) for r in rows if len(r)]
+    if len(widths) < 3:
+        return "other"
+    runs = np.where([len(r) > 0 for r in rows])[0]
+    contiguous = runs[-1] - runs[0] + 1 == len(runs)
+    shrinking = all(b <= a + 1 for a, b in itertools.pairwise(widths))
+    if contiguous and shrinking and widths[-1] <= 0.5 * widths[0] and len(widths) <= 0.6 * crop.shape[0]:
+        return "arrow"
+    return "other"
 
 
 # --- text and images ----------------------------------------------------------------------------------------

@@ -116,7 +116,8 @@ class Page:
         if found is not None and k is not None and not any(
                 all(abs(p - q) <= 3.0 for p, q in zip(found.bbox, o.bbox, strict=True)) for o in self.kept.values()):
             fr = _rect(found)
-            if not any(fr.contains(*self.boxes[i].center) for i in self.content):
+            cx, cy = fr.center
+            if not any(_rect(self.boxes[i]).contains(cx, cy) for i in self.content):
                 self.boxes.append(k)  # in the form it may be written (a label, never a value merged into it)
                 self.kept[len(self.boxes) - 1] = k
                 new = True
