@@ -10,7 +10,7 @@ import re
 
 import numpy as np
 
-from clerkdesk.vision.layout import erase_rules, field_interior, light_background, text_extent
+from clerkdesk.vision.layout import erase_caret, erase_rules, field_interior, light_background, text_extent
 from clerkdesk.vision.normalize import digits, norm_value
 from clerkdesk.vision.ocr import OcrEngine, read_line
 from clerkdesk.vision.screen import Rect
@@ -57,6 +57,8 @@ def read_crop(engine: OcrEngine, crop: np.ndarray, scale: float = 1.0) -> str:
     """OCR one line of text in CROP (blank → ``""``), trimmed to its ink first. SCALE > 1 enlarges it
     first (a second opinion on a short value: recognition misreads a lone 0 as d on small crops)."""
     crop = erase_rules(light_background(crop))
+    if scale != 1.0:
+        crop = erase_caret(crop)  # the second opinion also drops a caret glued to the text ("0|" read as "d")
     ext = text_extent(crop)
     if ext is None:
         return ""
