@@ -25,7 +25,7 @@ available() { apt_update_once; [ -n "$(apt-cache policy "$1" 2>/dev/null | sed -
 # Debian package names. The browser is the distribution's Chromium (Playwright's own browser download needs the
 # open internet); fonts: one CJK sans for the UI and the sandbox; Noto CJK and AR PL Song/Kai for the capture
 # benchmark's independent renderer (bench/capture_html.py).
-APT_PKGS=(xvfb xdotool xclip fonts-wqy-microhei fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai
+APT_PKGS=(xvfb xdotool xclip libtk8.6 fonts-wqy-microhei fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai
           libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
           libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libegl1 libgl1 libdbus-1-3
           binutils wixl msitools iproute2)  # the last four: packaging/build.sh deb|msi and tests/packaging

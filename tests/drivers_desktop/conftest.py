@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from desktop_form_helpers import FormApp
+from desktop_form_helpers import TKFORM, FormApp
 
 
 @pytest.fixture
@@ -19,6 +19,23 @@ def formapp(display: str, tmp_path: Path) -> Iterator[Callable[..., FormApp]]:
 
     def start(*args: str) -> FormApp:
         app = FormApp(tmp_path / f"values{len(apps)}.json", *args)
+        apps.append(app)
+        return app
+
+    yield start
+    for a in apps:
+        a.stop()
+
+
+@pytest.fixture
+def tkform(display: str, tmp_path: Path) -> Iterator[Callable[..., FormApp]]:
+    """The Tk test client (tkform.py: labels above their boxes, a wrapped label, spin boxes, Ctrl+A that
+    does not select all). Skips if this Python has no tkinter (Debian: libtk8.6 for pyenv's build)."""
+    pytest.importorskip("tkinter")
+    apps: list[FormApp] = []
+
+    def start(*args: str) -> FormApp:
+        app = FormApp(tmp_path / f"tk{len(apps)}.json", *args, script=TKFORM)
         apps.append(app)
         return app
 

@@ -12,7 +12,9 @@ from pathlib import Path
 from clerkdesk.engine.driver import DriverContext
 
 FORMAPP = Path(__file__).with_name("formapp.py")
+TKFORM = Path(__file__).with_name("tkform.py")
 TITLE = "测试录入窗口"
+TK_TITLE = "Tk录入窗口"
 
 
 
@@ -20,11 +22,11 @@ TITLE = "测试录入窗口"
 class FormApp:
     """The test form running in its own process; ``values()`` clicks nothing, it reads OUT."""
 
-    def __init__(self, out: Path, *args: str):
+    def __init__(self, out: Path, *args: str, script: Path = FORMAPP):
         self.out = out
         env = dict(os.environ, QT_QPA_PLATFORM="xcb")
         env.pop("QT_SCALE_FACTOR", None)
-        self.proc = subprocess.Popen([sys.executable, str(FORMAPP), str(out), *args], env=env,
+        self.proc = subprocess.Popen([sys.executable, str(script), str(out), *args], env=env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def values(self, timeout: float = 5.0) -> dict[str, object]:

@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from clerkdesk.vision.layout import find_label, find_text
-from clerkdesk.vision.layout_cache import MAX_PAGES, LayoutCache, keepable
+from clerkdesk.vision.layout_cache import MAX_PAGES, VERSION, LayoutCache, keepable
 from clerkdesk.vision.ocr import TextBox
 from clerkdesk.vision.screen import Rect
 
@@ -57,7 +57,7 @@ def test_only_asked_for_texts_are_written_never_values(tmp_path: Path) -> None:
     for secret in ("欧阳", "11010519491231002X", "北京市", "业务办理", "录入窗口"):
         assert secret not in text
     stored = json.loads(text)
-    assert stored["version"] == 2 and stored["pages"][0]["inputs"] == [[115, 125, 300, 150]]
+    assert stored["version"] == VERSION and stored["pages"][0]["inputs"] == [[115, 125, 300, 150]]
     got = cache.load("录入窗口 欧阳", (560, 470)).pages[0].boxes
     assert [b.text for b in got] == ["姓名：", "身份证号：…", "系统", "联系电话"]
     # the redacted boxes still locate as the full OCR did
@@ -127,3 +127,43 @@ def test_an_input_box_of_one_tab_hides_nothing_on_another(tmp_path: Path) -> Non
     tab2.note_input(Rect(164, 163, 835, 192))  # a long box on tab 2 where tab 1 has its 民族 label
     cache.save(e)
     assert sorted(b.text for p in cache.load("w", (900, 600)).pages for b in p.boxes) == ["单位名称：", "民族："]
+
+
+def test_exact_means_exact_in_the_cache_as_on_a_fresh_read(tmp_path: Path) -> None:
+    """Issue 13: `click: {text: "20", exact: true}` clicked the "20" inside "< 2026 >" from the cache."""
+    cache = LayoutCache(tmp_path)
+    e = cache.load("日历", (400, 300))
+    header, day = _box("< 2026 >", 100, 10, 80), _box("20", 140, 120, 20)
+    fresh = [header, day]
+    assert find_text(fresh, "20", exact=True).text == "20"  # a fresh read: the day button
+    page = e.add_page(fresh)
+    page.remember("20")  # a fuzzy ask keeps the "20" inside the header too, marked as a part of a line
+    page.remember("20", exact=True)
+    cache.save(e)
+    loaded = cache.load("日历", (400, 300)).pages[0]
+    assert "20" in loaded.exact and len(loaded.partial) == 1
+    exact_view = loaded.usable(exact=True)
+    assert [b.bbox for b in exact_view] == [day.bbox]
+    m = find_text(exact_view, "20", exact=True)
+    assert abs(m.point[1] - day.center[1]) <= 1  # the day, never the year
+    assert len(loaded.usable(exact=False)) == 2
+    # an exact-only ask never keeps a part of a line at all
+    assert keepable(header, "20", exact=True) is None and keepable(day, "20", exact=True) is day
+
+
+def test_field_contents_are_never_kept_and_links_carry_their_evidence(tmp_path: Path) -> None:
+    cache = LayoutCache(tmp_path)
+    e = cache.load("w", (600, 400))
+    boxes = [_box("身份证号", 10, 10), _box("110101199011200012", 120, 10, 160), _box("保存", 10, 300)]
+    page = e.add_page(boxes, content={1})  # the ID number sits inside an input box
+    page.remember("20")  # a text inside the field's contents: never kept
+    page.remember("身份证号")
+    assert page.link("身份证号|nth=None", Rect(10, 10, 50, 24), Rect(115, 6, 400, 30), "right")
+    assert not page.link("身份证号|nth=None", Rect(10, 10, 50, 24), Rect(115, 6, 400, 30), "right")
+    cache.save(e)
+    raw = _all_text(tmp_path)
+    assert "1101011990" not in raw and "20" not in json.loads(raw)["pages"][0]["exact"]
+    loaded = cache.load("w", (600, 400)).pages[0]
+    assert [b.text for b in loaded.boxes] == ["身份证号"]
+    assert loaded.linked("身份证号|nth=None") == (Rect(10, 10, 50, 24), Rect(115, 6, 400, 30), "right")
+    assert not loaded.complete and page.complete  # a page from disk holds only what was asked for

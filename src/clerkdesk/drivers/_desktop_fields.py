@@ -10,7 +10,7 @@ import re
 
 import numpy as np
 
-from clerkdesk.vision.layout import erase_rules, field_interior, light_background, text_extent
+from clerkdesk.vision.layout import erase_caret, erase_rules, field_interior, light_background, text_extent
 from clerkdesk.vision.normalize import digits, norm_value
 from clerkdesk.vision.ocr import OcrEngine, read_line
 from clerkdesk.vision.screen import Rect
@@ -53,9 +53,12 @@ def strip_caret(intended: str, seen: str) -> str:
     return t
 
 
-def read_crop(engine: OcrEngine, crop: np.ndarray) -> str:
-    """OCR one line of text in CROP (blank → ``""``), trimmed to its ink first."""
+def read_crop(engine: OcrEngine, crop: np.ndarray, scale: float = 1.0) -> str:
+    """OCR one line of text in CROP (blank → ``""``), trimmed to its ink first. SCALE > 1 enlarges it
+    first (a second opinion on a short value: recognition misreads a lone 0 as d on small crops)."""
     crop = erase_rules(light_background(crop))
+    if scale != 1.0:
+        crop = erase_caret(crop)  # the second opinion also drops a caret glued to the text ("0|" read as "d")
     ext = text_extent(crop)
     if ext is None:
         return ""
@@ -67,14 +70,18 @@ def read_crop(engine: OcrEngine, crop: np.ndarray) -> str:
     padded = np.empty((part.shape[0] + 8, part.shape[1] + 16, 3), np.uint8)
     padded[:] = bg
     padded[4:-4, 8:-8] = part[:, :, :3]
+    if scale != 1.0:
+        import cv2
+
+        padded = cv2.resize(padded, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     text, _ = read_line(engine, padded)
     return text
 
 
-def read_box(engine: OcrEngine, image: np.ndarray, box: Rect, combo: bool = False) -> str:
+def read_box(engine: OcrEngine, image: np.ndarray, box: Rect, combo: bool = False, scale: float = 1.0) -> str:
     """What the input box at BOX (image pixels of IMAGE) shows."""
     inner = field_interior(box, combo=combo)
-    return read_crop(engine, image[inner.y0:inner.y1, inner.x0:inner.x1])
+    return read_crop(engine, image[inner.y0:inner.y1, inner.x0:inner.x1], scale)
 
 
 def overflow_parts(intended: str, seen: str) -> bool:

@@ -37,15 +37,17 @@ class ListsMixin:
         opened = time.monotonic()
         deadline = opened + max(2.0, min(timeout, 5.0))
         popup: Rect | None = None
+        near = view.screen_rect(m.target).shift(-everything.x0, -everything.y0).grow(2)
         while time.monotonic() < deadline:
             time.sleep(0.08)
-            near = view.screen_rect(m.target).shift(-everything.x0, -everything.y0).grow(2)
             popup = _diff_area(before, screen.grab(everything).image, near)
             if popup is not None:
                 break
         if popup is None:
-            raise DriverError(f"choose {loc.describe()}: clicking the box opened no list",
-                              [m.how, f"clicked at {m.point}"])
+            # nothing opened, so nothing is closed either: no Escape (it would close a dialog)
+            raise DriverError(f"choose {loc.describe()}: clicking the box opened no list — it is not a drop-down "
+                              "(an entry with a picker button, e.g. a date, takes `fill`)",
+                              [m.how, f"clicked at {m.point}", "list items seen: none (no list opened)"])
         # the list may still be opening (an animation, a slow client): measure it again once it is still
         settled = wait_stable(lambda: screen.grab(everything).image, 1.0, interval=0.05)
         popup = _diff_area(before, settled, near) or popup
@@ -78,9 +80,14 @@ class ListsMixin:
                 if not _wait_change(lambda: screen.grab(popup).image, last, 1.0):
                     break  # this end of the list
                 wait_stable(lambda: screen.grab(popup).image, 0.6, interval=0.04)
-        inp.hotkey("esc")  # closes only the open list
-        raise DriverError(f"choose {loc.describe()}: no such item in the drop-down list",
-                          [m.how, f"list items seen: {', '.join(seen[:60])}"],
+        # Escape closes the list we opened — only if it is still open (else it would reach the dialog)
+        still_open = _diff_area(before, screen.grab(everything).image, near) is not None
+        if still_open:
+            inp.hotkey("esc")
+        items = ", ".join(seen[:60]) or "none could be read"
+        raise DriverError(f"choose {loc.describe()}: no such item in the drop-down list (items seen: {items})",
+                          [m.how, f"list items seen: {items}",
+                           "closed the list with Escape" if still_open else "the list had closed by itself"],
                           evidence=None if last is None else screen.to_png(last))
 
     def _find_item(self, image: np.ndarray, value: str, seen: list[str]) -> tuple[TextBox | None, int]:
@@ -145,6 +152,11 @@ def _diff_area(a: np.ndarray, b: np.ndarray, near: Rect) -> Rect | None:
         return None
     u = Rect(min(r.x0 for r in rects), min(r.y0 for r in rects), max(r.x1 for r in rects), max(r.y1 for r in rects))
     if u.width < 20 or u.height < 12:
+        return None
+    # a list opens below or above its box, by at least a row: a change that stays within a few pixels of
+    # the box (a focus ring, a caret, a selection) is not a list
+    reach = max(8, int(near.height * 0.6))
+    if u.y1 < near.y1 + reach and u.y0 > near.y0 - reach:
         return None
     return u
 

@@ -57,6 +57,7 @@ from clerkdesk.vision.ocr import (
 from clerkdesk.vision.screen import Rect
 
 POLL = 0.15
+_MASK_CHARS = "一_|丨!lI"  # an empty mask's place holders as OCR reads them (____-__-__ as 一一), and the caret
 
 
 def client_env() -> dict[str, str]:
@@ -92,6 +93,10 @@ class DesktopDriver(ListsMixin, DialogsMixin):
         self.stats = {"full_ocr": 0, "cache_hits": 0, "cache_misses": 0, "line_ocr": 0, "retries": 0}
         self._launched: subprocess.Popen[bytes] | None = None
         self._page: Page | None = None  # the layout-cache page the last anchor came from
+        self._from_cache = False  # the last anchor was served by a cached page (not a full OCR)
+        self._fresh = False  # the next anchor must come from a full OCR (a cached association was doubted)
+        self._boxes: list[TextBox] = []  # the boxes the last anchor was found among (image pixels)
+        self._filled: dict[str, str] = {}  # label key → value filled in this run (memory only)
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     @property
@@ -204,9 +209,11 @@ class DesktopDriver(ListsMixin, DialogsMixin):
         entry = self._entry(view)
         # Only the main window's texts are layout; dialogs come and go.
         area = view.window_area
-        own = [shift_box(b, view.dx, view.dy) for b in boxes if area.contains(*b.center)]
+        own_img = [b for b in boxes if area.contains(*b.center)]
+        content = layout.contents_of_inputs(view.image, own_img)  # field contents: never cached
+        own = [shift_box(b, view.dx, view.dy) for b in own_img]
         # every text stays in memory; only what a recipe asks for is ever written (see layout_cache)
-        view.shot.meta["page"] = entry.add_page(own, self.threshold)
+        view.shot.meta["page"] = entry.add_page(own, self.threshold, content)
         self._save(entry)
         view.shot.meta["boxes"] = boxes
         return boxes
@@ -227,7 +234,8 @@ class DesktopDriver(ListsMixin, DialogsMixin):
         hit = self._memo.get(key)
         if hit is not None:
             return list(hit)
-        boxes = read_screen(self.engine, image)
+        # a label drawn 1–3 px from its box is read together with the box's contents: split at the border
+        boxes = layout.split_at_inputs(image, read_screen(self.engine, image), self.engine)
         self.stats["full_ocr"] += 1
         self.trace.append(f"full OCR of {image.shape[1]}×{image.shape[0]} px: {len(boxes)} texts")
         self._memo[key] = boxes
@@ -235,31 +243,50 @@ class DesktopDriver(ListsMixin, DialogsMixin):
             self._memo.pop(next(iter(self._memo)))
         return boxes
 
-    def _verify(self, view: View, b: TextBox, want: str) -> bool:
-        """Cheap check that box B (image pixels) still shows WANT: OCR of its crop only."""
+    def _verify(self, view: View, b: TextBox, want: str, exact: bool = False) -> bool:
+        """Cheap check that box B (image pixels) still shows WANT: OCR of its crop only. EXACT: the crop
+        must read as WANT itself (the same rule as a fresh read), never as a longer text containing it."""
         r = box_rect(b).grow(3)
         crop = view.shot.crop(r)
         if crop.shape[0] < 6:
             return False
+        crop = layout.erase_rules(layout.light_background(crop))
         text, _ = read_line(self.engine, crop)
         self.stats["line_ocr"] += 1
+        if not self._reads_as(text, want, exact) and crop.shape[0] >= 36:
+            # a label wrapped over two lines: recognition reads one line at a time
+            half = crop.shape[0] // 2
+            text = "".join(read_line(self.engine, part)[0] for part in (crop[:half + 2], crop[half - 2:]))
+            self.stats["line_ocr"] += 2
+        return self._reads_as(text, want, exact)
+
+    def _reads_as(self, text: str, want: str, exact: bool) -> bool:
+        if exact:
+            return norm(text) == norm(want)
         return label_score(want, text) >= self.threshold or (bool(norm(want)) and norm(want) in norm(text))
 
-    def _anchor(self, view: View, want: str, finder: Any, tried: list[str]) -> TextBox:
-        """Find the OCR box for WANT with FINDER: cached pages first (verified), then a full OCR."""
+    def _anchor(self, view: View, want: str, finder: Any, tried: list[str], exact: bool = False,
+                keep_found: bool = False) -> TextBox:
+        """Find the OCR box for WANT with FINDER: cached pages first (verified), then a full OCR.
+        KEEP_FOUND: the box FINDER returns is kept as such (a label joined over two lines)."""
         entry = self._entry(view)
         self._page = None
-        if not view.dialogs:
+        self._from_cache = False
+        fresh, self._fresh = self._fresh, False
+        if not view.dialogs and not fresh:
             for page in list(entry.pages):
-                boxes = [shift_box(b, -view.dx, -view.dy) for b in page.boxes]
+                boxes = [shift_box(b, -view.dx, -view.dy) for b in page.usable(exact)]
                 try:
                     b = finder(boxes)
                 except NotFound:
                     continue
-                if self._verify(view, b, want):
+                if self._verify(view, b, want, exact):
                     self.stats["cache_hits"] += 1
                     self._page = page
-                    if page.remember(want, self.threshold):
+                    self._from_cache = True
+                    self._boxes = boxes
+                    if page.remember(want, self.threshold, exact,
+                                     found=shift_box(b, view.dx, view.dy) if keep_found else None):
                         self._save(entry)
                     tried.append(f"layout cache: {want!r} at {list(b.bbox)} (verified by OCR of its crop)")
                     return b  # type: ignore[no-any-return]
@@ -271,10 +298,12 @@ class DesktopDriver(ListsMixin, DialogsMixin):
             self.trace.append(f"layout cache: {want!r} is on none of the {len(entry.pages)} cached pages")
         boxes = view.shot.meta.get("boxes") or self.full_ocr(view)
         tried.append(f"full OCR of {self.where()} ({len(boxes)} text boxes)")  # type: ignore[arg-type]
+        self._boxes = list(boxes)  # type: ignore[arg-type]
         found = finder(boxes)
         page = view.shot.meta.get("page")
         self._page = page if isinstance(page, Page) and page in entry.pages else None
-        if self._page is not None and self._page.remember(want, self.threshold):
+        if self._page is not None and self._page.remember(
+                want, self.threshold, exact, found=shift_box(found, view.dx, view.dy) if keep_found else None):
             self._save(entry)
         return found  # type: ignore[no-any-return]
 
@@ -306,7 +335,7 @@ class DesktopDriver(ListsMixin, DialogsMixin):
             def find_t(bs: list[TextBox]) -> TextBox:
                 m = layout.find_text(bs, loc.text or "", exact=loc.exact, within=within, nth=loc.nth)
                 return _box_of(m)
-            b = self._anchor(view, loc.text, find_t, tried)
+            b = self._anchor(view, loc.text, find_t, tried, loc.exact)
             r = box_rect(b)
             return Match(anchor=r, target=r, point=r.center, how=f"text {b.text!r}", text=b.text, kind="text")
         if loc.label is None:
@@ -318,7 +347,7 @@ class DesktopDriver(ListsMixin, DialogsMixin):
             b, _ = layout.find_label(bs, label, threshold=self.threshold, exact=loc.exact, within=within,
                                      nth=loc.nth)
             return b
-        b = self._anchor(view, label, find_l, tried)
+        b = self._anchor(view, label, find_l, tried, loc.exact, keep_found=True)
         anchor = box_rect(b)
         if loc.offset is not None:
             s = screen.ui_scale()
@@ -330,17 +359,49 @@ class DesktopDriver(ListsMixin, DialogsMixin):
             return Match(anchor, target, (px, py), "offset", b.text, kind="input" if box else "offset")
         if not want_input:
             return Match(anchor, anchor, anchor.center, f"label {b.text!r}", b.text, kind="text")
-        found = layout.input_beside(view.image, anchor)
-        if found is None:
-            tried.append(f"no bordered input box right of or below the label at {anchor.as_list()}")
-            raise NotFound(f"label {label!r} found, but no input box beside it (add offset: [dx, dy])", tried)
-        box, side = found
+        others = [box_rect(x) for x in self._boxes if x is not b]
+        page, cached = self._page, self._from_cache
+        try:
+            box, side = layout.find_input(view.image, anchor, others=others, text=b.text,
+                                          text_h=_line_height(self._boxes, anchor))
+        except NotFound as e:
+            if cached and page is not None:
+                return self._doubt(view, page, loc, tried, want_input,
+                                   f"the cached label {label!r} has no single input box beside it now")
+            tried.extend(t for t in e.tried if t not in tried)
+            if isinstance(e, layout.AmbiguousInput):
+                raise
+            raise NotFound(f"label {label!r} found, but no input box beside it (add offset: [dx, dy])",
+                           tried) from None
+        key = _link_key(loc)
+        if page is not None and not view.dialogs:
+            if cached and not page.complete:
+                # a page from disk holds only the texts recipes asked for: the association made on it is
+                # trusted only if it is the one made on a full read of the screen (the evidence stored)
+                known = page.linked(key)
+                if known is None or not _close(known[1], view.to_win(box)) or known[2] != side:
+                    why = ("was never checked on a full read of the screen" if known is None else
+                           f"was {known[2]} {known[1].as_list()}, now {side} {view.to_win(box).as_list()}")
+                    return self._doubt(view, page, loc, tried, want_input,
+                                       f"the cached label {label!r}: its input box {why}")
+            elif page.link(key, view.to_win(anchor), view.to_win(box), side):
+                self._save(self._entry(view))
         tried.append(f"input box {side} of the label: {box.as_list()}")
-        if not view.dialogs and self._page is not None and self._page.note_input(view.to_win(box)):
+        if not view.dialogs and page is not None and page.note_input(view.to_win(box)):
             self._save(self._entry(view))  # the page the label came from: no text inside this box is written
         # click a little right of the box's left edge: on the text, never on a combo box's arrow
         point = (min(box.x0 + max(12, box.height), box.center[0]), box.center[1])
         return Match(anchor, box, point, f"input {side} of label {b.text!r}", b.text, kind="input")
+
+    def _doubt(self, view: View, page: Page, loc: Locator, tried: list[str], want_input: bool, why: str) -> Match:
+        """A cached association that cannot be confirmed: drop its page and resolve again from a full OCR
+        (which records the association afresh with its evidence). Never reused unconfirmed."""
+        tried.append(f"layout cache: {why} → cache page dropped, read the screen afresh")
+        self.trace.append(tried[-1])
+        self.stats["cache_misses"] += 1
+        self._drop_page(self._entry(view), page)
+        self._fresh = True
+        return self._resolve(loc, view, tried, want_input)
 
     def locate(self, loc: Locator, timeout: float, *, want_input: bool = True, what: str = "") -> tuple[Match, View]:
         """Resolve LOC, polling until TIMEOUT (the screen may still be loading)."""
@@ -360,7 +421,9 @@ class DesktopDriver(ListsMixin, DialogsMixin):
         boxes: list[TextBox] = view.shot.meta.get("boxes") or self.full_ocr(view)  # type: ignore[assignment]
         if view.dialogs:
             tried.append(f"a dialog is open: {view.dialogs[-1].title!r} (it may cover the form)")
-        evidence = layout.annotate(view.image, boxes, note=f"{what or 'locate'}: {loc.describe()}")
+        # an ambiguous label → box association: both candidate boxes drawn in red
+        evidence = layout.annotate(view.image, boxes, list(getattr(err, "candidates", [])),
+                                   note=f"{what or 'locate'}: {loc.describe()}")
         raise DriverError(f"{what or 'locate'} {loc.describe()}: {err}", tried, evidence=evidence)
 
     # -- actions -----------------------------------------------------------------------------------------
@@ -373,6 +436,8 @@ class DesktopDriver(ListsMixin, DialogsMixin):
         self._forbid(value)
         m, view = self.locate(loc, timeout, what="fill")
         field = view.screen_rect(m.target)
+        page, cached = self._page, self._from_cache
+        combo = m.kind == "input" and _is_combo(field)
         seen = ""
         landed = True
         for attempt in range(2):
@@ -380,6 +445,8 @@ class DesktopDriver(ListsMixin, DialogsMixin):
                 self._click_at(view, *m.point)
             else:
                 self.stats["retries"] += 1
+                self.trace.append(f"fill {loc.describe()}: read back {len(norm(seen))} of {len(norm(value))} "
+                                  f"characters{'' if landed else ' (the paste did not change the box)'} → again")
                 answered = len(self.dialog_log)
                 self._check_dialog(0.0)  # a notice that popped up meanwhile took the keys
                 moved = self._tracker().focus()
@@ -392,18 +459,28 @@ class DesktopDriver(ListsMixin, DialogsMixin):
                     # the field still has the focus: a client that ignored the keys (busy after the
                     # click, like an overloaded PC) has had the paste's wait to settle; don't click again
                     time.sleep(0.2)
+            # never paste into a box that is not empty: empty it and check, whatever the toolkit's keys
+            self._empty_field(loc, m, field, combo, first=not attempt, cached=cached, page=page)
             before = screen.grab(field).image
             text = value
             if attempt and is_masked_value(value):
                 text = "".join(ch for ch in value if ch.isdigit())  # some masks reject pasted separators
-            landed = inp.paste_text(text, landed=lambda b=before: _changed(screen.grab(field).image, b))
-            seen = self._read_back(field, m.kind == "input" and _is_combo(field))
+            # the box is empty: Home puts the caret at its start (a masked box's caret may sit mid-mask)
+            landed = inp.paste_text(text, select="home",
+                                    landed=lambda b=before: _changed(screen.grab(field).image, b))
+            seen = self._read_back(field, combo, value)
             if value_matches(value, seen):
+                self._filled[_link_key(loc)] = value
                 self._check_dialog(0.3)
                 return strip_caret(value, seen)
             if overflow_parts(value, seen) and self._verify_head(field, value):
+                self._filled[_link_key(loc)] = value
                 self._check_dialog(0.3)
                 return value
+        if cached and page is not None:
+            # the value did not land where the cache said the box is: never trust that entry again
+            self._drop_page(self._entry(view), page)
+            self.trace.append(f"fill {loc.describe()}: read-back failed on a cached association → page dropped")
         crop = screen.grab(field.grow(30))
         raise DriverError(
             f"fill {loc.describe()}: the field does not show the intended value after 2 tries "
@@ -413,11 +490,72 @@ class DesktopDriver(ListsMixin, DialogsMixin):
             evidence=layout.annotate(crop.image, [], [Rect(30, 30, 30 + field.width, 30 + field.height)]),
         )
 
-    def _read_back(self, field: Rect, combo: bool) -> str:
+    def _field_text(self, field: Rect, combo: bool) -> str | None:
+        """None if the box at FIELD (screen pixels) is empty — no ink but a caret, or only a mask's
+        separators/underscores — else what OCR reads in it."""
+        img = screen.grab(field).image
+        inner = layout.field_interior(Rect(0, 0, field.width, field.height), combo)
+        crop = layout.erase_caret(layout.erase_rules(layout.light_background(img[inner.y0:inner.y1,
+                                                                                 inner.x0:inner.x1])))
+        ext = layout.text_extent(crop, pad=0)
+        if ext is None or ext.width <= 3:
+            return None  # blank, or only the blinking caret
+        self.stats["line_ocr"] += 1
+        text = read_crop(self.engine, crop)
+        # an empty masked box shows its separators and place holders (____-__-__, read as 一一 or --)
+        return text if any(ch.isalnum() and ch not in _MASK_CHARS for ch in text) else None
+
+    def _empty_field(self, loc: Locator, m: Match, field: Rect, combo: bool, *, first: bool, cached: bool,
+                     page: Page | None) -> None:
+        """Make the clicked box empty before pasting, and check that it is.
+
+        Ctrl+A does not select all everywhere (Tk and Emacs-style bindings move to the line start; some
+        legacy clients bind it to 'add record'), so the chords are tried from the most portable: Home,
+        Shift+End (one line), Ctrl+Home, Ctrl+Shift+End (a multi-line box), Ctrl+A — each followed by
+        Delete and a look at the box. A box that shows the value this run filled into *another* label
+        is that label's box: the association is wrong (the cache entry is dropped), nothing is pasted.
+        """
+        text = self._field_text(field, combo)
+        if text is None:
+            return
+        if first:
+            mine = _link_key(loc)
+            other = next((k for k, v in self._filled.items() if k != mine and value_matches(v, text)), None)
+            if other is not None:
+                if cached and page is not None:
+                    self._drop_page(self._entry(self.view()), page)
+                raise DriverError(
+                    f"fill {loc.describe()}: the box found for this label shows the value filled for "
+                    f"{other.split('|')[0]!r}: the label → box association is wrong, nothing was pasted "
+                    "(add offset: [dx, dy], or run `clerkdesk recipe probe`)",
+                    [m.how, f"box {m.target.as_list()}"], evidence=screen.grab(field.grow(30)).png(),
+                    retryable=False)
+        for chords in (("home", "shift+end", "delete"), ("ctrl+home", "ctrl+shift+end", "delete"),
+                       ("ctrl+a", "delete")):
+            for c in chords:
+                inp.hotkey(c)
+            wait_stable(lambda: screen.grab(field).image, 0.5, interval=0.04)
+            if self._field_text(field, combo) is None:
+                self.trace.append(f"emptied {loc.describe()} with {', '.join(chords)}")
+                return
+        raise DriverError(
+            f"fill {loc.describe()}: the box could not be emptied (Home/Shift+End, Ctrl+Home/Ctrl+Shift+End "
+            "and Ctrl+A, each with Delete, left text in it); nothing was pasted",
+            [m.how, f"box {m.target.as_list()}"], evidence=screen.grab(field.grow(30)).png())
+
+    def _read_back(self, field: Rect, combo: bool, value: str | None = None) -> str:
         time.sleep(0.05)
         img = screen.grab(field).image
         self.stats["line_ocr"] += 1
-        return read_box(self.engine, img, Rect(0, 0, field.width, field.height), combo=combo)
+        seen = read_box(self.engine, img, Rect(0, 0, field.width, field.height), combo=combo)
+        if value is not None and not value_matches(value, seen):
+            # a second opinion on the same pixels, enlarged: short values (a lone "20" in a spin box) are
+            # misread on small crops; this reads, it does not paste again
+            self.stats["line_ocr"] += 1
+            again = read_box(self.engine, img, Rect(0, 0, field.width, field.height), combo=combo, scale=2.0)
+            if value_matches(value, again):
+                return again
+        return seen
 
     def _verify_head(self, field: Rect, value: str) -> bool:
         """A value wider than its box shows only its tail; press Home and check the head too."""
@@ -464,9 +602,19 @@ class DesktopDriver(ListsMixin, DialogsMixin):
                           evidence=screen.grab(r.grow(20)).png())
 
     def click(self, loc: Locator, timeout: float) -> None:
-        m, view = self.locate(loc, timeout, want_input=loc.label is not None and loc.text is None, what="click")
-        self._click_at(view, *m.point)
+        # until the mouse button goes down nothing reached the client: a submit that fails here was
+        # certainly not sent (``nothing_sent``); after the click, a failure leaves it uncertain
+        with _nothing_sent(self.dialog_log):
+            m, view = self.locate(loc, timeout, want_input=loc.label is not None and loc.text is None,
+                                  what="click")
+            sx, sy = self._aim(view, *m.point)
+        inp.click(sx, sy)
         self._settle()
+
+    def _aim(self, view: View, x: int, y: int) -> tuple[int, int]:
+        """Focus the window and map image pixel (x, y) to the screen; sends nothing to the client."""
+        self._tracker().focus()
+        return view.to_screen(x, y)
 
     def _settle(self) -> None:
         self._check_dialog(0.6 if self._armed else 0.0)
@@ -480,11 +628,15 @@ class DesktopDriver(ListsMixin, DialogsMixin):
                           "fill the file dialog's 文件名 field instead", retryable=False)
 
     def press(self, keys: str, loc: Locator | None, timeout: float) -> None:
+        with _nothing_sent(self.dialog_log):
+            inp.parse_keys(keys)  # a bad chord fails before anything is sent
+            if loc is not None:
+                m, view = self.locate(loc, timeout, what="press")
+                sx, sy = self._aim(view, *m.point)
+            else:
+                self._tracker().focus()
         if loc is not None:
-            m, view = self.locate(loc, timeout, what="press")
-            self._click_at(view, *m.point)
-        else:
-            self._tracker().focus()
+            inp.click(sx, sy)
         inp.hotkey(keys)
         self._settle()
 
@@ -573,12 +725,15 @@ class DesktopDriver(ListsMixin, DialogsMixin):
         try:
             b, _ = layout.find_label(boxes, spec.after, threshold=self.threshold)
         except NotFound as e:
+            # the label in the middle of a longer line (办理成功，受理号：2026…): the text after it
+            for x in boxes:
+                rest = _after_label(x.text, spec.after)
+                if rest:
+                    return rest, tried, view
             return None, tried + e.tried, view
-        got, want = norm(b.text), norm(spec.after)
-        if got.startswith(want + ":") or (got.startswith(want) and len(got) > len(want)):
-            rest = got[len(want):].lstrip(":")
-            if rest:
-                return rest, tried, view
+        rest = _after_label(b.text, spec.after)
+        if rest:
+            return rest, tried, view
         r = box_rect(b)
         same_line = [x for x in boxes if x is not b and box_rect(x).x0 >= r.x1 - 2
                      and abs(x.center[1] - b.center[1]) <= max(6, r.height * 0.6)]
@@ -622,6 +777,49 @@ class DesktopDriver(ListsMixin, DialogsMixin):
         self._left_alone.clear()
 
 # --- helpers ------------------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _nothing_sent(log: list[dict[str, str]]) -> Any:
+    """A ``DriverError`` raised inside happened before any input reached the client: say so
+    (``nothing_sent=True``), so that a failed submit is reported as not submitted. If a dialog was
+    answered meanwhile (``_check_dialog`` clicked a button of the client's box), input did reach the
+    client, and the promise is not made."""
+    answered = len(log)
+    try:
+        yield
+    except DriverError as e:
+        e.nothing_sent = len(log) == answered
+        raise
+
+
+def _after_label(text: str, label: str) -> str | None:
+    """The part of the OCR line TEXT after LABEL (compared normalised, returned as OCR read it — case and
+    width kept), or None if LABEL is not in TEXT or nothing follows it."""
+    want = norm(label)
+    if not want:
+        return None
+    for i in range(len(text)):
+        for k in range(i + 1, len(text) + 1):
+            if norm(text[i:k]) == want:
+                rest = text[k:].lstrip(":：∶﹕ \t")
+                return rest or None
+    return None
+
+
+def _line_height(boxes: list[TextBox], anchor: Rect) -> int:
+    """The height of one text line: the anchor's, unless it spans two lines (a wrapped label)."""
+    hs = [box_rect(b).height for b in boxes]
+    med = int(np.median(hs)) if hs else anchor.height
+    return med if anchor.height > 1.6 * med else anchor.height
+
+
+def _link_key(loc: Locator) -> str:
+    return f"{loc.label}|nth={loc.nth}|within={loc.within}|exact={loc.exact}"
+
+
+def _close(a: Rect, b: Rect, tol: int = 3) -> bool:
+    return abs(a.x0 - b.x0) <= tol and abs(a.y0 - b.y0) <= tol and abs(a.x1 - b.x1) <= tol and abs(a.y1 - b.y1) <= tol
 
 
 def _box_of(m: Match) -> TextBox:

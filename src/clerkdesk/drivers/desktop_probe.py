@@ -44,7 +44,8 @@ class ProbedText:
         what = {"label": "label", "check": "check box", "content": "inside an input box", "button": "button",
                 "text": "text"}[self.kind]
         if self.input:
-            kind = "drop-down" if self.input["dropdown"] else "input"
+            kind = ("drop-down" if self.input["dropdown"] else
+                    "input with a button (spin box or picker: fill)" if self.input.get("button") else "input")
             what += f" → {kind} {self.input['side']} {self.input['box']}"
         loc = "" if not self.locator else "  " + _yaml_flow(self.locator)
         return (f"{self.n:>3}  [{x0:>4},{y0:>4},{x1:>4},{y1:>4}]  ({self.center[0]:.2f},{self.center[1]:.2f})  "
@@ -111,13 +112,6 @@ def _locator(boxes: list[Any], i: int, kind: str, threshold: float) -> dict[str,
     return loc if m.anchor == layout.box_rect(b) else {}
 
 
-def _input_like(holder: Any, text: Any) -> bool:
-    """Is TEXT, inside the bordered box HOLDER, a field's contents (left-aligned, as in input and drop-down
-    boxes) rather than a button's caption (centred)?"""
-    left, right = text.x0 - holder.x0, holder.x1 - text.x1
-    return left < max(12, holder.height) and right > left + 12
-
-
 def probe_window(title: str, *, timeout: float = 10.0, backend: str | None = None,
                  threshold: float | None = None) -> tuple[ProbeResult, Any, list[Any], list[Any]]:
     """Focus the window TITLE, OCR it and classify every text. Returns the result, the image (RGB array),
@@ -136,7 +130,8 @@ def probe_window(title: str, *, timeout: float = 10.0, backend: str | None = Non
     view = tracker.view()
     engine = get_engine(backend)
     t0 = time.monotonic()
-    boxes = read_screen(engine, view.image)  # in the engine's order, as the driver counts `nth`
+    # in the engine's order, as the driver counts `nth`; split where a label runs into its box, as the driver does
+    boxes = layout.split_at_inputs(view.image, read_screen(engine, view.image), engine)
     seconds = time.monotonic() - t0
     w, h = view.win.rect.width, view.win.rect.height
     found_inputs = []
@@ -147,15 +142,18 @@ def probe_window(title: str, *, timeout: float = 10.0, backend: str | None = Non
         holder = layout.box_at(view.image, *r.center, max(8, r.height))
         if holder is not None and holder.x0 <= r.x0 + 4 and holder.x1 >= r.x1 - 2 and holder.width > r.width:
             # the text sits inside a bordered box: a field's contents, or a button's caption
-            kind = "content" if _input_like(holder, r) else "button"
+            kind = "content" if layout.is_content(holder, r) else "button"
         else:
-            beside = layout.input_beside(view.image, r)
+            beside = layout.input_beside(view.image, r, others=[layout.box_rect(x) for x in boxes if x is not b],
+                                         text=b.text)
             if beside is not None:
                 box, side = beside
                 found_inputs.append(box)
                 kind = "label"
-                inp = {"side": side, "box": view.to_win(box).as_list(),
-                       "dropdown": layout.looks_like_combo(view.image, box)}
+                shape = layout.button_shape(view.image, box)
+                # only a down arrow is a drop-down; an entry with a spin/calendar/lookup button is an entry
+                inp = {"side": side, "box": view.to_win(box).as_list(), "dropdown": shape == "arrow",
+                       "button": shape is not None and shape != "arrow"}
             elif layout.check_indicator(view.image, r) is not None:
                 kind = "check"
         wr = view.to_win(r)
@@ -176,9 +174,11 @@ def annotated_png(result: ProbeResult, image: Any, boxes: list[Any], inputs: lis
     from clerkdesk.vision import layout
     from clerkdesk.vision.ocr import TextBox
 
-    pad = 18  # a strip on top for the note, so that it hides nothing (a menu bar is often the first line)
-    image = np.pad(image, ((pad, 0), (0, 0), (0, 0)), constant_values=255)
-    numbered = [TextBox(f"{i}", b.score, tuple((x, y + pad) for x, y in b.quad))  # type: ignore[arg-type]
-                for i, b in enumerate(boxes)]
-    return layout.annotate(image, numbered, [r.shift(0, pad) for r in inputs],
-                           note=f"clerkdesk recipe probe: {result.window['title']}")
+    # a strip *below* the window for the note: the picture's pixels are the window's (offsets read off it
+    # are right), and the note hides nothing
+    pad = 18
+    h = image.shape[0]
+    image = np.pad(image, ((0, pad), (0, 0), (0, 0)), constant_values=255)
+    numbered = [TextBox(f"{i}", b.score, b.quad) for i, b in enumerate(boxes)]
+    return layout.annotate(image, numbered, list(inputs), note=f"clerkdesk recipe probe: {result.window['title']}",
+                           note_y=h + 1)

@@ -215,7 +215,8 @@ def paste_text(text: str, *, select: str = "ctrl+a", landed: Callable[[], bool] 
     """Replace the focused field's contents with TEXT by pasting; restore the clerk's clipboard.
 
     SELECT is the chord that selects the old contents (``ctrl+a``; ``home,shift+end`` for edit
-    controls that ignore Ctrl+A). LANDED, if given, is polled after Ctrl+V until it says the field
+    controls that ignore Ctrl+A), or puts the caret where the text goes (``home`` in a box the caller
+    has emptied and checked; ``""``: nothing). LANDED, if given, is polled after Ctrl+V until it says the field
     changed, so the clipboard is not restored before the client has fetched the value. Returns
     False if LANDED never said so (the client ignored the keys, or the value was already there).
     """
@@ -223,7 +224,7 @@ def paste_text(text: str, *, select: str = "ctrl+a", landed: Callable[[], bool] 
     ok = True
     try:
         set_clipboard_text(text)
-        for chord in select.split(","):
+        for chord in filter(None, select.split(",")):
             hotkey(chord)
         hotkey("ctrl+v")
         deadline = time.monotonic() + timeout

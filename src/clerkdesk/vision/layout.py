@@ -14,6 +14,7 @@ All coordinates here are image pixels of the given screenshot; the driver maps t
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,8 +74,16 @@ def parse_within(within: str | None, width: int, height: int) -> Rect | None:
 
 def find_label(boxes: list[TextBox], label: str, *, threshold: float = DEFAULT_THRESHOLD, exact: bool = False,
                within: Rect | None = None, nth: int | None = None) -> tuple[TextBox, float]:
-    """The OCR box showing LABEL (see module docstring). Raises ``NotFound`` with the near misses."""
-    scored = [(label_score(label, b.text), b) for b in boxes]
+    """The OCR box showing LABEL (see module docstring). Raises ``NotFound`` with the near misses.
+
+    A label wrapped over two lines (``公民身份`` / ``证件号码``) matches as one box spanning both lines,
+    when the first line is the label's beginning and the second line continues it directly below."""
+    scored: list[tuple[float, TextBox]] = []
+    for b in with_wrapped(boxes, label):
+        # the same text twice at the same place (a joined label kept by the cache beside its lines) is one
+        if any(norm(b.text) == norm(o.text) and _same_place(b, o) for _, o in scored):
+            continue
+        scored.append((label_score(label, b.text), b))
     if within is not None:
         scored = [(s, b) for s, b in scored if within.contains(*b.center)]
     if exact:
@@ -102,6 +111,43 @@ def find_label(boxes: list[TextBox], label: str, *, threshold: float = DEFAULT_T
     return top[0][1], top[0][0]
 
 
+def _same_place(a: TextBox, b: TextBox, tol: float = 3.0) -> bool:
+    return all(abs(p - q) <= tol for p, q in zip(a.bbox, b.bbox, strict=True))
+
+
+def with_wrapped(boxes: list[TextBox], label: str) -> list[TextBox]:
+    """BOXES, with each pair of lines that together spell LABEL's beginning (a label wrapped over two
+    lines) replaced by one box spanning both, in reading order. Only a first line that is a proper
+    prefix of LABEL (and does not end with a colon: a colon ends a label) is joined."""
+    want = norm(label)
+    out: list[TextBox] = []
+    used: set[int] = set()
+    for i, b in enumerate(boxes):
+        if i in used:
+            continue
+        g = norm(b.text)
+        if g and len(g) < len(want) and want.startswith(g) and not b.text.rstrip().endswith(tuple(":：∶﹕")):
+            r = box_rect(b)
+            for j, c in enumerate(boxes):
+                if j == i or j in used:
+                    continue
+                q = box_rect(c)
+                if (-0.5 * r.height <= q.y0 - r.y1 <= 0.8 * r.height and 0.6 <= q.height / max(1, r.height) <= 1.6
+                        and (abs(q.x0 - r.x0) <= r.height or abs(q.center[0] - r.center[0]) <= r.height)):
+                    joined = b.text + c.text
+                    if label_score(label, joined) > label_score(label, b.text):
+                        u = Rect(min(r.x0, q.x0), r.y0, max(r.x1, q.x1), q.y1)
+                        out.append(TextBox(joined, min(b.score, c.score),
+                                           ((u.x0, u.y0), (u.x1 - 1, u.y0), (u.x1 - 1, u.y1 - 1), (u.x0, u.y1 - 1))))
+                        used.add(j)
+                        break
+            else:
+                out.append(b)
+            continue
+        out.append(b)
+    return out
+
+
 # --- input boxes by image analysis ------------------------------------------------------------------------
 
 
@@ -120,6 +166,10 @@ def _rects(gray: np.ndarray, min_h: int, max_h: int) -> list[Rect]:
         # a box border's contour fills its bounding rectangle; a run of text does not
         if cv2.contourArea(c) < 0.8 * w * h:
             continue
+        # and its four sides are straight lines (text touching a box — a label 1–3 px from it — makes
+        # a contour around both, whose left side is glyphs, not a border)
+        if not _closed_border(edges, x, y, w, h):
+            continue
         out.append(Rect(x, y, x + w, y + h))
     return _dedupe(out)
 
@@ -136,33 +186,227 @@ def _dedupe(rects: list[Rect]) -> list[Rect]:
     return keep
 
 
-def input_beside(image: np.ndarray, anchor: Rect, *, max_gap: int | None = None) -> tuple[Rect, str] | None:
-    """The input box belonging to the label at ANCHOR: right of it on its line, else just below."""
+UNIT_SUFFIXES = frozenset("年月日时分秒")  # a spin box group's labels follow their boxes: [1990]年 [1]月 [1]日
+
+
+class AmbiguousInput(NotFound):
+    """Two input boxes are equally plausible for one label: ``candidates`` are both (drawn as evidence)."""
+
+    def __init__(self, message: str, tried: list[str], candidates: list[Rect]):
+        super().__init__(message, tried)
+        self.candidates = candidates
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+def find_input(image: np.ndarray, anchor: Rect, *, others: list[Rect] | None = None, text: str = "",
+               text_h: int | None = None, max_gap: int | None = None) -> tuple[Rect, str]:
+    """The input box belonging to the label at ANCHOR (image pixels). Raises ``NotFound``, or
+    ``AmbiguousInput`` when two boxes are equally plausible (never a guess).
+
+    Rules (docs/desktop.md, "How the driver finds a field"):
+
+    * Tolerances scale with the text height TEXT_H (default: the anchor's height): a box may start
+      up to ~⅓ of a character *before* the label's right edge (OCR boxes are a pixel or two wider or
+      narrower from one read to the next, and some clients draw the box 1–3 px from the label).
+    * A box on the label's row (the label's centre inside the box's height) wins over one below it.
+      A box that only grazes the row (the centre within the tolerance of its edge) against a box
+      below is ambiguous.
+    * Unit labels of spin-box groups (年, 月, 日, 时, 分, 秒) take the box just left of them.
+    * Below: the nearest box under the label that overlaps it horizontally (labels above their
+      fields); a continuation line of a wrapped label directly under it is part of the label.
+    * Never further than the next label: a box with another OCR text (OTHERS) between it and the
+      label (on the row, or in the column below) is not this label's box. Texts inside a box are
+      its contents and do not count.
+    * Tall boxes (multi-line text areas) are accepted; a frame that contains other boxes (a group
+      box) or the label itself is not an input.
+    """
     import cv2
 
     h_img, w_img = image.shape[:2]
-    th = max(8, anchor.height)
+    th = max(8, text_h or anchor.height)
+    tol = max(2, round(th * 0.35))
     gap = max_gap if max_gap is not None else max(120, 12 * th)
-    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
-    min_h, max_h = int(th * 0.9), int(th * 3.5) + 6
     cy = (anchor.y0 + anchor.y1) / 2
+    others = [o for o in (others or []) if not (abs(o.x0 - anchor.x0) <= 1 and abs(o.y0 - anchor.y0) <= 1
+                                                 and abs(o.x1 - anchor.x1) <= 1 and abs(o.y1 - anchor.y1) <= 1)]
+    region = Rect(max(0, anchor.x0 - 8 * th), max(0, int(cy - 3 * th) - 4), w_img,
+                  min(h_img, anchor.y1 + 14 * th)).clip(Rect(0, 0, w_img, h_img))
+    if region.empty:
+        raise NotFound("no room for an input box beside the label", [])
+    gray = cv2.cvtColor(image[region.y0:region.y1, region.x0:region.x1], cv2.COLOR_RGB2GRAY)
+    rects = [r.shift(region.x0, region.y0) for r in _rects(gray, int(th * 0.75), int(th * 8) + 6)]
+    # a frame around other boxes (a group box: taller than what it holds) or around the label is not an input
+    rects = [r for r in rects if not r.contains(*anchor.center)
+             and not any(k is not r and r.x0 <= k.x0 and r.y0 <= k.y0 and r.x1 >= k.x1 and r.y1 >= k.y1
+                         and r.height > k.height + th for k in rects)]
+    # a box drawn inside a box of about its height (a spin box's entry part, a sunken inner border) is the same
+    # widget: keep the outer one
+    rects = [k for k in rects if not any(r is not k and r.x0 <= k.x0 and r.y0 <= k.y0 and r.x1 >= k.x1
+                                         and r.y1 >= k.y1 for r in rects)]
 
-    # right of the label
-    area = Rect(anchor.x1 - 2, int(cy - 2.5 * th) - 4, w_img, int(cy + 2.5 * th) + 4).clip(Rect(0, 0, w_img, h_img))
-    if not area.empty:
-        rs = [r.shift(area.x0, area.y0) for r in _rects(gray[area.y0:area.y1, area.x0:area.x1], min_h, max_h)]
-        rs = [r for r in rs if r.y0 - 2 <= cy <= r.y1 + 2 and r.x0 >= anchor.x1 - 2 and r.x0 - anchor.x1 <= gap]
-        if rs:
-            return min(rs, key=lambda r: (r.x0, -r.width)), "right"
-    # below the label
-    area = Rect(max(0, anchor.x0 - 2 * th), anchor.y1 - 2, w_img, min(h_img, anchor.y1 + 5 * th)).clip(
-        Rect(0, 0, w_img, h_img))
-    if not area.empty:
-        rs = [r.shift(area.x0, area.y0) for r in _rects(gray[area.y0:area.y1, area.x0:area.x1], min_h, max_h)]
-        rs = [r for r in rs if r.y0 >= anchor.y1 - 2 and r.x0 <= anchor.x1 and r.x1 >= anchor.x0]
-        if rs:
-            return min(rs, key=lambda r: (r.y0, r.x0)), "below"
-    return None
+    # a bordered box with a centred caption is a button or a tab, not an input
+    rects = [r for r in rects if not any(r.contains(*o.center) and is_caption(r, o) for o in others)]
+
+    def in_a_box(o: Rect) -> bool:
+        return any(r.contains(*o.center) for r in rects)
+
+    # continuation lines of a wrapped label (directly under it, left-aligned, not a box's contents)
+    label_area = anchor
+    for o in sorted(others, key=lambda o: o.y0):
+        if o.y0 < label_area.y0 or o.height > 1.5 * th or in_a_box(o):
+            continue
+        if -th <= o.y0 - label_area.y1 <= 0.6 * th and abs(o.x0 - label_area.x0) <= th \
+                and label_area.height < 2.5 * th:
+            label_area = Rect(min(label_area.x0, o.x0), label_area.y0, max(label_area.x1, o.x1), o.y1)
+    others = [o for o in others if not (label_area.contains(*o.center) and o.y0 >= anchor.y0)]
+
+    def inside(o: Rect, r: Rect) -> bool:
+        return r.x0 - tol <= o.center[0] <= r.x1 + tol and r.y0 - tol <= o.center[1] <= r.y1 + tol
+
+    def blocked_row(r: Rect) -> bool:
+        lo, hi = anchor.x1 - tol, r.x0 + tol
+        return any(o.x0 >= lo and o.x1 <= hi and _overlap(o.y0, o.y1, anchor.y0, anchor.y1) > 0.5 * o.height
+                   and not inside(o, r) for o in others)
+
+    def blocked_below(r: Rect) -> bool:
+        return any(o.y0 >= label_area.y1 - tol and o.y1 <= r.y0 + tol and _overlap(o.x0, o.x1, r.x0, r.x1) > 0
+                   and not inside(o, r) for o in others)
+
+    tried: list[str] = []
+    solid, graze, left, below = [], [], [], []
+    for r in rects:
+        if r.x0 >= anchor.x1 - tol and r.x0 - anchor.x1 <= gap and r.y0 - tol <= cy <= r.y1 + tol:
+            if blocked_row(r):
+                tried.append(f"box {r.as_list()} right of the label: another text lies between them")
+                continue
+            (solid if r.y0 + 2 <= cy <= r.y1 - 2 else graze).append(r)
+        elif (r.x0 < anchor.x0 and r.x1 <= anchor.center[0] and anchor.center[0] - r.x1 <= 1.5 * th
+              and r.y0 + 2 <= cy <= r.y1 - 2):
+            left.append(r)  # only used for unit labels (年/月/日), whose OCR box may overlap the box's arrows
+        elif (r.y0 >= label_area.y1 - tol and r.y0 - label_area.y1 <= 5 * th
+              and r.x0 <= label_area.x1 and r.x1 >= label_area.x0):
+            if blocked_below(r):
+                tried.append(f"box {r.as_list()} below the label: another text lies between them")
+                continue
+            below.append(r)
+
+    def nearest(rs: list[Rect], key: object, dist: object, side: str) -> tuple[Rect, str]:
+        rs = sorted(rs, key=key)  # type: ignore[arg-type]
+        if len(rs) > 1 and abs(dist(rs[1]) - dist(rs[0])) <= tol:  # type: ignore[operator]
+            raise AmbiguousInput(f"two input boxes {side} of the label are equally near: {rs[0].as_list()} and "
+                                 f"{rs[1].as_list()} (add offset: [dx, dy])", tried, rs[:2])
+        return rs[0], side
+
+    norm_text = text.strip().rstrip(":：∶﹕")
+    if norm_text in UNIT_SUFFIXES and left:
+        return max(left, key=lambda r: (r.x1, r.width)), "left"
+    if solid:
+        # on the row: the nearest to the right; two stacked boxes both on the row are ambiguous
+        first = min(r.x0 for r in solid)
+        near = [r for r in solid if r.x0 - first <= tol]
+        if len(near) > 1 and len({r.y0 for r in near}) > 1 and not any(
+                r.y0 + 2 <= cy <= r.y1 - 2 and abs(((r.y0 + r.y1) / 2) - cy) < th / 2 for r in near):
+            raise AmbiguousInput(f"two input boxes right of the label: {near[0].as_list()} and "
+                                 f"{near[1].as_list()} (add offset: [dx, dy])", tried, near[:2])
+        return min(near, key=lambda r: (abs((r.y0 + r.y1) / 2 - cy), -r.width)), "right"
+    if graze and below:
+        g, _ = nearest(graze, lambda r: r.x0, lambda r: r.x0, "right")
+        b, _ = nearest(below, lambda r: r.y0, lambda r: r.y0, "below")
+        raise AmbiguousInput(f"the box {g.as_list()} only touches the label's row and the box {b.as_list()} lies "
+                             "below it: both are plausible (add offset: [dx, dy])", tried, [g, b])
+    if graze:
+        return nearest(graze, lambda r: r.x0, lambda r: r.x0, "right")
+    if below:
+        top = min(r.y0 for r in below)
+        row = [r for r in below if r.y0 - top <= tol]
+        return nearest(row, lambda r: abs(r.x0 - label_area.x0), lambda r: abs(r.x0 - label_area.x0), "below")
+    tried.append(f"no bordered input box right of, left of (年/月/日) or below the label at {anchor.as_list()}")
+    raise NotFound("no input box beside the label", tried)
+
+
+def input_beside(image: np.ndarray, anchor: Rect, *, max_gap: int | None = None, others: list[Rect] | None = None,
+                 text: str = "", text_h: int | None = None) -> tuple[Rect, str] | None:
+    """``find_input`` for callers that only want a box or None (the probe, ``read``): an ambiguous
+    association is None here too — never a guess."""
+    try:
+        return find_input(image, anchor, others=others, text=text, text_h=text_h, max_gap=max_gap)
+    except NotFound:
+        return None
+
+
+def input_rects(image: np.ndarray, text_h: int) -> list[Rect]:
+    """Every bordered input-like box (input, drop-down, spin box, text area, button) in IMAGE."""
+    import cv2
+
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+    th = max(8, text_h)
+    return _rects(gray, int(th * 0.75), int(th * 8) + 6)
+
+
+def is_content(holder: Rect, text: Rect) -> bool:
+    """Is TEXT, inside the bordered box HOLDER, a field's contents (left-aligned, as in input and
+    drop-down boxes) rather than a button's caption (centred)? One rule for the probe and the cache."""
+    left, right = text.x0 - holder.x0, holder.x1 - text.x1
+    return left < max(12, holder.height) and right > left + 12
+
+
+def is_caption(holder: Rect, text: Rect) -> bool:
+    """Is TEXT centred in the bordered box HOLDER, with a margin (a button's or a tab's caption)? A field's
+    contents start at its left edge, also when they fill the box."""
+    left, right = text.x0 - holder.x0, holder.x1 - text.x1
+    return left > max(6, holder.height // 4) and abs(left - right) <= max(8, holder.width // 5)
+
+
+def contents_of_inputs(image: np.ndarray, boxes: list[TextBox]) -> set[int]:
+    """Indices of the OCR BOXES that sit inside an input box (field contents: citizen data, never a
+    locator, never cached). Button captions (centred in their box) are not contents."""
+    if not boxes:
+        return set()
+    th = int(np.median([box_rect(b).height for b in boxes]))
+    rects = input_rects(image, max(8, int(th * 0.8)))
+    out: set[int] = set()
+    for i, b in enumerate(boxes):
+        r = box_rect(b)
+        cx, cy = r.center
+        holders = [h for h in rects if h.x0 - 4 <= r.x0 and h.contains(cx, cy) and h.width > r.width * 0.9]
+        if any(is_content(h, r) for h in holders):
+            out.add(i)
+    return out
+
+
+def split_at_inputs(image: np.ndarray, boxes: list[TextBox], engine: object | None = None) -> list[TextBox]:
+    """OCR boxes that run across an input box's left border (a label drawn 1–3 px from its box is read
+    together with the box's contents: ``户口性质农业``) are split there, by character position; with
+    ENGINE, each part is re-read from its crop (exact for mixed-width text)."""
+    if not boxes:
+        return boxes
+    th = int(np.median([box_rect(b).height for b in boxes]))
+    rects = input_rects(image, max(8, int(th * 0.8)))
+    out: list[TextBox] = []
+    for b in boxes:
+        r = box_rect(b)
+        cut = next((h for h in sorted(rects, key=lambda h: h.x0)
+                    if r.x0 + 0.25 * r.height < h.x0 < r.x1 - 0.25 * r.height
+                    and _overlap(h.y0, h.y1, r.y0, r.y1) > 0.6 * r.height), None)
+        n = len(b.text)
+        if cut is None or n < 2:
+            out.append(b)
+            continue
+        k = max(1, min(n - 1, round((cut.x0 - r.x0) / max(1, r.width) * n)))
+        parts = [(b.text[:k], Rect(r.x0, r.y0, cut.x0 - 1, r.y1)), (b.text[k:], Rect(cut.x0 + 1, r.y0, r.x1, r.y1))]
+        for t, pr in parts:
+            if engine is not None and pr.width > 4:
+                from clerkdesk.vision.ocr import read_line
+
+                crop = erase_rules(light_background(image[pr.y0:pr.y1, pr.x0:pr.x1]))
+                got, _ = read_line(engine, crop)  # type: ignore[arg-type]
+                t = got or t
+            out.append(TextBox(t, b.score, ((pr.x0, pr.y0), (pr.x1 - 1, pr.y0), (pr.x1 - 1, pr.y1 - 1),
+                                            (pr.x0, pr.y1 - 1))))
+    return out
 
 
 def box_at(image: np.ndarray, x: int, y: int, text_h: int = 14) -> Rect | None:
@@ -271,6 +515,33 @@ def erase_rules(crop: np.ndarray) -> np.ndarray:
     return out
 
 
+def erase_caret(crop: np.ndarray) -> np.ndarray:
+    """CROP (a field's interior) without a text caret: a narrow run of columns whose ink spans most of
+    the height (taller than digits and letters, which span about half of a box's interior). OCR reads a
+    caret beside a mask's ``-`` as ``1``; an empty box must look empty."""
+    if crop.size == 0 or crop.ndim != 3:
+        return crop
+    g = crop[..., :3].mean(axis=-1)
+    bg = float(np.median(g))
+    tall = (np.abs(g - bg) > 60).mean(axis=0) >= 0.7
+    if not tall.any():
+        return crop
+    out = crop.copy()
+    colour = np.median(crop.reshape(-1, crop.shape[-1]), axis=0).astype(crop.dtype)
+    x = 0
+    while x < len(tall):
+        if tall[x]:
+            end = x
+            while end < len(tall) and tall[end]:
+                end += 1
+            if end - x <= max(2, crop.shape[0] // 5):  # a line caret, or a mask's block caret (4 px)
+                out[:, x:end] = colour
+            x = end
+        else:
+            x += 1
+    return out
+
+
 def field_interior(box: Rect, combo: bool = False) -> Rect:
     """The text area inside an input box's border (for a combo box, without its arrow button)."""
     inset = 3
@@ -282,6 +553,31 @@ def looks_like_combo(image: np.ndarray, box: Rect) -> bool:
     """Does the box end with a drop-down arrow button (ink in a small square at its right end)?"""
     sq = Rect(box.x1 - box.height, box.y0 + 3, box.x1 - 3, box.y1 - 3)
     return ink_ratio(image[sq.y0:sq.y1, sq.x0:sq.x1]) > 0.03
+
+
+def button_shape(image: np.ndarray, box: Rect) -> str | None:
+    """What the button at the right end of an input box shows: ``"arrow"`` (one down-pointing
+    triangle or chevron: a drop-down), ``"other"`` (up/down arrows of a spin box, a calendar or
+    lookup icon: the box is an entry — ``fill`` it), or None (no button)."""
+    if not looks_like_combo(image, box):
+        return None
+    sq = Rect(box.x1 - box.height, box.y0 + 3, box.x1 - 3, box.y1 - 3)
+    crop = image[sq.y0:sq.y1, sq.x0:sq.x1]
+    g = crop[..., :3].mean(axis=-1)
+    ink = np.abs(g - float(np.median(g))) > 60
+    # drop the button's own border/bevel lines
+    ink[:, ink.mean(axis=0) >= 0.8] = False
+    ink[ink.mean(axis=1) >= 0.8, :] = False
+    rows = [np.where(r)[0] for r in ink]
+    widths = [int(r[-1] - r[0] + 1) for r in rows if len(r)]
+    if len(widths) < 3:
+        return "other"
+    runs = np.where([len(r) > 0 for r in rows])[0]
+    contiguous = runs[-1] - runs[0] + 1 == len(runs)
+    shrinking = all(b <= a + 1 for a, b in itertools.pairwise(widths))
+    if contiguous and shrinking and widths[-1] <= 0.5 * widths[0] and len(widths) <= 0.6 * crop.shape[0]:
+        return "arrow"
+    return "other"
 
 
 # --- text and images ----------------------------------------------------------------------------------------
@@ -372,8 +668,9 @@ def find_image(image: np.ndarray, template_path: Path, *, scale: float = 1.0, th
 
 
 def annotate(image: np.ndarray, boxes: list[TextBox], highlight: list[Rect] | None = None,
-             note: str | None = None) -> bytes:
-    """A PNG of IMAGE with every OCR box drawn (blue, numbered with its text) and HIGHLIGHT in red."""
+             note: str | None = None, note_y: int = 0) -> bytes:
+    """A PNG of IMAGE with every OCR box drawn (blue, numbered with its text) and HIGHLIGHT in red;
+    NOTE in a yellow strip at NOTE_Y (the top, unless the caller padded room for it elsewhere)."""
     import io
 
     from PIL import Image, ImageDraw, ImageFont
@@ -393,8 +690,8 @@ def annotate(image: np.ndarray, boxes: list[TextBox], highlight: list[Rect] | No
     for r in highlight or []:
         draw.rectangle([r.x0, r.y0, r.x1, r.y1], outline=(230, 0, 0), width=2)
     if note:
-        draw.rectangle([0, 0, img.width, 16], fill=(255, 255, 200))
-        draw.text((3, 1), note, fill=(160, 0, 0), font=font)
+        draw.rectangle([0, note_y, img.width, note_y + 16], fill=(255, 255, 200))
+        draw.text((3, note_y + 1), note, fill=(160, 0, 0), font=font)
     buf = io.BytesIO()
     img.save(buf, format="PNG")
     return buf.getvalue()

@@ -40,20 +40,23 @@ from clerkdesk.vision.screen import Rect
 
 MAX_PAGES = 8
 MAX_INPUTS = 200
-VERSION = 2
+VERSION = 3  # 3: exact wants, part-of-a-line boxes marked, label → box links with their evidence
 MIN_SECRET = 2  # values shorter than this (男, 1) are not filtered: they would hit every label
 
 Quad = tuple[tuple[float, float], tuple[float, float], tuple[float, float], tuple[float, float]]
 
 
-def keepable(b: TextBox, want: str, threshold: float = DEFAULT_THRESHOLD) -> TextBox | None:
+def keepable(b: TextBox, want: str, threshold: float = DEFAULT_THRESHOLD, exact: bool = False) -> TextBox | None:
     """The form in which box B may be written to disk as a hit for WANT (a label or text a recipe
-    asked for), or None if B does not show WANT. The result never holds more than the label."""
+    asked for), or None if B does not show WANT. The result never holds more than the label.
+    EXACT (``exact: true`` locators) keeps only a box that *is* WANT: never a part of a longer line."""
     w, g = norm(want), norm(b.text)
     if not w or not g:
         return None
     if g == w:
         return b
+    if exact:
+        return None
     if g.startswith(w + ":"):  # 姓名：张三 — keep the label, drop the rest (scores 0.97 as before)
         return TextBox(want.rstrip(":：∶﹕ ") + "：…", b.score, b.quad)
     if label_score(want, b.text) >= threshold:
@@ -75,6 +78,10 @@ class Page:
     ``boxes``: in the run that read it, every OCR box (memory only); loaded from disk, the kept
     ones. ``kept``: index in ``boxes`` → the box as it may be written. ``wants``: what was asked.
     ``inputs``: input boxes found beside labels of this page; no text inside them is written.
+    ``content``: indices of boxes inside an input box (a field's contents): never kept.
+    ``partial``: indices of kept boxes that are a part of a longer OCR line (a menu entry): never an
+    exact match. ``links``: label key → the input box found for it and how (``right``/``below``/…),
+    with the label box, as evidence that the association was made on a full OCR of the screen.
     """
 
     boxes: list[TextBox]
@@ -82,19 +89,58 @@ class Page:
     kept: dict[int, TextBox] = field(default_factory=dict)
     wants: set[str] = field(default_factory=set)
     inputs: list[Rect] = field(default_factory=list)
+    content: set[int] = field(default_factory=set)
+    partial: set[int] = field(default_factory=set)
+    exact: set[str] = field(default_factory=set)
+    links: dict[str, dict[str, object]] = field(default_factory=dict)
+    complete: bool = False  # read by a full OCR in this process: every text of the screen is in ``boxes``
 
-    def remember(self, want: str, threshold: float = DEFAULT_THRESHOLD) -> bool:
+    def remember(self, want: str, threshold: float = DEFAULT_THRESHOLD, exact: bool = False,
+                 found: TextBox | None = None) -> bool:
         """Keep every box showing WANT (all candidates, so ``nth`` and ambiguity work as on a fresh
-        OCR). Returns True if anything new is to be written."""
-        new = want not in self.wants
+        OCR), and FOUND (the box a locate returned, e.g. a label joined over two lines). Returns True
+        if anything new is to be written. Boxes inside input boxes are never kept."""
+        new = want not in self.wants or (exact and want not in self.exact)
         self.wants.add(want)
+        if exact:
+            self.exact.add(want)
         for i, b in enumerate(self.boxes):
-            if i not in self.kept:
-                k = keepable(b, want, threshold)
+            if i not in self.kept and i not in self.content:
+                k = keepable(b, want, threshold, exact=exact)
                 if k is not None:
                     self.kept[i] = k
+                    if norm(k.text) != norm(b.text) and not norm(b.text).startswith(norm(want) + ":"):
+                        self.partial.add(i)
                     new = True
+        k = keepable(found, want, threshold, exact=exact) if found is not None else None
+        if found is not None and k is not None and not any(
+                all(abs(p - q) <= 3.0 for p, q in zip(found.bbox, o.bbox, strict=True)) for o in self.kept.values()):
+            fr = _rect(found)
+            cx, cy = fr.center
+            if not any(_rect(self.boxes[i]).contains(cx, cy) for i in self.content):
+                self.boxes.append(k)  # in the form it may be written (a label, never a value merged into it)
+                self.kept[len(self.boxes) - 1] = k
+                new = True
         return new
+
+    def usable(self, exact: bool) -> list[TextBox]:
+        """The boxes a locate may search (window pixels): for an exact locator, no part of a longer line."""
+        return [b for i, b in enumerate(self.boxes) if not (exact and i in self.partial) and i not in self.content]
+
+    def link(self, key: str, label: Rect, box: Rect, side: str) -> bool:
+        """Record that label KEY at LABEL (window pixels) has its input box BOX on SIDE. True if new/changed."""
+        new = {"label": label.as_list(), "box": box.as_list(), "side": side}
+        if self.links.get(key) == new:
+            return False
+        self.links[key] = new
+        return True
+
+    def linked(self, key: str) -> tuple[Rect, Rect, str] | None:
+        d = self.links.get(key)
+        if not d:
+            return None
+        return (Rect(*map(int, d["label"])), Rect(*map(int, d["box"])),  # type: ignore[call-overload]
+                str(d["side"]))
 
     def note_input(self, r: Rect) -> bool:
         """Remember an input box of this page (window pixels). Returns True if it is new."""
@@ -106,22 +152,28 @@ class Page:
         return True
 
     def to_json(self, secrets: set[str]) -> dict[str, object] | None:
-        boxes = [b for _, b in sorted(self.kept.items()) if _safe(b, self.inputs, secrets)]
-        if not boxes:
+        items = [(i, b) for i, b in sorted(self.kept.items())
+                 if i not in self.content and _safe(b, self.inputs, secrets)]
+        if not items:
             return None
-        return {"created": self.created, "wants": sorted(w for w in self.wants if _safe_text(w, secrets)),
+        wants = {w for w in self.wants if _safe_text(w, secrets)}
+        return {"created": self.created, "wants": sorted(wants), "exact": sorted(self.exact & wants),
                 "inputs": [r.as_list() for r in self.inputs],
-                "boxes": [{"text": b.text, "score": round(b.score, 3),
-                           "quad": [[round(x, 1), round(y, 1)] for x, y in b.quad]} for b in boxes]}
+                "links": {k: v for k, v in sorted(self.links.items()) if _safe_text(k, secrets)},
+                "boxes": [{"text": b.text, "score": round(b.score, 3), "part": i in self.partial,
+                           "quad": [[round(x, 1), round(y, 1)] for x, y in b.quad]} for i, b in items]}
 
     @classmethod
     def from_json(cls, d: dict[str, object]) -> Page:
         boxes = [TextBox(text=str(b["text"]), score=float(b["score"]),
                          quad=tuple(tuple(p) for p in b["quad"]))  # type: ignore[arg-type]
                  for b in d["boxes"]]  # type: ignore[attr-defined]
+        partial = {i for i, b in enumerate(d["boxes"]) if b.get("part")}  # type: ignore[arg-type, attr-defined]
         return cls(boxes, float(d.get("created", 0.0)), dict(enumerate(boxes)),  # type: ignore[arg-type]
                    {str(w) for w in d.get("wants", [])},  # type: ignore[attr-defined]
-                   [Rect(*map(int, r)) for r in d.get("inputs", [])])  # type: ignore[attr-defined]
+                   [Rect(*map(int, r)) for r in d.get("inputs", [])],  # type: ignore[attr-defined]
+                   set(), partial, {str(w) for w in d.get("exact", [])},  # type: ignore[attr-defined]
+                   dict(d.get("links", {})))  # type: ignore[call-overload]
 
 
 def _safe_text(text: str, secrets: set[str]) -> bool:
@@ -132,6 +184,11 @@ def _safe_text(text: str, secrets: set[str]) -> bool:
 def _safe(b: TextBox, inputs: list[Rect], secrets: set[str]) -> bool:
     cx, cy = b.center
     return _safe_text(b.text, secrets) and not any(r.contains(cx, cy) for r in inputs)
+
+
+def _rect(b: TextBox) -> Rect:
+    x0, y0, x1, y1 = b.bbox
+    return Rect(x0, y0, x1 + 1, y1 + 1)
 
 
 def _near(a: TextBox, b: TextBox, tol: float = 4.0) -> bool:
@@ -146,17 +203,21 @@ class ScreenLayout:
     size: tuple[int, int]
     pages: list[Page] = field(default_factory=list)
 
-    def add_page(self, boxes: list[TextBox], threshold: float = DEFAULT_THRESHOLD) -> Page:
-        """A fresh full OCR. Older pages whose kept boxes all reappear on it are merged into it."""
-        page = Page(list(boxes))
+    def add_page(self, boxes: list[TextBox], threshold: float = DEFAULT_THRESHOLD,
+                 content: set[int] | None = None) -> Page:
+        """A fresh full OCR (CONTENT: indices of boxes inside input boxes). Older pages whose kept
+        boxes all reappear on it are merged into it (their links are made again on the new page)."""
+        page = Page(list(boxes), content=set(content or ()), complete=True)
         for old in list(self.pages):
             for w in old.wants:
-                page.remember(w, threshold)
+                page.remember(w, threshold, exact=w in old.exact)
             mine = list(page.kept.values())
             if old.kept and all(any(_near(k, m) for m in mine) for k in old.kept.values()):
                 self.pages.remove(old)
                 for r in reversed(old.inputs):
                     page.note_input(r)
+                for k, v in old.links.items():
+                    page.links.setdefault(k, v)
         self.pages.insert(0, page)
         del self.pages[MAX_PAGES:]
         return page

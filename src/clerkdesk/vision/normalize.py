@@ -35,7 +35,9 @@ def to_halfwidth(text: str) -> str:
 
 
 def norm(text: str) -> str:
-    """Canonical form for comparison: NFKC, half-width, one colon, no spaces, no trailing colon/star."""
+    """Canonical form for comparison: NFKC (full-width brackets and letters become ASCII), half-width,
+    one colon, no spaces, no leading/trailing star or colon, case folded (OCR reads 保存(S) as 保存(s),
+    OK as Ok). Labels, texts, the layout cache and its checks all compare through this one function."""
     t = unicodedata.normalize("NFKC", text or "")
     t = to_halfwidth(t)
     for c in _COLONS:
@@ -43,7 +45,7 @@ def norm(text: str) -> str:
     t = _SPACE_RE.sub("", t)
     t = _LEADING.sub("", t)
     t = _TRAILING.sub("", t)
-    return t
+    return t.casefold()
 
 
 def norm_value(text: str) -> str:
