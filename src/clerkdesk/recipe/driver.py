@@ -129,10 +129,13 @@ class Driver(Protocol):
     def fill(self, loc: Locator, value: str, timeout: float) -> str:
         """Enter VALUE into the field; returns what the field holds afterwards (read-back)."""
 
-    def choose(self, loc: Locator, value: str, timeout: float) -> None:
-        """Select VALUE (an option's value or visible text) in a select/radio group/combobox; waits for the option itself to appear."""
+    def choose(self, loc: Locator, value: str, timeout: float) -> str | None:
+        """Select VALUE (an option's value or visible text) in a select/radio group/combobox; waits for the option itself to appear.
+        Returns what the field shows afterwards when the driver can read it (a component kit's select or cascader;
+        the step compares it with VALUE), else None."""
 
-    def check(self, loc: Locator, on: bool, timeout: float) -> None: ...
+    def check(self, loc: Locator, on: bool, timeout: float) -> bool | None:
+        """Tick or untick; returns the state read back when the driver reads it separately (the step compares it), else None."""
     def click(self, loc: Locator, timeout: float) -> None: ...
     def upload(self, loc: Locator, path: Path, timeout: float) -> None: ...
     def press(self, keys: str, loc: Locator | None, timeout: float) -> None:
