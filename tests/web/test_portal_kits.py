@@ -43,7 +43,7 @@ def portal(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Por
 
 def test_one_plain_recipe_fills_the_portal_on_both_kits(portal: Any, desk: Any) -> None:
     srv, folder = portal
-    out, rid = run_recipe(desk, folder, "portal", "flexible-insurance", docs_recipe(), {"person": PERSON})
+    out, _ = run_recipe(desk, folder, "portal", "flexible-insurance", docs_recipe(), {"person": PERSON})
     assert out.status == "succeeded", out.message
     (sub,) = srv.submissions
     assert sub["name"] == "王小明"
@@ -88,7 +88,7 @@ def test_kit_selects_are_read_back_and_wrong_items_are_named(drv: Any) -> None:
     assert e.value.message.startswith("option '护照' did not appear in the list of label 证件类型")
     assert "居民身份证" in e.value.tried[0]
     # fill refuses a read-only kit select and says what to use
-    with pytest.raises(DriverError, match="label 性别 is read-only on the page.*choose"):
+    with pytest.raises(DriverError, match=r"label 性别 is read-only on the page.*choose"):
         drv.fill(Locator(label="性别"), "男", 2)
 
 
