@@ -359,7 +359,7 @@ POPPER_ITEM = r"""
 }
 """
 
-# Scroll the open popper's list by most of a page (a virtual list renders the next items).
+# Scroll the open popper's list by most of a page, or back to its top (a virtual list renders the rows in view).
 SCROLL = r"""
 (el, a) => {
 """ + _KIT + r"""
@@ -368,7 +368,7 @@ SCROLL = r"""
   const s = [pop, ...pop.querySelectorAll('*')].find(n => n.scrollHeight > n.clientHeight + 2
                 && /auto|scroll/.test(getComputedStyle(n).overflowY));
   if (!s) return false;
-  s.scrollTop += Math.max(32, s.clientHeight * 0.8);
+  if (a.top) s.scrollTop = 0; else s.scrollTop += Math.max(32, s.clientHeight * 0.8);
   s.dispatchEvent(new Event('scroll'));
   return true;
 }

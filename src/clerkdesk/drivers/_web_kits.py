@@ -62,6 +62,7 @@ class KitMixin:
         self._wait_open(el, loc, token, info, deadline)
         typed = False
         for level, part in enumerate(parts):
+            rewound = False  # a list opened scrolled to its selected row: look above it once, from the top
             while True:
                 self._check_dialog()
                 res = self._eval(el, js.POPPER_ITEM, {"token": token, "want": part,
@@ -87,6 +88,10 @@ class KitMixin:
                     continue
                 if res.get("canScroll") and self._eval(el, js.SCROLL, {"token": token}):
                     continue  # a virtual list renders the rows in view only: scroll on
+                if not rewound and not res.get("waiting"):
+                    rewound = True
+                    if self._eval(el, js.SCROLL, {"token": token, "top": True}):
+                        continue
                 if time.monotonic() >= deadline:
                     where = f" (level {level + 1} of {len(parts)})" if len(parts) > 1 else ""
                     seen = ", ".join(res.get("items") or []) or "nothing"

@@ -42,8 +42,9 @@ def _tree() -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def page(kit: str, render_delay_ms: int = 400) -> str:
-    """The portal's HTML for KIT ('element' or 'antd'): the app shell; portal.js renders the wizard into it."""
+def page(kit: str, render_delay_ms: int = 400, filterable: bool = True) -> str:
+    """The portal's HTML for KIT ('element' or 'antd'): the app shell; portal.js renders the wizard into it.
+    FILTERABLE: whether the 56-item 民族 list takes typing (else it must be scrolled: virtual in Ant)."""
     if kit not in KITS:
         raise ValueError(f"kit must be one of {', '.join(KITS)}")
     data = {
@@ -53,6 +54,7 @@ def page(kit: str, render_delay_ms: int = 400) -> str:
         "ethnicities": [c.zh for c in codes.table("ethnicity").codes][:56],
         "levels": [["60", "60%"], ["80", "80%"], ["100", "100%"]],
         "render_delay_ms": render_delay_ms,
+        "filterable": filterable,
     }
     css = (_STATIC / "portal.css").read_text(encoding="utf-8")
     js = (_STATIC / "portal.js").read_text(encoding="utf-8")
@@ -66,8 +68,8 @@ class PortalServer:
     """The portal for one kit on a free loopback port (daemon thread). ``submissions`` holds each accepted
     submission's JSON, with its receipt (``WT000001`` …)."""
 
-    def __init__(self, kit: str, render_delay_ms: int = 400) -> None:
-        html = page(kit, render_delay_ms).encode()
+    def __init__(self, kit: str, render_delay_ms: int = 400, filterable: bool = True) -> None:
+        html = page(kit, render_delay_ms, filterable).encode()
         tree = _tree()
         self.submissions: list[dict[str, Any]] = []
         outer = self

@@ -146,11 +146,16 @@ function select(key, id, options, filterable) {
       pop.querySelector('.el-select-dropdown__empty').style.display = shown.length ? 'none' : '';
     } else { holder.scrollTop = 0; renderAnt(); }
   }
+  function scrollToSelected() {   // Ant opens its list scrolled to the selected row
+    const i = shown.indexOf(selected);
+    if (!EL && i > 0) { holder.scrollTop = i * 32; renderAnt(); }
+  }
   function open() {
     if (!pop) build();
     filter('');
     place(pop, wrap);
     show(pop);
+    scrollToSelected();
     isOpen = true;
     if (EL && filterable) { input.readOnly = false; input.placeholder = selected || '请选择'; input.value = ''; input.focus(); }
     if (!EL) { input.setAttribute('aria-expanded', 'true'); input.focus(); }
@@ -427,7 +432,7 @@ function render() {
   const form1 = h(EL ? '<form class="el-form" id="step1"></form>' : '<form class="ant-form ant-form-horizontal" id="step1"></form>');
   const fields = {
     name: textInput('name', 'name'), id_type: select('id_type', 'id_type', DATA.id_types, false),
-    sex: select('sex', 'sex', DATA.sexes, false), ethnicity: select('ethnicity', 'ethnicity', DATA.ethnicities, true),
+    sex: select('sex', 'sex', DATA.sexes, false), ethnicity: select('ethnicity', 'ethnicity', DATA.ethnicities, DATA.filterable),
     birth: datePicker('birth', 'birth'), region: cascader('region', 'region'),
   };
   const labels = {name: '姓名', id_type: '证件类型', sex: '性别', ethnicity: '民族', birth: '出生日期', region: '户籍所在地'};
