@@ -114,3 +114,9 @@ def test_a_click_on_a_covered_button_names_what_covers_it_and_that_nothing_was_s
     with pytest.raises(DriverError) as e:
         drv.click(Locator(role="button", name="不存在的按钮"), 0.5)
     assert e.value.nothing_sent
+
+
+def test_open_waits_for_the_single_page_app_to_render(drv: Any, portal: Any) -> None:
+    srv, _ = portal
+    drv.open(srv.url + "/portal", 10)  # the app shows 加载中 for 0.4 s, then renders the wizard
+    assert drv.probe(_text("基本信息")) and not drv.probe(_text("加载中"))

@@ -389,3 +389,9 @@ SHOWN = r"""
 
 # Is the field a kit's date picker (its panel must be committed and closed after typing)?
 IS_PICKER = r"""e => !!e.closest('.el-date-editor,.ant-picker,.ivu-date-picker')"""
+
+# A loading mask or spinner of a kit (or any element marked aria-busy) shown now: the app is not ready.
+LOADING = r"""
+() => Array.from(document.querySelectorAll('.el-loading-mask,.ant-spin-spinning,.ivu-spin-fix,.ivu-spin-show-text,[aria-busy=true]'))
+        .some(e => (e.offsetWidth || e.offsetHeight) && getComputedStyle(e).visibility !== 'hidden')
+"""

@@ -55,6 +55,8 @@ def _chord(keys: str) -> str:
     return "+".join(KEYS.get(p.lower(), p.upper() if re.fullmatch(r"f\d{1,2}", p.lower()) else p) for p in parts)
 
 
+SETTLE_MAX = 3.0  # seconds `open` waits at most for a single-page app to settle (then the steps' own waits go on)
+QUIET = 0.15  # seconds without a request in flight or a loading mask shown that count as "settled"
 _BUSY = ("context was destroyed", "detached", "navigat", "closed", "target page", "frame was")
 
 
@@ -137,6 +139,7 @@ class PlaywrightDriver(GuardMixin, ScopeMixin, KitMixin):
         self._tagged: tuple[Any, Any, str, dict[str, Any]] | None = None
         self._server_error: str | None = None  # set by an error answer since the last action
         self._last_tried: list[str] = []  # the strategies the last resolve tried (for error messages)
+        self._inflight = 0  # requests of the pages in flight (for `open` on single-page apps)
 
     # --- lifecycle ----------------------------------------------------------------------
     def start(self, ctx: DriverContext) -> None:
@@ -167,6 +170,9 @@ class PlaywrightDriver(GuardMixin, ScopeMixin, KitMixin):
         self.page.on("dialog", self._on_dialog)
         self.page.on("response", self._on_response)
         self.context.on("page", self._on_page)  # popups (after the main page, which has its handler)
+        self.context.on("request", self._on_request)
+        self.context.on("requestfinished", self._on_request_done)
+        self.context.on("requestfailed", self._on_request_done)
 
     def close(self) -> None:
         try:
@@ -210,6 +216,34 @@ class PlaywrightDriver(GuardMixin, ScopeMixin, KitMixin):
         p = self._state_path()
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(seal(json.dumps(state).encode(), f"session:{self.ctx.clerk}:{self.ctx.system.id}"))
+
+    def _on_request(self, _req: Any) -> None:
+        self._inflight += 1
+
+    def _on_request_done(self, _req: Any) -> None:
+        self._inflight = max(0, self._inflight - 1)
+
+    def _settle(self, limit: float) -> None:
+        """A single-page app renders after its document has loaded: fetches its data, shows a loading mask, then
+        the page. Wait until no request has been in flight and no loading mask shown for QUIET seconds, at
+        most LIMIT (an app that polls the server never goes quiet: then the steps' own waits take over), so
+        that what `human … until` and the first steps see is the rendered app, not its shell."""
+        root = self._root()
+        deadline = time.monotonic() + limit
+        quiet_since: float | None = None
+        while time.monotonic() < deadline:
+            try:
+                busy = self._inflight > 0 or bool(root.evaluate(js.LOADING))
+            except Exception:  # navigating again (a redirect by script): not settled
+                busy = True
+            now = time.monotonic()
+            if busy:
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = now
+            elif now - quiet_since >= QUIET:
+                return
+            root.wait_for_timeout(POLL * 1000)  # a Playwright wait: request events arrive only inside a call
 
     def _on_response(self, resp: Any) -> None:
         """Remember an error answer to a navigation of the main page or a frame (e.g. HTTP 500 after a submit)."""
@@ -332,6 +366,7 @@ class PlaywrightDriver(GuardMixin, ScopeMixin, KitMixin):
             raise SystemUnavailable(f"{origin_of(where)} does not answer ({first[:160]})") from None
         if resp is not None and resp.status >= 500:
             raise SystemUnavailable(f"the system answered HTTP {resp.status} for {where}")
+        self._settle(min(timeout, SETTLE_MAX))
 
     def _by_label(self, loc: Locator, act: str, value: str, timeout: float) -> Any:
         """The common case in one round trip: Playwright's own ``fill`` / ``select_option`` (ACT) resolves the
