@@ -227,22 +227,28 @@ class PlaywrightDriver(GuardMixin, ScopeMixin, KitMixin):
         """A single-page app renders after its document has loaded: fetches its data, shows a loading mask, then
         the page. Wait until no request has been in flight and no loading mask shown for QUIET seconds, at
         most LIMIT (an app that polls the server never goes quiet: then the steps' own waits take over), so
-        that what `human … until` and the first steps see is the rendered app, not its shell."""
+        that what `human … until` and the first steps see is the rendered app, not its shell. A page that is
+        quiet at the first look (server-rendered) costs one round trip."""
         root = self._root()
         deadline = time.monotonic() + limit
         quiet_since: float | None = None
+        first = True
         while time.monotonic() < deadline:
             try:
-                busy = self._inflight > 0 or bool(root.evaluate(js.LOADING))
+                loading = bool(root.evaluate(js.LOADING))  # first: the call also delivers pending request events
+                busy = loading or self._inflight > 0
             except Exception:  # navigating again (a redirect by script): not settled
                 busy = True
             now = time.monotonic()
             if busy:
                 quiet_since = None
+            elif first:
+                return  # quiet at once (a server-rendered page): no wait at all
             elif quiet_since is None:
                 quiet_since = now
             elif now - quiet_since >= QUIET:
                 return
+            first = False
             root.wait_for_timeout(POLL * 1000)  # a Playwright wait: request events arrive only inside a call
 
     def _on_response(self, resp: Any) -> None:
