@@ -55,6 +55,8 @@ def _chord(keys: str) -> str:
     return "+".join(KEYS.get(p.lower(), p.upper() if re.fullmatch(r"f\d{1,2}", p.lower()) else p) for p in parts)
 
 
+ROWS = ("css=tr, li, [role=row], [role=listitem], [role=option], [role=treeitem], .el-table__row, .ant-table-row, "
+        ".ant-list-item, .ivu-table-row")
 SETTLE_MAX = 3.0  # seconds `open` waits at most for a single-page app to settle (then the steps' own waits go on)
 QUIET = 0.15  # seconds without a request in flight or a loading mask shown that count as "settled"
 _BUSY = ("context was destroyed", "detached", "navigat", "closed", "target page", "frame was")
@@ -303,6 +305,12 @@ class PlaywrightDriver(GuardMixin, ScopeMixin, KitMixin):
         if loc.xpath:
             tried.append(f"xpath {loc.xpath}")
             cands.append(("xpath", sc.locator(f"xpath={loc.xpath}")))
+        if loc.row:
+            # the innermost table rows / list items that have an element of exactly this text
+            mark = sc.get_by_text(loc.row, exact=True)
+            rows = sc.locator(ROWS).filter(has=mark).filter(has_not=sc.locator(ROWS).filter(has=mark))
+            tried.append(f"row {loc.row!r}: the table row or list item with an element of exactly this text")
+            cands = [(k, rows.locator(c)) for k, c in cands] if cands else [("row", rows)]
         for _, c in cands:
             if loc.within:
                 c = sc.locator(f"css={loc.within}").locator(c)

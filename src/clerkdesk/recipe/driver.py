@@ -25,7 +25,9 @@ class Locator:
     matches (0-based); ``within`` scopes to an area (web: a CSS selector of a
     container; desktop: ``"x0,y0,x1,y1"`` as fractions of the window);
     ``offset`` (desktop) is an explicit ``(dx, dy)`` from the label box instead
-    of looking for the input beside it.
+    of looking for the input beside it. ``row`` (web) scopes to the table row or
+    list item that has an element whose whole text is this (``{role: button,
+    name: 办理, row: 张三}``); alone, it is that row or item itself.
     """
 
     label: str | None = None
@@ -40,6 +42,7 @@ class Locator:
     exact: bool = False
     within: str | None = None
     offset: tuple[int, int] | None = None
+    row: str | None = None
 
     def describe(self) -> str:
         parts = []

@@ -16,7 +16,7 @@ from clerkdesk.errors import Mark
 from clerkdesk.recipe.driver import Condition, Driver, Locator, ReadSpec
 
 LOCATOR_KEYS = ("label", "role", "name", "placeholder", "text", "css", "xpath", "image", "nth", "exact", "within",
-                "offset")
+                "offset", "row")
 CONDITION_KEYS = ("text", "element", "url", "window", "gone")
 COMMON = {"timeout": "number", "retry": "int", "note": "text"}
 
