@@ -20,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,8 @@ sys.path.insert(0, str(ROOT / "tests" / "web"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 PERSON = {"name": "王小明", "sex": "1", "ethnicity": "05", "birth_date": "1990-02-28", "hukou_region": "370202"}
-FIELDS = 9  # 姓名 证件类型 性别 民族 出生日期 户籍所在地 缴费档次 是否退役军人 承诺
+FIELDS = 10  # 姓名 证件类型 性别 民族 出生日期 户籍所在地 缴费档次 参保日期 是否退役军人 承诺
+START = date.today() + timedelta(days=40)  # 参保日期: its calendar opens at today's month
 
 
 def hand_written(page: Any, url: str, kit: str) -> str:
@@ -66,6 +68,12 @@ def hand_written(page: Any, url: str, kit: str) -> str:
     pick("户籍所在地", "山东省/青岛市/市南区")
     page.get_by_role("button", name="下一步").click()
     field("缴费档次").get_by_text("100%", exact=True).click()
+    field("参保日期").locator("input").click()
+    cal = page.locator(".el-picker-panel:visible" if el else ".ant-picker-dropdown:visible")
+    for _ in range((START.year * 12 + START.month) - (date.today().year * 12 + date.today().month)):
+        cal.locator("[aria-label=下个月]" if el else ".ant-picker-header-next-btn").click()
+    cal.locator(f"td[data-date='{START.isoformat()}']" if el else f"td[title='{START.isoformat()}']").click()
+    cal.wait_for(state="hidden")
     field("是否退役军人").locator("[role=switch]").click()
     page.get_by_text("本人承诺所填信息真实有效", exact=True).click()
     page.get_by_role("button", name="提交申请").click()
@@ -122,7 +130,7 @@ def main() -> None:
 
             runner = Runner(desk.store.runs, SandboxClerk(), lambda t: PlaywrightDriver(), home=desk.home,
                             clerk_name="bench", on_event=on)
-            out = runner.run(rid, Target(recipe, system), {"person": PERSON})
+            out = runner.run(rid, Target(recipe, system), {"person": PERSON, "case": {"start_date": START.isoformat()}})
             assert out.status == "succeeded", out.message
             engine_s.append(marks["t1"] - marks["t0"])
 

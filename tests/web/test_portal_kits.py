@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,9 @@ def portal(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Por
 
 def test_one_plain_recipe_fills_the_portal_on_both_kits(portal: Any, desk: Any) -> None:
     srv, folder = portal
-    out, _ = run_recipe(desk, folder, "portal", "flexible-insurance", docs_recipe(), {"person": PERSON})
+    start = (date.today() + timedelta(days=40)).isoformat()  # the calendar opens at this month: 1–2 arrows
+    out, _ = run_recipe(desk, folder, "portal", "flexible-insurance", docs_recipe(),
+                        {"person": PERSON, "case": {"start_date": start}})
     assert out.status == "succeeded", out.message
     (sub,) = srv.submissions
     assert sub["name"] == "王小明"
@@ -52,7 +55,7 @@ def test_one_plain_recipe_fills_the_portal_on_both_kits(portal: Any, desk: Any) 
     assert sub["sex"] == "男" and sub["ethnicity"] == "维吾尔族"
     assert sub["birth"] == "1990-02-28"
     assert sub["region"] == ["山东省", "青岛市", "市南区"]
-    assert sub["level"] == "100" and sub["veteran"] is True and sub["agree"] is True
+    assert sub["level"] == "100" and sub["start"] == start and sub["veteran"] is True and sub["agree"] is True
     assert out.captures == {"receipt": "WT000001"}
 
 

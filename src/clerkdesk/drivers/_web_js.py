@@ -395,3 +395,41 @@ LOADING = r"""
 () => Array.from(document.querySelectorAll('.el-loading-mask,.ant-spin-spinning,.ivu-spin-fix,.ivu-spin-show-text,[aria-busy=true]'))
         .some(e => (e.offsetWidth || e.offsetHeight) && getComputedStyle(e).visibility !== 'hidden')
 """
+
+# A kit calendar that takes clicks only (its input is read-only): read the month its header shows, and tag what
+# to click next (`data-clerkdesk-cal`): the wanted day when the month is right, else the year or month arrow
+# towards it. Answers {click: 'day'|'step'} or {error}.
+CALENDAR = r"""
+(el, a) => {
+""" + _KIT + r"""
+  let pop = document.querySelector(`[data-clerkdesk-pop='${a.token}']`);
+  if (!laidOut(pop)) pop = popperOf(el);
+  if (!pop) return {closed: true};
+  for (const old of document.querySelectorAll('[data-clerkdesk-cal]')) old.removeAttribute('data-clerkdesk-cal');
+  const head = pop.querySelector('.el-date-picker__header,.ant-picker-header,.ivu-date-picker-header') || pop;
+  const ht = head.innerText || '';
+  const y = /(\d{4})/.exec(ht), m = /(\d{1,2})\s*月/.exec(ht);
+  if (!y || !m) return {error: `its header shows no year and month (${ht.trim().slice(0, 40)})`};
+  const diff = (a.y * 12 + a.m) - (+y[1] * 12 + +m[1]);
+  const first = sel => Array.from(pop.querySelectorAll(sel)).find(laidOut);
+  let target = null, click = 'step';
+  if (diff === 0) {
+    const cells = Array.from(pop.querySelectorAll('td')).filter(td => laidOut(td)
+      && !td.matches('.prev-month,.next-month,.disabled,.ant-picker-cell-disabled,.ivu-date-picker-cells-cell-prev-month,'
+                     + '.ivu-date-picker-cells-cell-next-month,.ivu-date-picker-cells-cell-disabled')
+      && !(td.matches('.ant-picker-cell') && !td.matches('.ant-picker-cell-in-view'))
+      && (td.innerText || '').trim() === String(a.d));
+    target = cells[0]; click = 'day';
+    if (!target) return {error: `day ${a.d} cannot be clicked in ${y[1]}-${m[1]}`};
+  } else if (Math.abs(diff) >= 12) {
+    target = first(diff < 0 ? '[aria-label=前一年],.el-icon-d-arrow-left,.ant-picker-header-super-prev-btn,.ivu-date-picker-prev-btn-arrow-double'
+                             : '[aria-label=后一年],.el-icon-d-arrow-right,.ant-picker-header-super-next-btn,.ivu-date-picker-next-btn-arrow-double');
+  } else {
+    target = first(diff < 0 ? '[aria-label=上个月],.el-icon-arrow-left,.ant-picker-header-prev-btn,.ivu-date-picker-prev-btn-arrow'
+                             : '[aria-label=下个月],.el-icon-arrow-right,.ant-picker-header-next-btn,.ivu-date-picker-next-btn-arrow');
+  }
+  if (!target) return {error: 'no arrow to the wanted month in its header'};
+  target.setAttribute('data-clerkdesk-cal', a.token);
+  return {click};
+}
+"""

@@ -133,6 +133,31 @@ class KitMixin:
         raise DriverError(f"the calendar of {loc.describe()} stayed open after Enter and Tab (is the date in the "
                           "format the field shows?)", retryable=False)
 
+    def pick_date(self, el: Any, loc: Locator, value: str, timeout: float) -> str:
+        """A kit date picker that takes no typing: open its calendar, click the year and month arrows of its
+        header until it shows the wanted month, click the day, wait for it to close; returns the field's value."""
+        m = re.fullmatch(r"\s*(\d{4})\D(\d{1,2})\D(\d{1,2})\D?\s*", value)
+        if not m:
+            raise DriverError(f"{loc.describe()} is a calendar that takes clicks only: give the date as YYYY-MM-DD",
+                              retryable=False)
+        y, mo, d = (int(g) for g in m.groups())
+        deadline = time.monotonic() + timeout
+        info, token = self._kit_info(el)
+        self._wait_open(el, loc, token, info, deadline)
+        for _ in range(240):  # 20 years of year arrows and months: never an endless walk
+            while self._eval(el, js.POPPER_OPEN, token) == "moving" and time.monotonic() < deadline:
+                time.sleep(POLL)
+            res = self._eval(el, js.CALENDAR, {"token": token, "y": y, "m": mo, "d": d})
+            if res.get("closed") or res.get("error"):
+                raise DriverError(f"the calendar of {loc.describe()} "
+                                  f"{'closed' if res.get('closed') else res['error']}", retryable=True)
+            self.scope().locator(f"[data-clerkdesk-cal='{token}']").click(
+                timeout=max(0.5, deadline - time.monotonic()) * 1000)
+            if res["click"] == "day":
+                self._wait_closed(el, loc, token, deadline + CLOSE_WAIT)
+                return str(self._eval(el, js.SHOWN))
+        raise DriverError(f"the calendar of {loc.describe()} did not reach {y}-{mo:02d}", retryable=False)
+
     def check_styled(self, el: Any, loc: Locator, on: bool, st: dict[str, Any], token: str,
                      timeout: float) -> bool:
         """A checkbox or switch whose real input is hidden: click what is shown, then read the real state."""

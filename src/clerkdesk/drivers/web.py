@@ -429,6 +429,8 @@ class PlaywrightDriver(GuardMixin, ScopeMixin, KitMixin):
         if tag == "SELECT":
             raise DriverError(f"{loc.describe()} is a select: use choose", retryable=False)
         if readonly:  # what no person could type is not typed: the page would not expect it (issue 15)
+            if not info.get("disabled") and self._eval(el, js.IS_PICKER):
+                return self.pick_date(el, loc, value, timeout)  # a kit calendar: clicked, as a person does
             if info.get("disabled"):
                 raise DriverError(f"{loc.describe()} is disabled on the page: ClerkDesk does not type into a field "
                                   "the page has switched off", retryable=False)

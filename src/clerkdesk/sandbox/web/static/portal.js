@@ -9,7 +9,7 @@
 const KIT = document.documentElement.dataset.kit;
 const EL = KIT === 'element';
 const DATA = JSON.parse(document.getElementById('portal-data').textContent);
-const model = {name: '', id_type: '', sex: '', ethnicity: '', birth: '', region: [], level: '', veteran: false, agree: false};
+const model = {name: '', id_type: '', sex: '', ethnicity: '', birth: '', region: [], level: '', start: '', veteran: false, agree: false};
 let z = 2000, uid = 0;
 const h = html => { const t = document.createElement('template'); t.innerHTML = html.trim(); return t.content.firstElementChild; };
 const esc = s => String(s).replace(/[&<>"]/g, c => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;'}[c]));
@@ -274,7 +274,7 @@ function cascader(key, id) {
 }
 
 // --- date picker: typing updates the panel; Enter or a day click commits and closes; blur commits only ---------
-function datePicker(key, id) {
+function datePicker(key, id, readonly = false) {   // readonly: a calendar that takes clicks only
   let wrap, input, pop, isOpen = false, shownMonth = null, typed = null;
   if (EL) {
     wrap = h('<div class="el-date-editor el-input el-input--prefix el-input--suffix el-date-editor--date"><input type="text" autocomplete="off"'
@@ -284,6 +284,7 @@ function datePicker(key, id) {
              + '<span class="ant-picker-suffix">📅</span></div></div>');
   }
   input = wrap.querySelector('input');
+  if (readonly) input.readOnly = true;
   const parse = s => { const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s.trim()); if (!m) return null;
                        const d = new Date(+m[1], +m[2] - 1, +m[3]); return d.getMonth() === +m[2] - 1 ? s.trim() : null; };
   const pad = v => String(v).padStart(2, '0');
@@ -333,7 +334,8 @@ function datePicker(key, id) {
       });
       document.body.append(pop);
     }
-    const base = parse(input.value) || model[key] || '2000-01-01';
+    const now = new Date(), today = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-01`;
+    const base = parse(input.value) || model[key] || (readonly ? today : '2000-01-01');
     shownMonth = [+base.slice(0, 4), +base.slice(5, 7) - 1];
     render();
     place(pop, wrap);
@@ -439,6 +441,7 @@ function render() {
   for (const k of Object.keys(fields)) form1.append(item(labels[k], k, fields[k]));
   const form2 = h(EL ? '<form class="el-form" id="step2" style="display:none"></form>' : '<form class="ant-form ant-form-horizontal" id="step2" style="display:none"></form>');
   form2.append(item('缴费档次', 'level', radios('level', 'level', DATA.levels)));
+  form2.append(item('参保日期', 'start', datePicker('start', 'start', true)));
   form2.append(item('是否退役军人', 'veteran', toggle('veteran', 'veteran'), false));
   form2.append(item('', 'agree', checkbox('agree', 'agree', '本人承诺所填信息真实有效')));
   const bar1 = h('<div class="bar"></div>'), bar2 = h('<div class="bar" style="display:none"></div>');
