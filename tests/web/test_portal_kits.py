@@ -123,3 +123,11 @@ def test_open_waits_for_the_single_page_app_to_render(drv: Any, portal: Any) -> 
     srv, _ = portal
     drv.open(srv.url + "/portal", 10)  # the app shows 加载中 for 0.4 s, then renders the wizard
     assert drv.probe(_text("基本信息")) and not drv.probe(_text("加载中"))
+
+
+def test_a_calendar_that_takes_clicks_only_is_walked_by_its_header(drv: Any) -> None:
+    drv.page.evaluate("() => { document.getElementById('step2').style.display = ''; }")
+    back = date.today().replace(day=7) - timedelta(days=365 * 2 + 60)  # years and months back
+    assert drv.fill(Locator(label="参保日期"), back.isoformat(), 10) == back.isoformat()
+    with pytest.raises(DriverError, match="takes clicks only: give the date as YYYY-MM-DD"):
+        drv.fill(Locator(label="参保日期"), "明年三月", 2)
