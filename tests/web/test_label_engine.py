@@ -2,7 +2,7 @@
 
 - ``fill``/``choose`` by label go through Playwright's own action with the driver's label selector engine when
   the label names a plain field (one round trip instead of two); everything else falls back to the general
-  path at once: read-only date pickers, selects given to ``fill``, hidden tabs, fields found only by
+  path at once: read-only and disabled fields (refused there), selects given to ``fill``, hidden tabs, fields found only by
   ``aria-label``, fields and options that appear late, ambiguous option texts.
 - The route guard sees every URL that is not plainly on the system's origins (Playwright matches that regex
   in its own process): Python and the browser's JavaScript agree on it, tricky look-alikes included.
@@ -105,10 +105,14 @@ def test_plain_fields_are_filled_through_the_label_engine_and_read_back(drv: Any
 
 def test_everything_else_falls_back_at_once_with_the_same_results_and_messages(drv: Any) -> None:
     t0 = time.monotonic()
-    assert drv.fill(Locator(label="出生日期"), "1990-02-28", 5) == "1990-02-28"  # read-only date picker
-    assert not _direct(drv) and _value(drv, "#birth") == "1990-02-28"
+    # read-only and disabled fields are refused (nothing a person could not type is typed), naming the field
+    with pytest.raises(DriverError, match=r"^label 出生日期 is read-only on the page: .*choose"):
+        drv.fill(Locator(label="出生日期"), "1990-02-28", 5)
+    assert _value(drv, "#birth") == ""
+    with pytest.raises(DriverError, match=r"^label 编号 is disabled on the page"):
+        drv.fill(Locator(label="编号"), "X-2", 5)
+    assert _value(drv, "#ro") == "X-1"
     assert drv.fill(Locator(label="英文名"), "Zhang", 5) == "Zhang"  # only Playwright's get_by_label finds it
-    assert drv.fill(Locator(label="编号"), "X-2", 5) == "X-2"  # disabled: set as a picker would
     with pytest.raises(DriverError, match=r"label 民族 is a select: use choose"):
         drv.fill(Locator(label="民族"), "汉族", 5)
     assert time.monotonic() - t0 < 3  # none of them waited for a time-out

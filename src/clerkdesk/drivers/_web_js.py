@@ -16,10 +16,14 @@ FIND_BY_LABEL = r"""
   const norm = s => (s || '').replace(/[\s\u00a0\u3000]/g, '').replace(/[*＊]/g, '').replace(/[：:]+$/, '');
   const want = norm(label);
   const CTL = 'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image]),'
-            + 'select,textarea,[contenteditable=""],[contenteditable=true],[role=combobox],[role=textbox]';
+            + 'select,textarea,[contenteditable=""],[contenteditable=true],[role=combobox],[role=textbox],[role=switch]';
   const isCtl = el => el && el.nodeType === 1 && el.matches(CTL);
-  const visible = el => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length)
-                        && getComputedStyle(el).visibility !== 'hidden';
+  const visible0 = el => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length)
+                         && getComputedStyle(el).visibility !== 'hidden';
+  // a component kit's radio/checkbox/switch hides its real input under a styled box: the box is what is shown
+  const visible = el => visible0(el) || (/^(checkbox|radio)$/.test(el.type || '') && !!el.parentElement
+                        && !!el.parentElement.closest('label,[role=switch],[role=checkbox],[role=radio]')
+                        && visible0(el.parentElement.closest('label,[role=switch],[role=checkbox],[role=radio]')));
   const found = [];
   const LABELS = 'label,td,th,span,div,p,b,strong,font,dt,dd,legend,li,em,i';
   let roots = [document.body || document.documentElement];
@@ -39,8 +43,13 @@ FIND_BY_LABEL = r"""
     }
     let ctl = null;
     if (el.tagName === 'LABEL' && el.htmlFor) ctl = document.getElementById(el.htmlFor);
+    if (ctl && !isCtl(ctl)) ctl = ctl.querySelector(CTL);   // a kit's <label for> names the group's wrapper
     if (ctl && !rootOf(ctl)) ctl = null;   // a <label for> pointing out of the container
     if (!ctl) ctl = el.querySelector(CTL);
+    if (!ctl && el.parentElement && el.parentElement.closest('label')) {   // the text of a styled checkbox's <label>
+      const lab = el.parentElement.closest('label');
+      ctl = lab.control || lab.querySelector(CTL);
+    }
     if (!ctl) {
       let sib = el.nextElementSibling;
       while (sib && !ctl) {
@@ -73,7 +82,7 @@ FIND_BY_LABEL = r"""
   const el = pick[i];
   el.setAttribute('data-clerkdesk', token);
   const out = {found: found.length, visible: vis.length, tagged: true, hidden: !visible(el), tag: el.tagName,
-               type: (el.type || '').toLowerCase(), readonly: !!(el.readOnly || el.disabled)};
+               type: (el.type || '').toLowerCase(), readonly: !!(el.readOnly || el.disabled), disabled: !!el.disabled};
   if (option != null && el.tagName === 'SELECT') out.option = optionState(el, option);   // saves `choose` a call
   return out;
 }
@@ -95,12 +104,39 @@ OPTION_STATE = r"""
 
 FIND_BY_LABEL = FIND_BY_LABEL.replace("/*OPTION_STATE*/", OPTION_STATE.strip())
 
+# What a person sees and clicks for a radio or checkbox input: the input itself when it is plainly shown and on
+# top (then Playwright's check/set_checked, as always), else the kit's styled box around it (its <label>, or the
+# element with the ARIA role) — real inputs hidden under a styled box (opacity 0, zero size, behind it) are not
+# clickable, and clicking their label is what a person does.
+_PLAIN = r"""
+(e) => {
+  if (!(e.tagName === 'INPUT' && /^(checkbox|radio)$/.test(e.type))) return false;
+  const r = e.getBoundingClientRect();
+  if (r.width < 2 || r.height < 2) return false;
+  for (let n = e; n && n.nodeType === 1; n = n.parentElement) {
+    const s = getComputedStyle(n);
+    if (s.visibility === 'hidden' || s.display === 'none' || +s.opacity < 0.1) return false;
+  }
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return hit === e || !hit;   // !hit: outside the viewport; Playwright scrolls it in and checks again
+}
+"""
+_PROXY = r"""
+(e) => (e.parentElement && e.parentElement.closest('label,[role=checkbox],[role=radio],[role=switch]'))
+       || (e.matches('[role=checkbox],[role=radio],[role=switch]') ? e : null) || e.closest('label') || e
+"""
+
 RADIO_PICK = r"""
 (el, args) => {
   const {want, token} = args;
+  const plain = /*PLAIN*/, proxy = /*PROXY*/;
   const norm = s => (s || '').replace(/[\s\u00a0\u3000]/g, '').replace(/[：:]+$/, '');
   const root = el.form || document;
-  const group = el.name ? Array.from(root.querySelectorAll(`input[type=${el.type}][name="${CSS.escape(el.name)}"]`)) : [el];
+  const sel = `input[type=${el.type}]`;
+  // kits leave `name` out and keep the group themselves: then the group is the radiogroup around the input
+  const box = el.name ? null : el.closest('[role=radiogroup],[class*=radio-group],[class*=checkbox-group]');
+  const group = el.name ? Array.from(root.querySelectorAll(`${sel}[name="${CSS.escape(el.name)}"]`))
+              : box ? Array.from(box.querySelectorAll(sel)) : [el];
   const labelOf = r => {
     if (r.id) { const l = document.querySelector(`label[for="${CSS.escape(r.id)}"]`); if (l) return l.textContent; }
     if (r.closest('label')) return r.closest('label').textContent;
@@ -110,10 +146,29 @@ RADIO_PICK = r"""
   };
   const hit = group.find(r => r.value === want) || group.find(r => norm(labelOf(r)) === norm(want));
   if (!hit) return {options: group.map(r => norm(labelOf(r)) || r.value)};
-  hit.setAttribute('data-clerkdesk-radio', token);
-  return {ok: true};
+  for (const old of document.querySelectorAll('[data-clerkdesk-radio]')) old.removeAttribute('data-clerkdesk-radio');
+  for (const old of document.querySelectorAll('[data-clerkdesk-radio-in]')) old.removeAttribute('data-clerkdesk-radio-in');
+  const p = plain(hit);
+  (p ? hit : proxy(hit)).setAttribute('data-clerkdesk-radio', token);
+  hit.setAttribute('data-clerkdesk-radio-in', token);
+  return {ok: true, plain: p, checked: hit.checked};
 }
-"""
+""".replace("/*PLAIN*/", _PLAIN.strip()).replace("/*PROXY*/", _PROXY.strip())
+
+# A checkbox or switch: its state from the real input or its ARIA state, whether it is plain (see _PLAIN), and
+# the element to click tagged `data-clerkdesk-toggle`.
+TOGGLE_STATE = r"""
+(el, token) => {
+  const plain = /*PLAIN*/, proxy = /*PROXY*/;
+  const input = el.tagName === 'INPUT' ? el : el.querySelector('input[type=checkbox]');
+  const aria = el.closest('[aria-checked]') || (input && input.closest('[aria-checked]'));
+  const checked = input ? input.checked : aria ? aria.getAttribute('aria-checked') === 'true' : null;
+  const p = el.tagName === 'INPUT' && plain(el);
+  for (const old of document.querySelectorAll('[data-clerkdesk-toggle]')) old.removeAttribute('data-clerkdesk-toggle');
+  (p ? el : el.tagName === 'INPUT' ? proxy(el) : el).setAttribute('data-clerkdesk-toggle', token);
+  return {plain: p, checked, known: checked !== null};
+}
+""".replace("/*PLAIN*/", _PLAIN.strip()).replace("/*PROXY*/", _PROXY.strip())
 
 IS_COMBOBOX = r"""
 e => e.getAttribute('role') === 'combobox' || e.hasAttribute('aria-autocomplete') || e.hasAttribute('aria-controls')
@@ -164,3 +219,217 @@ FILL_ENGINE = r"""
   }
 }
 """.replace("/*FIND_BY_LABEL*/", FIND_BY_LABEL.strip()).replace("/*NOT_DIRECT*/", NOT_DIRECT)
+
+# --- component kits (Element UI / Element Plus, Ant Design, iView / View UI) ---------------------------------
+# Their selects, cascaders and date pickers are an input (often read-only) whose list or calendar — the
+# "popper" — is appended to <body>, far from the field, and left there hidden after closing. These scripts find
+# the field's own popper and the wanted item in it; the driver (``_web_kits``) clicks with Playwright.
+_KIT = r"""
+  const ROOTS = '.el-select,.el-cascader,.el-date-editor,.el-autocomplete,.ant-select,.ant-picker,.ant-cascader-picker,'
+              + '.ivu-select,.ivu-cascader,.ivu-date-picker';
+  const CASCADERS = '.el-cascader,.ant-cascader,.ant-cascader-picker,.ivu-cascader';
+  const PICKERS = '.el-date-editor,.ant-picker,.ivu-date-picker';
+  const POPS = '.el-select-dropdown,.el-cascader__dropdown,.el-picker-panel,.el-autocomplete-suggestion,.ant-select-dropdown,'
+             + '.ant-picker-dropdown,.ant-cascader-menus,.ivu-select-dropdown,[role=listbox],[role=menu],[role=tree],[role=grid],[role=dialog]';
+  const ITEMS = '.el-select-dropdown__item,.el-cascader-node,.ant-select-item-option,.ant-cascader-menu-item,.ivu-select-item,'
+              + '.ivu-cascader-menu-item,[role=option],[role=menuitem],[role=menuitemcheckbox],[role=menuitemradio],[role=treeitem],li';
+  const MENUS = '.el-cascader-menu,.ant-cascader-menu,.ivu-cascader-menu';
+  const LABEL_OF_ITEM = '.el-cascader-node__label,.ant-cascader-menu-item-content,.ant-select-item-option-content';
+  const rootOf = el => el.closest(ROOTS) || el;
+  // shown: laid out, not display:none / visibility:hidden / faded out (a popper closing keeps its box while it fades)
+  const shown = e => {
+    if (!e || !e.isConnected) return false;
+    const r = e.getBoundingClientRect();
+    if (r.width < 1 || r.height < 1) return false;
+    for (let n = e; n && n.nodeType === 1; n = n.parentElement) {
+      const s = getComputedStyle(n);
+      if (s.display === 'none' || s.visibility === 'hidden' || +s.opacity < 0.05) return false;
+    }
+    return true;
+  };
+  // shown inside its popper: not clipped away by a zero-size box (Ant's accessibility stub list) or filtered out
+  const shownIn = (e, pop) => {
+    for (let n = e; n && n !== pop; n = n.parentElement) {
+      const r = n.getBoundingClientRect(), s = getComputedStyle(n);
+      if (s.display === 'none' || s.visibility === 'hidden') return false;
+      if ((r.width < 1 || r.height < 1) && (n === e || s.overflow !== 'visible')) return false;
+    }
+    return true;
+  };
+  // laid out (display, visibility, size) — and settled: not faded out, no animation running (opening or closing)
+  const laidOut = e => {   // layout size, not the transformed box: a popper zooming in starts at scaleY(0)
+    if (!e || !e.isConnected) return false;
+    if (!(e.offsetWidth || e.offsetHeight)) return false;
+    for (let n = e; n && n.nodeType === 1; n = n.parentElement) {
+      const s = getComputedStyle(n);
+      if (s.display === 'none' || s.visibility === 'hidden') return false;
+    }
+    return true;
+  };
+  const settled = e => shown(e) && !e.getAnimations({subtree: true}).some(a => a.playState === 'running');
+  const stateOf = p => !p ? 'closed' : settled(p) ? 'open' : 'moving';
+  const popperOf = el => {
+    const root = rootOf(el);
+    for (const n of [el, root, el.closest('[role=combobox]')]) {   // the ARIA link, when the kit sets it
+      if (!n) continue;
+      for (const attr of ['aria-controls', 'aria-owns']) {
+        for (const id of (n.getAttribute(attr) || '').split(/\s+/).filter(Boolean)) {
+          const t = document.getElementById(id);
+          if (!t) continue;
+          const p = t.closest('.el-select-dropdown,.el-cascader__dropdown,.el-picker-panel,.ant-select-dropdown,.ant-picker-dropdown,.ivu-select-dropdown') || t;
+          if (laidOut(p)) return p;
+        }
+      }
+    }
+    // else the shown popper next to the field (kits place it just below or above, aligned with it)
+    const r = root.getBoundingClientRect();
+    let best = null, bestD = 1e9;
+    const all = Array.from(document.querySelectorAll(POPS));
+    for (const p of all) {
+      if (p.contains(el) || all.some(o => o !== p && o.contains(p)) || !laidOut(p)) continue;
+      const q = p.getBoundingClientRect();
+      const gap = q.top >= r.bottom - 2 ? q.top - r.bottom : q.bottom <= r.top + 2 ? r.top - q.bottom : 1e6;
+      const d = gap + Math.abs(q.left - r.left) / 4;
+      if (gap < 80 && d < bestD) { best = p; bestD = d; }
+    }
+    return best;
+  };
+  const textOf = i => { const l = i.querySelector(LABEL_OF_ITEM);
+                        return (l ? l.innerText : i.getAttribute('title') || i.innerText || '').trim(); };
+  const squash = s => (s || '').normalize('NFKC').replace(/[\s\u00a0\u3000]/g, '');
+"""
+
+# The field's kind and the element a person clicks to open it (tagged `data-clerkdesk-trigger`), and whether its
+# popper is open now (tagged `data-clerkdesk-pop`).
+KIT_INFO = r"""
+(el, token) => {
+""" + _KIT + r"""
+  const root = rootOf(el);
+  const kit = root !== el || (el.tagName === 'INPUT' && el.readOnly) || el.getAttribute('role') === 'combobox' && el.readOnly;
+  const trigger = root.querySelector('.ant-select-selector,.ivu-select-selection') || root;
+  for (const old of document.querySelectorAll('[data-clerkdesk-trigger]')) old.removeAttribute('data-clerkdesk-trigger');
+  trigger.setAttribute('data-clerkdesk-trigger', token);
+  const pop = popperOf(el);
+  for (const old of document.querySelectorAll('[data-clerkdesk-pop]')) old.removeAttribute('data-clerkdesk-pop');
+  if (pop) pop.setAttribute('data-clerkdesk-pop', token);
+  return {kit: !!kit, cascader: !!el.closest(CASCADERS), picker: !!el.closest(PICKERS), open: stateOf(pop),
+          editable: el.tagName === 'INPUT' && !el.readOnly && !el.disabled,
+          multiple: !!root.closest('.el-select--multiple,.ant-select-multiple,.ivu-select-multiple') || !!root.querySelector('.el-select__tags')};
+}
+"""
+
+# The field's popper: 'open', 'moving' (animating in or out) or 'closed' (tags it `data-clerkdesk-pop`)
+POPPER_OPEN = r"""
+(el, token) => {
+""" + _KIT + r"""
+  const pop = popperOf(el);
+  for (const old of document.querySelectorAll('[data-clerkdesk-pop]')) old.removeAttribute('data-clerkdesk-pop');
+  if (pop) pop.setAttribute('data-clerkdesk-pop', token);
+  return stateOf(pop);
+}
+"""
+
+# The wanted item in the open popper (in the LEVEL-th menu of a cascader), by its whole text: tagged
+# `data-clerkdesk-item`. Not there: the items shown, and whether a virtual list can scroll on (SCROLL does).
+POPPER_ITEM = r"""
+(el, a) => {
+""" + _KIT + r"""
+  let pop = document.querySelector(`[data-clerkdesk-pop='${a.token}']`);
+  if (!laidOut(pop)) { pop = popperOf(el); if (pop) pop.setAttribute('data-clerkdesk-pop', a.token); }
+  if (!pop) return {closed: true};
+  let scope = pop;
+  if (a.level !== null) {
+    const menus = Array.from(pop.querySelectorAll(MENUS)).filter(m => shownIn(m, pop));
+    if (a.level >= menus.length) return {found: false, items: [], waiting: true};
+    scope = menus[a.level];
+  }
+  const items = Array.from(scope.querySelectorAll(ITEMS))
+    .filter(i => !i.querySelector(ITEMS) && shownIn(i, pop) && !(i.closest('[role=listbox]') && !shownIn(i.closest('[role=listbox]'), pop)));
+  const want = squash(a.want);
+  const hit = items.find(i => squash(textOf(i)) === want);
+  for (const old of document.querySelectorAll('[data-clerkdesk-item]')) old.removeAttribute('data-clerkdesk-item');
+  if (hit) {
+    hit.setAttribute('data-clerkdesk-item', a.token);
+    return {found: true, disabled: hit.matches('.is-disabled,[class*=-disabled],[aria-disabled=true]')};
+  }
+  const scroller = [scope, ...scope.querySelectorAll('*')].find(n => n.scrollHeight > n.clientHeight + 2
+                      && /auto|scroll/.test(getComputedStyle(n).overflowY));
+  return {found: false, items: items.slice(0, 12).map(textOf),
+          canScroll: !!scroller && scroller.scrollTop + scroller.clientHeight < scroller.scrollHeight - 2};
+}
+"""
+
+# Scroll the open popper's list by most of a page, or back to its top (a virtual list renders the rows in view).
+SCROLL = r"""
+(el, a) => {
+""" + _KIT + r"""
+  const pop = document.querySelector(`[data-clerkdesk-pop='${a.token}']`);
+  if (!pop) return false;
+  const s = [pop, ...pop.querySelectorAll('*')].find(n => n.scrollHeight > n.clientHeight + 2
+                && /auto|scroll/.test(getComputedStyle(n).overflowY));
+  if (!s) return false;
+  if (a.top) s.scrollTop = 0; else s.scrollTop += Math.max(32, s.clientHeight * 0.8);
+  s.dispatchEvent(new Event('scroll'));
+  return true;
+}
+"""
+
+# What the field shows now: a kit's selection (Ant's title, iView's selected value) or the input's value.
+SHOWN = r"""
+(el) => {
+""" + _KIT + r"""
+  const root = rootOf(el);
+  const item = root.querySelector('.ant-select-selection-item,.ivu-select-selected-value');
+  if (item) return item.getAttribute('title') || item.innerText;
+  if (el.value) return el.value;
+  const inp = root.querySelector('input');
+  return (inp && inp.value) || '';
+}
+"""
+
+# Is the field a kit's date picker (its panel must be committed and closed after typing)?
+IS_PICKER = r"""e => !!e.closest('.el-date-editor,.ant-picker,.ivu-date-picker')"""
+
+# A loading mask or spinner of a kit (or any element marked aria-busy) shown now: the app is not ready.
+LOADING = r"""
+() => Array.from(document.querySelectorAll('.el-loading-mask,.ant-spin-spinning,.ivu-spin-fix,.ivu-spin-show-text,[aria-busy=true]'))
+        .some(e => (e.offsetWidth || e.offsetHeight) && getComputedStyle(e).visibility !== 'hidden')
+"""
+
+# A kit calendar that takes clicks only (its input is read-only): read the month its header shows, and tag what
+# to click next (`data-clerkdesk-cal`): the wanted day when the month is right, else the year or month arrow
+# towards it. Answers {click: 'day'|'step'} or {error}.
+CALENDAR = r"""
+(el, a) => {
+""" + _KIT + r"""
+  let pop = document.querySelector(`[data-clerkdesk-pop='${a.token}']`);
+  if (!laidOut(pop)) pop = popperOf(el);
+  if (!pop) return {closed: true};
+  for (const old of document.querySelectorAll('[data-clerkdesk-cal]')) old.removeAttribute('data-clerkdesk-cal');
+  const head = pop.querySelector('.el-date-picker__header,.ant-picker-header,.ivu-date-picker-header') || pop;
+  const ht = head.innerText || '';
+  const y = /(\d{4})/.exec(ht), m = /(\d{1,2})\s*月/.exec(ht);
+  if (!y || !m) return {error: `its header shows no year and month (${ht.trim().slice(0, 40)})`};
+  const diff = (a.y * 12 + a.m) - (+y[1] * 12 + +m[1]);
+  const first = sel => Array.from(pop.querySelectorAll(sel)).find(laidOut);
+  let target = null, click = 'step';
+  if (diff === 0) {
+    const cells = Array.from(pop.querySelectorAll('td')).filter(td => laidOut(td)
+      && !td.matches('.prev-month,.next-month,.disabled,.ant-picker-cell-disabled,.ivu-date-picker-cells-cell-prev-month,'
+                     + '.ivu-date-picker-cells-cell-next-month,.ivu-date-picker-cells-cell-disabled')
+      && !(td.matches('.ant-picker-cell') && !td.matches('.ant-picker-cell-in-view'))
+      && (td.innerText || '').trim() === String(a.d));
+    target = cells[0]; click = 'day';
+    if (!target) return {error: `day ${a.d} cannot be clicked in ${y[1]}-${m[1]}`};
+  } else if (Math.abs(diff) >= 12) {
+    target = first(diff < 0 ? '[aria-label=前一年],.el-icon-d-arrow-left,.ant-picker-header-super-prev-btn,.ivu-date-picker-prev-btn-arrow-double'
+                             : '[aria-label=后一年],.el-icon-d-arrow-right,.ant-picker-header-super-next-btn,.ivu-date-picker-next-btn-arrow-double');
+  } else {
+    target = first(diff < 0 ? '[aria-label=上个月],.el-icon-arrow-left,.ant-picker-header-prev-btn,.ivu-date-picker-prev-btn-arrow'
+                             : '[aria-label=下个月],.el-icon-arrow-right,.ant-picker-header-next-btn,.ivu-date-picker-next-btn-arrow');
+  }
+  if (!target) return {error: 'no arrow to the wanted month in its header'};
+  target.setAttribute('data-clerkdesk-cal', a.token);
+  return {click};
+}
+"""

@@ -328,6 +328,8 @@ class DesktopDriver(ListsMixin, DialogsMixin):
         within = layout.parse_within(loc.within, area.width, area.height)
         if within is not None:
             within = within.shift(area.x0, area.y0)
+        if loc.row is not None:
+            raise NotFound(f"the desktop driver cannot use row ({loc.describe()}): use within", [])
         if loc.image:
             path = Path(loc.image) if Path(loc.image).is_absolute() else self._image_base() / loc.image
             return layout.find_image(view.image, path, scale=screen.ui_scale(), within=within, nth=loc.nth)

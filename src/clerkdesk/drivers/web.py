@@ -15,16 +15,19 @@ the page scripts in ``_web_js``; the egress proxy in ``_egress``.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import re
 import secrets
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from clerkdesk.drivers import _web_js as js
 from clerkdesk.drivers._egress import EgressProxy
 from clerkdesk.drivers._web_guard import GuardMixin, foreign_pattern
+from clerkdesk.drivers._web_kits import KitMixin
 from clerkdesk.drivers._web_scope import POLL, ScopeMixin
 from clerkdesk.drivers.browser import find_browser, launch_args, no_browser_message
 from clerkdesk.engine.driver import (
@@ -37,8 +40,11 @@ from clerkdesk.engine.driver import (
 )
 from clerkdesk.recipe.systems import origin_of
 
-# read a field back and leave it in one call (blur fires the page's own change/validation)
-READ_BACK = "e => { const v = ('value' in e) ? e.value : e.innerText; e.blur(); return v; }"
+# read a field back and leave it in one call (blur fires the page's own change/validation); a kit's date picker
+# answers {picker: true} instead, untouched: its typed value is committed with Enter first (``settle_picker``)
+READ_BACK_LEAVE = "e => { const v = ('value' in e) ? e.value : e.innerText; e.blur(); return v; }"
+READ_BACK = ("e => { if (e.closest('.el-date-editor,.ant-picker,.ivu-date-picker')) return {picker: true};"
+             " const v = ('value' in e) ? e.value : e.innerText; e.blur(); return v; }")
 KEYS = {"ctrl": "Control", "control": "Control", "alt": "Alt", "shift": "Shift", "enter": "Enter", "esc": "Escape",
         "escape": "Escape", "tab": "Tab", "del": "Delete", "delete": "Delete", "backspace": "Backspace",
         "meta": "Meta", "cmd": "Meta"}
@@ -49,6 +55,10 @@ def _chord(keys: str) -> str:
     return "+".join(KEYS.get(p.lower(), p.upper() if re.fullmatch(r"f\d{1,2}", p.lower()) else p) for p in parts)
 
 
+ROWS = ("css=tr, li, [role=row], [role=listitem], [role=option], [role=treeitem], .el-table__row, .ant-table-row, "
+        ".ant-list-item, .ivu-table-row")
+SETTLE_MAX = 3.0  # seconds `open` waits at most for a single-page app to settle (then the steps' own waits go on)
+QUIET = 0.15  # seconds without a request in flight or a loading mask shown that count as "settled"
 _BUSY = ("context was destroyed", "detached", "navigat", "closed", "target page", "frame was")
 
 
@@ -58,7 +68,58 @@ def _script_bug(message: str) -> bool:
     return ("syntaxerror" in m or "referenceerror" in m or "typeerror" in m) and not any(b in m for b in _BUSY)
 
 
-class PlaywrightDriver(GuardMixin, ScopeMixin):
+_INTERCEPT = re.compile(r"(<[^\n]*?>[^\n]*?) intercepts pointer events")
+_REASONS = (("element is not visible", "it stayed hidden"), ("element is not enabled", "it stayed disabled"),
+            ("element is not editable", "it is read-only"), ("element is not stable", "it kept moving (an animation)"),
+            ("element is outside of the viewport", "it stayed outside the window"),
+            ("not a checkbox or radio", "it is not a checkbox or radio button"))
+
+
+def playwright_error(verb: str, what: str, where: str, e: BaseException, tried: list[str]) -> DriverError:
+    """A Playwright error in a step, in the clerk's terms: what was being done to what, why it did not happen
+    (the element that covered it, named by Playwright's call log), the strategies tried and the call log's last
+    lines. ``nothing_sent`` only when the log proves no input was dispatched ("performing … action" never
+    logged): a click that may have reached the page is never reported as not sent."""
+    text = str(e) or type(e).__name__
+    lines = text.splitlines()
+    first = re.sub(r"^\w+\.\w+: ", "", lines[0]).strip() if lines else type(e).__name__
+    log = [ln.strip().lstrip("- ").strip() for ln in lines[1:] if ln.startswith("  ")]
+    covered = _INTERCEPT.findall(text)
+    if covered:
+        reason = f"another element covers it: {covered[-1][:200]}"
+    else:
+        reason = next((why for key, why in reversed(_REASONS) if key in text.lower()), "")
+        reason = reason or first[:200]
+    timeout = re.search(r"Timeout (\d+)ms exceeded", first)
+    when = f" within {int(timeout.group(1)) / 1000:g}s" if timeout else ""
+    sent = any(ln.startswith("performing ") for ln in log)
+    return DriverError(f"{verb} {what} did not happen{when} on {where}: {reason}",
+                       [*tried, *(f"browser: {ln}" for ln in log[-6:])], retryable=bool(timeout),
+                       nothing_sent=bool(timeout) and not sent)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _step_errors(verb: str) -> Callable[[F], F]:
+    """Every Playwright error escaping a driver call becomes a DriverError (``playwright_error``): a step never
+    ends in a raw traceback, and the engine adds file:line:col and a screenshot as for any step failure."""
+    def deco(fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(self: PlaywrightDriver, *a: Any, **kw: Any) -> Any:
+            try:
+                return fn(self, *a, **kw)
+            except DriverError:
+                raise
+            except Exception as e:
+                loc = a[0] if a and isinstance(a[0], Locator) else None
+                what = loc.describe() if loc is not None else ""
+                raise playwright_error(verb, what, self.where(), e, self._last_tried) from None
+        return wrapper  # type: ignore[return-value]
+    return deco
+
+
+class PlaywrightDriver(GuardMixin, ScopeMixin, KitMixin):
     kind = "web"
 
     def __init__(self) -> None:
@@ -80,6 +141,8 @@ class PlaywrightDriver(GuardMixin, ScopeMixin):
         self._tagged: tuple[Any, Any, str, dict[str, Any]] | None = None
         self._server_error: str | None = None  # set by an error answer since the last action
         self._navigating: set[Any] = set()  # navigation requests sent and not answered (a posted submit)
+        self._last_tried: list[str] = []  # the strategies the last resolve tried (for error messages)
+        self._inflight = 0  # requests of the pages in flight (for `open` on single-page apps)
 
     # --- lifecycle ----------------------------------------------------------------------
     def start(self, ctx: DriverContext) -> None:
@@ -109,10 +172,10 @@ class PlaywrightDriver(GuardMixin, ScopeMixin):
         self.page = self.context.new_page()
         self.page.on("dialog", self._on_dialog)
         self.page.on("response", self._on_response)
+        self.context.on("page", self._on_page)  # popups (after the main page, which has its handler)
         self.context.on("request", self._on_request)
         self.context.on("requestfinished", self._on_request_done)
         self.context.on("requestfailed", self._on_request_done)
-        self.context.on("page", self._on_page)  # popups (after the main page, which has its handler)
 
     def close(self) -> None:
         try:
@@ -160,6 +223,7 @@ class PlaywrightDriver(GuardMixin, ScopeMixin):
         p.write_bytes(seal(json.dumps(state).encode(), f"session:{self.ctx.clerk}:{self.ctx.system.id}"))
 
     def _on_request(self, req: Any) -> None:
+        self._inflight += 1
         try:
             if req.is_navigation_request():
                 self._navigating.add(req)
@@ -167,12 +231,41 @@ class PlaywrightDriver(GuardMixin, ScopeMixin):
             pass
 
     def _on_request_done(self, req: Any) -> None:
+        self._inflight = max(0, self._inflight - 1)
         self._navigating.discard(req)
 
     def awaiting_system(self) -> bool:
         """Whether a page load (e.g. a posted form) is still waiting for the system's answer: the engine keeps
         waiting for a slow system after a submit instead of calling its answer missing."""
         return bool(self._navigating)
+
+    def _settle(self, limit: float) -> None:
+        """A single-page app renders after its document has loaded: fetches its data, shows a loading mask, then
+        the page. Wait until no request has been in flight and no loading mask shown for QUIET seconds, at
+        most LIMIT (an app that polls the server never goes quiet: then the steps' own waits take over), so
+        that what `human … until` and the first steps see is the rendered app, not its shell. A page that is
+        quiet at the first look (server-rendered) costs one round trip."""
+        root = self._root()
+        deadline = time.monotonic() + limit
+        quiet_since: float | None = None
+        first = True
+        while time.monotonic() < deadline:
+            try:
+                loading = bool(root.evaluate(js.LOADING))  # first: the call also delivers pending request events
+                busy = loading or self._inflight > 0
+            except Exception:  # navigating again (a redirect by script): not settled
+                busy = True
+            now = time.monotonic()
+            if busy:
+                quiet_since = None
+            elif first:
+                return  # quiet at once (a server-rendered page): no wait at all
+            elif quiet_since is None:
+                quiet_since = now
+            elif now - quiet_since >= QUIET:
+                return
+            first = False
+            root.wait_for_timeout(POLL * 1000)  # a Playwright wait: request events arrive only inside a call
 
     def _on_response(self, resp: Any) -> None:
         """Remember an error answer to a navigation of the main page or a frame (e.g. HTTP 500 after a submit)."""
@@ -226,6 +319,12 @@ class PlaywrightDriver(GuardMixin, ScopeMixin):
         if loc.xpath:
             tried.append(f"xpath {loc.xpath}")
             cands.append(("xpath", sc.locator(f"xpath={loc.xpath}")))
+        if loc.row:
+            # the innermost table rows / list items that have an element of exactly this text
+            mark = sc.get_by_text(loc.row, exact=True)
+            rows = sc.locator(ROWS).filter(has=mark).filter(has_not=sc.locator(ROWS).filter(has=mark))
+            tried.append(f"row {loc.row!r}: the table row or list item with an element of exactly this text")
+            cands = [(k, rows.locator(c)) for k, c in cands] if cands else [("row", rows)]
         for _, c in cands:
             if loc.within:
                 c = sc.locator(f"css={loc.within}").locator(c)
@@ -242,7 +341,7 @@ class PlaywrightDriver(GuardMixin, ScopeMixin):
         if self._tagged is not None and self._tagged[0] is el:
             return self._tagged[3]
         return dict(el.evaluate("e => ({tag: e.tagName, type: (e.type || '').toLowerCase(),"
-                                " readonly: !!(e.readOnly || e.disabled)})"))
+                                " readonly: !!(e.readOnly || e.disabled), disabled: !!e.disabled})"))
 
     def _eval(self, el: Any, fn: str, arg: Any = None) -> Any:
         """The JS function FN(element, ARG) on EL. One round trip when the label search tagged EL (a Playwright
@@ -272,6 +371,7 @@ class PlaywrightDriver(GuardMixin, ScopeMixin):
                     raise DriverError(f"ClerkDesk's page script failed while looking for {loc.describe()} on "
                                       f"{self.where()}: {first}", [first], retryable=False) from None
                 found, tried, note = None, [f"page was busy: {first}"], None
+            self._last_tried = tried
             if found is not None:
                 return found
             if time.monotonic() >= deadline:
@@ -294,6 +394,7 @@ class PlaywrightDriver(GuardMixin, ScopeMixin):
             raise SystemUnavailable(f"{origin_of(where)} does not answer ({first[:160]})") from None
         if resp is not None and resp.status >= 500:
             raise SystemUnavailable(f"the system answered HTTP {resp.status} for {where}")
+        self._settle(min(timeout, SETTLE_MAX))
 
     def _by_label(self, loc: Locator, act: str, value: str, timeout: float) -> Any:
         """The common case in one round trip: Playwright's own ``fill`` / ``select_option`` (ACT) resolves the
@@ -319,8 +420,18 @@ class PlaywrightDriver(GuardMixin, ScopeMixin):
     def _fill_by_label(self, loc: Locator, value: str, timeout: float) -> str | None:
         """Fill by label in two round trips: ``_by_label``, then one call reads the value back and leaves it."""
         found = self._by_label(loc, "fill", value, timeout)
-        return None if found is None else str(self._eval(found, READ_BACK))
+        return None if found is None else self._read_back(found, loc, timeout)
 
+    def _read_back(self, el: Any, loc: Locator, timeout: float) -> str:
+        """What the field holds after typing, leaving it (one round trip); a kit date picker is committed and its
+        panel closed first, so that it covers nothing and the value read is the one the page took."""
+        got = self._eval(el, READ_BACK)
+        if isinstance(got, dict):
+            self.settle_picker(el, loc, timeout)
+            got = self._eval(el, READ_BACK_LEAVE)
+        return str(got)
+
+    @_step_errors("fill")
     def fill(self, loc: Locator, value: str, timeout: float) -> str:
         if loc.label:
             got = self._fill_by_label(loc, value, timeout)
@@ -331,17 +442,24 @@ class PlaywrightDriver(GuardMixin, ScopeMixin):
         tag, readonly = info["tag"], info["readonly"]
         if tag == "SELECT":
             raise DriverError(f"{loc.describe()} is a select: use choose", retryable=False)
-        if readonly:  # JS date pickers often make the input read-only; set it as the picker would
-            self._eval(el, "(e, v) => { e.value = v; e.dispatchEvent(new Event('input', {bubbles: true}));"
-                           " e.dispatchEvent(new Event('change', {bubbles: true})); }", value)
-        else:
-            el.fill(value, timeout=timeout * 1000)
+        if readonly:  # what no person could type is not typed: the page would not expect it (issue 15)
+            if not info.get("disabled") and self._eval(el, js.IS_PICKER):
+                return self.pick_date(el, loc, value, timeout)  # a kit calendar: clicked, as a person does
+            if info.get("disabled"):
+                raise DriverError(f"{loc.describe()} is disabled on the page: ClerkDesk does not type into a field "
+                                  "the page has switched off", retryable=False)
+            raise DriverError(f"{loc.describe()} is read-only on the page: ClerkDesk types only where a person can; "
+                              "a list or picker that opens when clicked is set with choose", retryable=False)
+        el.fill(value, timeout=timeout * 1000)
         # read back and leave the field in one round trip (blur fires the page's own change/validation)
-        return str(self._eval(el, READ_BACK))
+        return self._read_back(el, loc, timeout)
 
-    def choose(self, loc: Locator, value: str, timeout: float) -> None:
+    @_step_errors("choose")
+    def choose(self, loc: Locator, value: str, timeout: float) -> str | None:
+        """Pick VALUE; returns what a kit field shows afterwards (the step compares it), None for native
+        controls (the browser itself holds their state, and Playwright checks it)."""
         if loc.label and self._by_label(loc, "select_option", value, timeout) is not None:
-            return  # a select whose wanted option is there: Playwright found and chose it in one round trip
+            return None  # a select whose wanted option is there: Playwright found and chose it in one round trip
         el = self.resolve(loc, timeout, want=value)
         info = self._describe_el(el)
         tag, typ = info["tag"], info["type"]
@@ -356,7 +474,7 @@ class PlaywrightDriver(GuardMixin, ScopeMixin):
                         el.select_option(index=st["index"], timeout=timeout * 1000)
                     else:
                         el.select_option(value=st["value"], timeout=timeout * 1000)
-                    return
+                    return None
                 if time.monotonic() >= deadline:
                     raise DriverError(f"option {value!r} did not appear in {loc.describe()} "
                                       f"(it has {st.get('count', 0)} options)", retryable=False)
@@ -367,34 +485,63 @@ class PlaywrightDriver(GuardMixin, ScopeMixin):
             while True:
                 res = self._eval(el, js.RADIO_PICK, {"want": value, "token": token})
                 if res.get("ok"):
-                    self.scope().locator(f"[data-clerkdesk-radio='{token}']").check(timeout=timeout * 1000)
-                    return
+                    target = self.scope().locator(f"[data-clerkdesk-radio='{token}']")
+                    if res.get("plain"):
+                        target.check(timeout=timeout * 1000)
+                        return None
+                    # a kit's styled radio: click what is shown, then read the real input's state back
+                    if not res.get("checked"):
+                        target.click(timeout=timeout * 1000)
+                    real = self.scope().locator(f"[data-clerkdesk-radio-in='{token}']")
+                    while not real.evaluate("e => e.checked"):
+                        if time.monotonic() >= deadline:
+                            raise DriverError(f"clicked {value!r} in {loc.describe()} but it did not become "
+                                              "selected", retryable=True)
+                        time.sleep(POLL)
+                    return None
                 if time.monotonic() >= deadline:
                     raise DriverError(f"no choice {value!r} in {loc.describe()} "
                                       f"(choices: {', '.join(res.get('options', []))})")
                 time.sleep(POLL)
+        kit, token = self._kit_info(el)
+        if kit["kit"]:  # a component kit's select or cascader: its list is a popper somewhere in <body>
+            return self.choose_kit(el, loc, value, kit, token, timeout)
         # a combobox (ARIA role=combobox, aria-autocomplete …): type the value, then wait for its option in the
         # list the page shows — server-side suggest lists arrive late — and pick it; a plain input: typing is all
         el.fill(value, timeout=timeout * 1000)
         if not self._eval(el, js.IS_COMBOBOX):
-            return
+            return None
         opt = self.scope().get_by_role("option", name=value, exact=True).filter(visible=True)
         while True:
             self._check_dialog()
             if opt.count():
                 opt.first.click(timeout=timeout * 1000)
-                return
+                return None
             if time.monotonic() >= deadline:
                 raise DriverError(f"option {value!r} did not appear in the list of {loc.describe()}",
                                   retryable=False)
             time.sleep(POLL)
 
-    def check(self, loc: Locator, on: bool, timeout: float) -> None:
-        self.resolve(loc, timeout).set_checked(on, timeout=timeout * 1000)
+    @_step_errors("check")
+    def check(self, loc: Locator, on: bool, timeout: float) -> bool | None:
+        """Tick or untick; returns the state read back from a kit's hidden input or ARIA state (the step
+        compares it), None for a plain checkbox (Playwright's set_checked verifies it itself)."""
+        el = self.resolve(loc, timeout)
+        token = secrets.token_hex(4)
+        st = self._eval(el, js.TOGGLE_STATE, token)
+        if st.get("plain") or not st.get("known"):
+            el.set_checked(on, timeout=timeout * 1000)
+            return None
+        return self.check_styled(el, loc, on, st, token, timeout)
 
+    @_step_errors("click")
     def click(self, loc: Locator, timeout: float) -> None:
         self._server_error = None
-        el = self.resolve(loc, timeout)
+        try:
+            el = self.resolve(loc, timeout)
+        except DriverError as e:  # never found: nothing was clicked
+            e.nothing_sent = True
+            raise
         page = el.page
         try:
             el.click(timeout=timeout * 1000)
@@ -404,11 +551,13 @@ class PlaywrightDriver(GuardMixin, ScopeMixin):
             if not page.is_closed():
                 raise
 
+    @_step_errors("upload")
     def upload(self, loc: Locator, path: Path, timeout: float) -> None:
         if not path.is_file():
             raise DriverError(f"file to upload not found: {path.name}", retryable=False)
         self.resolve(loc, timeout).set_input_files(str(path), timeout=timeout * 1000)
 
+    @_step_errors("key")
     def press(self, keys: str, loc: Locator | None, timeout: float) -> None:
         if loc is not None:
             self.resolve(loc, timeout).press(_chord(keys))
@@ -449,6 +598,7 @@ class PlaywrightDriver(GuardMixin, ScopeMixin):
         except DriverError:
             return cond.gone
 
+    @_step_errors("wait for")
     def wait_for(self, cond: Condition, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while True:
@@ -464,6 +614,7 @@ class PlaywrightDriver(GuardMixin, ScopeMixin):
                                   retryable=False)
             time.sleep(POLL)
 
+    @_step_errors("read")
     def read(self, spec: ReadSpec, timeout: float) -> str:
         deadline = time.monotonic() + timeout
         while True:

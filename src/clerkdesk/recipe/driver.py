@@ -25,7 +25,9 @@ class Locator:
     matches (0-based); ``within`` scopes to an area (web: a CSS selector of a
     container; desktop: ``"x0,y0,x1,y1"`` as fractions of the window);
     ``offset`` (desktop) is an explicit ``(dx, dy)`` from the label box instead
-    of looking for the input beside it.
+    of looking for the input beside it. ``row`` (web) scopes to the table row or
+    list item that has an element whose whole text is this (``{role: button,
+    name: 办理, row: 张三}``); alone, it is that row or item itself.
     """
 
     label: str | None = None
@@ -40,6 +42,7 @@ class Locator:
     exact: bool = False
     within: str | None = None
     offset: tuple[int, int] | None = None
+    row: str | None = None
 
     def describe(self) -> str:
         parts = []
@@ -129,10 +132,13 @@ class Driver(Protocol):
     def fill(self, loc: Locator, value: str, timeout: float) -> str:
         """Enter VALUE into the field; returns what the field holds afterwards (read-back)."""
 
-    def choose(self, loc: Locator, value: str, timeout: float) -> None:
-        """Select VALUE (an option's value or visible text) in a select/radio group/combobox; waits for the option itself to appear."""
+    def choose(self, loc: Locator, value: str, timeout: float) -> str | None:
+        """Select VALUE (an option's value or visible text) in a select/radio group/combobox; waits for the option itself to appear.
+        Returns what the field shows afterwards when the driver can read it (a component kit's select or cascader;
+        the step compares it with VALUE), else None."""
 
-    def check(self, loc: Locator, on: bool, timeout: float) -> None: ...
+    def check(self, loc: Locator, on: bool, timeout: float) -> bool | None:
+        """Tick or untick; returns the state read back when the driver reads it separately (the step compares it), else None."""
     def click(self, loc: Locator, timeout: float) -> None: ...
     def upload(self, loc: Locator, path: Path, timeout: float) -> None: ...
     def press(self, keys: str, loc: Locator | None, timeout: float) -> None:

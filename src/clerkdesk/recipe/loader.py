@@ -30,7 +30,7 @@ ROLES = {"alert", "alertdialog", "button", "checkbox", "cell", "columnheader", "
          "menuitemcheckbox", "menuitemradio", "option", "radio", "radiogroup", "row", "rowheader", "searchbox",
          "spinbutton", "switch", "tab", "table", "tablist", "tabpanel", "textbox", "tree", "treeitem", "group",
          "region", "navigation", "form", "banner", "main", "status", "progressbar", "separator", "toolbar"}
-PRIMARY_LOCATOR = ("label", "role", "placeholder", "text", "css", "xpath", "image")
+PRIMARY_LOCATOR = ("label", "role", "placeholder", "text", "css", "xpath", "image", "row")
 
 
 class _Collector:
@@ -126,6 +126,9 @@ class _Loader:
             self.err("css selector is empty or its brackets do not match", marks.get("css", where))
         if "offset" in body and not (isinstance(body["offset"], list) and len(body["offset"]) == 2):
             self.err("offset is [dx, dy] in pixels", marks.get("offset", where))
+        if "row" in body and any(k in body for k in ("label", "image", "offset")):
+            self.err("row works with role, text, placeholder, css or xpath (or alone: the row itself), not with "
+                     "label, image or offset", marks.get("row", where))
 
     def nested_locator(self, src: Src) -> dict[str, Any]:
         if not src.is_map:

@@ -16,6 +16,7 @@ LOCATOR_PROPS: dict[str, Any] = {
     "nth": {"type": "integer", "minimum": 0}, "exact": {"type": "boolean"},
     "within": {"type": "string", "description": "web: container css; desktop: x0,y0,x1,y1 fractions"},
     "offset": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2},
+    "row": {"type": "string", "description": "web: the table row / list item with an element of exactly this text"},
 }
 
 

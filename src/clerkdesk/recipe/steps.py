@@ -16,7 +16,7 @@ from clerkdesk.errors import Mark
 from clerkdesk.recipe.driver import Condition, Driver, Locator, ReadSpec
 
 LOCATOR_KEYS = ("label", "role", "name", "placeholder", "text", "css", "xpath", "image", "nth", "exact", "within",
-                "offset")
+                "offset", "row")
 CONDITION_KEYS = ("text", "element", "url", "window", "gone")
 COMMON = {"timeout": "number", "retry": "int", "note": "text"}
 
@@ -157,14 +157,41 @@ def _norm(s: str) -> str:
                 "the option itself to appear (cascading selects).", {"value": V}, locator=True)
 def _choose(x: Exec, s: Step) -> None:
     value = x.value(s, "value")
-    x.driver.choose(x.locator(s), value, x.timeout(s))
+    shown = x.driver.choose(x.locator(s), value, x.timeout(s))
     x.filled(s, s.describe().removeprefix("choose "), value)
+    if shown is not None and not shows_choice(shown, value):
+        from clerkdesk.recipe.driver import DriverError
+
+        raise DriverError(f"read-back differs from what was chosen in {s.locator().describe()} "
+                          "(the field shows another value)", retryable=True)
+
+
+def shows_choice(shown: str, value: str) -> bool:
+    """Does a field that shows SHOWN hold the choice VALUE? Compared without spaces (NFKC); a path
+    ``省/市/区`` matches whatever separator the field puts between the levels (`` / ``, ``-``, ``,``) or, for a
+    cascader that shows only the last level, that level."""
+    import re
+
+    def squash(t: str) -> str:
+        return re.sub(r"\s+", "", _norm(t))
+
+    if squash(shown) == squash(value):
+        return True
+    want = [squash(p) for p in re.split(r"[/／]", value) if p.strip()]
+    got = [squash(p) for p in re.split(r"\s*(?:[/／>＞,，、-]|\s)\s*", _norm(shown)) if p.strip()]
+    return len(want) > 1 and (got == want or got == want[-1:])
 
 
 @step("check", "Tick (value true) or untick (false) a checkbox.",
       {"value": Param("bool", False, "true (default), false, or a template")}, locator=True)
 def _check(x: Exec, s: Step) -> None:
-    x.driver.check(x.locator(s), x.truthy(s, "value") if "value" in s.args else True, x.timeout(s))
+    on = x.truthy(s, "value") if "value" in s.args else True
+    state = x.driver.check(x.locator(s), on, x.timeout(s))
+    if state is not None and state != on:
+        from clerkdesk.recipe.driver import DriverError
+
+        raise DriverError(f"{s.locator().describe()} is still {'unticked' if on else 'ticked'} after the click "
+                          "(read back from the page)", retryable=True)
 
 
 @step("click", "Click a button, link, tab or menu item.", {}, locator=True, safe_to_retry=False)

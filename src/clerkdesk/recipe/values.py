@@ -82,11 +82,12 @@ def f_label(value: Any, table: str) -> str:
         raise TemplateValueError(str(e.args[0])) from None
 
 
-_PARTS = ("province", "city", "district", "province_name", "city_name", "district_name")
+_PARTS = ("province", "city", "district", "province_name", "city_name", "district_name", "path")
 
 
 def f_region(value: Any, part: str) -> str:
-    """Split a GB/T 2260 code: 'province'/'city'/'district' codes or their '_name's."""
+    """Split a GB/T 2260 code: 'province'/'city'/'district' codes or their '_name's; 'path' gives the names as
+    one cascader value, ``山东省/青岛市/市南区`` (what ``choose`` walks level by level)."""
     code = str(value)
     if part not in _PARTS:
         raise TemplateValueError(f"region filter: part must be one of {', '.join(_PARTS)}")
@@ -94,8 +95,9 @@ def f_region(value: Any, part: str) -> str:
         raise TemplateValueError("region filter: not a GB/T 2260 region code")
     p, c, d = regions.split(code)
     pn, cn, dn = regions.names(code)
+    path = "/".join(n for n in (pn, cn, dn) if n)
     return {"province": p, "city": c, "district": d, "province_name": pn, "city_name": cn,
-            "district_name": dn}[part]
+            "district_name": dn, "path": path}[part]
 
 
 @cache
@@ -174,7 +176,7 @@ FILTER_DOCS = {
     "fullwidth": "fullwidth: ASCII → full-width characters", "halfwidth": "halfwidth: full-width → ASCII",
     "pinyin": "pinyin(style='upper'|'lower'|'title'|'initials', sep=' '): hanyu pinyin",
     "substr": "substr(start, end=None): part of the text", "upper": "upper: upper case", "lower": "lower: lower case",
-    "region": "region(part): GB/T 2260 code → province/city/district code or *_name",
+    "region": "region(part): GB/T 2260 code → province/city/district code or *_name, or the name path",
     "address": "address(part): address text → province/city/district name or detail",
     "digits": "digits: keep only the digits", "default": "default(x): X when the value is empty",
 }

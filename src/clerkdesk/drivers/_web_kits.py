@@ -1,0 +1,171 @@
+"""Component-kit widgets (Element UI / Element Plus, Ant Design, iView) for the web driver's plain words.
+
+On single-page portals almost nothing is a native control: a select is a read-only input whose list (the
+"popper") is appended to <body> and left there hidden after closing; a cascader fetches each level after its
+parent is clicked; a date picker's panel stays open over the next field; radios and checkboxes hide their
+real inputs under styled boxes. ``choose``, ``fill`` and ``check`` handle them as a person does — open the
+list, type to filter where the field allows it, click the exact item, wait for the popper to close, and read
+back what the field shows — with the page scripts of ``_web_js``. Mixed into ``PlaywrightDriver``.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from typing import Any
+
+from clerkdesk.drivers import _web_js as js
+from clerkdesk.drivers._web_scope import POLL
+from clerkdesk.engine.driver import DriverError, Locator
+
+CLOSE_WAIT = 3.0  # seconds a popper may take to close after the pick (kits animate 0.2–0.3 s)
+OPEN_GRACE = 0.25  # seconds a date picker's calendar may take to appear after the typing focused it
+
+
+def path_parts(value: str) -> list[str]:
+    """A cascader value ``山东省/青岛市/市南区`` (or with ``／`` / spaces around the slashes) as its levels."""
+    return [p.strip() for p in re.split(r"[/／]", value) if p.strip()]
+
+
+class KitMixin:
+    """Needs ``scope``, ``_eval``, ``_check_dialog`` and ``where`` of ``PlaywrightDriver``."""
+
+    scope: Any
+    _eval: Any
+    _check_dialog: Any
+    where: Any
+
+    def _kit_info(self, el: Any) -> tuple[dict[str, Any], str]:
+        token = secrets.token_hex(4)
+        return dict(self._eval(el, js.KIT_INFO, token)), token
+
+    def _wait_open(self, el: Any, loc: Locator, token: str, info: dict[str, Any], deadline: float) -> None:
+        """Open the field's popper by clicking it as a person does, and wait for it (kits animate it in)."""
+        if info["open"] == "closed":
+            self.scope().locator(f"[data-clerkdesk-trigger='{token}']").click(
+                timeout=max(0.5, deadline - time.monotonic()) * 1000)
+        while self._eval(el, js.POPPER_OPEN, token) != "open":
+            self._check_dialog()
+            if time.monotonic() >= deadline:
+                raise DriverError(f"the list of {loc.describe()} did not open when clicked (on {self.where()})",
+                                  ["clicked the field; looked for its list by aria-controls/aria-owns, then for a "
+                                   "shown popper next to it"], retryable=True)
+            time.sleep(POLL)
+
+    def choose_kit(self, el: Any, loc: Locator, value: str, info: dict[str, Any], token: str,
+                   timeout: float) -> str:
+        """Pick VALUE in a kit select or cascader (VALUE: ``省/市/区`` for a cascader); returns what the field
+        shows afterwards, for the step's read-back."""
+        deadline = time.monotonic() + timeout
+        parts = path_parts(value) if info["cascader"] else [value]
+        self._wait_open(el, loc, token, info, deadline)
+        typed = False
+        for level, part in enumerate(parts):
+            rewound = False  # a list opened scrolled to its selected row: look above it once, from the top
+            while True:
+                self._check_dialog()
+                res = self._eval(el, js.POPPER_ITEM, {"token": token, "want": part,
+                                                      "level": level if info["cascader"] else None})
+                if res.get("closed"):
+                    raise DriverError(f"the list of {loc.describe()} closed before {part!r} was picked",
+                                      retryable=True)
+                if res.get("found"):
+                    if res.get("disabled"):
+                        raise DriverError(f"option {part!r} is disabled in the list of {loc.describe()}",
+                                          retryable=False)
+                    item = self.scope().locator(f"[data-clerkdesk-item='{token}']")
+                    try:  # a list re-rendered between finding and clicking: look again
+                        item.click(timeout=min(2.0, max(0.2, deadline - time.monotonic())) * 1000)
+                        break
+                    except Exception:
+                        if time.monotonic() >= deadline:
+                            raise
+                        continue
+                if level == 0 and not typed and not info["cascader"] and self._eval(el, js.KIT_INFO, token)["editable"]:
+                    el.fill(part, timeout=max(0.5, deadline - time.monotonic()) * 1000)  # a filterable select
+                    typed = True
+                    continue
+                if res.get("canScroll") and self._eval(el, js.SCROLL, {"token": token}):
+                    continue  # a virtual list renders the rows in view only: scroll on
+                if not rewound and not res.get("waiting"):
+                    rewound = True
+                    if self._eval(el, js.SCROLL, {"token": token, "top": True}):
+                        continue
+                if time.monotonic() >= deadline:
+                    where = f" (level {level + 1} of {len(parts)})" if len(parts) > 1 else ""
+                    seen = ", ".join(res.get("items") or []) or "nothing"
+                    raise DriverError(f"option {part!r} did not appear in the list of {loc.describe()}{where}",
+                                      [f"the list shows: {seen}"], retryable=False)
+                time.sleep(POLL)
+        if not info["multiple"]:
+            self._wait_closed(el, loc, token, deadline + CLOSE_WAIT)
+        return str(self._eval(el, js.SHOWN))
+
+    def _wait_closed(self, el: Any, loc: Locator, token: str, deadline: float) -> None:
+        while self._eval(el, js.POPPER_OPEN, token) != "closed":
+            if time.monotonic() >= deadline:
+                raise DriverError(f"the list of {loc.describe()} stayed open after the pick", retryable=True)
+            time.sleep(POLL)
+
+    def settle_picker(self, el: Any, loc: Locator, timeout: float) -> None:
+        """After typing into a kit date picker: commit the value the kit's way (Enter) and wait for its panel to
+        close, so it does not cover the next field; Tab if Enter did not close it."""
+        token = secrets.token_hex(4)
+        deadline = time.monotonic() + min(timeout, CLOSE_WAIT)
+        appear = time.monotonic() + OPEN_GRACE
+        while True:  # the calendar opens on focus, animating in; a kit may render it a few frames late
+            state = self._eval(el, js.POPPER_OPEN, token)
+            if state == "open" or time.monotonic() >= deadline or (state == "closed" and time.monotonic() >= appear):
+                break
+            time.sleep(POLL)
+        if state == "closed":
+            return
+        for key in ("Enter", "Tab"):
+            el.press(key, timeout=timeout * 1000)
+            deadline = time.monotonic() + min(timeout, CLOSE_WAIT)
+            while self._eval(el, js.POPPER_OPEN, token) != "closed":
+                if time.monotonic() >= deadline:
+                    break
+                time.sleep(POLL)
+            else:
+                return
+        raise DriverError(f"the calendar of {loc.describe()} stayed open after Enter and Tab (is the date in the "
+                          "format the field shows?)", retryable=False)
+
+    def pick_date(self, el: Any, loc: Locator, value: str, timeout: float) -> str:
+        """A kit date picker that takes no typing: open its calendar, click the year and month arrows of its
+        header until it shows the wanted month, click the day, wait for it to close; returns the field's value."""
+        m = re.fullmatch(r"\s*(\d{4})\D(\d{1,2})\D(\d{1,2})\D?\s*", value)
+        if not m:
+            raise DriverError(f"{loc.describe()} is a calendar that takes clicks only: give the date as YYYY-MM-DD",
+                              retryable=False)
+        y, mo, d = (int(g) for g in m.groups())
+        deadline = time.monotonic() + timeout
+        info, token = self._kit_info(el)
+        self._wait_open(el, loc, token, info, deadline)
+        for _ in range(240):  # 20 years of year arrows and months: never an endless walk
+            while self._eval(el, js.POPPER_OPEN, token) == "moving" and time.monotonic() < deadline:
+                time.sleep(POLL)
+            res = self._eval(el, js.CALENDAR, {"token": token, "y": y, "m": mo, "d": d})
+            if res.get("closed") or res.get("error"):
+                raise DriverError(f"the calendar of {loc.describe()} "
+                                  f"{'closed' if res.get('closed') else res['error']}", retryable=True)
+            self.scope().locator(f"[data-clerkdesk-cal='{token}']").click(
+                timeout=max(0.5, deadline - time.monotonic()) * 1000)
+            if res["click"] == "day":
+                self._wait_closed(el, loc, token, deadline + CLOSE_WAIT)
+                return str(self._eval(el, js.SHOWN))
+        raise DriverError(f"the calendar of {loc.describe()} did not reach {y}-{mo:02d}", retryable=False)
+
+    def check_styled(self, el: Any, loc: Locator, on: bool, st: dict[str, Any], token: str,
+                     timeout: float) -> bool:
+        """A checkbox or switch whose real input is hidden: click what is shown, then read the real state."""
+        deadline = time.monotonic() + timeout
+        if st.get("checked") != on:
+            self.scope().locator(f"[data-clerkdesk-toggle='{token}']").click(timeout=timeout * 1000)
+        while True:
+            st = self._eval(el, js.TOGGLE_STATE, token)
+            if st.get("checked") == on or time.monotonic() >= deadline:
+                return bool(st.get("checked"))
+            time.sleep(POLL)

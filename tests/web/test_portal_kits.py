@@ -1,0 +1,133 @@
+"""Modern portals: one recipe in the plain words (fill, choose, check, click {role}) fills the sandbox portal
+exactly, every picked field read back, on Element UI markup and on Ant Design markup alike — real Chromium,
+the engine, the portal's own server (``clerkdesk.sandbox.web.portal``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from local_site import run_recipe, write_system
+
+from clerkdesk.engine.driver import DriverContext, DriverError, Locator
+from clerkdesk.errors import Mark
+from clerkdesk.recipe.systems import System
+from clerkdesk.sandbox.web.portal import PortalServer
+
+pytestmark = pytest.mark.browser
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "recipes.md"
+
+
+def docs_recipe() -> str:
+    """The worked example of docs/recipes.md's "Modern portals" section: the recipe this test runs."""
+    text = DOCS.read_text(encoding="utf-8")
+    section = text[text.index("## 9. Modern portals"):]
+    m = re.search(r"```yaml\n(recipe: portal\..*?)```", section, re.S)
+    assert m, "docs/recipes.md section 9 has no portal recipe"
+    return m.group(1)
+
+
+PERSON = {"name": "王小明", "sex": "1", "ethnicity": "05", "birth_date": "1990-02-28", "hukou_region": "370202"}
+
+
+@pytest.fixture(params=["element", "antd"])
+def portal(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[PortalServer, Path]]:
+    # the 民族 list takes typing in the recipe test; elsewhere it must be scrolled (virtual in Ant Design)
+    srv = PortalServer(request.param, filterable="one_plain_recipe" in request.node.name)
+    yield srv, write_system(tmp_path / "recipes", "portal", srv.url)
+    srv.stop()
+
+
+def test_one_plain_recipe_fills_the_portal_on_both_kits(portal: Any, desk: Any) -> None:
+    srv, folder = portal
+    start = (date.today() + timedelta(days=40)).isoformat()  # the calendar opens at this month: 1–2 arrows
+    out, _ = run_recipe(desk, folder, "portal", "flexible-insurance", docs_recipe(),
+                        {"person": PERSON, "case": {"start_date": start}})
+    assert out.status == "succeeded", out.message
+    (sub,) = srv.submissions
+    assert sub["name"] == "王小明"
+    assert sub["id_type"] == "居民身份证"  # not 临时居民身份证, not the stale hidden list's item
+    assert sub["sex"] == "男" and sub["ethnicity"] == "维吾尔族"
+    assert sub["birth"] == "1990-02-28"
+    assert sub["region"] == ["山东省", "青岛市", "市南区"]
+    assert sub["level"] == "100" and sub["start"] == start and sub["veteran"] is True and sub["agree"] is True
+    assert out.captures == {"receipt": "WT000001"}
+
+
+# --- the driver's answers on the portal, one control at a time ----------------------------------------------
+
+@pytest.fixture
+def drv(portal: Any, tmp_path: Path) -> Iterator[Any]:
+    from clerkdesk.drivers.web import PlaywrightDriver
+
+    srv, _ = portal
+    system = System("portal", "门户", "web", Mark(tmp_path / "p.yaml", 1, 1), start_url=srv.url + "/",
+                    origins=(srv.url,))
+    d = PlaywrightDriver()
+    d.start(DriverContext(system=system, home=tmp_path, clerk="t", headless=True))
+    d.open(srv.url + "/portal", 10)
+    d.wait_for(_text("基本信息"), 10)
+    yield d
+    d.close()
+
+
+def _text(t: str) -> Any:
+    from clerkdesk.engine.driver import Condition
+
+    return Condition(text=t)
+
+
+def test_kit_selects_are_read_back_and_wrong_items_are_named(drv: Any) -> None:
+    assert drv.choose(Locator(label="性别"), "女", 5) == "女"
+    assert drv.choose(Locator(label="性别"), "男", 5) == "男"  # again: the old popper is reused, not confused
+    # the 56-item list, not filterable here: scrolled (Ant renders only the rows in view) to the exact item
+    assert drv.choose(Locator(label="民族"), "高山族", 5) == "高山族"
+    assert drv.choose(Locator(label="民族"), "汉族", 5) == "汉族"  # back up the list
+    with pytest.raises(DriverError) as e:
+        drv.choose(Locator(label="证件类型"), "护照", 1.5)
+    assert e.value.message.startswith("option '护照' did not appear in the list of label 证件类型")
+    assert "居民身份证" in e.value.tried[0]
+    # fill refuses a read-only kit select and says what to use
+    with pytest.raises(DriverError, match=r"label 性别 is read-only on the page.*choose"):
+        drv.fill(Locator(label="性别"), "男", 2)
+
+
+def test_the_date_panel_is_committed_and_closed_and_the_cascader_below_it_works(drv: Any) -> None:
+    assert drv.fill(Locator(label="出生日期"), "1988-12-01", 5) == "1988-12-01"
+    # the panel no longer covers the cascader: its levels arrive one by one (300 ms each) and are walked
+    shown = drv.choose(Locator(label="户籍所在地"), "广东省/广州市/天河区", 8)
+    assert shown.replace(" ", "") == "广东省/广州市/天河区"
+    with pytest.raises(DriverError) as e:
+        drv.choose(Locator(label="户籍所在地"), "山东省/青岛市/崂山区", 3)
+    assert "(level 3 of 3)" in e.value.message and "市南区" in e.value.tried[0]
+
+
+def test_a_click_on_a_covered_button_names_what_covers_it_and_that_nothing_was_sent(drv: Any) -> None:
+    drv.page.evaluate("() => { const m = document.createElement('div'); m.className = 'cover-all';"
+                      " m.style.cssText = 'position:fixed;inset:0;z-index:9999'; document.body.append(m); }")
+    with pytest.raises(DriverError) as e:
+        drv.click(Locator(role="button", name="下一步"), 1.5)
+    assert "another element covers it: <div class=\"cover-all\"" in e.value.message
+    assert e.value.nothing_sent and "Traceback" not in e.value.message
+    with pytest.raises(DriverError) as e:
+        drv.click(Locator(role="button", name="不存在的按钮"), 0.5)
+    assert e.value.nothing_sent
+
+
+def test_open_waits_for_the_single_page_app_to_render(drv: Any, portal: Any) -> None:
+    srv, _ = portal
+    drv.open(srv.url + "/portal", 10)  # the app shows 加载中 for 0.4 s, then renders the wizard
+    assert drv.probe(_text("基本信息")) and not drv.probe(_text("加载中"))
+
+
+def test_a_calendar_that_takes_clicks_only_is_walked_by_its_header(drv: Any) -> None:
+    drv.page.evaluate("() => { document.getElementById('step2').style.display = ''; }")
+    back = date.today().replace(day=7) - timedelta(days=365 * 2 + 60)  # years and months back
+    assert drv.fill(Locator(label="参保日期"), back.isoformat(), 10) == back.isoformat()
+    with pytest.raises(DriverError, match="takes clicks only: give the date as YYYY-MM-DD"):
+        drv.fill(Locator(label="参保日期"), "明年三月", 2)
