@@ -18,6 +18,18 @@ from clerkdesk.recipe.driver import Condition, Driver, Locator, ReadSpec
 LOCATOR_KEYS = ("label", "role", "name", "placeholder", "text", "css", "xpath", "image", "nth", "exact", "within",
                 "offset")
 CONDITION_KEYS = ("text", "element", "url", "window", "gone")
+# the texts of a locator and of a condition that may be templates (成员{{ loop_index + 1 }}姓名, {{ case.month }}月)
+LOCATOR_TEXTS = ("label", "name", "text", "placeholder", "css", "xpath", "within")
+CONDITION_TEXTS = ("text", "url", "window")
+# settings that are words for people (the clerk, the run log): never templates, so no citizen's value reaches a log
+MESSAGE_SETTINGS = {"confirm": ("message",), "human": ("message",), "expect": ("message",),
+                    "screenshot": ("name",)}
+# plain-text settings that are rendered like values when they hold a template (what to look for)
+RENDERED_TEXTS = {"frame": ("name", "url", "css"), "window": ("title", "url"), "dialog": ("text",)}
+
+
+def _is_template(text: Any) -> bool:
+    return isinstance(text, str) and ("{{" in text or "{%" in text)
 COMMON = {"timeout": "number", "retry": "int", "note": "text"}
 
 
@@ -70,6 +82,22 @@ class Step:
         return Condition(text=src.get("text"), url=src.get("url"), window=src.get("window"),
                          element=Locator(**{k: v for k, v in el.items() if k in LOCATOR_KEYS}) if el else None,
                          gone=bool(src.get("gone", False)))
+
+    def templates(self) -> list[tuple[str, str, Mark]]:
+        """Every template of this step's own settings (nested locators and conditions included, children not):
+        (setting, template source, where). The plan renders each before anything runs."""
+        out: list[tuple[str, str, Mark]] = []
+
+        def walk(where: str, v: Any, mark: Mark) -> None:
+            if _is_template(v):
+                out.append((where, v, mark))
+            elif isinstance(v, dict):
+                for k, inner in v.items():
+                    walk(f"{where}.{k}", inner, mark)
+
+        for k, v in self.args.items():
+            walk(k, v, self.marks.get(k, self.mark))
+        return out
 
     def describe(self) -> str:
         """Short, PII-free words for the clerk: ``fill 姓名``, ``click 提交``."""
@@ -147,6 +175,80 @@ def _norm(s: str) -> str:
     return unicodedata.normalize("NFKC", s).strip()
 
 
+# --- templates in texts and conditions ------------------------------------------------------------
+# Rendered through ``Exec.value`` (the engine's one renderer: its environment, code maps and the bindings of
+# `each`), on a copy of the step that holds only the text, so every Exec renders them the same way.
+
+def render_text(x: Exec, s: Step, text: str | None) -> str | None:
+    """TEXT with its template rendered (``None`` and plain text unchanged)."""
+    if not _is_template(text):
+        return text
+    from dataclasses import replace
+
+    return x.value(replace(s, args={"_text": text}), "_text")
+
+
+def _render_locator(x: Exec, s: Step, loc: Locator, shown: list[tuple[str, str]]) -> Locator:
+    from dataclasses import replace
+
+    out: dict[str, Any] = {}
+    for f in LOCATOR_TEXTS:
+        src = getattr(loc, f)
+        got = render_text(x, s, src)
+        if got != src:
+            out[f] = got
+            shown.append((str(got), str(src)))
+    return replace(loc, **out) if out else loc
+
+
+def render_condition(x: Exec, s: Step, src: dict[str, Any] | None = None
+                     ) -> tuple[Condition, list[tuple[str, str]]]:
+    """The step's condition (or SRC, e.g. `until`/`shown`) with its templates rendered, and the pairs
+    (rendered text, template source) so that messages can name the template instead of the value."""
+    from dataclasses import replace
+
+    cond = s.condition(src)
+    shown: list[tuple[str, str]] = []
+    out: dict[str, Any] = {}
+    for f in CONDITION_TEXTS:
+        raw = getattr(cond, f)
+        got = render_text(x, s, raw)
+        if got != raw:
+            out[f] = got
+            shown.append((str(got), str(raw)))
+    if cond.element is not None:
+        out["element"] = _render_locator(x, s, cond.element, shown)
+    return (replace(cond, **out) if out else cond), shown
+
+
+class masked:
+    """Context manager: a DriverError raised inside names each template's source, not the value it rendered to.
+
+    Messages go to the run log and the shells, and a condition such as ``{text: "{{ person.name }}"}`` renders
+    to a citizen's name; the log must hold the recipe's words only (see ``clerkdesk.errors``).
+    """
+
+    def __init__(self, shown: list[tuple[str, str]]):
+        self.shown = [(v, src) for v, src in shown if v]
+
+    def hide(self, text: str) -> str:
+        for value, src in sorted(self.shown, key=lambda p: -len(p[0])):
+            text = text.replace(value, src)
+        return text
+
+    def __enter__(self) -> masked:
+        return self
+
+    def __exit__(self, typ: Any, e: BaseException | None, tb: Any) -> bool:
+        from clerkdesk.recipe.driver import DriverError
+
+        if isinstance(e, DriverError) and self.shown:
+            new = type(e)(self.hide(e.message), [self.hide(t) for t in e.tried], retryable=e.retryable,
+                          evidence=e.evidence, nothing_sent=e.nothing_sent)
+            raise new from None
+        return False
+
+
 @step("choose", "Pick an option in a select, radio group or combobox by its value or visible text; waits for "
                 "the option itself to appear (cascading selects).", {"value": V}, locator=True)
 def _choose(x: Exec, s: Step) -> None:
@@ -206,8 +308,9 @@ def _confirm(x: Exec, s: Step) -> None:
        "until": Param("condition", False, "done when this holds (text/element/url/window)")},
       scalar="message", safe_to_retry=False, default_timeout=600)
 def _human(x: Exec, s: Step) -> None:
-    until = s.condition(s.args["until"]) if s.args.get("until") else None
-    x.human(s, s.args["message"], until)
+    until, shown = render_condition(x, s, s.args["until"]) if s.args.get("until") else (None, [])
+    with masked(shown):
+        x.human(s, s.args["message"], until)
 
 
 @step("expect", "Check that something is shown (text, element, URL, window); fails with a clear message.",
@@ -215,8 +318,10 @@ def _human(x: Exec, s: Step) -> None:
 def _expect(x: Exec, s: Step) -> None:
     from clerkdesk.recipe.driver import DriverError
 
+    cond, shown = render_condition(x, s)
     try:
-        x.driver.wait_for(s.condition(), x.timeout(s))
+        with masked(shown):
+            x.driver.wait_for(cond, x.timeout(s))
     except DriverError as e:
         said = s.args.get("message")
         if not said:
@@ -228,7 +333,9 @@ def _expect(x: Exec, s: Step) -> None:
 @step("wait", "Wait for text, an element, a URL or a window (or for it to disappear). No fixed sleeps.",
       {}, condition=True, default_timeout=30)
 def _wait(x: Exec, s: Step) -> None:
-    x.driver.wait_for(s.condition(), x.timeout(s))
+    cond, shown = render_condition(x, s)
+    with masked(shown):
+        x.driver.wait_for(cond, x.timeout(s))
 
 
 @step("capture", "Read values into the case's results, e.g. `receipt: {after: 受理编号：}`; each entry takes "
@@ -241,9 +348,15 @@ def _capture(x: Exec, s: Step) -> None:
         if name in COMMON:
             continue
         el = spec.get("element")
-        rs = ReadSpec(after=spec.get("after"), pattern=spec.get("pattern"),
-                      element=Locator(**{k: v for k, v in el.items() if k in LOCATOR_KEYS}) if el else None)
-        text = x.driver.read(rs, x.timeout(s))
+        shown: list[tuple[str, str]] = []
+        after = render_text(x, s, spec.get("after"))
+        if after != spec.get("after"):
+            shown.append((str(after), str(spec.get("after"))))
+        element = _render_locator(x, s, Locator(**{k: v for k, v in el.items() if k in LOCATOR_KEYS}), shown) \
+            if el else None
+        rs = ReadSpec(after=after, pattern=spec.get("pattern"), element=element)
+        with masked(shown):
+            text = x.driver.read(rs, x.timeout(s))
         if rs.pattern:
             m = re.search(rs.pattern, text)
             if not m:
@@ -259,7 +372,7 @@ def _capture(x: Exec, s: Step) -> None:
        "css": Param("text", False, "frame element selector"), "steps": Param("steps", True, "")},
       kinds=frozenset({"web"}), one_of=("name", "url", "css"))
 def _frame(x: Exec, s: Step) -> None:
-    a = s.args
+    a = {k: render_text(x, s, s.args.get(k)) for k in ("name", "url", "css")}
     css = a.get("css") or (f"frame[name='{a['name']}'], iframe[name='{a['name']}']" if a.get("name") else None)
     x.driver.enter_frame(Locator(css=css, name=a.get("name"), text=a.get("url")))
     try:
@@ -274,7 +387,9 @@ def _frame(x: Exec, s: Step) -> None:
        "steps": Param("steps", True, "")},
       kinds=frozenset({"web"}), one_of=("title", "url"))
 def _window(x: Exec, s: Step) -> None:
-    x.driver.enter_window(s.args.get("title"), s.args.get("url"), x.timeout(s))
+    title, url = render_text(x, s, s.args.get("title")), render_text(x, s, s.args.get("url"))
+    with masked([(str(v), str(s.args.get(k))) for k, v in (("title", title), ("url", url)) if v != s.args.get(k)]):
+        x.driver.enter_window(title, url, x.timeout(s))
     try:
         x.run_children(s)
     finally:
@@ -287,7 +402,7 @@ def _window(x: Exec, s: Step) -> None:
        "prompt": Param("value", False, "answer for a prompt()")}, scalar="action")
 def _dialog(x: Exec, s: Step) -> None:
     prompt = x.value(s, "prompt") if "prompt" in s.args else None
-    x.driver.arm_dialog(s.args["action"] == "accept", s.args.get("text"), prompt)
+    x.driver.arm_dialog(s.args["action"] == "accept", render_text(x, s, s.args.get("text")), prompt)
 
 
 @step("screenshot", "Keep a screenshot as evidence (stored encrypted with the run).",
@@ -303,7 +418,12 @@ def _screenshot(x: Exec, s: Step) -> None:
        "steps": Param("steps", True, ""), "else": Param("steps", False, "")},
       one_of=("if", "shown"))
 def _when(x: Exec, s: Step) -> None:
-    ok = x.truthy(s, "if") if "if" in s.args else x.driver.probe(s.condition(s.args["shown"]))
+    if "if" in s.args:
+        ok = x.truthy(s, "if")
+    else:
+        cond, shown = render_condition(x, s, s.args["shown"])
+        with masked(shown):
+            ok = x.driver.probe(cond)
     if ok:
         x.run_children(s, "steps")
     elif s.children.get("else"):
