@@ -322,12 +322,8 @@ class _Loader:
 
 
 def _example(st: StepType) -> str:
-    return {"fill": "{label: 姓名, value: '{{ person.name }}'}", "choose": "{label: 户口性质, value: '…'}",
-            "click": "{role: button, name: 保存}", "check": "{label: 同意, value: true}",
-            "submit": "{click: {role: button, name: 提交}}", "capture": "{receipt: {after: 受理编号：}}",
-            "expect": "{text: 受理成功}", "wait": "{text: 加载完成}", "frame": "{name: main, steps: […]}",
-            "when": "{if: '{{ … }}', steps: […]}", "each": "{items: '{{ case.members }}', as: member, steps: […]}",
-            "upload": "{label: 附件, file: '{{ case.attachment }}'}"}.get(st.name, f"{st.name}: …")
+    """The step's example from the registry (the same one the docs show), in the form a message can quote."""
+    return st.example.split(": ", 1)[1] if st.example.startswith(f"{st.name}: ") else f"{st.name}: …"
 
 
 def _load(path: Path, systems: dict[str, System] | None, lint: bool, text: str | None = None

@@ -54,6 +54,7 @@ class StepType:
     safe_to_retry: bool = True
     default_timeout: float = 10.0
     one_of: tuple[str, ...] = ()  # exactly one of these must be given
+    example: str = ""  # one step in recipe YAML (flow style); the docs show it and a test lints it
 
 
 @dataclass(frozen=True)
@@ -149,15 +150,18 @@ def step(name: str, doc: str, params: dict[str, Param] | None = None, **kw: Any
 V = Param("value", True, "the value: text or a template such as {{ person.name }}")
 
 
-@step("open", "Go to a page (web: a URL or a path resolved against the system's start_url like a link — `/x` from the root, `x` next to the start page; desktop: focus the window with "
-              "this title). The system's origins are enforced.",
-      {"target": Param("value", True, "URL, path, or window title")}, scalar="target", default_timeout=30)
+@step("open", "Web: go to a URL or a path, resolved against the system's `start_url` like a link on that page "
+      "(`/x` from the root, `x` next to the start page; only the system's origins). Desktop: focus "
+      "the window with this title (starting the client when the system file says how).",
+      {"target": Param("value", True, "URL, path, or window title")}, scalar="target", default_timeout=30,
+      example='open: /employment/new')
 def _open(x: Exec, s: Step) -> None:
     x.driver.open(x.check_url(s, x.value(s, "target")), x.timeout(s))
 
 
-@step("fill", "Type a value into the field (web: the input belonging to the label; desktop: the box beside the "
-              "OCR'd label), then read it back.", {"value": V}, locator=True)
+@step("fill", "Type a value into a field (web: the input belonging to the label; desktop: the box beside the "
+      "OCR'd label), then read it back: a difference fails the step.", {"value": V}, locator=True,
+      example='fill: {label: 姓名, value: "{{ person.name }}"}')
 def _fill(x: Exec, s: Step) -> None:
     value = x.value(s, "value")
     got = x.driver.fill(x.locator(s), value, x.timeout(s))
@@ -249,45 +253,51 @@ class masked:
         return False
 
 
-@step("choose", "Pick an option in a select, radio group or combobox by its value or visible text; waits for "
-                "the option itself to appear (cascading selects).", {"value": V}, locator=True)
+@step("choose", "Pick an option of a select, radio group or combobox by its value or its visible text; waits "
+      "for the option itself to appear (cascading selects).", {"value": V}, locator=True,
+      example='choose: {label: 户口性质, value: "{{ person.hukou_type | code(\'hukou_type\') }}"}')
 def _choose(x: Exec, s: Step) -> None:
     value = x.value(s, "value")
     x.driver.choose(x.locator(s), value, x.timeout(s))
     x.filled(s, s.describe().removeprefix("choose "), value)
 
 
-@step("check", "Tick (value true) or untick (false) a checkbox.",
-      {"value": Param("bool", False, "true (default), false, or a template")}, locator=True)
+@step("check", "Tick a checkbox (`value: false` unticks; a template works).",
+      {"value": Param("bool", False, "true (default), false, or a template")}, locator=True,
+      example='check: {label: 已签订劳动合同, value: true}')
 def _check(x: Exec, s: Step) -> None:
     x.driver.check(x.locator(s), x.truthy(s, "value") if "value" in s.args else True, x.timeout(s))
 
 
-@step("click", "Click a button, link, tab or menu item.", {}, locator=True, safe_to_retry=False)
+@step("click", "Click a button, tab, link or menu item.", {}, locator=True, safe_to_retry=False,
+      example='click: {role: tab, name: 就业信息}')
 def _click(x: Exec, s: Step) -> None:
     x.driver.click(x.locator(s), x.timeout(s))
 
 
 @step("upload", "Attach a file to a file input.", {"file": Param("value", True, "path of the file")},
-      locator=True, kinds=frozenset({"web"}))
+      locator=True, kinds=frozenset({"web"}),
+      example='upload: {label: 附件, file: "{{ case.attachment }}"}')
 def _upload(x: Exec, s: Step) -> None:
     from pathlib import Path
 
     x.driver.upload(x.locator(s), Path(x.value(s, "file")), x.timeout(s))
 
 
-@step("key", "Press a key or chord (F2, ctrl+s) — in the located field if a locator is given. Never use it to "
-             "move between fields.", {"keys": Param("text", True, "e.g. F2, ctrl+s, Escape")}, scalar="keys",
-      locator=True, safe_to_retry=False)
+@step("key", "Press a key or chord (`F2`, `ctrl+s`), in the located field if a locator is given. Never to "
+      "move between fields.", {"keys": Param("text", True, "e.g. F2, ctrl+s, Escape")}, scalar="keys",
+      locator=True, safe_to_retry=False,
+      example='key: F2')
 def _key(x: Exec, s: Step) -> None:
     loc = x.locator(s)
     x.driver.press(s.args["keys"], loc if loc != Locator() else None, x.timeout(s))
 
 
-@step("submit", "The irreversible action (click the submit button or press a key). Never retried and never "
-                "repeated on resume; the engine records it before and after.",
+@step("submit", "**The irreversible action**: click the button or press the key. Never retried, never repeated "
+      "on resume; the engine records it before and after. A dry run (`recipe test`) stops here.",
       {"click": Param("locator", False, "the button"), "key": Param("text", False, "or a key such as ctrl+s")},
-      irreversible=True, safe_to_retry=False, one_of=("click", "key"), default_timeout=30)
+      irreversible=True, safe_to_retry=False, one_of=("click", "key"), default_timeout=30,
+      example='submit: {click: {role: button, name: 提交}}')
 def _submit(x: Exec, s: Step) -> None:
     with x.submitting(s):
         if "click" in s.args:
@@ -297,24 +307,27 @@ def _submit(x: Exec, s: Step) -> None:
 
 
 @step("confirm", "Stop and show the clerk the values about to be submitted; continue only when they confirm.",
-      {"message": Param("text", True, "what to ask")}, scalar="message", safe_to_retry=False)
+      {"message": Param("text", True, "what to ask")}, scalar="message", safe_to_retry=False,
+      example='confirm: 请核对后提交')
 def _confirm(x: Exec, s: Step) -> None:
     x.confirm(s, s.args["message"])
 
 
-@step("human", "Something only the clerk can do (log in, captcha, a check). Skipped when `until` already holds; "
-               "otherwise waits for the clerk (and for `until`).",
+@step("human", "Something only the clerk can do (log in, captcha, a check). Skipped when `until` already "
+      "holds; otherwise waits for the clerk (and for `until`).",
       {"message": Param("text", True, "what the clerk should do"),
-       "until": Param("condition", False, "done when this holds (text/element/url/window)")},
-      scalar="message", safe_to_retry=False, default_timeout=600)
+       "until": Param("condition", False, "done when this holds")},
+      scalar="message", safe_to_retry=False, default_timeout=600,
+      example='human: {message: 请登录系统, until: {text: 退出登录}}')
 def _human(x: Exec, s: Step) -> None:
     until, shown = render_condition(x, s, s.args["until"]) if s.args.get("until") else (None, [])
     with masked(shown):
         x.human(s, s.args["message"], until)
 
 
-@step("expect", "Check that something is shown (text, element, URL, window); fails with a clear message.",
-      {"message": Param("text", False, "what to say when it is not shown")}, condition=True)
+@step("expect", "Check that text, an element, a URL or a window is shown; fails with `message`.",
+      {"message": Param("text", False, "what to say when it is not shown")}, condition=True,
+      example='expect: {text: 受理成功, message: 系统未受理}')
 def _expect(x: Exec, s: Step) -> None:
     from clerkdesk.recipe.driver import DriverError
 
@@ -330,17 +343,20 @@ def _expect(x: Exec, s: Step) -> None:
         raise type(e)(f"{said} — {e.message}", e.tried, retryable=e.retryable, evidence=e.evidence) from None
 
 
-@step("wait", "Wait for text, an element, a URL or a window (or for it to disappear). No fixed sleeps.",
-      {}, condition=True, default_timeout=30)
+@step("wait", "Wait for text, an element, a URL or a window (or, with `gone: true`, for it to disappear). "
+      "Never a fixed sleep.",
+      {}, condition=True, default_timeout=30,
+      example='wait: {text: 正在加载, gone: true}')
 def _wait(x: Exec, s: Step) -> None:
     cond, shown = render_condition(x, s)
     with masked(shown):
         x.driver.wait_for(cond, x.timeout(s))
 
 
-@step("capture", "Read values into the case's results, e.g. `receipt: {after: 受理编号：}`; each entry takes "
-                 "after (text after a label), element (a locator) and pattern (a regex; group 1 if any).",
-      {}, safe_to_retry=True)
+@step("capture", "Read values into the case's results, e.g. the receipt number: each entry takes `after` (the "
+      "text after a label), `element` (a locator) and `pattern` (a regex; group 1 if any).",
+      {}, safe_to_retry=True,
+      example='capture: {receipt: {after: 受理编号, pattern: "RS\\\\d+"}}')
 def _capture(x: Exec, s: Step) -> None:
     import re
 
@@ -367,10 +383,12 @@ def _capture(x: Exec, s: Step) -> None:
         x.captured(s, name, text.strip())
 
 
-@step("frame", "Run the nested steps inside a frame or iframe (by name, url or css).",
+@step("frame", "Run the nested steps inside a frame or iframe (by `name`, part of its `url`, or the frame "
+      "element's `css`).",
       {"name": Param("text", False, "frame name"), "url": Param("text", False, "part of the frame URL"),
        "css": Param("text", False, "frame element selector"), "steps": Param("steps", True, "")},
-      kinds=frozenset({"web"}), one_of=("name", "url", "css"))
+      kinds=frozenset({"web"}), one_of=("name", "url", "css"),
+      example='frame: {name: main, steps: [{fill: {label: 企业名称, value: "{{ enterprise.name }}"}}]}')
 def _frame(x: Exec, s: Step) -> None:
     a = {k: render_text(x, s, s.args.get(k)) for k in ("name", "url", "css")}
     css = a.get("css") or (f"frame[name='{a['name']}'], iframe[name='{a['name']}']" if a.get("name") else None)
@@ -381,11 +399,12 @@ def _frame(x: Exec, s: Step) -> None:
         x.driver.leave_frame()
 
 
-@step("window", "Run the nested steps in a popup or new window of the system (by part of its title or URL), "
-                "waiting for it to open; the steps after it go on in the page that opened it.",
+@step("window", "Run the nested steps in a popup or new window the system opens (an address picker, a print "
+      "preview), waiting for it; the steps after it go on in the page that opened it.",
       {"title": Param("text", False, "part of the window title"), "url": Param("text", False, "part of its URL"),
        "steps": Param("steps", True, "")},
-      kinds=frozenset({"web"}), one_of=("title", "url"))
+      kinds=frozenset({"web"}), one_of=("title", "url"),
+      example='window: {title: 地址选择, steps: [{click: {text: 确定}}]}')
 def _window(x: Exec, s: Step) -> None:
     title, url = render_text(x, s, s.args.get("title")), render_text(x, s, s.args.get("url"))
     with masked([(str(v), str(s.args.get(k))) for k, v in (("title", title), ("url", url)) if v != s.args.get(k)]):
@@ -396,27 +415,31 @@ def _window(x: Exec, s: Step) -> None:
         x.driver.leave_window()
 
 
-@step("dialog", "Answer the next JS dialog (alert/confirm/prompt) or modal box: accept or dismiss; `text` "
-                "checks its message.",
+@step("dialog", "Answer the *next* JS dialog (alert/confirm/prompt) or modal box: `action` is `accept` or "
+      "`dismiss`; `text` checks its message; `prompt` answers a prompt(). Put it before the click "
+      "that opens the dialog.",
       {"action": Param("text", True, "accept or dismiss"), "text": Param("text", False, "expected message"),
-       "prompt": Param("value", False, "answer for a prompt()")}, scalar="action")
+       "prompt": Param("value", False, "answer for a prompt()")}, scalar="action",
+      example='dialog: {action: accept, text: 确定提交吗}')
 def _dialog(x: Exec, s: Step) -> None:
     prompt = x.value(s, "prompt") if "prompt" in s.args else None
     x.driver.arm_dialog(s.args["action"] == "accept", render_text(x, s, s.args.get("text")), prompt)
 
 
 @step("screenshot", "Keep a screenshot as evidence (stored encrypted with the run).",
-      {"name": Param("text", True, "evidence name")}, scalar="name")
+      {"name": Param("text", True, "evidence name")}, scalar="name",
+      example='screenshot: 受理回执')
 def _screenshot(x: Exec, s: Step) -> None:
     x.evidence(s, s.args["name"])
 
 
-@step("when", "Run the nested steps only if a condition holds: `if` (a template, e.g. {{ person.hukou_type == "
-              "'rural' }}) or `shown` (something on screen now); `else` steps otherwise.",
+@step("when", "Run the nested steps only if `if` (a template that is true or false) holds, or `shown` "
+      "(something on screen now); the `else` steps otherwise.",
       {"if": Param("value", False, "template that is true or false"),
-       "shown": Param("condition", False, "text/element shown now"),
+       "shown": Param("condition", False, "true when this is on screen now"),
        "steps": Param("steps", True, ""), "else": Param("steps", False, "")},
-      one_of=("if", "shown"))
+      one_of=("if", "shown"),
+      example='when: {shown: {text: 温馨提示}, steps: [{click: {text: 关闭}}]}')
 def _when(x: Exec, s: Step) -> None:
     if "if" in s.args:
         ok = x.truthy(s, "if")
@@ -430,9 +453,11 @@ def _when(x: Exec, s: Step) -> None:
         x.run_children(s, "else")
 
 
-@step("each", "Repeat the nested steps for every item of a list (e.g. family members); the item is bound to `as`.",
+@step("each", "Repeat the nested steps for every item of a list (e.g. family members); the item is bound to "
+      "`as`, its position to `loop_index` (0 = first).",
       {"items": Param("value", True, "a template giving a list, e.g. {{ case.members }}"),
-       "as": Param("text", True, "name of the item in templates"), "steps": Param("steps", True, "")})
+       "as": Param("text", True, "name of the item in templates"), "steps": Param("steps", True, "")},
+      example='each: {items: "{{ case.members }}", as: member, steps: [{fill: {label: "成员{{ loop_index + 1 }}姓名", value: "{{ member.name }}"}}]}')
 def _each(x: Exec, s: Step) -> None:
     for i, item in enumerate(x.items(s, "items")):
         x.run_children(s, "steps", {s.args["as"]: item, "loop_index": i})
