@@ -28,6 +28,7 @@ from clerkdesk.recipe import values
 from clerkdesk.recipe.steps import STEPS, Step
 
 VERIFY_KINDS = ("expect", "capture", "screenshot", "wait", "dialog")
+DRY_RUN_STOP = "试运行在提交前停止，未提交任何内容 (dry run: stopped before the submit; nothing was submitted)"
 
 
 class RunLog(Protocol):
@@ -82,7 +83,9 @@ class _Relogin(Exception):
 class Runner:
     def __init__(self, log: RunLog, clerk: Clerk, make_driver: Callable[[Target], Driver], *, home: Path,
                  clerk_name: str, headless: bool = True, on_event: Callable[[ev.Event], None] | None = None,
-                 timeout_factor: float = 1.0, driver_options: dict[str, Any] | None = None):
+                 timeout_factor: float = 1.0, driver_options: dict[str, Any] | None = None,
+                 dry_run: bool = False):
+        self.dry_run = dry_run  # `recipe test`: every step up to the submit, never the submit itself
         self.log = log
         self.clerk = clerk
         self.make_driver = make_driver
@@ -250,6 +253,8 @@ class _Execution:
         what = s.describe()
         self.emit(ev.StepStarted(**self.base_event(), index=n, total=len(self.recipe.steps), kind=s.kind, what=what))
         # "started" goes to the shell only; the store records outcomes (ok/retry/failed) and the checkpoint
+        if st.irreversible and self.r.dry_run:
+            raise _Stop("dry_run", DRY_RUN_STOP)
         retries = int(s.args.get("retry", 1 if st.safe_to_retry else 0))
         if st.irreversible:
             retries = 0
