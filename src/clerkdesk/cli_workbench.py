@@ -73,3 +73,98 @@ def recipe_test(c: Ctx, recipe_spec: str, record_file: str, system_urls: tuple[s
 
 recipe_group.add_command(recipe_test)
 commands: list[click.Command] = []  # everything here lives under `clerkdesk recipe`
+
+
+# --- recipe probe: --window (desktop, as before) or --url (web) -----------------------------------------------
+# The desktop probe stays the command cli_run defines; this one takes its place under the same name and hands
+# --window to it unchanged, so `clerkdesk recipe probe --window TITLE` works exactly as before.
+_desktop_probe = recipe_group.commands["probe"]
+
+
+@click.command("probe")
+@click.option("--window", "title", default=None, metavar="TITLE",
+              help="Desktop: the window's title (exact, contained, or re:REGEX), as in a recipe's `open`.")
+@click.option("--url", default=None, metavar="URL", help="Web: the page to probe (frames included).")
+@click.option("--system", "system_id", default=None, metavar="SYSTEM",
+              help="Web: the system the page belongs to (its origins, its kept login; the draft's `open`).")
+@click.option("--system-url", "system_urls", multiple=True, metavar="SYSTEM=URL",
+              help="Reach the system at another address (a training server, the sandbox).")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("probe.png"),
+              show_default=True, help="Where to save the annotated screenshot (PNG).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--yaml", "as_yaml", is_flag=True, help="Web: print a draft recipe for the page.")
+@click.option("--headless/--headed", default=None, help="Web: without a browser window, or with one (default: "
+              "a window from a terminal on a desktop: log in and go to the form, then press Enter).")
+@click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds to wait for the window.")
+@click.pass_context
+def recipe_probe(cx: click.Context, title: str | None, url: str | None, system_id: str | None,
+                 system_urls: tuple[str, ...], out: Path, as_json: bool, as_yaml: bool, headless: bool | None,
+                 timeout: float) -> None:
+    """Show a supervisor what ClerkDesk sees. --window TITLE: what OCR reads in a desktop window, labels with
+    their boxes and locators. --url URL: every form control of a web page (frames included) with the label
+    ClerkDesk would use, a verified locator, its kind and options, and an annotated screenshot; --yaml prints
+    a draft recipe."""
+    if (title is None) == (url is None):
+        raise click.UsageError("give --window TITLE (a desktop window) or --url URL (a web page)")
+    if title is not None:
+        cx.invoke(_desktop_probe, title=title, out=out, as_json=as_json, timeout=timeout)
+        return
+    assert url is not None
+    c: Ctx = cx.find_object(Ctx)  # type: ignore[assignment]
+    from clerkdesk.config import recipes_dir
+    from clerkdesk.engine.driver import DriverError
+    from clerkdesk.recipe.systems import System, origin_of
+    from clerkdesk.workbench.web_probe import draft_recipe, listing, probe_url
+
+    urls = _system_urls(system_urls)
+    if system_id is not None:
+        from clerkdesk.recipe.systems import load_systems
+
+        systems = load_systems(recipes_dir())
+        if system_id not in systems:
+            from clerkdesk.errors import ClerkDeskError
+            from clerkdesk.records.model import suggest
+
+            raise ClerkDeskError(f"unknown system {system_id!r}." + suggest(system_id, list(systems)))
+        system = systems[system_id].at(urls[system_id]) if system_id in urls else systems[system_id]
+        if not system.owns(url):
+            raise click.BadParameter(f"{url} is not on an origin of system {system_id} "
+                                     f"({', '.join(system.origins)})", param_hint="--url")
+    else:
+        from clerkdesk.errors import Mark
+
+        base = url.rsplit("/", 1)[0] + "/"
+        system = System("newsys", "新系统", "web", Mark(Path("(probe)"), 1, 1), start_url=base,
+                        origins=(origin_of(url),))
+    head = default_headless() if headless is None else headless
+
+    def let_a_person_act(page: Any) -> None:
+        if not head and sys.stdin.isatty():
+            click.prompt("在浏览器中登录并打开要探查的表单，然后按回车 (log in and open the form in the browser, "
+                         "then press Enter)", default="", show_default=False, err=True)
+
+    desk = c.desk
+    try:
+        res = probe_url(url, system, home=desk.home, clerk=desk.store.clerk, headless=head,
+                        options={"seal": desk._seal, "unseal": desk._unseal}, before=let_a_person_act)
+    except DriverError as e:
+        raise click.ClickException(e.message) from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(res.png)
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(res.url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    if as_yaml:
+        click.echo(draft_recipe(res, system.id, target, dict(system.codes)), nl=False)
+    elif as_json or c.json:
+        click.echo(json.dumps({"url": res.url, "title": res.title, "frames": res.frames, "buttons": res.buttons,
+                               "screenshot": str(out), "controls": [x.to_json() for x in res.controls]},
+                              ensure_ascii=False, indent=2))
+    else:
+        for line in listing(res):
+            click.echo(line)
+        click.echo(f"Annotated screenshot: {out} (red boxes numbered as above). --yaml prints a draft recipe.")
+
+
+recipe_group.add_command(recipe_probe)
