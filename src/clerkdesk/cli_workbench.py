@@ -168,3 +168,73 @@ def recipe_probe(cx: click.Context, title: str | None, url: str | None, system_i
 
 
 recipe_group.add_command(recipe_probe)
+
+
+# --- recipe sets: keygen, publish, pull, verify ----------------------------------------------------------------
+
+@click.command("keygen")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to keep the private signing key (owner-only; back it up, never share it).")
+@pass_ctx
+def recipe_keygen(c: Ctx, out: Path) -> None:
+    """Make a signing key for publishing recipe sets; prints the public key workstations trust."""
+    from clerkdesk.workbench.recipe_sets import generate_key
+
+    pub = generate_key(out)
+    c.out({"ok": True, "private_key": str(out), "public_key": pub},
+          f"private key: {out}\npublic key (give it to workstations as CLERKDESK_RECIPE_KEYS):\n{pub}")
+
+
+@click.command("publish")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--version", "version", required=True, help="Dotted numbers above every set on the share, e.g. 2026.12.1.")
+@click.option("--to", "share", type=click.Path(file_okay=False, path_type=Path), envvar="CLERKDESK_RECIPE_SHARE",
+              required=True, help="The share (a folder) workstations pull from. Env: CLERKDESK_RECIPE_SHARE.")
+@click.option("--key", "key_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              envvar="CLERKDESK_RECIPE_SIGNING_KEY", help="The private key from `recipe keygen`.")
+@click.option("--strict", is_flag=True, help="Lint warnings also stop the publication.")
+@pass_ctx
+def recipe_publish(c: Ctx, folder: Path, version: str, share: Path, key_file: Path, strict: bool) -> None:
+    """Lint FOLDER and publish it to the share as a signed, versioned recipe set."""
+    from clerkdesk.workbench.recipe_sets import publish
+
+    info = publish(folder, share, version, key_file, strict=strict)
+    c.out({"ok": True, "version": info.version, "folder": str(info.folder), "files": len(info.files),
+           "key": info.key_id}, f"published recipe set {info.version}: {info.folder} ({len(info.files)} files, "
+                                f"signed by key {info.key_id})")
+
+
+@click.command("pull")
+@click.option("--from", "share", type=click.Path(path_type=Path), envvar="CLERKDESK_RECIPE_SHARE", required=True,
+              help="The share to pull from. Env: CLERKDESK_RECIPE_SHARE.")
+@click.option("--key", "keys", multiple=True, help="A trusted public key (repeat). Env: CLERKDESK_RECIPE_KEYS.")
+@click.option("--into", "into", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The recipes folder to update (default: CLERKDESK_RECIPES, the one this workstation uses).")
+@pass_ctx
+def recipe_pull(c: Ctx, share: Path, keys: tuple[str, ...], into: Path | None) -> None:
+    """Install the newest signed recipe set from the share; refuses unsigned, altered or older sets."""
+    from clerkdesk.config import recipes_dir
+    from clerkdesk.workbench.recipe_sets import pull, trusted_keys
+
+    res = pull(share, into or recipes_dir(), trusted_keys(keys))
+    c.out({"ok": True, "installed": res.installed.version if res.installed else None, "previous": res.previous,
+           "message": res.message}, res.message)
+
+
+@click.command("verify")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path), required=False)
+@click.option("--key", "keys", multiple=True, help="A trusted public key (repeat). Env: CLERKDESK_RECIPE_KEYS.")
+@pass_ctx
+def recipe_verify(c: Ctx, folder: Path | None, keys: tuple[str, ...]) -> None:
+    """Check an installed or published recipe set: signature by a trusted key, every file unchanged."""
+    from clerkdesk.config import recipes_dir
+    from clerkdesk.workbench.recipe_sets import trusted_keys, verify
+
+    info = verify(folder or recipes_dir(), trusted_keys(keys))
+    c.out({"ok": True, "version": info.version, "created": info.created, "key": info.key_id,
+           "files": len(info.files)}, f"recipe set {info.version} intact ({len(info.files)} files, signed "
+                                      f"{info.created} by key {info.key_id})")
+
+
+for _cmd in (recipe_keygen, recipe_publish, recipe_pull, recipe_verify):
+    recipe_group.add_command(_cmd)
