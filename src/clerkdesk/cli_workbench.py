@@ -238,3 +238,46 @@ def recipe_verify(c: Ctx, folder: Path | None, keys: tuple[str, ...]) -> None:
 
 for _cmd in (recipe_keygen, recipe_publish, recipe_pull, recipe_verify):
     recipe_group.add_command(_cmd)
+
+
+@click.command("canary")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path), required=False)
+@click.option("--samples", "samples", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Test records: <recipe id>.json, else person.json / enterprise.json (as for fill).")
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("canary"),
+              show_default=True, help="Where the reports, screenshots and canary.json go.")
+@click.option("--system-url", "system_urls", multiple=True, metavar="SYSTEM=URL")
+@click.option("--headless/--headed", default=True, show_default=True)
+@pass_ctx
+def recipe_canary(c: Ctx, folder: Path | None, samples: Path, out: Path, system_urls: tuple[str, ...],
+                  headless: bool) -> None:
+    """Dry-run every recipe of FOLDER (default: this workstation's recipes) against its system, never submitting;
+    report per recipe ok / changed (the broken step and locator, a screenshot) / unreachable / needs login, with
+    the last date it was ok. Exit 0 when every recipe with a sample is ok. Schedule it (cron, Task Scheduler)."""
+    from clerkdesk.config import recipes_dir
+    from clerkdesk.drivers import make_driver
+    from clerkdesk.workbench.canary import run_canary
+
+    desk = c.desk
+    verdicts = run_canary(folder or recipes_dir(), samples, out, desk.home / "canary" / "state.json",
+                          ConsoleClerk(True), make_driver, home=desk.home, clerk_name=desk.store.clerk,
+                          system_urls=_system_urls(system_urls), headless=headless,
+                          driver_options={"seal": desk._seal, "unseal": desk._unseal})
+    bad = [v for v in verdicts if v.status not in ("ok", "skipped")]
+    c.out({"ok": not bad, "recipes": [v.to_json() for v in verdicts]})
+    if not c.json:
+        for v in verdicts:
+            mark = {"ok": "✓", "skipped": "-"}.get(v.status, "✗")
+            click.echo(f"{mark} {v.system:<8} {v.recipe:<40} {v.status}"
+                       + (f": {v.step} — {v.locator}" if v.step else "")
+                       + (f" (last ok {v.last_good[:10]})" if v.last_good and v.status != "ok" else ""))
+            if v.status not in ("ok",) and v.message:
+                click.echo("      " + v.message.splitlines()[0][:300])
+            if v.screenshot and v.status != "ok":
+                click.echo(f"      screenshot: {v.screenshot}; report: {v.report}")
+        click.echo(f"{len(verdicts) - len(bad)} of {len(verdicts)} fine; nothing was submitted. Summary: "
+                   f"{out / 'canary.json'}")
+    sys.exit(1 if bad else 0)
+
+
+recipe_group.add_command(recipe_canary)
