@@ -281,3 +281,54 @@ def recipe_canary(c: Ctx, folder: Path | None, samples: Path, out: Path, system_
 
 
 recipe_group.add_command(recipe_canary)
+
+
+@click.command("record")
+@click.option("--system", "system_id", required=True, metavar="SYSTEM", help="The web system to record on.")
+@click.option("--record", "record_file", required=True, metavar="SAMPLE.json",
+              help="The test record you will type (distinct values, so each binds to one field).")
+@click.option("--url", default=None, help="The form's page (default: the system's start_url).")
+@click.option("--system-url", "system_urls", multiple=True, metavar="SYSTEM=URL")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the recipe here (default: print it).")
+@pass_ctx
+def recipe_record(c: Ctx, system_id: str, record_file: str, url: str | None, system_urls: tuple[str, ...],
+                  out: Path | None) -> None:
+    """Record a web form: fill it once by hand in ClerkDesk's browser with the sample record, click its submit
+    button (it is NOT sent: every post is blocked while recording), press Enter here; ClerkDesk writes the recipe,
+    binding each value to the record field it equals."""
+    from clerkdesk.config import recipes_dir
+    from clerkdesk.errors import ClerkDeskError
+    from clerkdesk.recipe.systems import load_systems
+    from clerkdesk.workbench.recipe_test import sample_context
+    from clerkdesk.workbench.recorder import record_url
+
+    if not sys.stdin.isatty():
+        raise ClerkDeskError("recipe record needs a person at a terminal (you fill the form by hand)")
+    systems = load_systems(recipes_dir())
+    if system_id not in systems:
+        raise ClerkDeskError(f"unknown system {system_id!r} (its file goes in {recipes_dir() / 'systems'})")
+    urls = _system_urls(system_urls)
+    system = systems[system_id].at(urls[system_id]) if system_id in urls else systems[system_id]
+    if system.kind != "web":
+        raise ClerkDeskError(f"{system_id} is a desktop system: recording desktop screens is not supported yet; "
+                             "use `recipe probe --window`")
+    _, context = sample_context(_read_json(record_file))
+
+    def person(page: Any) -> None:
+        click.prompt("在浏览器中用样例数据填写表单（可以点“提交”：不会发送），完成后按回车 (fill the form with the sample, "
+                     "click its submit button — nothing is sent — then press Enter)", default="", show_default=False,
+                     err=True)
+
+    desk = c.desk
+    text = record_url(url or system.start_url, system, context, person, home=desk.home, clerk=desk.store.clerk,
+                      headless=False, options={"seal": desk._seal, "unseal": desk._unseal})
+    if out is not None:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"recipe written to {out}; lint it and try it with `clerkdesk recipe test {out} --record "
+                   f"{record_file}`", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+recipe_group.add_command(recipe_record)
