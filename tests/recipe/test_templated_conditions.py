@@ -120,7 +120,7 @@ def test_a_plan_stops_on_a_condition_template_before_anything_runs(tmp_path: Pat
     assert "step wait" in str(e.value) and "r.yaml:8:18" in str(e.value)
 
 
-NAMES = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=1, max_size=6)
+NAMES = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=2, max_size=6)
 
 
 @settings(max_examples=60, deadline=None)
@@ -134,3 +134,10 @@ def test_a_driver_error_about_a_rendered_text_names_the_template_only(name: str,
         raise err
     assert name not in got.value.message and all(name not in t for t in got.value.tried)
     assert source in got.value.message and got.value.nothing_sent and not got.value.retryable
+
+
+def test_a_one_character_value_is_not_masked_so_the_message_stays_readable() -> None:
+    err = DriverError("text '7' not shown within 1s on http://127.0.0.1:8601/x")
+    with pytest.raises(DriverError) as got, masked([("7", "{{ case.month }}")]):
+        raise err
+    assert got.value.message == err.message

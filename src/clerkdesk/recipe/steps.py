@@ -28,9 +28,11 @@ MESSAGE_SETTINGS = {"confirm": ("message",), "human": ("message",), "expect": ("
 RENDERED_TEXTS = {"frame": ("name", "url", "css"), "window": ("title", "url"), "dialog": ("text",)}
 
 
+COMMON = {"timeout": "number", "retry": "int", "note": "text"}
+
+
 def _is_template(text: Any) -> bool:
     return isinstance(text, str) and ("{{" in text or "{%" in text)
-COMMON = {"timeout": "number", "retry": "int", "note": "text"}
 
 
 @dataclass(frozen=True)
@@ -233,7 +235,8 @@ class masked:
     """
 
     def __init__(self, shown: list[tuple[str, str]]):
-        self.shown = [(v, src) for v, src in shown if v]
+        # one character identifies no one, and replacing it would garble the message ('7' in 127.0.0.1)
+        self.shown = [(v, src) for v, src in shown if len(v) >= 2]
 
     def hide(self, text: str) -> str:
         for value, src in sorted(self.shown, key=lambda p: -len(p[0])):
