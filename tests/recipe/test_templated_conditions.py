@@ -1,7 +1,7 @@
 """Templates in conditions and texts: what the step hands the driver, what the plan checks, what a log may say.
 
 The steps run here through a fast fake ``Exec`` and driver (the real engine and Chromium run the same recipe
-words in tests/web/test_templated_conditions.py).
+words in tests/web/test_conditions_in_chromium.py).
 """
 
 from __future__ import annotations
