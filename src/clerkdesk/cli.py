@@ -425,8 +425,8 @@ def _register_optional() -> None:
     _registered = True
     import importlib
 
-    for mod, name in (("clerkdesk.cli_run", "commands"), ("clerkdesk.capture.commands", "capture"),
-                      ("clerkdesk.ui.commands", "commands")):
+    for mod, name in (("clerkdesk.cli_run", "commands"), ("clerkdesk.cli_workbench", "commands"),
+                      ("clerkdesk.capture.commands", "capture"), ("clerkdesk.ui.commands", "commands")):
         try:
             m = importlib.import_module(mod)
         except ImportError as e:

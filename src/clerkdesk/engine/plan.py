@@ -118,14 +118,14 @@ def plan_case(recipes: list[Recipe], systems: dict[str, System], context: dict[s
             for s in steps:
                 if s.kind in ("each", "when"):
                     continue  # their values depend on run-time items/conditions; checked when they run
-                for k, p in STEPS[s.kind].params.items():
-                    if p.type in ("value", "bool") and isinstance(s.args.get(k), str) and values.is_template(s.args[k]):
-                        try:
-                            values.render(env, s.args[k], context)
-                        except values.TemplateValueError as e:
-                            if "undefined field" in str(e) and any(lookup(context, n) in (None, "") for n in r.needs):
-                                continue  # already reported as missing
-                            problems.append(f"{r.id} step {s.kind} ({s.marks.get(k, s.mark)}): {e}")
+                # every template of the step: values, and the texts of its locators and conditions
+                for _where, source, mark in s.templates():
+                    try:
+                        values.render(env, source, context)
+                    except values.TemplateValueError as e:
+                        if "undefined field" in str(e) and any(lookup(context, n) in (None, "") for n in r.needs):
+                            continue  # already reported as missing
+                        problems.append(f"{r.id} step {s.kind} ({mark}): {e}")
                 for kids in s.children.values():
                     prerender(kids)
 

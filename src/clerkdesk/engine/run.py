@@ -39,6 +39,7 @@ from clerkdesk.records.runstate import RunStatus, SubmitState
 
 ANSWER_WAIT_S = 120.0  # without a shell's say, how long to keep waiting for a slow system's answer
 _SLICE_S = 2.0  # while waiting for an answer, look for the system's rejection this often
+DRY_RUN_STOP = "试运行在提交前停止，未提交任何内容 (dry run: stopped before the submit; nothing was submitted)"
 
 
 class RunLog(Protocol):
@@ -576,8 +577,7 @@ class _Execution:
             return
         if self.r.dry_run:
             self.evidence_quiet("提交前 (before submit)")
-            raise _Stop(RunStatus.DRY_RUN, "试运行：已在提交前停止，没有提交任何内容 (dry run: stopped before the submit; "
-                                           "nothing was submitted)")
+            raise _Stop(RunStatus.DRY_RUN, DRY_RUN_STOP)
         if self.submit_state == SubmitState.CLICKED:
             raise _Uncertain("上一次提交的答复没有被检查就到了下一次提交 (a second submit came before the first one's "
                              "answer was checked: add an expect or capture after each submit)")

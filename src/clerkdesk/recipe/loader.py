@@ -19,7 +19,19 @@ from clerkdesk.errors import Mark, RecipeError
 from clerkdesk.recipe import values
 from clerkdesk.recipe.ids import recipe_id_problem, system_id_problem
 from clerkdesk.recipe.model import CaseField, Recipe
-from clerkdesk.recipe.steps import COMMON, CONDITION_KEYS, LOCATOR_KEYS, STEPS, Param, Step, StepType
+from clerkdesk.recipe.steps import (
+    COMMON,
+    CONDITION_KEYS,
+    CONDITION_TEXTS,
+    LOCATOR_KEYS,
+    LOCATOR_TEXTS,
+    MESSAGE_SETTINGS,
+    RENDERED_TEXTS,
+    STEPS,
+    Param,
+    Step,
+    StepType,
+)
 from clerkdesk.recipe.systems import System, url_problem
 from clerkdesk.recipe.yamlsrc import Src, load
 from clerkdesk.records.model import FIELDS, field_spec, suggest
@@ -130,7 +142,7 @@ class _Loader:
             self.err("row works with role, text, placeholder, css or xpath (or alone: the row itself), not with "
                      "label, image or offset", marks.get("row", where))
 
-    def nested_locator(self, src: Src) -> dict[str, Any]:
+    def nested_locator(self, src: Src, scope: set[str]) -> dict[str, Any]:
         if not src.is_map:
             self.err("expected a locator mapping such as {role: button, name: 提交}", src.mark)
             return {}
@@ -141,19 +153,23 @@ class _Loader:
                 self.err(f"unknown locator key {k!r}.", km, suggest(k, list(LOCATOR_KEYS)))
                 continue
             body[k], marks[k] = v.plain(), v.mark
+            if k in LOCATOR_TEXTS and isinstance(body[k], str):
+                self.template(body[k], v.mark, scope)  # rendered when the step runs, like inline locators
         self.locator(body, marks, src.mark)
         return body
 
-    def condition(self, src: Src, where: Mark) -> dict[str, Any]:
+    def condition(self, src: Src, where: Mark, scope: set[str]) -> dict[str, Any]:
         if not src.is_map:
-            return {"text": str(src.value)}
+            return {"text": self.template(src.plain(), src.mark, scope)}
         out: dict[str, Any] = {}
         for k, v, km in src.items():
             if k not in CONDITION_KEYS:
                 self.err(f"unknown condition key {k!r} (use text, element, url, window, gone).", km,
                          suggest(k, list(CONDITION_KEYS)))
             elif k == "element":
-                out[k] = self.nested_locator(v)
+                out[k] = self.nested_locator(v, scope)
+            elif k in CONDITION_TEXTS and isinstance(v.value, str):
+                out[k] = self.template(v.plain(), v.mark, scope)
             else:
                 out[k] = v.plain()
         if not any(k in out for k in ("text", "element", "url", "window")):
@@ -178,11 +194,14 @@ class _Loader:
             self.err("each step is one step type with its settings, e.g. '- fill: {label: 姓名, value: …}'"
                      + (f" (found keys {', '.join(map(str, keys))}: indent settings under the step type)" if keys
                         else ""), el.mark)
+            if el.is_map:
+                self.unknown_body(el, scope)
             return None
         kind, body, kmark = next(el.items())
         stype = STEPS.get(kind)
         if stype is None:
             self.err(f"unknown step type {kind!r}.", kmark, suggest(kind, sorted(STEPS)))
+            self.unknown_body(body, scope)  # its templates still name their misspelt fields, in the same pass
             return None
         if self.system is not None and self.system.kind not in stype.kinds:
             self.err(f"step {kind!r} is not available for {self.system.kind} systems", kmark)
@@ -199,7 +218,7 @@ class _Loader:
             items = list(body.items())
         for k, v, km in items:
             if kind == "capture" and k not in COMMON:
-                args[k] = self.capture_spec(k, v)
+                args[k] = self.capture_spec(k, v, scope)
                 marks[k] = v.mark
                 continue
             p: Param | None = stype.params.get(k)
@@ -226,11 +245,19 @@ class _Loader:
                 if kind == "when":
                     self._in_when -= 1
             elif p.type == "locator":
-                args[k] = self.nested_locator(v)
+                args[k] = self.nested_locator(v, scope)
             elif p.type == "condition":
-                args[k] = self.condition(v, v.mark)
+                args[k] = self.condition(v, v.mark, scope)
             elif p.type == "condition-key" and k == "element":
-                args[k] = self.nested_locator(v)
+                args[k] = self.nested_locator(v, scope)
+            elif p.type == "condition-key" and k in CONDITION_TEXTS and isinstance(v.value, str):
+                args[k] = self.template(v.plain(), v.mark, scope)  # wait/expect texts may be templates
+            elif p.type == "text" and k in RENDERED_TEXTS.get(kind, ()) and isinstance(v.value, str):
+                args[k] = self.template(v.plain(), v.mark, scope)
+            elif p.type == "text" and k in MESSAGE_SETTINGS.get(kind, ()) and values.is_template(str(v.value)):
+                self.err(f"{kind} {k} is shown as written: templates are not rendered in messages (they would "
+                         "put a citizen's data into the run log); name the field in words instead", v.mark)
+                args[k] = v.plain()
             elif p.type == "locator-key" and isinstance(v.value, str):
                 args[k] = self.template(v.plain(), v.mark, scope)  # texts may be templates (成员{{ … }}姓名)
             elif p.type in ("value",):
@@ -261,17 +288,33 @@ class _Loader:
             self.err("'as' is a simple lower-case name such as member", marks["as"])
         return Step(kind, args, kmark, marks, children, index)
 
+    def unknown_body(self, body: Src, scope: set[str]) -> None:
+        """Check the templates of a step whose type is unknown, so one pass reports them too."""
+        if body.is_map:
+            for _, v, _ in body.items():
+                self.unknown_body(v, scope)
+        elif body.is_seq:
+            for el in body.elements():
+                if el.is_map and len(el.value) == 1:
+                    self.step(el, scope, 0)  # nested steps of an unknown `fram:` are still real steps
+                else:
+                    self.unknown_body(el, scope)
+        elif isinstance(body.value, str) and values.is_template(body.value):
+            self.template(body.plain(), body.mark, scope)
+
     def condition_check(self, args: dict[str, Any], where: Mark) -> None:
         if not any(k in args for k in ("text", "element", "url", "window")):
             self.err("needs something to look for: text, element, url or window", where)
 
-    def capture_spec(self, name: str, v: Src) -> dict[str, Any]:
+    def capture_spec(self, name: str, v: Src, scope: set[str]) -> dict[str, Any]:
         if not v.is_map:
-            return {"after": str(v.value)}
+            return {"after": self.template(str(v.value), v.mark, scope)}
         out: dict[str, Any] = {}
         for k, x, km in v.items():
             if k == "element":
-                out[k] = self.nested_locator(x)
+                out[k] = self.nested_locator(x, scope)
+            elif k == "after":
+                out[k] = self.template(x.plain(), x.mark, scope)
             elif k in ("after", "pattern"):
                 out[k] = x.plain()
                 if k == "pattern":
@@ -306,12 +349,8 @@ class _Loader:
 
 
 def _example(st: StepType) -> str:
-    return {"fill": "{label: 姓名, value: '{{ person.name }}'}", "choose": "{label: 户口性质, value: '…'}",
-            "click": "{role: button, name: 保存}", "check": "{label: 同意, value: true}",
-            "submit": "{click: {role: button, name: 提交}}", "capture": "{receipt: {after: 受理编号：}}",
-            "expect": "{text: 受理成功}", "wait": "{text: 加载完成}", "frame": "{name: main, steps: […]}",
-            "when": "{if: '{{ … }}', steps: […]}", "each": "{items: '{{ case.members }}', as: member, steps: […]}",
-            "upload": "{label: 附件, file: '{{ case.attachment }}'}"}.get(st.name, f"{st.name}: …")
+    """The step's example from the registry (the same one the docs show), in the form a message can quote."""
+    return st.example.split(": ", 1)[1] if st.example.startswith(f"{st.name}: ") else f"{st.name}: …"
 
 
 FIELD_KEYS = ("zh", "kind", "type", "required", "min", "max", "maxlength")

@@ -18,7 +18,21 @@ from clerkdesk.recipe.driver import Condition, Driver, Locator, ReadSpec
 LOCATOR_KEYS = ("label", "role", "name", "placeholder", "text", "css", "xpath", "image", "nth", "exact", "within",
                 "offset", "row")
 CONDITION_KEYS = ("text", "element", "url", "window", "gone")
+# the texts of a locator and of a condition that may be templates (成员{{ loop_index + 1 }}姓名, {{ case.month }}月)
+LOCATOR_TEXTS = ("label", "name", "text", "placeholder", "css", "xpath", "within")
+CONDITION_TEXTS = ("text", "url", "window")
+# settings that are words for people (the clerk, the run log): never templates, so no citizen's value reaches a log
+MESSAGE_SETTINGS = {"confirm": ("message",), "human": ("message",), "expect": ("message",),
+                    "screenshot": ("name",)}
+# plain-text settings that are rendered like values when they hold a template (what to look for)
+RENDERED_TEXTS = {"frame": ("name", "url", "css"), "window": ("title", "url"), "dialog": ("text",)}
+
+
 COMMON = {"timeout": "number", "retry": "int", "note": "text"}
+
+
+def _is_template(text: Any) -> bool:
+    return isinstance(text, str) and ("{{" in text or "{%" in text)
 
 
 @dataclass(frozen=True)
@@ -42,6 +56,7 @@ class StepType:
     safe_to_retry: bool = True
     default_timeout: float = 10.0
     one_of: tuple[str, ...] = ()  # exactly one of these must be given
+    example: str = ""  # one step in recipe YAML (flow style); the docs show it and a test lints it
     # What the step means to the submit guard (one source: the engine and the shells derive from these):
     answers: bool = False  # it reads the system's answer page (after a submit it is part of the answer)
     confirms: bool = False  # when it succeeds after a submit's click, the answer was seen: the submit is recorded
@@ -74,6 +89,22 @@ class Step:
         return Condition(text=src.get("text"), url=src.get("url"), window=src.get("window"),
                          element=Locator(**{k: v for k, v in el.items() if k in LOCATOR_KEYS}) if el else None,
                          gone=bool(src.get("gone", False)))
+
+    def templates(self) -> list[tuple[str, str, Mark]]:
+        """Every template of this step's own settings (nested locators and conditions included, children not):
+        (setting, template source, where). The plan renders each before anything runs."""
+        out: list[tuple[str, str, Mark]] = []
+
+        def walk(where: str, v: Any, mark: Mark) -> None:
+            if _is_template(v):
+                out.append((where, v, mark))
+            elif isinstance(v, dict):
+                for k, inner in v.items():
+                    walk(f"{where}.{k}", inner, mark)
+
+        for k, v in self.args.items():
+            walk(k, v, self.marks.get(k, self.mark))
+        return out
 
     def describe(self) -> str:
         """Short, PII-free words for the clerk: ``fill 姓名``, ``click 提交``."""
@@ -127,15 +158,18 @@ def step(name: str, doc: str, params: dict[str, Param] | None = None, **kw: Any
 V = Param("value", True, "the value: text or a template such as {{ person.name }}")
 
 
-@step("open", "Go to a page (web: a URL or a path resolved against the system's start_url like a link — `/x` from the root, `x` next to the start page; desktop: focus the window with "
-              "this title). The system's origins are enforced.",
-      {"target": Param("value", True, "URL, path, or window title")}, scalar="target", default_timeout=30)
+@step("open", "Web: go to a URL or a path, resolved against the system's `start_url` like a link on that page "
+      "(`/x` from the root, `x` next to the start page; only the system's origins). Desktop: focus "
+      "the window with this title (starting the client when the system file says how).",
+      {"target": Param("value", True, "URL, path, or window title")}, scalar="target", default_timeout=30,
+      example='open: /employment/new')
 def _open(x: Exec, s: Step) -> None:
     x.driver.open(x.check_url(s, x.value(s, "target")), x.timeout(s))
 
 
-@step("fill", "Type a value into the field (web: the input belonging to the label; desktop: the box beside the "
-              "OCR'd label), then read it back.", {"value": V}, locator=True)
+@step("fill", "Type a value into a field (web: the input belonging to the label; desktop: the box beside the "
+      "OCR'd label), then read it back: a difference fails the step.", {"value": V}, locator=True,
+      example='fill: {label: 姓名, value: "{{ person.name }}"}')
 def _fill(x: Exec, s: Step) -> None:
     value = x.value(s, "value")
     got = x.driver.fill(x.locator(s), value, x.timeout(s))
@@ -153,8 +187,84 @@ def _norm(s: str) -> str:
     return unicodedata.normalize("NFKC", s).strip()
 
 
-@step("choose", "Pick an option in a select, radio group or combobox by its value or visible text; waits for "
-                "the option itself to appear (cascading selects).", {"value": V}, locator=True)
+# --- templates in texts and conditions ------------------------------------------------------------
+# Rendered through ``Exec.value`` (the engine's one renderer: its environment, code maps and the bindings of
+# `each`), on a copy of the step that holds only the text, so every Exec renders them the same way.
+
+def render_text(x: Exec, s: Step, text: str | None) -> str | None:
+    """TEXT with its template rendered (``None`` and plain text unchanged)."""
+    if not _is_template(text):
+        return text
+    from dataclasses import replace
+
+    return x.value(replace(s, args={"_text": text}), "_text")
+
+
+def _render_locator(x: Exec, s: Step, loc: Locator, shown: list[tuple[str, str]]) -> Locator:
+    from dataclasses import replace
+
+    out: dict[str, Any] = {}
+    for f in LOCATOR_TEXTS:
+        src = getattr(loc, f)
+        got = render_text(x, s, src)
+        if got != src:
+            out[f] = got
+            shown.append((str(got), str(src)))
+    return replace(loc, **out) if out else loc
+
+
+def render_condition(x: Exec, s: Step, src: dict[str, Any] | None = None
+                     ) -> tuple[Condition, list[tuple[str, str]]]:
+    """The step's condition (or SRC, e.g. `until`/`shown`) with its templates rendered, and the pairs
+    (rendered text, template source) so that messages can name the template instead of the value."""
+    from dataclasses import replace
+
+    cond = s.condition(src)
+    shown: list[tuple[str, str]] = []
+    out: dict[str, Any] = {}
+    for f in CONDITION_TEXTS:
+        raw = getattr(cond, f)
+        got = render_text(x, s, raw)
+        if got != raw:
+            out[f] = got
+            shown.append((str(got), str(raw)))
+    if cond.element is not None:
+        out["element"] = _render_locator(x, s, cond.element, shown)
+    return (replace(cond, **out) if out else cond), shown
+
+
+class masked:
+    """Context manager: a DriverError raised inside names each template's source, not the value it rendered to.
+
+    Messages go to the run log and the shells, and a condition such as ``{text: "{{ person.name }}"}`` renders
+    to a citizen's name; the log must hold the recipe's words only (see ``clerkdesk.errors``).
+    """
+
+    def __init__(self, shown: list[tuple[str, str]]):
+        # one character identifies no one, and replacing it would garble the message ('7' in 127.0.0.1)
+        self.shown = [(v, src) for v, src in shown if len(v) >= 2]
+
+    def hide(self, text: str) -> str:
+        for value, src in sorted(self.shown, key=lambda p: -len(p[0])):
+            text = text.replace(value, src)
+        return text
+
+    def __enter__(self) -> masked:
+        return self
+
+    def __exit__(self, typ: Any, e: BaseException | None, tb: Any) -> bool:
+        from clerkdesk.recipe.driver import DriverError
+
+        if isinstance(e, DriverError) and self.shown:
+            new = type(e)(self.hide(e.message), [self.hide(t) for t in e.tried], retryable=e.retryable,
+                          evidence=e.evidence, nothing_sent=e.nothing_sent)
+            raise new from None
+        return False
+
+
+@step("choose", "Pick an option of a select, radio group or combobox by its value or its visible text; waits "
+      "for the option itself to appear (cascading selects).", {"value": V}, locator=True,
+      example='choose: {label: 户口性质, value: "{{ person.hukou_type | code(\'hukou_type\') }}"}')
 def _choose(x: Exec, s: Step) -> None:
     value = x.value(s, "value")
     shown = x.driver.choose(x.locator(s), value, x.timeout(s))
@@ -182,8 +292,9 @@ def shows_choice(shown: str, value: str) -> bool:
     return len(want) > 1 and (got == want or got == want[-1:])
 
 
-@step("check", "Tick (value true) or untick (false) a checkbox.",
-      {"value": Param("bool", False, "true (default), false, or a template")}, locator=True)
+@step("check", "Tick a checkbox (`value: false` unticks; a template works).",
+      {"value": Param("bool", False, "true (default), false, or a template")}, locator=True,
+      example='check: {label: 已签订劳动合同, value: true}')
 def _check(x: Exec, s: Step) -> None:
     on = x.truthy(s, "value") if "value" in s.args else True
     state = x.driver.check(x.locator(s), on, x.timeout(s))
@@ -194,33 +305,37 @@ def _check(x: Exec, s: Step) -> None:
                           "(read back from the page)", retryable=True)
 
 
-@step("click", "Click a button, link, tab or menu item.", {}, locator=True, safe_to_retry=False)
+@step("click", "Click a button, tab, link or menu item.", {}, locator=True, safe_to_retry=False,
+      example='click: {role: tab, name: 就业信息}')
 def _click(x: Exec, s: Step) -> None:
     x.driver.click(x.locator(s), x.timeout(s))
 
 
 @step("upload", "Attach a file to a file input.", {"file": Param("value", True, "path of the file")},
-      locator=True, kinds=frozenset({"web"}))
+      locator=True, kinds=frozenset({"web"}),
+      example='upload: {label: 附件, file: "{{ case.attachment }}"}')
 def _upload(x: Exec, s: Step) -> None:
     from pathlib import Path
 
     x.driver.upload(x.locator(s), Path(x.value(s, "file")), x.timeout(s))
 
 
-@step("key", "Press a key or chord (F2, ctrl+s) — in the located field if a locator is given. Never use it to "
-             "move between fields.", {"keys": Param("text", True, "e.g. F2, ctrl+s, Escape")}, scalar="keys",
-      locator=True, safe_to_retry=False)
+@step("key", "Press a key or chord (`F2`, `ctrl+s`), in the located field if a locator is given. Never to "
+      "move between fields.", {"keys": Param("text", True, "e.g. F2, ctrl+s, Escape")}, scalar="keys",
+      locator=True, safe_to_retry=False,
+      example='key: F2')
 def _key(x: Exec, s: Step) -> None:
     loc = x.locator(s)
     x.driver.press(s.args["keys"], loc if loc != Locator() else None, x.timeout(s))
 
 
-@step("submit", "The irreversible action (click the submit button or press a key). Never retried and never "
-                "repeated on resume; the engine records it before and after.",
+@step("submit", "**The irreversible action**: click the button or press the key. Never retried, never repeated "
+      "on resume; the engine records it before and after. A dry run (`recipe test`) stops here.",
       {"click": Param("locator", False, "the button"), "key": Param("text", False, "or a key such as ctrl+s"),
        "rejected": Param("condition", False, "the system's own sign that it refused the submit (its validation "
                          "message on the form page): then nothing was recorded, and the clerk sees its words")},
-      irreversible=True, safe_to_retry=False, one_of=("click", "key"), default_timeout=30)
+      irreversible=True, safe_to_retry=False, one_of=("click", "key"), default_timeout=30,
+      example='submit: {click: {role: button, name: 提交}}')
 def _submit(x: Exec, s: Step) -> None:
     def send() -> None:
         if "click" in s.args:
@@ -232,29 +347,34 @@ def _submit(x: Exec, s: Step) -> None:
 
 
 @step("confirm", "Stop and show the clerk the values about to be submitted; continue only when they confirm.",
-      {"message": Param("text", True, "what to ask")}, scalar="message", safe_to_retry=False)
+      {"message": Param("text", True, "what to ask")}, scalar="message", safe_to_retry=False,
+      example='confirm: 请核对后提交')
 def _confirm(x: Exec, s: Step) -> None:
     x.confirm(s, s.args["message"])
 
 
-@step("human", "Something only the clerk can do (log in, captcha, a check). Skipped when `until` already holds; "
-               "otherwise waits for the clerk (and for `until`).",
+@step("human", "Something only the clerk can do (log in, captcha, a check). Skipped when `until` already "
+      "holds; otherwise waits for the clerk (and for `until`).",
       {"message": Param("text", True, "what the clerk should do"),
-       "until": Param("condition", False, "done when this holds (text/element/url/window)")},
-      scalar="message", safe_to_retry=False, default_timeout=600)
+       "until": Param("condition", False, "done when this holds")},
+      scalar="message", safe_to_retry=False, default_timeout=600,
+      example='human: {message: 请登录系统, until: {text: 退出登录}}')
 def _human(x: Exec, s: Step) -> None:
-    until = s.condition(s.args["until"]) if s.args.get("until") else None
-    x.human(s, s.args["message"], until)
+    until, shown = render_condition(x, s, s.args["until"]) if s.args.get("until") else (None, [])
+    with masked(shown):
+        x.human(s, s.args["message"], until)
 
 
-@step("expect", "Check that something is shown (text, element, URL, window); fails with a clear message.",
+@step("expect", "Check that text, an element, a URL or a window is shown; fails with `message`.",
       {"message": Param("text", False, "what to say when it is not shown")}, condition=True, answers=True,
-      confirms=True)
+      confirms=True, example='expect: {text: 受理成功, message: 系统未受理}')
 def _expect(x: Exec, s: Step) -> None:
     from clerkdesk.recipe.driver import DriverError
 
+    cond, shown = render_condition(x, s)
     try:
-        x.driver.wait_for(s.condition(), x.timeout(s))
+        with masked(shown):
+            x.driver.wait_for(cond, x.timeout(s))
     except DriverError as e:
         said = s.args.get("message")
         if not said:
@@ -263,15 +383,20 @@ def _expect(x: Exec, s: Step) -> None:
         raise type(e)(f"{said} — {e.message}", e.tried, retryable=e.retryable, evidence=e.evidence) from None
 
 
-@step("wait", "Wait for text, an element, a URL or a window (or for it to disappear). No fixed sleeps.",
-      {}, condition=True, default_timeout=30, answers=True)
+@step("wait", "Wait for text, an element, a URL or a window (or, with `gone: true`, for it to disappear). "
+      "Never a fixed sleep.",
+      {}, condition=True, default_timeout=30, answers=True,
+      example='wait: {text: 正在加载, gone: true}')
 def _wait(x: Exec, s: Step) -> None:
-    x.driver.wait_for(s.condition(), x.timeout(s))
+    cond, shown = render_condition(x, s)
+    with masked(shown):
+        x.driver.wait_for(cond, x.timeout(s))
 
 
-@step("capture", "Read values into the case's results, e.g. `receipt: {after: 受理编号：}`; each entry takes "
-                 "after (text after a label), element (a locator) and pattern (a regex; group 1 if any).",
-      {}, safe_to_retry=True, answers=True, confirms=True)
+@step("capture", "Read values into the case's results, e.g. the receipt number: each entry takes `after` (the "
+      "text after a label), `element` (a locator) and `pattern` (a regex; group 1 if any).",
+      {}, safe_to_retry=True, answers=True, confirms=True,
+      example='capture: {receipt: {after: 受理编号, pattern: "RS\\\\d+"}}')
 def _capture(x: Exec, s: Step) -> None:
     import re
 
@@ -279,9 +404,15 @@ def _capture(x: Exec, s: Step) -> None:
         if name in COMMON:
             continue
         el = spec.get("element")
-        rs = ReadSpec(after=spec.get("after"), pattern=spec.get("pattern"),
-                      element=Locator(**{k: v for k, v in el.items() if k in LOCATOR_KEYS}) if el else None)
-        text = x.driver.read(rs, x.timeout(s))
+        shown: list[tuple[str, str]] = []
+        after = render_text(x, s, spec.get("after"))
+        if after != spec.get("after"):
+            shown.append((str(after), str(spec.get("after"))))
+        element = _render_locator(x, s, Locator(**{k: v for k, v in el.items() if k in LOCATOR_KEYS}), shown) \
+            if el else None
+        rs = ReadSpec(after=after, pattern=spec.get("pattern"), element=element)
+        with masked(shown):
+            text = x.driver.read(rs, x.timeout(s))
         if rs.pattern:
             m = re.search(rs.pattern, text)
             if not m:
@@ -292,12 +423,14 @@ def _capture(x: Exec, s: Step) -> None:
         x.captured(s, name, text.strip())
 
 
-@step("frame", "Run the nested steps inside a frame or iframe (by name, url or css).",
+@step("frame", "Run the nested steps inside a frame or iframe (by `name`, part of its `url`, or the frame "
+      "element's `css`).",
       {"name": Param("text", False, "frame name"), "url": Param("text", False, "part of the frame URL"),
        "css": Param("text", False, "frame element selector"), "steps": Param("steps", True, "")},
-      kinds=frozenset({"web"}), one_of=("name", "url", "css"), container=True)
+      kinds=frozenset({"web"}), one_of=("name", "url", "css"), container=True,
+      example='frame: {name: main, steps: [{fill: {label: 企业名称, value: "{{ enterprise.name }}"}}]}')
 def _frame(x: Exec, s: Step) -> None:
-    a = s.args
+    a = {k: render_text(x, s, s.args.get(k)) for k in ("name", "url", "css")}
     css = a.get("css") or (f"frame[name='{a['name']}'], iframe[name='{a['name']}']" if a.get("name") else None)
     x.driver.enter_frame(Locator(css=css, name=a.get("name"), text=a.get("url")))
     try:
@@ -306,52 +439,65 @@ def _frame(x: Exec, s: Step) -> None:
         x.driver.leave_frame()
 
 
-@step("window", "Run the nested steps in a popup or new window of the system (by part of its title or URL), "
-                "waiting for it to open; the steps after it go on in the page that opened it.",
+@step("window", "Run the nested steps in a popup or new window the system opens (an address picker, a print "
+      "preview), waiting for it; the steps after it go on in the page that opened it.",
       {"title": Param("text", False, "part of the window title"), "url": Param("text", False, "part of its URL"),
        "steps": Param("steps", True, "")},
-      kinds=frozenset({"web"}), one_of=("title", "url"), container=True)
+      kinds=frozenset({"web"}), one_of=("title", "url"), container=True,
+      example='window: {title: 地址选择, steps: [{click: {text: 确定}}]}')
 def _window(x: Exec, s: Step) -> None:
-    x.driver.enter_window(s.args.get("title"), s.args.get("url"), x.timeout(s))
+    title, url = render_text(x, s, s.args.get("title")), render_text(x, s, s.args.get("url"))
+    with masked([(str(v), str(s.args.get(k))) for k, v in (("title", title), ("url", url)) if v != s.args.get(k)]):
+        x.driver.enter_window(title, url, x.timeout(s))
     try:
         x.run_children(s)
     finally:
         x.driver.leave_window()
 
 
-@step("dialog", "Answer the next JS dialog (alert/confirm/prompt) or modal box: accept or dismiss; `text` "
-                "checks its message.",
+@step("dialog", "Answer the *next* JS dialog (alert/confirm/prompt) or modal box: `action` is `accept` or "
+      "`dismiss`; `text` checks its message; `prompt` answers a prompt(). Put it before the click "
+      "that opens the dialog.",
       {"action": Param("text", True, "accept or dismiss"), "text": Param("text", False, "expected message"),
-       "prompt": Param("value", False, "answer for a prompt()")}, scalar="action", answers=True)
+       "prompt": Param("value", False, "answer for a prompt()")}, scalar="action", answers=True,
+      example='dialog: {action: accept, text: 确定提交吗}')
 def _dialog(x: Exec, s: Step) -> None:
     prompt = x.value(s, "prompt") if "prompt" in s.args else None
-    x.driver.arm_dialog(s.args["action"] == "accept", s.args.get("text"), prompt)
+    x.driver.arm_dialog(s.args["action"] == "accept", render_text(x, s, s.args.get("text")), prompt)
 
 
 @step("screenshot", "Keep a screenshot as evidence (stored encrypted with the run).",
-      {"name": Param("text", True, "evidence name")}, scalar="name", answers=True)
+      {"name": Param("text", True, "evidence name")}, scalar="name", answers=True,
+      example='screenshot: 受理回执')
 def _screenshot(x: Exec, s: Step) -> None:
     x.evidence(s, s.args["name"])
 
 
-@step("when", "Run the nested steps only if a condition holds: `if` (a template, e.g. {{ person.hukou_type == "
-              "'rural' }}) or `shown` (something on screen now); `else` steps otherwise.",
+@step("when", "Run the nested steps only if `if` (a template that is true or false) holds, or `shown` "
+      "(something on screen now); the `else` steps otherwise.",
       {"if": Param("value", False, "template that is true or false"),
-       "shown": Param("condition", False, "text/element shown now"),
+       "shown": Param("condition", False, "true when this is on screen now"),
        "steps": Param("steps", True, ""), "else": Param("steps", False, "")},
-      one_of=("if", "shown"), container=True)
+      one_of=("if", "shown"), container=True,
+      example='when: {shown: {text: 温馨提示}, steps: [{click: {text: 关闭}}]}')
 def _when(x: Exec, s: Step) -> None:
-    ok = x.truthy(s, "if") if "if" in s.args else x.driver.probe(s.condition(s.args["shown"]))
+    if "if" in s.args:
+        ok = x.truthy(s, "if")
+    else:
+        cond, shown = render_condition(x, s, s.args["shown"])
+        with masked(shown):
+            ok = x.driver.probe(cond)
     if ok:
         x.run_children(s, "steps")
     elif s.children.get("else"):
         x.run_children(s, "else")
 
 
-@step("each", "Repeat the nested steps for every item of a list (e.g. family members); the item is bound to `as`.",
+@step("each", "Repeat the nested steps for every item of a list (e.g. family members); the item is bound to "
+      "`as`, its position to `loop_index` (0 = first).",
       {"items": Param("value", True, "a template giving a list, e.g. {{ case.members }}"),
        "as": Param("text", True, "name of the item in templates"), "steps": Param("steps", True, "")},
-      container=True)
+      container=True, example='each: {items: "{{ case.members }}", as: member, steps: [{fill: {label: "成员{{ loop_index + 1 }}姓名", value: "{{ member.name }}"}}]}')
 def _each(x: Exec, s: Step) -> None:
     for i, item in enumerate(x.items(s, "items")):
         x.run_children(s, "steps", {s.args["as"]: item, "loop_index": i})
