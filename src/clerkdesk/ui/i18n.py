@@ -45,6 +45,9 @@ EN: dict[str, str] = {
     "应为数字": "must be a number", "不是可选值": "is not one of the choices",
     "正在启动浏览器并填报…": "Starting the browsers and filling…",
     "办理无法开始": "The case cannot start",
+    "需要修正的项目": "Problems to correct",
+    "请修正以下 {n} 项（点击或按回车跳到该项）：": "Please correct these {n} field(s) (click or press Enter to go there):",
+    "由身份证号推得，请核对": "from the ID number: please check",
     # 读取证件
     "读取证件 (F11)": "Read document (F11)", "读取证件": "Read document", "从图片文件…": "From an image file…",
     "从扫描文件夹": "From the scan folder", "从读卡器": "From the card reader",

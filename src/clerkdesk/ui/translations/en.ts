@@ -188,6 +188,18 @@
         <translation>The case cannot start</translation>
     </message>
     <message>
+        <source>需要修正的项目</source>
+        <translation>Problems to correct</translation>
+    </message>
+    <message>
+        <source>请修正以下 {n} 项（点击或按回车跳到该项）：</source>
+        <translation>Please correct these {n} field(s) (click or press Enter to go there):</translation>
+    </message>
+    <message>
+        <source>由身份证号推得，请核对</source>
+        <translation>from the ID number: please check</translation>
+    </message>
+    <message>
         <source>读取证件 (F11)</source>
         <translation>Read document (F11)</translation>
     </message>
