@@ -158,7 +158,9 @@ def _choose(x: Exec, s: Step) -> None:
 @step("check", "Tick (value true) or untick (false) a checkbox.",
       {"value": Param("bool", False, "true (default), false, or a template")}, locator=True)
 def _check(x: Exec, s: Step) -> None:
-    x.driver.check(x.locator(s), x.truthy(s, "value") if "value" in s.args else True, x.timeout(s))
+    on = x.truthy(s, "value") if "value" in s.args else True
+    x.driver.check(x.locator(s), on, x.timeout(s))
+    x.filled(s, s.describe().removeprefix("check "), "true" if on else "false")  # a confirm lists ticks too
 
 
 @step("click", "Click a button, link, tab or menu item.", {}, locator=True, safe_to_retry=False)

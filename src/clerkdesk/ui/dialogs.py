@@ -6,10 +6,11 @@ answers its ``Ask`` exactly once.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -70,22 +71,28 @@ class AskDialog(QDialog):
 
 
 class ConfirmDialog(AskDialog):
-    """Shows the values about to be submitted; F9 submits, Esc cancels (the run is then aborted)."""
+    """Shows the values about to be submitted, in words, with the target's code beside them and a mark where a
+    value is not the profile's own (``Desk.confirm_lines``); F9 submits, Esc cancels (the run is then aborted)."""
+
+    HEAD = ("项目", "将提交的值", "系统代码", "说明")
 
     def __init__(self, ask: Ask, parent: QWidget | None = None):
         super().__init__(ask, tr("提交确认"), parent)
-        self.lay.addWidget(QLabel(tr("即将提交以下信息：")))
-        table = QTableWidget(len(ask.values), 2)
-        table.setHorizontalHeaderLabels(["", ""])
-        table.horizontalHeader().hide()
+        self.lay.addWidget(QLabel(tr("即将提交以下信息（按目标系统显示的文字；有“说明”的项与档案不完全相同）：")))
+        table = QTableWidget(len(ask.values), len(self.HEAD))
+        table.setHorizontalHeaderLabels([tr(h) for h in self.HEAD])
         table.verticalHeader().hide()
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        for i, (label, value) in enumerate(ask.values):
-            table.setItem(i, 0, QTableWidgetItem(label))
-            table.setItem(i, 1, QTableWidgetItem(value))
-        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        table.resizeColumnToContents(0)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table = table
+        self.desk = getattr(parent, "desk", None)
+        self.lines: list[Any] = []
+        self.show_lines(self._lines(with_profile=False))  # at once, from the catalog alone
+        if self.desk is not None:  # then the marks against the profile, read from the store off the UI thread
+            from clerkdesk.ui.workers import run_op
+
+            desk, info, sent = self.desk, ask.info, list(ask.values)
+            run_op(lambda: desk.confirm_lines(info, sent), self._marked, lambda _e: None)
         self.lay.addWidget(table, 1)
         self.buttons.addStretch(1)
         self.cancel_btn = self.button(tr("取消 (Esc)"), "no")
@@ -93,7 +100,43 @@ class ConfirmDialog(AskDialog):
         self.ok_btn.setDefault(True)
         self.finish_layout()
         self.ok_btn.setFocus()
-        self.resize(620, min(720, 200 + 30 * len(ask.values)))
+        self.resize(760, min(760, 220 + 30 * len(ask.values)))
+
+    def _lines(self, with_profile: bool) -> list[Any]:
+        from clerkdesk.recipe.words import ConfirmLine
+
+        if self.desk is not None:
+            try:
+                return list(self.desk.confirm_lines(self.ask.info, list(self.ask.values), with_profile=with_profile))
+            except Exception:  # a recipe the catalog no longer has: show what is sent, as sent
+                pass
+        return [ConfirmLine(label, value) for label, value in self.ask.values]
+
+    def _marked(self, lines: list[Any]) -> None:
+        with contextlib.suppress(RuntimeError):  # the dialog was answered and closed meanwhile
+            self.show_lines(lines)
+
+    def show_lines(self, lines: list[Any]) -> None:
+        from clerkdesk.recipe.words import note_text
+        from clerkdesk.ui.i18n import language
+        from clerkdesk.ui.style import STATUS_COLOURS
+
+        self.lines = lines
+        self.table.setRowCount(len(lines))
+        for i, ln in enumerate(lines):
+            note = note_text(ln, language())
+            cells = [QTableWidgetItem(ln.label), QTableWidgetItem(ln.words), QTableWidgetItem(ln.code or ""),
+                     QTableWidgetItem(note)]
+            for j, c in enumerate(cells):
+                if note:
+                    c.setForeground(QColor(STATUS_COLOURS["needs_clerk"]))
+                    c.setToolTip(note)
+                self.table.setItem(i, j, c)
+        h = self.table.horizontalHeader()
+        for j in (0, 2):
+            h.setSectionResizeMode(j, QHeaderView.ResizeMode.ResizeToContents)
+        h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        h.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
 
     def reject(self) -> None:
         self.answer("no")
