@@ -121,8 +121,12 @@ def _label(table: str, code: str | None) -> str | None:
 
 
 def _region_name(code: str) -> str | None:
-    r = regions.region(code)
-    return r.name() if r is not None else None
+    """A region code's name at its own level, as the ``region`` filter names it (a municipality's 市辖区 is
+    named by the city: 北京市)."""
+    if regions.region(code) is None:
+        return None
+    pn, cn, dn = regions.names(code)
+    return pn if code.endswith("0000") else cn if code.endswith("00") else dn
 
 
 def _from_code_map(table: str, sent: str, system_codes: Mapping[str, Mapping[str, Any]], profile_raw: Any

@@ -117,7 +117,7 @@ EN: dict[str, str] = {
     "取消 (Esc)": "Cancel (Esc)", "需要经办人操作": "Your turn", "请在系统窗口中完成操作，完成后按“继续”。"
     "系统检测到完成后会自动继续。": "Act in the system's window, then press Continue. It also continues by itself "
     "once the system shows the step is done.", "继续 (F9)": "Continue (F9)", "中止办理": "Abort",
-    "演示提示": "Demo hint", "用户名": "user", "密码": "password", "验证码": "captcha",
+    "演示提示": "Demo hint", "演示": "demo", "操作员代码": "operator code", "任意（沙箱客户端）": "any (sandbox client)", "用户名": "user", "密码": "password", "验证码": "captcha",
     "提交结果不确定": "Submit outcome unknown", "已记录 (F9)": "Recorded (F9)", "未记录": "Not recorded",
     "稍后处理": "Decide later", "系统中看到的受理编号（可选）": "Receipt seen in the system (optional)",
     "证据截图": "Evidence screenshots", "关闭": "Close", "没有证据截图": "No evidence screenshots",
@@ -141,7 +141,7 @@ EN: dict[str, str] = {
     "开始办理": "Start", "受理表单": "Capture form", "对话框中：取消": "In a dialog: cancel",
     "读取/查询档案（按身份证号/信用代码）": "Look up the profile (by ID number / credit code)",
     "对话框中：确认提交 / 继续 / 已记录": "In a dialog: submit / continue / recorded",
-    "下一个/上一个字段": "Next/previous field", "勾选事项": "Tick a matter",
+    "下一个/上一个字段": "Next/previous field", "勾选事项": "Tick a matter", "空格": "Space", "Alt+字母": "Alt+letter",
 }
 
 

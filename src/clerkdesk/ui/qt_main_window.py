@@ -56,7 +56,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.desk = desk
         self.demo = demo
-        self.setWindowTitle(tr("ClerkDesk 一窗受理") + (" — 演示 (demo)" if demo else ""))
+        self.setWindowTitle(tr("ClerkDesk 一窗受理") + (f" — {tr('演示')}" if demo else ""))
         self.form = CaptureForm(desk)
         self.monitor = RunMonitor(desk, runtime)
         self.cases = CaseList(desk)
@@ -176,9 +176,10 @@ class MainWindow(QMainWindow):
         return self.form.matters
 
     def show_help(self) -> None:
-        text = "\n".join(f"{k:<16}{tr(v)}" for k, v in SHORTCUTS)
+        text = "\n".join(f"{tr(k):<16}{tr(v)}" for k, v in SHORTCUTS)  # keys in words too (空格, Alt+字母)
         box = QMessageBox(QMessageBox.Icon.Information, tr("快捷键"), text, parent=self)
         box.setStyleSheet("QLabel { font-family: monospace; }")
+        self.help_box = box
         box.open()
 
     def set_language(self, code: str) -> None:

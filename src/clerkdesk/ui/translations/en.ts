@@ -184,6 +184,26 @@
         <translation>Starting the browsers and filling…</translation>
     </message>
     <message>
+        <source>等待您在“{s}”窗口中操作（如登录）</source>
+        <translation>Waiting for you in the “{s}” window (e.g. log in)</translation>
+    </message>
+    <message>
+        <source>等待您核对并确认提交：{s}</source>
+        <translation>Waiting for you to check and confirm the submit: {s}</translation>
+    </message>
+    <message>
+        <source>等待您核对提交结果：{s}</source>
+        <translation>Waiting for you to check the submit's outcome: {s}</translation>
+    </message>
+    <message>
+        <source>已暂停（F6 继续），已完成 {d}/{n}</source>
+        <translation>Paused (F6 resumes); {d} of {n} done</translation>
+    </message>
+    <message>
+        <source>正在办理 {r} 个系统，已完成 {d}/{n}</source>
+        <translation>Filling {r} system(s); {d} of {n} done</translation>
+    </message>
+    <message>
         <source>办理无法开始</source>
         <translation>The case cannot start</translation>
     </message>
@@ -580,6 +600,26 @@
         <translation>Confirm submit</translation>
     </message>
     <message>
+        <source>即将提交以下信息（按目标系统显示的文字；有“说明”的项与档案不完全相同）：</source>
+        <translation>About to submit (as the target system will show it; a line with a note differs from the profile):</translation>
+    </message>
+    <message>
+        <source>项目</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>将提交的值</source>
+        <translation>Value to submit</translation>
+    </message>
+    <message>
+        <source>系统代码</source>
+        <translation>System code</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
         <source>即将提交以下信息：</source>
         <translation>About to submit:</translation>
     </message>
@@ -610,6 +650,18 @@
     <message>
         <source>演示提示</source>
         <translation>Demo hint</translation>
+    </message>
+    <message>
+        <source>演示</source>
+        <translation>demo</translation>
+    </message>
+    <message>
+        <source>操作员代码</source>
+        <translation>operator code</translation>
+    </message>
+    <message>
+        <source>任意（沙箱客户端）</source>
+        <translation>any (sandbox client)</translation>
     </message>
     <message>
         <source>用户名</source>
@@ -664,6 +716,14 @@
         <translation>Unfinished runs keep their checkpoint and can be resumed from Today's cases. Close now?</translation>
     </message>
     <message>
+        <source>关闭窗口</source>
+        <translation>Close the window</translation>
+    </message>
+    <message>
+        <source>不关闭</source>
+        <translation>Keep it open</translation>
+    </message>
+    <message>
         <source>正在保存断点…</source>
         <translation>Saving checkpoints…</translation>
     </message>
@@ -678,6 +738,10 @@
     <message>
         <source>时间</source>
         <translation>Time</translation>
+    </message>
+    <message>
+        <source>申请人</source>
+        <translation>Applicant</translation>
     </message>
     <message>
         <source>事项</source>
@@ -794,6 +858,14 @@
     <message>
         <source>勾选事项</source>
         <translation>Tick a matter</translation>
+    </message>
+    <message>
+        <source>空格</source>
+        <translation>Space</translation>
+    </message>
+    <message>
+        <source>Alt+字母</source>
+        <translation>Alt+letter</translation>
     </message>
 </context>
 </TS>
