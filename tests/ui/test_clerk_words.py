@@ -175,3 +175,25 @@ def test_every_dialog_in_one_language(make_window: Any, qtbot: Any) -> None:
             win.close()
             win.shutdown()
             i18n.set_language("zh")
+
+
+def test_questions_do_not_cover_each_other(make_window: Any, qtbot: Any) -> None:
+    """Two logins at once (two systems): the dialogs stack at the right edge, each naming its system's window."""
+    from clerkdesk.engine.run import RunInfo
+    from clerkdesk.ui.dialogs import HumanDialog
+    from clerkdesk.ui.workers import Ask
+
+    win = make_window()
+    dlgs = [HumanDialog(Ask("human", RunInfo(f"R{i}", "x", "t", "s", f"系统{i}"), "请登录"), win) for i in (1, 2)]
+    for d in dlgs:
+        qtbot.addWidget(d)
+        d.show_now()
+        qtbot.waitExposed(d)
+    a, b = (d.frameGeometry() for d in dlgs)
+    assert not a.intersects(b), (a, b)
+    area = dlgs[0].screen().availableGeometry()  # 800×800 offscreen: on a 1920 screen they leave the middle free
+    assert a.right() >= area.right() - 40 and b.right() >= area.right() - 40  # at the right edge, one under another
+    assert b.top() > a.bottom()
+    assert any("“系统1”的窗口" in lb.text() for lb in dlgs[0].findChildren(type(dlgs[0].hint)))
+    for d in dlgs:
+        d.answer("abort")

@@ -7,7 +7,7 @@ answers its ``Ask`` exactly once.
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeySequence, QPixmap, QShortcut
@@ -64,10 +64,45 @@ class AskDialog(QDialog):
     def finish_layout(self) -> None:
         self.lay.addLayout(self.buttons)
 
+    open_dialogs: ClassVar[list[AskDialog]] = []  # shown and not yet answered, oldest first
+
     def show_now(self) -> None:
+        if self not in AskDialog.open_dialogs:
+            self.place()
         self.show()
         self.raise_()
         self.activateWindow()
+
+    def place(self) -> None:
+        """Stack the questions down the right edge of the screen, each below the last one still open, so they
+        neither cover one another nor the middle of the screen, where a system's login form usually is."""
+        live = []
+        for d in AskDialog.open_dialogs:
+            with contextlib.suppress(RuntimeError):  # a deleted dialog
+                if d.isVisible():
+                    live.append(d)
+        AskDialog.open_dialogs = [*live, self]
+        screen = (self.parentWidget() or self).screen() if (self.parentWidget() or self).screen() else None
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        size = self.sizeHint().expandedTo(self.size())
+        y = area.top() + 8
+        for d in live:
+            y = max(y, d.frameGeometry().bottom() + 8)
+        if y + size.height() > area.bottom():
+            y = area.top() + 8 + 32 * (len(live) % 8)  # the column is full: cascade from the top again
+        self.move(area.right() - size.width() - 16, y)
+
+    def done(self, r: int) -> None:
+        with contextlib.suppress(ValueError):
+            AskDialog.open_dialogs.remove(self)
+        super().done(r)
+
+    def hideEvent(self, e: Any) -> None:
+        with contextlib.suppress(ValueError):
+            AskDialog.open_dialogs.remove(self)
+        super().hideEvent(e)
 
 
 class ConfirmDialog(AskDialog):
@@ -147,7 +182,8 @@ class HumanDialog(AskDialog):
 
     def __init__(self, ask: Ask, parent: QWidget | None = None):
         super().__init__(ask, tr("需要经办人操作"), parent)
-        note = QLabel(tr("请在系统窗口中完成操作，完成后按“继续”。系统检测到完成后会自动继续。"), wordWrap=True)
+        note = QLabel(tr("请在“{s}”的窗口中完成操作（不是本窗口），完成后按“继续”。系统检测到完成后会自动继续。",
+                         s=ask.info.system_title), wordWrap=True)
         note.setObjectName("hint")
         self.lay.addWidget(note)
         self.hint = QLabel(wordWrap=True)

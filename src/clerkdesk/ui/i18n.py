@@ -114,7 +114,9 @@ EN: dict[str, str] = {
         "About to submit (as the target system will show it; a line with a note differs from the profile):",
     "项目": "Field", "将提交的值": "Value to submit", "系统代码": "System code", "说明": "Note",
     "即将提交以下信息：": "About to submit:", "确认提交 (F9)": "Submit (F9)",
-    "取消 (Esc)": "Cancel (Esc)", "需要经办人操作": "Your turn", "请在系统窗口中完成操作，完成后按“继续”。"
+    "取消 (Esc)": "Cancel (Esc)", "需要经办人操作": "Your turn", "请在“{s}”的窗口中完成操作（不是本窗口），完成后按“继续”。系统检测到完成后会自动继续。":
+        "Act in the “{s}” window (not this one), then press Continue. It also continues by itself once the "
+        "system shows the step is done.", "请在系统窗口中完成操作，完成后按“继续”。"
     "系统检测到完成后会自动继续。": "Act in the system's window, then press Continue. It also continues by itself "
     "once the system shows the step is done.", "继续 (F9)": "Continue (F9)", "中止办理": "Abort",
     "演示提示": "Demo hint", "演示": "demo", "操作员代码": "operator code", "任意（沙箱客户端）": "any (sandbox client)", "用户名": "user", "密码": "password", "验证码": "captcha",

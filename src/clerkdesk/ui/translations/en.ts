@@ -636,6 +636,10 @@
         <translation>Your turn</translation>
     </message>
     <message>
+        <source>请在“{s}”的窗口中完成操作（不是本窗口），完成后按“继续”。系统检测到完成后会自动继续。</source>
+        <translation>Act in the “{s}” window (not this one), then press Continue. It also continues by itself once the system shows the step is done.</translation>
+    </message>
+    <message>
         <source>请在系统窗口中完成操作，完成后按“继续”。系统检测到完成后会自动继续。</source>
         <translation>Act in the system's window, then press Continue. It also continues by itself once the system shows the step is done.</translation>
     </message>
