@@ -165,16 +165,20 @@ class Desk(Filling, Capturing):
         system = self.catalog.systems[info.system]
         context = None
         if with_profile:
-            run = self.store.runs.get(info.run_id)
-            case = self.store.cases.get(run.case_id)
-            context = {case.applicant_kind: case.record, "case": case.fields}  # as Filling.resume gives the run
+            try:
+                run = self.store.runs.get(info.run_id)
+                case = self.store.cases.get(run.case_id)
+            except Exception:  # the run or its case is gone (erased): words without marks
+                case = None
+            if case is not None:
+                context = {case.applicant_kind: case.record, "case": case.fields}  # as Filling.resume gives it
         return confirm_lines(recipe, system, sent, context)
 
     def confirm_text(self, info: Any, sent: list[tuple[str, str]]) -> list[str]:
         """``confirm_lines`` as console lines (``性别：男（代码 1）``); the pairs as sent if they cannot be read."""
         try:
             return [ln.text() for ln in self.confirm_lines(info, sent)]
-        except Exception:  # e.g. the run's case was erased meanwhile: still show what goes out
+        except Exception:  # a recipe the catalog no longer has: still show what goes out, as sent
             return [f"{label}：{value}" for label, value in sent]
 
     def verify_audit(self) -> Any:
