@@ -76,3 +76,17 @@ def test_hrss_codes_read_back_to_a_canonical_code_that_maps_there(item: tuple[st
     assert meaning and HRSS.codes[table][meaning[0]] == sys_code  # the words name a value sent as this code
     assert line.code == sys_code
     assert (line.note == "mapped") == (meaning[0] != canon and t.label(canon) != line.words)
+
+
+def test_a_label_filled_twice_is_read_with_each_steps_own_template() -> None:
+    """The n-th value reported under a label is read with the n-th step that has it."""
+    from dataclasses import replace
+
+    from clerkdesk.recipe.steps import Step
+
+    mark = EMPLOYMENT.steps[0].mark
+    steps = (Step("choose", {"label": "代码", "value": "{{ person.sex | code('sex') }}"}, mark),
+             Step("choose", {"label": "代码", "value": "{{ person.ethnicity | code('ethnicity') }}"}, mark))
+    recipe = replace(EMPLOYMENT, steps=steps)
+    got = confirm_lines(recipe, AMR, [("代码", "M"), ("代码", "UG")])
+    assert [ln.words for ln in got] == ["男", "维吾尔族"]

@@ -197,3 +197,11 @@ def test_questions_do_not_cover_each_other(make_window: Any, qtbot: Any) -> None
     assert any("“系统1”的窗口" in lb.text() for lb in dlgs[0].findChildren(type(dlgs[0].hint)))
     for d in dlgs:
         d.answer("abort")
+
+
+def test_evidence_is_named_by_what_it_shows(qapp: Any) -> None:
+    from clerkdesk.ui.dialogs import evidence_title
+
+    assert evidence_title("submit-step-29") == "提交后系统的页面（第 29 步）"
+    assert evidence_title("failure-step-7-fill") == "出错时的页面（第 7 步：填写）"
+    assert evidence_title("受理回执") == "受理回执"  # the recipe's own words

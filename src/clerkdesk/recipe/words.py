@@ -62,12 +62,13 @@ def _walk(steps: tuple[Any, ...]) -> Iterator[Any]:
             yield from _walk(kids)
 
 
-def _steps_by_label(recipe: Any) -> dict[str, Any]:
-    """The label each fill/choose/check step reports (``Step.describe``, as the engine's ``filled`` does)."""
-    out: dict[str, Any] = {}
+def _steps_by_label(recipe: Any) -> dict[str, list[Any]]:
+    """The label each fill/choose/check step reports (``Step.describe``, as the engine's ``filled`` does), with
+    every step that reports it, in recipe order (one label may be filled twice, e.g. on two tabs)."""
+    out: dict[str, list[Any]] = {}
     for s in _walk(recipe.steps):
         if s.kind in VALUE_KINDS + CHECK_KINDS:
-            out.setdefault(s.describe().removeprefix(s.kind + " "), s)
+            out.setdefault(s.describe().removeprefix(s.kind + " "), []).append(s)
     return out
 
 
@@ -184,4 +185,10 @@ def confirm_lines(recipe: Any, system: Any, sent: list[tuple[str, str]],
     as the run got them) lets a line say where the value is not the profile's own; without it, no marks."""
     env = values.make_env(system.id, system.codes)
     by_label = _steps_by_label(recipe)
-    return [describe(label, value, by_label.get(label), env, system.codes, context) for label, value in sent]
+    seen: dict[str, int] = {}
+    out = []
+    for label, value in sent:  # the n-th report of a label came from the n-th step with it (a loop: the last)
+        steps = by_label.get(label) or [None]
+        n = seen[label] = seen.get(label, -1) + 1
+        out.append(describe(label, value, steps[min(n, len(steps) - 1)], env, system.codes, context))
+    return out

@@ -7,6 +7,7 @@ answers its ``Ask`` exactly once.
 from __future__ import annotations
 
 import contextlib
+import re
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt
@@ -236,6 +237,23 @@ def dialog_for(ask: Ask, parent: QWidget | None) -> AskDialog:
     return cls(ask, parent)
 
 
+_ENGINE_SHOTS = re.compile(r"^(submit|failure)-step-(\d+)(?:-(\w+))?$")
+
+
+def evidence_title(name: str) -> str:
+    """An evidence item named by what it shows: the engine's own shots (``submit-step-29``,
+    ``failure-step-7-fill``) in words; a recipe's ``screenshot: 受理回执`` keeps its name."""
+    from clerkdesk.ui.errors import STEP_WORDS
+
+    m = _ENGINE_SHOTS.match(name)
+    if m is None:
+        return name
+    kind, n, what = m.groups()
+    if kind == "submit":
+        return tr("提交后系统的页面（第 {n} 步）", n=n)
+    return tr("出错时的页面（第 {n} 步：{what}）", n=n, what=tr(STEP_WORDS.get(what or "", what or "")))
+
+
 class EvidenceViewer(QDialog):
     """The run's evidence screenshots (decrypted on demand; viewing is audited by the store)."""
 
@@ -246,7 +264,7 @@ class EvidenceViewer(QDialog):
         self.items = desk.store.runs.evidence(run_id)
         self.list = QListWidget()
         for e in self.items:
-            self.list.addItem(f"{e['at'][11:19]}  {e['name']}")
+            self.list.addItem(f"{e['at'][11:19]}  {evidence_title(e['name'])}")
         self.image = QLabel(tr("没有证据截图") if not self.items else "")
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
         scroll = QScrollArea(widgetResizable=True)

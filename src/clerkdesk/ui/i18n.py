@@ -122,7 +122,8 @@ EN: dict[str, str] = {
     "演示提示": "Demo hint", "演示": "demo", "操作员代码": "operator code", "任意（沙箱客户端）": "any (sandbox client)", "用户名": "user", "密码": "password", "验证码": "captcha",
     "提交结果不确定": "Submit outcome unknown", "已记录 (F9)": "Recorded (F9)", "未记录": "Not recorded",
     "稍后处理": "Decide later", "系统中看到的受理编号（可选）": "Receipt seen in the system (optional)",
-    "证据截图": "Evidence screenshots", "关闭": "Close", "没有证据截图": "No evidence screenshots",
+    "证据截图": "Evidence screenshots", "提交后系统的页面（第 {n} 步）": "The system's page after the submit (step {n})",
+    "出错时的页面（第 {n} 步：{what}）": "The page when it failed (step {n}: {what})", "关闭": "Close", "没有证据截图": "No evidence screenshots",
     "办理仍在进行": "Runs in progress",
     "关闭后，未完成的办理会保存断点，可在“今日案件”中继续。确定关闭吗？":
         "Unfinished runs keep their checkpoint and can be resumed from Today's cases. Close now?",

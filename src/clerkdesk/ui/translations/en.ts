@@ -704,6 +704,14 @@
         <translation>Evidence screenshots</translation>
     </message>
     <message>
+        <source>提交后系统的页面（第 {n} 步）</source>
+        <translation>The system's page after the submit (step {n})</translation>
+    </message>
+    <message>
+        <source>出错时的页面（第 {n} 步：{what}）</source>
+        <translation>The page when it failed (step {n}: {what})</translation>
+    </message>
+    <message>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
