@@ -97,14 +97,17 @@ def shoot(out: Path, tmp: Path) -> int:
         win.start()
         hd = until(lambda: next((d for d in win.monitor.dialogs.values() if isinstance(d, HumanDialog)
                                  and d.isVisible() and "验证码" in (d.ask.hint or "")), None))
-        for d in win.monitor.dialogs.values():
-            if d is not hd:
-                d.hide()
-        hd.move(360, 220)
+        pump(0.5)  # the other logins' dialogs too: they stack at the right edge, as the app places them
         hd.raise_()
         screen("human-step.png")
-        cd = until(lambda: dialog(ConfirmDialog))
-        cd.move(300, 60)
+        cd = until(lambda: next((d for d in win.monitor.dialogs.values() if isinstance(d, ConfirmDialog)
+                                 and d.isVisible() and d.ask.info.recipe == "hrss.employment-registration"), None)
+                   or None)
+        for d in win.monitor.dialogs.values():
+            if d is not cd and isinstance(d, ConfirmDialog):
+                d.hide()  # one confirm in the picture: the one with the most codes
+        cd.raise_()
+        pump(0.5)  # the marks against the profile arrive from the store
         screen("confirm.png")
 
         def confirm_all() -> bool:

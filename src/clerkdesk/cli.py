@@ -74,6 +74,11 @@ class Group(click.Group):
         _register_optional()
         return super().list_commands(ctx)
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if ctx.parent is None:
+            args = hoist_global_options(self, ctx, args)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         import sqlite3
 
@@ -93,6 +98,44 @@ class Group(click.Group):
 
             fail(obj, StoreDamaged(damage_message((obj.home or default_home()) / "clerkdesk.db", [str(e)],
                                                   pages=True)))
+
+
+GLOBAL_OPTIONS = {"--home": True, "--json": False, "--clerk": True}  # name → takes a value
+
+
+def hoist_global_options(root: click.Group, ctx: click.Context, args: list[str]) -> list[str]:
+    """Move ``--json``, ``--home DIR`` and ``--clerk NAME`` found after a subcommand in front of it, so
+    ``clerkdesk person show KEY --json`` means what ``clerkdesk --json person show KEY`` means (click takes
+    group options only before the subcommand). A command with an option of the same name keeps it (e.g.
+    ``person add --json FILE`` reads FILE); nothing after ``--`` moves."""
+    front: list[str] = []
+    rest: list[str] = []
+    cmd: click.Command = root
+    own: set[str] = set()  # option names the subcommands on the way define themselves
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            rest += args[i:]
+            break
+        name = a.split("=", 1)[0]
+        if cmd is not root and name in GLOBAL_OPTIONS and name not in own:
+            front.append(a)
+            if GLOBAL_OPTIONS[name] and "=" not in a and i + 1 < len(args):
+                front.append(args[i + 1])
+                i += 1
+        else:
+            rest.append(a)
+            if cmd is root and name in GLOBAL_OPTIONS and GLOBAL_OPTIONS[name] and "=" not in a and i + 1 < len(args):
+                rest.append(args[i + 1])  # the root's own option value, in its place
+                i += 1
+            elif isinstance(cmd, click.Group) and not a.startswith("-"):
+                sub = cmd.get_command(ctx, a)
+                if sub is not None:
+                    cmd = sub
+                    own |= {o for p in sub.params if isinstance(p, click.Option) for o in p.opts + p.secondary_opts}
+        i += 1
+    return front + rest
 
 
 @click.group(cls=Group, invoke_without_command=True)

@@ -21,7 +21,8 @@ class ConsoleClerk:
     """The clerk at a terminal; with ``--yes`` confirms are answered yes, but human steps still need a person."""
 
     def __init__(self, yes: bool, decision: tuple[str, str | None] | None = None, wait_human: float = 0,
-                 answer_wait: float = 300.0):
+                 answer_wait: float = 300.0, desk: Any = None):
+        self.desk = desk  # shows the values in words (Desk.confirm_text)
         self.yes = yes
         self.decision = decision
         self.wait_human = wait_human
@@ -40,8 +41,8 @@ class ConsoleClerk:
             raise HumanNeeded(f"{info.system_title}: “{message}” needs the clerk's confirmation "
                               "(run in a terminal, or pass --yes for batch runs)")
         click.echo(f"\n[{info.system_title}] {message}")
-        for label, value in values:
-            click.echo(f"    {label}: {value}")
+        for line in self.desk.confirm_text(info, values) if self.desk else [f"{k}: {v}" for k, v in values]:
+            click.echo(f"    {line}")
         return click.confirm("确认提交? (submit?)", default=False)
 
     def human(self, info: RunInfo, message: str, driver: Any, check: Callable[[], bool] | None) -> None:
@@ -158,7 +159,7 @@ def fill(c: Ctx, record_file: str, targets: tuple[str, ...], headless: bool | No
     opts = FillOptions(headless=default_headless() if headless is None else headless, system_urls=_system_urls(system_urls),
                        on_event=printer(c))
     res = c.desk.fill(kind, record, list(targets), {**case_fields},
-                      ConsoleClerk(yes, wait_human=wait_human, answer_wait=answer_wait), opts)
+                      ConsoleClerk(yes, wait_human=wait_human, answer_wait=answer_wait, desk=c.desk), opts)
     ok = _print_outcomes(c, res.case_id, res.runs, res.outcomes)
     sys.exit(0 if ok else 1)
 
@@ -190,7 +191,8 @@ def resume(c: Ctx, run_id: str, receipt: str | None, not_recorded: bool, headles
         decision = ("recorded", None if receipt in ("-", "") else receipt)
     elif not_recorded:
         decision = ("not_recorded", None)
-    out = c.desk.resume(run_id, ConsoleClerk(yes, decision, wait_human=wait_human, answer_wait=answer_wait),
+    out = c.desk.resume(run_id, ConsoleClerk(yes, decision, wait_human=wait_human, answer_wait=answer_wait,
+                                             desk=c.desk),
                         FillOptions(headless=default_headless() if headless is None else headless,
                                     system_urls=_system_urls(system_urls), on_event=printer(c)),
                         decision=decision[0] if decision else None, receipt=decision[1] if decision else None)

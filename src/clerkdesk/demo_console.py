@@ -17,12 +17,17 @@ from clerkdesk.engine.run import RunInfo
 
 
 class DemoClerk:
-    """Confirms after showing the values, and logs in to the sandbox like a trained clerk would (demo only)."""
+    """Confirms after showing the values (in words, ``Desk.confirm_text``), and logs in to the sandbox like a
+    trained clerk would (demo only)."""
+
+    def __init__(self, desk: Any = None):
+        self.desk = desk
 
     def confirm(self, info: RunInfo, message: str, values: list[tuple[str, str]]) -> bool:
         click.echo(f"    [{info.system_title}] {message}")
-        for label, value in values:
-            click.echo(f"        {label}: {value}")
+        lines = self.desk.confirm_text(info, values) if self.desk is not None else [f"{k}：{v}" for k, v in values]
+        for line in lines:
+            click.echo(f"        {line}")
         click.echo("    → 演示：自动确认 (demo: confirmed)")
         return True
 
@@ -75,7 +80,7 @@ def run_console_demo(home: Path | None) -> int:
     click.echo(f"申请人 applicant: {person['name']}（样例数据 sample data）; 一次采集，填入 {len(targets)} 个事项")
     desk = Desk(home)
     try:
-        res = desk.fill("person", person, targets, case, DemoClerk(),
+        res = desk.fill("person", person, targets, case, DemoClerk(desk),
                         FillOptions(headless=True, system_urls={"hrss": sandbox.hrss_url, "amr": sandbox.amr_url},
                                     on_event=on))
         click.echo("\n办理结果 (receipts):")

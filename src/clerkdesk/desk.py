@@ -160,6 +160,35 @@ class Desk(Filling, Capturing):
         images) in one transaction; see ``Profiles.delete``."""
         return self.store.profiles.delete(kind, self._key(kind, key))
 
+    # --- confirms -----------------------------------------------------------------------------
+    def confirm_lines(self, info: Any, sent: list[tuple[str, str]], with_profile: bool = True) -> list[Any]:
+        """The values a run is about to submit, in words (``recipe.words.ConfirmLine``), for any shell's confirm.
+
+        INFO is the engine's ``RunInfo`` (which recipe, which system, which run); SENT the ``(label, value)``
+        pairs the engine passes to ``Clerk.confirm``. WITH_PROFILE reads the run's case (the store) so lines can
+        say where a value is not the profile's own; without it the words come from the catalog alone."""
+        from clerkdesk.recipe.words import confirm_lines
+
+        recipe = self.catalog.get(info.recipe)
+        system = self.catalog.systems[info.system]
+        context = None
+        if with_profile:
+            try:
+                run = self.store.runs.get(info.run_id)
+                case = self.store.cases.get(run.case_id)
+            except Exception:  # the run or its case is gone (erased): words without marks
+                case = None
+            if case is not None:
+                context = {case.applicant_kind: case.record, "case": case.fields}  # as Filling.resume gives it
+        return confirm_lines(recipe, system, sent, context)
+
+    def confirm_text(self, info: Any, sent: list[tuple[str, str]]) -> list[str]:
+        """``confirm_lines`` as console lines (``性别：男（代码 1）``); the pairs as sent if they cannot be read."""
+        try:
+            return [ln.text() for ln in self.confirm_lines(info, sent)]
+        except Exception:  # a recipe the catalog no longer has: still show what goes out, as sent
+            return [f"{label}：{value}" for label, value in sent]
+
     def verify_audit(self) -> Any:
         """The audit log against its chain, signed head, anchor and checkpoints; works on a damaged store."""
         return self._examined().audit.verify()

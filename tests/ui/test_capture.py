@@ -146,13 +146,13 @@ def test_every_ui_string_has_an_english_entry() -> None:
     from clerkdesk.ui.errors import STEP_WORDS
     from clerkdesk.ui.i18n import EN
     from clerkdesk.ui.qt_case_list import CASE_WORDS
-    from clerkdesk.ui.qt_main_window import SHORTCUTS
+    from clerkdesk.ui.qt_main_window import ASK_WORDS, SHORTCUTS
     from clerkdesk.ui.qt_run_monitor import CAPTURE_WORDS, STATUS_WORDS
 
     used = {m.group(1) for p in Path(ui.__file__).parent.glob("*.py")
             for m in re.finditer(r'\btr\(\s*"([^"]+)"', p.read_text(encoding="utf-8"))}
     used |= {*STEP_WORDS.values(), *STATUS_WORDS.values(), *CASE_WORDS.values(), *CAPTURE_WORDS.values(),
-             *(v for _k, v in SHORTCUTS)}
+             *(v for _k, v in SHORTCUTS), *(k for k, _v in SHORTCUTS if not k.isascii()), *ASK_WORDS.values()}
     assert sorted(used - set(EN)) == []
 
 

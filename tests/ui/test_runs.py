@@ -69,7 +69,7 @@ def test_failing_target_shows_error_and_retry_succeeds(make_window: Any, qtbot: 
     assert card.retry_btn.isEnabled()
     assert card.evidence_btn.isEnabled()  # a screenshot of the page that failed
     qtbot.waitUntil(lambda: bool(win.cases.rows) and win.cases.rows[0]["retry"] == [card.run_id], timeout=5000)
-    assert "可重试" in win.cases.table.item(0, 4).text()
+    assert "可重试" in win.cases.table.item(0, 5).text()
     sandbox.clear_faults("hrss")
     press(qtbot, win, Qt.Key.Key_F7)  # retry failed targets
     qtbot.waitUntil(lambda: win.monitor.busy(), timeout=5000)
@@ -148,7 +148,7 @@ def test_interrupted_run_shows_resumable_and_resumes(make_window: Any, qtbot: An
     qtbot.waitUntil(lambda: bool(win.cases.rows), timeout=5000)
     row = win.cases.rows[0]
     assert row["resumable"] == [rid]
-    assert "可继续" in win.cases.table.item(0, 4).text()
+    assert "可继续" in win.cases.table.item(0, 5).text()
     win.cases.table.selectRow(0)
     press(qtbot, win, Qt.Key.Key_F7)  # on the case list: resume
     assert wait_done(qtbot, win) == {EMPLOYMENT: "succeeded"}

@@ -303,6 +303,7 @@ def _check(x: Exec, s: Step) -> None:
 
         raise DriverError(f"{s.locator().describe()} is still {'unticked' if on else 'ticked'} after the click "
                           "(read back from the page)", retryable=True)
+    x.filled(s, s.describe().removeprefix("check "), "true" if on else "false")  # a confirm lists ticks too
 
 
 @step("click", "Click a button, tab, link or menu item.", {}, locator=True, safe_to_retry=False,

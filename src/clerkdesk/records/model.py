@@ -250,6 +250,20 @@ def _normalise(spec: FieldSpec, value: Any, problems: list[Problem], today: date
     return v
 
 
+def canonical(name: str, value: Any, today: date | None = None) -> Any:
+    """FIELD NAME's VALUE as a record stores it (the code for a label or an alias, the date for any date
+    spelling, …), or None when it is empty or not valid. Lets a shell tell a changed value from another
+    spelling of the same one (汉 / 汉族 / 01) without its own rules."""
+    spec = field_spec(name)
+    if spec is None:
+        return _text(value) or None
+    problems: list[Problem] = []
+    v = _normalise(spec, value, problems, today or date.today())
+    if any(p.severity == "error" for p in problems):
+        return None
+    return v
+
+
 def make_person(data: dict[str, Any], *, prefix: str = "person", today: date | None = None) -> tuple[Person, list[Problem]]:
     """Validate DATA (short field names) into a Person; raises ValidationError listing every problem.
 

@@ -41,15 +41,18 @@ def captcha_hint(driver: Any) -> str | None:
 
     Runs in the run's worker thread (Playwright objects belong to it).
     """
+    from clerkdesk.ui.i18n import tr
+
     ctx = getattr(driver, "ctx", None)
     if ctx is not None and ctx.system.kind == "desktop":
-        return f"操作员代码 {GJJ_OPERATOR}　密码 任意（沙箱客户端）" if ctx.system.id == "gjj" else None
+        return f"{tr('操作员代码')} {GJJ_OPERATOR}　{tr('密码')} {tr('任意（沙箱客户端）')}" if ctx.system.id == "gjj" \
+            else None
     page = getattr(driver, "page", None)
     if page is None or "login" not in page.url:
         return None
-    hint = f"用户名 {SANDBOX_USER}　密码 {SANDBOX_PASSWORD}"
+    hint = f"{tr('用户名')} {SANDBOX_USER}　{tr('密码')} {SANDBOX_PASSWORD}"
     resp = page.request.get(driver.ctx.system.start_url + "__sandbox/captcha")
-    return hint + f"　验证码 {resp.text().strip()}" if resp.ok else hint
+    return hint + f"　{tr('验证码')} {resp.text().strip()}" if resp.ok else hint
 
 
 @dataclass

@@ -6,10 +6,12 @@ answers its ``Ask`` exactly once.
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+import re
+from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -63,29 +65,70 @@ class AskDialog(QDialog):
     def finish_layout(self) -> None:
         self.lay.addLayout(self.buttons)
 
+    open_dialogs: ClassVar[list[AskDialog]] = []  # shown and not yet answered, oldest first
+
     def show_now(self) -> None:
+        if self not in AskDialog.open_dialogs:
+            self.place()
         self.show()
         self.raise_()
         self.activateWindow()
 
+    def place(self) -> None:
+        """Stack the questions down the right edge of the screen, each below the last one still open, so they
+        neither cover one another nor the middle of the screen, where a system's login form usually is."""
+        live = []
+        for d in AskDialog.open_dialogs:
+            with contextlib.suppress(RuntimeError):  # a deleted dialog
+                if d.isVisible():
+                    live.append(d)
+        AskDialog.open_dialogs = [*live, self]
+        screen = (self.parentWidget() or self).screen() if (self.parentWidget() or self).screen() else None
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        size = self.sizeHint().expandedTo(self.size())
+        y = area.top() + 8
+        for d in live:
+            y = max(y, d.frameGeometry().bottom() + 8)
+        if y + size.height() > area.bottom():
+            y = area.top() + 8 + 32 * (len(live) % 8)  # the column is full: cascade from the top again
+        self.move(area.right() - size.width() - 16, y)
+
+    def done(self, r: int) -> None:
+        with contextlib.suppress(ValueError):
+            AskDialog.open_dialogs.remove(self)
+        super().done(r)
+
+    def hideEvent(self, e: Any) -> None:
+        with contextlib.suppress(ValueError):
+            AskDialog.open_dialogs.remove(self)
+        super().hideEvent(e)
+
 
 class ConfirmDialog(AskDialog):
-    """Shows the values about to be submitted; F9 submits, Esc cancels (the run is then aborted)."""
+    """Shows the values about to be submitted, in words, with the target's code beside them and a mark where a
+    value is not the profile's own (``Desk.confirm_lines``); F9 submits, Esc cancels (the run is then aborted)."""
+
+    HEAD = ("项目", "将提交的值", "系统代码", "说明")
 
     def __init__(self, ask: Ask, parent: QWidget | None = None):
         super().__init__(ask, tr("提交确认"), parent)
-        self.lay.addWidget(QLabel(tr("即将提交以下信息：")))
-        table = QTableWidget(len(ask.values), 2)
-        table.setHorizontalHeaderLabels(["", ""])
-        table.horizontalHeader().hide()
+        self.lay.addWidget(QLabel(tr("即将提交以下信息（按目标系统显示的文字；有“说明”的项与档案不完全相同）：")))
+        table = QTableWidget(len(ask.values), len(self.HEAD))
+        table.setHorizontalHeaderLabels([tr(h) for h in self.HEAD])
         table.verticalHeader().hide()
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        for i, (label, value) in enumerate(ask.values):
-            table.setItem(i, 0, QTableWidgetItem(label))
-            table.setItem(i, 1, QTableWidgetItem(value))
-        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        table.resizeColumnToContents(0)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table = table
+        self.desk = getattr(parent, "desk", None)
+        self.lines: list[Any] = []
+        self.show_lines(self._lines(with_profile=False))  # at once, from the catalog alone
+        if self.desk is not None:  # then the marks against the profile, read from the store off the UI thread
+            from clerkdesk.ui.workers import run_op
+
+            desk, info, sent = self.desk, ask.info, list(ask.values)
+            run_op(lambda: desk.confirm_lines(info, sent), self._marked, lambda _e: None)
         self.lay.addWidget(table, 1)
         self.buttons.addStretch(1)
         self.cancel_btn = self.button(tr("取消 (Esc)"), "no")
@@ -93,7 +136,43 @@ class ConfirmDialog(AskDialog):
         self.ok_btn.setDefault(True)
         self.finish_layout()
         self.ok_btn.setFocus()
-        self.resize(620, min(720, 200 + 30 * len(ask.values)))
+        self.resize(760, min(760, 220 + 30 * len(ask.values)))
+
+    def _lines(self, with_profile: bool) -> list[Any]:
+        from clerkdesk.recipe.words import ConfirmLine
+
+        if self.desk is not None:
+            try:
+                return list(self.desk.confirm_lines(self.ask.info, list(self.ask.values), with_profile=with_profile))
+            except Exception:  # a recipe the catalog no longer has: show what is sent, as sent
+                pass
+        return [ConfirmLine(label, value) for label, value in self.ask.values]
+
+    def _marked(self, lines: list[Any]) -> None:
+        with contextlib.suppress(RuntimeError):  # the dialog was answered and closed meanwhile
+            self.show_lines(lines)
+
+    def show_lines(self, lines: list[Any]) -> None:
+        from clerkdesk.recipe.words import note_text
+        from clerkdesk.ui.i18n import language
+        from clerkdesk.ui.style import STATUS_COLOURS
+
+        self.lines = lines
+        self.table.setRowCount(len(lines))
+        for i, ln in enumerate(lines):
+            note = note_text(ln, language())
+            cells = [QTableWidgetItem(ln.label), QTableWidgetItem(ln.words), QTableWidgetItem(ln.code or ""),
+                     QTableWidgetItem(note)]
+            for j, c in enumerate(cells):
+                if note:
+                    c.setForeground(QColor(STATUS_COLOURS["needs_clerk"]))
+                    c.setToolTip(note)
+                self.table.setItem(i, j, c)
+        h = self.table.horizontalHeader()
+        for j in (0, 2):
+            h.setSectionResizeMode(j, QHeaderView.ResizeMode.ResizeToContents)
+        h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        h.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
 
     def reject(self) -> None:
         self.answer("no")
@@ -104,7 +183,8 @@ class HumanDialog(AskDialog):
 
     def __init__(self, ask: Ask, parent: QWidget | None = None):
         super().__init__(ask, tr("需要经办人操作"), parent)
-        note = QLabel(tr("请在系统窗口中完成操作，完成后按“继续”。系统检测到完成后会自动继续。"), wordWrap=True)
+        note = QLabel(tr("请在“{s}”的窗口中完成操作（不是本窗口），完成后按“继续”。系统检测到完成后会自动继续。",
+                         s=ask.info.system_title), wordWrap=True)
         note.setObjectName("hint")
         self.lay.addWidget(note)
         self.hint = QLabel(wordWrap=True)
@@ -157,6 +237,23 @@ def dialog_for(ask: Ask, parent: QWidget | None) -> AskDialog:
     return cls(ask, parent)
 
 
+_ENGINE_SHOTS = re.compile(r"^(submit|failure)-step-(\d+)(?:-(\w+))?$")
+
+
+def evidence_title(name: str) -> str:
+    """An evidence item named by what it shows: the engine's own shots (``submit-step-29``,
+    ``failure-step-7-fill``) in words; a recipe's ``screenshot: 受理回执`` keeps its name."""
+    from clerkdesk.ui.errors import STEP_WORDS
+
+    m = _ENGINE_SHOTS.match(name)
+    if m is None:
+        return name
+    kind, n, what = m.groups()
+    if kind == "submit":
+        return tr("提交后系统的页面（第 {n} 步）", n=n)
+    return tr("出错时的页面（第 {n} 步：{what}）", n=n, what=tr(STEP_WORDS.get(what or "", what or "")))
+
+
 class EvidenceViewer(QDialog):
     """The run's evidence screenshots (decrypted on demand; viewing is audited by the store)."""
 
@@ -167,7 +264,7 @@ class EvidenceViewer(QDialog):
         self.items = desk.store.runs.evidence(run_id)
         self.list = QListWidget()
         for e in self.items:
-            self.list.addItem(f"{e['at'][11:19]}  {e['name']}")
+            self.list.addItem(f"{e['at'][11:19]}  {evidence_title(e['name'])}")
         self.image = QLabel(tr("没有证据截图") if not self.items else "")
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
         scroll = QScrollArea(widgetResizable=True)

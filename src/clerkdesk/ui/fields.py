@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -111,12 +112,31 @@ class LineEditor(Editor):
         self.set_invalid(False)
 
 
+class WheelSafeCombo(QComboBox):
+    """A combo box the mouse wheel changes only while it has the keyboard focus.
+
+    Over an unfocused picker the wheel scrolls the form instead (the event goes on to the scroll area):
+    Qt's default both changed the value under the pointer and took the focus, so the next Tab typed the
+    following value into the wrong field.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # not WheelFocus: the wheel never takes the focus
+
+    def wheelEvent(self, e: QWheelEvent) -> None:
+        if self.hasFocus() or (self.lineEdit() is not None and self.lineEdit().hasFocus()):
+            super().wheelEvent(e)
+        else:
+            e.ignore()  # → the parent (the form's scroll area) scrolls
+
+
 class ChoiceEditor(Editor):
     """A picker with type-ahead (contains-match on the label or the code); the value is the code."""
 
     def __init__(self, fd: FieldDef):
         self.fd = fd
-        self.widget = w = QComboBox()
+        self.widget = w = WheelSafeCombo()
         w.setEditable(True)
         w.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         w.addItem("", "")

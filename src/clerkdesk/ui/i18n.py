@@ -19,6 +19,7 @@ HERE = Path(__file__).resolve().parent / "translations"
 _lang = "zh"
 _fallback: dict[str, str] = {}
 _translator: object | None = None
+_qt_translator: object | None = None  # Qt's own strings (QMessageBox buttons, QFileDialog, context menus)
 
 # Chinese source → English. Keep sorted by screen; every tr() string the UI shows belongs here.
 EN: dict[str, str] = {
@@ -44,8 +45,16 @@ EN: dict[str, str] = {
     "必填": "required", "（选填）": "(optional)", "请填写": "Please fill in", "是": "yes", "请选择": "Please choose",
     "应为数字": "must be a number", "不是可选值": "is not one of the choices",
     "正在启动浏览器并填报…": "Starting the browsers and filling…",
+    "等待您在“{s}”窗口中操作（如登录）": "Waiting for you in the “{s}” window (e.g. log in)",
+    "等待您核对并确认提交：{s}": "Waiting for you to check and confirm the submit: {s}",
+    "等待您核对提交结果：{s}": "Waiting for you to check the submit's outcome: {s}",
+    "已暂停（F6 继续），已完成 {d}/{n}": "Paused (F6 resumes); {d} of {n} done",
+    "正在办理 {r} 个系统，已完成 {d}/{n}": "Filling {r} system(s); {d} of {n} done",
     "办理无法开始": "The case cannot start",
     "该申请人的同一事项已有未办结的案件，已为您打开": "This applicant already has an open case for this matter: it is shown instead",
+    "需要修正的项目": "Problems to correct",
+    "请修正以下 {n} 项（点击或按回车跳到该项）：": "Please correct these {n} field(s) (click or press Enter to go there):",
+    "由身份证号推得，请核对": "from the ID number: please check",
     # 读取证件
     "读取证件 (F11)": "Read document (F11)", "读取证件": "Read document", "从图片文件…": "From an image file…",
     "从扫描文件夹": "From the scan folder", "从读卡器": "From the card reader",
@@ -102,21 +111,28 @@ EN: dict[str, str] = {
     "无法启动浏览器": "The browser did not start", "第 {n} 步（{what}）出错": "Step {n} ({what}) failed",
     "提交结果不确定：请在系统中核对是否已记录": "Submit outcome unknown: check in the system whether it was recorded",
     # dialogs
-    "提交确认": "Confirm submit", "即将提交以下信息：": "About to submit:", "确认提交 (F9)": "Submit (F9)",
-    "取消 (Esc)": "Cancel (Esc)", "需要经办人操作": "Your turn", "请在系统窗口中完成操作，完成后按“继续”。"
+    "提交确认": "Confirm submit", "即将提交以下信息（按目标系统显示的文字；有“说明”的项与档案不完全相同）：":
+        "About to submit (as the target system will show it; a line with a note differs from the profile):",
+    "项目": "Field", "将提交的值": "Value to submit", "系统代码": "System code", "说明": "Note",
+    "即将提交以下信息：": "About to submit:", "确认提交 (F9)": "Submit (F9)",
+    "取消 (Esc)": "Cancel (Esc)", "需要经办人操作": "Your turn", "请在“{s}”的窗口中完成操作（不是本窗口），完成后按“继续”。系统检测到完成后会自动继续。":
+        "Act in the “{s}” window (not this one), then press Continue. It also continues by itself once the "
+        "system shows the step is done.", "请在系统窗口中完成操作，完成后按“继续”。"
     "系统检测到完成后会自动继续。": "Act in the system's window, then press Continue. It also continues by itself "
     "once the system shows the step is done.", "继续 (F9)": "Continue (F9)", "中止办理": "Abort",
-    "演示提示": "Demo hint", "用户名": "user", "密码": "password", "验证码": "captcha",
+    "演示提示": "Demo hint", "演示": "demo", "操作员代码": "operator code", "任意（沙箱客户端）": "any (sandbox client)", "用户名": "user", "密码": "password", "验证码": "captcha",
     "提交结果不确定": "Submit outcome unknown", "已记录 (F9)": "Recorded (F9)", "未记录": "Not recorded",
     "稍后处理": "Decide later", "系统中看到的受理编号（可选）": "Receipt seen in the system (optional)",
-    "证据截图": "Evidence screenshots", "关闭": "Close", "没有证据截图": "No evidence screenshots",
+    "证据截图": "Evidence screenshots", "提交后系统的页面（第 {n} 步）": "The system's page after the submit (step {n})",
+    "出错时的页面（第 {n} 步：{what}）": "The page when it failed (step {n}: {what})", "关闭": "Close", "没有证据截图": "No evidence screenshots",
     "办理仍在进行": "Runs in progress",
     "关闭后，未完成的办理会保存断点，可在“今日案件”中继续。确定关闭吗？":
         "Unfinished runs keep their checkpoint and can be resumed from Today's cases. Close now?",
+    "关闭窗口": "Close the window", "不关闭": "Keep it open",
     "正在保存断点…": "Saving checkpoints…", "应用关闭，办理已暂停": "The app was closed; the run is paused",
     "经办人中止了办理": "The clerk aborted the run",
     # case list
-    "时间": "Time", "事项": "Matter", "回执": "Receipts", "可继续": "Resumable", "可重试": "Retryable", "继续/重试": "Resume / retry", "刷新 (Ctrl+R)": "Refresh (Ctrl+R)",
+    "时间": "Time", "申请人": "Applicant", "事项": "Matter", "回执": "Receipts", "可继续": "Resumable", "可重试": "Retryable", "继续/重试": "Resume / retry", "刷新 (Ctrl+R)": "Refresh (Ctrl+R)",
     "打开 (Enter)": "Open (Enter)", "继续办理 (F7)": "Resume (F7)", "已受理": "Open", "全部完成": "All done",
     "有失败": "Has failures", "待处理": "Needs the clerk",
     "有 {n} 个案件可继续办理（F8 今日案件）": "{n} case(s) can be resumed (F8 Today's cases)",
@@ -129,8 +145,30 @@ EN: dict[str, str] = {
     "开始办理": "Start", "受理表单": "Capture form", "对话框中：取消": "In a dialog: cancel",
     "读取/查询档案（按身份证号/信用代码）": "Look up the profile (by ID number / credit code)",
     "对话框中：确认提交 / 继续 / 已记录": "In a dialog: submit / continue / recorded",
-    "下一个/上一个字段": "Next/previous field", "勾选事项": "Tick a matter",
+    "下一个/上一个字段": "Next/previous field", "勾选事项": "Tick a matter", "空格": "Space", "Alt+字母": "Alt+letter",
 }
+
+
+def _install_qt_strings(lang: str) -> None:
+    """Qt's own dialogs speak the clerk's language too: in zh mode Qt's Chinese catalogue (qtbase_zh_CN.qm,
+    shipped with PySide6) and a Chinese default locale, so a file picker, a Yes/No box or a line edit's context
+    menu are Chinese; in en mode Qt's built-in English and an English locale (whatever the machine's locale)."""
+    global _qt_translator
+    from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+    app = QCoreApplication.instance()
+    if _qt_translator is not None and app is not None:
+        QCoreApplication.removeTranslator(_qt_translator)  # type: ignore[arg-type]
+    _qt_translator = None
+    locale = QLocale(QLocale.Language.Chinese, QLocale.Country.China) if lang == "zh" else \
+        QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    QLocale.setDefault(locale)
+    if lang != "zh" or app is None:
+        return
+    t = QTranslator()
+    if t.load(locale, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        QCoreApplication.installTranslator(t)
+        _qt_translator = t
 
 
 def set_language(lang: str) -> None:
@@ -138,7 +176,12 @@ def set_language(lang: str) -> None:
     global _lang, _fallback, _translator
     _lang = lang if lang in ("zh", "en") else "zh"
     _fallback = dict(EN) if _lang == "en" else {}
+    if _translator is not None:
+        from PySide6.QtCore import QCoreApplication
+
+        QCoreApplication.removeTranslator(_translator)  # type: ignore[arg-type]
     _translator = None
+    _install_qt_strings(_lang)
     if _lang == "en":
         from PySide6.QtCore import QCoreApplication, QTranslator
 

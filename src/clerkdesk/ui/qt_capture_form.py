@@ -12,6 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -26,10 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from clerkdesk.errors import Problem, ValidationError
-from clerkdesk.records import model
+from clerkdesk.records import codes, model, regions
 from clerkdesk.ui.errors import problem_text
 from clerkdesk.ui.fields import Editor, FieldDef, check_case_value, field_def, make_editor
-from clerkdesk.ui.i18n import tr
+from clerkdesk.ui.i18n import language, tr
 from clerkdesk.ui.qt_read_document import DocumentBar
 from clerkdesk.ui.workers import run_op
 
@@ -85,6 +87,21 @@ def record_defaults(kind: str) -> dict[str, Any]:
             if f.default is not dataclasses.MISSING and f.default is not None}
 
 
+def value_words(fd: FieldDef, value: Any) -> str:
+    """A stored value as the clerk reads it: a code's label (汉族, 非农业户口), a region's full name; else as is."""
+    if value in (None, ""):
+        return ""
+    if fd.table and fd.table in codes.TABLES:
+        tbl = codes.table(fd.table)
+        code = tbl.resolve(str(value))
+        for c in tbl.codes:
+            if c.code == code:
+                return c.en if language() == "en" else c.zh
+    if fd.kind == "region":
+        return regions.full_name(str(value)) or str(value)
+    return str(value)
+
+
 def _get(record: dict[str, Any], parts: list[str]) -> Any:
     cur: Any = record
     for p in parts:
@@ -109,6 +126,7 @@ class CaptureForm(QWidget):
         self._looked_up: str | None = None
         self._values: dict[str, Any] = {}
         self._doubt: dict[str, str] = {}  # path → why the clerk should check a value read from a document
+        self._suggested: dict[str, str] = {}  # path → a value derived from the ID number the clerk has not changed
         self._filling = False
         self.documents: list[int] = []  # kept document images, linked to the case when it starts
         self._timer = QTimer(self, singleShot=True, interval=200)
@@ -139,12 +157,29 @@ class CaptureForm(QWidget):
         self.banner = QLabel(wordWrap=True)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.hide()
+        # The error summary: every problem in one list above the form; click or Enter jumps to the field.
+        self.summary_box = QFrame()
+        self.summary_box.setObjectName("summary")
+        self.summary_title = QLabel()
+        self.summary_title.setObjectName("problem")
+        self.summary = QListWidget()
+        self.summary.setAccessibleName(tr("需要修正的项目"))
+        self.summary.itemActivated.connect(self._jump)  # Enter (and double-click)
+        self.summary.itemClicked.connect(self._jump)
+        sl = QVBoxLayout(self.summary_box)
+        sl.setContentsMargins(6, 4, 6, 4)
+        sl.addWidget(self.summary_title)
+        sl.addWidget(self.summary)
+        self.summary_box.hide()
         self.form_host = QWidget()
         self.form_layout = QVBoxLayout(self.form_host)
         self.form_layout.addStretch(1)
-        scroll = QScrollArea(widgetResizable=True)
+        self.scroll = scroll = QScrollArea(widgetResizable=True)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes field to field; the area follows the focus
         scroll.setWidget(self.form_host)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_moved)
 
         self.lookup_btn = QPushButton(tr("查询档案 (F2)"))
         self.lookup_btn.clicked.connect(self.lookup)
@@ -165,6 +200,7 @@ class CaptureForm(QWidget):
         rl = QVBoxLayout(right)
         rl.addWidget(self.doc_bar)
         rl.addWidget(self.banner)
+        rl.addWidget(self.summary_box)
         rl.addWidget(scroll, 1)
         rl.addLayout(buttons)
 
@@ -283,7 +319,7 @@ class CaptureForm(QWidget):
 
     def _tab_order(self) -> None:
         """Matters → every field in form order → 开始办理 → 查询档案 → 保存档案 (rows are built after the buttons)."""
-        chain: list[QWidget] = [self.matters]
+        chain: list[QWidget] = [self.matters, self.summary]
         for r in self.rows.values():
             if r.fd.derived:
                 continue  # grey, filled from the ID number: not a tab stop
@@ -368,6 +404,7 @@ class CaptureForm(QWidget):
             if path in self.rows:
                 self._mark_doubt(self.rows[path], None)
         self._doubt.clear()
+        self._suggested.clear()
         self.documents = []
         self.doc_bar.reset()
         self.profile = None
@@ -380,6 +417,7 @@ class CaptureForm(QWidget):
             r.meta.setText(tr("由身份证号自动生成") if r.fd.derived else "")
         self.banner.hide()
         self.validate()
+        self.scroll.verticalScrollBar().setValue(0)  # a new case starts at the top of the form
 
     # --- 读取证件 ----------------------------------------------------------------------------------------
     def apply_document(self, read: Any) -> tuple[int, int]:
@@ -479,8 +517,28 @@ class CaptureForm(QWidget):
                            ("person.native_region", "region_code")):
             if path in self.rows:
                 self.rows[path].editor.set_value(facts.get(fact, ""))
+        self._suggest("person.hukou_region", facts.get("region_code", ""))
         if chk and chk.ok and chk.value != self._looked_up:
             self.lookup()
+
+    def _suggest(self, path: str, value: str) -> None:
+        """Fill PATH with a value derived from the ID number (the checker's region code, ``Desk.check_id``), but
+        only while the field is empty or still holds our own earlier suggestion: the clerk's or the profile's
+        value always wins (a person may have moved since the number was issued). A retired code is not offered."""
+        row = self.rows.get(path)
+        if row is None:
+            return
+        reg = regions.region(value) if value else None
+        value = value if reg is not None and reg.current else ""
+        now = row.editor.value()
+        if now not in ("", None) and now != self._suggested.get(path):
+            return
+        if value:
+            self._suggested[path] = value
+        else:
+            self._suggested.pop(path, None)
+        if now != value:
+            row.editor.set_value(value)
 
     def key_value(self) -> str | None:
         key = self.rows.get(_key_field(self.kind))
@@ -519,7 +577,9 @@ class CaptureForm(QWidget):
             if path.startswith("case.") or r.fd.derived:
                 continue
             v = _get(profile.record, path.split(".")[1:])
-            if v not in (None, "") and r.editor.value() in ("", None, []):
+            ours = path in self._suggested and r.editor.value() == self._suggested[path]
+            if v not in (None, "") and (r.editor.value() in ("", None, []) or ours):
+                self._suggested.pop(path, None)  # the profile knows better than the ID number's region
                 r.editor.set_value(v)
         self.validate()
         self.status.emit(tr("已读取档案"))
@@ -529,9 +589,9 @@ class CaptureForm(QWidget):
             return
         extra = ""
         if row.fd.kind == "region" and row.editor.value():
-            from clerkdesk.records.regions import full_name
-
-            extra = full_name(str(row.editor.value())) or ""
+            extra = regions.full_name(str(row.editor.value())) or ""
+            if self._suggested.get(path) == row.editor.value():
+                extra += "  " + tr("由身份证号推得，请核对")
         if self.profile is None or path.startswith("case."):
             row.meta.setObjectName("hint")
             row.meta.setText(extra)
@@ -540,13 +600,20 @@ class CaptureForm(QWidget):
         old = _get(self.profile.record, parts)
         verified = self.profile.verified.get(parts[0], "")
         now = row.editor.value()
-        if old not in (None, "") and now not in ("", None) and str(old) != str(now):
+        if old not in (None, "") and now not in ("", None) and not self._same(path, old, now):
             row.meta.setObjectName("changed")
-            row.meta.setText(f"{tr('已修改')}（{tr('原值')}：{old}）")
+            row.meta.setText(f"{tr('已修改')}（{tr('原值')}：{value_words(row.fd, old)}）")
         else:
             row.meta.setObjectName("hint")
             row.meta.setText("  ".join(x for x in (extra, f"{tr('上次核验')} {verified}" if verified else "") if x))
         row.meta.setStyleSheet(row.meta.styleSheet())
+
+    @staticmethod
+    def _same(path: str, old: Any, now: Any) -> bool:
+        """Do the stored value and the form's value mean the same (compared as the record stores them: 汉 and
+        01, 20261101 and 2026-11-01 are one value)? The record layer normalises; nothing is re-implemented here."""
+        a, b = model.canonical(path, old), model.canonical(path, now)
+        return a == b if a is not None and b is not None else str(old).strip() == str(now).strip()
 
     def save_profile(self) -> None:
         """Ctrl+S: store the applicant's values as a new profile version (every problem listed if invalid)."""
@@ -598,18 +665,79 @@ class CaptureForm(QWidget):
             msg = found.get(path)
             r.show_problem(msg[0] if msg else None, warning=bool(msg and msg[1]))
             self._meta(path, r)
+        self._update_summary()
         return not any(not w for _m, w in found.values())
 
     def show_problems(self, by_field: dict[str, str]) -> None:
         for path, msg in by_field.items():
             if path in self.rows:
                 self.rows[path].show_problem(msg)
+        self.submitted = True
+        self._update_summary()
         self.focus_first_problem()
+
+    def _update_summary(self) -> None:
+        """List every field in error at the top, in form order, once the clerk asked to start (or save)."""
+        items = [(p, r) for p, r in self.rows.items()
+                 if not r.message.isHidden() and r.message.text() and r.message.objectName() == "problem"]
+        if not self.submitted or not items:
+            self.summary_box.hide()
+            self.summary.clear()
+            return
+        current = self.summary.currentItem().data(Qt.ItemDataRole.UserRole) if self.summary.currentItem() else None
+        self.summary.clear()
+        for path, r in items:
+            it = QListWidgetItem(f"{r.fd.label}：{r.message.text()}")
+            it.setData(Qt.ItemDataRole.UserRole, path)
+            self.summary.addItem(it)
+            if path == current:
+                self.summary.setCurrentItem(it)
+        if self.summary.currentRow() < 0:
+            self.summary.setCurrentRow(0)
+        self.summary_title.setText(tr("请修正以下 {n} 项（点击或按回车跳到该项）：", n=len(items)))
+        rows = min(len(items), 5)
+        self.summary.setFixedHeight(rows * max(self.summary.sizeHintForRow(0), 18) + 2 * self.summary.frameWidth() + 2)
+        self.summary_box.show()
+
+    def _jump(self, item: QListWidgetItem) -> None:
+        """From the summary to the field: focus it (the ID number for a field derived from it) and show it."""
+        row = self.rows.get(item.data(Qt.ItemDataRole.UserRole))
+        if row is None:
+            return
+        if row.fd.derived and _key_field(self.kind) in self.rows:
+            row = self.rows[_key_field(self.kind)]
+        row.editor.focus_widget().setFocus(Qt.FocusReason.OtherFocusReason)
+        self._reveal(row.editor.widget)
+
+    def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """The form scrolls so the focused field (and its message line) is on screen, whatever moved the focus."""
+        try:
+            if new is not None and self.form_host.isAncestorOf(new):
+                self._reveal(new)
+        except RuntimeError:  # the form is being destroyed
+            pass
+
+    def _reveal(self, w: QWidget) -> None:
+        """Scroll W into view now, and again once pending layouts ran (messages just shown move rows down)."""
+        self.scroll.ensureWidgetVisible(w, 40, 60)
+
+        def again() -> None:
+            try:
+                if w.isVisible() and self.form_host.isAncestorOf(w):
+                    self.scroll.ensureWidgetVisible(w, 40, 60)
+            except RuntimeError:  # the row was rebuilt meanwhile
+                pass
+
+        QTimer.singleShot(0, again)
 
     def focus_first_problem(self) -> None:
         for r in self.rows.values():
-            if r.message.isVisible() and r.message.objectName() == "problem":
-                r.editor.focus_widget().setFocus()
+            if not r.message.isHidden() and r.message.text() and r.message.objectName() == "problem":
+                fw = r.editor.focus_widget()
+                if fw.focusPolicy() == Qt.FocusPolicy.NoFocus and _key_field(self.kind) in self.rows:
+                    fw = self.rows[_key_field(self.kind)].editor.focus_widget()
+                fw.setFocus()
+                self._reveal(r.editor.widget)
                 return
 
     def show_banner(self, text: str, error: bool = False) -> None:

@@ -27,6 +27,15 @@ CASE_WORDS = {"open": "已受理", "running": "办理中", "done": "全部完成
 CASE_COLOURS = {"done": "succeeded", "failed": "failed", "needs_clerk": "needs_clerk", "running": "running"}
 
 
+def applicant_text(kind: str, record: dict[str, Any]) -> str:
+    """Who the case is for, as the list shows it: a person's name masked (张*明), a company's name in full
+    (a company name is public; its representative is not shown)."""
+    from clerkdesk.records.masking import mask_name
+
+    name = str((record or {}).get("name") or "")
+    return mask_name(name) if kind == "person" else name
+
+
 def load_today(desk: Any) -> list[dict[str, Any]]:
     """Today's cases with their receipts, resumable (interrupted) and retryable (failed) runs; worker thread."""
     today = date.today().isoformat()
@@ -42,6 +51,7 @@ def load_today(desk: Any) -> list[dict[str, Any]]:
         row = desk.store.cases.get(c["id"])
         receipts = [str(x) for v in row.results.values() for x in v.values() if x]  # receipts, account numbers
         out.append({**c, "receipts": receipts, "resumable": resumable.get(c["id"], []),
+                    "applicant": applicant_text(row.applicant_kind, row.record),
                     "retry": retryable.get(c["id"], []),
                     "targets": row.targets})
     return out
@@ -56,15 +66,17 @@ class CaseList(QWidget):
         super().__init__(parent)
         self.desk = desk
         self.rows: list[dict[str, Any]] = []
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels([tr("时间"), tr("事项"), tr("状态"), tr("回执"), tr("继续/重试")])
+        self.table = QTableWidget(0, 6)
+        self.table.setHorizontalHeaderLabels([tr("时间"), tr("申请人"), tr("事项"), tr("状态"), tr("回执"),
+                                              tr("继续/重试")])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         h = self.table.horizontalHeader()
-        h.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        h.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        h.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        h.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        h.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.activated.connect(lambda _i: self.open_selected())
         self.summary = QLabel()
@@ -99,7 +111,8 @@ class CaseList(QWidget):
             colour = STATUS_COLOURS.get(CASE_COLOURS.get(r["status"], ""), "#333")
             status = QTableWidgetItem(tr(CASE_WORDS.get(r["status"], r["status"])))
             status.setForeground(QColor(colour))
-            cells = [QTableWidgetItem(r["created_at"][11:16]), QTableWidgetItem(r["matter"]), status,
+            cells = [QTableWidgetItem(r["created_at"][11:16]), QTableWidgetItem(r.get("applicant", "")),
+                     QTableWidgetItem(r["matter"]), status,
                      QTableWidgetItem("  ".join(r["receipts"])),
                      QTableWidgetItem("  ".join(x for x in (
                          tr("可继续") + f" ({len(r['resumable'])})" if r["resumable"] else "",

@@ -31,13 +31,32 @@ SHORTCUTS = [  # (key, zh) — also the F1 help text
 ]
 
 
+ASK_WORDS = {"human": "等待您在“{s}”窗口中操作（如登录）", "confirm": "等待您核对并确认提交：{s}",
+             "uncertain": "等待您核对提交结果：{s}"}
+
+
+def run_state_text(monitor: Any) -> str | None:
+    """The status line while runs go on, from the runs' own state: what waits for the clerk first (a login, a
+    confirm), else how many systems are being filled. None when nothing runs (other messages may stand)."""
+    if not monitor.busy():
+        return None
+    for ask in list(monitor.dialogs):
+        if not ask.answered and ask.kind in ASK_WORDS:
+            return tr(ASK_WORDS[ask.kind], s=ask.info.system_title)
+    cards = list(monitor.cards.values())
+    done = sum(c.status == "succeeded" for c in cards)
+    if any(c.status == "paused" for c in cards):
+        return tr("已暂停（F6 继续），已完成 {d}/{n}", d=done, n=len(cards))
+    return tr("正在办理 {r} 个系统，已完成 {d}/{n}", r=len(monitor.workers), d=done, n=len(cards))
+
+
 class MainWindow(QMainWindow):
     def __init__(self, desk: Any, runtime: Runtime, demo: Any = None):
         """DESK may be None: the window shows at once and ``attach`` brings the desk when it is loaded."""
         super().__init__()
         self.desk = desk
         self.demo = demo
-        self.setWindowTitle(tr("ClerkDesk 一窗受理") + (" — 演示 (demo)" if demo else ""))
+        self.setWindowTitle(tr("ClerkDesk 一窗受理") + (f" — {tr('演示')}" if demo else ""))
         self.form = CaptureForm(desk)
         self.monitor = RunMonitor(desk, runtime)
         self._starting = False  # F5 pressed: the case is being stored; a second press must not start another
@@ -58,6 +77,9 @@ class MainWindow(QMainWindow):
         workers.busy_changed.append(self._ops_changed)
         self._busy_timer = QTimer(self, singleShot=True, interval=300)  # only show for work that lasts
         self._busy_timer.timeout.connect(self._update_busy)
+        self._run_state = QTimer(self, interval=300)  # the status line follows the runs (a login waits, …)
+        self._run_state.timeout.connect(self._show_run_state)
+        self._run_state.start()  # cheap: reads the cards and pending questions; runs started anywhere are seen
 
         self.form.start_requested.connect(self.start)
         self.form.status.connect(self.say)
@@ -155,9 +177,10 @@ class MainWindow(QMainWindow):
         return self.form.matters
 
     def show_help(self) -> None:
-        text = "\n".join(f"{k:<16}{tr(v)}" for k, v in SHORTCUTS)
+        text = "\n".join(f"{tr(k):<16}{tr(v)}" for k, v in SHORTCUTS)  # keys in words too (空格, Alt+字母)
         box = QMessageBox(QMessageBox.Icon.Information, tr("快捷键"), text, parent=self)
         box.setStyleSheet("QLabel { font-family: monospace; }")
+        self.help_box = box
         box.open()
 
     def set_language(self, code: str) -> None:
@@ -173,6 +196,11 @@ class MainWindow(QMainWindow):
     def _resumable(self, n: int) -> None:
         if n and not self.monitor.busy():
             self.say(tr("有 {n} 个案件可继续办理（F8 今日案件）", n=n))
+
+    def _show_run_state(self) -> None:
+        text = run_state_text(self.monitor)
+        if text is not None and text != self.message.text():
+            self.say(text)
 
     def _ops_changed(self, n: int) -> None:
         self._ops = n
@@ -278,10 +306,20 @@ class MainWindow(QMainWindow):
             self.desk.close()
             self.desk = self.form.desk = self.monitor.desk = self.cases.desk = None
 
+    def close_box(self) -> QMessageBox:
+        """The question before closing during a run, with buttons that say what they do (not Yes/No)."""
+        box = QMessageBox(QMessageBox.Icon.Question, tr("办理仍在进行"),
+                          tr("关闭后，未完成的办理会保存断点，可在“今日案件”中继续。确定关闭吗？"), parent=self)
+        self._close_btn = box.addButton(tr("关闭窗口"), QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton(tr("不关闭"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        return box
+
     def ask_close(self) -> bool:
-        ans = QMessageBox.question(self, tr("办理仍在进行"),
-                                   tr("关闭后，未完成的办理会保存断点，可在“今日案件”中继续。确定关闭吗？"))
-        return ans == QMessageBox.StandardButton.Yes
+        box = self.close_box()
+        box.exec()
+        return box.clickedButton() is self._close_btn
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.monitor.busy():

@@ -14,10 +14,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QFileSystemWatcher, QSettings, QTimer, Signal
+from PySide6.QtCore import QFileSystemWatcher, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clerkdesk.ui.fields import WheelSafeCombo
 from clerkdesk.ui.i18n import tr
 from clerkdesk.ui.workers import run_op
 
@@ -64,6 +65,20 @@ def reader_name() -> str:
     return str(os.environ.get("CLERKDESK_CARD_READER") or settings().value("card_reader") or "simulated")
 
 
+class _MenuButton(QToolButton):
+    """读取证件: Enter and Return open the source menu like a click (a tool button only answers Space)."""
+
+    def __init__(self, bar: DocumentBar):
+        super().__init__(bar)
+        self.bar = bar
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:
+        if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.bar.popup()
+        else:
+            super().keyPressEvent(e)
+
+
 class DocumentBar(QWidget):
     """Above the capture form: 读取证件 ▾ (file / scan folder / reader), the document kind, keep-image, progress."""
 
@@ -74,7 +89,7 @@ class DocumentBar(QWidget):
         super().__init__(parent)
         self.form = form
         self.busy = False
-        self.button = QToolButton()
+        self.button = _MenuButton(self)
         self.button.setText(tr("读取证件 (F11)"))
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.menu = QMenu(self)
@@ -95,7 +110,7 @@ class DocumentBar(QWidget):
         self._scan_check.timeout.connect(self._check_new_scan)
         self._scan_seen: tuple[str, int, int] | None = None  # newest image when watching began / last read
         self._scan_pending: tuple[str, int, int] | None = None
-        self.kind = QComboBox()
+        self.kind = WheelSafeCombo()
         for k, zh in KINDS:
             self.kind.addItem(tr(zh), k)
         self.kind.setAccessibleName(tr("证件类型"))
@@ -131,6 +146,7 @@ class DocumentBar(QWidget):
         """F11: the source menu under the button."""
         self.sync_kind()
         self.menu.popup(self.button.mapToGlobal(self.button.rect().bottomLeft()))
+        self.menu.setActiveAction(self.menu.actions()[0])  # the first Enter reads (Qt opens with none active)
 
     def sync_kind(self) -> None:
         """A company matter reads a licence; a person matter an ID card front, unless the clerk chose the back."""

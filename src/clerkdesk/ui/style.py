@@ -21,6 +21,7 @@ QLabel#changed { color: #b26a00; }
 QLineEdit[invalid="true"], QComboBox[invalid="true"] { border: 2px solid #c62828; background: #fff5f5; }
 QLineEdit[derived="true"] { background: #f0f0f0; color: #333; }
 QLineEdit[doubtful="true"], QComboBox[doubtful="true"] { background: #ffe8a3; }  /* read from a document: check it */
+QFrame#summary { border: 2px solid #c62828; border-radius: 4px; background: #fff5f5; }
 QFrame#card { border: 1px solid #c8c8c8; border-radius: 6px; background: #fcfcfc; }
 QFrame#card[state="failed"] { border: 2px solid #c62828; }
 QFrame#card[state="succeeded"] { border: 2px solid #1b7f3b; }

@@ -184,8 +184,40 @@
         <translation>Starting the browsers and filling…</translation>
     </message>
     <message>
+        <source>等待您在“{s}”窗口中操作（如登录）</source>
+        <translation>Waiting for you in the “{s}” window (e.g. log in)</translation>
+    </message>
+    <message>
+        <source>等待您核对并确认提交：{s}</source>
+        <translation>Waiting for you to check and confirm the submit: {s}</translation>
+    </message>
+    <message>
+        <source>等待您核对提交结果：{s}</source>
+        <translation>Waiting for you to check the submit's outcome: {s}</translation>
+    </message>
+    <message>
+        <source>已暂停（F6 继续），已完成 {d}/{n}</source>
+        <translation>Paused (F6 resumes); {d} of {n} done</translation>
+    </message>
+    <message>
+        <source>正在办理 {r} 个系统，已完成 {d}/{n}</source>
+        <translation>Filling {r} system(s); {d} of {n} done</translation>
+    </message>
+    <message>
         <source>办理无法开始</source>
         <translation>The case cannot start</translation>
+    </message>
+    <message>
+        <source>需要修正的项目</source>
+        <translation>Problems to correct</translation>
+    </message>
+    <message>
+        <source>请修正以下 {n} 项（点击或按回车跳到该项）：</source>
+        <translation>Please correct these {n} field(s) (click or press Enter to go there):</translation>
+    </message>
+    <message>
+        <source>由身份证号推得，请核对</source>
+        <translation>from the ID number: please check</translation>
     </message>
     <message>
         <source>读取证件 (F11)</source>
@@ -568,6 +600,26 @@
         <translation>Confirm submit</translation>
     </message>
     <message>
+        <source>即将提交以下信息（按目标系统显示的文字；有“说明”的项与档案不完全相同）：</source>
+        <translation>About to submit (as the target system will show it; a line with a note differs from the profile):</translation>
+    </message>
+    <message>
+        <source>项目</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>将提交的值</source>
+        <translation>Value to submit</translation>
+    </message>
+    <message>
+        <source>系统代码</source>
+        <translation>System code</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Note</translation>
+    </message>
+    <message>
         <source>即将提交以下信息：</source>
         <translation>About to submit:</translation>
     </message>
@@ -584,6 +636,10 @@
         <translation>Your turn</translation>
     </message>
     <message>
+        <source>请在“{s}”的窗口中完成操作（不是本窗口），完成后按“继续”。系统检测到完成后会自动继续。</source>
+        <translation>Act in the “{s}” window (not this one), then press Continue. It also continues by itself once the system shows the step is done.</translation>
+    </message>
+    <message>
         <source>请在系统窗口中完成操作，完成后按“继续”。系统检测到完成后会自动继续。</source>
         <translation>Act in the system's window, then press Continue. It also continues by itself once the system shows the step is done.</translation>
     </message>
@@ -598,6 +654,18 @@
     <message>
         <source>演示提示</source>
         <translation>Demo hint</translation>
+    </message>
+    <message>
+        <source>演示</source>
+        <translation>demo</translation>
+    </message>
+    <message>
+        <source>操作员代码</source>
+        <translation>operator code</translation>
+    </message>
+    <message>
+        <source>任意（沙箱客户端）</source>
+        <translation>any (sandbox client)</translation>
     </message>
     <message>
         <source>用户名</source>
@@ -636,6 +704,14 @@
         <translation>Evidence screenshots</translation>
     </message>
     <message>
+        <source>提交后系统的页面（第 {n} 步）</source>
+        <translation>The system's page after the submit (step {n})</translation>
+    </message>
+    <message>
+        <source>出错时的页面（第 {n} 步：{what}）</source>
+        <translation>The page when it failed (step {n}: {what})</translation>
+    </message>
+    <message>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
@@ -652,6 +728,14 @@
         <translation>Unfinished runs keep their checkpoint and can be resumed from Today's cases. Close now?</translation>
     </message>
     <message>
+        <source>关闭窗口</source>
+        <translation>Close the window</translation>
+    </message>
+    <message>
+        <source>不关闭</source>
+        <translation>Keep it open</translation>
+    </message>
+    <message>
         <source>正在保存断点…</source>
         <translation>Saving checkpoints…</translation>
     </message>
@@ -666,6 +750,10 @@
     <message>
         <source>时间</source>
         <translation>Time</translation>
+    </message>
+    <message>
+        <source>申请人</source>
+        <translation>Applicant</translation>
     </message>
     <message>
         <source>事项</source>
@@ -782,6 +870,14 @@
     <message>
         <source>勾选事项</source>
         <translation>Tick a matter</translation>
+    </message>
+    <message>
+        <source>空格</source>
+        <translation>Space</translation>
+    </message>
+    <message>
+        <source>Alt+字母</source>
+        <translation>Alt+letter</translation>
     </message>
 </context>
 </TS>
