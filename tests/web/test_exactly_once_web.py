@@ -8,7 +8,7 @@ and matter while one is open (refused, naming it).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from clerks import SandboxClerk
@@ -70,7 +70,7 @@ def test_a_slow_system_is_waited_for_and_giving_up_leaves_it_uncertain(desk: Any
             return False
 
     class Patient(SandboxClerk):
-        waited: list[float] = []
+        waited: ClassVar[list[float]] = []
 
         def keep_waiting(self, info: Any, seconds: float) -> bool:
             self.waited.append(seconds)

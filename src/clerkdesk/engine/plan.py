@@ -10,7 +10,7 @@ from typing import Any
 from clerkdesk.errors import PlanError
 from clerkdesk.recipe import values
 from clerkdesk.recipe.model import CaseField, Recipe
-from clerkdesk.recipe.steps import STEPS, Step
+from clerkdesk.recipe.steps import Step
 from clerkdesk.recipe.systems import System
 from clerkdesk.records.model import field_spec
 

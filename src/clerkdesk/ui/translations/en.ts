@@ -208,6 +208,10 @@
         <translation>The case cannot start</translation>
     </message>
     <message>
+        <source>该申请人的同一事项已有未办结的案件，已为您打开</source>
+        <translation>This applicant already has an open case for this matter: it is shown instead</translation>
+    </message>
+    <message>
         <source>需要修正的项目</source>
         <translation>Problems to correct</translation>
     </message>
