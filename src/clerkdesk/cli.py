@@ -28,9 +28,13 @@ class Ctx:
     @property
     def desk(self) -> Any:
         if self._desk is None:
+            from clerkdesk.config import policy
             from clerkdesk.desk import Desk
 
-            self._desk = Desk(self.home, self.clerk, create=self.create)
+            # --create guards a folder the user typed; the default folder and one the machine policy fixes
+            # (IT's choice, not a typo) are made on first use
+            create = self.create or self.home is None or "data_dir" in policy().values
+            self._desk = Desk(self.home, self.clerk, create=create)
         return self._desk
 
     def out(self, obj: Any, text: str | None = None) -> None:

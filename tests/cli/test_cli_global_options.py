@@ -26,7 +26,7 @@ def test_json_home_and_clerk_after_the_subcommand(tmp_path: Path, cli_env: dict[
     home = tmp_path / "elsewhere"
     record = tmp_path / "p.json"
     record.write_text(json.dumps({"name": "张晓明", "id_number": ID}, ensure_ascii=False), encoding="utf-8")
-    add = run("person", "add", "--json", str(record), "--home", str(home), "--clerk", "0007", env=cli_env)
+    add = run("--create", "person", "add", "--json", str(record), "--home", str(home), "--clerk", "0007", env=cli_env)
     assert add.returncode == 0, add.stdout + add.stderr  # person add's own --json FILE kept its meaning
     show = run("person", "show", ID, "--json", f"--home={home}", env=cli_env)
     assert show.returncode == 0, show.stdout + show.stderr

@@ -76,7 +76,8 @@ def test_the_policy_fixes_data_keys_recipes_and_browser(policy_env: tuple[dict[s
     p = run(env, "person", "add", "--json", str(_person(tmp_path)))
     assert p.returncode == 0, p.stderr
     assert (tmp_path / "data" / user / "clerkdesk.db").exists()
-    assert [k.suffix for k in (tmp_path / "keys" / user).iterdir()] == [".key"]
+    # the key, and the audit chain's anchor that lives beside it (docs/security.md)
+    assert sorted(k.suffix for k in (tmp_path / "keys" / user).iterdir()) == [".audit-head", ".key"]
     assert run(env, "audit", "verify").returncode == 0
 
 
@@ -129,6 +130,7 @@ def test_supervisors_are_an_os_group_not_a_clerk_claim(policy_env: tuple[dict[st
                                                        tmp_path: Path) -> None:
     env, pol = policy_env
     env["CLERKDESK_HOME"] = str(tmp_path / "data")  # not fixed by this policy: the variable still works
+    (tmp_path / "data").mkdir()  # an existing data folder (a new one would need --create)
     other = a_group_i_am_not_in()
     pol.write_text(f'supervisor_groups = ["{other}"]\n', encoding="utf-8")
     # the claim: a clerk named as a supervisor in the variable, acting under that name — refused

@@ -45,6 +45,7 @@ steps:
   - fill: {{label: 姓名, value: "{{{{ person.name }}}}"}}
   - fill: {{label: 身份证号, value: "{{{{ person.id_number }}}}"}}
   - submit: {{click: {{text: 保存}}}}
+  - expect: {{text: 保存成功}}
 """
 
 

@@ -90,6 +90,7 @@ def main() -> None:
 
     def do_save() -> None:
         Path(args.out).write_text(json.dumps(values(), ensure_ascii=False), encoding="utf-8")
+        account.setText("保存成功")  # the client's answer, for a recipe's `expect` after its submit
 
     def do_submit() -> None:
         box = QMessageBox(QMessageBox.Icon.Question, "确认", "确认提交吗？", parent=w)

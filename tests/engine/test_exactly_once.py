@@ -82,7 +82,7 @@ def recipe_yaml(wrappers: list[str], answer_level: int, confirm: bool, screensho
             body.append("  - screenshot: 提交后")
         if out_level == depth:
             body += answer
-    lines = ["recipe: fake.r", "title: 测试事项", "system: fake", "fields:", "  case.members: {zh: 成员, required: false}",
+    lines = ["recipe: fake.r", "title: 测试事项", "system: fake", "fields:", "  case.members: {zh: 成员, kind: list, required: false}",
              "steps:", "  - open: /form",
              "  - human: {message: 请登录, until: {text: 退出登录}}", *body]
     return "\n".join(lines) + "\n"

@@ -39,7 +39,8 @@ def test_every_example_is_a_clean_step_of_its_type(name: str, tmp_path: Path) ->
     recipe = folder / "hrss" / "example.yaml"
     recipe.write_text("recipe: hrss.example\ntitle: 例子\nsystem: hrss\nfields:\n"
                       "  case.members: {zh: 家庭成员}\n  case.attachment: {zh: 附件}\n"
-                      f"steps:\n  - {st.example}\n", encoding="utf-8")
+                      f"steps:\n  - {st.example}\n"
+                      "  - expect: {text: 受理成功}\n", encoding="utf-8")  # a submit's answer is checked
     assert [str(e) for e in lint_paths([recipe], folder)] == []
 
 

@@ -177,3 +177,37 @@ def test_two_connections_switching_a_new_file_to_wal_at_once(tmp_path: Path) -> 
         assert conn.execute("pragma journal_mode").fetchone() == ("wal",)
         conn.close()
     assert failed == []
+
+
+def test_schema_4_runs_get_the_engines_submit_states_and_their_open_matters(home: Path) -> None:
+    """A run left `pending` by the previous release is `armed` (the clerk decides); `done` is `confirmed`; the
+    unfinished run of a profile's matter holds that matter, so a second case for it is refused."""
+    import pytest
+
+    from clerkdesk.errors import CaseOpen
+    from clerkdesk.store.lease import Owner
+
+    db = Database(home / "clerkdesk.db")
+    migrations.migrations.apply(db, stop_before="m005_run_leases")
+    db.close()
+    old = Store.open(home, migrate=False)
+    pid = old.profiles.save("person", PEOPLE[0]["id_number"], {"name": PEOPLE[0]["name"]}).profile_id
+    cid = old.cases.create(matter="m", applicant_kind="person", applicant_key="k", record={}, targets=["a.b"],
+                           fields={}, profile_id=pid)
+    pending, done = old.runs.create(cid, "a.b", "a"), old.runs.create(cid, "a.c", "a")
+    old.db.execute("update runs set submit_state = 'pending', status = 'running' where id = ?", [pending])
+    old.db.execute("update runs set submit_state = 'done', status = 'succeeded' where id = ?", [done])
+    old.close()
+
+    s = Store.open(home)
+    assert (s.runs.get(pending).submit_state, s.runs.get(done).submit_state) == ("armed", "confirmed")
+    shown = {r["id"]: r for r in s.runs.list()}
+    assert shown[pending]["status"] == "interrupted"  # `running` with no live process behind it
+    with pytest.raises(CaseOpen) as e:
+        s.cases.open(matter="m", applicant_kind="person", applicant_key="k", record={}, targets=[("a.b", "a")],
+                     fields={}, profile_id=pid, alive=lambda o, hb: False, me=Owner("h", 1, "t"))
+    assert e.value.case_id == cid and pending in str(e.value)
+    # the finished matter is free
+    s.cases.open(matter="m", applicant_kind="person", applicant_key="k", record={}, targets=[("a.c", "a")],
+                 fields={}, profile_id=pid, alive=lambda o, hb: False, me=Owner("h", 1, "t"))
+    s.close()

@@ -142,6 +142,13 @@ def test_interrupted_run_shows_resumable_and_resumes(make_window: Any, qtbot: An
                                    FillOptions(system_urls={"hrss": sandbox.hrss_url}), "就业登记")
     rid = result.runs[EMPLOYMENT]
     desk.store.runs.update(rid, status="running", checkpoint=12)
+    import subprocess
+
+    gone = subprocess.Popen(["true"])  # the crashed app: a process that no longer runs holds the lease
+    gone.wait()
+    with desk.store.tx() as db:
+        db["runs"].update(rid, {"lease_pid": gone.pid, "lease_started": "0"})
+    assert desk.store.runs.list()[0]["status"] == "interrupted"
     answer_confirms(win)
     win.cases.refresh()
     press(qtbot, win, Qt.Key.Key_F8)
@@ -169,3 +176,30 @@ def test_closing_during_a_run_leaves_it_resumable(make_window: Any, qtbot: Any) 
     row = win.desk.store.runs.get(rid)
     assert row.status in ("needs_clerk", "running")
     assert rid in [r["id"] for r in win.desk.store.runs.interrupted()]
+
+
+def test_f5_pressed_twice_or_from_two_windows_starts_one_case(make_window: Any, qtbot: Any, sandbox: Any,
+                                                              answer_confirms: Any) -> None:
+    """The trial's double F5 (80 ms apart) made two cases and six runs; now: one case, and a second window asking
+    for the same citizen and matter is shown the open case instead of starting another."""
+    before = len(sandbox.submissions("hrss"))
+    win = make_window()
+    answer_confirms(win)
+    values = {**person("11010519880214161"), **CASE}
+    win.form.set_matters([EMPLOYMENT])
+    win.form.fill_values(values)
+    press(qtbot, win, Qt.Key.Key_F5)
+    qtbot.wait(80)
+    press(qtbot, win, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: bool(win.monitor.cards), timeout=10000)
+    first = win.monitor.case_id
+    # a second window of the same clerk (same store) while the first one runs
+    other = make_window()
+    other.form.set_matters([EMPLOYMENT])
+    other.form.fill_values(values)
+    press(qtbot, other, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: other.monitor.case_id == first, timeout=10000)
+    assert wait_done(qtbot, win) == {EMPLOYMENT: "succeeded"}
+    assert [c["id"] for c in win.desk.store.cases.list()] == [first]
+    assert len(win.desk.store.runs.list()) == 1
+    assert len(sandbox.submissions("hrss")) == before + 1

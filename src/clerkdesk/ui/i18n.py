@@ -51,6 +51,10 @@ EN: dict[str, str] = {
     "已暂停（F6 继续），已完成 {d}/{n}": "Paused (F6 resumes); {d} of {n} done",
     "正在办理 {r} 个系统，已完成 {d}/{n}": "Filling {r} system(s); {d} of {n} done",
     "办理无法开始": "The case cannot start",
+    "已提交，正在等待系统答复…（中止 = 停止等待，提交结果将不确定）":
+        "Submitted, waiting for the system's answer… (Abort stops waiting; the outcome is then unknown)",
+    "提交结果不确定：请在系统中查询后选择 已记录 / 未记录":
+        "Submit outcome unknown: look it up in the system, then choose Recorded / Not recorded",
     "该申请人的同一事项已有未办结的案件，已为您打开": "This applicant already has an open case for this matter: it is shown instead",
     "需要修正的项目": "Problems to correct",
     "请修正以下 {n} 项（点击或按回车跳到该项）：": "Please correct these {n} field(s) (click or press Enter to go there):",

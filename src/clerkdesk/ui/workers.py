@@ -18,13 +18,15 @@ from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
 
 from clerkdesk.engine import events as ev
 from clerkdesk.errors import HumanAborted, HumanNeeded
+from clerkdesk.recipe.steps import STEPS
 from clerkdesk.ui.i18n import tr
 
 if TYPE_CHECKING:
     from clerkdesk.engine.run import RunInfo
 
-# Steps that read the system's answer: never pause or abort in front of them (a submit may be open).
-ANSWER_KINDS = frozenset({"expect", "capture", "screenshot", "wait", "dialog"})
+# Steps that read the system's answer: never pause or abort in front of them (a submit may be open). From the
+# step registry, the one source of what each step means.
+ANSWER_KINDS = frozenset(k for k, t in STEPS.items() if t.answers)
 DESKTOP_LOCK = threading.Semaphore(1)  # one mouse and keyboard: desktop targets run one at a time
 
 
@@ -180,6 +182,11 @@ class QtClerk:
     def human(self, info: RunInfo, message: str, driver: Any, check: Callable[[], bool] | None) -> None:
         if self._wait(Ask("human", info, message), driver, check) == "abort":
             raise HumanAborted(tr("经办人中止了办理") + " (the clerk aborted the run)")
+
+    def keep_waiting(self, info: RunInfo, seconds: float) -> bool:
+        """A slow system is still answering the submit: the card says so; 中止 (or closing the app) stops waiting,
+        and the submit is then uncertain — never "not recorded". Ten minutes at most."""
+        return not (self.control.abort or self.control.stopping) and seconds < 600
 
     def uncertain(self, info: RunInfo, message: str) -> tuple[str, str | None]:
         ans = self._wait(Ask("uncertain", info, message))

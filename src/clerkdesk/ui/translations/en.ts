@@ -208,6 +208,14 @@
         <translation>The case cannot start</translation>
     </message>
     <message>
+        <source>已提交，正在等待系统答复…（中止 = 停止等待，提交结果将不确定）</source>
+        <translation>Submitted, waiting for the system's answer… (Abort stops waiting; the outcome is then unknown)</translation>
+    </message>
+    <message>
+        <source>提交结果不确定：请在系统中查询后选择 已记录 / 未记录</source>
+        <translation>Submit outcome unknown: look it up in the system, then choose Recorded / Not recorded</translation>
+    </message>
+    <message>
         <source>该申请人的同一事项已有未办结的案件，已为您打开</source>
         <translation>This applicant already has an open case for this matter: it is shown instead</translation>
     </message>
