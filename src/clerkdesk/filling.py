@@ -19,6 +19,7 @@ from clerkdesk.errors import ClerkDeskError, Problem, ValidationError
 from clerkdesk.recipe.catalog import Catalog
 from clerkdesk.recipe.systems import System
 from clerkdesk.records import model
+from clerkdesk.records.runstate import RunStatus
 from clerkdesk.store.profiles import KINDS, profile_key
 
 
@@ -211,7 +212,7 @@ class Filling:
 
     def _settle_case(self, case_id: str) -> None:
         runs = self.store.runs.for_case(case_id)
-        states = {r.status for r in runs} - {"superseded"}
+        states = {r.status for r in runs} - {RunStatus.SUPERSEDED.value}
         status = ("closed" if not states else "done" if states == {"succeeded"}
                   else "needs_clerk" if "needs_clerk" in states
                   else "failed" if states & {"failed", "aborted"} else "running")
@@ -231,7 +232,7 @@ class Filling:
         row = self.store.runs.get(rid)
         state = SubmitState.of(row.submit_state)
         have = row.data.get("captures", {}).get("receipt")
-        if row.status == "superseded":
+        if row.status == RunStatus.SUPERSEDED:
             raise ResumeRefused(f"办理 {rid} 已被同一申请人同一事项的新案件取代，不能再继续 (run {rid} was superseded by a "
                                 "newer case for the same applicant and matter; resume that one)")
         if decision == "not_recorded" and state == SubmitState.CONFIRMED:

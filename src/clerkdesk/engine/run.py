@@ -32,7 +32,7 @@ from typing import Any, Protocol
 from clerkdesk.engine import events as ev
 from clerkdesk.engine.driver import Condition, Driver, DriverContext, DriverError, Locator, ReadSpec
 from clerkdesk.engine.plan import Target
-from clerkdesk.errors import ClerkDeskError, HumanAborted, HumanNeeded, ResumeRefused, StepError
+from clerkdesk.errors import ClerkDeskError, HumanAborted, HumanNeeded, StepError
 from clerkdesk.recipe import values
 from clerkdesk.recipe.steps import STEPS, Step
 from clerkdesk.records.runstate import RunStatus, SubmitState
@@ -532,9 +532,8 @@ class _Execution:
         self.set_submit(SubmitState.NONE, f"rejected by the system: {said}")
         msg = (f"“{self.system.title}”拒绝了这次提交，没有记录：{said}  请改正后重新办理。 (the system refused the submit "
                f"and recorded nothing: {said})")
-        where = err if err is not None else None
         raise _Rejected(msg, StepError(msg, recipe=self.recipe.id, step=self.top + 1, kind="submit",
-                                       mark=self.submit_step.mark, evidence=where.evidence if where else None,
+                                       mark=self.submit_step.mark, evidence=err.evidence if err else None,
                                        retryable=False))
 
     def save_failure_evidence(self, n: int, s: Step, e: DriverError) -> str | None:
@@ -716,4 +715,4 @@ def _legacy_path(x: Any) -> str | None:
     return str(x)
 
 
-__all__ = ["Clerk", "ClerkDeskError", "Outcome", "ResumeRefused", "RunInfo", "RunLog", "Runner"]
+__all__ = ["Clerk", "ClerkDeskError", "Outcome", "RunInfo", "RunLog", "Runner"]

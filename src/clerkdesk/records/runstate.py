@@ -52,11 +52,12 @@ class RunStatus(StrEnum):
     SUCCEEDED = "succeeded"  # the submit's answer was seen (or the clerk said it was recorded)
     ABORTED = "aborted"  # the clerk stopped it
     DRY_RUN = "dry_run"  # a supervisor's test run: everything up to the submit, which was not clicked
+    SUPERSEDED = "superseded"  # a newer case took its matter over (it died with nothing submitted): never resumed
     INTERRUPTED = "interrupted"  # shown only: RUNNING in the store but its process is gone (kill, crash, power)
 
     @property
     def final(self) -> bool:
-        return self in (RunStatus.SUCCEEDED, RunStatus.DRY_RUN)
+        return self in (RunStatus.SUCCEEDED, RunStatus.DRY_RUN, RunStatus.SUPERSEDED)
 
 
 # What the clerk reads, in the shells and in `clerkdesk runs` (one source).

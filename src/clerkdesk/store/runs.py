@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from clerkdesk.store.db import Store
 
 RUN_STATES = tuple(s.value for s in RunStatus)
-_FINAL = (RunStatus.SUCCEEDED.value, RunStatus.DRY_RUN.value, "superseded")
+_FINAL = tuple(s.value for s in RunStatus if s.final)
 _active_lock = threading.Lock()
 _active: set[str] = set()  # runs this process is executing right now (two threads of one app included)
 
@@ -167,7 +167,7 @@ class Cases:
                                                           f"`clerkdesk resume {ot['run_id']}` with --recorded RECEIPT or "
                                                           "--not-recorded when asked)"))
             else:  # dead, nothing submitted: the new case takes the matter over
-                db["runs"].update(ot["run_id"], {"status": "superseded", "updated_at": now(),
+                db["runs"].update(ot["run_id"], {"status": RunStatus.SUPERSEDED.value, "updated_at": now(),
                                                  "lease_host": None, "lease_pid": None, "lease_started": None})
                 db["open_targets"].delete((profile_id, recipe))
                 self.s.audit.append("run_superseded", f"run:{ot['run_id']}", {"recipe": recipe})
@@ -332,10 +332,12 @@ class Runs:
     def shown_status(self, r: dict[str, Any]) -> str:
         """The status as the clerk must see it: a run whose lease holder is gone is INTERRUPTED, not running."""
         status = r["status"]
+        owner = _owner(r)
         if status in (RunStatus.RUNNING.value, RunStatus.PAUSED.value):
-            owner = _owner(r)
             if owner is None or not self.alive(owner, r.get("lease_at")):
                 return RunStatus.INTERRUPTED.value
+        elif status == RunStatus.PLANNED.value and owner is not None and not self.alive(owner, r.get("lease_at")):
+            return RunStatus.INTERRUPTED.value  # its case was stored, then the process died before it ran
         return status
 
     def live(self, r: dict[str, Any]) -> bool:
