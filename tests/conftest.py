@@ -52,3 +52,25 @@ def display() -> Iterator[str]:
         pytest.skip("Xvfb is not installed (Debian package 'xvfb'): no X screen for desktop tests")
     with xvfb(1280, 800) as name:
         yield name
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[object]:
+    """One private PostgreSQL server (temporary data folder, loopback port) for the whole session."""
+    from clerkdesk.testing.postgres import pg_bindir, pg_server
+
+    if pg_bindir() is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not installed (Debian package 'postgresql'); scripts/setup.sh installs it")
+        pytest.skip("PostgreSQL is not installed (Debian package 'postgresql')")
+    with pg_server() as server:
+        yield server
+
+
+@pytest.fixture
+def pg_url(pg_server: object, request: pytest.FixtureRequest) -> str:
+    """The URL of a fresh, empty PostgreSQL database for this test."""
+    import hashlib
+
+    name = "t_" + hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:16]
+    return pg_server.create_database(name)  # type: ignore[attr-defined]
