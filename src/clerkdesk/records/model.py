@@ -168,6 +168,31 @@ LONG_TEXT = {"enterprise.business_scope": 2000}
 # Characters that are never part of a value a clerk typed: NUL and the other C0/C1 controls, DEL, bidi
 # overrides/isolates/marks (U+202E can make "123" display as "321"), zero-width characters and the BOM.
 _UNCLEAN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+# Emoji and their modifiers: no ministry form's code page (GBK/GB 18030 tables, most Oracle/DB2 columns) stores
+# them, and a system that does store them shows "?" or mojibake on the certificate. Not rejected: every CJK
+# ideograph, including the rare ones outside the BMP (Extension B and later, U+20000 upwards), that names
+# and addresses need (生僻字); the traditional symbols GBK itself holds (☆ ★ ※ ○ ● ◎ ◇ ◆ □ ■ △ ▲).
+_EMOJI = re.compile("[\U0001f000-\U0001faff\U0001fc00-\U0001fffd\ufe0e\ufe0f\u20e3\U000e0000-\U000e007f"
+                    "\u2600-\u27bf\u2b00-\u2bff\u3030\u303d]")
+
+
+_MODIFIERS = "\ufe0e\ufe0f\u20e3"  # variation selectors and the keycap: they make the character before an emoji
+
+
+def _emoji(value: str) -> tuple[int, str] | None:
+    """(index, code point) of the first emoji in VALUE, at the start of its sequence ("1️⃣" at the "1"); a
+    symbol of the dingbat blocks that GBK itself encodes (☆ ♀) is not one."""
+    for m in _EMOJI.finditer(value):
+        c, i = m.group(), m.start()
+        if c in _MODIFIERS:
+            return (i - 1, value[i - 1]) if i else (i, c)
+        if c > "\uffff":
+            return i, c
+        try:
+            c.encode("gbk")
+        except UnicodeEncodeError:
+            return i, c
+    return None
 
 
 def text_problems(fld: str, zh: str, value: str, max_len: int) -> list[Problem]:
@@ -180,6 +205,12 @@ def text_problems(fld: str, zh: str, value: str, max_len: int) -> list[Problem]:
         out.append(Problem(fld, "TEXT_UNCLEAN", f"“{zh}”含有控制字符或不可见字符 {code}（第{m.start() + 1}个字符），请重新输入",
                            f"contains the control or invisible character {code} at position {m.start() + 1}; "
                            "retype the value"))
+    e = _emoji(value)
+    if e and not m:
+        code = f"U+{ord(e[1]):04X}"
+        out.append(Problem(fld, "TEXT_EMOJI", f"“{zh}”含有表情或图形符号 {code}（第{e[0] + 1}个字符），业务系统无法保存，请删除",
+                           f"contains the emoji or pictograph {code} at position {e[0] + 1}, which the "
+                           "ministry systems cannot store; delete it"))
     if len(value) > max_len:
         out.append(Problem(fld, "TEXT_TOO_LONG", f"“{zh}”过长（{len(value)}字，最多{max_len}字）",
                            f"too long ({len(value)} characters, at most {max_len})"))
