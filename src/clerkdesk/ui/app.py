@@ -33,13 +33,40 @@ def pick_language(lang: str | None) -> str:
     return str(QSettings("ClerkDesk", "ClerkDesk").value("lang", "zh"))
 
 
+def home_may_be_created(home: Path | None, create: bool = False) -> bool:
+    """Whether the app may make HOME when it does not exist, without asking: the default folder and one the
+    machine policy fixes are IT's choice and are made on first use; a folder typed with --home or
+    CLERKDESK_HOME may be a typo (a new, empty database and key beside the real one would then show every
+    citizen as 未找到), so the clerk is asked first (the CLI needs --create for the same reason)."""
+    from clerkdesk.config import policy
+
+    return create or home is None or Path(home).exists() or "data_dir" in policy().values
+
+
+def ask_create_home(home: Path, parent: Any = None) -> bool:
+    """Ask the clerk whether to start a new, empty data folder at HOME; the safe answer (否) is the default."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from clerkdesk.ui.i18n import tr
+
+    box = QMessageBox(QMessageBox.Icon.Warning, tr("数据文件夹不存在"),
+                      tr("数据文件夹 {home} 不存在。\n\n如果是路径输错了，请选“否”，然后检查 --home 或 CLERKDESK_HOME；"
+                         "选“是”将在那里新建一个空的数据文件夹（原有的档案不会出现在其中）。\n\n新建吗？", home=str(home)),
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.setObjectName("ask_create_home")
+    return box.exec() == QMessageBox.StandardButton.Yes
+
+
 def load_desk(home: Path | None, clerk: str | None, runtime: Any, urls: dict[str, str], headless: bool,
               timeout_factor: float) -> Any:
-    """The heavy part of starting (store, recipes, engine imports); runs in a worker thread."""
+    """The heavy part of starting (store, recipes, engine imports); runs in a worker thread.
+
+    A missing HOME was already allowed (``home_may_be_created``) or agreed to by the clerk."""
     from clerkdesk.desk import Desk
     from clerkdesk.filling import FillOptions
 
-    desk = Desk(home, clerk)
+    desk = Desk(home, clerk, create=True)
     desk.catalog  # noqa: B018 - read the recipes now, not on the UI thread
     desk.store  # noqa: B018 - open (and if new, create) the database and its key
     desk.purge_orphan_documents()  # images kept for a case that a crash never let start
@@ -136,8 +163,12 @@ def build_window(home: Path | None = None, clerk: str | None = None, *, lang: st
 
 
 def run_app(home: Path | None = None, clerk: str | None = None, *, lang: str | None = None, demo: Any = None,
-            headless: bool = False, auto_login: bool = False) -> int:
+            headless: bool = False, auto_login: bool = False, create: bool = False) -> int:
     app = make_qapp()
+    if home is not None and not home_may_be_created(home, create) and not ask_create_home(Path(home)):
+        print(f"clerkdesk: the data folder {home} does not exist; nothing was created. Check --home / "
+              "CLERKDESK_HOME, or start the app with --create to make a new, empty one.", file=sys.stderr)
+        return 2
     assist = None
     if demo is not None and auto_login:
         from clerkdesk.ui.demo import sandbox_login

@@ -18,7 +18,7 @@ def app(c: Ctx, lang: str | None, headless: bool) -> None:
     """Open the clerk's window (also what `clerkdesk` with no arguments does)."""
     from clerkdesk.ui.app import run_app
 
-    sys.exit(run_app(c.home, c.clerk, lang=lang, headless=headless))
+    sys.exit(run_app(c.home, c.clerk, lang=lang, headless=headless, create=c.create))
 
 
 @click.command("demo")

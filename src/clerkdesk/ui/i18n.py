@@ -142,6 +142,12 @@ EN: dict[str, str] = {
     "有 {n} 个案件可继续办理（F8 今日案件）": "{n} case(s) can be resumed (F8 Today's cases)",
     # errors
     "出错了": "Error", "错误": "Error",
+    "数据文件夹不存在": "Data folder not found",
+    "数据文件夹 {home} 不存在。\n\n如果是路径输错了，请选“否”，然后检查 --home 或 CLERKDESK_HOME；"
+    "选“是”将在那里新建一个空的数据文件夹（原有的档案不会出现在其中）。\n\n新建吗？":
+    "The data folder {home} does not exist.\n\nIf the path is mistyped, choose No and check --home or "
+    "CLERKDESK_HOME; Yes makes a new, empty data folder there (the existing profiles will not be in it).\n\n"
+    "Create it?",
     # F1 help
     "新建受理（清空表单）": "New case (clear the form)", "保存档案": "Save the profile",
     "重试失败项 / 继续办理": "Retry failed targets / resume", "全部暂停/继续": "Pause/resume all",

@@ -828,6 +828,22 @@
         <translation>Error</translation>
     </message>
     <message>
+        <source>数据文件夹不存在</source>
+        <translation>Data folder not found</translation>
+    </message>
+    <message>
+        <source>数据文件夹 {home} 不存在。
+
+如果是路径输错了，请选“否”，然后检查 --home 或 CLERKDESK_HOME；选“是”将在那里新建一个空的数据文件夹（原有的档案不会出现在其中）。
+
+新建吗？</source>
+        <translation>The data folder {home} does not exist.
+
+If the path is mistyped, choose No and check --home or CLERKDESK_HOME; Yes makes a new, empty data folder there (the existing profiles will not be in it).
+
+Create it?</translation>
+    </message>
+    <message>
         <source>新建受理（清空表单）</source>
         <translation>New case (clear the form)</translation>
     </message>
