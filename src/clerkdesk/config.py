@@ -48,6 +48,8 @@ KEYS: dict[str, tuple[type, str | None, str]] = {
     "browser": (str, "CLERKDESK_BROWSER", "the browser executable"),
     "upstream_proxy": (str, "CLERKDESK_UPSTREAM_PROXY", "http://host:port the egress proxy connects through"),
     "supervisor_groups": (list, "CLERKDESK_SUPERVISORS", "OS groups whose members are supervisors"),
+    "audit_sinks": (list, None, "append-only copies of the audit head: file:/share/{host}.log, syslog, "
+                                "syslog:/socket, syslog://host:port (store/sink.py)"),
     "allow_environment": (bool, None, "true: CLERKDESK_* variables override this file (test machines)"),
 }
 
@@ -109,6 +111,12 @@ def _checked(pol: Policy, raw: dict[str, Any]) -> Policy:
                 raise ConfigError(f"{pol.where(key)}: must be an absolute path, not {value!r}")
         elif key == "upstream_proxy":
             _check_proxy(value, pol.where(key))
+        elif key == "audit_sinks":
+            from clerkdesk.store.sink import parse_sink
+
+            if not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{pol.where(key)}: must be a list of sinks (strings)")
+            value = tuple(parse_sink(v, pol.where(key)) for v in value)
         pol.values[key] = value
     return pol
 
@@ -410,6 +418,8 @@ def describe() -> list[tuple[str, str, str]]:
             value = recipes_dir()
         elif key == "keyring":
             value = "yes" if keyring_allowed() else "no"
+        elif key == "audit_sinks":
+            value = ", ".join(value or ()) or "(none: the anchor beside the key only)"
         elif not value:
             value = {"browser": "(found at run time: Chromium, Chrome or Edge)",
                      "upstream_proxy": "(none: direct connections)"}[key]

@@ -45,6 +45,10 @@ class Anchor:
     def _sig(self, seq: int, hsh: str, at: str) -> str:
         return self.cipher.sign(f"anchor|{self.store_id}|{seq}|{hsh}|{at}")
 
+    def sign(self, seq: int, hsh: str, at: str) -> str:
+        """The signature of a head, also carried by the lines of the append-only sinks (``store/sink.py``)."""
+        return self._sig(seq, hsh, at)
+
     def read(self) -> Head | None:
         """The anchored head; None when there is no anchor file. Raises ValueError when it was altered."""
         try:

@@ -212,6 +212,44 @@ class AuditLog:
                     "back and written again (every row from there on may replace lost ones)"]
         return []
 
+    def sink_problems(self) -> tuple[list[str], list[str]]:
+        """(problems, notes) from the append-only sinks the policy names: every head this store ever sent to a
+        readable sink must still be in the database, as it was. This is what still finds a rollback of the
+        database *together with* the anchor beside the key (someone with both folders)."""
+        sinks = self.s.sinks
+        problems: list[str] = []
+        notes: list[str] = []
+        if sinks.error:
+            problems.append(f"an append-only audit sink could not be written: {sinks.error}")
+        unreadable = [spec for spec in sinks.specs if not spec.startswith("file:")]
+        if unreadable:
+            notes.append(f"heads are also sent to {', '.join(unreadable)}; ClerkDesk cannot read those back: "
+                         "compare them with this head (journalctl -t clerkdesk-audit)")
+        last, _ = self.head()
+        for spec, heads in sinks.readable_heads(self.s.store_id).items():
+            forged = [h for h in heads if h.seq < 0 or self.s.anchor.sign(h.seq, h.hash, h.at) != h.sig]
+            if forged:
+                problems.append(f"{len(forged)} line(s) of the audit sink {spec} are not signed with this store's "
+                                "key (added or altered by hand)")
+            good = [h for h in heads if h not in forged]
+            top = max((h.seq for h in good), default=0)
+            if top > last:
+                h = max(good, key=lambda x: x.seq)
+                what = "wiped: it is empty" if last == 0 else f"ends at row {last}"
+                problems.append(f"rows {last + 1}..{top} are gone: the audit log {what}, but the append-only sink "
+                                f"{spec} recorded row {top} on {h.at} (the database, and the anchor beside the "
+                                "key with it, were put back to an older state)")
+            wanted = sorted({h.seq for h in good if 0 < h.seq <= last})
+            have = {int(r[0]): str(r[1]) for r in self.s.db.execute(
+                "select a.id, a.hash from audit a join json_each(?) j on a.id = j.value",
+                [json.dumps(wanted)]).fetchall()}
+            changed = sorted({h.seq for h in good if 0 < h.seq <= last and have.get(h.seq) != h.hash})
+            if changed:
+                problems.append(f"row {changed[0]} is not the row the append-only sink {spec} recorded: the log was "
+                                "rolled back and written again from there")
+            notes.append(f"the append-only sink {spec} holds {len(heads)} head(s) of this store, the last row {top}")
+        return problems, notes
+
     def _signed_head_id(self) -> int | None:
         """The row the signed head in ``meta`` names; None when it is missing or its signature is wrong."""
         row = self.s.db.execute("select value from meta where key = 'audit_head'").fetchone()
@@ -249,6 +287,9 @@ class AuditLog:
             notes.append(f"no anchor beside the key yet ({self.s.anchor.path})")
         if self.s.anchor_error:
             problems.append(f"the anchor beside the key could not be written: {self.s.anchor_error}")
+        sink_problems, sink_notes = self.sink_problems()
+        problems += sink_problems
+        notes += sink_notes
         return AuditReport(not problems, n, list(dict.fromkeys(problems)), notes)
 
 

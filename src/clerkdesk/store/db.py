@@ -54,6 +54,9 @@ class Store:
         self.store_id = store_id
         self.anchor = Anchor(store_id, cipher)
         self.anchor_error = ""
+        from clerkdesk.store.sink import AuditSinks
+
+        self.sinks = AuditSinks.from_policy()
         self.page_damage: list[str] = []
         self.audit_damage: list[str] = []
         self._pending_head: tuple[int, str, str] | None = None
@@ -195,6 +198,10 @@ class Store:
             self.anchor.advance(self.db.conn, *head)
         except OSError as e:  # a committed action is never undone for this; verify reports it
             self.anchor_error = f"{self.anchor.path}: {e.strerror}"
+        if self.sinks.specs:  # every committed head, also one the anchor refuses to follow: it is evidence
+            from clerkdesk.store.sink import SinkHead
+
+            self.sinks.emit(self.store_id, SinkHead(*head, self.anchor.sign(*head)))
 
     @contextmanager
     def repairing(self) -> Iterator[None]:
