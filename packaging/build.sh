@@ -8,6 +8,8 @@
 #   packaging/build.sh msi    the Windows installer compiled with wixl (msitools) around a win_amd64 payload
 #                             → dist/clerkdesk-<version>-win64.msi, then signs dist/
 #   packaging/build.sh sign   dist/SHA256SUMS and a detached minisign signature per artefact
+#   packaging/build.sh wheelhouse   the win_amd64 dependencies, resolved for Windows on this machine
+#                             → packaging/windows/wheelhouse/ (then `msi` makes the complete installer)
 #
 # Settings (environment): VERSION (default: pyproject.toml's), BUILD_NUMBER (4th number of the package
 # version, default 0), APPID (default org.clerkdesk.clerkdesk), RECIPES (recipes folder shipped, default
@@ -138,5 +140,6 @@ case "${1:-}" in
   deb) cmd_deb; cmd_sign ;;
   msi) cmd_msi; cmd_sign ;;
   sign) cmd_sign ;;
-  *) die "usage: packaging/build.sh app|deb|msi|sign" ;;
+  wheelhouse) "$PY" packaging/windows/wheelhouse.py ;;
+  *) die "usage: packaging/build.sh app|deb|msi|sign|wheelhouse" ;;
 esac

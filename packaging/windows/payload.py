@@ -15,17 +15,12 @@ so by default the target needs CPython 3.11 x64 installed per machine (python.or
 ``python-3.11.x-amd64.exe /quiet InstallAllUsers=1``). Drop the embeddable zip's folder into
 ``packaging/windows/runtime/`` and the MSI carries its own runtime instead.
 
-Dependencies: a Windows wheelhouse cannot be made correctly on Linux. ``pip download --platform win_amd64``
-fetches Windows wheels but evaluates environment markers for the machine it runs on, so it pulls Linux-only
-dependencies (pyautogui → python3-xlib, refused) and would leave out Windows-only ones (pygetwindow, pywin32
-…); pinned to this checkout's versions it stops with ResolutionImpossible, unpinned it backtracked for 11
-minutes here. So the wheelhouse is made on a Windows machine with Python 3.11 x64:
-
-    py -3.11 -m pip wheel -w wheelhouse "clerkdesk[all]"      (from a checkout, or the published wheel)
-
-and copied into ``packaging/windows/wheelhouse/``; this script unpacks it into ``lib\\``. Without it the payload
-holds ClerkDesk's own wheel only and the MSI is named ``…-win64-nodeps.msi``: installable (tables, shortcut,
-upgrade, policy registry values) but not runnable until the dependencies are added.
+Dependencies: ``packaging/windows/wheelhouse.py`` makes the win_amd64 wheelhouse on this Linux machine (resolved
+for Windows with uv, then fetched pin by pin; see its docstring) into ``packaging/windows/wheelhouse/``, with
+the pins in ``requirements-win_amd64.txt``; ``packaging/build.sh wheelhouse`` runs it. This script unpacks it
+into ``lib\\``. Without a wheelhouse, or with one missing a pin, the payload holds ClerkDesk's own wheel only and
+the MSI is named ``…-win64-nodeps.msi``: installable (tables, shortcut, upgrade, policy registry values) but not
+runnable until the dependencies are added.
 """
 
 from __future__ import annotations
@@ -74,6 +69,15 @@ def wheels(cache: Path) -> tuple[list[Path], bool]:
     for w in house:
         if not (w.name.endswith("-none-any.whl") or "win_amd64" in w.name):
             sys.exit(f"payload: {w} is not a win_amd64 or pure-Python wheel")
+    if house:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from wheelhouse import missing
+
+        gone = missing(ROOT / "packaging" / "windows" / "wheelhouse")
+        if gone:
+            print(f"payload: the wheelhouse lacks {', '.join(gone[:5])}{' …' if len(gone) > 5 else ''}: "
+                  "the MSI will be -nodeps (run packaging/build.sh wheelhouse)", file=sys.stderr)
+            return [*own.glob("clerkdesk-*.whl")], False
     return [*own.glob("clerkdesk-*.whl"), *house], bool(house)
 
 
