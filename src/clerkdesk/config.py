@@ -316,10 +316,8 @@ def upstream_proxy() -> str | None:
     """``http://host:port`` of the hall's upstream proxy (政务外网 halls reach ministry systems only through
     one), from the policy or ``CLERKDESK_UPSTREAM_PROXY``.
 
-    Only the setting lives here. The place that would use it is the egress proxy
-    (``drivers/_egress.py``): for an allowed ``host:port`` it would open a ``CONNECT host:port`` tunnel through
-    this proxy instead of connecting directly. That change belongs to the web driver and is not made yet:
-    today ClerkDesk connects directly, and ``clerkdesk config`` says so beside the value."""
+    The egress proxy (``drivers/_egress.py``) uses it: an allowed ``host:port`` is reached through a
+    ``CONNECT host:port`` tunnel on this proxy, never directly."""
     env = os.environ.get("CLERKDESK_UPSTREAM_PROXY") or None
     if env is not None:
         _check_proxy(env, "CLERKDESK_UPSTREAM_PROXY")
@@ -440,6 +438,4 @@ def describe() -> list[tuple[str, str, str]]:
         rows.append(("supervisors", "every clerk" if names is None else ", ".join(sorted(names)),
                      "environment" if names is not None else "default"))
     rows.append(("allow_environment", str(pol.allow_environment).lower(), "policy" if pol.path else "default"))
-    if upstream_proxy():
-        rows.append(("upstream_proxy in use", "no: the egress proxy connects directly (not implemented yet)", ""))
     return rows

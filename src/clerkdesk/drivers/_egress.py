@@ -7,6 +7,11 @@ without passing either. So the browser is launched with every connection sent th
 proxy only opens connections to the ``host:port`` of the system's origins. Everything else is refused and
 reported (``host:port`` only — never a path or a query, which could hold a citizen's data).
 
+Halls on the 政务外网 reach the ministry systems only through the hall's HTTP proxy (policy ``upstream_proxy``):
+then an allowed ``host:port`` is reached through a ``CONNECT host:port`` tunnel opened on that proxy, never
+directly; a refused one never reaches the upstream proxy either. The proxy's refusal (407 authentication,
+403, 502 …) is a connection failure, reported to the browser like a refused direct connection.
+
 The proxy runs in daemon threads; refusals are queued here and handed to the driver's report callback on the
 driver's own thread (``drain``), because the callback writes to the store.
 """
@@ -32,8 +37,9 @@ def host_port(origin: str) -> tuple[str, int]:
 class EgressProxy:
     """SOCKS5 (no authentication, CONNECT only) on 127.0.0.1, allowing only the given origins' host:port."""
 
-    def __init__(self, origins: Iterable[str]) -> None:
+    def __init__(self, origins: Iterable[str], upstream: str | None = None) -> None:
         self.allowed = {host_port(o) for o in origins}
+        self.upstream = host_port(upstream) if upstream else None
         self._refused: list[tuple[str, float]] = []
         self._lock = threading.Lock()
         self._sock = socket.create_server(("127.0.0.1", 0))
@@ -92,7 +98,7 @@ class EgressProxy:
                 c.sendall(b"\x05\x02\x00\x01" + bytes(6))  # 0x02: connection not allowed by ruleset
                 return c.close()
             try:
-                up = socket.create_connection((host, port), timeout=10)
+                up = self._connect(host.strip("[]"), port)
             except OSError:
                 c.sendall(b"\x05\x05\x00\x01" + bytes(6))  # 0x05: connection refused
                 return c.close()
@@ -110,6 +116,29 @@ class EgressProxy:
         except (OSError, ValueError):
             with contextlib.suppress(OSError):
                 c.close()
+
+
+    def _connect(self, host: str, port: int) -> socket.socket:
+        """A connection to HOST:PORT: direct, or a CONNECT tunnel through the upstream proxy."""
+        if self.upstream is None:
+            return socket.create_connection((host, port), timeout=10)
+        up = socket.create_connection(self.upstream, timeout=10)
+        try:
+            target = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+            up.sendall(f"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n\r\n".encode("idna"))
+            head = b""
+            while b"\r\n\r\n" not in head:
+                chunk = up.recv(1)  # byte by byte: nothing after the header may be read away from the tunnel
+                if not chunk or len(head) > 16384:
+                    raise OSError("the upstream proxy closed the connection")
+                head += chunk
+            status = head.split(b"\r\n", 1)[0].split()
+            if len(status) < 2 or status[1] != b"200":
+                raise OSError(f"the upstream proxy answered {b' '.join(status[1:]).decode('latin-1')}")
+            return up
+        except BaseException:
+            up.close()
+            raise
 
 
 def _recv(s: socket.socket, n: int) -> bytes:

@@ -152,7 +152,9 @@ class PlaywrightDriver(GuardMixin, ScopeMixin, KitMixin):
             raise DriverError("Playwright is not installed: pip install 'clerkdesk[web]'", retryable=False) from e
         self.ctx = ctx
         exe = find_browser(ctx.options.get("browser"))
-        self._egress = EgressProxy(ctx.system.origins)
+        from clerkdesk.config import upstream_proxy
+
+        self._egress = EgressProxy(ctx.system.origins, upstream=upstream_proxy())
         self._pw = sync_playwright().start()
         try:
             self.browser = self._pw.chromium.launch(headless=ctx.headless, executable_path=exe,
