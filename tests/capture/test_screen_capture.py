@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from clerkdesk.capture.synth import make_sample, write_sample
 from clerkdesk.desk import Desk
+from clerkdesk.testing.synth import make_sample, write_sample
 
 pytestmark = [pytest.mark.desktop, pytest.mark.ocr]
 

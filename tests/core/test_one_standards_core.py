@@ -16,7 +16,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clerkdesk.capture import checks
-from clerkdesk.capture.fake import fake_company, fake_person
 from clerkdesk.records.standards import (
     check_id_number,
     check_uscc,
@@ -27,6 +26,7 @@ from clerkdesk.records.standards import (
     uscc_check_char,
     uscc_valid,
 )
+from clerkdesk.testing.fake import fake_company, fake_person
 
 # GB 32100-2015's worked example (the standard computes C18 = 3 for 91350100M000100Y4) and real codes as
 # published on licences and in registers. The eight with letters from J on in the organisation code

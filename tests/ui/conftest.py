@@ -100,7 +100,7 @@ class GjjClient:
 def gjj_client(tmp_path: Path) -> Iterator[GjjClient]:
     """The 公积金 sandbox desktop client on its own Xvfb (the window itself stays offscreen), logged in."""
     from clerkdesk.sandbox.desktop import launch
-    from clerkdesk.xvfb import xvfb, xvfb_available
+    from clerkdesk.testing.xvfb import xvfb, xvfb_available
 
     if not xvfb_available():
         pytest.skip("Xvfb is not installed: no X screen for the desktop client")
