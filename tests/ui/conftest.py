@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 
 import pytest
-from clerks import login
 
 from clerkdesk.sandbox.web import WebSandbox, start_web_sandbox
+from tests.support.clerks import login
 
 
 @pytest.fixture(scope="session")
