@@ -17,7 +17,7 @@ from ui_helpers import EMPLOYMENT
 from clerkdesk.testing.synth import make_sample, write_sample
 
 pytestmark = pytest.mark.ocr
-VIEWER = Path(__file__).parents[1] / "image_viewer.py"
+VIEWER = Path(__file__).parents[1] / "support" / "image_viewer.py"
 
 
 @pytest.fixture(autouse=True)
