@@ -159,7 +159,7 @@ def main() -> int:
             print(f"fill median: {statistics.median(f['all_receipts_s'] for f in fills):.1f} s")
 
     if args.platform == "xvfb":
-        from clerkdesk.xvfb import xvfb
+        from clerkdesk.testing.xvfb import xvfb
 
         os.environ["QT_QPA_PLATFORM"] = "xcb"
         with xvfb(1366, 800):

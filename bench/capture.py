@@ -44,7 +44,7 @@ from _machine import cpu_model
 from clerkdesk.capture.documents import read_document
 from clerkdesk.capture.fields import LOW_CONFIDENCE
 from clerkdesk.capture.model import FIELDS, KINDS, CaptureResult
-from clerkdesk.capture.synth import make_sample
+from clerkdesk.testing.synth import make_sample
 from clerkdesk.vision.ocr import get_engine
 
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97)
@@ -83,8 +83,8 @@ def phone_photo(card: Any, rng: Any) -> Any:
     import numpy as np
     from PIL import Image, ImageDraw
 
-    from clerkdesk.capture.degrade import desk
-    from clerkdesk.capture.render import font
+    from clerkdesk.testing.degrade import desk
+    from clerkdesk.testing.render import font
 
     h, w = card.shape[:2]
     W, H = int(w * rng.uniform(1.7, 2.1)), int(h * rng.uniform(1.9, 2.4))

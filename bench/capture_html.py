@@ -2,16 +2,16 @@
 
     .venv/bin/python bench/capture_html.py --out tests/capture/data --n 4 --seed 7   # the committed test set
 
-Nothing here is shared with ``clerkdesk.capture.render`` / ``degrade``: the page layout is
+Nothing here is shared with ``clerkdesk.testing.render`` / ``degrade``: the page layout is
 HTML/CSS laid out by Chromium (its own line breaking, letter spacing, ``text-align-last:
 justify`` labels), the faces are other fonts (AR PL UMing/UKai = Song/Kai, Noto Serif/Sans CJK;
 ID numbers in Liberation/DejaVu/Noto Mono), field positions, sizes, line spacing, colours and
 backgrounds are drawn per sample, and a licence is either the two-column 2019 layout or the
-older single-column one. The *data* comes from ``clerkdesk.capture.fake`` (valid MOD 11-2 ID
+older single-column one. The *data* comes from ``clerkdesk.testing.fake`` (valid MOD 11-2 ID
 numbers, MOD 31 credit codes, real region codes): the point is a new *picture* of the same
 kind of record, not new checksums.
 
-"Photographed" samples are made here too, without ``capture/degrade.py``: the card is placed
+"Photographed" samples are made here too, without ``clerkdesk.testing.degrade``: the card is placed
 on a CSS desk (wood/cloth/paper gradients) with a CSS 3-D transform (perspective, rotateX/Y,
 a few degrees of rotateZ), a drop shadow and a radial-gradient glare, screenshotted, then turned
 by 0/90/180/270, re-sampled (camera resolution), blurred with Pillow, given shot noise and a
@@ -35,8 +35,8 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageFilter
 
-from clerkdesk.capture.fake import FakeCompany, FakePerson, fake_company, fake_person
 from clerkdesk.capture.model import FIELDS, KINDS, Kind
+from clerkdesk.testing.fake import FakeCompany, FakePerson, fake_company, fake_person
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

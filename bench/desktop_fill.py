@@ -37,7 +37,7 @@ sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from clerkdesk.xvfb import xvfb  # noqa: E402
+from clerkdesk.testing.xvfb import xvfb  # noqa: E402
 
 # --- Keystroke-Level Model ----------------------------------------------------------------------------------
 K = 0.28  # one keystroke, average skilled typist (≈ 40 wpm)

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "web"))
+sys.path.insert(0, str(ROOT))  # the repository root: tests.support (helpers shared with the tests)
 sys.path.insert(0, str(ROOT / "bench"))
 
 PERSON = {"name": "王小明", "sex": "1", "ethnicity": "05", "birth_date": "1990-02-28", "hukou_region": "370202"}
@@ -88,8 +88,6 @@ def main() -> None:
     os.environ.setdefault("CLERKDESK_CONFIG", tempfile.mkdtemp(prefix="cd-bench-cfg-"))
     os.environ["CLERKDESK_KEYRING"] = "0"
     from _machine import cpu_model
-    from clerks import SandboxClerk
-    from local_site import write_system
     from playwright.sync_api import sync_playwright
     from test_portal_kits import docs_recipe
 
@@ -102,6 +100,8 @@ def main() -> None:
     from clerkdesk.recipe.loader import load_recipe
     from clerkdesk.recipe.systems import load_system
     from clerkdesk.sandbox.web.portal import PortalServer
+    from tests.support.clerks import SandboxClerk
+    from tests.support.local_site import write_system
 
     tmp = Path(tempfile.mkdtemp(prefix="cd-bench-"))
     desk = Desk(tmp / "home")

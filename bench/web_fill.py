@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "web"))
+sys.path.insert(0, str(ROOT))  # the repository root: tests.support (helpers shared with the tests)
 
 FIELDS = 33
 OPTION_THERE = "sel => !!document.querySelector(sel)"
@@ -144,8 +144,6 @@ def main() -> None:
     args = ap.parse_args()
     os.environ.setdefault("CLERKDESK_CONFIG", tempfile.mkdtemp(prefix="cd-bench-cfg-"))
     os.environ["CLERKDESK_KEYRING"] = "0"
-    from clerks import SandboxClerk, login
-    from data import PERSON
     from playwright.sync_api import sync_playwright
 
     from clerkdesk.desk import Desk
@@ -157,6 +155,8 @@ def main() -> None:
     from clerkdesk.recipe.loader import load_recipe
     from clerkdesk.records.model import make_person
     from clerkdesk.sandbox.web import start_web_sandbox
+    from tests.support.clerks import SandboxClerk, login
+    from tests.support.data import PERSON
 
     tmp = Path(tempfile.mkdtemp(prefix="cd-bench-"))
     sb = start_web_sandbox(tmp / "log", debug=True)

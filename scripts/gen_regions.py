@@ -1,4 +1,4 @@
-"""Regenerate src/clerkdesk/resources/codes/gbt2260.tsv from python-stdnum's GB/T 2260 table.
+"""Regenerate src/clerkdesk/records/tables/gbt2260.tsv from python-stdnum's GB/T 2260 table.
 
 python-stdnum's ``stdnum/cn/loc.dat`` is compiled from the Wikipedia lists of
 PRC administrative division codes and keeps retired codes with the years they
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import stdnum
 
-OUT = Path(__file__).resolve().parents[1] / "src/clerkdesk/resources/codes/gbt2260.tsv"
+OUT = Path(__file__).resolve().parents[1] / "src/clerkdesk/records/tables/gbt2260.tsv"
 
 
 def main() -> None:

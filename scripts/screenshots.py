@@ -42,7 +42,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="clerkdesk-shots-"))
     os.environ.update({"CLERKDESK_CONFIG": str(tmp / "config"), "CLERKDESK_KEYRING": "0",
                        "CLERKDESK_HOME": str(tmp / "home"), "QT_QPA_PLATFORM": "xcb", "CLERKDESK_LANG": "zh"})
-    from clerkdesk.xvfb import xvfb
+    from clerkdesk.testing.xvfb import xvfb
 
     with xvfb(1366, 800):
         return shoot(out, tmp)

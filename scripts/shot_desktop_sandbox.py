@@ -23,7 +23,7 @@ import mss
 import mss.tools
 
 from clerkdesk.sandbox.desktop import layout as L
-from clerkdesk.xvfb import xvfb
+from clerkdesk.testing.xvfb import xvfb
 
 
 def _xdo(*args: str) -> str:

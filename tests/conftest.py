@@ -46,7 +46,7 @@ def display() -> Iterator[str]:
     pyautogui and python-xlib keep their X connections, so all desktop tests share one server rather than
     each folder starting and stopping its own.
     """
-    from clerkdesk.xvfb import xvfb, xvfb_available
+    from clerkdesk.testing.xvfb import xvfb, xvfb_available
 
     if not xvfb_available():
         pytest.skip("Xvfb is not installed (Debian package 'xvfb'): no X screen for desktop tests")

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from clerkdesk.capture.model import CaptureResult, Kind
-from clerkdesk.capture.synth import make_sample
+from clerkdesk.testing.synth import make_sample
 
 Sample = tuple[np.ndarray, dict[str, Any]]
 

@@ -9,7 +9,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clerkdesk.capture import checks
-from clerkdesk.capture.fake import fake_company, fake_person
 from clerkdesk.records import addresses
 from clerkdesk.records.standards import (
     check_id_number,
@@ -18,6 +17,7 @@ from clerkdesk.records.standards import (
     uscc_check_char,
     uscc_valid,
 )
+from clerkdesk.testing.fake import fake_company, fake_person
 
 VALID_ID = "11010519491231002X"  # GB 11643's own example
 VALID_USCC = "91110000600037341L"

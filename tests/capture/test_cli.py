@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from PIL import Image
 
 from clerkdesk.capture.commands import capture
-from clerkdesk.capture.fake import fake_person
-from clerkdesk.capture.render import MAIN, render_idcard_front
-from clerkdesk.capture.synth import make_sample, write_sample
+from clerkdesk.testing.fake import fake_person
+from clerkdesk.testing.render import MAIN, render_idcard_front
+from clerkdesk.testing.synth import make_sample, write_sample
 
 pytestmark = pytest.mark.ocr
 

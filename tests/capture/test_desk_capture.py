@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import json
 import os
-import random
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from clerkdesk.capture.fake import fake_person
-from clerkdesk.capture.synth import make_sample, write_sample
+from clerkdesk.capture.specimen import specimen_card
 from clerkdesk.capturing import build, newest_image
 from clerkdesk.desk import Desk
 from clerkdesk.errors import Problem
 from clerkdesk.records import codes
+from clerkdesk.testing.synth import make_sample, write_sample
 
 
 @pytest.fixture
@@ -80,13 +79,13 @@ def test_licence_maps_type_and_capital_and_keeps_the_image_only_when_asked(desk:
 def test_card_reader_fields_are_canonical_and_the_photo_kept_only_when_asked(desk: Desk,
                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLERKDESK_NO_PLUGINS", "1")
-    person = fake_person(random.Random(0))  # what SimulatedReader(seed=0) carries
+    card = specimen_card(0)  # what SimulatedReader(seed=0) carries
     read = desk.read_card("simulated")
     assert read.kind == "idcard" and read.source == "reader:simulated" and read.ok
-    assert read.values()["person.id_number"] == person.id_number
-    assert read.values()["person.sex"] == ("1" if person.sex == "男" else "2")
-    assert read.values()["person.id_valid_from"] == person.valid_from
-    assert read.values()["person.id_valid_to"] == person.valid_to
+    assert read.values()["person.id_number"] == card["id_number"]
+    assert read.values()["person.sex"] == ("1" if card["sex"] == "男" else "2")
+    assert read.values()["person.id_valid_from"] == card["valid_from"]
+    assert read.values()["person.id_valid_to"] == card["valid_to"]
     assert read.doubtful == [] and desk.store.db["documents"].count == 0
     kept = desk.read_card("simulated", keep_image=True)
     assert kept.document_id is not None and desk.document_image(kept.document_id)[:4] == b"\x89PNG"

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 from clerkdesk.capture.documents import read_document
-from clerkdesk.capture.fake import fake_company, fake_person
 from clerkdesk.capture.model import FIELDS, CaptureResult
-from clerkdesk.capture.render import MAIN, render_idcard_front, render_license
 from clerkdesk.records.standards import id_check_digit, id_number_valid
+from clerkdesk.testing.fake import fake_company, fake_person
+from clerkdesk.testing.render import MAIN, render_idcard_front, render_license
 
 pytestmark = pytest.mark.ocr
 
@@ -134,8 +134,8 @@ def _receipt_on_a_desk() -> np.ndarray:
     """A desk with a till receipt on it: text, but no ID card."""
     from PIL import Image, ImageDraw
 
-    from clerkdesk.capture.degrade import desk
-    from clerkdesk.capture.render import font
+    from clerkdesk.testing.degrade import desk
+    from clerkdesk.testing.render import font
 
     img = Image.fromarray(desk(600, 900, random.Random(3)))
     draw = ImageDraw.Draw(img)

@@ -4,7 +4,7 @@ The 12 JPEGs were rendered once by headless Chromium from HTML/CSS pages (``benc
 --out tests/capture/data --n 4 --seed 7``): other fonts (AR PL UMing/UKai, Noto Serif/Sans CJK, mono
 faces for numbers), other positions, sizes, line spacing, letter-spaced and justified labels,
 CSS backgrounds, a single-column licence layout, and, for the odd-numbered ones, a CSS-3D
-"photograph" with Pillow blur/noise/JPEG (not ``capture/degrade.py``). They are committed so this
+"photograph" with Pillow blur/noise/JPEG (not ``clerkdesk.testing.degrade``). They are committed so this
 test needs no browser. The ground truth is the ``.json`` beside each image.
 
 Threshold: the issue's targets are ≥ 99 % exact fields on clean and ≥ 95 % on degraded images;

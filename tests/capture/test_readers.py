@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from clerkdesk.capture import readers as rd
+from clerkdesk.capture.specimen import SPECIMEN_CARDS
 from clerkdesk.errors import ConfigError
 from clerkdesk.records.standards import id_number_valid
 
@@ -86,3 +87,12 @@ def test_plugins_come_from_the_entry_point_group(monkeypatch: pytest.MonkeyPatch
     assert seen == [rd.ENTRY_POINT_GROUP] and reader.name == "acme"
     with pytest.raises(rd.CardReaderError, match="no card"):
         rd.read_card(reader)
+
+
+@pytest.mark.parametrize("seed", range(len(SPECIMEN_CARDS)))
+def test_every_specimen_card_passes_the_records_rules(seed: int) -> None:
+    """The training cards are frozen data: a typo in one would show the clerk a problem on a 'good' card."""
+    data = rd.read_card(rd.SimulatedReader(seed=seed))
+    assert data.fields == SPECIMEN_CARDS[seed] and set(data.fields) == set(rd.CARD_FIELDS)
+    assert data.problems == [] and id_number_valid(data.fields["id_number"] or "")
+    assert rd.read_card(rd.SimulatedReader(seed=seed + len(SPECIMEN_CARDS))).fields == data.fields  # seeds cycle

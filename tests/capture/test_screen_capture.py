@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from clerkdesk.capture.synth import make_sample, write_sample
 from clerkdesk.desk import Desk
+from clerkdesk.testing.synth import make_sample, write_sample
 
 pytestmark = [pytest.mark.desktop, pytest.mark.ocr]
 
 TITLE = "高拍仪预览 - 测试"
-VIEWER = Path(__file__).parents[1] / "image_viewer.py"
+VIEWER = Path(__file__).parents[1] / "support" / "image_viewer.py"
 
 
 @pytest.fixture

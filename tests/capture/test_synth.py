@@ -3,8 +3,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from clerkdesk.capture import synth
 from clerkdesk.capture.model import FIELDS, KINDS
+from clerkdesk.testing import synth
 
 
 def test_same_seed_same_image_and_truth() -> None:

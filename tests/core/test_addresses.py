@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import random
 
-from clerkdesk.capture.fake import fake_company, fake_person  # the generator must agree with records/
 from clerkdesk.records import addresses as regions
+from clerkdesk.testing.fake import fake_company, fake_person  # the generator must agree with records/
 
 
 def test_lookup_current_and_retired() -> None:

@@ -16,8 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clerkdesk.capture import checks
-from clerkdesk.capture.fake import fake_company, fake_person
 from clerkdesk.records.standards import (
+    USCC_ALPHABET,
+    USCC_WEIGHTS,
     check_id_number,
     check_uscc,
     id_check_digit,
@@ -27,6 +28,7 @@ from clerkdesk.records.standards import (
     uscc_check_char,
     uscc_valid,
 )
+from clerkdesk.testing.fake import fake_company, fake_person
 
 # GB 32100-2015's worked example (the standard computes C18 = 3 for 91350100M000100Y4) and real codes as
 # published on licences and in registers. The eight with letters from J on in the organisation code
@@ -58,6 +60,24 @@ def test_the_standards_worked_examples() -> None:
     assert org_char_value("A") == 10 and org_char_value("J") == 19 and org_char_value("Z") == 35
     with pytest.raises(ValueError):
         org_char_value("a")
+
+
+def test_gb32100_worked_example_step_by_step() -> None:
+    """GB 32100-2015's own worked example, step by step: table 1 gives each character its value (M = 21 and
+    Y = 30: the position in the code character set, which skips I, O, Z, S, V), table 2 the weights
+    MOD(3^(i-1), 31); sum 1640, MOD 31 = 28, C18 = 31 - 28 = 3."""
+    body = "91350100M000100Y4"
+    values = [USCC_ALPHABET.index(c) for c in body]
+    assert values == [9, 1, 3, 5, 0, 1, 0, 0, 21, 0, 0, 0, 1, 0, 0, 30, 4]  # the standard's first step
+    assert list(USCC_WEIGHTS) == [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]  # table 2
+    products = [v * w for v, w in zip(values, USCC_WEIGHTS, strict=True)]
+    assert products == [9, 3, 27, 135, 0, 26, 0, 0, 420, 0, 0, 0, 8, 0, 0, 900, 112]  # its third step
+    assert sum(products) == 1640 and 31 - sum(products) % 31 == 3 and uscc_check_char(body) == "3"
+    # table 1's letters, J = 18 … Y = 30, as the standard lists them
+    assert {c: USCC_ALPHABET.index(c) for c in "HJKLMNPQRTUWXY"} == {
+        "H": 17, "J": 18, "K": 19, "L": 20, "M": 21, "N": 22, "P": 23, "Q": 24, "R": 25, "T": 26, "U": 27,
+        "W": 28, "X": 29, "Y": 30}
+    assert not uscc_valid(body + "Z")  # the example's wrong 18th character
 
 
 @pytest.mark.parametrize("code", PUBLISHED_USCC)

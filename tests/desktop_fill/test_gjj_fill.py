@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
-from clerks import SandboxClerk
+from gjj_case import CASE, PERSON
 
 from clerkdesk.filling import FillOptions
-from clerkdesk.records.standards import id_check_digit
+from tests.support.clerks import SandboxClerk
 
 pytestmark = [pytest.mark.desktop, pytest.mark.ocr]
 
-PERSON = {"name": "欧阳娜娜", "id_number": "11010519491231002" + id_check_digit("11010519491231002"),
-          "ethnicity": "土家族", "phone": "13800138000", "marital_status": "已婚",
-          "current_address": "北京市朝阳区建国路88号SOHO现代城2号楼1单元1203室"}
-CASE = {"employer": "北京市朝阳区人力资源和社会保障局", "employer_account": "100200300400", "personal_rate": "8%",
-        "monthly_base": "8500.50", "opened_on": "2026-11-01"}
 
 
 def test_open_account_lands_in_the_client_exactly(client: Any, desk: Any) -> None:

@@ -4,19 +4,15 @@ work from the pixels, with no setting but the scale the driver reads for offsets
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_gjj_fill import CASE, PERSON
-
-from clerkdesk.sandbox.desktop import launch
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
-from clerks import SandboxClerk
+from gjj_case import CASE, PERSON
 
 from clerkdesk.filling import FillOptions
+from clerkdesk.sandbox.desktop import launch
+from tests.support.clerks import SandboxClerk
 
 pytestmark = [pytest.mark.desktop, pytest.mark.ocr]
 

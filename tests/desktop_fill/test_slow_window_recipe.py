@@ -14,12 +14,10 @@ from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
-from clerks import SandboxClerk
-
 from clerkdesk.filling import FillOptions
 from clerkdesk.records.standards import id_check_digit
 from clerkdesk.vision import windows
+from tests.support.clerks import SandboxClerk
 
 pytestmark = [pytest.mark.desktop, pytest.mark.ocr]
 

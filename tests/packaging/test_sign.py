@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
-import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "packaging"))
-import sign  # noqa: E402
+
+
+def _load_sign() -> ModuleType:
+    """packaging/sign.py is a release script beside the build files, not a module of an importable package
+    (``packaging`` is the PyPI library's name): load it from its file, without touching ``sys.path``."""
+    spec = importlib.util.spec_from_file_location("clerkdesk_release_sign", ROOT / "packaging" / "sign.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+sign = _load_sign()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from gjj_client import Client
 
-from clerkdesk.xvfb import xvfb_available
+from clerkdesk.testing.xvfb import xvfb_available
 
 SCREEN = (1280, 800)
 MISSING = [t for t in ("xdotool", "xclip") if shutil.which(t) is None]

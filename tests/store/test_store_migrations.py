@@ -78,8 +78,7 @@ WORKER = textwrap.dedent("""
     import json, sys
     from datetime import date
     from pathlib import Path
-    sys.path.insert(0, {tests!r})
-    from storedata import make_id
+    from tests.store.storedata import make_id
     from clerkdesk.store import Store
 
     home, tag, n = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
@@ -98,9 +97,11 @@ WORKER = textwrap.dedent("""
 def test_two_processes_writing_at_once(home: Path, tmp_path: Path) -> None:
     """Both processes also race to create the database, its key and its schema."""
     script = tmp_path / "worker.py"
-    script.write_text(WORKER.format(tests=str(Path(__file__).parent)))
+    script.write_text(WORKER.format())
+    root = str(Path(__file__).resolve().parents[2])  # the worker imports tests.store.storedata from the root
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
     n = 120
-    procs = [subprocess.Popen([sys.executable, str(script), str(home), str(tag), str(n)], env=dict(os.environ),
+    procs = [subprocess.Popen([sys.executable, str(script), str(home), str(tag), str(n)], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for tag in (1, 2)]
     for p in procs:
         out, err = p.communicate(timeout=240)

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 
 import pytest
-from clerks import login
 
 from clerkdesk.sandbox.web import WebSandbox, start_web_sandbox
+from tests.support.clerks import login
 
 
 @pytest.fixture(scope="session")
@@ -100,7 +98,7 @@ class GjjClient:
 def gjj_client(tmp_path: Path) -> Iterator[GjjClient]:
     """The 公积金 sandbox desktop client on its own Xvfb (the window itself stays offscreen), logged in."""
     from clerkdesk.sandbox.desktop import launch
-    from clerkdesk.xvfb import xvfb, xvfb_available
+    from clerkdesk.testing.xvfb import xvfb, xvfb_available
 
     if not xvfb_available():
         pytest.skip("Xvfb is not installed: no X screen for the desktop client")

@@ -7,13 +7,13 @@ import time
 from typing import Any
 
 import pytest
-from clerks import login
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QMessageBox, QPushButton
 from ui_helpers import CASE, EMPLOYMENT, INSURANCE, person, press, wait_done
 
 from clerkdesk.records.masking import mask_id, mask_name
 from clerkdesk.ui.dialogs import ConfirmDialog
+from tests.support.clerks import login
 
 
 def _slow_login(driver: Any) -> None:

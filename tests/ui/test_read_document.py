@@ -12,9 +12,10 @@ import pytest
 from PySide6.QtCore import Qt
 from ui_helpers import EMPLOYMENT, press
 
-from clerkdesk.capture.fake import fake_person
-from clerkdesk.capture.render import MAIN, render_idcard_front
-from clerkdesk.capture.synth import make_sample, write_sample
+from clerkdesk.capture.specimen import specimen_card
+from clerkdesk.testing.fake import fake_person
+from clerkdesk.testing.render import MAIN, render_idcard_front
+from clerkdesk.testing.synth import make_sample, write_sample
 
 FORM_FIELDS = ("person.name", "person.sex", "person.ethnicity", "person.birth_date", "person.id_number",
                "person.hukou_address")
@@ -96,14 +97,14 @@ def test_altered_card_flags_the_field_and_the_image_is_kept_only_when_ticked(mak
 
 
 def test_card_reader_fills_the_form_without_ocr(make_window: Any, qtbot: Any) -> None:
-    person = fake_person(random.Random(0))  # the simulated reader's card
+    card = specimen_card(0)  # the simulated reader's card
     win = make_window()
     form = win.form
     form.set_matters([EMPLOYMENT])
     read = _read(qtbot, form, form.doc_bar.from_reader.trigger)
     assert read.source == "reader:simulated"
-    assert form.rows["person.id_number"].editor.value() == person.id_number
-    assert form.rows["person.name"].editor.value() == person.name
-    assert form.rows["person.hukou_address"].editor.value() == person.address
+    assert form.rows["person.id_number"].editor.value() == card["id_number"]
+    assert form.rows["person.name"].editor.value() == card["name"]
+    assert form.rows["person.hukou_address"].editor.value() == card["address"]
     assert _doubtful(form) == set() and win.desk.store.db["documents"].count == 0
     qtbot.waitUntil(lambda: "未找到档案" in form.banner.text(), timeout=10000)

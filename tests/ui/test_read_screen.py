@@ -14,10 +14,10 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage, QPixmap
 from ui_helpers import EMPLOYMENT
 
-from clerkdesk.capture.synth import make_sample, write_sample
+from clerkdesk.testing.synth import make_sample, write_sample
 
 pytestmark = pytest.mark.ocr
-VIEWER = Path(__file__).parents[1] / "image_viewer.py"
+VIEWER = Path(__file__).parents[1] / "support" / "image_viewer.py"
 
 
 @pytest.fixture(autouse=True)

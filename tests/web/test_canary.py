@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from local_site import QuietHandler, serve, write_system
 
 from clerkdesk.drivers import make_driver
 from clerkdesk.workbench.canary import run_canary
+from tests.support.local_site import QuietHandler, serve, write_system
 
 pytestmark = pytest.mark.browser
 

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from clerks import SandboxClerk
-from data import INSURANCE, PERSON
+
+from tests.support.clerks import SandboxClerk
+from tests.support.data import INSURANCE, PERSON
 
 pytestmark = pytest.mark.browser
 

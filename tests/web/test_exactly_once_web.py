@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import pytest
-from clerks import SandboxClerk
-from data import OPENING, PERSON
+
+from tests.support.clerks import SandboxClerk
+from tests.support.data import OPENING, PERSON
 
 pytestmark = pytest.mark.browser
 OPEN = "amr.individual-business-opening"

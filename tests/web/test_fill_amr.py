@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from clerks import SandboxClerk
-from data import CHANGE, CHANGE_EXPECTED, ENTERPRISE, OPENING, OPENING_EXPECTED, PERSON
+
+from tests.support.clerks import SandboxClerk
+from tests.support.data import CHANGE, CHANGE_EXPECTED, ENTERPRISE, OPENING, OPENING_EXPECTED, PERSON
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +40,7 @@ def test_individual_business_opening_for_a_person(desk: Any, web: Any, opts: Any
 
 
 def test_a_bundle_fills_two_systems_in_one_pass(desk: Any, web: Any, opts: Any) -> None:
-    from data import INSURANCE
+    from tests.support.data import INSURANCE
 
     matter = desk.catalog.matters["open-individual-business"]
     before = {s: len(web.submissions(s)) for s in ("amr", "hrss")}

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from clerks import SandboxClerk
-from data import EMPLOYMENT, EMPLOYMENT_EXPECTED, INSURANCE, PERSON
+
+from tests.support.clerks import SandboxClerk
+from tests.support.data import EMPLOYMENT, EMPLOYMENT_EXPECTED, INSURANCE, PERSON
 
 pytestmark = pytest.mark.browser
 

@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from clerks import SandboxClerk
-from data import INSURANCE, PERSON, id_number
+
+from tests.support.clerks import SandboxClerk
+from tests.support.data import INSURANCE, PERSON, id_number
 
 pytestmark = pytest.mark.browser
 ENROL = "hrss.insurance-enrollment"

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from local_site import QuietHandler, run_recipe, serve, write_system
 
 from clerkdesk.engine.driver import Condition, DriverContext, Locator
 from clerkdesk.errors import Mark
 from clerkdesk.recipe.systems import System
+from tests.support.local_site import QuietHandler, run_recipe, serve, write_system
 
 pytestmark = pytest.mark.browser
 
@@ -94,11 +94,10 @@ def test_open_of_a_foreign_url_is_refused_by_lint_and_at_run_time(tmp_path: Path
     bad.write_text("recipe: hrss.leak\ntitle: 泄露\nsystem: hrss\nfields: {case.url: 地址}\nsteps:\n"
                    "  - open: \"{{ case.url }}?name={{ person.name }}\"\n", encoding="utf-8")
     monkeypatch.setenv("CLERKDESK_RECIPES", str(folder))
-    from clerks import SandboxClerk
-    from data import PERSON
-
     from clerkdesk.desk import Desk
     from clerkdesk.engine import events as ev
+    from tests.support.clerks import SandboxClerk
+    from tests.support.data import PERSON
 
     seen: list[Any] = []
     opts.on_event = seen.append

@@ -8,7 +8,8 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
-from local_site import QuietHandler, run_recipe, serve, write_system
+
+from tests.support.local_site import QuietHandler, run_recipe, serve, write_system
 
 pytestmark = pytest.mark.browser
 

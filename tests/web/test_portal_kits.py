@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from local_site import run_recipe, write_system
 
 from clerkdesk.engine.driver import DriverContext, DriverError, Locator
 from clerkdesk.errors import Mark
 from clerkdesk.recipe.systems import System
 from clerkdesk.sandbox.web.portal import PortalServer
+from tests.support.local_site import run_recipe, write_system
 
 pytestmark = pytest.mark.browser
 

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from clerks import SandboxClerk
-from data import INSURANCE, PERSON
 
 from clerkdesk.config import recipes_dir
 from clerkdesk.drivers import make_driver
 from clerkdesk.workbench.recipe_test import dry_run, load_for_test, report_html, sample_context
+from tests.support.clerks import SandboxClerk
+from tests.support.data import INSURANCE, PERSON
 
 pytestmark = pytest.mark.browser
 

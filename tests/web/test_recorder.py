@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from data import PERSON
 from test_web_probe import EXTRA, FORM, _NoPerson, _system
 
 from clerkdesk.drivers import make_driver
 from clerkdesk.recipe.lint import lint_paths
 from clerkdesk.workbench.recipe_test import dry_run, load_for_test, sample_context
 from clerkdesk.workbench.recorder import record_url
+from tests.support.data import PERSON
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +25,7 @@ SAMPLE = {"person": {"name": "欧阳娜娜", "id_number": PERSON["id_number"], "
 
 @pytest.fixture
 def site() -> Any:
-    from local_site import QuietHandler, serve
+    from tests.support.local_site import QuietHandler, serve
 
     posts: list[bytes] = []
 

@@ -9,11 +9,11 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
-from local_site import QuietHandler, run_recipe, serve, write_system
 
 from clerkdesk.errors import RecipeError
 from clerkdesk.recipe.loader import load_recipe
 from clerkdesk.recipe.systems import load_system
+from tests.support.local_site import QuietHandler, run_recipe, serve, write_system
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from local_site import QuietHandler, run_recipe, serve, write_system
+
+from tests.support.local_site import QuietHandler, run_recipe, serve, write_system
 
 pytestmark = pytest.mark.browser
 

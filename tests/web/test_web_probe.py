@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from local_site import QuietHandler, serve
 
 from clerkdesk.drivers import make_driver
 from clerkdesk.recipe.lint import lint_paths
 from clerkdesk.recipe.systems import System, load_system
 from clerkdesk.workbench.recipe_test import dry_run, load_for_test
 from clerkdesk.workbench.web_probe import draft_recipe, probe_url
+from tests.support.local_site import QuietHandler, serve
 
 pytestmark = pytest.mark.browser
 

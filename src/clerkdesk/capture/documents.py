@@ -20,7 +20,6 @@ import numpy as np
 
 from clerkdesk.capture import fields as fp
 from clerkdesk.capture import preprocess as pre
-from clerkdesk.capture.degrade import rotate90
 from clerkdesk.capture.imagefile import as_rgb
 from clerkdesk.capture.layout import clean, place_labels, tokens
 from clerkdesk.capture.model import FIELDS, KINDS, REQUIRED, CaptureResult, Kind
@@ -148,18 +147,18 @@ def read_document(
     turn = 0
     if rgb.shape[0] > rgb.shape[1] * 1.15:  # documents are landscape: turned by 90° or 270°
         turn = 90
-        rgb = rotate90(rgb, turn)
+        rgb = pre.rotate90(rgb, turn)
     boxes = read(rgb)  # every line found, low scores too (they are re-read if the page is turned)
     if pre.is_vertical(_good(boxes)):  # the outline was not found and the photo is turned
         extra = _vertical_turn(_good(boxes), kind)
         h, w = rgb.shape[:2]
-        rgb, turn = rotate90(rgb, extra), (turn + extra) % 360
+        rgb, turn = pre.rotate90(rgb, extra), (turn + extra) % 360
         boxes = reread(rgb, pre.turn_boxes(boxes, extra, w, h))
     found, vote = _orientation(_good(boxes), kind)
     if vote < 0 or found == 0:
         # upside down: the classifier usually read the lines anyway; reuse them, re-read only if a check fails
         h, w = rgb.shape[:2]
-        flipped = rotate90(rgb, 180)
+        flipped = pre.rotate90(rgb, 180)
         result = _parse(kind, flipped, _good(pre.flip_boxes(boxes, w, h)), today, engine)
         if not result.ok or result.labels_missing or found == 0:
             again = _parse(kind, flipped, _good(reread(flipped, pre.flip_boxes(boxes, w, h))), today, engine)

@@ -169,6 +169,11 @@ def flip_boxes(boxes: list[TextBox], w: int, h: int) -> list[TextBox]:
     return out
 
 
+def rotate90(img: np.ndarray, degrees: int) -> np.ndarray:
+    """Turn clockwise by 0/90/180/270: the image counterpart of :func:`turn_boxes` (contiguous for OpenCV)."""
+    return np.ascontiguousarray(np.rot90(img, k=-(degrees // 90) % 4))
+
+
 def turn_boxes(boxes: list[TextBox], degrees: int, w: int, h: int) -> list[TextBox]:
     """Box geometry of a W×H image turned clockwise by 90/180/270 (texts stay as read), each quad
     again starting at its top-left corner."""

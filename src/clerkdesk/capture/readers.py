@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Protocol, runtime_checkable
 
-from clerkdesk.capture.fake import fake_person
 from clerkdesk.capture.problems import problem
+from clerkdesk.capture.specimen import silhouette, specimen_card
 from clerkdesk.errors import ClerkDeskError, ConfigError, Problem
 from clerkdesk.records.codes import ethnic_group_names
 from clerkdesk.records.standards import check_id_number
@@ -75,7 +75,7 @@ class CardReader(Protocol):
 
 
 class SimulatedReader:
-    """A reader with a synthetic card on it (for tests, training and the demo). Never real data."""
+    """A reader with a specimen card on it (``capture.specimen``: training, the demo, tests). Never real data."""
 
     name = "simulated"
 
@@ -102,8 +102,7 @@ class SimulatedReader:
             raise CardReaderError("simulated reader: no card selected; call authenticate() first")
         if self.fail_read:
             raise CardReaderError("simulated reader: read failed (card moved?)")
-        person = fake_person(random.Random(self.seed))
-        return CardData(fields=person.as_dict(), photo=_photo_png(self.seed), photo_format="png", reader=self.name)
+        return CardData(fields=specimen_card(self.seed), photo=_photo_png(self.seed), photo_format="png", reader=self.name)
 
     def close(self) -> None:
         self.is_open = False
@@ -113,10 +112,8 @@ class SimulatedReader:
 def _photo_png(seed: int) -> bytes:
     from PIL import Image
 
-    from clerkdesk.capture.render import _portrait
-
     img = Image.new("RGB", (102, 126), (255, 255, 255))  # 二代证 photos are 102 × 126
-    _portrait(img, (0, 0, 101, 125), random.Random(seed))
+    silhouette(img, (0, 0, 101, 125), random.Random(seed))
     buf = io.BytesIO()
     img.save(buf, format="PNG")
     return buf.getvalue()

@@ -1,4 +1,4 @@
-"""Canonical code tables (shipped in ``clerkdesk/resources/codes``).
+"""Canonical code tables (shipped in ``clerkdesk/records/tables``, beside the rules that use them).
 
 A value can be given as the canonical code, its Chinese label or an alias
 (``城镇`` → ``urban``); ``CodeTable.resolve`` returns the canonical code or
@@ -58,7 +58,7 @@ class CodeTable:
 
 
 def _read(name: str) -> str:
-    return resources.files("clerkdesk.resources").joinpath("codes", f"{name}.tsv").read_text(encoding="utf-8")
+    return resources.files("clerkdesk.records").joinpath("tables", f"{name}.tsv").read_text(encoding="utf-8")
 
 
 @cache

@@ -52,7 +52,7 @@ class Region:
 
 @cache
 def _table() -> dict[str, Region]:
-    text = resources.files("clerkdesk.resources").joinpath("codes", "gbt2260.tsv").read_text(encoding="utf-8")
+    text = resources.files("clerkdesk.records").joinpath("tables", "gbt2260.tsv").read_text(encoding="utf-8")
     periods: dict[str, list[Period]] = {}
     for line in text.splitlines():
         if line.startswith("#") or line.startswith("code\t") or not line.strip():

@@ -1,6 +1,6 @@
 """Test helper, run as a script: show IMAGE in a plain window titled TITLE (a stand-in for a 高拍仪 preview).
 
-    python tests/image_viewer.py IMAGE TITLE
+    python tests/support/image_viewer.py IMAGE TITLE
 """
 
 import sys

@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from clerkdesk.capture.fake import FakeCompany, FakePerson
+from clerkdesk.capture.specimen import silhouette
+from clerkdesk.testing.fake import FakeCompany, FakePerson
 
 WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 _FONT_CANDIDATES = (
@@ -107,17 +108,6 @@ def _wrap_px(text: str, f: ImageFont.FreeTypeFont, width: int) -> list[str]:
     return [*lines, cur] if cur else lines
 
 
-def _portrait(img: Image.Image, box: tuple[int, int, int, int], rng: random.Random) -> None:
-    """A grey head-and-shoulders silhouette where the photo goes."""
-    d = ImageDraw.Draw(img)
-    x0, y0, x1, y1 = box
-    d.rectangle(box, fill=(222, 226, 232))
-    cx, w = (x0 + x1) // 2, x1 - x0
-    shade = rng.randint(90, 140)
-    d.ellipse((cx - w * 0.22, y0 + w * 0.18, cx + w * 0.22, y0 + w * 0.72), fill=(shade,) * 3)
-    d.pieslice((x0 + w * 0.05, y1 - w * 0.55, x1 - w * 0.05, y1 + w * 0.45), 180, 360, fill=(shade,) * 3)
-
-
 def render_idcard_front(p: FakePerson, style: Style, rng: random.Random) -> Image.Image:
     w, h = 1000, 630
     img = _background(w, h, style, rng)
@@ -158,7 +148,7 @@ def render_idcard_front(p: FakePerson, style: Style, rng: random.Random) -> Imag
     for ch in p.id_number:
         d.text((x_num, y_num), ch, font=nf, fill=style.value_rgb)
         x_num += int(nf.getlength(ch)) + 4
-    _portrait(img, (700, 95, 900, 345), rng)
+    silhouette(img, (700, 95, 900, 345), rng)
     _specimen(d, (720, 30), 26, style.font_index)
     return img
 

@@ -1,12 +1,12 @@
 """Synthetic SPECIMEN documents with ground truth, for tests and the benchmark.
 
-    python -m clerkdesk.capture.synth --out DIR --n N --seed S [--degrade] [--style main|heldout]
+    python -m clerkdesk.testing.synth --out DIR --n N --seed S [--degrade] [--style main|heldout]
 
 writes, per sample i, ``i-idcard-front.png``, ``i-idcard-back.png``,
 ``i-license.png`` (``.jpg`` when degraded) and a ``.json`` beside each with
 the true fields (``truth``), the style and what degradations were applied.
 Every person and company is fake: names from lists, valid checksums, real
-GB/T 2260 region codes (python-stdnum) matching the address.
+GB/T 2260 region codes (records/' table) matching the address.
 """
 
 from __future__ import annotations
@@ -19,10 +19,11 @@ from typing import Any
 
 import numpy as np
 
-from clerkdesk.capture import degrade as dg
-from clerkdesk.capture.fake import fake_company, fake_person
 from clerkdesk.capture.model import FIELDS, KINDS, Kind
-from clerkdesk.capture.render import STYLES, render_idcard_back, render_idcard_front, render_license
+from clerkdesk.capture.preprocess import rotate90
+from clerkdesk.testing import degrade as dg
+from clerkdesk.testing.fake import fake_company, fake_person
+from clerkdesk.testing.render import STYLES, render_idcard_back, render_idcard_front, render_license
 
 
 def truth_for(kind: Kind, record: dict[str, Any]) -> dict[str, Any]:
@@ -51,7 +52,7 @@ def make_sample(
         if degrade:
             arr, info = dg.degrade(arr, drng, rotation=rotation, photo=photo)
         else:
-            arr, info = dg.rotate90(arr, rotation or 0), {"rotation": rotation}
+            arr, info = rotate90(arr, rotation or 0), {"rotation": rotation}
         meta["degrade"] = info
     meta["truth"] = truth_for(kind, record)
     if kind == "idcard-back":
@@ -86,7 +87,7 @@ def generate(out: Path, n: int, seed: int, *, degrade: bool = False, style: str 
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m clerkdesk.capture.synth", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m clerkdesk.testing.synth", description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--n", type=int, default=10, help="samples per document kind")
     ap.add_argument("--seed", type=int, default=0)

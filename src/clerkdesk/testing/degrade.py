@@ -9,6 +9,8 @@ from typing import Any
 import cv2
 import numpy as np
 
+from clerkdesk.capture.preprocess import rotate90
+
 
 def desk(h: int, w: int, rng: random.Random) -> np.ndarray:
     """A wood-ish or fabric-ish background, RGB."""
@@ -53,11 +55,6 @@ def skew(img: np.ndarray, degrees: float, rng: random.Random) -> np.ndarray:
     rotated = cv2.warpAffine(img, m, (W, H))
     mask = cv2.warpAffine(np.full((h, w), 255, np.uint8), m, (W, H))
     return np.where(mask[..., None] > 127, rotated, bg)
-
-
-def rotate90(img: np.ndarray, degrees: int) -> np.ndarray:
-    """Turn clockwise by 0/90/180/270."""
-    return np.ascontiguousarray(np.rot90(img, k=-(degrees // 90) % 4))
 
 
 def lighting(img: np.ndarray, rng: random.Random, glare: bool = True) -> np.ndarray:

@@ -50,13 +50,12 @@ def run_recipe(desk: Any, folder: Path, sid: str, name: str, text: str, context:
                on_event: Callable[[Any], None] | None = None) -> tuple[Any, str]:
     """Load recipe TEXT (as FOLDER/SID/NAME.yaml) against system SID, plan it, and run it with the real web driver
     and the engine, as ``clerkdesk fill`` would: (outcome, run id)."""
-    from clerks import SandboxClerk
-
     from clerkdesk.drivers.web import PlaywrightDriver
     from clerkdesk.engine.plan import Target, plan_case
     from clerkdesk.engine.run import Runner
     from clerkdesk.recipe.loader import load_recipe
     from clerkdesk.recipe.systems import load_system
+    from tests.support.clerks import SandboxClerk
 
     system = load_system(folder / "systems" / f"{sid}.yaml")
     path = folder / sid / f"{name}.yaml"
