@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from local_site import QuietHandler, serve
+from tests.support.local_site import QuietHandler, serve
 
 from clerkdesk.drivers._egress import EgressProxy, _pipe
 from clerkdesk.errors import Mark
