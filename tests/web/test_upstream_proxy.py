@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.support.local_site import QuietHandler, serve
 
 from clerkdesk.drivers._egress import EgressProxy, _pipe
 from clerkdesk.errors import Mark
 from clerkdesk.recipe.driver import Condition, DriverContext
 from clerkdesk.recipe.systems import System
+from tests.support.local_site import QuietHandler, serve
 
 
 class ConnectProxy:
