@@ -162,7 +162,7 @@ def _walk(steps: tuple[Step, ...], prefix: str = "") -> list[tuple[str, Step, bo
             here = f"{j}" if top else f"{pre}{j}"
             out.append((here, st, loop))
             for key, kids in st.children.items():
-                go(kids, f"{here}/{key}", loop or st.kind == "each", False)
+                go(kids, f"{here}/{key}", loop or st.type.repeats, False)
 
     go(steps, prefix, False, True)
     return out
@@ -305,7 +305,7 @@ class _Execution:
 
     def receipt_missing(self) -> bool:
         """A recorded submit whose receipt the recipe reads, but which was not read (its answer page was gone)."""
-        wants = any(st.kind == "capture" and "receipt" in st.args for _, st, _ in _walk(self.recipe.steps))
+        wants = any(st.type.reads and "receipt" in st.args for _, st, _ in _walk(self.recipe.steps))
         return wants and bool(self.done_submits) and not self.captures.get("receipt")
 
     def work_after(self, start: int) -> bool:
@@ -313,7 +313,7 @@ class _Execution:
         for path, st, loop in _walk(self.recipe.steps):
             if int(path.split("/")[0]) < start:
                 continue
-            if st.kind == "submit" and path in self.done_submits and not loop:
+            if st.type.submits and path in self.done_submits and not loop:
                 continue
             if not (st.type.answers or st.type.container):
                 return True
@@ -331,7 +331,7 @@ class _Execution:
                     floor = j + 1
                     break
         for j in range(min(checkpoint, len(steps) - 1), floor - 1, -1):
-            if steps[j].kind == "open":
+            if steps[j].type.navigates:
                 return j
         return floor
 
@@ -412,7 +412,7 @@ class _Execution:
             if not st.container:
                 self.skip_answer = False
         self.emit(ev.StepStarted(**self.base_event(), index=n, total=len(self.recipe.steps), kind=s.kind, what=what))
-        awaiting = self.submit_state == SubmitState.CLICKED and st.answers and s.kind != "screenshot"
+        awaiting = self.submit_state == SubmitState.CLICKED and st.verifies
         retries = int(s.args.get("retry", 1 if st.safe_to_retry else 0))
         if st.irreversible or awaiting:
             retries = 0

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from clerkdesk.ui.i18n import tr
-from clerkdesk.ui.workers import Ask
+from clerkdesk.ui.workers import Ask, AskKind
 
 
 class AskDialog(QDialog):
@@ -233,7 +233,7 @@ class UncertainDialog(AskDialog):
 
 
 def dialog_for(ask: Ask, parent: QWidget | None) -> AskDialog:
-    cls = {"confirm": ConfirmDialog, "human": HumanDialog, "uncertain": UncertainDialog}[ask.kind]
+    cls = {AskKind.CONFIRM: ConfirmDialog, AskKind.HUMAN: HumanDialog, AskKind.UNCERTAIN: UncertainDialog}[ask.kind]
     return cls(ask, parent)
 
 

@@ -32,7 +32,7 @@ from clerkdesk.ui.dialogs import AskDialog, EvidenceViewer, HumanDialog, dialog_
 from clerkdesk.ui.errors import failure_headline, message_of, step_words
 from clerkdesk.ui.i18n import tr
 from clerkdesk.ui.style import STATUS_COLOURS
-from clerkdesk.ui.workers import Ask, TargetWorker
+from clerkdesk.ui.workers import Ask, AskKind, TargetWorker
 
 STATUS_WORDS = {"planned": "待办理", "queued": "排队中（桌面系统一次一个）", "running": "办理中", "paused": "已暂停",
                 "needs_clerk": "待经办人处理", "failed": "失败", "succeeded": "已完成", "aborted": "已中止"}
@@ -221,7 +221,7 @@ class TargetCard(QFrame):
         dlg = dialog_for(ask, self.window())
         self.pending = dlg
         self.monitor.dialogs[ask] = dlg
-        self.ask_btn.setVisible(ask.kind == "human")
+        self.ask_btn.setVisible(ask.kind == AskKind.HUMAN)
         dlg.show_now()
 
     def on_ask_closed(self, ask: Ask) -> None:
@@ -262,8 +262,8 @@ class TargetCard(QFrame):
             w.control.abort = True
             w.control.paused.clear()
             if self.pending is not None:
-                self.pending.ask.reply("abort" if self.pending.ask.kind == "human" else
-                                       "no" if self.pending.ask.kind == "confirm" else ("abort", None))
+                self.pending.ask.reply("abort" if self.pending.ask.kind == AskKind.HUMAN else
+                                       "no" if self.pending.ask.kind == AskKind.CONFIRM else ("abort", None))
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.receipt.text())

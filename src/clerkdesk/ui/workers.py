@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
@@ -88,11 +89,19 @@ def wait_ops(timeout: float = 5.0) -> bool:
 
 
 # --- the clerk, as seen from a run thread ---------------------------------------------------------------
+class AskKind(StrEnum):
+    """What the engine asks the clerk (the three questions of ``engine.run.Clerk``); each has its dialog."""
+
+    CONFIRM = "confirm"  # check the values, then let the submit go
+    HUMAN = "human"  # act in the system's window (a login), then continue
+    UNCERTAIN = "uncertain"  # a submit's outcome is unknown: recorded, not recorded, or stop
+
+
 @dataclass(eq=False)
 class Ask:
     """One question to the clerk; the worker waits until ``reply`` is called (from the UI thread)."""
 
-    kind: str  # confirm | human | uncertain
+    kind: AskKind
     info: RunInfo
     message: str
     values: list[tuple[str, str]] = field(default_factory=list)
@@ -177,10 +186,10 @@ class QtClerk:
             return None
 
     def confirm(self, info: RunInfo, message: str, values: list[tuple[str, str]]) -> bool:
-        return self._wait(Ask("confirm", info, message, list(values))) == "yes"
+        return self._wait(Ask(AskKind.CONFIRM, info, message, list(values))) == "yes"
 
     def human(self, info: RunInfo, message: str, driver: Any, check: Callable[[], bool] | None) -> None:
-        if self._wait(Ask("human", info, message), driver, check) == "abort":
+        if self._wait(Ask(AskKind.HUMAN, info, message), driver, check) == "abort":
             raise HumanAborted(tr("经办人中止了办理") + " (the clerk aborted the run)")
 
     def keep_waiting(self, info: RunInfo, seconds: float) -> bool:
@@ -189,7 +198,7 @@ class QtClerk:
         return not (self.control.abort or self.control.stopping) and seconds < 600
 
     def uncertain(self, info: RunInfo, message: str) -> tuple[str, str | None]:
-        ans = self._wait(Ask("uncertain", info, message))
+        ans = self._wait(Ask(AskKind.UNCERTAIN, info, message))
         if isinstance(ans, tuple):
             return ans
         return ("abort", None)
