@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clerkdesk.records.runstate import RunStatus
 from clerkdesk.ui.i18n import tr
 from clerkdesk.ui.workers import Ask, AskKind
 
@@ -165,7 +166,7 @@ class ConfirmDialog(AskDialog):
                      QTableWidgetItem(note)]
             for j, c in enumerate(cells):
                 if note:
-                    c.setForeground(QColor(STATUS_COLOURS["needs_clerk"]))
+                    c.setForeground(QColor(STATUS_COLOURS[RunStatus.NEEDS_CLERK]))
                     c.setToolTip(note)
                 self.table.setItem(i, j, c)
         h = self.table.horizontalHeader()

@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
 from clerkdesk.engine import events as ev
 from clerkdesk.errors import HumanAborted, HumanNeeded
 from clerkdesk.recipe.steps import STEPS
+from clerkdesk.records.runstate import RunStatus
 from clerkdesk.ui.i18n import tr
 
 if TYPE_CHECKING:
@@ -235,11 +236,11 @@ class TargetWorker(QThread):
         if isinstance(e, ev.StepStarted) and e.kind not in ANSWER_KINDS:
             self.control.check()
             if self.control.paused.is_set():
-                self.state.emit(self.run_id, "paused")
+                self.state.emit(self.run_id, RunStatus.PAUSED)
                 while self.control.paused.is_set():
                     time.sleep(0.1)
                     self.control.check()
-                self.state.emit(self.run_id, "running")
+                self.state.emit(self.run_id, RunStatus.RUNNING)
 
     def run(self) -> None:
         locked = False
@@ -247,14 +248,14 @@ class TargetWorker(QThread):
             if self.system_kind == "desktop":
                 # The desktop driver reads the screen and moves the one mouse: wait until no web run can pop a
                 # dialog over the client, then take the screen for this run alone.
-                self.state.emit(self.run_id, "queued")
+                self.state.emit(self.run_id, RunStatus.QUEUED)
                 while self.screen_busy is not None and self.screen_busy():
                     self.control.check()
                     time.sleep(0.2)
                 while not DESKTOP_LOCK.acquire(timeout=0.2):
                     self.control.check()
                 locked = True
-                self.state.emit(self.run_id, "running")
+                self.state.emit(self.run_id, RunStatus.RUNNING)
             result: Any = self.job(self.clerk, self.opts)
         except Exception as e:  # shown on the target's card; the store keeps the run resumable
             result = e
