@@ -4,6 +4,13 @@ The registry drives the loader (what a step may say), the JSON Schema that
 editors use, the docs check, and execution: each step's ``perform`` calls
 only the small ``Driver`` protocol (through ``Exec``), so the same recipe
 words mean the same thing for web pages and desktop screens.
+
+It is also the one place that says what each step *means* (``StepType``'s
+flags: it submits, it verifies the answer, it needs a person, …) and what the
+clerk reads for it (``zh``/``en``). The engine, the lint, the confirm's words,
+the shells and the docs ask these flags (or ``kinds(...)``) and keep no list of
+step names of their own, so a new step type is described here and nowhere else
+(``tests/recipe/test_step_registry.py`` scans the source for such lists).
 """
 
 from __future__ import annotations
@@ -62,7 +69,7 @@ class StepType:
     en: str = ""
     # What the step means. The one source: the engine, the lint, the confirm's words, the shells and the docs
     # derive from these flags and never list step names themselves (a test scans the source for such lists).
-    submits: bool = False  # the irreversible action: never retried, guarded by the submit state machine
+    irreversible: bool = False  # it submits: never retried, guarded by the submit state machine (``submits``)
     answers: bool = False  # it reads the system's answer page (after a submit it is part of the answer)
     confirms: bool = False  # when it succeeds after a submit's click, the answer was seen: the submit is recorded
     verifies: bool = False  # it waits for the system to show something: right after a submit's click it is
@@ -77,9 +84,9 @@ class StepType:
     fills: str | None = None  # what it enters into a field, reported to the confirm: "value" or "tick"
 
     @property
-    def irreversible(self) -> bool:
-        """Never retried, never repeated on resume: the submit."""
-        return self.submits
+    def submits(self) -> bool:
+        """The irreversible action: the submit state machine guards it, it is never retried nor repeated."""
+        return self.irreversible
 
 
 @dataclass(frozen=True)
@@ -369,7 +376,7 @@ def _key(x: Exec, s: Step) -> None:
                          "message on the form page): then nothing was recorded, and the clerk sees its words")},
       safe_to_retry=False, one_of=("click", "key"), default_timeout=30,
       example='submit: {click: {role: button, name: 提交}}',
-      zh="提交", en="submit", submits=True)
+      zh="提交", en="submit", irreversible=True)
 def _submit(x: Exec, s: Step) -> None:
     def send() -> None:
         if "click" in s.args:
