@@ -183,9 +183,9 @@ class TargetCard(QFrame):
         elif isinstance(e, ev.StepFailed):
             if not e.will_retry:
                 self.last_failed = e
-        elif isinstance(e, ev.HumanNeeded) and e.kind == "waiting_answer":
+        elif isinstance(e, ev.HumanNeeded) and e.kind == ev.Need.WAITING_ANSWER:
             self.step.setText(tr("已提交，正在等待系统答复…（中止 = 停止等待，提交结果将不确定）"))
-        elif isinstance(e, ev.HumanNeeded) and e.kind == "uncertain_submit":
+        elif isinstance(e, ev.HumanNeeded) and e.kind == ev.Need.UNCERTAIN_SUBMIT:
             # never leave a success text that was not seen (“核对结果 受理成功”) on the card
             self.step.setText(tr("提交结果不确定：请在系统中查询后选择 已记录 / 未记录"))
         elif isinstance(e, ev.RunFinished):
