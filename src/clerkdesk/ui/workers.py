@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
 
 from clerkdesk.engine import events as ev
 from clerkdesk.errors import HumanAborted, HumanNeeded
-from clerkdesk.recipe.steps import STEPS
+from clerkdesk.recipe.steps import kinds
 from clerkdesk.records.runstate import RunStatus
 from clerkdesk.ui.i18n import tr
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 # Steps that read the system's answer: never pause or abort in front of them (a submit may be open). From the
 # step registry, the one source of what each step means.
-ANSWER_KINDS = frozenset(k for k, t in STEPS.items() if t.answers)
+ANSWER_KINDS = kinds(answers=True)
 DESKTOP_LOCK = threading.Semaphore(1)  # one mouse and keyboard: desktop targets run one at a time
 
 
