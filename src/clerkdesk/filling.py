@@ -19,7 +19,7 @@ from clerkdesk.errors import ClerkDeskError, Problem, ValidationError
 from clerkdesk.recipe.catalog import Catalog
 from clerkdesk.recipe.systems import System
 from clerkdesk.records import model
-from clerkdesk.records.runstate import RunStatus
+from clerkdesk.records.runstate import CaseStatus, RunStatus, SubmitState
 from clerkdesk.store.profiles import KINDS, profile_key
 
 
@@ -31,7 +31,7 @@ class FillResult:
 
     @property
     def ok(self) -> bool:
-        return bool(self.outcomes) and all(o.status == "succeeded" for o in self.outcomes.values())
+        return bool(self.outcomes) and all(o.status == RunStatus.SUCCEEDED for o in self.outcomes.values())
 
 
 def _filled_by_the_record(path: str) -> bool:
@@ -192,13 +192,13 @@ class Filling:
                                 "receipt is missing: give it with --recorded RECEIPT)")
         row = self.store.runs.get(rid)
         captures = {**row.data.get("captures", {}), "receipt": receipt}
-        self.store.runs.update(rid, status="succeeded", data={"captures": captures, "message": ""})
+        self.store.runs.update(rid, status=RunStatus.SUCCEEDED.value, data={"captures": captures, "message": ""})
         self.store.runs.event(rid, row.checkpoint, "submit", "clerk: receipt entered")
         self.store.audit.append("fill_succeeded", f"run:{rid}", {"recipe": row.recipe, "captured": ["receipt"],
                                                                  "by": "clerk"})
         self.store.cases.update(row.case_id, result=(row.recipe, captures))
         self._settle_case(row.case_id)
-        return Outcome("succeeded", captures, "", submit="confirmed")
+        return Outcome(RunStatus.SUCCEEDED.value, captures, "", submit=SubmitState.CONFIRMED.value)
 
     def _seal(self, data: bytes, aad: str) -> bytes:
         return bytes(self.store.cipher.encrypt(data, aad.encode()))
@@ -213,10 +213,10 @@ class Filling:
     def _settle_case(self, case_id: str) -> None:
         runs = self.store.runs.for_case(case_id)
         states = {r.status for r in runs} - {RunStatus.SUPERSEDED.value}
-        status = ("closed" if not states else "done" if states == {"succeeded"}
-                  else "needs_clerk" if "needs_clerk" in states
-                  else "failed" if states & {"failed", "aborted"} else "running")
-        self.store.cases.update(case_id, status=status)
+        status = (CaseStatus.CLOSED if not states else CaseStatus.DONE if states == {RunStatus.SUCCEEDED}
+                  else CaseStatus.NEEDS_CLERK if RunStatus.NEEDS_CLERK in states
+                  else CaseStatus.FAILED if states & {RunStatus.FAILED, RunStatus.ABORTED} else CaseStatus.RUNNING)
+        self.store.cases.update(case_id, status=status.value)
 
     def resume(self, rid: str, clerk: Clerk, opts: FillOptions, decision: str | None = None,
                receipt: str | None = None) -> Outcome:
@@ -246,8 +246,8 @@ class Filling:
             raise ResumeRefused(f"办理 {rid} 的提交状态是“{state.value}”，不是“不确定”：--recorded 只用于结果不确定的提交 "
                                 f"(run {rid}'s submit is {state.value}, not uncertain: --recorded answers only an "
                                 "uncertain submit)")
-        if row.status == "succeeded":
-            return Outcome("succeeded", row.data.get("captures", {}), "already done", submit=state.value)
+        if row.status == RunStatus.SUCCEEDED:
+            return Outcome(RunStatus.SUCCEEDED.value, row.data.get("captures", {}), "already done", submit=state.value)
         case = self.store.cases.get(row.case_id)
         recipe = self.catalog.get(row.recipe)
         system = self.systems_for(opts)[recipe.system]

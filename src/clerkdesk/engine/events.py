@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 
@@ -44,10 +45,20 @@ class StepFailed(Event):
     will_retry: bool = False
 
 
+class Need(StrEnum):
+    """Why a run waits for the clerk (``HumanNeeded.kind``); the shells show each differently."""
+
+    HUMAN = "human"  # a `human` step: act in the system's window (a login, a captcha)
+    CONFIRM = "confirm"  # a `confirm` step: check the values before the submit
+    UNCERTAIN_SUBMIT = "uncertain_submit"  # a submit's outcome is unknown: look it up in the system
+    SESSION_EXPIRED = "session_expired"  # the system asks for a login again
+    WAITING_ANSWER = "waiting_answer"  # a slow system has not answered the submit yet (the clerk may stop waiting)
+
+
 @dataclass(frozen=True)
 class HumanNeeded(Event):
     message: str
-    kind: str = "human"  # human | confirm | uncertain_submit | session_expired
+    kind: Need = Need.HUMAN
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,6 @@ class Blocked(Event):
 
 @dataclass(frozen=True)
 class RunFinished(Event):
-    status: str  # succeeded | failed | needs_clerk | aborted
+    status: str  # a RunStatus value: succeeded | failed | needs_clerk | aborted | dry_run
     message: str = ""
     captures: dict[str, Any] = field(default_factory=dict)

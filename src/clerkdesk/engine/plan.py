@@ -116,8 +116,8 @@ def plan_case(recipes: list[Recipe], systems: dict[str, System], context: dict[s
 
         def prerender(steps: tuple[Step, ...], r: Recipe = r, env: Any = env) -> None:
             for s in steps:
-                if s.kind in ("each", "when"):
-                    continue  # their values depend on run-time items/conditions; checked when they run
+                if s.type.decides:
+                    continue  # `each`/`when`: values depend on run-time items/conditions; checked when they run
                 # every template of the step: values, and the texts of its locators and conditions
                 for _where, source, mark in s.templates():
                     try:

@@ -162,7 +162,7 @@ def _walk(steps: tuple[Step, ...], prefix: str = "") -> list[tuple[str, Step, bo
             here = f"{j}" if top else f"{pre}{j}"
             out.append((here, st, loop))
             for key, kids in st.children.items():
-                go(kids, f"{here}/{key}", loop or st.kind == "each", False)
+                go(kids, f"{here}/{key}", loop or st.type.repeats, False)
 
     go(steps, prefix, False, True)
     return out
@@ -305,7 +305,7 @@ class _Execution:
 
     def receipt_missing(self) -> bool:
         """A recorded submit whose receipt the recipe reads, but which was not read (its answer page was gone)."""
-        wants = any(st.kind == "capture" and "receipt" in st.args for _, st, _ in _walk(self.recipe.steps))
+        wants = any(st.type.reads and "receipt" in st.args for _, st, _ in _walk(self.recipe.steps))
         return wants and bool(self.done_submits) and not self.captures.get("receipt")
 
     def work_after(self, start: int) -> bool:
@@ -313,7 +313,7 @@ class _Execution:
         for path, st, loop in _walk(self.recipe.steps):
             if int(path.split("/")[0]) < start:
                 continue
-            if st.kind == "submit" and path in self.done_submits and not loop:
+            if st.type.submits and path in self.done_submits and not loop:
                 continue
             if not (st.type.answers or st.type.container):
                 return True
@@ -331,7 +331,7 @@ class _Execution:
                     floor = j + 1
                     break
         for j in range(min(checkpoint, len(steps) - 1), floor - 1, -1):
-            if steps[j].kind == "open":
+            if steps[j].type.navigates:
                 return j
         return floor
 
@@ -340,7 +340,7 @@ class _Execution:
         top = int(str(self.submit_path or row.checkpoint).split("/")[0])
         self.top = top
         msg = _uncertain_text(self.system.title)
-        self.emit(ev.HumanNeeded(**self.base_event(), message=msg, kind="uncertain_submit"))
+        self.emit(ev.HumanNeeded(**self.base_event(), message=msg, kind=ev.Need.UNCERTAIN_SUBMIT))
         decision, receipt = self.ask("uncertain", lambda: self.r.clerk.uncertain(self.info, msg))
         self.r.log.event(self.rid, top + 1, "submit", f"clerk: {decision}")
         if decision == "recorded":
@@ -370,7 +370,7 @@ class _Execution:
     def uncertain(self, cause: str, error: StepError | None = None) -> Outcome:
         self.set_submit(SubmitState.UNCERTAIN, cause)
         self.emit(ev.HumanNeeded(**self.base_event(), message=_uncertain_text(self.system.title),
-                                 kind="uncertain_submit"))
+                                 kind=ev.Need.UNCERTAIN_SUBMIT))
         text = (str(error) if error is not None else cause) + "\n  " + _uncertain_text(self.system.title)
         out = self.finish(RunStatus.NEEDS_CLERK, text)
         out.error = error
@@ -412,7 +412,7 @@ class _Execution:
             if not st.container:
                 self.skip_answer = False
         self.emit(ev.StepStarted(**self.base_event(), index=n, total=len(self.recipe.steps), kind=s.kind, what=what))
-        awaiting = self.submit_state == SubmitState.CLICKED and st.answers and s.kind != "screenshot"
+        awaiting = self.submit_state == SubmitState.CLICKED and st.verifies
         retries = int(s.args.get("retry", 1 if st.safe_to_retry else 0))
         if st.irreversible or awaiting:
             retries = 0
@@ -490,7 +490,7 @@ class _Execution:
                 raise last
             if not told or waited - told >= 10:
                 told = waited
-                self.emit(ev.HumanNeeded(**self.base_event(), kind="waiting_answer",
+                self.emit(ev.HumanNeeded(**self.base_event(), kind=ev.Need.WAITING_ANSWER,
                                          message=f"正在等待“{self.system.title}”答复提交（已等待 {waited:.0f} 秒）… "
                                                  f"(waiting for the answer to the submit, {waited:.0f} s)"))
             keep = getattr(self.r.clerk, "keep_waiting", None)
@@ -532,7 +532,7 @@ class _Execution:
         self.set_submit(SubmitState.NONE, f"rejected by the system: {said}")
         msg = (f"“{self.system.title}”拒绝了这次提交，没有记录：{said}  请改正后重新办理。 (the system refused the submit "
                f"and recorded nothing: {said})")
-        raise _Rejected(msg, StepError(msg, recipe=self.recipe.id, step=self.top + 1, kind="submit",
+        raise _Rejected(msg, StepError(msg, recipe=self.recipe.id, step=self.top + 1, kind=self.submit_step.kind,
                                        mark=self.submit_step.mark, evidence=err.evidence if err else None,
                                        retryable=False))
 
@@ -559,7 +559,7 @@ class _Execution:
 
     def relogin(self, s: Step) -> None:
         msg = f"“{self.system.title}”登录已过期，请在系统窗口中重新登录，然后继续。 (the session expired: log in again)"
-        self.emit(ev.HumanNeeded(**self.base_event(), message=msg, kind="session_expired"))
+        self.emit(ev.HumanNeeded(**self.base_event(), message=msg, kind=ev.Need.SESSION_EXPIRED))
         self.r.log.event(self.rid, self.top + 1, "human", "session_expired")
         self.ask("login", lambda: self.r.clerk.human(self.info, msg, self.driver, lambda: not self.session_expired()))
 
@@ -648,7 +648,7 @@ class _Execution:
         return min(t, self._slice) if self._slice else t
 
     def confirm(self, step: Step, message: str) -> None:
-        self.emit(ev.HumanNeeded(**self.base_event(), message=message, kind="confirm"))
+        self.emit(ev.HumanNeeded(**self.base_event(), message=message, kind=ev.Need.CONFIRM))
         if not self.ask("confirm", lambda: self.r.clerk.confirm(self.info, message, list(self.filled_values))):
             raise HumanAborted("经办人未确认提交 (the clerk did not confirm)")
         self.r.log.event(self.rid, self.top + 1, "confirm", "confirmed")
@@ -657,7 +657,7 @@ class _Execution:
         if until is not None and self.driver.probe(until):
             self.r.log.event(self.rid, self.top + 1, "human", "skipped", "already done")
             return
-        self.emit(ev.HumanNeeded(**self.base_event(), message=message, kind="human"))
+        self.emit(ev.HumanNeeded(**self.base_event(), message=message, kind=ev.Need.HUMAN))
         check = (lambda: self.driver.probe(until)) if until is not None else None
         self.ask("human", lambda: self.r.clerk.human(self.info, message, self.driver, check))
         if until is not None:
@@ -704,7 +704,7 @@ class _Execution:
             self.blocked(origin_of(full))
             raise StepError(f"{origin_of(full)} is not an origin of system {self.system.id}: the navigation was "
                             "stopped (a recipe may only send data to its system's own origins)",
-                            recipe=self.recipe.id, step=self.top + 1, kind="open", mark=step.mark, retryable=False)
+                            recipe=self.recipe.id, step=self.top + 1, kind=step.kind, mark=step.mark, retryable=False)
         return full
 
 

@@ -32,7 +32,7 @@ def settings(st: StepType) -> str:
     """The settings column: locator / condition keys, then each parameter with its meaning."""
     parts: list[str] = []
     if st.locator:
-        parts.append("a locator (section 4)" + (", optional" if st.name == "key" else ""))
+        parts.append("a locator (section 4)" + (", optional" if st.optional_locator else ""))
     if st.condition:
         parts.append(" / ".join(f"`{k}`" for k in CONDITION_KEYS if k != "gone") + " (one of; templates work), "
                      "`gone: true`")
@@ -59,11 +59,33 @@ def settings(st: StepType) -> str:
     return "; ".join(parts)
 
 
+# The step's meanings (its flags in the registry) as the docs say them, in this order.
+MEANING_DOCS = {"submits": "**the submit**: never retried, never repeated on resume",
+                "person": "waits for the clerk",
+                "navigates": "a resumed run starts again at the latest one",
+                "verifies": "after a submit, waits for the system's answer",
+                "confirms": "after a submit, its success records the submit",
+                "reads": "keeps what it reads with the case",
+                "answers": "may follow a submit as part of its answer",
+                "container": "runs nested steps",
+                "decides": "its nested steps' values are checked when they run",
+                "repeats": "once per item"}
+
+
+def meanings(st: StepType) -> str:
+    """The meanings column: the clerk's word for the step, then what the engine makes of it."""
+    said = [MEANING_DOCS[k] for k in MEANING_DOCS if getattr(st, k)]
+    if st.fills:
+        said.append("its value is shown in the confirm" if st.fills == "value" else "its tick is shown in the confirm")
+    return f"{st.zh} ({st.en})" + (": " + "; ".join(said) if said else "")
+
+
 def steps_table() -> str:
     """The markdown table of every step type, in registry order."""
-    rows = ["| step | what it does | settings | example |", "|---|---|---|---|"]
+    rows = ["| step | what it does | settings | example | shown to the clerk as; meaning |", "|---|---|---|---|---|"]
     for name, st in STEPS.items():
-        rows.append(f"| `{name}` | {_cell(st.doc)} | {_cell(settings(st))} | `{_cell(st.example)}` |")
+        rows.append(f"| `{name}` | {_cell(st.doc)} | {_cell(settings(st))} | `{_cell(st.example)}` | "
+                    f"{_cell(meanings(st))} |")
     assert set(COMMON_DOCS) == set(COMMON), "describe every common setting"
     rows.append("")
     rows.append("Every step also takes " + ", ".join(f"`{k}` ({COMMON_DOCS[k]})" for k in COMMON) + ".")

@@ -115,10 +115,10 @@ def submit_warnings(path: Path, systems: dict[str, System] | None) -> list[Recip
     walk(recipe.steps)
     out: list[RecipeError] = []
     for i, st in enumerate(order):
-        if st.kind != "submit":
+        if not st.type.submits:
             continue
         later = order[i + 1:]
-        nxt = next((j for j, x in enumerate(later) if x.kind == "submit"), len(later))
+        nxt = next((j for j, x in enumerate(later) if x.type.submits), len(later))
         if not any(x.type.confirms for x in later[:nxt]):
             out.append(LintWarning("nothing after this submit checks the system's answer, so a run can never "
                                    "confirm it and every run ends 'uncertain' for the clerk to check.", st.mark,

@@ -276,7 +276,7 @@ class _Loader:
                 self.err(f"{kind} needs '{name}' ({p.doc or p.type}), e.g. {_example(stype)}", el.mark)
         if stype.one_of and sum(k in args for k in stype.one_of) != 1:
             self.err(f"{kind} takes exactly one of: {', '.join(stype.one_of)}", el.mark)
-        if stype.locator and kind != "key" and not misspelt:  # a misspelt key was reported already
+        if stype.locator and not stype.optional_locator and not misspelt:  # a misspelt key was reported already
             self.locator(args, marks, el.mark)
         if stype.condition:
             self.condition_check(args, el.mark)

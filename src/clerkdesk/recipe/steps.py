@@ -4,6 +4,13 @@ The registry drives the loader (what a step may say), the JSON Schema that
 editors use, the docs check, and execution: each step's ``perform`` calls
 only the small ``Driver`` protocol (through ``Exec``), so the same recipe
 words mean the same thing for web pages and desktop screens.
+
+It is also the one place that says what each step *means* (``StepType``'s
+flags: it submits, it verifies the answer, it needs a person, …) and what the
+clerk reads for it (``zh``/``en``). The engine, the lint, the confirm's words,
+the shells and the docs ask these flags (or ``kinds(...)``) and keep no list of
+step names of their own, so a new step type is described here and nowhere else
+(``tests/recipe/test_step_registry.py`` scans the source for such lists).
 """
 
 from __future__ import annotations
@@ -50,17 +57,36 @@ class StepType:
     perform: Callable[[Exec, Step], None]
     scalar: str | None = None  # `open: /path` fills this param
     locator: bool = False  # accepts locator keys inline (fill: {label: 姓名, value: …})
+    optional_locator: bool = False  # …but needs none (``key: F2`` goes to whatever has the focus)
     condition: bool = False  # accepts condition keys inline (expect: {text: 受理成功})
     kinds: frozenset[str] = frozenset({"web", "desktop"})
-    irreversible: bool = False
     safe_to_retry: bool = True
     default_timeout: float = 10.0
     one_of: tuple[str, ...] = ()  # exactly one of these must be given
     example: str = ""  # one step in recipe YAML (flow style); the docs show it and a test lints it
-    # What the step means to the submit guard (one source: the engine and the shells derive from these):
+    # What the clerk reads for it (the run monitor's "第 3/20 步：填写 姓名", failure headlines, evidence titles):
+    zh: str = ""  # every step has one (a test checks); the shells' English comes from EN below
+    en: str = ""
+    # What the step means. The one source: the engine, the lint, the confirm's words, the shells and the docs
+    # derive from these flags and never list step names themselves (a test scans the source for such lists).
+    irreversible: bool = False  # it submits: never retried, guarded by the submit state machine (``submits``)
     answers: bool = False  # it reads the system's answer page (after a submit it is part of the answer)
     confirms: bool = False  # when it succeeds after a submit's click, the answer was seen: the submit is recorded
+    verifies: bool = False  # it waits for the system to show something: right after a submit's click it is
+    #                         the first look at the answer, waited for as long as the system takes
+    reads: bool = False  # it reads values off the screen into the case's results (the receipt)
+    person: bool = False  # it needs a person: the run stops until the clerk acts or answers
+    navigates: bool = False  # it brings the system to a known page or window: a resumed run starts again here
     container: bool = False  # it runs nested steps (transparent for "what comes after the submit")
+    decides: bool = False  # a container whose nested steps run as the run decides (a condition, a list's items):
+    #                        their values are checked when they run, not in the plan
+    repeats: bool = False  # a container that runs its nested steps once per item (their paths carry the item)
+    fills: str | None = None  # what it enters into a field, reported to the confirm: "value" or "tick"
+
+    @property
+    def submits(self) -> bool:
+        """The irreversible action: the submit state machine guards it, it is never retried nor repeated."""
+        return self.irreversible
 
 
 @dataclass(frozen=True)
@@ -146,6 +172,12 @@ class Exec(Protocol):
 STEPS: dict[str, StepType] = {}
 
 
+def kinds(**meanings: Any) -> frozenset[str]:
+    """The names of the step types with these meanings, e.g. ``kinds(answers=True)`` or ``kinds(fills="tick")``:
+    how a module outside the registry names a set of steps (never a list of names of its own)."""
+    return frozenset(n for n, t in STEPS.items() if all(getattr(t, k) == v for k, v in meanings.items()))
+
+
 def step(name: str, doc: str, params: dict[str, Param] | None = None, **kw: Any
          ) -> Callable[[Callable[[Exec, Step], None]], Callable[[Exec, Step], None]]:
     def deco(fn: Callable[[Exec, Step], None]) -> Callable[[Exec, Step], None]:
@@ -162,14 +194,16 @@ V = Param("value", True, "the value: text or a template such as {{ person.name }
       "(`/x` from the root, `x` next to the start page; only the system's origins). Desktop: focus "
       "the window with this title (starting the client when the system file says how).",
       {"target": Param("value", True, "URL, path, or window title")}, scalar="target", default_timeout=30,
-      example='open: /employment/new')
+      example='open: /employment/new',
+      zh="打开页面", en="open page", navigates=True)
 def _open(x: Exec, s: Step) -> None:
     x.driver.open(x.check_url(s, x.value(s, "target")), x.timeout(s))
 
 
 @step("fill", "Type a value into a field (web: the input belonging to the label; desktop: the box beside the "
       "OCR'd label), then read it back: a difference fails the step.", {"value": V}, locator=True,
-      example='fill: {label: 姓名, value: "{{ person.name }}"}')
+      example='fill: {label: 姓名, value: "{{ person.name }}"}',
+      zh="填写", en="fill", fills="value")
 def _fill(x: Exec, s: Step) -> None:
     value = x.value(s, "value")
     got = x.driver.fill(x.locator(s), value, x.timeout(s))
@@ -264,7 +298,8 @@ class masked:
 
 @step("choose", "Pick an option of a select, radio group or combobox by its value or its visible text; waits "
       "for the option itself to appear (cascading selects).", {"value": V}, locator=True,
-      example='choose: {label: 户口性质, value: "{{ person.hukou_type | code(\'hukou_type\') }}"}')
+      example='choose: {label: 户口性质, value: "{{ person.hukou_type | code(\'hukou_type\') }}"}',
+      zh="选择", en="choose", fills="value")
 def _choose(x: Exec, s: Step) -> None:
     value = x.value(s, "value")
     shown = x.driver.choose(x.locator(s), value, x.timeout(s))
@@ -294,7 +329,8 @@ def shows_choice(shown: str, value: str) -> bool:
 
 @step("check", "Tick a checkbox (`value: false` unticks; a template works).",
       {"value": Param("bool", False, "true (default), false, or a template")}, locator=True,
-      example='check: {label: 已签订劳动合同, value: true}')
+      example='check: {label: 已签订劳动合同, value: true}',
+      zh="勾选", en="tick", fills="tick")
 def _check(x: Exec, s: Step) -> None:
     on = x.truthy(s, "value") if "value" in s.args else True
     state = x.driver.check(x.locator(s), on, x.timeout(s))
@@ -307,14 +343,16 @@ def _check(x: Exec, s: Step) -> None:
 
 
 @step("click", "Click a button, tab, link or menu item.", {}, locator=True, safe_to_retry=False,
-      example='click: {role: tab, name: 就业信息}')
+      example='click: {role: tab, name: 就业信息}',
+      zh="点击", en="click")
 def _click(x: Exec, s: Step) -> None:
     x.driver.click(x.locator(s), x.timeout(s))
 
 
 @step("upload", "Attach a file to a file input.", {"file": Param("value", True, "path of the file")},
       locator=True, kinds=frozenset({"web"}),
-      example='upload: {label: 附件, file: "{{ case.attachment }}"}')
+      example='upload: {label: 附件, file: "{{ case.attachment }}"}',
+      zh="上传", en="upload")
 def _upload(x: Exec, s: Step) -> None:
     from pathlib import Path
 
@@ -323,8 +361,9 @@ def _upload(x: Exec, s: Step) -> None:
 
 @step("key", "Press a key or chord (`F2`, `ctrl+s`), in the located field if a locator is given. Never to "
       "move between fields.", {"keys": Param("text", True, "e.g. F2, ctrl+s, Escape")}, scalar="keys",
-      locator=True, safe_to_retry=False,
-      example='key: F2')
+      locator=True, optional_locator=True, safe_to_retry=False,
+      example='key: F2',
+      zh="按键", en="press")
 def _key(x: Exec, s: Step) -> None:
     loc = x.locator(s)
     x.driver.press(s.args["keys"], loc if loc != Locator() else None, x.timeout(s))
@@ -335,8 +374,9 @@ def _key(x: Exec, s: Step) -> None:
       {"click": Param("locator", False, "the button"), "key": Param("text", False, "or a key such as ctrl+s"),
        "rejected": Param("condition", False, "the system's own sign that it refused the submit (its validation "
                          "message on the form page): then nothing was recorded, and the clerk sees its words")},
-      irreversible=True, safe_to_retry=False, one_of=("click", "key"), default_timeout=30,
-      example='submit: {click: {role: button, name: 提交}}')
+      safe_to_retry=False, one_of=("click", "key"), default_timeout=30,
+      example='submit: {click: {role: button, name: 提交}}',
+      zh="提交", en="submit", irreversible=True)
 def _submit(x: Exec, s: Step) -> None:
     def send() -> None:
         if "click" in s.args:
@@ -349,7 +389,8 @@ def _submit(x: Exec, s: Step) -> None:
 
 @step("confirm", "Stop and show the clerk the values about to be submitted; continue only when they confirm.",
       {"message": Param("text", True, "what to ask")}, scalar="message", safe_to_retry=False,
-      example='confirm: 请核对后提交')
+      example='confirm: 请核对后提交',
+      zh="核对确认", en="confirm", person=True)
 def _confirm(x: Exec, s: Step) -> None:
     x.confirm(s, s.args["message"])
 
@@ -359,7 +400,8 @@ def _confirm(x: Exec, s: Step) -> None:
       {"message": Param("text", True, "what the clerk should do"),
        "until": Param("condition", False, "done when this holds")},
       scalar="message", safe_to_retry=False, default_timeout=600,
-      example='human: {message: 请登录系统, until: {text: 退出登录}}')
+      example='human: {message: 请登录系统, until: {text: 退出登录}}',
+      zh="等待经办人", en="waiting for the clerk", person=True)
 def _human(x: Exec, s: Step) -> None:
     until, shown = render_condition(x, s, s.args["until"]) if s.args.get("until") else (None, [])
     with masked(shown):
@@ -368,7 +410,8 @@ def _human(x: Exec, s: Step) -> None:
 
 @step("expect", "Check that text, an element, a URL or a window is shown; fails with `message`.",
       {"message": Param("text", False, "what to say when it is not shown")}, condition=True, answers=True,
-      confirms=True, example='expect: {text: 受理成功, message: 系统未受理}')
+      confirms=True, example='expect: {text: 受理成功, message: 系统未受理}',
+      zh="核对结果", en="check the answer", verifies=True)
 def _expect(x: Exec, s: Step) -> None:
     from clerkdesk.recipe.driver import DriverError
 
@@ -387,7 +430,8 @@ def _expect(x: Exec, s: Step) -> None:
 @step("wait", "Wait for text, an element, a URL or a window (or, with `gone: true`, for it to disappear). "
       "Never a fixed sleep.",
       {}, condition=True, default_timeout=30, answers=True,
-      example='wait: {text: 正在加载, gone: true}')
+      example='wait: {text: 正在加载, gone: true}',
+      zh="等待", en="wait for", verifies=True)
 def _wait(x: Exec, s: Step) -> None:
     cond, shown = render_condition(x, s)
     with masked(shown):
@@ -397,7 +441,8 @@ def _wait(x: Exec, s: Step) -> None:
 @step("capture", "Read values into the case's results, e.g. the receipt number: each entry takes `after` (the "
       "text after a label), `element` (a locator) and `pattern` (a regex; group 1 if any).",
       {}, safe_to_retry=True, answers=True, confirms=True,
-      example='capture: {receipt: {after: 受理编号, pattern: "RS\\\\d+"}}')
+      example='capture: {receipt: {after: 受理编号, pattern: "RS\\\\d+"}}',
+      zh="读取回执", en="read the receipt", verifies=True, reads=True)
 def _capture(x: Exec, s: Step) -> None:
     import re
 
@@ -429,7 +474,8 @@ def _capture(x: Exec, s: Step) -> None:
       {"name": Param("text", False, "frame name"), "url": Param("text", False, "part of the frame URL"),
        "css": Param("text", False, "frame element selector"), "steps": Param("steps", True, "")},
       kinds=frozenset({"web"}), one_of=("name", "url", "css"), container=True,
-      example='frame: {name: main, steps: [{fill: {label: 企业名称, value: "{{ enterprise.name }}"}}]}')
+      example='frame: {name: main, steps: [{fill: {label: 企业名称, value: "{{ enterprise.name }}"}}]}',
+      zh="切换框架", en="switch frame")
 def _frame(x: Exec, s: Step) -> None:
     a = {k: render_text(x, s, s.args.get(k)) for k in ("name", "url", "css")}
     css = a.get("css") or (f"frame[name='{a['name']}'], iframe[name='{a['name']}']" if a.get("name") else None)
@@ -445,7 +491,8 @@ def _frame(x: Exec, s: Step) -> None:
       {"title": Param("text", False, "part of the window title"), "url": Param("text", False, "part of its URL"),
        "steps": Param("steps", True, "")},
       kinds=frozenset({"web"}), one_of=("title", "url"), container=True,
-      example='window: {title: 地址选择, steps: [{click: {text: 确定}}]}')
+      example='window: {title: 地址选择, steps: [{click: {text: 确定}}]}',
+      zh="切换窗口", en="switch window")
 def _window(x: Exec, s: Step) -> None:
     title, url = render_text(x, s, s.args.get("title")), render_text(x, s, s.args.get("url"))
     with masked([(str(v), str(s.args.get(k))) for k, v in (("title", title), ("url", url)) if v != s.args.get(k)]):
@@ -461,7 +508,8 @@ def _window(x: Exec, s: Step) -> None:
       "that opens the dialog.",
       {"action": Param("text", True, "accept or dismiss"), "text": Param("text", False, "expected message"),
        "prompt": Param("value", False, "answer for a prompt()")}, scalar="action", answers=True,
-      example='dialog: {action: accept, text: 确定提交吗}')
+      example='dialog: {action: accept, text: 确定提交吗}',
+      zh="对话框", en="dialog", verifies=True)
 def _dialog(x: Exec, s: Step) -> None:
     prompt = x.value(s, "prompt") if "prompt" in s.args else None
     x.driver.arm_dialog(s.args["action"] == "accept", render_text(x, s, s.args.get("text")), prompt)
@@ -469,7 +517,8 @@ def _dialog(x: Exec, s: Step) -> None:
 
 @step("screenshot", "Keep a screenshot as evidence (stored encrypted with the run).",
       {"name": Param("text", True, "evidence name")}, scalar="name", answers=True,
-      example='screenshot: 受理回执')
+      example='screenshot: 受理回执',
+      zh="截图留证", en="screenshot")
 def _screenshot(x: Exec, s: Step) -> None:
     x.evidence(s, s.args["name"])
 
@@ -480,7 +529,8 @@ def _screenshot(x: Exec, s: Step) -> None:
        "shown": Param("condition", False, "true when this is on screen now"),
        "steps": Param("steps", True, ""), "else": Param("steps", False, "")},
       one_of=("if", "shown"), container=True,
-      example='when: {shown: {text: 温馨提示}, steps: [{click: {text: 关闭}}]}')
+      example='when: {shown: {text: 温馨提示}, steps: [{click: {text: 关闭}}]}',
+      zh="条件", en="if", decides=True)
 def _when(x: Exec, s: Step) -> None:
     if "if" in s.args:
         ok = x.truthy(s, "if")
@@ -498,7 +548,8 @@ def _when(x: Exec, s: Step) -> None:
       "`as`, its position to `loop_index` (0 = first).",
       {"items": Param("value", True, "a template giving a list, e.g. {{ case.members }}"),
        "as": Param("text", True, "name of the item in templates"), "steps": Param("steps", True, "")},
-      container=True, example='each: {items: "{{ case.members }}", as: member, steps: [{fill: {label: "成员{{ loop_index + 1 }}姓名", value: "{{ member.name }}"}}]}')
+      container=True, example='each: {items: "{{ case.members }}", as: member, steps: [{fill: {label: "成员{{ loop_index + 1 }}姓名", value: "{{ member.name }}"}}]}',
+      zh="逐项", en="for each", decides=True, repeats=True)
 def _each(x: Exec, s: Step) -> None:
     for i, item in enumerate(x.items(s, "items")):
         x.run_children(s, "steps", {s.args["as"]: item, "loop_index": i})

@@ -21,10 +21,11 @@ from typing import Any
 from jinja2 import TemplateSyntaxError, nodes
 
 from clerkdesk.recipe import values
+from clerkdesk.recipe.steps import kinds
 from clerkdesk.records import codes, model, regions
 
-CHECK_KINDS = ("check",)
-VALUE_KINDS = ("fill", "choose")
+CHECK_KINDS = kinds(fills="tick")  # from the step registry: the steps that tick a box (``check``)
+VALUE_KINDS = kinds(fills="value")  # and those that type or choose a value (``fill``, ``choose``)
 TICKED = "true"  # what a ``check`` step reports for a ticked box (and ``false`` for an unticked one)
 
 
@@ -67,7 +68,7 @@ def _steps_by_label(recipe: Any) -> dict[str, list[Any]]:
     every step that reports it, in recipe order (one label may be filled twice, e.g. on two tabs)."""
     out: dict[str, list[Any]] = {}
     for s in _walk(recipe.steps):
-        if s.kind in VALUE_KINDS + CHECK_KINDS:
+        if s.kind in VALUE_KINDS | CHECK_KINDS:
             out.setdefault(s.describe().removeprefix(s.kind + " "), []).append(s)
     return out
 

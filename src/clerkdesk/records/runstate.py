@@ -54,10 +54,22 @@ class RunStatus(StrEnum):
     DRY_RUN = "dry_run"  # a supervisor's test run: everything up to the submit, which was not clicked
     SUPERSEDED = "superseded"  # a newer case took its matter over (it died with nothing submitted): never resumed
     INTERRUPTED = "interrupted"  # shown only: RUNNING in the store but its process is gone (kill, crash, power)
+    QUEUED = "queued"  # shown only: a desktop run waiting for the one screen and keyboard
 
     @property
     def final(self) -> bool:
         return self in (RunStatus.SUCCEEDED, RunStatus.DRY_RUN, RunStatus.SUPERSEDED)
+
+
+class CaseStatus(StrEnum):
+    """A case's status, settled from its runs' (``RunStatus``) after each of them."""
+
+    OPEN = "open"  # captured; no run has finished yet
+    RUNNING = "running"  # some run is planned, running or paused
+    DONE = "done"  # every run succeeded
+    NEEDS_CLERK = "needs_clerk"  # a run waits for the clerk (an uncertain submit, a login)
+    FAILED = "failed"  # a run failed or was aborted (and none waits for the clerk)
+    CLOSED = "closed"  # every run was superseded by a newer case: nothing left to do here
 
 
 # What the clerk reads, in the shells and in `clerkdesk runs` (one source).
@@ -69,4 +81,4 @@ SUBMIT_WORDS = {
     SubmitState.UNCERTAIN: ("提交结果不确定", "submit outcome unknown"),
 }
 
-__all__ = ["SUBMIT_WORDS", "RunStatus", "SubmitState"]
+__all__ = ["SUBMIT_WORDS", "CaseStatus", "RunStatus", "SubmitState"]

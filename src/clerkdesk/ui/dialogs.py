@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clerkdesk.records.runstate import RunStatus
 from clerkdesk.ui.i18n import tr
-from clerkdesk.ui.workers import Ask
+from clerkdesk.ui.workers import Ask, AskKind
 
 
 class AskDialog(QDialog):
@@ -165,7 +166,7 @@ class ConfirmDialog(AskDialog):
                      QTableWidgetItem(note)]
             for j, c in enumerate(cells):
                 if note:
-                    c.setForeground(QColor(STATUS_COLOURS["needs_clerk"]))
+                    c.setForeground(QColor(STATUS_COLOURS[RunStatus.NEEDS_CLERK]))
                     c.setToolTip(note)
                 self.table.setItem(i, j, c)
         h = self.table.horizontalHeader()
@@ -233,7 +234,7 @@ class UncertainDialog(AskDialog):
 
 
 def dialog_for(ask: Ask, parent: QWidget | None) -> AskDialog:
-    cls = {"confirm": ConfirmDialog, "human": HumanDialog, "uncertain": UncertainDialog}[ask.kind]
+    cls = {AskKind.CONFIRM: ConfirmDialog, AskKind.HUMAN: HumanDialog, AskKind.UNCERTAIN: UncertainDialog}[ask.kind]
     return cls(ask, parent)
 
 

@@ -9,12 +9,12 @@ import traceback
 from typing import Any
 
 from clerkdesk.errors import ClerkDeskError, PlanError, ValidationError
+from clerkdesk.recipe.steps import STEPS
+from clerkdesk.records.runstate import RunStatus
 from clerkdesk.ui.i18n import language, tr
 
-STEP_WORDS = {"open": "打开页面", "human": "等待经办人", "wait": "等待", "fill": "填写", "choose": "选择",
-              "check": "勾选", "click": "点击", "confirm": "核对确认", "submit": "提交", "expect": "核对结果",
-              "capture": "读取回执", "screenshot": "截图留证", "frame": "切换框架", "press": "按键", "when": "条件",
-              "each": "逐项", "dialog": "对话框", "read": "读取", "upload": "上传"}
+# What the clerk reads for each step type: its label in the step registry (one source; English through ``tr``).
+STEP_WORDS = {name: t.zh for name, t in STEPS.items()}
 
 _FIELD_IN_PLAN = re.compile(r"\(((?:person|enterprise|case)\.[\w.]+)\)\s*$")
 
@@ -27,14 +27,15 @@ def step_words(kind: str, what: str) -> str:
 
 def failure_headline(kind: str, index: int | None, what: str, status: str) -> str:
     """A one-line Chinese summary of why a run stopped, from the failed step's kind."""
-    if status == "needs_clerk":
+    if status == RunStatus.NEEDS_CLERK:
         return tr("提交结果不确定：请在系统中核对是否已记录")
     rest = what[len(kind):].strip() if what.startswith(kind) else what
-    if kind == "open":
+    st = STEPS.get(kind)
+    if st is not None and st.navigates:
         return tr("无法打开系统页面（系统可能暂时不可用）")
-    if kind in ("fill", "choose", "check", "click", "read", "upload", "press"):
+    if st is not None and st.locator and not st.optional_locator:  # it acts on a control of the page
         return tr("在系统页面上找不到或无法操作“{what}”（页面可能已改版，请通知管理员更新配方）", what=rest or kind)
-    if kind in ("expect", "capture"):
+    if st is not None and st.confirms:
         return tr("提交后没有看到系统的受理结果")
     if kind == "start":
         return tr("无法启动浏览器")

@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from clerkdesk.recipe.steps import STEPS
+
 CONTEXT = "ClerkDesk"
 HERE = Path(__file__).resolve().parent / "translations"
 _lang = "zh"
@@ -101,12 +103,8 @@ EN: dict[str, str] = {
     "复制全部回执 (Ctrl+Shift+C)": "Copy all receipts (Ctrl+Shift+C)",
     "可按“重试”(F7)从断点继续": "Press Retry (F7) to continue from the checkpoint",
     "技术详情": "Technical details",
-    # step words
-    "打开页面": "open page", "等待经办人": "waiting for the clerk", "等待": "wait for", "填写": "fill",
-    "选择": "choose", "勾选": "tick", "点击": "click", "核对确认": "confirm", "提交": "submit",
-    "核对结果": "check the answer", "读取回执": "read the receipt", "截图留证": "screenshot",
-    "切换框架": "switch frame", "按键": "press", "条件": "if", "逐项": "for each", "对话框": "dialog",
-    "读取": "read", "上传": "upload",
+    # step words: each step type's label in the step registry (one source)
+    **{t.zh: t.en for t in STEPS.values()},
     # failures
     "无法打开系统页面（系统可能暂时不可用）": "Cannot open the system's page (it may be down)",
     "在系统页面上找不到或无法操作“{what}”（页面可能已改版，请通知管理员更新配方）":

@@ -19,12 +19,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clerkdesk.records.runstate import CaseStatus, RunStatus
 from clerkdesk.ui.i18n import tr
 from clerkdesk.ui.style import STATUS_COLOURS
 from clerkdesk.ui.workers import run_op
 
-CASE_WORDS = {"open": "已受理", "running": "办理中", "done": "全部完成", "failed": "有失败", "needs_clerk": "待处理"}
-CASE_COLOURS = {"done": "succeeded", "failed": "failed", "needs_clerk": "needs_clerk", "running": "running"}
+CASE_WORDS = {CaseStatus.OPEN: "已受理", CaseStatus.RUNNING: "办理中", CaseStatus.DONE: "全部完成",
+              CaseStatus.FAILED: "有失败", CaseStatus.NEEDS_CLERK: "待处理"}
+# a case's status in the colour of the run status it stands for
+CASE_COLOURS = {CaseStatus.DONE: RunStatus.SUCCEEDED, CaseStatus.FAILED: RunStatus.FAILED,
+                CaseStatus.NEEDS_CLERK: RunStatus.NEEDS_CLERK, CaseStatus.RUNNING: RunStatus.RUNNING}
 
 
 def applicant_text(kind: str, record: dict[str, Any]) -> str:
@@ -44,7 +48,7 @@ def load_today(desk: Any) -> list[dict[str, Any]]:
         resumable.setdefault(r["case_id"], []).append(r["id"])
     retryable: dict[str, list[str]] = {}
     for r in desk.store.runs.list(1000):
-        if r["status"] in ("failed", "aborted"):
+        if r["status"] in (RunStatus.FAILED, RunStatus.ABORTED):
             retryable.setdefault(r["case_id"], []).append(r["id"])
     out = []
     for c in desk.store.cases.list(since=today):

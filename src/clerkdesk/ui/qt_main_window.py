@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
+from clerkdesk.records.runstate import RunStatus
 from clerkdesk.ui import workers
 from clerkdesk.ui.i18n import tr
 from clerkdesk.ui.qt_capture_form import CaptureForm
@@ -31,8 +32,8 @@ SHORTCUTS = [  # (key, zh) — also the F1 help text
 ]
 
 
-ASK_WORDS = {"human": "等待您在“{s}”窗口中操作（如登录）", "confirm": "等待您核对并确认提交：{s}",
-             "uncertain": "等待您核对提交结果：{s}"}
+ASK_WORDS = {workers.AskKind.HUMAN: "等待您在“{s}”窗口中操作（如登录）", workers.AskKind.CONFIRM: "等待您核对并确认提交：{s}",
+             workers.AskKind.UNCERTAIN: "等待您核对提交结果：{s}"}
 
 
 def run_state_text(monitor: Any) -> str | None:
@@ -44,8 +45,8 @@ def run_state_text(monitor: Any) -> str | None:
         if not ask.answered and ask.kind in ASK_WORDS:
             return tr(ASK_WORDS[ask.kind], s=ask.info.system_title)
     cards = list(monitor.cards.values())
-    done = sum(c.status == "succeeded" for c in cards)
-    if any(c.status == "paused" for c in cards):
+    done = sum(c.status == RunStatus.SUCCEEDED for c in cards)
+    if any(c.status == RunStatus.PAUSED for c in cards):
         return tr("已暂停（F6 继续），已完成 {d}/{n}", d=done, n=len(cards))
     return tr("正在办理 {r} 个系统，已完成 {d}/{n}", r=len(monitor.workers), d=done, n=len(cards))
 
@@ -292,7 +293,7 @@ class MainWindow(QMainWindow):
         self.monitor.show_case(case_id)
         self.show_tab(1)
         for rid, card in self.monitor.cards.items():
-            if card.status not in ("succeeded",):
+            if card.status != RunStatus.SUCCEEDED:
                 self.monitor.retry(rid)
 
     # --- closing ---------------------------------------------------------------------------------------

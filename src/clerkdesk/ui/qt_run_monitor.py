@@ -28,15 +28,19 @@ from PySide6.QtWidgets import (
 )
 
 from clerkdesk.engine import events as ev
+from clerkdesk.records.runstate import RunStatus
 from clerkdesk.ui.dialogs import AskDialog, EvidenceViewer, HumanDialog, dialog_for
 from clerkdesk.ui.errors import failure_headline, message_of, step_words
 from clerkdesk.ui.i18n import tr
 from clerkdesk.ui.style import STATUS_COLOURS
-from clerkdesk.ui.workers import Ask, TargetWorker
+from clerkdesk.ui.workers import Ask, AskKind, TargetWorker
 
-STATUS_WORDS = {"planned": "待办理", "queued": "排队中（桌面系统一次一个）", "running": "办理中", "paused": "已暂停",
-                "needs_clerk": "待经办人处理", "failed": "失败", "succeeded": "已完成", "aborted": "已中止"}
-RESUMABLE = ("planned", "running", "paused", "needs_clerk", "failed", "aborted")
+STATUS_WORDS = {RunStatus.PLANNED: "待办理", RunStatus.QUEUED: "排队中（桌面系统一次一个）", RunStatus.RUNNING: "办理中",
+                RunStatus.PAUSED: "已暂停", RunStatus.NEEDS_CLERK: "待经办人处理", RunStatus.FAILED: "失败",
+                RunStatus.SUCCEEDED: "已完成", RunStatus.ABORTED: "已中止"}
+RESUMABLE = (RunStatus.PLANNED, RunStatus.RUNNING, RunStatus.PAUSED, RunStatus.NEEDS_CLERK, RunStatus.FAILED,
+             RunStatus.ABORTED)
+UNFINISHED = (RunStatus.PLANNED, RunStatus.RUNNING, RunStatus.PAUSED, RunStatus.NEEDS_CLERK)  # 继续办理, not 重试
 CAPTURE_WORDS = {"receipt": "受理编号", "account": "个人账号", "serial": "业务流水号"}
 
 
@@ -56,7 +60,7 @@ class TargetCard(QFrame):
         self.run_id = run_id
         self.recipe = recipe
         self.system = system
-        self.status = "planned"
+        self.status: str = RunStatus.PLANNED
         self.captures: dict[str, Any] = {}
         self.last_failed: ev.StepFailed | None = None
         self.pending: AskDialog | None = None
@@ -115,7 +119,7 @@ class TargetCard(QFrame):
         self.details_btn.hide()
         self.error.hide()
         self.ask_btn.hide()
-        self.set_status("planned")
+        self.set_status(RunStatus.PLANNED)
         self.set_captures({})
 
     # --- state -----------------------------------------------------------------------------------
@@ -124,6 +128,7 @@ class TargetCard(QFrame):
         return self.monitor.workers.get(self.run_id)
 
     def set_status(self, status: str) -> None:
+        status = str(status)  # a plain str for Qt (the card's `state` property styles it)
         self.status = status
         colour = STATUS_COLOURS.get(status, "#333")
         self.badge.setText(f"<b style='color:{colour}'>● {tr(STATUS_WORDS.get(status, status))}</b>")
@@ -132,11 +137,10 @@ class TargetCard(QFrame):
         self.style().polish(self)
         active = self.worker is not None
         self.pause_btn.setEnabled(active)
-        self.pause_btn.setText(tr("继续") if status == "paused" else tr("暂停"))
+        self.pause_btn.setText(tr("继续") if status == RunStatus.PAUSED else tr("暂停"))
         self.abort_btn.setEnabled(active)
         self.retry_btn.setEnabled(not active and status in RESUMABLE)
-        self.retry_btn.setText(tr("继续办理 (F7)") if not active and status in ("planned", "running", "paused",
-                                                                         "needs_clerk") else tr("重试"))
+        self.retry_btn.setText(tr("继续办理 (F7)") if not active and status in UNFINISHED else tr("重试"))
         n = len(self.monitor.desk.store.runs.evidence(self.run_id))
         self.evidence_btn.setText(f"{tr('证据')} ({n})")
         self.evidence_btn.setEnabled(n > 0)
@@ -169,7 +173,7 @@ class TargetCard(QFrame):
             self.progress.setMaximum(e.total)
             self.progress.setValue(e.resumed_from)
             self.set_error(None)
-            self.set_status("running")
+            self.set_status(RunStatus.RUNNING)
         elif isinstance(e, ev.StepStarted):
             self.progress.setMaximum(e.total)
             self.progress.setValue(max(self.progress.value(), e.index - 1))
@@ -179,9 +183,9 @@ class TargetCard(QFrame):
         elif isinstance(e, ev.StepFailed):
             if not e.will_retry:
                 self.last_failed = e
-        elif isinstance(e, ev.HumanNeeded) and e.kind == "waiting_answer":
+        elif isinstance(e, ev.HumanNeeded) and e.kind == ev.Need.WAITING_ANSWER:
             self.step.setText(tr("已提交，正在等待系统答复…（中止 = 停止等待，提交结果将不确定）"))
-        elif isinstance(e, ev.HumanNeeded) and e.kind == "uncertain_submit":
+        elif isinstance(e, ev.HumanNeeded) and e.kind == ev.Need.UNCERTAIN_SUBMIT:
             # never leave a success text that was not seen (“核对结果 受理成功”) on the card
             self.step.setText(tr("提交结果不确定：请在系统中查询后选择 已记录 / 未记录"))
         elif isinstance(e, ev.RunFinished):
@@ -193,11 +197,11 @@ class TargetCard(QFrame):
     def on_outcome(self, result: Any) -> None:
         if isinstance(result, Exception):
             self.set_error(message_of(result), "")
-            self.set_status("failed" if self.status not in ("needs_clerk",) else self.status)
+            self.set_status(RunStatus.FAILED if self.status != RunStatus.NEEDS_CLERK else self.status)
             return
         self.set_captures(result.captures)
         self.set_status(result.status)
-        if result.status == "succeeded":
+        if result.status == RunStatus.SUCCEEDED:
             self.progress.setValue(self.progress.maximum())
             self.step.setText(tr("已完成"))
             self.set_error(None)
@@ -211,9 +215,9 @@ class TargetCard(QFrame):
             head = failure_headline(kind, err.step, err.kind, result.status)
         else:
             head = tr(STATUS_WORDS.get(result.status, result.status))
-            if result.status == "needs_clerk":
-                head = failure_headline("", None, "", "needs_clerk")
-        if result.status in ("failed", "needs_clerk", "aborted"):
+            if result.status == RunStatus.NEEDS_CLERK:
+                head = failure_headline("", None, "", RunStatus.NEEDS_CLERK)
+        if result.status in (RunStatus.FAILED, RunStatus.NEEDS_CLERK, RunStatus.ABORTED):
             head += "\n" + tr("可按“重试”(F7)从断点继续")
         self.set_error(head, result.message)
 
@@ -221,7 +225,7 @@ class TargetCard(QFrame):
         dlg = dialog_for(ask, self.window())
         self.pending = dlg
         self.monitor.dialogs[ask] = dlg
-        self.ask_btn.setVisible(ask.kind == "human")
+        self.ask_btn.setVisible(ask.kind == AskKind.HUMAN)
         dlg.show_now()
 
     def on_ask_closed(self, ask: Ask) -> None:
@@ -249,7 +253,7 @@ class TargetCard(QFrame):
             return
         if w.control.paused.is_set():
             w.control.paused.clear()
-            self.set_status("running")
+            self.set_status(RunStatus.RUNNING)
         else:
             w.control.paused.set()
             self.pause_btn.setText(tr("继续"))
@@ -262,8 +266,8 @@ class TargetCard(QFrame):
             w.control.abort = True
             w.control.paused.clear()
             if self.pending is not None:
-                self.pending.ask.reply("abort" if self.pending.ask.kind == "human" else
-                                       "no" if self.pending.ask.kind == "confirm" else ("abort", None))
+                self.pending.ask.reply("abort" if self.pending.ask.kind == AskKind.HUMAN else
+                                       "no" if self.pending.ask.kind == AskKind.CONFIRM else ("abort", None))
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.receipt.text())
@@ -331,9 +335,9 @@ class RunMonitor(QWidget):
             card.progress.setValue(min(row.checkpoint, card.progress.maximum()))
             card.set_captures(row.data.get("captures", {}))
             card.set_status(row.status)
-            if row.status not in ("succeeded", "planned"):
+            if row.status not in (RunStatus.SUCCEEDED, RunStatus.PLANNED):
                 msg = row.data.get("message", "")
-                card.set_error(failure_headline("", None, "", row.status) if row.status == "needs_clerk"
+                card.set_error(failure_headline("", None, "", row.status) if row.status == RunStatus.NEEDS_CLERK
                                else tr(STATUS_WORDS.get(row.status, row.status)) + "\n" + tr("可按“重试”(F7)从断点继续"),
                                msg)
 
@@ -372,7 +376,7 @@ class RunMonitor(QWidget):
         w.hint_changed.connect(card.on_hint)
         w.outcome.connect(self._finished)
         self.workers[rid] = w
-        card.set_status("running")
+        card.set_status(RunStatus.RUNNING)
         w.start()
 
     def _web_running(self) -> bool:
@@ -404,11 +408,11 @@ class RunMonitor(QWidget):
                 w.control.paused.set()
             else:
                 w.control.paused.clear()
-                self.cards[rid].set_status("running")
+                self.cards[rid].set_status(RunStatus.RUNNING)
 
     def retry_failed(self) -> None:
         for rid, card in list(self.cards.items()):
-            if card.status in RESUMABLE and rid not in self.workers and card.status != "succeeded":
+            if card.status in RESUMABLE and rid not in self.workers and card.status != RunStatus.SUCCEEDED:
                 self.retry(rid)
 
     def copy_all(self) -> None:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from clerkdesk.records.runstate import RunStatus
+
 CJK_FAMILIES = ("Microsoft YaHei UI", "Microsoft YaHei", "WenQuanYi Micro Hei", "Noto Sans CJK SC",
                 "Source Han Sans SC", "PingFang SC", "SimHei")
 
-STATUS_COLOURS = {"succeeded": "#1b7f3b", "failed": "#c62828", "needs_clerk": "#b26a00", "aborted": "#6d6d6d",
-                  "running": "#1565c0", "paused": "#6a1b9a", "planned": "#546e7a", "queued": "#546e7a"}
+STATUS_COLOURS = {RunStatus.SUCCEEDED: "#1b7f3b", RunStatus.FAILED: "#c62828", RunStatus.NEEDS_CLERK: "#b26a00",
+                  RunStatus.ABORTED: "#6d6d6d", RunStatus.RUNNING: "#1565c0", RunStatus.PAUSED: "#6a1b9a",
+                  RunStatus.PLANNED: "#546e7a", RunStatus.QUEUED: "#546e7a"}
 
 SHEET = """
 QWidget { font-size: 10.5pt; }
@@ -23,10 +26,8 @@ QLineEdit[derived="true"] { background: #f0f0f0; color: #333; }
 QLineEdit[doubtful="true"], QComboBox[doubtful="true"] { background: #ffe8a3; }  /* read from a document: check it */
 QFrame#summary { border: 2px solid #c62828; border-radius: 4px; background: #fff5f5; }
 QFrame#card { border: 1px solid #c8c8c8; border-radius: 6px; background: #fcfcfc; }
-QFrame#card[state="failed"] { border: 2px solid #c62828; }
-QFrame#card[state="succeeded"] { border: 2px solid #1b7f3b; }
-QFrame#card[state="needs_clerk"] { border: 2px solid #b26a00; }
-QLineEdit#receipt { font-size: 13pt; font-weight: bold; color: #1b7f3b; }
+""" + "".join(f'QFrame#card[state="{s}"] {{ border: 2px solid {STATUS_COLOURS[s]}; }}\n'  # a card's run status
+              for s in (RunStatus.FAILED, RunStatus.SUCCEEDED, RunStatus.NEEDS_CLERK)) + """QLineEdit#receipt { font-size: 13pt; font-weight: bold; color: #1b7f3b; }
 QPushButton { padding: 4px 10px; }
 QPushButton:focus, QLineEdit:focus, QComboBox:focus, QListWidget:focus, QTableWidget:focus {
     outline: 2px solid #1565c0; }

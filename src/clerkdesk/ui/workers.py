@@ -12,13 +12,15 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
 
 from clerkdesk.engine import events as ev
 from clerkdesk.errors import HumanAborted, HumanNeeded
-from clerkdesk.recipe.steps import STEPS
+from clerkdesk.recipe.steps import kinds
+from clerkdesk.records.runstate import RunStatus
 from clerkdesk.ui.i18n import tr
 
 if TYPE_CHECKING:
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
 
 # Steps that read the system's answer: never pause or abort in front of them (a submit may be open). From the
 # step registry, the one source of what each step means.
-ANSWER_KINDS = frozenset(k for k, t in STEPS.items() if t.answers)
+ANSWER_KINDS = kinds(answers=True)
 DESKTOP_LOCK = threading.Semaphore(1)  # one mouse and keyboard: desktop targets run one at a time
 
 
@@ -88,11 +90,19 @@ def wait_ops(timeout: float = 5.0) -> bool:
 
 
 # --- the clerk, as seen from a run thread ---------------------------------------------------------------
+class AskKind(StrEnum):
+    """What the engine asks the clerk (the three questions of ``engine.run.Clerk``); each has its dialog."""
+
+    CONFIRM = "confirm"  # check the values, then let the submit go
+    HUMAN = "human"  # act in the system's window (a login), then continue
+    UNCERTAIN = "uncertain"  # a submit's outcome is unknown: recorded, not recorded, or stop
+
+
 @dataclass(eq=False)
 class Ask:
     """One question to the clerk; the worker waits until ``reply`` is called (from the UI thread)."""
 
-    kind: str  # confirm | human | uncertain
+    kind: AskKind
     info: RunInfo
     message: str
     values: list[tuple[str, str]] = field(default_factory=list)
@@ -177,10 +187,10 @@ class QtClerk:
             return None
 
     def confirm(self, info: RunInfo, message: str, values: list[tuple[str, str]]) -> bool:
-        return self._wait(Ask("confirm", info, message, list(values))) == "yes"
+        return self._wait(Ask(AskKind.CONFIRM, info, message, list(values))) == "yes"
 
     def human(self, info: RunInfo, message: str, driver: Any, check: Callable[[], bool] | None) -> None:
-        if self._wait(Ask("human", info, message), driver, check) == "abort":
+        if self._wait(Ask(AskKind.HUMAN, info, message), driver, check) == "abort":
             raise HumanAborted(tr("经办人中止了办理") + " (the clerk aborted the run)")
 
     def keep_waiting(self, info: RunInfo, seconds: float) -> bool:
@@ -189,7 +199,7 @@ class QtClerk:
         return not (self.control.abort or self.control.stopping) and seconds < 600
 
     def uncertain(self, info: RunInfo, message: str) -> tuple[str, str | None]:
-        ans = self._wait(Ask("uncertain", info, message))
+        ans = self._wait(Ask(AskKind.UNCERTAIN, info, message))
         if isinstance(ans, tuple):
             return ans
         return ("abort", None)
@@ -226,11 +236,11 @@ class TargetWorker(QThread):
         if isinstance(e, ev.StepStarted) and e.kind not in ANSWER_KINDS:
             self.control.check()
             if self.control.paused.is_set():
-                self.state.emit(self.run_id, "paused")
+                self.state.emit(self.run_id, RunStatus.PAUSED)
                 while self.control.paused.is_set():
                     time.sleep(0.1)
                     self.control.check()
-                self.state.emit(self.run_id, "running")
+                self.state.emit(self.run_id, RunStatus.RUNNING)
 
     def run(self) -> None:
         locked = False
@@ -238,14 +248,14 @@ class TargetWorker(QThread):
             if self.system_kind == "desktop":
                 # The desktop driver reads the screen and moves the one mouse: wait until no web run can pop a
                 # dialog over the client, then take the screen for this run alone.
-                self.state.emit(self.run_id, "queued")
+                self.state.emit(self.run_id, RunStatus.QUEUED)
                 while self.screen_busy is not None and self.screen_busy():
                     self.control.check()
                     time.sleep(0.2)
                 while not DESKTOP_LOCK.acquire(timeout=0.2):
                     self.control.check()
                 locked = True
-                self.state.emit(self.run_id, "running")
+                self.state.emit(self.run_id, RunStatus.RUNNING)
             result: Any = self.job(self.clerk, self.opts)
         except Exception as e:  # shown on the target's card; the store keeps the run resumable
             result = e

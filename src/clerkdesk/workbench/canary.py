@@ -24,6 +24,8 @@ from typing import Any
 
 from clerkdesk.engine.run import Clerk
 from clerkdesk.errors import ClerkDeskError
+from clerkdesk.recipe.steps import kinds
+from clerkdesk.records.runstate import RunStatus
 from clerkdesk.workbench.recipe_test import TestResult, dry_run, load_for_test, sample_context, write_report
 
 
@@ -54,12 +56,12 @@ def judge(res: TestResult) -> tuple[str, str, str, str]:
     """(status, broken step, its locator, message) of a dry run."""
     if res.ok:
         return "ok", "", "", ""
-    if res.outcome.status == "needs_clerk":
+    if res.outcome.status == RunStatus.NEEDS_CLERK:
         return "needs login", "", "", res.outcome.message
     failed = next((r for r in res.rows if r.status == "failed"), None)
     if failed is None:
         return "unreachable", "", "", res.outcome.message
-    if failed.kind == "open":  # the page itself did not come: down, refused, HTTP 5xx
+    if failed.kind in kinds(navigates=True):  # `open`: the page itself did not come: down, refused, HTTP 5xx
         return "unreachable", f"{failed.what} ({failed.where})", "", failed.message
     call = next((c for c in reversed(failed.calls) if c.error), None)
     return "changed", f"{failed.what} ({failed.where})", call.locator if call else "", failed.message

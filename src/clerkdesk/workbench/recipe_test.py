@@ -32,8 +32,9 @@ from clerkdesk.engine.run import Clerk, Outcome, RunInfo, Runner
 from clerkdesk.errors import ClerkDeskError, RecipeError
 from clerkdesk.recipe import values
 from clerkdesk.recipe.model import Recipe
-from clerkdesk.recipe.steps import Step
+from clerkdesk.recipe.steps import Step, kinds
 from clerkdesk.recipe.systems import System
+from clerkdesk.records.runstate import RunStatus
 
 NOTHING_SUBMITTED = "未提交任何内容 (nothing was submitted)"
 
@@ -92,7 +93,7 @@ class TestResult:
 
     @property
     def ok(self) -> bool:
-        return self.outcome.status == "dry_run" and all(r.status != "failed" for r in self.rows)
+        return self.outcome.status == RunStatus.DRY_RUN and all(r.status != "failed" for r in self.rows)
 
 
 class MemoryRunLog:
@@ -277,7 +278,7 @@ class RecordingDriver:
 
 def _first_submit(steps: tuple[Step, ...]) -> Step | None:
     for s in steps:
-        if s.kind == "submit":
+        if s.type.submits:
             return s
         for kids in s.children.values():
             found = _first_submit(kids)
@@ -340,7 +341,7 @@ def dry_run(recipe: Recipe, system: System, context: dict[str, Any], person: Cle
     def event(e: ev.Event) -> None:
         if isinstance(e, ev.StepStarted):
             rows.append(StepRow(e.index, e.kind, e.what, str(marks.get((e.index, e.what), ""))))
-            if e.kind == "submit":
+            if e.kind in kinds(submits=True):
                 # the dry run stops here: show what the submit would have clicked, and the filled form
                 state["submit"] = _resolve_submit(state["driver"], submit, recipe, system, context, timeout_factor)
                 rows[-1].status = "stopped"
@@ -366,13 +367,13 @@ def dry_run(recipe: Recipe, system: System, context: dict[str, Any], person: Cle
                     on_event=event, timeout_factor=timeout_factor, driver_options=driver_options, dry_run=True)
     t0 = time.monotonic()
     outcome = runner.run("dry-run", Target(recipe, system), context)
-    if outcome.status != "dry_run" and rows and rows[-1].status == "started":
+    if outcome.status != RunStatus.DRY_RUN and rows and rows[-1].status == "started":
         rows[-1].status, rows[-1].message = "failed", outcome.message
     after = _top_of(recipe, submit)
     for i, top in enumerate(recipe.steps):
         if not any(r.index == i + 1 for r in rows):
             rows.append(StepRow(i + 1, top.kind, top.describe(), str(top.mark), "not run",
-                                message="after the submit" if outcome.status == "dry_run" and i >= after else ""))
+                                message="after the submit" if outcome.status == RunStatus.DRY_RUN and i >= after else ""))
     return TestResult(recipe, system, outcome, rows, shots, state["submit"], time.monotonic() - t0)
 
 

@@ -512,14 +512,6 @@
         <translation>open page</translation>
     </message>
     <message>
-        <source>等待经办人</source>
-        <translation>waiting for the clerk</translation>
-    </message>
-    <message>
-        <source>等待</source>
-        <translation>wait for</translation>
-    </message>
-    <message>
         <source>填写</source>
         <translation>fill</translation>
     </message>
@@ -536,32 +528,52 @@
         <translation>click</translation>
     </message>
     <message>
-        <source>核对确认</source>
-        <translation>confirm</translation>
+        <source>上传</source>
+        <translation>upload</translation>
+    </message>
+    <message>
+        <source>按键</source>
+        <translation>press</translation>
     </message>
     <message>
         <source>提交</source>
         <translation>submit</translation>
     </message>
     <message>
+        <source>核对确认</source>
+        <translation>confirm</translation>
+    </message>
+    <message>
+        <source>等待经办人</source>
+        <translation>waiting for the clerk</translation>
+    </message>
+    <message>
         <source>核对结果</source>
         <translation>check the answer</translation>
+    </message>
+    <message>
+        <source>等待</source>
+        <translation>wait for</translation>
     </message>
     <message>
         <source>读取回执</source>
         <translation>read the receipt</translation>
     </message>
     <message>
-        <source>截图留证</source>
-        <translation>screenshot</translation>
-    </message>
-    <message>
         <source>切换框架</source>
         <translation>switch frame</translation>
     </message>
     <message>
-        <source>按键</source>
-        <translation>press</translation>
+        <source>切换窗口</source>
+        <translation>switch window</translation>
+    </message>
+    <message>
+        <source>对话框</source>
+        <translation>dialog</translation>
+    </message>
+    <message>
+        <source>截图留证</source>
+        <translation>screenshot</translation>
     </message>
     <message>
         <source>条件</source>
@@ -570,18 +582,6 @@
     <message>
         <source>逐项</source>
         <translation>for each</translation>
-    </message>
-    <message>
-        <source>对话框</source>
-        <translation>dialog</translation>
-    </message>
-    <message>
-        <source>读取</source>
-        <translation>read</translation>
-    </message>
-    <message>
-        <source>上传</source>
-        <translation>upload</translation>
     </message>
     <message>
         <source>无法打开系统页面（系统可能暂时不可用）</source>
