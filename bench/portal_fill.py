@@ -89,7 +89,6 @@ def main() -> None:
     os.environ["CLERKDESK_KEYRING"] = "0"
     from _machine import cpu_model
     from playwright.sync_api import sync_playwright
-    from test_portal_kits import docs_recipe
 
     from clerkdesk.desk import Desk
     from clerkdesk.drivers.browser import find_browser, launch_args
@@ -101,7 +100,7 @@ def main() -> None:
     from clerkdesk.recipe.systems import load_system
     from clerkdesk.sandbox.web.portal import PortalServer
     from tests.support.clerks import SandboxClerk
-    from tests.support.local_site import write_system
+    from tests.support.local_site import docs_recipe, write_system
 
     tmp = Path(tempfile.mkdtemp(prefix="cd-bench-"))
     desk = Desk(tmp / "home")

@@ -57,3 +57,16 @@ def test_test_module_basenames_are_unique() -> None:
     names = Counter(p.name for p in TESTS.rglob("*.py") if p.parent != TESTS / "support" and p.name != "__init__.py"
                     and p.name != "conftest.py")
     assert [n for n, c in names.items() if c > 1] == []
+
+
+def test_no_test_module_imports_another() -> None:
+    """Importing a test module from another re-runs its module code under a second name and ties two files'
+    fates together: data both need lives in a helper module (``tests/web/probe_pages.py``, ``tests.support``)."""
+    found = {}
+    for p in sorted(TESTS.rglob("*.py")):
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
+                [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if any(n.rsplit(".", 1)[-1].startswith("test_") for n in names):
+                found.setdefault(str(p.relative_to(TESTS)), []).append(node.lineno)
+    assert found == {}, f"test modules imported by other modules: {found}"

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -69,3 +70,16 @@ def run_recipe(desk: Any, folder: Path, sid: str, name: str, text: str, context:
     runner = Runner(desk.store.runs, SandboxClerk(), lambda t: PlaywrightDriver(), home=desk.home, clerk_name="t",
                     on_event=on_event)
     return runner.run(rid, Target(recipe, system), context), rid
+
+
+DOCS_RECIPES = Path(__file__).resolve().parents[2] / "docs" / "recipes.md"
+
+
+def docs_recipe() -> str:
+    """The worked example of docs/recipes.md's "Modern portals" section: the recipe the portal tests and
+    ``bench/portal_fill.py`` run, so the documented recipe is the one proven to work."""
+    text = DOCS_RECIPES.read_text(encoding="utf-8")
+    section = text[text.index("## 9. Modern portals"):]
+    m = re.search(r"```yaml\n(recipe: portal\..*?)```", section, re.S)
+    assert m, "docs/recipes.md section 9 has no portal recipe"
+    return m.group(1)

@@ -4,7 +4,6 @@ the engine, the portal's own server (``clerkdesk.sandbox.web.portal``)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -16,21 +15,9 @@ from clerkdesk.engine.driver import DriverContext, DriverError, Locator
 from clerkdesk.errors import Mark
 from clerkdesk.recipe.systems import System
 from clerkdesk.sandbox.web.portal import PortalServer
-from tests.support.local_site import run_recipe, write_system
+from tests.support.local_site import docs_recipe, run_recipe, write_system
 
 pytestmark = pytest.mark.browser
-
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "recipes.md"
-
-
-def docs_recipe() -> str:
-    """The worked example of docs/recipes.md's "Modern portals" section: the recipe this test runs."""
-    text = DOCS.read_text(encoding="utf-8")
-    section = text[text.index("## 9. Modern portals"):]
-    m = re.search(r"```yaml\n(recipe: portal\..*?)```", section, re.S)
-    assert m, "docs/recipes.md section 9 has no portal recipe"
-    return m.group(1)
-
 
 PERSON = {"name": "王小明", "sex": "1", "ethnicity": "05", "birth_date": "1990-02-28", "hukou_region": "370202"}
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_web_probe import EXTRA, FORM, _NoPerson, _system
+from probe_pages import EXTRA, FORM, NoLogin, probe_system
 
 from clerkdesk.drivers import make_driver
 from clerkdesk.recipe.lint import lint_paths
@@ -45,7 +45,7 @@ def site() -> Any:
 def test_record_a_form_by_hand_and_get_a_recipe_that_fills_it(desk: Any, site: Any, tmp_path: Path) -> None:
     url, posts = site
     folder = tmp_path / "recipes"
-    system = _system(folder, url)
+    system = probe_system(folder, url)
     _, context = sample_context(SAMPLE)
 
     def supervisor(page: Any) -> None:  # what a person does in the browser window
@@ -82,6 +82,6 @@ def test_record_a_form_by_hand_and_get_a_recipe_that_fills_it(desk: Any, site: A
     assert [e for e in found if "nothing after this submit checks the system's answer" not in e] == [], text
     assert len(found) == ("submit:" in text), found
     r, s = load_for_test(str(recipe), folder, {})
-    out = dry_run(r, s, context, _NoPerson(), make_driver, home=desk.home, clerk_name="t")
+    out = dry_run(r, s, context, NoLogin(), make_driver, home=desk.home, clerk_name="t")
     assert out.ok, [(x.what, x.message) for x in out.rows if x.status == "failed"]
     assert posts == []

@@ -12,39 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from probe_pages import EXTRA, FORM, NoLogin, probe_system
 
 from clerkdesk.drivers import make_driver
 from clerkdesk.recipe.lint import lint_paths
-from clerkdesk.recipe.systems import System, load_system
 from clerkdesk.workbench.recipe_test import dry_run, load_for_test
 from clerkdesk.workbench.web_probe import draft_recipe, probe_url
 from tests.support.local_site import QuietHandler, serve
 
 pytestmark = pytest.mark.browser
-
-FORM = """<!doctype html><html><head><meta charset=utf-8><title>登记</title></head><body>
-<form method=post action=/save>
-<table>
- <tr><td><font color=red>*</font>姓名：</td><td><input name=txt_01></td>
-     <td>性别：</td><td><label><input type=radio name=xb value=1>男</label><label><input type=radio name=xb value=2>女</label></td></tr>
- <tr><td>出生日期：</td><td><select name=y><option value="">年</option><option>1989</option><option>1990</option></select>
-     <select name=m><option value="">月</option><option>1</option><option>2</option></select>
-     <select name=d><option value="">日</option><option>27</option><option>28</option></select></td>
-     <td>户口性质：</td><td><select name=txt_04><option value="">请选择</option><option value="1">农业户口</option>
-     <option value="2">非农业户口</option></select></td></tr>
-</table>
-<fieldset><legend>本人</legend><p>电话：<input name=tel1></p></fieldset>
-<fieldset><legend>紧急联系人</legend><p>电话：<input name=tel2></p></fieldset>
-<p><label for=start>开始日期</label><input type=date id=start name=start></p>
-<p><label><input type=checkbox name=agree value=1> 同意授权</label></p>
-<div id=tab2 style="display:none">备注：<input name=memo></div>
-<iframe name=extra src="/extra"></iframe>
-<button type=submit>提 交</button>
-</form></body></html>"""
-
-EXTRA = """<!doctype html><html><head><meta charset=utf-8></head><body>
-<label>单位名称<input name=org></label></body></html>"""
-
 
 @pytest.fixture
 def site() -> Any:
@@ -63,19 +39,11 @@ def site() -> Any:
     httpd.shutdown()
 
 
-def _system(folder: Path, url: str) -> System:
-    (folder / "systems").mkdir(parents=True, exist_ok=True)
-    (folder / "systems" / "newsys.yaml").write_text(
-        f"system: newsys\ntitle: 新系统\nkind: web\nstart_url: {url}/\norigins: [\"{url}\"]\n"
-        "codes:\n  hukou_type: {rural: \"1\", urban: \"2\", resident: \"2\"}\n", encoding="utf-8")
-    return load_system(folder / "systems" / "newsys.yaml")
-
-
 def test_probe_proposes_verified_locators_and_a_draft_that_fills_the_page(desk: Any, site: Any,
                                                                          tmp_path: Path) -> None:
     url, posts = site
     folder = tmp_path / "recipes"
-    system = _system(folder, url)
+    system = probe_system(folder, url)
     res = probe_url(f"{url}/form", system, home=desk.home, clerk="t")
     by = {(c.frame, c.name): c for c in res.controls}
     assert by[("", "txt_01")].locator == {"label": "姓名"} and by[("", "txt_01")].kind == "fill"
@@ -111,17 +79,12 @@ def test_probe_proposes_verified_locators_and_a_draft_that_fills_the_page(desk: 
                                                (by[("name=extra", "org")], "某单位")]}
     context = {"person": {"name": "王小明", "sex": "1", "hukou_type": "rural", "birth_date": "1990-02-28"},
                "case": case}
-    out = dry_run(recipe, sys_, context, _NoPerson(), make_driver, home=desk.home, clerk_name="t")
+    out = dry_run(recipe, sys_, context, NoLogin(), make_driver, home=desk.home, clerk_name="t")
     assert out.ok, [(r.what, r.message) for r in out.rows if r.status == "failed"]
     sent = {c.locator: (c.sent, c.read_back) for r in out.rows for c in r.calls if c.action in ("fill", "choose")}
     assert sent["label 电话, nth=1"] == ("13900000000", "13900000000")
     assert sent["css='select[name=\"d\"]'"][0] == "28" and sent["label 出生日期"][0] == "1990"
     assert posts == []  # nothing was submitted
-
-
-class _NoPerson:
-    def human(self, *a: Any) -> None:
-        raise AssertionError("no login on this page")
 
 
 def test_cli_probe_url_prints_controls_and_yaml(desk: Any, site: Any, tmp_path: Path) -> None:
