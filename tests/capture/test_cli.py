@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from clerkdesk.capture.commands import capture
 from clerkdesk.capture.fake import fake_person
 from clerkdesk.capture.render import MAIN, render_idcard_front
 from clerkdesk.capture.synth import make_sample, write_sample
+from clerkdesk.cli.capture import capture
 
 pytestmark = pytest.mark.ocr
 
@@ -78,7 +78,7 @@ def test_bad_input_exits_2(images: dict[str, Path]) -> None:
 
 
 def test_as_a_subprocess(images: dict[str, Path]) -> None:
-    code = "from clerkdesk.capture.commands import capture; capture()"
+    code = "from clerkdesk.cli.capture import capture; capture()"
     ok = subprocess.run([sys.executable, "-c", code, "--kind", "idcard-back", str(images["back"])],
                         capture_output=True, text=True, timeout=120)
     assert ok.returncode == 0, ok.stderr

@@ -36,12 +36,11 @@ def pick_language(lang: str | None) -> str:
 def load_desk(home: Path | None, clerk: str | None, runtime: Any, urls: dict[str, str], headless: bool,
               timeout_factor: float) -> Any:
     """The heavy part of starting (store, recipes, engine imports); runs in a worker thread."""
-    from clerkdesk.desk import Desk
-    from clerkdesk.filling import FillOptions
+    from clerkdesk.desk import Desk, FillOptions
 
     desk = Desk(home, clerk)
     desk.catalog  # noqa: B018 - read the recipes now, not on the UI thread
-    desk.store  # noqa: B018 - open (and if new, create) the database and its key
+    desk.open()  # the database and its key (created if new), now rather than on the UI thread
     desk.purge_orphan_documents()  # images kept for a case that a crash never let start
     runtime.opts = FillOptions(headless=headless, system_urls=urls, timeout_factor=timeout_factor)
     return desk
@@ -96,7 +95,7 @@ def build_window(home: Path | None = None, clerk: str | None = None, *, lang: st
     runtime = Runtime(None, assist=assist, hint=hint)
     win = MainWindow(None, runtime, demo=demo)
     if desk is not None:
-        from clerkdesk.filling import FillOptions
+        from clerkdesk.desk import FillOptions
 
         runtime.opts = FillOptions(headless=headless, system_urls=urls, timeout_factor=timeout_factor)
         win.attach(desk)

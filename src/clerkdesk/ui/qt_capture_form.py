@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clerkdesk.desk import CaseRequest
 from clerkdesk.errors import Problem, ValidationError
 from clerkdesk.records import codes, model, regions
 from clerkdesk.ui.errors import problem_text
@@ -37,16 +38,6 @@ from clerkdesk.ui.workers import run_op
 
 
 @dataclass(frozen=True)
-class CaseRequest:
-    """Everything ``Desk.open_case`` needs, as the clerk entered it."""
-
-    kind: str
-    data: dict[str, Any]
-    targets: list[str]
-    case_fields: dict[str, Any]
-    matter: str
-
-
 class FieldRow:
     def __init__(self, fd: FieldDef, editor: Editor, label: QLabel, message: QLabel, meta: QLabel):
         self.fd = fd
@@ -768,4 +759,4 @@ class CaptureForm(QWidget):
             self.focus_first_problem()
             return None
         titles = [self.desk.catalog.matters[m].title for m in self.checked_matters()]
-        return CaseRequest(self.kind, self.record_data(), self.targets(), self.case_fields(), "、".join(titles))
+        return CaseRequest(self.kind, self.record_data(), tuple(self.targets()), self.case_fields(), "、".join(titles))

@@ -137,7 +137,7 @@ class TargetCard(QFrame):
         self.retry_btn.setEnabled(not active and status in RESUMABLE)
         self.retry_btn.setText(tr("继续办理 (F7)") if not active and status in ("planned", "running", "paused",
                                                                          "needs_clerk") else tr("重试"))
-        n = len(self.monitor.desk.store.runs.evidence(self.run_id))
+        n = len(self.monitor.desk.runs.evidence(self.run_id))
         self.evidence_btn.setText(f"{tr('证据')} ({n})")
         self.evidence_btn.setEnabled(n > 0)
 
@@ -195,7 +195,7 @@ class TargetCard(QFrame):
             self.set_error(message_of(result), "")
             self.set_status("failed" if self.status not in ("needs_clerk",) else self.status)
             return
-        self.set_captures(result.captures)
+        self.set_captures(result.receipts)
         self.set_status(result.status)
         if result.status == "succeeded":
             self.progress.setValue(self.progress.maximum())
@@ -324,9 +324,9 @@ class RunMonitor(QWidget):
 
     def show_case(self, case_id: str) -> None:
         """Show a stored case (reopened from the case list) with each run's last known state."""
-        case = self.desk.store.cases.get(case_id)
+        case = self.desk.cases.get(case_id)
         self._reset(case_id, case.matter)
-        for row in self.desk.store.runs.for_case(case_id):
+        for row in self.desk.runs.for_case(case_id):
             card = self._card(row.id, row.recipe)
             card.progress.setValue(min(row.checkpoint, card.progress.maximum()))
             card.set_captures(row.data.get("captures", {}))
@@ -346,7 +346,7 @@ class RunMonitor(QWidget):
             self._card(rid, t.recipe.id)
 
             def job(clerk: Any, opts: Any, rid: str = rid, t: Any = t) -> Any:
-                return self.desk.run_target(rid, t, plan.context, clerk, opts, resume=False)
+                return self.desk.run_target(rid, t, plan.case, clerk, opts)
 
             self._start(rid, t.system.kind, job, lambda: self.desk.settle_case(case_id))
 
