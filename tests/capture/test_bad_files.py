@@ -23,6 +23,12 @@ from clerkdesk.capture.imagefile import ImageFileError, load_image
 from clerkdesk.cli.capture import capture
 
 
+@pytest.fixture(autouse=True)
+def _data_folder(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``capture`` reads through Desk, which audits each read in the data folder: a fresh one per test."""
+    monkeypatch.setenv("CLERKDESK_HOME", str(home))
+
+
 def _jpeg(w: int = 640, h: int = 400) -> bytes:
     rng = np.random.default_rng(1)
     buf = io.BytesIO()

@@ -120,7 +120,7 @@ class Harness:
         self.world = World(faults)
         self.clerk = FakeClerk(self.world, eof_at=eof_at)
         self.desk = Desk(self.root / "home")
-        self.desk._catalog = Catalog(rec)
+        self.desk.session.catalog = Catalog(rec)
         self.pid = 100
         self.desk.store.runs.me = lambda: Owner("fakehost", self.pid, "t0")
         self.desk.store.runs.alive = lambda o, hb: o.pid == self.pid

@@ -15,7 +15,7 @@ from typing import Any
 
 from clerkdesk.desk.cases import CaseRequest, Cases, FillOptions, FillResult
 from clerkdesk.desk.documents import DocumentRead, DocumentReading
-from clerkdesk.desk.form import Drafts
+from clerkdesk.desk.form import CaptureFormModel, Drafts
 from clerkdesk.desk.profiles import Checked, Profiles
 from clerkdesk.desk.runs import Runs
 from clerkdesk.desk.session import Session
@@ -62,6 +62,10 @@ class Desk:
     def clerk_name(self) -> str:
         """Who the store records as the actor (the OS user unless ``--clerk`` / the policy says otherwise)."""
         return self.session.store.clerk
+
+    def form(self) -> CaptureFormModel:
+        """A capture form's model over this desk's catalog and checks (the Qt form is its view)."""
+        return CaptureFormModel(self.session, self.profiles)
 
     def open(self) -> None:
         """Open the store now (creating the database and its key if new), not on first use."""
