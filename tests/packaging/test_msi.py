@@ -56,7 +56,7 @@ def test_the_msi_tables(msi: Path) -> None:
     assert reg["recipes"]["Key"] == r"Software\Policies\ClerkDesk" and reg["recipes"]["Value"] == "[RECIPES]"
     assert reg["supervisor_groups"]["Value"] == "[SUPERVISOR_GROUPS]" and reg["recipes"]["Root"] == "2"  # HKLM
     files = {r["FileName"].split("|")[-1] for r in table(msi, "File")}
-    assert {"clerkdesk.cmd", "cli.py", "config.py", "hrss.yaml", "bundles.yaml"} <= files
+    assert {"clerkdesk.cmd", "root.py", "config.py", "hrss.yaml", "bundles.yaml"} <= files
 
 
 def test_the_payload_inside(msi: Path, tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ CAPTURE_WORDS = {"receipt": "受理编号", "account": "个人账号", "serial":
 class Runtime:
     """How runs are started: base options, and (demo/tests) a login helper and a login hint."""
 
-    opts: Any = None  # clerkdesk.filling.FillOptions, made when the desk is loaded
+    opts: Any = None  # clerkdesk.desk.FillOptions, made when the desk is loaded
     assist: Callable[[Any], None] | None = None
     hint: Callable[[Any], str | None] | None = None
 
