@@ -28,13 +28,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from clerkdesk.capture.model import CaptureResult
 from clerkdesk.desk.session import Session
 from clerkdesk.errors import Problem
 from clerkdesk.records import codes
 from clerkdesk.store import Store
+
+if TYPE_CHECKING:
+    from clerkdesk.capture.model import CaptureResult  # numpy: not for a CLI that only checks an ID number
 
 DOUBT_BELOW = 0.8  # the capture layer's own low-confidence threshold
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
