@@ -51,10 +51,8 @@ def plan_fields(err: PlanError) -> dict[str, str]:
     """Field path → message for each field a plan found missing (the form marks them red)."""
     out: dict[str, str] = {}
     for p in err.problems:
-        if p.code == "FIELD_REQUIRED" and p.field:
+        if p.code == "FIELD_REQUIRED" and p.field:  # a wrong case value the form already marks itself, in Chinese
             out.setdefault(p.field, tr("必填"))
-        elif p.code == "CASE_VALUE" and p.field:
-            out.setdefault(p.field, problem_text(p))
     return out
 
 
