@@ -102,5 +102,5 @@ def test_a_slow_system_is_waited_for_and_giving_up_leaves_it_uncertain(desk: Any
     receipt = web.submissions("amr")[-1]["receipt"]
     done = desk.resume(res2.runs[OPEN], SandboxClerk(decision=("recorded", receipt)), opts, decision="recorded",
                        receipt=receipt)
-    assert done.status == "succeeded" and done.captures["receipt"] == receipt
+    assert done.status == "succeeded" and done.receipts["receipt"] == receipt
     assert len(web.submissions("amr")) == before + 2
