@@ -187,7 +187,7 @@ def main() -> None:
 
         runner = Runner(desk.store.runs, SandboxClerk(), lambda t: PlaywrightDriver(), home=desk.home,
                         clerk_name="bench", on_event=on,
-                        driver_options={"seal": desk._seal, "unseal": desk._unseal})
+                        driver_options=desk.sealing())
         out = runner.run(rid, Target(recipe, systems["hrss"]), context)
         assert out.status == "succeeded", out.message
         engine_s.append(marks["t1"] - marks["t0"])

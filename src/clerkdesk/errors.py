@@ -54,20 +54,40 @@ class StoreDamaged(ConfigError):
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with one field: a stable code and a message in Chinese and English."""
+    """One thing wrong with one input: a stable code and a message in Chinese and English.
+
+    FIELD is the canonical path (``person.phone``, ``case.employer``) or empty when the problem is not one
+    field's; SYSTEM and PLACE say where it matters when a plan finds it (the target system's title; the recipe
+    and, for a template, its step and file position); PARAMS are the code's values (a label, a table) as
+    ``(name, value)`` pairs, never a citizen's value. A shell renders a problem from these parts (the Qt form
+    marks FIELD red) and never has to parse the message text.
+    """
 
     field: str
     code: str
     zh: str
     en: str
     severity: str = "error"  # or "warning": shown to the clerk, does not block
+    system: str = ""
+    place: str = ""
+    params: tuple[tuple[str, str], ...] = ()
 
     def __str__(self) -> str:
         tag = "" if self.severity == "error" else "warning "
         return f"{self.field}: {tag}[{self.code}] {self.zh} ({self.en})"
 
+    @property
+    def line(self) -> str:
+        """The English line the CLI prints under ``cannot start the run:`` (``PLACE: message``)."""
+        return f"{self.place}: {self.en}" if self.place else self.en
+
+    def param(self, name: str) -> str | None:
+        return dict(self.params).get(name)
+
     def to_dict(self) -> dict[str, str]:
-        return {"field": self.field, "code": self.code, "zh": self.zh, "en": self.en, "severity": self.severity}
+        out = {"field": self.field, "code": self.code, "zh": self.zh, "en": self.en, "severity": self.severity}
+        out.update({k: v for k, v in (("system", self.system), ("place", self.place)) if v})
+        return out
 
 
 class ValidationError(ClerkDeskError):
@@ -96,13 +116,17 @@ class RecipeError(ClerkDeskError):
 
 
 class PlanError(ClerkDeskError):
-    """A run plan cannot start: every missing or invalid input is listed."""
+    """A run plan cannot start: every missing or invalid input is listed, each a :class:`Problem`."""
 
     exit_code = 2
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
-        super().__init__("cannot start the run:\n  " + "\n  ".join(self.problems))
+        super().__init__("cannot start the run:\n  " + "\n  ".join(self.lines))
+
+    @property
+    def lines(self) -> list[str]:
+        return [p.line for p in self.problems]
 
 
 class StepError(ClerkDeskError):

@@ -18,9 +18,15 @@ from click.testing import CliRunner
 from PIL import Image
 
 from clerkdesk.capture import imagefile
-from clerkdesk.capture.commands import capture
 from clerkdesk.capture.documents import read_document
 from clerkdesk.capture.imagefile import ImageFileError, load_image
+from clerkdesk.cli.capture import capture
+
+
+@pytest.fixture(autouse=True)
+def _data_folder(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``capture`` reads through Desk, which audits each read in the data folder: a fresh one per test."""
+    monkeypatch.setenv("CLERKDESK_HOME", str(home))
 
 
 def _jpeg(w: int = 640, h: int = 400) -> bytes:
@@ -95,7 +101,7 @@ def test_pixels_handed_in_are_checked_too() -> None:
 
 def test_empty_file_as_a_subprocess_exits_2_without_traceback(tmp_path: Path) -> None:
     path = _write(tmp_path / "empty.jpg", b"")
-    code = "from clerkdesk.capture.commands import capture; capture()"
+    code = "from clerkdesk.cli.capture import capture; capture()"
     p = subprocess.run([sys.executable, "-c", code, "--kind", "idcard-front", str(path)],
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 2 and "empty" in p.stderr and "Traceback" not in p.stderr

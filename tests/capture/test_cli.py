@@ -13,12 +13,18 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from clerkdesk.capture.commands import capture
+from clerkdesk.cli.capture import capture
 from clerkdesk.testing.fake import fake_person
 from clerkdesk.testing.render import MAIN, render_idcard_front
 from clerkdesk.testing.synth import make_sample, write_sample
 
 pytestmark = pytest.mark.ocr
+
+
+@pytest.fixture(autouse=True)
+def _data_folder(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``capture`` reads through Desk, which audits each read in the data folder: a fresh one per test."""
+    monkeypatch.setenv("CLERKDESK_HOME", str(home))
 
 
 @pytest.fixture(scope="module")
@@ -77,8 +83,27 @@ def test_bad_input_exits_2(images: dict[str, Path]) -> None:
     assert res.exit_code == 2
 
 
+def test_a_read_is_audited_through_the_desk_without_values(images: dict[str, Path], home: Path) -> None:
+    from clerkdesk.cli import main
+    from clerkdesk.desk import Desk
+
+    res = CliRunner().invoke(main, ["--home", str(home), "capture", "--kind", "idcard-front", str(images["front"])])
+    assert res.exit_code == 0, res.output
+    truth = json.loads(images["front"].with_suffix(".json").read_text(encoding="utf-8"))["truth"]
+    desk = Desk(home)
+    rows = [r for r in desk.store.audit.rows() if r["action"] == "document_read"]
+    desk.close()
+    assert len(rows) == 1 and rows[0]["subject"] == "document"
+    detail = json.loads(rows[0]["detail"])
+    assert detail == {"kind": "idcard-front", "source": "file", "fields": detail["fields"],
+                      "doubtful": detail["doubtful"], "kept": False}
+    assert "id_number" in detail["fields"]
+    assert truth["id_number"] not in rows[0]["detail"] and truth["name"] not in rows[0]["detail"]
+    assert images["front"].name not in rows[0]["detail"]  # nor the file name
+
+
 def test_as_a_subprocess(images: dict[str, Path]) -> None:
-    code = "from clerkdesk.capture.commands import capture; capture()"
+    code = "from clerkdesk.cli.capture import capture; capture()"
     ok = subprocess.run([sys.executable, "-c", code, "--kind", "idcard-back", str(images["back"])],
                         capture_output=True, text=True, timeout=120)
     assert ok.returncode == 0, ok.stderr

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from clerkdesk.capture.specimen import specimen_card
-from clerkdesk.capturing import build, newest_image
 from clerkdesk.desk import Desk
+from clerkdesk.desk.documents import build, newest_image
 from clerkdesk.errors import Problem
 from clerkdesk.records import codes
 from clerkdesk.testing.synth import make_sample, write_sample
@@ -71,7 +71,7 @@ def test_licence_maps_type_and_capital_and_keeps_the_image_only_when_asked(desk:
     assert raw["data"] and path.read_bytes()[:8] not in raw["data"]  # encrypted at rest
     assert desk.document_image(read.document_id) == path.read_bytes()
     desk.link_documents([read.document_id], case_id="C1")
-    assert [d["id"] for d in desk.documents("C1")] == [read.document_id]
+    assert [d["id"] for d in desk.documents.kept("C1")] == [read.document_id]
     assert [r["action"] for r in _audit(desk)] == ["document_read", "document_viewed", "document_linked"]
     assert truth["uscc"] not in json.dumps(_audit(desk), ensure_ascii=False)
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from clerkdesk.cli_run import default_headless
+from clerkdesk.cli.run import default_headless
 
 
 class _Tty(io.StringIO):

@@ -12,13 +12,13 @@ from clerkdesk.records import codes
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "records.md").read_text(encoding="utf-8")
 CODE = re.compile(r'"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)"')
-CLI_CODE = re.compile(r'Problem\([^,]+,\s*"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)"')  # cli.py also names env variables
-CLI = ROOT / "src" / "clerkdesk" / "cli.py"
+CLI_CODE = re.compile(r'Problem\([^,]+,\s*"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)"')  # the CLI also names env variables
+CLI = sorted((ROOT / "src" / "clerkdesk" / "cli").glob("*.py"))
 
 
 def used_codes() -> set[str]:
     found = {c for src in (standards.__file__, model.__file__) for c in CODE.findall(Path(src).read_text("utf-8"))}
-    return found | set(CLI_CODE.findall(CLI.read_text(encoding="utf-8")))
+    return found | {c for src in CLI for c in CLI_CODE.findall(src.read_text(encoding="utf-8"))}
 
 
 def documented_codes() -> set[str]:

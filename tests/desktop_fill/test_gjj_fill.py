@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from gjj_case import CASE, PERSON
 
-from clerkdesk.filling import FillOptions
+from clerkdesk.desk import CaseRequest, FillOptions
 from tests.support.clerks import SandboxClerk
 
 pytestmark = [pytest.mark.desktop, pytest.mark.ocr]
@@ -17,12 +17,12 @@ pytestmark = [pytest.mark.desktop, pytest.mark.ocr]
 
 def test_open_account_lands_in_the_client_exactly(client: Any, desk: Any) -> None:
     c = client()
-    res = desk.fill("person", dict(PERSON), ["gjj.open-account"], dict(CASE), SandboxClerk(), FillOptions())
+    res = desk.fill(CaseRequest("person", dict(PERSON), ["gjj.open-account"], dict(CASE)), SandboxClerk(), FillOptions())
     out = res.outcomes["gjj.open-account"]
     assert out.status == "succeeded", out.message
     (rec,) = c.records()
     assert rec["matter"] == "个人开户"
-    assert out.captures["account"] == rec["account"]
+    assert out.receipts["account"] == rec["account"]
     assert rec["fields"] == {
         "姓名": "欧阳娜娜", "证件类型": "居民身份证", "证件号码": PERSON["id_number"], "性别": "女",
         "出生日期": "1949-12-31", "民族": "土家族", "手机号码": "13800138000", "固定电话": "", "婚姻状况": "已婚",
@@ -34,13 +34,13 @@ def test_change_info_after_a_surprise_notice(client: Any, desk: Any) -> None:
     c = client("notice")
     case = {"gjj_account": "GJ202600000001", "change_item": "家庭住址", "new_value": "北京市东城区景山前街4号",
             "reason": "搬家"}
-    res = desk.fill("person", dict(PERSON), ["gjj.change-info"], case, SandboxClerk(), FillOptions())
+    res = desk.fill(CaseRequest("person", dict(PERSON), ["gjj.change-info"], case), SandboxClerk(), FillOptions())
     out = res.outcomes["gjj.change-info"]
     assert out.status == "succeeded", out.message
     (rec,) = c.records()
     assert rec["fields"]["变更后内容"] == "北京市东城区景山前街4号"
     assert rec["fields"]["个人账号"] == "GJ202600000001"
-    assert out.captures["serial"].startswith("BG")
+    assert out.receipts["serial"].startswith("BG")
 
 
 def test_a_missing_label_fails_with_the_annotated_screenshot(client: Any, desk: Any, tmp_path: Path,
@@ -57,8 +57,7 @@ def test_a_missing_label_fails_with_the_annotated_screenshot(client: Any, desk: 
     monkeypatch.setenv("CLERKDESK_RECIPES", str(folder))
     c = client()
     d = Desk(desk.home)
-    res = d.fill("person", dict(PERSON), ["gjj.open-account"], dict(CASE), SandboxClerk(),
-                 FillOptions(timeout_factor=0.3))
+    res = d.fill(CaseRequest("person", dict(PERSON), ["gjj.open-account"], dict(CASE)), SandboxClerk(), FillOptions(timeout_factor=0.3))
     out = res.outcomes["gjj.open-account"]
     assert out.status == "failed"
     assert "移动电话" in out.message and "open-account.yaml:" in out.message

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from clerkdesk.filling import FillOptions
+from clerkdesk.desk import CaseRequest, FillOptions
 from clerkdesk.records.standards import id_check_digit
 from clerkdesk.vision import windows
 from tests.support.clerks import SandboxClerk
@@ -92,7 +92,7 @@ def test_open_starts_the_client_and_waits_for_its_slow_window(desk_for: Any) -> 
     assert not windows.find_windows(TITLE)
     desk, out = desk_for(TITLE, 20)
     t0 = time.monotonic()
-    res = desk.fill("person", dict(PERSON), ["slowform.name"], {}, SandboxClerk(), FillOptions())
+    res = desk.fill(CaseRequest("person", dict(PERSON), ["slowform.name"], {}), SandboxClerk(), FillOptions())
     outcome = res.outcomes["slowform.name"]
     assert outcome.status == "succeeded", outcome.message
     assert time.monotonic() - t0 >= 2.5  # the window came 2.5 s after the start: open waited for it
@@ -103,7 +103,7 @@ def test_open_starts_the_client_and_waits_for_its_slow_window(desk_for: Any) -> 
 def test_a_window_that_never_comes_fails_within_the_step_timeout(desk_for: Any) -> None:
     desk, out = desk_for("不动产登记系统 V5", 3, start=False)
     t0 = time.monotonic()
-    res = desk.fill("person", dict(PERSON), ["slowform.name"], {}, SandboxClerk(), FillOptions())
+    res = desk.fill(CaseRequest("person", dict(PERSON), ["slowform.name"], {}), SandboxClerk(), FillOptions())
     took = time.monotonic() - t0
     outcome = res.outcomes["slowform.name"]
     assert outcome.status == "failed"
@@ -118,7 +118,7 @@ def test_the_client_opens_on_screen_even_when_clerkdesk_runs_offscreen(desk_for:
     """ClerkDesk's own QT_QPA_PLATFORM=offscreen (tests, a headless service) is not passed to the client."""
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     desk, _out = desk_for(TITLE, 20)
-    res = desk.fill("person", dict(PERSON), ["slowform.name"], {}, SandboxClerk(), FillOptions())
+    res = desk.fill(CaseRequest("person", dict(PERSON), ["slowform.name"], {}), SandboxClerk(), FillOptions())
     assert res.outcomes["slowform.name"].status == "succeeded", res.outcomes["slowform.name"].message
 
 
@@ -128,7 +128,7 @@ def test_a_client_command_that_dies_fails_at_once(desk_for: Any, tmp_path: Path)
     command = shlex.join([sys.executable, "-c", "import sys; sys.exit(3)"])
     system.write_text(system.read_text(encoding="utf-8") + f"command: {json.dumps(command)}\n", encoding="utf-8")
     t0 = time.monotonic()
-    res = desk.fill("person", dict(PERSON), ["slowform.name"], {}, SandboxClerk(), FillOptions())
+    res = desk.fill(CaseRequest("person", dict(PERSON), ["slowform.name"], {}), SandboxClerk(), FillOptions())
     outcome = res.outcomes["slowform.name"]
     assert outcome.status == "failed" and time.monotonic() - t0 < 10  # not the whole 20 s
     assert "exited with code 3 before its window '测试录入窗口' appeared" in outcome.message

@@ -27,9 +27,8 @@ from fake_system import FAULT_KINDS, FakeClerk, Fault, Killed, World
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clerkdesk.desk import Desk
+from clerkdesk.desk import CaseRequest, Desk, FillOptions
 from clerkdesk.errors import ClerkDeskError
-from clerkdesk.filling import FillOptions
 from clerkdesk.recipe.catalog import Catalog
 from clerkdesk.records.runstate import SubmitState
 from clerkdesk.store.lease import Owner
@@ -121,7 +120,7 @@ class Harness:
         self.world = World(faults)
         self.clerk = FakeClerk(self.world, eof_at=eof_at)
         self.desk = Desk(self.root / "home")
-        self.desk._catalog = Catalog(rec)
+        self.desk.session.catalog = Catalog(rec)
         self.pid = 100
         self.desk.store.runs.me = lambda: Owner("fakehost", self.pid, "t0")
         self.desk.store.runs.alive = lambda o, hb: o.pid == self.pid
@@ -163,7 +162,7 @@ class Harness:
         rid: list[str] = []
 
         def first() -> None:
-            res = self.desk.fill("person", dict(PERSON), ["fake.r"], data, self.clerk, self.opts)
+            res = self.desk.fill(CaseRequest("person", dict(PERSON), ["fake.r"], data), self.clerk, self.opts)
             rid.append(res.runs["fake.r"])
 
         how = self.process(0, first)
@@ -227,7 +226,7 @@ def test_http_500_after_a_nested_submit_is_uncertain_never_failed(tmp_path: Path
     """The trial's frameset shape: the submit in a frame, a screenshot after the frame, the answer outside."""
     h = Harness(tmp_path, {"wrappers": wrappers, "answer_level": 1, "confirm": True, "screenshot_after": True,
                            "members": 1}, [[Fault(fault)]], None)
-    res = h.desk.fill("person", dict(PERSON), ["fake.r"], {"members": h.members}, h.clerk, h.opts)
+    res = h.desk.fill(CaseRequest("person", dict(PERSON), ["fake.r"], {"members": h.members}), h.clerk, h.opts)
     out = res.outcomes["fake.r"]
     assert (out.status, out.submit) == ("needs_clerk", "uncertain"), out
     shown = h.desk.store.runs.list()[0]
@@ -245,7 +244,7 @@ def test_http_500_after_a_nested_submit_is_uncertain_never_failed(tmp_path: Path
         receipt = h.world.receipts[h.members[0]]
         h.clerk.decision = ("recorded", receipt)
         out = h.desk.resume(res.runs["fake.r"], h.clerk, h.opts, decision="recorded")
-        assert out.captures["receipt"] == receipt
+        assert out.receipts["receipt"] == receipt
     assert out.status == "succeeded", out
     assert h.world.ledger == h.members
     assert len(h.world.clicks) == (2 if fault == "500_before" else 1)
@@ -254,7 +253,7 @@ def test_http_500_after_a_nested_submit_is_uncertain_never_failed(tmp_path: Path
 def test_a_click_that_never_went_out_is_failed_not_uncertain(tmp_path: Path) -> None:
     h = Harness(tmp_path, {"wrappers": ["frame"], "answer_level": 0, "confirm": False, "screenshot_after": False,
                            "members": 1}, [[Fault("nothing_sent")]], None)
-    out = h.desk.fill("person", dict(PERSON), ["fake.r"], {}, h.clerk, h.opts).outcomes["fake.r"]
+    out = h.desk.fill(CaseRequest("person", dict(PERSON), ["fake.r"], {}), h.clerk, h.opts).outcomes["fake.r"]
     assert (out.status, out.submit) == ("failed", "none")
     assert "not sent" in out.message and "may have been recorded" not in out.message
 
@@ -262,7 +261,7 @@ def test_a_click_that_never_went_out_is_failed_not_uncertain(tmp_path: Path) -> 
 def test_the_systems_own_rejection_is_not_recorded_with_its_words(tmp_path: Path) -> None:
     h = Harness(tmp_path, {"wrappers": [], "answer_level": 0, "confirm": False, "screenshot_after": False,
                            "members": 1}, [[Fault("rejected")]], None)
-    out = h.desk.fill("person", dict(PERSON), ["fake.r"], {}, h.clerk, h.opts).outcomes["fake.r"]
+    out = h.desk.fill(CaseRequest("person", dict(PERSON), ["fake.r"], {}), h.clerk, h.opts).outcomes["fake.r"]
     assert (out.status, out.submit) == ("failed", "none")
     assert "校验失败" in out.message and "recorded nothing" in out.message
     assert h.world.ledger == []
@@ -273,7 +272,7 @@ def test_not_recorded_is_refused_for_a_confirmed_submit(tmp_path: Path) -> None:
 
     h = Harness(tmp_path, {"wrappers": [], "answer_level": 0, "confirm": False, "screenshot_after": False,
                            "members": 1}, [], None)
-    res = h.desk.fill("person", dict(PERSON), ["fake.r"], {}, h.clerk, h.opts)
+    res = h.desk.fill(CaseRequest("person", dict(PERSON), ["fake.r"], {}), h.clerk, h.opts)
     assert res.ok
     with pytest.raises(ResumeRefused, match="would file it twice"):
         h.desk.resume(res.runs["fake.r"], h.clerk, h.opts, decision="not_recorded")
@@ -285,14 +284,14 @@ def test_a_slow_answer_is_waited_for_and_giving_up_is_uncertain(tmp_path: Path) 
                            "members": 1}, [[Fault("slow", ticks=10**9)]], None)
     h.opts.timeout_factor = 0.001
     h.clerk.patience = 2  # the clerk stops waiting after a while
-    out = h.desk.fill("person", dict(PERSON), ["fake.r"], {}, h.clerk, h.opts).outcomes["fake.r"]
+    out = h.desk.fill(CaseRequest("person", dict(PERSON), ["fake.r"], {}), h.clerk, h.opts).outcomes["fake.r"]
     assert (out.status, out.submit) == ("needs_clerk", "uncertain"), out
     assert "stopped waiting" in out.message and "may still record it later" in out.message
     # the same, with a clerk who waits long enough: the answer arrives, recorded once
     h2 = Harness(tmp_path, {"wrappers": ["frame"], "answer_level": 0, "confirm": False, "screenshot_after": False,
                             "members": 1}, [[Fault("slow", ticks=30)]], None)
     h2.clerk.patience = 10_000
-    out2 = h2.desk.fill("person", dict(PERSON), ["fake.r"], {}, h2.clerk, h2.opts).outcomes["fake.r"]
+    out2 = h2.desk.fill(CaseRequest("person", dict(PERSON), ["fake.r"], {}), h2.clerk, h2.opts).outcomes["fake.r"]
     assert out2.status == "succeeded" and h2.world.ledger == ["k0"]
 
 
@@ -302,13 +301,13 @@ def test_a_second_case_for_the_same_citizen_and_matter_is_refused_while_one_is_l
 
     h = Harness(tmp_path, {"wrappers": [], "answer_level": 0, "confirm": False, "screenshot_after": False,
                            "members": 1}, [], None)
-    first, _plan = h.desk.open_case("person", dict(PERSON), ["fake.r"], {}, h.opts)
+    first, _plan = h.desk.open_case(CaseRequest("person", dict(PERSON), ["fake.r"], {}), h.opts)
     with pytest.raises(CaseOpen) as e:
-        h.desk.open_case("person", dict(PERSON), ["fake.r"], {}, h.opts)
+        h.desk.open_case(CaseRequest("person", dict(PERSON), ["fake.r"], {}), h.opts)
     assert e.value.case_id == first.case_id
     # the process that opened it dies before running it: the next case supersedes the dead one
     h.pid = 999
-    second, _ = h.desk.open_case("person", dict(PERSON), ["fake.r"], {}, h.opts)
+    second, _ = h.desk.open_case(CaseRequest("person", dict(PERSON), ["fake.r"], {}), h.opts)
     assert h.desk.store.runs.get(first.runs["fake.r"]).status == "superseded"
     from clerkdesk.errors import ResumeRefused
 
@@ -322,7 +321,7 @@ def test_a_live_run_is_not_run_by_a_second_process(tmp_path: Path) -> None:
 
     h = Harness(tmp_path, {"wrappers": [], "answer_level": 0, "confirm": False, "screenshot_after": False,
                            "members": 1}, [], None)
-    res, _ = h.desk.open_case("person", dict(PERSON), ["fake.r"], {}, h.opts)
+    res, _ = h.desk.open_case(CaseRequest("person", dict(PERSON), ["fake.r"], {}), h.opts)
     rid = res.runs["fake.r"]
     h.desk.store.runs.acquire(rid)  # process 100 runs it
     with pytest.raises(RunBusy, match="already running in this process"):  # a second window of the same app

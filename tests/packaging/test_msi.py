@@ -56,14 +56,14 @@ def test_the_msi_tables(msi: Path) -> None:
     assert reg["recipes"]["Key"] == r"Software\Policies\ClerkDesk" and reg["recipes"]["Value"] == "[RECIPES]"
     assert reg["supervisor_groups"]["Value"] == "[SUPERVISOR_GROUPS]" and reg["recipes"]["Root"] == "2"  # HKLM
     files = {r["FileName"].split("|")[-1] for r in table(msi, "File")}
-    assert {"clerkdesk.cmd", "cli.py", "config.py", "hrss.yaml", "bundles.yaml"} <= files
+    assert {"clerkdesk.cmd", "root.py", "config.py", "hrss.yaml", "bundles.yaml"} <= files
 
 
 def test_the_payload_inside(msi: Path, tmp_path: Path) -> None:
     subprocess.run(["msiextract", "-C", str(tmp_path), str(msi)], capture_output=True, check=True)
     found = {p.relative_to(tmp_path).as_posix().split("ClerkDesk/", 1)[-1] for p in tmp_path.rglob("*")
              if p.is_file()}
-    assert {"clerkdesk.cmd", "lib/clerkdesk/cli.py", "recipes/systems/hrss.yaml"} <= found, sorted(found)[:20]
+    assert {"clerkdesk.cmd", "lib/clerkdesk/cli/__init__.py", "recipes/systems/hrss.yaml"} <= found, sorted(found)[:20]
     launcher = next(tmp_path.rglob("clerkdesk.cmd")).read_bytes()
     assert b"\r\n" in launcher and b"py -3.11 -m clerkdesk" in launcher
     assert (ROOT / "build" / "signing" / "clerkdesk.pub").exists()

@@ -49,7 +49,7 @@ def plan(folder: Path, case: object) -> list[str]:
     try:
         plan_case([recipe], systems, {"person": PERSON, "case": case})
     except PlanError as e:
-        return e.problems
+        return e.lines
     return []
 
 

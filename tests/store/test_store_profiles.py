@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from storedata import ENTERPRISES, PEOPLE, encodings, make_id, raw_files
 
-from clerkdesk.desk import Desk
+from clerkdesk.desk import CaseRequest, Desk
 from clerkdesk.errors import ConfigError
 from clerkdesk.store import Store
 
@@ -169,7 +169,7 @@ def test_delete_erases_the_applicant_from_cases_runs_events_evidence_and_documen
         home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """PIPL erasure: after ``person delete`` nothing in the file holds the person's data, in clear or
     encrypted, before and after VACUUM; what stays is a skeleton of matter, statuses and counts."""
-    from clerkdesk.filling import FillOptions
+    from clerkdesk.desk import FillOptions
 
     monkeypatch.setenv("CLERKDESK_NO_PLUGINS", "1")
     desk = Desk(home)
@@ -179,7 +179,7 @@ def test_delete_erases_the_applicant_from_cases_runs_events_evidence_and_documen
     person = {**card, "hukou_type": "城镇", "phone": "13912345678"}
     name, idn = person["name"], person["id_number"]
     case_fields = {"insurances": ["养老", "医疗"], "insured_from": "2026-12-01", "contribution_base": "5200"}
-    result, _plan = desk.open_case("person", person, ["hrss.insurance-enrollment"], case_fields, FillOptions())
+    result, _plan = desk.open_case(CaseRequest("person", person, ["hrss.insurance-enrollment"], case_fields), FillOptions())
     cid, rid = result.case_id, result.runs["hrss.insurance-enrollment"]
     desk.link_documents([read.document_id], case_id=cid)  # type: ignore[list-item]
     # what a run leaves: events quoting the page, a payload, evidence screenshots, a captured receipt

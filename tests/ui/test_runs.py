@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from ui_helpers import CASE, EMPLOYMENT, INSURANCE, person, press, wait_done
 
+from clerkdesk.desk import CaseRequest
 from clerkdesk.ui.dialogs import ConfirmDialog, EvidenceViewer, UncertainDialog
 
 pytestmark = pytest.mark.browser
@@ -130,7 +131,7 @@ def test_pause_then_resume(make_window: Any, qtbot: Any, answer_confirms: Any) -
 
 def test_interrupted_run_shows_resumable_and_resumes(make_window: Any, qtbot: Any, sandbox: Any,
                                                      answer_confirms: Any) -> None:
-    from clerkdesk.filling import FillOptions
+    from clerkdesk.desk import FillOptions
 
     # A run left `running` at step 12 by a crash (the app died mid-fill).
     win = make_window()
@@ -138,8 +139,8 @@ def test_interrupted_run_shows_resumable_and_resumes(make_window: Any, qtbot: An
     values = {**person("11010519880214128"), **CASE}
     rec = {k.removeprefix("person."): v for k, v in values.items() if k.startswith("person.")}
     case = {k.removeprefix("case."): v for k, v in values.items() if k.startswith("case.")}
-    result, _plan = desk.open_case("person", rec, [EMPLOYMENT], case,
-                                   FillOptions(system_urls={"hrss": sandbox.hrss_url}), "就业登记")
+    result, _plan = desk.open_case(CaseRequest("person", rec, [EMPLOYMENT], case, matter="就业登记"),
+                                   FillOptions(system_urls={"hrss": sandbox.hrss_url}))
     rid = result.runs[EMPLOYMENT]
     desk.store.runs.update(rid, status="running", checkpoint=12)
     import subprocess

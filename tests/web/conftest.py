@@ -43,6 +43,6 @@ def desk(home: Path) -> Iterator[Any]:
 
 @pytest.fixture
 def opts(web: Any) -> Any:
-    from clerkdesk.filling import FillOptions
+    from clerkdesk.desk import FillOptions
 
     return FillOptions(headless=True, system_urls={"hrss": web.hrss_url, "amr": web.amr_url})

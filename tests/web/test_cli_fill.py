@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from clerkdesk.desk import CaseRequest
 from tests.support.clerks import SandboxClerk
 from tests.support.data import INSURANCE, PERSON
 
@@ -34,8 +35,7 @@ def test_fill_without_a_person_stops_at_the_login_then_succeeds_once_logged_in(d
     assert "a person must act: 请在人社系统登录页输入用户名、密码和验证码并登录" in r.stdout
     assert len(web.submissions("hrss")) == before
     # the clerk logs in once (here through the app layer); the CLI then reuses the kept session
-    assert desk.fill("person", {"id_number": PERSON["id_number"]}, ["hrss.insurance-enrollment"], dict(INSURANCE),
-                     SandboxClerk(), opts).ok
+    assert desk.fill(CaseRequest("person", {"id_number": PERSON["id_number"]}, ["hrss.insurance-enrollment"], dict(INSURANCE)), SandboxClerk(), opts).ok
     desk.close()
     r = cli(desk.home, "--json", *args)
     assert r.returncode == 0, r.stdout + r.stderr
@@ -60,7 +60,7 @@ def test_bad_record_exits_2_and_lists_every_problem(home: Path, tmp_path: Path) 
 
 def test_resume_a_stuck_submit_by_the_clerks_answer(desk: Any, web: Any, opts: Any) -> None:
     web.set_fault("hrss", "submit500_recorded")
-    res = desk.fill("person", dict(PERSON), ["hrss.insurance-enrollment"], dict(INSURANCE), SandboxClerk(), opts)
+    res = desk.fill(CaseRequest("person", dict(PERSON), ["hrss.insurance-enrollment"], dict(INSURANCE)), SandboxClerk(), opts)
     rid = res.runs["hrss.insurance-enrollment"]
     assert res.outcomes["hrss.insurance-enrollment"].status == "needs_clerk"
     web.clear_faults()

@@ -81,7 +81,7 @@ def test_templates_in_conditions_are_rendered_when_the_step_runs(desk: Any, site
     events: list[Any] = []
     out, rid = run_recipe(desk, folder, "local", "calendar", RECIPE, case, on_event=events.append)
     assert out.status == "succeeded", out.message
-    assert out.captures["booked"] == "7月"  # the calendar stopped at the record's month, the dialog matched it
+    assert out.receipts["booked"] == "7月"  # the calendar stopped at the record's month, the dialog matched it
     log = desk.store.runs.events(rid)
     human = [e for e in log if e["kind"] == "human"]
     assert human and human[0]["status"] == "skipped"  # `until` rendered: the kept login was recognised

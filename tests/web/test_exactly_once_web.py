@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 import pytest
 
+from clerkdesk.desk import CaseRequest
 from tests.support.clerks import SandboxClerk
 from tests.support.data import OPENING, PERSON
 
@@ -24,7 +25,7 @@ def test_http_500_after_a_submit_in_a_frame_is_uncertain_then_lands_once(desk: A
                                                                           fault: str, recorded: bool) -> None:
     before = len(web.submissions("amr"))
     web.set_fault("amr", fault)
-    res = desk.fill("person", dict(PERSON), [OPEN], dict(OPENING), SandboxClerk(), opts)
+    res = desk.fill(CaseRequest("person", dict(PERSON), [OPEN], dict(OPENING)), SandboxClerk(), opts)
     out = res.outcomes[OPEN]
     assert (out.status, out.submit) == ("needs_clerk", "uncertain"), out.message
     assert "HTTP 500" in out.message and "ClerkDesk will not submit again" in out.message
@@ -36,25 +37,25 @@ def test_http_500_after_a_submit_in_a_frame_is_uncertain_then_lands_once(desk: A
     from clerkdesk.errors import CaseOpen
 
     with pytest.raises(CaseOpen) as e:
-        desk.fill("person", dict(PERSON), [OPEN], dict(OPENING), SandboxClerk(), opts)
+        desk.fill(CaseRequest("person", dict(PERSON), [OPEN], dict(OPENING)), SandboxClerk(), opts)
     assert e.value.case_id == res.case_id
     if recorded:
         receipt = web.submissions("amr")[-1]["receipt"]
         again = desk.resume(res.runs[OPEN], SandboxClerk(decision=("recorded", receipt)), opts,
                             decision="recorded", receipt=receipt)
-        assert again.status == "succeeded" and again.captures["receipt"] == receipt
+        assert again.status == "succeeded" and again.receipts["receipt"] == receipt
     else:
         again = desk.resume(res.runs[OPEN], SandboxClerk(decision=("not_recorded", None)), opts,
                             decision="not_recorded")
         assert again.status == "succeeded", again.message
-        assert again.captures["receipt"] == web.submissions("amr")[-1]["receipt"]
+        assert again.receipts["receipt"] == web.submissions("amr")[-1]["receipt"]
     assert len(web.submissions("amr")) == before + 1
 
 
 def test_the_systems_validation_message_is_not_recorded_with_its_words(desk: Any, web: Any, opts: Any) -> None:
     before = len(web.submissions("amr"))
     web.set_fault("amr", "reject_submit")
-    res = desk.fill("person", dict(PERSON), [OPEN], dict(OPENING), SandboxClerk(), opts)
+    res = desk.fill(CaseRequest("person", dict(PERSON), [OPEN], dict(OPENING)), SandboxClerk(), opts)
     out = res.outcomes[OPEN]
     assert (out.status, out.submit) == ("failed", "none"), out.message
     assert "服务端校验未通过" in out.message and "recorded nothing" in out.message
@@ -81,13 +82,13 @@ def test_a_slow_system_is_waited_for_and_giving_up_leaves_it_uncertain(desk: Any
     before = len(web.submissions("amr"))
     web.set_fault("amr", "slow_submit", ms=4000, times=1)
     clerk = Patient()
-    res = desk.fill("person", dict(PERSON), [OPEN], dict(OPENING), clerk, opts)
+    res = desk.fill(CaseRequest("person", dict(PERSON), [OPEN], dict(OPENING)), clerk, opts)
     assert res.outcomes[OPEN].status == "succeeded", res.outcomes[OPEN].message
     assert clerk.waited, "the engine asked the clerk whether to go on waiting"
     assert len(web.submissions("amr")) == before + 1
     # the clerk stops waiting: the submit is uncertain (the system may record it later), never "not recorded"
     web.set_fault("amr", "slow_submit", ms=4000, times=1)
-    res2 = desk.fill("person", dict(PERSON), [OPEN], dict(OPENING), Impatient(), opts)
+    res2 = desk.fill(CaseRequest("person", dict(PERSON), [OPEN], dict(OPENING)), Impatient(), opts)
     out2 = res2.outcomes[OPEN]
     assert (out2.status, out2.submit) == ("needs_clerk", "uncertain"), out2.message
     assert "may still record it later" in out2.message
@@ -101,5 +102,5 @@ def test_a_slow_system_is_waited_for_and_giving_up_leaves_it_uncertain(desk: Any
     receipt = web.submissions("amr")[-1]["receipt"]
     done = desk.resume(res2.runs[OPEN], SandboxClerk(decision=("recorded", receipt)), opts, decision="recorded",
                        receipt=receipt)
-    assert done.status == "succeeded" and done.captures["receipt"] == receipt
+    assert done.status == "succeeded" and done.receipts["receipt"] == receipt
     assert len(web.submissions("amr")) == before + 2

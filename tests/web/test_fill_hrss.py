@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from clerkdesk.desk import CaseRequest
 from tests.support.clerks import SandboxClerk
 from tests.support.data import EMPLOYMENT, EMPLOYMENT_EXPECTED, INSURANCE, PERSON
 
@@ -17,7 +18,7 @@ EMP = "hrss.employment-registration"
 def test_employment_registration_lands_with_system_codes(desk: Any, web: Any, opts: Any) -> None:
     before = len(web.submissions("hrss"))
     clerk = SandboxClerk()
-    res = desk.fill("person", dict(PERSON), [EMP], dict(EMPLOYMENT), clerk, opts)
+    res = desk.fill(CaseRequest("person", dict(PERSON), [EMP], dict(EMPLOYMENT)), clerk, opts)
     out = res.outcomes[EMP]
     assert out.status == "succeeded", out.message
     subs = web.submissions("hrss")
@@ -26,7 +27,7 @@ def test_employment_registration_lands_with_system_codes(desk: Any, web: Any, op
     assert got["matter"] == "employment"
     for name, want in EMPLOYMENT_EXPECTED.items():
         assert got["fields"][name] == want, f"{got['labels'][name]} ({name})"
-    assert out.captures["receipt"] == got["receipt"]
+    assert out.receipts["receipt"] == got["receipt"]
     # the clerk confirmed before submit and saw the values about to be submitted
     assert clerk.confirms and ("姓名", "阿卜杜拉·买买提") in clerk.confirms[0][1]
     assert clerk.humans == ["请在人社系统登录页输入用户名、密码和验证码并登录"]
@@ -41,19 +42,16 @@ def test_employment_registration_lands_with_system_codes(desk: Any, web: Any, op
 
 def test_login_is_kept_between_runs_and_expired_session_asks_for_login(desk: Any, web: Any, opts: Any) -> None:
     clerk = SandboxClerk()
-    assert desk.fill("person", dict(PERSON), ["hrss.insurance-enrollment"], dict(INSURANCE), clerk,
-                     opts).ok
+    assert desk.fill(CaseRequest("person", dict(PERSON), ["hrss.insurance-enrollment"], dict(INSURANCE)), clerk, opts).ok
     assert len(clerk.humans) == 1
     # second run: the saved (encrypted) session is still logged in → no human step
     clerk2 = SandboxClerk()
-    assert desk.fill("person", {"id_number": PERSON["id_number"]}, ["hrss.insurance-enrollment"], dict(INSURANCE),
-                     clerk2, opts).ok
+    assert desk.fill(CaseRequest("person", {"id_number": PERSON["id_number"]}, ["hrss.insurance-enrollment"], dict(INSURANCE)), clerk2, opts).ok
     assert clerk2.humans == []
     # the system expires the session → the human login step comes back, then the run succeeds
     web.set_fault("hrss", "expire")
     clerk3 = SandboxClerk()
-    res = desk.fill("person", {"id_number": PERSON["id_number"]}, ["hrss.insurance-enrollment"], dict(INSURANCE),
-                    clerk3, opts)
+    res = desk.fill(CaseRequest("person", {"id_number": PERSON["id_number"]}, ["hrss.insurance-enrollment"], dict(INSURANCE)), clerk3, opts)
     assert res.ok, res.outcomes
     assert len(clerk3.humans) == 1
     last = web.submissions("hrss")[-1]
@@ -67,7 +65,7 @@ def test_error_on_submit_stops_and_never_submits_twice(desk: Any, web: Any, opts
                                                        recorded: bool) -> None:
     before = len(web.submissions("hrss"))
     web.set_fault("hrss", fault)
-    res = desk.fill("person", dict(PERSON), [EMP], dict(EMPLOYMENT), SandboxClerk(), opts)
+    res = desk.fill(CaseRequest("person", dict(PERSON), [EMP], dict(EMPLOYMENT)), SandboxClerk(), opts)
     out = res.outcomes[EMP]
     assert out.status == "needs_clerk"
     assert "可能已经记录" in out.message and "will not submit again" in out.message
@@ -83,7 +81,7 @@ def test_error_on_submit_stops_and_never_submits_twice(desk: Any, web: Any, opts
     if recorded:
         receipt = web.submissions("hrss")[-1]["receipt"]
         again = desk.resume(res.runs[EMP], SandboxClerk(decision=("recorded", receipt)), opts)
-        assert again.status == "succeeded" and again.captures["receipt"] == receipt
+        assert again.status == "succeeded" and again.receipts["receipt"] == receipt
     else:
         again = desk.resume(res.runs[EMP], SandboxClerk(decision=("not_recorded", None)), opts)
         assert again.status == "succeeded", again.message
@@ -94,7 +92,7 @@ def test_changed_layout_names_the_label_and_keeps_a_screenshot(desk: Any, web: A
     web.set_fault("hrss", "layout")
     before = len(web.submissions("hrss"))
     opts.timeout_factor = 0.3  # the label will never come: don't wait the full 10 s
-    res = desk.fill("person", dict(PERSON), [EMP], dict(EMPLOYMENT), SandboxClerk(), opts)
+    res = desk.fill(CaseRequest("person", dict(PERSON), [EMP], dict(EMPLOYMENT)), SandboxClerk(), opts)
     out = res.outcomes[EMP]
     assert out.status == "failed"
     assert "label 姓名 not found on page http://127.0.0.1:" in out.message
@@ -112,7 +110,7 @@ def test_plan_lists_every_missing_field_before_anything_starts(desk: Any, web: A
     case = {k: v for k, v in EMPLOYMENT.items() if k != "employer"}
     before = len(web.submissions("hrss"))
     with pytest.raises(PlanError) as e:
-        desk.fill("person", person, [EMP], case, SandboxClerk(), opts)
+        desk.fill(CaseRequest("person", person, [EMP], case), SandboxClerk(), opts)
     text = str(e.value)
     for label in ("联系电话 (person.phone)", "文化程度 (person.education)", "用工单位名称 (case.employer)"):
         assert label in text
@@ -138,7 +136,7 @@ def test_unmapped_code_is_reported_with_value_table_and_system(tmp_path: Any, mo
     before = len(web.submissions("hrss"))
     d = Desk(home)
     with pytest.raises(PlanError) as e:
-        d.fill("person", dict(PERSON), [EMP], dict(EMPLOYMENT), SandboxClerk(), opts)
+        d.fill(CaseRequest("person", dict(PERSON), [EMP], dict(EMPLOYMENT)), SandboxClerk(), opts)
     d.close()
     assert "value '20' has no mapping in code table 'education' of system hrss" in str(e.value)
     assert "employment-registration.yaml:" in str(e.value)
@@ -150,13 +148,13 @@ def test_a_slow_system_is_waited_for_not_slept_on(desk: Any, web: Any, opts: Any
 
     web.set_fault("hrss", "slow", ms=1200)
     t0 = time.monotonic()
-    res = desk.fill("person", dict(PERSON), ["hrss.insurance-enrollment"], dict(INSURANCE), SandboxClerk(), opts)
+    res = desk.fill(CaseRequest("person", dict(PERSON), ["hrss.insurance-enrollment"], dict(INSURANCE)), SandboxClerk(), opts)
     assert res.ok, res.outcomes
     assert time.monotonic() - t0 < 60
 
 
 def test_no_personal_value_is_readable_in_the_database_after_a_fill(desk: Any, web: Any, opts: Any) -> None:
-    res = desk.fill("person", dict(PERSON), [EMP], dict(EMPLOYMENT), SandboxClerk(), opts)
+    res = desk.fill(CaseRequest("person", dict(PERSON), [EMP], dict(EMPLOYMENT)), SandboxClerk(), opts)
     assert res.ok
     assert any(e["message"] for e in desk.store.runs.events(res.runs[EMP]))  # readable through the store
     desk.close()

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from clerkdesk.desk import CaseRequest
 from tests.support.clerks import SandboxClerk
 from tests.support.data import INSURANCE, PERSON, id_number
 
@@ -55,7 +56,7 @@ def test_kill_9_at_random_moments_and_around_the_submit_loses_and_duplicates_not
         desk: Any, web: Any, opts: Any, tmp_path: Path) -> None:
     rnd = random.Random(20261204)
     # the clerk logs in once; every CLI process after it reuses the kept (encrypted) session
-    assert desk.fill("person", dict(PERSON), [ENROL], dict(INSURANCE), SandboxClerk(), opts).ok
+    assert desk.fill(CaseRequest("person", dict(PERSON), [ENROL], dict(INSURANCE)), SandboxClerk(), opts).ok
     desk.close()
     home = desk.home
     args = ["--system-url", f"hrss={web.hrss_url}", "--headless"]

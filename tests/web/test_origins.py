@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from clerkdesk.desk import CaseRequest
 from clerkdesk.engine.driver import Condition, DriverContext, Locator
 from clerkdesk.errors import Mark
 from clerkdesk.recipe.systems import System
@@ -102,7 +103,7 @@ def test_open_of_a_foreign_url_is_refused_by_lint_and_at_run_time(tmp_path: Path
     seen: list[Any] = []
     opts.on_event = seen.append
     d = Desk(desk.home)
-    res = d.fill("person", dict(PERSON), ["hrss.leak"], {"url": "http://127.0.0.1:9/collect"}, SandboxClerk(), opts)
+    res = d.fill(CaseRequest("person", dict(PERSON), ["hrss.leak"], {"url": "http://127.0.0.1:9/collect"}), SandboxClerk(), opts)
     d.close()
     out = res.outcomes["hrss.leak"]
     assert out.status == "failed"

@@ -43,7 +43,7 @@ def test_one_plain_recipe_fills_the_portal_on_both_kits(portal: Any, desk: Any) 
     assert sub["birth"] == "1990-02-28"
     assert sub["region"] == ["山东省", "青岛市", "市南区"]
     assert sub["level"] == "100" and sub["start"] == start and sub["veteran"] is True and sub["agree"] is True
-    assert out.captures == {"receipt": "WT000001"}
+    assert out.receipts == {"receipt": "WT000001"}
 
 
 # --- the driver's answers on the portal, one control at a time ----------------------------------------------

@@ -37,7 +37,7 @@ def test_a_dry_run_fills_everything_and_submits_nothing(desk: Any, web: Any, tmp
     _, context = sample_context(json.loads(_sample(tmp_path).read_text(encoding="utf-8")))
     before = len(web.submissions("hrss"))
     res = dry_run(recipe, system, context, SandboxClerk(), make_driver, home=desk.home, clerk_name=desk.store.clerk,
-                  driver_options={"seal": desk._seal, "unseal": desk._unseal})
+                  driver_options=desk.sealing())
     assert len(web.submissions("hrss")) == before, "a dry run must never submit"
     assert res.ok and res.outcome.status == "dry_run", res.outcome.message
     assert "nothing was submitted" in res.outcome.message
@@ -63,7 +63,7 @@ def test_cli_recipe_test_exits_0_with_a_report_and_1_naming_a_broken_locator(des
     recipe, system = load_for_test("hrss.insurance-enrollment", recipes_dir(), {"hrss": web.hrss_url})
     _, context = sample_context(json.loads(_sample(tmp_path).read_text(encoding="utf-8")))
     assert dry_run(recipe, system, context, SandboxClerk(), make_driver, home=desk.home, clerk_name=desk.store.clerk,
-                   driver_options={"seal": desk._seal, "unseal": desk._unseal}).ok
+                   driver_options=desk.sealing()).ok
     desk.close()
     before = len(web.submissions("hrss"))
     report = tmp_path / "out" / "report.html"

@@ -124,7 +124,7 @@ def test_every_word_of_the_vocabulary_against_a_real_page(local: Any, desk: Any,
     assert post["f4"] == "1"
     assert post["f5"] == {"filename": "证明.pdf", "size": 140}
     assert post["f6"] == "WXM"
-    assert out.captures == {"serial": "ZH000001"}
+    assert out.receipts == {"serial": "ZH000001"}
     assert [e["name"] for e in desk.store.runs.evidence(rid)][:1] == ["未清空"]
     json.dumps(post)
 

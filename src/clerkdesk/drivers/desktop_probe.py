@@ -12,7 +12,7 @@ the text occurs more than once. The annotated screenshot has every OCR box in bl
 and every input box found beside a label in red.
 
 The screenshot and the list show whatever is on the screen: probe an empty form or test data,
-never a citizen's record. The command itself is in ``clerkdesk.cli_run`` (the shell); this module is the
+never a citizen's record. The command itself is in ``clerkdesk.cli.run`` (the shell); this module is the
 driver-side logic it calls.
 """
 

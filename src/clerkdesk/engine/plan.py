@@ -7,12 +7,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from clerkdesk.errors import PlanError
+from clerkdesk.errors import PlanError, Problem
 from clerkdesk.recipe import values
 from clerkdesk.recipe.model import CaseField, Recipe
 from clerkdesk.recipe.steps import Step
 from clerkdesk.recipe.systems import System
-from clerkdesk.records.model import field_spec
+from clerkdesk.records.model import Case, field_spec
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class Target:
 class Plan:
     targets: tuple[Target, ...]
     context: dict[str, Any]  # {"person"|"enterprise": record, "case": case fields}
+    case: Case | None = None  # the case planned, when planned from one (the application layer always does)
 
 
 def lookup(context: dict[str, Any], path: str) -> Any:
@@ -91,30 +92,43 @@ def case_value_problems(cf: CaseField, value: Any) -> list[str]:
     return []
 
 
-def plan_case(recipes: list[Recipe], systems: dict[str, System], context: dict[str, Any]) -> Plan:
-    problems: list[str] = []
+def plan_case(recipes: list[Recipe], systems: dict[str, System], case: Case | dict[str, Any]) -> Plan:
+    """Check every target of CASE (or a bare CONTEXT dict: recipe tests, the workbench) before anything runs.
+
+    Raises ``PlanError`` listing every problem as a :class:`Problem` whose FIELD is the canonical path (empty
+    when the problem is not one field's), SYSTEM the target system's title and PLACE the recipe (and step
+    and file position for a template), so a shell marks the fields without reading the text.
+    """
+    context = case.context if isinstance(case, Case) else case
+    problems: list[Problem] = []
     targets: list[Target] = []
     if not isinstance(context.get("case", {}), dict):
-        raise PlanError(["the case is a JSON object of case fields, such as {\"employer\": \"…\"}"])
+        raise PlanError([Problem("case", "CASE_NOT_OBJECT", "业务信息应为一个JSON对象（如 {\"employer\": \"…\"}）",
+                                 "the case is a JSON object of case fields, such as {\"employer\": \"…\"}")])
     for r in recipes:
         system = systems.get(r.system)
         if system is None:
-            problems.append(f"{r.id}: unknown system {r.system!r} ({r.mark})")
+            problems.append(Problem("", "SYSTEM_UNKNOWN", f"未知系统 {r.system}", f"unknown system {r.system!r} "
+                                    f"({r.mark})", place=r.id, params=(("system", r.system),)))
             continue
         targets.append(Target(r, system))
+        place = f"{r.id} ({system.title})"
         for n in r.needs:
             v = lookup(context, n)
             if v in (None, "", []):
                 cf = r.fields.get(n)
                 if cf is not None and not cf.required:
                     continue
-                problems.append(f"{r.id} ({system.title}): missing {label_of(n, r)} ({n})")
+                label = label_of(n, r)
+                problems.append(Problem(n, "FIELD_REQUIRED", f"{system.title}需要{label}", f"missing {label} ({n})",
+                                        system=system.title, place=place, params=(("label", label),)))
         for name, cf in r.fields.items():
             for why in case_value_problems(cf, lookup(context, name)):
-                problems.append(f"{r.id} ({system.title}): {cf.zh} ({name}) {why}")
+                problems.append(Problem(name, "CASE_VALUE", f"{cf.zh}：{why}", f"{cf.zh} ({name}) {why}",
+                                        system=system.title, place=place, params=(("label", cf.zh),)))
         env = values.make_env(system.id, system.codes)
 
-        def prerender(steps: tuple[Step, ...], r: Recipe = r, env: Any = env) -> None:
+        def prerender(steps: tuple[Step, ...], r: Recipe = r, env: Any = env, system: System = system) -> None:
             for s in steps:
                 if s.type.decides:
                     continue  # `each`/`when`: values depend on run-time items/conditions; checked when they run
@@ -125,11 +139,12 @@ def plan_case(recipes: list[Recipe], systems: dict[str, System], context: dict[s
                     except values.TemplateValueError as e:
                         if "undefined field" in str(e) and any(lookup(context, n) in (None, "") for n in r.needs):
                             continue  # already reported as missing
-                        problems.append(f"{r.id} step {s.kind} ({mark}): {e}")
+                        problems.append(Problem("", "TEMPLATE", f"{system.title}：{e}", str(e), system=system.title,
+                                                place=f"{r.id} step {s.kind} ({mark})"))
                 for kids in s.children.values():
                     prerender(kids)
 
         prerender(r.steps)
     if problems:
         raise PlanError(list(dict.fromkeys(problems)))
-    return Plan(tuple(targets), context)
+    return Plan(tuple(targets), context, case if isinstance(case, Case) else None)

@@ -79,8 +79,11 @@ class Clerk(Protocol):
 
 @dataclass
 class Outcome:
+    """How a run ended. RECEIPTS are the values read back after the submit (the recipe's ``capture`` steps:
+    受理编号, account numbers …), named for what they are, not for the step that reads them."""
+
     status: str
-    captures: dict[str, Any] = field(default_factory=dict)
+    receipts: dict[str, Any] = field(default_factory=dict)
     message: str = ""
     error: StepError | None = None
     submit: str = SubmitState.NONE

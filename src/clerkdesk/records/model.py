@@ -146,16 +146,29 @@ class Enterprise:
 
 @dataclass(frozen=True)
 class Case:
-    """One matter handled for one applicant: which targets, extra fields, and what each target returned."""
+    """One matter handled for one applicant: the validated record, the targets, the case fields.
 
-    id: CaseId
-    matter: str
+    The one shape a case has from the moment its record is validated: the planner reads ``context``, the
+    store keeps it (``id`` and ``profile_id`` are set once it is stored), the runs fill from it, and
+    ``results`` collects what each target answered (its receipts). Before this type a case travelled as
+    four to seven positional arguments and its context dict was rebuilt in three places.
+    """
+
     applicant_kind: str  # "person" | "enterprise"
-    applicant_key: str  # ID number or credit code (never shown in logs)
-    targets: tuple[str, ...]
+    applicant_key: str  # the profile key: ID number or credit code (never shown in logs)
+    record: dict[str, Any]  # the validated applicant record, short field names (``Person.to_dict()``)
+    targets: tuple[str, ...]  # recipe ids, in the order the clerk chose them
     fields: dict[str, Any] = field(default_factory=dict)  # case.* values
-    status: str = "open"  # open | running | done | failed | needs_clerk
-    results: dict[str, dict[str, Any]] = field(default_factory=dict)  # recipe id → captured values
+    matter: str = ""  # what the clerk calls it (the matters' titles)
+    id: CaseId | None = None  # set once stored
+    profile_id: ProfileId | None = None
+    status: str = "open"  # open | running | done | failed | needs_clerk | closed
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)  # recipe id → receipts read
+
+    @property
+    def context(self) -> dict[str, Any]:
+        """What templates and the planner look values up in: ``{"person": record, "case": fields}``."""
+        return {self.applicant_kind: self.record, "case": self.fields}
 
 
 # --- clean text -----------------------------------------------------------------------------

@@ -63,12 +63,11 @@ def load_desk(home: Path | None, clerk: str | None, runtime: Any, urls: dict[str
     """The heavy part of starting (store, recipes, engine imports); runs in a worker thread.
 
     A missing HOME was already allowed (``home_may_be_created``) or agreed to by the clerk."""
-    from clerkdesk.desk import Desk
-    from clerkdesk.filling import FillOptions
+    from clerkdesk.desk import Desk, FillOptions
 
     desk = Desk(home, clerk, create=True)
     desk.catalog  # noqa: B018 - read the recipes now, not on the UI thread
-    desk.store  # noqa: B018 - open (and if new, create) the database and its key
+    desk.open()  # the database and its key (created if new), now rather than on the UI thread
     desk.purge_orphan_documents()  # images kept for a case that a crash never let start
     runtime.opts = FillOptions(headless=headless, system_urls=urls, timeout_factor=timeout_factor)
     return desk
@@ -123,7 +122,7 @@ def build_window(home: Path | None = None, clerk: str | None = None, *, lang: st
     runtime = Runtime(None, assist=assist, hint=hint)
     win = MainWindow(None, runtime, demo=demo)
     if desk is not None:
-        from clerkdesk.filling import FillOptions
+        from clerkdesk.desk import FillOptions
 
         runtime.opts = FillOptions(headless=headless, system_urls=urls, timeout_factor=timeout_factor)
         win.attach(desk)

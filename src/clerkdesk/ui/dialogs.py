@@ -262,7 +262,7 @@ class EvidenceViewer(QDialog):
         super().__init__(parent)
         self.desk = desk
         self.setWindowTitle(tr("证据截图"))
-        self.items = desk.store.runs.evidence(run_id)
+        self.items = desk.runs.evidence(run_id)
         self.list = QListWidget()
         for e in self.items:
             self.list.addItem(f"{e['at'][11:19]}  {evidence_title(e['name'])}")
@@ -288,5 +288,5 @@ class EvidenceViewer(QDialog):
         if row < 0:
             return
         pm = QPixmap()
-        pm.loadFromData(self.desk.store.runs.evidence_png(self.items[row]["id"]), "PNG")
+        pm.loadFromData(self.desk.runs.evidence_png(self.items[row]["id"]), "PNG")
         self.image.setPixmap(pm.scaledToWidth(min(pm.width(), 860), Qt.TransformationMode.SmoothTransformation))

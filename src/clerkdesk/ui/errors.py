@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-import re
 import sys
 import traceback
 from typing import Any
 
-from clerkdesk.errors import ClerkDeskError, PlanError, ValidationError
+from clerkdesk.errors import ClerkDeskError, PlanError, Problem, ValidationError
 from clerkdesk.recipe.steps import STEPS
 from clerkdesk.records.runstate import RunStatus
 from clerkdesk.ui.i18n import language, tr
 
 # What the clerk reads for each step type: its label in the step registry (one source; English through ``tr``).
 STEP_WORDS = {name: t.zh for name, t in STEPS.items()}
-
-_FIELD_IN_PLAN = re.compile(r"\(((?:person|enterprise|case)\.[\w.]+)\)\s*$")
-
 
 def step_words(kind: str, what: str) -> str:
     """``fill 姓名`` → ``填写 姓名`` (the recipe's own labels are already Chinese)."""
@@ -42,17 +38,22 @@ def failure_headline(kind: str, index: int | None, what: str, status: str) -> st
     return tr("第 {n} 步（{what}）出错", n=index or "?", what=step_words(kind, what))
 
 
-def problem_text(p: Any) -> str:
+def problem_text(p: Problem) -> str:
     return p.en if language() == "en" else p.zh
 
 
+def plan_line(p: Problem) -> str:
+    """One problem of a plan for the clerk: in Chinese the system's own words (``人社系统需要联系电话``), in
+    English the line the CLI prints (recipe and system first)."""
+    return p.line if language() == "en" else p.zh
+
+
 def plan_fields(err: PlanError) -> dict[str, str]:
-    """Field path → message for each 'missing …' line of a plan error."""
+    """Field path → message for each field a plan found missing (the form marks them red)."""
     out: dict[str, str] = {}
-    for line in err.problems:
-        m = _FIELD_IN_PLAN.search(line)
-        if m:
-            out.setdefault(m.group(1), tr("必填"))
+    for p in err.problems:
+        if p.code == "FIELD_REQUIRED" and p.field:  # a wrong case value the form already marks itself, in Chinese
+            out.setdefault(p.field, tr("必填"))
     return out
 
 
@@ -60,7 +61,7 @@ def message_of(e: BaseException) -> str:
     if isinstance(e, ValidationError):
         return tr("输入有误，请修正红色字段") + "\n" + "\n".join(f"• {problem_text(p)}" for p in e.problems)
     if isinstance(e, PlanError):
-        return tr("办理无法开始") + "\n" + "\n".join(f"• {p}" for p in e.problems)
+        return tr("办理无法开始") + "\n" + "\n".join(f"• {plan_line(p)}" for p in e.problems)
     if isinstance(e, ClerkDeskError):
         return str(e)
     return f"{type(e).__name__}: {e}"

@@ -1,13 +1,13 @@
 """The capture screen: pick matters, then a form generated from exactly the fields their recipes need.
 
-Validation comes from the records layer (``make_person`` / ``make_enterprise`` / ``Desk.check_id``), the
-field list from ``engine.plan.needed_fields``; this module only shows what they say.
+A view over ``clerkdesk.desk.form.CaptureFormModel``: the model says which fields, in which order, what is
+wrong with them, what the ID number proves and which case to start; this module holds the editors and
+shows what the model says.
 """
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -27,24 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from clerkdesk.errors import Problem, ValidationError
-from clerkdesk.records import codes, model, regions
+from clerkdesk.desk import CaseRequest
+from clerkdesk.desk.form import CaptureFormModel, key_field
+from clerkdesk.records import codes, regions
 from clerkdesk.ui.errors import problem_text
 from clerkdesk.ui.fields import Editor, FieldDef, check_case_value, field_def, make_editor
 from clerkdesk.ui.i18n import language, tr
 from clerkdesk.ui.qt_read_document import DocumentBar
 from clerkdesk.ui.workers import run_op
-
-
-@dataclass(frozen=True)
-class CaseRequest:
-    """Everything ``Desk.open_case`` needs, as the clerk entered it."""
-
-    kind: str
-    data: dict[str, Any]
-    targets: list[str]
-    case_fields: dict[str, Any]
-    matter: str
 
 
 class FieldRow:
@@ -64,27 +54,12 @@ class FieldRow:
         self.editor.set_invalid(bool(text) and not warning)
 
 
-def _key_field(kind: str) -> str:
-    return "person.id_number" if kind == "person" else "enterprise.uscc"
-
-
 def _jsonable(v: Any) -> Any:
     if isinstance(v, str | int | float | bool) or v is None:
         return v
     if isinstance(v, list | tuple):
         return [_jsonable(x) for x in v]
     return str(v)
-
-
-def record_defaults(kind: str) -> dict[str, Any]:
-    """The record layer's own defaults (e.g. 证件类型 = 居民身份证), shown pre-selected in the form."""
-    import dataclasses
-
-    cls = {"person": model.Person, "enterprise": model.Enterprise}.get(kind)
-    if cls is None:
-        return {}
-    return {f"{kind}.{f.name}": f.default for f in dataclasses.fields(cls)
-            if f.default is not dataclasses.MISSING and f.default is not None}
 
 
 def value_words(fd: FieldDef, value: Any) -> str:
@@ -118,6 +93,7 @@ class CaptureForm(QWidget):
     def __init__(self, desk: Any, parent: QWidget | None = None):
         super().__init__(parent)
         self.desk = desk
+        self.model: CaptureFormModel = desk.form() if desk is not None else None  # type: ignore[assignment]
         self.rows: dict[str, FieldRow] = {}
         self.kind = "person"
         self.recipes: list[Any] = []
@@ -217,14 +193,11 @@ class CaptureForm(QWidget):
 
     # --- matters ---------------------------------------------------------------------------------
     def load_matters(self) -> None:
-        cat = self.desk.catalog
-        self._whitelist: tuple[str, ...] = self.desk.uscc_whitelist()  # supervisor-accepted credit codes
+        self.model = self.desk.form()  # a fresh catalog and whitelist view
         self.matters.blockSignals(True)
         self.matters.clear()
-        for m in cat.matters.values():
-            systems = dict.fromkeys(cat.systems[cat.recipes[r].system].title for r in m.recipes)
-            bundle = len(m.recipes) > 1
-            text = (f"【一件事】{m.title}" if bundle else m.title) + f"\n    {'、'.join(systems)}"
+        for m in self.model.load():
+            text = (f"【一件事】{m.title}" if m.bundle else m.title) + f"\n    {'、'.join(m.systems)}"
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, m.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -270,16 +243,15 @@ class CaptureForm(QWidget):
         self._rebuild()
 
     def targets(self) -> list[str]:
-        cat = self.desk.catalog
-        return list(dict.fromkeys(r for m in self.checked_matters() for r in cat.matters[m].recipes))
+        return self.model.targets(self.checked_matters())
 
     # --- the generated form ---------------------------------------------------------------------------
     def _rebuild(self) -> None:
         self._values.update(self.values())
         cat = self.desk.catalog
-        self.recipes = [cat.recipes[r] for r in self.targets()]
-        kinds = {r.applicant for r in self.recipes}
-        self.kind = kinds.pop() if len(kinds) == 1 else ("person" if not kinds else "mixed")
+        shape = self.model.shape(self.checked_matters())
+        self.recipes = list(shape.recipes)
+        self.kind = shape.kind
         self.targets_label.setText("\n".join(f"• {cat.systems[r.system].title}：{r.title}" for r in self.recipes)
                                    or "—")
         while self.form_layout.count() > 1:
@@ -293,21 +265,12 @@ class CaptureForm(QWidget):
                              else tr("所选事项的申请人类型不同（个人/企业），请分开办理"), error=self.kind == "mixed")
             return
         self.banner.hide()
-        from clerkdesk.engine.plan import needed_fields
-
-        paths = needed_fields(self.recipes)
-        for r in self.recipes:  # declared case fields the recipe only reads inside `when` are asked too
-            paths += [p for p in r.fields if p not in paths]
-        key = _key_field(self.kind)
-        applicant = [p for p in paths if not p.startswith("case.")]
-        applicant.sort(key=lambda p: (p != key, not (model.field_spec(p) or FieldDef(p, p, "")).derived))
-        case = [p for p in paths if p.startswith("case.")]
-        for title, group in ((tr("申请人信息"), applicant), (tr("业务信息"), case)):
+        for title, group in ((tr("申请人信息"), list(shape.applicant)), (tr("业务信息"), list(shape.case))):
             if group:
                 self.form_layout.insertWidget(self.form_layout.count() - 1, self._group(title, group))
         self._filling = True  # carried-over values keep their 读取证件 marks
         try:
-            for path, v in {**record_defaults(self.kind), **self._values}.items():
+            for path, v in {**self.model.defaults(self.kind), **self._values}.items():
                 if path in self.rows and v not in ("", None, [], False):
                     self.rows[path].editor.set_value(v)
         finally:
@@ -363,7 +326,7 @@ class CaptureForm(QWidget):
         if not self._filling and row.fd.path in self._doubt:  # the clerk looked at it and changed it
             del self._doubt[row.fd.path]
             self._mark_doubt(row, None)
-        if row.fd.path == _key_field(self.kind):
+        if row.fd.path == key_field(self.kind):
             self._apply_derived()
         self._timer.start()
         self._draft_timer.start()
@@ -410,7 +373,7 @@ class CaptureForm(QWidget):
         self.profile = None
         self._looked_up = None
         self.submitted = False
-        defaults = record_defaults(self.kind)
+        defaults = self.model.defaults(self.kind)
         for path, r in self.rows.items():
             r.editor.set_value(defaults.get(path))
             r.touched = False
@@ -483,27 +446,14 @@ class CaptureForm(QWidget):
 
     def record_data(self) -> dict[str, Any]:
         """The applicant's values keyed like ``make_person`` wants (derived fields left to the record layer)."""
-        out: dict[str, Any] = {}
-        for path, r in self.rows.items():
-            if path.startswith("case.") or r.fd.derived:
-                continue
-            v = r.editor.value()
-            if v in ("", None, []):
-                continue
-            parts = path.split(".")[1:]
-            cur = out
-            for p in parts[:-1]:
-                cur = cur.setdefault(p, {})
-            cur[parts[-1]] = v
-        return out
+        return self.model.record_data(self.values())
 
     def case_fields(self) -> dict[str, Any]:
-        return {p.removeprefix("case."): r.editor.value() for p, r in self.rows.items()
-                if p.startswith("case.") and r.editor.value() not in ("", None, [])}
+        return self.model.case_fields(self.values())
 
     # --- derived values and profiles ----------------------------------------------------------------------
     def _apply_derived(self) -> None:
-        key = self.rows.get(_key_field(self.kind))
+        key = self.rows.get(key_field(self.kind))
         if key is None:
             return
         if self.kind != "person":  # a company: nothing derives from the credit code; look the profile up
@@ -511,14 +461,13 @@ class CaptureForm(QWidget):
             if value is not None and value != self._looked_up:
                 self.lookup()
             return
-        chk = self.desk.check_id(str(key.editor.value())) if key.editor.value() else None
-        facts = chk.facts if chk and chk.ok else {}
-        for path, fact in (("person.birth_date", "birth_date"), ("person.sex", "sex"),
-                           ("person.native_region", "region_code")):
+        proven = self.model.proven(key.editor.value())
+        for path, value in proven.items():
             if path in self.rows:
-                self.rows[path].editor.set_value(facts.get(fact, ""))
-        self._suggest("person.hukou_region", facts.get("region_code", ""))
-        if chk and chk.ok and chk.value != self._looked_up:
+                self.rows[path].editor.set_value(value)
+        self._suggest("person.hukou_region", proven["person.native_region"])
+        number = self.model.key_value("person", key.editor.value())
+        if number is not None and number != self._looked_up:
             self.lookup()
 
     def _suggest(self, path: str, value: str) -> None:
@@ -541,12 +490,8 @@ class CaptureForm(QWidget):
             row.editor.set_value(value)
 
     def key_value(self) -> str | None:
-        key = self.rows.get(_key_field(self.kind))
-        if key is None or not key.editor.value():
-            return None
-        v = str(key.editor.value())
-        chk = self.desk.check_id(v) if self.kind == "person" else self.desk.check_uscc(v)
-        return chk.value if chk.ok else None
+        key = self.rows.get(key_field(self.kind))
+        return self.model.key_value(self.kind, key.editor.value()) if key is not None else None
 
     def lookup(self) -> None:
         """F2: find the profile of the ID number / credit code and pre-fill (off the UI thread)."""
@@ -600,20 +545,13 @@ class CaptureForm(QWidget):
         old = _get(self.profile.record, parts)
         verified = self.profile.verified.get(parts[0], "")
         now = row.editor.value()
-        if old not in (None, "") and now not in ("", None) and not self._same(path, old, now):
+        if old not in (None, "") and now not in ("", None) and not self.model.same(path, old, now):
             row.meta.setObjectName("changed")
             row.meta.setText(f"{tr('已修改')}（{tr('原值')}：{value_words(row.fd, old)}）")
         else:
             row.meta.setObjectName("hint")
             row.meta.setText("  ".join(x for x in (extra, f"{tr('上次核验')} {verified}" if verified else "") if x))
         row.meta.setStyleSheet(row.meta.styleSheet())
-
-    @staticmethod
-    def _same(path: str, old: Any, now: Any) -> bool:
-        """Do the stored value and the form's value mean the same (compared as the record stores them: 汉 and
-        01, 20261101 and 2026-11-01 are one value)? The record layer normalises; nothing is re-implemented here."""
-        a, b = model.canonical(path, old), model.canonical(path, now)
-        return a == b if a is not None and b is not None else str(old).strip() == str(now).strip()
 
     def save_profile(self) -> None:
         """Ctrl+S: store the applicant's values as a new profile version (every problem listed if invalid)."""
@@ -629,24 +567,8 @@ class CaptureForm(QWidget):
     # --- validation -------------------------------------------------------------------------------------
     def problems(self) -> dict[str, tuple[str, bool]]:
         """Field path → (message, is_warning) from the record layer, the case-field shapes and emptiness."""
-        out: dict[str, tuple[str, bool]] = {}
-        data = self.record_data()
-        try:
-            if self.kind == "person":
-                _p, warns = model.make_person(data)
-            else:
-                _e, warns = model.make_enterprise(data, whitelist=self._whitelist)
-            found: list[Problem] = list(warns)
-        except ValidationError as e:
-            found = e.problems
-        for p in found:
-            row = self.rows.get(p.field)
-            if row is None:
-                continue
-            empty = row.editor.value() in ("", None, [])
-            if p.code == "FIELD_REQUIRED" or (empty and not row.fd.derived):
-                continue  # emptiness is reported below, once the clerk asks to start
-            out.setdefault(p.field, (problem_text(p), p.severity != "error"))
+        out = {path: (problem_text(p), p.severity != "error")
+               for path, p in self.model.problems(self.kind, self.values()).items()}
         for path, r in self.rows.items():
             if path.startswith("case."):
                 msg = check_case_value(r.fd, r.editor.value())
@@ -704,8 +626,8 @@ class CaptureForm(QWidget):
         row = self.rows.get(item.data(Qt.ItemDataRole.UserRole))
         if row is None:
             return
-        if row.fd.derived and _key_field(self.kind) in self.rows:
-            row = self.rows[_key_field(self.kind)]
+        if row.fd.derived and key_field(self.kind) in self.rows:
+            row = self.rows[key_field(self.kind)]
         row.editor.focus_widget().setFocus(Qt.FocusReason.OtherFocusReason)
         self._reveal(row.editor.widget)
 
@@ -734,8 +656,8 @@ class CaptureForm(QWidget):
         for r in self.rows.values():
             if not r.message.isHidden() and r.message.text() and r.message.objectName() == "problem":
                 fw = r.editor.focus_widget()
-                if fw.focusPolicy() == Qt.FocusPolicy.NoFocus and _key_field(self.kind) in self.rows:
-                    fw = self.rows[_key_field(self.kind)].editor.focus_widget()
+                if fw.focusPolicy() == Qt.FocusPolicy.NoFocus and key_field(self.kind) in self.rows:
+                    fw = self.rows[key_field(self.kind)].editor.focus_widget()
                 fw.setFocus()
                 self._reveal(r.editor.widget)
                 return
@@ -747,7 +669,7 @@ class CaptureForm(QWidget):
         self.banner.show()
 
     def show_error(self, e: Exception) -> None:
-        from clerkdesk.errors import PlanError
+        from clerkdesk.errors import PlanError, ValidationError
         from clerkdesk.ui.errors import message_of, plan_fields
 
         if isinstance(e, ValidationError):
@@ -767,5 +689,4 @@ class CaptureForm(QWidget):
             self.show_banner(tr("输入有误，请修正红色字段"), error=True)
             self.focus_first_problem()
             return None
-        titles = [self.desk.catalog.matters[m].title for m in self.checked_matters()]
-        return CaseRequest(self.kind, self.record_data(), self.targets(), self.case_fields(), "、".join(titles))
+        return self.model.request(self.kind, self.values(), self.checked_matters())

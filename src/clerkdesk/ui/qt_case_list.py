@@ -44,20 +44,20 @@ def load_today(desk: Any) -> list[dict[str, Any]]:
     """Today's cases with their receipts, resumable (interrupted) and retryable (failed) runs; worker thread."""
     today = date.today().isoformat()
     resumable: dict[str, list[str]] = {}
-    for r in desk.store.runs.interrupted():
+    for r in desk.runs.interrupted():
         resumable.setdefault(r["case_id"], []).append(r["id"])
     retryable: dict[str, list[str]] = {}
-    for r in desk.store.runs.list(1000):
+    for r in desk.runs.list(1000):
         if r["status"] in (RunStatus.FAILED, RunStatus.ABORTED):
             retryable.setdefault(r["case_id"], []).append(r["id"])
     out = []
-    for c in desk.store.cases.list(since=today):
-        row = desk.store.cases.get(c["id"])
+    for c in desk.cases.list(since=today):
+        row = desk.cases.get(c["id"])
         receipts = [str(x) for v in row.results.values() for x in v.values() if x]  # receipts, account numbers
         out.append({**c, "receipts": receipts, "resumable": resumable.get(c["id"], []),
                     "applicant": applicant_text(row.applicant_kind, row.record),
                     "retry": retryable.get(c["id"], []),
-                    "targets": row.targets})
+                    "targets": list(row.targets)})
     return out
 
 

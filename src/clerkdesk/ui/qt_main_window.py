@@ -274,8 +274,7 @@ class MainWindow(QMainWindow):
             self.form.show_error(e)
             self.say(tr("办理无法开始"))
 
-        workers.run_op(lambda: self.desk.open_case(req.kind, req.data, req.targets, req.case_fields, opts,
-                                                   req.matter), done, failed)
+        workers.run_op(lambda: self.desk.open_case(req, opts), done, failed)
 
     def open_case(self, case_id: str) -> None:
         if self.monitor.busy() and self.monitor.case_id != case_id:

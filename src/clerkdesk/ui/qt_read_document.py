@@ -197,7 +197,7 @@ class DocumentBar(QWidget):
 
     @staticmethod
     def _stamp(folder: str) -> tuple[str, int, int] | None:
-        from clerkdesk.capturing import newest_image
+        from clerkdesk.desk.documents import newest_image
 
         p = newest_image(folder)
         if p is None:

@@ -48,7 +48,7 @@ CAPTURE_WORDS = {"receipt": "受理编号", "account": "个人账号", "serial":
 class Runtime:
     """How runs are started: base options, and (demo/tests) a login helper and a login hint."""
 
-    opts: Any = None  # clerkdesk.filling.FillOptions, made when the desk is loaded
+    opts: Any = None  # clerkdesk.desk.FillOptions, made when the desk is loaded
     assist: Callable[[Any], None] | None = None
     hint: Callable[[Any], str | None] | None = None
 
@@ -141,7 +141,7 @@ class TargetCard(QFrame):
         self.abort_btn.setEnabled(active)
         self.retry_btn.setEnabled(not active and status in RESUMABLE)
         self.retry_btn.setText(tr("继续办理 (F7)") if not active and status in UNFINISHED else tr("重试"))
-        n = len(self.monitor.desk.store.runs.evidence(self.run_id))
+        n = len(self.monitor.desk.runs.evidence(self.run_id))
         self.evidence_btn.setText(f"{tr('证据')} ({n})")
         self.evidence_btn.setEnabled(n > 0)
 
@@ -199,7 +199,7 @@ class TargetCard(QFrame):
             self.set_error(message_of(result), "")
             self.set_status(RunStatus.FAILED if self.status != RunStatus.NEEDS_CLERK else self.status)
             return
-        self.set_captures(result.captures)
+        self.set_captures(result.receipts)
         self.set_status(result.status)
         if result.status == RunStatus.SUCCEEDED:
             self.progress.setValue(self.progress.maximum())
@@ -328,9 +328,9 @@ class RunMonitor(QWidget):
 
     def show_case(self, case_id: str) -> None:
         """Show a stored case (reopened from the case list) with each run's last known state."""
-        case = self.desk.store.cases.get(case_id)
+        case = self.desk.cases.get(case_id)
         self._reset(case_id, case.matter)
-        for row in self.desk.store.runs.for_case(case_id):
+        for row in self.desk.runs.for_case(case_id):
             card = self._card(row.id, row.recipe)
             card.progress.setValue(min(row.checkpoint, card.progress.maximum()))
             card.set_captures(row.data.get("captures", {}))
@@ -350,7 +350,7 @@ class RunMonitor(QWidget):
             self._card(rid, t.recipe.id)
 
             def job(clerk: Any, opts: Any, rid: str = rid, t: Any = t) -> Any:
-                return self.desk.run_target(rid, t, plan.context, clerk, opts, resume=False)
+                return self.desk.run_target(rid, t, plan.case, clerk, opts)
 
             self._start(rid, t.system.kind, job, lambda: self.desk.settle_case(case_id))
 

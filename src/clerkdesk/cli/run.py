@@ -6,22 +6,26 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from clerkdesk.cli import Ctx, _read_json, case_of, pass_ctx
+from clerkdesk.cli.inputs import case_of, read_json
+from clerkdesk.cli.root import Ctx, pass_ctx
 from clerkdesk.engine import events as ev
 from clerkdesk.engine.run import RunInfo
 from clerkdesk.errors import HumanAborted, HumanNeeded, ResumeRefused
 from clerkdesk.records.runstate import SUBMIT_WORDS, SubmitState
+
+if TYPE_CHECKING:
+    from clerkdesk.desk import Desk
 
 
 class ConsoleClerk:
     """The clerk at a terminal; with ``--yes`` confirms are answered yes, but human steps still need a person."""
 
     def __init__(self, yes: bool, decision: tuple[str, str | None] | None = None, wait_human: float = 0,
-                 answer_wait: float = 300.0, desk: Any = None):
+                 answer_wait: float = 300.0, desk: Desk | None = None):
         self.desk = desk  # shows the values in words (Desk.confirm_text)
         self.yes = yes
         self.decision = decision
@@ -103,16 +107,16 @@ def _print_outcomes(c: Ctx, case_id: str | None, runs: dict[str, str], outcomes:
     ok = bool(outcomes) and all(o.status == "succeeded" for o in outcomes.values())
     summary = {"ok": ok, "case": case_id,
                "targets": {rid: {"run": runs.get(rid), "status": o.status, "submit": o.submit,
-                                 "receipt": o.captures.get("receipt"), "captures": o.captures,
+                                 "receipt": o.receipts.get("receipt"), "captures": o.receipts,
                                  "seconds": round(o.seconds, 2), "message": o.message,
-                                 "steps": c.desk.store.runs.steps(runs[rid]) if runs.get(rid) else []}
+                                 "steps": c.desk.runs.steps(runs[rid]) if runs.get(rid) else []}
                            for rid, o in outcomes.items()}}
     c.out(summary)
     if not c.json:
         click.echo("")
         for rid, o in outcomes.items():
             mark = "✓" if o.status == "succeeded" else "✗"
-            rec = "  ".join(f"{k}: {v}" for k, v in o.captures.items())
+            rec = "  ".join(f"{k}: {v}" for k, v in o.receipts.items())
             sub = SUBMIT_WORDS[SubmitState.of(o.submit)]
             click.echo(f"{mark} {rid} [{runs.get(rid, '')}] {o.status}  submit: {sub[1]}  {rec}")
             if o.status != "succeeded" and o.message:
@@ -149,17 +153,17 @@ def default_headless() -> bool:
 def fill(c: Ctx, record_file: str, targets: tuple[str, ...], headless: bool | None, yes: bool,
          system_urls: tuple[str, ...], wait_human: float, answer_wait: float) -> None:
     """Fill a record into one or more target systems; exit 0 only when every target succeeded."""
-    from clerkdesk.filling import FillOptions
+    from clerkdesk.desk import CaseRequest, FillOptions
 
-    data = _read_json(record_file)
+    data = read_json(record_file)
     kind = "enterprise" if "enterprise" in data or "uscc" in data else "person"
     record = data.get(kind, data if kind not in data else {})
     record = {k: v for k, v in record.items() if k != "case"} if isinstance(record, dict) else {}
     case_fields = case_of(data)  # a list or a string is a clear error, not an AttributeError
-    opts = FillOptions(headless=default_headless() if headless is None else headless, system_urls=_system_urls(system_urls),
-                       on_event=printer(c))
-    res = c.desk.fill(kind, record, list(targets), {**case_fields},
-                      ConsoleClerk(yes, wait_human=wait_human, answer_wait=answer_wait, desk=c.desk), opts)
+    opts = FillOptions(headless=default_headless() if headless is None else headless,
+                       system_urls=_system_urls(system_urls), on_event=printer(c))
+    clerk = ConsoleClerk(yes, wait_human=wait_human, answer_wait=answer_wait, desk=c.desk)
+    res = c.desk.fill(CaseRequest(kind, record, targets, {**case_fields}), clerk, opts)
     ok = _print_outcomes(c, res.case_id, res.runs, res.outcomes)
     sys.exit(0 if ok else 1)
 
@@ -182,7 +186,7 @@ def resume(c: Ctx, run_id: str, receipt: str | None, not_recorded: bool, headles
     An uncertain submit needs the clerk's word: --recorded RECEIPT (closes the run with that receipt) or
     --not-recorded (fills and submits once more). A plain resume of such a run refuses and says so.
     """
-    from clerkdesk.filling import FillOptions
+    from clerkdesk.desk import FillOptions
 
     if receipt is not None and not_recorded:
         raise click.UsageError("--recorded and --not-recorded exclude each other")
@@ -196,7 +200,7 @@ def resume(c: Ctx, run_id: str, receipt: str | None, not_recorded: bool, headles
                         FillOptions(headless=default_headless() if headless is None else headless,
                                     system_urls=_system_urls(system_urls), on_event=printer(c)),
                         decision=decision[0] if decision else None, receipt=decision[1] if decision else None)
-    row = c.desk.store.runs.get(run_id)
+    row = c.desk.runs.get(run_id)
     ok = _print_outcomes(c, row.case_id, {row.recipe: run_id}, {row.recipe: out})
     sys.exit(0 if ok else 1)
 
@@ -206,10 +210,10 @@ def resume(c: Ctx, run_id: str, receipt: str | None, not_recorded: bool, headles
 @pass_ctx
 def runs(c: Ctx, limit: int) -> None:
     """List recent runs: status (interrupted when its process is gone), submit state, receipt, duration."""
-    rows = c.desk.store.runs.list(limit)
     if c.json:
-        c.out([{**r, "steps": c.desk.store.runs.steps(r["id"])} for r in rows])
+        c.out(c.desk.runs.list(limit, with_steps=True))
         return
+    rows = c.desk.runs.list(limit)
     for r in rows:
         secs = f"{r['seconds']:.1f}s" if r["seconds"] is not None else "-"
         click.echo(f"{r['id']}  {r['created_at'][:19]}  {r['status']:<11} submit={r['submit_state']:<9} "

@@ -1,6 +1,6 @@
 """The supervisors' workbench commands under ``clerkdesk recipe``: ``test`` (a dry run with an HTML report).
 
-Added to the ``recipe`` group of ``cli_run`` when the CLI registers its commands (``cli._register_optional``);
+Added to the ``recipe`` group of ``cli.run`` when the CLI registers its commands (``cli.root._register_optional``);
 the work itself is in ``clerkdesk.workbench``.
 """
 
@@ -13,9 +13,10 @@ from typing import Any
 
 import click
 
-from clerkdesk.cli import Ctx, _read_json, pass_ctx
-from clerkdesk.cli_run import ConsoleClerk, _system_urls, default_headless, printer
-from clerkdesk.cli_run import recipe as recipe_group
+from clerkdesk.cli.inputs import read_json
+from clerkdesk.cli.root import Ctx, pass_ctx
+from clerkdesk.cli.run import ConsoleClerk, _system_urls, default_headless, printer
+from clerkdesk.cli.run import recipe as recipe_group
 
 
 @click.command("test")
@@ -49,11 +50,11 @@ def recipe_test(c: Ctx, recipe_spec: str, record_file: str, system_urls: tuple[s
     )
 
     recipe, system = load_for_test(recipe_spec, recipes_dir(), _system_urls(system_urls))
-    _, context = sample_context(_read_json(record_file))
+    _, context = sample_context(read_json(record_file))
     desk = c.desk
-    options: dict[str, Any] = {"seal": desk._seal, "unseal": desk._unseal}  # the supervisor's kept login
+    options: dict[str, Any] = desk.sealing()  # the supervisor's kept login
     res = dry_run(recipe, system, context, ConsoleClerk(True, wait_human=wait_human), make_driver, home=desk.home,
-                  clerk_name=desk.store.clerk, headless=default_headless() if headless is None else headless,
+                  clerk_name=desk.clerk_name, headless=default_headless() if headless is None else headless,
                   driver_options=options, on_event=printer(c))
     path = report or Path(f"recipe-test-{recipe.id}.html")
     write_report(res, path)
@@ -76,7 +77,7 @@ commands: list[click.Command] = []  # everything here lives under `clerkdesk rec
 
 
 # --- recipe probe: --window (desktop, as before) or --url (web) -----------------------------------------------
-# The desktop probe stays the command cli_run defines; this one takes its place under the same name and hands
+# The desktop probe stays the command cli.run defines; this one takes its place under the same name and hands
 # --window to it unchanged, so `clerkdesk recipe probe --window TITLE` works exactly as before.
 _desktop_probe = recipe_group.commands["probe"]
 
@@ -145,8 +146,8 @@ def recipe_probe(cx: click.Context, title: str | None, url: str | None, system_i
 
     desk = c.desk
     try:
-        res = probe_url(url, system, home=desk.home, clerk=desk.store.clerk, headless=head,
-                        options={"seal": desk._seal, "unseal": desk._unseal}, before=let_a_person_act)
+        res = probe_url(url, system, home=desk.home, clerk=desk.clerk_name, headless=head,
+                        options=desk.sealing(), before=let_a_person_act)
     except DriverError as e:
         raise click.ClickException(e.message) from None
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -260,9 +261,9 @@ def recipe_canary(c: Ctx, folder: Path | None, samples: Path, out: Path, system_
 
     desk = c.desk
     verdicts = run_canary(folder or recipes_dir(), samples, out, desk.home / "canary" / "state.json",
-                          ConsoleClerk(True), make_driver, home=desk.home, clerk_name=desk.store.clerk,
+                          ConsoleClerk(True), make_driver, home=desk.home, clerk_name=desk.clerk_name,
                           system_urls=_system_urls(system_urls), headless=headless,
-                          driver_options={"seal": desk._seal, "unseal": desk._unseal})
+                          driver_options=desk.sealing())
     bad = [v for v in verdicts if v.status not in ("ok", "skipped")]
     c.out({"ok": not bad, "recipes": [v.to_json() for v in verdicts]})
     if not c.json:
@@ -313,7 +314,7 @@ def recipe_record(c: Ctx, system_id: str, record_file: str, url: str | None, sys
     if system.kind != "web":
         raise ClerkDeskError(f"{system_id} is a desktop system: recording desktop screens is not supported yet; "
                              "use `recipe probe --window`")
-    _, context = sample_context(_read_json(record_file))
+    _, context = sample_context(read_json(record_file))
 
     def person(page: Any) -> None:
         click.prompt("在浏览器中用样例数据填写表单（可以点“提交”：不会发送），完成后按回车 (fill the form with the sample, "
@@ -321,8 +322,8 @@ def recipe_record(c: Ctx, system_id: str, record_file: str, url: str | None, sys
                      err=True)
 
     desk = c.desk
-    text = record_url(url or system.start_url, system, context, person, home=desk.home, clerk=desk.store.clerk,
-                      headless=False, options={"seal": desk._seal, "unseal": desk._unseal})
+    text = record_url(url or system.start_url, system, context, person, home=desk.home, clerk=desk.clerk_name,
+                      headless=False, options=desk.sealing())
     if out is not None:
         out.write_text(text, encoding="utf-8")
         click.echo(f"recipe written to {out}; lint it and try it with `clerkdesk recipe test {out} --record "

@@ -1,6 +1,8 @@
-"""Application layer for 读取证件: an ID card or business licence, from an image or a card reader, into the record.
+"""Document reading (读取证件): an ID card or business licence, from an image, the screen or a card reader, into
+the record. Named ``documents``/``DocumentReading`` so that "capture" keeps one meaning elsewhere (the
+recipe's step that reads a receipt); the OCR itself is ``clerkdesk.capture``.
 
-Mixed into ``Desk`` (needs ``self.store``). Plain values in, plain values out, no Qt.
+Plain values in, plain values out, no Qt.
 
 * ``Desk.read_document(path, kind)`` — OCR an image (``capture.documents.read_document``);
 * ``Desk.read_screen(kind, region=… | window=…)`` — what is on the screen: a rectangle the clerk marked, or a
@@ -26,10 +28,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from clerkdesk.desk.session import Session
 from clerkdesk.errors import Problem
 from clerkdesk.records import codes
+from clerkdesk.store import Store
+
+if TYPE_CHECKING:
+    from clerkdesk.capture.model import CaptureResult  # numpy: not for a CLI that only checks an ID number
 
 DOUBT_BELOW = 0.8  # the capture layer's own low-confidence threshold
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
@@ -189,10 +196,15 @@ def newest_image(folder: Path | str) -> Path | None:
     return max(images, key=lambda p: (p.stat().st_mtime_ns, p.name), default=None)
 
 
-class Capturing:
-    """Mixed into ``Desk``: needs ``self.store``."""
+class DocumentReading:
+    """Reads documents into record paths and keeps (encrypted, audited) only the images the clerk asks to keep."""
 
-    store: Any
+    def __init__(self, session: Session):
+        self.session = session
+
+    @property
+    def store(self) -> Store:
+        return self.session.store
 
     def read_document(self, image: Path | str, kind: str, *, keep_image: bool = False, case_id: str | None = None,
                       profile_id: int | None = None, today: date | None = None) -> DocumentRead:
@@ -210,6 +222,21 @@ class Capturing:
         blob = path.read_bytes() if keep_image else None
         self._record_read(out, blob, path.suffix.lower().lstrip(".") or "bin", case_id, profile_id)
         return out
+
+    def inspect(self, image: Path | Any, kind: str, *, source: str = "file") -> CaptureResult:
+        """The OCR's own reading of IMAGE (a path or an RGB array), field names and all, for ``clerkdesk capture``
+        (a supervisor checking a scanner or a recipe author checking a layout). Audited like every read: the
+        kind, the source and the field names, never values or the file name. Nothing is kept."""
+        from clerkdesk.capture.documents import read_document
+
+        if kind not in ("idcard-front", "idcard-back", "license"):
+            raise ValueError(f"unknown document kind {kind!r}")
+        res = read_document(image, kind)  # type: ignore[arg-type]
+        doubtful = [n for n, f in res.fields.items() if f.confidence < DOUBT_BELOW]
+        self.store.audit.append("document_read", "document", {"kind": kind, "source": source,
+                                                              "fields": list(res.fields), "doubtful": doubtful,
+                                                              "kept": False})
+        return res
 
     def read_screen(self, kind: str, *, region: tuple[int, int, int, int] | None = None, window: str | None = None,
                     keep_image: bool = False, case_id: str | None = None, profile_id: int | None = None,
@@ -316,7 +343,7 @@ class Capturing:
             "select id from documents where case_id is null and profile_id is null and at < ?", [cutoff])]
         return self.discard_documents(ids)
 
-    def documents(self, case_id: str) -> list[dict[str, Any]]:
+    def kept(self, case_id: str) -> list[dict[str, Any]]:
         """Kept document images of a case: id, at, kind, source (no image)."""
         return [{k: r[k] for k in ("id", "at", "kind", "source", "format")}
                 for r in self.store.db["documents"].rows_where("case_id = ?", [case_id], order_by="id")]

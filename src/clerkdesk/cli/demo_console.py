@@ -44,9 +44,8 @@ class DemoClerk:
 
 
 def run_console_demo(home: Path | None) -> int:
-    from clerkdesk.desk import Desk
+    from clerkdesk.desk import CaseRequest, Desk, FillOptions
     from clerkdesk.engine import events as ev
-    from clerkdesk.filling import FillOptions
     from clerkdesk.records.standards import id_check_digit
     from clerkdesk.sandbox.web import start_web_sandbox
 
@@ -80,13 +79,12 @@ def run_console_demo(home: Path | None) -> int:
     click.echo(f"申请人 applicant: {person['name']}（样例数据 sample data）; 一次采集，填入 {len(targets)} 个事项")
     desk = Desk(home)
     try:
-        res = desk.fill("person", person, targets, case, DemoClerk(desk),
-                        FillOptions(headless=True, system_urls={"hrss": sandbox.hrss_url, "amr": sandbox.amr_url},
-                                    on_event=on))
+        opts = FillOptions(headless=True, system_urls={"hrss": sandbox.hrss_url, "amr": sandbox.amr_url}, on_event=on)
+        res = desk.fill(CaseRequest("person", person, targets, case), DemoClerk(desk), opts)
         click.echo("\n办理结果 (receipts):")
         for rid, out in res.outcomes.items():
             click.echo(f"  {'✓' if out.status == 'succeeded' else '✗'} {desk.catalog.recipes[rid].title:<14} "
-                       + "  ".join(f"{k}: {v}" for k, v in out.captures.items()) + (
+                       + "  ".join(f"{k}: {v}" for k, v in out.receipts.items()) + (
                            "" if out.status == "succeeded" else f"  {out.message}"))
         for system in ("hrss", "amr"):
             click.echo(f"  {system} 系统收到 {len(sandbox.submissions(system))} 条记录 (submissions recorded)")

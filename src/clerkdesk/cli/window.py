@@ -1,4 +1,4 @@
-"""``clerkdesk app`` and ``clerkdesk demo`` (registered by cli.py; PySide6 is imported only when they run)."""
+"""``clerkdesk app`` and ``clerkdesk demo`` (registered by cli.root; PySide6 is imported only when they run)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from clerkdesk.cli import Ctx, pass_ctx
+from clerkdesk.cli.root import Ctx, pass_ctx
 
 
 @click.command("app")
@@ -37,7 +37,7 @@ def demo(c: Ctx, lang: str | None, headless: bool, auto_login: bool, desktop: bo
     no_display = sys.platform.startswith("linux") and not (os.environ.get("DISPLAY")
                                                            or os.environ.get("WAYLAND_DISPLAY"))
     if console or no_display:
-        from clerkdesk.demo_console import run_console_demo
+        from clerkdesk.cli.demo_console import run_console_demo
 
         sys.exit(run_console_demo(c.home))
     from clerkdesk.ui.app import run_app

@@ -1,4 +1,6 @@
-"""The ``clerkdesk`` command: a thin shell over ``clerkdesk.desk``.
+"""The ``clerkdesk`` command's root: global options, error → exit code, and the profile/audit/store commands.
+
+A thin shell over ``clerkdesk.desk``: every command goes through ``Desk`` (never into the store).
 
 It parses arguments, calls the application layer, prints (text or ``--json``)
 and maps errors to exit codes: 0 ok, 1 a check failed or a run did not
@@ -10,11 +12,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from clerkdesk.errors import ClerkDeskError, Problem, ValidationError
+if TYPE_CHECKING:
+    from clerkdesk.desk import Desk
+from clerkdesk.cli.inputs import read_json
+from clerkdesk.errors import ClerkDeskError, ValidationError
 
 
 class Ctx:
@@ -23,10 +28,18 @@ class Ctx:
         self.json = as_json
         self.clerk = clerk
         self.create = create
-        self._desk: Any = None
+        self._desk: Desk | None = None
+
+    @classmethod
+    def current(cls) -> Ctx:
+        """The root command's context, or a default one when a command runs on its own (``capture()`` in a
+        script, ``CliRunner().invoke(capture)``): the default data folder, text output."""
+        ctx = click.get_current_context(silent=True)
+        found = ctx.find_object(Ctx) if ctx is not None else None
+        return found or cls(None, False, None)
 
     @property
-    def desk(self) -> Any:
+    def desk(self) -> Desk:
         if self._desk is None:
             from clerkdesk.config import policy
             from clerkdesk.desk import Desk
@@ -66,7 +79,7 @@ def fail(ctx: Ctx, err: ClerkDeskError) -> NoReturn:
 class Group(click.Group):
     """Turns ClerkDeskError from any command into a message and its exit code.
 
-    The commands of heavier modules (``cli_run``, capture, the app) are added on the first lookup rather than
+    The commands of heavier modules (``cli.run``, capture, the app) are added on the first lookup rather than
     at import, so any of those modules can be imported first without a circular import.
     """
 
@@ -92,16 +105,13 @@ class Group(click.Group):
             obj = ctx.find_object(Ctx) or Ctx(None, False, None)
             fail(obj, e)
         except sqlite3.DatabaseError as e:  # the file went bad under a read: a clear error, not a traceback
-            from clerkdesk.errors import StoreDamaged
-            from clerkdesk.store.db import damage_message, damaged_error
+            from clerkdesk.desk.upkeep import damage_of
 
-            if not damaged_error(e):
-                raise
             obj = ctx.find_object(Ctx) or Ctx(None, False, None)
-            from clerkdesk.config import default_home
-
-            fail(obj, StoreDamaged(damage_message((obj.home or default_home()) / "clerkdesk.db", [str(e)],
-                                                  pages=True)))
+            err = damage_of(obj.home, e)
+            if err is None:
+                raise
+            fail(obj, err)
 
 
 GLOBAL_OPTIONS = {"--home": True, "--json": False, "--clerk": True}  # name → takes a value
@@ -207,58 +217,6 @@ def check_uscc(c: Ctx, value: str) -> None:
 
 # --- profiles ----------------------------------------------------------------------------------
 
-def _read_json(source: str) -> dict[str, Any]:
-    try:
-        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
-    except OSError as e:
-        raise ValidationError([Problem("(input)", "FILE_UNREADABLE", f"无法读取文件：{e.strerror}",
-                                       f"cannot read {source}: {e.strerror}")]) from None
-    try:
-        text = raw.decode("utf-8-sig")  # Notepad writes a BOM
-    except UnicodeDecodeError:
-        raise ValidationError([Problem("(input)", "FILE_ENCODING", "文件不是UTF-8编码（请另存为UTF-8）",
-                                       "the file is not UTF-8 (save it as UTF-8)")]) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise ValidationError([Problem(f"(input):{e.lineno}:{e.colno}", "JSON_SYNTAX", f"JSON格式错误：{e.msg}",
-                                       f"malformed JSON: {e.msg}")]) from None
-    except RecursionError:
-        data = None
-    if data is None or _depth(data) > MAX_JSON_DEPTH:
-        raise ValidationError([Problem("(input)", "JSON_DEPTH", f"JSON嵌套过深（最多{MAX_JSON_DEPTH}层）",
-                                       f"the JSON is nested too deeply (at most {MAX_JSON_DEPTH} levels)")])
-    if not isinstance(data, dict):
-        raise ValidationError([Problem("(input)", "JSON_TYPE", "应为一个JSON对象", "expected a JSON object")])
-    return data
-
-
-MAX_JSON_DEPTH = 32  # a record is 3 levels deep (case → members → member); far deeper is no record
-
-
-def _depth(obj: Any) -> int:
-    """Nesting depth of a JSON value, without recursion (a hostile file must not overflow the stack)."""
-    deepest, stack = 0, [(obj, 1)]
-    while stack:
-        v, d = stack.pop()
-        if isinstance(v, dict | list):
-            deepest = max(deepest, d)
-            if deepest > MAX_JSON_DEPTH:
-                break
-            stack.extend((x, d + 1) for x in (v.values() if isinstance(v, dict) else v))
-    return deepest
-
-
-def case_of(data: dict[str, Any]) -> dict[str, Any]:
-    """The ``case`` object of a record file (``{}`` when absent), its keys without a ``case.`` prefix."""
-    case = data.get("case") or {}
-    if not isinstance(case, dict):
-        raise ValidationError([Problem("case", "JSON_TYPE", "“case”应为一个JSON对象（事项字段：值）",
-                                       'expected "case" to be a JSON object of case fields, such as '
-                                       '{"employer": "…"}')])
-    return {str(k).removeprefix("case."): v for k, v in case.items()}
-
-
 def _profile_group(kind: str, key_name: str, zh: str) -> click.Group:
     @click.group(name=kind, help=f"{zh}档案 ({kind} profiles), keyed by {key_name}.")
     def grp() -> None:
@@ -270,7 +228,7 @@ def _profile_group(kind: str, key_name: str, zh: str) -> click.Group:
     @pass_ctx
     def add(c: Ctx, source: str) -> None:
         """Add a profile, or update it as a new version when the key exists."""
-        saved, warnings = c.desk.save_profile(kind, _read_json(source))
+        saved, warnings = c.desk.save_profile(kind, read_json(source))
         c.out({"ok": True, "profile_id": saved.profile_id, "version": saved.version, "created": saved.created,
                "changed": saved.changed, "warnings": [w.to_dict() for w in warnings]},
               f"{'已建档' if saved.created else '已更新'} (saved) {kind} #{saved.profile_id} "
@@ -345,10 +303,7 @@ def audit_verify(c: Ctx, public_key: Path | None, db_file: Path | None) -> None:
     """Check the signed hash chain, the anchor beside the key and the signed checkpoints: exit 0 intact,
     1 changed, removed, cut or rolled-back rows (each named)."""
     if public_key is not None:
-        from clerkdesk.config import default_home
-        from clerkdesk.store.audit import verify_offline
-
-        rep = verify_offline(db_file or (c.home or default_home()) / "clerkdesk.db", public_key.read_bytes())
+        rep = c.desk.upkeep.verify_audit_offline(public_key.read_bytes(), db_file)
     elif db_file is not None:
         raise click.UsageError("--db goes with --public-key (to verify with the key, use --home)")
     else:
@@ -472,8 +427,8 @@ def _register_optional() -> None:
     _registered = True
     import importlib
 
-    for mod, name in (("clerkdesk.cli_run", "commands"), ("clerkdesk.cli_workbench", "commands"),
-                      ("clerkdesk.capture.commands", "capture"), ("clerkdesk.ui.commands", "commands")):
+    for mod, name in (("clerkdesk.cli.run", "commands"), ("clerkdesk.cli.workbench", "commands"),
+                      ("clerkdesk.cli.capture", "capture"), ("clerkdesk.cli.window", "commands")):
         try:
             m = importlib.import_module(mod)
         except ImportError as e:

@@ -1,4 +1,4 @@
-"""``clerkdesk capture``: read an ID card side or a business licence image and print its fields.
+"""``clerkdesk capture``: through ``Desk`` (audited like every document read), read an ID card side or a business licence image and print its fields.
 
 Exit status: 0 when every required field was read and passed its checks
 (warnings allowed), 1 when a required field is missing or fails a check (or no
@@ -16,6 +16,9 @@ import click
 
 from clerkdesk.capture.imagefile import ImageFileError
 from clerkdesk.capture.model import KINDS, CaptureResult
+from clerkdesk.cli.root import Ctx, fail
+from clerkdesk.desk import Desk
+from clerkdesk.errors import ClerkDeskError
 
 _LABELS = {
     "name": "姓名/名称", "sex": "性别", "ethnicity": "民族", "birth_date": "出生", "address": "住址/住所",
@@ -61,15 +64,28 @@ def _region(text: str | None) -> tuple[int, int, int, int] | None:
 @click.argument("image", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def capture(kind: str, as_json: bool, window: str | None, screen: str | None, image: Path | None) -> None:
     """Read IMAGE (a photo or scan of an ID card side or a business licence), or what a window or a screen
-    region shows, into fields. The screen is grabbed in memory and never written to a file."""
-    from clerkdesk.capture.documents import read_document
-
+    region shows, into fields. The screen is grabbed in memory and never written to a file. Each read is
+    recorded in the audit log (kind, source, field names; never values)."""
     region = _region(screen)
     if sum(x is not None for x in (image, window, region)) != 1:
         raise click.UsageError("give exactly one of IMAGE, --window TITLE or --screen X,Y,W,H")
+    c = Ctx.current()
+    try:
+        result = _read(c.desk, kind, image, window, region)
+    except ClerkDeskError as e:  # the data folder or its key (run on its own, no root group to say it)
+        fail(c, e)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_text(result)
+    raise SystemExit(0 if result.ok else 1)
+
+
+def _read(desk: Desk, kind: str, image: Path | None, window: str | None,
+          region: tuple[int, int, int, int] | None) -> CaptureResult:
     try:
         if image is not None:
-            result = read_document(image, kind)  # type: ignore[arg-type]
+            result = desk.documents.inspect(image, kind, source="file")
         else:
             from clerkdesk.capture.screen import grab_document
             from clerkdesk.engine.driver import DriverError
@@ -78,14 +94,10 @@ def capture(kind: str, as_json: bool, window: str | None, screen: str | None, im
                 rgb = grab_document(region=region, window=window)
             except DriverError as e:
                 raise click.UsageError(str(e)) from None
-            result = read_document(rgb, kind)  # type: ignore[arg-type]
+            result = desk.documents.inspect(rgb, kind, source="screen")
     except ImageFileError as e:  # empty, truncated, huge, not an image: one sentence, exit 2, no traceback
         click.echo(f"{image if image is not None else 'screen'}: {e}", err=True)
         raise SystemExit(2) from None
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="IMAGE") from e
-    if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        _print_text(result)
-    raise SystemExit(0 if result.ok else 1)
+    return result

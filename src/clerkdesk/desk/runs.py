@@ -1,0 +1,134 @@
+"""Runs: filling one target system for a stored case, resuming it, and reading how runs went.
+
+Every run starts and ends with an audit entry; what the system answered (its receipts) goes into the case.
+Resuming follows docs/engine.md ("Resume"): an answer that does not fit the run's submit state is refused,
+never guessed at.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clerkdesk.desk.cases import Cases, FillOptions
+from clerkdesk.desk.session import Session
+from clerkdesk.engine.plan import Target
+from clerkdesk.engine.run import Clerk, Outcome, Runner
+from clerkdesk.errors import ResumeRefused
+from clerkdesk.records.model import Case
+from clerkdesk.records.runstate import RunStatus, SubmitState
+from clerkdesk.store.runs import RunRow
+
+
+class Runs:
+    """Run, resume and read runs; the store's rows stay behind this service (the CLI never reaches past it)."""
+
+    def __init__(self, session: Session, cases: Cases):
+        self.session = session
+        self.cases = cases
+
+    # --- sealing: a driver keeps a system login encrypted with the store's key -------------------------
+    def seal(self, data: bytes, aad: str) -> bytes:
+        return bytes(self.session.store.cipher.encrypt(data, aad.encode()))
+
+    def unseal(self, blob: bytes, aad: str) -> bytes:
+        return bytes(self.session.store.cipher.decrypt(blob, aad.encode()))
+
+    def sealing(self) -> dict[str, Any]:
+        """The driver options that let a driver keep a system's login (cookies) sealed with the store's key."""
+        return {"seal": self.seal, "unseal": self.unseal}
+
+    # --- running ----------------------------------------------------------------------------------
+    def run_target(self, rid: str, target: Target, case: Case, clerk: Clerk, opts: FillOptions, *,
+                   resume: bool = False) -> Outcome:
+        from clerkdesk.drivers import make_driver
+
+        store = self.session.store
+        factory = opts.driver_factory or make_driver
+        runner = Runner(store.runs, clerk, lambda t: factory(t.system.kind), home=self.session.home,
+                        clerk_name=store.clerk, headless=opts.headless, on_event=opts.on_event,
+                        timeout_factor=opts.timeout_factor, dry_run=opts.dry_run, answer_wait=opts.answer_wait,
+                        driver_options={**self.sealing(), "browser": opts.browser, **opts.driver_options})
+        store.audit.append("fill_started", f"run:{rid}", {"recipe": target.recipe.id, "system": target.system.id})
+        out = runner.run(rid, target, case.context, resume=resume)
+        store.audit.append("fill_" + out.status, f"run:{rid}", {"recipe": target.recipe.id,
+                                                                "captured": sorted(out.receipts)})
+        if out.receipts:
+            store.cases.update(store.runs.get(rid).case_id, result=(target.recipe.id, out.receipts))
+        return out
+
+    def resume(self, rid: str, clerk: Clerk, opts: FillOptions, decision: str | None = None,
+               receipt: str | None = None) -> Outcome:
+        """Go on with run RID: from its checkpoint, never submitting twice.
+
+        DECISION is the clerk's word on an uncertain submit, given up front by a shell that cannot ask (the CLI's
+        ``--recorded`` / ``--not-recorded``); the table in docs/engine.md ("Resume") is enforced here and in the
+        engine: an answer that does not fit the run's submit state is refused, never guessed at.
+        """
+        row = self.session.store.runs.get(rid)
+        state = SubmitState.of(row.submit_state)
+        have = row.data.get("captures", {}).get("receipt")
+        if row.status == RunStatus.SUPERSEDED:
+            raise ResumeRefused(f"办理 {rid} 已被同一申请人同一事项的新案件取代，不能再继续 (run {rid} was superseded by a "
+                                "newer case for the same applicant and matter; resume that one)")
+        if decision == "not_recorded" and state == SubmitState.CONFIRMED:
+            raise ResumeRefused(f"办理 {rid} 的提交已被系统确认" + (f"（回执 {have}）" if have else "") +
+                                f"，“未记录”会造成重复办理 (the system confirmed run {rid}'s submit"
+                                + (f", receipt {have}" if have else "") +
+                                ": it is recorded; --not-recorded would file it twice)")
+        if decision == "recorded" and state == SubmitState.CONFIRMED and not have:
+            return self.enter_receipt(rid, receipt)
+        if decision == "recorded" and not state.unsettled:
+            raise ResumeRefused(f"办理 {rid} 的提交状态是“{state.value}”，不是“不确定”：--recorded 只用于结果不确定的提交 "
+                                f"(run {rid}'s submit is {state.value}, not uncertain: --recorded answers only an "
+                                "uncertain submit)")
+        if row.status == "succeeded":
+            return Outcome("succeeded", row.data.get("captures", {}), "already done", submit=state.value)
+        case = self.cases.get(row.case_id)
+        recipe = self.session.catalog.get(row.recipe)
+        system = self.cases.systems_for(opts)[recipe.system]
+        out = self.run_target(rid, Target(recipe, system), case, clerk, opts, resume=True)
+        self.cases.settle(row.case_id)
+        return out
+
+    def enter_receipt(self, rid: str, receipt: str | None) -> Outcome:
+        """The system recorded the submit (its answer was seen) but the receipt was not read: the clerk looked it
+        up and gives it (``resume --recorded RECEIPT``); nothing is sent to the system."""
+        if not receipt:
+            raise ResumeRefused(f"办理 {rid} 已被系统记录，只缺回执号：请给出回执号 (run {rid} is recorded and only its "
+                                "receipt is missing: give it with --recorded RECEIPT)")
+        store = self.session.store
+        row = store.runs.get(rid)
+        receipts = {**row.data.get("captures", {}), "receipt": receipt}
+        store.runs.update(rid, status="succeeded", data={"captures": receipts, "message": ""})
+        store.runs.event(rid, row.checkpoint, "submit", "clerk: receipt entered")
+        store.audit.append("fill_succeeded", f"run:{rid}", {"recipe": row.recipe, "captured": ["receipt"],
+                                                            "by": "clerk"})
+        store.cases.update(row.case_id, result=(row.recipe, receipts))
+        self.cases.settle(row.case_id)
+        return Outcome("succeeded", receipts, "", submit="confirmed")
+
+    # --- reading ----------------------------------------------------------------------------------
+    def get(self, rid: str) -> RunRow:
+        return self.session.store.runs.get(rid)
+
+    def for_case(self, case_id: str) -> list[RunRow]:
+        return self.session.store.runs.for_case(case_id)
+
+    def list(self, limit: int = 100, *, with_steps: bool = False) -> list[dict[str, Any]]:
+        """Recent runs as the clerk must see them (see ``store.runs.Runs.list``); WITH_STEPS adds step timings."""
+        rows = self.session.store.runs.list(limit)
+        if with_steps:
+            rows = [{**r, "steps": self.steps(r["id"])} for r in rows]
+        return rows
+
+    def steps(self, rid: str) -> list[dict[str, Any]]:
+        return self.session.store.runs.steps(rid)
+
+    def interrupted(self) -> list[dict[str, Any]]:
+        return self.session.store.runs.interrupted()
+
+    def evidence(self, rid: str) -> list[dict[str, Any]]:
+        return self.session.store.runs.evidence(rid)
+
+    def evidence_png(self, eid: int) -> bytes:
+        return bytes(self.session.store.runs.evidence_png(eid))
