@@ -309,7 +309,7 @@ def upstream_proxy() -> str | None:
     one), from the policy or ``CLERKDESK_UPSTREAM_PROXY``.
 
     Only the setting lives here. The place that would use it is the egress proxy
-    (``drivers/_egress.py``): for an allowed ``host:port`` it would open a ``CONNECT host:port`` tunnel through
+    (``drivers/web/egress.py``): for an allowed ``host:port`` it would open a ``CONNECT host:port`` tunnel through
     this proxy instead of connecting directly. That change belongs to the web driver and is not made yet:
     today ClerkDesk connects directly, and ``clerkdesk config`` says so beside the value."""
     env = os.environ.get("CLERKDESK_UPSTREAM_PROXY") or None

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from clerkdesk.drivers.browser import find_browser
+from clerkdesk.drivers.web.browser import find_browser
 
 sys.path.insert(0, str(Path(__file__).parent))
 

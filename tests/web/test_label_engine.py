@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 
 from clerkdesk.drivers.web import foreign_pattern
-from clerkdesk.engine.driver import DriverContext, DriverError, Locator
 from clerkdesk.errors import Mark
+from clerkdesk.recipe.driver import DriverContext, DriverError, Locator
 from clerkdesk.recipe.systems import System
 
 pytestmark = pytest.mark.browser

@@ -72,7 +72,7 @@ def capture(kind: str, as_json: bool, window: str | None, screen: str | None, im
             result = read_document(image, kind)  # type: ignore[arg-type]
         else:
             from clerkdesk.capture.screen import grab_document
-            from clerkdesk.engine.driver import DriverError
+            from clerkdesk.recipe.driver import DriverError
 
             try:
                 rgb = grab_document(region=region, window=window)

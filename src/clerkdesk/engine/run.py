@@ -30,10 +30,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from clerkdesk.engine import events as ev
-from clerkdesk.engine.driver import Condition, Driver, DriverContext, DriverError, Locator, ReadSpec
 from clerkdesk.engine.plan import Target
 from clerkdesk.errors import ClerkDeskError, HumanAborted, HumanNeeded, StepError
 from clerkdesk.recipe import values
+from clerkdesk.recipe.driver import Condition, Driver, DriverContext, DriverError, Locator, ReadSpec
 from clerkdesk.recipe.steps import STEPS, Step
 from clerkdesk.records.runstate import RunStatus, SubmitState
 

@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from clerkdesk.engine import events as ev
-from clerkdesk.engine.driver import Condition, Driver, DriverError, Locator, ReadSpec
 from clerkdesk.engine.plan import Target, plan_case
 from clerkdesk.engine.run import Clerk, Outcome, RunInfo, Runner
 from clerkdesk.errors import ClerkDeskError, RecipeError
 from clerkdesk.recipe import values
+from clerkdesk.recipe.driver import Condition, Driver, DriverError, Locator, ReadSpec
 from clerkdesk.recipe.model import Recipe
 from clerkdesk.recipe.steps import Step
 from clerkdesk.recipe.systems import System

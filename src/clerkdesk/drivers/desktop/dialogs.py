@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from clerkdesk.drivers._desktop_view import wait_stable
+from clerkdesk.drivers.desktop.view import wait_stable
 from clerkdesk.vision import input as inp
 from clerkdesk.vision import layout, screen, windows
 from clerkdesk.vision.layout import box_rect

@@ -15,9 +15,9 @@ import secrets
 import time
 from typing import Any
 
-from clerkdesk.drivers import _web_js as js
-from clerkdesk.drivers._web_scope import POLL
-from clerkdesk.engine.driver import DriverError, Locator
+from clerkdesk.drivers.web import js
+from clerkdesk.drivers.web.scope import POLL
+from clerkdesk.recipe.driver import DriverError, Locator
 
 CLOSE_WAIT = 3.0  # seconds a popper may take to close after the pick (kits animate 0.2–0.3 s)
 OPEN_GRACE = 0.25  # seconds a date picker's calendar may take to appear after the typing focused it

@@ -1,4 +1,4 @@
-"""Web driver (Playwright, Chromium family): implements ``clerkdesk.engine.driver.Driver`` for web systems.
+"""Web driver (Playwright, Chromium family): implements ``clerkdesk.recipe.driver.Driver`` for web systems.
 
 - Launches a system Chrome/Edge/Chromium (``browser.find_browser``) with an app-owned, throw-away profile;
   the login (cookies, local storage) is kept per clerk and system as *encrypted* session state.
@@ -24,13 +24,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from clerkdesk.drivers import _web_js as js
-from clerkdesk.drivers._egress import EgressProxy
-from clerkdesk.drivers._web_guard import GuardMixin, foreign_pattern
-from clerkdesk.drivers._web_kits import KitMixin
-from clerkdesk.drivers._web_scope import POLL, ScopeMixin
-from clerkdesk.drivers.browser import find_browser, launch_args, no_browser_message
-from clerkdesk.engine.driver import (
+from clerkdesk.drivers.web import js
+from clerkdesk.drivers.web.browser import find_browser, launch_args, no_browser_message
+from clerkdesk.drivers.web.egress import EgressProxy
+from clerkdesk.drivers.web.guard import GuardMixin, foreign_pattern
+from clerkdesk.drivers.web.kits import KitMixin
+from clerkdesk.drivers.web.scope import POLL, ScopeMixin
+from clerkdesk.recipe.driver import (
     Condition,
     DriverContext,
     DriverError,

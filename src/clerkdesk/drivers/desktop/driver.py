@@ -29,8 +29,9 @@ from typing import Any
 
 import numpy as np
 
-from clerkdesk.drivers._desktop_dialogs import DialogsMixin
-from clerkdesk.drivers._desktop_fields import (
+from clerkdesk.drivers.desktop.dialogs import DialogsMixin
+from clerkdesk.drivers.desktop.lists import ListsMixin
+from clerkdesk.drivers.desktop.readback import (
     is_masked_value,
     overflow_parts,
     read_box,
@@ -38,9 +39,8 @@ from clerkdesk.drivers._desktop_fields import (
     strip_caret,
     value_matches,
 )
-from clerkdesk.drivers._desktop_lists import ListsMixin
-from clerkdesk.drivers._desktop_view import View, WindowTracker, shift_box, wait_stable
-from clerkdesk.engine.driver import Condition, DriverContext, DriverError, Locator, ReadSpec
+from clerkdesk.drivers.desktop.view import View, WindowTracker, shift_box, wait_stable
+from clerkdesk.recipe.driver import Condition, DriverContext, DriverError, Locator, ReadSpec
 from clerkdesk.vision import input as inp
 from clerkdesk.vision import layout, screen, windows
 from clerkdesk.vision.layout import Match, NotFound, box_rect

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from clerkdesk.drivers._desktop_view import View, wait_stable
-from clerkdesk.engine.driver import DriverError, Locator
+from clerkdesk.drivers.desktop.view import View, wait_stable
+from clerkdesk.recipe.driver import DriverError, Locator
 from clerkdesk.vision import input as inp
 from clerkdesk.vision import layout, screen
 from clerkdesk.vision.layout import Match, box_rect

@@ -7,7 +7,7 @@ import contextlib
 import time
 from typing import Any
 
-from clerkdesk.engine.driver import DriverError, Locator
+from clerkdesk.recipe.driver import DriverError, Locator
 from clerkdesk.recipe.systems import origin_of
 
 POLL = 0.05  # how often the web driver looks again (conditions, late options, popups); never a fixed sleep

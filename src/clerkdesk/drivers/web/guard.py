@@ -7,7 +7,7 @@ import re
 import time
 from typing import Any
 
-from clerkdesk.drivers._egress import host_port
+from clerkdesk.drivers.web.egress import host_port
 from clerkdesk.recipe.systems import origin_of
 
 # Chromium's own services (updates, sign-in, safe browsing): refused by the egress proxy like everything else,
