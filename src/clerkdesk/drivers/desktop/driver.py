@@ -625,10 +625,6 @@ class DesktopDriver(ListsMixin, DialogsMixin):
         with contextlib.suppress(DriverError):
             wait_stable(lambda: tracker.view().image, 1.5, interval=0.1)
 
-    def upload(self, loc: Locator, path: Path, timeout: float) -> None:
-        raise DriverError("upload is not supported on desktop clients; click the client's 浏览 button and "
-                          "fill the file dialog's 文件名 field instead", retryable=False)
-
     def press(self, keys: str, loc: Locator | None, timeout: float) -> None:
         with _nothing_sent(self.dialog_log):
             inp.parse_keys(keys)  # a bad chord fails before anything is sent
@@ -756,21 +752,7 @@ class DesktopDriver(ListsMixin, DialogsMixin):
             return screen.grab().png()
         return self.view().shot.png()
 
-    # -- frames and dialogs --------------------------------------------------------------------------------
-    def enter_frame(self, frame: Locator) -> None:
-        raise DriverError("frames are a web concept; on a desktop client use `within` to scope a locator",
-                          retryable=False)
-
-    def leave_frame(self) -> None:
-        return None
-
-    def enter_window(self, title: str | None, url: str | None, timeout: float) -> None:
-        raise DriverError("`window` is a web step; on a desktop client a step after `open` acts in the window "
-                          "that has the label, and modal boxes are found by themselves", retryable=False)
-
-    def leave_window(self) -> None:
-        return None
-
+    # -- dialogs ---------------------------------------------------------------------------------------------
     def arm_dialog(self, accept: bool, text: str | None, prompt: str | None) -> None:
         """Answer the next modal box: click its accept (确定/是/OK…) or dismiss (取消/否…) button, or
         the button named TEXT if the box has one. If TEXT is not a button, it must appear in the box's
