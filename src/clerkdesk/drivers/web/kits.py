@@ -5,7 +5,8 @@ On single-page portals almost nothing is a native control: a select is a read-on
 parent is clicked; a date picker's panel stays open over the next field; radios and checkboxes hide their
 real inputs under styled boxes. ``choose``, ``fill`` and ``check`` handle them as a person does — open the
 list, type to filter where the field allows it, click the exact item, wait for the popper to close, and read
-back what the field shows — with the page scripts of ``_web_js``. Mixed into ``PlaywrightDriver``.
+back what the field shows — with the page scripts of ``js``. ``PlaywrightDriver`` owns one ``Kits`` and turns
+to it when the element it resolved belongs to a kit.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from __future__ import annotations
 import re
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any
 
 from clerkdesk.drivers.web import js
+from clerkdesk.drivers.web.finder import Evaluate
 from clerkdesk.drivers.web.scope import POLL
 from clerkdesk.recipe.driver import DriverError, Locator
 
@@ -28,15 +31,20 @@ def path_parts(value: str) -> list[str]:
     return [p.strip() for p in re.split(r"[/／]", value) if p.strip()]
 
 
-class KitMixin:
-    """Needs ``scope``, ``_eval``, ``_check_dialog`` and ``where`` of ``PlaywrightDriver``."""
+class Kits:
+    """A kit widget handled as a person handles it. Its collaborators, given by the driver: SCOPE (the page or
+    frame the steps act in now), EVALUATE (a page script on an element, ``ElementFinder.eval``), CHECK_DIALOG
+    (raises a dialog problem while a wait polls) and WHERE (the current place, for messages)."""
 
-    scope: Any
-    _eval: Any
-    _check_dialog: Any
-    where: Any
+    def __init__(self, scope: Callable[[], Any], evaluate: Evaluate,
+                 check_dialog: Callable[[], None], where: Callable[[], str]) -> None:
+        self.scope = scope
+        self._eval = evaluate
+        self._check_dialog = check_dialog
+        self.where = where
 
-    def _kit_info(self, el: Any) -> tuple[dict[str, Any], str]:
+    def kit_info(self, el: Any) -> tuple[dict[str, Any], str]:
+        """Which kit widget EL is (``kit`` empty for none) and the token its trigger and popper are tagged with."""
         token = secrets.token_hex(4)
         return dict(self._eval(el, js.KIT_INFO, token)), token
 
@@ -142,7 +150,7 @@ class KitMixin:
                               retryable=False)
         y, mo, d = (int(g) for g in m.groups())
         deadline = time.monotonic() + timeout
-        info, token = self._kit_info(el)
+        info, token = self.kit_info(el)
         self._wait_open(el, loc, token, info, deadline)
         for _ in range(240):  # 20 years of year arrows and months: never an endless walk
             while self._eval(el, js.POPPER_OPEN, token) == "moving" and time.monotonic() < deadline:
