@@ -4,7 +4,7 @@
   the login (cookies, local storage) is kept per clerk and system as *encrypted* session state.
 - Every request, navigation and WebSocket is checked against the system's origins; anything else is aborted
   and reported (a recipe can never send a citizen's data elsewhere). Below that, the browser's only way out is
-  a loopback SOCKS5 proxy that connects to the system's own hosts only (``_egress``: workers' WebSockets,
+  a loopback SOCKS5 proxy that connects to the system's own hosts only (``egress``: workers' WebSockets,
   WebRTC), and service workers are blocked.
 - Waits poll often (50 ms); nothing sleeps a fixed time.
 

@@ -162,7 +162,7 @@ class ElementFinder:
     def by_label(self, loc: Locator, act: str, value: str, timeout: float) -> Any:
         """The common case in one round trip: Playwright's own ``fill`` / ``select_option`` (ACT) resolves the
         label itself (``js.LABEL_ENGINE``). The tagged locator, or None when the label does not (yet) name a
-        plain field (see ``_web_js``): the general path then handles it as before, messages included."""
+        plain field (see ``js``): the general path then handles it as before, messages included."""
         self._tagged = None
         self._check_dialog()
         sc = self.scope()
