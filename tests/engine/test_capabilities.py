@@ -22,7 +22,7 @@ from clerkdesk.recipe.driver import (
     ReadSpec,
     UploadsFiles,
     WindowsCapable,
-    require,
+    as_windows,
 )
 
 SYSTEM = """\
@@ -83,15 +83,15 @@ def test_the_core_driver_is_a_driver_and_nothing_more() -> None:
         assert not isinstance(d, cap), cap
 
 
-def test_require_names_the_step_and_what_is_missing() -> None:
+def test_a_step_reaching_a_missing_capability_names_it() -> None:
     d = CoreOnlyDriver()
     try:
-        require(d, WindowsCapable, "window")
+        as_windows(d, "window")
     except DriverError as e:
         assert "'window'" in e.message and "the web driver cannot act in popup windows" in e.message
         assert e.nothing_sent and not e.retryable
     else:
-        raise AssertionError("require accepted a driver without windows")
+        raise AssertionError("as_windows accepted a driver without windows")
 
 
 def test_engine_refuses_a_recipe_whose_step_the_driver_cannot_do(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -210,7 +210,6 @@ CAPABILITIES: dict[type, str] = {
     AwaitsSystem: "tell whether the system still owes an answer",
 }
 
-C = TypeVar("C")
 
 
 def lacks(driver: object, capability: type) -> str:
@@ -219,10 +218,29 @@ def lacks(driver: object, capability: type) -> str:
     return f"the {kind} driver cannot {CAPABILITIES.get(capability, capability.__name__)}"
 
 
-def require(driver: object, capability: type[C], step: str) -> C:
-    """DRIVER as CAPABILITY, or a ``DriverError`` naming STEP and what the driver lacks. The engine checks every
-    step's capability before the run starts (nothing typed yet); this is the same check where a step uses it."""
-    if not isinstance(driver, capability):
-        raise DriverError(f"step {step!r} cannot run here: {lacks(driver, capability)}", retryable=False,
-                          nothing_sent=True)
-    return driver
+def _lacking(driver: object, capability: type, step: str) -> DriverError:
+    return DriverError(f"step {step!r} cannot run here: {lacks(driver, capability)}", retryable=False,
+                       nothing_sent=True)
+
+
+# A step reaches a capability through one of these: DRIVER as the capability, or a ``DriverError`` naming STEP and
+# what the driver lacks. The engine checks every step's ``needs`` before the run starts (nothing typed yet); these
+# are the same check where the step uses it. (One function each rather than one generic ``require(driver, cap)``:
+# a type checker cannot take a Protocol class where ``type[C]`` is expected.)
+
+def as_uploads(driver: object, step: str) -> UploadsFiles:
+    if isinstance(driver, UploadsFiles):
+        return driver
+    raise _lacking(driver, UploadsFiles, step)
+
+
+def as_frames(driver: object, step: str) -> FramesCapable:
+    if isinstance(driver, FramesCapable):
+        return driver
+    raise _lacking(driver, FramesCapable, step)
+
+
+def as_windows(driver: object, step: str) -> WindowsCapable:
+    if isinstance(driver, WindowsCapable):
+        return driver
+    raise _lacking(driver, WindowsCapable, step)

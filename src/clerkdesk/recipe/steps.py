@@ -21,7 +21,9 @@ from clerkdesk.recipe.driver import (
     ReadSpec,
     UploadsFiles,
     WindowsCapable,
-    require,
+    as_frames,
+    as_uploads,
+    as_windows,
 )
 
 LOCATOR_KEYS = ("label", "role", "name", "placeholder", "text", "css", "xpath", "image", "nth", "exact", "within",
@@ -328,7 +330,7 @@ def _click(x: Exec, s: Step) -> None:
 def _upload(x: Exec, s: Step) -> None:
     from pathlib import Path
 
-    require(x.driver, UploadsFiles, s.kind).upload(x.locator(s), Path(x.value(s, "file")), x.timeout(s))
+    as_uploads(x.driver, s.kind).upload(x.locator(s), Path(x.value(s, "file")), x.timeout(s))
 
 
 @step("key", "Press a key or chord (`F2`, `ctrl+s`), in the located field if a locator is given. Never to "
@@ -443,7 +445,7 @@ def _capture(x: Exec, s: Step) -> None:
 def _frame(x: Exec, s: Step) -> None:
     a = {k: render_text(x, s, s.args.get(k)) for k in ("name", "url", "css")}
     css = a.get("css") or (f"frame[name='{a['name']}'], iframe[name='{a['name']}']" if a.get("name") else None)
-    frames = require(x.driver, FramesCapable, s.kind)
+    frames = as_frames(x.driver, s.kind)
     frames.enter_frame(Locator(css=css, name=a.get("name"), text=a.get("url")))
     try:
         x.run_children(s)
@@ -459,13 +461,13 @@ def _frame(x: Exec, s: Step) -> None:
       example='window: {title: 地址选择, steps: [{click: {text: 确定}}]}')
 def _window(x: Exec, s: Step) -> None:
     title, url = render_text(x, s, s.args.get("title")), render_text(x, s, s.args.get("url"))
-    windows = require(x.driver, WindowsCapable, s.kind)
+    popups = as_windows(x.driver, s.kind)
     with masked([(str(v), str(s.args.get(k))) for k, v in (("title", title), ("url", url)) if v != s.args.get(k)]):
-        windows.enter_window(title, url, x.timeout(s))
+        popups.enter_window(title, url, x.timeout(s))
     try:
         x.run_children(s)
     finally:
-        windows.leave_window()
+        popups.leave_window()
 
 
 @step("dialog", "Answer the *next* JS dialog (alert/confirm/prompt) or modal box: `action` is `accept` or "
