@@ -48,7 +48,7 @@ class Kits:
         token = secrets.token_hex(4)
         return dict(self._eval(el, js.KIT_INFO, token)), token
 
-    def _wait_open(self, el: Any, loc: Locator, token: str, info: dict[str, Any], deadline: float) -> None:
+    def wait_open(self, el: Any, loc: Locator, token: str, info: dict[str, Any], deadline: float) -> None:
         """Open the field's popper by clicking it as a person does, and wait for it (kits animate it in)."""
         if info["open"] == "closed":
             self.scope().locator(f"[data-clerkdesk-trigger='{token}']").click(
@@ -67,7 +67,7 @@ class Kits:
         shows afterwards, for the step's read-back."""
         deadline = time.monotonic() + timeout
         parts = path_parts(value) if info["cascader"] else [value]
-        self._wait_open(el, loc, token, info, deadline)
+        self.wait_open(el, loc, token, info, deadline)
         typed = False
         for level, part in enumerate(parts):
             rewound = False  # a list opened scrolled to its selected row: look above it once, from the top
@@ -107,10 +107,11 @@ class Kits:
                                       [f"the list shows: {seen}"], retryable=False)
                 time.sleep(POLL)
         if not info["multiple"]:
-            self._wait_closed(el, loc, token, deadline + CLOSE_WAIT)
+            self.wait_closed(el, loc, token, deadline + CLOSE_WAIT)
         return str(self._eval(el, js.SHOWN))
 
-    def _wait_closed(self, el: Any, loc: Locator, token: str, deadline: float) -> None:
+    def wait_closed(self, el: Any, loc: Locator, token: str, deadline: float) -> None:
+        """Wait until the field's popper has closed (kits animate it out), at most until DEADLINE."""
         while self._eval(el, js.POPPER_OPEN, token) != "closed":
             if time.monotonic() >= deadline:
                 raise DriverError(f"the list of {loc.describe()} stayed open after the pick", retryable=True)
@@ -151,7 +152,7 @@ class Kits:
         y, mo, d = (int(g) for g in m.groups())
         deadline = time.monotonic() + timeout
         info, token = self.kit_info(el)
-        self._wait_open(el, loc, token, info, deadline)
+        self.wait_open(el, loc, token, info, deadline)
         for _ in range(240):  # 20 years of year arrows and months: never an endless walk
             while self._eval(el, js.POPPER_OPEN, token) == "moving" and time.monotonic() < deadline:
                 time.sleep(POLL)
@@ -162,7 +163,7 @@ class Kits:
             self.scope().locator(f"[data-clerkdesk-cal='{token}']").click(
                 timeout=max(0.5, deadline - time.monotonic()) * 1000)
             if res["click"] == "day":
-                self._wait_closed(el, loc, token, deadline + CLOSE_WAIT)
+                self.wait_closed(el, loc, token, deadline + CLOSE_WAIT)
                 return str(self._eval(el, js.SHOWN))
         raise DriverError(f"the calendar of {loc.describe()} did not reach {y}-{mo:02d}", retryable=False)
 
