@@ -89,3 +89,15 @@ def test_capabilities_are_what_each_driver_implements() -> None:
     assert not any(isinstance(desktop, c) for c in CAPABILITIES)
     for name in ("upload", "enter_frame", "leave_frame", "enter_window", "leave_window", "awaiting_system"):
         assert not hasattr(desktop, name), name
+
+
+def test_the_recipe_tests_recording_driver_has_the_real_drivers_capabilities() -> None:
+    """The dry run wraps the real driver; the engine's capability check must see through the wrapper."""
+    from clerkdesk.drivers.desktop import DesktopDriver
+    from clerkdesk.drivers.web import WebDriver
+    from clerkdesk.workbench.recipe_test import RecordingDriver
+
+    web, desktop = RecordingDriver(WebDriver(), print), RecordingDriver(DesktopDriver(), print)
+    assert isinstance(web, Driver) and isinstance(desktop, Driver)
+    assert all(isinstance(web, c) for c in CAPABILITIES)
+    assert not any(isinstance(desktop, c) for c in CAPABILITIES)

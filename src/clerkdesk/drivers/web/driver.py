@@ -200,6 +200,11 @@ class PlaywrightDriver:
     def where(self) -> str:
         return self.scope.where()
 
+    def resolve(self, loc: Locator, timeout: float, want: str | None = None) -> Any:
+        """The element LOC finds, with the strategies and the waiting of a step: for tools that report what a
+        locator found (the recipe test's report). WANT: the option a `choose` looks for."""
+        return self.finder.resolve(loc, timeout, want)
+
     # --- scopes and dialogs: the page scope's and the dialog answerer's -------------------------
     def enter_frame(self, frame: Locator) -> None:
         self.scope.enter_frame(frame)
