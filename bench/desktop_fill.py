@@ -157,7 +157,7 @@ def bench_ocr(repeat: int) -> dict[str, float]:
 
 def fill_once(home: Path, log: Path) -> tuple[float, dict[str, int], dict[str, object]]:
     from clerkdesk.drivers.desktop import DesktopDriver
-    from clerkdesk.engine.driver import Condition, DriverContext, Locator, ReadSpec
+    from clerkdesk.recipe.driver import Condition, DriverContext, Locator, ReadSpec
 
     p = start_client(log)
     try:

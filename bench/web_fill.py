@@ -147,8 +147,8 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     from clerkdesk.desk import Desk
-    from clerkdesk.drivers.browser import find_browser, launch_args
     from clerkdesk.drivers.web import PlaywrightDriver
+    from clerkdesk.drivers.web.browser import find_browser, launch_args
     from clerkdesk.engine import events as ev
     from clerkdesk.engine.plan import Target
     from clerkdesk.engine.run import Runner

@@ -316,7 +316,7 @@ def upstream_proxy() -> str | None:
     """``http://host:port`` of the hall's upstream proxy (政务外网 halls reach ministry systems only through
     one), from the policy or ``CLERKDESK_UPSTREAM_PROXY``.
 
-    The egress proxy (``drivers/_egress.py``) uses it: an allowed ``host:port`` is reached through a
+    The egress proxy (``drivers/web/egress.py``) uses it: an allowed ``host:port`` is reached through a
     ``CONNECT host:port`` tunnel on this proxy, never directly."""
     env = os.environ.get("CLERKDESK_UPSTREAM_PROXY") or None
     if env is not None:

@@ -69,7 +69,7 @@ def test_reads_the_card_in_a_preview_window_and_in_a_marked_region(shown_card: d
 
 def test_bad_screen_sources_are_named(display: str, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DISPLAY", display)
-    from clerkdesk.engine.driver import DriverError
+    from clerkdesk.recipe.driver import DriverError
 
     desk = Desk(home, clerk="tester")
     try:

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from clerkdesk.engine.driver import DriverContext
+from clerkdesk.recipe.driver import DriverContext
 
 FORMAPP = Path(__file__).with_name("formapp.py")
 TKFORM = Path(__file__).with_name("tkform.py")

@@ -16,7 +16,7 @@ from desktop_form_helpers import TITLE, FormApp, make_ctx
 from PIL import Image
 
 from clerkdesk.drivers.desktop import DesktopDriver
-from clerkdesk.engine.driver import Condition, DriverError, Locator, ReadSpec
+from clerkdesk.recipe.driver import Condition, DriverError, Locator, ReadSpec
 from clerkdesk.sandbox.desktop import launch
 from clerkdesk.sandbox.desktop.layout import MAIN_TITLE
 

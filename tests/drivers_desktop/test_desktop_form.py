@@ -12,7 +12,7 @@ from desktop_form_helpers import TITLE, FormApp, make_ctx
 from PIL import Image
 
 from clerkdesk.drivers.desktop import DesktopDriver
-from clerkdesk.engine.driver import Condition, Driver, DriverError, Locator, ReadSpec
+from clerkdesk.recipe.driver import Condition, Driver, DriverError, Locator, ReadSpec
 from clerkdesk.vision import input as inp
 
 pytestmark = [pytest.mark.desktop, pytest.mark.ocr]

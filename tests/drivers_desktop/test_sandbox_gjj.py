@@ -14,7 +14,7 @@ import pytest
 from desktop_form_helpers import make_ctx
 
 from clerkdesk.drivers.desktop import DesktopDriver
-from clerkdesk.engine.driver import Condition, DriverError, Locator, ReadSpec
+from clerkdesk.recipe.driver import Condition, DriverError, Locator, ReadSpec
 from clerkdesk.sandbox.desktop import launch
 from clerkdesk.vision import windows
 

@@ -14,7 +14,7 @@ import pytest
 from desktop_form_helpers import TK_TITLE, FormApp, make_ctx
 
 from clerkdesk.drivers.desktop import DesktopDriver
-from clerkdesk.engine.driver import Condition, DriverError, Locator
+from clerkdesk.recipe.driver import Condition, DriverError, Locator
 from clerkdesk.vision import windows
 
 pytestmark = [pytest.mark.desktop, pytest.mark.ocr]

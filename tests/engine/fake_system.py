@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from clerkdesk.engine.driver import Condition, DriverContext, DriverError, Locator, ReadSpec
+from clerkdesk.recipe.driver import Condition, DriverContext, DriverError, Locator, ReadSpec
 
 OK_TEXT = "受理成功"
 REJECT_TEXT = "校验失败"

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clerkdesk.drivers._web_kits import path_parts
 from clerkdesk.drivers.web import playwright_error
+from clerkdesk.drivers.web.kits import path_parts
 from clerkdesk.recipe.driver import DriverError, Locator
 from clerkdesk.recipe.steps import STEPS, Step, shows_choice
 from clerkdesk.recipe.values import f_region

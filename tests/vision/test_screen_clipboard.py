@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clerkdesk.engine.driver import DriverError
+from clerkdesk.recipe.driver import DriverError
 from clerkdesk.vision import input as inp
 from clerkdesk.vision import screen, windows
 from clerkdesk.vision.screen import Rect

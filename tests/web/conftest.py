@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from clerkdesk.drivers.browser import find_browser
+from clerkdesk.drivers.web.browser import find_browser
 
 pytestmark = pytest.mark.browser
 

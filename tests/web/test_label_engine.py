@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 
 from clerkdesk.drivers.web import foreign_pattern
-from clerkdesk.engine.driver import DriverContext, DriverError, Locator
 from clerkdesk.errors import Mark
+from clerkdesk.recipe.driver import DriverContext, DriverError, Locator
 from clerkdesk.recipe.systems import System
 
 pytestmark = pytest.mark.browser
@@ -87,7 +87,7 @@ def _value(d: Any, css: str) -> str:
 
 def _direct(d: Any) -> bool:
     """Did the last fill/choose go through the label engine? (its tagged locator uses the engine's selector)"""
-    return d._tagged is not None and "clerkdesk_label=" in str(d._tagged[0])
+    return d.finder.tagged is not None and "clerkdesk_label=" in str(d.finder.tagged)
 
 
 def test_plain_fields_are_filled_through_the_label_engine_and_read_back(drv: Any) -> None:

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from clerkdesk.desk import CaseRequest
-from clerkdesk.engine.driver import Condition, DriverContext, Locator
 from clerkdesk.errors import Mark
+from clerkdesk.recipe.driver import Condition, DriverContext, Locator
 from clerkdesk.recipe.systems import System
 from tests.support.local_site import QuietHandler, run_recipe, serve, write_system
 

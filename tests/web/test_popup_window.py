@@ -99,8 +99,8 @@ def test_a_button_that_closes_its_own_window_is_a_click_that_happened(tmp_path: 
     """Playwright sometimes reports 'Target page … has been closed' for a click whose handler closes the window
     (about 1 in 30 here). The driver takes the closed window as the click's effect: 30 rounds, no error."""
     from clerkdesk.drivers.web import PlaywrightDriver
-    from clerkdesk.engine.driver import DriverContext, Locator
     from clerkdesk.errors import Mark
+    from clerkdesk.recipe.driver import DriverContext, Locator
     from clerkdesk.recipe.systems import System
 
     class H(QuietHandler):

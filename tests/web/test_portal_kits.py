@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from clerkdesk.engine.driver import DriverContext, DriverError, Locator
 from clerkdesk.errors import Mark
+from clerkdesk.recipe.driver import DriverContext, DriverError, Locator
 from clerkdesk.recipe.systems import System
 from clerkdesk.sandbox.web.portal import PortalServer
 from tests.support.local_site import docs_recipe, run_recipe, write_system
@@ -64,7 +64,7 @@ def drv(portal: Any, tmp_path: Path) -> Iterator[Any]:
 
 
 def _text(t: str) -> Any:
-    from clerkdesk.engine.driver import Condition
+    from clerkdesk.recipe.driver import Condition
 
     return Condition(text=t)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from clerkdesk.drivers._egress import EgressProxy, _pipe
+from clerkdesk.drivers.web.egress import EgressProxy, _pipe
 from clerkdesk.errors import Mark
 from clerkdesk.recipe.driver import Condition, DriverContext
 from clerkdesk.recipe.systems import System

@@ -88,7 +88,7 @@ def _read(desk: Desk, kind: str, image: Path | None, window: str | None,
             result = desk.documents.inspect(image, kind, source="file")
         else:
             from clerkdesk.capture.screen import grab_document
-            from clerkdesk.engine.driver import DriverError
+            from clerkdesk.recipe.driver import DriverError
 
             try:
                 rgb = grab_document(region=region, window=window)

@@ -268,8 +268,8 @@ def recipe_lint(c: Ctx, paths: tuple[Path, ...], strict: bool) -> None:
 def recipe_probe(c: Ctx, title: str, out: Path, as_json: bool, timeout: float) -> None:
     """Show what OCR sees in a desktop window: every text, its position and confidence, which texts are
     labels with an input box beside them, and a locator for each; saves an annotated screenshot."""
-    from clerkdesk.drivers.desktop_probe import PRIVACY_NOTE, annotated_png, probe_window
-    from clerkdesk.engine.driver import DriverError
+    from clerkdesk.drivers.desktop.probe import PRIVACY_NOTE, annotated_png, probe_window
+    from clerkdesk.recipe.driver import DriverError
 
     try:
         result, image, boxes, inputs = probe_window(title, timeout=timeout)

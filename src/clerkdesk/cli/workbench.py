@@ -113,7 +113,7 @@ def recipe_probe(cx: click.Context, title: str | None, url: str | None, system_i
     assert url is not None
     c: Ctx = cx.find_object(Ctx)  # type: ignore[assignment]
     from clerkdesk.config import recipes_dir
-    from clerkdesk.engine.driver import DriverError
+    from clerkdesk.recipe.driver import DriverError
     from clerkdesk.recipe.systems import System, origin_of
     from clerkdesk.workbench.web_probe import draft_recipe, listing, probe_url
 

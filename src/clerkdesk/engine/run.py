@@ -30,10 +30,19 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from clerkdesk.engine import events as ev
-from clerkdesk.engine.driver import Condition, Driver, DriverContext, DriverError, Locator, ReadSpec
 from clerkdesk.engine.plan import Target
 from clerkdesk.errors import ClerkDeskError, HumanAborted, HumanNeeded, StepError
 from clerkdesk.recipe import values
+from clerkdesk.recipe.driver import (
+    AwaitsSystem,
+    Condition,
+    Driver,
+    DriverContext,
+    DriverError,
+    Locator,
+    ReadSpec,
+    lacks,
+)
 from clerkdesk.recipe.steps import STEPS, Step
 from clerkdesk.records.runstate import RunStatus, SubmitState
 
@@ -244,6 +253,9 @@ class _Execution:
         self.r.log.event(self.rid, start, "run", "started", f"resumed from step {start + 1}" if start else "")
         try:
             self.driver = self.r.make_driver(self.target)
+            missing = self.lacking(self.driver)
+            if missing is not None:
+                return self.fail_with(missing)
             self.driver.start(DriverContext(system=self.system, home=self.r.home, clerk=self.r.clerk_name,
                                             headless=self.r.headless, on_violation=self.blocked,
                                             options=self.r.driver_options))
@@ -505,12 +517,26 @@ class _Execution:
                                   f"{last.message}", last.tried, retryable=False, evidence=last.evidence)
 
     def system_busy(self) -> bool:
-        """Whether the driver still waits for the system (a page load or a posted form without an answer)."""
-        busy = getattr(self.driver, "awaiting_system", None)
+        """Whether the driver still waits for the system (a page load or a posted form without an answer); a driver
+        that cannot tell (no ``AwaitsSystem``) never makes the engine wait longer."""
+        if not isinstance(self.driver, AwaitsSystem):
+            return False
         try:
-            return bool(busy()) if busy is not None else False
+            return bool(self.driver.awaiting_system())
         except Exception:
             return False
+
+    def lacking(self, driver: Driver) -> StepError | None:
+        """The first step that needs a capability (``StepType.needs``: frames, popup windows, uploads) the system's
+        driver lacks, as the run's error — found before the driver starts, so that nothing is typed into a system
+        whose recipe could not be finished. A ``when`` branch counts too: the screen decides it only later."""
+        for path, st, _ in _walk(self.recipe.steps):
+            need = STEPS[st.kind].needs
+            if need is not None and not isinstance(driver, need):
+                return StepError(f"step {st.kind!r} cannot run on system {self.system.id}: {lacks(driver, need)}",
+                                 recipe=self.recipe.id, step=int(path.split("/")[0]) + 1, kind=st.kind,
+                                 mark=st.mark, retryable=False)
+        return None
 
     def rejected_sign(self) -> dict[str, Any] | None:
         sub = self.submit_step

@@ -1,9 +1,16 @@
-"""The Driver protocol: the small surface every target-system adapter implements.
+"""The Driver protocol: the small surface every target-system adapter implements, and the optional capabilities.
 
 Step meanings live in the core (``clerkdesk.recipe.steps``) and call only this
 protocol, so one recipe vocabulary works for web pages (Playwright) and legacy
 desktop clients (screen OCR + keyboard/mouse). A driver raises ``DriverError``
 with what it tried; the engine adds the recipe, step and file:line:col.
+
+``Driver`` is what *every* driver does. What only some systems have — frames, popup windows, file uploads, a
+page load still waiting for the system — is an optional capability protocol (``FramesCapable``,
+``WindowsCapable``, ``UploadsFiles``, ``AwaitsSystem``): a driver implements it or not, and nobody writes stubs
+that raise "not supported". A step type names the capability it needs (``StepType.needs``); the engine checks
+the system's driver with ``isinstance`` before the first step and says which step needs what the driver lacks.
+This is the one import path for all of it (the engine, the drivers and the steps import it from here).
 """
 
 from __future__ import annotations
@@ -119,7 +126,7 @@ class SystemUnavailable(DriverError):
 
 @runtime_checkable
 class Driver(Protocol):
-    """One target system's adapter. Timeouts are seconds. Every call may raise DriverError."""
+    """One target system's adapter: what every driver does. Timeouts are seconds. Every call may raise DriverError."""
 
     kind: str  # "web" or "desktop"
 
@@ -140,7 +147,6 @@ class Driver(Protocol):
     def check(self, loc: Locator, on: bool, timeout: float) -> bool | None:
         """Tick or untick; returns the state read back when the driver reads it separately (the step compares it), else None."""
     def click(self, loc: Locator, timeout: float) -> None: ...
-    def upload(self, loc: Locator, path: Path, timeout: float) -> None: ...
     def press(self, keys: str, loc: Locator | None, timeout: float) -> None:
         """Press a key or chord such as ``F2`` or ``ctrl+s`` (in LOC if given)."""
 
@@ -154,14 +160,87 @@ class Driver(Protocol):
     def screenshot(self) -> bytes:
         """A PNG of what the clerk would see now (page or window)."""
 
-    def enter_frame(self, frame: Locator) -> None: ...
-    def leave_frame(self) -> None: ...
-    def enter_window(self, title: str | None, url: str | None, timeout: float) -> None:
-        """Scope the next steps to a popup / new window whose title or URL contains TITLE / URL, waiting for it."""
-
-    def leave_window(self) -> None: ...
     def arm_dialog(self, accept: bool, text: str | None, prompt: str | None) -> None:
         """Answer the next JS dialog / modal box (accept or dismiss); a later step checks it happened."""
 
     def where(self) -> str:
         """A short description of the current place (URL or window title) for messages."""
+
+
+# --- optional capabilities: a driver has them or not; the engine asks with isinstance ----------------------------
+
+@runtime_checkable
+class UploadsFiles(Protocol):
+    """Puts a file into a file input (web). A desktop client's file dialog is filled like any other form."""
+
+    def upload(self, loc: Locator, path: Path, timeout: float) -> None: ...
+
+
+@runtime_checkable
+class FramesCapable(Protocol):
+    """Scopes the next steps to a frame or iframe of the page (web)."""
+
+    def enter_frame(self, frame: Locator) -> None: ...
+    def leave_frame(self) -> None: ...
+
+
+@runtime_checkable
+class WindowsCapable(Protocol):
+    """Scopes the next steps to a popup / new window the system opens (web: an address picker, a print preview)."""
+
+    def enter_window(self, title: str | None, url: str | None, timeout: float) -> None:
+        """Scope the next steps to a popup / new window whose title or URL contains TITLE / URL, waiting for it."""
+
+    def leave_window(self) -> None: ...
+
+
+@runtime_checkable
+class AwaitsSystem(Protocol):
+    """Knows whether the system still owes an answer (a posted form's page load), so that the engine keeps waiting
+    for a slow system after a submit instead of calling its answer missing."""
+
+    def awaiting_system(self) -> bool: ...
+
+
+# what each capability lets a driver do, in the words of the error a recipe gets when its driver lacks it
+CAPABILITIES: dict[type, str] = {
+    UploadsFiles: "upload files",
+    FramesCapable: "act inside frames",
+    WindowsCapable: "act in popup windows",
+    AwaitsSystem: "tell whether the system still owes an answer",
+}
+
+
+
+def lacks(driver: object, capability: type) -> str:
+    """The message for DRIVER lacking CAPABILITY: what the capability does and which kind of driver cannot."""
+    kind = getattr(driver, "kind", None) or type(driver).__name__
+    return f"the {kind} driver cannot {CAPABILITIES.get(capability, capability.__name__)}"
+
+
+def _lacking(driver: object, capability: type, step: str) -> DriverError:
+    return DriverError(f"step {step!r} cannot run here: {lacks(driver, capability)}", retryable=False,
+                       nothing_sent=True)
+
+
+# A step reaches a capability through one of these: DRIVER as the capability, or a ``DriverError`` naming STEP and
+# what the driver lacks. The engine checks every step's ``needs`` before the run starts (nothing typed yet); these
+# are the same check where the step uses it. (One function each rather than one generic ``require(driver, cap)``:
+# a type checker cannot take a Protocol class where ``type[C]`` is expected.)
+
+def as_uploads(driver: object, step: str) -> UploadsFiles:
+    if isinstance(driver, UploadsFiles):
+        return driver
+    raise _lacking(driver, UploadsFiles, step)
+
+
+def as_frames(driver: object, step: str) -> FramesCapable:
+    if isinstance(driver, FramesCapable):
+        return driver
+    raise _lacking(driver, FramesCapable, step)
+
+
+def as_windows(driver: object, step: str) -> WindowsCapable:
+    if isinstance(driver, WindowsCapable):
+        return driver
+    raise _lacking(driver, WindowsCapable, step)

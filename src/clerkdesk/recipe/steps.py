@@ -20,7 +20,18 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from clerkdesk.errors import Mark
-from clerkdesk.recipe.driver import Condition, Driver, Locator, ReadSpec
+from clerkdesk.recipe.driver import (
+    Condition,
+    Driver,
+    FramesCapable,
+    Locator,
+    ReadSpec,
+    UploadsFiles,
+    WindowsCapable,
+    as_frames,
+    as_uploads,
+    as_windows,
+)
 
 LOCATOR_KEYS = ("label", "role", "name", "placeholder", "text", "css", "xpath", "image", "nth", "exact", "within",
                 "offset", "row")
@@ -87,6 +98,7 @@ class StepType:
     def submits(self) -> bool:
         """The irreversible action: the submit state machine guards it, it is never retried nor repeated."""
         return self.irreversible
+    needs: type | None = None  # the optional driver capability it uses (recipe.driver); the engine checks it first
 
 
 @dataclass(frozen=True)
@@ -350,13 +362,13 @@ def _click(x: Exec, s: Step) -> None:
 
 
 @step("upload", "Attach a file to a file input.", {"file": Param("value", True, "path of the file")},
-      locator=True, kinds=frozenset({"web"}),
+      locator=True, kinds=frozenset({"web"}), needs=UploadsFiles,
       example='upload: {label: 附件, file: "{{ case.attachment }}"}',
       zh="上传", en="upload")
 def _upload(x: Exec, s: Step) -> None:
     from pathlib import Path
 
-    x.driver.upload(x.locator(s), Path(x.value(s, "file")), x.timeout(s))
+    as_uploads(x.driver, s.kind).upload(x.locator(s), Path(x.value(s, "file")), x.timeout(s))
 
 
 @step("key", "Press a key or chord (`F2`, `ctrl+s`), in the located field if a locator is given. Never to "
@@ -473,34 +485,36 @@ def _capture(x: Exec, s: Step) -> None:
       "element's `css`).",
       {"name": Param("text", False, "frame name"), "url": Param("text", False, "part of the frame URL"),
        "css": Param("text", False, "frame element selector"), "steps": Param("steps", True, "")},
-      kinds=frozenset({"web"}), one_of=("name", "url", "css"), container=True,
+      kinds=frozenset({"web"}), one_of=("name", "url", "css"), container=True, needs=FramesCapable,
       example='frame: {name: main, steps: [{fill: {label: 企业名称, value: "{{ enterprise.name }}"}}]}',
       zh="切换框架", en="switch frame")
 def _frame(x: Exec, s: Step) -> None:
     a = {k: render_text(x, s, s.args.get(k)) for k in ("name", "url", "css")}
     css = a.get("css") or (f"frame[name='{a['name']}'], iframe[name='{a['name']}']" if a.get("name") else None)
-    x.driver.enter_frame(Locator(css=css, name=a.get("name"), text=a.get("url")))
+    frames = as_frames(x.driver, s.kind)
+    frames.enter_frame(Locator(css=css, name=a.get("name"), text=a.get("url")))
     try:
         x.run_children(s)
     finally:
-        x.driver.leave_frame()
+        frames.leave_frame()
 
 
 @step("window", "Run the nested steps in a popup or new window the system opens (an address picker, a print "
       "preview), waiting for it; the steps after it go on in the page that opened it.",
       {"title": Param("text", False, "part of the window title"), "url": Param("text", False, "part of its URL"),
        "steps": Param("steps", True, "")},
-      kinds=frozenset({"web"}), one_of=("title", "url"), container=True,
+      kinds=frozenset({"web"}), one_of=("title", "url"), container=True, needs=WindowsCapable,
       example='window: {title: 地址选择, steps: [{click: {text: 确定}}]}',
       zh="切换窗口", en="switch window")
 def _window(x: Exec, s: Step) -> None:
     title, url = render_text(x, s, s.args.get("title")), render_text(x, s, s.args.get("url"))
+    popups = as_windows(x.driver, s.kind)
     with masked([(str(v), str(s.args.get(k))) for k, v in (("title", title), ("url", url)) if v != s.args.get(k)]):
-        x.driver.enter_window(title, url, x.timeout(s))
+        popups.enter_window(title, url, x.timeout(s))
     try:
         x.run_children(s)
     finally:
-        x.driver.leave_window()
+        popups.leave_window()
 
 
 @step("dialog", "Answer the *next* JS dialog (alert/confirm/prompt) or modal box: `action` is `accept` or "

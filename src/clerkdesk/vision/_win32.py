@@ -13,7 +13,7 @@ import ctypes
 import time
 from typing import Any
 
-from clerkdesk.engine.driver import DriverError
+from clerkdesk.recipe.driver import DriverError
 from clerkdesk.vision.screen import Rect
 
 CF_UNICODETEXT = 13

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from clerkdesk.engine.driver import DriverError
+from clerkdesk.recipe.driver import DriverError
 from clerkdesk.vision.screen import display_key, input_scale
 
 _pg: Any = None

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from clerkdesk.engine.driver import DriverError
+from clerkdesk.recipe.driver import DriverError
 
 _local = threading.local()
 

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from clerkdesk.engine.driver import DriverError
+from clerkdesk.recipe.driver import DriverError
 from clerkdesk.vision.screen import Rect, display_key
 
 _local = threading.local()

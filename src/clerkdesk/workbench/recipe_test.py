@@ -26,11 +26,20 @@ from pathlib import Path
 from typing import Any
 
 from clerkdesk.engine import events as ev
-from clerkdesk.engine.driver import Condition, Driver, DriverError, Locator, ReadSpec
 from clerkdesk.engine.plan import Target, plan_case
 from clerkdesk.engine.run import Clerk, Outcome, RunInfo, Runner
 from clerkdesk.errors import ClerkDeskError, RecipeError
 from clerkdesk.recipe import values
+from clerkdesk.recipe.driver import (
+    Condition,
+    Driver,
+    DriverError,
+    FramesCapable,
+    Locator,
+    ReadSpec,
+    UploadsFiles,
+    WindowsCapable,
+)
 from clerkdesk.recipe.model import Recipe
 from clerkdesk.recipe.steps import Step, kinds
 from clerkdesk.recipe.systems import System
@@ -174,8 +183,16 @@ class RecordingDriver:
         self.inner = inner
         self.kind = inner.kind
         self.on_call = on_call
+        # the optional capabilities are the real driver's: recorded where it has them, absent where it has not,
+        # so that the engine's capability check (``StepType.needs``) sees the real driver through this one
+        if isinstance(inner, UploadsFiles):
+            self.upload = self._upload
+        if isinstance(inner, FramesCapable):
+            self.enter_frame, self.leave_frame = self._enter_frame, self._leave_frame
+        if isinstance(inner, WindowsCapable):
+            self.enter_window, self.leave_window = self._enter_window, self._leave_window
 
-    def __getattr__(self, name: str) -> Any:  # ctx, page … for a clerk that logs in (tests, a person's helper)
+    def __getattr__(self, name: str) -> Any:  # ctx, page … for a clerk that logs in; awaiting_system if it has it
         return getattr(self.inner, name)
 
     # --- resolution --------------------------------------------------------------------------------
@@ -235,7 +252,7 @@ class RecordingDriver:
     def click(self, loc: Locator, timeout: float) -> None:
         self._do("click", loc, lambda: self.inner.click(loc, timeout), timeout=timeout)
 
-    def upload(self, loc: Locator, path: Path, timeout: float) -> None:
+    def _upload(self, loc: Locator, path: Path, timeout: float) -> None:
         self._do("upload", loc, lambda: self.inner.upload(loc, path, timeout), sent=path.name, timeout=timeout)
 
     def press(self, keys: str, loc: Locator | None, timeout: float) -> None:
@@ -256,16 +273,16 @@ class RecordingDriver:
     def screenshot(self) -> bytes:
         return bytes(self.inner.screenshot())
 
-    def enter_frame(self, frame: Locator) -> None:
+    def _enter_frame(self, frame: Locator) -> None:
         self._do("enter frame", frame, lambda: self.inner.enter_frame(frame), resolve=False)
 
-    def leave_frame(self) -> None:
+    def _leave_frame(self) -> None:
         self.inner.leave_frame()
 
-    def enter_window(self, title: str | None, url: str | None, timeout: float) -> None:
+    def _enter_window(self, title: str | None, url: str | None, timeout: float) -> None:
         self._do("enter window", None, lambda: self.inner.enter_window(title, url, timeout), sent=title or url)
 
-    def leave_window(self) -> None:
+    def _leave_window(self) -> None:
         self.inner.leave_window()
 
     def arm_dialog(self, accept: bool, text: str | None, prompt: str | None) -> None:

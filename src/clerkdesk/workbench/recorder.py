@@ -259,7 +259,7 @@ def record_url(url: str, system: Any, context: dict[str, Any], act: Callable[[An
     from urllib.parse import urlsplit
 
     from clerkdesk.drivers.web import PlaywrightDriver
-    from clerkdesk.engine.driver import DriverContext
+    from clerkdesk.recipe.driver import DriverContext
 
     drv = PlaywrightDriver()
     drv.start(DriverContext(system=system, home=home, clerk=clerk, headless=headless, options=dict(options or {})))

@@ -4,7 +4,7 @@ control, its kind, a select's or radio group's options, an annotated screenshot,
 
 The page is opened through the web driver itself (the system's origin guard and egress proxy, the supervisor's
 kept login when ``--system`` names a system), so the probe sees what a fill would see. Proposals are *verified*:
-each candidate label text is given to the same in-page label search a ``fill`` uses (``drivers/_web_js``), and
+each candidate label text is given to the same in-page label search a ``fill`` uses (``drivers/web/js``), and
 is proposed only if that search lands on this control (with ``nth`` when the label occurs more than once);
 controls no label reaches (split date selects, cascading 市/区 selects without labels of their own) get a
 stable CSS selector instead — an id that does not look generated, a unique name, or a short path.
@@ -228,7 +228,7 @@ def _frame_ref(page: Any, fr: Any) -> str:
 
 def probe_page(page: Any) -> WebProbe:
     """Probe PAGE (a Playwright page, already loaded): every control of every frame."""
-    from clerkdesk.drivers._web_js import FIND_BY_LABEL
+    from clerkdesk.drivers.web.js import FIND_BY_LABEL
 
     verify = VERIFY.replace("/*FIND_BY_LABEL*/", FIND_BY_LABEL.strip())
     controls: list[Control] = []
@@ -416,7 +416,7 @@ def probe_url(url: str, system: Any, *, home: Any, clerk: str, headless: bool = 
     probe it. BEFORE (optional) is called with the page once it is loaded — e.g. to let a person log in and
     navigate in a headed browser — and the page shown then is probed."""
     from clerkdesk.drivers.web import PlaywrightDriver
-    from clerkdesk.engine.driver import DriverContext
+    from clerkdesk.recipe.driver import DriverContext
 
     blocked: list[str] = []
     drv = PlaywrightDriver()

@@ -1,67 +1,51 @@
-"""Where the web driver's steps act: the main page, a popup (``window``) or a frame in it (``frame``); and the
-JS dialogs and popups those pages raise. Mixed into ``PlaywrightDriver``."""
+"""Where the web driver's steps act: the main page, a popup (``window``) or a frame in it (``frame``), and the
+popups those pages open. ``PlaywrightDriver`` owns one ``PageScope``; the field finder and the kits ask it for
+the current scope."""
 
 from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Callable
 from typing import Any
 
-from clerkdesk.engine.driver import DriverError, Locator
+from clerkdesk.recipe.driver import DriverError, Locator
 from clerkdesk.recipe.systems import origin_of
 
 POLL = 0.05  # how often the web driver looks again (conditions, late options, popups); never a fixed sleep
 
 
-class ScopeMixin:
-    """Needs ``page``, ``popups``, ``frame_stack``, ``windows`` and the dialog fields of ``PlaywrightDriver``,
-    and its ``_pages`` and (from ``GuardMixin``) ``_report_egress``."""
+class PageScope:
+    """The pages of one browser context and where in them the steps act: the main page, the popups it opened,
+    the stack of `window` scopes (popup page, the frame stack outside it) and of `frame` scopes.
 
-    page: Any
-    popups: list[Any]
-    frame_stack: list[Locator]
-    windows: list[tuple[Any, list[Locator]]]
-    _dialog: tuple[bool, str | None, str | None] | None
-    _dialog_problem: str | None
-    _last_dialog: str | None
+    CHECK_DIALOG raises a dialog problem or a blocked request while a wait polls; ON_DIALOG answers the dialogs
+    of every popup, as of the main page."""
 
-    def _on_page(self, page: Any) -> None:
+    def __init__(self, check_dialog: Callable[[], None], on_dialog: Callable[[Any], None]) -> None:
+        self.page: Any = None  # the system's main page, set when the driver starts
+        self.popups: list[Any] = []
+        self.frame_stack: list[Locator] = []
+        self.windows: list[tuple[Any, list[Locator]]] = []  # `window` scopes: (popup page, outer frame stack)
+        self._check_dialog = check_dialog
+        self._on_dialog = on_dialog
+
+    def on_page(self, page: Any) -> None:
         if page is not self.page:
             self.popups.append(page)
             page.on("dialog", self._on_dialog)
 
-    def _on_dialog(self, dialog: Any) -> None:
-        self._last_dialog = dialog.message
-        armed, self._dialog = self._dialog, None
-        if armed is None:
-            self._dialog_problem = f"unexpected dialog from the system: {dialog.message!r} (dismissed)"
-            dialog.dismiss()
-            return
-        accept, text, prompt = armed
-        if text and text not in dialog.message:
-            self._dialog_problem = f"the dialog said {dialog.message!r}, expected {text!r} (dismissed)"
-            dialog.dismiss()
-        elif accept:
-            dialog.accept(prompt) if prompt is not None else dialog.accept()
-        else:
-            dialog.dismiss()
-
-    def _check_dialog(self) -> None:
-        self._report_egress()
-        if self._dialog_problem:
-            msg, self._dialog_problem = self._dialog_problem, None
-            raise DriverError(msg, retryable=False)
-
-    def arm_dialog(self, accept: bool, text: str | None, prompt: str | None) -> None:
-        self._dialog = (accept, text, prompt)
+    def pages(self) -> list[Any]:
+        """The open pages, newest popup first, the main page last."""
+        return [p for p in [*reversed(self.popups), self.page] if p is not None and not p.is_closed()]
 
     # --- scope --------------------------------------------------------------------------
-    def _root(self) -> Any:
+    def root(self) -> Any:
         """The page steps act in: the popup of the innermost `window` step, else the system's main page."""
         return self.windows[-1][0] if self.windows else self.page
 
     def scope(self) -> Any:
-        s = self._root()
+        s = self.root()
         for f in self.frame_stack:
             target = None
             if f.name:
@@ -104,7 +88,7 @@ class ScopeMixin:
                     continue
             if time.monotonic() >= deadline:
                 seen = []
-                for p in self._pages():
+                for p in self.pages():
                     with contextlib.suppress(Exception):
                         seen.append(f"{p.title() or '(untitled)'} <{origin_of(p.url)}>")
                 raise DriverError(f"no window {what} opened within {timeout:g}s",
@@ -118,7 +102,7 @@ class ScopeMixin:
 
     def where(self) -> str:
         try:
-            root = self._root()
+            root = self.root()
             return root.url if root else "(no page)"
         except Exception:
             return "(closed page)"

@@ -1,13 +1,15 @@
 """The web driver's origin guard: every request, navigation and WebSocket checked against the system's origins,
-and the egress proxy's refusals reported (see ``_egress``). Mixed into ``PlaywrightDriver``."""
+and the egress proxy's refusals reported (see ``egress``). ``PlaywrightDriver`` owns one ``OriginGuard`` and
+hands its ``route`` and ``web_socket`` to the browser context."""
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
-from clerkdesk.drivers._egress import host_port
+from clerkdesk.drivers.web.egress import EgressProxy, host_port
 from clerkdesk.recipe.systems import origin_of
 
 # Chromium's own services (updates, sign-in, safe browsing): refused by the egress proxy like everything else,
@@ -24,42 +26,58 @@ def foreign_pattern(origins: tuple[str, ...] | list[str]) -> re.Pattern[str]:
     return re.compile(rf"^(?!(?:{own})(?:[/?#]|$))" if own else r"^")
 
 
-class GuardMixin:
-    """Needs ``ctx``, ``blocked``, ``_routed`` and ``_egress`` (set by ``PlaywrightDriver``)."""
+class OriginGuard:
+    """One system's origins, enforced: Playwright's route and WebSocket handlers (``route``, ``web_socket``) and the
+    egress proxy below them (``open`` starts it). Every blocked origin goes to ``blocked`` and to ON_VIOLATION
+    (the engine's report of a foreign request), on the driver's thread."""
 
-    ctx: Any
-    blocked: list[str]
-    _routed: list[tuple[tuple[str, int], float]]
-    _egress: Any
+    def __init__(self) -> None:
+        self.system: Any = None  # clerkdesk.recipe.systems.System, set by ``open``
+        self.on_violation: Callable[[str], None] | None = None
+        self.blocked: list[str] = []
+        self._routed: list[tuple[tuple[str, int], float]] = []  # (host, port), when: blocked by a route guard
+        self._egress: EgressProxy | None = None
+
+    def open(self, system: Any, on_violation: Callable[[str], None] | None) -> str:
+        """Guard SYSTEM's origins; returns the egress proxy's address for the browser's command line."""
+        self.system, self.on_violation = system, on_violation
+        from clerkdesk.config import upstream_proxy
+
+        self._egress = EgressProxy(system.origins, upstream=upstream_proxy())
+        return self._egress.server
+
+    def close(self) -> None:
+        """Stop the egress proxy, reporting what it refused until now."""
+        if self._egress is not None:
+            self.report_egress(final=True)
+            self._egress.close()
+            self._egress = None
 
     def _report(self, origin: str, routed: bool = True) -> None:
-        assert self.ctx is not None
         if routed:
             self._routed.append((host_port(origin), time.monotonic()))
         self.blocked.append(origin)
-        if self.ctx.on_violation:
-            self.ctx.on_violation(origin)
+        if self.on_violation:
+            self.on_violation(origin)
 
-    def _guard(self, route: Any) -> None:
+    def route(self, route: Any) -> None:
         url = route.request.url
-        assert self.ctx is not None
-        if self.ctx.system.owns(url):
+        if self.system.owns(url):
             route.continue_()
             return
         self._report(origin_of(url))
         route.abort("blockedbyclient")
 
-    def _ws_guard(self, ws: Any) -> None:
+    def web_socket(self, ws: Any) -> None:
         """Every WebSocket a page opens: connected only to the system's own origins (ws:// as http://)."""
         url = ws.url
-        assert self.ctx is not None
-        if self.ctx.system.owns(re.sub(r"^ws(s?)://", r"http\1://", url)):
+        if self.system.owns(re.sub(r"^ws(s?)://", r"http\1://", url)):
             ws.connect_to_server()
             return
         self._report(origin_of(url))
         ws.close(code=1008, reason="origin not allowed")
 
-    def _report_egress(self, final: bool = False) -> None:
+    def report_egress(self, final: bool = False) -> None:
         """Connections the egress proxy refused (workers, WebRTC …), reported on this thread. Chromium also
         preconnects to a navigation's host before the route guard stops the request: a refusal within 2 s of
         a route block of the same host and port is that same attempt, reported once (so reports wait 0.5 s)."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from clerkdesk.engine.driver import DriverError
+from clerkdesk.recipe.driver import DriverError
 from clerkdesk.vision import screen, windows
 from clerkdesk.vision.ocr import TextBox
 from clerkdesk.vision.screen import Rect, Shot

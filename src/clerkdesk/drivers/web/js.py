@@ -223,7 +223,7 @@ FILL_ENGINE = r"""
 # --- component kits (Element UI / Element Plus, Ant Design, iView / View UI) ---------------------------------
 # Their selects, cascaders and date pickers are an input (often read-only) whose list or calendar — the
 # "popper" — is appended to <body>, far from the field, and left there hidden after closing. These scripts find
-# the field's own popper and the wanted item in it; the driver (``_web_kits``) clicks with Playwright.
+# the field's own popper and the wanted item in it; the driver (``kits``) clicks with Playwright.
 _KIT = r"""
   const ROOTS = '.el-select,.el-cascader,.el-date-editor,.el-autocomplete,.ant-select,.ant-picker,.ant-cascader-picker,'
               + '.ivu-select,.ivu-cascader,.ivu-date-picker';

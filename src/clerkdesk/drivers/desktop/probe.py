@@ -116,7 +116,7 @@ def probe_window(title: str, *, timeout: float = 10.0, backend: str | None = Non
                  threshold: float | None = None) -> tuple[ProbeResult, Any, list[Any], list[Any]]:
     """Focus the window TITLE, OCR it and classify every text. Returns the result, the image (RGB array),
     the OCR boxes (image pixels) and the input boxes found beside labels (image pixels)."""
-    from clerkdesk.drivers._desktop_view import WindowTracker, wait_stable
+    from clerkdesk.drivers.desktop.view import WindowTracker, wait_stable
     from clerkdesk.vision import layout, windows
     from clerkdesk.vision.normalize import DEFAULT_THRESHOLD
     from clerkdesk.vision.ocr import get_engine, read_screen

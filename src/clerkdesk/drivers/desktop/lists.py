@@ -1,6 +1,6 @@
 """Drop-down lists on a desktop client: open the list, find the item by OCR, scroll, click it.
 
-Part of ``DesktopDriver`` (a mixin): a non-editable combo box cannot be typed or pasted into, so
+``DesktopDriver`` owns one ``ListPicker``: a non-editable combo box cannot be typed or pasted into, so
 the driver clicks it, finds the list that opened by comparing screenshots, recognises its rows
 (detection, then recognition of the likeliest rows first) and scrolls with the mouse wheel less
 than a page at a time, up to the top and down to the end.
@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from clerkdesk.drivers._desktop_view import View, wait_stable
-from clerkdesk.engine.driver import DriverError, Locator
+from clerkdesk.drivers.desktop.reader import ScreenReader
+from clerkdesk.drivers.desktop.view import View, wait_stable
+from clerkdesk.recipe.driver import DriverError, Locator
 from clerkdesk.vision import input as inp
 from clerkdesk.vision import layout, screen
 from clerkdesk.vision.layout import Match, box_rect
@@ -24,13 +26,16 @@ from clerkdesk.vision.ocr import TextBox, detect, read_line
 from clerkdesk.vision.screen import Rect
 
 
-class ListsMixin:
-    """``choose`` support for ``DesktopDriver``."""
+class ListPicker:
+    """``choose`` in a drop-down list: READER recognises its rows (its OCR engine and stats), CLICK_AT opens it
+    (a click at image pixels of a view, the window focused first)."""
 
-    engine: Any
-    stats: dict[str, int]
+    def __init__(self, reader: ScreenReader, click_at: Callable[[View, int, int], None]) -> None:
+        self.reader = reader
+        self._click_at = click_at
 
-    def _pick_from_popup(self, loc: Locator, view: View, m: Match, value: str, timeout: float) -> None:
+    def pick(self, loc: Locator, view: View, m: Match, value: str, timeout: float) -> None:
+        """Open the list of the box M (clicking it), find VALUE in it by OCR, scrolling, and click it."""
         everything = screen.virtual_screen()
         before = screen.grab(everything).image
         self._click_at(view, *m.point)
@@ -93,7 +98,7 @@ class ListsMixin:
     def _find_item(self, image: np.ndarray, value: str, seen: list[str]) -> tuple[TextBox | None, int]:
         """The list item showing VALUE, and how many rows are visible: detect all lines, recognise
         the likeliest (by width) first."""
-        lines = detect(self.engine, image)
+        lines = detect(self.reader.engine, image)
         if not lines:
             return None, 0
         h = float(np.median([r[3] - r[1] for r in lines]))
@@ -108,8 +113,8 @@ class ListsMixin:
             cy = (y0 + y1) / 2
             r = Rect(0, int(cy - half), x1 + int(h), int(np.ceil(cy + half))).clip(
                 Rect(0, 0, image.shape[1], image.shape[0]))
-            text, score = read_line(self.engine, layout.erase_rules(layout.light_background(image[r.y0:r.y1, r.x0:r.x1])))
-            self.stats["line_ocr"] += 1
+            text, score = read_line(self.reader.engine, layout.erase_rules(layout.light_background(image[r.y0:r.y1, r.x0:r.x1])))
+            self.reader.stats["line_ocr"] += 1
             b = TextBox(text, score, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))
             if text and text not in seen:
                 seen.append(text)

@@ -5,7 +5,8 @@ On single-page portals almost nothing is a native control: a select is a read-on
 parent is clicked; a date picker's panel stays open over the next field; radios and checkboxes hide their
 real inputs under styled boxes. ``choose``, ``fill`` and ``check`` handle them as a person does — open the
 list, type to filter where the field allows it, click the exact item, wait for the popper to close, and read
-back what the field shows — with the page scripts of ``_web_js``. Mixed into ``PlaywrightDriver``.
+back what the field shows — with the page scripts of ``js``. ``PlaywrightDriver`` owns one ``Kits`` and turns
+to it when the element it resolved belongs to a kit.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from __future__ import annotations
 import re
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any
 
-from clerkdesk.drivers import _web_js as js
-from clerkdesk.drivers._web_scope import POLL
-from clerkdesk.engine.driver import DriverError, Locator
+from clerkdesk.drivers.web import js
+from clerkdesk.drivers.web.finder import Evaluate
+from clerkdesk.drivers.web.scope import POLL
+from clerkdesk.recipe.driver import DriverError, Locator
 
 CLOSE_WAIT = 3.0  # seconds a popper may take to close after the pick (kits animate 0.2–0.3 s)
 OPEN_GRACE = 0.25  # seconds a date picker's calendar may take to appear after the typing focused it
@@ -28,19 +31,24 @@ def path_parts(value: str) -> list[str]:
     return [p.strip() for p in re.split(r"[/／]", value) if p.strip()]
 
 
-class KitMixin:
-    """Needs ``scope``, ``_eval``, ``_check_dialog`` and ``where`` of ``PlaywrightDriver``."""
+class Kits:
+    """A kit widget handled as a person handles it. Its collaborators, given by the driver: SCOPE (the page or
+    frame the steps act in now), EVALUATE (a page script on an element, ``ElementFinder.eval``), CHECK_DIALOG
+    (raises a dialog problem while a wait polls) and WHERE (the current place, for messages)."""
 
-    scope: Any
-    _eval: Any
-    _check_dialog: Any
-    where: Any
+    def __init__(self, scope: Callable[[], Any], evaluate: Evaluate,
+                 check_dialog: Callable[[], None], where: Callable[[], str]) -> None:
+        self.scope = scope
+        self._eval = evaluate
+        self._check_dialog = check_dialog
+        self.where = where
 
-    def _kit_info(self, el: Any) -> tuple[dict[str, Any], str]:
+    def kit_info(self, el: Any) -> tuple[dict[str, Any], str]:
+        """Which kit widget EL is (``kit`` empty for none) and the token its trigger and popper are tagged with."""
         token = secrets.token_hex(4)
         return dict(self._eval(el, js.KIT_INFO, token)), token
 
-    def _wait_open(self, el: Any, loc: Locator, token: str, info: dict[str, Any], deadline: float) -> None:
+    def wait_open(self, el: Any, loc: Locator, token: str, info: dict[str, Any], deadline: float) -> None:
         """Open the field's popper by clicking it as a person does, and wait for it (kits animate it in)."""
         if info["open"] == "closed":
             self.scope().locator(f"[data-clerkdesk-trigger='{token}']").click(
@@ -59,7 +67,7 @@ class KitMixin:
         shows afterwards, for the step's read-back."""
         deadline = time.monotonic() + timeout
         parts = path_parts(value) if info["cascader"] else [value]
-        self._wait_open(el, loc, token, info, deadline)
+        self.wait_open(el, loc, token, info, deadline)
         typed = False
         for level, part in enumerate(parts):
             rewound = False  # a list opened scrolled to its selected row: look above it once, from the top
@@ -99,10 +107,11 @@ class KitMixin:
                                       [f"the list shows: {seen}"], retryable=False)
                 time.sleep(POLL)
         if not info["multiple"]:
-            self._wait_closed(el, loc, token, deadline + CLOSE_WAIT)
+            self.wait_closed(el, loc, token, deadline + CLOSE_WAIT)
         return str(self._eval(el, js.SHOWN))
 
-    def _wait_closed(self, el: Any, loc: Locator, token: str, deadline: float) -> None:
+    def wait_closed(self, el: Any, loc: Locator, token: str, deadline: float) -> None:
+        """Wait until the field's popper has closed (kits animate it out), at most until DEADLINE."""
         while self._eval(el, js.POPPER_OPEN, token) != "closed":
             if time.monotonic() >= deadline:
                 raise DriverError(f"the list of {loc.describe()} stayed open after the pick", retryable=True)
@@ -142,8 +151,8 @@ class KitMixin:
                               retryable=False)
         y, mo, d = (int(g) for g in m.groups())
         deadline = time.monotonic() + timeout
-        info, token = self._kit_info(el)
-        self._wait_open(el, loc, token, info, deadline)
+        info, token = self.kit_info(el)
+        self.wait_open(el, loc, token, info, deadline)
         for _ in range(240):  # 20 years of year arrows and months: never an endless walk
             while self._eval(el, js.POPPER_OPEN, token) == "moving" and time.monotonic() < deadline:
                 time.sleep(POLL)
@@ -154,7 +163,7 @@ class KitMixin:
             self.scope().locator(f"[data-clerkdesk-cal='{token}']").click(
                 timeout=max(0.5, deadline - time.monotonic()) * 1000)
             if res["click"] == "day":
-                self._wait_closed(el, loc, token, deadline + CLOSE_WAIT)
+                self.wait_closed(el, loc, token, deadline + CLOSE_WAIT)
                 return str(self._eval(el, js.SHOWN))
         raise DriverError(f"the calendar of {loc.describe()} did not reach {y}-{mo:02d}", retryable=False)
 

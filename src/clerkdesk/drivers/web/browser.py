@@ -60,7 +60,7 @@ LAUNCH_ARGS = ["--disable-gpu", "--disable-background-networking", "--disable-co
 
 def launch_args(proxy: str | None = None) -> list[str]:
     """Chromium's command line. PROXY (``socks5://127.0.0.1:port``): send *every* connection through it,
-    loopback included, and let WebRTC use only proxied connections (see ``_egress``)."""
+    loopback included, and let WebRTC use only proxied connections (see ``egress``)."""
     args = list(LAUNCH_ARGS)
     if proxy:
         args += [f"--proxy-server={proxy}", "--proxy-bypass-list=<-loopback>",

@@ -1,6 +1,6 @@
 """Modal boxes on a desktop client: armed answers and standing notices.
 
-Part of ``DesktopDriver`` (a mixin). ``arm_dialog`` answers the next box; texts in
+``DesktopDriver`` owns one ``DialogHandler``: ``arm`` answers the next box; texts in
 ``ctx.options["dismiss_dialogs"]`` (or the system's ``dismiss_dialogs``) are accepted whenever such
 a box shows up. Boxes are found as new windows of the client (same pid, or new since ``open``) and
 read by OCR; the button is clicked by its text.
@@ -9,37 +9,58 @@ read by OCR; the button is clicked by its text.
 from __future__ import annotations
 
 import time
-from typing import Any
+from collections.abc import Callable
 
-from clerkdesk.drivers._desktop_view import wait_stable
+import numpy as np
+
+from clerkdesk.drivers.desktop.view import WindowTracker, wait_stable
 from clerkdesk.vision import input as inp
 from clerkdesk.vision import layout, screen, windows
 from clerkdesk.vision.layout import box_rect
 from clerkdesk.vision.normalize import norm
+from clerkdesk.vision.ocr import TextBox
 from clerkdesk.vision.screen import Rect
 
 ACCEPT_WORDS = ("确定", "确认", "是", "是(Y)", "确定(O)", "OK", "Yes", "继续", "保存")
 DISMISS_WORDS = ("取消", "否", "否(N)", "关闭", "Cancel", "No", "取消(C)")
 
 
-class DialogsMixin:
-    """Dialog handling for ``DesktopDriver``."""
+class DialogHandler:
+    """The client's modal boxes, seen through TRACKER (the target window's, None before ``open``) and read with
+    OCR (the reader's remembered OCR of an image). ``log`` lists every box answered (title, message, button)."""
 
-    tracker: Any
-    stats: dict[str, int]
-    dialog_log: list[dict[str, str]]
-    _armed: tuple[bool, str | None, str | None] | None
-    _standing: list[str]
-    _left_alone: set[int]
+    def __init__(self, tracker: Callable[[], WindowTracker | None], ocr: Callable[[np.ndarray], list[TextBox]]) -> None:
+        self.tracker = tracker
+        self._ocr = ocr
+        self._armed: tuple[bool, str | None, str | None] | None = None
+        self._standing: list[str] = []  # texts of notices to accept whenever they pop up
+        self._left_alone: set[int] = set()
+        self.log: list[dict[str, str]] = []
 
-    def _check_dialog(self, grace: float) -> None:
+    def stand(self, texts: list[str]) -> None:
+        """Accept any box showing one of TEXTS whenever it pops up (``ctx.options["dismiss_dialogs"]``)."""
+        self._standing = [str(t) for t in texts]
+
+    @property
+    def armed(self) -> bool:
+        return self._armed is not None
+
+    def arm(self, accept: bool, text: str | None, prompt: str | None) -> None:
+        """Answer the next modal box: click its accept (确定/是/OK…) or dismiss (取消/否…) button, or
+        the button named TEXT if the box has one. If TEXT is not a button, it must appear in the box's
+        message, or the box is left alone. PROMPT is pasted into the box's input first, if it has one."""
+        self._armed = (accept, text, prompt)
+        self._left_alone.clear()
+
+    def check(self, grace: float) -> None:
         """Answer an armed dialog if a modal box is (or within GRACE s becomes) visible; accept any
         box showing one of the standing notices (``ctx.options["dismiss_dialogs"]``)."""
-        if self.tracker is None or (self._armed is None and not self._standing):
+        tracker = self.tracker()
+        if tracker is None or (self._armed is None and not self._standing):
             return
         deadline = time.monotonic() + (grace if self._armed is not None else 0.0)
         while True:
-            dialogs = [d for d in self.tracker.dialogs() if d.handle not in self._left_alone]
+            dialogs = [d for d in tracker.dialogs() if d.handle not in self._left_alone]
             if dialogs:
                 dlg = dialogs[-1]
                 if self._armed is not None:
@@ -84,7 +105,7 @@ class DialogsMixin:
         windows.activate(dlg)
         cx, cy = box_rect(button).center
         inp.click(shot.left + cx, shot.top + cy)
-        self.dialog_log.append({"title": dlg.title, "message": message, "answered": button.text})
+        self.log.append({"title": dlg.title, "message": message, "answered": button.text})
         deadline = time.monotonic() + 3.0
         while time.monotonic() < deadline and windows.refresh(dlg) is not None:
             time.sleep(0.05)

@@ -1,0 +1,375 @@
+"""``DesktopDriver``: fill legacy desktop clients by screen OCR, mouse and pasted text.
+
+How a step runs (details in ``docs/desktop.md``):
+
+* ``open`` finds the window by title (exact, contained, or ``re:REGEX``), waits for it (and, if
+  the system or ``ctx.options["command"]`` says how, starts the program), focuses it and waits
+  until it has finished drawing.
+* A ``Locator`` resolves on a screenshot of the window and its dialogs (``vision.layout``):
+  labels and texts by OCR (from the layout cache when the screen is known), the input box beside
+  a label by image analysis, pictures by template matching. Unresolved → ``DriverError`` with a
+  ``tried`` list and a PNG of the screen with every OCR box drawn.
+* ``fill`` clicks the box, pastes the value (never types it: IMEs and Chinese), and reads it back
+  by OCR of the box; one retry, then a ``DriverError`` with the crop as evidence.
+* The driver never presses Tab or Return to move between fields: it clicks each field. Return
+  submits half-filled dialogs in many legacy clients.
+
+``DesktopDriver`` composes small collaborators, each with the dependencies its constructor names:
+``ClientLauncher`` (``launch``: the window, the client's program), ``WindowTracker`` and ``View`` (``view``: the
+window and its dialogs as one screenshot), ``ScreenReader`` (``reader``: OCR, remembered, and the layout cache),
+``FieldFinder`` (``finder``: label → box), ``FieldFiller`` (``filler``: empty, paste, read back),
+``ListPicker`` (``lists``: drop-down lists) and ``DialogHandler`` (``dialogs``: modal boxes). It has no
+frames, popup windows or uploads (the optional capabilities of ``recipe.driver``): a recipe that needs them is
+refused before it starts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from clerkdesk.drivers.desktop.dialogs import DialogHandler
+from clerkdesk.drivers.desktop.filler import FieldFiller, is_combo
+from clerkdesk.drivers.desktop.finder import FieldFinder, box_of
+from clerkdesk.drivers.desktop.launch import ClientLauncher, client_env
+from clerkdesk.drivers.desktop.lists import ListPicker
+from clerkdesk.drivers.desktop.readback import read_box, read_crop, value_matches
+from clerkdesk.drivers.desktop.reader import ScreenReader
+from clerkdesk.drivers.desktop.view import View, WindowTracker, wait_stable
+from clerkdesk.recipe.driver import Condition, DriverContext, DriverError, Locator, ReadSpec
+from clerkdesk.vision import input as inp
+from clerkdesk.vision import layout, screen, windows
+from clerkdesk.vision.layout import NotFound, box_rect
+from clerkdesk.vision.normalize import DEFAULT_THRESHOLD, norm
+from clerkdesk.vision.ocr import OcrEngine, TextBox, warm_up_in_background
+
+POLL = 0.15
+
+__all__ = ["DesktopDriver", "client_env"]
+
+
+class DesktopDriver:
+    """The ``Driver`` for desktop clients (kind ``"desktop"``). X11 tested; Windows untested."""
+
+    kind = "desktop"
+
+    def __init__(self, engine: OcrEngine | None = None, *, threshold: float = DEFAULT_THRESHOLD,
+                 use_cache: bool = True) -> None:
+        self.use_cache = use_cache
+        self.ctx: DriverContext | None = None
+        self.tracker: WindowTracker | None = None
+        self.trace: list[str] = []  # cache decisions, for diagnostics
+        self.stats = {"full_ocr": 0, "cache_hits": 0, "cache_misses": 0, "line_ocr": 0, "retries": 0}
+        self.launch = ClientLauncher()
+        self.reader = ScreenReader(engine, threshold, self.stats, self.trace, self.where)
+        self.dialogs = DialogHandler(lambda: self.tracker, self.reader.ocr)
+        self.finder = FieldFinder(self.reader, self.view, self.dialogs.check)
+        self.filler = FieldFiller(self.reader, self.finder, self.dialogs, lambda: self._tracker().focus(), self.view,
+                                  self._click_at)
+        self.lists = ListPicker(self.reader, self._click_at)
+
+    # -- lifecycle ---------------------------------------------------------------------------------------
+    @property
+    def engine(self) -> OcrEngine:
+        return self.reader.engine
+
+    @property
+    def dialog_log(self) -> list[dict[str, str]]:
+        """Every modal box answered in this run: its title, message and the button clicked."""
+        return self.dialogs.log
+
+    def start(self, ctx: DriverContext) -> None:
+        windows.require_desktop()
+        self.ctx = ctx
+        enabled = self.use_cache and bool(ctx.options.get("layout_cache", True))
+        self.reader.open_cache(Path(ctx.home) / "layout-cache", enabled)
+        self.reader.backend = ctx.options.get("ocr_backend")
+        standing = ctx.options.get("dismiss_dialogs") or getattr(ctx.system, "dismiss_dialogs", None) or []
+        self.dialogs.stand([str(t) for t in standing])
+        cmd = ctx.options.get("command") or getattr(ctx.system, "command", None)
+        self.launch.command = str(cmd) if cmd else None
+        self.finder.recipe_dir = ctx.options.get("recipe_dir")
+        if not self.reader.engine_given:
+            warm_up_in_background(ctx.options.get("ocr_backend"))
+
+    def close(self) -> None:
+        # The client stays open: it belongs to the clerk. We only forget our state.
+        self.tracker = None
+        self.reader.forget()
+
+    def where(self) -> str:
+        if self.tracker is None:
+            return "(no window)"
+        try:
+            win, dialogs = self.tracker.refresh()
+        except DriverError:
+            return f"window {self.tracker.main.title!r} (closed)"
+        extra = f" + dialog {dialogs[-1].title!r}" if dialogs else ""
+        return f"window {win.title!r}{extra}"
+
+    # -- open --------------------------------------------------------------------------------------------
+    def open(self, where: str, timeout: float) -> None:
+        windows.require_desktop()
+        deadline = time.monotonic() + timeout
+        win = self.launch.find(where, timeout, deadline)
+        known = {w.handle for w in windows.list_windows()}
+        self.tracker = WindowTracker(win, known)
+        self.tracker.focus()
+        tracker = self.tracker
+        wait_stable(lambda: tracker.view().image, max(0.3, deadline - time.monotonic()))
+        self.reader.show(where, (win.rect.width, win.rect.height))
+        self.dialogs.check(0.0)
+
+    # -- views and OCR -----------------------------------------------------------------------------------
+    def _tracker(self) -> WindowTracker:
+        if self.tracker is None:
+            raise DriverError("no window is open: a desktop recipe starts with `open: <window title>`",
+                              retryable=False)
+        return self.tracker
+
+    def view(self) -> View:
+        return self._tracker().view()
+
+    # -- actions -----------------------------------------------------------------------------------------
+    def _click_at(self, view: View, x: int, y: int) -> None:
+        self._tracker().focus()
+        sx, sy = view.to_screen(x, y)
+        inp.click(sx, sy)
+
+    def fill(self, loc: Locator, value: str, timeout: float) -> str:
+        return self.filler.fill(loc, value, timeout)
+
+    def choose(self, loc: Locator, value: str, timeout: float) -> None:
+        m, view = self.finder.locate(loc, timeout, what="choose")
+        field = view.screen_rect(m.target)
+        combo = is_combo(field)
+        if combo or m.kind == "input":
+            if value_matches(value, self.filler.read_back(field, combo)):
+                return
+            self.lists.pick(loc, view, m, value, timeout)
+            seen = self.filler.read_back(field, combo)
+            if not value_matches(value, seen):
+                raise DriverError(f"choose {loc.describe()}: the box does not show the chosen item afterwards",
+                                  [m.how, "picked the item from the drop-down list by OCR"],
+                                  evidence=screen.grab(field.grow(30)).png())
+            self.dialogs.check(0.3)
+            return
+        raise DriverError(f"choose {loc.describe()}: no drop-down box beside the label", [m.how])
+
+    def check(self, loc: Locator, on: bool, timeout: float) -> None:
+        m, view = self.finder.locate(loc, timeout, want_input=False, what="check")
+        ind = layout.check_indicator(view.image, m.anchor or m.target)
+        if ind is None:
+            raise DriverError(f"check {loc.describe()}: no check box left of the text", [m.how])
+        r = view.screen_rect(ind)
+        state = _checked(screen.grab(r).image)
+        if state == on:
+            return
+        self._click_at(view, *ind.center)
+        deadline = time.monotonic() + max(1.0, timeout)
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            if _checked(screen.grab(r).image) == on:
+                self.dialogs.check(0.3)
+                return
+        raise DriverError(f"check {loc.describe()}: the box did not change", [m.how, f"clicked {ind.as_list()}"],
+                          evidence=screen.grab(r.grow(20)).png())
+
+    def click(self, loc: Locator, timeout: float) -> None:
+        # until the mouse button goes down nothing reached the client: a submit that fails here was
+        # certainly not sent (``nothing_sent``); after the click, a failure leaves it uncertain
+        with _nothing_sent(self.dialog_log):
+            m, view = self.finder.locate(loc, timeout, want_input=loc.label is not None and loc.text is None,
+                                  what="click")
+            sx, sy = self._aim(view, *m.point)
+        inp.click(sx, sy)
+        self._settle()
+
+    def _aim(self, view: View, x: int, y: int) -> tuple[int, int]:
+        """Focus the window and map image pixel (x, y) to the screen; sends nothing to the client."""
+        self._tracker().focus()
+        return view.to_screen(x, y)
+
+    def _settle(self) -> None:
+        self.dialogs.check(0.6 if self.dialogs.armed else 0.0)
+        tracker = self._tracker()
+        # the window may close in reaction to the click; the next step will say so
+        with contextlib.suppress(DriverError):
+            wait_stable(lambda: tracker.view().image, 1.5, interval=0.1)
+
+    def press(self, keys: str, loc: Locator | None, timeout: float) -> None:
+        with _nothing_sent(self.dialog_log):
+            inp.parse_keys(keys)  # a bad chord fails before anything is sent
+            if loc is not None:
+                m, view = self.finder.locate(loc, timeout, what="press")
+                sx, sy = self._aim(view, *m.point)
+            else:
+                self._tracker().focus()
+        if loc is not None:
+            inp.click(sx, sy)
+        inp.hotkey(keys)
+        self._settle()
+
+    # -- conditions --------------------------------------------------------------------------------------
+    def probe(self, cond: Condition) -> bool:
+        if cond.url is not None:
+            raise DriverError("a desktop client has no URL; wait for a window or a text instead", retryable=False)
+        if cond.window is not None:
+            present = bool(windows.find_windows(cond.window))
+            return present != cond.gone
+        if cond.text is not None:
+            view = self.view()
+            text = cond.text
+
+            def find(bs: list[TextBox]) -> TextBox:
+                return box_of(layout.find_text(bs, text, threshold=self.reader.threshold))
+            try:
+                self.reader.anchor(view, text, find, [])  # a known screen: verified from the layout cache
+                present = True
+            except NotFound:
+                present = False
+            return present != cond.gone
+        if cond.element is not None:
+            try:
+                self.finder.resolve(cond.element, self.view(), [], want_input=False)
+                present = True
+            except NotFound:
+                present = False
+            return present != cond.gone
+        return True
+
+    def wait_for(self, cond: Condition, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            self.dialogs.check(0.0)
+            if self.probe(cond):
+                return
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(POLL)
+        evidence = None
+        tried = [f"polled for {timeout:g} s"]
+        if self.tracker is not None:
+            try:
+                view = self.view()
+                evidence = layout.annotate(view.image, self.reader.full_ocr(view), note=f"waiting for {cond.describe()}")
+            except DriverError as e:
+                tried.append(str(e))
+        raise DriverError(f"timed out waiting for {cond.describe()} in {self.where()}", tried, evidence=evidence)
+
+    # -- reading -----------------------------------------------------------------------------------------
+    def read(self, spec: ReadSpec, timeout: float) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            text, tried, view = self._read_once(spec)
+            if text is not None:
+                self.reader.forbid(text)  # an account or receipt number: never into the layout cache
+                if spec.pattern:
+                    mt = re.search(spec.pattern, text)
+                    if mt:
+                        got = mt.group(1) if mt.groups() else mt.group(0)
+                        self.reader.forbid(got)
+                        return got
+                    tried.append(f"pattern {spec.pattern!r} did not match the text read")
+                else:
+                    return text
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(POLL)
+        boxes: list[TextBox] = view.shot.meta.get("boxes") or self.reader.full_ocr(view)  # type: ignore[assignment]
+        raise DriverError(f"read {spec.after or (spec.element.describe() if spec.element else '')}: nothing found",
+                          tried, evidence=layout.annotate(view.image, boxes, note="read"))
+
+    def _read_once(self, spec: ReadSpec) -> tuple[str | None, list[str], View]:
+        view = self.view()
+        tried: list[str] = []
+        if spec.element is not None:
+            try:
+                m = self.finder.resolve(spec.element, view, tried, want_input=True)
+            except NotFound as e:
+                return None, tried + e.tried, view
+            return read_box(self.engine, view.image, m.target, combo=is_combo(view.screen_rect(m.target))), tried, view
+        if not spec.after:
+            raise DriverError("read needs `after` (a label) or an element", retryable=False)
+        boxes = self.reader.full_ocr(view)  # values change: always look afresh
+        try:
+            b, _ = layout.find_label(boxes, spec.after, threshold=self.reader.threshold)
+        except NotFound as e:
+            # the label in the middle of a longer line (办理成功，受理号：2026…): the text after it
+            for x in boxes:
+                rest = _after_label(x.text, spec.after)
+                if rest:
+                    return rest, tried, view
+            return None, tried + e.tried, view
+        rest = _after_label(b.text, spec.after)
+        if rest:
+            return rest, tried, view
+        r = box_rect(b)
+        same_line = [x for x in boxes if x is not b and box_rect(x).x0 >= r.x1 - 2
+                     and abs(x.center[1] - b.center[1]) <= max(6, r.height * 0.6)]
+        if same_line:
+            nxt = min(same_line, key=lambda x: x.bbox[0])
+            return nxt.text, tried, view
+        # the value may sit in a (read-only) box beside the label
+        found = layout.input_beside(view.image, r)
+        if found is not None:
+            text = read_crop(self.engine, view.shot.crop(layout.field_interior(found[0])))
+            if text:
+                return text, tried, view
+        tried.append(f"no text right of the label {b.text!r} at {list(b.bbox)}")
+        return None, tried, view
+
+    def screenshot(self) -> bytes:
+        if self.tracker is None:
+            return screen.grab().png()
+        return self.view().shot.png()
+    # -- dialogs ---------------------------------------------------------------------------------------------
+    def arm_dialog(self, accept: bool, text: str | None, prompt: str | None) -> None:
+        """Answer the next modal box (see ``DialogHandler.arm``)."""
+        self.dialogs.arm(accept, text, prompt)
+
+# --- helpers ------------------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _nothing_sent(log: list[dict[str, str]]) -> Any:
+    """A ``DriverError`` raised inside happened before any input reached the client: say so
+    (``nothing_sent=True``), so that a failed submit is reported as not submitted. If a dialog was
+    answered meanwhile (``_check_dialog`` clicked a button of the client's box), input did reach the
+    client, and the promise is not made."""
+    answered = len(log)
+    try:
+        yield
+    except DriverError as e:
+        e.nothing_sent = len(log) == answered
+        raise
+
+
+def _after_label(text: str, label: str) -> str | None:
+    """The part of the OCR line TEXT after LABEL (compared normalised, returned as OCR read it — case and
+    width kept), or None if LABEL is not in TEXT or nothing follows it."""
+    want = norm(label)
+    if not want:
+        return None
+    for i in range(len(text)):
+        for k in range(i + 1, len(text) + 1):
+            if norm(text[i:k]) == want:
+                rest = text[k:].lstrip(":：∶﹕ \t")
+                return rest or None
+    return None
+
+
+
+def _checked(crop: np.ndarray) -> bool:
+    """Is the check box indicator in CROP ticked? (ink inside its border)"""
+    h, w = crop.shape[:2]
+    inner = crop[max(2, h // 5):h - max(2, h // 5), max(2, w // 5):w - max(2, w // 5)]
+    if inner.size == 0:
+        return False
+    g = inner.mean(axis=2)
+    return bool((np.abs(g - float(np.percentile(crop.mean(axis=2), 90))) > 70).mean() > 0.08)
