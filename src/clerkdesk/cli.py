@@ -473,7 +473,8 @@ def _register_optional() -> None:
     import importlib
 
     for mod, name in (("clerkdesk.cli_run", "commands"), ("clerkdesk.cli_workbench", "commands"),
-                      ("clerkdesk.capture.commands", "capture"), ("clerkdesk.ui.commands", "commands")):
+                      ("clerkdesk.capture.commands", "capture"), ("clerkdesk.ui.commands", "commands"),
+                      ("clerkdesk.hall.commands", "commands")):
         try:
             m = importlib.import_module(mod)
         except ImportError as e:

@@ -1,0 +1,295 @@
+"""The back office: fills queued by a front window and run by ``clerkdesk worker`` processes (procrastinate).
+
+Why procrastinate: a hall already runs PostgreSQL for its shared store, and procrastinate keeps its jobs in that
+same server (``procrastinate_*`` tables), so there is no broker to install, back up or watch. A job is only
+"run this run id": everything the fill needs (the record snapshot, the targets, the checkpoint, the submit
+state) is already in the store, encrypted with the hall's key, so the queue never holds a citizen's data.
+
+Exactly once does **not** rest on the queue. procrastinate delivers a job at least once (a killed worker's job
+is put back by ``recover_stalled``), so a job may run again after its first worker died mid-submit. What keeps
+the citizen from being filed twice is the store: the run's lease (``Runs.acquire`` refuses a run whose owner
+is alive: ``RunBusy``, the job is retried later) and its submit state (an ``armed``/``clicked``/``uncertain``
+submit is never sent again by a worker: ``Filling.resume`` → the engine asks the clerk, and the worker's
+clerk answers "a person must check", so the run goes back to the front as ``needs_clerk`` with its evidence).
+The job's ``lock`` (one job per run at a time) and ``queueing_lock`` (one waiting job per run) only save work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import procrastinate
+
+from clerkdesk.errors import ClerkDeskError, ConfigError, HumanNeeded, ResumeRefused, RunBusy
+
+log = logging.getLogger("clerkdesk.hall")
+
+QUEUE = "fills"
+TASK = "hall:fill_run"
+FINAL = {"succeeded", "superseded"}  # nothing left for a worker
+HANDED_BACK = "needs_clerk"
+
+tasks = procrastinate.Blueprint()
+
+
+def queue_url(explicit: str | None = None) -> str:
+    """The PostgreSQL holding the job queue: ``--queue-url``, ``CLERKDESK_QUEUE_URL``, else the shared store's
+    ``CLERKDESK_DATABASE_URL`` / ``store.url`` (one server for both is the normal hall)."""
+    url = explicit or os.environ.get("CLERKDESK_QUEUE_URL") or os.environ.get("CLERKDESK_DATABASE_URL")
+    if not url:
+        from clerkdesk import config
+
+        store_url = getattr(config, "store_url", None)  # the shared store's setting, where this build has it
+        if callable(store_url):
+            try:
+                url = store_url()
+            except TypeError:
+                url = None
+    if not url or not str(url).startswith(("postgresql://", "postgres://")):
+        raise ConfigError("后台队列需要 PostgreSQL (the back-office queue lives in PostgreSQL): set "
+                          "CLERKDESK_QUEUE_URL=postgresql://user@host/db, or store.url in the machine policy")
+    return str(url)
+
+
+def make_app(url: str, *, pool_size: int = 2) -> procrastinate.App:
+    """A procrastinate app on URL with the hall's tasks. POOL_SIZE is small: a hall has dozens of windows and
+    every one of them holds its pool open, so a front window needs one connection, a worker two."""
+    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=url, min_size=1,
+                                                                      max_size=max(1, pool_size)))
+    app.add_tasks_from(tasks, namespace="hall")
+    return app
+
+
+def ensure_schema(url: str) -> bool:
+    """Create procrastinate's tables in URL's database unless they are there; True when created now.
+
+    Under an advisory lock, so two workers starting at once do not both create them."""
+    import psycopg
+    from procrastinate.schema import SchemaManager
+
+    try:
+        conn = psycopg.connect(url, autocommit=True)
+    except psycopg.OperationalError as e:
+        raise ConfigError(f"后台队列的数据库连不上 (the queue's PostgreSQL cannot be reached): {_where(url)}: "
+                          f"{str(e).strip().splitlines()[0] if str(e).strip() else e}") from None
+    with conn:
+        conn.execute("select pg_advisory_lock(hashtext('clerkdesk.hall.schema'))")
+        try:
+            row = conn.execute("select to_regclass('procrastinate_jobs')").fetchone()
+            if row and row[0]:
+                return False
+            conn.execute(SchemaManager.get_schema())  # type: ignore[arg-type]
+            return True
+        finally:
+            conn.execute("select pg_advisory_unlock(hashtext('clerkdesk.hall.schema'))")
+
+
+def _where(url: str) -> str:
+    """URL without its password, for messages."""
+    from urllib.parse import urlsplit
+
+    u = urlsplit(url)
+    return f"{u.hostname or 'localhost'}:{u.port or 5432}{u.path}"
+
+
+# --- the front window ------------------------------------------------------------------------------------------
+@dataclass
+class Queued:
+    case_id: str
+    runs: dict[str, str]  # recipe → run id
+    jobs: dict[str, int | None] = field(default_factory=dict)  # run id → job id (None: already waiting)
+
+
+def defer_runs(app: procrastinate.App, run_ids: list[str]) -> dict[str, int | None]:
+    """One job per run (None where a job for that run is already waiting: the queueing lock)."""
+    out: dict[str, int | None] = {}
+    for rid in run_ids:
+        try:
+            out[rid] = app.configure_task(TASK, lock=f"run:{rid}", queueing_lock=f"run:{rid}",
+                                          queue=QUEUE).defer(run_id=rid)
+        except procrastinate.exceptions.AlreadyEnqueued:
+            out[rid] = None
+    return out
+
+
+def queue_case(desk: Any, app: procrastinate.App, case_id: str) -> Queued:
+    """Queue what is left of case CASE_ID for the back office: its runs that are not done, not superseded,
+    not waiting for a person's answer on an uncertain submit, and not held by a live process."""
+    rows = desk.store.runs.for_case(case_id)
+    if not rows:
+        raise ClerkDeskError(f"没有案件 {case_id} 的办理 (no runs for case {case_id})")
+    todo = []
+    for r in rows:
+        if r.status in FINAL:
+            continue
+        if r.submit_state in ("armed", "clicked", "uncertain"):
+            raise ResumeRefused(f"办理 {r.id} 的提交结果不确定，要由经办人先核对系统，不能交给后台 (run {r.id}'s submit is "
+                                f"{r.submit_state}: a person must check the system first — `clerkdesk resume {r.id} "
+                                "--recorded RECEIPT` or `--not-recorded`; then queue it)")
+        todo.append(r.id)
+    jobs = defer_runs(app, todo)
+    desk.store.audit.append("case_queued", f"case:{case_id}", {"runs": todo})
+    return Queued(case_id, {r.recipe: r.id for r in rows}, jobs)
+
+
+def open_and_queue(desk: Any, app: procrastinate.App, kind: str, data: dict[str, Any], targets: list[str],
+                   case_fields: dict[str, Any], opts: Any, matter: str | None = None) -> Queued:
+    """The front window's F5 for the back office: the record is validated and stored, every target planned,
+    the case stored (one per citizen and matter in the whole hall), then its runs are queued.
+
+    The runs are leased to this process by ``open_case``; the lease is given up before queueing, or a worker on
+    another machine would wait for the heartbeat to go stale (``lease.STALE_S``) before taking them.
+    """
+    result, _plan = desk.open_case(kind, data, targets, case_fields, opts, matter)
+    for rid in result.runs.values():
+        desk.store.runs.release(rid)
+    jobs = defer_runs(app, list(result.runs.values()))
+    desk.store.audit.append("case_queued", f"case:{result.case_id}", {"runs": list(result.runs.values())})
+    return Queued(result.case_id, result.runs, jobs)
+
+
+# --- the worker ---------------------------------------------------------------------------------------------
+class BackOfficeClerk:
+    """The "clerk" of a worker: nobody sits at its screen.
+
+    Confirms are answered yes — the front clerk confirmed the values when queueing (``case_queued`` in the
+    audit log). A ``human`` step (login, captcha) is done only if its ``until`` condition already holds (a kept
+    login); otherwise it goes back to the front. An uncertain submit is never decided here: the engine stops the
+    run ``needs_clerk`` with its evidence, for a person who can look at the system.
+    """
+
+    def __init__(self, answer_wait: float = 300.0):
+        self.answer_wait = answer_wait
+        self.handed_back: list[str] = []
+
+    def confirm(self, info: Any, message: str, values: list[tuple[str, str]]) -> bool:
+        return True
+
+    def keep_waiting(self, info: Any, seconds: float) -> bool:
+        return seconds < self.answer_wait
+
+    def human(self, info: Any, message: str, driver: Any, check: Callable[[], bool] | None) -> None:
+        if check is not None and check():
+            return
+        self.handed_back.append(message)
+        raise HumanNeeded(f"{info.system_title}: 需要经办人操作，已退回前台 (a person must act; handed back to the "
+                          f"front window): {message}")
+
+    def uncertain(self, info: Any, message: str) -> tuple[str, str | None]:
+        self.handed_back.append(message)
+        return ("abort", None)  # the engine keeps the run needs_clerk: a person checks the system
+
+
+@dataclass
+class WorkerSettings:
+    """What a worker process fills with: its data folder (keys, kept logins), clerk account, system URLs."""
+
+    home: Any = None
+    clerk: str | None = None
+    system_urls: dict[str, str] = field(default_factory=dict)
+    headless: bool = True
+    answer_wait: float = 300.0
+    busy_retry_s: int = 20  # a run held by a live process: try again this much later
+
+
+_settings = WorkerSettings()
+_desk: Any = None
+
+
+def configure(settings: WorkerSettings) -> None:
+    """Set this process's worker settings (``clerkdesk worker`` does, before the first job)."""
+    global _settings, _desk
+    _settings = settings
+    if _desk is not None:
+        _desk.close()
+    _desk = None
+
+
+def _the_desk() -> Any:
+    global _desk
+    if _desk is None:
+        from clerkdesk.desk import Desk
+
+        _desk = Desk(_settings.home, _settings.clerk)
+    return _desk
+
+
+def fill(run_id: str) -> dict[str, Any]:
+    """Run (or go on with) RUN_ID in this worker; the job's result, without personal data."""
+    from clerkdesk.filling import FillOptions
+
+    desk = _the_desk()
+    row = desk.store.runs.get(run_id)
+    if row.status in FINAL:
+        return {"run": run_id, "status": row.status, "note": "nothing to do"}
+    clerk = BackOfficeClerk(_settings.answer_wait)
+    opts = FillOptions(headless=_settings.headless, system_urls=dict(_settings.system_urls),
+                       answer_wait=_settings.answer_wait)
+    try:
+        out = desk.resume(run_id, clerk, opts)
+    except ResumeRefused as e:  # superseded, or a state only a person may settle: it stays for the front
+        desk.store.audit.append("worker_handed_back", f"run:{run_id}", {"why": "refused"})
+        return {"run": run_id, "status": desk.store.runs.get(run_id).status, "note": str(e)[:300]}
+    if out.status == HANDED_BACK:
+        desk.store.audit.append("worker_handed_back", f"run:{run_id}", {"submit": out.submit})
+    return {"run": run_id, "status": out.status, "submit": out.submit,
+            "receipt": (out.captures or {}).get("receipt")}
+
+
+@tasks.task(name="fill_run", queue=QUEUE, retry=procrastinate.RetryStrategy(
+    max_attempts=30, wait=5, retry_exceptions={RunBusy}))
+def fill_run(run_id: str) -> dict[str, Any]:
+    """The job: a run held by a live process (a front window still running it, a worker elsewhere) raises
+    RunBusy and is retried later; everything else ends the job (its outcome is in the store)."""
+    return fill(run_id)
+
+
+async def recover_stalled(app: procrastinate.App, stalled_after: float) -> list[int]:
+    """Put back the jobs of workers that stopped sending heartbeats (killed, crashed, cut off): at-least-once.
+    Running such a job again is safe because of the run's lease and submit state (module docstring)."""
+    jobs = await app.job_manager.get_stalled_jobs(queue=QUEUE, seconds_since_heartbeat=stalled_after)
+    out = []
+    for job in jobs:
+        await app.job_manager.retry_job(job)
+        assert job.id is not None
+        out.append(job.id)
+        log.warning("job %s of a stopped worker put back in the queue", job.id)
+    return out
+
+
+def run_worker(url: str, settings: WorkerSettings, *, concurrency: int = 1, stalled_after: float = 30.0,
+               heartbeat: float = 5.0, once: bool = False) -> None:
+    """Run a worker until SIGINT/SIGTERM (ONCE: until the queue is empty). Each job runs in a thread; one
+    browser per job, so CONCURRENCY is how many fills this machine runs side by side."""
+    configure(settings)
+    ensure_schema(url)
+    app = make_app(url, pool_size=concurrency + 2)
+
+    async def main() -> None:
+        async with app.open_async():
+            await recover_stalled(app, stalled_after)
+            worker = app.run_worker_async(queues=[QUEUE], concurrency=concurrency, wait=not once,
+                                          update_heartbeat_interval=heartbeat,
+                                          stalled_worker_timeout=stalled_after, delete_jobs="never")
+            if once:
+                await worker
+                return
+            task = asyncio.ensure_future(worker)
+            while not task.done():
+                await asyncio.wait([task], timeout=max(1.0, stalled_after / 2))
+                if not task.done():
+                    try:
+                        await recover_stalled(app, stalled_after)
+                    except Exception as e:  # the server away for a moment: the next round tries again
+                        log.warning("could not look for stalled jobs: %s", e)
+            await task
+
+    try:
+        asyncio.run(main())
+    finally:
+        configure(WorkerSettings())
