@@ -274,7 +274,7 @@ def run_worker(url: str, settings: WorkerSettings, *, concurrency: int = 1, stal
         async with app.open_async():
             await recover_stalled(app, stalled_after)
             worker = app.run_worker_async(queues=[QUEUE], concurrency=concurrency, wait=not once,
-                                          update_heartbeat_interval=heartbeat,
+                                          update_heartbeat_interval=min(heartbeat, stalled_after / 3),
                                           stalled_worker_timeout=stalled_after, delete_jobs="never")
             if once:
                 await worker
