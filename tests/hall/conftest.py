@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -45,6 +46,16 @@ class LoginClerk:
         return ("abort", None)
 
 
+_batches = itertools.count(1)
+
+
+@pytest.fixture
+def base() -> int:
+    """An offset for this test's applicants: the sandbox (and its ledger) lives for the session, so every test
+    files people nobody filed before."""
+    return next(_batches) * 100
+
+
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from clerkdesk.drivers.browser import find_browser
@@ -65,14 +76,49 @@ def web(sandbox: Any) -> Iterator[Any]:
     sandbox.clear_faults()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> str | None:
+    """The store the hall shares: one SQLite file (processes on one machine) or the PostgreSQL store (the
+    same database as the queue, as in a hall); the URL, or None for SQLite."""
+    if request.param == "postgresql":
+        monkeypatch.setenv("CLERKDESK_DATABASE_URL", pg_url)
+        return pg_url
+    monkeypatch.delenv("CLERKDESK_DATABASE_URL", raising=False)
+    return None
+
+
 @pytest.fixture
-def hall_env(cli_env: dict[str, str], pg_url: str) -> dict[str, str]:
+def hall_env(cli_env: dict[str, str], pg_url: str, backend: str | None) -> dict[str, str]:
     """The CLI's environment for a hall whose queue lives in this test's PostgreSQL database."""
-    return {**cli_env, "CLERKDESK_QUEUE_URL": pg_url}
+    env = {**cli_env, "CLERKDESK_QUEUE_URL": pg_url}
+    env.pop("CLERKDESK_DATABASE_URL", None)
+    if backend:
+        env["CLERKDESK_DATABASE_URL"] = backend
+    return env
+
+
+def store_runs(home: Path, backend: str | None) -> list[dict[str, Any]]:
+    """Every run's id, status, submit state and lease pid, read straight from the shared store (as a watcher
+    would, without opening the store or taking a lease)."""
+    sql = "select id, status, submit_state, lease_pid from runs"
+    if backend:
+        import psycopg
+        from psycopg.rows import dict_row
+
+        with psycopg.connect(backend, row_factory=dict_row) as conn:
+            return list(conn.execute(sql))
+    import sqlite3
+
+    conn = sqlite3.connect(f"{(home / 'clerkdesk.db').resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql)]
+    finally:
+        conn.close()
 
 
 @pytest.fixture
-def logged_in(home: Path, web: Any) -> Path:
+def logged_in(home: Path, web: Any, backend: str | None) -> Path:
     """HOME whose clerk has a kept (encrypted) login to the sandbox HRSS: one fill at the front window."""
     from clerkdesk.desk import Desk
     from clerkdesk.filling import FillOptions
@@ -109,4 +155,4 @@ def records_of(web: Any, idn: str) -> list[dict[str, Any]]:
     return [s for s in web.submissions("hrss") if idn in s["fields"].values()]
 
 
-__all__ = ["ENROL", "INSURANCE", "cli", "os", "person", "records_of", "run_cli", "write_record"]
+__all__ = ["ENROL", "INSURANCE", "cli", "os", "person", "records_of", "run_cli", "store_runs", "write_record"]

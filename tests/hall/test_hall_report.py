@@ -9,22 +9,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from conftest import ENROL, person, run_cli, write_record
 
 pytestmark = pytest.mark.browser
 
 
 def test_the_day_report_shows_windows_waiting_runs_failed_systems_and_exports_csv_without_personal_data(
-        logged_in: Path, web: Any, hall_env: dict[str, str], tmp_path: Path) -> None:
+        logged_in: Path, web: Any, hall_env: dict[str, str], tmp_path: Path, base: int) -> None:
     hrss = f"hrss={web.hrss_url}"
     for i in (11, 12):
-        code, _, err = run_cli(hall_env, "queue", "--record", str(write_record(tmp_path / f"{i}.json", i)),
+        code, _, err = run_cli(hall_env, "queue", "--record", str(write_record(tmp_path / f"{i}.json", base + i)),
                                "--target", ENROL, "--yes")
         assert code == 0, err
     web.set_fault("hrss", "reject_submit", times=1)  # the first queued fill is refused by the system
     assert run_cli(hall_env, "worker", "--once", "--system-url", hrss)[0] == 0
     web.clear_faults()
-    code, out, err = run_cli(hall_env, "--json", "queue", "--record", str(write_record(tmp_path / "13.json", 13)),
+    code, out, err = run_cli(hall_env, "--json", "queue", "--record", str(write_record(tmp_path / "13.json", base + 13)),
                              "--target", ENROL, "--yes")
     assert code == 0, err
     waiting_run = json.loads(out)["runs"][ENROL]
@@ -47,9 +48,9 @@ def test_the_day_report_shows_windows_waiting_runs_failed_systems_and_exports_cs
     files = sorted((tmp_path / "out").glob("hall-*.csv"))
     assert [f.name.rsplit("-", 1)[1] for f in files] == ["cases.csv", "systems.csv", "waiting.csv"]
     text = "".join(f.read_text(encoding="utf-8-sig") for f in files)
-    for i in (11, 12, 13, 900):
-        assert person(i)["id_number"] not in text
-    assert person(11)["name"] not in text and "13812345678" not in text
+    for idn in [person(base + i)["id_number"] for i in (11, 12, 13)] + [person(900)["id_number"]]:
+        assert idn not in text
+    assert person(base + 11)["name"] not in text and "13812345678" not in text
     with (tmp_path / "out" / files[1].name).open(encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert rows[0]["system"] == "hrss" and rows[0]["receipts"] == "2"

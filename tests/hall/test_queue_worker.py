@@ -7,21 +7,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from conftest import ENROL, person, records_of, run_cli, write_record
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_case_queued_at_the_front_is_filled_by_a_worker_and_its_receipt_shows_at_the_front(
-        logged_in: Path, web: Any, hall_env: dict[str, str], tmp_path: Path) -> None:
-    rec = write_record(tmp_path / "r.json", 1)
+        logged_in: Path, web: Any, hall_env: dict[str, str], tmp_path: Path, base: int) -> None:
+    rec = write_record(tmp_path / "r.json", base + 1)
     code, out, err = run_cli(hall_env, "--json", "queue", "--record", str(rec), "--target", ENROL, "--yes")
     assert code == 0, err
     queued = json.loads(out)
     rid = queued["runs"][ENROL]
     assert queued["jobs"][rid] is not None
     # nothing happened in the system yet: the front only stored and queued
-    idn = person(1)["id_number"]
+    idn = person(base + 1)["id_number"]
     assert records_of(web, idn) == []
     code, out, err = run_cli(hall_env, "worker", "--once", "--system-url", f"hrss={web.hrss_url}")
     assert code == 0, err

@@ -16,26 +16,17 @@ import json
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ENROL, INSURANCE, cli, person, records_of, run_cli
+
+from conftest import ENROL, INSURANCE, cli, person, records_of, run_cli, store_runs
 
 pytestmark = pytest.mark.browser
 N = 10
-
-
-def _runs(home: Path) -> list[dict[str, Any]]:
-    conn = sqlite3.connect(f"{(home / 'clerkdesk.db').resolve().as_uri()}?mode=ro", uri=True, timeout=5)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute("select id, status, submit_state, lease_pid from runs")]
-    finally:
-        conn.close()
 
 
 def _worker(env: dict[str, str], url: str) -> subprocess.Popen[str]:
@@ -49,7 +40,7 @@ def _kill(p: subprocess.Popen[str]) -> None:
 
 
 def test_killing_workers_mid_fill_loses_and_duplicates_nothing(
-        logged_in: Path, web: Any, hall_env: dict[str, str]) -> None:
+        logged_in: Path, web: Any, hall_env: dict[str, str], backend: str | None, base: int) -> None:
     from clerkdesk.desk import Desk
     from clerkdesk.filling import FillOptions
     from clerkdesk.hall import queue as q
@@ -62,8 +53,8 @@ def test_killing_workers_mid_fill_loses_and_duplicates_nothing(
     ours: dict[str, str] = {}  # run id → ID number
     with app.open():
         for i in range(N):
-            res = q.open_and_queue(front, app, "person", person(i), [ENROL], dict(INSURANCE), FillOptions())
-            ours[res.runs[ENROL]] = person(i)["id_number"]
+            res = q.open_and_queue(front, app, "person", person(base + i), [ENROL], dict(INSURANCE), FillOptions())
+            ours[res.runs[ENROL]] = person(base + i)["id_number"]
     front.close()
 
     workers = [_worker(hall_env, web.hrss_url) for _ in range(2)]
@@ -77,7 +68,7 @@ def test_killing_workers_mid_fill_loses_and_duplicates_nothing(
                 victim_pid = None
                 t_end = time.monotonic() + 60
                 while victim_pid is None and time.monotonic() < t_end:
-                    for r in _runs(logged_in):
+                    for r in store_runs(logged_in, backend):
                         if r["id"] in ours and r["submit_state"] in ("armed", "clicked") and r["lease_pid"]:
                             victim_pid = r["lease_pid"]
                     time.sleep(0.02)
@@ -89,7 +80,7 @@ def test_killing_workers_mid_fill_loses_and_duplicates_nothing(
             if victim is None:
                 web.clear_faults()
                 continue
-            if all(r["status"] in ("succeeded", "needs_clerk") for r in _runs(logged_in) if r["id"] in ours):
+            if all(r["status"] in ("succeeded", "needs_clerk") for r in store_runs(logged_in, backend) if r["id"] in ours):
                 break  # nothing left to kill in
             _kill(victim)
             kills += 1
@@ -99,7 +90,7 @@ def test_killing_workers_mid_fill_loses_and_duplicates_nothing(
         # the survivors finish the queue, the dead workers' jobs included
         t_end = time.monotonic() + 300
         while time.monotonic() < t_end:
-            rows = [r for r in _runs(logged_in) if r["id"] in ours]
+            rows = [r for r in store_runs(logged_in, backend) if r["id"] in ours]
             if all(r["status"] in ("succeeded", "needs_clerk") for r in rows):
                 break
             time.sleep(1)
@@ -111,7 +102,7 @@ def test_killing_workers_mid_fill_loses_and_duplicates_nothing(
     assert kills >= 4 and around >= 2, (kills, around)
     # the workers finished everything they may: the killed workers' jobs were put back and run; what is left is
     # only what needs a person (a submit whose answer nobody saw)
-    rows = [r for r in _runs(logged_in) if r["id"] in ours]
+    rows = [r for r in store_runs(logged_in, backend) if r["id"] in ours]
     assert all(r["status"] in ("succeeded", "needs_clerk") for r in rows), rows
     assert all(r["submit_state"] != "none" for r in rows if r["status"] == "needs_clerk"), rows
     print(f"kills {kills} (around the submit {around}), handed back to the front "
@@ -131,7 +122,7 @@ def test_killing_workers_mid_fill_loses_and_duplicates_nothing(
                 extra = ["--recorded", got[-1]["receipt"]] if got else ["--not-recorded"]
             run_cli(env, "resume", rid, "--yes", "--system-url", f"hrss={web.hrss_url}", *extra)
     counts = {idn: len(records_of(web, idn)) for idn in ours.values()}
-    final = {r["id"]: r["status"] for r in _runs(logged_in) if r["id"] in ours}
+    final = {r["id"]: r["status"] for r in store_runs(logged_in, backend) if r["id"] in ours}
     lost = sum(n == 0 for n in counts.values())
     twice = sum(n > 1 for n in counts.values())
     stuck = sum(s != "succeeded" for s in final.values())

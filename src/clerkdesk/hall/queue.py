@@ -39,17 +39,10 @@ tasks = procrastinate.Blueprint()
 
 def queue_url(explicit: str | None = None) -> str:
     """The PostgreSQL holding the job queue: ``--queue-url``, ``CLERKDESK_QUEUE_URL``, else the shared store's
-    ``CLERKDESK_DATABASE_URL`` / ``store.url`` (one server for both is the normal hall)."""
-    url = explicit or os.environ.get("CLERKDESK_QUEUE_URL") or os.environ.get("CLERKDESK_DATABASE_URL")
-    if not url:
-        from clerkdesk import config
+    (machine policy ``store.url`` / ``CLERKDESK_DATABASE_URL``): one server for both is the normal hall."""
+    from clerkdesk.config import store_url
 
-        store_url = getattr(config, "store_url", None)  # the shared store's setting, where this build has it
-        if callable(store_url):
-            try:
-                url = store_url()
-            except TypeError:
-                url = None
+    url = explicit or os.environ.get("CLERKDESK_QUEUE_URL") or store_url()
     if not url or not str(url).startswith(("postgresql://", "postgres://")):
         raise ConfigError("后台队列需要 PostgreSQL (the back-office queue lives in PostgreSQL): set "
                           "CLERKDESK_QUEUE_URL=postgresql://user@host/db, or store.url in the machine policy")
@@ -91,10 +84,9 @@ def ensure_schema(url: str) -> bool:
 
 def _where(url: str) -> str:
     """URL without its password, for messages."""
-    from urllib.parse import urlsplit
+    from clerkdesk.config import redact_url
 
-    u = urlsplit(url)
-    return f"{u.hostname or 'localhost'}:{u.port or 5432}{u.path}"
+    return redact_url(url)
 
 
 # --- the front window ------------------------------------------------------------------------------------------
