@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # the hall view's tests run without a screen
+
 import pytest
 
 from clerkdesk.records.standards import id_check_digit

@@ -52,7 +52,7 @@ def _cell(value: Any) -> QTableWidgetItem:
         text = str(value)
     item = QTableWidgetItem(text)
     if isinstance(value, int | float) and not isinstance(value, bool):
-        item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return item
 
 
