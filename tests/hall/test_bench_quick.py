@@ -29,4 +29,4 @@ def test_the_hall_load_test_runs_quick_and_counts_nothing_lost_or_twice(pg_serve
     (row,) = [ln.split() for ln in p.stdout.splitlines() if ln.strip().startswith("2 ")]
     # N ops/s lookup-p50 p99 capture-p50 start-p50 p99 fills/min queued ok back lost dup audit errors
     assert row[8:] == ["2", "2", "0", "0", "0", "ok", "0"], p.stdout
-    assert took < 90, f"--quick took {took:.0f} s"
+    assert took < 60, f"--quick took {took:.0f} s (the brief: under a minute)"

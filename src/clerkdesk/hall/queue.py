@@ -34,6 +34,9 @@ TASK = "hall:fill_run"
 FINAL = {"succeeded", "superseded"}  # nothing left for a worker
 HANDED_BACK = "needs_clerk"
 
+BUSY_WAIT_S = 30
+BUSY_ATTEMPTS = 40  # 40 × 30 s = 20 min > lease.STALE_S (15 min)
+
 tasks = procrastinate.Blueprint()
 
 
@@ -186,7 +189,6 @@ class WorkerSettings:
     system_urls: dict[str, str] = field(default_factory=dict)
     headless: bool = True
     answer_wait: float = 300.0
-    busy_retry_s: int = 20  # a run held by a live process: try again this much later
 
 
 _settings = WorkerSettings()
@@ -234,10 +236,13 @@ def fill(run_id: str) -> dict[str, Any]:
 
 
 @tasks.task(name="fill_run", queue=QUEUE, retry=procrastinate.RetryStrategy(
-    max_attempts=30, wait=5, retry_exceptions={RunBusy}))
+    max_attempts=BUSY_ATTEMPTS, wait=BUSY_WAIT_S, retry_exceptions={RunBusy}))
 def fill_run(run_id: str) -> dict[str, Any]:
     """The job: a run held by a live process (a front window still running it, a worker elsewhere) raises
-    RunBusy and is retried later; everything else ends the job (its outcome is in the store)."""
+    RunBusy and is retried later; everything else ends the job (its outcome is in the store).
+
+    The retries outlast ``lease.STALE_S``: a worker killed on *another* machine leaves a lease that this host
+    can only judge by its heartbeat, so the job must still be trying when that lease goes stale."""
     return fill(run_id)
 
 
