@@ -54,6 +54,9 @@ def test_the_day_report_shows_windows_waiting_runs_failed_systems_and_exports_cs
     with (tmp_path / "out" / files[1].name).open(encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert rows[0]["system"] == "hrss" and rows[0]["receipts"] == "2"
+    # a window that is not a supervisor's is refused in words
+    code, out, err = run_cli({**hall_env, "CLERKDESK_SUPERVISORS": "boss"}, "hall", "report")
+    assert code != 0 and "only a supervisor" in err and "Traceback" not in err
     # the text report, and XLSX refused in words when openpyxl is missing
     code, out, _ = run_cli(hall_env, "hall", "report")
     assert code == 0 and "1 waiting for a person" in out and waiting_run in out

@@ -134,7 +134,7 @@ def report(c: Ctx, day: str | None, as_csv: bool, as_xlsx: bool, out_dir: Path) 
         the_day = date.fromisoformat(day) if day else None
     except ValueError:
         raise click.BadParameter(f"{day!r}: use YYYY-MM-DD", param_hint="--day") from None
-    d = rp.hall_day(c.desk.store, the_day)
+    d = rp.supervised_day(c.desk.store, the_day)
     files: list[Path] = []
     if as_xlsx:
         if not rp.xlsx_available():

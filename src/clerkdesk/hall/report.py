@@ -154,6 +154,21 @@ def hall_day(store: Any, day: date | None = None) -> HallDay:
     return out
 
 
+def supervised_day(store: Any, day: date | None = None) -> HallDay:
+    """``hall_day`` for a supervisor only (the machine policy's supervisor groups, or CLERKDESK_SUPERVISORS);
+    the look is audited, and so is a refusal: a hall's overview is not every window's business."""
+    from clerkdesk.config import supervisor_refusal
+    from clerkdesk.errors import NotAllowed
+
+    why = supervisor_refusal(store.clerk)
+    if why is not None:
+        store.audit.append("hall_report_refused", "hall")
+        raise NotAllowed(f"只有主管可以查看大厅概况 (only a supervisor may see the hall's report; {store.clerk}: {why})")
+    d = hall_day(store, day)
+    store.audit.append("hall_report_viewed", "hall", {"day": d.day.isoformat()})
+    return d
+
+
 # --- export ---------------------------------------------------------------------------------------------------
 TABLES = {"cases": CaseLine, "waiting": WaitingLine, "systems": SystemLine}
 NOT_EXPORTED = {"message"}
