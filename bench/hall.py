@@ -77,8 +77,9 @@ def station(k: int, env: dict[str, str], seeded: int, fills: list[int], seconds:
     starts: list[float] = []
     queued: dict[str, str] = {}
     errors: list[str] = []
-    start.wait()
+    desk.catalog.get(ENROL)  # the app has its recipes loaded long before the first F5 of the day
     with app.open():
+        start.wait()
         for i in fills:
             t = time.perf_counter()
             try:
@@ -209,6 +210,12 @@ def one_round(server: Any, web: Any, root: Path, n: int, m: int, fills_total: in
                 w.kill()
                 w.communicate()
         counts = {idn: sum(idn in s["fields"].values() for s in web.submissions("hrss")) for idn in queued.values()}
+        back = {}
+        for rid, st in done.items():
+            if st != "succeeded":
+                row = watcher.runs.get(rid)
+                first = str(row.data.get("message") or "").strip().splitlines()
+                back[rid] = f"{st}/{row.submit_state}: {first[0][:160] if first else ''}"
         audit = watcher.audit.verify()
         watcher.close()
     finally:
@@ -228,7 +235,10 @@ def one_round(server: Any, web: Any, root: Path, n: int, m: int, fills_total: in
             "succeeded": sum(s == "succeeded" for s in done.values()),
             "handed_back": sum(s != "succeeded" for s in done.values()),
             "fills_per_min": sum(s == "succeeded" for s in done.values()) / busy * 60,
-            "lost": sum(c == 0 for c in counts.values()), "duplicated": sum(c > 1 for c in counts.values()),
+            # lost: filed nowhere although the store says done, or neither done nor waiting for a person
+            "lost": sum(counts[idn] == 0 and done.get(rid) not in ("needs_clerk", "failed")
+                        for rid, idn in queued.items()),
+            "duplicated": sum(c > 1 for c in counts.values()), "handed_back_why": list(back.values())[:5],
             "audit_ok": bool(audit.ok), "audit_rows": audit.rows, "audit_problems": audit.problems[:3],
             "errors": sum(r["n_errors"] for r in results),
             "error_samples": [e for r in results for e in r["errors"]][:3],
@@ -311,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     for r in rows:
         for e in r["error_samples"]:
             print(f"  N={r['n']} error: {e}")
+        for why in r["handed_back_why"]:
+            print(f"  N={r['n']} handed back to the front: {why}")
     if a.json:
         print(json.dumps(rows, default=str, indent=1))
     bad = [r for r in rows if r["lost"] or r["duplicated"] or not r["audit_ok"] or r["errors"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -192,25 +193,35 @@ class WorkerSettings:
 
 
 _settings = WorkerSettings()
-_desk: Any = None
+_local = threading.local()
+_desks: list[Any] = []
+_desks_lock = threading.Lock()
+_generation = 0  # moved by configure(): a thread's Desk of older settings is not used again
 
 
 def configure(settings: WorkerSettings) -> None:
     """Set this process's worker settings (``clerkdesk worker`` does, before the first job)."""
-    global _settings, _desk
-    _settings = settings
-    if _desk is not None:
-        _desk.close()
-    _desk = None
+    global _settings, _generation
+    with _desks_lock:
+        _settings = settings
+        _generation += 1
+        for d in _desks:
+            d.close()
+        _desks.clear()
 
 
 def _the_desk() -> Any:
-    global _desk
-    if _desk is None:
+    """This thread's Desk: jobs run in a thread pool (``--concurrency``), and a store connection is not shared
+    between threads that may each be inside a transaction."""
+    desk = getattr(_local, "desk", None)
+    if desk is None or getattr(_local, "generation", None) != _generation:
         from clerkdesk.desk import Desk
 
-        _desk = Desk(_settings.home, _settings.clerk)
-    return _desk
+        with _desks_lock:
+            desk = _local.desk = Desk(_settings.home, _settings.clerk)
+            _local.generation = _generation
+            _desks.append(desk)
+    return desk
 
 
 def fill(run_id: str) -> dict[str, Any]:
