@@ -3,6 +3,7 @@ person with its evidence, a failed system; and its export."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,12 @@ def test_the_hall_view_shows_both_windows_the_waiting_run_and_the_failed_system(
         w17.runs.update(wait, status="needs_clerk", submit_state="uncertain",
                         data={"message": "提交后答复页面丢失 RS-page"})
         w17.runs.add_evidence(wait, 7, "after-submit", b"\x89PNG fake screenshot bytes")
+
+        old = _case(w3, 4)  # yesterday's case is not today's business
+        yesterday = (datetime.now().astimezone() - timedelta(days=1)).isoformat(timespec="milliseconds")
+        with w3.tx() as db:
+            db["runs"].update(old, {"created_at": yesterday})
+            db["cases"].update(w3.runs.get(old).case_id, {"created_at": yesterday})
 
         view = HallView(w3)
         qtbot.addWidget(view)

@@ -37,3 +37,22 @@ def test_a_case_queued_at_the_front_is_filled_by_a_worker_and_its_receipt_shows_
     assert json.loads(out)["jobs"] == {}
     run_cli(hall_env, "worker", "--once", "--system-url", f"hrss={web.hrss_url}")
     assert len(records_of(web, idn)) == 1
+
+
+def test_one_worker_runs_fills_side_by_side_and_each_is_filed_once(
+        logged_in: Path, web: Any, hall_env: dict[str, str], tmp_path: Path, base: int) -> None:
+    """--concurrency 2: two jobs in two threads of one worker, each with its own browser and store connection."""
+    rids = {}
+    for i in (2, 3, 4):
+        code, out, err = run_cli(hall_env, "--json", "queue", "--record",
+                                 str(write_record(tmp_path / f"r{i}.json", base + i)), "--target", ENROL, "--yes")
+        assert code == 0, err
+        rids[json.loads(out)["runs"][ENROL]] = person(base + i)["id_number"]
+    code, _, err = run_cli(hall_env, "worker", "--once", "--concurrency", "2", "--system-url",
+                           f"hrss={web.hrss_url}", timeout=300)
+    assert code == 0, err
+    runs = {r["id"]: r for r in json.loads(run_cli(hall_env, "--json", "runs")[1])}
+    for rid, idn in rids.items():
+        got = records_of(web, idn)
+        assert len(got) == 1, (rid, got)
+        assert (runs[rid]["status"], runs[rid]["receipt"]) == ("succeeded", got[0]["receipt"])

@@ -1,7 +1,7 @@
 """The supervisor's view of one day in the hall: cases across windows, runs waiting for a person, failed
 systems, per-system receipts and durations — and its export for the hall's daily report.
 
-Read through the store's own listing calls (``cases.list``, ``runs.list``, ``runs.evidence``), so the view
+Read through the store's own calls (``cases.list``, ``runs.shown_status``, ``runs.evidence``), so the view
 shows runs exactly as ``clerkdesk runs`` does (a run whose process died is *interrupted*, never *running*).
 Which window opened a case comes from the audit log (``case_created``'s actor), the one record every window
 writes. The export holds ids, statuses, systems, receipts and times — no name, ID number or free text: a
@@ -108,6 +108,23 @@ def _windows(store: Any, since: str) -> tuple[dict[str, str], set[str], str | No
     return windows, queued, None
 
 
+def _runs_of(store: Any, since: str, until: str) -> list[dict[str, Any]]:
+    """The day's runs as ``Runs.list`` shows them (status as the clerk must see it, receipt, seconds), read by
+    the day's range rather than by decrypting the hall's whole history (``Runs.list`` takes only a limit)."""
+    from clerkdesk.records.runstate import SubmitState
+
+    out = []
+    for r in store.db["runs"].rows_where("created_at >= ? and created_at <= ?", [since, until],
+                                         order_by="created_at"):
+        d = store.unseal(r["data"], f"run:{r['id']}")
+        out.append({"id": r["id"], "case_id": r["case_id"], "recipe": r["recipe"], "system": r["system"],
+                    "status": store.runs.shown_status(r), "submit_state": SubmitState.of(r["submit_state"]).value,
+                    "receipt": (d.get("captures") or {}).get("receipt"),
+                    "seconds": round(r["seconds"], 1) if r.get("seconds") is not None else None,
+                    "created_at": r["created_at"], "updated_at": r["updated_at"]})
+    return out
+
+
 def hall_day(store: Any, day: date | None = None) -> HallDay:
     """Everything of DAY (default today, the workstation's local date) the store holds."""
     day = day or date.today()
@@ -117,7 +134,7 @@ def hall_day(store: Any, day: date | None = None) -> HallDay:
     windows, queued, note = _windows(store, since)
     if note:
         out.notes.append(note)
-    runs = [r for r in store.runs.list(100_000) if since <= r["created_at"] <= until]
+    runs = _runs_of(store, since, until)
     by_case: dict[str, list[dict[str, Any]]] = {}
     for r in runs:
         by_case.setdefault(r["case_id"], []).append(r)
