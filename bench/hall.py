@@ -121,6 +121,46 @@ def seed(env: dict[str, str], count: int) -> None:
     d.close()
 
 
+class Supervisor:
+    """A person at the back office's screen: logs in (reading the training captcha), confirms, and answers an
+    uncertain submit with DECISION — what they read in the system's own records."""
+
+    def __init__(self, decision: tuple[str, str | None] = ("abort", None)):
+        self.decision = decision
+
+    def confirm(self, *a: Any) -> bool:
+        return True
+
+    def human(self, info: Any, message: str, driver: Any, check: Any) -> None:
+        from clerkdesk.sandbox.web.training import login
+
+        login(driver.page, driver.ctx.system.start_url, driver.ctx.system.id)
+
+    def uncertain(self, *a: Any) -> tuple[str, str | None]:
+        return self.decision
+
+
+def settle(env: dict[str, str], web: Any, rid: str, idn: str) -> str:
+    """What a supervisor does with a run the workers handed back: an uncertain submit is answered from the
+    system's own ledger (recorded, with its receipt, or not recorded: filled once more), anything else resumed."""
+    from clerkdesk.desk import Desk
+    from clerkdesk.filling import FillOptions
+
+    d = Desk(Path(env["CLERKDESK_HOME"]), env["CLERKDESK_CLERK"])
+    try:
+        row = d.store.runs.get(rid)
+        decision: tuple[str, str | None] | None = None
+        if row.submit_state in ("armed", "clicked", "uncertain"):
+            got = [s for s in web.submissions("hrss") if idn in s["fields"].values()]
+            decision = ("recorded", got[-1]["receipt"]) if got else ("not_recorded", None)
+        out = d.resume(rid, Supervisor(decision or ("abort", None)),
+                       FillOptions(headless=True, system_urls={"hrss": web.hrss_url}),
+                       decision=decision[0] if decision else None, receipt=decision[1] if decision else None)
+        return str(out.status)
+    finally:
+        d.close()
+
+
 def login_backoffice(env: dict[str, str], web: Any) -> None:
     """The back office's account logs in to the sandbox once (a supervisor reads the training captcha); the
     workers reuse the kept, encrypted login from their shared data folder."""
@@ -128,20 +168,8 @@ def login_backoffice(env: dict[str, str], web: Any) -> None:
     from clerkdesk.desk import Desk
     from clerkdesk.filling import FillOptions
 
-    class Once:
-        def confirm(self, *a: Any) -> bool:
-            return True
-
-        def human(self, info: Any, message: str, driver: Any, check: Any) -> None:
-            from clerkdesk.sandbox.web.training import login
-
-            login(driver.page, driver.ctx.system.start_url, driver.ctx.system.id)
-
-        def uncertain(self, *a: Any) -> tuple[str, None]:
-            return ("abort", None)
-
     d = Desk(Path(env["CLERKDESK_HOME"]), env["CLERKDESK_CLERK"])
-    res = d.fill("person", person(27_999), [ENROL], dict(INSURANCE), Once(),
+    res = d.fill("person", person(27_999), [ENROL], dict(INSURANCE), Supervisor(),
                  FillOptions(headless=True, system_urls={"hrss": web.hrss_url}))
     d.close()
     if not res.ok:
@@ -149,9 +177,9 @@ def login_backoffice(env: dict[str, str], web: Any) -> None:
 
 
 def one_round(server: Any, web: Any, root: Path, n: int, m: int, fills_total: int, seconds: float, pace: float,
-              seeded: int) -> dict[str, Any]:
-    url = server.create_database(f"hall_n{n}")
-    base = root / f"n{n}"
+              seeded: int, round_no: int) -> dict[str, Any]:
+    url = server.create_database(f"hall_n{n}_m{m}")
+    base = root / f"n{n}m{m}"
     base.mkdir()
     env = {"CLERKDESK_DATABASE_URL": url, "CLERKDESK_QUEUE_URL": url, "CLERKDESK_CONFIG": str(root / "config"),
            "CLERKDESK_KEYRING": "0", "BENCH_ROOT": str(base), "CLERKDESK_HOME": str(base / "backoffice"),
@@ -170,7 +198,7 @@ def one_round(server: Any, web: Any, root: Path, n: int, m: int, fills_total: in
                                     text=True) for _ in range(m)]
         ctx = mp.get_context("spawn")
         start, out = ctx.Event(), ctx.Queue()
-        first = 10_000 + n * 100
+        first = 1_000 + round_no * 500  # applicants nobody filed before in this sandbox
         plan = {k: [first + j for j in range(fills_total) if j % n == k] for k in range(n)}
         procs = [ctx.Process(target=station, args=(k, env, seeded, plan[k], seconds, pace, start, out))
                  for k in range(n)]
@@ -209,13 +237,16 @@ def one_round(server: Any, web: Any, root: Path, n: int, m: int, fills_total: in
             except subprocess.TimeoutExpired:
                 w.kill()
                 w.communicate()
-        counts = {idn: sum(idn in s["fields"].values() for s in web.submissions("hrss")) for idn in queued.values()}
         back = {}
         for rid, st in done.items():
             if st != "succeeded":
                 row = watcher.runs.get(rid)
                 first = str(row.data.get("message") or "").strip().splitlines()
                 back[rid] = f"{st}/{row.submit_state}: {first[0][:160] if first else ''}"
+        time.sleep(1.0)  # a slow answer lands in the system in its own time
+        settled = {rid: settle(env, web, rid, queued[rid]) for rid in back}
+        final = {r["id"]: r["status"] for r in watcher.runs.list(100_000) if r["id"] in queued}
+        counts = {idn: sum(idn in s["fields"].values() for s in web.submissions("hrss")) for idn in queued.values()}
         audit = watcher.audit.verify()
         watcher.close()
     finally:
@@ -232,12 +263,10 @@ def one_round(server: Any, web: Any, root: Path, n: int, m: int, fills_total: in
             "lookup_p50_ms": pct(lookups, 0.5) * 1000, "lookup_p99_ms": pct(lookups, 0.99) * 1000,
             "capture_p50_ms": pct(captures, 0.5) * 1000, "start_p50_ms": pct(starts, 0.5) * 1000,
             "start_p99_ms": pct(starts, 0.99) * 1000, "queued": len(queued),
-            "succeeded": sum(s == "succeeded" for s in done.values()),
-            "handed_back": sum(s != "succeeded" for s in done.values()),
+            "succeeded": sum(s == "succeeded" for s in final.values()),
+            "handed_back": len(back), "settled": sum(s == "succeeded" for s in settled.values()),
             "fills_per_min": sum(s == "succeeded" for s in done.values()) / busy * 60,
-            # lost: filed nowhere although the store says done, or neither done nor waiting for a person
-            "lost": sum(counts[idn] == 0 and done.get(rid) not in ("needs_clerk", "failed")
-                        for rid, idn in queued.items()),
+            "lost": sum(c == 0 for c in counts.values()),
             "duplicated": sum(c > 1 for c in counts.values()), "handed_back_why": list(back.values())[:5],
             "audit_ok": bool(audit.ok), "audit_rows": audit.rows, "audit_problems": audit.problems[:3],
             "errors": sum(r["n_errors"] for r in results),
@@ -265,12 +294,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=20.0, help="lookup/capture phase per round")
     ap.add_argument("--pace", type=float, default=0.1, help="seconds between one station's operations")
     ap.add_argument("--seeded", type=int, default=300, help="profiles in the store before a round")
+    ap.add_argument("--worker-series", default="", metavar="M,M,…",
+                    help="extra rounds at the smallest N with these worker counts (how fills/min grow with M)")
     ap.add_argument("--quick", action="store_true", help="N=2, 1 worker, 2 fills, 5 s: a smoke run (< 60 s)")
     ap.add_argument("--json", action="store_true", help="print the rows as JSON as well")
     a = ap.parse_args(argv)
     if a.quick:
-        a.n, a.workers, a.fills, a.seconds, a.seeded = "2", 1, 2, 5.0, 40
+        a.n, a.workers, a.fills, a.seconds, a.seeded, a.worker_series = "2", 1, 2, 5.0, 40, ""
     ns = [int(x) for x in a.n.split(",") if x.strip()]
+    series = [int(x) for x in a.worker_series.split(",") if x.strip()]
     from clerkdesk.drivers.browser import find_browser
     from clerkdesk.sandbox.web import start_web_sandbox
     from clerkdesk.testing.postgres import pg_bindir, pg_server
@@ -290,34 +322,46 @@ def main(argv: list[str] | None = None) -> int:
                   "(fsync off: a test server)")
         web = start_web_sandbox(root / "sandbox", debug=True, idle_timeout=3600)  # debug: the training captcha
         try:
-            for n in ns:
+            plan = [(n, a.workers) for n in ns] + [(ns[0], m) for m in series if m != a.workers]
+            for k, (n, m) in enumerate(plan):
                 t = time.monotonic()
-                row = one_round(server, web, root, n, a.workers, a.fills, a.seconds, a.pace, a.seeded)
+                row = one_round(server, web, root, n, m, a.fills, a.seconds, a.pace, a.seeded, k)
                 rows.append(row)
-                print(f"  N={n}: done in {time.monotonic() - t:.0f} s, load {row['load_before'][0]:.1f} → "
+                print(f"  N={n} M={m}: done in {time.monotonic() - t:.0f} s, load {row['load_before'][0]:.1f} → "
                       f"{row['load_after'][0]:.1f}", flush=True)
         finally:
             web.stop()
     print(f"\nM = {a.workers} workers, {a.fills} queued fills per round, stations pace {a.pace} s, "
           f"{a.seconds:.0f} s of lookups/captures per round\n")
-    head = (f"{'N':>3} {'ops/s':>7} {'lookup p50':>10} {'p99 ms':>7} {'capture p50':>11} {'start p50':>9} "
+    head = (f"{'N':>3} {'M':>2} {'ops/s':>7} {'lookup p50':>10} {'p99 ms':>7} {'capture p50':>11} {'start p50':>9} "
             f"{'p99 ms':>7} {'fills/min':>9} {'queued':>6} {'ok':>3} {'back':>4} {'lost':>4} {'dup':>3} "
             f"{'audit':>5} {'errors':>6}")
     print(head)
     for r in rows:
-        print(f"{r['n']:>3} {r['ops_per_s']:>7.1f} {r['lookup_p50_ms']:>10.1f} {r['lookup_p99_ms']:>7.1f} "
+        print(f"{r['n']:>3} {r['m']:>2} {r['ops_per_s']:>7.1f} {r['lookup_p50_ms']:>10.1f} {r['lookup_p99_ms']:>7.1f} "
               f"{r['capture_p50_ms']:>11.1f} {r['start_p50_ms']:>9.1f} {r['start_p99_ms']:>7.1f} "
               f"{r['fills_per_min']:>9.1f} {r['queued']:>6} {r['succeeded']:>3} {r['handed_back']:>4} "
               f"{r['lost']:>4} {r['duplicated']:>3} {'ok' if r['audit_ok'] else 'BAD':>5} {r['errors']:>6}")
-    if len(rows) > 1:
-        b = rows[0]
-        print(f"\ngrowth relative to N={b['n']} (×):")
+    print("(ok: runs succeeded at the end, after a supervisor settled the handed-back ones from the system's "
+          "ledger; back: runs the workers handed back to a person)")
+    by_n = [r for r in rows if r["m"] == a.workers]
+    by_m = [r for r in rows if r["n"] == ns[0]]
+    if len(by_n) > 1:
+        b = by_n[0]
+        print(f"\ngrowth with N, relative to N={b['n']} (×):")
         print(f"{'N':>3} {'ops/s':>7} {'lookup p50':>10} {'p99':>7} {'start p50':>9} {'p99':>7} {'fills/min':>9}")
-        for r in rows:
+        for r in by_n:
             def x(key: str, r: dict[str, Any] = r) -> str:
                 return f"{r[key] / b[key]:.2f}" if b[key] else "-"
             print(f"{r['n']:>3} {x('ops_per_s'):>7} {x('lookup_p50_ms'):>10} {x('lookup_p99_ms'):>7} "
                   f"{x('start_p50_ms'):>9} {x('start_p99_ms'):>7} {x('fills_per_min'):>9}")
+    if len(by_m) > 1:
+        by_m.sort(key=lambda r: r["m"])
+        b = by_m[0]
+        print(f"\nworker throughput with M at N={b['n']}:")
+        for r in by_m:
+            print(f"  M={r['m']}: {r['fills_per_min']:.1f} fills/min ({r['fills_per_min'] / b['fills_per_min']:.2f}× "
+                  f"M={b['m']}; linear would be {r['m'] / b['m']:.2f}×)")
     for r in rows:
         for e in r["error_samples"]:
             print(f"  N={r['n']} error: {e}")
