@@ -18,18 +18,16 @@ import pytest
 from clerkdesk.store import Store
 
 BACKENDS = ("sqlite", "postgresql")
-# Modules still being ported to the shared store (their tamper helpers open the SQLite file directly).
-_NOT_YET = {"test_audit_anchor", "test_store_audit", "test_store_crypto", "test_store_damage",
-            "test_store_migrations", "test_store_profiles"}
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only(reason): a store test about the SQLite file itself")
+    config.addinivalue_line("markers", "own_backend: the test opens the backends it needs itself (not parametrized)")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "store_backend" in metafunc.fixturenames:
-        only = metafunc.definition.get_closest_marker("sqlite_only") or metafunc.module.__name__ in _NOT_YET
+    if "store_backend" in metafunc.fixturenames and not metafunc.definition.get_closest_marker("own_backend"):
+        only = metafunc.definition.get_closest_marker("sqlite_only")
         metafunc.parametrize("store_backend", ["sqlite"] if only else list(BACKENDS), indirect=True)
 
 

@@ -62,6 +62,8 @@ def connect(url: str) -> psycopg.Connection[Any]:
         return psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
                                application_name="clerkdesk")
     except psycopg.OperationalError as e:
+        if "connection option" in str(e) or "invalid connection" in str(e):  # libpq refused the URL itself
+            raise ConfigError(f"the shared store URL {redact(url)} is not valid: {str(e).strip()}") from None
         raise StoreUnreachable(unreachable_message(url, e)) from None
     except psycopg.ProgrammingError as e:  # a malformed URL
         raise ConfigError(f"the shared store URL {redact(url)} is not valid: {e}") from None
