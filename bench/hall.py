@@ -161,15 +161,15 @@ def settle(env: dict[str, str], web: Any, rid: str, idn: str) -> str:
         d.close()
 
 
-def login_backoffice(env: dict[str, str], web: Any) -> None:
-    """The back office's account logs in to the sandbox once (a supervisor reads the training captcha); the
-    workers reuse the kept, encrypted login from their shared data folder."""
+def login_backoffice(env: dict[str, str], web: Any, account: str, i: int) -> None:
+    """A back-office ACCOUNT logs in to the sandbox once (a supervisor reads the training captcha); its worker
+    reuses the kept, encrypted login. One account per worker: one login session keeps one form at a time."""
     os.environ.update(env)
     from clerkdesk.desk import Desk
     from clerkdesk.filling import FillOptions
 
-    d = Desk(Path(env["CLERKDESK_HOME"]), env["CLERKDESK_CLERK"])
-    res = d.fill("person", person(27_999), [ENROL], dict(INSURANCE), Supervisor(),
+    d = Desk(Path(env["CLERKDESK_HOME"]), account)
+    res = d.fill("person", person(i), [ENROL], dict(INSURANCE), Supervisor(),
                  FillOptions(headless=True, system_urls={"hrss": web.hrss_url}))
     d.close()
     if not res.ok:
@@ -183,19 +183,20 @@ def one_round(server: Any, web: Any, root: Path, n: int, m: int, fills_total: in
     base.mkdir()
     env = {"CLERKDESK_DATABASE_URL": url, "CLERKDESK_QUEUE_URL": url, "CLERKDESK_CONFIG": str(root / "config"),
            "CLERKDESK_KEYRING": "0", "BENCH_ROOT": str(base), "CLERKDESK_HOME": str(base / "backoffice"),
-           "CLERKDESK_CLERK": "backoffice"}
+           "CLERKDESK_CLERK": "backoffice-0"}
     saved = {k: os.environ.get(k) for k in env}
     try:
         seed(env, seeded)
-        login_backoffice(env, web)
+        for j in range(m):
+            login_backoffice(env, web, f"backoffice-{j}", 27_000 + round_no * 10 + j)
         from clerkdesk.hall import queue as q
 
         q.ensure_schema(url)
         wenv = {**os.environ, **env}
-        workers = [subprocess.Popen([sys.executable, "-m", "clerkdesk", "worker", "--system-url",
-                                     f"hrss={web.hrss_url}", "--stalled-after", "15"], env=wenv,
-                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                    text=True) for _ in range(m)]
+        workers = [subprocess.Popen([sys.executable, "-m", "clerkdesk", "--clerk", f"backoffice-{j}", "worker",
+                                     "--system-url", f"hrss={web.hrss_url}", "--stalled-after", "15"], env=wenv,
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=(base / f"worker{j}.log").open("w"), text=True) for j in range(m)]
         ctx = mp.get_context("spawn")
         start, out = ctx.Event(), ctx.Queue()
         first = 1_000 + round_no * 500  # applicants nobody filed before in this sandbox

@@ -119,19 +119,24 @@ def store_runs(home: Path, backend: str | None) -> list[dict[str, Any]]:
         conn.close()
 
 
-@pytest.fixture
-def logged_in(home: Path, web: Any, backend: str | None) -> Path:
-    """HOME whose clerk has a kept (encrypted) login to the sandbox HRSS: one fill at the front window."""
+def log_in(home: Path, web: Any, clerk: str | None, i: int) -> None:
+    """Give CLERK's account in HOME a kept (encrypted) login to the sandbox HRSS: one fill, logging in."""
     from clerkdesk.desk import Desk
     from clerkdesk.filling import FillOptions
 
-    d = Desk(home)
+    d = Desk(home, clerk)
     try:
-        res = d.fill("person", person(900), [ENROL], dict(INSURANCE), LoginClerk(),
+        res = d.fill("person", person(i), [ENROL], dict(INSURANCE), LoginClerk(),
                      FillOptions(headless=True, system_urls={"hrss": web.hrss_url, "amr": web.amr_url}))
         assert res.ok, res.outcomes
     finally:
         d.close()
+
+
+@pytest.fixture
+def logged_in(home: Path, web: Any, backend: str | None) -> Path:
+    """HOME whose clerk has a kept login to the sandbox HRSS (one fill at the front window)."""
+    log_in(home, web, None, 900)
     return home
 
 
@@ -157,4 +162,4 @@ def records_of(web: Any, idn: str) -> list[dict[str, Any]]:
     return [s for s in web.submissions("hrss") if idn in s["fields"].values()]
 
 
-__all__ = ["ENROL", "INSURANCE", "cli", "os", "person", "records_of", "run_cli", "store_runs", "write_record"]
+__all__ = ["ENROL", "INSURANCE", "cli", "log_in", "os", "person", "records_of", "run_cli", "store_runs", "write_record"]

@@ -23,14 +23,17 @@ from typing import Any
 
 import pytest
 
-from conftest import ENROL, INSURANCE, cli, person, records_of, run_cli, store_runs
+from conftest import ENROL, INSURANCE, cli, log_in, person, records_of, run_cli, store_runs
 
 pytestmark = pytest.mark.browser
 N = 10
 
 
-def _worker(env: dict[str, str], url: str) -> subprocess.Popen[str]:
-    return cli(env, "worker", "--system-url", f"hrss={url}", "--stalled-after", "4", start_new_session=True)
+def _worker(env: dict[str, str], url: str, slot: int) -> subprocess.Popen[str]:
+    """The worker of SLOT, under its own account (its own login session with the system: one session keeps one
+    form at a time)."""
+    return cli(env, "--clerk", f"backoffice-{slot}", "worker", "--system-url", f"hrss={url}", "--stalled-after",
+               "4", start_new_session=True)
 
 
 def _kill(p: subprocess.Popen[str]) -> None:
@@ -57,7 +60,9 @@ def test_killing_workers_mid_fill_loses_and_duplicates_nothing(
             ours[res.runs[ENROL]] = person(base + i)["id_number"]
     front.close()
 
-    workers = [_worker(hall_env, web.hrss_url) for _ in range(2)]
+    for slot in range(2):
+        log_in(logged_in, web, f"backoffice-{slot}", base + 90 + slot)
+    workers = [_worker(hall_env, web.hrss_url, slot) for slot in range(2)]
     kills = around = 0
     deadline = time.monotonic() + 400
     try:
@@ -85,7 +90,8 @@ def test_killing_workers_mid_fill_loses_and_duplicates_nothing(
             _kill(victim)
             kills += 1
             around += near_submit and victim_pid is not None
-            workers[workers.index(victim)] = _worker(hall_env, web.hrss_url)
+            slot = workers.index(victim)
+            workers[slot] = _worker(hall_env, web.hrss_url, slot)
             web.clear_faults()
         # the survivors finish the queue, the dead workers' jobs included
         t_end = time.monotonic() + 300

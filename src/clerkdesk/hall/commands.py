@@ -86,7 +86,9 @@ def _confirmed(c: Ctx, kind: str, record: dict[str, Any], targets: list[str]) ->
 @click.option("--queue-url", default=None, metavar="URL", help="As for `queue`.")
 @click.option("--system-url", "system_urls", multiple=True, metavar="SYSTEM=URL",
               help="Reach a system at another address (sandbox/training servers).")
-@click.option("--concurrency", default=1, show_default=True, help="Fills run side by side (one browser each).")
+@click.option("--concurrency", default=1, show_default=True, help="Fills run side by side (one browser each); "
+              "one per system at a time (one login session): for parallel fills of one system, start more workers "
+              "with their own --clerk accounts.")
 @click.option("--stalled-after", default=30.0, show_default=True, help="Seconds without a heartbeat after which "
               "another worker's jobs are put back in the queue.")
 @click.option("--answer-wait", type=float, default=300, show_default=True, help="Seconds to wait for a slow "

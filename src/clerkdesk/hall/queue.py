@@ -224,6 +224,20 @@ def _the_desk() -> Any:
     return desk
 
 
+_system_locks: dict[str, threading.Lock] = {}
+
+
+def _system_lock(system: str) -> threading.Lock:
+    """One fill per system at a time in this process. The threads of a worker share its account's kept login,
+    i.e. one session with the system, and a system keeps one form state per session (the sandbox HRSS, like
+    many real ones, rotates a form token per submit: a second form loaded meanwhile in the same session is
+    refused as expired, and the submit becomes uncertain). Parallel fills of one system need more worker
+    processes with their own logins (``--clerk``); ``--concurrency`` runs fills of *different* systems side
+    by side."""
+    with _desks_lock:
+        return _system_locks.setdefault(system, threading.Lock())
+
+
 def fill(run_id: str) -> dict[str, Any]:
     """Run (or go on with) RUN_ID in this worker; the job's result, without personal data."""
     from clerkdesk.filling import FillOptions
@@ -236,7 +250,8 @@ def fill(run_id: str) -> dict[str, Any]:
     opts = FillOptions(headless=_settings.headless, system_urls=dict(_settings.system_urls),
                        answer_wait=_settings.answer_wait)
     try:
-        out = desk.resume(run_id, clerk, opts)
+        with _system_lock(row.system):
+            out = desk.resume(run_id, clerk, opts)
     except ResumeRefused as e:  # superseded, or a state only a person may settle: it stays for the front
         desk.store.audit.append("worker_handed_back", f"run:{run_id}", {"why": "refused"})
         return {"run": run_id, "status": desk.store.runs.get(run_id).status, "note": str(e)[:300]}
