@@ -101,7 +101,14 @@ class Queued:
     jobs: dict[str, int | None] = field(default_factory=dict)  # run id → job id (None: already waiting)
 
 
-def defer_runs(app: procrastinate.App, run_ids: list[str]) -> dict[str, int | None]:
+class QueueUnavailable(ClerkDeskError):
+    """The queue's PostgreSQL did not take the job; what was stored stays stored, and the message says how to
+    queue it again."""
+
+    exit_code = 1
+
+
+def defer_runs(app: procrastinate.App, run_ids: list[str], case_id: str = "") -> dict[str, int | None]:
     """One job per run (None where a job for that run is already waiting: the queueing lock)."""
     out: dict[str, int | None] = {}
     for rid in run_ids:
@@ -110,6 +117,12 @@ def defer_runs(app: procrastinate.App, run_ids: list[str]) -> dict[str, int | No
                                           queue=QUEUE).defer(run_id=rid)
         except procrastinate.exceptions.AlreadyEnqueued:
             out[rid] = None
+        except procrastinate.exceptions.ConnectorException as e:
+            again = f"`clerkdesk queue {case_id}`" if case_id else "`clerkdesk queue CASE`"
+            raise QueueUnavailable(f"后台队列不可用，案件已保存但未全部排队 (the back-office queue did not take run "
+                                   f"{rid}: {str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__}"
+                                   f"; the case is stored: queue it again with {again} when the server is "
+                                   "back, or fill it at this window)") from None
     return out
 
 
@@ -128,7 +141,7 @@ def queue_case(desk: Any, app: procrastinate.App, case_id: str) -> Queued:
                                 f"{r.submit_state}: a person must check the system first — `clerkdesk resume {r.id} "
                                 "--recorded RECEIPT` or `--not-recorded`; then queue it)")
         todo.append(r.id)
-    jobs = defer_runs(app, todo)
+    jobs = defer_runs(app, todo, case_id)
     desk.store.audit.append("case_queued", f"case:{case_id}", {"runs": todo})
     return Queued(case_id, {r.recipe: r.id for r in rows}, jobs)
 
@@ -144,7 +157,7 @@ def open_and_queue(desk: Any, app: procrastinate.App, kind: str, data: dict[str,
     result, _plan = desk.open_case(kind, data, targets, case_fields, opts, matter)
     for rid in result.runs.values():
         desk.store.runs.release(rid)
-    jobs = defer_runs(app, list(result.runs.values()))
+    jobs = defer_runs(app, list(result.runs.values()), result.case_id)
     desk.store.audit.append("case_queued", f"case:{result.case_id}", {"runs": list(result.runs.values())})
     return Queued(result.case_id, result.runs, jobs)
 
