@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ENROL, person, records_of, run_cli, write_record
+from conftest import ENROL, log_in, person, records_of, run_cli, write_record
 
 pytestmark = pytest.mark.browser
 
@@ -37,6 +37,32 @@ def test_a_case_queued_at_the_front_is_filled_by_a_worker_and_its_receipt_shows_
     assert json.loads(out)["jobs"] == {}
     run_cli(hall_env, "worker", "--once", "--system-url", f"hrss={web.hrss_url}")
     assert len(records_of(web, idn)) == 1
+
+
+def test_a_worker_with_its_own_data_folder_fills_what_another_workstation_queued(
+        logged_in: Path, web: Any, hall_env: dict[str, str], tmp_path: Path, base: int, backend: str | None,
+        ) -> None:
+    """Two machines of the hall: the front window's data folder and the back office's, one PostgreSQL store and
+    the hall's one key. The worker has its own account and kept login; the receipt shows at the front."""
+    if backend is None:
+        pytest.skip("two data folders share a store only on PostgreSQL (the SQLite store is the folder's file)")
+    office = tmp_path / "backoffice"
+    office.mkdir()
+    log_in(office, web, "backoffice-1", base + 5)
+    rec = write_record(tmp_path / "r.json", base + 6)
+    code, out, err = run_cli(hall_env, "--json", "queue", "--record", str(rec), "--target", ENROL, "--yes")
+    assert code == 0, err
+    rid = json.loads(out)["runs"][ENROL]
+    code, _, err = run_cli({**hall_env, "CLERKDESK_HOME": str(office)}, "--clerk", "backoffice-1", "worker",
+                           "--once", "--system-url", f"hrss={web.hrss_url}")
+    assert code == 0, err
+    got = records_of(web, person(base + 6)["id_number"])
+    assert len(got) == 1
+    front = next(r for r in json.loads(run_cli(hall_env, "--json", "runs")[1]) if r["id"] == rid)
+    assert (front["status"], front["receipt"]) == ("succeeded", got[0]["receipt"])
+    # the worker's login stayed on its machine
+    assert (office / "sessions" / "backoffice-1" / "hrss.bin").exists()
+    assert not (logged_in / "sessions" / "backoffice-1").exists()
 
 
 def test_a_worker_with_two_threads_files_each_case_once_in_its_one_session(
