@@ -3,6 +3,7 @@ may hand to the back office, and what the back office's clerk does when a person
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -82,3 +83,27 @@ def test_the_back_office_clerk_hands_back_what_needs_a_person() -> None:
         c.human(_Info(), "请核对", None, None)
     assert c.uncertain(_Info(), "不确定") == ("abort", None)  # never decided by a worker
     assert c.keep_waiting(_Info(), 5) and not c.keep_waiting(_Info(), 11)
+
+
+def test_a_job_the_server_did_not_take_is_a_clear_error_naming_the_case(pg_url: str) -> None:
+    """The queue's server goes away under an open front window (a dropped connection alone is reconnected:
+    here the database also refuses new connections): the front is told the case is stored and how to queue it
+    again — not a driver traceback."""
+    import psycopg
+
+    q.ensure_schema(pg_url)
+    admin_url = pg_url.rsplit("/", 1)[0] + "/postgres"
+    db = pg_url.rsplit("/", 1)[1]
+    app = q.make_app(pg_url, pool_size=1, wait_s=3)
+    with app.open():
+        q.defer_runs(app, ["R1"], "C1")  # the pool's one connection is open and used
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'alter database "{db}" allow_connections false')
+            admin.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = %s", [db])
+            try:
+                t = time.monotonic()
+                with pytest.raises(q.QueueUnavailable, match=r"clerkdesk queue C1"):
+                    q.defer_runs(app, ["R2"], "C1")
+                assert time.monotonic() - t < 10  # said promptly, not after the pool's default 30 s
+            finally:
+                admin.execute(f'alter database "{db}" allow_connections true')

@@ -53,11 +53,12 @@ def queue_url(explicit: str | None = None) -> str:
     return str(url)
 
 
-def make_app(url: str, *, pool_size: int = 2) -> procrastinate.App:
+def make_app(url: str, *, pool_size: int = 2, wait_s: float = 10.0) -> procrastinate.App:
     """A procrastinate app on URL with the hall's tasks. POOL_SIZE is small: a hall has dozens of windows and
-    every one of them holds its pool open, so a front window needs one connection, a worker two."""
+    every one of them holds its pool open, so a front window needs one connection, a worker two. WAIT_S bounds
+    how long a call waits for a connection: a front window must say "the queue is away" promptly, not hang."""
     app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=url, min_size=1,
-                                                                      max_size=max(1, pool_size)))
+                                                                      max_size=max(1, pool_size), timeout=wait_s))
     app.add_tasks_from(tasks, namespace="hall")
     return app
 
@@ -304,7 +305,7 @@ def run_worker(url: str, settings: WorkerSettings, *, concurrency: int = 1, stal
     browser per job, so CONCURRENCY is how many fills this machine runs side by side."""
     configure(settings)
     ensure_schema(url)
-    app = make_app(url, pool_size=concurrency + 2)
+    app = make_app(url, pool_size=concurrency + 2, wait_s=30.0)
 
     async def main() -> None:
         async with app.open_async():
