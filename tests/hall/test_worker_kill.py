@@ -1,6 +1,6 @@
 """kill -9 of real worker processes mid-fill: across workers, nothing is lost and nothing is filed twice.
 
-Ten applicants are queued at the front; two workers (each its own process group: the worker and its browser)
+Fourteen applicants are queued at the front; two workers (each its own process group: the worker and its browser)
 take the jobs. Workers are killed with SIGKILL — some at a random moment, some while a submit is in flight
 (the sandbox holds the POST 1.5 s; the kill comes when the store says ``armed`` or ``clicked`` for the run that
 worker holds) — and a new worker is started in place of each. The surviving workers put the dead ones' jobs
@@ -26,7 +26,7 @@ import pytest
 from conftest import ENROL, INSURANCE, cli, log_in, person, records_of, run_cli, store_runs
 
 pytestmark = pytest.mark.browser
-N = 10
+N = 14
 
 
 def _worker(env: dict[str, str], url: str, slot: int) -> subprocess.Popen[str]:
@@ -80,7 +80,7 @@ def test_killing_workers_mid_fill_loses_and_duplicates_nothing(
                 time.sleep(rnd.uniform(0, 0.8))
                 victim = next((w for w in workers if w.pid == victim_pid), None)
             else:
-                time.sleep(rnd.uniform(1.0, 6.0))
+                time.sleep(rnd.uniform(0.5, 3.0))
                 victim = rnd.choice(workers)
             if victim is None:
                 web.clear_faults()
