@@ -65,8 +65,8 @@ def station(k: int, env: dict[str, str], seeded: int, fills: list[int], seconds:
     os.environ["CLERKDESK_HOME"] = env["BENCH_ROOT"] + f"/station{k}"
     os.environ["CLERKDESK_CLERK"] = f"window-{k}"
     from clerkdesk.desk import Desk
-    from clerkdesk.filling import FillOptions
     from clerkdesk.hall import queue as q
+    from clerkdesk.hall._app import fill_options
 
     rnd = random.Random(k)
     desk = Desk(Path(os.environ["CLERKDESK_HOME"]), f"window-{k}")
@@ -83,7 +83,7 @@ def station(k: int, env: dict[str, str], seeded: int, fills: list[int], seconds:
         for i in fills:
             t = time.perf_counter()
             try:
-                res = q.open_and_queue(desk, app, "person", person(i), [ENROL], dict(INSURANCE), FillOptions())
+                res = q.open_and_queue(desk, app, "person", person(i), [ENROL], dict(INSURANCE), fill_options())
                 queued[res.runs[ENROL]] = person(i)["id_number"]
             except Exception as e:  # counted and shown, never hidden
                 errors.append(f"case start: {type(e).__name__}: {e}"[:300])
@@ -144,7 +144,7 @@ def settle(env: dict[str, str], web: Any, rid: str, idn: str) -> str:
     """What a supervisor does with a run the workers handed back: an uncertain submit is answered from the
     system's own ledger (recorded, with its receipt, or not recorded: filled once more), anything else resumed."""
     from clerkdesk.desk import Desk
-    from clerkdesk.filling import FillOptions
+    from clerkdesk.hall._app import fill_options
 
     d = Desk(Path(env["CLERKDESK_HOME"]), env["CLERKDESK_CLERK"])
     try:
@@ -154,7 +154,7 @@ def settle(env: dict[str, str], web: Any, rid: str, idn: str) -> str:
             got = [s for s in web.submissions("hrss") if idn in s["fields"].values()]
             decision = ("recorded", got[-1]["receipt"]) if got else ("not_recorded", None)
         out = d.resume(rid, Supervisor(decision or ("abort", None)),
-                       FillOptions(headless=True, system_urls={"hrss": web.hrss_url}),
+                       fill_options(headless=True, system_urls={"hrss": web.hrss_url}),
                        decision=decision[0] if decision else None, receipt=decision[1] if decision else None)
         return str(out.status)
     finally:
@@ -166,11 +166,11 @@ def login_backoffice(env: dict[str, str], web: Any, account: str, i: int) -> Non
     reuses the kept, encrypted login. One account per worker: one login session keeps one form at a time."""
     os.environ.update(env)
     from clerkdesk.desk import Desk
-    from clerkdesk.filling import FillOptions
+    from clerkdesk.hall._app import fill, fill_options
 
     d = Desk(Path(env["CLERKDESK_HOME"]), account)
-    res = d.fill("person", person(i), [ENROL], dict(INSURANCE), Supervisor(),
-                 FillOptions(headless=True, system_urls={"hrss": web.hrss_url}))
+    res = fill(d, "person", person(i), [ENROL], dict(INSURANCE), Supervisor(),
+               fill_options(headless=True, system_urls={"hrss": web.hrss_url}))
     d.close()
     if not res.ok:
         raise SystemExit(f"the back office could not log in to the sandbox: {res.outcomes}")

@@ -122,12 +122,12 @@ def store_runs(home: Path, backend: str | None) -> list[dict[str, Any]]:
 def log_in(home: Path, web: Any, clerk: str | None, i: int) -> None:
     """Give CLERK's account in HOME a kept (encrypted) login to the sandbox HRSS: one fill, logging in."""
     from clerkdesk.desk import Desk
-    from clerkdesk.filling import FillOptions
+    from clerkdesk.hall._app import fill, fill_options
 
     d = Desk(home, clerk)
     try:
-        res = d.fill("person", person(i), [ENROL], dict(INSURANCE), LoginClerk(),
-                     FillOptions(headless=True, system_urls={"hrss": web.hrss_url, "amr": web.amr_url}))
+        res = fill(d, "person", person(i), [ENROL], dict(INSURANCE), LoginClerk(),
+                   fill_options(headless=True, system_urls={"hrss": web.hrss_url, "amr": web.amr_url}))
         assert res.ok, res.outcomes
     finally:
         d.close()

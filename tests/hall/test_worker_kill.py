@@ -45,8 +45,8 @@ def _kill(p: subprocess.Popen[str]) -> None:
 def test_killing_workers_mid_fill_loses_and_duplicates_nothing(
         logged_in: Path, web: Any, hall_env: dict[str, str], backend: str | None, base: int) -> None:
     from clerkdesk.desk import Desk
-    from clerkdesk.filling import FillOptions
     from clerkdesk.hall import queue as q
+    from clerkdesk.hall._app import fill_options
 
     rnd = random.Random(20261205)
     url = hall_env["CLERKDESK_QUEUE_URL"]
@@ -56,7 +56,7 @@ def test_killing_workers_mid_fill_loses_and_duplicates_nothing(
     ours: dict[str, str] = {}  # run id → ID number
     with app.open():
         for i in range(N):
-            res = q.open_and_queue(front, app, "person", person(base + i), [ENROL], dict(INSURANCE), FillOptions())
+            res = q.open_and_queue(front, app, "person", person(base + i), [ENROL], dict(INSURANCE), fill_options())
             ours[res.runs[ENROL]] = person(base + i)["id_number"]
     front.close()
 

@@ -39,8 +39,8 @@ def queue(c: Ctx, case_id: str | None, record_file: str | None, targets: tuple[s
     """Send a case to the back-office workers: an existing CASE_ID's unfinished runs, or a new case from
     --record/--target (validated, stored and planned here, at the front window, first)."""
     from clerkdesk.errors import ClerkDeskError
-    from clerkdesk.filling import FillOptions
     from clerkdesk.hall import queue as q
+    from clerkdesk.hall._app import fill_options
 
     if bool(case_id) == bool(record_file):
         raise click.UsageError("give a CASE_ID, or --record FILE with --target")
@@ -51,7 +51,11 @@ def queue(c: Ctx, case_id: str | None, record_file: str | None, targets: tuple[s
     app = q.make_app(url, pool_size=1)
     with app.open():
         if record_file:
-            from clerkdesk.cli import _read_json, case_of
+            try:  # the CLI's JSON input helpers (moving to clerkdesk.cli.inputs)
+                from clerkdesk.cli.inputs import case_of  # type: ignore[import-not-found]
+                from clerkdesk.cli.inputs import read_json as _read_json
+            except ImportError:
+                from clerkdesk.cli import _read_json, case_of
 
             data = _read_json(record_file)
             kind = "enterprise" if "enterprise" in data or "uscc" in data else "person"
@@ -59,7 +63,7 @@ def queue(c: Ctx, case_id: str | None, record_file: str | None, targets: tuple[s
             record = {k: v for k, v in record.items() if k != "case"} if isinstance(record, dict) else {}
             if not yes and not _confirmed(c, kind, record, list(targets)):
                 raise ClerkDeskError("未确认，没有排队 (not confirmed: nothing was queued)")
-            res = q.open_and_queue(c.desk, app, kind, record, list(targets), {**case_of(data)}, FillOptions())
+            res = q.open_and_queue(c.desk, app, kind, record, list(targets), {**case_of(data)}, fill_options())
         else:
             res = q.queue_case(c.desk, app, str(case_id))
     c.out({"ok": True, "case": res.case_id, "runs": res.runs, "jobs": res.jobs},

@@ -155,7 +155,9 @@ def open_and_queue(desk: Any, app: procrastinate.App, kind: str, data: dict[str,
     The runs are leased to this process by ``open_case``; the lease is given up before queueing, or a worker on
     another machine would wait for the heartbeat to go stale (``lease.STALE_S``) before taking them.
     """
-    result, _plan = desk.open_case(kind, data, targets, case_fields, opts, matter)
+    from clerkdesk.hall._app import open_case
+
+    result, _plan = open_case(desk, kind, data, targets, case_fields, opts, matter)
     for rid in result.runs.values():
         desk.store.runs.release(rid)
     jobs = defer_runs(app, list(result.runs.values()), result.case_id)
@@ -254,15 +256,15 @@ def _system_lock(system: str) -> threading.Lock:
 
 def fill(run_id: str) -> dict[str, Any]:
     """Run (or go on with) RUN_ID in this worker; the job's result, without personal data."""
-    from clerkdesk.filling import FillOptions
+    from clerkdesk.hall._app import fill_options
 
     desk = _the_desk()
     row = desk.store.runs.get(run_id)
     if row.status in FINAL:
         return {"run": run_id, "status": row.status, "note": "nothing to do"}
     clerk = BackOfficeClerk(_settings.answer_wait)
-    opts = FillOptions(headless=_settings.headless, system_urls=dict(_settings.system_urls),
-                       answer_wait=_settings.answer_wait)
+    opts = fill_options(headless=_settings.headless, system_urls=dict(_settings.system_urls),
+                        answer_wait=_settings.answer_wait)
     try:
         with _system_lock(row.system):
             out = desk.resume(run_id, clerk, opts)
