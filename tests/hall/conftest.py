@@ -134,9 +134,10 @@ def log_in(home: Path, web: Any, clerk: str | None, i: int) -> None:
 
 
 @pytest.fixture
-def logged_in(home: Path, web: Any, backend: str | None) -> Path:
-    """HOME whose clerk has a kept login to the sandbox HRSS (one fill at the front window)."""
-    log_in(home, web, None, 900)
+def logged_in(home: Path, web: Any, backend: str | None, base: int) -> Path:
+    """HOME whose clerk has a kept login to the sandbox HRSS (one fill at the front window, of applicant
+    ``base + 99``: within this test's own range, so no other test counts that record)."""
+    log_in(home, web, None, base + 99)
     return home
 
 

@@ -48,7 +48,7 @@ def test_the_day_report_shows_windows_waiting_runs_failed_systems_and_exports_cs
     files = sorted((tmp_path / "out").glob("hall-*.csv"))
     assert [f.name.rsplit("-", 1)[1] for f in files] == ["cases.csv", "systems.csv", "waiting.csv"]
     text = "".join(f.read_text(encoding="utf-8-sig") for f in files)
-    for idn in [person(base + i)["id_number"] for i in (11, 12, 13)] + [person(900)["id_number"]]:
+    for idn in [person(base + i)["id_number"] for i in (11, 12, 13)] + [person(base + 99)["id_number"]]:
         assert idn not in text
     assert person(base + 11)["name"] not in text and "13812345678" not in text
     with (tmp_path / "out" / files[1].name).open(encoding="utf-8-sig") as f:
