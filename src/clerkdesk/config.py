@@ -51,6 +51,8 @@ KEYS: dict[str, tuple[type, str | None, str]] = {
     "audit_sinks": (list, None, "append-only copies of the audit head: file:/share/{host}.log, syslog, "
                                 "syslog:/socket, syslog://host:port (store/sink.py)"),
     "allow_environment": (bool, None, "true: CLERKDESK_* variables override this file (test machines)"),
+    "store.url": (str, "CLERKDESK_DATABASE_URL",
+                  "the hall's shared store, postgresql://user@host:port/db (unset: the data folder's SQLite file)"),
 }
 
 
@@ -73,6 +75,8 @@ class Policy:
 
 def _line_of(text: str, key: str) -> int:
     m = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", text, re.MULTILINE)
+    if m is None and "." in key:  # written as a table: [store] … url = …
+        m = re.search(rf"^[ \t]*{re.escape(key.rsplit('.', 1)[1])}[ \t]*=", text, re.MULTILINE)
     return text.count("\n", 0, m.start()) + 1 if m else 1
 
 
@@ -89,7 +93,19 @@ def load_policy(path: Path) -> Policy:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: not valid TOML: {e}") from e
+    raw = _flat(raw)
     return _checked(Policy(path, {}, {k: _line_of(text, k) for k in raw}), raw)
+
+
+def _flat(raw: dict[str, Any]) -> dict[str, Any]:
+    """TOML tables as dotted keys: ``store.url = "…"`` and ``[store] url = "…"`` both give ``store.url``."""
+    out: dict[str, Any] = {}
+    for k, v in raw.items():
+        if isinstance(v, dict):
+            out.update({f"{k}.{sk}": sv for sk, sv in _flat(v).items()})
+        else:
+            out[k] = v
+    return out
 
 
 def _checked(pol: Policy, raw: dict[str, Any]) -> Policy:
@@ -117,6 +133,8 @@ def _checked(pol: Policy, raw: dict[str, Any]) -> Policy:
             if not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{pol.where(key)}: must be a list of sinks (strings)")
             value = tuple(parse_sink(v, pol.where(key)) for v in value)
+        elif key == "store.url":
+            _check_store_url(value, pol.where(key))
         pol.values[key] = value
     return pol
 
@@ -129,6 +147,30 @@ def _kind_name(kind: type) -> str:
 def _is_absolute(p: str) -> bool:
     # a UNC share (\\server\share\recipes) is absolute on Windows; both forms are accepted in either file
     return Path(p).is_absolute() or p.startswith("\\\\") or bool(re.match(r"^[A-Za-z]:[\\/]", p))
+
+
+def _check_store_url(value: str, where: str) -> None:
+    if urlsplit(value).scheme not in ("postgresql", "postgres"):
+        raise ConfigError(f"{where}: must be a postgresql://user@host:port/database URL, not {value!r}")
+
+
+def redact_url(url: str) -> str:
+    """URL without its password, for messages and ``clerkdesk config``."""
+    parts = urlsplit(url)
+    if parts.password:
+        return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl()
+    return url
+
+
+def store_url() -> str | None:
+    """The shared store's URL (machine policy ``store.url``, else ``CLERKDESK_DATABASE_URL``); None: the data
+    folder's own SQLite file, as before."""
+    value, source = _setting("store.url")
+    if not value:
+        return None
+    if source == "environment":
+        _check_store_url(str(value), "CLERKDESK_DATABASE_URL")
+    return str(value)
 
 
 def _check_proxy(value: str, where: str) -> None:
@@ -420,7 +462,10 @@ def describe() -> list[tuple[str, str, str]]:
             value = ", ".join(value or ()) or "(none: the anchor beside the key only)"
         elif not value:
             value = {"browser": "(found at run time: Chromium, Chrome or Edge)",
-                     "upstream_proxy": "(none: direct connections)"}[key]
+                     "upstream_proxy": "(none: direct connections)",
+                     "store.url": "(none: the data folder's own SQLite file)"}[key]
+        elif key == "store.url":
+            value = redact_url(str(value))
         rows.append((key, str(value), source))
     kf = key_file("<store id>")  # also refuses a CLERKDESK_KEY_FILE the policy forbids
     rows.append(("key_file", str(kf) if kf else "(OS keyring, else the user's config folder)",

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import subprocess
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from clerkdesk.records.standards import id_check_digit, org_check_char, uscc_check_char
 
@@ -57,3 +62,76 @@ def raw_files(home: Path) -> dict[str, bytes]:
         if f.exists():
             out[f.name] = f.read_bytes()
     return out
+
+
+def db_url() -> str | None:
+    """The shared store's URL when the test runs on PostgreSQL (``store_backend`` sets it), else None."""
+    return os.environ.get("CLERKDESK_DATABASE_URL") or None
+
+
+class RawConn:
+    """Direct access to the database without the key: the SQLite file, or PostgreSQL as its DBA would have it.
+
+    ``execute`` takes sqlite's ``?`` placeholders on both, so a tamper test is written once.
+    """
+
+    def __init__(self, home: Path):
+        self.url = db_url()
+        if self.url:
+            import psycopg
+
+            self.pg: Any = psycopg.connect(self.url, autocommit=True)
+        else:
+            self.lite = sqlite3.connect(home / "clerkdesk.db")
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        if self.url:
+            from clerkdesk.store.pg import translate
+
+            return self.pg.execute(translate(sql), list(params))
+        return self.lite.execute(sql, list(params))
+
+    def commit(self) -> None:
+        if not self.url:
+            self.lite.commit()
+
+    def close(self) -> None:
+        (self.pg if self.url else self.lite).close()
+
+
+def raw_conn(home: Path) -> RawConn:
+    return RawConn(home)
+
+
+def raw_sql(home: Path, *stmts: str) -> None:
+    """Run STMTS on the database directly, as anyone with the file (or a DBA) and no key can."""
+    conn = raw_conn(home)
+    for st in stmts:
+        conn.execute(st)
+    conn.commit()
+    conn.close()
+
+
+def pg_dump(url: str) -> bytes:
+    """A plain-SQL ``pg_dump`` of the database at URL: what a DBA (or a stolen backup) holds."""
+    from clerkdesk.testing.postgres import pg_bindir
+
+    bindir = pg_bindir()
+    assert bindir is not None
+    return subprocess.run([str(bindir / "pg_dump"), "--no-owner", "--dbname", url], check=True,
+                          capture_output=True, timeout=120).stdout
+
+
+def stored_bytes(home: Path) -> dict[str, bytes]:
+    """Everything the database holds, as bytes: the SQLite file and its companions, or a pg_dump."""
+    url = db_url()
+    return {"pg_dump": readable_dump(pg_dump(url))} if url else raw_files(home)
+
+
+def readable_dump(dump: bytes) -> bytes:
+    """A pg_dump with every bytea value (written as hex, ``\\x0a1b…``) also appended as its raw bytes, so a scan
+    for a value finds it whether it sits in a text column or in a binary one."""
+    import re
+
+    blobs = [bytes.fromhex(h.decode()) for h in re.findall(rb"\\+x((?:[0-9a-f]{2})+)", dump)]
+    return dump + b"\n" + b"\n".join(blobs)

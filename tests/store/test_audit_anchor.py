@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from storedata import PEOPLE, raw_files, secrets_of
+from storedata import PEOPLE, raw_files, raw_sql, secrets_of
 
 from clerkdesk.desk import Desk
 from clerkdesk.errors import ConfigError, StoreDamaged, StoreKeyError
@@ -35,11 +35,7 @@ def acted(home: Path, n: int) -> None:
 
 
 def sql(home: Path, *stmts: str) -> None:
-    conn = sqlite3.connect(home / "clerkdesk.db")  # what anyone with the file and no key can do
-    for st in stmts:
-        conn.execute(st)
-    conn.commit()
-    conn.close()
+    raw_sql(home, *stmts)  # what anyone with the file (or the DBA of the shared store) and no key can do
 
 
 def verify(home: Path) -> list[str]:
@@ -68,6 +64,7 @@ def test_tail_cut_is_reported(home: Path) -> None:
     assert "rows 6..8 are gone: the tail of the audit log was cut" in " ".join(problems)
 
 
+@pytest.mark.sqlite_only("copies the SQLite file by hand")
 def test_older_copy_of_the_whole_file_is_reported(home: Path) -> None:
     acted(home, 5)
     old = raw_files(home)  # a copy taken at row 5 (by hand, not by 'store backup')
@@ -125,6 +122,7 @@ def test_upgraded_store_without_anchor_is_anchored_and_says_so(home: Path) -> No
 
 # --- backup and restore ----------------------------------------------------------------------------------
 
+@pytest.mark.sqlite_only("file backups; the shared store is backed up with pg_dump")
 def test_backup_restore_round_trip(home: Path, tmp_path: Path) -> None:
     desk = Desk(home)
     for p in PEOPLE:
@@ -150,6 +148,7 @@ def test_backup_restore_round_trip(home: Path, tmp_path: Path) -> None:
     desk.close()
 
 
+@pytest.mark.sqlite_only("file backups")
 def test_restore_refuses_a_backup_of_another_store_and_a_damaged_one(home: Path, tmp_path: Path) -> None:
     other = tmp_path / "other"
     acted(other, 2)
@@ -168,6 +167,7 @@ def test_restore_refuses_a_backup_of_another_store_and_a_damaged_one(home: Path,
     assert Desk(home).verify_audit().ok  # nothing was replaced
 
 
+@pytest.mark.sqlite_only("file backups")
 def test_cli_backup_restore_and_check(home: Path, tmp_path: Path) -> None:
     acted(home, 3)
     bak = tmp_path / "b.db"
@@ -183,6 +183,7 @@ def test_cli_backup_restore_and_check(home: Path, tmp_path: Path) -> None:
 
 # --- signed checkpoints, verified offline with the public key ---------------------------------------------
 
+@pytest.mark.sqlite_only("verifies a database file offline")
 def test_offline_verification_with_the_public_key_only(home: Path, tmp_path: Path) -> None:
     acted(home, CHECKPOINT_EVERY + 5)  # one periodic checkpoint at row 100
     pem = tmp_path / "audit.pem"
@@ -226,6 +227,7 @@ def sql_file(db: Path, stmt: str) -> None:
     conn.close()
 
 
+@pytest.mark.sqlite_only("file backups")
 def test_restore_needs_the_key(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     acted(home, 1)
     bak = tmp_path / "b.db"

@@ -1,13 +1,13 @@
-"""The audit chain: verify OK, then tamper with the raw SQLite file and see each change reported."""
+"""The audit chain: verify OK, then tamper with the raw database (the SQLite file, or PostgreSQL as its DBA, without
+the key) and see each change reported."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
-from storedata import ENTERPRISES, PEOPLE, secrets_of
+from storedata import ENTERPRISES, PEOPLE, raw_conn, raw_sql, secrets_of
 
 from clerkdesk.desk import Desk
 from clerkdesk.store import Store
@@ -32,11 +32,7 @@ def logged(home: Path) -> Path:
 
 
 def tamper(home: Path, *sql: str) -> list[str]:
-    conn = sqlite3.connect(home / "clerkdesk.db")
-    for stmt in sql:
-        conn.execute(stmt)
-    conn.commit()
-    conn.close()
+    raw_sql(home, *sql)
     s = Store.open(home, allow_damaged=True)
     rep = s.audit.verify()
     s.close()
@@ -56,7 +52,7 @@ def test_actions_are_recorded_in_order(logged: Path) -> None:
 
 
 def test_audit_rows_contain_no_personal_values(logged: Path) -> None:
-    conn = sqlite3.connect(logged / "clerkdesk.db")
+    conn = raw_conn(logged)
     text = "\n".join("|".join(str(v) for v in row) for row in conn.execute("select * from audit"))
     conn.close()
     for secret in secrets_of(PEOPLE, ENTERPRISES):
@@ -91,7 +87,7 @@ def test_deleted_last_row(logged: Path) -> None:
 
 
 def test_deleted_last_rows_and_rewritten_head(logged: Path) -> None:
-    conn = sqlite3.connect(logged / "clerkdesk.db")
+    conn = raw_conn(logged)
     row7 = conn.execute("select hash from audit where id = 7").fetchone()[0]
     conn.close()
     problems = tamper(logged, "delete from audit where id = 8",
@@ -117,7 +113,7 @@ def test_everything_removed(logged: Path) -> None:
 
 
 def test_forged_row_appended_without_the_key(logged: Path) -> None:
-    conn = sqlite3.connect(logged / "clerkdesk.db")
+    conn = raw_conn(logged)
     last = conn.execute("select hash from audit where id = 8").fetchone()[0]
     conn.close()
     problems = tamper(logged, "insert into audit (id, at, actor, action, subject, detail, prev, hash) values "

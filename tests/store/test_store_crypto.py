@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from storedata import ENTERPRISES, PEOPLE, encodings, raw_files, secrets_of
+from storedata import ENTERPRISES, PEOPLE, encodings, raw_conn, raw_files, secrets_of
 
 from clerkdesk.desk import Desk
 from clerkdesk.errors import StoreKeyError
@@ -28,7 +28,7 @@ def fill(home: Path) -> Desk:
 
 
 def key_path(home: Path) -> Path:
-    conn = sqlite3.connect(home / "clerkdesk.db")
+    conn = raw_conn(home)
     store_id = conn.execute("select value from meta where key = 'store_id'").fetchone()[0]
     conn.close()
     return key_file_path(store_id)
@@ -61,6 +61,7 @@ def test_cipher_round_trip_and_tamper_detection() -> None:
     assert c.blind_index("person", "X") != Cipher(os.urandom(32)).blind_index("person", "X")
 
 
+@pytest.mark.sqlite_only("the SQLite file and its WAL; PostgreSQL: test_store_shared.py's pg_dump scan")
 def test_no_plaintext_in_the_file(home: Path) -> None:
     desk = fill(home)
     secrets = secrets_of(PEOPLE, ENTERPRISES)
@@ -85,7 +86,7 @@ def test_no_plaintext_in_the_file(home: Path) -> None:
 
 def test_profile_rows_hold_only_a_token_and_ciphertext(home: Path) -> None:
     fill(home).close()
-    conn = sqlite3.connect(home / "clerkdesk.db")
+    conn = raw_conn(home)
     for kind, lookup, data in conn.execute("select kind, lookup, data from profiles"):
         assert kind in ("person", "enterprise") and len(lookup) == 64 and int(lookup, 16) >= 0
         assert data[:1] == b"\x01" and len(data) > 40
@@ -94,7 +95,7 @@ def test_profile_rows_hold_only_a_token_and_ciphertext(home: Path) -> None:
 
 def test_altered_ciphertext_is_an_error_not_garbage(home: Path) -> None:
     fill(home).close()
-    conn = sqlite3.connect(home / "clerkdesk.db")
+    conn = raw_conn(home)
     a, b = conn.execute("select id, data from profiles where kind = 'person' order by id limit 2").fetchall()
     conn.execute("update profiles set data = ? where id = ?", [b[1], a[0]])  # swap one person's blob into another
     conn.commit()
@@ -113,6 +114,7 @@ def test_key_file_is_owner_only_and_outside_the_home(home: Path) -> None:
     assert kp.parent.stat().st_mode & 0o077 == 0
 
 
+@pytest.mark.sqlite_only("a second data folder is a second database only on SQLite")
 def test_wrong_key_is_a_clear_error_and_touches_no_key(home: Path, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     k1, k2 = tmp_path / "k1.key", tmp_path / "k2.key"
@@ -169,7 +171,7 @@ def test_damaged_key_file(home: Path) -> None:
 
 def test_missing_key_check_with_data_is_refused(home: Path) -> None:
     fill(home).close()
-    conn = sqlite3.connect(home / "clerkdesk.db")
+    conn = raw_conn(home)
     conn.execute("delete from meta where key = 'key_check'")
     conn.commit()
     conn.close()

@@ -47,6 +47,7 @@ def corrupt_page(db: Path, n: int | None = None) -> int:
     return n
 
 
+@pytest.mark.sqlite_only("damage to the SQLite file's pages and WAL")
 def test_corrupted_page_is_reported_at_open_and_nothing_is_written(home: Path) -> None:
     filled(home, 60)
     db = home / "clerkdesk.db"
@@ -96,6 +97,7 @@ def wal_cut_in_half(home: Path, saves: int) -> int:
     return rows
 
 
+@pytest.mark.sqlite_only("damage to the SQLite file's pages and WAL")
 def test_wal_cut_in_half_is_reported_at_open(home: Path) -> None:
     written = wal_cut_in_half(home, 24)
     with pytest.raises(StoreDamaged) as ei:
@@ -149,6 +151,7 @@ def test_key_file_mode_and_folder_messages(home: Path, tmp_path: Path, monkeypat
         Store.open(home)
 
 
+@pytest.mark.sqlite_only("damage to the SQLite file's pages and WAL")
 def test_damage_met_while_writing_is_a_clear_error(home: Path) -> None:
     filled(home, 30)
     s = Store.open(home)  # sound at open; the disk fails while it is in use

@@ -428,7 +428,8 @@ def _register_optional() -> None:
     import importlib
 
     for mod, name in (("clerkdesk.cli.run", "commands"), ("clerkdesk.cli.workbench", "commands"),
-                      ("clerkdesk.cli.capture", "capture"), ("clerkdesk.cli.window", "commands")):
+                      ("clerkdesk.cli.capture", "capture"), ("clerkdesk.cli.window", "commands"),
+                      ("clerkdesk.cli.hall", "commands")):
         try:
             m = importlib.import_module(mod)
         except ImportError as e:

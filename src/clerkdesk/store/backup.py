@@ -35,7 +35,7 @@ class CheckReport:
 
 
 def check(store: Store) -> CheckReport:
-    pages = integrity_check(store.db.conn)
+    pages = [] if store.shared else integrity_check(store.db.conn)
     audit = None
     if not pages:
         try:
@@ -47,6 +47,9 @@ def check(store: Store) -> CheckReport:
 
 def backup(store: Store, dest: Path) -> dict[str, Any]:
     """Copy the store to DEST (a new file) with the online backup API; returns {path, audit_row}."""
+    if store.shared:
+        raise ConfigError("the hall's shared store is backed up on the database server with pg_dump (it holds "
+                          "ciphertext only; keep the hall key's escrow copy apart): see docs/store.md")
     dest = Path(dest)
     if dest.exists():
         raise ConfigError(f"{dest} exists already: a backup never overwrites a file (choose a new name)")

@@ -1,4 +1,11 @@
-"""The store: one SQLite file (WAL) opened through sqlite-utils, with its key kept elsewhere."""
+"""The store: one SQLite file (WAL) opened through sqlite-utils, or the hall's shared PostgreSQL; the key kept
+elsewhere.
+
+Which one: ``url`` given to ``Store.open``, else the machine policy's ``store.url`` / ``CLERKDESK_DATABASE_URL``
+(``config.store_url``), else the data folder's own SQLite file (the default, unchanged). Both backends run the
+same store code (``store/pg.py`` gives PostgreSQL the sqlite-utils calls the store uses) and both hold only
+ciphertext and keyed tokens: the key never leaves the workstation.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +21,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
 from clerkdesk.errors import ConfigError, StoreDamaged, StoreKeyError
 from clerkdesk.store.crypto import Cipher, load_key
 from clerkdesk.store.migrations import migrations
+
+if TYPE_CHECKING:
+    from clerkdesk.store.pg import PgDatabase
 
 DB_NAME = "clerkdesk.db"
 KEY_CHECK = b"clerkdesk key check"
@@ -42,12 +52,13 @@ class Store:
     (``allow_damaged``: ``store check``, ``audit verify``, ``store restore``), and then refuses every write.
     """
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, cipher: Cipher, key_source: str, clerk: str,
-                 store_id: str = ""):
+    def __init__(self, path: Path | str, conn: sqlite3.Connection | Database | PgDatabase, cipher: Cipher,
+                 key_source: str, clerk: str, store_id: str = ""):
         from clerkdesk.store.anchor import Anchor
 
-        self.path = path
-        self.db = Database(conn)
+        self.path = path  # the SQLite file, or the shared store's URL without its password
+        self.db: Any = Database(conn) if isinstance(conn, sqlite3.Connection) else conn
+        self.backend = "sqlite" if isinstance(self.db, Database) else "postgresql"
         self.cipher = cipher
         self.key_source = key_source
         self.clerk = clerk
@@ -77,15 +88,25 @@ class Store:
     def damage(self) -> list[str]:
         return self.page_damage + self.audit_damage
 
+    @property
+    def shared(self) -> bool:
+        """True on the hall's shared PostgreSQL store."""
+        return self.backend == "postgresql"
+
     @classmethod
     def open(cls, home: Path, *, clerk: str | None = None, migrate: bool = True, create: bool = True,
-             allow_damaged: bool = False) -> Store:
-        """Open (or create) the store in the data folder HOME.
+             allow_damaged: bool = False, url: str | None = None) -> Store:
+        """Open (or create) the store of the data folder HOME.
 
         CREATE=False refuses a HOME that does not exist (the CLI without ``--create``): a mistyped folder
         must not become a new, empty database with a new key. ALLOW_DAMAGED opens a damaged file for the
-        commands that examine or repair it; every write then raises StoreDamaged.
+        commands that examine or repair it; every write then raises StoreDamaged. URL (else the machine
+        policy's ``store.url`` / ``CLERKDESK_DATABASE_URL``) opens the hall's shared PostgreSQL store instead of
+        the folder's SQLite file; an unreachable server is ``StoreUnreachable`` within seconds.
         """
+        from clerkdesk.config import store_url
+
+        url = url if url is not None else store_url()
         home = Path(home)
         if not home.exists():
             if not create:
@@ -94,6 +115,12 @@ class Store:
             home.mkdir(parents=True, exist_ok=True)
         elif not home.is_dir():
             raise ConfigError(f"the data folder {home} is a file, not a folder: check --home / CLERKDESK_HOME")
+        if url:
+            store = cls._open_pg(url, clerk, migrate)
+            if store.damage and not allow_damaged:
+                store.close()
+                raise StoreDamaged(damage_message(store.path, store.damage))
+            return store
         path = home / DB_NAME
         conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
         try:
@@ -129,12 +156,33 @@ class Store:
             # (sqlite-utils nests each migration's own transaction as a savepoint inside this one).
             with _immediate(conn):
                 migrations.apply(db)
+        return cls._keyed(path, db, clerk, pages, lambda: _immediate(conn))
+
+    @classmethod
+    def _open_pg(cls, url: str, clerk: str | None, migrate: bool) -> Store:
+        """The hall's shared store: connect, migrate under the migration lock, then the same key checks."""
+        from clerkdesk.config import redact_url
+        from clerkdesk.store.migrations import pg_apply, pg_pending
+        from clerkdesk.store.pg import PgDatabase, connect
+
+        db = PgDatabase(connect(url), url)
+        try:
+            if migrate and pg_pending(db):
+                pg_apply(db)
+            return cls._keyed(redact_url(url), db, clerk, [], db.transaction)
+        except BaseException:
+            db.close()
+            raise
+
+    @classmethod
+    def _keyed(cls, path: Path | str, db: Any, clerk: str | None, pages: list[str], locked: Any) -> Store:
+        """Check (or, for a new database, make) the key and the store id; LOCKED() is the write-lock block."""
         meta = {r["key"]: r["value"] for r in db["meta"].rows} if db["meta"].exists() else {}
         if "key_check" not in meta:
             if pages:
                 raise StoreDamaged(damage_message(path, pages, pages=True))
             # Two processes may create the database at once: the first to write meta wins.
-            with _immediate(conn):
+            with locked():
                 meta = {r["key"]: r["value"] for r in db["meta"].rows}
                 if "key_check" not in meta:
                     if any(db[t].exists() and db[t].count for t in ("profiles", "audit", "cases")):
@@ -149,7 +197,7 @@ class Store:
                          {"key": "created_at", "value": now()}],
                         replace=True,
                     )
-                    store = cls(path, conn, cipher, source, clerk or default_clerk(), store_id)
+                    store = cls(path, db, cipher, source, clerk or default_clerk(), store_id)
                     store.audit.init_head()
             if "key_check" not in meta:
                 store.anchor.write(0, "0" * 64, now())  # the empty log is anchored from the start
@@ -167,7 +215,7 @@ class Store:
         if not ok:
             raise StoreKeyError(f"the key at {source} does not open {path}: it belongs to another database. "
                                 "Restore the right key file; ClerkDesk never replaces a key of existing data.")
-        store = cls(path, conn, cipher, source, clerk or default_clerk(), meta["store_id"])
+        store = cls(path, db, cipher, source, clerk or default_clerk(), meta["store_id"])
         store.page_damage = pages
         if not pages:
             store._check_anchor()
@@ -229,6 +277,10 @@ class Store:
         with self.lock:
             if self.page_damage or (self.audit_damage and not self._repairing):
                 raise StoreDamaged(damage_message(self.path, self.damage, pages=bool(self.page_damage)))
+            if self.shared:
+                with self._pg_tx():
+                    yield self.db
+                return
             outer = not conn.in_transaction
             full = durable and outer
             if full:
@@ -252,6 +304,28 @@ class Store:
                     conn.execute("PRAGMA synchronous=NORMAL")
             if outer:
                 self._flush_anchor()
+
+    @contextmanager
+    def _pg_tx(self) -> Iterator[None]:
+        """tx() on PostgreSQL: the hall's write lock, a commit at the end (synchronous on the server: durable)."""
+        import psycopg
+
+        from clerkdesk.store.pg import StoreUnreachable, unreachable_message
+
+        outer = not self.db.in_transaction
+        try:
+            with self.db.transaction():
+                yield
+        except psycopg.OperationalError as e:
+            if outer:
+                self._pending_head = None
+            raise StoreUnreachable(unreachable_message(str(self.path), e)) from None
+        except BaseException:
+            if outer:
+                self._pending_head = None
+            raise
+        if outer:
+            self._flush_anchor()
 
     def uscc_whitelist(self) -> tuple[str, ...]:
         """Credit codes a supervisor whitelisted (``clerkdesk whitelist-uscc``); public data kept in clear."""
@@ -329,7 +403,7 @@ def damaged_error(e: BaseException) -> bool:
         w in text for w in ("malformed", "not a database", "file is not a database", "disk i/o error"))
 
 
-def damage_message(path: Path, problems: list[str], *, pages: bool = False) -> str:
+def damage_message(path: Path | str, problems: list[str], *, pages: bool = False) -> str:
     """What is wrong with the store at PATH and the way out, for the clerk and IT."""
     listed = "; ".join(problems[:5]) + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else "")
     if pages:

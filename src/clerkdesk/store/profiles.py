@@ -96,10 +96,9 @@ class Profiles:
         else:
             merged, changed, version, created = dict(record), sorted(record), 1, True
             verified = dict.fromkeys(record, today)
-            pid = conn.execute(
-                "insert into profiles (kind, lookup, version, created_at, updated_at, data) values (?, ?, 1, ?, ?, ?)",
-                [kind, token, ts, ts, self.s.seal({"record": merged, "verified": verified}, f"profile:{token}")],
-            ).lastrowid
+            pid = db["profiles"].insert(
+                {"kind": kind, "lookup": token, "version": 1, "created_at": ts, "updated_at": ts,
+                 "data": self.s.seal({"record": merged, "verified": verified}, f"profile:{token}")}).last_pk
         conn.execute("insert into profile_versions (profile_id, version, at, actor, changed, data) "
                      "values (?, ?, ?, ?, ?, ?)",
                      [pid, version, ts, self.s.clerk, json.dumps(changed),
@@ -199,7 +198,8 @@ class Profiles:
             self.s.audit.append("deleted", f"{kind}:{pid}", detail or None)
             if documents:
                 self.s.audit.append("documents_erased", f"{kind}:{pid}", {"documents": documents})
-        self.s.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # leave no copy of the erased pages in the WAL
+        if not self.s.shared:  # leave no copy of the erased pages in the WAL
+            self.s.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return True
 
     def count(self, kind: str | None = None) -> int:
