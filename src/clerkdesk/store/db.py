@@ -117,6 +117,9 @@ class Store:
             raise ConfigError(f"the data folder {home} is a file, not a folder: check --home / CLERKDESK_HOME")
         if url:
             store = cls._open_pg(url, clerk, migrate)
+            from clerkdesk.store.outbox import remember
+
+            remember(home, store)  # so this workstation can encrypt captures while the store is unreachable
             if store.damage and not allow_damaged:
                 store.close()
                 raise StoreDamaged(damage_message(store.path, store.damage))

@@ -106,18 +106,41 @@ class PgDatabase:
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> psycopg.Cursor[Any]:
         """Run SQL (``?`` placeholders); the cursor's rows are tuples, ``rowcount`` as in sqlite3."""
-        return self.raw.execute(translate(sql), list(params or []))  # type: ignore[arg-type]
+        with self.answering():
+            return self.live().execute(translate(sql), list(params or []))  # type: ignore[arg-type]
 
     def query(self, sql: str, params: Sequence[Any] | None = None) -> Iterator[dict[str, Any]]:
-        cur = self.raw.cursor(row_factory=dict_row)
-        cur.execute(translate(sql), list(params or []))  # type: ignore[arg-type]
-        yield from cur.fetchall()
+        with self.answering():
+            cur = self.live().cursor(row_factory=dict_row)
+            cur.execute(translate(sql), list(params or []))  # type: ignore[arg-type]
+            rows = cur.fetchall()
+        yield from rows
+
+    def live(self) -> psycopg.Connection[Any]:
+        """The connection, opened again first when the server dropped it (a restart, a network cut) and no
+        transaction is under way: the workstation carries on by itself once the store is back."""
+        if (self.raw.closed or self.raw.broken) and not self.depth:
+            self.raw = connect(self.url)
+        return self.raw
+
+    @contextmanager
+    def answering(self) -> Iterator[None]:
+        """A lost connection becomes ``StoreUnreachable`` with the way out, never a psycopg traceback."""
+        try:
+            yield
+        except psycopg.OperationalError as e:
+            raise StoreUnreachable(unreachable_message(self.url, e)) from None
+
+    def run(self, sql: str, params: Sequence[Any] | None = None) -> psycopg.Cursor[Any]:
+        """Run SQL written for psycopg (``%s`` placeholders)."""
+        with self.answering():
+            return self.live().execute(sql, params)  # type: ignore[arg-type]
 
     def __getitem__(self, name: str) -> PgTable:
         return PgTable(self, name)
 
     def table_names(self) -> list[str]:
-        return [r[0] for r in self.raw.execute(
+        return [r[0] for r in self.run(
             "select tablename from pg_tables where schemaname = current_schema() order by tablename")]
 
     @contextmanager
@@ -131,7 +154,7 @@ class PgDatabase:
             finally:
                 self.depth -= 1
             return
-        with self.raw.transaction():
+        with self.answering(), self.live().transaction():
             self.depth = 1
             try:
                 if lock is not None:
@@ -155,7 +178,7 @@ class PgTable:
     def exists(self) -> bool:
         if self.name in self.db._exists:
             return True
-        row = self.db.raw.execute("select to_regclass(%s)", [self.name]).fetchone()
+        row = self.db.run("select to_regclass(%s)", [self.name]).fetchone()
         found = bool(row and row[0])
         if found:
             self.db._exists.add(self.name)
@@ -173,7 +196,7 @@ class PgTable:
         cols = list(record)
         sql = (f"insert into {self.q} ({', '.join(map(_ident, cols))}) values ({', '.join(['%s'] * len(cols))}) "
                f"returning {', '.join(map(_ident, self.pks))}")
-        row = self.db.raw.execute(sql, [record[c] for c in cols]).fetchone()  # type: ignore[arg-type]
+        row = self.db.run(sql, [record[c] for c in cols]).fetchone()  # type: ignore[arg-type]
         self.last_pk = (row[0] if len(self.pks) == 1 else tuple(row)) if row else None
         return self
 
@@ -190,7 +213,7 @@ class PgTable:
             else "do nothing"
         sql = (f"insert into {self.q} ({', '.join(map(_ident, cols))}) values ({', '.join(['%s'] * len(cols))}) "
                f"on conflict ({', '.join(map(_ident, keys))}) {action}")
-        self.db.raw.execute(sql, [record[c] for c in cols])  # type: ignore[arg-type]
+        self.db.run(sql, [record[c] for c in cols])  # type: ignore[arg-type]
         self.last_pk = record.get(keys[0]) if len(keys) == 1 else tuple(record.get(k) for k in keys)
         return self
 
@@ -198,7 +221,7 @@ class PgTable:
         where, args = self._where_pk(pk)
         if updates:
             sets = ", ".join(f"{_ident(c)} = %s" for c in updates)
-            cur = self.db.raw.execute(f"update {self.q} set {sets} where {where}",
+            cur = self.db.run(f"update {self.q} set {sets} where {where}",
                                       [*updates.values(), *args])  # type: ignore[arg-type]
             if cur.rowcount == 0:
                 raise NotFoundError
@@ -207,15 +230,15 @@ class PgTable:
 
     def get(self, pk: Any) -> dict[str, Any]:
         where, args = self._where_pk(pk)
-        cur = self.db.raw.cursor(row_factory=dict_row)
-        row = cur.execute(f"select * from {self.q} where {where}", args).fetchone()  # type: ignore[arg-type]
+        rows = list(self.db.query(f"select * from {self.q} where {where.replace('%s', '?')}", args))
+        row = rows[0] if rows else None
         if row is None:
             raise NotFoundError
         return dict(row)
 
     def delete(self, pk: Any) -> PgTable:
         where, args = self._where_pk(pk)
-        self.db.raw.execute(f"delete from {self.q} where {where}", args)  # type: ignore[arg-type]
+        self.db.run(f"delete from {self.q} where {where}", args)  # type: ignore[arg-type]
         return self
 
     def rows_where(self, where: str | None = None, where_args: Sequence[Any] | None = None, *,
@@ -235,7 +258,7 @@ class PgTable:
 
     @property
     def count(self) -> int:
-        return int(self.db.raw.execute(f"select count(*) from {self.q}").fetchone()[0])  # type: ignore[index]
+        return int(self.db.run(f"select count(*) from {self.q}").fetchone()[0])  # type: ignore[index]
 
     def count_where(self, where: str, where_args: Sequence[Any] | None = None) -> int:
         return int(self.db.execute(f"select count(*) from {self.q} where {where}",

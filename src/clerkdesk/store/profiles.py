@@ -155,7 +155,7 @@ class Profiles:
         return Profile(row["id"], kind, row["version"], data["record"], data["verified"], row["created_at"],
                        row["updated_at"])
 
-    def history(self, kind: str, key: str) -> list[Version]:
+    def history(self, kind: str, key: str, *, audit: bool = True) -> list[Version]:
         token = self.lookup_token(kind, key)
         rows = list(self.s.db["profiles"].rows_where("lookup = ?", [token]))
         if not rows:
@@ -164,7 +164,8 @@ class Profiles:
         out = [Version(r["version"], r["at"], r["actor"], json.loads(r["changed"]),
                        self.s.unseal(r["data"], f"version:{token}:{r['version']}"))
                for r in self.s.db["profile_versions"].rows_where("profile_id = ?", [pid], order_by="version")]
-        self.s.audit.append("viewed_history", f"{kind}:{pid}")
+        if audit:
+            self.s.audit.append("viewed_history", f"{kind}:{pid}")
         return out
 
     def delete(self, kind: str, key: str) -> bool:

@@ -1,0 +1,249 @@
+"""The local outbox: what a window captures while the hall's shared store does not answer, kept encrypted on the
+workstation and sent when the store is back, with conflicts kept for the clerk.
+
+Why: a network cut or a database restart must not stop the counter. ``Store.open`` on an unreachable server
+says so within seconds (``StoreUnreachable``); the window then keeps capturing into ``outbox.db`` in its data
+folder (a small SQLite file, every record sealed with the hall's data key, AAD bound to the entry) and
+``Outbox.sync`` sends the entries in order once ``Store.open`` works again.
+
+The key while offline: every successful open of the shared store writes ``shared-store.json`` in the data
+folder (the hall's store id and its key check, nothing secret), so the outbox finds the hall key
+(keyring / ``key_dir``, as for the store) and proves it is the right one without the server.
+
+Conflicts: each entry remembers the profile version the clerk started from (``base_version``; None for a person
+not found). At sync, when the shared profile is still at that version the entry is saved as usual. When
+another window changed it since, the fields are compared with the base version: the fields only this window
+changed are saved (with the other window's changes kept), and a field both windows changed to different
+values makes the entry a **conflict** — nothing of it is written; ``conflicts()`` shows both values to the
+clerk, who settles it with ``resolve`` (the chosen record is then saved against the current version). No
+change made at another window is ever overwritten silently.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from clerkdesk.errors import ConfigError, StoreKeyError
+
+if TYPE_CHECKING:
+    from clerkdesk.store.crypto import Cipher
+    from clerkdesk.store.db import Store
+
+IDENTITY = "shared-store.json"
+OUTBOX = "outbox.db"
+PENDING, CONFLICT, SYNCED = "pending", "conflict", "synced"
+
+
+def remember(home: Path, store: Store) -> None:
+    """Write the shared store's identity into HOME (only when it changed): what the outbox needs offline."""
+    path = Path(home) / IDENTITY
+    row = store.db.execute("select value from meta where key = 'key_check'").fetchone()
+    body = {"store_id": store.store_id, "key_check": row[0] if row else "", "url": str(store.path)}
+    try:
+        if path.exists() and json.loads(path.read_text(encoding="utf-8")) == body:
+            return
+    except (OSError, ValueError):
+        pass
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(body), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    at: str
+    clerk: str
+    kind: str
+    key: str
+    record: dict[str, Any]
+    base_version: int | None
+    state: str
+    clash: dict[str, dict[str, Any]] = field(default_factory=dict)  # field → {"here": …, "there": …}
+
+
+@dataclass
+class SyncReport:
+    applied: list[int] = field(default_factory=list)  # entry ids saved into the shared store
+    conflicts: list[int] = field(default_factory=list)  # entry ids kept for the clerk
+    kept_theirs: dict[int, list[str]] = field(default_factory=dict)  # fields another window changed, left as they are
+
+
+class Outbox:
+    """Open with ``Outbox.open(home)``; works without the server."""
+
+    def __init__(self, home: Path, cipher: Cipher, store_id: str, clerk: str):
+        self.home = Path(home)
+        self.cipher = cipher
+        self.store_id = store_id
+        self.clerk = clerk
+        self.path = self.home / OUTBOX
+        self.conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA secure_delete=ON")
+        self.conn.execute(
+            "create table if not exists entries (id integer primary key, at text not null, clerk text not null, "
+            "kind text not null, token text not null, base_version integer, state text not null, data blob not null)")
+
+    @classmethod
+    def open(cls, home: Path, clerk: str | None = None) -> Outbox:
+        from clerkdesk.store.crypto import Cipher, load_key
+        from clerkdesk.store.db import KEY_CHECK, default_clerk
+
+        home = Path(home)
+        try:
+            ident = json.loads((home / IDENTITY).read_text(encoding="utf-8"))
+            store_id, key_check = str(ident["store_id"]), str(ident["key_check"])
+        except FileNotFoundError:
+            raise ConfigError(f"this workstation ({home}) has never reached the hall's shared store, so it has no "
+                              "hall key to keep captures with while the store is unreachable: connect it once "
+                              "(ask IT)") from None
+        except (OSError, ValueError, KeyError):
+            raise ConfigError(f"{home / IDENTITY} is damaged: connect to the shared store once to write it again") \
+                from None
+        master, source = load_key(store_id, create=False)
+        cipher = Cipher(master)
+        try:
+            ok = cipher.decrypt(bytes.fromhex(key_check), b"key-check") == KEY_CHECK
+        except (StoreKeyError, ValueError):
+            ok = False
+        if not ok:
+            raise StoreKeyError(f"the key at {source} is not the hall key of the shared store {ident.get('url')}")
+        return cls(home, cipher, store_id, clerk or default_clerk())
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # --- sealing -----------------------------------------------------------------------------------
+    def _seal(self, eid: int, obj: dict[str, Any]) -> bytes:
+        text = json.dumps(obj, ensure_ascii=False, sort_keys=True).encode()
+        return self.cipher.encrypt(text, f"outbox:{self.store_id}:{eid}".encode())
+
+    def _unseal(self, eid: int, blob: bytes) -> dict[str, Any]:
+        return dict(json.loads(self.cipher.decrypt(blob, f"outbox:{self.store_id}:{eid}".encode())))
+
+    def _entry(self, row: tuple[Any, ...]) -> Entry:
+        eid, at, clerk, kind, _token, base, state, blob = row
+        d = self._unseal(eid, blob)
+        return Entry(eid, at, clerk, kind, d["key"], d["record"], base, state, d.get("clash", {}))
+
+    # --- capturing offline ---------------------------------------------------------------------------
+    def save_profile(self, kind: str, key: str, record: dict[str, Any], *, base_version: int | None = None) -> int:
+        """Keep a profile capture for the shared store. BASE_VERSION: the version the clerk saw (None: new)."""
+        from clerkdesk.store.db import now
+        from clerkdesk.store.profiles import profile_key
+
+        norm = profile_key(kind, key)
+        token = self.cipher.blind_index(kind, norm)
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            eid = int(self.conn.execute(
+                "insert into entries (at, clerk, kind, token, base_version, state, data) values (?, ?, ?, ?, ?, ?, ?)",
+                [now(), self.clerk, kind, token, base_version, PENDING, b""]).lastrowid or 0)
+            self.conn.execute("update entries set data = ? where id = ?",
+                              [self._seal(eid, {"key": norm, "record": record}), eid])
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        return eid
+
+    def entries(self, state: str | None = None) -> list[Entry]:
+        where, args = ("where state = ?", [state]) if state else ("", [])
+        return [self._entry(r) for r in self.conn.execute(f"select * from entries {where} order by id", args)]
+
+    def pending(self) -> list[Entry]:
+        return self.entries(PENDING)
+
+    def conflicts(self) -> list[Entry]:
+        return self.entries(CONFLICT)
+
+    def find(self, kind: str, key: str) -> dict[str, Any] | None:
+        """What this window captured offline for KIND/KEY (later entries win), for a lookup while offline."""
+        from clerkdesk.store.profiles import profile_key
+
+        token = self.cipher.blind_index(kind, profile_key(kind, key))
+        rows = self.conn.execute("select * from entries where token = ? and state != ? order by id", [token, SYNCED])
+        out: dict[str, Any] = {}
+        for r in rows:
+            out.update(self._entry(r).record)
+        return out or None
+
+    # --- back online -------------------------------------------------------------------------------------
+    def sync(self, store: Store) -> SyncReport:
+        """Send every pending entry to STORE in order; a clash becomes a conflict entry (nothing written)."""
+        rep = SyncReport()
+        for e in self.pending():
+            cur = store.profiles.get(e.kind, e.key, audit=False)
+            if (cur is not None and cur.version == e.base_version) or (cur is None and e.base_version is None):
+                store.profiles.save(e.kind, e.key, e.record)
+                self._done(e.id, SYNCED)
+                rep.applied.append(e.id)
+                continue
+            if cur is None:  # erased at another window while this one was offline: the clerk decides
+                clash = {"*": {"here": "captured offline", "there": "the profile was deleted"}}
+                self._done(e.id, CONFLICT, {"key": e.key, "record": e.record, "clash": clash})
+                rep.conflicts.append(e.id)
+                continue
+            base: dict[str, Any] = {}
+            if e.base_version is not None:
+                base = next((v.record for v in store.profiles.history(e.kind, e.key, audit=False)
+                             if v.version == e.base_version), {})
+            theirs = {k for k in set(cur.record) | set(base) if cur.record.get(k) != base.get(k)}
+            clash = {k: {"here": v, "there": cur.record.get(k), "base": base.get(k)} for k, v in e.record.items()
+                     if k in theirs and v != base.get(k) and v != cur.record.get(k)}
+            if clash:
+                self._done(e.id, CONFLICT, {"key": e.key, "record": e.record, "clash": clash})
+                rep.conflicts.append(e.id)
+                continue
+            keep = {k: v for k, v in e.record.items() if k not in theirs or v == cur.record.get(k)}
+            rep.kept_theirs[e.id] = sorted(k for k in e.record if k not in keep)
+            if keep:
+                store.profiles.save(e.kind, e.key, keep)
+            self._done(e.id, SYNCED)
+            rep.applied.append(e.id)
+        if rep.applied or rep.conflicts:
+            store.audit.append("outbox_synced", f"outbox:{self.clerk}",
+                               {"applied": len(rep.applied), "conflicts": len(rep.conflicts)})
+        self.conn.execute("delete from entries where state = ?", [SYNCED])  # secure_delete: no copy is left
+        return rep
+
+    def resolve(self, eid: int, record: dict[str, Any], store: Store) -> None:
+        """The clerk settled conflict EID with RECORD (the values chosen field by field): saved now, on top of
+        the current version, and the entry is gone."""
+        e = next((x for x in self.conflicts() if x.id == eid), None)
+        if e is None:
+            raise ConfigError(f"no conflict {eid} in the outbox of {self.home}")
+        store.profiles.save(e.kind, e.key, record)
+        store.audit.append("outbox_conflict_resolved", f"outbox:{self.clerk}", {"entry": eid, "fields": sorted(record)})
+        self.conn.execute("delete from entries where id = ?", [eid])
+
+    def _done(self, eid: int, state: str, data: dict[str, Any] | None = None) -> None:
+        if data is None:
+            self.conn.execute("update entries set state = ? where id = ?", [state, eid])
+        else:
+            self.conn.execute("update entries set state = ?, data = ? where id = ?", [state, self._seal(eid, data), eid])
+
+
+def open_for_capture(home: Path, *, url: str | None = None, clerk: str | None = None
+                     ) -> tuple[Store | None, Outbox | None, str | None]:
+    """(store, outbox, why): the shared store when it answers (and the outbox synced into it first), else None,
+    the outbox and the message to show at once. On a SQLite workstation: (store, None, None)."""
+    from clerkdesk.store.db import Store
+    from clerkdesk.store.pg import StoreUnreachable
+
+    try:
+        store = Store.open(home, clerk=clerk, url=url)
+    except StoreUnreachable as e:
+        return None, Outbox.open(home, clerk), str(e)
+    if not store.shared:
+        return store, None, None
+    box = Outbox.open(home, clerk)
+    if box.pending():
+        box.sync(store)
+    return store, box, None
