@@ -72,6 +72,7 @@ def test_every_committed_head_is_appended_signed(home: Path, sink_file: Path) ->
     assert any("append-only sink" in n for n in notes)
 
 
+@pytest.mark.sqlite_only("puts back copies of the SQLite file and the anchor")
 def test_rollback_of_database_and_anchor_together_is_reported(home: Path, sink_file: Path, tmp_path: Path) -> None:
     sid = acted(home, 8)
     files = snapshot(home, sid, tmp_path / "old")
@@ -85,6 +86,7 @@ def test_rollback_of_database_and_anchor_together_is_reported(home: Path, sink_f
     assert "anchor beside the key recorded" not in text  # the anchor was rolled back with the file
 
 
+@pytest.mark.sqlite_only("puts back copies of the SQLite file and the anchor")
 def test_rolled_back_and_written_again_is_reported(home: Path, sink_file: Path, tmp_path: Path) -> None:
     sid = acted(home, 6)
     files = snapshot(home, sid, tmp_path / "old")
