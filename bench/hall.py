@@ -304,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         a.n, a.workers, a.fills, a.seconds, a.seeded, a.worker_series = "2", 1, 2, 5.0, 40, ""
     ns = [int(x) for x in a.n.split(",") if x.strip()]
     series = [int(x) for x in a.worker_series.split(",") if x.strip()]
-    from clerkdesk.drivers.browser import find_browser
+    from clerkdesk.drivers.web.browser import find_browser
 
     from clerkdesk.sandbox.web import start_web_sandbox
     from clerkdesk.testing.postgres import pg_bindir, pg_server

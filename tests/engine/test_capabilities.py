@@ -6,10 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from clerkdesk.filling import FillOptions
 from fake_system import FakeClerk, World
 
-from clerkdesk.desk import Desk
+from clerkdesk.desk import CaseRequest, Desk, FillOptions
 from clerkdesk.recipe.catalog import Catalog
 from clerkdesk.recipe.driver import (
     AwaitsSystem,
@@ -101,14 +100,14 @@ def test_engine_refuses_a_recipe_whose_step_the_driver_cannot_do(tmp_path: Path)
     (rec / "systems" / "fake.yaml").write_text(SYSTEM, encoding="utf-8")
     (rec / "fake" / "r.yaml").write_text(RECIPE, encoding="utf-8")
     desk = Desk(tmp_path / "home")
-    desk._catalog = Catalog(rec)
+    desk.session.catalog = Catalog(rec)
     drivers: list[CoreOnlyDriver] = []
 
     def make(kind: str) -> Any:
         drivers.append(CoreOnlyDriver())
         return drivers[-1]
 
-    res = desk.fill("person", dict(PERSON), ["fake.r"], {}, FakeClerk(World([])),
+    res = desk.fill(CaseRequest("person", dict(PERSON), ("fake.r",), {}), FakeClerk(World([])),
                     FillOptions(driver_factory=make, timeout_factor=0.01, answer_wait=0))
     row = desk.store.runs.get(res.runs["fake.r"])
     assert row.status == "failed", row

@@ -60,7 +60,7 @@ def base() -> int:
 
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from clerkdesk.drivers.browser import find_browser
+    from clerkdesk.drivers.web.browser import find_browser
 
     if find_browser() is None:
         pytest.skip("no Chromium/Chrome/Edge installed (Debian: apt-get install chromium)")

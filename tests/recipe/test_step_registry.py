@@ -54,7 +54,7 @@ def test_no_module_outside_the_registry_lists_step_names() -> None:
     names = set(STEPS)
     offenders = []
     for path in sorted(SRC.rglob("*.py")):
-        if path == REGISTRY:
+        if path == REGISTRY or path.relative_to(SRC).parts[0] == "store":  # tables and columns ("key"), not steps
             continue
         for line, texts in step_name_lists(ast.parse(path.read_text(encoding="utf-8")), names):
             offenders.append(f"{path.relative_to(SRC)}:{line}: {texts}")

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from clerkdesk.engine.run import RunInfo
+from clerkdesk.records.runstate import RunStatus
 
 
 class DemoClerk:
@@ -85,7 +86,7 @@ def run_console_demo(home: Path | None) -> int:
         for rid, out in res.outcomes.items():
             click.echo(f"  {'✓' if out.status == 'succeeded' else '✗'} {desk.catalog.recipes[rid].title:<14} "
                        + "  ".join(f"{k}: {v}" for k, v in out.receipts.items()) + (
-                           "" if out.status == "succeeded" else f"  {out.message}"))
+                           "" if out.status == RunStatus.SUCCEEDED else f"  {out.message}"))
         for system in ("hrss", "amr"):
             click.echo(f"  {system} 系统收到 {len(sandbox.submissions(system))} 条记录 (submissions recorded)")
         return 0 if res.ok else 1

@@ -15,7 +15,7 @@ from clerkdesk.cli.root import Ctx, pass_ctx
 from clerkdesk.engine import events as ev
 from clerkdesk.engine.run import RunInfo
 from clerkdesk.errors import HumanAborted, HumanNeeded, ResumeRefused
-from clerkdesk.records.runstate import SUBMIT_WORDS, SubmitState
+from clerkdesk.records.runstate import SUBMIT_WORDS, RunStatus, SubmitState
 
 if TYPE_CHECKING:
     from clerkdesk.desk import Desk
@@ -104,7 +104,7 @@ def _system_urls(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 def _print_outcomes(c: Ctx, case_id: str | None, runs: dict[str, str], outcomes: dict[str, Any]) -> bool:
-    ok = bool(outcomes) and all(o.status == "succeeded" for o in outcomes.values())
+    ok = bool(outcomes) and all(o.status == RunStatus.SUCCEEDED for o in outcomes.values())
     summary = {"ok": ok, "case": case_id,
                "targets": {rid: {"run": runs.get(rid), "status": o.status, "submit": o.submit,
                                  "receipt": o.receipts.get("receipt"), "captures": o.receipts,
@@ -115,11 +115,11 @@ def _print_outcomes(c: Ctx, case_id: str | None, runs: dict[str, str], outcomes:
     if not c.json:
         click.echo("")
         for rid, o in outcomes.items():
-            mark = "✓" if o.status == "succeeded" else "✗"
+            mark = "✓" if o.status == RunStatus.SUCCEEDED else "✗"
             rec = "  ".join(f"{k}: {v}" for k, v in o.receipts.items())
             sub = SUBMIT_WORDS[SubmitState.of(o.submit)]
             click.echo(f"{mark} {rid} [{runs.get(rid, '')}] {o.status}  submit: {sub[1]}  {rec}")
-            if o.status != "succeeded" and o.message:
+            if o.status != RunStatus.SUCCEEDED and o.message:
                 click.echo("    " + o.message.replace("\n", "\n    "))
     return ok
 

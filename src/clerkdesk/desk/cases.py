@@ -62,7 +62,7 @@ class FillResult:
 
     @property
     def ok(self) -> bool:
-        return bool(self.outcomes) and all(o.status == "succeeded" for o in self.outcomes.values())
+        return bool(self.outcomes) and all(o.status == RunStatus.SUCCEEDED for o in self.outcomes.values())
 
 
 def _filled_by_the_record(path: str) -> bool:
@@ -157,8 +157,8 @@ class Cases:
         """Set the case status from its runs' statuses."""
         store = self.session.store
         states = {r.status for r in store.runs.for_case(case_id)} - {RunStatus.SUPERSEDED.value}
-        status = ("closed" if not states else "done" if states == {"succeeded"}
-                  else "needs_clerk" if "needs_clerk" in states
+        status = ("closed" if not states else "done" if states == {RunStatus.SUCCEEDED}
+                  else RunStatus.NEEDS_CLERK if RunStatus.NEEDS_CLERK in states
                   else "failed" if states & {"failed", "aborted"} else "running")
         store.cases.update(case_id, status=status)
 

@@ -81,8 +81,8 @@ class Runs:
             raise ResumeRefused(f"办理 {rid} 的提交状态是“{state.value}”，不是“不确定”：--recorded 只用于结果不确定的提交 "
                                 f"(run {rid}'s submit is {state.value}, not uncertain: --recorded answers only an "
                                 "uncertain submit)")
-        if row.status == "succeeded":
-            return Outcome("succeeded", row.data.get("captures", {}), "already done", submit=state.value)
+        if row.status == RunStatus.SUCCEEDED:
+            return Outcome(RunStatus.SUCCEEDED, row.data.get("captures", {}), "already done", submit=state.value)
         case = self.cases.get(row.case_id)
         recipe = self.session.catalog.get(row.recipe)
         system = self.cases.systems_for(opts)[recipe.system]
@@ -99,13 +99,13 @@ class Runs:
         store = self.session.store
         row = store.runs.get(rid)
         receipts = {**row.data.get("captures", {}), "receipt": receipt}
-        store.runs.update(rid, status="succeeded", data={"captures": receipts, "message": ""})
+        store.runs.update(rid, status=RunStatus.SUCCEEDED, data={"captures": receipts, "message": ""})
         store.runs.event(rid, row.checkpoint, "submit", "clerk: receipt entered")
         store.audit.append("fill_succeeded", f"run:{rid}", {"recipe": row.recipe, "captured": ["receipt"],
                                                             "by": "clerk"})
         store.cases.update(row.case_id, result=(row.recipe, receipts))
         self.cases.settle(row.case_id)
-        return Outcome("succeeded", receipts, "", submit="confirmed")
+        return Outcome(RunStatus.SUCCEEDED, receipts, "", submit="confirmed")
 
     # --- reading ----------------------------------------------------------------------------------
     def get(self, rid: str) -> RunRow:

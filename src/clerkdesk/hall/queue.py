@@ -27,13 +27,14 @@ from typing import Any
 import procrastinate
 
 from clerkdesk.errors import ClerkDeskError, ConfigError, HumanNeeded, ResumeRefused, RunBusy
+from clerkdesk.records.runstate import RunStatus, SubmitState
 
 log = logging.getLogger("clerkdesk.hall")
 
 QUEUE = "fills"
 TASK = "hall:fill_run"
-FINAL = {"succeeded", "superseded"}  # nothing left for a worker
-HANDED_BACK = "needs_clerk"
+FINAL = {RunStatus.SUCCEEDED, RunStatus.SUPERSEDED}  # nothing left for a worker
+HANDED_BACK = RunStatus.NEEDS_CLERK
 
 BUSY_WAIT_S = 30
 BUSY_ATTEMPTS = 40  # 40 × 30 s = 20 min > lease.STALE_S (15 min)
@@ -137,7 +138,7 @@ def queue_case(desk: Any, app: procrastinate.App, case_id: str) -> Queued:
     for r in rows:
         if r.status in FINAL:
             continue
-        if r.submit_state in ("armed", "clicked", "uncertain"):
+        if r.submit_state in (SubmitState.ARMED, SubmitState.CLICKED, "uncertain"):
             raise ResumeRefused(f"办理 {r.id} 的提交结果不确定，要由经办人先核对系统，不能交给后台 (run {r.id}'s submit is "
                                 f"{r.submit_state}: a person must check the system first — `clerkdesk resume {r.id} "
                                 "--recorded RECEIPT` or `--not-recorded`; then queue it)")
@@ -272,9 +273,9 @@ def fill(run_id: str) -> dict[str, Any]:
         desk.store.audit.append("worker_handed_back", f"run:{run_id}", {"why": "refused"})
         return {"run": run_id, "status": desk.store.runs.get(run_id).status, "note": str(e)[:300]}
     if out.status == HANDED_BACK:
-        desk.store.audit.append("worker_handed_back", f"run:{run_id}", {"submit": out.submit})
+        desk.store.audit.append("worker_handed_back", f"run:{run_id}", {"submit_state": out.submit})
     return {"run": run_id, "status": out.status, "submit": out.submit,
-            "receipt": (out.captures or {}).get("receipt")}
+            "receipt": (out.receipts or {}).get("receipt")}
 
 
 @tasks.task(name="fill_run", queue=QUEUE, retry=procrastinate.RetryStrategy(

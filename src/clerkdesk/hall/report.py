@@ -17,8 +17,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-WAITING = ("needs_clerk", "paused", "interrupted")
-UNSETTLED = ("armed", "clicked", "uncertain")
+from clerkdesk.records.runstate import RunStatus, SubmitState
+
+WAITING = (RunStatus.NEEDS_CLERK, "paused", RunStatus.INTERRUPTED)
+UNSETTLED = (SubmitState.ARMED, SubmitState.CLICKED, "uncertain")
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ class HallDay:
 def _reason(r: dict[str, Any]) -> str:
     if r["submit_state"] in UNSETTLED:
         return "提交结果不确定，请核对系统 (uncertain submit: check the system)"
-    if r["status"] == "interrupted":
+    if r["status"] == RunStatus.INTERRUPTED:
         return "办理中断（进程已停止） (interrupted: its process stopped)"
     if r["status"] == "paused":
         return "已暂停 (paused)"
@@ -111,7 +113,6 @@ def _windows(store: Any, since: str) -> tuple[dict[str, str], set[str], str | No
 def _runs_of(store: Any, since: str, until: str) -> list[dict[str, Any]]:
     """The day's runs as ``Runs.list`` shows them (status as the clerk must see it, receipt, seconds), read by
     the day's range rather than by decrypting the hall's whole history (``Runs.list`` takes only a limit)."""
-    from clerkdesk.records.runstate import SubmitState
 
     out = []
     for r in store.db["runs"].rows_where("created_at >= ? and created_at <= ?", [since, until],
@@ -147,7 +148,7 @@ def hall_day(store: Any, day: date | None = None) -> HallDay:
                                   c["id"] in queued, len(mine), receipts))
     out.cases.sort(key=lambda c: c.created_at)
     for r in runs:
-        if r["status"] in WAITING or (r["submit_state"] in UNSETTLED and r["status"] != "succeeded"):
+        if r["status"] in WAITING or (r["submit_state"] in UNSETTLED and r["status"] != RunStatus.SUCCEEDED):
             message = ""
             try:
                 message = str(store.runs.get(r["id"]).data.get("message") or "")
@@ -161,10 +162,10 @@ def hall_day(store: Any, day: date | None = None) -> HallDay:
     for r in runs:
         per.setdefault(r["system"], []).append(r)
     for sid, rs in sorted(per.items()):
-        secs = [float(r["seconds"]) for r in rs if r["status"] == "succeeded" and r.get("seconds") is not None]
+        secs = [float(r["seconds"]) for r in rs if r["status"] == RunStatus.SUCCEEDED and r.get("seconds") is not None]
         failed = [r for r in rs if r["status"] in ("failed", "aborted")]
         out.systems.append(SystemLine(
-            sid, len(rs), sum(r["status"] == "succeeded" for r in rs), sum(bool(r.get("receipt")) for r in rs),
+            sid, len(rs), sum(r["status"] == RunStatus.SUCCEEDED for r in rs), sum(bool(r.get("receipt")) for r in rs),
             len(failed), sum(r["status"] in WAITING for r in rs),
             round(statistics.median(secs), 1) if secs else None, _pct(secs, 0.9),
             max((r["updated_at"] for r in failed), default="")))

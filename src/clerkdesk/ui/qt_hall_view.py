@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from clerkdesk.hall.report import HallDay, supervised_day, write_csv, write_xlsx, xlsx_available
+from clerkdesk.records.runstate import RunStatus
 from clerkdesk.ui.i18n import tr
 from clerkdesk.ui.style import STATUS_COLOURS
 from clerkdesk.ui.workers import run_op
@@ -37,7 +38,7 @@ CASE_COLUMNS = [("created_at", "时间"), ("window", "窗口"), ("matter", "事�
                 ("queued", "后台办理"), ("receipts", "回执")]
 WAITING_COLUMNS = [("updated_at", "时间"), ("system", "系统"), ("recipe", "事项"), ("reason", "原因"),
                    ("evidence", "截图"), ("message", "说明"), ("run", "办理")]
-SYSTEM_COLUMNS = [("system", "系统"), ("runs", "办理"), ("succeeded", "成功"), ("receipts", "回执"),
+SYSTEM_COLUMNS = [("system", "系统"), ("runs", "办理"), (RunStatus.SUCCEEDED, "成功"), ("receipts", "回执"),
                   ("failed", "失败"), ("waiting", "待处理"), ("median_s", "中位用时 s"), ("p90_s", "P90 用时 s")]
 
 
@@ -117,7 +118,7 @@ class HallView(QWidget):
         self._fill(self.waiting, WAITING_COLUMNS, d.waiting)
         self._fill(self.systems, SYSTEM_COLUMNS, d.systems)
         for i, c in enumerate(d.cases):
-            colour = {"done": "succeeded", "failed": "failed", "needs_clerk": "needs_clerk"}.get(c.status, "running")
+            colour = {"done": RunStatus.SUCCEEDED, "failed": "failed", RunStatus.NEEDS_CLERK: RunStatus.NEEDS_CLERK}.get(c.status, "running")
             self.cases.item(i, 3).setForeground(QColor(STATUS_COLOURS[colour]))
         for i, s in enumerate(d.systems):
             if s.failed:
