@@ -305,7 +305,6 @@ def main(argv: list[str] | None = None) -> int:
     ns = [int(x) for x in a.n.split(",") if x.strip()]
     series = [int(x) for x in a.worker_series.split(",") if x.strip()]
     from clerkdesk.drivers.web.browser import find_browser
-
     from clerkdesk.sandbox.web import start_web_sandbox
     from clerkdesk.testing.postgres import pg_bindir, pg_server
 

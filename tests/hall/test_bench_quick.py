@@ -16,7 +16,6 @@ BENCH = Path(__file__).resolve().parents[2] / "bench" / "hall.py"
 
 def test_the_hall_load_test_runs_quick_and_counts_nothing_lost_or_twice() -> None:
     from clerkdesk.drivers.web.browser import find_browser
-
     from clerkdesk.testing.postgres import pg_bindir
 
     if find_browser() is None or pg_bindir() is None:
