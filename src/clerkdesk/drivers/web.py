@@ -28,6 +28,7 @@ from clerkdesk.drivers import _web_js as js
 from clerkdesk.drivers._egress import EgressProxy
 from clerkdesk.drivers._web_guard import GuardMixin, foreign_pattern
 from clerkdesk.drivers._web_kits import KitMixin
+from clerkdesk.drivers._web_mask import PROBE_MASK_WAIT, MaskMixin
 from clerkdesk.drivers._web_scope import POLL, ScopeMixin
 from clerkdesk.drivers.browser import find_browser, launch_args, no_browser_message
 from clerkdesk.engine.driver import (
@@ -119,7 +120,7 @@ def _step_errors(verb: str) -> Callable[[F], F]:
     return deco
 
 
-class PlaywrightDriver(GuardMixin, ScopeMixin, KitMixin):
+class PlaywrightDriver(GuardMixin, ScopeMixin, KitMixin, MaskMixin):
     kind = "web"
 
     def __init__(self) -> None:
@@ -593,6 +594,10 @@ class PlaywrightDriver(GuardMixin, ScopeMixin, KitMixin):
 
     def probe(self, cond: Condition) -> bool:
         self._report_egress()
+        self.wait_unmasked(cond, PROBE_MASK_WAIT)  # a page the app is still loading is not judged (_web_mask)
+        return self._probe_now(cond)
+
+    def _probe_now(self, cond: Condition) -> bool:
         try:
             return self._holds(cond) != cond.gone
         except DriverError:
@@ -603,12 +608,18 @@ class PlaywrightDriver(GuardMixin, ScopeMixin, KitMixin):
         deadline = time.monotonic() + timeout
         while True:
             self._check_dialog()
-            if self.probe(cond):
+            self._report_egress()
+            mask = self.mask_over(cond)  # under a loading mask the page is not judged: wait on (_web_mask)
+            if mask is None and self._probe_now(cond):
                 return
             if self._server_error and not cond.gone:
                 raise DriverError(f"the system answered {self._server_error} instead of showing {cond.describe()} "
                                   f"({self.where()})", retryable=False)
             if time.monotonic() >= deadline:
+                if mask is not None:
+                    raise DriverError(f"{cond.describe()}: the page was still covered by a loading mask ({mask}) "
+                                      f"after {timeout:g}s on {self.where()}; what is under a mask is not judged",
+                                      retryable=False)
                 extra = f"; the last dialog said {self._last_dialog!r}" if self._last_dialog else ""
                 raise DriverError(f"{cond.describe()} not shown within {timeout:g}s on {self.where()}{extra}",
                                   retryable=False)

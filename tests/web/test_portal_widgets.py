@@ -1,0 +1,98 @@
+"""Modern portals, the second round of kit widgets on the sandbox portal (Element UI and Ant Design markup, real
+Chromium, the app rendering after load): multi-selects (tags), tree selects with lazy levels, date ranges, and
+`expect`/`until` that do not judge a page a loading mask covers."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clerkdesk.engine.driver import Condition, DriverContext, DriverError, Locator
+from clerkdesk.errors import Mark
+from clerkdesk.recipe.systems import System
+from clerkdesk.sandbox.web.portal import PortalServer
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(params=["element", "antd"])
+def drv(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """The web driver on the portal's step 2 (shown by hand: these tests are about its widgets)."""
+    from clerkdesk.drivers.web import PlaywrightDriver
+
+    srv = PortalServer(request.param)
+    system = System("portal", "门户", "web", Mark(tmp_path / "p.yaml", 1, 1), start_url=srv.url + "/",
+                    origins=(srv.url,))
+    d = PlaywrightDriver()
+    d.start(DriverContext(system=system, home=tmp_path, clerk="t", headless=True))
+    d.open(srv.url + "/portal", 10)
+    d.wait_for(Condition(text="基本信息"), 10)
+    d.page.evaluate("() => { document.getElementById('step1').style.display = 'none';"
+                    " document.getElementById('step2').style.display = ''; }")
+    d.kit = request.param
+    yield d
+    d.close()
+    srv.stop()
+
+
+# --- loading masks ------------------------------------------------------------------------------------------
+
+# A status line that the app is about to replace, under a loading mask that goes MS later (never when MS < 0):
+# Element's v-loading (an absolute .el-loading-mask over its container) or Ant's <Spin> (a spinning .ant-spin
+# beside the blurred container, in .ant-spin-nested-loading). FULL: the mask covers the whole window.
+MASKED_STATUS = r"""
+([ms, full]) => {
+  const EL = document.documentElement.dataset.kit === 'element';
+  const box = document.createElement('div');
+  box.id = 'status-box';
+  box.style.cssText = full ? 'position:fixed;inset:0;z-index:4000;background:#fff' : 'position:relative;width:300px;height:80px';
+  const status = '<p class="status">状态：审核中</p>';
+  box.innerHTML = EL ? status + '<div class="el-loading-mask" style="position:absolute;inset:0;background:rgba(255,255,255,.9)">'
+                       + '<div class="el-loading-spinner"><p class="el-loading-text">刷新中</p></div></div>'
+                     : '<div class="ant-spin-nested-loading" style="position:absolute;inset:0"><div><div class="ant-spin ant-spin-spinning"'
+                       + ' style="position:absolute;top:20px;left:100px;width:80px;height:20px"><span class="ant-spin-text">刷新中</span></div></div><div class="ant-spin-container ant-spin-blur">'
+                       + status + '</div></div>';
+  document.getElementById('app').prepend(box);
+  if (ms >= 0) setTimeout(() => {
+    box.querySelector('.status').textContent = '状态：已退回';
+    (box.querySelector('.el-loading-mask') || box.querySelector('.ant-spin')).remove();
+  }, ms);
+}
+"""
+
+
+def test_expect_does_not_judge_the_text_under_a_loading_mask(drv: Any) -> None:
+    drv.page.evaluate(MASKED_STATUS, [700, False])  # only the status box is covered
+    t0 = time.monotonic()
+    with pytest.raises(DriverError, match="text '状态：审核中' not shown within 2s"):
+        drv.wait_for(Condition(text="状态：审核中"), 2)  # true under the mask, false once the app has loaded
+    drv.page.evaluate("() => document.getElementById('status-box').remove()")
+    drv.page.evaluate(MASKED_STATUS, [700, False])
+    t0 = time.monotonic()
+    drv.wait_for(Condition(text="参保险种"), 2)  # a mask elsewhere on the page does not hold up the rest of it
+    assert time.monotonic() - t0 < 0.5
+    drv.wait_for(Condition(text="状态：已退回"), 3)
+    assert time.monotonic() - t0 >= 0.6
+
+
+def test_until_waits_for_a_mask_over_the_page_and_a_mask_that_stays_is_named(drv: Any) -> None:
+    drv.page.evaluate(MASKED_STATUS, [700, True])
+    t0 = time.monotonic()
+    assert drv.probe(Condition(text="状态：审核中")) is False  # human's until / when shown: judged after the mask
+    assert time.monotonic() - t0 >= 0.6
+    drv.page.evaluate("() => document.getElementById('status-box').remove()")
+    drv.page.evaluate(MASKED_STATUS, [-1, True])  # a mask that never goes: the step says what it waited for
+    with pytest.raises(DriverError) as e:
+        drv.wait_for(Condition(text="参保险种"), 1)
+    assert "still covered by a loading mask" in e.value.message and "刷新中" in e.value.message
+    assert "审核中" not in e.value.message  # the mask's own words, never the content under it
+    assert (".el-loading-mask" if drv.kit == "element" else ".ant-spin-spinning") in e.value.message
+    # an element condition: the element under a local mask is not judged either
+    drv.page.evaluate("() => document.getElementById('status-box').remove()")
+    drv.page.evaluate(MASKED_STATUS, [-1, False])
+    with pytest.raises(DriverError, match="still covered by a loading mask"):
+        drv.wait_for(Condition(element=Locator(css="#status-box .status")), 1)
