@@ -96,3 +96,42 @@ def test_until_waits_for_a_mask_over_the_page_and_a_mask_that_stays_is_named(drv
     drv.page.evaluate(MASKED_STATUS, [-1, False])
     with pytest.raises(DriverError, match="still covered by a loading mask"):
         drv.wait_for(Condition(element=Locator(css="#status-box .status")), 1)
+
+
+# --- multi-selects ------------------------------------------------------------------------------------------
+
+def _tags(drv: Any) -> list[str]:
+    return drv.page.eval_on_selector_all(".el-select__tags-text, .ant-select-selection-item-content",
+                                         "ts => ts.map(t => t.textContent)")
+
+
+def test_a_multi_select_ends_with_exactly_the_wanted_tags(drv: Any) -> None:
+    assert _tags(drv) == ["失业保险"]  # the portal's preset
+    got = drv.choose(Locator(label="参保险种"), "企业职工基本养老保险、职工基本医疗保险", 8)
+    assert got == "企业职工基本养老保险、职工基本医疗保险"  # the preset tag removed by its own icon
+    assert _tags(drv) == ["企业职工基本养老保险", "职工基本医疗保险"]
+    # the list was closed so that it covers nothing below it: the next field takes a click
+    assert drv.choose(Locator(label="经常居住地"), "浙江省/宁波市/鄞州区", 8) == "鄞州区"
+    # again, with one wanted item kept and one swapped: nothing is unchosen by a second click
+    got = drv.choose(Locator(label="参保险种"), "职工基本医疗保险, 工伤保险", 8)
+    assert _tags(drv) == ["职工基本医疗保险", "工伤保险"] and got == "职工基本医疗保险、工伤保险"
+    with pytest.raises(DriverError) as e:
+        drv.choose(Locator(label="参保险种"), "工伤保险、大病保险", 1.5)
+    assert e.value.message.startswith("option '大病保险' did not appear in the list of label 参保险种")
+
+
+# --- tree selects -------------------------------------------------------------------------------------------
+
+def test_a_tree_select_is_walked_by_path_waiting_for_each_lazy_level(drv: Any) -> None:
+    t0 = time.monotonic()
+    assert drv.choose(Locator(label="经常居住地"), "江苏省/南京市/鼓楼区", 8) == "鼓楼区"
+    assert time.monotonic() - t0 >= 0.9  # three levels fetched one after another (0.3 s each): waited for, not raced
+    # the same name under another parent: the walk takes the node under the path, with 南京市 still expanded
+    assert drv.choose(Locator(label="经常居住地"), "福建省/福州市/鼓楼区", 8) == "鼓楼区"
+    picked = drv.page.evaluate("() => document.querySelector('.el-tree-node.is-current, .ant-select-tree-treenode-selected')"
+                               ".dataset.code")
+    assert picked == "350102"
+    with pytest.raises(DriverError) as e:
+        drv.choose(Locator(label="经常居住地"), "浙江省/宁波市/北仑区", 3)
+    assert e.value.message == "'北仑区' did not appear in the tree of label 经常居住地 (level 3 of 3)"
+    assert "鄞州区" in e.value.tried[0] and "海曙区" in e.value.tried[0]

@@ -29,7 +29,9 @@ from clerkdesk.drivers._egress import EgressProxy
 from clerkdesk.drivers._web_guard import GuardMixin, foreign_pattern
 from clerkdesk.drivers._web_kits import KitMixin
 from clerkdesk.drivers._web_mask import PROBE_MASK_WAIT, MaskMixin
+from clerkdesk.drivers._web_multi import MultiMixin
 from clerkdesk.drivers._web_scope import POLL, ScopeMixin
+from clerkdesk.drivers._web_tree import TreeMixin
 from clerkdesk.drivers.browser import find_browser, launch_args, no_browser_message
 from clerkdesk.engine.driver import (
     Condition,
@@ -120,7 +122,7 @@ def _step_errors(verb: str) -> Callable[[F], F]:
     return deco
 
 
-class PlaywrightDriver(GuardMixin, ScopeMixin, KitMixin, MaskMixin):
+class PlaywrightDriver(GuardMixin, ScopeMixin, KitMixin, MaskMixin, MultiMixin, TreeMixin):
     kind = "web"
 
     def __init__(self) -> None:
@@ -505,6 +507,10 @@ class PlaywrightDriver(GuardMixin, ScopeMixin, KitMixin, MaskMixin):
                                       f"(choices: {', '.join(res.get('options', []))})")
                 time.sleep(POLL)
         kit, token = self._kit_info(el)
+        if kit["kit"] and kit["multiple"]:  # tags in the field: exactly the wanted items (_web_multi)
+            return self.choose_multi(el, loc, value, timeout)
+        if kit["kit"] and self.maybe_tree(el, kit, value):  # a tree in the popper, walked by path (_web_tree)
+            return self.choose_tree(el, loc, value, kit, token, timeout)
         if kit["kit"]:  # a component kit's select or cascader: its list is a popper somewhere in <body>
             return self.choose_kit(el, loc, value, kit, token, timeout)
         # a combobox (ARIA role=combobox, aria-autocomplete …): type the value, then wait for its option in the

@@ -438,6 +438,7 @@ function multiSelect(key, id, options, preset) {
       return;
     }
     const inner = pop.querySelector('.rc-virtual-list-holder-inner');
+    pop.querySelector('.rc-virtual-list-spacer').style.height = (Math.max(1, shown.length) * 32) + 'px';
     inner.innerHTML = shown.length ? '' : '<div class="ant-select-item-empty">暂无数据</div>';
     for (const o of shown) {
       const on = model[key].includes(o);
@@ -472,7 +473,12 @@ function multiSelect(key, id, options, preset) {
     if (!EL) input.setAttribute('aria-expanded', 'false');
     if (current && current.pop === pop) current = null;
   }
-  input.addEventListener('input', () => { if (!isOpen) open(); filter(input.value); });
+  input.addEventListener('input', () => {
+    if (!isOpen) open();
+    filter(input.value);
+    const ph = EL ? null : wrap.querySelector('.ant-select-selection-placeholder');
+    if (ph) ph.style.display = model[key].length || input.value ? 'none' : '';
+  });
   input.addEventListener('keydown', e => { if (e.key === 'Escape') close(); });
   tags();
   return wrap;
