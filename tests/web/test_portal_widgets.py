@@ -135,3 +135,16 @@ def test_a_tree_select_is_walked_by_path_waiting_for_each_lazy_level(drv: Any) -
         drv.choose(Locator(label="经常居住地"), "浙江省/宁波市/北仑区", 3)
     assert e.value.message == "'北仑区' did not appear in the tree of label 经常居住地 (level 3 of 3)"
     assert "鄞州区" in e.value.tried[0] and "海曙区" in e.value.tried[0]
+
+
+# --- date ranges --------------------------------------------------------------------------------------------
+
+def test_a_date_range_is_typed_committed_closed_and_read_back(drv: Any) -> None:
+    assert drv.fill(Locator(label="参保期间"), "2024-03-01 至 2025-02-28", 5) == "2024-03-01 至 2025-02-28"
+    panel = ".el-date-range-picker, .ant-picker-dropdown-range"
+    assert drv.page.eval_on_selector(panel, "p => !(p.offsetWidth || p.offsetHeight)")  # closed: it covers nothing
+    assert drv.check(Locator(label="本人承诺所填信息真实有效"), True, 3) is True  # the box right under it
+    # again, over the old dates, in another shape: the inputs end with exactly the new ones
+    assert drv.fill(Locator(label="参保期间"), "2024-07-01~2024-12-31", 5) == "2024-07-01~2024-12-31"
+    with pytest.raises(DriverError, match=r"label 参保期间 is a date range: give two dates"):
+        drv.fill(Locator(label="参保期间"), "2024-07-01", 2)

@@ -30,6 +30,7 @@ from clerkdesk.drivers._web_guard import GuardMixin, foreign_pattern
 from clerkdesk.drivers._web_kits import KitMixin
 from clerkdesk.drivers._web_mask import PROBE_MASK_WAIT, MaskMixin
 from clerkdesk.drivers._web_multi import MultiMixin
+from clerkdesk.drivers._web_range import RangeMixin
 from clerkdesk.drivers._web_scope import POLL, ScopeMixin
 from clerkdesk.drivers._web_tree import TreeMixin
 from clerkdesk.drivers.browser import find_browser, launch_args, no_browser_message
@@ -122,7 +123,7 @@ def _step_errors(verb: str) -> Callable[[F], F]:
     return deco
 
 
-class PlaywrightDriver(GuardMixin, ScopeMixin, KitMixin, MaskMixin, MultiMixin, TreeMixin):
+class PlaywrightDriver(GuardMixin, ScopeMixin, KitMixin, MaskMixin, MultiMixin, TreeMixin, RangeMixin):
     kind = "web"
 
     def __init__(self) -> None:
@@ -441,6 +442,8 @@ class PlaywrightDriver(GuardMixin, ScopeMixin, KitMixin, MaskMixin, MultiMixin, 
             if got is not None:
                 return got
         el = self.resolve(loc, timeout)
+        if self.is_range(el):  # a kit date range: start and end typed and committed, panel closed (_web_range)
+            return self.fill_range(el, loc, value, timeout)
         info = self._describe_el(el)
         tag, readonly = info["tag"], info["readonly"]
         if tag == "SELECT":
