@@ -4,12 +4,15 @@ Chromium, the app rendering after load): multi-selects (tags), tree selects with
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from local_site import run_recipe, write_system
 
 from clerkdesk.engine.driver import Condition, DriverContext, DriverError, Locator
 from clerkdesk.errors import Mark
@@ -148,3 +151,44 @@ def test_a_date_range_is_typed_committed_closed_and_read_back(drv: Any) -> None:
     assert drv.fill(Locator(label="参保期间"), "2024-07-01~2024-12-31", 5) == "2024-07-01~2024-12-31"
     with pytest.raises(DriverError, match=r"label 参保期间 is a date range: give two dates"):
         drv.fill(Locator(label="参保期间"), "2024-07-01", 2)
+
+
+# --- the docs' recipe with the three widgets, through the engine -------------------------------------------
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "recipes.md"
+
+
+def docs_recipe_with_widgets() -> str:
+    """docs/recipes.md section 9: the portal recipe, with the lines for the multi-select, the tree select and the
+    date range added where the docs say (their fields under `fields:`, their steps before the 本人承诺 check)."""
+    section = DOCS.read_text(encoding="utf-8").split("## 9. Modern portals", 1)[1]
+    blocks = re.findall(r"```yaml\n(.*?)```", section, re.S)
+    main = next(b for b in blocks if b.startswith("recipe: portal."))
+    extra = next(b for b in blocks if b.startswith("fields:\n") and "参保险种" in b)
+    fields, steps = extra.removeprefix("fields:\n").split("steps:\n")
+    check = "  - check: {label: 本人承诺所填信息真实有效}\n"
+    assert "fields:\n" in main and check in main
+    return main.replace("fields:\n", "fields:\n" + fields, 1).replace(check, steps + check, 1)
+
+
+@pytest.fixture(params=["element", "antd"])
+def portal(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[PortalServer, Path]]:
+    srv = PortalServer(request.param)
+    yield srv, write_system(tmp_path / "recipes", "portal", srv.url)
+    srv.stop()
+
+
+def test_the_docs_recipe_fills_multi_select_tree_select_and_date_range(portal: Any, desk: Any) -> None:
+    srv, folder = portal
+    start = (date.today() + timedelta(days=40)).isoformat()
+    case = {"start_date": start, "insurances": ["企业职工基本养老保险", "工伤保险"], "residence_region": "330212",
+            "period_from": "2024-01-01", "period_to": "2024-12-31"}
+    person = {"name": "王小明", "sex": "1", "ethnicity": "05", "birth_date": "1990-02-28", "hukou_region": "370202"}
+    out, _ = run_recipe(desk, folder, "portal", "flexible-insurance", docs_recipe_with_widgets(),
+                        {"person": person, "case": case})
+    assert out.status == "succeeded", out.message
+    (sub,) = srv.submissions
+    assert sub["insurances"] == ["企业职工基本养老保险", "工伤保险"]  # the preset 失业保险 removed
+    assert sub["residence"] == ["浙江省", "宁波市", "鄞州区"]
+    assert sub["period"] == ["2024-01-01", "2024-12-31"]
+    assert sub["region"] == ["山东省", "青岛市", "市南区"] and sub["agree"] is True  # the rest as before
