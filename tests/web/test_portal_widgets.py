@@ -192,3 +192,20 @@ def test_the_docs_recipe_fills_multi_select_tree_select_and_date_range(portal: A
     assert sub["residence"] == ["浙江省", "宁波市", "鄞州区"]
     assert sub["period"] == ["2024-01-01", "2024-12-31"]
     assert sub["region"] == ["山东省", "青岛市", "市南区"] and sub["agree"] is True  # the rest as before
+
+
+@pytest.mark.parametrize("kit", ["element", "antd"])
+def test_a_kept_login_is_judged_after_a_slow_app_has_rendered(kit: str, tmp_path: Path, desk: Any) -> None:
+    """The app shows its 加载中 mask for 4.5 s, longer than `open` settles (3 s): `human`'s `until` waits for the
+    mask instead of asking the clerk to log in to an app that has not rendered yet."""
+    srv = PortalServer(kit, render_delay_ms=4500)
+    try:
+        folder = write_system(tmp_path / "recipes", "portal", srv.url)
+        events: list[Any] = []
+        recipe = ("recipe: portal.slow\ntitle: 慢\nsystem: portal\nsteps:\n  - open: /portal\n"
+                  "  - human: {message: 请登录, until: {text: 基本信息}}\n  - expect: {text: 基本信息}\n")
+        out, _ = run_recipe(desk, folder, "portal", "slow", recipe, {}, on_event=events.append)
+        assert out.status == "succeeded", out.message
+        assert not [e for e in events if type(e).__name__ == "HumanNeeded"]  # the clerk was never asked
+    finally:
+        srv.stop()
