@@ -118,6 +118,11 @@ def test_a_multi_select_ends_with_exactly_the_wanted_tags(drv: Any) -> None:
     # again, with one wanted item kept and one swapped: nothing is unchosen by a second click
     got = drv.choose(Locator(label="参保险种"), "职工基本医疗保险, 工伤保险", 8)
     assert _tags(drv) == ["职工基本医疗保险", "工伤保险"] and got == "职工基本医疗保险、工伤保险"
+    # a field full of tags (they wrap onto more lines): opened beside its arrow, never on a tag's ×
+    many = ["企业职工基本养老保险", "城乡居民基本养老保险", "职工基本医疗保险", "失业保险", "生育保险"]
+    drv.choose(Locator(label="参保险种"), "、".join(many[:4]), 8)
+    got = drv.choose(Locator(label="参保险种"), "、".join(many), 8)
+    assert sorted(got.split("、")) == sorted(many) == sorted(_tags(drv))  # the tags in the order they were chosen
     with pytest.raises(DriverError) as e:
         drv.choose(Locator(label="参保险种"), "工伤保险、大病保险", 1.5)
     assert e.value.message.startswith("option '大病保险' did not appear in the list of label 参保险种")

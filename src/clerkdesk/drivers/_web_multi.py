@@ -102,6 +102,12 @@ class MultiMixin:
         missing = [w for w in wanted if _squash(w) not in have]
         if missing:  # 2. the missing items, picked in the open list
             info, token = self._kit_info(el)
+            if info["open"] == "closed":  # opened beside its arrow: the middle of the field may be a tag's ×
+                trigger = self.scope().locator(f"[data-clerkdesk-trigger='{token}']")
+                box = trigger.bounding_box()
+                where = {"x": max(1.0, box["width"] - 14), "y": box["height"] / 2} if box else None
+                trigger.click(position=where, timeout=max(0.5, deadline - time.monotonic()) * 1000)
+                info = {**info, "open": "clicked"}
             self._wait_open(el, loc, token, info, deadline)
             for item in missing:
                 self._pick_one(el, loc, item, token, deadline)
