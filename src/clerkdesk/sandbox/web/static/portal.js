@@ -660,7 +660,13 @@ function dateRange(key, id) {
     isOpen = true;
     opened(pop, wrap, () => { commit(0); commit(1); close(); });
   }
-  function close() { if (!isOpen) return; isOpen = false; hide(pop); if (current && current.pop === pop) current = null; }
+  function close() {   // like the kits: text that is not a date is dropped, the inputs show what the field holds
+    if (!isOpen) return;
+    isOpen = false;
+    hide(pop);
+    inputs.forEach((inp, i) => { inp.value = model[key][i]; });
+    if (current && current.pop === pop) current = null;
+  }
   inputs.forEach((inp, i) => {
     inp.addEventListener('focus', open);
     inp.addEventListener('click', open);
