@@ -153,6 +153,17 @@ def test_a_tree_select_is_walked_by_path_waiting_for_each_lazy_level(drv: Any) -
     assert "鄞州区" in e.value.tried[0] and "海曙区" in e.value.tried[0]
 
 
+def test_a_cascader_walks_the_same_path_shape_and_shows_the_whole_path(drv: Any) -> None:
+    drv.page.evaluate("() => { document.getElementById('step1').style.display = '';"
+                      " document.getElementById('step2').style.display = 'none'; }")
+    shown = drv.choose(Locator(label="户籍所在地"), "江苏省/南京市/鼓楼区", 8)
+    assert shown.replace(" ", "") == "江苏省/南京市/鼓楼区"
+    # from one 鼓楼区 to the other: every level is clicked again and its next level waited for by the wanted item
+    shown = drv.choose(Locator(label="户籍所在地"), "福建省/福州市/鼓楼区", 8)
+    assert shown.replace(" ", "") == "福建省/福州市/鼓楼区"
+    assert drv.choose(Locator(label="户籍所在地"), "浙江省/宁波市/鄞州区", 8).replace(" ", "") == "浙江省/宁波市/鄞州区"
+
+
 # --- date ranges --------------------------------------------------------------------------------------------
 
 def test_a_date_range_is_typed_committed_closed_and_read_back(drv: Any) -> None:
