@@ -260,7 +260,9 @@ class _Loader:
                 args[k] = v.plain()
             elif p.type == "locator-key" and isinstance(v.value, str):
                 args[k] = self.template(v.plain(), v.mark, scope)  # texts may be templates (成员{{ … }}姓名)
-            elif p.type in ("value",):
+            elif p.type == "values" and v.is_seq:
+                args[k] = self.value_list(kind, v, scope)
+            elif p.type in ("value", "values"):
                 args[k] = self.template(v.plain(), v.mark, scope)
             elif p.type == "bool":
                 val = v.plain()
@@ -287,6 +289,27 @@ class _Loader:
         if kind == "each" and "as" in args and not re.fullmatch(r"[a-z_][a-z0-9_]*", str(args["as"])):
             self.err("'as' is a simple lower-case name such as member", marks["as"])
         return Step(kind, args, kmark, marks, children, index)
+
+    def value_list(self, kind: str, v: Src, scope: set[str]) -> list[str]:
+        """A list value (recipe/choices.py): a multi-select's items for `choose`, a date range's [start, end] for
+        `fill`; each item a text or a template, checked where it is."""
+        from clerkdesk.recipe.choices import ITEM_JOIN
+
+        out: list[str] = []
+        for el in v.elements():
+            if el.is_map or el.is_seq or el.value is None:
+                self.err(f"{kind} value: each item of the list is a text or a template, not "
+                         f"{'a mapping' if el.is_map else 'a list' if el.is_seq else 'empty'}", el.mark)
+                continue
+            if kind == "choose" and ITEM_JOIN in str(el.value):
+                self.err(f"choose value: an item may not contain {ITEM_JOIN!r} (it joins the items)", el.mark)
+            out.append(self.template(el.plain(), el.mark, scope))
+        if kind == "fill" and len(v.value) != 2:
+            self.err(f"fill value: a list is a date range [start, end] of exactly two dates (this one has "
+                     f"{len(v.value)})", v.mark)
+        elif kind == "choose" and not v.value:
+            self.err("choose value: an empty list chooses nothing (give at least one item)", v.mark)
+        return out
 
     def unknown_body(self, body: Src, scope: set[str]) -> None:
         """Check the templates of a step whose type is unknown, so one pass reports them too."""

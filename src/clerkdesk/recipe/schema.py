@@ -24,6 +24,9 @@ def _param(p: Param) -> dict[str, Any]:
     t = p.type
     if t in ("text", "value"):
         out: dict[str, Any] = {"type": "string"}
+    elif t == "values":
+        out = {"oneOf": [{"type": ["string", "number"]},
+                         {"type": "array", "items": {"type": ["string", "number"]}, "minItems": 1}]}
     elif t == "bool":
         out = {"type": ["boolean", "string"]}
     elif t == "number":

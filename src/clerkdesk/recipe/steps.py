@@ -139,6 +139,9 @@ class Step:
             elif isinstance(v, dict):
                 for k, inner in v.items():
                     walk(f"{where}.{k}", inner, mark)
+            elif isinstance(v, list):  # a list value: a multi-select's items, a date range's two dates
+                for i, inner in enumerate(v):
+                    walk(f"{where}[{i}]", inner, mark)
 
         for k, v in self.args.items():
             walk(k, v, self.marks.get(k, self.mark))
@@ -200,6 +203,11 @@ def step(name: str, doc: str, params: dict[str, Param] | None = None, **kw: Any
 
 
 V = Param("value", True, "the value: text or a template such as {{ person.name }}")
+# fill and choose also take a list (recipe/choices.py): a date range's [start, end], a multi-select's items
+FILL_V = Param("values", True, "the value: text or a template such as {{ person.name }}; a date range: "
+               "[start, end]")
+CHOOSE_V = Param("values", True, "the value: text or a template; a multi-select: a list (or a list field, or "
+                 "items joined by 、)")
 
 
 @step("open", "Web: go to a URL or a path, resolved against the system's `start_url` like a link on that page "
@@ -213,11 +221,13 @@ def _open(x: Exec, s: Step) -> None:
 
 
 @step("fill", "Type a value into a field (web: the input belonging to the label; desktop: the box beside the "
-      "OCR'd label), then read it back: a difference fails the step.", {"value": V}, locator=True,
+      "OCR'd label), then read it back: a difference fails the step.", {"value": FILL_V}, locator=True,
       example='fill: {label: 姓名, value: "{{ person.name }}"}',
       zh="填写", en="fill", fills="value")
 def _fill(x: Exec, s: Step) -> None:
-    value = x.value(s, "value")
+    from clerkdesk.recipe.choices import RANGE_JOIN, rendered_value
+
+    value = rendered_value(x, s, RANGE_JOIN)
     got = x.driver.fill(x.locator(s), value, x.timeout(s))
     x.filled(s, s.describe().removeprefix("fill "), value)
     if got is not None and _norm(got) != _norm(value):
@@ -309,11 +319,13 @@ class masked:
 
 
 @step("choose", "Pick an option of a select, radio group or combobox by its value or its visible text; waits "
-      "for the option itself to appear (cascading selects).", {"value": V}, locator=True,
+      "for the option itself to appear (cascading selects).", {"value": CHOOSE_V}, locator=True,
       example='choose: {label: 户口性质, value: "{{ person.hukou_type | code(\'hukou_type\') }}"}',
       zh="选择", en="choose", fills="value")
 def _choose(x: Exec, s: Step) -> None:
-    value = x.value(s, "value")
+    from clerkdesk.recipe.choices import ITEM_JOIN, rendered_value
+
+    value = rendered_value(x, s, ITEM_JOIN)
     shown = x.driver.choose(x.locator(s), value, x.timeout(s))
     x.filled(s, s.describe().removeprefix("choose "), value)
     if shown is not None and not shows_choice(shown, value):
@@ -333,6 +345,10 @@ def shows_choice(shown: str, value: str) -> bool:
         return re.sub(r"\s+", "", _norm(t))
 
     if squash(shown) == squash(value):
+        return True
+    from clerkdesk.recipe.choices import same_items, split_items
+
+    if len(split_items(value)) > 1 and same_items(shown, value):  # a multi-select's tags, in any order
         return True
     want = [squash(p) for p in re.split(r"[/／]", value) if p.strip()]
     got = [squash(p) for p in re.split(r"\s*(?:[/／>＞,，、-]|\s)\s*", _norm(shown)) if p.strip()]

@@ -33,8 +33,12 @@ from clerkdesk.drivers.web.dialogs import DialogAnswerer
 from clerkdesk.drivers.web.finder import ElementFinder
 from clerkdesk.drivers.web.guard import OriginGuard, foreign_pattern
 from clerkdesk.drivers.web.kits import Kits
+from clerkdesk.drivers.web.mask import PROBE_MASK_WAIT, MaskWatcher
+from clerkdesk.drivers.web.multi import MultiSelect
+from clerkdesk.drivers.web.range import DateRange
 from clerkdesk.drivers.web.scope import POLL, PageScope
 from clerkdesk.drivers.web.session import SessionStore
+from clerkdesk.drivers.web.tree import TreeSelect
 from clerkdesk.recipe.driver import (
     Condition,
     DriverContext,
@@ -130,6 +134,11 @@ class PlaywrightDriver:
         self.scope = PageScope(self._check_dialog, self.dialogs.on_dialog)
         self.finder = ElementFinder(self.scope.scope, self._check_dialog, self.scope.where)
         self.kits = Kits(self.scope.scope, self.finder.evaluate, self._check_dialog, self.scope.where)
+        # the kits' widgets of more than one value, and the loading masks that hide a page still loading
+        self.multi = MultiSelect(self.scope.scope, self.finder.evaluate, self.kits, self._check_dialog)
+        self.trees = TreeSelect(self.scope.scope, self.finder.evaluate, self.kits, self._check_dialog)
+        self.ranges = DateRange(self.scope.scope, self.finder.evaluate, self.kits, self._check_dialog)
+        self.masks = MaskWatcher(self.scope.pages, self.finder.find)
         self._server_error: str | None = None  # set by an error answer since the last action
         self._navigating: set[Any] = set()  # navigation requests sent and not answered (a posted submit)
         self._inflight = 0  # requests of the pages in flight (for `open` on single-page apps)
@@ -311,6 +320,8 @@ class PlaywrightDriver:
             if got is not None:
                 return got
         el = self.finder.resolve(loc, timeout)
+        if self.ranges.is_range(el):  # a kit date range: start and end typed and committed, panel closed
+            return self.ranges.fill_range(el, loc, value, timeout)
         info = self.finder.describe(el)
         tag, readonly = info["tag"], info["readonly"]
         if tag == "SELECT":
@@ -377,6 +388,10 @@ class PlaywrightDriver:
                                       f"(choices: {', '.join(res.get('options', []))})")
                 time.sleep(POLL)
         kit, token = self.kits.kit_info(el)
+        if kit["kit"] and kit["multiple"]:  # tags in the field: exactly the wanted items (web/multi.py)
+            return self.multi.choose_multi(el, loc, value, timeout)
+        if kit["kit"] and self.trees.maybe_tree(el, kit, value):  # a tree in the popper, walked by path
+            return self.trees.choose_tree(el, loc, value, kit, token, timeout)
         if kit["kit"]:  # a component kit's select or cascader: its list is a popper somewhere in <body>
             return self.kits.choose_kit(el, loc, value, kit, token, timeout)
         # a combobox (ARIA role=combobox, aria-autocomplete …): type the value, then wait for its option in the
@@ -463,6 +478,10 @@ class PlaywrightDriver:
 
     def probe(self, cond: Condition) -> bool:
         self.guard.report_egress()
+        self.masks.wait_unmasked(cond, PROBE_MASK_WAIT)  # a page the app is still loading is not judged
+        return self._probe_now(cond)
+
+    def _probe_now(self, cond: Condition) -> bool:
         try:
             return self._holds(cond) != cond.gone
         except DriverError:
@@ -473,12 +492,18 @@ class PlaywrightDriver:
         deadline = time.monotonic() + timeout
         while True:
             self._check_dialog()
-            if self.probe(cond):
+            self.guard.report_egress()
+            mask = self.masks.mask_over(cond)  # under a loading mask the page is not judged: wait on (web/mask.py)
+            if mask is None and self._probe_now(cond):
                 return
             if self._server_error and not cond.gone:
                 raise DriverError(f"the system answered {self._server_error} instead of showing {cond.describe()} "
                                   f"({self.where()})", retryable=False)
             if time.monotonic() >= deadline:
+                if mask is not None:
+                    raise DriverError(f"{cond.describe()}: the page was still covered by a loading mask ({mask}) "
+                                      f"after {timeout:g}s on {self.where()}; what is under a mask is not judged",
+                                      retryable=False)
                 extra = f"; the last dialog said {self.dialogs.last!r}" if self.dialogs.last else ""
                 raise DriverError(f"{cond.describe()} not shown within {timeout:g}s on {self.where()}{extra}",
                                   retryable=False)

@@ -212,7 +212,8 @@ FILL_ENGINE = r"""
       return [el];
     }
     const TEXT = ['', 'text', 'email', 'number', 'password', 'search', 'tel', 'url'];
-    const plain = el && !res.readonly && (res.tag === 'TEXTAREA' || (res.tag === 'INPUT' && TEXT.includes(res.type))
+    const range = el && el.closest('.el-range-editor,.ant-picker-range');   // a date range: the driver's own path
+    const plain = el && !range && !res.readonly && (res.tag === 'TEXTAREA' || (res.tag === 'INPUT' && TEXT.includes(res.type))
                                           || (el.isContentEditable && res.tag !== 'INPUT' && res.tag !== 'SELECT'));
     if (!plain) throw new Error('/*NOT_DIRECT*/');
     return [el];

@@ -24,7 +24,9 @@ from clerkdesk.records import codes, regions
 KITS = ("element", "antd")
 _STATIC = Path(__file__).parent / "static"
 # the regions the cascader offers: name paths of GB/T 2260 codes (province → city → district)
-_REGION_CODES = ("370202", "370203", "370102", "440106", "440104", "110101", "110105")
+_REGION_CODES = ("370202", "370203", "370102", "440106", "440104", "110101", "110105", "330212", "330203", "330106",
+                 "320106", "350102")
+INSURANCES = ("企业职工基本养老保险", "职工基本医疗保险", "失业保险", "工伤保险", "生育保险", "城乡居民基本养老保险")
 LEVEL_DELAY = 0.3  # seconds before a cascader level arrives (each level is fetched after its parent is clicked)
 
 
@@ -53,6 +55,8 @@ def page(kit: str, render_delay_ms: int = 400, filterable: bool = True) -> str:
         "sexes": [c.zh for c in codes.table("sex").codes if c.code in ("1", "2")],
         "ethnicities": [c.zh for c in codes.table("ethnicity").codes][:56],
         "levels": [["60", "60%"], ["80", "80%"], ["100", "100%"]],
+        "insurances": list(INSURANCES),
+        "insurance_preset": [INSURANCES[2]],  # the portal's default: a tag the recipe may have to remove
         "render_delay_ms": render_delay_ms,
         "filterable": filterable,
     }

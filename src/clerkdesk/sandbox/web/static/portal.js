@@ -9,7 +9,8 @@
 const KIT = document.documentElement.dataset.kit;
 const EL = KIT === 'element';
 const DATA = JSON.parse(document.getElementById('portal-data').textContent);
-const model = {name: '', id_type: '', sex: '', ethnicity: '', birth: '', region: [], level: '', start: '', veteran: false, agree: false};
+const model = {name: '', id_type: '', sex: '', ethnicity: '', birth: '', region: [], level: '', start: '', veteran: false, agree: false,
+               insurances: [], residence: [], period: ['', '']};
 let z = 2000, uid = 0;
 const h = html => { const t = document.createElement('template'); t.innerHTML = html.trim(); return t.content.firstElementChild; };
 const esc = s => String(s).replace(/[&<>"]/g, c => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;'}[c]));
@@ -359,6 +360,328 @@ function datePicker(key, id, readonly = false) {   // readonly: a calendar that 
   return wrap;
 }
 
+// --- multi-select: the chosen items are tags in the field; the list stays open while items are toggled ---------
+function multiSelect(key, id, options, preset) {
+  let wrap, input, pop, holder, shown = [], isOpen = false;
+  model[key] = preset.slice();
+  if (EL) {
+    wrap = h('<div class="el-select el-select--multiple"><div class="el-select__tags"><span class="tags"></span>'
+             + '<input type="text" autocomplete="off" class="el-select__input"></div><div class="el-input el-input--suffix">'
+             + '<input type="text" readonly autocomplete="off" placeholder="请选择" class="el-input__inner"><span class="el-input__suffix">'
+             + '<i class="el-select__caret">▾</i></span></div></div>');
+    input = wrap.querySelector('.el-select__input');
+    wrap.addEventListener('click', e => { if (e.target.closest('.el-tag__close')) return; isOpen ? input.focus() : open(); });
+  } else {
+    wrap = h('<div class="ant-select ant-select-multiple ant-select-show-search ant-select-show-arrow"><div class="ant-select-selector">'
+             + '<div class="ant-select-selection-overflow"><div class="ant-select-selection-overflow-item ant-select-selection-overflow-item-suffix">'
+             + `<div class="ant-select-selection-search"><input type="search" id="apply_${id}" autocomplete="off" class="ant-select-selection-search-input"`
+             + ` role="combobox" aria-haspopup="listbox" aria-owns="apply_${id}_list" aria-autocomplete="list" aria-controls="apply_${id}_list"`
+             + ' aria-expanded="false" value=""></div></div></div><span class="ant-select-selection-placeholder">请选择</span></div>'
+             + '<span class="ant-select-arrow" aria-hidden="true">▾</span></div>');
+    input = wrap.querySelector('input');
+    wrap.querySelector('.ant-select-selector').addEventListener('mousedown', e => {
+      if (e.target.closest('.ant-select-selection-item-remove')) return;
+      if (e.target !== input) e.preventDefault();
+      isOpen ? null : open();
+      input.focus();
+    });
+  }
+  function tags() {   // the field shows one tag per chosen item, each with its own remove icon
+    const box = wrap.querySelector(EL ? '.tags' : '.ant-select-selection-overflow');
+    box.querySelectorAll(EL ? '.el-tag' : '.ant-select-selection-overflow-item:not(.ant-select-selection-overflow-item-suffix)').forEach(t => t.remove());
+    const suffix = EL ? null : box.querySelector('.ant-select-selection-overflow-item-suffix');
+    for (const o of model[key]) {
+      const t = EL ? h(`<span class="el-tag el-tag--info el-tag--small el-tag--light"><span class="el-select__tags-text">${esc(o)}</span>`
+                       + '<i class="el-tag__close el-icon-close">×</i></span>')
+                   : h(`<div class="ant-select-selection-overflow-item"><span class="ant-select-selection-item" title="${esc(o)}">`
+                       + `<span class="ant-select-selection-item-content">${esc(o)}</span><span class="ant-select-selection-item-remove"`
+                       + ' unselectable="on" aria-hidden="true"><span role="img" aria-label="close" class="anticon anticon-close">×</span></span></span></div>');
+      t.querySelector(EL ? '.el-tag__close' : '.ant-select-selection-item-remove').addEventListener(EL ? 'click' : 'mousedown', e => {
+        e.preventDefault(); e.stopPropagation(); toggle(o);
+      });
+      EL ? box.append(t) : box.insertBefore(t, suffix);
+    }
+    if (EL) wrap.querySelector('.el-input__inner').placeholder = model[key].length ? '' : '请选择';
+    else {
+      const ph = wrap.querySelector('.ant-select-selection-placeholder');
+      if (ph) ph.style.display = model[key].length ? 'none' : '';
+    }
+  }
+  function build() {
+    if (EL) {
+      pop = h('<div class="el-select-dropdown el-popper is-multiple" style="display:none" x-placement="bottom-start"><div class="el-scrollbar">'
+              + '<div class="el-select-dropdown__wrap el-scrollbar__wrap"><ul class="el-scrollbar__view el-select-dropdown__list">'
+              + options.map(o => `<li class="el-select-dropdown__item"><span>${esc(o)}</span></li>`).join('')
+              + '</ul></div></div><p class="el-select-dropdown__empty" style="display:none">无匹配数据</p></div>');
+      pop.querySelectorAll('li').forEach((li, i) => li.addEventListener('click', () => toggle(options[i])));
+      pop.addEventListener('mousedown', e => e.preventDefault());
+      document.body.append(pop);
+    } else {
+      pop = h('<div><div class="ant-select-dropdown ant-select-dropdown-placement-bottomLeft ant-select-dropdown-hidden"'
+              + ' data-hidden="ant-select-dropdown-hidden"><div>'
+              + `<div role="listbox" id="apply_${id}_list" aria-multiselectable="true" style="height:0;width:0;overflow:hidden"></div>`
+              + '<div class="rc-virtual-list" style="position:relative"><div class="rc-virtual-list-holder"><div class="rc-virtual-list-spacer"'
+              + ' style="position:relative"><div class="rc-virtual-list-holder-inner" style="display:flex;flex-direction:column;position:absolute;left:0;right:0;top:0">'
+              + '</div></div></div></div></div></div></div>').firstElementChild;
+      holder = pop.querySelector('.rc-virtual-list-holder');
+      pop.addEventListener('mousedown', e => e.preventDefault());
+      const portal = h('<div style="position:absolute;top:0;left:0;width:100%"><div></div></div>');
+      portal.firstElementChild.append(pop);
+      document.body.append(portal);
+    }
+  }
+  function renderList() {
+    if (EL) {
+      pop.querySelectorAll('li').forEach((li, i) => { li.style.display = shown.includes(options[i]) ? '' : 'none';
+                                                      li.classList.toggle('selected', model[key].includes(options[i])); });
+      pop.querySelector('.el-select-dropdown__empty').style.display = shown.length ? 'none' : '';
+      return;
+    }
+    const inner = pop.querySelector('.rc-virtual-list-holder-inner');
+    pop.querySelector('.rc-virtual-list-spacer').style.height = (Math.max(1, shown.length) * 32) + 'px';
+    inner.innerHTML = shown.length ? '' : '<div class="ant-select-item-empty">暂无数据</div>';
+    for (const o of shown) {
+      const on = model[key].includes(o);
+      const row = h(`<div aria-selected="${on}" class="ant-select-item ant-select-item-option${on ? ' ant-select-item-option-selected' : ''}"`
+                    + ` title="${esc(o)}"><div class="ant-select-item-option-content">${esc(o)}</div><span class="ant-select-item-option-state"`
+                    + ` unselectable="on" aria-hidden="true">${on ? '✓' : ''}</span></div>`);
+      row.addEventListener('click', () => toggle(o));
+      inner.append(row);
+    }
+  }
+  function filter(text) { shown = options.filter(o => norm(o).includes(norm(text))); renderList(); }
+  function toggle(o) {
+    model[key] = model[key].includes(o) ? model[key].filter(x => x !== o) : model[key].concat([o]);
+    tags();
+    if (isOpen) { input.value = ''; filter(''); place(pop, wrap); }   // the typed filter is cleared after each pick
+  }
+  function open() {
+    if (!pop) build();
+    filter('');
+    place(pop, wrap);
+    show(pop);
+    isOpen = true;
+    if (!EL) input.setAttribute('aria-expanded', 'true');
+    input.focus();
+    opened(pop, wrap, close);
+  }
+  function close() {
+    if (!isOpen) return;
+    isOpen = false;
+    hide(pop);
+    input.value = '';
+    if (!EL) input.setAttribute('aria-expanded', 'false');
+    if (current && current.pop === pop) current = null;
+  }
+  input.addEventListener('input', () => {
+    if (!isOpen) open();
+    filter(input.value);
+    const ph = EL ? null : wrap.querySelector('.ant-select-selection-placeholder');
+    if (ph) ph.style.display = model[key].length || input.value ? 'none' : '';
+  });
+  input.addEventListener('keydown', e => { if (e.key === 'Escape') close(); });
+  tags();
+  return wrap;
+}
+
+// --- tree select: a tree in a body-level popper, each level fetched when its parent is expanded ---------------
+// Ant Design 4's TreeSelect (a flat list of tree nodes, depth shown by indent units) or Element Plus' el-tree-select
+// (nested el-tree nodes); the field shows the chosen leaf's name.
+function treeSelect(key, id) {
+  let wrap, input, pop, tree, isOpen = false;
+  const nodes = {};   // code → {node, depth, parent, open, loaded, loading, kids}
+  if (EL) {
+    wrap = h('<div class="el-select el-tree-select"><div class="el-input el-input--suffix"><input type="text" readonly autocomplete="off"'
+             + ' placeholder="请选择" class="el-input__inner"><span class="el-input__suffix"><i class="el-select__caret">▾</i></span></div></div>');
+    wrap.addEventListener('click', () => (isOpen ? close() : open()));
+  } else {
+    wrap = h('<div class="ant-select ant-tree-select ant-select-single ant-select-show-arrow"><div class="ant-select-selector">'
+             + `<span class="ant-select-selection-search"><input type="search" id="apply_${id}" autocomplete="off" readonly unselectable="on"`
+             + ` class="ant-select-selection-search-input" role="combobox" aria-haspopup="listbox" aria-owns="apply_${id}_list"`
+             + ` aria-autocomplete="list" aria-controls="apply_${id}_list" aria-expanded="false" style="opacity:0" value=""></span>`
+             + '<span class="ant-select-selection-placeholder">请选择</span></div><span class="ant-select-arrow" aria-hidden="true">▾</span></div>');
+    wrap.querySelector('.ant-select-selector').addEventListener('mousedown', e => { e.preventDefault(); isOpen ? close() : open(); });
+  }
+  input = wrap.querySelector('input');
+  async function fetchKids(parent) { const r = await fetch('/api/regions?parent=' + encodeURIComponent(parent)); return r.json(); }
+  function row(n, depth) {
+    const state = n.leaf ? 'noop' : 'close';
+    if (EL) {
+      const r = h(`<div class="el-tree-node" role="treeitem" tabindex="-1" aria-expanded="false" data-code="${n.code}"><div class="el-tree-node__content"`
+                  + ` style="padding-left:${depth * 18}px"><span class="el-tree-node__expand-icon${n.leaf ? ' is-leaf' : ''}">▸</span>`
+                  + `<span class="el-tree-node__label">${esc(n.name)}</span></div><div role="group" class="el-tree-node__children" style="display:none"></div></div>`);
+      r.querySelector('.el-tree-node__expand-icon').addEventListener('click', e => { e.stopPropagation(); expand(n.code); });
+      r.querySelector('.el-tree-node__content').addEventListener('click', () => (n.leaf ? pick(n.code) : expand(n.code)));
+      return r;
+    }
+    const r = h(`<div class="ant-select-tree-treenode ant-select-tree-treenode-switcher-${state}" data-code="${n.code}"><span aria-hidden="true"`
+                + ` class="ant-select-tree-indent">${'<span class="ant-select-tree-indent-unit"></span>'.repeat(depth)}</span>`
+                + `<span class="ant-select-tree-switcher ant-select-tree-switcher_${state}${n.leaf ? ' ant-select-tree-switcher-noop' : ''}">${n.leaf ? '' : '▸'}</span>`
+                + `<span title="${esc(n.name)}" class="ant-select-tree-node-content-wrapper ant-select-tree-node-content-wrapper-${state}">`
+                + `<span class="ant-select-tree-title">${esc(n.name)}</span></span></div>`);
+    r.querySelector('.ant-select-tree-switcher').addEventListener('click', () => { if (!n.leaf) expand(n.code); });
+    r.querySelector('.ant-select-tree-node-content-wrapper').addEventListener('click', () => (n.leaf ? pick(n.code) : expand(n.code)));
+    return r;
+  }
+  function add(list, parentCode, depth) {
+    let after = parentCode ? nodes[parentCode].row : null;
+    for (const n of list) {
+      const r = row(n, depth);
+      nodes[n.code] = {n, depth, parent: parentCode, row: r, open: false, kids: null};
+      if (EL) (parentCode ? nodes[parentCode].row.querySelector('.el-tree-node__children') : tree).append(r);
+      else { if (after) after.after(r); else tree.append(r); after = r; }
+    }
+  }
+  function descendants(code) { return Object.keys(nodes).filter(c => { for (let p = nodes[c].parent; p; p = nodes[p].parent) if (p === code) return true; return false; }); }
+  async function expand(code) {
+    const s = nodes[code];
+    if (s.loading) return;
+    if (s.open) {   // collapse
+      s.open = false;
+      if (EL) { s.row.setAttribute('aria-expanded', 'false'); s.row.classList.remove('is-expanded'); s.row.querySelector('.el-tree-node__children').style.display = 'none'; }
+      else { for (const c of descendants(code)) { nodes[c].row.remove(); delete nodes[c]; } s.kids = null; s.row.className = s.row.className.replace('switcher-open', 'switcher-close'); }
+      return;
+    }
+    if (!s.kids) {
+      s.loading = true;
+      const sw = s.row.querySelector(EL ? '.el-tree-node__expand-icon' : '.ant-select-tree-switcher');
+      const spin = h(EL ? '<span class="el-tree-node__loading-icon el-icon-loading">…</span>' : '<span class="ant-select-tree-switcher-loading-icon">…</span>');
+      sw.after(spin);
+      s.kids = await fetchKids(code);
+      spin.remove();
+      s.loading = false;
+      add(s.kids, code, s.depth + 1);
+    }
+    s.open = true;
+    if (EL) { s.row.setAttribute('aria-expanded', 'true'); s.row.classList.add('is-expanded'); s.row.querySelector('.el-tree-node__children').style.display = ''; }
+    else s.row.className = s.row.className.replace('switcher-close', 'switcher-open');
+  }
+  function pick(code) {
+    const path = [];
+    for (let c = code; c; c = nodes[c].parent) path.unshift(nodes[c].n.name);
+    model[key] = path;
+    const name = nodes[code].n.name;
+    if (EL) input.value = name;
+    else {
+      const sel = wrap.querySelector('.ant-select-selector');
+      sel.querySelector('.ant-select-selection-placeholder, .ant-select-selection-item')?.remove();
+      sel.append(h(`<span class="ant-select-selection-item" title="${esc(name)}">${esc(name)}</span>`));
+    }
+    tree.querySelectorAll(EL ? '.el-tree-node.is-current' : '.ant-select-tree-treenode-selected').forEach(r => r.classList.remove(EL ? 'is-current' : 'ant-select-tree-treenode-selected'));
+    nodes[code].row.classList.add(EL ? 'is-current' : 'ant-select-tree-treenode-selected');
+    close();
+  }
+  async function open() {
+    if (!pop) {
+      pop = EL ? h('<div class="el-select-dropdown el-popper el-tree-select__popper" style="display:none" x-placement="bottom-start"><div class="el-scrollbar">'
+                   + '<div class="el-select-dropdown__wrap el-scrollbar__wrap"><div class="el-tree" role="tree"></div></div></div></div>')
+               : h('<div class="ant-select-dropdown ant-tree-select-dropdown ant-select-dropdown-placement-bottomLeft ant-select-dropdown-hidden"'
+                   + ` data-hidden="ant-select-dropdown-hidden"><div><div role="tree"><input aria-label="for screen reader" tabindex="0" id="apply_${id}_list"`
+                   + ' style="width:0;height:0;display:flex;overflow:hidden;opacity:0;border:0;padding:0;margin:0" value=""></div>'
+                   + '<div class="ant-select-tree"><div class="ant-select-tree-list" style="position:relative"><div class="ant-select-tree-list-holder">'
+                   + '<div class="ant-select-tree-list-holder-inner" style="display:flex;flex-direction:column"></div></div></div></div></div></div>');
+      pop.addEventListener('mousedown', e => e.preventDefault());
+      tree = pop.querySelector(EL ? '.el-tree' : '.ant-select-tree-list-holder-inner');
+      document.body.append(pop);
+    }
+    place(pop, wrap);
+    show(pop);
+    isOpen = true;
+    if (!EL) input.setAttribute('aria-expanded', 'true');
+    opened(pop, wrap, close);
+    if (!tree.children.length) add(await fetchKids(''), '', 0);
+  }
+  function close() {
+    if (!isOpen) return;
+    isOpen = false;
+    hide(pop);
+    if (!EL) input.setAttribute('aria-expanded', 'false');
+    if (current && current.pop === pop) current = null;
+  }
+  return wrap;
+}
+
+// --- date range: two inputs in one field, one panel of two months; Enter in the end input commits and closes ---
+// Element: Enter in either input commits and closes; Ant: Enter in the start input moves to the end input.
+function dateRange(key, id) {
+  let wrap, pop, isOpen = false;
+  model[key] = ['', ''];
+  const typed = [null, null];
+  if (EL) {
+    wrap = h('<div class="el-date-editor el-range-editor el-input__inner el-date-editor--daterange"><i class="el-input__icon el-range__icon">📅</i>'
+             + '<input autocomplete="off" placeholder="开始日期" class="el-range-input"><span class="el-range-separator">至</span>'
+             + '<input autocomplete="off" placeholder="结束日期" class="el-range-input"><i class="el-input__icon el-range__close-icon"></i></div>');
+  } else {
+    wrap = h(`<div class="ant-picker ant-picker-range"><div class="ant-picker-input ant-picker-input-active"><input id="apply_${id}" placeholder="开始日期"`
+             + ' size="12" autocomplete="off" value=""></div><div class="ant-picker-range-separator"><span aria-label="to" class="ant-picker-separator">→</span></div>'
+             + '<div class="ant-picker-input"><input placeholder="结束日期" size="12" autocomplete="off" value=""></div><div class="ant-picker-active-bar"></div>'
+             + '<span class="ant-picker-suffix">📅</span></div>');
+  }
+  const inputs = Array.from(wrap.querySelectorAll('input'));
+  const parse = s => { const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s.trim()); if (!m) return null;
+                       const d = new Date(+m[1], +m[2] - 1, +m[3]); return d.getMonth() === +m[2] - 1 ? s.trim() : null; };
+  function render() {
+    const base = parse(typed[0] || model[key][0] || '') || '2024-01-01';
+    const y = +base.slice(0, 4), mo = +base.slice(5, 7) - 1;
+    const month = (yy, mm) => {
+      const first = new Date(yy, mm, 1).getDay(), days = new Date(yy, mm + 1, 0).getDate();
+      let cells = '<tr>' + '<td></td>'.repeat(first);
+      for (let d = 1; d <= days; d++) {
+        const iso = `${yy}-${String(mm + 1).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+        cells += EL ? `<td data-date="${iso}" class="available"><div><span>${d}</span></div></td>`
+                    : `<td title="${iso}" class="ant-picker-cell ant-picker-cell-in-view"><div class="ant-picker-cell-inner">${d}</div></td>`;
+        if ((first + d) % 7 === 0) cells += '</tr><tr>';
+      }
+      return `<div class="${EL ? 'el-date-range-picker__header' : 'ant-picker-header'}">${yy} 年 ${mm + 1} 月</div>`
+             + `<table class="${EL ? 'el-date-table' : 'ant-picker-content'}"><tbody>${cells}</tr></tbody></table>`;
+    };
+    const next = mo === 11 ? [y + 1, 0] : [y, mo + 1];
+    pop.querySelector('.halves').innerHTML = EL
+      ? `<div class="el-picker-panel__content el-date-range-picker__content is-left">${month(y, mo)}</div>`
+        + `<div class="el-picker-panel__content el-date-range-picker__content is-right">${month(...next)}</div>`
+      : `<div class="ant-picker-panel"><div class="ant-picker-date-panel">${month(y, mo)}</div></div>`
+        + `<div class="ant-picker-panel"><div class="ant-picker-date-panel">${month(...next)}</div></div>`;
+  }
+  function commit(i) { if (typed[i]) { model[key][i] = typed[i]; inputs[i].value = typed[i]; typed[i] = null; } }
+  function open() {
+    if (isOpen) return;
+    if (!pop) {
+      pop = EL ? h('<div class="el-picker-panel el-date-range-picker el-popper" style="display:none" x-placement="bottom-start">'
+                   + '<div class="el-picker-panel__body-wrapper"><div class="el-picker-panel__body halves" style="display:flex"></div></div></div>')
+               : h('<div class="ant-picker-dropdown ant-picker-dropdown-range ant-picker-dropdown-placement-bottomLeft ant-picker-dropdown-hidden"'
+                   + ' data-hidden="ant-picker-dropdown-hidden"><div class="ant-picker-range-wrapper ant-picker-date-range-wrapper">'
+                   + '<div class="ant-picker-panel-container"><div class="ant-picker-panels halves" style="display:flex"></div></div></div></div>');
+      pop.addEventListener('mousedown', e => e.preventDefault());
+      document.body.append(pop);
+    }
+    render();
+    place(pop, wrap);
+    show(pop);
+    isOpen = true;
+    opened(pop, wrap, () => { commit(0); commit(1); close(); });
+  }
+  function close() {   // like the kits: text that is not a date is dropped, the inputs show what the field holds
+    if (!isOpen) return;
+    isOpen = false;
+    hide(pop);
+    inputs.forEach((inp, i) => { inp.value = model[key][i]; });
+    if (current && current.pop === pop) current = null;
+  }
+  inputs.forEach((inp, i) => {
+    inp.addEventListener('focus', open);
+    inp.addEventListener('click', open);
+    inp.addEventListener('input', () => { typed[i] = parse(inp.value); if (isOpen && i === 0 && typed[0]) render(); });
+    inp.addEventListener('change', () => commit(i));   // blur: the value is taken, the panel stays open
+    inp.addEventListener('keydown', e => {
+      if (e.key !== 'Enter') return;
+      commit(i);
+      if (EL || i === 1) close();
+      else inputs[1].focus();   // Ant: on to the end date
+    });
+  });
+  return wrap;
+}
+
 // --- radios, checkbox, switch: the real inputs are hidden under styled boxes ----------------------------------
 function radios(key, id, options) {
   const wrap = EL ? h('<div role="radiogroup" class="el-radio-group"></div>') : h(`<div id="apply_${id}" class="ant-radio-group ant-radio-group-outline"></div>`);
@@ -443,6 +766,9 @@ function render() {
   form2.append(item('缴费档次', 'level', radios('level', 'level', DATA.levels)));
   form2.append(item('参保日期', 'start', datePicker('start', 'start', true)));
   form2.append(item('是否退役军人', 'veteran', toggle('veteran', 'veteran'), false));
+  form2.append(item('参保险种', 'insurances', multiSelect('insurances', 'insurances', DATA.insurances, DATA.insurance_preset), false));
+  form2.append(item('经常居住地', 'residence', treeSelect('residence', 'residence'), false));
+  form2.append(item('参保期间', 'period', dateRange('period', 'period'), false));
   form2.append(item('', 'agree', checkbox('agree', 'agree', '本人承诺所填信息真实有效')));
   const bar1 = h('<div class="bar"></div>'), bar2 = h('<div class="bar" style="display:none"></div>');
   bar1.append(button('下一步', true, async () => {
@@ -464,8 +790,12 @@ function render() {
   bar2.append(button('提交申请', true, async () => {
     if (!model.level) { setError(form2.querySelector(EL ? '.el-radio-group' : '.ant-radio-group'), '请选择缴费档次'); return; }
     if (!model.agree) { toast('请勾选承诺'); return; }
-    const r = await fetch('/api/submit', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(model)});
-    const ans = await r.json();
+    const m = mask('提交中');   // the app covers the page while the system answers
+    let r, ans;
+    try {
+      r = await fetch('/api/submit', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(model)});
+      ans = await r.json();
+    } finally { m.remove(); }
     if (!r.ok) { toast(ans.error || '提交失败'); return; }
     form2.style.display = bar2.style.display = 'none';
     app.querySelector('.steps').innerHTML = '<span>1 基本信息</span><span>2 参保信息</span><span class="on">3 完成</span>';
