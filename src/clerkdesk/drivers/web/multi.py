@@ -61,7 +61,7 @@ def _squash(t: str) -> str:
 
 
 class MultiSelect:
-    """Needs ``scope``, ``_eval``, ``_check_dialog``, ``_kit_info``, ``_wait_open`` and ``_wait_closed``."""
+    """A kit multi-select: exactly the wanted tags, picked from its list, read back (the kits open and close it)."""
 
     def __init__(self, scope: Callable[[], Any], evaluate: Callable[..., Any], kits: Kits,
                  check_dialog: Callable[[], None]) -> None:

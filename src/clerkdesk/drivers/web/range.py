@@ -36,7 +36,7 @@ RANGE_INPUTS = r"""
 
 
 class DateRange:
-    """Needs ``scope``, ``_eval`` and ``settle_picker`` of ``PlaywrightDriver``."""
+    """A kit date range: start and end typed and committed, the panel closed, both read back."""
 
     def __init__(self, scope: Callable[[], Any], evaluate: Callable[..., Any], kits: Kits,
                  check_dialog: Callable[[], None]) -> None:

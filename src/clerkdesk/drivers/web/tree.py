@@ -91,8 +91,7 @@ TREE_STEP = r"""
 
 
 class TreeSelect:
-    """Needs ``scope``, ``_eval``, ``_check_dialog``, ``_kit_info``, ``_wait_open``, ``_wait_closed``,
-    ``choose_kit``."""
+    """A kit tree select: the path walked level by level under its own parent (the kits open and close it)."""
 
     def __init__(self, scope: Callable[[], Any], evaluate: Callable[..., Any], kits: Kits,
                  check_dialog: Callable[[], None]) -> None:
