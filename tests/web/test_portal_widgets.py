@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from clerkdesk.engine.driver import Condition, DriverContext, DriverError, Locator
-from local_site import run_recipe, write_system
 
 from clerkdesk.errors import Mark
+from clerkdesk.recipe.driver import Condition, DriverContext, DriverError, Locator
 from clerkdesk.recipe.systems import System
 from clerkdesk.sandbox.web.portal import PortalServer
+from tests.support.local_site import run_recipe, write_system
 
 pytestmark = pytest.mark.browser
 

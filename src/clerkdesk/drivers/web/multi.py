@@ -108,7 +108,7 @@ class MultiSelect:
                 box = trigger.bounding_box()
                 where = {"x": max(1.0, box["width"] - 14), "y": box["height"] / 2} if box else None
                 trigger.click(position=where, timeout=max(0.5, deadline - time.monotonic()) * 1000)
-                info = {**info, "open": "clicked"}
+                info = dict(info, open="opening")  # not "closed": kits.wait_open then only waits for it
             self._kits.wait_open(el, loc, token, info, deadline)
             for item in missing:
                 self._pick_one(el, loc, item, token, deadline)
