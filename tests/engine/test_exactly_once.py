@@ -335,3 +335,17 @@ def test_a_live_run_is_not_run_by_a_second_process(tmp_path: Path) -> None:
     with pytest.raises(RunBusy, match="being run by pid 100"):
         h.desk.resume(rid, h.clerk, h.opts)
     assert h.world.clicks == []
+
+
+def test_a_receipt_lost_after_a_confirmed_submit_is_asked_for_never_succeeded_without_it(tmp_path: Path) -> None:
+    """Found by the property test: the capture of the receipt fails after the answer was seen; the resume has
+    nothing left to run but that capture (whose page is gone) and used to end "succeeded" with no receipt."""
+    h = Harness(tmp_path, {"wrappers": [], "answer_level": 0, "confirm": False, "screenshot_after": False,
+                           "members": 1}, [[Fault(kind="error", at=7, ticks=1)]], None)
+    res = h.desk.fill(CaseRequest("person", dict(PERSON), ["fake.r"], {}), h.clerk, h.opts)
+    assert res.outcomes["fake.r"].status == "failed"
+    again = h.desk.resume(res.runs["fake.r"], h.clerk, h.opts)
+    assert (again.status, again.submit) == ("needs_clerk", "confirmed"), again
+    receipt = h.world.receipts[h.members[0]]
+    out = h.desk.resume(res.runs["fake.r"], h.clerk, h.opts, decision="recorded", receipt=receipt)
+    assert out.status == "succeeded" and out.receipts["receipt"] == receipt and len(h.world.clicks) == 1

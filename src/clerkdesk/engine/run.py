@@ -247,6 +247,8 @@ class _Execution:
         elif resume:
             start = self.resume_point(row.checkpoint)
         if start >= len(steps) or (start > 0 and not self.work_after(start)):
+            if self.receipt_missing():  # only the answer page of a recorded submit was left, and it is gone
+                return self.finish(RunStatus.NEEDS_CLERK, RECEIPT_MISSING.format(rid=self.rid))
             return self.finish(RunStatus.SUCCEEDED, "")
         self.r.log.update(self.rid, status=RunStatus.RUNNING.value)
         self.emit(ev.RunStarted(**self.base_event(), total=len(steps), resumed_from=start))
