@@ -178,3 +178,15 @@ class Kits:
             if st.get("checked") == on or time.monotonic() >= deadline:
                 return bool(st.get("checked"))
             time.sleep(POLL)
+
+
+class KitWidget:
+    """What a kit widget of more than one value (``web/multi.py``, ``tree.py``, ``range.py``) is driven through:
+    the current page scope, the element evaluator, the kits' open/close waits, and the dialog check."""
+
+    def __init__(self, scope: Callable[[], Any], evaluate: Callable[..., Any], kits: Kits,
+                 check_dialog: Callable[[], None]) -> None:
+        self._scope = scope
+        self._evaluate = evaluate
+        self._kits = kits
+        self._check_dialog = check_dialog

@@ -12,11 +12,10 @@ value's items come from ``recipe.choices.split_items``.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 from clerkdesk.drivers.web import js
-from clerkdesk.drivers.web.kits import CLOSE_WAIT, Kits
+from clerkdesk.drivers.web.kits import CLOSE_WAIT, KitWidget
 from clerkdesk.drivers.web.scope import POLL
 from clerkdesk.recipe.choices import ITEM_JOIN, split_items
 from clerkdesk.recipe.driver import DriverError, Locator
@@ -60,15 +59,8 @@ def _squash(t: str) -> str:
     return "".join(t.split())
 
 
-class MultiSelect:
+class MultiSelect(KitWidget):
     """A kit multi-select: exactly the wanted tags, picked from its list, read back (the kits open and close it)."""
-
-    def __init__(self, scope: Callable[[], Any], evaluate: Callable[..., Any], kits: Kits,
-                 check_dialog: Callable[[], None]) -> None:
-        self._scope = scope
-        self._evaluate = evaluate
-        self._kits = kits
-        self._check_dialog = check_dialog
 
     def _tags(self, el: Any, loc: Locator) -> list[str]:
         st = self._evaluate(el, TAGS, None)

@@ -11,10 +11,9 @@ two parts come from ``recipe.choices.split_range``. A collaborator ``PlaywrightD
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 from typing import Any
 
-from clerkdesk.drivers.web.kits import Kits
+from clerkdesk.drivers.web.kits import KitWidget
 from clerkdesk.recipe.choices import split_range
 from clerkdesk.recipe.driver import DriverError, Locator
 
@@ -35,15 +34,8 @@ RANGE_INPUTS = r"""
 """.replace("RANGES", RANGES)
 
 
-class DateRange:
+class DateRange(KitWidget):
     """A kit date range: start and end typed and committed, the panel closed, both read back."""
-
-    def __init__(self, scope: Callable[[], Any], evaluate: Callable[..., Any], kits: Kits,
-                 check_dialog: Callable[[], None]) -> None:
-        self._scope = scope
-        self._evaluate = evaluate
-        self._kits = kits
-        self._check_dialog = check_dialog
 
     def is_range(self, el: Any) -> bool:
         return bool(self._evaluate(el, IS_RANGE))

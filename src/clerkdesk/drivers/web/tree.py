@@ -11,11 +11,10 @@ side-by-side menus, are the kits' (``web/kits.py``). A collaborator ``Playwright
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 from clerkdesk.drivers.web import js
-from clerkdesk.drivers.web.kits import CLOSE_WAIT, Kits, path_parts
+from clerkdesk.drivers.web.kits import CLOSE_WAIT, KitWidget, path_parts
 from clerkdesk.drivers.web.scope import POLL
 from clerkdesk.recipe.driver import DriverError, Locator
 
@@ -90,15 +89,8 @@ TREE_STEP = r"""
 """
 
 
-class TreeSelect:
+class TreeSelect(KitWidget):
     """A kit tree select: the path walked level by level under its own parent (the kits open and close it)."""
-
-    def __init__(self, scope: Callable[[], Any], evaluate: Callable[..., Any], kits: Kits,
-                 check_dialog: Callable[[], None]) -> None:
-        self._scope = scope
-        self._evaluate = evaluate
-        self._kits = kits
-        self._check_dialog = check_dialog
 
     def maybe_tree(self, el: Any, info: dict[str, Any], value: str) -> bool:
         """Is this kit field (not a cascader) a tree select ``choose`` walks by path?"""
