@@ -43,15 +43,17 @@ def home_may_be_created(home: Path | None, create: bool = False) -> bool:
     return create or home is None or Path(home).exists() or "data_dir" in policy().values
 
 
+ASK_CREATE_HOME = ("数据文件夹 {home} 不存在。\n\n如果是路径输错了，请选“否”，然后检查 --home 或 CLERKDESK_HOME；"
+                   "选“是”将在那里新建一个空的数据文件夹（原有的档案不会出现在其中）。\n\n新建吗？")
+
+
 def ask_create_home(home: Path, parent: Any = None) -> bool:
     """Ask the clerk whether to start a new, empty data folder at HOME; the safe answer (否) is the default."""
     from PySide6.QtWidgets import QMessageBox
 
     from clerkdesk.ui.i18n import tr
 
-    box = QMessageBox(QMessageBox.Icon.Warning, tr("数据文件夹不存在"),
-                      tr("数据文件夹 {home} 不存在。\n\n如果是路径输错了，请选“否”，然后检查 --home 或 CLERKDESK_HOME；"
-                         "选“是”将在那里新建一个空的数据文件夹（原有的档案不会出现在其中）。\n\n新建吗？", home=str(home)),
+    box = QMessageBox(QMessageBox.Icon.Warning, tr("数据文件夹不存在"), tr(ASK_CREATE_HOME, home=str(home)),
                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
     box.setDefaultButton(QMessageBox.StandardButton.No)
     box.setObjectName("ask_create_home")

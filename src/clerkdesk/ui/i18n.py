@@ -141,6 +141,10 @@ EN: dict[str, str] = {
     # errors
     "出错了": "Error", "错误": "Error",
     "数据文件夹不存在": "Data folder not found",
+    # the supervisors' hall view
+    "大厅概况": "Hall overview", "各系统": "Systems", "导出日报…": "Export the daily report…",
+    "导出日报到…": "Export the daily report to…", "已导出": "Exported",
+    "（未安装 openpyxl：只导出 CSV）": "(openpyxl is not installed: CSV only)",
     "数据文件夹 {home} 不存在。\n\n如果是路径输错了，请选“否”，然后检查 --home 或 CLERKDESK_HOME；"
     "选“是”将在那里新建一个空的数据文件夹（原有的档案不会出现在其中）。\n\n新建吗？":
     "The data folder {home} does not exist.\n\nIf the path is mistyped, choose No and check --home or "

@@ -832,6 +832,30 @@
         <translation>Data folder not found</translation>
     </message>
     <message>
+        <source>大厅概况</source>
+        <translation>Hall overview</translation>
+    </message>
+    <message>
+        <source>各系统</source>
+        <translation>Systems</translation>
+    </message>
+    <message>
+        <source>导出日报…</source>
+        <translation>Export the daily report…</translation>
+    </message>
+    <message>
+        <source>导出日报到…</source>
+        <translation>Export the daily report to…</translation>
+    </message>
+    <message>
+        <source>已导出</source>
+        <translation>Exported</translation>
+    </message>
+    <message>
+        <source>（未安装 openpyxl：只导出 CSV）</source>
+        <translation>(openpyxl is not installed: CSV only)</translation>
+    </message>
+    <message>
         <source>数据文件夹 {home} 不存在。
 
 如果是路径输错了，请选“否”，然后检查 --home 或 CLERKDESK_HOME；选“是”将在那里新建一个空的数据文件夹（原有的档案不会出现在其中）。
