@@ -158,3 +158,20 @@ def test_bad_sink_settings_name_the_policy_line(tmp_path: Path, monkeypatch: pyt
     with pytest.raises(ConfigError, match=says) as ei:
         policy()
     assert f"{pol}:2: audit_sinks" in str(ei.value)
+
+
+def test_a_sink_outage_stays_reported_after_the_sink_is_back(home: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A head that never reached the sink is a gap an auditor must hear of, even once later heads arrive."""
+    share = tmp_path / "share"
+    pol = tmp_path / "policy.toml"
+    pol.write_text(f'audit_sinks = ["file:{share}/audit.log"]\n', encoding="utf-8")
+    monkeypatch.setenv("CLERKDESK_POLICY", str(pol))
+    s = Store.open(home)
+    s.audit.append("viewed", "person:1")  # the share is not mounted yet
+    share.mkdir()
+    s.audit.append("viewed", "person:2")  # back: this head arrives
+    rep = s.audit.verify()
+    s.close()
+    assert (share / "audit.log").exists()
+    assert not rep.ok and any("could not be written" in p for p in rep.problems)

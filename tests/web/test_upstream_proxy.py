@@ -107,6 +107,18 @@ def test_allowed_origin_goes_through_the_upstream_tunnel_and_a_foreign_one_nowhe
         up.close()
 
 
+def test_a_chinese_host_is_asked_of_the_upstream_proxy_in_idna() -> None:
+    """The hall proxy is asked for the ASCII (IDNA) name of a ministry host such as 人社.政务.cn."""
+    up = ConnectProxy(answer=b"HTTP/1.1 502 Bad Gateway\r\n\r\n")
+    egress = EgressProxy(["http://人社.政务.cn:8080"], upstream=up.url)
+    try:
+        code, _ = socks_get(egress, "人社.政务.cn".encode("idna").decode(), 8080)
+        assert code == 5 and up.targets == [f"{'人社.政务.cn'.encode('idna').decode()}:8080"], up.targets
+    finally:
+        egress.close()
+        up.close()
+
+
 def test_a_refusing_upstream_proxy_is_a_failed_connection_never_a_direct_one(site: str) -> None:
     up = ConnectProxy(answer=b"HTTP/1.1 407 Proxy Authentication Required\r\n\r\n")
     egress = EgressProxy([site], upstream=up.url)

@@ -13,16 +13,7 @@ from typing import Any
 import click
 
 from clerkdesk.cli import Ctx, pass_ctx
-
-
-def _system_urls(pairs: tuple[str, ...]) -> dict[str, str]:
-    out = {}
-    for p in pairs:
-        if "=" not in p:
-            raise click.BadParameter(f"{p!r}: use SYSTEM=URL", param_hint="--system-url")
-        k, v = p.split("=", 1)
-        out[k.strip()] = v.strip()
-    return out
+from clerkdesk.cli.inputs import parse_system_urls
 
 
 @click.command("queue")
@@ -110,7 +101,7 @@ def worker(c: Ctx, queue_url: str | None, system_urls: tuple[str, ...], concurre
     url = q.queue_url(queue_url)
     if not c.json:
         click.echo(f"后台办理进程已启动 (worker started): queue {q._where(url)}, concurrency {concurrency}", err=True)
-    q.run_worker(url, q.WorkerSettings(home=c.home, clerk=c.clerk, system_urls=_system_urls(system_urls),
+    q.run_worker(url, q.WorkerSettings(home=c.home, clerk=c.clerk, system_urls=parse_system_urls(system_urls),
                                        headless=True, answer_wait=answer_wait),
                  concurrency=concurrency, stalled_after=stalled_after, once=once)
 

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import click
+
 from clerkdesk.errors import Problem, ValidationError
 
 
@@ -61,3 +63,14 @@ def case_of(data: dict[str, Any]) -> dict[str, Any]:
                                        'expected "case" to be a JSON object of case fields, such as '
                                        '{"employer": "…"}')])
     return {str(k).removeprefix("case."): v for k, v in case.items()}
+
+
+def parse_system_urls(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``--system-url SYSTEM=URL`` options as a mapping (``fill``, ``resume``, ``queue``, ``worker``)."""
+    out = {}
+    for p in pairs:
+        if "=" not in p:
+            raise click.BadParameter(f"{p!r}: use SYSTEM=URL", param_hint="--system-url")
+        k, v = p.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from clerkdesk.cli.inputs import case_of, read_json
+from clerkdesk.cli.inputs import case_of, parse_system_urls, read_json
 from clerkdesk.cli.root import Ctx, pass_ctx
 from clerkdesk.engine import events as ev
 from clerkdesk.engine.run import RunInfo
@@ -93,16 +93,6 @@ def printer(c: Ctx) -> Callable[[ev.Event], None]:
     return on_event
 
 
-def _system_urls(pairs: tuple[str, ...]) -> dict[str, str]:
-    out = {}
-    for p in pairs:
-        if "=" not in p:
-            raise click.BadParameter(f"{p!r}: use SYSTEM=URL", param_hint="--system-url")
-        k, v = p.split("=", 1)
-        out[k.strip()] = v.strip()
-    return out
-
-
 def _print_outcomes(c: Ctx, case_id: str | None, runs: dict[str, str], outcomes: dict[str, Any]) -> bool:
     ok = bool(outcomes) and all(o.status == RunStatus.SUCCEEDED for o in outcomes.values())
     summary = {"ok": ok, "case": case_id,
@@ -161,7 +151,7 @@ def fill(c: Ctx, record_file: str, targets: tuple[str, ...], headless: bool | No
     record = {k: v for k, v in record.items() if k != "case"} if isinstance(record, dict) else {}
     case_fields = case_of(data)  # a list or a string is a clear error, not an AttributeError
     opts = FillOptions(headless=default_headless() if headless is None else headless,
-                       system_urls=_system_urls(system_urls), on_event=printer(c))
+                       system_urls=parse_system_urls(system_urls), on_event=printer(c))
     clerk = ConsoleClerk(yes, wait_human=wait_human, answer_wait=answer_wait, desk=c.desk)
     res = c.desk.fill(CaseRequest(kind, record, targets, {**case_fields}), clerk, opts)
     ok = _print_outcomes(c, res.case_id, res.runs, res.outcomes)
@@ -198,7 +188,7 @@ def resume(c: Ctx, run_id: str, receipt: str | None, not_recorded: bool, headles
     out = c.desk.resume(run_id, ConsoleClerk(yes, decision, wait_human=wait_human, answer_wait=answer_wait,
                                              desk=c.desk),
                         FillOptions(headless=default_headless() if headless is None else headless,
-                                    system_urls=_system_urls(system_urls), on_event=printer(c)),
+                                    system_urls=parse_system_urls(system_urls), on_event=printer(c)),
                         decision=decision[0] if decision else None, receipt=decision[1] if decision else None)
     row = c.desk.runs.get(run_id)
     ok = _print_outcomes(c, row.case_id, {row.recipe: run_id}, {row.recipe: out})

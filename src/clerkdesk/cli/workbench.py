@@ -13,9 +13,9 @@ from typing import Any
 
 import click
 
-from clerkdesk.cli.inputs import read_json
+from clerkdesk.cli.inputs import parse_system_urls, read_json
 from clerkdesk.cli.root import Ctx, pass_ctx
-from clerkdesk.cli.run import ConsoleClerk, _system_urls, default_headless, printer
+from clerkdesk.cli.run import ConsoleClerk, default_headless, printer
 from clerkdesk.cli.run import recipe as recipe_group
 
 
@@ -49,7 +49,7 @@ def recipe_test(c: Ctx, recipe_spec: str, record_file: str, system_urls: tuple[s
         write_report,
     )
 
-    recipe, system = load_for_test(recipe_spec, recipes_dir(), _system_urls(system_urls))
+    recipe, system = load_for_test(recipe_spec, recipes_dir(), parse_system_urls(system_urls))
     _, context = sample_context(read_json(record_file))
     desk = c.desk
     options: dict[str, Any] = desk.sealing()  # the supervisor's kept login
@@ -117,7 +117,7 @@ def recipe_probe(cx: click.Context, title: str | None, url: str | None, system_i
     from clerkdesk.recipe.systems import System, origin_of
     from clerkdesk.workbench.web_probe import draft_recipe, listing, probe_url
 
-    urls = _system_urls(system_urls)
+    urls = parse_system_urls(system_urls)
     if system_id is not None:
         from clerkdesk.recipe.systems import load_systems
 
@@ -262,7 +262,7 @@ def recipe_canary(c: Ctx, folder: Path | None, samples: Path, out: Path, system_
     desk = c.desk
     verdicts = run_canary(folder or recipes_dir(), samples, out, desk.home / "canary" / "state.json",
                           ConsoleClerk(True), make_driver, home=desk.home, clerk_name=desk.clerk_name,
-                          system_urls=_system_urls(system_urls), headless=headless,
+                          system_urls=parse_system_urls(system_urls), headless=headless,
                           driver_options=desk.sealing())
     bad = [v for v in verdicts if v.status not in ("ok", "skipped")]
     c.out({"ok": not bad, "recipes": [v.to_json() for v in verdicts]})
@@ -309,7 +309,7 @@ def recipe_record(c: Ctx, system_id: str, record_file: str, url: str | None, sys
     systems = load_systems(recipes_dir())
     if system_id not in systems:
         raise ClerkDeskError(f"unknown system {system_id!r} (its file goes in {recipes_dir() / 'systems'})")
-    urls = _system_urls(system_urls)
+    urls = parse_system_urls(system_urls)
     system = systems[system_id].at(urls[system_id]) if system_id in urls else systems[system_id]
     if system.kind != "web":
         raise ClerkDeskError(f"{system_id} is a desktop system: recording desktop screens is not supported yet; "

@@ -106,7 +106,8 @@ class AuditSinks:
                     self._logger(spec).info(text)
             except OSError as e:
                 errors.append(f"{spec}: {e.strerror or e}")
-        self.error = "; ".join(errors)
+        if errors and not self.error:  # the first failure stays (a later success does not undo a missing head)
+            self.error = "; ".join(errors)
 
     def _logger(self, spec: str) -> logging.Logger:
         lg = self._syslog.get(spec)

@@ -124,8 +124,9 @@ class EgressProxy:
             return socket.create_connection((host, port), timeout=10)
         up = socket.create_connection(self.upstream, timeout=10)
         try:
-            target = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-            up.sendall(f"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n\r\n".encode("idna"))
+            name = host if ":" in host else host.encode("idna").decode("ascii")  # 政务.cn → xn--…
+            target = f"[{name}]:{port}" if ":" in name else f"{name}:{port}"
+            up.sendall(f"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n\r\n".encode("ascii"))
             head = b""
             while b"\r\n\r\n" not in head:
                 chunk = up.recv(1)  # byte by byte: nothing after the header may be read away from the tunnel
