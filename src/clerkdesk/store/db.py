@@ -17,6 +17,7 @@ import secrets
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -47,6 +48,11 @@ def default_clerk() -> str:
 class Store:
     """Open with ``Store.open(home)``. Thread-safe within a process; several processes may share the file.
 
+    Each thread gets its own connection (``db``): SQLite and psycopg connections hold one transaction at a time,
+    so a read on the UI thread must not run inside, or be aborted by, a worker thread's write (a ROLLBACK on a
+    shared connection aborts every statement under way on it: "abort due to ROLLBACK"). Writes still take
+    ``lock`` (one writer per process; SQLite's file lock and PostgreSQL's row locks order the processes).
+
     ``damage`` lists what is wrong with the file (pages that fail ``PRAGMA quick_check``, audit rows the
     anchor beside the key says are gone). A damaged store is only opened when the caller asks for it
     (``allow_damaged``: ``store check``, ``audit verify``, ``store restore``), and then refuses every write.
@@ -57,8 +63,12 @@ class Store:
         from clerkdesk.store.anchor import Anchor
 
         self.path = path  # the SQLite file, or the shared store's URL without its password
-        self.db: Any = Database(conn) if isinstance(conn, sqlite3.Connection) else conn
-        self.backend = "sqlite" if isinstance(self.db, Database) else "postgresql"
+        self._db: Any = Database(conn) if isinstance(conn, sqlite3.Connection) else conn
+        self.backend = "sqlite" if isinstance(self._db, Database) else "postgresql"
+        self._owner = threading.get_ident()
+        self._local = threading.local()
+        self._others: weakref.WeakSet[Any] = weakref.WeakSet()  # other threads' connections, closed by close()
+        self._closed = False
         self.cipher = cipher
         self.key_source = key_source
         self.clerk = clerk
@@ -83,6 +93,30 @@ class Store:
         self.cases = Cases(self)
         self.runs = Runs(self)
         self.drafts = Drafts(self)
+
+    @property
+    def db(self) -> Any:
+        """This thread's connection (``Database`` or ``PgDatabase``): the opening thread's own, else one opened
+        for this thread on first use with the same settings (closed with its thread, or by ``close``)."""
+        if threading.get_ident() == self._owner:
+            return self._db
+        db = getattr(self._local, "db", None)
+        if db is None:
+            if self._closed:
+                raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+            db = self._connect_again()
+            self._local.db = db
+            self._others.add(db)
+        return db
+
+    def _connect_again(self) -> Any:
+        if self.backend == "sqlite":
+            conn = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False, isolation_level=None)
+            _configure(conn)
+            return Database(conn)
+        from clerkdesk.store.pg import PgDatabase, connect
+
+        return PgDatabase(connect(self._db.url), self._db.url)
 
     @property
     def damage(self) -> list[str]:
@@ -150,9 +184,7 @@ class Store:
             raise StoreDamaged(damage_message(path, pages, pages=True))
         if not pages:
             _enable_wal(conn)
-        conn.execute("PRAGMA secure_delete=ON")  # erased profiles leave no readable pages behind
-        conn.execute("PRAGMA synchronous=NORMAL")  # see Store.tx: durable writes ask for FULL
-        conn.execute("PRAGMA foreign_keys=ON")
+        _configure(conn)
         db = Database(conn)
         if migrate and not pages and migrations.pending(db):
             # Under the write lock, so two processes opening a new file at once cannot both create tables
@@ -264,7 +296,10 @@ class Store:
             self._repairing = False
 
     def close(self) -> None:
-        self.db.conn.close()
+        self._closed = True
+        for db in list(self._others):
+            db.conn.close() if self.backend == "sqlite" else db.close()
+        self._db.conn.close()
 
     @contextmanager
     def tx(self, durable: bool = False) -> Iterator[Database]:
@@ -364,6 +399,14 @@ def _enable_wal(conn: sqlite3.Connection, deadline_s: float = 30.0) -> None:
                 raise
             time.sleep(pause)
             pause = min(pause * 2, 0.05)
+
+
+def _configure(conn: sqlite3.Connection) -> None:
+    """The settings of every connection to the file (the opening thread's and each other thread's)."""
+    conn.execute("PRAGMA busy_timeout=30000")
+    conn.execute("PRAGMA secure_delete=ON")  # erased profiles leave no readable pages behind
+    conn.execute("PRAGMA synchronous=NORMAL")  # see Store.tx: durable writes ask for FULL
+    conn.execute("PRAGMA foreign_keys=ON")
 
 
 @contextmanager

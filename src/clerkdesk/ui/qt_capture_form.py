@@ -98,6 +98,7 @@ class CaptureForm(QWidget):
         self.kind = "person"
         self.recipes: list[Any] = []
         self.profile: Any = None
+        self._restored_note = ""  # "this form was restored": stays in the banner until the clerk starts over
         self.submitted = False
         self._looked_up: str | None = None
         self._values: dict[str, Any] = {}
@@ -230,8 +231,11 @@ class CaptureForm(QWidget):
         """Put back an unfinished form (after a crash or a closed window) and say so."""
         known = {self.matters.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.matters.count())}
         self.set_matters([m for m in draft.data.get("matters", []) if m in known])
+        # kept ahead of the profile lookup's own line, which the restored ID number starts: the clerk must still
+        # read that this form is an old one, not lose the notice a moment later
+        self._restored_note = tr("已恢复上次未完成的受理（{t}），请核对后继续", t=str(draft.saved_at)[:16].replace("T", " "))
         self.fill_values(draft.data.get("values", {}))
-        self.show_banner(tr("已恢复上次未完成的受理（{t}），请核对后继续", t=str(draft.saved_at)[:16].replace("T", " ")))
+        self.show_banner("")
 
     def set_matters(self, ids: list[str]) -> None:
         self.matters.blockSignals(True)
@@ -363,6 +367,7 @@ class CaptureForm(QWidget):
             desk = self.desk
             run_op(lambda: desk.discard_draft("started over"), lambda _r: None, lambda _e: None)
         self._values.clear()
+        self._restored_note = ""
         for path in list(self._doubt):
             if path in self.rows:
                 self._mark_doubt(self.rows[path], None)
@@ -663,6 +668,9 @@ class CaptureForm(QWidget):
                 return
 
     def show_banner(self, text: str, error: bool = False) -> None:
+        note = self._restored_note
+        if note and not error:
+            text = f"{note}　{text}" if text and note not in text else note
         self.banner.setObjectName("problem" if error else "")
         self.banner.setStyleSheet(self.banner.styleSheet())
         self.banner.setText(text)

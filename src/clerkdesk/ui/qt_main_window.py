@@ -253,6 +253,7 @@ class MainWindow(QMainWindow):
             result, plan = res
             kept, self.form.documents = self.form.documents, []
             self.form._draft_timer.stop()
+            self.form._restored_note = ""  # the restored form became a case: no longer an old form
             desk = self.desk
             workers.run_op(lambda: desk.discard_draft("case started"), lambda _r: None, lambda _e: None)
             if kept:  # document images the clerk chose to keep: evidence of this case
