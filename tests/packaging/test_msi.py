@@ -55,6 +55,9 @@ def test_the_msi_tables(msi: Path) -> None:
     reg = {r["Name"]: r for r in table(msi, "Registry")}
     assert reg["recipes"]["Key"] == r"Software\Policies\ClerkDesk" and reg["recipes"]["Value"] == "[RECIPES]"
     assert reg["supervisor_groups"]["Value"] == "[SUPERVISOR_GROUPS]" and reg["recipes"]["Root"] == "2"  # HKLM
+    ev = reg["EventMessageFile"]  # the `eventlog` audit sink's source, so Event Viewer shows the audit line
+    assert ev["Key"] == r"SYSTEM\CurrentControlSet\Services\EventLog\Application\ClerkDesk" and ev["Root"] == "2"
+    assert ev["Value"].endswith(r"EventLogMessages.dll") and "%SystemRoot%" in ev["Value"]
     files = {r["FileName"].split("|")[-1] for r in table(msi, "File")}
     assert {"clerkdesk.cmd", "root.py", "config.py", "hrss.yaml", "bundles.yaml"} <= files
 

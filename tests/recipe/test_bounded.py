@@ -65,6 +65,8 @@ def test_a_bad_file_elsewhere_does_not_break_other_fills(tmp_path: Path) -> None
     (folder / "amr" / "broken.yaml").write_text("recipe: amr.broken\ntitle: [\n", encoding="utf-8")
     cat = Catalog(folder)
     assert cat.get("hrss.employment-registration").system == "hrss"  # the others load and fill
+    assert cat.files_read == 1 and cat.broken == []  # a fill reads its own recipe only
+    assert "hrss.insurance-enrollment" in cat.recipes  # listing the matters reads every file
     assert len(cat.broken) == 2
     with pytest.raises(RecipeError, match="could not be loaded") as ei:
         cat.get("hrss.bomb")

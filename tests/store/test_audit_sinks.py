@@ -175,3 +175,71 @@ def test_a_sink_outage_stays_reported_after_the_sink_is_back(home: Path, tmp_pat
     s.close()
     assert (share / "audit.log").exists()
     assert not rep.ok and any("could not be written" in p for p in rep.problems)
+
+
+def test_the_windows_event_log_sink_is_reported_unwritable_off_windows(home: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """This machine has no event log: the clerk's action stands and `audit verify` says why the sink failed."""
+    pol = tmp_path / "policy.toml"
+    pol.write_text('audit_sinks = ["eventlog", "eventlog://logsrv.hall.local"]\n', encoding="utf-8")
+    monkeypatch.setenv("CLERKDESK_POLICY", str(pol))
+    s = Store.open(home)
+    s.audit.append("viewed", "person:1")
+    assert s.audit.rows()[-1]["action"] == "viewed"
+    rep = s.audit.verify()
+    s.close()
+    assert not rep.ok
+    assert any("could not be written: eventlog: the Windows event log exists only on Windows" in p
+               for p in rep.problems), rep.problems
+
+
+class AdvapiStandIn:
+    """Records advapi32's event-log calls as ctypes would make them (this machine has no event log to call)."""
+
+    def __init__(self, register: int = 7, report: int = 1) -> None:
+        self.calls: list[tuple[object, ...]] = []
+        self._register, self._report = register, report
+
+    def RegisterEventSourceW(self, server: str | None, source: str) -> int:
+        self.calls.append(("register", server, source))
+        return self._register
+
+    def ReportEventW(self, handle: int, etype: int, category: int, event_id: int, sid: object, n: int,
+                     size: int, strings: object, data: object) -> int:
+        self.calls.append(("report", handle, etype, category, event_id, n, [strings[i] for i in range(n)]))  # type: ignore[index]
+        return self._report
+
+    def DeregisterEventSource(self, handle: int) -> int:
+        self.calls.append(("deregister", handle))
+        return 1
+
+
+def test_report_event_makes_the_win32_calls_with_the_signed_line() -> None:
+    from clerkdesk.store.sink import AuditSinks, SinkHead, report_event
+
+    line = AuditSinks.line("0123456789abcdef", SinkHead(3, "ab" * 32, "2026-12-05T09:00:00+08:00", "sig"))
+    api = AdvapiStandIn()
+    report_event("", line, api)
+    assert api.calls == [("register", None, "ClerkDesk"), ("report", 7, 4, 0, 1000, 1, [line]), ("deregister", 7)]
+    api = AdvapiStandIn()
+    report_event("logsrv.hall.local", line, api)
+    assert api.calls[0] == ("register", "logsrv.hall.local", "ClerkDesk")
+
+
+def test_report_event_failures_are_oserrors_and_the_source_is_always_released() -> None:
+    from clerkdesk.store.sink import report_event
+
+    with pytest.raises(OSError, match="refused the source ClerkDesk"):
+        report_event("", "x", AdvapiStandIn(register=0))
+    api = AdvapiStandIn(report=0)
+    with pytest.raises(OSError, match="did not take the audit head"):
+        report_event("logsrv", "x", api)
+    assert api.calls[-1] == ("deregister", 7)
+
+
+def test_an_eventlog_server_must_be_a_host_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pol = tmp_path / "policy.toml"
+    pol.write_text('keyring = false\naudit_sinks = ["eventlog://../x y"]\n', encoding="utf-8")
+    monkeypatch.setenv("CLERKDESK_POLICY", str(pol))
+    with pytest.raises(ConfigError, match="is not eventlog://SERVER"):
+        policy()

@@ -38,6 +38,8 @@ PAGE = """<!doctype html><html><head><meta charset=utf-8></head><body>
   <input id=aria aria-label="英文名">
   <label for=note>备注</label><textarea id=note></textarea>
   <label for=ro>编号</label><input id=ro value="X-1" disabled>
+  <label for=zip>邮编</label><input id=zip maxlength=6>
+  <label for=memo>附言</label><textarea id=memo maxlength=3></textarea>
 </form>
 <table><tr><td>电话</td><td><input name=t1></td></tr><tr><td>电话</td><td><input name=t2></td></tr></table>
 <div id=tab2 style="display:none"><label for=hid>单位名称</label><input id=hid></div>
@@ -125,6 +127,23 @@ def test_everything_else_falls_back_at_once_with_the_same_results_and_messages(d
     assert e.value.tried[0].startswith("label '不存在的字段': <label for>")
     with pytest.raises(DriverError, match="within '##' is not a valid CSS selector"):
         drv.fill(Locator(label="姓名", within="##"), "x", 1)
+
+
+def test_a_value_longer_than_the_fields_maxlength_is_refused_before_anything_is_typed(drv: Any) -> None:
+    """The browser would silently cut it: the step fails naming the field and both lengths (issue 15)."""
+    assert drv.fill(Locator(label="邮编"), "100000", 5) == "100000" and _direct(drv)  # exactly the limit
+    drv.page.fill("#zip", "")
+    with pytest.raises(DriverError) as e:
+        drv.fill(Locator(label="邮编"), "1000001", 5)
+    assert e.value.message.startswith("the value has 7 characters but label 邮编 on the page takes at most 6")
+    assert e.value.nothing_sent and not e.value.retryable
+    assert _value(drv, "#zip") == ""  # nothing typed, not even the first six
+    assert drv.fill(Locator(label="附言"), "材料齐", 5) == "材料齐"
+    with pytest.raises(DriverError, match="has 4 characters but label 附言 on the page takes at most 3"):
+        drv.fill(Locator(label="附言"), "材料𠀀", 5)  # a character outside the BMP counts two, as the page counts
+    assert _value(drv, "#memo") == "材料齐"
+    with pytest.raises(DriverError, match="takes at most 6"):  # the general path (by CSS) checks the same
+        drv.fill(Locator(css="#zip"), "1000001", 5)
 
 
 def test_a_field_that_appears_late_is_waited_for(drv: Any) -> None:

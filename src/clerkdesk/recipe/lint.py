@@ -12,6 +12,7 @@ from pathlib import Path
 
 from clerkdesk.errors import Mark, RecipeError
 from clerkdesk.recipe.loader import lint_recipe
+from clerkdesk.recipe.model import Recipe
 from clerkdesk.recipe.systems import System, check_system
 
 
@@ -90,20 +91,43 @@ def lint_paths(paths: list[Path], systems_folder: Path | None = None) -> list[Re
         found = lint_recipe(f, systems)
         problems += found
         if not any(not is_warning(e) for e in found):
-            problems += submit_warnings(f, systems)
+            problems += recipe_warnings(f, systems, systems_folder)
     return problems
 
 
-def submit_warnings(path: Path, systems: dict[str, System] | None) -> list[RecipeError]:
-    """A submit whose answer nothing checks can never be confirmed: every run of it would end "uncertain"
-    (the clerk checks the system by hand). Warn at the submit, naming what to add."""
+def recipe_warnings(path: Path, systems: dict[str, System] | None,
+                    folder: Path | None = None) -> list[RecipeError]:
+    """Warnings about a recipe that loads: unchecked submits, and a recipe kept away from its id's place."""
     from clerkdesk.recipe.loader import load_recipe
-    from clerkdesk.recipe.steps import Step
 
     try:
         recipe = load_recipe(path, systems)
     except Exception:
         return []
+    return submit_warnings(recipe) + place_warnings(recipe, path, folder)
+
+
+def place_warnings(recipe: Recipe, path: Path, folder: Path | None) -> list[RecipeError]:
+    """A fill reads only the file its recipe id names (``hrss.employment-registration`` →
+    ``hrss/employment-registration.yaml``); a recipe kept elsewhere still works, found by reading every file."""
+    from clerkdesk.recipe.catalog import expected_place
+
+    if folder is None or path.resolve().parent.parent != folder.resolve():
+        return []  # not in a recipes folder: there is no place to expect
+    place = expected_place(recipe.id)
+    if place is None or (path.parent.name, path.name) == place:
+        return []
+    return [LintWarning(f"recipe {recipe.id!r} is kept in {path.parent.name}/{path.name}, so every fill of it "
+                        "reads all recipe files to find it.", recipe.mark,
+                        f"Move the file to {place[0]}/{place[1]} (or rename the recipe to "
+                        f"{path.parent.name}.{path.stem}) and a fill reads only this file.")]
+
+
+def submit_warnings(recipe: Recipe) -> list[RecipeError]:
+    """A submit whose answer nothing checks can never be confirmed: every run of it would end "uncertain"
+    (the clerk checks the system by hand). Warn at the submit, naming what to add."""
+    from clerkdesk.recipe.steps import Step
+
     order: list[Step] = []
 
     def walk(steps: tuple[Step, ...]) -> None:

@@ -224,7 +224,8 @@ class AuditLog:
         unreadable = [spec for spec in sinks.specs if not spec.startswith("file:")]
         if unreadable:
             notes.append(f"heads are also sent to {', '.join(unreadable)}; ClerkDesk cannot read those back: "
-                         "compare them with this head (journalctl -t clerkdesk-audit)")
+                         "compare them with this head (journalctl -t clerkdesk-audit; on Windows, Event Viewer → "
+                         "Application, source ClerkDesk, event 1000)")
         last, _ = self.head()
         for spec, heads in sinks.readable_heads(self.s.store_id).items():
             forged = [h for h in heads if h.seq < 0 or self.s.anchor.sign(h.seq, h.hash, h.at) != h.sig]

@@ -14,9 +14,14 @@ can therefore name sinks outside the workstation that only ever grow:
   ``clerkdesk-audit``. ClerkDesk cannot read these back; an auditor compares them (``journalctl -t
   clerkdesk-audit``) with ``audit verify --json``'s head.
 
+- ``eventlog`` (this PC's Windows event log, Application, source ``ClerkDesk``) or ``eventlog://SERVER`` (the
+  event log of the hall's log server, by its UNC name): the same line as an information event 1000. The MSI
+  registers the source with .NET's ``EventLogMessages.dll``, so Event Viewer shows the line itself; Windows
+  Event Forwarding can collect it. Only on Windows: elsewhere the sink reports that it cannot be written.
+
 Each line is signed with the audit key (as the anchor is), so a line added by someone without the key is
 recognised as forged. A sink that cannot be written never undoes the clerk's action: the error is kept and
-``audit verify`` reports it. The Windows event log is not a sink yet (not built: no Windows machine to test on).
+``audit verify`` reports it.
 """
 
 from __future__ import annotations
@@ -25,9 +30,12 @@ import json
 import logging
 import logging.handlers
 import os
+import re
 import socket
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from clerkdesk.errors import ConfigError
@@ -56,13 +64,18 @@ def parse_sink(spec: str, where: str = "audit_sinks") -> str:
         return spec
     if spec == "syslog" or spec.startswith("syslog:/"):
         return spec
+    if spec == "eventlog" or spec.startswith("eventlog://"):
+        server = spec[len("eventlog://"):] if spec != "eventlog" else ""
+        if spec != "eventlog" and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.-]{0,252}", server):
+            raise ConfigError(f"{where}: {spec!r} is not eventlog://SERVER (a host name)")
+        return spec
     if spec.startswith("file:"):
         path = spec[5:]
         if not (Path(path).is_absolute() or path.startswith("\\\\") or path[1:3] in (":\\", ":/")):
             raise ConfigError(f"{where}: {spec!r} needs an absolute path after file:")
         return spec
-    raise ConfigError(f"{where}: unknown audit sink {spec!r} (use file:/path, syslog, syslog:/socket or "
-                      "syslog://host:port)")
+    raise ConfigError(f"{where}: unknown audit sink {spec!r} (use file:/path, syslog, syslog:/socket, "
+                      "syslog://host:port, eventlog or eventlog://server)")
 
 
 def _file_path(spec: str) -> Path:
@@ -102,6 +115,8 @@ class AuditSinks:
                         os.write(fd, (text + "\n").encode("utf-8"))  # one write: lines from hall PCs never interleave
                     finally:
                         os.close(fd)
+                elif spec.startswith("eventlog"):
+                    report_event(spec[len("eventlog://"):] if spec != "eventlog" else "", text)
                 else:
                     self._logger(spec).info(text)
             except OSError as e:
@@ -150,3 +165,42 @@ class AuditSinks:
                     heads.append(SinkHead(-1, "", "", ""))  # an unreadable line: reported, never skipped
             out[spec] = heads
         return out
+
+
+EVENT_SOURCE = "ClerkDesk"
+EVENT_ID = 1000
+_EVENTLOG_INFORMATION_TYPE = 0x0004
+
+
+def report_event(server: str, text: str, api: Any = None) -> None:
+    """Write TEXT to the Windows event log of SERVER ("" = this PC) as an information event of ClerkDesk.
+
+    ``RegisterEventSourceW`` / ``ReportEventW`` / ``DeregisterEventSource`` of advapi32 through ctypes (no
+    pywin32 in the wheelhouse). API is advapi32 itself; tests on Linux pass a stand-in that records the calls,
+    as this machine has no event log. A failure is an OSError, which ``AuditSinks.emit`` keeps for
+    ``audit verify`` like any other sink's.
+    """
+    import ctypes
+
+    if api is None:
+        if sys.platform != "win32":
+            raise OSError("the Windows event log exists only on Windows (audit_sinks names eventlog)")
+        api = ctypes.WinDLL("advapi32", use_last_error=True)  # type: ignore[attr-defined]
+    handle = api.RegisterEventSourceW(server or None, EVENT_SOURCE)
+    if not handle:
+        raise OSError(f"the event log of {server or 'this PC'} refused the source {EVENT_SOURCE} "
+                      f"(Windows error {_last_error()})")
+    try:
+        strings = (ctypes.c_wchar_p * 1)(text)
+        if not api.ReportEventW(handle, _EVENTLOG_INFORMATION_TYPE, 0, EVENT_ID, None, 1, 0, strings, None):
+            raise OSError(f"the event log of {server or 'this PC'} did not take the audit head "
+                          f"(Windows error {_last_error()})")
+    finally:
+        api.DeregisterEventSource(handle)
+
+
+def _last_error() -> int:
+    import ctypes
+
+    get = getattr(ctypes, "get_last_error", None)
+    return int(get()) if get is not None else 0

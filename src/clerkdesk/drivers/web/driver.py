@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 from clerkdesk.drivers.web import js
 from clerkdesk.drivers.web.browser import find_browser, launch_args, no_browser_message
 from clerkdesk.drivers.web.dialogs import DialogAnswerer
-from clerkdesk.drivers.web.finder import ElementFinder
+from clerkdesk.drivers.web.finder import ElementFinder, utf16_units
 from clerkdesk.drivers.web.guard import OriginGuard, foreign_pattern
 from clerkdesk.drivers.web.kits import Kits
 from clerkdesk.drivers.web.mask import PROBE_MASK_WAIT, MaskWatcher
@@ -334,6 +334,12 @@ class PlaywrightDriver:
                                   "the page has switched off", retryable=False)
             raise DriverError(f"{loc.describe()} is read-only on the page: ClerkDesk types only where a person can; "
                               "a list or picker that opens when clicked is set with choose", retryable=False)
+        limit = int(info.get("maxlength", -1))
+        if 0 <= limit < utf16_units(value):  # the browser would cut it silently: nothing is typed (issue 15)
+            raise DriverError(f"the value has {utf16_units(value)} characters but {loc.describe()} on the page takes at "
+                              f"most {limit} (its maxlength): the page would cut it, so nothing was typed. Shorten it in "
+                              "the record (a case field's `maxlength:` in the recipe makes the plan say so before "
+                              "any system is touched)", retryable=False, nothing_sent=True)
         el.fill(value, timeout=timeout * 1000)
         # read back and leave the field in one round trip (blur fires the page's own change/validation)
         return self._read_back(el, loc, timeout)

@@ -120,7 +120,8 @@ class ElementFinder:
         if self._tagged is not None and self._tagged[0] is el:
             return self._tagged[3]
         return dict(el.evaluate("e => ({tag: e.tagName, type: (e.type || '').toLowerCase(),"
-                                " readonly: !!(e.readOnly || e.disabled), disabled: !!e.disabled})"))
+                                " readonly: !!(e.readOnly || e.disabled), disabled: !!e.disabled,"
+                                " maxlength: typeof e.maxLength === 'number' ? e.maxLength : -1})"))
 
     def evaluate(self, el: Any, fn: str, arg: Any = None) -> Any:
         """The JS function FN(element, ARG) on EL. One round trip when the label search tagged EL (a Playwright
@@ -168,7 +169,8 @@ class ElementFinder:
         sc = self.scope()
         token = secrets.token_hex(4)
         args = {"label": loc.label, "token": token, "nth": loc.nth or 0, "within": loc.within,
-                "option": value if act == "select_option" else None}
+                "option": value if act == "select_option" else None,
+                "units": utf16_units(value) if act == "fill" else None}
         body = base64.b64encode(json.dumps(args, ensure_ascii=False).encode()).decode()
         found = sc.locator(f"{js.LABEL_ENGINE}={body}")
         try:
@@ -180,3 +182,8 @@ class ElementFinder:
         self._tagged = (found, sc, token, {})
         return found
 
+
+def utf16_units(text: str) -> int:
+    """TEXT's length as a page's ``maxlength`` counts it (UTF-16 code units: a rare character outside the BMP
+    counts two)."""
+    return len(text.encode("utf-16-le")) // 2

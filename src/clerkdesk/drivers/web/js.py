@@ -82,7 +82,8 @@ FIND_BY_LABEL = r"""
   const el = pick[i];
   el.setAttribute('data-clerkdesk', token);
   const out = {found: found.length, visible: vis.length, tagged: true, hidden: !visible(el), tag: el.tagName,
-               type: (el.type || '').toLowerCase(), readonly: !!(el.readOnly || el.disabled), disabled: !!el.disabled};
+               type: (el.type || '').toLowerCase(), readonly: !!(el.readOnly || el.disabled), disabled: !!el.disabled,
+               maxlength: typeof el.maxLength === 'number' ? el.maxLength : -1};
   if (option != null && el.tagName === 'SELECT') out.option = optionState(el, option);   // saves `choose` a call
   return out;
 }
@@ -189,7 +190,7 @@ TEXT_AFTER = r"""
 # its label with FIND_BY_LABEL, so that Playwright's own `fill` / `select_option` (with its actionability
 # checks) resolves the label in the same round trip: ``clerkdesk_label=<base64 of the JSON args of
 # FIND_BY_LABEL>``. Without `option` it answers only for a visible, editable text input, textarea or
-# contenteditable element; with `option` only for a visible, enabled, single <select> in which the option
+# contenteditable element whose maxlength (if any) takes the value; with `option` only for a visible, enabled, single <select> in which the option
 # OPTION_STATE picks is there, enabled, and the only one Playwright's `select_option(option)` (value or label,
 # white space normalised) would select. Anything else — not found yet, hidden, read-only, another kind of
 # control, the option not there yet, a bad `within` — throws NOT_DIRECT at once (no waiting), and the driver
@@ -215,7 +216,8 @@ FILL_ENGINE = r"""
     const range = el && el.closest('.el-range-editor,.ant-picker-range');   // a date range: the driver's own path
     const plain = el && !range && !res.readonly && (res.tag === 'TEXTAREA' || (res.tag === 'INPUT' && TEXT.includes(res.type))
                                           || (el.isContentEditable && res.tag !== 'INPUT' && res.tag !== 'SELECT'));
-    if (!plain) throw new Error('/*NOT_DIRECT*/');
+    // a value longer than the field's maxlength would be cut by the browser: the general path words the error
+    if (!plain || (args.units != null && el.maxLength >= 0 && args.units > el.maxLength)) throw new Error('/*NOT_DIRECT*/');
     return [el];
   }
 }
