@@ -163,3 +163,34 @@ def test_the_store_unreachable_is_said_at_once_in_the_status_bar(
     assert "127.0.0.1" in win.message.text()
     for box in [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]:
         box.close()
+
+
+def test_a_store_lost_while_the_window_is_open_is_said_at_once_and_the_outbox_is_sent_when_it_is_back(
+        window: Callable[..., Any], qtbot: Any, home: Path, hall: str) -> None:
+    import psycopg
+
+    win = window()
+    assert win.hall_status.timer.isActive()
+    base = win.desk.store.profiles.save("person", KEY, P).version
+    db = hall.rsplit("/", 1)[1]
+    with psycopg.connect(hall.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+        # the hall's server refuses this database and drops its connections (as a restart or a cut would)
+        admin.execute(f'alter database "{db}" allow_connections false')
+        admin.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = %s", [db])
+        try:
+            t0 = time.monotonic()
+            win.hall_status.poll()  # the window's timer does this every few seconds
+            qtbot.waitUntil(lambda: "共享档案库连不上" in win.message.text(), timeout=10_000)
+            assert time.monotonic() - t0 < 10 and win.hall_status.down
+            # meanwhile this window's capture went to the outbox (the store's outbox API, as offline capture)
+            box = Outbox.open(home, "window-3")
+            box.save_profile("person", KEY, {"phone": "13700000099"}, base_version=base)
+            box.close()
+        finally:
+            admin.execute(f'alter database "{db}" allow_connections true')
+    win.hall_status.poll()
+    qtbot.waitUntil(lambda: win.message.text() == "共享档案库已恢复连接", timeout=10_000)
+    assert not win.hall_status.down
+    assert win.desk.conflicts.reachable() is None  # this thread's dropped connection is opened again
+    prof = win.desk.store.profiles.get("person", KEY, audit=False)
+    assert prof.record["phone"] == "13700000099" and prof.version == base + 1  # sent on return, no conflict

@@ -161,8 +161,11 @@ class Conflicts:
         """None while the shared store answers; else the message to show at once (``StoreUnreachable``'s)."""
         if not self.shared:
             return None
-        try:
-            self.session.store.db.execute("select 1").fetchone()
-        except StoreUnreachable as e:
-            return str(e)
-        return None
+        why = None
+        for _ in range(2):  # a connection the server dropped fails once, then is opened again (``PgDatabase.live``)
+            try:
+                self.session.store.db.execute("select 1").fetchone()
+                return None
+            except StoreUnreachable as e:
+                why = str(e)
+        return why
