@@ -6,9 +6,10 @@ Why the clerk confirms first: a worker answers every confirm with yes (``hall.qu
 the one look at the values before they go out is this window's, and the dialog says so. The queueing itself
 is ``hall.front.BackOffice`` (no Qt); this module asks, shows and polls.
 
-Polling, not notifications: while a case this window queued is not finished, today's cases are read again
-every ``POLL_MS`` (off the UI thread), so the receipts appear without the clerk pressing Ctrl+R; a hall's
-dozens of windows each ask once in a while, which the shared store takes easily.
+Polling, not notifications: while a queued case of today's is not finished, today's cases are read again
+every ``POLL_MS`` (off the UI thread), so the receipts appear without the clerk pressing Ctrl+R, and the
+handed-back runs are counted; with nothing at the back office the poll asks the store nothing (a hall has
+dozens of windows, and "which cases were queued" is read from the audit log).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from clerkdesk.hall.front import BackOffice, Returned, returned_today
+from clerkdesk.records.runstate import RunStatus
 from clerkdesk.ui.i18n import tr
 from clerkdesk.ui.workers import run_op
 
@@ -240,8 +242,11 @@ class BackOfficeDesk(QObject):
         win = self.window
         if self._polling or win.desk is None:
             return
-        if any(r.get("queued") and r["status"] in OPEN_CASE for r in win.cases.rows):
-            win.cases.refresh()
+        queued = [r for r in win.cases.rows if r.get("queued")]
+        if any(r["status"] in OPEN_CASE for r in queued):
+            win.cases.refresh()  # a worker may have finished: its receipts show
+        elif not any(r["status"] == RunStatus.NEEDS_CLERK for r in queued) and not self.returned:
+            return  # nothing of today's is with the back office: no need to ask the store
         self._polling = True
         store = win.desk.store
 
