@@ -126,3 +126,34 @@ def test_queued_at_the_window_filled_by_a_worker_receipt_shown_and_a_handed_back
     qtbot.keyClick(dlg.table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: win.monitor.case_id == back, timeout=10_000)
     assert win.tabs.currentWidget() is win.monitor and not dlg.isVisible()
+
+
+def test_a_case_of_todays_list_is_queued_once_with_ctrl_b(make_window: Any, qtbot: Any, sandbox: Any,
+                                                           pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import psycopg
+
+    monkeypatch.setenv("CLERKDESK_DATABASE_URL", pg_url)
+    monkeypatch.setenv("CLERKDESK_QUEUE_URL", pg_url)
+    win = make_window()
+    values = {k.split(".", 1)[1]: v for k, v in person("11010519880214344").items()}
+    res, _plan = win.desk.open_case(CaseRequest("person", values, (INSURANCE,),
+                                                {k.removeprefix("case."): v for k, v in COVER.items()}),
+                                    FillOptions(system_urls={"hrss": sandbox.hrss_url}))
+    rid = res.runs[INSURANCE]
+    win.cases.refresh()
+    qtbot.waitUntil(lambda: any(r["id"] == res.case_id for r in win.cases.rows), timeout=10_000)
+    press(qtbot, win, Qt.Key.Key_F8, Qt.KeyboardModifier.NoModifier)
+    win.cases.select_case(res.case_id)
+    for _ in range(2):  # the second Ctrl+B finds the job waiting already: no second job
+        press(qtbot, win, Qt.Key.Key_B)
+        qtbot.waitUntil(lambda: win.back_office.confirm_box is not None and win.back_office.confirm_box.isVisible(),
+                        timeout=5000)
+        assert "参保" in win.back_office.confirm_box.text() or INSURANCE in win.back_office.confirm_box.text()
+        with qtbot.waitSignal(win.back_office.queued, timeout=20_000):
+            qtbot.keyClick(win.back_office.confirm_box, Qt.Key.Key_Return)
+        win.back_office.confirm_box = None
+        qtbot.waitUntil(lambda: win.cases.table.item(_row(win, res.case_id), 3).text() == "已转后台", timeout=10_000)
+    with psycopg.connect(pg_url) as conn:
+        jobs = conn.execute("select args->>'run_id', status from procrastinate_jobs").fetchall()
+    assert jobs == [(rid, "todo")]
+    assert win.desk.store.runs.get(rid).owner is None  # the window gave its lease up for the workers

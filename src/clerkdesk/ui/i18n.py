@@ -148,7 +148,7 @@ EN: dict[str, str] = {
     "系统": "System", "原因": "Reason", "大厅概况仅对主管开放": "The hall overview is for supervisors only",
     # the hall at the clerk's window: the back office (转后台办理), the shared store and its conflicts
     "转后台办理": "Queue for the back office", "已转后台": "With the back office",
-    "正在转后台办理…": "Queueing for the back office…", "没有转后台办理": "Not queued for the back office",
+    "正在转后台办理…": "Queueing for the back office…", "该案件没有需要转后台办理的事项": "Nothing of this case is left for the back office", "没有转后台办理": "Not queued for the back office",
     "没有转后台办理：{e}": "Not queued for the back office: {e}", "不能转后台办理：{e}": "Cannot queue for the back office: {e}",
     "已转后台办理，完成后回执会显示在今日案件中":
         "Queued for the back office; the receipts will show in Today's cases when it is done",

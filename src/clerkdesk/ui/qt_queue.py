@@ -226,7 +226,13 @@ class BackOfficeDesk(QObject):
 
             win.say(tr("没有转后台办理：{e}", e=message_of(e).splitlines()[0][:160]))
 
-        run_op(lambda: office.queue(case_id, running_here=here), lambda _q: self._queued(case_id), failed)
+        def done(q: Any) -> None:
+            if q.jobs:
+                self._queued(case_id)
+            else:  # every run done (or already waiting for a worker): nothing was sent
+                win.say(tr("该案件没有需要转后台办理的事项"))
+
+        run_op(lambda: office.queue(case_id, running_here=here), done, failed)
 
     def _queued(self, case_id: str) -> None:
         win = self.window

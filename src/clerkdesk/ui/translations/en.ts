@@ -880,6 +880,10 @@
         <translation>Queueing for the back office…</translation>
     </message>
     <message>
+        <source>该案件没有需要转后台办理的事项</source>
+        <translation>Nothing of this case is left for the back office</translation>
+    </message>
+    <message>
         <source>没有转后台办理</source>
         <translation>Not queued for the back office</translation>
     </message>
