@@ -194,3 +194,28 @@ def test_a_store_lost_while_the_window_is_open_is_said_at_once_and_the_outbox_is
     assert win.desk.conflicts.reachable() is None  # this thread's dropped connection is opened again
     prof = win.desk.store.profiles.get("person", KEY, audit=False)
     assert prof.record["phone"] == "13700000099" and prof.version == base + 1  # sent on return, no conflict
+
+
+def test_the_conflict_dialog_speaks_english_with_the_records_own_field_names(
+        qtbot: Any, home: Path, hall: str) -> None:
+    from clerkdesk.ui import i18n
+    from clerkdesk.ui.qt_conflicts import ConflictDialog
+
+    _offline_edit(home, hall)
+    desk = Desk(home, "window-3")
+    i18n.set_language("en")
+    try:
+        desk.open()
+        desk.conflicts.sync()
+        dlg = ConflictDialog(desk)
+        qtbot.addWidget(dlg)
+        with qtbot.waitSignal(dlg.loaded, timeout=10_000):
+            dlg.refresh()
+        assert dlg.windowTitle() == "Profile conflicts"
+        assert sorted(dlg.table.item(i, 0).text() for i in range(2)) == ["household register address", "phone"]
+        assert dlg.table.horizontalHeaderItem(1).text() == "This window's value (captured offline)"
+        dlg.save()
+        assert dlg.problem.text().startswith("Choose the value to keep for every field first")
+    finally:
+        i18n.set_language("zh")
+        desk.close()

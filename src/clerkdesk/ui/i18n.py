@@ -161,7 +161,7 @@ EN: dict[str, str] = {
         "Cases the back office could not finish without a person (a captcha, a login, an uncertain submit). "
         "Select one and press Enter to open it, then go on in the run monitor (F7).",
     "共享档案库连不上：{e}": "The shared store cannot be reached: {e}",
-    "共享档案库已恢复连接": "The shared store answers again",
+    "共享档案库已恢复连接": "The shared store answers again", "档案冲突无法读取：{e}": "The profile conflicts cannot be read: {e}",
     "档案冲突": "Profile conflicts", "档案冲突 {n} 件（{k}）": "{n} profile conflict(s) ({k})",
     "本窗口离线时录入的档案，在此期间已被其他窗口修改。请逐项选择保留哪个值；未选择前不会写入任何内容。":
         "Profiles this window captured while offline were changed at another window meanwhile. Choose, field by "

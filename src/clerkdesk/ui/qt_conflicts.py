@@ -257,8 +257,15 @@ class HallStatus(QObject):
         run_op(check, done, self._failed)
 
     def _failed(self, e: Exception) -> None:
+        """The store gone mid-call is said as such; anything else (the outbox's key, a damaged file) in its words."""
+        from clerkdesk.desk.conflicts import StoreUnreachable
+        from clerkdesk.ui.errors import message_of
+
         self._polling = False
-        self._reach(str(e).splitlines()[0] if str(e) else type(e).__name__)
+        if isinstance(e, StoreUnreachable):
+            self._reach(str(e))
+        else:
+            self.window.say(tr("档案冲突无法读取：{e}", e=message_of(e).splitlines()[0][:160]))
 
     def _reach(self, why: str | None) -> None:
         was = self.down

@@ -940,6 +940,10 @@ The back office submits these values, as you checked them, to every system witho
         <translation>The shared store answers again</translation>
     </message>
     <message>
+        <source>档案冲突无法读取：{e}</source>
+        <translation>The profile conflicts cannot be read: {e}</translation>
+    </message>
+    <message>
         <source>档案冲突</source>
         <translation>Profile conflicts</translation>
     </message>
