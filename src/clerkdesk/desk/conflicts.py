@@ -19,6 +19,7 @@ the status bar can say at once that it is not.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -161,11 +162,17 @@ class Conflicts:
         """None while the shared store answers; else the message to show at once (``StoreUnreachable``'s)."""
         if not self.shared:
             return None
-        why = None
-        for _ in range(2):  # a connection the server dropped fails once, then is opened again (``PgDatabase.live``)
-            try:
-                self.session.store.db.execute("select 1").fetchone()
-                return None
-            except StoreUnreachable as e:
-                why = str(e)
-        return why
+        t0 = time.monotonic()
+        try:
+            self.session.store.db.execute("select 1").fetchone()
+            return None
+        except StoreUnreachable as e:
+            if time.monotonic() - t0 > 1.0:  # a connect that timed out: asking again only makes the clerk wait
+                return str(e)
+        # a connection the server dropped (a restart) fails once and is opened again by the next statement
+        # (``PgDatabase.live``): only that second answer says whether the store is away
+        try:
+            self.session.store.db.execute("select 1").fetchone()
+        except StoreUnreachable as e:
+            return str(e)
+        return None
