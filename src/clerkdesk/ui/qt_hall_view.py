@@ -177,15 +177,22 @@ class HallTab:
         if self.view is None and is_supervisor(desk.clerk_name):
             self.view = HallView(desk.store)
             self.window.tabs.addTab(self.view, tr("大厅概况") + f" ({HALL_KEY})")
+            self.window.tabs.currentChanged.connect(self._shown)  # clicked with the mouse: loaded too
         elif self.view is not None:
             self.view.store = desk.store
         return self.view is not None
+
+    def _shown(self, _i: int) -> None:
+        if self.view is not None and self.window.tabs.currentWidget() is self.view and self.view.shown is None:
+            self.view.refresh()
 
     def show(self) -> None:
         """Ctrl+Shift+H: the tab, refreshed (a clerk's window says the view is for supervisors)."""
         if self.view is None:
             self.window.say(tr("大厅概况仅对主管开放"))
             return
-        self.window.tabs.setCurrentWidget(self.view)
+        first = self.window.tabs.currentWidget() is not self.view and self.view.shown is None
+        self.window.tabs.setCurrentWidget(self.view)  # a first showing loads it (``_shown``): one look, one audit
         self.view.tabs.currentWidget().setFocus()
-        self.view.refresh()
+        if not first:
+            self.view.refresh()
