@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from clerkdesk.desk.cases import CaseRequest, Cases, FillOptions, FillResult
+from clerkdesk.desk.conflicts import Conflicts
 from clerkdesk.desk.documents import DocumentRead, DocumentReading
 from clerkdesk.desk.form import CaptureFormModel, Drafts
 from clerkdesk.desk.profiles import Checked, Profiles
@@ -43,6 +44,7 @@ class Desk:
         self.documents = DocumentReading(self.session)
         self.drafts = Drafts(self.session)
         self.upkeep = Upkeep(self.session)
+        self.conflicts = Conflicts(self.session)  # the outbox's clashes on a hall's shared store
 
     # --- the session ----------------------------------------------------------------------------
     @property
@@ -72,6 +74,7 @@ class Desk:
         self.session.store  # noqa: B018 - opening is the point
 
     def close(self) -> None:
+        self.conflicts.close()
         self.session.close()
 
     # --- checks and profiles --------------------------------------------------------------------

@@ -223,6 +223,14 @@ class Outbox:
         store.audit.append("outbox_conflict_resolved", f"outbox:{self.clerk}", {"entry": eid, "fields": sorted(record)})
         self.conn.execute("delete from entries where id = ?", [eid])
 
+    def discard(self, eid: int, store: Store) -> None:
+        """The clerk settled conflict EID by keeping the shared store as it is (every field the other window's,
+        or a profile deleted there stays deleted): nothing is written, the entry is gone, the decision audited."""
+        if not any(x.id == eid for x in self.conflicts()):
+            raise ConfigError(f"no conflict {eid} in the outbox of {self.home}")
+        store.audit.append("outbox_conflict_resolved", f"outbox:{self.clerk}", {"entry": eid, "fields": []})
+        self.conn.execute("delete from entries where id = ?", [eid])
+
     def _done(self, eid: int, state: str, data: dict[str, Any] | None = None) -> None:
         if data is None:
             self.conn.execute("update entries set state = ? where id = ?", [state, eid])

@@ -145,6 +145,38 @@ EN: dict[str, str] = {
     "大厅概况": "Hall overview", "各系统": "Systems", "导出日报…": "Export the daily report…",
     "导出日报到…": "Export the daily report to…", "已导出": "Exported",
     "（未安装 openpyxl：只导出 CSV）": "(openpyxl is not installed: CSV only)",
+    "系统": "System", "原因": "Reason", "大厅概况仅对主管开放": "The hall overview is for supervisors only",
+    # the hall at the clerk's window: the back office (转后台办理), the shared store and its conflicts
+    "转后台办理": "Queue for the back office", "已转后台": "With the back office",
+    "正在转后台办理…": "Queueing for the back office…", "该案件没有需要转后台办理的事项": "Nothing of this case is left for the back office", "没有转后台办理": "Not queued for the back office",
+    "没有转后台办理：{e}": "Not queued for the back office: {e}", "不能转后台办理：{e}": "Cannot queue for the back office: {e}",
+    "已转后台办理，完成后回执会显示在今日案件中":
+        "Queued for the back office; the receipts will show in Today's cases when it is done",
+    "将“{m}”转交后台办理。\n\n后台将按您核对过的这些值直接提交各系统，不再逐一询问；需要经办人处理时会退回本窗口。确认转后台吗？":
+        "Hand “{m}” to the back office?\n\nThe back office submits these values, as you checked them, to every "
+        "system without asking again; anything that needs a person comes back to this window.",
+    "取消": "Cancel", "关闭 (Esc)": "Close (Esc)", "共 {n} 件": "{n} in all",
+    "后台退回的案件": "Cases the back office handed back", "后台退回 {n} 件（{k}）": "{n} handed back ({k})",
+    "后台办理时需要经办人处理（验证码、登录、提交结果不确定）的案件。选中后按 Enter 打开，在办理监控中继续（F7）。":
+        "Cases the back office could not finish without a person (a captcha, a login, an uncertain submit). "
+        "Select one and press Enter to open it, then go on in the run monitor (F7).",
+    "共享档案库连不上：{e}": "The shared store cannot be reached: {e}",
+    "共享档案库已恢复连接": "The shared store answers again", "档案冲突无法读取：{e}": "The profile conflicts cannot be read: {e}",
+    "档案冲突": "Profile conflicts", "档案冲突 {n} 件（{k}）": "{n} profile conflict(s) ({k})",
+    "本窗口离线时录入的档案，在此期间已被其他窗口修改。请逐项选择保留哪个值；未选择前不会写入任何内容。":
+        "Profiles this window captured while offline were changed at another window meanwhile. Choose, field by "
+        "field, which value to keep; nothing is written until every field is chosen.",
+    "字段": "Field", "本窗口的值（离线时录入）": "This window's value (captured offline)",
+    "档案库的值（其他窗口）": "The store's value (another window)", "保留": "Keep",
+    "用本窗口的值": "This window's value", "保留档案库的值": "The store's value",
+    "全部用本窗口的值": "All: this window's values", "全部保留档案库的值": "All: the store's values",
+    "保存选择 (Ctrl+Enter)": "Save the choices (Ctrl+Enter)", "稍后处理 (Esc)": "Later (Esc)",
+    "没有待处理的档案冲突": "No profile conflicts are waiting",
+    "本窗口 {a} 于 {t} 离线录入；档案库中的值由 {b} 于 {u} 修改":
+        "Captured offline at this window by {a} at {t}; the store's values were changed by {b} at {u}",
+    "请先为每个字段选择保留哪个值：{f}": "Choose the value to keep for every field first: {f}",
+    "（空）": "(empty)", "离线时录入的整份档案": "the whole profile, captured offline",
+    "档案已在其他窗口删除": "the profile was deleted at another window",
     "数据文件夹 {home} 不存在。\n\n如果是路径输错了，请选“否”，然后检查 --home 或 CLERKDESK_HOME；"
     "选“是”将在那里新建一个空的数据文件夹（原有的档案不会出现在其中）。\n\n新建吗？":
     "The data folder {home} does not exist.\n\nIf the path is mistyped, choose No and check --home or "

@@ -26,6 +26,7 @@ from clerkdesk.ui.workers import run_op
 
 CASE_WORDS = {CaseStatus.OPEN: "已受理", CaseStatus.RUNNING: "办理中", CaseStatus.DONE: "全部完成",
               CaseStatus.FAILED: "有失败", CaseStatus.NEEDS_CLERK: "待处理"}
+QUEUED_WORD = "已转后台"
 # a case's status in the colour of the run status it stands for
 CASE_COLOURS = {CaseStatus.DONE: RunStatus.SUCCEEDED, CaseStatus.FAILED: RunStatus.FAILED,
                 CaseStatus.NEEDS_CLERK: RunStatus.NEEDS_CLERK, CaseStatus.RUNNING: RunStatus.RUNNING}
@@ -50,6 +51,9 @@ def load_today(desk: Any) -> list[dict[str, Any]]:
     for r in desk.runs.list(1000):
         if r["status"] in (RunStatus.FAILED, RunStatus.ABORTED):
             retryable.setdefault(r["case_id"], []).append(r["id"])
+    queued = _queued(desk)
+    for cid in queued:  # a queued case's planned runs are the back office's, not this window's to resume
+        resumable[cid] = [rid for rid in resumable.get(cid, []) if rid in _handed_back(desk, cid)]
     out = []
     for c in desk.cases.list(since=today):
         row = desk.cases.get(c["id"])
@@ -57,8 +61,22 @@ def load_today(desk: Any) -> list[dict[str, Any]]:
         out.append({**c, "receipts": receipts, "resumable": resumable.get(c["id"], []),
                     "applicant": applicant_text(row.applicant_kind, row.record),
                     "retry": retryable.get(c["id"], []),
-                    "targets": list(row.targets)})
+                    "targets": list(row.targets), "queued": c["id"] in queued})
     return out
+
+
+def _queued(desk: Any) -> set[str]:
+    """Today's cases sent to the back office (转后台办理); none when the audit log cannot say."""
+    from clerkdesk.hall.front import queued_today
+
+    try:
+        return queued_today(desk.store)
+    except Exception:  # an old store without the audit table's reading: the list still shows the cases
+        return set()
+
+
+def _handed_back(desk: Any, case_id: str) -> set[str]:
+    return {r.id for r in desk.runs.for_case(case_id) if r.status == RunStatus.NEEDS_CLERK}
 
 
 class CaseList(QWidget):
@@ -113,7 +131,10 @@ class CaseList(QWidget):
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
             colour = STATUS_COLOURS.get(CASE_COLOURS.get(r["status"], ""), "#333")
-            status = QTableWidgetItem(tr(CASE_WORDS.get(r["status"], r["status"])))
+            word = CASE_WORDS.get(r["status"], r["status"])
+            if r.get("queued") and r["status"] in (CaseStatus.OPEN, CaseStatus.RUNNING):
+                word = QUEUED_WORD  # the back office has it
+            status = QTableWidgetItem(tr(word))
             status.setForeground(QColor(colour))
             cells = [QTableWidgetItem(r["created_at"][11:16]), QTableWidgetItem(r.get("applicant", "")),
                      QTableWidgetItem(r["matter"]), status,

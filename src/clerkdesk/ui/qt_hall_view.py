@@ -151,3 +151,48 @@ class HallView(QWidget):
         if folder:
             paths = self.export(Path(folder))
             self.summary.setText(tr("已导出") + f": {', '.join(p.name for p in paths)}")
+
+
+HALL_KEY = "Ctrl+Shift+H"
+
+
+def is_supervisor(clerk: str) -> bool:
+    """Whether CLERK may see the hall view (the machine policy's supervisor groups, or CLERKDESK_SUPERVISORS):
+    the window offers it only then. ``supervised_day`` checks again, and audits, on every look."""
+    from clerkdesk.config import supervisor_refusal
+
+    return supervisor_refusal(clerk) is None
+
+
+class HallTab:
+    """The hall view as a tab of the main window, for supervisors only: the tab is added when a supervisor's
+    desk is attached (never built for a clerk, so a clerk's window has no trace of it) and loaded when shown."""
+
+    def __init__(self, window: Any):
+        self.window = window
+        self.view: HallView | None = None
+
+    def attach(self, desk: Any) -> bool:
+        """Add the tab when DESK's clerk is a supervisor; True when the window has it."""
+        if self.view is None and is_supervisor(desk.clerk_name):
+            self.view = HallView(desk.store)
+            self.window.tabs.addTab(self.view, tr("大厅概况") + f" ({HALL_KEY})")
+            self.window.tabs.currentChanged.connect(self._shown)  # clicked with the mouse: loaded too
+        elif self.view is not None:
+            self.view.store = desk.store
+        return self.view is not None
+
+    def _shown(self, _i: int) -> None:
+        if self.view is not None and self.window.tabs.currentWidget() is self.view and self.view.shown is None:
+            self.view.refresh()
+
+    def show(self) -> None:
+        """Ctrl+Shift+H: the tab, refreshed (a clerk's window says the view is for supervisors)."""
+        if self.view is None:
+            self.window.say(tr("大厅概况仅对主管开放"))
+            return
+        first = self.window.tabs.currentWidget() is not self.view and self.view.shown is None
+        self.window.tabs.setCurrentWidget(self.view)  # a first showing loads it (``_shown``): one look, one audit
+        self.view.tabs.currentWidget().setFocus()
+        if not first:
+            self.view.refresh()

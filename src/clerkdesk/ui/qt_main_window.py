@@ -20,6 +20,9 @@ from clerkdesk.ui import workers
 from clerkdesk.ui.i18n import tr
 from clerkdesk.ui.qt_capture_form import CaptureForm
 from clerkdesk.ui.qt_case_list import CaseList
+from clerkdesk.ui.qt_conflicts import CONFLICT_KEY, HallStatus
+from clerkdesk.ui.qt_hall_view import HALL_KEY, HallTab
+from clerkdesk.ui.qt_queue import QUEUE_KEY, RETURNED_KEY, BackOfficeDesk
 from clerkdesk.ui.qt_run_monitor import RunMonitor, Runtime
 
 SHORTCUTS = [  # (key, zh) — also the F1 help text
@@ -28,6 +31,7 @@ SHORTCUTS = [  # (key, zh) — also the F1 help text
     ("F9", "对话框中：确认提交 / 继续 / 已记录"),
     ("F11", "读取证件（图片文件 / 扫描文件夹 / 屏幕区域 / 高拍仪 / 读卡器）"), ("Esc", "对话框中：取消"), ("Ctrl+N", "新建受理（清空表单）"),
     ("Ctrl+S", "保存档案"), ("Ctrl+R", "刷新今日案件"), ("Ctrl+Shift+C", "复制全部回执"), ("Alt+字母", "打开菜单"),
+    (QUEUE_KEY, "转后台办理"), (RETURNED_KEY, "后台退回的案件"), (CONFLICT_KEY, "档案冲突"),
     ("Tab / Shift+Tab", "下一个/上一个字段"), ("空格", "勾选事项"), ("Ctrl+Q", "退出"),
 ]
 
@@ -89,6 +93,9 @@ class MainWindow(QMainWindow):
         self.cases.open_case.connect(self.open_case)
         self.cases.resume_case.connect(self.resume_case)
         self.cases.resumable.connect(self._resumable)
+        self.hall_status = HallStatus(self)  # the shared store: unreachable, conflicts waiting
+        self.back_office = BackOfficeDesk(self)  # 转后台办理 and what the back office handed back
+        self.hall_tab = HallTab(self)  # supervisors only
         self._actions()
         self.resize(1280, 800)
         if desk is not None:
@@ -110,6 +117,9 @@ class MainWindow(QMainWindow):
         self.say(tr("就绪"))
         self._update_busy()
         self.show_tab(0)
+        self.hall_status.start(desk)
+        self.back_office.start(desk)
+        self.hall_action.setVisible(self.hall_tab.attach(desk))
 
     def _restore(self, draft: Any) -> None:
         if draft is None or self.desk is None or any(v not in (None, "", []) for v in self.form.values().values()):
@@ -120,9 +130,10 @@ class MainWindow(QMainWindow):
         self.show_tab(0)
 
     def load_failed(self, e: Exception) -> None:
+        from clerkdesk.desk.conflicts import StoreUnreachable
         from clerkdesk.ui.errors import show_error
 
-        self.say(tr("出错了"))
+        self.say(tr("共享档案库连不上：{e}", e=str(e)[:160]) if isinstance(e, StoreUnreachable) else tr("出错了"))
         show_error(self, e)
 
     # --- keyboard ---------------------------------------------------------------------------------
@@ -142,6 +153,7 @@ class MainWindow(QMainWindow):
         self._act(case, tr("查询档案 (F2)"), "F2", self.lookup)
         self._act(case, tr("保存档案 (Ctrl+S)"), "Ctrl+S", self.form.save_profile)
         self._act(case, tr("开始办理 (F5)"), "F5", self.start)
+        self._act(case, tr("转后台办理") + f" ({QUEUE_KEY})", QUEUE_KEY, self.back_office.queue)
         case.addSeparator()
         self._act(case, tr("读取证件 (F11)"), "F11", self.read_document)
         self.form.doc_bar.menu.setTitle(tr("读取证件"))
@@ -157,6 +169,10 @@ class MainWindow(QMainWindow):
         self._act(view, tr("办理监控"), "F4", lambda: self.show_tab(1))
         self._act(view, tr("今日案件"), "F8", lambda: self.show_tab(2))
         self._act(view, tr("刷新 (Ctrl+R)"), "Ctrl+R", self.cases.refresh)
+        self._act(view, tr("后台退回的案件") + f" ({RETURNED_KEY})", RETURNED_KEY, self.back_office.open_returned)
+        self._act(view, tr("档案冲突") + f" ({CONFLICT_KEY})", CONFLICT_KEY, self.hall_status.open_conflicts)
+        self.hall_action = self._act(view, tr("大厅概况") + f" ({HALL_KEY})", HALL_KEY, self.hall_tab.show)
+        self.hall_action.setVisible(False)  # a supervisor's: shown when the desk says who is at the window
         lang = mb.addMenu(tr("语言") + "(&L)")
         for code, name in (("zh", "中文"), ("en", "English")):
             a = QAction(name, self)
@@ -300,10 +316,12 @@ class MainWindow(QMainWindow):
     def shutdown(self, timeout: float = 10.0) -> None:
         """Stop runs (resumable), let pending desk calls finish, then close the store. Call after closing."""
         self.form._timer.stop()
+        self.hall_status.stop()
         self.monitor.stop_all(timeout)
         idle = workers.wait_ops(timeout) and all(w.isFinished() for w in self.monitor.workers.values())
         if self.desk is not None and idle:  # never close the store under a running thread
             self.form.discard_unused_documents(wait=True)
+            self.back_office.stop()
             self.desk.close()
             self.desk = self.form.desk = self.monitor.desk = self.cases.desk = None
 

@@ -856,6 +856,170 @@
         <translation>(openpyxl is not installed: CSV only)</translation>
     </message>
     <message>
+        <source>系统</source>
+        <translation>System</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>大厅概况仅对主管开放</source>
+        <translation>The hall overview is for supervisors only</translation>
+    </message>
+    <message>
+        <source>转后台办理</source>
+        <translation>Queue for the back office</translation>
+    </message>
+    <message>
+        <source>已转后台</source>
+        <translation>With the back office</translation>
+    </message>
+    <message>
+        <source>正在转后台办理…</source>
+        <translation>Queueing for the back office…</translation>
+    </message>
+    <message>
+        <source>该案件没有需要转后台办理的事项</source>
+        <translation>Nothing of this case is left for the back office</translation>
+    </message>
+    <message>
+        <source>没有转后台办理</source>
+        <translation>Not queued for the back office</translation>
+    </message>
+    <message>
+        <source>没有转后台办理：{e}</source>
+        <translation>Not queued for the back office: {e}</translation>
+    </message>
+    <message>
+        <source>不能转后台办理：{e}</source>
+        <translation>Cannot queue for the back office: {e}</translation>
+    </message>
+    <message>
+        <source>已转后台办理，完成后回执会显示在今日案件中</source>
+        <translation>Queued for the back office; the receipts will show in Today's cases when it is done</translation>
+    </message>
+    <message>
+        <source>将“{m}”转交后台办理。
+
+后台将按您核对过的这些值直接提交各系统，不再逐一询问；需要经办人处理时会退回本窗口。确认转后台吗？</source>
+        <translation>Hand “{m}” to the back office?
+
+The back office submits these values, as you checked them, to every system without asking again; anything that needs a person comes back to this window.</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>关闭 (Esc)</source>
+        <translation>Close (Esc)</translation>
+    </message>
+    <message>
+        <source>共 {n} 件</source>
+        <translation>{n} in all</translation>
+    </message>
+    <message>
+        <source>后台退回的案件</source>
+        <translation>Cases the back office handed back</translation>
+    </message>
+    <message>
+        <source>后台退回 {n} 件（{k}）</source>
+        <translation>{n} handed back ({k})</translation>
+    </message>
+    <message>
+        <source>后台办理时需要经办人处理（验证码、登录、提交结果不确定）的案件。选中后按 Enter 打开，在办理监控中继续（F7）。</source>
+        <translation>Cases the back office could not finish without a person (a captcha, a login, an uncertain submit). Select one and press Enter to open it, then go on in the run monitor (F7).</translation>
+    </message>
+    <message>
+        <source>共享档案库连不上：{e}</source>
+        <translation>The shared store cannot be reached: {e}</translation>
+    </message>
+    <message>
+        <source>共享档案库已恢复连接</source>
+        <translation>The shared store answers again</translation>
+    </message>
+    <message>
+        <source>档案冲突无法读取：{e}</source>
+        <translation>The profile conflicts cannot be read: {e}</translation>
+    </message>
+    <message>
+        <source>档案冲突</source>
+        <translation>Profile conflicts</translation>
+    </message>
+    <message>
+        <source>档案冲突 {n} 件（{k}）</source>
+        <translation>{n} profile conflict(s) ({k})</translation>
+    </message>
+    <message>
+        <source>本窗口离线时录入的档案，在此期间已被其他窗口修改。请逐项选择保留哪个值；未选择前不会写入任何内容。</source>
+        <translation>Profiles this window captured while offline were changed at another window meanwhile. Choose, field by field, which value to keep; nothing is written until every field is chosen.</translation>
+    </message>
+    <message>
+        <source>字段</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>本窗口的值（离线时录入）</source>
+        <translation>This window's value (captured offline)</translation>
+    </message>
+    <message>
+        <source>档案库的值（其他窗口）</source>
+        <translation>The store's value (another window)</translation>
+    </message>
+    <message>
+        <source>保留</source>
+        <translation>Keep</translation>
+    </message>
+    <message>
+        <source>用本窗口的值</source>
+        <translation>This window's value</translation>
+    </message>
+    <message>
+        <source>保留档案库的值</source>
+        <translation>The store's value</translation>
+    </message>
+    <message>
+        <source>全部用本窗口的值</source>
+        <translation>All: this window's values</translation>
+    </message>
+    <message>
+        <source>全部保留档案库的值</source>
+        <translation>All: the store's values</translation>
+    </message>
+    <message>
+        <source>保存选择 (Ctrl+Enter)</source>
+        <translation>Save the choices (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>稍后处理 (Esc)</source>
+        <translation>Later (Esc)</translation>
+    </message>
+    <message>
+        <source>没有待处理的档案冲突</source>
+        <translation>No profile conflicts are waiting</translation>
+    </message>
+    <message>
+        <source>本窗口 {a} 于 {t} 离线录入；档案库中的值由 {b} 于 {u} 修改</source>
+        <translation>Captured offline at this window by {a} at {t}; the store's values were changed by {b} at {u}</translation>
+    </message>
+    <message>
+        <source>请先为每个字段选择保留哪个值：{f}</source>
+        <translation>Choose the value to keep for every field first: {f}</translation>
+    </message>
+    <message>
+        <source>（空）</source>
+        <translation>(empty)</translation>
+    </message>
+    <message>
+        <source>离线时录入的整份档案</source>
+        <translation>the whole profile, captured offline</translation>
+    </message>
+    <message>
+        <source>档案已在其他窗口删除</source>
+        <translation>the profile was deleted at another window</translation>
+    </message>
+    <message>
         <source>数据文件夹 {home} 不存在。
 
 如果是路径输错了，请选“否”，然后检查 --home 或 CLERKDESK_HOME；选“是”将在那里新建一个空的数据文件夹（原有的档案不会出现在其中）。
