@@ -85,6 +85,11 @@ class Clerk(Protocol):
         """'recorded' (with the receipt the clerk read, if any), 'not_recorded', or 'abort'."""
         ...
 
+    # Optional: ``discrepancies(info, diffs) -> {field: Decision}`` — the system already holds other values than
+    # the profile (a ``read`` step, engine/discrepancy.py); a clerk without it keeps the profile's values (the
+    # fill updates the system), as before ``read`` existed. The desk wraps every shell's clerk with one that
+    # asks the shell, audits the decisions and updates the profile (desk/discrepancy.py).
+
 
 @dataclass
 class Outcome:
@@ -194,6 +199,7 @@ class _Execution:
         self.env = values.make_env(self.system.id, self.system.codes)
         self.info = RunInfo(run_id, self.recipe.id, self.recipe.title, self.system.id, self.system.title)
         self.captures: dict[str, Any] = {}
+        self.decided: dict[str, dict[str, Any]] = {}  # read step path → its decisions and the values they carry
         self.filled_values: list[tuple[str, str]] = []
         self.submit_state = SubmitState.NONE
         self.submit_path: str | None = None  # the path of the submit the state is about
@@ -229,6 +235,9 @@ class _Execution:
     def go(self, resume: bool) -> Outcome:
         row = self.r.log.get(self.rid)
         self.captures = dict(row.data.get("captures", {}))
+        self.decided = dict(row.data.get("discrepancies", {}))
+        for got in self.decided.values():  # a resumed run fills with the values the clerk decided before
+            self.carry(got.get("overrides", {}))
         self.submit_state = SubmitState.of(row.submit_state)
         self.submit_path = _legacy_path(row.data.get("submit_step"))
         self.done_submits = {p for p in (_legacy_path(x) for x in row.data.get("submits_done", [])) if p}
@@ -697,6 +706,39 @@ class _Execution:
     def captured(self, step: Step, name: str, value: str) -> None:
         self.captures[name] = value
         self.r.log.update(self.rid, data={"captures": self.captures})
+
+    def observed(self, step: Step, shown: dict[str, str]) -> None:
+        """A ``read`` step's values: compared with the profile; each difference is the clerk's to decide
+        (``Clerk.discrepancies``), and the decisions are logged (field and decision, never values), stored with
+        the run (a resume carries them again without asking twice) and carried into the fill."""
+        from clerkdesk.engine.discrepancy import Decision, compare, overrides
+
+        path = "/".join(self.path)
+        if path in self.decided:
+            self.r.log.event(self.rid, self.top + 1, step.kind, "skipped", "decided earlier")
+            return
+        diffs = compare(shown, self.data(), self.system.codes)
+        decisions: dict[str, Decision] = {}
+        if diffs:
+            self.emit(ev.HumanNeeded(**self.base_event(), kind=ev.Need.DISCREPANCY,
+                                     message=f"“{self.system.title}”中的 {len(diffs)} 项信息与档案不一致，请逐项决定 "
+                                             f"({len(diffs)} field(s) in the system differ from the profile)"))
+            ask = getattr(self.r.clerk, "discrepancies", None)
+            said = self.ask("discrepancies", lambda: ask(self.info, diffs)) if ask is not None else {}
+            for d in diffs:
+                dec = Decision(said.get(d.field, Decision.SYSTEM))
+                decisions[d.field] = dec if dec in d.choices else Decision.SYSTEM
+                self.r.log.event(self.rid, self.top + 1, step.kind, "discrepancy", f"{d.field}: {decisions[d.field]}")
+        carried = overrides(diffs, decisions)
+        self.decided[path] = {"decisions": {k: str(v) for k, v in decisions.items()}, "overrides": carried}
+        self.r.log.update(self.rid, data={"discrepancies": self.decided})
+        self.carry(carried)
+
+    def carry(self, values_: dict[str, str]) -> None:
+        """Fill from VALUES (profile field → value) instead of the profile's own, from now on in this run."""
+        for name, value in values_.items():
+            kind, _, short = name.partition(".")
+            self.base[kind] = {**self.base.get(kind, {}), short: value}
 
     def evidence(self, step: Step, name: str) -> None:
         self.r.log.add_evidence(self.rid, self.top + 1, name, self.driver.screenshot())

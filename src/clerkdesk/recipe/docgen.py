@@ -36,9 +36,13 @@ def settings(st: StepType) -> str:
     if st.condition:
         parts.append(" / ".join(f"`{k}`" for k in CONDITION_KEYS if k != "gone") + " (one of; templates work), "
                      "`gone: true`")
-    if st.name == "capture":
+    if st.entries == "results":
         parts.append("one entry per value to keep: `NAME: {after: LABEL, pattern: REGEX}` or "
                      "`NAME: {element: LOCATOR}`; `after` may be a template; short form `NAME: LABEL`")
+    elif st.entries == "profile":
+        parts.append("one entry per profile field the system shows: `person.FIELD: {after: LABEL, pattern: "
+                     "REGEX}` or `person.FIELD: {element: LOCATOR}`; short form `person.FIELD: LABEL`; before "
+                     "every submit")
     for name, p in st.params.items():
         if p.type == "steps":
             parts.append(f"`{name}`: nested steps" + ("" if p.required else " (optional)"))

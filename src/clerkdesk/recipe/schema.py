@@ -57,7 +57,7 @@ def recipe_schema() -> dict[str, Any]:
             props.update({"text": {"type": "string"}, "element": {"$ref": "#/$defs/locator"},
                           "url": {"type": "string"}, "window": {"type": "string"}, "gone": {"type": "boolean"}})
         body: dict[str, Any]
-        if name == "capture":
+        if st.entries:
             body = {"type": "object", "additionalProperties": {"oneOf": [
                 {"type": "string"},
                 {"type": "object", "properties": {"after": {"type": "string"}, "pattern": {"type": "string"},
