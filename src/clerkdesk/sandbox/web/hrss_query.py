@@ -24,10 +24,10 @@ _WORDS = {"aac009": dict(HRSS_HUKOU)}
 
 
 def seed() -> dict[str, dict[str, str]]:
-    """The records the sandbox starts with: the demo applicant, registered in 2009 as a student (非农业户口,
-    school address), never updated since."""
+    """The records the sandbox starts with: the demo applicant, registered in 2009 as a student with the
+    school's collective 非农业户口; his 户口 moved back home (农业户口) later, and nobody re-entered it here."""
     return {DEMO_ID: {"aac003": "阿卜杜拉·买买提", "aac002": DEMO_ID, "aac009": "2",
-                      "aae006": "新疆维吾尔自治区乌鲁木齐市天山区解放南路12号", "aae005": "13812345678",
+                      "aae006": "四川省成都市武侯区科华北路65号", "aae005": "13812345678",
                       "updated": "2009-09-01"}}
 
 
@@ -37,6 +37,11 @@ class People:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._people = seed()
+
+    def reset(self) -> None:
+        """Back to the records the sandbox started with (tests and training share one running sandbox)."""
+        with self._lock:
+            self._people = seed()
 
     def get(self, idn: str) -> dict[str, str] | None:
         with self._lock:

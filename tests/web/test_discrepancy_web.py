@@ -1,0 +1,79 @@
+"""The discrepancy report against the real sandbox 人社 system in Chromium: the recipe's `read` step reads the
+person's query page before anything is written, the clerk decides the stale 户口性质, and the decision is carried
+into the fill, the profile and the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from clerkdesk.desk import CaseRequest
+from clerkdesk.engine.discrepancy import Decision
+from tests.support.clerks import SandboxClerk
+from tests.support.data import PERSON
+
+pytestmark = pytest.mark.browser
+
+RECIPE = "hrss.person-info-change"
+
+
+class DecidingClerk(SandboxClerk):
+    """Logs in and confirms like SandboxClerk; decides each discrepancy as told, keeping the table it saw."""
+
+    def __init__(self, decision: Decision):
+        super().__init__()
+        self.decision = decision
+        self.tables: list[list[Any]] = []
+
+    def decide_discrepancies(self, info: Any, rows: list[Any]) -> dict[str, Decision]:
+        self.tables.append(rows)
+        return {r.field: self.decision for r in rows}
+
+
+def _audit(desk: Any, action: str) -> list[dict[str, Any]]:
+    import json
+
+    return [{**e, "detail": json.loads(e["detail"])} for e in desk.store.audit.rows() if e["action"] == action]
+
+
+@pytest.mark.parametrize("decision, sent, profile_after", [(Decision.SYSTEM, "1", "rural"),
+                                                           (Decision.PROFILE, "2", "urban"),
+                                                           (Decision.LEAVE, "2", "rural")])
+def test_the_clerk_decides_the_stale_hukou_type_and_the_fill_carries_it(desk: Any, web: Any, opts: Any,
+                                                                          decision: Decision, sent: str,
+                                                                          profile_after: str) -> None:
+    web.app("hrss").people.reset()  # the seeded stale record (other tests' submissions update it)
+    clerk = DecidingClerk(decision)
+    res = desk.fill(CaseRequest("person", dict(PERSON), [RECIPE], {}), clerk, opts)
+    out = res.outcomes[RECIPE]
+    assert out.status == "succeeded", out.message
+    # one table, one row: the system's 非农业户口 against the profile's 农业户口, verified at this counter today
+    [rows] = clerk.tables
+    assert [(r.system, r.diff.label, r.diff.system_words, r.diff.profile_words) for r in rows] == [
+        ("人力资源和社会保障业务经办系统", "户口性质", "非农业户口", "农业户口")]
+    import datetime as dt
+
+    assert rows[0].verified == dt.date.today().isoformat()
+    # carried into the fill: what the system received, and what the clerk confirmed before the submit
+    entry = web.submissions("hrss")[-1]
+    assert entry["matter"] == "person_change" and entry["fields"]["aac009"] == sent
+    assert ("户口性质", sent) in clerk.confirms[-1][1]
+    # the profile follows the clerk's word, and the audit log holds the decision (field and decision, no value)
+    assert desk.profile("person", PERSON["id_number"]).record["hukou_type"] == profile_after
+    [audited] = [e for e in _audit(desk, "discrepancy_decided") if e["detail"]["recipe"] == RECIPE]
+    assert audited["detail"] == {"recipe": RECIPE, "system": "hrss", "field": "person.hukou_type",
+                                 "decision": str(decision), "by": "clerk"}
+    assert "非农业" not in str(desk.store.audit.rows()) and "urban" not in str(_audit(desk, "discrepancy_decided"))
+    events = list(desk.store.db["run_events"].rows_where("run_id = ?", [res.runs[RECIPE]]))
+    assert [e["kind"] for e in events if e["status"] == "discrepancy"] == ["read"]  # (its message is sealed)
+
+
+def test_no_table_when_the_system_agrees(desk: Any, web: Any, opts: Any) -> None:
+    web.app("hrss").people.reset()
+    clerk = DecidingClerk(Decision.SYSTEM)
+    person = {**PERSON, "hukou_type": "居民"}  # this 人社 records 居民户口 as 非农业 (its code map): the same
+    out = desk.fill(CaseRequest("person", person, [RECIPE], {}), clerk, opts).outcomes[RECIPE]
+    assert out.status == "succeeded", out.message
+    assert clerk.tables == []
+    assert web.submissions("hrss")[-1]["fields"]["aac009"] == "2"
