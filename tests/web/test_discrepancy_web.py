@@ -77,3 +77,37 @@ def test_no_table_when_the_system_agrees(desk: Any, web: Any, opts: Any) -> None
     assert out.status == "succeeded", out.message
     assert clerk.tables == []
     assert web.submissions("hrss")[-1]["fields"]["aac009"] == "2"
+
+
+def test_the_cli_stops_before_writing_until_told_then_carries_the_flag(desk: Any, web: Any, opts: Any,
+                                                                          tmp_path: Any) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    web.app("hrss").people.reset()
+    # the clerk logs in once through the app layer (the CLI without a terminal reuses the kept login)
+    assert desk.fill(CaseRequest("person", dict(PERSON), [RECIPE], {}), DecidingClerk(Decision.SYSTEM), opts).ok
+    desk.close()
+    web.app("hrss").people.reset()  # stale again
+    record = tmp_path / "record.json"
+    record.write_text(json.dumps({"person": PERSON}, ensure_ascii=False), encoding="utf-8")
+
+    def cli(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "clerkdesk", "--home", str(desk.home), "fill", "--record",
+                               str(record), "--target", RECIPE, "--yes", "--system-url", f"hrss={web.hrss_url}",
+                               *extra], capture_output=True, text=True, timeout=180, stdin=subprocess.DEVNULL,
+                              env=dict(os.environ))
+
+    before = len(web.submissions("hrss"))
+    r = cli()
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "the system holds other values than the profile (person.hukou_type); nothing was written" in r.stdout
+    assert "户口性质 | 非农业户口 | 农业户口" in r.stderr  # the table, in words
+    assert len(web.submissions("hrss")) == before
+    r = cli("--discrepancy", "person.hukou_type=leave")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert web.submissions("hrss")[-1]["fields"]["aac009"] == "2"  # left as the system had it
+    r = cli("--discrepancy", "person.hukou_type=maybe")
+    assert r.returncode == 2 and "expected FIELD=system|profile|leave" in r.stderr
