@@ -124,16 +124,11 @@ def compare_one(name: str, shown: str, context: Mapping[str, Any],
         if code == squash(profile_text):
             return None
         return Difference(name, label, text, _words(spec, code), _words(spec, profile), code)
-    if spec is not None and spec.kind == "date":
-        digits, mine = re.sub(r"\D", "", text), re.sub(r"\D", "", profile_text)
-        if digits == mine:
-            return None
-        ok = len(digits) == 8
-        value = f"{digits[:4]}-{digits[4:6]}-{digits[6:]}" if ok else None
-        return Difference(name, label, text, value or text, profile_text, value)
-    if squash(text) == squash(profile_text):
+    # anything else as a record stores it (a date in any spelling, a phone without its spaces, clean text)
+    mine, theirs = model.canonical(name, profile_text), model.canonical(name, text)
+    if squash(text) == squash(profile_text) or (theirs is not None and str(theirs) == str(mine)):
         return None
-    return Difference(name, label, text, text, profile_text, text or None)
+    return Difference(name, label, text, text, profile_text, None if theirs is None else str(theirs))
 
 
 def compare(shown: Mapping[str, str], context: Mapping[str, Any],
