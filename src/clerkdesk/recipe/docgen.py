@@ -70,6 +70,7 @@ MEANING_DOCS = {"submits": "**the submit**: never retried, never repeated on res
                 "verifies": "after a submit, waits for the system's answer",
                 "confirms": "after a submit, its success records the submit",
                 "reads": "keeps what it reads with the case",
+                "observes": "compared with the profile before any write; the clerk decides each difference",
                 "answers": "may follow a submit as part of its answer",
                 "container": "runs nested steps",
                 "decides": "its nested steps' values are checked when they run",
