@@ -23,12 +23,12 @@ class DecidingClerk(SandboxClerk):
 
     def __init__(self, decision: Decision):
         super().__init__()
-        self.decision = decision
+        self.choice = decision
         self.tables: list[list[Any]] = []
 
     def decide_discrepancies(self, info: Any, rows: list[Any]) -> dict[str, Decision]:
         self.tables.append(rows)
-        return {r.field: self.decision for r in rows}
+        return {r.field: self.choice for r in rows}
 
 
 def _audit(desk: Any, action: str) -> list[dict[str, Any]]:
@@ -111,3 +111,22 @@ def test_the_cli_stops_before_writing_until_told_then_carries_the_flag(desk: Any
     assert web.submissions("hrss")[-1]["fields"]["aac009"] == "2"  # left as the system had it
     r = cli("--discrepancy", "person.hukou_type=maybe")
     assert r.returncode == 2 and "expected FIELD=system|profile|leave" in r.stderr
+
+
+def test_an_uncertain_submit_reopens_the_system_window_at_the_recipes_query_page(desk: Any, web: Any,
+                                                                                 opts: Any) -> None:
+    """The recipe names its system's query page (`query: /person/query`): when the clerk settles an uncertain
+    submit, the system's window is open there (the run's own window closed with the run)."""
+    web.app("hrss").people.reset()
+    web.set_fault("hrss", "submit500_recorded")  # recorded, but the answer is an error page: uncertain
+    first = desk.fill(CaseRequest("person", dict(PERSON), [RECIPE], {}), DecidingClerk(Decision.SYSTEM), opts)
+    rid = first.runs[RECIPE]
+    assert first.outcomes[RECIPE].submit == "uncertain"
+    clerk = DecidingClerk(Decision.SYSTEM)
+    clerk.decision = ("recorded", "RS-LOOKED-UP")  # what the clerk found on the query page
+    out = desk.resume(rid, clerk, opts)
+    assert out.status == "succeeded" and out.receipts["receipt"] == "RS-LOOKED-UP", out.message
+    assert "系统窗口已打开到查询页" in clerk.uncertains[0]
+    events = list(desk.store.db["run_events"].rows_where("run_id = ? and kind = 'query'", [rid]))
+    assert [e["status"] for e in events] == ["shown"]
+    assert any(e["name"] == "查询页 (query page)" for e in desk.runs.evidence(rid))

@@ -246,16 +246,20 @@ class _Execution:
         steps = self.recipe.steps
         start = 0
         if self.submit_state.unsettled:
+            self.show_query_page()
             try:
                 start = self.settle_uncertain(row)
             except (HumanNeeded, HumanAborted) as e:
+                self.close_driver()
                 self.submit_state = SubmitState.UNCERTAIN
                 return self.finish(RunStatus.NEEDS_CLERK, str(e))
             if start < 0:
+                self.close_driver()
                 return self.finish(RunStatus.NEEDS_CLERK, _uncertain_text(self.system.title))
         elif resume:
             start = self.resume_point(row.checkpoint)
         if start >= len(steps) or (start > 0 and not self.work_after(start)):
+            self.close_driver()
             if self.receipt_missing():  # only the answer page of a recorded submit was left, and it is gone
                 return self.finish(RunStatus.NEEDS_CLERK, RECEIPT_MISSING.format(rid=self.rid))
             return self.finish(RunStatus.SUCCEEDED, "")
@@ -263,13 +267,12 @@ class _Execution:
         self.emit(ev.RunStarted(**self.base_event(), total=len(steps), resumed_from=start))
         self.r.log.event(self.rid, start, "run", "started", f"resumed from step {start + 1}" if start else "")
         try:
-            self.driver = self.r.make_driver(self.target)
-            missing = self.lacking(self.driver)
-            if missing is not None:
-                return self.fail_with(missing)
-            self.driver.start(DriverContext(system=self.system, home=self.r.home, clerk=self.r.clerk_name,
-                                            headless=self.r.headless, on_violation=self.blocked,
-                                            options=self.r.driver_options))
+            if self.driver is None:  # (the query page's window, when one was shown, goes on)
+                self.driver = self.r.make_driver(self.target)
+                missing = self.lacking(self.driver)
+                if missing is not None:
+                    return self.fail_with(missing)
+                self.start_driver()
         except DriverError as e:
             return self.fail_with(StepError(e.message, recipe=self.recipe.id, kind="start", tried=e.tried,
                                             retryable=True))
@@ -329,6 +332,48 @@ class _Execution:
             with contextlib.suppress(Exception):
                 self.driver.close()
 
+    def start_driver(self) -> None:
+        self.driver.start(DriverContext(system=self.system, home=self.r.home, clerk=self.r.clerk_name,
+                                        headless=self.r.headless, on_violation=self.blocked,
+                                        options=self.r.driver_options))
+
+    def close_driver(self) -> None:
+        if self.driver is not None:
+            with contextlib.suppress(Exception):
+                self.driver.close()
+            self.driver = None  # type: ignore[assignment]
+
+    def show_query_page(self) -> None:
+        """Reopen the system's window at the recipe's ``query`` page while the clerk settles an uncertain submit,
+        so there is something to check in (the window of the run that clicked is gone). Best effort: a page that
+        cannot be shown leaves the clerk to look it up by hand, as without a ``query``; a login it asks for is
+        the clerk's, in that window. Nothing is typed there and nothing is sent but the page's address."""
+        self.query_shown = False
+        if not self.recipe.query:
+            return
+        self.top = int(str(self.submit_path or "0").split("/")[0])
+        try:
+            where = self.recipe.query
+            if self.system.kind == "web":
+                from urllib.parse import urljoin
+
+                where = urljoin(self.system.start_url, where)
+                if not self.system.owns(where):
+                    raise DriverError(f"{where} is not on an origin of system {self.system.id}", retryable=False)
+            self.driver = self.r.make_driver(self.target)
+            self.start_driver()
+            self.driver.open(where, 30 * self.r.timeout_factor)
+        except Exception as e:
+            msg = e.message if isinstance(e, DriverError) else f"{type(e).__name__}: {e}"
+            self.r.log.event(self.rid, self.top + 1, "query", "failed", msg[:500])
+            self.close_driver()
+            return
+        self.query_shown = True
+        self.r.log.event(self.rid, self.top + 1, "query", "shown", "the system's query page, for the clerk")
+        self.evidence_quiet("查询页 (query page)")
+
+    query_shown = False
+
     def receipt_missing(self) -> bool:
         """A recorded submit whose receipt the recipe reads, but which was not read (its answer page was gone)."""
         wants = any(st.type.reads and "receipt" in st.args for _, st, _ in _walk(self.recipe.steps))
@@ -366,6 +411,9 @@ class _Execution:
         top = int(str(self.submit_path or row.checkpoint).split("/")[0])
         self.top = top
         msg = _uncertain_text(self.system.title)
+        if self.query_shown:
+            msg += (" 系统窗口已打开到查询页，可直接在其中查询。 (the system's window is open at its query page: look it "
+                    "up there)")
         self.emit(ev.HumanNeeded(**self.base_event(), message=msg, kind=ev.Need.UNCERTAIN_SUBMIT))
         decision, receipt = self.ask("uncertain", lambda: self.r.clerk.uncertain(self.info, msg))
         self.r.log.event(self.rid, top + 1, "submit", f"clerk: {decision}")

@@ -36,7 +36,7 @@ from clerkdesk.recipe.systems import System, url_problem
 from clerkdesk.recipe.yamlsrc import Src, load
 from clerkdesk.records.model import FIELDS, field_spec, suggest
 
-RECIPE_KEYS = {"recipe", "title", "system", "applicant", "needs", "fields", "steps", "description"}
+RECIPE_KEYS = {"recipe", "title", "system", "applicant", "needs", "fields", "steps", "description", "query"}
 ROLES = {"alert", "alertdialog", "button", "checkbox", "cell", "columnheader", "combobox", "dialog", "grid",
          "gridcell", "heading", "img", "link", "list", "listbox", "listitem", "menu", "menubar", "menuitem",
          "menuitemcheckbox", "menuitemradio", "option", "radio", "radiogroup", "row", "rowheader", "searchbox",
@@ -487,6 +487,13 @@ def _load(path: Path, systems: dict[str, System] | None, lint: bool, text: str |
                 err(f"unknown field {n!r} in needs.", el.mark, suggest(n, list(FIELDS)))
                 continue
             needs.append(n)
+    qsrc = src.get("query")
+    if qsrc is not None:
+        if not isinstance(qsrc.value, str) or not qsrc.value.strip() or values.is_template(qsrc.value):
+            err("query is the system's page where a submit can be looked up, e.g. /person/query (a plain path or "
+                "URL on the system: no template, it would put a citizen's data into an address)", qsrc.mark)
+        else:
+            ld.check_open(qsrc.value, qsrc.mark)
     ssrc = src.get("steps")
     steps = ld.steps(ssrc, set()) if ssrc is not None else ()
     _reads_before_writes(steps, err)
@@ -502,7 +509,7 @@ def _load(path: Path, systems: dict[str, System] | None, lint: bool, text: str |
                   system=system_id, applicant=applicant, needs=all_needs, fields=ld.case_fields, steps=steps,
                   path=path, mark=src.mark,
                   description=str(src.get("description").value) if src.get("description") else "",
-                  optional=optional), []
+                  optional=optional, query=str(qsrc.value) if qsrc is not None else ""), []
 
 
 def load_recipe(path: Path, systems: dict[str, System] | None = None) -> Recipe:

@@ -80,6 +80,8 @@ def recipe_schema() -> dict[str, Any]:
             "recipe": {"type": "string", "description": "unique id, e.g. hrss.employment-registration"},
             "title": {"type": "string"}, "system": {"type": "string", "description": "id of a recipes/systems file"},
             "applicant": {"enum": ["person", "enterprise"]}, "description": {"type": "string"},
+            "query": {"type": "string", "description": "the system's page where a submit can be looked up (opened "
+                      "for the clerk when a submit's outcome is uncertain), e.g. /person/query"},
             "needs": {"type": "array", "items": {"type": "string"}},
             "fields": {"type": "object", "additionalProperties": {"oneOf": [
                 {"type": "string"}, {"type": "object", "properties": {
