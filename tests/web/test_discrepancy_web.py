@@ -122,6 +122,11 @@ def test_an_uncertain_submit_reopens_the_system_window_at_the_recipes_query_page
     first = desk.fill(CaseRequest("person", dict(PERSON), [RECIPE], {}), DecidingClerk(Decision.SYSTEM), opts)
     rid = first.runs[RECIPE]
     assert first.outcomes[RECIPE].submit == "uncertain"
+    # a shell that has the clerk's answer already (the CLI's `resume --recorded`) opens no window
+    later = DecidingClerk(Decision.SYSTEM)
+    later.shows_query_page = False  # type: ignore[attr-defined]
+    assert desk.resume(rid, later, opts).status == "needs_clerk"  # (its answer here: "abort", ask again later)
+    assert not list(desk.store.db["run_events"].rows_where("run_id = ? and kind = 'query'", [rid]))
     clerk = DecidingClerk(Decision.SYSTEM)
     clerk.decision = ("recorded", "RS-LOOKED-UP")  # what the clerk found on the query page
     out = desk.resume(rid, clerk, opts)

@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 class ConsoleClerk:
     """The clerk at a terminal; with ``--yes`` confirms are answered yes, but human steps still need a person."""
 
+    # An uncertain submit is settled by `resume --recorded/--not-recorded`, given after the clerk looked it up:
+    # the engine need not reopen the system's window at the recipe's query page for it.
+    shows_query_page = False
+
     def __init__(self, yes: bool, decision: tuple[str, str | None] | None = None, wait_human: float = 0,
                  answer_wait: float = 300.0, desk: Desk | None = None, discrepancy: dict[str, str] | None = None):
         self.desk = desk  # shows the values in words (Desk.confirm_text)

@@ -349,8 +349,8 @@ class _Execution:
         cannot be shown leaves the clerk to look it up by hand, as without a ``query``; a login it asks for is
         the clerk's, in that window. Nothing is typed there and nothing is sent but the page's address."""
         self.query_shown = False
-        if not self.recipe.query:
-            return
+        if not self.recipe.query or not getattr(self.r.clerk, "shows_query_page", True):
+            return  # (a shell that has the clerk's answer already, e.g. `resume --recorded`, needs no window)
         self.top = int(str(self.submit_path or "0").split("/")[0])
         try:
             where = self.recipe.query
