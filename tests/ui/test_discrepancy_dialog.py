@@ -89,3 +89,38 @@ def test_in_english_every_word_of_the_table_is_english(qtbot: Any, english: Any)
     texts += [box.itemText(i) for i in range(box.count())] + [cells(dlg)[1][3], cells(dlg)[1][4]]
     assert all(t.isascii() for t in texts), texts
     assert texts[:6] == ["System", "Field", "System's value", "Profile's value", "Profile last verified", "Decision"]
+
+
+@pytest.mark.browser
+def test_from_the_window_the_table_stops_the_run_before_writing_and_the_choice_is_filled(
+        make_window: Any, qtbot: Any, sandbox: Any, answer_confirms: Any) -> None:
+    """The whole path in the app, against the sandbox 人社 in Chromium: the stale 户口性质 is shown, the clerk picks
+    以系统更新档案 and presses F9, the fill sends the system's own value and the profile takes it."""
+    from ui_helpers import person as sample
+    from ui_helpers import press
+
+    from clerkdesk.records.standards import id_check_digit
+    from clerkdesk.ui.qt_discrepancy import DiscrepancyDialog
+
+    first17 = "65010219900228123"  # the sandbox's stale record (sandbox/web/hrss_query.py)
+    values = {**sample(first17), "person.name": "阿卜杜拉·买买提", "person.hukou_type": "rural"}
+    sandbox.app("hrss").people.reset()
+    before = len(sandbox.submissions("hrss"))
+    win = make_window()
+    answer_confirms(win)
+    win.form.set_matters(["hrss.person-info-change"])
+    win.form.fill_values(values)
+    press(qtbot, win, Qt.Key.Key_F5)
+    seen: list[Any] = []
+    qtbot.waitUntil(lambda: seen.extend(d for d in win.monitor.dialogs.values() if isinstance(d, DiscrepancyDialog))
+                    or bool(seen), timeout=60000)
+    dlg = seen[0]
+    assert cells(dlg)[0][1:4] == ["户口性质", "非农业户口", "农业户口"]
+    assert len(sandbox.submissions("hrss")) == before  # nothing written while the clerk decides
+    dlg.choices["person.hukou_type"].setCurrentIndex(1)  # 以系统更新档案
+    qtbot.keyClick(dlg, Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: win.monitor.cards and not win.monitor.busy(), timeout=60000)
+    assert {c.status for c in win.monitor.cards.values()} == {"succeeded"}
+    assert sandbox.submissions("hrss")[-1]["fields"]["aac009"] == "2"
+    idn = first17 + id_check_digit(first17)
+    assert win.desk.profile("person", idn).record["hukou_type"] == "urban"
