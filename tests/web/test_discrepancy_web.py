@@ -135,3 +135,20 @@ def test_an_uncertain_submit_reopens_the_system_window_at_the_recipes_query_page
     events = list(desk.store.db["run_events"].rows_where("run_id = ? and kind = 'query'", [rid]))
     assert [e["status"] for e in events] == ["shown"]
     assert any(e["name"] == "查询页 (query page)" for e in desk.runs.evidence(rid))
+
+
+def test_a_resumed_run_fills_what_the_clerk_decided_without_asking_again(desk: Any, web: Any, opts: Any) -> None:
+    import dataclasses
+
+    web.app("hrss").people.reset()
+    web.set_fault("hrss", "layout")  # the change form's 姓名 is renamed: the run fails after the read
+    fast = dataclasses.replace(opts, timeout_factor=0.3)
+    first = DecidingClerk(Decision.LEAVE)
+    res = desk.fill(CaseRequest("person", dict(PERSON), [RECIPE], {}), first, fast)
+    assert res.outcomes[RECIPE].status == "failed" and len(first.tables) == 1
+    web.clear_faults("hrss")
+    again = DecidingClerk(Decision.SYSTEM)  # would send the profile's 农业户口 if it were asked
+    out = desk.resume(res.runs[RECIPE], again, opts)
+    assert out.status == "succeeded", out.message
+    assert again.tables == []  # decided once, in the first attempt
+    assert web.submissions("hrss")[-1]["fields"]["aac009"] == "2"  # left as the system had it
