@@ -76,3 +76,10 @@ def test_an_unreadable_system_value_can_only_be_overwritten() -> None:
     [d] = compare({"person.hukou_type": "不详"}, {"person": {"hukou_type": "rural"}}, HRSS)
     assert d.system_value is None and d.choices == (Decision.SYSTEM,)
     assert overrides([d], {d.field: Decision.PROFILE}) == {}
+
+
+@given(st.sampled_from(["person.hukou_type", "person.hukou_region", "person.birth_date", "person.current_address"]),
+       st.sampled_from(["", " ", "\u3000"]))
+def test_nothing_against_nothing_is_no_difference(field: str, blank: str) -> None:
+    assert compare({field: blank}, {"person": {}}, HRSS) == []
+    assert compare({field: blank}, {"person": {field.split(".")[1]: None}}, HRSS) == []

@@ -108,17 +108,19 @@ def compare_one(name: str, shown: str, context: Mapping[str, Any],
     profile = _lookup(context, name)
     profile_text = "" if profile is None else str(profile)
     text = shown.strip()
+    if not squash(text) and not squash(profile_text):  # neither holds a value
+        return None
     if spec is not None and spec.kind == "code" and spec.table:
         canonical, meanings = _code_meanings(spec.table, text, system_codes)
         mine = codes.table(spec.table).resolve(profile_text) if profile_text else None
-        if canonical is not None and (mine in meanings or (not text and not profile_text)):
+        if canonical is not None and mine in meanings:
             return None
         words = codes.table(spec.table).label(canonical) if canonical else text
         return Difference(name, label, text, words, _words(spec, profile), canonical)
     if spec is not None and spec.kind == "region":
         code = squash(text)
         if regions.region(code) is None:  # a system that shows the region in words: compare the names
-            if squash(_words(spec, profile)) == code or (not code and not profile_text):
+            if squash(_words(spec, profile)) == code:
                 return None
             return Difference(name, label, text, text, _words(spec, profile), None)
         if code == squash(profile_text):
