@@ -61,10 +61,8 @@ EN: dict[str, str] = {
     "需要修正的项目": "Problems to correct",
     # the discrepancy table (qt_discrepancy.py)
     "信息不一致": "Values differ",
-    "尚未向系统写入任何内容。“以档案更新系统”照档案填报；“以系统更新档案”把系统中的值存入档案并照它填报；“暂不处理”两边都不改。":
-        "Nothing has been written to the system yet. “Update the system with the profile” fills the profile's "
-        "value; “Update the profile with the system” saves the system's value in the profile and fills it; "
-        "“Leave it” changes neither.",
+    "尚未向系统写入任何内容。“暂不处理”：系统和档案都不改。":
+        "Nothing has been written to the system yet. “Leave it”: neither the system nor the profile changes.",
     "系统中已有的信息与档案不一致，请逐项选择处理方式":
         "The system already holds other values than the profile; choose what to do with each",
     "系统": "System", "系统中的值": "System's value", "档案中的值": "Profile's value",

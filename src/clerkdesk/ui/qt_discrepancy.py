@@ -35,8 +35,7 @@ class DiscrepancyDialog(AskDialog):
 
     def __init__(self, ask: Ask, parent: QWidget | None = None):
         super().__init__(ask, tr("信息不一致"), parent)
-        self.lay.addWidget(QLabel(tr("尚未向系统写入任何内容。“以档案更新系统”照档案填报；“以系统更新档案”把系统中的值存入档案"
-                                     "并照它填报；“暂不处理”两边都不改。"), wordWrap=True))
+        self.lay.addWidget(QLabel(tr("尚未向系统写入任何内容。“暂不处理”：系统和档案都不改。"), wordWrap=True))
         rows = list(ask.rows)
         table = QTableWidget(len(rows), len(HEAD))
         table.setHorizontalHeaderLabels([tr(h) for h in HEAD])
