@@ -64,7 +64,7 @@ class Discrepancies:
             decisions[row.field] = dec
             if dec == Decision.PROFILE and row.diff.system_value is not None:
                 adopt[row.field.partition(".")[2]] = row.diff.system_value
-        with store.tx():
+        with store.tx(durable=True):  # the decisions and the profile's new version: together, or not at all
             for f, dec in decisions.items():
                 store.audit.append("discrepancy_decided", f"run:{info.run_id}",
                                    {"recipe": info.recipe, "system": info.system, "field": f,
