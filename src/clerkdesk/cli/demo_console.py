@@ -40,6 +40,17 @@ class DemoClerk:
         if code:
             click.echo(f"    → 演示：用户名 {SANDBOX_USER}，验证码 {code}（沙箱训练模式）")
 
+    def decide_discrepancies(self, info: RunInfo, rows: list[Any]) -> dict[str, str]:
+        """The table of what the system holds otherwise than the profile; the demo keeps the profile's values
+        (updates the system with them), as a clerk would after checking the citizen's 户口簿."""
+        click.echo(f"    [{info.system_title}] 系统中已有的信息与档案不一致 (the system holds other values than the profile):")
+        click.echo("        系统 | 项目 | 系统中的值 | 档案中的值 | 档案上次核验")
+        for r in rows:
+            click.echo(f"        {r.system} | {r.diff.label} | {r.diff.system_words} | {r.diff.profile_words or '（无）'}"
+                       f" | {r.verified or '从未'}")
+        click.echo("    → 演示：核对户口簿后，以档案更新系统 (demo: the profile updates the system)")
+        return {r.field: "system" for r in rows}
+
     def uncertain(self, info: RunInfo, message: str) -> tuple[str, str | None]:
         return "abort", None
 
@@ -63,7 +74,10 @@ def run_console_demo(home: Path | None) -> int:
             "contract_signed": True, "insurances": ["养老", "医疗", "失业"], "insured_from": "2026-11-01",
             "contribution_base": "6500", "shop_name": "买买提新疆风味餐馆", "premises": "四川省成都市武侯区科华北路65号附1号",
             "scope": "餐饮服务", "org_form": "个人经营", "capital": "5"}
-    targets = ["hrss.employment-registration", "hrss.insurance-enrollment", "amr.individual-business-opening"]
+    # 人员基本信息变更 first: it reads what 人社 already holds for him (a 户口性质 from his student years) before
+    # anything is written, and shows the one discrepancy
+    targets = ["hrss.person-info-change", "hrss.employment-registration", "hrss.insurance-enrollment",
+               "amr.individual-business-opening"]
 
     def on(e: ev.Event) -> None:
         if isinstance(e, ev.RunStarted):

@@ -24,9 +24,14 @@ if TYPE_CHECKING:
 class ConsoleClerk:
     """The clerk at a terminal; with ``--yes`` confirms are answered yes, but human steps still need a person."""
 
+    # An uncertain submit is settled by `resume --recorded/--not-recorded`, given after the clerk looked it up:
+    # the engine need not reopen the system's window at the recipe's query page for it.
+    shows_query_page = False
+
     def __init__(self, yes: bool, decision: tuple[str, str | None] | None = None, wait_human: float = 0,
-                 answer_wait: float = 300.0, desk: Desk | None = None):
+                 answer_wait: float = 300.0, desk: Desk | None = None, discrepancy: dict[str, str] | None = None):
         self.desk = desk  # shows the values in words (Desk.confirm_text)
+        self.discrepancy = discrepancy or {}  # field (or "*") → system | profile | leave (--discrepancy)
         self.yes = yes
         self.decision = decision
         self.wait_human = wait_human
@@ -48,6 +53,39 @@ class ConsoleClerk:
         for line in self.desk.confirm_text(info, values) if self.desk else [f"{k}: {v}" for k, v in values]:
             click.echo(f"    {line}")
         return click.confirm("确认提交? (submit?)", default=False)
+
+    def decide_discrepancies(self, info: RunInfo, rows: list[Any]) -> dict[str, str]:
+        """The discrepancy table as text; each field decided by --discrepancy FIELD=… (or =… for all), else
+        asked at a terminal; without a terminal an undecided field stops the run before anything is written."""
+        from clerkdesk.engine.discrepancy import DECISION_WORDS, Decision
+
+        click.echo(f"\n[{info.system_title}] 系统中已有的信息与档案不一致 (the system holds other values than the "
+                   "profile):", err=not self.tty)  # stderr in scripts: --json's stdout stays JSON
+        click.echo("    系统 | 项目 | 系统中的值 | 档案中的值 | 档案上次核验", err=not self.tty)
+        for r in rows:
+            d = r.diff
+            click.echo(f"    {r.system} | {d.label} | {d.system_words} | {d.profile_words or '（无）'} | "
+                       f"{r.verified or '从未'}", err=not self.tty)
+        out: dict[str, str] = {}
+        for r in rows:
+            said = self.discrepancy.get(r.field, self.discrepancy.get("*"))
+            allowed = [str(c) for c in r.diff.choices]
+            if said is not None and said not in allowed:
+                raise HumanNeeded(f"{info.system_title}: {r.diff.label} ({r.field}) cannot be decided "
+                                  f"{said!r}: the system's value cannot be read as a profile value; choose "
+                                  f"{' or '.join(allowed)}")
+            if said is None and self.tty:
+                for c in r.diff.choices:
+                    click.echo(f"      {c}: {DECISION_WORDS[c][0]} ({DECISION_WORDS[c][1]})")
+                said = click.prompt(f"    {r.diff.label} 如何处理? (decision)", type=click.Choice(allowed),
+                                    default=str(Decision.SYSTEM))
+            if said is None:
+                fields = ", ".join(x.field for x in rows)
+                raise HumanNeeded(f"{info.system_title}: the system holds other values than the profile ({fields}); "
+                                  "nothing was written. Decide each (run in a terminal, or pass --discrepancy "
+                                  "FIELD=system|profile|leave, or --discrepancy =system for all)")
+            out[r.field] = said
+        return out
 
     def human(self, info: RunInfo, message: str, driver: Any, check: Callable[[], bool] | None) -> None:
         if self.tty:
@@ -72,6 +110,20 @@ class ConsoleClerk:
                             f"    clerkdesk resume {info.run_id} --recorded RECEIPT   # 系统中已有这条记录 (it is there)\n"
                             f"    clerkdesk resume {info.run_id} --not-recorded       # 系统中没有 (it is not: fill and "
                             "submit once more)")
+
+
+def parse_discrepancies(specs: tuple[str, ...]) -> dict[str, str]:
+    """``--discrepancy person.hukou_type=profile`` (one field) or ``--discrepancy =system`` (every field)."""
+    from clerkdesk.engine.discrepancy import Decision
+
+    out: dict[str, str] = {}
+    for spec in specs:
+        name, sep, dec = spec.partition("=")
+        if not sep or dec.strip() not in {str(d) for d in Decision}:
+            raise click.BadParameter(f"{spec!r}: expected FIELD=system|profile|leave (or =system for every "
+                                     "field)", param_hint="--discrepancy")
+        out[name.strip() or "*"] = dec.strip()
+    return out
 
 
 def printer(c: Ctx) -> Callable[[ev.Event], None]:
@@ -139,9 +191,14 @@ def default_headless() -> bool:
               "condition to come true (someone acting in the browser).")
 @click.option("--answer-wait", type=float, default=300, show_default=True, help="Seconds to keep waiting for a "
               "slow system's answer to a submit (Ctrl+C stops waiting; the submit is then uncertain).")
+@click.option("--discrepancy", "discrepancies", multiple=True, metavar="FIELD=DECISION",
+              help="Where the system already holds another value than the profile (a recipe's read step): "
+              "system (update the system with the profile), profile (update the profile with the system's "
+              "value) or leave; e.g. person.hukou_type=profile, or =system for every field. Asked at a terminal.")
 @pass_ctx
 def fill(c: Ctx, record_file: str, targets: tuple[str, ...], headless: bool | None, yes: bool,
-         system_urls: tuple[str, ...], wait_human: float, answer_wait: float) -> None:
+         system_urls: tuple[str, ...], wait_human: float, answer_wait: float,
+         discrepancies: tuple[str, ...]) -> None:
     """Fill a record into one or more target systems; exit 0 only when every target succeeded."""
     from clerkdesk.desk import CaseRequest, FillOptions
 
@@ -152,7 +209,8 @@ def fill(c: Ctx, record_file: str, targets: tuple[str, ...], headless: bool | No
     case_fields = case_of(data)  # a list or a string is a clear error, not an AttributeError
     opts = FillOptions(headless=default_headless() if headless is None else headless,
                        system_urls=parse_system_urls(system_urls), on_event=printer(c))
-    clerk = ConsoleClerk(yes, wait_human=wait_human, answer_wait=answer_wait, desk=c.desk)
+    clerk = ConsoleClerk(yes, wait_human=wait_human, answer_wait=answer_wait, desk=c.desk,
+                         discrepancy=parse_discrepancies(discrepancies))
     res = c.desk.fill(CaseRequest(kind, record, targets, {**case_fields}), clerk, opts)
     ok = _print_outcomes(c, res.case_id, res.runs, res.outcomes)
     sys.exit(0 if ok else 1)
@@ -168,9 +226,11 @@ def fill(c: Ctx, record_file: str, targets: tuple[str, ...], headless: bool | No
 @click.option("--system-url", "system_urls", multiple=True, metavar="SYSTEM=URL")
 @click.option("--wait-human", type=float, default=0, help="As for fill.")
 @click.option("--answer-wait", type=float, default=300, show_default=True, help="As for fill.")
+@click.option("--discrepancy", "discrepancies", multiple=True, metavar="FIELD=DECISION", help="As for fill.")
 @pass_ctx
 def resume(c: Ctx, run_id: str, receipt: str | None, not_recorded: bool, headless: bool | None, yes: bool,
-           system_urls: tuple[str, ...], wait_human: float, answer_wait: float) -> None:
+           system_urls: tuple[str, ...], wait_human: float, answer_wait: float,
+           discrepancies: tuple[str, ...]) -> None:
     """Resume an interrupted run from its checkpoint (never submitting twice).
 
     An uncertain submit needs the clerk's word: --recorded RECEIPT (closes the run with that receipt) or
@@ -186,7 +246,7 @@ def resume(c: Ctx, run_id: str, receipt: str | None, not_recorded: bool, headles
     elif not_recorded:
         decision = ("not_recorded", None)
     out = c.desk.resume(run_id, ConsoleClerk(yes, decision, wait_human=wait_human, answer_wait=answer_wait,
-                                             desk=c.desk),
+                                             desk=c.desk, discrepancy=parse_discrepancies(discrepancies)),
                         FillOptions(headless=default_headless() if headless is None else headless,
                                     system_urls=parse_system_urls(system_urls), on_event=printer(c)),
                         decision=decision[0] if decision else None, receipt=decision[1] if decision else None)

@@ -40,10 +40,12 @@ class Runs:
     # --- running ----------------------------------------------------------------------------------
     def run_target(self, rid: str, target: Target, case: Case, clerk: Clerk, opts: FillOptions, *,
                    resume: bool = False) -> Outcome:
+        from clerkdesk.desk.discrepancy import Discrepancies
         from clerkdesk.drivers import make_driver
 
         store = self.session.store
         factory = opts.driver_factory or make_driver
+        clerk = Discrepancies(self.session, self.cases).wrap(clerk)  # a `read` step's table: asked, audited
         runner = Runner(store.runs, clerk, lambda t: factory(t.system.kind), home=self.session.home,
                         clerk_name=store.clerk, headless=opts.headless, on_event=opts.on_event,
                         timeout_factor=opts.timeout_factor, dry_run=opts.dry_run, answer_wait=opts.answer_wait,

@@ -53,6 +53,7 @@ class Need(StrEnum):
     UNCERTAIN_SUBMIT = "uncertain_submit"  # a submit's outcome is unknown: look it up in the system
     SESSION_EXPIRED = "session_expired"  # the system asks for a login again
     WAITING_ANSWER = "waiting_answer"  # a slow system has not answered the submit yet (the clerk may stop waiting)
+    DISCREPANCY = "discrepancy"  # the system holds other values than the profile: the clerk decides each
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,11 @@ class Clerk(Protocol):
         """'recorded' (with the receipt the clerk read, if any), 'not_recorded', or 'abort'."""
         ...
 
+    # Optional: ``discrepancies(info, diffs) -> {field: Decision}`` — the system already holds other values than
+    # the profile (a ``read`` step, engine/discrepancy.py); a clerk without it keeps the profile's values (the
+    # fill updates the system), as before ``read`` existed. The desk wraps every shell's clerk with one that
+    # asks the shell, audits the decisions and updates the profile (desk/discrepancy.py).
+
 
 @dataclass
 class Outcome:
@@ -194,6 +199,7 @@ class _Execution:
         self.env = values.make_env(self.system.id, self.system.codes)
         self.info = RunInfo(run_id, self.recipe.id, self.recipe.title, self.system.id, self.system.title)
         self.captures: dict[str, Any] = {}
+        self.decided: dict[str, dict[str, Any]] = {}  # read step path → its decisions and the values they carry
         self.filled_values: list[tuple[str, str]] = []
         self.submit_state = SubmitState.NONE
         self.submit_path: str | None = None  # the path of the submit the state is about
@@ -229,6 +235,9 @@ class _Execution:
     def go(self, resume: bool) -> Outcome:
         row = self.r.log.get(self.rid)
         self.captures = dict(row.data.get("captures", {}))
+        self.decided = dict(row.data.get("discrepancies", {}))
+        for got in self.decided.values():  # a resumed run fills with the values the clerk decided before
+            self.carry(got.get("overrides", {}))
         self.submit_state = SubmitState.of(row.submit_state)
         self.submit_path = _legacy_path(row.data.get("submit_step"))
         self.done_submits = {p for p in (_legacy_path(x) for x in row.data.get("submits_done", [])) if p}
@@ -237,16 +246,20 @@ class _Execution:
         steps = self.recipe.steps
         start = 0
         if self.submit_state.unsettled:
+            self.show_query_page()
             try:
                 start = self.settle_uncertain(row)
             except (HumanNeeded, HumanAborted) as e:
+                self.close_driver()
                 self.submit_state = SubmitState.UNCERTAIN
                 return self.finish(RunStatus.NEEDS_CLERK, str(e))
             if start < 0:
+                self.close_driver()
                 return self.finish(RunStatus.NEEDS_CLERK, _uncertain_text(self.system.title))
         elif resume:
             start = self.resume_point(row.checkpoint)
         if start >= len(steps) or (start > 0 and not self.work_after(start)):
+            self.close_driver()
             if self.receipt_missing():  # only the answer page of a recorded submit was left, and it is gone
                 return self.finish(RunStatus.NEEDS_CLERK, RECEIPT_MISSING.format(rid=self.rid))
             return self.finish(RunStatus.SUCCEEDED, "")
@@ -254,13 +267,12 @@ class _Execution:
         self.emit(ev.RunStarted(**self.base_event(), total=len(steps), resumed_from=start))
         self.r.log.event(self.rid, start, "run", "started", f"resumed from step {start + 1}" if start else "")
         try:
-            self.driver = self.r.make_driver(self.target)
-            missing = self.lacking(self.driver)
-            if missing is not None:
-                return self.fail_with(missing)
-            self.driver.start(DriverContext(system=self.system, home=self.r.home, clerk=self.r.clerk_name,
-                                            headless=self.r.headless, on_violation=self.blocked,
-                                            options=self.r.driver_options))
+            if self.driver is None:  # (the query page's window, when one was shown, goes on)
+                self.driver = self.r.make_driver(self.target)
+                missing = self.lacking(self.driver)
+                if missing is not None:
+                    return self.fail_with(missing)
+                self.start_driver()
         except DriverError as e:
             return self.fail_with(StepError(e.message, recipe=self.recipe.id, kind="start", tried=e.tried,
                                             retryable=True))
@@ -320,6 +332,48 @@ class _Execution:
             with contextlib.suppress(Exception):
                 self.driver.close()
 
+    def start_driver(self) -> None:
+        self.driver.start(DriverContext(system=self.system, home=self.r.home, clerk=self.r.clerk_name,
+                                        headless=self.r.headless, on_violation=self.blocked,
+                                        options=self.r.driver_options))
+
+    def close_driver(self) -> None:
+        if self.driver is not None:
+            with contextlib.suppress(Exception):
+                self.driver.close()
+            self.driver = None  # type: ignore[assignment]
+
+    def show_query_page(self) -> None:
+        """Reopen the system's window at the recipe's ``query`` page while the clerk settles an uncertain submit,
+        so there is something to check in (the window of the run that clicked is gone). Best effort: a page that
+        cannot be shown leaves the clerk to look it up by hand, as without a ``query``; a login it asks for is
+        the clerk's, in that window. Nothing is typed there and nothing is sent but the page's address."""
+        self.query_shown = False
+        if not self.recipe.query or not getattr(self.r.clerk, "shows_query_page", True):
+            return  # (a shell that has the clerk's answer already, e.g. `resume --recorded`, needs no window)
+        self.top = int(str(self.submit_path or "0").split("/")[0])
+        try:
+            where = self.recipe.query
+            if self.system.kind == "web":
+                from urllib.parse import urljoin
+
+                where = urljoin(self.system.start_url, where)
+                if not self.system.owns(where):
+                    raise DriverError(f"{where} is not on an origin of system {self.system.id}", retryable=False)
+            self.driver = self.r.make_driver(self.target)
+            self.start_driver()
+            self.driver.open(where, 30 * self.r.timeout_factor)
+        except Exception as e:
+            msg = e.message if isinstance(e, DriverError) else f"{type(e).__name__}: {e}"
+            self.r.log.event(self.rid, self.top + 1, "query", "failed", msg[:500])
+            self.close_driver()
+            return
+        self.query_shown = True
+        self.r.log.event(self.rid, self.top + 1, "query", "shown", "the system's query page, for the clerk")
+        self.evidence_quiet("查询页 (query page)")
+
+    query_shown = False
+
     def receipt_missing(self) -> bool:
         """A recorded submit whose receipt the recipe reads, but which was not read (its answer page was gone)."""
         wants = any(st.type.reads and "receipt" in st.args for _, st, _ in _walk(self.recipe.steps))
@@ -357,6 +411,9 @@ class _Execution:
         top = int(str(self.submit_path or row.checkpoint).split("/")[0])
         self.top = top
         msg = _uncertain_text(self.system.title)
+        if self.query_shown:
+            msg += (" 系统窗口已打开到查询页，可直接在其中查询。 (the system's window is open at its query page: look it "
+                    "up there)")
         self.emit(ev.HumanNeeded(**self.base_event(), message=msg, kind=ev.Need.UNCERTAIN_SUBMIT))
         decision, receipt = self.ask("uncertain", lambda: self.r.clerk.uncertain(self.info, msg))
         self.r.log.event(self.rid, top + 1, "submit", f"clerk: {decision}")
@@ -697,6 +754,39 @@ class _Execution:
     def captured(self, step: Step, name: str, value: str) -> None:
         self.captures[name] = value
         self.r.log.update(self.rid, data={"captures": self.captures})
+
+    def observed(self, step: Step, shown: dict[str, str]) -> None:
+        """A ``read`` step's values: compared with the profile; each difference is the clerk's to decide
+        (``Clerk.discrepancies``), and the decisions are logged (field and decision, never values), stored with
+        the run (a resume carries them again without asking twice) and carried into the fill."""
+        from clerkdesk.engine.discrepancy import Decision, compare, overrides
+
+        path = "/".join(self.path)
+        if path in self.decided:
+            self.r.log.event(self.rid, self.top + 1, step.kind, "skipped", "decided earlier")
+            return
+        diffs = compare(shown, self.data(), self.system.codes)
+        decisions: dict[str, Decision] = {}
+        if diffs:
+            self.emit(ev.HumanNeeded(**self.base_event(), kind=ev.Need.DISCREPANCY,
+                                     message=f"“{self.system.title}”中的 {len(diffs)} 项信息与档案不一致，请逐项决定 "
+                                             f"({len(diffs)} field(s) in the system differ from the profile)"))
+            ask = getattr(self.r.clerk, "discrepancies", None)
+            said = self.ask("discrepancies", lambda: ask(self.info, diffs)) if ask is not None else {}
+            for d in diffs:
+                dec = Decision(said.get(d.field, Decision.SYSTEM))
+                decisions[d.field] = dec if dec in d.choices else Decision.SYSTEM
+                self.r.log.event(self.rid, self.top + 1, step.kind, "discrepancy", f"{d.field}: {decisions[d.field]}")
+        carried = overrides(diffs, decisions)
+        self.decided[path] = {"decisions": {k: str(v) for k, v in decisions.items()}, "overrides": carried}
+        self.r.log.update(self.rid, data={"discrepancies": self.decided})
+        self.carry(carried)
+
+    def carry(self, values_: dict[str, str]) -> None:
+        """Fill from VALUES (profile field → value) instead of the profile's own, from now on in this run."""
+        for name, value in values_.items():
+            kind, _, short = name.partition(".")
+            self.base[kind] = {**self.base.get(kind, {}), short: value}
 
     def evidence(self, step: Step, name: str) -> None:
         self.r.log.add_evidence(self.rid, self.top + 1, name, self.driver.screenshot())

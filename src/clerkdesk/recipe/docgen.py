@@ -36,9 +36,13 @@ def settings(st: StepType) -> str:
     if st.condition:
         parts.append(" / ".join(f"`{k}`" for k in CONDITION_KEYS if k != "gone") + " (one of; templates work), "
                      "`gone: true`")
-    if st.name == "capture":
+    if st.entries == "results":
         parts.append("one entry per value to keep: `NAME: {after: LABEL, pattern: REGEX}` or "
                      "`NAME: {element: LOCATOR}`; `after` may be a template; short form `NAME: LABEL`")
+    elif st.entries == "profile":
+        parts.append("one entry per profile field the system shows: `person.FIELD: {after: LABEL, pattern: "
+                     "REGEX}` or `person.FIELD: {element: LOCATOR}`; short form `person.FIELD: LABEL`; before "
+                     "every submit")
     for name, p in st.params.items():
         if p.type == "steps":
             parts.append(f"`{name}`: nested steps" + ("" if p.required else " (optional)"))
@@ -66,6 +70,7 @@ MEANING_DOCS = {"submits": "**the submit**: never retried, never repeated on res
                 "verifies": "after a submit, waits for the system's answer",
                 "confirms": "after a submit, its success records the submit",
                 "reads": "keeps what it reads with the case",
+                "observes": "compared with the profile before any write; the clerk decides each difference",
                 "answers": "may follow a submit as part of its answer",
                 "container": "runs nested steps",
                 "decides": "its nested steps' values are checked when they run",

@@ -36,7 +36,7 @@ from clerkdesk.recipe.systems import System, url_problem
 from clerkdesk.recipe.yamlsrc import Src, load
 from clerkdesk.records.model import FIELDS, field_spec, suggest
 
-RECIPE_KEYS = {"recipe", "title", "system", "applicant", "needs", "fields", "steps", "description"}
+RECIPE_KEYS = {"recipe", "title", "system", "applicant", "needs", "fields", "steps", "description", "query"}
 ROLES = {"alert", "alertdialog", "button", "checkbox", "cell", "columnheader", "combobox", "dialog", "grid",
          "gridcell", "heading", "img", "link", "list", "listbox", "listitem", "menu", "menubar", "menuitem",
          "menuitemcheckbox", "menuitemradio", "option", "radio", "radiogroup", "row", "rowheader", "searchbox",
@@ -217,8 +217,10 @@ class _Loader:
         else:
             items = list(body.items())
         for k, v, km in items:
-            if kind == "capture" and k not in COMMON:
-                args[k] = self.capture_spec(k, v, scope)
+            if stype.entries and k not in COMMON:
+                if stype.entries == "profile":
+                    self.profile_entry(kind, k, km)
+                args[k] = self.capture_spec(k, v, scope, kind)
                 marks[k] = v.mark
                 continue
             p: Param | None = stype.params.get(k)
@@ -329,7 +331,16 @@ class _Loader:
         if not any(k in args for k in ("text", "element", "url", "window")):
             self.err("needs something to look for: text, element, url or window", where)
 
-    def capture_spec(self, name: str, v: Src, scope: set[str]) -> dict[str, Any]:
+    def profile_entry(self, kind: str, name: str, mark: Mark) -> None:
+        """A `read` entry names the profile field the system's value is compared with (``person.hukou_type``);
+        the applicant's own fields only, since the comparison is with the applicant's profile."""
+        if not name.startswith(("person.", "enterprise.")) or field_spec(name) is None:
+            self.err(f"{kind} {name!r}: not a profile field (read entries name the field the system's value is "
+                     "compared with, e.g. person.hukou_type).", mark, suggest(name, list(FIELDS)))
+            return
+        self.optional_refs.append(name)  # compared when the profile has it; the form need not ask for it
+
+    def capture_spec(self, name: str, v: Src, scope: set[str], kind: str = "capture") -> dict[str, Any]:
         if not v.is_map:
             return {"after": self.template(str(v.value), v.mark, scope)}
         out: dict[str, Any] = {}
@@ -344,12 +355,12 @@ class _Loader:
                     try:
                         re.compile(str(x.value))
                     except re.error as e:
-                        self.err(f"capture {name}: bad regular expression: {e}", x.mark)
+                        self.err(f"{kind} {name}: bad regular expression: {e}", x.mark)
             else:
-                self.err(f"capture {name} has no setting {k!r} (use after, element, pattern).", km,
+                self.err(f"{kind} {name} has no setting {k!r} (use after, element, pattern).", km,
                          suggest(k, ["after", "element", "pattern"]))
         if not ("after" in out or "element" in out):
-            self.err(f"capture {name} needs 'after' (a label) or 'element' (a locator)", v.mark)
+            self.err(f"{kind} {name} needs 'after' (a label) or 'element' (a locator)", v.mark)
         return out
 
     def check_open(self, target: str, mark: Mark) -> None:
@@ -369,6 +380,25 @@ class _Loader:
             self.err(f"{target!r} is not on an origin of system {self.system.id} "
                      f"({', '.join(self.system.origins)}): recipes may only send data to the system's own origins",
                      mark)
+
+
+def _reads_before_writes(steps: tuple[Step, ...], err: _Collector) -> None:
+    """A step that reads what the system holds (``observes``) must come before every submit: its comparison is
+    with what the system held *before* this run wrote anything, and its decisions are carried into the fill."""
+    submitted = False
+
+    def go(items: tuple[Step, ...]) -> None:
+        nonlocal submitted
+        for st in items:
+            if st.type.observes and submitted:
+                err(f"{st.kind} comes after a submit: it reads what the system held before this run, so it must "
+                    "come before every submit (put it first, on the system's query page)", st.mark)
+            if st.type.submits:
+                submitted = True
+            for kids in st.children.values():
+                go(kids)
+
+    go(steps)
 
 
 def _example(st: StepType) -> str:
@@ -457,8 +487,16 @@ def _load(path: Path, systems: dict[str, System] | None, lint: bool, text: str |
                 err(f"unknown field {n!r} in needs.", el.mark, suggest(n, list(FIELDS)))
                 continue
             needs.append(n)
+    qsrc = src.get("query")
+    if qsrc is not None:
+        if not isinstance(qsrc.value, str) or not qsrc.value.strip() or values.is_template(qsrc.value):
+            err("query is the system's page where a submit can be looked up, e.g. /person/query (a plain path or "
+                "URL on the system: no template, it would put a citizen's data into an address)", qsrc.mark)
+        else:
+            ld.check_open(qsrc.value, qsrc.mark)
     ssrc = src.get("steps")
     steps = ld.steps(ssrc, set()) if ssrc is not None else ()
+    _reads_before_writes(steps, err)
     applicant = str(src.get("applicant").value) if src.get("applicant") else (
         "enterprise" if any(n.startswith("enterprise.") for n in [*needs, *ld.refs]) else "person")
     if applicant not in ("person", "enterprise"):
@@ -471,7 +509,7 @@ def _load(path: Path, systems: dict[str, System] | None, lint: bool, text: str |
                   system=system_id, applicant=applicant, needs=all_needs, fields=ld.case_fields, steps=steps,
                   path=path, mark=src.mark,
                   description=str(src.get("description").value) if src.get("description") else "",
-                  optional=optional), []
+                  optional=optional, query=str(qsrc.value) if qsrc is not None else ""), []
 
 
 def load_recipe(path: Path, systems: dict[str, System] | None = None) -> Recipe:

@@ -35,6 +35,8 @@ class Recipe:
     mark: Mark
     description: str = ""
     optional: frozenset[str] = field(default_factory=frozenset)  # needs only read inside `when`
+    query: str = ""  # the system's page where a submit can be looked up: shown when the clerk settles an
+    #                  uncertain submit (a path resolved like `open`, or the window title on a desktop system)
 
     def walk(self) -> list[Step]:
         """Every step, nested ones included, in order."""

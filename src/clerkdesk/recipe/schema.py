@@ -57,7 +57,7 @@ def recipe_schema() -> dict[str, Any]:
             props.update({"text": {"type": "string"}, "element": {"$ref": "#/$defs/locator"},
                           "url": {"type": "string"}, "window": {"type": "string"}, "gone": {"type": "boolean"}})
         body: dict[str, Any]
-        if name == "capture":
+        if st.entries:
             body = {"type": "object", "additionalProperties": {"oneOf": [
                 {"type": "string"},
                 {"type": "object", "properties": {"after": {"type": "string"}, "pattern": {"type": "string"},
@@ -80,6 +80,8 @@ def recipe_schema() -> dict[str, Any]:
             "recipe": {"type": "string", "description": "unique id, e.g. hrss.employment-registration"},
             "title": {"type": "string"}, "system": {"type": "string", "description": "id of a recipes/systems file"},
             "applicant": {"enum": ["person", "enterprise"]}, "description": {"type": "string"},
+            "query": {"type": "string", "description": "the system's page where a submit can be looked up (opened "
+                      "for the clerk when a submit's outcome is uncertain), e.g. /person/query"},
             "needs": {"type": "array", "items": {"type": "string"}},
             "fields": {"type": "object", "additionalProperties": {"oneOf": [
                 {"type": "string"}, {"type": "object", "properties": {

@@ -93,6 +93,11 @@ class StepType:
     #                        their values are checked when they run, not in the plan
     repeats: bool = False  # a container that runs its nested steps once per item (their paths carry the item)
     fills: str | None = None  # what it enters into a field, reported to the confirm: "value" or "tick"
+    entries: str | None = None  # its settings are named reads (`NAME: {after: …}`): "results" (the receipt,
+    #                             kept with the case) or "profile" (a profile field the system already holds)
+    observes: bool = False  # it reads what the system already holds for the applicant, before anything is
+    #                         written: the engine compares it with the profile and the clerk decides each
+    #                         difference (docs/engine.md "Discrepancies")
 
     @property
     def submits(self) -> bool:
@@ -152,7 +157,7 @@ class Step:
         a = self.args
         what = (a.get("label") or a.get("name") or a.get("text") or a.get("placeholder") or a.get("target")
                 or a.get("message") or a.get("css") or a.get("xpath") or "")
-        if self.kind == "capture":
+        if self.type.entries:
             what = ", ".join(k for k in a if k not in COMMON)
         if self.kind == "submit":
             sub = a.get("click") or {}
@@ -178,6 +183,9 @@ class Exec(Protocol):
         """The submit guard: records the submit before SEND (the click or key), then its outcome."""
         ...
     def captured(self, step: Step, name: str, value: str) -> None: ...
+    def observed(self, step: Step, shown: dict[str, str]) -> None:
+        """What the system shows for the applicant (profile field → its text): compared with the profile."""
+        ...
     def evidence(self, step: Step, name: str) -> None: ...
     def run_children(self, step: Step, key: str = "steps", bind: dict[str, Any] | None = None) -> None: ...
     def filled(self, step: Step, label: str, value: str) -> None: ...
@@ -468,33 +476,49 @@ def _wait(x: Exec, s: Step) -> None:
 
 @step("capture", "Read values into the case's results, e.g. the receipt number: each entry takes `after` (the "
       "text after a label), `element` (a locator) and `pattern` (a regex; group 1 if any).",
-      {}, safe_to_retry=True, answers=True, confirms=True,
+      {}, safe_to_retry=True, answers=True, confirms=True, entries="results",
       example='capture: {receipt: {after: 受理编号, pattern: "RS\\\\d+"}}',
       zh="读取回执", en="read the receipt", verifies=True, reads=True)
 def _capture(x: Exec, s: Step) -> None:
+    for name, spec in s.args.items():
+        if name not in COMMON:
+            x.captured(s, name, read_entry(x, s, name, spec))
+
+
+def read_entry(x: Exec, s: Step, name: str, spec: dict[str, Any]) -> str:
+    """One named read of `capture` or `read`: the text after a label or of an element, cut by `pattern`."""
     import re
 
-    for name, spec in s.args.items():
-        if name in COMMON:
-            continue
-        el = spec.get("element")
-        shown: list[tuple[str, str]] = []
-        after = render_text(x, s, spec.get("after"))
-        if after != spec.get("after"):
-            shown.append((str(after), str(spec.get("after"))))
-        element = _render_locator(x, s, Locator(**{k: v for k, v in el.items() if k in LOCATOR_KEYS}), shown) \
-            if el else None
-        rs = ReadSpec(after=after, pattern=spec.get("pattern"), element=element)
-        with masked(shown):
-            text = x.driver.read(rs, x.timeout(s))
-        if rs.pattern:
-            m = re.search(rs.pattern, text)
-            if not m:
-                from clerkdesk.recipe.driver import DriverError
+    el = spec.get("element")
+    shown: list[tuple[str, str]] = []
+    after = render_text(x, s, spec.get("after"))
+    if after != spec.get("after"):
+        shown.append((str(after), str(spec.get("after"))))
+    element = _render_locator(x, s, Locator(**{k: v for k, v in el.items() if k in LOCATOR_KEYS}), shown) \
+        if el else None
+    rs = ReadSpec(after=after, pattern=spec.get("pattern"), element=element)
+    with masked(shown):
+        text = x.driver.read(rs, x.timeout(s))
+    if rs.pattern:
+        m = re.search(rs.pattern, text)
+        if not m:
+            from clerkdesk.recipe.driver import DriverError
 
-                raise DriverError(f"capture {name}: the text read does not match pattern {rs.pattern!r}")
-            text = m.group(1) if m.groups() else m.group(0)
-        x.captured(s, name, text.strip())
+            raise DriverError(f"{s.kind} {name}: the text read does not match pattern {rs.pattern!r}")
+        text = m.group(1) if m.groups() else m.group(0)
+    return text.strip()
+
+
+@step("read", "Read what the system already holds for this applicant (its query page) into profile fields, "
+      "before anything is written: each entry names a profile field (`person.hukou_type`) and takes `after`, "
+      "`element` and `pattern` as in `capture`. ClerkDesk compares each value with the profile (codes in words) "
+      "and the clerk decides every difference: update the system with the profile, update the profile, or "
+      "leave it; the decision is audited and carried into the fill.",
+      {}, safe_to_retry=True, entries="profile", observes=True,
+      example='read: {person.hukou_type: {after: 户口性质}}',
+      zh="读取系统现有信息", en="read what the system holds")
+def _read(x: Exec, s: Step) -> None:
+    x.observed(s, {name: read_entry(x, s, name, spec) for name, spec in s.args.items() if name not in COMMON})
 
 
 @step("frame", "Run the nested steps inside a frame or iframe (by `name`, part of its `url`, or the frame "

@@ -81,9 +81,16 @@ class Demo:
             return all(n in self.values or n in derived or n in optional for n in r.needs) and all(
                 n in self.values for n, f in r.fields.items() if f.required)
 
+        def reads_first(r: Any) -> bool:
+            """A recipe that reads what the system holds (a discrepancy table) is left for the clerk to tick
+            alone: the window runs web targets side by side, and 就业登记 would update the sandbox's stale record
+            while it is being read (the terminal demo runs it first, on its own)."""
+            return any(s.type.observes for s in r.walk())
+
         ids = [m.id for m in cat.matters.values() if len(m.recipes) == 1
                and cat.recipes[m.recipes[0]].applicant == "person"
-               and cat.recipes[m.recipes[0]].system in self.systems and covered(cat.recipes[m.recipes[0]])]
+               and cat.recipes[m.recipes[0]].system in self.systems and covered(cat.recipes[m.recipes[0]])
+               and not reads_first(cat.recipes[m.recipes[0]])]
         form.set_matters(ids)
         form.fill_values(self.values)
 

@@ -234,6 +234,10 @@ class UncertainDialog(AskDialog):
 
 
 def dialog_for(ask: Ask, parent: QWidget | None) -> AskDialog:
+    if ask.kind == AskKind.DISCREPANCY:
+        from clerkdesk.ui.qt_discrepancy import DiscrepancyDialog  # its own module (it imports AskDialog)
+
+        return DiscrepancyDialog(ask, parent)
     cls = {AskKind.CONFIRM: ConfirmDialog, AskKind.HUMAN: HumanDialog, AskKind.UNCERTAIN: UncertainDialog}[ask.kind]
     return cls(ask, parent)
 

@@ -59,6 +59,17 @@ EN: dict[str, str] = {
         "Submit outcome unknown: look it up in the system, then choose Recorded / Not recorded",
     "该申请人的同一事项已有未办结的案件，已为您打开": "This applicant already has an open case for this matter: it is shown instead",
     "需要修正的项目": "Problems to correct",
+    # the discrepancy table (qt_discrepancy.py)
+    "信息不一致": "Values differ",
+    "尚未向系统写入任何内容。“暂不处理”：系统和档案都不改。":
+        "Nothing has been written to the system yet. “Leave it”: neither the system nor the profile changes.",
+    "系统中已有的信息与档案不一致，请逐项选择处理方式":
+        "The system already holds other values than the profile; choose what to do with each",
+    "系统": "System", "系统中的值": "System's value", "档案中的值": "Profile's value",
+    "档案上次核验": "Profile last verified", "处理": "Decision", "（无）": "(none)", "从未": "never",
+    "以档案更新系统": "Update the system with the profile", "以系统更新档案": "Update the profile with the system",
+    "暂不处理": "Leave it", "中止办理 (Esc)": "Stop (Esc)", "按所选处理并继续 (F9)": "Apply and continue (F9)",
+    "等待您处理系统与档案不一致的信息：{s}": "Waiting for you to decide where the system differs from the profile: {s}",
     "请修正以下 {n} 项（点击或按回车跳到该项）：": "Please correct these {n} field(s) (click or press Enter to go there):",
     "由身份证号推得，请核对": "from the ID number: please check",
     # 读取证件

@@ -37,7 +37,8 @@ SHORTCUTS = [  # (key, zh) — also the F1 help text
 
 
 ASK_WORDS = {workers.AskKind.HUMAN: "等待您在“{s}”窗口中操作（如登录）", workers.AskKind.CONFIRM: "等待您核对并确认提交：{s}",
-             workers.AskKind.UNCERTAIN: "等待您核对提交结果：{s}"}
+             workers.AskKind.UNCERTAIN: "等待您核对提交结果：{s}",
+             workers.AskKind.DISCREPANCY: "等待您处理系统与档案不一致的信息：{s}"}
 
 
 def run_state_text(monitor: Any) -> str | None:

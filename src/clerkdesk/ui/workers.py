@@ -96,6 +96,7 @@ class AskKind(StrEnum):
     CONFIRM = "confirm"  # check the values, then let the submit go
     HUMAN = "human"  # act in the system's window (a login), then continue
     UNCERTAIN = "uncertain"  # a submit's outcome is unknown: recorded, not recorded, or stop
+    DISCREPANCY = "discrepancy"  # the system holds other values than the profile: decide each (qt_discrepancy)
 
 
 @dataclass(eq=False)
@@ -106,6 +107,7 @@ class Ask:
     info: RunInfo
     message: str
     values: list[tuple[str, str]] = field(default_factory=list)
+    rows: list[Any] = field(default_factory=list)  # a discrepancy table's rows (desk.discrepancy.Row)
     hint: str | None = None
     answer: Any = None
     auto: bool = False  # answered by the step's own check, not by the clerk
@@ -197,6 +199,14 @@ class QtClerk:
         """A slow system is still answering the submit: the card says so; 中止 (or closing the app) stops waiting,
         and the submit is then uncertain — never "not recorded". Ten minutes at most."""
         return not (self.control.abort or self.control.stopping) and seconds < 600
+
+    def decide_discrepancies(self, info: RunInfo, rows: list[Any]) -> dict[str, Any]:
+        """The discrepancy table (ui/qt_discrepancy.py); closing it stops the run before anything was written."""
+        ans = self._wait(Ask(AskKind.DISCREPANCY, info, tr("系统中已有的信息与档案不一致，请逐项选择处理方式"),
+                             rows=list(rows)))
+        if not isinstance(ans, dict):
+            raise HumanAborted(tr("经办人中止了办理") + " (the clerk aborted the run)")
+        return ans
 
     def uncertain(self, info: RunInfo, message: str) -> tuple[str, str | None]:
         ans = self._wait(Ask(AskKind.UNCERTAIN, info, message))

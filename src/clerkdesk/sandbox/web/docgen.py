@@ -17,6 +17,7 @@ from .forms import Field, Matter
 MATTERS: dict[str, Matter] = {
     "hrss.employment": hrss_matters.EMPLOYMENT,
     "hrss.insurance": hrss_matters.INSURANCE,
+    "hrss.person_change": hrss_matters.PERSON_CHANGE,
     "amr.enterprise_change": amr_matters.ENTERPRISE_CHANGE,
     "amr.individual_opening": amr_matters.INDIVIDUAL_OPENING,
 }

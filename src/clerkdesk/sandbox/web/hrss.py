@@ -14,6 +14,8 @@ from ._http import Request, Response, SandboxApp, Session
 from .forms import Matter, collect, validate
 from .hrss_matters import MATTERS
 from .hrss_pages import html_response, labels_for, page, render_form
+from .hrss_query import People, query_page
+from .ledger import Ledger
 
 _STATIC = Path(__file__).parent / "static"
 
@@ -41,6 +43,10 @@ class HrssApp(SandboxApp):
     charset = "utf-8"
     region_delay: tuple[float, float] = (0.2, 0.8)
 
+    def __init__(self, ledger: Ledger, *, debug: bool = False, idle_timeout: float = 600.0) -> None:
+        super().__init__(ledger, debug=debug, idle_timeout=idle_timeout)
+        self.people = People()  # what the system already holds per person (the query page; hrss_query.py)
+
     # -- routes ---------------------------------------------------------------------
     def route(self, req: Request) -> Response:
         path = req.path
@@ -62,6 +68,9 @@ class HrssApp(SandboxApp):
             return Response.redirect(f"/login?{query}")
         if path == "/":
             return self._home(s)
+        if path == "/person/query":
+            idn = req.form().get("aac002", [""])[0] if req.method == "POST" else ""
+            return html_response(query_page(s.user, idn, self.people, req.method == "POST"))
         for matter in MATTERS.values():
             if path == matter.path:
                 return self._matter(req, s, matter)
@@ -128,6 +137,7 @@ class HrssApp(SandboxApp):
 
     def _home(self, s: Session) -> Response:
         links = "".join(f'<a href="{m.path}">{m.title}</a>' for m in MATTERS.values())
+        links += '<a href="/person/query">人员信息查询</a>'
         body = f'<main><h2>业务经办</h2><div class="menu">{links}</div></main>'
         return html_response(page("首页", body, s.user))
 
@@ -160,6 +170,7 @@ class HrssApp(SandboxApp):
         if errors:
             return html_response(render_form(matter, s, values, errors, layout, seed))
         receipt = self.ledger.record(matter.id, values, labels)
+        self.people.remember(values, time.strftime("%Y-%m-%d"))
         self.receipts[receipt] = (receipt, matter.title)
         s.token = secrets.token_hex(8)  # one submit per form load
         if self.faults.take("submit500_recorded") is not None:

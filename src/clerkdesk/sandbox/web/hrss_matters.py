@@ -214,4 +214,26 @@ INSURANCE = Matter(
     ],
 )
 
-MATTERS = {m.id: m for m in (EMPLOYMENT, INSURANCE)}
+# 人员基本信息变更: corrects what the system holds for a person (the query page shows it, hrss_query.py)
+PERSON_CHANGE = Matter(
+    id="person_change",
+    title="人员基本信息变更",
+    path="/person/change",
+    fields=[
+        Field("aac003", "姓名", required=True, check=PERSON_NAME, fmt="2–30个汉字/字母，可含·", maxlength=30),
+        Field(
+            "aac002",
+            "公民身份号码",
+            required=True,
+            check=check_id_number,
+            maxlength=18,
+            fmt="18位，GB 11643 校验位，末位X须大写",
+        ),
+        Field("aac009", "户口性质", "select", required=True, options=codes.HRSS_HUKOU),
+        Field("aae006", "现住址", required=True, maxlength=100, fmt="完整地址"),
+        Field("aae005", "联系电话", required=True, check=PHONE, fmt="手机号11位，或固定电话如 010-12345678"),
+        Field("aae013", "变更原因", "textarea", maxlength=200, fmt="最多200字"),
+    ],
+)
+
+MATTERS = {m.id: m for m in (EMPLOYMENT, INSURANCE, PERSON_CHANGE)}

@@ -224,6 +224,70 @@
         <translation>Problems to correct</translation>
     </message>
     <message>
+        <source>信息不一致</source>
+        <translation>Values differ</translation>
+    </message>
+    <message>
+        <source>尚未向系统写入任何内容。“暂不处理”：系统和档案都不改。</source>
+        <translation>Nothing has been written to the system yet. “Leave it”: neither the system nor the profile changes.</translation>
+    </message>
+    <message>
+        <source>系统中已有的信息与档案不一致，请逐项选择处理方式</source>
+        <translation>The system already holds other values than the profile; choose what to do with each</translation>
+    </message>
+    <message>
+        <source>系统</source>
+        <translation>System</translation>
+    </message>
+    <message>
+        <source>系统中的值</source>
+        <translation>System's value</translation>
+    </message>
+    <message>
+        <source>档案中的值</source>
+        <translation>Profile's value</translation>
+    </message>
+    <message>
+        <source>档案上次核验</source>
+        <translation>Profile last verified</translation>
+    </message>
+    <message>
+        <source>处理</source>
+        <translation>Decision</translation>
+    </message>
+    <message>
+        <source>（无）</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <source>从未</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>以档案更新系统</source>
+        <translation>Update the system with the profile</translation>
+    </message>
+    <message>
+        <source>以系统更新档案</source>
+        <translation>Update the profile with the system</translation>
+    </message>
+    <message>
+        <source>暂不处理</source>
+        <translation>Leave it</translation>
+    </message>
+    <message>
+        <source>中止办理 (Esc)</source>
+        <translation>Stop (Esc)</translation>
+    </message>
+    <message>
+        <source>按所选处理并继续 (F9)</source>
+        <translation>Apply and continue (F9)</translation>
+    </message>
+    <message>
+        <source>等待您处理系统与档案不一致的信息：{s}</source>
+        <translation>Waiting for you to decide where the system differs from the profile: {s}</translation>
+    </message>
+    <message>
         <source>请修正以下 {n} 项（点击或按回车跳到该项）：</source>
         <translation>Please correct these {n} field(s) (click or press Enter to go there):</translation>
     </message>
@@ -560,6 +624,10 @@
         <translation>read the receipt</translation>
     </message>
     <message>
+        <source>读取系统现有信息</source>
+        <translation>read what the system holds</translation>
+    </message>
+    <message>
         <source>切换框架</source>
         <translation>switch frame</translation>
     </message>
@@ -854,10 +922,6 @@
     <message>
         <source>（未安装 openpyxl：只导出 CSV）</source>
         <translation>(openpyxl is not installed: CSV only)</translation>
-    </message>
-    <message>
-        <source>系统</source>
-        <translation>System</translation>
     </message>
     <message>
         <source>原因</source>

@@ -1,0 +1,81 @@
+"""The discrepancy table: where a system already holds other values than the profile, the clerk decides each.
+
+Shown when a recipe's ``read`` step found differences (``desk/discrepancy.py`` builds the rows): one line per
+field — system, field, the system's value, the profile's value (both in words), when the profile's value was
+last verified at the counter — and a choice per line: update the system with the profile (the default: what the
+fill did before), update the profile with the system's value, or leave both. F9 goes on with the choices; Esc
+stops the run before anything was written. A view only: the decisions are audited and applied by the desk.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from clerkdesk.engine.discrepancy import DECISION_WORDS, Decision
+from clerkdesk.ui.dialogs import AskDialog
+from clerkdesk.ui.i18n import tr
+from clerkdesk.ui.workers import Ask
+
+HEAD = ("系统", "项目", "系统中的值", "档案中的值", "档案上次核验", "处理")
+
+
+class DiscrepancyDialog(AskDialog):
+    """The rows of ``ask.rows`` (``desk.discrepancy.Row``) with a decision each; answers ``{field: Decision}``."""
+
+    def __init__(self, ask: Ask, parent: QWidget | None = None):
+        super().__init__(ask, tr("信息不一致"), parent)
+        self.lay.addWidget(QLabel(tr("尚未向系统写入任何内容。“暂不处理”：系统和档案都不改。"), wordWrap=True))
+        rows = list(ask.rows)
+        table = QTableWidget(len(rows), len(HEAD))
+        table.setHorizontalHeaderLabels([tr(h) for h in HEAD])
+        table.verticalHeader().hide()
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = table
+        self.choices: dict[str, QComboBox] = {}
+        for i, row in enumerate(rows):
+            d = row.diff
+            cells = (row.system, d.label, d.system_words, d.profile_words or tr("（无）"), row.verified or tr("从未"))
+            for j, text in enumerate(cells):
+                table.setItem(i, j, QTableWidgetItem(str(text)))
+            box = QComboBox()
+            for dec in d.choices:
+                box.addItem(tr(DECISION_WORDS[dec][0]), str(dec))
+            box.setAccessibleName(f"{d.label} {tr('处理')}")
+            table.setCellWidget(i, len(HEAD) - 1, box)
+            self.choices[row.field] = box
+        table.resizeColumnsToContents()
+        self.lay.addWidget(table, 1)
+        self.buttons.addStretch(1)
+        self.cancel_btn = self.button(tr("中止办理 (Esc)"), None)
+        self.ok_btn = QPushButton(tr("按所选处理并继续 (F9)"))
+        self.ok_btn.clicked.connect(self.decide)
+        self.buttons.addWidget(self.ok_btn)
+        QShortcut(QKeySequence("F9"), self, activated=self.decide)
+        self.ok_btn.setDefault(True)
+        self.finish_layout()
+        self.resize(900, min(640, 220 + 34 * len(rows)))
+
+    def decisions(self) -> dict[str, Decision]:
+        return {f: Decision(box.currentData()) for f, box in self.choices.items()}
+
+    def decide(self) -> None:
+        self.answer(self.decisions())
+
+    def reject(self) -> None:
+        self.answer(None)
+
+
+def words(decision: Any) -> str:
+    """A decision in the clerk's words (the run monitor's line for it)."""
+    return tr(DECISION_WORDS[Decision(decision)][0])
