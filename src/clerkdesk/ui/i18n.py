@@ -156,7 +156,7 @@ EN: dict[str, str] = {
     "大厅概况": "Hall overview", "各系统": "Systems", "导出日报…": "Export the daily report…",
     "导出日报到…": "Export the daily report to…", "已导出": "Exported",
     "（未安装 openpyxl：只导出 CSV）": "(openpyxl is not installed: CSV only)",
-    "系统": "System", "原因": "Reason", "大厅概况仅对主管开放": "The hall overview is for supervisors only",
+    "原因": "Reason", "大厅概况仅对主管开放": "The hall overview is for supervisors only",
     # the hall at the clerk's window: the back office (转后台办理), the shared store and its conflicts
     "转后台办理": "Queue for the back office", "已转后台": "With the back office",
     "正在转后台办理…": "Queueing for the back office…", "该案件没有需要转后台办理的事项": "Nothing of this case is left for the back office", "没有转后台办理": "Not queued for the back office",
