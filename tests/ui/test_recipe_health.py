@@ -135,3 +135,15 @@ def test_the_run_card_names_the_recipe_set_the_run_used(qtbot: Any, home: Path, 
         finally:
             d.close()
     assert shown == {"1": f"配方集 2026.12.1（签名密钥 {key_id(pub)}）", "2": "配方：未发布的配方文件夹（未签名）"}
+
+
+def test_the_app_reads_the_canary_state_the_workstations_share(qtbot: Any, desk: Any, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The supervisor's scheduled canary writes --state to a share; every workstation names it once."""
+    shared = tmp_path / "share" / "canary.json"
+    shared.parent.mkdir()
+    shared.write_text(json.dumps(STATE), encoding="utf-8")
+    monkeypatch.setenv("CLERKDESK_CANARY_STATE", str(shared))
+    form = CaptureForm(desk)
+    qtbot.addWidget(form)
+    assert _items(form)[EMP].data(HEALTH_ROLE).status == "changed"

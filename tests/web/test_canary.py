@@ -89,8 +89,11 @@ def test_canary_flags_a_renamed_label_with_locator_screenshot_and_last_good_date
 
     desk.close()
     r = subprocess.run([sys.executable, "-m", "clerkdesk", "--home", str(desk.home), "recipe", "canary", str(folder),
-                        "--samples", str(samples), "--out", str(tmp_path / "cli")], capture_output=True, text=True,
+                        "--samples", str(samples), "--out", str(tmp_path / "cli"),
+                        "--state", str(tmp_path / "share" / "canary.json")], capture_output=True, text=True,
                        timeout=180, stdin=subprocess.DEVNULL, env=dict(os.environ))
     assert r.returncode == 1, r.stdout + r.stderr
     assert "local.contact" in r.stdout and "changed: fill 联系电话" in r.stdout and "nothing was submitted" in r.stdout
+    shared = read_state(tmp_path / "share" / "canary.json")  # what workstations read (CLERKDESK_CANARY_STATE)
+    assert shared["local.contact"]["status"] == "changed"
     assert posts == []

@@ -249,18 +249,22 @@ for _cmd in (recipe_keygen, recipe_publish, recipe_pull, recipe_verify):
               show_default=True, help="Where the reports, screenshots and canary.json go.")
 @click.option("--system-url", "system_urls", multiple=True, metavar="SYSTEM=URL")
 @click.option("--headless/--headed", default=True, show_default=True)
+@click.option("--state", "state", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to keep each recipe's last result (default: CLERKDESK_CANARY_STATE, else "
+                   "<home>/canary/state.json). Put it on a share the workstations read (CLERKDESK_CANARY_STATE) "
+                   "so the clerks' app shows each matter's health.")
 @pass_ctx
 def recipe_canary(c: Ctx, folder: Path | None, samples: Path, out: Path, system_urls: tuple[str, ...],
-                  headless: bool) -> None:
+                  headless: bool, state: Path | None) -> None:
     """Dry-run every recipe of FOLDER (default: this workstation's recipes) against its system, never submitting;
     report per recipe ok / changed (the broken step and locator, a screenshot) / unreachable / needs login, with
     the last date it was ok. Exit 0 when every recipe with a sample is ok. Schedule it (cron, Task Scheduler)."""
     from clerkdesk.config import recipes_dir
     from clerkdesk.drivers import make_driver
-    from clerkdesk.workbench.canary import run_canary
+    from clerkdesk.workbench.canary import default_state_file, run_canary
 
     desk = c.desk
-    verdicts = run_canary(folder or recipes_dir(), samples, out, desk.home / "canary" / "state.json",
+    verdicts = run_canary(folder or recipes_dir(), samples, out, state or default_state_file(desk.home),
                           ConsoleClerk(True), make_driver, home=desk.home, clerk_name=desk.clerk_name,
                           system_urls=parse_system_urls(system_urls), headless=headless,
                           driver_options=desk.sealing())

@@ -2,8 +2,8 @@
 
 The clerk picks a matter; if the last canary (``clerkdesk recipe canary``, run by a supervisor or a scheduled
 task) found its system changed, the clerk should know before starting rather than at the broken step. The
-health comes from the canary's state file in the data folder (``<home>/canary/state.json``, written by
-``workbench.canary``): ok (with the date of the check), changed since a date, could not be checked since a date
+health comes from the canary's state file (``CLERKDESK_CANARY_STATE``, else ``<home>/canary/state.json``,
+written by ``workbench.canary``): ok (with the date of the check), changed since a date, could not be checked since a date
 (unreachable, needs a login), or never checked. It is a hint, not a lock: a changed recipe may still fill, and
 the clerk is not stopped from trying.
 
@@ -21,7 +21,7 @@ from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QListWidget
 
 from clerkdesk.ui.i18n import tr
-from clerkdesk.workbench.canary import Health, health, read_state
+from clerkdesk.workbench.canary import Health, default_state_file, health, read_state
 
 HEALTH_COLOURS = {"ok": "#1b7f3b", "changed": "#c62828", "unknown": "#b26a00", "never": "#9e9e9e"}
 UNKNOWN_WORDS = {"unreachable": "系统无法访问", "needs login": "需要登录", "error": "检查出错"}
@@ -29,8 +29,9 @@ HEALTH_ROLE = Qt.ItemDataRole.UserRole + 7  # the matter item's Health, for test
 
 
 def state_file(home: Path) -> Path:
-    """Where the canary keeps its results for the app to read (see ``cli/workbench.py``'s ``recipe canary``)."""
-    return Path(home) / "canary" / "state.json"
+    """Where the canary keeps its results for the app to read: ``CLERKDESK_CANARY_STATE`` (a share the
+    supervisor's scheduled canary writes), else ``<home>/canary/state.json``."""
+    return default_state_file(home)
 
 
 def _day(iso: str | None) -> str:

@@ -8,7 +8,7 @@ samples folder (``<recipe id>.json``, else ``person.json`` / ``enterprise.json``
 - ``unreachable``: the system did not answer (or the browser did not start);
 - ``needs login``: a ``human`` step (a login) needed a person — run the canary where a login is kept;
 - ``skipped``: no sample record for it.
-The last date each recipe was ``ok`` is kept in ``<home>/canary/state.json`` (``{recipe id: {"last_good":
+The last date each recipe was ``ok`` is kept in ``<home>/canary/state.json`` (or ``CLERKDESK_CANARY_STATE``) (``{recipe id: {"last_good":
 ISO date, "status": …, "checked": ISO date, "since": ISO date}}``; ``since`` is the first check of the current
 non-ok streak), so a report can say since when a recipe is broken, and the clerk's app shows a recipe's health
 beside its matter from that file (``health``).
@@ -17,6 +17,7 @@ beside its matter from that file (``health``).
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -157,6 +158,13 @@ def _one(entry: dict[str, Any] | None) -> Health:
     return Health(status, entry.get("checked"), entry.get("since") or (None if raw == "ok" else entry.get("checked")),
                   entry.get("last_good"), str(entry.get("step") or ""), str(entry.get("locator") or ""),
                   "" if status != "unknown" else raw)
+
+
+def default_state_file(home: Path) -> Path:
+    """Where the canary keeps its state and the app reads it: ``CLERKDESK_CANARY_STATE`` (a file on a share the
+    supervisor's scheduled canary writes and every workstation reads), else ``<home>/canary/state.json``."""
+    env = os.environ.get("CLERKDESK_CANARY_STATE")
+    return Path(env) if env else Path(home) / "canary" / "state.json"
 
 
 def read_state(state_file: Path) -> dict[str, dict[str, Any]]:
