@@ -276,7 +276,7 @@ class Runs:
 
     def update(self, rid: str, *, status: str | None = None, checkpoint: int | None = None,
                submit_state: str | None = None, data: dict[str, Any] | None = None,
-               seconds: float | None = None) -> None:
+               seconds: float | None = None, recipe_set: dict[str, str | None] | None = None) -> None:
         from clerkdesk.store.db import now
 
         upd: dict[str, Any] = {"updated_at": now()}
@@ -286,6 +286,8 @@ class Runs:
             upd["checkpoint"] = checkpoint
         if submit_state is not None:
             upd["submit_state"] = str(submit_state)
+        if recipe_set is not None:  # a resume with a newer recipe set (desk/runs.py)
+            upd.update({k: recipe_set.get(k) for k in ("set_id", "set_version", "set_sig")})
         with self.s.tx() as db:
             cur_row = db["runs"].get(rid)
             if data is not None:
