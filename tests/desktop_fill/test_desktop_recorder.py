@@ -108,7 +108,7 @@ def test_recorded_desktop_recipe_lints_and_fills_the_same_dialog(client: Any, ho
     clicker.start()
     try:
         text = record_window(L.MAIN_TITLE, context, dict(system.codes), system.id, watcher.next, submit="保存",
-                             on_step=sup.on_step, idle=180)
+                             expect="个人账号", on_step=sup.on_step, idle=180)
     finally:
         watcher.stop()
     clicker.join(30)
@@ -128,7 +128,8 @@ def test_recorded_desktop_recipe_lints_and_fills_the_same_dialog(client: Any, ho
                  "- submit: {click: {text: 保存, exact: true}}"):
         assert any(s.startswith(want) for s in steps), (want, text)
     assert "literal" not in text, text  # every value bound to its field
-    assert steps[-2] == "- confirm: 请核对后保存"
+    assert steps[-3:] == ["- confirm: 请核对后保存", "- submit: {click: {text: 保存, exact: true}}",
+                          "- expect: {text: 个人账号}"]
     out = folder / "gjj" / "recorded.yaml"
     out.write_text(text, encoding="utf-8")
     problems, _ = lint([out], folder)

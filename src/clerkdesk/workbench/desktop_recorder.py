@@ -17,7 +17,8 @@ checked by the driver's own label search). Then each click of the supervisor bec
 
 A click outside the window ends the recording. The form's save button must **not** be clicked (a desktop client
 cannot be kept from saving, unlike a web page whose posts are blocked): name it with ``--submit 保存`` and the
-recipe gets a ``confirm`` and a ``submit`` clicking it. Clicks are watched by polling the primary mouse button
+recipe gets a ``confirm`` and a ``submit`` clicking it; ``--expect TEXT`` adds the ``expect`` of the text the
+client shows once it saved (without one a run cannot tell whether the save was taken and asks the clerk). Clicks are watched by polling the primary mouse button
 (X11 ``QueryPointer``; on Windows ``GetAsyncKeyState``), so nothing is hooked into the client.
 """
 
@@ -34,7 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clerkdesk.errors import ClerkDeskError
-from clerkdesk.workbench.recorder import Binding, bind, candidates
+from clerkdesk.workbench.recorder import Binding, bind, candidates, case_fields
 
 POINT = tuple[int, int]
 WINDOW_READ = "window read"  # what ON_STEP hears each time the window has been read (a click may follow)
@@ -227,6 +228,7 @@ def _button_poller() -> Callable[[], tuple[bool, int, int]]:
 
 def record_window(title: str, context: dict[str, Any], codes: dict[str, Any], system_id: str,
                   next_click: Callable[[float], POINT | None], *, submit: str | None = None,
+                  expect: str | None = None,
                   on_step: Callable[[str], None] = lambda _s: None, idle: float = 600.0, timeout: float = 10.0,
                   backend: str | None = None, threshold: float | None = None) -> str:
     """Record the window TITLE: each click from NEXT_CLICK (screen points) becomes a step, until a click outside
@@ -265,19 +267,30 @@ def record_window(title: str, context: dict[str, Any], codes: dict[str, Any], sy
         if box.kind == "click":  # a tab or a button: the window may show another page now
             time.sleep(0.3)
             probe = read()
-    return recipe_text(title, system_id, steps, submit)
+    return recipe_text(title, system_id, steps, submit, expect)
 
 
-def recipe_text(window: str, system_id: str, steps: list[Recorded], submit: str | None) -> str:
+def recipe_text(window: str, system_id: str, steps: list[Recorded], submit: str | None,
+                expect: str | None = None) -> str:
+    """The recorded recipe: open the window, the steps in click order, a confirm, the named submit and the text
+    that shows the system took it (EXPECT; without one a run cannot tell and ends as needing the clerk)."""
+    from clerkdesk.drivers.desktop.probe import _yaml_flow
+
     lines = [f"# recorded by `clerkdesk recipe record` from the window {window!r}: check it, add what follows the",
              "# submit (capture, dismissing the answer), then try it: clerkdesk recipe test THIS_FILE --record SAMPLE.json",
-             f"recipe: {system_id}.recorded", "title: 录制的事项（请修改）", f"system: {system_id}", "steps:",
+             f"recipe: {system_id}.recorded", "title: 录制的事项（请修改）", f"system: {system_id}",
+             *case_fields([(s.binding.template, s.box.label) for s in steps if s.binding is not None]), "steps:",
              f"  - open: {json.dumps(window, ensure_ascii=False)}"]
     lines += [s.yaml() for s in steps]
     lines.append("  - confirm: 请核对后保存")
     if submit:
-        lines.append(f"  - submit: {{click: {{text: {json.dumps(submit, ensure_ascii=False)}, exact: true}}}}")
+        lines.append(f"  - submit: {{click: {_yaml_flow({'text': submit, 'exact': True})}}}")
     else:
         lines.append("  # the save button is never clicked while recording: write the submit step "
                      "(or record again with --submit 保存)")
+    if expect:
+        lines.append(f"  - expect: {_yaml_flow({'text': expect})}")
+    else:
+        lines.append("  # add an expect (or capture) of the system's answer after the submit, e.g. "
+                     "expect: {text: 保存成功} (record again with --expect TEXT)")
     return "\n".join(lines) + "\n"

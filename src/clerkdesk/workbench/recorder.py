@@ -218,11 +218,27 @@ def _values(page: Any) -> dict[int, dict[str, str]]:
     return out
 
 
+def case_fields(bound: list[tuple[str | None, str]]) -> list[str]:
+    """The ``fields:`` block declaring every case field that BOUND (template, the label it was recorded from)
+    uses: a recipe must declare its case fields (lint), and the label the supervisor saw is the best 中文 name."""
+    from clerkdesk.drivers.desktop.probe import _yaml_flow
+
+    out: dict[str, dict[str, str]] = {}
+    for template, label in bound:
+        if template is None or not _field(template).startswith("case."):
+            continue
+        decl = out.setdefault(_field(template), {"zh": label.strip().rstrip(":：").strip() or _field(template)})
+        if "| date(" in template:
+            decl["kind"] = "date"
+    return ["fields:"] + [f"  {name}: {_yaml_flow(d)}" for name, d in out.items()] if out else []
+
+
 def recipe_text(url_path: str, system_id: str, bindings: list[Binding], submit: str | None, source: str) -> str:
     """The recorded recipe: open, one step per changed control (bound), confirm, submit."""
     lines = [f"# recorded by `clerkdesk recipe record` from {source}: check it, add what follows the submit",
              "# (expect, capture), then try it: clerkdesk recipe test THIS_FILE --record SAMPLE.json",
-             f"recipe: {system_id}.recorded", "title: 录制的事项（请修改）", f"system: {system_id}", "steps:",
+             f"recipe: {system_id}.recorded", "title: 录制的事项（请修改）", f"system: {system_id}",
+             *case_fields([(b.template, b.control.label or b.control.name) for b in bindings]), "steps:",
              f"  - open: {url_path}"]
     frame = ""
     indent = "  "
