@@ -173,27 +173,31 @@ class ClickWatcher:
 
     def _run(self) -> None:
         try:
-            poll = _button_poller()
+            poll, close = _button_poller()
         except Exception as e:  # no display, no Xlib: said once, by start()
             self._error = ClerkDeskError(f"cannot watch the mouse: {e}")
             self._ready.set()
             return
         self._ready.set()
         was = True  # a button already held when recording starts is not a click
-        while not self._stop.is_set():
-            try:
-                down, x, y = poll()
-            except Exception as e:
-                self._error = ClerkDeskError(f"watching the mouse stopped: {e}")
-                return
-            if down and not was:
-                self.queue.append((x, y))
-            was = down
-            time.sleep(self.every)
+        try:
+            while not self._stop.is_set():
+                try:
+                    down, x, y = poll()
+                except Exception as e:
+                    self._error = ClerkDeskError(f"watching the mouse stopped: {e}")
+                    return
+                if down and not was:
+                    self.queue.append((x, y))
+                was = down
+                time.sleep(self.every)
+        finally:
+            close()
 
 
-def _button_poller() -> Callable[[], tuple[bool, int, int]]:
-    """A function giving (primary button down, x, y) in screen pixels, for this platform."""
+def _button_poller() -> tuple[Callable[[], tuple[bool, int, int]], Callable[[], None]]:
+    """(a function giving (primary button down, x, y) in screen pixels, one releasing what it holds) for this
+    platform."""
     if sys.platform == "win32":
         import ctypes
         from ctypes import wintypes
@@ -206,7 +210,7 @@ def _button_poller() -> Callable[[], tuple[bool, int, int]]:
             user32.GetCursorPos(ctypes.byref(pt))
             return bool(user32.GetAsyncKeyState(0x02 if swapped else 0x01) & 0x8000), int(pt.x), int(pt.y)
 
-        return poll_win
+        return poll_win, lambda: None
     if sys.platform.startswith("linux"):
         import os
 
@@ -220,7 +224,7 @@ def _button_poller() -> Callable[[], tuple[bool, int, int]]:
             p = root.query_pointer()
             return bool(p.mask & X.Button1Mask), int(p.root_x), int(p.root_y)
 
-        return poll_x
+        return poll_x, disp.close
     raise ClerkDeskError(f"recording desktop clicks is not supported on {sys.platform}")
 
 
