@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from clerkdesk.drivers import make_driver
-from clerkdesk.workbench.canary import run_canary
+from clerkdesk.workbench.canary import health, read_state, run_canary
 from tests.support.local_site import QuietHandler, serve, write_system
 
 pytestmark = pytest.mark.browser
@@ -82,12 +82,18 @@ def test_canary_flags_a_renamed_label_with_locator_screenshot_and_last_good_date
     assert Path(v.screenshot).read_bytes().startswith(b"\x89PNG") and Path(v.report).is_file()
     kept = json.loads(state.read_text(encoding="utf-8"))["local.contact"]
     assert kept["status"] == "changed" and kept["last_good"].startswith("2026-12-01")
+    assert kept["since"].startswith("2026-12-02")  # the app shows "changed since" this day (ui/qt_recipe_health)
+    h = health(read_state(state), ["local.contact"])
+    assert (h.status, h.locator, h.since, h.last_good) == ("changed", "label 联系电话", kept["since"], kept["last_good"])
     assert posts == []  # the canary never submits
 
     desk.close()
     r = subprocess.run([sys.executable, "-m", "clerkdesk", "--home", str(desk.home), "recipe", "canary", str(folder),
-                        "--samples", str(samples), "--out", str(tmp_path / "cli")], capture_output=True, text=True,
+                        "--samples", str(samples), "--out", str(tmp_path / "cli"),
+                        "--state", str(tmp_path / "share" / "canary.json")], capture_output=True, text=True,
                        timeout=180, stdin=subprocess.DEVNULL, env=dict(os.environ))
     assert r.returncode == 1, r.stdout + r.stderr
     assert "local.contact" in r.stdout and "changed: fill 联系电话" in r.stdout and "nothing was submitted" in r.stdout
+    shared = read_state(tmp_path / "share" / "canary.json")  # what workstations read (CLERKDESK_CANARY_STATE)
+    assert shared["local.contact"]["status"] == "changed"
     assert posts == []

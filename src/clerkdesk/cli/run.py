@@ -259,7 +259,9 @@ def resume(c: Ctx, run_id: str, receipt: str | None, not_recorded: bool, headles
 @click.option("--limit", default=30)
 @pass_ctx
 def runs(c: Ctx, limit: int) -> None:
-    """List recent runs: status (interrupted when its process is gone), submit state, receipt, duration."""
+    """List recent runs: status (interrupted when its process is gone), submit state, receipt, duration, and the
+    recipe set version it used (``set -``: an unpublished recipes folder; ``+local``: its recipe was edited after
+    the pull; --json adds the set's id and signature fingerprint)."""
     if c.json:
         c.out(c.desk.runs.list(limit, with_steps=True))
         return
@@ -269,6 +271,7 @@ def runs(c: Ctx, limit: int) -> None:
         click.echo(f"{r['id']}  {r['created_at'][:19]}  {r['status']:<11} submit={r['submit_state']:<9} "
                    f"step {r['checkpoint']:<3} {secs:>7}  {r['recipe']}"
                    + (f"  receipt {r['receipt']}" if r["receipt"] else "")
+                   + (f"  set {r['set_version']}" if r.get("set_version") else "  set -")
                    + ("  (running now)" if r["live"] else ""))
 
 

@@ -249,18 +249,22 @@ for _cmd in (recipe_keygen, recipe_publish, recipe_pull, recipe_verify):
               show_default=True, help="Where the reports, screenshots and canary.json go.")
 @click.option("--system-url", "system_urls", multiple=True, metavar="SYSTEM=URL")
 @click.option("--headless/--headed", default=True, show_default=True)
+@click.option("--state", "state", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to keep each recipe's last result (default: CLERKDESK_CANARY_STATE, else "
+                   "<home>/canary/state.json). Put it on a share the workstations read (CLERKDESK_CANARY_STATE) "
+                   "so the clerks' app shows each matter's health.")
 @pass_ctx
 def recipe_canary(c: Ctx, folder: Path | None, samples: Path, out: Path, system_urls: tuple[str, ...],
-                  headless: bool) -> None:
+                  headless: bool, state: Path | None) -> None:
     """Dry-run every recipe of FOLDER (default: this workstation's recipes) against its system, never submitting;
     report per recipe ok / changed (the broken step and locator, a screenshot) / unreachable / needs login, with
     the last date it was ok. Exit 0 when every recipe with a sample is ok. Schedule it (cron, Task Scheduler)."""
     from clerkdesk.config import recipes_dir
     from clerkdesk.drivers import make_driver
-    from clerkdesk.workbench.canary import run_canary
+    from clerkdesk.workbench.canary import default_state_file, run_canary
 
     desk = c.desk
-    verdicts = run_canary(folder or recipes_dir(), samples, out, desk.home / "canary" / "state.json",
+    verdicts = run_canary(folder or recipes_dir(), samples, out, state or default_state_file(desk.home),
                           ConsoleClerk(True), make_driver, home=desk.home, clerk_name=desk.clerk_name,
                           system_urls=parse_system_urls(system_urls), headless=headless,
                           driver_options=desk.sealing())
@@ -285,19 +289,29 @@ recipe_group.add_command(recipe_canary)
 
 
 @click.command("record")
-@click.option("--system", "system_id", required=True, metavar="SYSTEM", help="The web system to record on.")
+@click.option("--system", "system_id", required=True, metavar="SYSTEM",
+              help="The system to record on (web: in ClerkDesk's browser; desktop: its window).")
 @click.option("--record", "record_file", required=True, metavar="SAMPLE.json",
               help="The test record you will type (distinct values, so each binds to one field).")
 @click.option("--url", default=None, help="The form's page (default: the system's start_url).")
 @click.option("--system-url", "system_urls", multiple=True, metavar="SYSTEM=URL")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the recipe here (default: print it).")
+@click.option("--submit", "submit", default=None, metavar="TEXT",
+              help="Desktop: the save button's text, for the submit step (never click it while recording).")
+@click.option("--expect", "expect", default=None, metavar="TEXT",
+              help="Desktop: a text the client shows once it saved (the expect after the submit).")
 @pass_ctx
 def recipe_record(c: Ctx, system_id: str, record_file: str, url: str | None, system_urls: tuple[str, ...],
-                  out: Path | None) -> None:
+                  out: Path | None, submit: str | None, expect: str | None) -> None:
     """Record a web form: fill it once by hand in ClerkDesk's browser with the sample record, click its submit
     button (it is NOT sent: every post is blocked while recording), press Enter here; ClerkDesk writes the recipe,
-    binding each value to the record field it equals."""
+    binding each value to the record field it equals.
+
+    A desktop system: fill the client's form by hand with the sample record and leave it unsaved, then click
+    each box in the order to fill (and the tabs between them); OCR proposes each box's label and the step is
+    printed as it is made. Click outside the window to finish. Do not click the save button: name it with
+    --submit (and the text shown once saved with --expect)."""
     from clerkdesk.config import recipes_dir
     from clerkdesk.errors import ClerkDeskError
     from clerkdesk.recipe.systems import load_systems
@@ -311,10 +325,11 @@ def recipe_record(c: Ctx, system_id: str, record_file: str, url: str | None, sys
         raise ClerkDeskError(f"unknown system {system_id!r} (its file goes in {recipes_dir() / 'systems'})")
     urls = parse_system_urls(system_urls)
     system = systems[system_id].at(urls[system_id]) if system_id in urls else systems[system_id]
-    if system.kind != "web":
-        raise ClerkDeskError(f"{system_id} is a desktop system: recording desktop screens is not supported yet; "
-                             "use `recipe probe --window`")
     _, context = sample_context(read_json(record_file))
+    if system.kind == "desktop":
+        text = _record_desktop(system, context, submit, expect)
+        _write_recorded(text, out, record_file)
+        return
 
     def person(page: Any) -> None:
         click.prompt("在浏览器中用样例数据填写表单（可以点“提交”：不会发送），完成后按回车 (fill the form with the sample, "
@@ -324,6 +339,29 @@ def recipe_record(c: Ctx, system_id: str, record_file: str, url: str | None, sys
     desk = c.desk
     text = record_url(url or system.start_url, system, context, person, home=desk.home, clerk=desk.clerk_name,
                       headless=False, options=desk.sealing())
+    _write_recorded(text, out, record_file)
+
+
+def _record_desktop(system: Any, context: dict[str, Any], submit: str | None, expect: str | None) -> str:
+    """The desktop recorder at a terminal: the window is read, each click printed as its step, until a click
+    outside the window."""
+    from clerkdesk.errors import ClerkDeskError
+    from clerkdesk.workbench.desktop_recorder import ClickWatcher, record_window
+
+    if not system.window:
+        raise ClerkDeskError(f"{system.id} names no window (window: in its system file)")
+    click.echo(f"请先用样例数据手工填写“{system.window}”中的表单，不要保存。然后按填写顺序逐个点击输入框（切换页签也点）；"
+               "点击窗口外部结束。(Fill the form with the sample first, do not save; then click each box in order, "
+               "tabs too; click outside the window to finish.)", err=True)
+    watcher = ClickWatcher().start()
+    try:
+        return record_window(system.window, context, dict(system.codes), system.id, watcher.next, submit=submit,
+                             expect=expect, on_step=lambda line: click.echo("  " + line, err=True))
+    finally:
+        watcher.stop()
+
+
+def _write_recorded(text: str, out: Path | None, record_file: str) -> None:
     if out is not None:
         out.write_text(text, encoding="utf-8")
         click.echo(f"recipe written to {out}; lint it and try it with `clerkdesk recipe test {out} --record "

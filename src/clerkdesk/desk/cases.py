@@ -15,7 +15,7 @@ from typing import Any
 from clerkdesk.desk.profiles import Profiles
 from clerkdesk.desk.session import Session
 from clerkdesk.engine import events as ev
-from clerkdesk.engine.plan import Plan, label_of, lookup, plan_case
+from clerkdesk.engine.plan import Plan, Target, label_of, lookup, plan_case
 from clerkdesk.engine.run import Outcome
 from clerkdesk.errors import ClerkDeskError, Problem, ValidationError
 from clerkdesk.recipe.systems import System
@@ -23,6 +23,7 @@ from clerkdesk.records import model
 from clerkdesk.records.model import Case, CaseId, ProfileId
 from clerkdesk.records.runstate import RunStatus
 from clerkdesk.store.runs import CaseRow
+from clerkdesk.workbench.recipe_sets import SetStamp, stamp
 
 
 @dataclass(frozen=True)
@@ -122,9 +123,14 @@ class Cases:
         case_id, runs = store.cases.open(
             matter=matter, applicant_kind=case.applicant_kind, applicant_key=case.applicant_key, record=case.record,
             targets=[(t.recipe.id, t.system.id) for t in plan.targets], fields=case.fields,
-            profile_id=applicant.profile_id, alive=store.runs.alive, me=store.runs.me())
+            profile_id=applicant.profile_id, alive=store.runs.alive, me=store.runs.me(),
+            recipe_sets={t.recipe.id: self.recipe_set(t).columns() for t in plan.targets})
         case = dataclasses.replace(case, id=CaseId(case_id), matter=matter)
         return FillResult(case_id, runs, case=case), dataclasses.replace(plan, case=case)
+
+    def recipe_set(self, target: Target) -> SetStamp:
+        """Which recipe set (and version) TARGET's recipe comes from, to be kept with its run."""
+        return stamp(self.session.catalog.folder, [target.recipe.path, target.system.mark.path])
 
     def missing_inputs(self, request: CaseRequest, known: list[Problem]) -> list[Problem]:
         """What the targets need that the (invalid) record and the case lack, as FIELD_REQUIRED problems."""

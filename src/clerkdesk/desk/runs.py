@@ -88,9 +88,21 @@ class Runs:
         case = self.cases.get(row.case_id)
         recipe = self.session.catalog.get(row.recipe)
         system = self.cases.systems_for(opts)[recipe.system]
+        self._restamp(row, Target(recipe, system))
         out = self.run_target(rid, Target(recipe, system), case, clerk, opts, resume=True)
         self.cases.settle(row.case_id)
         return out
+
+    def _restamp(self, row: RunRow, target: Target) -> None:
+        """A run resumed after a newer recipe set was pulled goes on with the new recipe: keep that set with the
+        run, and an event saying from which set to which, so the run's record names what filled its last steps."""
+        now = self.cases.recipe_set(target).columns()
+        if now == row.recipe_set:
+            return
+        store = self.session.store
+        store.runs.update(row.id, recipe_set=now)
+        store.runs.event(row.id, row.checkpoint, "recipe_set", "changed",
+                         f"{row.recipe_set.get('set_version') or 'unpublished'} → {now['set_version'] or 'unpublished'}")
 
     def enter_receipt(self, rid: str, receipt: str | None) -> Outcome:
         """The system recorded the submit (its answer was seen) but the receipt was not read: the clerk looked it

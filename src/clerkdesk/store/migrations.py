@@ -179,6 +179,20 @@ def m006_audit_checkpoints(db: Database) -> None:
     db["audit_checkpoints"].create({"seq": int, "at": str, "head": str, "digest": str, "sig": str}, pk="seq")
 
 
+@_step("""
+alter table runs add column set_id text;
+alter table runs add column set_version text;
+alter table runs add column set_sig text;
+""")
+def m007_run_recipe_set(db: Database) -> None:
+    # Which signed recipe set a run used (workbench/recipe_sets.SetStamp): the set's id (a hash of its signed
+    # file list), its version (+local when the run's recipe was edited after the pull) and the signature's
+    # fingerprint with the signing key's id. Null for an unpublished recipes folder and for earlier runs.
+    db["runs"].add_column("set_id", str)
+    db["runs"].add_column("set_version", str)
+    db["runs"].add_column("set_sig", str)
+
+
 PG_TABLE = "_clerkdesk_migrations"
 
 

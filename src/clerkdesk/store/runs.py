@@ -67,6 +67,7 @@ class RunRow:
     owner: Owner | None = None  # the lease
     heartbeat: str | None = None
     seconds: float | None = None
+    recipe_set: dict[str, str | None] = field(default_factory=dict)  # set_id, set_version, set_sig (m007)
 
 
 @dataclass
@@ -108,10 +109,11 @@ class Cases:
 
     def open(self, *, matter: str, applicant_kind: str, applicant_key: str, record: dict[str, Any],
              targets: list[tuple[str, str]], fields: dict[str, Any], profile_id: int | None,
-             alive: Callable[[Owner, str | None], bool] = lease.alive, me: Owner | None = None
-             ) -> tuple[str, dict[str, str]]:
+             alive: Callable[[Owner, str | None], bool] = lease.alive, me: Owner | None = None,
+             recipe_sets: dict[str, dict[str, str | None]] | None = None) -> tuple[str, dict[str, str]]:
         """Store a case and its runs (TARGETS: recipe, system) in one transaction, the runs leased by this
-        process: idempotent per citizen and matter. ``CaseOpen`` names the open case when another case of the
+        process: idempotent per citizen and matter. RECIPE_SETS (recipe → its ``set_*`` columns) records which
+        recipe set each run uses. ``CaseOpen`` names the open case when another case of the
         same profile holds one of the recipes with a live run or an unsettled submit; a dead run of such a case
         with nothing submitted is superseded (it can never be resumed into a second filing)."""
         from clerkdesk.store.db import now
@@ -134,7 +136,7 @@ class Cases:
                                    "checkpoint": 0, "submit_state": SubmitState.NONE.value,
                                    "data": self.s.seal({"captures": {}}, f"run:{rid}"),
                                    "lease_host": me.host, "lease_pid": me.pid, "lease_started": me.started,
-                                   "lease_at": ts})
+                                   "lease_at": ts, **(recipe_sets or {}).get(recipe, {})})
                 runs[recipe] = rid
                 if profile_id is not None:
                     db["open_targets"].insert({"profile_id": profile_id, "recipe": recipe, "run_id": rid,
@@ -269,11 +271,12 @@ class Runs:
         r = self.s.db["runs"].get(rid)
         return RunRow(r["id"], r["case_id"], r["recipe"], r["system"], r["status"], r["created_at"],
                       r["updated_at"], r["checkpoint"], SubmitState.of(r["submit_state"]).value,
-                      self.s.unseal(r["data"], f"run:{rid}"), _owner(r), r.get("lease_at"), r.get("seconds"))
+                      self.s.unseal(r["data"], f"run:{rid}"), _owner(r), r.get("lease_at"), r.get("seconds"),
+                      _recipe_set(r))
 
     def update(self, rid: str, *, status: str | None = None, checkpoint: int | None = None,
                submit_state: str | None = None, data: dict[str, Any] | None = None,
-               seconds: float | None = None) -> None:
+               seconds: float | None = None, recipe_set: dict[str, str | None] | None = None) -> None:
         from clerkdesk.store.db import now
 
         upd: dict[str, Any] = {"updated_at": now()}
@@ -283,6 +286,8 @@ class Runs:
             upd["checkpoint"] = checkpoint
         if submit_state is not None:
             upd["submit_state"] = str(submit_state)
+        if recipe_set is not None:  # a resume with a newer recipe set (desk/runs.py)
+            upd.update({k: recipe_set.get(k) for k in ("set_id", "set_version", "set_sig")})
         with self.s.tx() as db:
             cur_row = db["runs"].get(rid)
             if data is not None:
@@ -408,7 +413,8 @@ class Runs:
                         "submit_state": SubmitState.of(r["submit_state"]).value,
                         "receipt": (d.get("captures") or {}).get("receipt"),
                         "seconds": round(r["seconds"], 1) if r.get("seconds") is not None else None,
-                        "live": self.live(r), "created_at": r["created_at"], "updated_at": r["updated_at"]})
+                        "live": self.live(r), "created_at": r["created_at"], "updated_at": r["updated_at"],
+                        **_recipe_set(r)})
         return out
 
     def steps(self, rid: str) -> list[dict[str, Any]]:
@@ -427,6 +433,11 @@ class Runs:
 def _row(db: Any, rid: str) -> dict[str, Any] | None:
     rows = list(db["runs"].rows_where("id = ?", [rid]))
     return rows[0] if rows else None
+
+
+def _recipe_set(r: dict[str, Any]) -> dict[str, str | None]:
+    """The recipe set a run used (None each for runs before m007 and unpublished recipe folders)."""
+    return {k: r.get(k) for k in ("set_id", "set_version", "set_sig")}
 
 
 def _owner(r: dict[str, Any]) -> Owner | None:

@@ -149,6 +149,16 @@ EN: dict[str, str] = {
     "打开 (Enter)": "Open (Enter)", "继续办理 (F7)": "Resume (F7)", "已受理": "Open", "全部完成": "All done",
     "有失败": "Has failures", "待处理": "Needs the clerk",
     "有 {n} 个案件可继续办理（F8 今日案件）": "{n} case(s) can be resumed (F8 Today's cases)",
+    # recipe health beside a matter, and the recipe set a run used (ui/qt_recipe_health.py)
+    "配方状态：正常（{d} 检查）": "Recipe: ok (checked {d})",
+    "配方状态：{d} 起系统有变化，可能无法自动填报": "Recipe: the system changed on {d}; filling may fail",
+    "配方状态：{d} 起无法检查（{why}）": "Recipe: could not be checked since {d} ({why})",
+    "配方状态：未检查": "Recipe: never checked", "系统无法访问": "system unreachable", "需要登录": "needs a login",
+    "检查出错": "the check failed", "失效的步骤：{s}": "Broken step: {s}", "定位：{loc}": "Locator: {loc}",
+    "上次正常：{d}": "Last good: {d}", "从未正常": "never",
+    "配方：未发布的配方文件夹（未签名）": "Recipe: an unpublished recipes folder (not signed)",
+    "配方集 {v}，但本配方在本机被修改过": "Recipe set {v}, but this recipe was changed on this workstation",
+    "配方集 {v}（签名密钥 {k}）": "Recipe set {v} (signing key {k})", "配方集 {v}（未签名）": "Recipe set {v} (unsigned)",
     # errors
     "出错了": "Error", "错误": "Error",
     "数据文件夹不存在": "Data folder not found",

@@ -34,6 +34,7 @@ from clerkdesk.ui.errors import problem_text
 from clerkdesk.ui.fields import Editor, FieldDef, check_case_value, field_def, make_editor
 from clerkdesk.ui.i18n import language, tr
 from clerkdesk.ui.qt_read_document import DocumentBar
+from clerkdesk.ui.qt_recipe_health import show_health
 from clerkdesk.ui.workers import run_op
 
 
@@ -204,6 +205,7 @@ class CaptureForm(QWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.matters.addItem(item)
+        show_health(self.matters, self.model, self.desk.home)  # ok / changed since … from the last canary
         self.matters.blockSignals(False)
         if self.matters.count():
             self.matters.setCurrentRow(0)

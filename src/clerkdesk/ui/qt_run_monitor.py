@@ -32,6 +32,7 @@ from clerkdesk.records.runstate import RunStatus
 from clerkdesk.ui.dialogs import AskDialog, EvidenceViewer, HumanDialog, dialog_for
 from clerkdesk.ui.errors import failure_headline, message_of, step_words
 from clerkdesk.ui.i18n import tr
+from clerkdesk.ui.qt_recipe_health import recipe_set_text
 from clerkdesk.ui.style import STATUS_COLOURS
 from clerkdesk.ui.workers import Ask, AskKind, TargetWorker
 
@@ -115,6 +116,9 @@ class TargetCard(QFrame):
             actions.addWidget(b)
         actions.addStretch(1)
         grid.addLayout(actions, 7, 0, 1, 4)
+        # which signed recipe set (and version) fills this run, kept with the run when its case was opened
+        self.recipe_set = QLabel(recipe_set_text(monitor.desk.runs.get(run_id).recipe_set), objectName="hint")
+        grid.addWidget(self.recipe_set, 8, 0, 1, 4)
         self.details.hide()
         self.details_btn.hide()
         self.error.hide()

@@ -8,14 +8,16 @@ samples folder (``<recipe id>.json``, else ``person.json`` / ``enterprise.json``
 - ``unreachable``: the system did not answer (or the browser did not start);
 - ``needs login``: a ``human`` step (a login) needed a person — run the canary where a login is kept;
 - ``skipped``: no sample record for it.
-The last date each recipe was ``ok`` is kept in ``<home>/canary/state.json`` (``{recipe id: {"last_good":
-ISO date, "status": …, "checked": ISO date}}``), so a report can say since when a recipe is broken, and the
-clerk's app can show a recipe's health beside its matter by reading that file.
+The last date each recipe was ``ok`` is kept in ``<home>/canary/state.json`` (or ``CLERKDESK_CANARY_STATE``) (``{recipe id: {"last_good":
+ISO date, "status": …, "checked": ISO date, "since": ISO date}}``; ``since`` is the first check of the current
+non-ok streak), so a report can say since when a recipe is broken, and the clerk's app shows a recipe's health
+beside its matter from that file (``health``).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -112,7 +114,8 @@ def run_canary(folder: Path, samples: Path, out: Path, state_file: Path, person:
             shot_path.write_bytes(pngs[-1].png)
             shot = str(shot_path)
         last_good = now if status == "ok" else prev.get("last_good")
-        state[recipe.id] = {"status": status, "checked": now, "last_good": last_good, "step": step,
+        since = None if status == "ok" else (prev.get("since") if prev.get("status") == status else None) or now
+        state[recipe.id] = {"status": status, "checked": now, "last_good": last_good, "since": since, "step": step,
                             "locator": locator}
         verdicts.append(Verdict(recipe.id, system.id, status, step, locator, message, str(report), shot, last_good))
     state_file.parent.mkdir(parents=True, exist_ok=True)
@@ -120,3 +123,68 @@ def run_canary(folder: Path, samples: Path, out: Path, state_file: Path, person:
     (out / "canary.json").write_text(json.dumps({"checked": now, "recipes": [v.to_json() for v in verdicts]},
                                                 ensure_ascii=False, indent=1), encoding="utf-8")
     return verdicts
+
+
+# --- health: what the clerk's app shows beside a matter ------------------------------------------------------
+
+HEALTH_ORDER = ("ok", "never", "unknown", "changed")  # the worst of a bundle's recipes is the bundle's
+
+
+@dataclass(frozen=True)
+class Health:
+    """A recipe's health from its last canary check, for the clerk: not a verdict on the run they are about to
+    start, only what the last dry run found.
+
+    ``status``: ``ok`` (the last check passed), ``changed`` (the system changed: a locator broke, see ``step``),
+    ``unknown`` (the last check could not tell: the system was unreachable, needed a login, or the canary itself
+    failed — ``detail`` says which), ``never`` (never checked, or skipped for want of a sample record).
+    ``since``: when the current non-ok streak was first seen (``changed``/``unknown``); ``checked``: the last check.
+    """
+
+    status: str
+    checked: str | None = None
+    since: str | None = None
+    last_good: str | None = None
+    step: str = ""
+    locator: str = ""
+    detail: str = ""  # the canary's own word for an ``unknown`` (unreachable, needs login, error)
+
+
+def _one(entry: dict[str, Any] | None) -> Health:
+    if not entry or entry.get("status") in (None, "skipped"):
+        return Health("never", last_good=(entry or {}).get("last_good"))
+    raw = str(entry["status"])
+    status = raw if raw in ("ok", "changed") else "unknown"
+    return Health(status, entry.get("checked"), entry.get("since") or (None if raw == "ok" else entry.get("checked")),
+                  entry.get("last_good"), str(entry.get("step") or ""), str(entry.get("locator") or ""),
+                  "" if status != "unknown" else raw)
+
+
+def default_state_file(home: Path) -> Path:
+    """Where the canary keeps its state and the app reads it: ``CLERKDESK_CANARY_STATE`` (a file on a share the
+    supervisor's scheduled canary writes and every workstation reads), else ``<home>/canary/state.json``."""
+    env = os.environ.get("CLERKDESK_CANARY_STATE")
+    return Path(env) if env else Path(home) / "canary" / "state.json"
+
+
+def read_state(state_file: Path) -> dict[str, dict[str, Any]]:
+    """The canary's state file (empty when there is none, or it is unreadable: health is then ``never``)."""
+    try:
+        data = json.loads(state_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def health(state: dict[str, dict[str, Any]], recipe_ids: list[str]) -> Health:
+    """The health of a matter made of RECIPE_IDS: the worst of its recipes' (a bundle is as fit as its weakest
+    recipe), and for ``changed``/``unknown`` the earliest ``since`` among the recipes in that state."""
+    hs = [_one(state.get(r)) for r in recipe_ids] or [Health("never")]
+    worst = max(hs, key=lambda h: HEALTH_ORDER.index(h.status))
+    if worst.status in ("changed", "unknown"):
+        same = [h for h in hs if h.status == worst.status]
+        first = min(same, key=lambda h: h.since or "")
+        return first
+    if worst.status == "ok":  # every recipe ok: the oldest check is what the clerk may rely on
+        return min(hs, key=lambda h: h.checked or "")
+    return worst

@@ -261,6 +261,7 @@ def pull(share: Path, into: Path, trusted: list[str]) -> Pulled:
         return Pulled(None, current, f"already up to date: {current}")
     verify(newest, trusted)  # fail early, before copying anything
     into = into.resolve()
+    into.parent.mkdir(parents=True, exist_ok=True)  # a first pull to a new place (the staging goes beside it)
     staging = Path(tempfile.mkdtemp(prefix=f".{into.name}.incoming.", dir=into.parent))
     try:
         shutil.rmtree(staging)
@@ -286,3 +287,75 @@ def trusted_keys(given: tuple[str, ...] = ()) -> list[str]:
     if given:
         return [k for g in given for k in re.split(r"[\s,]+", g) if k]
     return [k for k in re.split(r"[\s,]+", os.environ.get("CLERKDESK_RECIPE_KEYS", "")) if k]
+
+
+# --- which set a run used ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SetStamp:
+    """Which recipe set a run used, as kept with the run (the ``runs`` columns ``set_id``, ``set_version``,
+    ``set_sig``). All three are None for a recipes folder that was never published and pulled (a supervisor's
+    working copy, a test): nothing is claimed that was not signed.
+
+    - ``set_id``: the first 16 hex digits of the SHA-256 of the set's ``SET.json``. The manifest lists every
+      file's hash, so this names the exact files, even between two sets that reuse a version on different shares.
+    - ``set_version``: the signed version; ``+local`` is appended when the run's own recipe or system file no
+      longer matches the signed list (edited on the workstation after the pull), so a run is never credited to a
+      set whose files it did not use.
+    - ``set_sig``: ``<signing key id>:<first 16 hex digits of the SHA-256 of SET.sig>``, so an auditor can tell
+      which key signed what the run used without the share at hand.
+    """
+
+    set_id: str | None = None
+    set_version: str | None = None
+    set_sig: str | None = None
+
+    def columns(self) -> dict[str, str | None]:
+        return {"set_id": self.set_id, "set_version": self.set_version, "set_sig": self.set_sig}
+
+    def words(self) -> str:
+        """One line for a person: ``2026.12.1 (set 1a2b…, key 3c4d…)`` or that the folder is not a signed set."""
+        if self.set_version is None:
+            return "unpublished recipes folder (not a signed set)"
+        local = " — its recipe was changed on this workstation after the pull" if self.local else ""
+        key = (self.set_sig or "").split(":")[0]
+        return f"{self.set_version} (set {self.set_id}" + (f", key {key}" if key else ", unsigned") + ")" + local
+
+    @property
+    def local(self) -> bool:
+        return bool(self.set_version and self.set_version.endswith("+local"))
+
+
+def stamp(folder: Path, used: list[Path]) -> SetStamp:
+    """The stamp of the set installed in FOLDER for a run that uses the files USED (its recipe, its system).
+
+    Only USED are hashed, not the whole set: this runs at every case opening, and the recipes folder may be a
+    read-only network share. The signature was verified when the set was pulled; here a changed file of the
+    run's own recipe shows as ``+local`` rather than being refused, so a hot-fixed recipe still fills and its
+    runs say so.
+    """
+    mpath = folder / MANIFEST
+    if not mpath.is_file():
+        return SetStamp()
+    body = mpath.read_bytes()
+    try:
+        manifest = json.loads(body)
+        version = str(manifest["version"])
+        files: dict[str, str] = dict(manifest.get("files") or {})
+    except (ValueError, KeyError, TypeError):
+        return SetStamp(hashlib.sha256(body).hexdigest()[:16], "?+local", None)
+    sig_file = folder / SIGNATURE
+    sig = None
+    if sig_file.is_file():
+        sig = f"{manifest.get('key', '?')}:{hashlib.sha256(sig_file.read_bytes().strip()).hexdigest()[:16]}"
+    root = folder.resolve()
+    for p in used:
+        try:
+            rel = Path(p).resolve().relative_to(root).as_posix()
+        except ValueError:  # a file from outside the set
+            version += "+local"
+            break
+        if not Path(p).is_file() or files.get(rel) != _digest(Path(p)):
+            version += "+local"
+            break
+    return SetStamp(hashlib.sha256(body).hexdigest()[:16], version, sig)

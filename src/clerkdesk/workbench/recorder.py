@@ -11,8 +11,8 @@ should hold distinct values so that each binding is unambiguous; a value that ma
 one, is written as a literal with a comment saying so.
 
 Only what changed in the page the supervisor ends on is recorded (one page, its frames included): tabs clicked,
-popups and a multi-page flow have to be added by hand (``click``, ``window``). Desktop screens are not recorded
-yet.
+popups and a multi-page flow have to be added by hand (``click``, ``window``). Desktop screens are recorded by
+``workbench.desktop_recorder`` (the supervisor clicks boxes; the same binding).
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from clerkdesk.recipe import values
 from clerkdesk.records.model import field_spec
-from clerkdesk.workbench.web_probe import Control, WebProbe, _flow, probe_page
+from clerkdesk.workbench.web_probe import WebProbe, _flow, probe_page
 
 # every control's current value, by its probe number (set by LIST_CONTROLS)
 READ_VALUES = r"""
@@ -71,9 +71,15 @@ GUARD_SUBMIT = r"""
 DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y.%m.%d")
 
 
+class Kinded(Protocol):
+    """What ``bind`` needs of a control: its kind (a web ``Control``, a desktop recorder's ``Box``)."""
+
+    kind: str
+
+
 @dataclass
 class Binding:
-    control: Control
+    control: Any  # a web_probe.Control, or a desktop_recorder.Box
     value: str  # what the supervisor left in the control (a select's value, a checkbox's true/false)
     text: str  # a select's / radio's visible text
     template: str | None  # the bound template, or None (a literal)
@@ -138,7 +144,7 @@ def _field(expr: str) -> str:
     return expr.split("}}")[0].split("|")[0].strip(" {")
 
 
-def bind(c: Control, value: str, text: str, offers: list[tuple[str, str]]) -> Binding:
+def bind(c: Kinded, value: str, text: str, offers: list[tuple[str, str]]) -> Binding:
     """Bind VALUE (a select's or radio's visible TEXT first) to the one field of the sample that explains it:
     by the text, else by the value, else by a part of a date (a split year/month/day select). Among that
     field's templates the system's code wins, then the plain value, then a date format, then the label.
@@ -212,11 +218,27 @@ def _values(page: Any) -> dict[int, dict[str, str]]:
     return out
 
 
+def case_fields(bound: list[tuple[str | None, str]]) -> list[str]:
+    """The ``fields:`` block declaring every case field that BOUND (template, the label it was recorded from)
+    uses: a recipe must declare its case fields (lint), and the label the supervisor saw is the best 中文 name."""
+    from clerkdesk.drivers.desktop.probe import _yaml_flow
+
+    out: dict[str, dict[str, str]] = {}
+    for template, label in bound:
+        if template is None or not _field(template).startswith("case."):
+            continue
+        decl = out.setdefault(_field(template), {"zh": label.strip().rstrip(":：").strip() or _field(template)})
+        if "| date(" in template:
+            decl["kind"] = "date"
+    return ["fields:"] + [f"  {name}: {_yaml_flow(d)}" for name, d in out.items()] if out else []
+
+
 def recipe_text(url_path: str, system_id: str, bindings: list[Binding], submit: str | None, source: str) -> str:
     """The recorded recipe: open, one step per changed control (bound), confirm, submit."""
     lines = [f"# recorded by `clerkdesk recipe record` from {source}: check it, add what follows the submit",
              "# (expect, capture), then try it: clerkdesk recipe test THIS_FILE --record SAMPLE.json",
-             f"recipe: {system_id}.recorded", "title: 录制的事项（请修改）", f"system: {system_id}", "steps:",
+             f"recipe: {system_id}.recorded", "title: 录制的事项（请修改）", f"system: {system_id}",
+             *case_fields([(b.template, b.control.label or b.control.name) for b in bindings]), "steps:",
              f"  - open: {url_path}"]
     frame = ""
     indent = "  "

@@ -888,6 +888,66 @@
         <translation>{n} case(s) can be resumed (F8 Today's cases)</translation>
     </message>
     <message>
+        <source>配方状态：正常（{d} 检查）</source>
+        <translation>Recipe: ok (checked {d})</translation>
+    </message>
+    <message>
+        <source>配方状态：{d} 起系统有变化，可能无法自动填报</source>
+        <translation>Recipe: the system changed on {d}; filling may fail</translation>
+    </message>
+    <message>
+        <source>配方状态：{d} 起无法检查（{why}）</source>
+        <translation>Recipe: could not be checked since {d} ({why})</translation>
+    </message>
+    <message>
+        <source>配方状态：未检查</source>
+        <translation>Recipe: never checked</translation>
+    </message>
+    <message>
+        <source>系统无法访问</source>
+        <translation>system unreachable</translation>
+    </message>
+    <message>
+        <source>需要登录</source>
+        <translation>needs a login</translation>
+    </message>
+    <message>
+        <source>检查出错</source>
+        <translation>the check failed</translation>
+    </message>
+    <message>
+        <source>失效的步骤：{s}</source>
+        <translation>Broken step: {s}</translation>
+    </message>
+    <message>
+        <source>定位：{loc}</source>
+        <translation>Locator: {loc}</translation>
+    </message>
+    <message>
+        <source>上次正常：{d}</source>
+        <translation>Last good: {d}</translation>
+    </message>
+    <message>
+        <source>从未正常</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>配方：未发布的配方文件夹（未签名）</source>
+        <translation>Recipe: an unpublished recipes folder (not signed)</translation>
+    </message>
+    <message>
+        <source>配方集 {v}，但本配方在本机被修改过</source>
+        <translation>Recipe set {v}, but this recipe was changed on this workstation</translation>
+    </message>
+    <message>
+        <source>配方集 {v}（签名密钥 {k}）</source>
+        <translation>Recipe set {v} (signing key {k})</translation>
+    </message>
+    <message>
+        <source>配方集 {v}（未签名）</source>
+        <translation>Recipe set {v} (unsigned)</translation>
+    </message>
+    <message>
         <source>出错了</source>
         <translation>Error</translation>
     </message>
