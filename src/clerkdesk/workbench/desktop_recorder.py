@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clerkdesk.errors import ClerkDeskError
+from clerkdesk.recipe.steps import kinds
 from clerkdesk.workbench.recorder import Binding, bind, candidates, case_fields
 
 POINT = tuple[int, int]
@@ -263,7 +264,7 @@ def record_window(title: str, context: dict[str, Any], codes: dict[str, Any], sy
             on_step(f"({x}, {y}): no input box, check box or named text there — not recorded")
             continue
         rec = Recorded(box)
-        if box.kind in ("fill", "choose"):
+        if box.kind in kinds(fills="value"):  # a box whose value is bound to a record field
             value, rec.note = snap(box.value, offers)
             rec.binding = bind(box, value, value, offers)
         steps.append(rec)
