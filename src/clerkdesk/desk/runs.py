@@ -41,10 +41,21 @@ class Runs:
     def run_target(self, rid: str, target: Target, case: Case, clerk: Clerk, opts: FillOptions, *,
                    resume: bool = False) -> Outcome:
         from clerkdesk.drivers import make_driver
+        from clerkdesk.drivers.web import shared
 
         store = self.session.store
         factory = opts.driver_factory or make_driver
-        runner = Runner(store.runs, clerk, lambda t: factory(t.system.kind), home=self.session.home,
+
+        def driver_for(t: Target) -> Any:
+            """Inside a shared scope (one CLI fill, one app lane) a system's browser and login serve all its
+            matters (``drivers.web.shared``); elsewhere every run has its own driver."""
+            pool = shared.current() if t.system.kind == "web" else None
+            if pool is None:
+                return factory(t.system.kind)
+            return pool.driver_for(shared.share_key(store.clerk, t.system, opts.headless),
+                                   lambda: factory(t.system.kind))
+
+        runner = Runner(store.runs, clerk, driver_for, home=self.session.home,
                         clerk_name=store.clerk, headless=opts.headless, on_event=opts.on_event,
                         timeout_factor=opts.timeout_factor, dry_run=opts.dry_run, answer_wait=opts.answer_wait,
                         driver_options={**self.sealing(), "browser": opts.browser, **opts.driver_options})
