@@ -60,3 +60,101 @@ def test_production_and_training_logins_are_kept_apart(desk: Any, web: Any, opts
         assert len(kept) == 2, kept
     finally:
         training.stop()
+
+
+# --- logins by stored credential ---------------------------------------------------------------------------
+SECRET = "Pw-4-unattended"
+
+
+def _store(desk: Any, web: Any, password: str = SECRET) -> None:
+    from clerkdesk.recipe.systems import origin_of
+
+    desk.runs.credentials.set("hrss", origin_of(web.hrss_url), "clerk01", password)
+
+
+def test_an_unattended_fill_logs_in_by_stored_credential(desk: Any, web: Any, opts: Any) -> None:
+    """A back-office worker's clerk (nobody at the screen) on a system without captcha: the recipe's login
+    step types the stored credential; the password reaches no confirm, no run log, no file in plain text."""
+    from clerkdesk.hall.queue import BackOfficeClerk
+
+    web.set_fault("hrss", "no_captcha", password=SECRET)
+    _store(desk, web)
+    clerk = BackOfficeClerk()
+    before = len(web.submissions("hrss"))
+    res = desk.fill(CaseRequest("person", dict(PERSON), [INS], dict(INSURANCE)), clerk, opts)
+    out = res.outcomes[INS]
+    assert out.status == "succeeded", out.message
+    assert clerk.handed_back == [] and len(web.submissions("hrss")) == before + 1
+    events = desk.store.runs.events(res.runs[INS])
+    assert SECRET not in repr(events) and any("stored credential" in repr(e) for e in events)
+    for f in (desk.home / "credentials").iterdir():
+        assert SECRET.encode() not in f.read_bytes(), f  # sealed with the store's key
+
+
+def test_a_captcha_still_stops_for_a_person(desk: Any, web: Any, opts: Any) -> None:
+    """With a credential stored, a login page that shows a captcha is left to a person: the worker hands the
+    run back; at the counter the clerk logs in."""
+    from clerkdesk.hall.queue import BackOfficeClerk
+
+    _store(desk, web)
+    worker = BackOfficeClerk()
+    res = desk.fill(CaseRequest("person", dict(PERSON), [INS], dict(INSURANCE)), worker, opts)
+    assert res.outcomes[INS].status == "needs_clerk"
+    assert worker.handed_back == ["请在人社系统登录页输入用户名、密码和验证码并登录"]
+    assert any("captcha shown" in repr(e) for e in desk.store.runs.events(res.runs[INS]))
+    clerk = SandboxClerk()
+    assert desk.resume(res.runs[INS], clerk, opts).status == "succeeded"
+    assert clerk.humans == ["请在人社系统登录页输入用户名、密码和验证码并登录"]
+
+
+def test_a_refused_credential_hands_the_login_to_a_person(desk: Any, web: Any, opts: Any) -> None:
+    web.set_fault("hrss", "no_captcha", password=SECRET)
+    _store(desk, web, "an-old-password")
+    clerk = SandboxClerk()
+
+    def person_logs_in(info: Any, message: str, driver: Any, check: Any) -> None:
+        clerk.humans.append(message)
+        page = driver.page
+        page.fill("input[name=username]", "clerk01")
+        page.fill("input[name=password]", SECRET)
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+
+    clerk.human = person_logs_in  # type: ignore[method-assign]
+    res = desk.fill(CaseRequest("person", dict(PERSON), [INS], dict(INSURANCE)), clerk, opts)
+    assert res.outcomes[INS].status == "succeeded", res.outcomes[INS].message
+    assert len(clerk.humans) == 1
+    assert all("an-old-password" not in v for _, vals in clerk.confirms for _, v in vals)
+
+
+def test_cli_login_set_then_a_batch_fill_runs_unattended(desk: Any, web: Any, tmp_path: Path) -> None:
+    """`clerkdesk login set` (password on stdin, never on the command line), then a batch `fill --yes`
+    without a terminal logs in by itself; `login forget` brings the person back."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "clerkdesk", "--home", str(desk.home), *args], input=stdin,
+                              capture_output=True, text=True, timeout=180, env=dict(os.environ))
+
+    web.set_fault("hrss", "no_captcha", password=SECRET)
+    desk.close()
+    r = cli("login", "set", "hrss", "--origin", web.hrss_url, "--user", "clerk01", "--password-stdin",
+            stdin=SECRET + "\n")
+    assert r.returncode == 0, r.stderr
+    assert SECRET not in r.stdout + r.stderr
+    r = cli("--json", "login", "list")
+    assert json.loads(r.stdout)[0]["system"] == "hrss" and SECRET not in r.stdout
+    record = tmp_path / "record.json"
+    record.write_text(json.dumps({"person": PERSON, "case": INSURANCE}, ensure_ascii=False), encoding="utf-8")
+    fill = ["fill", "--record", str(record), "--target", INS, "--yes", "--system-url", f"hrss={web.hrss_url}"]
+    r = cli(*fill)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert SECRET not in r.stdout + r.stderr
+    assert cli("login", "forget", "hrss", "--origin", web.hrss_url).returncode == 0
+    for p in (desk.home / "sessions").rglob("*.bin"):
+        p.unlink()  # the kept login gone too: now a person must act
+    r = cli(*fill)
+    assert r.returncode == 1 and "a person must act" in r.stdout

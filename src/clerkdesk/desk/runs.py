@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from clerkdesk.desk.cases import Cases, FillOptions
+from clerkdesk.desk.credentials import Credential, Credentials
 from clerkdesk.desk.session import Session
 from clerkdesk.engine.plan import Target
 from clerkdesk.engine.run import Clerk, Outcome, Runner
@@ -34,8 +35,17 @@ class Runs:
         return bytes(self.session.store.cipher.decrypt(blob, aad.encode()))
 
     def sealing(self) -> dict[str, Any]:
-        """The driver options that let a driver keep a system's login (cookies) sealed with the store's key."""
-        return {"seal": self.seal, "unseal": self.unseal}
+        """The driver options that let a driver keep a system's login (cookies) sealed with the store's key, and
+        the recipe's ``login`` step find a stored credential (``desk.credentials``; the getter, not a secret)."""
+        return {"seal": self.seal, "unseal": self.unseal, "credential": self.credential}
+
+    @property
+    def credentials(self) -> Credentials:
+        """The stored credentials of this data folder (``clerkdesk login set``), sealed with the store's key."""
+        return Credentials(self.session.home, self.seal, self.unseal)
+
+    def credential(self, system: str, origin: str) -> Credential | None:
+        return self.credentials.get(system, origin)
 
     # --- running ----------------------------------------------------------------------------------
     def run_target(self, rid: str, target: Target, case: Case, clerk: Clerk, opts: FillOptions, *,
