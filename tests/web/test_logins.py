@@ -158,3 +158,29 @@ def test_cli_login_set_then_a_batch_fill_runs_unattended(desk: Any, web: Any, tm
         p.unlink()  # the kept login gone too: now a person must act
     r = cli(*fill)
     assert r.returncode == 1 and "a person must act" in r.stdout
+
+
+def test_a_recipe_test_runs_unattended_by_stored_credential(desk: Any, web: Any, tmp_path: Path) -> None:
+    """What a canary does (`recipe test` of every recipe, nobody at the screen): the login by stored credential
+    lets it reach the form; nothing is submitted."""
+    from clerkdesk.config import recipes_dir
+    from clerkdesk.drivers import make_driver
+    from clerkdesk.errors import HumanNeeded
+    from clerkdesk.workbench.recipe_test import dry_run, load_for_test, sample_context
+
+    class Nobody(SandboxClerk):
+        def human(self, info: Any, message: str, driver: Any, check: Any) -> None:
+            raise HumanNeeded(f"a person must act: {message}")
+
+    web.set_fault("hrss", "no_captcha", password=SECRET)
+    _store(desk, web)
+    recipe, system = load_for_test(INS, recipes_dir(), {"hrss": web.hrss_url})
+    _, context = sample_context({"person": PERSON, "case": INSURANCE})
+    before = len(web.submissions("hrss"))
+    res = dry_run(recipe, system, context, Nobody(), make_driver, home=desk.home, clerk_name=desk.store.clerk,
+                  driver_options=desk.sealing())
+    assert res.ok and res.outcome.status == "dry_run", res.outcome.message
+    assert len(web.submissions("hrss")) == before
+    from clerkdesk.workbench.recipe_test import report_html
+
+    assert SECRET not in report_html(res)  # the report shows what each step sent: never the credential

@@ -719,6 +719,8 @@ class _Execution:
         if cred is not None:
             self.r.log.event(self.rid, self.top + 1, "login", "credential", "stored credential")
             self._secret = True
+            with contextlib.suppress(Exception):  # a driver (or a recording wrapper) that keeps values keeps none
+                self.driver.typing_secret = True  # type: ignore[attr-defined]
             try:
                 self.run_children(step, "steps", {CREDENTIAL_NAME: {"username": cred.username,
                                                                      "password": cred.password}})
@@ -731,6 +733,8 @@ class _Execution:
                 note = "the stored credential did not log in" + (f" ({e.kind})" if isinstance(e, StepError) else "")
             finally:
                 self._secret = False
+                with contextlib.suppress(Exception):
+                    self.driver.typing_secret = False  # type: ignore[attr-defined]
         if note:
             self.r.log.event(self.rid, self.top + 1, "login", "person", note[:200])
         self.human(step, message, until)
