@@ -184,3 +184,23 @@ def test_a_recipe_test_runs_unattended_by_stored_credential(desk: Any, web: Any,
     from clerkdesk.workbench.recipe_test import report_html
 
     assert SECRET not in report_html(res)  # the report shows what each step sent: never the credential
+
+
+def test_browser_windows_open_at_once_are_cascaded(desk: Any, web: Any, display: str, monkeypatch: Any) -> None:
+    """Two systems' browsers open side by side (headed, on Xvfb): the second window is placed down and right of
+    the first, so neither hides the other's title bar or login form."""
+    from clerkdesk.drivers import make_driver
+    from clerkdesk.drivers.web.shared import share_key, shared_browsers
+    from clerkdesk.recipe.driver import DriverContext
+
+    monkeypatch.setenv("DISPLAY", display)
+    systems = desk.systems_for(FillOptions(system_urls={"hrss": web.hrss_url, "amr": web.amr_url}))
+    places = []
+    with shared_browsers() as pool:
+        for sid in ("hrss", "amr"):
+            d = pool.driver_for(share_key("clerk", systems[sid], False), lambda: make_driver("web"))
+            d.start(DriverContext(system=systems[sid], home=desk.home, clerk="clerk", headless=False))
+            places.append(d.page.evaluate("() => [window.screenX, window.screenY]"))
+        assert [d.slot for d in pool.drivers.values()] == [0, 1]
+    (x0, y0), (x1, y1) = places
+    assert x1 - x0 >= 48 and y1 - y0 >= 32, places
