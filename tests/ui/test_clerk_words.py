@@ -158,8 +158,10 @@ def test_every_dialog_in_one_language(make_window: Any, qtbot: Any) -> None:
         win = make_window(lang=lang)
         try:
             asks = [Ask("confirm", info, "Check", [("Name", "Zhang")]), Ask("human", info, "Log in", hint="u p c"),
-                    Ask("uncertain", info, "Unclear")]
-            made = [ConfirmDialog(asks[0]), HumanDialog(asks[1]), UncertainDialog(asks[2]), win.close_box()]
+                    Ask("uncertain", info, "Unclear"),
+                    Ask("human", info, "Log in", window={"order": 2, "title": "Login"})]  # names its window
+            made = [ConfirmDialog(asks[0]), HumanDialog(asks[1]), UncertainDialog(asks[2]), HumanDialog(asks[3]),
+                    win.close_box()]
             win.show_help()
             made.append(win.help_box)
             for d in made:
