@@ -61,7 +61,7 @@ def test_a_worker_with_its_own_data_folder_fills_what_another_workstation_queued
     front = next(r for r in json.loads(run_cli(hall_env, "--json", "runs")[1]) if r["id"] == rid)
     assert (front["status"], front["receipt"]) == ("succeeded", got[0]["receipt"])
     # the worker's login stayed on its machine
-    assert (office / "sessions" / "backoffice-1" / "hrss.bin").exists()
+    assert list((office / "sessions" / "backoffice-1").glob("hrss@*.bin"))  # kept per system and origin
     assert not (logged_in / "sessions" / "backoffice-1").exists()
 
 

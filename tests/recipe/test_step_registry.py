@@ -105,9 +105,9 @@ def test_the_meanings_are_the_recipe_language_of_the_docs() -> None:
     assert kinds(answers=True) == {"expect", "wait", "capture", "dialog", "screenshot"}
     assert kinds(verifies=True) == {"expect", "wait", "capture", "dialog"}
     assert kinds(reads=True) == {"capture"}
-    assert kinds(person=True) == {"confirm", "human"}
+    assert kinds(person=True) == {"confirm", "human", "login"}
     assert kinds(navigates=True) == {"open"}
-    assert kinds(container=True) == {"frame", "window", "when", "each"}
-    assert kinds(decides=True) == {"when", "each"}
+    assert kinds(container=True) == {"frame", "window", "when", "each", "login"}
+    assert kinds(decides=True) == {"when", "each", "login"}
     assert kinds(repeats=True) == {"each"}
     assert kinds(fills="value") == {"fill", "choose"} and kinds(fills="tick") == {"check"}

@@ -39,15 +39,15 @@ def test_confirms_show_words_codes_and_every_sent_field(make_window: Any, qtbot:
     qtbot.waitUntil(lambda: win.message.text().startswith("等待您在“人力资源和社会保障业务经办系统”"), timeout=30000)
     dialogs: dict[str, ConfirmDialog] = {}
 
-    def both() -> bool:
+    def confirm_of(recipe: str) -> bool:  # two matters of one system run in turn (one browser, one login)
         for d in win.monitor.dialogs.values():
             if isinstance(d, ConfirmDialog):
                 dialogs[d.ask.info.recipe] = d
-        return len(dialogs) == 2
+        return recipe in dialogs
 
-    qtbot.waitUntil(both, timeout=60000)
+    qtbot.waitUntil(lambda: confirm_of(EMPLOYMENT), timeout=60000)
     assert win.message.text().startswith("等待您核对并确认提交")
-    emp, ins = dialogs[EMPLOYMENT], dialogs[INSURANCE]
+    emp = dialogs[EMPLOYMENT]
     qtbot.waitUntil(lambda: _rows(emp)["户口性质"][2] != "", timeout=5000)  # the marks against the profile
     rows = _rows(emp)
     assert rows["性别"][:2] == ("男", "1")
@@ -58,10 +58,12 @@ def test_confirms_show_words_codes_and_every_sent_field(make_window: Any, qtbot:
     assert (rows["户籍地址"][0], rows["市"][0], rows["区县"][:2]) == ("北京市", "北京市", ("朝阳区", "110105"))
     assert rows["姓名"] == ("张晓明", "", "")
     assert len(rows) == len(emp.ask.values)  # one line per value the run sent
+    emp.ok_btn.click()
+    qtbot.waitUntil(lambda: confirm_of(INSURANCE), timeout=60000)
+    ins = dialogs[INSURANCE]
     irows = _rows(ins)
     assert irows["养老"][0] == irows["医疗"][0] == "☑ 勾选"  # 参保险种 is part of what is confirmed
-    for d in (emp, ins):
-        d.ok_btn.click()
+    ins.ok_btn.click()
     assert wait_done(qtbot, win) == {EMPLOYMENT: "succeeded", INSURANCE: "succeeded"}
     win.cases.refresh()
     qtbot.waitUntil(lambda: bool(win.cases.rows), timeout=5000)
@@ -156,8 +158,10 @@ def test_every_dialog_in_one_language(make_window: Any, qtbot: Any) -> None:
         win = make_window(lang=lang)
         try:
             asks = [Ask("confirm", info, "Check", [("Name", "Zhang")]), Ask("human", info, "Log in", hint="u p c"),
-                    Ask("uncertain", info, "Unclear")]
-            made = [ConfirmDialog(asks[0]), HumanDialog(asks[1]), UncertainDialog(asks[2]), win.close_box()]
+                    Ask("uncertain", info, "Unclear"),
+                    Ask("human", info, "Log in", window={"order": 2, "title": "Login"})]  # names its window
+            made = [ConfirmDialog(asks[0]), HumanDialog(asks[1]), UncertainDialog(asks[2]), HumanDialog(asks[3]),
+                    win.close_box()]
             win.show_help()
             made.append(win.help_box)
             for d in made:

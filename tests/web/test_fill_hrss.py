@@ -56,7 +56,7 @@ def test_login_is_kept_between_runs_and_expired_session_asks_for_login(desk: Any
     assert len(clerk3.humans) == 1
     last = web.submissions("hrss")[-1]
     assert last["fields"]["aae140"] == "110,310"
-    sess = next((desk.home / "sessions").rglob("hrss.bin"))
+    sess = next((desk.home / "sessions").rglob("hrss@*.bin"))
     assert b"cookies" not in sess.read_bytes()  # session state is stored encrypted
 
 

@@ -429,7 +429,7 @@ def _register_optional() -> None:
 
     for mod, name in (("clerkdesk.cli.run", "commands"), ("clerkdesk.cli.workbench", "commands"),
                       ("clerkdesk.cli.capture", "capture"), ("clerkdesk.cli.window", "commands"),
-                      ("clerkdesk.cli.hall", "commands")):
+                      ("clerkdesk.cli.hall", "commands"), ("clerkdesk.cli.logins", "commands")):
         try:
             m = importlib.import_module(mod)
         except ImportError as e:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Callable
@@ -90,7 +91,12 @@ class ConsoleClerk:
     def human(self, info: RunInfo, message: str, driver: Any, check: Callable[[], bool] | None) -> None:
         if self.tty:
             click.echo(f"\n[{info.system_title}] 需要经办人操作 (your turn): {message}")
-            click.prompt("完成后按回车 (press Enter when done)", default="", show_default=False)
+            if hasattr(driver, "window"):
+                with contextlib.suppress(Exception):
+                    click.echo(f"    在第 {driver.window()['order']} 个浏览器窗口中操作 (act in browser window "
+                               f"{driver.window()['order']})")
+            _enter_or_done("完成后按回车；检测到完成会自动继续 (press Enter when done; it goes on by itself once "
+                           "the system shows it done)", check)
             return
         if check is not None and self.wait_human > 0:
             import time
@@ -124,6 +130,32 @@ def parse_discrepancies(specs: tuple[str, ...]) -> dict[str, str]:
                                      "field)", param_hint="--discrepancy")
         out[name.strip() or "*"] = dec.strip()
     return out
+
+
+def _enter_or_done(prompt: str, check: Callable[[], bool] | None) -> None:
+    """Wait for Enter at the terminal, or until CHECK holds (the login is seen done in the browser): the clerk
+    who logged in need not come back to the terminal. Where stdin cannot be polled (Windows), Enter only."""
+    import select
+    import time
+
+    click.echo(prompt + " ", nl=False)
+    if check is None or sys.platform == "win32":
+        if not sys.stdin.readline():
+            raise EOFError("stdin closed")  # the clerk ended the input: the run stops (engine: HumanAborted)
+        return
+    last = 0.0
+    while True:
+        ready, _, _ = select.select([sys.stdin], [], [], 0.25)
+        if ready:
+            if not sys.stdin.readline():
+                raise EOFError("stdin closed")
+            return
+        if time.monotonic() - last >= 0.5:
+            last = time.monotonic()
+            with contextlib.suppress(Exception):
+                if check():
+                    click.echo("\n    已检测到完成 (done)")
+                    return
 
 
 def printer(c: Ctx) -> Callable[[ev.Event], None]:

@@ -127,11 +127,14 @@ class Desk:
 
     def fill(self, request: CaseRequest, clerk: Clerk, opts: FillOptions) -> FillResult:
         """Validate and store the record, plan and store the case, run every target in turn, settle the case."""
+        from clerkdesk.drivers.web.shared import shared_browsers
+
         result, plan = self.cases.open(request, opts)
         assert plan.case is not None  # cases.open always plans from the stored case
-        for t in plan.targets:
-            rid = result.runs[t.recipe.id]
-            result.outcomes[t.recipe.id] = self.runs.run_target(rid, t, plan.case, clerk, opts)
+        with shared_browsers():  # matters of one system share its browser and its login (one captcha, not two)
+            for t in plan.targets:
+                rid = result.runs[t.recipe.id]
+                result.outcomes[t.recipe.id] = self.runs.run_target(rid, t, plan.case, clerk, opts)
         self.cases.settle(result.case_id)
         return result
 

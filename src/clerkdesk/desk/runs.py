@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from clerkdesk.desk.cases import Cases, FillOptions
+from clerkdesk.desk.credentials import Credential, Credentials
 from clerkdesk.desk.session import Session
 from clerkdesk.engine.plan import Target
 from clerkdesk.engine.run import Clerk, Outcome, Runner
@@ -34,19 +35,39 @@ class Runs:
         return bytes(self.session.store.cipher.decrypt(blob, aad.encode()))
 
     def sealing(self) -> dict[str, Any]:
-        """The driver options that let a driver keep a system's login (cookies) sealed with the store's key."""
-        return {"seal": self.seal, "unseal": self.unseal}
+        """The driver options that let a driver keep a system's login (cookies) sealed with the store's key, and
+        the recipe's ``login`` step find a stored credential (``desk.credentials``; the getter, not a secret)."""
+        return {"seal": self.seal, "unseal": self.unseal, "credential": self.credential}
+
+    @property
+    def credentials(self) -> Credentials:
+        """The stored credentials of this data folder (``clerkdesk login set``), sealed with the store's key."""
+        return Credentials(self.session.home, self.seal, self.unseal)
+
+    def credential(self, system: str, origin: str) -> Credential | None:
+        return self.credentials.get(system, origin)
 
     # --- running ----------------------------------------------------------------------------------
     def run_target(self, rid: str, target: Target, case: Case, clerk: Clerk, opts: FillOptions, *,
                    resume: bool = False) -> Outcome:
         from clerkdesk.desk.discrepancy import Discrepancies
         from clerkdesk.drivers import make_driver
+        from clerkdesk.drivers.web import shared
 
         store = self.session.store
         factory = opts.driver_factory or make_driver
         clerk = Discrepancies(self.session, self.cases).wrap(clerk)  # a `read` step's table: asked, audited
-        runner = Runner(store.runs, clerk, lambda t: factory(t.system.kind), home=self.session.home,
+
+        def driver_for(t: Target) -> Any:
+            """Inside a shared scope (one CLI fill, one app lane) a system's browser and login serve all its
+            matters (``drivers.web.shared``); elsewhere every run has its own driver."""
+            pool = shared.current() if t.system.kind == "web" else None
+            if pool is None:
+                return factory(t.system.kind)
+            return pool.driver_for(shared.share_key(store.clerk, t.system, opts.headless),
+                                   lambda: factory(t.system.kind))
+
+        runner = Runner(store.runs, clerk, driver_for, home=self.session.home,
                         clerk_name=store.clerk, headless=opts.headless, on_event=opts.on_event,
                         timeout_factor=opts.timeout_factor, dry_run=opts.dry_run, answer_wait=opts.answer_wait,
                         driver_options={**self.sealing(), "browser": opts.browser, **opts.driver_options})

@@ -43,7 +43,7 @@ from clerkdesk.recipe.driver import (
     ReadSpec,
     lacks,
 )
-from clerkdesk.recipe.steps import STEPS, Step
+from clerkdesk.recipe.steps import CREDENTIAL_NAME, STEPS, Step
 from clerkdesk.records.runstate import RunStatus, SubmitState
 
 ANSWER_WAIT_S = 120.0  # without a shell's say, how long to keep waiting for a slow system's answer
@@ -751,6 +751,51 @@ class _Execution:
         if until is not None:
             self.driver.wait_for(until, 5.0)
 
+    _secret = False  # inside a login by stored credential: what is typed is never confirmed nor logged
+
+    def login(self, step: Step, message: str, until: Condition, captcha: Condition | None) -> None:
+        """The recipe's ``login`` step: nothing when ``until`` holds (a kept login); by the stored credential of
+        this system and origin when there is one, the step has its ``steps`` and no captcha shows; else, or when
+        the credential did not log in (refused, the page changed), a person logs in as for ``human``.
+
+        The credential is bound as ``login`` for the nested steps only; its values never reach the confirm list,
+        the run log or an error message (a failure there is reported by the step's words, then a person logs
+        in). A captcha always stops for a person: ClerkDesk does not read captchas."""
+        if self.driver.probe(until):
+            self.r.log.event(self.rid, self.top + 1, "login", "skipped", "already logged in")
+            return
+        note = ""
+        get = self.r.driver_options.get("credential")
+        cred = None
+        if step.children.get("steps") and get is not None:
+            from clerkdesk.recipe.systems import origin_of
+
+            cred = get(self.system.id, origin_of(self.system.start_url) if self.system.start_url else "")
+        if cred is not None and captcha is not None and self.driver.probe(captcha):
+            cred, note = None, "captcha shown: a person logs in"
+        if cred is not None:
+            self.r.log.event(self.rid, self.top + 1, "login", "credential", "stored credential")
+            self._secret = True
+            with contextlib.suppress(Exception):  # a driver (or a recording wrapper) that keeps values keeps none
+                self.driver.typing_secret = True  # type: ignore[attr-defined]
+            try:
+                self.run_children(step, "steps", {CREDENTIAL_NAME: {"username": cred.username,
+                                                                     "password": cred.password}})
+                self.driver.wait_for(until, min(self.timeout(step), 15.0))
+                self.r.log.event(self.rid, self.top + 1, "login", "ok", "logged in by stored credential")
+                return
+            except (_Stop, _Relogin, _Uncertain, _Rejected, HumanAborted, KeyboardInterrupt):
+                raise
+            except Exception as e:  # StepError / DriverError: its words are the step's, never the values
+                note = "the stored credential did not log in" + (f" ({e.kind})" if isinstance(e, StepError) else "")
+            finally:
+                self._secret = False
+                with contextlib.suppress(Exception):
+                    self.driver.typing_secret = False  # type: ignore[attr-defined]
+        if note:
+            self.r.log.event(self.rid, self.top + 1, "login", "person", note[:200])
+        self.human(step, message, until)
+
     def captured(self, step: Step, name: str, value: str) -> None:
         self.captures[name] = value
         self.r.log.update(self.rid, data={"captures": self.captures})
@@ -811,7 +856,8 @@ class _Execution:
                 self.scopes.pop()
 
     def filled(self, step: Step, label: str, value: str) -> None:
-        self.filled_values.append((label, value))
+        if not self._secret:  # a credential typed by `login` is nothing the clerk confirms
+            self.filled_values.append((label, value))
 
     def check_url(self, step: Step, url: str) -> str:
         if self.system.kind != "web":

@@ -1,7 +1,7 @@
 """Identifiers are identifiers: the one rule for system ids, recipe ids and every name that becomes a path.
 
 A system id (``hrss``) names a file in the data folder (the browser session of a clerk for that system,
-``sessions/<clerk>/<system>.bin``), and recipe ids (``hrss.employment-registration``) name runs, tests and
+``sessions/<clerk>/<system>@<origin>.bin``), and recipe ids (``hrss.employment-registration``) name runs, tests and
 published files. A name such as ``/tmp/x/PWNED`` or ``../../etc`` would make ClerkDesk write outside its
 data folder, so both are checked here, at load (``load_system``/``load_recipe``) and by ``recipe lint``,
 with the file:line:col of the offending value. ``clerkdesk.config.under`` verifies every such path again

@@ -23,6 +23,7 @@ from clerkdesk.recipe.steps import (
     COMMON,
     CONDITION_KEYS,
     CONDITION_TEXTS,
+    CREDENTIAL_NAME,
     LOCATOR_KEYS,
     LOCATOR_TEXTS,
     MESSAGE_SETTINGS,
@@ -243,7 +244,11 @@ class _Loader:
                 inner = scope | ({str(body.value.get("as"))} if kind == "each" and body.is_map else set())
                 if kind == "each":
                     inner |= {"loop_index"}
+                if kind == "login":
+                    inner |= {CREDENTIAL_NAME}  # {{ login.username }} / {{ login.password }}: the credential
                 children[k] = self.steps(v, inner)
+                if kind == "login":
+                    self.check_login_steps(children[k], v.mark)
                 if kind == "when":
                     self._in_when -= 1
             elif p.type == "locator":
@@ -291,6 +296,18 @@ class _Loader:
         if kind == "each" and "as" in args and not re.fullmatch(r"[a-z_][a-z0-9_]*", str(args["as"])):
             self.err("'as' is a simple lower-case name such as member", marks["as"])
         return Step(kind, args, kmark, marks, children, index)
+
+    def check_login_steps(self, steps: tuple[Step, ...], where: Mark) -> None:
+        """A login by stored credential types and clicks: it submits nothing, asks nobody, reads nothing into
+        the case (the credential would reach a confirm, a receipt or the run log)."""
+        for st in steps:
+            t = st.type
+            if t.irreversible or t.person or t.reads:
+                self.err(f"login steps only type and click: {st.kind!r} does not belong in a login (a submit, a "
+                         "question to the clerk or a capture there would show the credential or file something)",
+                         st.mark)
+            for kids in st.children.values():
+                self.check_login_steps(kids, where)
 
     def value_list(self, kind: str, v: Src, scope: set[str]) -> list[str]:
         """A list value (recipe/choices.py): a multi-select's items for `choose`, a date range's [start, end] for

@@ -40,13 +40,15 @@ CONDITION_KEYS = ("text", "element", "url", "window", "gone")
 LOCATOR_TEXTS = ("label", "name", "text", "placeholder", "css", "xpath", "within")
 CONDITION_TEXTS = ("text", "url", "window")
 # settings that are words for people (the clerk, the run log): never templates, so no citizen's value reaches a log
-MESSAGE_SETTINGS = {"confirm": ("message",), "human": ("message",), "expect": ("message",),
+MESSAGE_SETTINGS = {"confirm": ("message",), "human": ("message",), "login": ("message",), "expect": ("message",),
                     "screenshot": ("name",)}
 # plain-text settings that are rendered like values when they hold a template (what to look for)
 RENDERED_TEXTS = {"frame": ("name", "url", "css"), "window": ("title", "url"), "dialog": ("text",)}
 
 
 COMMON = {"timeout": "number", "retry": "int", "note": "text"}
+# the name a `login` step binds the stored credential to in its steps: {{ login.username }}, {{ login.password }}
+CREDENTIAL_NAME = "login"
 
 
 def _is_template(text: Any) -> bool:
@@ -179,6 +181,9 @@ class Exec(Protocol):
     def timeout(self, step: Step) -> float: ...
     def confirm(self, step: Step, message: str) -> None: ...
     def human(self, step: Step, message: str, until: Condition | None) -> None: ...
+    def login(self, step: Step, message: str, until: Condition, captcha: Condition | None) -> None:
+        """Log in: by a stored credential where there is one and no captcha shows, else as ``human``."""
+        ...
     def submit(self, step: Step, send: Callable[[], None]) -> None:
         """The submit guard: records the submit before SEND (the click or key), then its outcome."""
         ...
@@ -442,6 +447,26 @@ def _human(x: Exec, s: Step) -> None:
     until, shown = render_condition(x, s, s.args["until"]) if s.args.get("until") else (None, [])
     with masked(shown):
         x.human(s, s.args["message"], until)
+
+
+@step("login", "Log in to the system. Skipped when `until` already holds (a kept login). With a credential stored "
+      "for this system and origin (`clerkdesk login set`) and no `captcha` shown, runs its `steps` with "
+      "`{{ login.username }}` and `{{ login.password }}` (only there; never shown, logged or confirmed) and waits for "
+      "`until`; otherwise — no credential, a captcha, a refused password — the clerk logs in, as with `human`.",
+      {"message": Param("text", True, "what the clerk should do when a person must log in"),
+       "until": Param("condition", True, "how the page shows a logged-in user"),
+       "captcha": Param("condition", False, "how the page shows a captcha: then a person logs in"),
+       "steps": Param("steps", False, "the login by stored credential (fill user name and password, click)")},
+      safe_to_retry=False, default_timeout=600, container=True, decides=True,
+      example='login: {message: 请登录系统, until: {text: 退出登录}, captcha: {element: {label: 验证码}}, steps: '
+              '[{fill: {label: 用户名, value: "{{ login.username }}"}}, '
+              '{fill: {label: 密码, value: "{{ login.password }}"}}, {click: {role: button, name: 登录}}]}',
+      zh="登录", en="log in", person=True)
+def _login(x: Exec, s: Step) -> None:
+    until, shown = render_condition(x, s, s.args["until"])
+    captcha = render_condition(x, s, s.args["captcha"])[0] if s.args.get("captcha") else None
+    with masked(shown):
+        x.login(s, s.args["message"], until, captcha)
 
 
 @step("expect", "Check that text, an element, a URL or a window is shown; fails with `message`.",

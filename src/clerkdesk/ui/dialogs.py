@@ -184,8 +184,13 @@ class HumanDialog(AskDialog):
 
     def __init__(self, ask: Ask, parent: QWidget | None = None):
         super().__init__(ask, tr("需要经办人操作"), parent)
-        note = QLabel(tr("请在“{s}”的窗口中完成操作（不是本窗口），完成后按“继续”。系统检测到完成后会自动继续。",
-                         s=ask.info.system_title), wordWrap=True)
+        if ask.window:  # name the very browser window: with several open, the clerk acts in the right one
+            text = tr("请在第 {n} 个浏览器窗口“{t}”（{s}）中完成操作（不是本窗口），完成后按“继续”。系统检测到完成后会自动继续。",
+                      n=ask.window["order"], t=ask.window["title"] or ask.info.system_title, s=ask.info.system_title)
+        else:
+            text = tr("请在“{s}”的窗口中完成操作（不是本窗口），完成后按“继续”。系统检测到完成后会自动继续。",
+                      s=ask.info.system_title)
+        note = QLabel(text, wordWrap=True)
         note.setObjectName("hint")
         self.lay.addWidget(note)
         self.hint = QLabel(wordWrap=True)

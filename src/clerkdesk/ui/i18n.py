@@ -107,7 +107,7 @@ EN: dict[str, str] = {
     # monitor
     "当前没有办理中的案件": "No case in progress", "案件": "Case", "步骤": "Step", "状态": "Status",
     "受理编号": "Receipt", "个人账号": "Account", "业务流水号": "Serial", "复制": "Copy", "已复制": "Copied", "证据": "Evidence", "暂停": "Pause", "继续": "Resume",
-    "中止": "Abort", "重试": "Retry", "待办理": "Planned", "排队中（桌面系统一次一个）": "Queued (one desktop system at a time)",
+    "中止": "Abort", "重试": "Retry", "待办理": "Planned", "排队中（同一系统、桌面系统一次一个）": "Queued (one run per system, one desktop system at a time)",
     "办理中": "Running", "已暂停": "Paused", "待经办人处理": "Needs the clerk", "失败": "Failed", "已完成": "Done",
     "已中止": "Aborted", "第 {n}/{m} 步": "Step {n} of {m}", "确定中止这个系统的办理吗？": "Abort this system's run?",
     "全部暂停/继续 (F6)": "Pause/resume all (F6)", "重试失败项 (F7)": "Retry failed (F7)",
@@ -128,7 +128,11 @@ EN: dict[str, str] = {
         "About to submit (as the target system will show it; a line with a note differs from the profile):",
     "项目": "Field", "将提交的值": "Value to submit", "系统代码": "System code", "说明": "Note",
     "即将提交以下信息：": "About to submit:", "确认提交 (F9)": "Submit (F9)",
-    "取消 (Esc)": "Cancel (Esc)", "需要经办人操作": "Your turn", "请在“{s}”的窗口中完成操作（不是本窗口），完成后按“继续”。系统检测到完成后会自动继续。":
+    "取消 (Esc)": "Cancel (Esc)", "需要经办人操作": "Your turn",
+    "请在第 {n} 个浏览器窗口“{t}”（{s}）中完成操作（不是本窗口），完成后按“继续”。系统检测到完成后会自动继续。":
+        "Act in browser window {n}, “{t}” ({s}) — not this window — then press Continue. The run continues by "
+        "itself once it sees the step done.",
+    "请在“{s}”的窗口中完成操作（不是本窗口），完成后按“继续”。系统检测到完成后会自动继续。":
         "Act in the “{s}” window (not this one), then press Continue. It also continues by itself once the "
         "system shows the step is done.", "请在系统窗口中完成操作，完成后按“继续”。"
     "系统检测到完成后会自动继续。": "Act in the system's window, then press Continue. It also continues by itself "

@@ -36,7 +36,7 @@ from clerkdesk.ui.qt_recipe_health import recipe_set_text
 from clerkdesk.ui.style import STATUS_COLOURS
 from clerkdesk.ui.workers import Ask, AskKind, TargetWorker
 
-STATUS_WORDS = {RunStatus.PLANNED: "待办理", RunStatus.QUEUED: "排队中（桌面系统一次一个）", RunStatus.RUNNING: "办理中",
+STATUS_WORDS = {RunStatus.PLANNED: "待办理", RunStatus.QUEUED: "排队中（同一系统、桌面系统一次一个）", RunStatus.RUNNING: "办理中",
                 RunStatus.PAUSED: "已暂停", RunStatus.NEEDS_CLERK: "待经办人处理", RunStatus.FAILED: "失败",
                 RunStatus.SUCCEEDED: "已完成", RunStatus.ABORTED: "已中止"}
 RESUMABLE = (RunStatus.PLANNED, RunStatus.RUNNING, RunStatus.PAUSED, RunStatus.NEEDS_CLERK, RunStatus.FAILED,
@@ -372,7 +372,7 @@ class RunMonitor(QWidget):
     def _start(self, rid: str, kind: str, job: Callable[[Any, Any], Any], after: Callable[[], None] | None) -> None:
         card = self.cards[rid]
         w = TargetWorker(rid, kind, job, self.runtime.opts, self.runtime.assist, self.runtime.hint, after,
-                         screen_busy=self._web_running)
+                         screen_busy=self._web_running, lane=self._lane(card) if kind == "web" else None)
         w.event.connect(card.on_event)
         w.state.connect(lambda _r, s, card=card: card.on_state(s))
         w.asked.connect(card.on_ask)
@@ -382,6 +382,15 @@ class RunMonitor(QWidget):
         self.workers[rid] = w
         card.set_status(RunStatus.RUNNING)
         w.start()
+
+    def _lane(self, card: TargetCard) -> str | None:
+        """The lane of a web card's system at the address this app fills it (``--system-url`` included)."""
+        from clerkdesk.drivers.web.shared import lane_key
+
+        try:
+            return lane_key(self.desk.systems_for(self.runtime.opts)[card.system.id])
+        except Exception:  # a test's options without the system: its own browser, as before
+            return None
 
     def _web_running(self) -> bool:
         """True while a web target of this window runs (called from desktop workers' threads)."""
@@ -435,6 +444,9 @@ class RunMonitor(QWidget):
         deadline = time.monotonic() + timeout
         for w in list(self.workers.values()):
             w.wait(max(1, int((deadline - time.monotonic()) * 1000)))
+        from clerkdesk.drivers.web.shared import LANES
+
+        LANES.stop(max(1.0, deadline - time.monotonic()))  # the end of the clerk's session: browsers close
 
     def receipts(self) -> dict[str, str]:
         """Recipe id → receipt text of each card (for tests and the case list)."""

@@ -111,6 +111,7 @@ class Ask:
     hint: str | None = None
     answer: Any = None
     auto: bool = False  # answered by the step's own check, not by the clerk
+    window: dict[str, Any] | None = None  # a web login: the browser window to act in (order on screen, title)
     _done: threading.Event = field(default_factory=threading.Event)
 
     def reply(self, answer: Any, auto: bool = False) -> None:
@@ -192,7 +193,10 @@ class QtClerk:
         return self._wait(Ask(AskKind.CONFIRM, info, message, list(values))) == "yes"
 
     def human(self, info: RunInfo, message: str, driver: Any, check: Callable[[], bool] | None) -> None:
-        if self._wait(Ask(AskKind.HUMAN, info, message), driver, check) == "abort":
+        ask = Ask(AskKind.HUMAN, info, message)
+        with contextlib.suppress(Exception):  # the dialog then names the system only
+            ask.window = driver.window() if hasattr(driver, "window") else None
+        if self._wait(ask, driver, check) == "abort":
             raise HumanAborted(tr("经办人中止了办理") + " (the clerk aborted the run)")
 
     def keep_waiting(self, info: RunInfo, seconds: float) -> bool:
@@ -228,8 +232,10 @@ class TargetWorker(QThread):
 
     def __init__(self, run_id: str, system_kind: str, job: Callable[[QtClerk, Any], Any], opts: Any,
                  assist: Callable[[Any], None] | None = None, hint: Callable[[Any], str | None] | None = None,
-                 after: Callable[[], None] | None = None, screen_busy: Callable[[], bool] | None = None):
+                 after: Callable[[], None] | None = None, screen_busy: Callable[[], bool] | None = None,
+                 lane: str | None = None):
         super().__init__()
+        self.lane = lane  # web: the system's lane (``drivers.web.shared``): its matters share one browser and login
         self.screen_busy = screen_busy  # desktop targets wait while this is true (web runs may pop dialogs)
         self.run_id = run_id
         self.system_kind = system_kind
@@ -252,6 +258,38 @@ class TargetWorker(QThread):
                     self.control.check()
                 self.state.emit(self.run_id, RunStatus.RUNNING)
 
+    def start(self, *a: Any) -> None:
+        """A web run takes its place in its system's lane here, on the UI thread, so that the matters of one
+        system run in the order the case lists them (not in the order their threads happen to start)."""
+        if self.lane:
+            from clerkdesk.drivers.web.shared import LANES
+
+            self._queued = LANES.submit(str(self.lane), lambda: self.job(self.clerk, self.opts))
+        super().start(*a)
+
+    def _in_lane(self) -> Any:
+        """Run the job in its system's lane, after the matters of that system started before it: they share the
+        lane's browser, so the clerk logs in once (a later matter finds the login done). While it waits its card
+        says queued, and 中止 or closing the app takes it out of the queue."""
+        from concurrent.futures import TimeoutError as Waiting
+
+        fut, waits = self._queued
+        if waits:
+            self.state.emit(self.run_id, RunStatus.QUEUED)
+        while True:
+            try:
+                return fut.result(timeout=0.2)
+            except Waiting:
+                if not fut.running():
+                    try:
+                        self.control.check()
+                    except Exception:
+                        if fut.cancel():
+                            raise
+                elif waits:
+                    waits = False
+                    self.state.emit(self.run_id, RunStatus.RUNNING)
+
     def run(self) -> None:
         locked = False
         try:
@@ -266,7 +304,7 @@ class TargetWorker(QThread):
                     self.control.check()
                 locked = True
                 self.state.emit(self.run_id, RunStatus.RUNNING)
-            result: Any = self.job(self.clerk, self.opts)
+            result: Any = self._in_lane() if self.lane else self.job(self.clerk, self.opts)
         except Exception as e:  # shown on the target's card; the store keeps the run resumable
             result = e
         finally:

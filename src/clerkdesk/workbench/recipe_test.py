@@ -227,6 +227,9 @@ class RecordingDriver:
             raise
         finally:
             call.ms = (time.monotonic() - t0) * 1000
+            if self.__dict__.get("typing_secret"):  # a login by stored credential: the report shows no secret
+                call.sent = None if call.sent is None else "••••"
+                call.read_back = None if call.read_back is None else "••••"
             self.on_call(call)
 
     # --- the Driver protocol -------------------------------------------------------------------------

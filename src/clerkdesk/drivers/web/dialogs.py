@@ -42,5 +42,9 @@ class DialogAnswerer:
             msg, self._dialog_problem = self._dialog_problem, None
             raise DriverError(msg, retryable=False)
 
+    def arm_none(self) -> None:
+        """Forget the armed answer, the last message and an unreported problem (a new run on the same page)."""
+        self._dialog = self._dialog_problem = self.last = None
+
     def arm(self, accept: bool, text: str | None, prompt: str | None) -> None:
         self._dialog = (accept, text, prompt)

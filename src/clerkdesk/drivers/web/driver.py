@@ -19,6 +19,7 @@ and the translation of Playwright's errors into the clerk's terms.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import secrets
@@ -122,9 +123,14 @@ class PlaywrightDriver:
     pending answer (``FramesCapable``, ``WindowsCapable``, ``UploadsFiles``, ``AwaitsSystem``)."""
 
     kind = "web"
+    # Set by a shared browser (``drivers/web/shared.py``): ``close`` keeps the browser, its context and the
+    # login open for the next run of the same system and origin; ``shutdown`` ends them.
+    keep_open = False
+    slot = 0  # its place among the browser windows open at once (cascaded, so no window hides another)
 
     def __init__(self) -> None:
         self._pw: Any = None
+        self._own_pw = True  # False: the Playwright of a shared scope (``shared``), stopped by that scope
         self.browser: Any = None
         self.context: Any = None
         self.ctx: DriverContext | None = None
@@ -159,21 +165,36 @@ class PlaywrightDriver:
             from playwright.sync_api import sync_playwright
         except ImportError as e:
             raise DriverError("Playwright is not installed: pip install 'clerkdesk[web]'", retryable=False) from e
+        if self.context is not None and self.alive():
+            self._rebind(ctx)  # a shared browser, still open and logged in: the next matter of its system
+            return
+        if self._pw is not None:  # a shared browser the clerk closed: end what is left of it first
+            with contextlib.suppress(Exception):
+                self.shutdown()
         self.ctx = ctx
         self.session = SessionStore(ctx)
         exe = find_browser(ctx.options.get("browser"))
         proxy = self.guard.open(ctx.system, ctx.on_violation)
-        self._pw = sync_playwright().start()
+        from clerkdesk.drivers.web.shared import current
+
+        pool = current()  # a thread runs one Playwright: a shared scope's, else this driver's own
+        self._own_pw = pool is None
+        self._pw = sync_playwright().start() if pool is None else pool.playwright()
+        args = launch_args(proxy)
+        if not ctx.headless:  # cascade the windows open at once: each one's title bar and login form stay visible
+            args.append(f"--window-position={40 + 64 * (self.slot % 8)},{24 + 48 * (self.slot % 8)}")
         try:
-            self.browser = self._pw.chromium.launch(headless=ctx.headless, executable_path=exe,
-                                                    args=launch_args(proxy))
+            self.browser = self._pw.chromium.launch(headless=ctx.headless, executable_path=exe, args=args)
         except Exception as e:
-            self._pw.stop()
+            if self._own_pw:
+                self._pw.stop()
+            self._pw = None
             self.guard.close()
             msg = no_browser_message() if exe is None else f"the browser {exe} did not start: {str(e).splitlines()[0]}"
             raise DriverError(msg, retryable=False) from None
         # before the context: the label engine that lets Playwright's `fill` find a field by its label itself
-        self._pw.selectors.register(js.LABEL_ENGINE, js.FILL_ENGINE, content_script=True)
+        if self._own_pw:
+            self._pw.selectors.register(js.LABEL_ENGINE, js.FILL_ENGINE, content_script=True)
         state = self.session.load()
         self.context = self.browser.new_context(storage_state=state, locale="zh-CN", service_workers="block",
                                                 viewport={"width": 1280, "height": 860})
@@ -187,7 +208,51 @@ class PlaywrightDriver:
         self.context.on("requestfinished", self._on_request_done)
         self.context.on("requestfailed", self._on_request_done)
 
+    def alive(self) -> bool:
+        """Whether the browser and the system's main page are still open (the clerk may have closed them)."""
+        try:
+            return bool(self.browser is not None and self.browser.is_connected() and self.page is not None
+                        and not self.page.is_closed())
+        except Exception:
+            return False
+
+    def _rebind(self, ctx: DriverContext) -> None:
+        """Hand the open browser to the next run of the same system and origin: its login and main page stay,
+        what belonged to the last run (popups, frame and window scopes, armed dialogs, reports) is cleared."""
+        self.ctx = ctx
+        self.session = SessionStore(ctx)
+        self.guard.on_violation = ctx.on_violation
+        self.guard.blocked = []
+        for p in self.scope.popups:
+            with contextlib.suppress(Exception):
+                if not p.is_closed():
+                    p.close()
+        self.scope.popups, self.scope.frame_stack, self.scope.windows = [], [], []
+        self.dialogs.arm_none()
+        self._server_error = None
+        self._navigating.clear()
+
+    def window(self) -> dict[str, Any]:
+        """The browser window a person should act in, as the clerk sees it: its place among the windows open at
+        once (1 = the first, top left; they are cascaded) and its title; the shells put it in words."""
+        try:
+            title = self.page.title() if self.page is not None else ""
+        except Exception:
+            title = ""
+        return {"order": self.slot % 8 + 1, "title": title}
+
     def close(self) -> None:
+        """End the run's use of the browser: a shared browser (``keep_open``) only saves its login and stays
+        open for the next matter of the system; otherwise everything is closed (``shutdown``)."""
+        if self.keep_open and self.alive():
+            with contextlib.suppress(Exception):  # a login that cannot be saved only costs a login next time
+                if self.session is not None:
+                    self.session.save(self.context)
+            return
+        self.shutdown()
+
+    def shutdown(self) -> None:
+        """Save the login and close the browser, whatever ``keep_open`` says (the end of a shared browser)."""
         try:
             if self.context is not None:
                 if self.session is not None:
@@ -196,7 +261,7 @@ class PlaywrightDriver:
             if self.browser is not None:
                 self.browser.close()
         finally:
-            if self._pw is not None:
+            if self._pw is not None and self._own_pw:
                 self._pw.stop()
             self._pw = self.browser = self.context = self.scope.page = None
             self.guard.close()

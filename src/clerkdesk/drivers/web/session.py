@@ -2,7 +2,9 @@
 
 The browser profile itself is thrown away after every run; what survives is Playwright's storage state, sealed
 with the ``seal`` / ``unseal`` callables the application passes in ``DriverContext.options`` (the store's
-encryption) and written under the app's home, one file per clerk and system. Without them nothing is kept.
+encryption) and written under the app's home, one file per clerk, system *and origin*: a run against a
+training server (``--system-url hrss=http://training…``) keeps its own login and never replaces the production
+one, and cookies of one server are never offered to the other. Without a seal nothing is kept.
 """
 
 from __future__ import annotations
@@ -13,28 +15,41 @@ from pathlib import Path
 from typing import Any
 
 from clerkdesk.recipe.driver import DriverContext
+from clerkdesk.recipe.systems import origin_of
+
+
+def origin_slug(origin: str) -> str:
+    """ORIGIN as a file-name part: ``http://127.0.0.1:8601`` → ``http_127.0.0.1_8601``."""
+    return re.sub(r"[^\w.-]+", "_", origin).strip("_") or "none"
 
 
 class SessionStore:
-    """The sealed session state of CTX's clerk on CTX's system."""
+    """The sealed session state of CTX's clerk on CTX's system at the origin of its start URL."""
 
     def __init__(self, ctx: DriverContext) -> None:
         self.ctx = ctx
+        self.origin = origin_of(ctx.system.start_url) if ctx.system.start_url else ""
 
     def _state_path(self) -> Path:
         from clerkdesk.config import under
 
         safe = re.sub(r"[^\w.-]", "_", self.ctx.clerk)
-        return under(self.ctx.home, "sessions", safe, f"{self.ctx.system.id}.bin")  # verified inside home
+        name = f"{self.ctx.system.id}@{origin_slug(self.origin)}.bin"
+        return under(self.ctx.home, "sessions", safe, name)  # verified inside home
+
+    def _aad(self) -> str:
+        return f"session:{self.ctx.clerk}:{self.ctx.system.id}@{self.origin}"
 
     def load(self) -> dict[str, Any] | None:
         """The storage state to start the browser context with, or None (no session kept, or unreadable)."""
         unseal = self.ctx.options.get("unseal")
-        p = self._state_path()
-        if unseal is None or not p.exists():
+        if unseal is None:
             return None
+        p = self._state_path()
+        if not p.exists():
+            return None  # (a login kept per system only, by releases before the origin key, costs one login)
         try:
-            return json.loads(unseal(p.read_bytes(), f"session:{self.ctx.clerk}:{self.ctx.system.id}"))  # type: ignore[no-any-return]
+            return json.loads(unseal(p.read_bytes(), self._aad()))  # type: ignore[no-any-return]
         except Exception:
             return None  # an unreadable session only costs a login
 
@@ -46,4 +61,4 @@ class SessionStore:
         state = context.storage_state()
         p = self._state_path()
         p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_bytes(seal(json.dumps(state).encode(), f"session:{self.ctx.clerk}:{self.ctx.system.id}"))
+        p.write_bytes(seal(json.dumps(state).encode(), self._aad()))

@@ -13,6 +13,8 @@ FAULTS = {
     "layout": "a changed layout: the name label is renamed and the fields are shuffled",
     "slow_submit": "a submit is held ms milliseconds (default 5000) before it is recorded and answered",
     "reject_submit": "a submit is answered with the form's own validation errors and not recorded",
+    "no_captcha": "the login page asks no captcha (a system that logs in by password alone); with password=P only "
+                  "that password is accepted",
 }
 
 

@@ -516,8 +516,8 @@
         <translation>Planned</translation>
     </message>
     <message>
-        <source>排队中（桌面系统一次一个）</source>
-        <translation>Queued (one desktop system at a time)</translation>
+        <source>排队中（同一系统、桌面系统一次一个）</source>
+        <translation>Queued (one run per system, one desktop system at a time)</translation>
     </message>
     <message>
         <source>办理中</source>
@@ -714,6 +714,10 @@
     <message>
         <source>需要经办人操作</source>
         <translation>Your turn</translation>
+    </message>
+    <message>
+        <source>请在第 {n} 个浏览器窗口“{t}”（{s}）中完成操作（不是本窗口），完成后按“继续”。系统检测到完成后会自动继续。</source>
+        <translation>Act in browser window {n}, “{t}” ({s}) — not this window — then press Continue. The run continues by itself once it sees the step done.</translation>
     </message>
     <message>
         <source>请在“{s}”的窗口中完成操作（不是本窗口），完成后按“继续”。系统检测到完成后会自动继续。</source>
