@@ -28,6 +28,7 @@ import procrastinate
 
 from clerkdesk.errors import ClerkDeskError, ConfigError, HumanNeeded, ResumeRefused, RunBusy
 from clerkdesk.records.runstate import RunStatus, SubmitState
+from clerkdesk.store.pg import StoreUnreachable
 
 log = logging.getLogger("clerkdesk.hall")
 
@@ -279,10 +280,12 @@ def fill(run_id: str) -> dict[str, Any]:
 
 
 @tasks.task(name="fill_run", queue=QUEUE, retry=procrastinate.RetryStrategy(
-    max_attempts=BUSY_ATTEMPTS, wait=BUSY_WAIT_S, retry_exceptions={RunBusy}))
+    max_attempts=BUSY_ATTEMPTS, wait=BUSY_WAIT_S, retry_exceptions={RunBusy, StoreUnreachable}))
 def fill_run(run_id: str) -> dict[str, Any]:
     """The job: a run held by a live process (a front window still running it, a worker elsewhere) raises
-    RunBusy and is retried later; everything else ends the job (its outcome is in the store).
+    RunBusy and is retried later, and so is a job that met the store away (``StoreUnreachable``: a restart of
+    the server under way) — running it again is safe for the same reason a stalled job's is (the run's lease
+    and submit state, module docstring); everything else ends the job (its outcome is in the store).
 
     The retries outlast ``lease.STALE_S``: a worker killed on *another* machine leaves a lease that this host
     can only judge by its heartbeat, so the job must still be trying when that lease goes stale."""

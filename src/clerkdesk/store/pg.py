@@ -19,7 +19,9 @@ reach the server: encryption happens in the workstation's process before any sta
 
 from __future__ import annotations
 
+import contextlib
 import re
+import select
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -67,6 +69,15 @@ def connect(url: str) -> psycopg.Connection[Any]:
         raise StoreUnreachable(unreachable_message(url, e)) from None
     except psycopg.ProgrammingError as e:  # a malformed URL
         raise ConfigError(f"the shared store URL {redact(url)} is not valid: {e}") from None
+
+
+def _hung_up(conn: psycopg.Connection[Any]) -> bool:
+    """Has the server sent something to (or closed) this idle connection? Then it said goodbye."""
+    try:
+        readable, _, _ = select.select([conn.fileno()], [], [], 0)
+    except (OSError, ValueError, psycopg.Error):
+        return True
+    return bool(readable)
 
 
 _QMARK = re.compile(r"\?")
@@ -118,8 +129,17 @@ class PgDatabase:
 
     def live(self) -> psycopg.Connection[Any]:
         """The connection, opened again first when the server dropped it (a restart, a network cut) and no
-        transaction is under way: the workstation carries on by itself once the store is back."""
-        if (self.raw.closed or self.raw.broken) and not self.depth:
+        transaction is under way: the workstation carries on by itself once the store is back.
+
+        A connection the server closed while it was idle (a restart: the server says FATAL and hangs up) is
+        only known to be dead when it is next used, and that first statement would fail. So, outside a
+        transaction, an idle connection with something to read is taken as hung up and replaced *before* the
+        statement is sent (a healthy idle connection has nothing to read: the store never LISTENs on it).
+        This costs one non-blocking ``select()`` and no round trip; the statement is never sent twice.
+        """
+        if not self.depth and (self.raw.closed or self.raw.broken or _hung_up(self.raw)):
+            with contextlib.suppress(Exception):
+                self.raw.close()
             self.raw = connect(self.url)
         return self.raw
 
