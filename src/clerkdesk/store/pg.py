@@ -10,8 +10,9 @@ Concurrency: every write transaction starts by taking one transaction-scoped adv
 ``BEGIN IMMEDIATE`` serialises the processes sharing one file. That is what keeps the audit hash chain linear
 (each append reads the head and writes the next row) and makes the check-then-insert of ``Cases.open`` atomic
 across workstations; the primary keys and unique indexes (``open_targets (profile_id, recipe)``,
-``profiles.lookup``) are the backstop. Reads take no lock. A write transaction is a few milliseconds, so the
-lock is no bottleneck at a hall's 20–60 windows (see docs/hall.md for measured figures).
+``profiles.lookup``) are the backstop. Reads take no lock, and neither does the audit row of a lookup: it is
+written as a pending view and chained in batches (``AuditLog.record_view``), because one lock taken by every
+lookup of the hall was what made lookups queue at 40 windows (docs/hall.md has the figures before and after).
 
 Only ciphertext, keyed blind-index tokens and non-personal columns (ids, times, states, recipe names) ever
 reach the server: encryption happens in the workstation's process before any statement is sent.
