@@ -339,13 +339,12 @@ class Store:
             raise StoreDamaged(damage_message(self.path, self.damage, pages=bool(self.page_damage)))
 
     def close(self) -> None:
-        if self._flusher is not None:
+        if self._flusher is not None:  # this store wrote views: the last ones are chained before it goes
             self._flush_stop.set()
             self._flush_wanted.set()
             self._flusher.join(timeout=30)
             self._flusher = None
-        if self.shared and not self._closed:
-            try:  # the last views are chained, and the anchor moved, before the process goes
+            try:  # (a store that never wrote a view leaves others' to their own close or the next open)
                 self.audit.flush_views()
             except Exception as e:  # the rows wait in the database for the next flush
                 self.flush_error = str(e).splitlines()[0] if str(e) else type(e).__name__
