@@ -12,6 +12,9 @@ end of the chain, so that cutting it shows:
   auditor verifies rows 1..N offline with the public key alone (``verify_offline``), without the key that
   could also forge them.
 
+On the hall's shared store, the audit rows of read-only views (lookups) are written first as signed *pending*
+rows, without the hall's write lock, and chained in batches (``record_view``, ``flush_views``).
+
 The threat model (who can do what undetected) is in docs/security.md.
 """
 
