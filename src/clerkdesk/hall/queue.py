@@ -28,6 +28,7 @@ import procrastinate
 
 from clerkdesk.errors import ClerkDeskError, ConfigError, HumanNeeded, ResumeRefused, RunBusy
 from clerkdesk.records.runstate import RunStatus, SubmitState
+from clerkdesk.store.pg import StoreUnreachable
 
 log = logging.getLogger("clerkdesk.hall")
 
@@ -38,6 +39,7 @@ HANDED_BACK = RunStatus.NEEDS_CLERK
 
 BUSY_WAIT_S = 30
 BUSY_ATTEMPTS = 40  # 40 × 30 s = 20 min > lease.STALE_S (15 min)
+RECONNECT_S = 3.0  # a worker whose queue database went away takes jobs again after this pause
 
 tasks = procrastinate.Blueprint()
 
@@ -279,10 +281,12 @@ def fill(run_id: str) -> dict[str, Any]:
 
 
 @tasks.task(name="fill_run", queue=QUEUE, retry=procrastinate.RetryStrategy(
-    max_attempts=BUSY_ATTEMPTS, wait=BUSY_WAIT_S, retry_exceptions={RunBusy}))
+    max_attempts=BUSY_ATTEMPTS, wait=BUSY_WAIT_S, retry_exceptions={RunBusy, StoreUnreachable}))
 def fill_run(run_id: str) -> dict[str, Any]:
     """The job: a run held by a live process (a front window still running it, a worker elsewhere) raises
-    RunBusy and is retried later; everything else ends the job (its outcome is in the store).
+    RunBusy and is retried later, and so is a job that met the store away (``StoreUnreachable``: a restart of
+    the server under way) — running it again is safe for the same reason a stalled job's is (the run's lease
+    and submit state, module docstring); everything else ends the job (its outcome is in the store).
 
     The retries outlast ``lease.STALE_S``: a worker killed on *another* machine leaves a lease that this host
     can only judge by its heartbeat, so the job must still be trying when that lease goes stale."""
@@ -319,15 +323,30 @@ def run_worker(url: str, settings: WorkerSettings, *, concurrency: int = 1, stal
             if once:
                 await worker
                 return
-            task = asyncio.ensure_future(worker)
-            while not task.done():
-                await asyncio.wait([task], timeout=max(1.0, stalled_after / 2))
-                if not task.done():
-                    try:
-                        await recover_stalled(app, stalled_after)
-                    except Exception as e:  # the server away for a moment: the next round tries again
-                        log.warning("could not look for stalled jobs: %s", e)
-            await task
+            while True:
+                task = asyncio.ensure_future(worker)
+                while not task.done():
+                    await asyncio.wait([task], timeout=max(1.0, stalled_after / 2))
+                    if not task.done():
+                        try:
+                            await recover_stalled(app, stalled_after)
+                        except Exception as e:  # the server away for a moment: the next round tries again
+                            log.warning("could not look for stalled jobs: %s", e)
+                try:
+                    await task
+                    return  # stopped by SIGINT/SIGTERM
+                except procrastinate.exceptions.ConnectorException as e:
+                    # procrastinate's worker stops when fetching the next job meets the server away (a restart
+                    # of PostgreSQL): this worker carries on instead, as soon as the server is back — a job it
+                    # was doing is put back by recover_stalled like a dead worker's, and is safe to run again.
+                    why = e.__cause__ or e
+                    log.warning("the queue's database went away (%s); taking jobs again in %.0f s",
+                                str(why).strip().splitlines()[0] if str(why).strip() else type(why).__name__,
+                                RECONNECT_S)
+                    await asyncio.sleep(RECONNECT_S)
+                    worker = app.run_worker_async(queues=[QUEUE], concurrency=concurrency, wait=True,
+                                                  update_heartbeat_interval=min(heartbeat, stalled_after / 3),
+                                                  stalled_worker_timeout=stalled_after, delete_jobs="never")
 
     try:
         asyncio.run(main())

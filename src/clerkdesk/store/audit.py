@@ -12,13 +12,18 @@ end of the chain, so that cutting it shows:
   auditor verifies rows 1..N offline with the public key alone (``verify_offline``), without the key that
   could also forge them.
 
+On the hall's shared store, the audit rows of read-only views (lookups) are written first as signed *pending*
+rows, without the hall's write lock, and chained in batches (``record_view``, ``flush_views``).
+
 The threat model (who can do what undetected) is in docs/security.md.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import secrets
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -31,6 +36,7 @@ if TYPE_CHECKING:
 GENESIS = "0" * 64
 CHECKPOINT_EVERY = 100
 _COLUMNS = ("id", "at", "actor", "action", "subject", "detail", "prev")
+_PENDING = ("at", "actor", "action", "subject", "detail", "nonce")
 
 
 @dataclass(frozen=True)
@@ -126,17 +132,108 @@ class AuditLog:
         from clerkdesk.store.db import now
 
         with self.s.tx() as db:
-            last = list(db.query("select id, hash from audit order by id desc limit 1"))
-            prev = last[0]["hash"] if last else GENESIS
-            row = {"id": (last[0]["id"] + 1) if last else 1, "at": now(), "actor": actor or self.s.clerk,
-                   "action": action, "subject": subject,
-                   "detail": json.dumps(detail or {}, ensure_ascii=False, sort_keys=True), "prev": prev}
-            row["hash"] = self._digest(row)
+            # Views written before this action go into the chain before it (the log stays in the order things
+            # happened, as far as one server's commits order them); it costs one select under the lock we hold.
+            earlier = self._take_pending(db) if self.s.shared else []
+            self._chain(db, [*earlier, {"at": now(), "actor": actor or self.s.clerk, "action": action,
+                                        "subject": subject,
+                                        "detail": json.dumps(detail or {}, ensure_ascii=False, sort_keys=True)}])
+
+    def _chain(self, db: Any, items: list[dict[str, Any]]) -> None:
+        """Append ITEMS (at, actor, action, subject, detail) to the chain inside the caller's write transaction:
+        one signed head for the lot, a checkpoint at every ``CHECKPOINT_EVERY`` rows, the anchor after commit."""
+        last = list(db.query("select id, hash from audit order by id desc limit 1"))
+        seq, prev = (int(last[0]["id"]), str(last[0]["hash"])) if last else (0, GENESIS)
+        row: dict[str, Any] = {}
+        for item in items:
+            seq += 1
+            row = {"id": seq, **{k: item[k] for k in ("at", "actor", "action", "subject", "detail")}, "prev": prev}
+            row["hash"] = prev = self._digest(row)
             db["audit"].insert(row)
-            self._sign_head(db, row["id"], row["hash"])
-            if row["id"] % CHECKPOINT_EVERY == 0:
-                self._checkpoint(db, row["id"], row["hash"])
-            self.s.anchor_after_commit(row["id"], row["hash"], row["at"])
+            if seq % CHECKPOINT_EVERY == 0:
+                self._checkpoint(db, seq, prev)
+        if row:
+            self._sign_head(db, seq, prev)
+            self.s.anchor_after_commit(seq, prev, row["at"])
+
+    # --- read-only views on the shared store -------------------------------------------------------------
+    def record_view(self, action: str, subject: str, detail: dict[str, Any] | None = None) -> None:
+        """Record that the clerk saw SUBJECT (a lookup, a history): in the chain at once on the SQLite file; on
+        the shared store as a *pending* row, written at once but outside the hall's write lock.
+
+        Why: a lookup is the commonest thing a hall does, and appending to the one chain means taking the lock
+        every writer of every window takes, then rewriting the anchor file — at 40 busy windows lookups queued
+        behind each other (p99 831 ms, docs/hall.md). A pending row is one unlocked insert, MAC'd with the audit
+        key over its content and a random nonce, so nobody without the key can add or alter one; a background
+        flush (``flush_views``, within ``VIEW_FLUSH_S``, and at close; rows a crashed process left are chained
+        by the next flush of any process) moves them into the chain under the lock, many rows per lock and
+        one anchor write. What this gives up is in docs/security.md ("Views on the shared store").
+        """
+        from clerkdesk.store.db import now
+
+        if not self.s.shared:
+            self.append(action, subject, detail)
+            return
+        self.s.refuse_if_damaged()
+        row = {"at": now(), "actor": self.s.clerk, "action": action, "subject": subject,
+               "detail": json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
+               "nonce": secrets.token_hex(12)}
+        row["mac"] = self._pending_mac(row)
+        self.s.db["audit_pending"].insert(row)
+        self.s.views_written()
+
+    def _pending_mac(self, row: dict[str, Any]) -> str:
+        return self.s.cipher.sign(json.dumps(["pending", *(row[k] for k in _PENDING)], ensure_ascii=False))
+
+    def pending_count(self) -> int:
+        """Views written but not yet chained (always 0 on the SQLite file)."""
+        if not self.s.shared or not self.s.db["audit_pending"].exists():
+            return 0
+        return int(self.s.db["audit_pending"].count)
+
+    def flush_views(self) -> int:
+        """Move every pending view (of any process) into the chain, in one write transaction; returns how many.
+
+        A pending row whose MAC does not match was not written by a ClerkDesk holding the key: it is not
+        chained as a view; one ``audit_pending_forged`` row records how many were dropped (``verify`` reports
+        it). Nothing is done on a damaged store (the chain is not extended on top of a cut).
+        """
+        if not self.s.shared or self.s.damage or not self.s.db["audit_pending"].exists():
+            return 0
+        if self.s.db.execute("select 1 from audit_pending limit 1").fetchone() is None:
+            return 0  # nothing waiting (another process flushed it): no lock taken
+        with self.s.tx() as db:
+            items = self._take_pending(db)
+            self._chain(db, items)
+            return sum(i["action"] != "audit_pending_forged" for i in items)
+
+    def _take_pending(self, db: Any) -> list[dict[str, Any]]:
+        """The pending views as chain items, removed from ``audit_pending`` (inside the caller's locked write
+        transaction: they are chained in it or stay pending). Rows with a wrong MAC become one
+        ``audit_pending_forged`` item. Exactly the rows read are deleted: a view committing meanwhile (its
+        insert takes no lock) waits for the next flush."""
+        if not db["audit_pending"].exists():
+            return []
+        pending = list(db.query("select * from audit_pending order by id"))
+        if not pending:
+            return []
+        good = [p for p in pending if self._pending_mac(p) == p["mac"]]
+        items = [dict(p) for p in good]
+        if len(good) < len(pending):
+            from clerkdesk.store.db import now
+
+            items.append({"at": now(), "actor": self.s.clerk, "action": "audit_pending_forged",
+                          "subject": "audit", "detail": json.dumps({"rows": len(pending) - len(good)})})
+        db.run("delete from audit_pending where id = any(%s)", [[int(p["id"]) for p in pending]])
+        return items
+
+    def _settled(self) -> None:
+        """Chain the pending views before the log is read, so readers see one log (best effort: a damaged or
+        unreachable store is read as it is)."""
+        from clerkdesk.errors import StoreDamaged
+
+        with contextlib.suppress(StoreDamaged):
+            self.flush_views()
 
     # --- checkpoints ---------------------------------------------------------------------------------
     def _checkpoint(self, db: Any, seq: int, head: str) -> None:
@@ -156,6 +253,7 @@ class AuditLog:
 
     def checkpoint(self) -> int:
         """Sign a checkpoint at the current end of the log (``clerkdesk audit checkpoint``, each backup)."""
+        self._settled()
         with self.s.tx() as db:
             last = list(db.query("select id, hash from audit order by id desc limit 1"))
             if not last:
@@ -172,6 +270,7 @@ class AuditLog:
 
     # --- reading and verifying --------------------------------------------------------------------------
     def rows(self, subject: str | None = None) -> list[dict[str, Any]]:
+        self._settled()
         if subject:
             return list(self.s.db["audit"].rows_where("subject = ?", [subject], order_by="id"))
         return list(self.s.db["audit"].rows_where(order_by="id"))
@@ -253,6 +352,18 @@ class AuditLog:
             notes.append(f"the append-only sink {spec} holds {len(heads)} head(s) of this store, the last row {top}")
         return problems, notes
 
+    def _pending_problems(self) -> list[str]:
+        """Views that were written without the key: rejected by a flush (an ``audit_pending_forged`` row), or
+        still waiting (a flush could not run) with a MAC that does not match."""
+        out = [f"row {r['id']}: {json.loads(r['detail'] or '{}').get('rows', '?')} view record(s) had been added to "
+               "the shared store without the key (forged) and were not chained"
+               for r in self.s.db["audit"].rows_where("action = ?", ["audit_pending_forged"], order_by="id")]
+        if self.s.shared and self.s.db["audit_pending"].exists():
+            bad = [p for p in self.s.db["audit_pending"].rows if self._pending_mac(p) != p["mac"]]
+            if bad:
+                out.append(f"{len(bad)} waiting view record(s) were added or altered without the key")
+        return out
+
     def _signed_head_id(self) -> int | None:
         """The row the signed head in ``meta`` names; None when it is missing or its signature is wrong."""
         row = self.s.db.execute("select value from meta where key = 'audit_head'").fetchone()
@@ -261,6 +372,7 @@ class AuditLog:
         return int(hid) if ok else None
 
     def verify(self) -> AuditReport:
+        self._settled()
         rows = self.s.db["audit"].rows_where(order_by="id")
         cps = list(self.s.db["audit_checkpoints"].rows) if self.s.db["audit_checkpoints"].exists() else []
         n, last, prev, problems, notes = _walk(rows, cps, self.s.store_id,
@@ -277,6 +389,7 @@ class AuditLog:
                 why = "rows removed" if int(hid) >= last else "rows added without the key"
                 problems.append(f"the log ends at row {last} but was signed up to row {hid} ({why})")
         problems += self.anchor_problems()
+        problems += self._pending_problems()
         from clerkdesk.store.db import integrity_check
 
         if not self.s.shared:  # PostgreSQL checks its own pages (data checksums, amcheck): IT's side

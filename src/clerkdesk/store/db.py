@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 
 DB_NAME = "clerkdesk.db"
 KEY_CHECK = b"clerkdesk key check"
+# How long read-only views on the shared store wait before they are chained (``AuditLog.record_view``): the
+# window in which a pending view is not yet covered by the chain (docs/security.md), and one lock per batch.
+VIEW_FLUSH_S = float(os.environ.get("CLERKDESK_AUDIT_FLUSH_MS", "250")) / 1000
 
 
 def now() -> str:
@@ -83,6 +86,10 @@ class Store:
         self._pending_head: tuple[int, str, str] | None = None
         self._repairing = False
         self.lock = threading.RLock()
+        self._flusher: threading.Thread | None = None
+        self._flush_wanted = threading.Event()
+        self._flush_stop = threading.Event()
+        self.flush_error = ""
         from clerkdesk.store.audit import AuditLog
         from clerkdesk.store.drafts import Drafts
         from clerkdesk.store.profiles import Profiles
@@ -204,10 +211,16 @@ class Store:
         try:
             if migrate and pg_pending(db):
                 pg_apply(db)
-            return cls._keyed(redact_url(url), db, clerk, [], db.transaction)
+            store = cls._keyed(redact_url(url), db, clerk, [], db.transaction)
         except BaseException:
             db.close()
             raise
+        try:
+            store.audit.flush_views()  # views a crashed process left unchained
+        except BaseException:
+            store.close()
+            raise
+        return store
 
     @classmethod
     def _keyed(cls, path: Path | str, db: Any, clerk: str | None, pages: list[str], locked: Any) -> Store:
@@ -295,7 +308,46 @@ class Store:
         finally:
             self._repairing = False
 
+    def views_written(self) -> None:
+        """A pending view was written (``AuditLog.record_view``): the background flush chains it within
+        ``VIEW_FLUSH_S`` (one thread per store, started on the first view)."""
+        with self.lock:
+            if self._flusher is None:
+                self._flusher = threading.Thread(target=self._flush_loop, name="clerkdesk-audit-views", daemon=True)
+                self._flusher.start()
+        self._flush_wanted.set()
+
+    def _flush_loop(self) -> None:
+        """Wait for views, let them gather for ``VIEW_FLUSH_S``, chain them; until ``close``. A failed flush
+        (the server away) is kept in ``flush_error`` and retried with the next view: the rows are in the
+        database already, so nothing is lost meanwhile."""
+        while not self._flush_stop.is_set():
+            self._flush_wanted.wait()
+            self._flush_stop.wait(VIEW_FLUSH_S)
+            self._flush_wanted.clear()
+            if self._flush_stop.is_set():
+                return  # close() flushes the rest itself
+            try:
+                self.audit.flush_views()
+                self.flush_error = ""
+            except Exception as e:  # a thread must not die of a passing outage
+                self.flush_error = str(e).splitlines()[0] if str(e) else type(e).__name__
+
+    def refuse_if_damaged(self) -> None:
+        """A damaged store refuses every write (see ``tx``), also the unlocked ones."""
+        if self.page_damage or (self.audit_damage and not self._repairing):
+            raise StoreDamaged(damage_message(self.path, self.damage, pages=bool(self.page_damage)))
+
     def close(self) -> None:
+        if self._flusher is not None:  # this store wrote views: the last ones are chained before it goes
+            self._flush_stop.set()
+            self._flush_wanted.set()
+            self._flusher.join(timeout=30)
+            self._flusher = None
+            try:  # (a store that never wrote a view leaves others' to their own close or the next open)
+                self.audit.flush_views()
+            except Exception as e:  # the rows wait in the database for the next flush
+                self.flush_error = str(e).splitlines()[0] if str(e) else type(e).__name__
         self._closed = True
         for db in list(self._others):
             db.conn.close() if self.backend == "sqlite" else db.close()
@@ -313,8 +365,7 @@ class Store:
         """
         conn = self.db.conn
         with self.lock:
-            if self.page_damage or (self.audit_damage and not self._repairing):
-                raise StoreDamaged(damage_message(self.path, self.damage, pages=bool(self.page_damage)))
+            self.refuse_if_damaged()
             if self.shared:
                 with self._pg_tx():
                     yield self.db

@@ -10,8 +10,9 @@ Concurrency: every write transaction starts by taking one transaction-scoped adv
 ``BEGIN IMMEDIATE`` serialises the processes sharing one file. That is what keeps the audit hash chain linear
 (each append reads the head and writes the next row) and makes the check-then-insert of ``Cases.open`` atomic
 across workstations; the primary keys and unique indexes (``open_targets (profile_id, recipe)``,
-``profiles.lookup``) are the backstop. Reads take no lock. A write transaction is a few milliseconds, so the
-lock is no bottleneck at a hall's 20–60 windows (see docs/hall.md for measured figures).
+``profiles.lookup``) are the backstop. Reads take no lock, and neither does the audit row of a lookup: it is
+written as a pending view and chained in batches (``AuditLog.record_view``), because one lock taken by every
+lookup of the hall was what made lookups queue at 40 windows (docs/hall.md has the figures before and after).
 
 Only ciphertext, keyed blind-index tokens and non-personal columns (ids, times, states, recipe names) ever
 reach the server: encryption happens in the workstation's process before any statement is sent.
@@ -19,7 +20,9 @@ reach the server: encryption happens in the workstation's process before any sta
 
 from __future__ import annotations
 
+import contextlib
 import re
+import select
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -40,7 +43,7 @@ PKS: dict[str, tuple[str, ...]] = {
     "meta": ("key",), "profiles": ("id",), "profile_versions": ("id",), "audit": ("id",), "cases": ("id",),
     "runs": ("id",), "run_events": ("id",), "evidence": ("id",), "uscc_whitelist": ("code",),
     "documents": ("id",), "drafts": ("clerk",), "open_targets": ("profile_id", "recipe"),
-    "audit_checkpoints": ("seq",),
+    "audit_checkpoints": ("seq",), "audit_pending": ("id",),
 }
 
 
@@ -67,6 +70,15 @@ def connect(url: str) -> psycopg.Connection[Any]:
         raise StoreUnreachable(unreachable_message(url, e)) from None
     except psycopg.ProgrammingError as e:  # a malformed URL
         raise ConfigError(f"the shared store URL {redact(url)} is not valid: {e}") from None
+
+
+def _hung_up(conn: psycopg.Connection[Any]) -> bool:
+    """Has the server sent something to (or closed) this idle connection? Then it said goodbye."""
+    try:
+        readable, _, _ = select.select([conn.fileno()], [], [], 0)
+    except (OSError, ValueError, psycopg.Error):
+        return True
+    return bool(readable)
 
 
 _QMARK = re.compile(r"\?")
@@ -118,8 +130,17 @@ class PgDatabase:
 
     def live(self) -> psycopg.Connection[Any]:
         """The connection, opened again first when the server dropped it (a restart, a network cut) and no
-        transaction is under way: the workstation carries on by itself once the store is back."""
-        if (self.raw.closed or self.raw.broken) and not self.depth:
+        transaction is under way: the workstation carries on by itself once the store is back.
+
+        A connection the server closed while it was idle (a restart: the server says FATAL and hangs up) is
+        only known to be dead when it is next used, and that first statement would fail. So, outside a
+        transaction, an idle connection with something to read is taken as hung up and replaced *before* the
+        statement is sent (a healthy idle connection has nothing to read: the store never LISTENs on it).
+        This costs one non-blocking ``select()`` and no round trip; the statement is never sent twice.
+        """
+        if not self.depth and (self.raw.closed or self.raw.broken or _hung_up(self.raw)):
+            with contextlib.suppress(Exception):
+                self.raw.close()
             self.raw = connect(self.url)
         return self.raw
 

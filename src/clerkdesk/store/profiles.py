@@ -151,7 +151,7 @@ class Profiles:
         row = rows[0]
         data = self.s.unseal(row["data"], f"profile:{token}")
         if audit:
-            self.s.audit.append("viewed", f"{kind}:{row['id']}")
+            self.s.audit.record_view("viewed", f"{kind}:{row['id']}")
         return Profile(row["id"], kind, row["version"], data["record"], data["verified"], row["created_at"],
                        row["updated_at"])
 
@@ -165,7 +165,7 @@ class Profiles:
                        self.s.unseal(r["data"], f"version:{token}:{r['version']}"))
                for r in self.s.db["profile_versions"].rows_where("profile_id = ?", [pid], order_by="version")]
         if audit:
-            self.s.audit.append("viewed_history", f"{kind}:{pid}")
+            self.s.audit.record_view("viewed_history", f"{kind}:{pid}")
         return out
 
     def delete(self, kind: str, key: str) -> bool:

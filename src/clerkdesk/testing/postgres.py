@@ -42,6 +42,22 @@ class PgServer:
     host: str
     port: int
     user: str = "postgres"
+    ctl: tuple[str, ...] = ()  # pg_ctl with its data folder, log and options (run as the server's user)
+
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the server (MODE ``fast``: sessions are told and closed, as a service restart does;
+        ``immediate``: as a crash). Every client connection is dropped."""
+        subprocess.run([*self.ctl, "-m", mode, "-w", "stop"], check=True, capture_output=True)
+
+    def start(self) -> None:
+        """Start it again on the same port and data folder (after ``stop``)."""
+        subprocess.run([*self.ctl, "-w", "-t", "60", "start"], check=True, capture_output=True)
+
+    def restart(self, down_s: float = 0.0, mode: str = "fast") -> None:
+        """Stop, stay down DOWN_S seconds, start: what a hall's server does when IT patches it."""
+        self.stop(mode)
+        time.sleep(down_s)
+        self.start()
 
     def url(self, dbname: str = "postgres") -> str:
         return f"postgresql://{self.user}@{self.host}:{self.port}/{dbname}"
@@ -57,8 +73,13 @@ class PgServer:
 
 
 @contextlib.contextmanager
-def pg_server() -> Iterator[PgServer]:
-    """Run a throwaway PostgreSQL for the block."""
+def pg_server(*, crash_safe: bool = False) -> Iterator[PgServer]:
+    """Run a throwaway PostgreSQL for the block.
+
+    It trades durability for speed (fsync, synchronous_commit and full-page writes off): a crash of the server
+    (``stop("immediate")``) then loses the last commits, which ClerkDesk's audit anchor reports as lost rows —
+    rightly. CRASH_SAFE keeps synchronous_commit on (a commit is in the OS's hands before it is confirmed), for
+    tests that crash the server and expect every confirmed commit back, as on a real hall server."""
     bindir = pg_bindir()
     if bindir is None:
         raise RuntimeError("PostgreSQL is not installed (Debian package 'postgresql')")
@@ -75,8 +96,8 @@ def pg_server() -> Iterator[PgServer]:
     log = root / "server.log"
     subprocess.run([*as_user, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
                     "-E", "UTF8", "--no-locale", "--no-sync"], check=True, capture_output=True)
-    opts = (f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
-            f"-c full_page_writes=off -c max_connections=200")
+    opts = (f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off "
+            f"-c synchronous_commit={'on' if crash_safe else 'off'} -c full_page_writes=off -c max_connections=200")
     started = subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", opts,
                               "-w", "-t", "60", "start"], capture_output=True, text=True)
     if started.returncode != 0:
@@ -93,7 +114,8 @@ def pg_server() -> Iterator[PgServer]:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)
-        yield PgServer("127.0.0.1", port)
+        yield PgServer("127.0.0.1", port, ctl=(*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log),
+                                                "-o", opts))
     finally:
         subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
                        capture_output=True)

@@ -1,0 +1,132 @@
+"""Read-only views on the shared store: written at once outside the hall's write lock, chained in batches.
+
+What must hold (store/audit.py ``record_view``): a lookup never waits for the write lock; every view reaches the
+chain (background flush, the next write, close, the next open of any process — also after a crash); the chain
+keeps the order things happened; a view row added or altered without the key is never chained as a view and
+``audit verify`` says so.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+
+import clerkdesk.store.db as store_db
+from clerkdesk.store import Store
+from clerkdesk.store.pg import WRITE_LOCK
+
+pytestmark = pytest.mark.own_backend
+
+ID = "11010519491231002X"
+PERSON = {"name": "张三", "id_number": ID, "phone": "13812345678"}
+
+
+def chained(url: str, action: str = "viewed") -> int:
+    with psycopg.connect(url) as c:
+        return int(c.execute("select count(*) from audit where action = %s", [action]).fetchone()[0])  # type: ignore[index]
+
+
+def test_a_lookup_does_not_wait_for_the_write_lock(home: Path, pg_url: str) -> None:
+    """The cause of the missed p99: every lookup queued behind every writer of the hall."""
+    s = Store.open(home, url=pg_url)
+    s.profiles.save("person", ID, PERSON)
+    with psycopg.connect(pg_url, autocommit=True) as holder:
+        holder.execute("select pg_advisory_lock(%s)", [WRITE_LOCK])  # a writer at another window, mid-transaction
+        got: list[object] = []
+        t = threading.Thread(target=lambda: got.append(s.profiles.get("person", ID)), daemon=True)
+        t.start()
+        t.join(timeout=10)
+        assert not t.is_alive() and got and got[0] is not None, "the lookup waited for the hall's write lock"
+        assert s.audit.pending_count() == 1  # recorded at once, waiting to be chained
+        holder.execute("select pg_advisory_unlock(%s)", [WRITE_LOCK])
+    s.close()
+    assert chained(pg_url) == 1
+
+
+def test_views_are_chained_in_the_background_within_the_flush_interval(home: Path, pg_url: str,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_db, "VIEW_FLUSH_S", 0.05)
+    s = Store.open(home, url=pg_url)
+    s.profiles.save("person", ID, PERSON)
+    anchored = s.anchor.read().seq  # type: ignore[union-attr]
+    for _ in range(5):
+        s.profiles.get("person", ID)
+    s.profiles.history("person", ID)
+    end = time.monotonic() + 10
+    while s.audit.pending_count() and time.monotonic() < end:
+        time.sleep(0.02)
+    assert s.audit.pending_count() == 0 and chained(pg_url) == 5 and chained(pg_url, "viewed_history") == 1
+    assert s.anchor.read().seq == anchored + 6  # type: ignore[union-attr]  (one anchor write for the batch)
+    assert s.audit.verify().ok
+    s.close()
+
+
+def test_a_write_chains_the_views_before_it_and_the_order_is_kept(home: Path, pg_url: str,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_db, "VIEW_FLUSH_S", 60.0)  # no background flush in this test
+    s = Store.open(home, url=pg_url)
+    s.profiles.save("person", ID, PERSON)
+    s.profiles.get("person", ID)
+    assert chained(pg_url) == 0
+    s.profiles.save("person", ID, {"phone": "13900000000"})
+    assert chained(pg_url) == 1 and s.audit.pending_count() == 0
+    assert [r["action"] for r in s.audit.rows()][-3:] == ["created", "viewed", "changed"]
+    s.close()
+
+
+def test_views_of_a_crashed_process_are_chained_by_the_next_open(home: Path, tmp_path: Path, pg_url: str) -> None:
+    s = Store.open(home, url=pg_url)
+    s.profiles.save("person", ID, PERSON)
+    s.close()
+    code = ("import os, sys; from pathlib import Path; import clerkdesk.store.db as d; d.VIEW_FLUSH_S = 600.0\n"
+            "from clerkdesk.store import Store\n"
+            f"s = Store.open(Path(sys.argv[1]), url={pg_url!r}, clerk='window-9')\n"
+            f"assert s.profiles.get('person', {ID!r}) is not None\n"
+            "os._exit(0)  # killed: no close, no flush\n")
+    subprocess.run([sys.executable, "-c", code, str(tmp_path / "window9")], check=True, env=dict(os.environ),
+                   timeout=120)
+    assert chained(pg_url) == 0
+    s = Store.open(tmp_path / "other", url=pg_url, clerk="window-2")
+    assert s.audit.pending_count() == 0
+    views = [r for r in s.audit.rows() if r["action"] == "viewed"]
+    assert [r["actor"] for r in views] == ["window-9"]  # the viewer, not the process that chained it
+    assert s.audit.verify().ok
+    s.close()
+
+
+@pytest.mark.parametrize("attack", ["insert", "alter"])
+def test_a_view_row_forged_or_altered_without_the_key_is_not_chained(home: Path, pg_url: str, attack: str,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_db, "VIEW_FLUSH_S", 60.0)
+    s = Store.open(home, url=pg_url)
+    s.profiles.save("person", ID, PERSON)
+    s.profiles.get("person", ID)
+    with psycopg.connect(pg_url, autocommit=True) as dba:
+        if attack == "insert":  # a DBA makes clerk-x look at a profile
+            dba.execute("insert into audit_pending (at, actor, action, subject, detail, nonce, mac) values "
+                        "('2026-12-05T09:00:00', 'clerk-x', 'viewed', 'person:1', '{}', 'n1', %s)", ["0" * 64])
+        else:  # a DBA makes the view someone else's
+            dba.execute("update audit_pending set actor = 'clerk-x'")
+    rep = s.audit.verify()  # chains what is waiting first
+    assert not rep.ok and any("without the key" in p for p in rep.problems), rep.problems
+    assert all(r["actor"] != "clerk-x" for r in s.audit.rows())
+    assert chained(pg_url) == (1 if attack == "insert" else 0)
+    s.close()
+
+
+def test_the_sqlite_file_chains_views_at_once(home: Path) -> None:
+    """One workstation's own file has no lock to share: a view is in the chain when the lookup returns."""
+    s = Store.open(home)
+    assert s.backend == "sqlite"
+    s.profiles.save("person", ID, PERSON)
+    s.profiles.get("person", ID)
+    assert s.audit.pending_count() == 0 and s.audit.head()[0] == 2
+    assert s.anchor.read().seq == 2  # type: ignore[union-attr]
+    s.close()
