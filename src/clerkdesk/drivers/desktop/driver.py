@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from clerkdesk.drivers.desktop.calendar import CalendarPicker
 from clerkdesk.drivers.desktop.dialogs import DialogHandler
 from clerkdesk.drivers.desktop.filler import FieldFiller, is_combo
 from clerkdesk.drivers.desktop.finder import FieldFinder, box_of
@@ -72,6 +73,7 @@ class DesktopDriver:
         self.filler = FieldFiller(self.reader, self.finder, self.dialogs, lambda: self._tracker().focus(), self.view,
                                   self._click_at)
         self.lists = ListPicker(self.reader, self._click_at)
+        self.calendar = CalendarPicker(self.reader, self.finder, self.view, self._click_at)
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     @property
@@ -160,6 +162,13 @@ class DesktopDriver:
             self.dialogs.check(0.3)
             return
         raise DriverError(f"choose {loc.describe()}: no drop-down box beside the label", [m.how])
+
+    def pick_date(self, loc: Locator, value: str, timeout: float) -> str:
+        """``date``: navigate a month calendar by its header, click the day, verify (``calendar.CalendarPicker``)."""
+        self.dialogs.check(0.0)
+        got = self.calendar.pick(loc, value, timeout)
+        self.dialogs.check(0.3)
+        return got
 
     def check(self, loc: Locator, on: bool, timeout: float) -> None:
         m, view = self.finder.locate(loc, timeout, want_input=False, what="check")
