@@ -4,6 +4,7 @@ button read back after the click, and a save blocked by the client's own message
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,3 +38,48 @@ def test_date_navigates_the_calendar_from_another_month_and_verifies_the_day(
     # the header is re-read from its row after every arrow click: no full OCR per click
     assert d.stats["full_ocr"] - full <= 4
     assert any("arrow click" in t for t in d.trace)
+
+
+def test_a_day_of_the_next_month_shown_grey_is_never_clicked(tkcal: Callable[..., FormApp], home: Path) -> None:
+    # January 2027's grid shows a grey 2 (of February) in its last row besides the 2 of January
+    app = tkcal("--start", "2026-12")
+    d = _driver(home)
+    d.open(TKCAL_TITLE, 15)
+    assert d.pick_date(Locator(label="出生日期"), "2027-01-02", 10) == "2027-01-02"
+    d.click(Locator(text="保存", exact=True), 5)
+    assert app.values()["date"] == "2027-01-02"
+
+
+def test_a_click_that_selects_nothing_fails_the_date_clearly(tkcal: Callable[..., FormApp], home: Path) -> None:
+    tkcal("--frozen")  # the days ignore clicks
+    d = _driver(home)
+    d.open(TKCAL_TITLE, 15)
+    with pytest.raises(DriverError, match="does not look selected") as e:
+        d.pick_date(Locator(label="出生日期"), "2026-12-20", 10)
+    assert e.value.evidence
+
+
+def test_radio_and_check_buttons_are_read_back_after_the_click(tkcal: Callable[..., FormApp], home: Path) -> None:
+    app = tkcal()
+    d = _driver(home)
+    d.open(TKCAL_TITLE, 15)
+    d.choose(Locator(label="性别"), "女", 5)  # a radio group: no box beside the label, the option on its row
+    d.check(Locator(label="已婚"), True, 5)  # Tk's 10-px indicator beside 14-px text
+    d.choose(Locator(label="性别"), "男", 5)
+    d.pick_date(Locator(label="出生日期"), "2026-12-20", 10)
+    d.click(Locator(text="保存", exact=True), 5)
+    got = app.values()
+    assert got["sex"] == "男" and got["married"] is True
+
+
+def test_a_save_refused_by_the_clients_message_box_reports_its_words(
+        tkcal: Callable[..., FormApp], home: Path) -> None:
+    tkcal()
+    d = _driver(home)
+    d.open(TKCAL_TITLE, 15)
+    d.click(Locator(text="保存", exact=True), 5)  # 出生日期 is empty: the client opens 出生日期无效
+    t0 = time.monotonic()
+    with pytest.raises(DriverError) as e:
+        d.wait_for(Condition(text="保存成功"), 30)
+    assert "出生日期无效" in e.value.message and "message box" in e.value.message
+    assert time.monotonic() - t0 < 25  # given up once the box stayed up, not at the timeout

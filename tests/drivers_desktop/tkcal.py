@@ -10,6 +10,7 @@ The traits of the GTK dialog in the issue, drawn in Tk (the venv has no GTK bind
   neighbouring months are shown greyed; clicking a grey day switches the calendar to that month, as GTK does;
   the selected day is drawn white on blue;
 * 性别 is a pair of radio buttons (男, 女), 已婚 a check button;
+* ``--frozen``: the days ignore clicks (a click whose effect must be noticed missing);
 * 保存 with an empty or invalid 出生日期 opens the toolkit's own message box "出生日期无效" (modal) and saves
   nothing; otherwise it writes every value to OUT.json and shows "保存成功" on the form.
 """
@@ -35,6 +36,7 @@ def main() -> None:
     ap.add_argument("--start", default="2026-12")
     ap.add_argument("--selected", type=int, default=4)
     ap.add_argument("--title", default="Tk日期窗口")
+    ap.add_argument("--frozen", action="store_true", help="the days ignore clicks (a click that selects nothing)")
     args = ap.parse_args()
     root = tk.Tk()
     root.title(args.title)
@@ -92,10 +94,11 @@ def main() -> None:
             sel = day == state["sel"]
             lab.configure(text=str(day.day), foreground="white" if sel else GREY if other else "black",
                           background=SELECTED_BG if sel else "white")
-            lab.bind("<Button-1>", lambda _e, d=day: pick(d))
+            if not args.frozen:
+                lab.bind("<Button-1>", lambda _e, d=day: pick(d))
 
     draw()
-    sex = tk.StringVar(value="")
+    sex = tk.StringVar(value="未选")  # matches no option (Tk draws "" as tristate)
     tk.Label(root, text="性别").place(x=20, y=328)
     for i, v in enumerate(("男", "女")):
         tk.Radiobutton(root, text=v, variable=sex, value=v, highlightthickness=0).place(x=100 + i * 80, y=326)

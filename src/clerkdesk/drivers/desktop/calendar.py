@@ -141,7 +141,7 @@ def find_headers(boxes: list[TextBox]) -> list[Header]:
                 cr = box_rect(c)
                 if j == i or j in used or abs(cr.center[1] - r.center[1]) > max(6, r.height // 2):
                     continue
-                if year is None and y2 is not None and m2 is None or month is None and m2 is not None and y2 is None:
+                if (year is None and y2 is not None and m2 is None) or (month is None and m2 is not None and y2 is None):
                     year, month = year or y2, month or m2
                     texts.append(cr)
                     used.add(j)
@@ -278,7 +278,7 @@ class CalendarPicker:
                 i, r = outer[0] if abs(rest) >= 12 else outer[-1]
             else:
                 raise DriverError(f"date: no arrow moves the calendar by {abs(rest)} month(s) or less",
-                                  tried + [f"arrow moves learnt: {moves}"], evidence=view.shot.png())
+                                  [*tried, f"arrow moves learnt: {moves}"], evidence=view.shot.png())
             strip = view.screen_rect(header.row.grow(header.row.height // 2))
             shown = screen.grab(strip).image
             self.click_at(view, *r.center)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from clerkdesk.drivers.desktop.view import WindowTracker, wait_stable
+from clerkdesk.recipe.driver import DriverError
 from clerkdesk.vision import input as inp
 from clerkdesk.vision import layout, screen, windows
 from clerkdesk.vision.layout import box_rect
@@ -75,6 +76,25 @@ class DialogHandler:
             if time.monotonic() >= deadline:
                 return
             time.sleep(0.08)
+
+    def blocking(self) -> str | None:
+        """The client's modal box that is open now, as ``'title': message`` (its OCR'd text), or None. A save the
+        client refused with its own message box (出生日期无效) is reported with the box's words, not as a timeout."""
+        tracker = self.tracker()
+        if tracker is None:
+            return None
+        try:
+            dialogs = tracker.dialogs()
+        except DriverError:
+            return None
+        if not dialogs:
+            return None
+        dlg = dialogs[-1]
+        shot = screen.grab(dlg.rect)
+        words = [b.text for b in self._ocr(shot.image)]
+        buttons = {norm(w) for w in (*ACCEPT_WORDS, *DISMISS_WORDS)}
+        message = " ".join(w for w in words if norm(w) not in buttons) or "(no text could be read)"
+        return f"{dlg.title!r}: {message}"
 
     def _answer(self, dlg: windows.Window, accept: bool, texts: list[str], prompt: str | None) -> bool:
         """Click DLG's accept/dismiss button (or a button named by one of TEXTS). Returns False,

@@ -31,8 +31,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from clerkdesk.drivers.desktop.calendar import CalendarPicker
 from clerkdesk.drivers.desktop.dialogs import DialogHandler
 from clerkdesk.drivers.desktop.filler import FieldFiller, is_combo
@@ -48,8 +46,10 @@ from clerkdesk.vision import layout, screen, windows
 from clerkdesk.vision.layout import NotFound, box_rect
 from clerkdesk.vision.normalize import DEFAULT_THRESHOLD, norm
 from clerkdesk.vision.ocr import OcrEngine, TextBox, warm_up_in_background
+from clerkdesk.vision.screen import Rect
 
 POLL = 0.15
+BLOCKED_AFTER = 3.0  # seconds a modal box of the client may stay up before a wait gives up and reports it
 
 __all__ = ["DesktopDriver", "client_env"]
 
@@ -147,6 +147,8 @@ class DesktopDriver:
         return self.filler.fill(loc, value, timeout)
 
     def choose(self, loc: Locator, value: str, timeout: float) -> None:
+        if loc.label is not None and loc.offset is None and self._choose_option(loc, value, min(timeout, 3.0)):
+            return
         m, view = self.finder.locate(loc, timeout, what="choose")
         field = view.screen_rect(m.target)
         combo = is_combo(field)
@@ -172,22 +174,72 @@ class DesktopDriver:
 
     def check(self, loc: Locator, on: bool, timeout: float) -> None:
         m, view = self.finder.locate(loc, timeout, want_input=False, what="check")
-        ind = layout.check_indicator(view.image, m.anchor or m.target)
-        if ind is None:
-            raise DriverError(f"check {loc.describe()}: no check box left of the text", [m.how])
+        found = layout.option_indicator(view.image, m.anchor or m.target)
+        if found is None:
+            # no square: a radio button's circle (or a mark too faint for edges), found by its ink
+            mark = layout.option_mark(view.image, m.anchor or m.target)
+            if mark is None:
+                raise DriverError(f"check {loc.describe()}: no check box left of the text", [m.how])
+            found = (mark, "round")
+        ind, shape = found
+        self._set_indicator(f"check {loc.describe()}", view, ind, shape, on, timeout, [m.how])
+
+    def _set_indicator(self, what: str, view: View, ind: Rect, shape: str, on: bool, timeout: float,
+                       tried: list[str]) -> None:
+        """Click the check box / radio button IND unless it already shows ON, then read its state back until it does."""
         r = view.screen_rect(ind)
-        state = _checked(screen.grab(r).image)
-        if state == on:
+        state = layout.mark_on if shape == "round" else layout.indicator_on
+        if state(screen.grab(r).image) == on:
             return
         self._click_at(view, *ind.center)
         deadline = time.monotonic() + max(1.0, timeout)
         while time.monotonic() < deadline:
             time.sleep(0.05)
-            if _checked(screen.grab(r).image) == on:
+            if state(screen.grab(r).image) == on:
                 self.dialogs.check(0.3)
                 return
-        raise DriverError(f"check {loc.describe()}: the box did not change", [m.how, f"clicked {ind.as_list()}"],
+        kind = "radio button" if shape == "round" else "check box"
+        raise DriverError(f"{what}: the {kind} does not show {'ticked' if on else 'unticked'} after the click "
+                          "(read back from its pixels)", [*tried, f"clicked {ind.as_list()}"],
                           evidence=screen.grab(r.grow(20)).png())
+
+    def _choose_option(self, loc: Locator, value: str, timeout: float) -> bool:
+        """``choose`` on a radio group: the label has no box beside it but the option VALUE sits on its row with a
+        round indicator. Selects it and reads the indicator back; False (nothing clicked) if this is no radio group.
+        The options are read afresh (never from the layout cache: the chosen value is the citizen's)."""
+        view = self.view()
+        tried: list[str] = []
+        try:
+            self.finder.resolve(loc, view, tried, want_input=True)
+            return False  # a box beside the label: a drop-down (or an entry), not a radio group
+        except NotFound:
+            pass
+        try:
+            lab = self.finder.resolve(loc, view, tried, want_input=False).anchor
+        except NotFound:
+            return False
+        deadline = time.monotonic() + timeout
+        while True:
+            boxes: list[TextBox] = view.shot.meta.get("boxes") or self.reader.full_ocr(view)  # type: ignore[assignment]
+            want = norm(value)
+            opts = []
+            for b in boxes:
+                r = box_rect(b)
+                t = norm(b.text)
+                on_row = abs(r.center[1] - lab.center[1]) <= max(6, lab.height * 0.6) and r.x0 >= lab.x1 - 2
+                if on_row and (t == want or (len(t) == len(want) + 1 and t[1:] == want and t[0] in "6oo0◎⊙●○◉@")):
+                    mark = layout.option_mark(view.image, r)
+                    if mark is not None:
+                        opts.append((r.x0, mark))
+            if opts:
+                mark = min(opts, key=lambda o: o[0])[1]
+                self._set_indicator(f"choose {loc.describe()}", view, mark, "round", True, timeout,
+                                    [*tried, f"radio button {value!r} right of the label at {mark.as_list()}"])
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(POLL)
+            view = self.view()
 
     def click(self, loc: Locator, timeout: float) -> None:
         # until the mouse button goes down nothing reached the client: a submit that fails here was
@@ -254,21 +306,34 @@ class DesktopDriver:
 
     def wait_for(self, cond: Condition, timeout: float) -> None:
         deadline = time.monotonic() + timeout
+        boxed_since: float | None = None
         while True:
             self.dialogs.check(0.0)
             if self.probe(cond):
                 return
-            if time.monotonic() >= deadline:
+            now = time.monotonic()
+            if now >= deadline:
+                break
+            # a modal box of the client that stays up blocks the screen behind it (a save refused with 出生日期无效):
+            # after BLOCKED_AFTER s the wait ends with the box's words rather than running into the timeout
+            boxed = self.tracker is not None and bool(self._tracker().dialogs())
+            boxed_since = (boxed_since or now) if boxed else None
+            if boxed_since is not None and now - boxed_since >= BLOCKED_AFTER:
                 break
             time.sleep(POLL)
         evidence = None
         tried = [f"polled for {timeout:g} s"]
+        blocking = self.dialogs.blocking()
         if self.tracker is not None:
             try:
                 view = self.view()
                 evidence = layout.annotate(view.image, self.reader.full_ocr(view), note=f"waiting for {cond.describe()}")
             except DriverError as e:
                 tried.append(str(e))
+        if blocking is not None:
+            # the client answered with its own message box (出生日期无效): its words are the reason, not the wait
+            raise DriverError(f"waiting for {cond.describe()}: the client shows a message box instead — {blocking}",
+                              tried, evidence=evidence)
         raise DriverError(f"timed out waiting for {cond.describe()} in {self.where()}", tried, evidence=evidence)
 
     # -- reading -----------------------------------------------------------------------------------------
@@ -373,12 +438,3 @@ def _after_label(text: str, label: str) -> str | None:
     return None
 
 
-
-def _checked(crop: np.ndarray) -> bool:
-    """Is the check box indicator in CROP ticked? (ink inside its border)"""
-    h, w = crop.shape[:2]
-    inner = crop[max(2, h // 5):h - max(2, h // 5), max(2, w // 5):w - max(2, w // 5)]
-    if inner.size == 0:
-        return False
-    g = inner.mean(axis=2)
-    return bool((np.abs(g - float(np.percentile(crop.mean(axis=2), 90))) > 70).mean() > 0.08)
