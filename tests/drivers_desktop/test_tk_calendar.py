@@ -83,3 +83,22 @@ def test_a_save_refused_by_the_clients_message_box_reports_its_words(
         d.wait_for(Condition(text="保存成功"), 30)
     assert "出生日期无效" in e.value.message and "message box" in e.value.message
     assert time.monotonic() - t0 < 25  # given up once the box stayed up, not at the timeout
+
+
+def test_the_probe_never_raises_the_window_over_an_open_message_box(
+        tkcal: Callable[..., FormApp], home: Path) -> None:
+    from clerkdesk.drivers.desktop.probe import probe_window
+    from clerkdesk.vision import screen, windows
+
+    tkcal()
+    d = _driver(home)
+    d.open(TKCAL_TITLE, 15)
+    d.click(Locator(text="保存", exact=True), 5)  # the client's modal box 出生日期无效 opens over the form
+    box = next(w for w in windows.list_windows() if w.title == "错误")
+    before = screen.grab(box.rect).image
+    result, _, boxes, _ = probe_window(TKCAL_TITLE, timeout=5)
+    assert result.dialogs == ["错误"]
+    assert any("出生日期无效" in b.text for b in boxes)
+    # no window manager here: a raised main window would cover the box; its pixels are unchanged
+    assert (screen.grab(box.rect).image == before).all()
+    assert windows.active_window() == box.handle
