@@ -1,5 +1,5 @@
 """Every effect of a click verified on a Tk client (tkcal.py): a month calendar that opens on another month is
-navigated by its header to the wanted date and the selection read back (``date``), a radio button and a check
+navigated by its header to the wanted date and the selection read back (``choose`` of a date), a radio button and a check
 button read back after the click, and a save blocked by the client's own message box names the message."""
 
 from __future__ import annotations
@@ -23,15 +23,15 @@ def _driver(home: Path) -> DesktopDriver:
     return d
 
 
-def test_date_navigates_the_calendar_from_another_month_and_verifies_the_day(
+def test_choose_a_date_navigates_the_calendar_from_another_month_and_verifies_the_day(
         tkcal: Callable[..., FormApp], home: Path) -> None:
     app = tkcal("--start", "2026-12", "--selected", "4")
     d = _driver(home)
     d.open(TKCAL_TITLE, 15)
     full = d.stats["full_ocr"]
     # one month back (the 20 of November, not December's); then 14 months back: the year arrow, two month clicks
-    assert d.pick_date(Locator(label="出生日期"), "2026-11-20", 10) == "2026-11-20"
-    assert d.pick_date(Locator(label="出生日期"), "2025-9-5", 20) == "2025-09-05"
+    d.choose(Locator(label="出生日期"), "2026-11-20", 10)
+    d.choose(Locator(label="出生日期"), "2025-9-5", 20)
     d.click(Locator(text="保存", exact=True), 5)
     got = app.values()
     assert got["date"] == "2025-09-05" and got["shown"] == [2025, 9]
@@ -45,17 +45,17 @@ def test_a_day_of_the_next_month_shown_grey_is_never_clicked(tkcal: Callable[...
     app = tkcal("--start", "2026-12")
     d = _driver(home)
     d.open(TKCAL_TITLE, 15)
-    assert d.pick_date(Locator(label="出生日期"), "2027-01-02", 10) == "2027-01-02"
+    d.choose(Locator(label="出生日期"), "2027-01-02", 10)
     d.click(Locator(text="保存", exact=True), 5)
     assert app.values()["date"] == "2027-01-02"
 
 
-def test_a_click_that_selects_nothing_fails_the_date_clearly(tkcal: Callable[..., FormApp], home: Path) -> None:
+def test_a_click_that_selects_nothing_fails_the_choice_clearly(tkcal: Callable[..., FormApp], home: Path) -> None:
     tkcal("--frozen")  # the days ignore clicks
     d = _driver(home)
     d.open(TKCAL_TITLE, 15)
     with pytest.raises(DriverError, match="does not look selected") as e:
-        d.pick_date(Locator(label="出生日期"), "2026-12-20", 10)
+        d.choose(Locator(label="出生日期"), "2026-12-20", 10)
     assert e.value.evidence
 
 
@@ -66,7 +66,7 @@ def test_radio_and_check_buttons_are_read_back_after_the_click(tkcal: Callable[.
     d.choose(Locator(label="性别"), "女", 5)  # a radio group: no box beside the label, the option on its row
     d.check(Locator(label="已婚"), True, 5)  # Tk's 10-px indicator beside 14-px text
     d.choose(Locator(label="性别"), "男", 5)
-    d.pick_date(Locator(label="出生日期"), "2026-12-20", 10)
+    d.choose(Locator(label="出生日期"), "2026-12-20", 10)
     d.click(Locator(text="保存", exact=True), 5)
     got = app.values()
     assert got["sex"] == "男" and got["married"] is True

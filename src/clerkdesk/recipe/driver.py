@@ -202,22 +202,12 @@ class AwaitsSystem(Protocol):
     def awaiting_system(self) -> bool: ...
 
 
-@runtime_checkable
-class PicksDates(Protocol):
-    """Picks a date on a month calendar by navigating its header and verifies the selection (desktop). A web date
-    picker takes ``fill``: its input accepts the typed date."""
-
-    def pick_date(self, loc: Locator, value: str, timeout: float) -> str:
-        """Show VALUE's month in the calendar LOC names (or the only one), click the day, verify; the date picked."""
-
-
 # what each capability lets a driver do, in the words of the error a recipe gets when its driver lacks it
 CAPABILITIES: dict[type, str] = {
     UploadsFiles: "upload files",
     FramesCapable: "act inside frames",
     WindowsCapable: "act in popup windows",
     AwaitsSystem: "tell whether the system still owes an answer",
-    PicksDates: "pick a date on a month calendar (a web date input takes `fill`)",
 }
 
 
@@ -248,12 +238,6 @@ def as_frames(driver: object, step: str) -> FramesCapable:
     if isinstance(driver, FramesCapable):
         return driver
     raise _lacking(driver, FramesCapable, step)
-
-
-def as_dates(driver: object, step: str) -> PicksDates:
-    if isinstance(driver, PicksDates):
-        return driver
-    raise _lacking(driver, PicksDates, step)
 
 
 def as_windows(driver: object, step: str) -> WindowsCapable:

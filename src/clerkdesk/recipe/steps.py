@@ -25,11 +25,9 @@ from clerkdesk.recipe.driver import (
     Driver,
     FramesCapable,
     Locator,
-    PicksDates,
     ReadSpec,
     UploadsFiles,
     WindowsCapable,
-    as_dates,
     as_frames,
     as_uploads,
     as_windows,
@@ -370,18 +368,6 @@ def _check(x: Exec, s: Step) -> None:
         raise DriverError(f"{s.locator().describe()} is still {'unticked' if on else 'ticked'} after the click "
                           "(read back from the page)", retryable=True)
     x.filled(s, s.describe().removeprefix("check "), "true" if on else "false")  # a confirm lists ticks too
-
-
-@step("date", "Desktop: pick a date on a month calendar (the one nearest the label, or the only one): its arrows "
-      "are clicked until the header shows the month, the day is clicked, and the header, the selected day and "
-      "the box beside the label are read back. A web date input takes `fill`.", {"value": V}, locator=True,
-      optional_locator=True, kinds=frozenset({"desktop"}), needs=PicksDates,
-      example='date: {label: 出生日期, value: "{{ person.birth_date }}"}',
-      zh="选择日期", en="pick date", fills="value")
-def _date(x: Exec, s: Step) -> None:
-    value = x.value(s, "value")
-    as_dates(x.driver, s.kind).pick_date(x.locator(s), value, x.timeout(s))  # verifies what it picked
-    x.filled(s, s.describe().removeprefix("date "), value)
 
 
 @step("click", "Click a button, tab, link or menu item.", {}, locator=True, safe_to_retry=False,

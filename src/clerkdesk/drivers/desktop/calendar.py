@@ -1,5 +1,5 @@
-"""The ``date`` step on a desktop client: a month calendar navigated by its visible header, the day clicked, the
-selection verified.
+"""``choose`` of a date on a desktop client's month calendar: navigated by its visible header, the day clicked, the
+selection verified (``choose: {label: 出生日期, value: "{{ person.birth_date }}"}`` where a calendar is shown).
 
 A calendar day clicked in the wrong month is a wrong date that nothing notices (issue 13: 2026-12-20 was
 submitted for 2026-11-20), and a recipe that guards every month with ``when`` steps is unreadable. So the
@@ -164,7 +164,7 @@ def find_headers(boxes: list[TextBox]) -> list[Header]:
 
 
 class CalendarPicker:
-    """``date`` on a month calendar. READER reads the screen (and its OCR engine the crops), FINDER the step's label
+    """A date chosen on a month calendar. READER reads the screen (and its OCR engine the crops), FINDER the step's label
     and the box beside it, VIEW takes a fresh screenshot, CLICK_AT clicks at image pixels of a view."""
 
     def __init__(self, reader: ScreenReader, finder: FieldFinder, view: Callable[[], View],
@@ -174,14 +174,25 @@ class CalendarPicker:
         self.view = view
         self.click_at = click_at
 
+    def visible(self, loc: Locator) -> bool:
+        """Is a calendar (a header with arrows) shown near LOC's label, or anywhere if LOC has none? One look."""
+        try:
+            self._header(loc, 0.0, [])
+        except DriverError:
+            return False
+        return True
+
     def pick(self, loc: Locator, value: str, timeout: float) -> str:
         want = parse_date(value)
         if want is None:
-            raise DriverError(f"date {loc.describe()}: the value is not a date (year, month and day as digits, "
+            raise DriverError(f"choose {loc.describe()}: the value is not a date (year, month and day as digits, "
                               "e.g. 2026-11-20)", retryable=False, nothing_sent=True)
         tried: list[str] = []
         view, header, label = self._header(loc, timeout, tried)
         clicks = self._navigate(view, header, want, tried)
+        # the days are redrawn after the header: read them only once the whole calendar has stopped changing
+        area = self._grid_area(view, header)
+        wait_stable(lambda: screen.grab(view.screen_rect(area)).image, 1.5, interval=0.06)
         view = self.view()
         header = self._reread(view, header)
         grid = self._grid_area(view, header)
@@ -191,7 +202,7 @@ class CalendarPicker:
         wait_stable(lambda: screen.grab(view.screen_rect(grid)).image, 1.5, interval=0.06)
         after = self.view()
         self._verify(after, header, day, before, want, label, loc, tried)
-        self.reader.trace.append(f"date {loc.describe()}: {clicks} arrow click(s), day at {day.as_list()}")
+        self.reader.trace.append(f"choose {loc.describe()}: {clicks} arrow click(s), day at {day.as_list()}")
         return want.isoformat()
 
     # -- finding ------------------------------------------------------------------------------------------
@@ -234,8 +245,8 @@ class CalendarPicker:
                 break
             time.sleep(0.15)
         boxes = view.shot.meta.get("boxes") or []  # type: ignore[assignment]
-        raise DriverError(f"date {loc.describe()}: {err}", tried + [t for t in err.tried if t not in tried],
-                          evidence=layout.annotate(view.image, boxes, note=f"date: {loc.describe()}"),
+        raise DriverError(f"choose {loc.describe()}: {err}", tried + [t for t in err.tried if t not in tried],
+                          evidence=layout.annotate(view.image, boxes, note=f"choose (calendar): {loc.describe()}"),
                           nothing_sent=True)
 
     def _reread(self, view: View, old: Header) -> Header:
@@ -247,7 +258,7 @@ class CalendarPicker:
         boxes = [shift_box(b, strip.x0, strip.y0) for b in read_screen(self.reader.engine, view.shot.crop(strip))]
         found = find_headers(boxes)
         if not found:
-            raise DriverError("date: the calendar's header can no longer be read",
+            raise DriverError("choose (calendar): the calendar's header can no longer be read",
                               [f"header strip {strip.as_list()}: " + ", ".join(repr(b.text) for b in boxes)],
                               evidence=screen.to_png(view.shot.crop(strip.grow(20).clip(
                                   Rect(0, 0, view.image.shape[1], view.image.shape[0])))))
@@ -263,7 +274,7 @@ class CalendarPicker:
         clicks = 0
         while header.index != goal:
             if clicks >= MAX_CLICKS:
-                raise DriverError(f"date: the calendar still shows {header.year}年{header.month}月 after "
+                raise DriverError(f"choose (calendar): the calendar still shows {header.year}年{header.month}月 after "
                                   f"{clicks} arrow clicks", tried, evidence=view.shot.png())
             rest = goal - header.index
             sign = 1 if rest > 0 else -1
@@ -277,14 +288,14 @@ class CalendarPicker:
                 outer = sorted(unknown, key=lambda a: a[1].x0 * sign, reverse=True)
                 i, r = outer[0] if abs(rest) >= 12 else outer[-1]
             else:
-                raise DriverError(f"date: no arrow moves the calendar by {abs(rest)} month(s) or less",
+                raise DriverError(f"choose (calendar): no arrow moves the calendar by {abs(rest)} month(s) or less",
                                   [*tried, f"arrow moves learnt: {moves}"], evidence=view.shot.png())
             strip = view.screen_rect(header.row.grow(header.row.height // 2))
             shown = screen.grab(strip).image
             self.click_at(view, *r.center)
             clicks += 1
             if not _wait_change(lambda s=strip: screen.grab(s).image, shown, 2.0):
-                raise DriverError(f"date: clicking the arrow at {r.as_list()} did not change the calendar's header",
+                raise DriverError(f"choose (calendar): clicking the arrow at {r.as_list()} did not change the calendar's header",
                                   tried, evidence=screen.grab(strip.grow(20)).png())
             wait_stable(lambda s=strip: screen.grab(s).image, 1.0, interval=0.04)
             view = self.view()
@@ -292,7 +303,7 @@ class CalendarPicker:
             moves[i] = new.index - header.index
             tried.append(f"arrow {r.as_list()}: {header.year}年{header.month}月 → {new.year}年{new.month}月")
             if moves[i] == 0 or (moves[i] > 0) != (sign > 0):
-                raise DriverError(f"date: the arrow at {r.as_list()} moved the calendar the wrong way "
+                raise DriverError(f"choose (calendar): the arrow at {r.as_list()} moved the calendar the wrong way "
                                   f"({header.year}年{header.month}月 → {new.year}年{new.month}月)", tried,
                                   evidence=view.shot.png())
             header = new
@@ -312,8 +323,8 @@ class CalendarPicker:
         tried.append(f"calendar grid {grid.as_list()}: {len(boxes)} texts, day {want.day} "
                      f"{len(cands)} time(s)")
         if not cands:
-            raise DriverError(f"date: day {want.day} is not in the calendar's grid", tried,
-                              evidence=layout.annotate(view.image, boxes, [grid], note="date: the days"))
+            raise DriverError(f"choose (calendar): day {want.day} is not in the calendar's grid", tried,
+                              evidence=layout.annotate(view.image, boxes, [grid], note="choose (calendar): the days"))
         if len(cands) > 1:
             contrast = {c: _contrast(view.shot.crop(c)) for c in cands}
             best = max(contrast.values())
@@ -329,7 +340,7 @@ class CalendarPicker:
         evidence = view.shot.crop(self._grid_area(view, now).grow(header.row.height).clip(
             Rect(0, 0, view.image.shape[1], view.image.shape[0])))
         if (now.year, now.month) != (want.year, want.month):
-            raise DriverError(f"date {loc.describe()}: after clicking day {want.day} the calendar shows "
+            raise DriverError(f"choose {loc.describe()}: after clicking day {want.day} the calendar shows "
                               f"{now.year}年{now.month}月, not {want.year}年{want.month}月 (a day of another month "
                               "was clicked)", tried, evidence=screen.to_png(evidence))
         cell = view.shot.crop(day.grow(3))
@@ -341,7 +352,7 @@ class CalendarPicker:
         reads = norm(read_crop(self.reader.engine, cell, scale=2.0))
         self.reader.stats["line_ocr"] += 1
         if not (marked or changed) or reads != str(want.day):
-            raise DriverError(f"date {loc.describe()}: day {want.day} does not look selected after the click "
+            raise DriverError(f"choose {loc.describe()}: day {want.day} does not look selected after the click "
                               f"(cell reads {reads!r}, {'marked' if marked else 'not marked'})", tried,
                               evidence=screen.to_png(evidence))
         if label is None:
@@ -356,7 +367,7 @@ class CalendarPicker:
         self.reader.stats["line_ocr"] += 1
         text = read_box(self.reader.engine, view.image, m.target)
         if parse_date(text) != want:
-            raise DriverError(f"date {loc.describe()}: the box beside the label does not show the picked date "
+            raise DriverError(f"choose {loc.describe()}: the box beside the label does not show the picked date "
                               f"after the click ({len(norm(text))} characters read)", tried,
                               evidence=screen.to_png(view.shot.crop(m.target.grow(20).clip(
                                   Rect(0, 0, view.image.shape[1], view.image.shape[0])))))

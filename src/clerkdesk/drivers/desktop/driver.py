@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from clerkdesk.drivers.desktop.calendar import CalendarPicker
+from clerkdesk.drivers.desktop.calendar import CalendarPicker, parse_date
 from clerkdesk.drivers.desktop.dialogs import DialogHandler
 from clerkdesk.drivers.desktop.filler import FieldFiller, is_combo
 from clerkdesk.drivers.desktop.finder import FieldFinder, box_of
@@ -149,6 +149,9 @@ class DesktopDriver:
     def choose(self, loc: Locator, value: str, timeout: float) -> None:
         if loc.label is not None and loc.offset is None and self._choose_option(loc, value, min(timeout, 3.0)):
             return
+        if parse_date(value) is not None and self.calendar.visible(loc):
+            self.pick_date(loc, value, timeout)  # `choose` on a month calendar: navigated, clicked, verified
+            return
         m, view = self.finder.locate(loc, timeout, what="choose")
         field = view.screen_rect(m.target)
         combo = is_combo(field)
@@ -166,7 +169,8 @@ class DesktopDriver:
         raise DriverError(f"choose {loc.describe()}: no drop-down box beside the label", [m.how])
 
     def pick_date(self, loc: Locator, value: str, timeout: float) -> str:
-        """``date``: navigate a month calendar by its header, click the day, verify (``calendar.CalendarPicker``)."""
+        """``choose`` of a date on a month calendar: navigate it by its header, click the day, verify
+        (``calendar.CalendarPicker``); the date picked (ISO)."""
         self.dialogs.check(0.0)
         got = self.calendar.pick(loc, value, timeout)
         self.dialogs.check(0.3)
