@@ -77,9 +77,10 @@ class DialogHandler:
                 return
             time.sleep(0.08)
 
-    def blocking(self) -> str | None:
-        """The client's modal box that is open now, as ``'title': message`` (its OCR'd text), or None. A save the
-        client refused with its own message box (出生日期无效) is reported with the box's words, not as a timeout."""
+    def blocking(self) -> tuple[str, bool] | None:
+        """The client's modal box that is open now, as ``'title': message`` (its OCR'd text) and whether it waits
+        for a click (it has an accept button: 确定, OK…; a progress box has none), or None. A save the client
+        refused with its own message box (出生日期无效) is reported with the box's words, not as a timeout."""
         tracker = self.tracker()
         if tracker is None:
             return None
@@ -92,9 +93,10 @@ class DialogHandler:
         dlg = dialogs[-1]
         shot = screen.grab(dlg.rect)
         words = [b.text for b in self._ocr(shot.image)]
-        buttons = {norm(w) for w in (*ACCEPT_WORDS, *DISMISS_WORDS)}
+        accept = {norm(w) for w in ACCEPT_WORDS}
+        buttons = accept | {norm(w) for w in DISMISS_WORDS}
         message = " ".join(w for w in words if norm(w) not in buttons) or "(no text could be read)"
-        return f"{dlg.title!r}: {message}"
+        return f"{dlg.title!r}: {message}", any(norm(w) in accept for w in words)
 
     def _answer(self, dlg: windows.Window, accept: bool, texts: list[str], prompt: str | None) -> bool:
         """Click DLG's accept/dismiss button (or a button named by one of TEXTS). Returns False,

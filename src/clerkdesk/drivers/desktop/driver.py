@@ -43,7 +43,7 @@ from clerkdesk.drivers.desktop.view import View, WindowTracker, wait_stable
 from clerkdesk.recipe.driver import Condition, DriverContext, DriverError, Locator, ReadSpec
 from clerkdesk.vision import input as inp
 from clerkdesk.vision import layout, screen, windows
-from clerkdesk.vision.layout import NotFound, box_rect
+from clerkdesk.vision.layout import Match, NotFound, box_rect
 from clerkdesk.vision.normalize import DEFAULT_THRESHOLD, norm
 from clerkdesk.vision.ocr import OcrEngine, TextBox, warm_up_in_background
 from clerkdesk.vision.screen import Rect
@@ -147,12 +147,14 @@ class DesktopDriver:
         return self.filler.fill(loc, value, timeout)
 
     def choose(self, loc: Locator, value: str, timeout: float) -> None:
-        if loc.label is not None and loc.offset is None and self._choose_option(loc, value, min(timeout, 3.0)):
-            return
+        self.dialogs.check(0.0)  # a standing notice that popped up meanwhile
         if parse_date(value) is not None and self.calendar.visible(loc):
             self.pick_date(loc, value, timeout)  # `choose` on a month calendar: navigated, clicked, verified
             return
-        m, view = self.finder.locate(loc, timeout, what="choose")
+        found = self._choose_option(loc, value, min(timeout, 3.0)) if loc.label and loc.offset is None else False
+        if found is True:
+            return
+        m, view = found if isinstance(found, tuple) else self.finder.locate(loc, timeout, what="choose")
         field = view.screen_rect(m.target)
         combo = is_combo(field)
         if combo or m.kind == "input":
@@ -207,15 +209,15 @@ class DesktopDriver:
                           "(read back from its pixels)", [*tried, f"clicked {ind.as_list()}"],
                           evidence=screen.grab(r.grow(20)).png())
 
-    def _choose_option(self, loc: Locator, value: str, timeout: float) -> bool:
+    def _choose_option(self, loc: Locator, value: str, timeout: float) -> bool | tuple[Match, View]:
         """``choose`` on a radio group: the label has no box beside it but the option VALUE sits on its row with a
-        round indicator. Selects it and reads the indicator back; False (nothing clicked) if this is no radio group.
+        mark left of it. Selects it and reads the mark back (True). A box beside the label is returned as found
+        (a drop-down or an entry, for the caller); False (nothing clicked) if neither is there yet.
         The options are read afresh (never from the layout cache: the chosen value is the citizen's)."""
         view = self.view()
         tried: list[str] = []
         try:
-            self.finder.resolve(loc, view, tried, want_input=True)
-            return False  # a box beside the label: a drop-down (or an entry), not a radio group
+            return self.finder.resolve(loc, view, tried, want_input=True), view
         except NotFound:
             pass
         try:
@@ -311,6 +313,7 @@ class DesktopDriver:
     def wait_for(self, cond: Condition, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         boxed_since: float | None = None
+        appears = not cond.gone and (cond.text is not None or cond.element is not None)
         while True:
             self.dialogs.check(0.0)
             if self.probe(cond):
@@ -318,12 +321,16 @@ class DesktopDriver:
             now = time.monotonic()
             if now >= deadline:
                 break
-            # a modal box of the client that stays up blocks the screen behind it (a save refused with 出生日期无效):
-            # after BLOCKED_AFTER s the wait ends with the box's words rather than running into the timeout
-            boxed = self.tracker is not None and bool(self._tracker().dialogs())
+            # a message box of the client that stays up waiting for its 确定 hides what we wait for (a save
+            # refused with 出生日期无效): after BLOCKED_AFTER s the wait ends with the box's words, not at the timeout.
+            # A box without an accept button (正在保存…, a progress box) is waited out.
+            boxed = appears and self.tracker is not None and bool(self._tracker().dialogs())
             boxed_since = (boxed_since or now) if boxed else None
             if boxed_since is not None and now - boxed_since >= BLOCKED_AFTER:
-                break
+                box = self.dialogs.blocking()
+                if box is not None and box[1]:
+                    break
+                boxed_since = now  # look again in a while
             time.sleep(POLL)
         evidence = None
         tried = [f"polled for {timeout:g} s"]
@@ -336,8 +343,8 @@ class DesktopDriver:
                 tried.append(str(e))
         if blocking is not None:
             # the client answered with its own message box (出生日期无效): its words are the reason, not the wait
-            raise DriverError(f"waiting for {cond.describe()}: the client shows a message box instead — {blocking}",
-                              tried, evidence=evidence)
+            raise DriverError(f"waiting for {cond.describe()}: the client shows a message box instead — "
+                              f"{blocking[0]}", tried, evidence=evidence)
         raise DriverError(f"timed out waiting for {cond.describe()} in {self.where()}", tried, evidence=evidence)
 
     # -- reading -----------------------------------------------------------------------------------------
