@@ -102,3 +102,14 @@ def test_the_probe_never_raises_the_window_over_an_open_message_box(
     # no window manager here: a raised main window would cover the box; its pixels are unchanged
     assert (screen.grab(box.rect).image == before).all()
     assert windows.active_window() == box.handle
+
+
+def test_a_field_hidden_by_the_clients_message_box_names_the_message(
+        tkcal: Callable[..., FormApp], home: Path) -> None:
+    tkcal()
+    d = _driver(home)
+    d.open(TKCAL_TITLE, 15)
+    d.click(Locator(text="保存", exact=True), 5)  # 出生日期无效 opens; the form behind it cannot be used
+    with pytest.raises(DriverError) as e:
+        d.fill(Locator(label="姓名"), "张三", 1)
+    assert "出生日期无效" in e.value.message

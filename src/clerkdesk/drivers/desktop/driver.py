@@ -74,6 +74,7 @@ class DesktopDriver:
                                   self._click_at)
         self.lists = ListPicker(self.reader, self._click_at)
         self.calendar = CalendarPicker(self.reader, self.finder, self.view, self._click_at)
+        self.finder.blocking = self._blocking_words
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     @property
@@ -169,6 +170,10 @@ class DesktopDriver:
             self.dialogs.check(0.3)
             return
         raise DriverError(f"choose {loc.describe()}: no drop-down box beside the label", [m.how])
+
+    def _blocking_words(self) -> str | None:
+        box = self.dialogs.blocking()
+        return box[0] if box else None
 
     def pick_date(self, loc: Locator, value: str, timeout: float) -> str:
         """``choose`` of a date on a month calendar: navigate it by its header, click the day, verify
