@@ -13,6 +13,14 @@ cached, each against a Keystroke-Level-Model estimate of a clerk doing the same 
    with an empty layout cache, "cached" reuses it (a new client process and a new driver each time).
    Timed from ``open`` to the box being closed; the client's start is not counted.
 
+3. Dialog (``--dialog``, issue 13 item 6): the 6-control practice dialog ``tests/drivers_desktop/formapp.py``
+   (4 pasted fields, the drop-down 民族 at item 15, the check box 本人承诺…, then 保存), filled warm (OCR models
+   loaded, the layout cache from a first run) by the driver — every step verified — with the time of each step
+   and its OCR work; against, **in the same run**, a hand-written xdotool script of the same dialog that
+   verifies nothing (window-relative coordinates read once off the probe's picture, values pasted with xclip,
+   the item picked with Down × 14 and Return) and against KLM. Both must leave the same values in the client.
+   ``CLERKDESK_OCR_INCREMENTAL=0`` turns incremental OCR off, for comparison.
+
 The KLM estimate (Card, Moran & Newell 1980; operators below) is what a practised clerk needs for the
 same form reading the values off a paper form; "speed-up" = KLM time / measured time.
 """
@@ -208,14 +216,151 @@ def bench_fill(fills: int) -> dict[str, list[float]]:
     return out
 
 
+# --- the 6-control dialog: the driver (warm) vs. a hand-written xdotool script vs. KLM ---------------------------
+
+FORMAPP = ROOT / "tests" / "drivers_desktop" / "formapp.py"
+DIALOG_TITLE = "测试录入窗口"
+DIALOG_TEXT = {"姓名": ("name", "欧阳娜娜"), "身份证号": ("id_number", "11010519491231002X"),
+               "户籍地址": ("address", "北京市朝阳区建国路88号SOHO现代城2号楼1单元1203室"),
+               "联系电话": ("phone", "13800138000")}
+DIALOG_CHOICE = ("民族", "ethnic", "土家族", 15)
+DIALOG_CHECK = "本人承诺所填信息真实"
+
+# What a script writer reads once off `clerkdesk recipe probe --window 测试录入窗口` (window pixels), and hard-codes.
+XDOTOOL_SCRIPT = r"""
+set -e
+WID=$(xdotool search --name '测试录入窗口' | head -1)
+eval $(xdotool getwindowgeometry --shell "$WID")
+at() { xdotool mousemove $((X + $1)) $((Y + $2)) click 1; }
+paste() { printf '%s' "$1" | xclip -selection clipboard; xdotool key ctrl+a ctrl+v; }
+at 200 31;  paste '欧阳娜娜'
+at 200 67;  paste '11010519491231002X'
+at 200 103; paste '北京市朝阳区建国路88号SOHO现代城2号楼1单元1203室'
+at 200 139; paste '13800138000'
+at 200 247; sleep 0.3; xdotool key --delay 12 Down Down Down Down Down Down Down Down Down Down Down Down Down Down Return
+sleep 0.2
+at 150 317
+at 61 440
+"""
+
+
+def klm_dialog() -> float:
+    t = sum(klm_text(v) for _, v in DIALOG_TEXT.values())
+    t += klm_choose(DIALOG_CHOICE[3]) + klm_click() + klm_click()  # 民族, the check box, 保存
+    return t
+
+
+def _start_dialog(out: Path) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, QT_QPA_PLATFORM="xcb")
+    p = subprocess.Popen([sys.executable, str(FORMAPP), str(out)], env=env, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    from clerkdesk.vision import windows
+
+    windows.find_window(DIALOG_TITLE, 30)
+    time.sleep(1.0)
+    return p
+
+
+def _dialog_ok(out: Path) -> list[str]:
+    """The fields the client did not receive right (empty: all right)."""
+    deadline = time.monotonic() + 5
+    while not out.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    got = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    want = {k: v for k, v in DIALOG_TEXT.values()} | {DIALOG_CHOICE[1]: DIALOG_CHOICE[2], "agree": True}
+    return [k for k, v in want.items() if got.get(k) != v]
+
+
+def dialog_driver(home: Path, out: Path) -> tuple[float, list[tuple[str, float, str]], dict[str, int]]:
+    """One fill of the dialog by the driver; the time and, per step, its seconds and OCR work."""
+    from clerkdesk.drivers.desktop import DesktopDriver
+    from clerkdesk.recipe.driver import DriverContext, Locator
+
+    p = _start_dialog(out)
+    try:
+        d = DesktopDriver()
+        d.start(DriverContext(system=None, home=home, clerk="bench"))
+        steps: list[tuple[str, float, str]] = []
+
+        def timed(name: str, fn: object) -> None:
+            before = dict(d.stats)
+            t = time.perf_counter()
+            fn()  # type: ignore[operator]
+            work = ", ".join(f"{k} {d.stats.get(k, 0) - before.get(k, 0)}" for k in
+                             ("full_ocr", "region_ocr", "line_ocr", "cache_hits") if d.stats.get(k, 0) - before.get(k, 0))
+            steps.append((name, time.perf_counter() - t, work))
+
+        t0 = time.perf_counter()
+        timed("open", lambda: d.open(DIALOG_TITLE, 20))
+        for label, (_, value) in DIALOG_TEXT.items():
+            timed(f"fill {label}", lambda label=label, value=value: d.fill(Locator(label=label), value, 5))
+        label, _, value, _ = DIALOG_CHOICE
+        timed(f"choose {label}", lambda: d.choose(Locator(label=label), value, 5))
+        timed("check 本人承诺…", lambda: d.check(Locator(label=DIALOG_CHECK), True, 5))
+        timed("click 保存", lambda: d.click(Locator(text="保存", exact=True), 5))
+        total = time.perf_counter() - t0
+        wrong = _dialog_ok(out)
+        if wrong:
+            raise SystemExit(f"the driver left wrong values in {wrong}")
+        return total, steps, dict(d.stats)
+    finally:
+        stop(p)
+
+
+def dialog_script(out: Path) -> float:
+    p = _start_dialog(out)
+    try:
+        t0 = time.perf_counter()
+        subprocess.run(["bash", "-c", XDOTOOL_SCRIPT], check=True)
+        total = time.perf_counter() - t0
+        wrong = _dialog_ok(out)
+        if wrong:
+            raise SystemExit(f"the xdotool script left wrong values in {wrong}")
+        return total
+    finally:
+        stop(p)
+
+
+def bench_dialog(runs: int) -> None:
+    import shutil
+
+    from clerkdesk.vision.ocr import get_engine
+
+    if not shutil.which("xdotool") or not shutil.which("xclip"):
+        raise SystemExit("the dialog benchmark needs xdotool and xclip")
+    get_engine().warm_up()  # type: ignore[attr-defined]
+    klm = klm_dialog()
+    drv: list[float] = []
+    scr: list[float] = []
+    with xvfb(1280, 800), tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp) / "home"
+        first, _, _ = dialog_driver(home, Path(tmp) / "first.json")  # fills the layout cache
+        print(f"  first run (empty layout cache) {first:5.2f} s")
+        for i in range(runs):
+            secs, steps, stats = dialog_driver(home, Path(tmp) / f"d{i}.json")
+            drv.append(secs)
+            scr.append(dialog_script(Path(tmp) / f"s{i}.json"))
+            print(f"  run {i + 1}: driver {secs:5.2f} s, xdotool script {scr[-1]:5.2f} s  {stats}")
+            for name, t, work in steps:
+                print(f"      {name:22s} {t:5.2f} s  {work}")
+    d, s_ = statistics.median(drv), statistics.median(scr)
+    print(f"  warm driver median {d:.2f} s; xdotool script median {s_:.2f} s; KLM {klm:.1f} s")
+    print(f"  ratio driver / script {d / s_:.2f}×   driver / KLM {d / klm:.3f}×   (targets ≤ 1.0× and ≤ 0.05×)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--fills", type=int, default=2)
     ap.add_argument("--skip-fill", action="store_true")
     ap.add_argument("--skip-ocr", action="store_true")
+    ap.add_argument("--dialog", type=int, default=0, metavar="RUNS",
+                    help="the 6-control dialog: driver (warm) vs. an xdotool script vs. KLM, RUNS times")
     args = ap.parse_args()
     print(f"machine: {machine()}")
+    if args.dialog:
+        print("6-control dialog (formapp.py), warm:")
+        bench_dialog(args.dialog)
     if not args.skip_ocr:
         print("OCR latency (median):")
         for k, v in bench_ocr(args.repeat).items():

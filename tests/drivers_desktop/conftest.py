@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from desktop_form_helpers import TKFORM, FormApp
+from desktop_form_helpers import TKCAL, TKFORM, FormApp
 
 
 @pytest.fixture
@@ -36,6 +36,23 @@ def tkform(display: str, tmp_path: Path) -> Iterator[Callable[..., FormApp]]:
 
     def start(*args: str) -> FormApp:
         app = FormApp(tmp_path / f"tk{len(apps)}.json", *args, script=TKFORM)
+        apps.append(app)
+        return app
+
+    yield start
+    for a in apps:
+        a.stop()
+
+
+@pytest.fixture
+def tkcal(display: str, tmp_path: Path) -> Iterator[Callable[..., FormApp]]:
+    """The Tk calendar client (tkcal.py: a month calendar opening on another month, radio buttons, a save
+    blocked by a message box)."""
+    pytest.importorskip("tkinter")
+    apps: list[FormApp] = []
+
+    def start(*args: str) -> FormApp:
+        app = FormApp(tmp_path / f"cal{len(apps)}.json", *args, script=TKCAL)
         apps.append(app)
         return app
 

@@ -13,8 +13,10 @@ from clerkdesk.recipe.driver import DriverContext
 
 FORMAPP = Path(__file__).with_name("formapp.py")
 TKFORM = Path(__file__).with_name("tkform.py")
+TKCAL = Path(__file__).with_name("tkcal.py")
 TITLE = "测试录入窗口"
 TK_TITLE = "Tk录入窗口"
+TKCAL_TITLE = "Tk日期窗口"
 
 
 

@@ -332,7 +332,9 @@ class masked:
 
 
 @step("choose", "Pick an option of a select, radio group or combobox by its value or its visible text; waits "
-      "for the option itself to appear (cascading selects).", {"value": CHOOSE_V}, locator=True,
+      "for the option itself to appear (cascading selects). Desktop: also a date on a month calendar (its "
+      "arrows clicked until the header shows the month, the day clicked, the selection read back).",
+      {"value": CHOOSE_V}, locator=True,
       example='choose: {label: 户口性质, value: "{{ person.hukou_type | code(\'hukou_type\') }}"}',
       zh="选择", en="choose", fills="value")
 def _choose(x: Exec, s: Step) -> None:

@@ -422,32 +422,121 @@ def box_at(image: np.ndarray, x: int, y: int, text_h: int = 14) -> Rect | None:
 
 
 def check_indicator(image: np.ndarray, anchor: Rect) -> Rect | None:
-    """The small square (check box indicator) at the left of a check box's text.
+    """The small square (check box) at the left of an option's text, or None."""
+    found = option_indicator(image, anchor)
+    return found[0] if found else None
 
-    OCR sometimes includes the square in the text's box, so the search spans both sides of the
-    box's left edge; a closed square border (its contour fills its bounding box) is what counts.
+
+def option_indicator(image: np.ndarray, anchor: Rect) -> tuple[Rect, str] | None:
+    """The indicator of a check box (``"square"``) at the left of the text ANCHOR, or None. (A radio button's circle
+    is found by ``option_mark``.)
+
+    OCR sometimes includes the indicator in the text's box (a radio's circle read as "6"), so the search spans
+    both sides of the box's left edge. Sizes are relative to the *ink* height of the text, not to the OCR box
+    (which is taller than the glyphs by a margin): Tk's 10-px indicators beside 14-px text count as Qt's 16-px
+    ones do. A square counts if its border is closed on four sides and nothing else touches it (a glyph's 口 does).
     """
     import cv2
 
     th = max(8, anchor.height)
-    area = Rect(max(0, anchor.x0 - 3 * th), anchor.y0 - th // 2, anchor.x0 + 2 * th, anchor.y1 + th // 2).clip(
-        Rect(0, 0, image.shape[1], image.shape[0]))
+    full = Rect(0, 0, image.shape[1], image.shape[0])
+    crop = image[max(0, anchor.y0):anchor.y1, max(0, anchor.x0):anchor.x1]
+    ext = text_extent(crop, pad=0) if crop.size else None
+    ink_h = max(8, ext.height if ext is not None else th)
+    # an indicator sits a few pixels left of its text, or inside the OCR box when OCR read it as a glyph (6男)
+    area = Rect(max(0, anchor.x0 - th), anchor.y0 - th // 2, anchor.x0 + 2 * th, anchor.y1 + th // 2).clip(full)
     if area.empty:
         return None
     gray = cv2.cvtColor(image[area.y0:area.y1, area.x0:area.x1], cv2.COLOR_RGB2GRAY)
     edges = cv2.morphologyEx(cv2.Canny(gray, 20, 60), cv2.MORPH_CLOSE, np.ones((2, 2), np.uint8))
     contours, _ = cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
-    cands: list[Rect] = []
+    cands: list[tuple[Rect, str]] = []
+    lo, hi = min(0.5 * th, 0.45 * ink_h), 1.8 * th
     for c in contours:
         x, y, w, h = cv2.boundingRect(c)
-        if 0.5 * th <= h <= 1.8 * th and 0.75 <= w / max(h, 1) <= 1.33 and _closed_border(edges, x, y, w, h):
-            cands.append(Rect(x + area.x0, y + area.y0, x + w + area.x0, y + h + area.y0))
+        if not (lo <= h <= hi and 0.75 <= w / max(h, 1) <= 1.33 and h >= 7) or x + area.x0 + w > anchor.x0 + th:
+            continue  # not indicator-sized, or inside the text (a glyph's 口 is a closed square too)
+        shape = "square" if _closed_border(edges, x, y, w, h) else None
+        if shape and _isolated(gray, x, y, w, h):
+            cands.append((Rect(x + area.x0, y + area.y0, x + w + area.x0, y + h + area.y0), shape))
     if not cands:
         return None
-    cands = _dedupe(cands)
-    # the square at (OCR put it inside the text's box) or nearest left of the text's start
-    left = [r for r in cands if r.x0 <= anchor.x0 + 2]
-    return max(left, key=lambda r: r.x0) if left else min(cands, key=lambda r: r.x0)
+    kept = _dedupe([r for r, _ in cands])
+    cands = [next(c for c in cands if c[0] == r) for r in kept]
+    # the indicator at (OCR put it inside the text's box) or nearest left of the text's start
+    left = [c for c in cands if c[0].x0 <= anchor.x0 + 0.6 * th and anchor.y0 < c[0].center[1] < anchor.y1]
+    if left:
+        return max(left, key=lambda c: c[0].x0)
+    return min(cands, key=lambda c: c[0].x0)
+
+
+def indicator_on(crop: np.ndarray) -> bool:
+    """Is the check box indicator in CROP ticked (ink well inside its border)?"""
+    h, w = crop.shape[:2]
+    g = crop[max(2, h // 5):h - max(2, h // 5), max(2, w // 5):w - max(2, w // 5)].mean(axis=2).ravel()
+    if g.size == 0:
+        return False
+    return bool((np.abs(g - float(np.percentile(crop.mean(axis=2), 90))) > 70).mean() > 0.08)
+
+
+def _isolated(gray: np.ndarray, x: int, y: int, w: int, h: int) -> bool:
+    """Is the rectangle surrounded by background (an indicator), not joined to other strokes (a glyph's 口 or 田)?"""
+    m = 2
+    y0, y1, x0, x1 = max(0, y - m), min(gray.shape[0], y + h + m), max(0, x - m), min(gray.shape[1], x + w + m)
+    ring = np.ones((y1 - y0, x1 - x0), bool)
+    ring[y - y0:y - y0 + h, x - x0:x - x0 + w] = False
+    vals = gray[y0:y1, x0:x1][ring].astype(float)
+    if vals.size == 0:
+        return False
+    return bool((np.abs(vals - float(np.median(gray))) > 60).mean() < 0.08)
+
+
+def option_mark(image: np.ndarray, anchor: Rect) -> Rect | None:
+    """The radio button (or any small option mark) just left of the option text ANCHOR, or at its start when OCR
+    read it as a glyph ("6男"): the first run of inked columns on the text's row that is about as wide as high,
+    narrower than a character and followed by a gap. Found by ink, not by shape, because a radio's circle is a
+    few grey pixels at Tk's 10 px (edge detection breaks it up) and a glyph's 口 is a closed shape too."""
+    th = max(8, anchor.height)
+    full = Rect(0, 0, image.shape[1], image.shape[0])
+    area = Rect(anchor.x0 - th, anchor.y0, anchor.x1, anchor.y1).clip(full)
+    if area.empty:
+        return None
+    g = image[area.y0:area.y1, area.x0:area.x1].mean(axis=2)
+    ink = np.abs(g - float(np.median(g))) > 30  # a radio's outline is light grey
+    cols = ink.any(axis=0)
+    runs: list[tuple[int, int]] = []
+    x = 0
+    while x < len(cols):
+        if cols[x]:
+            x1 = x
+            while x1 < len(cols) and cols[x1]:
+                x1 += 1
+            runs.append((x, x1))
+            x = x1
+        else:
+            x += 1
+    if len(runs) < 2:
+        return None
+    rows = np.where(ink.any(axis=1))[0]
+    text_h = int(rows[-1] - rows[0] + 1) if len(rows) else th
+    for (a, b), (c, _) in itertools.pairwise(runs):
+        rr = np.where(ink[:, a:b].any(axis=1))[0]
+        w, h = b - a, int(rr[-1] - rr[0] + 1)
+        if 6 <= w <= 0.9 * text_h and 0.7 <= w / max(1, h) <= 1.4 and c - b >= 2:
+            return Rect(area.x0 + a, area.y0 + int(rr[0]), area.x0 + b, area.y0 + int(rr[-1]) + 1)
+        if a + area.x0 >= anchor.x0 + th // 2:
+            break  # past the text's first character: no mark
+    return None
+
+
+def mark_on(crop: np.ndarray) -> bool:
+    """Does the option mark in CROP (a radio's circle, a check box) hold a dot or tick (dark ink at its centre)?"""
+    h, w = crop.shape[:2]
+    inner = crop[h // 4:h - h // 4, w // 4:w - w // 4]
+    if inner.size == 0:
+        return False
+    g = inner.mean(axis=2)
+    return bool((np.abs(g - float(np.percentile(crop.mean(axis=2), 90))) > 70).mean() > 0.08)
 
 
 def _closed_border(edges: np.ndarray, x: int, y: int, w: int, h: int) -> bool:

@@ -202,6 +202,22 @@ def list_windows() -> list[Window]:
     return out
 
 
+def same_program(a: Window, b: Window) -> bool:
+    """Do windows A and B belong to the same program? By their pids when both are known; on X11 otherwise by
+    the X client that created them (the high bits of a window id are its connection's resource-id base), which
+    tells a client's message box from another program's window even when the toolkit sets no ``_NET_WM_PID``
+    (Tk does not)."""
+    if a.pid is not None and b.pid is not None:
+        return a.pid == b.pid
+    if require_desktop() == "windows":
+        return False
+    try:
+        mask = int(x_display().display.info.resource_id_mask)
+    except Exception:
+        mask = 0x1FFFFF
+    return (a.handle & ~mask) == (b.handle & ~mask)
+
+
 def match_title(pattern: str, title: str) -> int:
     """0 = no match, 3 = exact, 2 = the title contains PATTERN, 1 = regex ``re:...`` match."""
     if pattern.startswith("re:"):

@@ -14,6 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from clerkdesk.drivers.desktop.view import WindowTracker, wait_stable
+from clerkdesk.recipe.driver import DriverError
 from clerkdesk.vision import input as inp
 from clerkdesk.vision import layout, screen, windows
 from clerkdesk.vision.layout import box_rect
@@ -75,6 +76,27 @@ class DialogHandler:
             if time.monotonic() >= deadline:
                 return
             time.sleep(0.08)
+
+    def blocking(self) -> tuple[str, bool] | None:
+        """The client's modal box that is open now, as ``'title': message`` (its OCR'd text) and whether it waits
+        for a click (it has an accept button: 确定, OK…; a progress box has none), or None. A save the client
+        refused with its own message box (出生日期无效) is reported with the box's words, not as a timeout."""
+        tracker = self.tracker()
+        if tracker is None:
+            return None
+        try:
+            dialogs = tracker.dialogs()
+        except DriverError:
+            return None
+        if not dialogs:
+            return None
+        dlg = dialogs[-1]
+        shot = screen.grab(dlg.rect)
+        words = [b.text for b in self._ocr(shot.image)]
+        accept = {norm(w) for w in ACCEPT_WORDS}
+        buttons = accept | {norm(w) for w in DISMISS_WORDS}
+        message = " ".join(w for w in words if norm(w) not in buttons) or "(no text could be read)"
+        return f"{dlg.title!r}: {message}", any(norm(w) in accept for w in words)
 
     def _answer(self, dlg: windows.Window, accept: bool, texts: list[str], prompt: str | None) -> bool:
         """Click DLG's accept/dismiss button (or a button named by one of TEXTS). Returns False,

@@ -31,8 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from clerkdesk.drivers.desktop.calendar import CalendarPicker, parse_date
 from clerkdesk.drivers.desktop.dialogs import DialogHandler
 from clerkdesk.drivers.desktop.filler import FieldFiller, is_combo
 from clerkdesk.drivers.desktop.finder import FieldFinder, box_of
@@ -44,11 +43,13 @@ from clerkdesk.drivers.desktop.view import View, WindowTracker, wait_stable
 from clerkdesk.recipe.driver import Condition, DriverContext, DriverError, Locator, ReadSpec
 from clerkdesk.vision import input as inp
 from clerkdesk.vision import layout, screen, windows
-from clerkdesk.vision.layout import NotFound, box_rect
+from clerkdesk.vision.layout import Match, NotFound, box_rect
 from clerkdesk.vision.normalize import DEFAULT_THRESHOLD, norm
 from clerkdesk.vision.ocr import OcrEngine, TextBox, warm_up_in_background
+from clerkdesk.vision.screen import Rect
 
 POLL = 0.15
+BLOCKED_AFTER = 3.0  # seconds a modal box of the client may stay up before a wait gives up and reports it
 
 __all__ = ["DesktopDriver", "client_env"]
 
@@ -72,6 +73,8 @@ class DesktopDriver:
         self.filler = FieldFiller(self.reader, self.finder, self.dialogs, lambda: self._tracker().focus(), self.view,
                                   self._click_at)
         self.lists = ListPicker(self.reader, self._click_at)
+        self.calendar = CalendarPicker(self.reader, self.finder, self.view, self._click_at)
+        self.finder.blocking = self._blocking_words
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     @property
@@ -145,7 +148,14 @@ class DesktopDriver:
         return self.filler.fill(loc, value, timeout)
 
     def choose(self, loc: Locator, value: str, timeout: float) -> None:
-        m, view = self.finder.locate(loc, timeout, what="choose")
+        self.dialogs.check(0.0)  # a standing notice that popped up meanwhile
+        if parse_date(value) is not None and self.calendar.visible(loc):
+            self.pick_date(loc, value, timeout)  # `choose` on a month calendar: navigated, clicked, verified
+            return
+        found = self._choose_option(loc, value, min(timeout, 3.0)) if loc.label and loc.offset is None else False
+        if found is True:
+            return
+        m, view = found if isinstance(found, tuple) else self.finder.locate(loc, timeout, what="choose")
         field = view.screen_rect(m.target)
         combo = is_combo(field)
         if combo or m.kind == "input":
@@ -161,24 +171,86 @@ class DesktopDriver:
             return
         raise DriverError(f"choose {loc.describe()}: no drop-down box beside the label", [m.how])
 
+    def _blocking_words(self) -> str | None:
+        box = self.dialogs.blocking()
+        return box[0] if box else None
+
+    def pick_date(self, loc: Locator, value: str, timeout: float) -> str:
+        """``choose`` of a date on a month calendar: navigate it by its header, click the day, verify
+        (``calendar.CalendarPicker``); the date picked (ISO)."""
+        self.dialogs.check(0.0)
+        got = self.calendar.pick(loc, value, timeout)
+        self.dialogs.check(0.3)
+        return got
+
     def check(self, loc: Locator, on: bool, timeout: float) -> None:
         m, view = self.finder.locate(loc, timeout, want_input=False, what="check")
-        ind = layout.check_indicator(view.image, m.anchor or m.target)
-        if ind is None:
-            raise DriverError(f"check {loc.describe()}: no check box left of the text", [m.how])
+        found = layout.option_indicator(view.image, m.anchor or m.target)
+        if found is None:
+            # no square: a radio button's circle (or a mark too faint for edges), found by its ink
+            mark = layout.option_mark(view.image, m.anchor or m.target)
+            if mark is None:
+                raise DriverError(f"check {loc.describe()}: no check box left of the text", [m.how])
+            found = (mark, "round")
+        ind, shape = found
+        self._set_indicator(f"check {loc.describe()}", view, ind, shape, on, timeout, [m.how])
+
+    def _set_indicator(self, what: str, view: View, ind: Rect, shape: str, on: bool, timeout: float,
+                       tried: list[str]) -> None:
+        """Click the check box / radio button IND unless it already shows ON, then read its state back until it does."""
         r = view.screen_rect(ind)
-        state = _checked(screen.grab(r).image)
-        if state == on:
+        state = layout.mark_on if shape == "round" else layout.indicator_on
+        if state(screen.grab(r).image) == on:
             return
         self._click_at(view, *ind.center)
         deadline = time.monotonic() + max(1.0, timeout)
         while time.monotonic() < deadline:
             time.sleep(0.05)
-            if _checked(screen.grab(r).image) == on:
+            if state(screen.grab(r).image) == on:
                 self.dialogs.check(0.3)
                 return
-        raise DriverError(f"check {loc.describe()}: the box did not change", [m.how, f"clicked {ind.as_list()}"],
+        kind = "radio button" if shape == "round" else "check box"
+        raise DriverError(f"{what}: the {kind} does not show {'ticked' if on else 'unticked'} after the click "
+                          "(read back from its pixels)", [*tried, f"clicked {ind.as_list()}"],
                           evidence=screen.grab(r.grow(20)).png())
+
+    def _choose_option(self, loc: Locator, value: str, timeout: float) -> bool | tuple[Match, View]:
+        """``choose`` on a radio group: the label has no box beside it but the option VALUE sits on its row with a
+        mark left of it. Selects it and reads the mark back (True). A box beside the label is returned as found
+        (a drop-down or an entry, for the caller); False (nothing clicked) if neither is there yet.
+        The options are read afresh (never from the layout cache: the chosen value is the citizen's)."""
+        view = self.view()
+        tried: list[str] = []
+        try:
+            return self.finder.resolve(loc, view, tried, want_input=True), view
+        except NotFound:
+            pass
+        try:
+            lab = self.finder.resolve(loc, view, tried, want_input=False).anchor
+        except NotFound:
+            return False
+        deadline = time.monotonic() + timeout
+        while True:
+            boxes: list[TextBox] = view.shot.meta.get("boxes") or self.reader.full_ocr(view)  # type: ignore[assignment]
+            want = norm(value)
+            opts = []
+            for b in boxes:
+                r = box_rect(b)
+                t = norm(b.text)
+                on_row = abs(r.center[1] - lab.center[1]) <= max(6, lab.height * 0.6) and r.x0 >= lab.x1 - 2
+                if on_row and (t == want or (len(t) == len(want) + 1 and t[1:] == want and t[0] in "6oo0◎⊙●○◉@")):
+                    mark = layout.option_mark(view.image, r)
+                    if mark is not None:
+                        opts.append((r.x0, mark))
+            if opts:
+                mark = min(opts, key=lambda o: o[0])[1]
+                self._set_indicator(f"choose {loc.describe()}", view, mark, "round", True, timeout,
+                                    [*tried, f"radio button {value!r} right of the label at {mark.as_list()}"])
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(POLL)
+            view = self.view()
 
     def click(self, loc: Locator, timeout: float) -> None:
         # until the mouse button goes down nothing reached the client: a submit that fails here was
@@ -245,21 +317,39 @@ class DesktopDriver:
 
     def wait_for(self, cond: Condition, timeout: float) -> None:
         deadline = time.monotonic() + timeout
+        boxed_since: float | None = None
+        appears = not cond.gone and (cond.text is not None or cond.element is not None)
         while True:
             self.dialogs.check(0.0)
             if self.probe(cond):
                 return
-            if time.monotonic() >= deadline:
+            now = time.monotonic()
+            if now >= deadline:
                 break
+            # a message box of the client that stays up waiting for its 确定 hides what we wait for (a save
+            # refused with 出生日期无效): after BLOCKED_AFTER s the wait ends with the box's words, not at the timeout.
+            # A box without an accept button (正在保存…, a progress box) is waited out.
+            boxed = appears and self.tracker is not None and bool(self._tracker().dialogs())
+            boxed_since = (boxed_since or now) if boxed else None
+            if boxed_since is not None and now - boxed_since >= BLOCKED_AFTER:
+                box = self.dialogs.blocking()
+                if box is not None and box[1]:
+                    break
+                boxed_since = now  # look again in a while
             time.sleep(POLL)
         evidence = None
         tried = [f"polled for {timeout:g} s"]
+        blocking = self.dialogs.blocking()
         if self.tracker is not None:
             try:
                 view = self.view()
                 evidence = layout.annotate(view.image, self.reader.full_ocr(view), note=f"waiting for {cond.describe()}")
             except DriverError as e:
                 tried.append(str(e))
+        if blocking is not None:
+            # the client answered with its own message box (出生日期无效): its words are the reason, not the wait
+            raise DriverError(f"waiting for {cond.describe()}: the client shows a message box instead — "
+                              f"{blocking[0]}", tried, evidence=evidence)
         raise DriverError(f"timed out waiting for {cond.describe()} in {self.where()}", tried, evidence=evidence)
 
     # -- reading -----------------------------------------------------------------------------------------
@@ -364,12 +454,3 @@ def _after_label(text: str, label: str) -> str | None:
     return None
 
 
-
-def _checked(crop: np.ndarray) -> bool:
-    """Is the check box indicator in CROP ticked? (ink inside its border)"""
-    h, w = crop.shape[:2]
-    inner = crop[max(2, h // 5):h - max(2, h // 5), max(2, w // 5):w - max(2, w // 5)]
-    if inner.size == 0:
-        return False
-    g = inner.mean(axis=2)
-    return bool((np.abs(g - float(np.percentile(crop.mean(axis=2), 90))) > 70).mean() > 0.08)

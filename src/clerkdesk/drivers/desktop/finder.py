@@ -38,6 +38,7 @@ class FieldFinder:
         self.view = view
         self.check_dialog = check_dialog
         self.recipe_dir: str | None = None
+        self.blocking: Callable[[], str | None] | None = None  # the open message box's words, for errors
 
     def _image_base(self) -> Path:
         """Relative ``image`` paths: under ``ctx.options["recipe_dir"]``, else the recipes folder
@@ -147,12 +148,15 @@ class FieldFinder:
                 break
             time.sleep(POLL)
         boxes: list[TextBox] = view.shot.meta.get("boxes") or self.reader.full_ocr(view)  # type: ignore[assignment]
+        box = None
         if view.dialogs:
-            tried.append(f"a dialog is open: {view.dialogs[-1].title!r} (it may cover the form)")
+            box = self.blocking() if self.blocking is not None else None
+            tried.append(f"a dialog is open: {box or repr(view.dialogs[-1].title)} (it may cover the form)")
         # an ambiguous label → box association: both candidate boxes drawn in red
         evidence = layout.annotate(view.image, boxes, list(getattr(err, "candidates", [])),
                                    note=f"{what or 'locate'}: {loc.describe()}")
-        raise DriverError(f"{what or 'locate'} {loc.describe()}: {err}", tried, evidence=evidence)
+        shown = f" — the client shows a message box: {box}" if box else ""
+        raise DriverError(f"{what or 'locate'} {loc.describe()}: {err}{shown}", tried, evidence=evidence)
 
 
 def _line_height(boxes: list[TextBox], anchor: Rect) -> int:

@@ -10,6 +10,7 @@ into the cache (``forbid``). Counters and decisions go to the shared STATS and T
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from clerkdesk.drivers.desktop.view import View, shift_box, wait_stable
-from clerkdesk.vision import layout, screen
+from clerkdesk.vision import incremental, layout, screen
 from clerkdesk.vision.layout import NotFound, box_rect
 from clerkdesk.vision.layout_cache import LayoutCache, Page, ScreenLayout
 from clerkdesk.vision.normalize import label_score, norm
@@ -41,6 +42,9 @@ class ScreenReader:
         self.entry: ScreenLayout | None = None
         self.title = ""  # the window title the layout cache files the current screen under
         self._memo: dict[bytes, list[TextBox]] = {}
+        # per image size, the last screenshot read and its boxes: the next read OCRs only what changed since
+        self._last: dict[tuple[int, ...], tuple[np.ndarray, list[TextBox]]] = {}
+        self.incremental = os.environ.get("CLERKDESK_OCR_INCREMENTAL", "1") != "0"
         self.page: Page | None = None  # the layout-cache page the last anchor came from
         self.from_cache = False  # the last anchor was served by a cached page (not a full OCR)
         self.fresh = False  # the next anchor must come from a full OCR (a cached association was doubted)
@@ -67,6 +71,7 @@ class ScreenReader:
 
     def forget(self) -> None:
         self.entry = None
+        self._last.clear()
 
     def layout(self, view: View) -> ScreenLayout:
         size = (view.win.rect.width, view.win.rect.height)
@@ -117,13 +122,25 @@ class ScreenReader:
         hit = self._memo.get(key)
         if hit is not None:
             return list(hit)
-        # a label drawn 1–3 px from its box is read together with the box's contents: split at the border
-        boxes = layout.split_at_inputs(image, read_screen(self.engine, image), self.engine)
-        self.stats["full_ocr"] += 1
-        self.trace.append(f"full OCR of {image.shape[1]}×{image.shape[0]} px: {len(boxes)} texts")
+        last = self._last.get(image.shape) if self.incremental else None
+        up = incremental.update(self.engine, last[0], last[1], image) if last is not None else None
+        if up is not None:
+            # only the regions whose pixels changed since the last read were read (one batch); the rest reused
+            boxes = layout.split_at_inputs(image, up.boxes, self.engine)
+            self.stats["region_ocr"] = self.stats.get("region_ocr", 0) + (1 if up.regions else 0)
+            self.trace.append(f"incremental OCR of {image.shape[1]}×{image.shape[0]} px: {len(up.regions)} changed "
+                              f"region(s), {up.changed_share:.0%} of it; {up.reused} text(s) reused")
+        else:
+            # a label drawn 1–3 px from its box is read together with the box's contents: split at the border
+            boxes = layout.split_at_inputs(image, read_screen(self.engine, image), self.engine)
+            self.stats["full_ocr"] += 1
+            self.trace.append(f"full OCR of {image.shape[1]}×{image.shape[0]} px: {len(boxes)} texts")
         self._memo[key] = boxes
+        self._last[image.shape] = (image.copy(), list(boxes))
         while len(self._memo) > 4:
             self._memo.pop(next(iter(self._memo)))
+        while len(self._last) > 3:
+            self._last.pop(next(iter(self._last)))
         return boxes
 
     def verify(self, view: View, b: TextBox, want: str, exact: bool = False) -> bool:

@@ -79,13 +79,13 @@ class WindowTracker:
         return win, self.dialogs()
 
     def dialogs(self) -> list[Window]:
-        """Visible windows of the same program (same pid), or new since we opened it; topmost last."""
+        """Visible windows of the same program (``windows.same_program``), or new since we opened it; topmost last."""
         out = []
         for w in windows.list_windows():
             if w.handle == self.main.handle or w.rect.empty:
                 continue
-            same_pid = w.pid is not None and self.main.pid is not None and w.pid == self.main.pid
-            if same_pid or w.handle not in self.known:
+            # the same program (its pid, or on X11 the X client that made it: Tk sets no pid), or new since `open`
+            if windows.same_program(w, self.main) or w.handle not in self.known:
                 out.append(w)
         return out
 

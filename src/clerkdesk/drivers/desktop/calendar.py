@@ -1,0 +1,394 @@
+"""``choose`` of a date on a desktop client's month calendar: navigated by its visible header, the day clicked, the
+selection verified (``choose: {label: 出生日期, value: "{{ person.birth_date }}"}`` where a calendar is shown).
+
+A calendar day clicked in the wrong month is a wrong date that nothing notices (issue 13: 2026-12-20 was
+submitted for 2026-11-20), and a recipe that guards every month with ``when`` steps is unreadable. So the
+driver reads the calendar the way a clerk does:
+
+1. **The header**: an OCR line on which a year and a month can be read (``2026年11月``, ``2026-11``,
+   ``十一月 2026``, ``November 2026``; the month and the year may be separate texts, as in GTK's
+   ``‹ November › ‹ 2026 ›``), nearest to the step's label (if it has one). Its **arrows** are the short texts
+   of arrow glyphs on the same row (``<``, ``<<``, ``‹``, ``«``, ``◀``…); an arrow left of the header text it
+   is nearest to goes back, right of it forward.
+2. **Navigation**: an arrow is clicked and the header re-read from a crop of its row only (no full OCR); how
+   many months an arrow moves (1, or 12 for a year arrow) is *learnt* from the header, never assumed, and the
+   largest step that does not overshoot is used. A header that does not move after a click fails the step.
+3. **The day**: the calendar's grid (the area under the header) is read once; the day's number must be a whole
+   OCR text (``"20"`` is never the 20 of ``2026``). Days of the neighbouring months (drawn grey, in the first
+   or last rows) are never chosen: of several candidates the one drawn in the darkest ink, then the one in the
+   month's place in the grid (late days at the bottom, early days at the top) wins.
+4. **Verification**: after the click the header must still show the wanted month (a grey day switches the
+   month in GTK), the day's cell must look selected (its background differs from the grid's, or it changed
+   with the click), and a box beside the step's label, if there is one, must read back as the same date
+   (compared as year, month and day numbers, whatever the separators or zero padding). Any difference fails
+   the step with the calendar's crop as evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from clerkdesk.drivers.desktop.finder import FieldFinder
+from clerkdesk.drivers.desktop.readback import read_box, read_crop
+from clerkdesk.drivers.desktop.reader import ScreenReader
+from clerkdesk.drivers.desktop.view import View, shift_box, wait_stable
+from clerkdesk.recipe.driver import DriverError, Locator
+from clerkdesk.vision import layout, screen
+from clerkdesk.vision.layout import NotFound, box_rect
+from clerkdesk.vision.normalize import norm
+from clerkdesk.vision.ocr import TextBox, read_screen
+from clerkdesk.vision.screen import Rect
+
+ARROWS_BACK = set("<‹«《〈◀◁←＜く")
+ARROWS_FORWARD = set(">›»》〉▶▷→＞")
+_ZH_MONTHS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
+_EN_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+MAX_CLICKS = 150  # a birth date 100 years back: 100 year clicks and up to 11 month clicks
+
+
+def parse_date(value: str) -> dt.date | None:
+    """A date written as digits with any separators (2026-11-20, 2026/11/20, 2026年11月20日, 20261120)."""
+    nums = re.findall(r"\d+", value)
+    if len(nums) == 1 and len(nums[0]) == 8:
+        nums = [nums[0][:4], nums[0][4:6], nums[0][6:]]
+    if len(nums) != 3 or len(nums[0]) != 4:
+        return None
+    try:
+        return dt.date(int(nums[0]), int(nums[1]), int(nums[2]))
+    except ValueError:
+        return None
+
+
+def _month_of(text: str) -> int | None:
+    t = norm(text).strip(".")
+    m = re.fullmatch(r"(\d{1,2})月?", t)
+    if m and 1 <= int(m.group(1)) <= 12:
+        return int(m.group(1))
+    m = re.fullmatch(r"(十[一二]|[一二三四五六七八九十])月", t)
+    if m:
+        return _ZH_MONTHS.index(m.group(1)) + 1
+    for i, name in enumerate(_EN_MONTHS):
+        if len(t) >= 3 and t.isalpha() and t.startswith(name):
+            return i + 1
+    return None
+
+
+def year_month(text: str) -> tuple[int | None, int | None]:
+    """The year and month one header text shows (either may be None): ``2026年11月`` → (2026, 11),
+    ``2026`` → (2026, None), ``十一月`` / ``November`` → (None, 11)."""
+    t = norm(text)
+    if parse_date(t) is not None or len(re.findall(r"\d+", t)) > 2:
+        return None, None  # a whole date (a box's contents) or a number of a form, not a header
+    m = re.search(r"((?:19|20)\d\d)\s*(?:年|[-/.])\s*(\d{1,2})\s*月?", t)
+    if m and 1 <= int(m.group(2)) <= 12:
+        return int(m.group(1)), int(m.group(2))
+    y = re.search(r"(?<!\d)((?:19|20)\d\d)(?!\d)", t)
+    rest = t.replace(y.group(1), "").strip(" 年,") if y else t
+    month = _month_of(rest) if rest else None
+    if y is None and month is None:
+        return None, None
+    if y is not None and rest and month is None:
+        return None, None  # a year among other words (a date in a label, a title): not a header
+    return (int(y.group(1)) if y else None), month
+
+
+def _arrow(text: str) -> int:
+    """-1 for a back arrow, +1 forward, 0 if TEXT is not made of arrow glyphs."""
+    t = text.strip().replace(" ", "")
+    if t and len(t) <= 3 and all(c in ARROWS_BACK for c in t):
+        return -1
+    if t and len(t) <= 3 and all(c in ARROWS_FORWARD for c in t):
+        return 1
+    return 0
+
+
+@dataclass
+class Header:
+    """A calendar's header in image pixels: the year and month it shows, their text boxes, its arrows
+    (rect, direction) and the row it occupies (the arrows included)."""
+
+    year: int
+    month: int
+    texts: list[Rect]
+    arrows: list[tuple[Rect, int]]
+    row: Rect
+
+    @property
+    def index(self) -> int:
+        return self.year * 12 + self.month - 1
+
+
+def find_headers(boxes: list[TextBox]) -> list[Header]:
+    """Every calendar header among BOXES: a year and a month read on one row (one text or two), with arrows."""
+    parts = [(b, *year_month(b.text)) for b in boxes]
+    out: list[Header] = []
+    used: set[int] = set()
+    for i, (b, y, m) in enumerate(parts):
+        if i in used or (y is None and m is None):
+            continue
+        r = box_rect(b)
+        texts = [r]
+        year, month = y, m
+        if year is None or month is None:
+            # the other half on the same row (GTK: ‹ November › ‹ 2026 ›)
+            for j, (c, y2, m2) in enumerate(parts):
+                cr = box_rect(c)
+                if j == i or j in used or abs(cr.center[1] - r.center[1]) > max(6, r.height // 2):
+                    continue
+                if (year is None and y2 is not None and m2 is None) or (month is None and m2 is not None and y2 is None):
+                    year, month = year or y2, month or m2
+                    texts.append(cr)
+                    used.add(j)
+                    break
+        if year is None or month is None:
+            continue
+        used.add(i)
+        cy, h = r.center[1], r.height
+        arrows = []
+        for c in boxes:
+            d = _arrow(c.text)
+            cr = box_rect(c)
+            if d and abs(cr.center[1] - cy) <= max(6, h * 0.6):
+                near = min(texts, key=lambda t, cr=cr: abs(t.center[0] - cr.center[0]))
+                arrows.append((cr, -1 if cr.center[0] < near.center[0] else 1))
+        rs = texts + [a for a, _ in arrows]
+        row = Rect(min(x.x0 for x in rs), min(x.y0 for x in rs), max(x.x1 for x in rs), max(x.y1 for x in rs))
+        out.append(Header(year, month, texts, arrows, row))
+    return out
+
+
+class CalendarPicker:
+    """A date chosen on a month calendar. READER reads the screen (and its OCR engine the crops), FINDER the step's label
+    and the box beside it, VIEW takes a fresh screenshot, CLICK_AT clicks at image pixels of a view."""
+
+    def __init__(self, reader: ScreenReader, finder: FieldFinder, view: Callable[[], View],
+                 click_at: Callable[[View, int, int], None]) -> None:
+        self.reader = reader
+        self.finder = finder
+        self.view = view
+        self.click_at = click_at
+
+    def visible(self, loc: Locator) -> bool:
+        """Is a calendar (a header with arrows) shown near LOC's label, or anywhere if LOC has none? One look."""
+        try:
+            self._header(loc, 0.0, [])
+        except DriverError:
+            return False
+        return True
+
+    def pick(self, loc: Locator, value: str, timeout: float) -> str:
+        want = parse_date(value)
+        if want is None:
+            raise DriverError(f"choose {loc.describe()}: the value is not a date (year, month and day as digits, "
+                              "e.g. 2026-11-20)", retryable=False, nothing_sent=True)
+        tried: list[str] = []
+        view, header, label = self._header(loc, timeout, tried)
+        clicks = self._navigate(view, header, want, tried)
+        # the days are redrawn after the header: read them only once the whole calendar has stopped changing
+        area = self._grid_area(view, header)
+        wait_stable(lambda: screen.grab(view.screen_rect(area)).image, 1.5, interval=0.06)
+        view = self.view()
+        header = self._reread(view, header)
+        grid = self._grid_area(view, header)
+        day = self._day(view, grid, want, tried)
+        before = screen.grab(view.screen_rect(day.grow(3))).image
+        self.click_at(view, *day.center)
+        wait_stable(lambda: screen.grab(view.screen_rect(grid)).image, 1.5, interval=0.06)
+        after = self.view()
+        self._verify(after, header, day, before, want, label, loc, tried)
+        self.reader.trace.append(f"choose {loc.describe()}: {clicks} arrow click(s), day at {day.as_list()}")
+        return want.isoformat()
+
+    # -- finding ------------------------------------------------------------------------------------------
+    def _header(self, loc: Locator, timeout: float, tried: list[str]) -> tuple[View, Header, Rect | None]:
+        deadline = time.monotonic() + timeout
+        while True:
+            view = self.view()
+            label: Rect | None = None
+            try:
+                if loc.label is not None or loc.text is not None:
+                    m = self.finder.resolve(loc, view, tried, want_input=False)
+                    label = m.anchor
+                boxes: list[TextBox] = view.shot.meta.get("boxes") or self.reader.full_ocr(view)  # type: ignore[assignment]
+                headers = find_headers(boxes)
+                within = layout.parse_within(loc.within, view.image.shape[1], view.image.shape[0])
+                if within is not None:
+                    headers = [h for h in headers if within.contains(*h.row.center)]
+                if not headers:
+                    raise NotFound("no calendar on the screen (no header showing a year and a month)",
+                                   ["OCR texts: " + ", ".join(repr(b.text) for b in boxes[:30])])
+                # a header has arrows on both sides; a year and month in a title or a box's text has not
+                headers = [h for h in headers if {d for _, d in h.arrows} == {-1, 1}] or headers
+                if label is not None:
+                    near = [h for h in headers if h.row.y1 >= label.y0 - label.height]
+                    headers = sorted(near or headers, key=lambda h: _dist(h.row, label))[:1]
+                if len(headers) > 1:
+                    raise NotFound(f"{len(headers)} calendars on the screen: name one with `label` or `within`",
+                                   [f"header {h.year}-{h.month:02d} at {h.row.as_list()}" for h in headers])
+                h = headers[0]
+                tried.append(f"calendar header {h.year}年{h.month}月 at {h.row.as_list()} with "
+                             f"{len(h.arrows)} arrow(s)")
+                if not any(d < 0 for _, d in h.arrows) or not any(d > 0 for _, d in h.arrows):
+                    row = [repr(b.text) for b in boxes if abs(box_rect(b).center[1] - h.row.center[1]) <= h.row.height]
+                    raise NotFound("the calendar header has no arrows on both sides (‹ ›, < >); texts on its row: "
+                                   + ", ".join(row), list(tried))
+                return view, h, label
+            except NotFound as e:
+                err = e
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(0.15)
+        boxes = view.shot.meta.get("boxes") or []  # type: ignore[assignment]
+        raise DriverError(f"choose {loc.describe()}: {err}", tried + [t for t in err.tried if t not in tried],
+                          evidence=layout.annotate(view.image, boxes, note=f"choose (calendar): {loc.describe()}"),
+                          nothing_sent=True)
+
+    def _reread(self, view: View, old: Header) -> Header:
+        """The header read again from a strip of its row only (~0.1 s instead of a full OCR)."""
+        pad = old.row.height
+        strip = Rect(old.row.x0 - pad, old.row.y0 - pad // 2, old.row.x1 + pad, old.row.y1 + pad // 2).clip(
+            Rect(0, 0, view.image.shape[1], view.image.shape[0]))
+        self.reader.stats["line_ocr"] += 1
+        boxes = [shift_box(b, strip.x0, strip.y0) for b in read_screen(self.reader.engine, view.shot.crop(strip))]
+        found = find_headers(boxes)
+        if not found:
+            raise DriverError("choose (calendar): the calendar's header can no longer be read",
+                              [f"header strip {strip.as_list()}: " + ", ".join(repr(b.text) for b in boxes)],
+                              evidence=screen.to_png(view.shot.crop(strip.grow(20).clip(
+                                  Rect(0, 0, view.image.shape[1], view.image.shape[0])))))
+        h = min(found, key=lambda f: _dist(f.row, old.row))
+        if len(h.arrows) < len(old.arrows):
+            h.arrows = old.arrows  # an arrow drawn pressed for a moment: its place has not moved
+        return h
+
+    def _navigate(self, view: View, header: Header, want: dt.date, tried: list[str]) -> int:
+        """Click arrows until the header shows WANT's month; the months each arrow moves are learnt."""
+        goal = want.year * 12 + want.month - 1
+        moves: dict[int, int] = {}  # arrow number → months it moved
+        clicks = 0
+        while header.index != goal:
+            if clicks >= MAX_CLICKS:
+                raise DriverError(f"choose (calendar): the calendar still shows {header.year}年{header.month}月 after "
+                                  f"{clicks} arrow clicks", tried, evidence=view.shot.png())
+            rest = goal - header.index
+            sign = 1 if rest > 0 else -1
+            arrows = [(i, r) for i, (r, d) in enumerate(header.arrows) if d == sign]
+            known = [(moves[i], i, r) for i, r in arrows if i in moves and 0 < abs(moves[i]) <= abs(rest)]
+            unknown = [(i, r) for i, r in arrows if i not in moves]
+            if known:
+                _, i, r = max(known, key=lambda k: abs(k[0]))
+            elif unknown:
+                # the outer arrow of a side is usually the year's: try it first when a year or more is left
+                outer = sorted(unknown, key=lambda a: a[1].x0 * sign, reverse=True)
+                i, r = outer[0] if abs(rest) >= 12 else outer[-1]
+            else:
+                raise DriverError(f"choose (calendar): no arrow moves the calendar by {abs(rest)} month(s) or less",
+                                  [*tried, f"arrow moves learnt: {moves}"], evidence=view.shot.png())
+            strip = view.screen_rect(header.row.grow(header.row.height // 2))
+            shown = screen.grab(strip).image
+            self.click_at(view, *r.center)
+            clicks += 1
+            if not _wait_change(lambda s=strip: screen.grab(s).image, shown, 2.0):
+                raise DriverError(f"choose (calendar): clicking the arrow at {r.as_list()} did not change the calendar's header",
+                                  tried, evidence=screen.grab(strip.grow(20)).png())
+            wait_stable(lambda s=strip: screen.grab(s).image, 1.0, interval=0.04)
+            view = self.view()
+            new = self._reread(view, header)
+            moves[i] = new.index - header.index
+            tried.append(f"arrow {r.as_list()}: {header.year}年{header.month}月 → {new.year}年{new.month}月")
+            if moves[i] == 0 or (moves[i] > 0) != (sign > 0):
+                raise DriverError(f"choose (calendar): the arrow at {r.as_list()} moved the calendar the wrong way "
+                                  f"({header.year}年{header.month}月 → {new.year}年{new.month}月)", tried,
+                                  evidence=view.shot.png())
+            header = new
+        return clicks
+
+    def _grid_area(self, view: View, header: Header) -> Rect:
+        """Where the days are: under the header, as wide as it (plus a column), about eight rows deep."""
+        h = header.row.height
+        col = max(h, header.row.width // 7)
+        return Rect(header.row.x0 - col, header.row.y1, header.row.x1 + col, header.row.y1 + 9 * h).clip(
+            Rect(0, 0, view.image.shape[1], view.image.shape[0]))
+
+    def _day(self, view: View, grid: Rect, want: dt.date, tried: list[str]) -> Rect:
+        crop = view.shot.crop(grid)
+        boxes = [shift_box(b, grid.x0, grid.y0) for b in self.reader.ocr(crop)]
+        cands = [box_rect(b) for b in boxes if norm(b.text) == str(want.day)]
+        tried.append(f"calendar grid {grid.as_list()}: {len(boxes)} texts, day {want.day} "
+                     f"{len(cands)} time(s)")
+        if not cands:
+            raise DriverError(f"choose (calendar): day {want.day} is not in the calendar's grid", tried,
+                              evidence=layout.annotate(view.image, boxes, [grid], note="choose (calendar): the days"))
+        if len(cands) > 1:
+            contrast = {c: _contrast(view.shot.crop(c)) for c in cands}
+            best = max(contrast.values())
+            dark = [c for c in cands if contrast[c] >= 0.7 * best]  # grey days of the neighbouring months drop out
+            # in the grid, a late day of another month sits in the first row, an early one in the last rows
+            cands = sorted(dark or cands, key=lambda c: c.y0, reverse=want.day >= 15)
+        return cands[0]
+
+    # -- verifying ----------------------------------------------------------------------------------------
+    def _verify(self, view: View, header: Header, day: Rect, before: np.ndarray, want: dt.date, label: Rect | None,
+                loc: Locator, tried: list[str]) -> None:
+        now = self._reread(view, header)
+        evidence = view.shot.crop(self._grid_area(view, now).grow(header.row.height).clip(
+            Rect(0, 0, view.image.shape[1], view.image.shape[0])))
+        if (now.year, now.month) != (want.year, want.month):
+            raise DriverError(f"choose {loc.describe()}: after clicking day {want.day} the calendar shows "
+                              f"{now.year}年{now.month}月, not {want.year}年{want.month}月 (a day of another month "
+                              "was clicked)", tried, evidence=screen.to_png(evidence))
+        cell = view.shot.crop(day.grow(3))
+        grid = view.shot.crop(self._grid_area(view, now))
+        bg = np.median(grid.reshape(-1, grid.shape[-1]), axis=0)
+        edge = np.concatenate([cell[0], cell[-1], cell[:, 0], cell[:, -1]])
+        marked = float(np.abs(np.median(edge, axis=0) - bg).max()) > 40
+        changed = before.shape == cell.shape and bool((np.abs(before.astype(int) - cell.astype(int)) > 40).any())
+        reads = norm(read_crop(self.reader.engine, cell, scale=2.0))
+        self.reader.stats["line_ocr"] += 1
+        if not (marked or changed) or reads != str(want.day):
+            raise DriverError(f"choose {loc.describe()}: day {want.day} does not look selected after the click "
+                              f"(cell reads {reads!r}, {'marked' if marked else 'not marked'})", tried,
+                              evidence=screen.to_png(evidence))
+        if label is None:
+            return
+        try:
+            m = self.finder.resolve(Locator(label=loc.label, nth=loc.nth, within=loc.within, exact=loc.exact),
+                                    view, tried, want_input=True)
+        except NotFound:
+            return  # a calendar without a box of its own: the header and the cell are the read-back
+        if m.target.y0 > now.row.y0 - 2 and m.target.contains(*now.row.center):
+            return  # the "box" beside the label is the calendar's own frame
+        self.reader.stats["line_ocr"] += 1
+        text = read_box(self.reader.engine, view.image, m.target)
+        if parse_date(text) != want:
+            raise DriverError(f"choose {loc.describe()}: the box beside the label does not show the picked date "
+                              f"after the click ({len(norm(text))} characters read)", tried,
+                              evidence=screen.to_png(view.shot.crop(m.target.grow(20).clip(
+                                  Rect(0, 0, view.image.shape[1], view.image.shape[0])))))
+
+
+def _dist(a: Rect, b: Rect) -> float:
+    return float(np.hypot(a.center[0] - b.center[0], a.center[1] - b.center[1]))
+
+
+def _contrast(crop: np.ndarray) -> float:
+    """How far the darkest (or, on a dark cell, the lightest) ink is from the cell's background: grey days of
+    another month have little."""
+    g = crop.mean(axis=2)
+    bg = float(np.median(g))
+    return float(max(bg - g.min(), g.max() - bg))
+
+
+def _wait_change(grab: Callable[[], np.ndarray], before: np.ndarray, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        time.sleep(0.04)
+        if not np.array_equal(grab(), before):
+            return True
+    return False
