@@ -36,7 +36,7 @@ from clerkdesk.errors import ConfigError
 
 MANIFEST = "manifest.json"
 KEYS_FILE = "keys.txt"
-FORMAT_VERSION = 1  # bump when the output layout changes, so old folders are rebuilt
+FORMAT_VERSION = 2  # bump when the output layout changes, so old folders are rebuilt
 
 
 @dataclass(frozen=True)
@@ -117,10 +117,10 @@ def _sanitised(model: object) -> object:
     """MODEL with every tensor name made a Python identifier (x2paddle writes them into generated code)."""
     graph = model.graph  # type: ignore[attr-defined]
     renames: dict[str, str] = {}
-    taken = {n for n in _all_names(graph)}
+    taken = set(_all_names(graph))
 
     def fix(name: str) -> str:
-        if not name or not _IDENT.search(name) and not name[0].isdigit():
+        if not name or (not _IDENT.search(name) and not name[0].isdigit()):
             return name
         if name not in renames:
             base = _IDENT.sub("_", name)
@@ -152,8 +152,10 @@ def _all_names(graph: object) -> list[str]:
     return names
 
 
-def _inference_yml(spec: ModelSpec) -> str:
-    """PaddleX's ``inference.yml`` for SPEC: pre- and post-processing as rapidocr applies them to these models."""
+def _inference_yml(spec: ModelSpec, chars: list[str] | None = None) -> str:
+    """PaddleX's ``inference.yml`` for SPEC: pre- and post-processing as rapidocr applies them to these models.
+    CHARS (the recogniser's dictionary) is written inline as a JSON list, which YAML reads as a flow sequence:
+    PaddleX takes the dictionary only from this file."""
     if spec.kind == "det":
         return f"""Global:
   model_name: {spec.paddlex_name}
@@ -181,7 +183,7 @@ PreProcess:
   - KeepKeys: {{keep_keys: [image, length]}}
 PostProcess:
   name: CTCLabelDecode
-  character_dict_path: {KEYS_FILE}
+  character_dict: {json.dumps(chars or [], ensure_ascii=False)}
 """
     return f"""Global:
   model_name: {spec.paddlex_name}
@@ -228,14 +230,15 @@ def convert(out_dir: Path | None = None, onnx_dir: Path | None = None, *, force:
             onnx_file = src / spec.onnx_name
             say(f"converting {spec.onnx_name} ({spec.kind})")
             model = onnx.load(str(onnx_file))
+            chars = None
             if spec.kind == "rec":
                 chars = next((p.value for p in model.metadata_props if p.key == "character"), None)
                 if not chars:
                     raise ConfigError(f"{onnx_file} carries no 'character' dictionary in its metadata; "
                                       "this rapidocr wheel is not one ClerkDesk knows")
                 (work / spec.kind).mkdir(parents=True, exist_ok=True)
-                (work / spec.kind / KEYS_FILE).write_text(chars if chars.endswith("\n") else chars + "\n",
-                                                          encoding="utf-8")
+                # one entry per line, split as rapidocr splits the metadata (str.splitlines)
+                (work / spec.kind / KEYS_FILE).write_text("\n".join(chars.splitlines()) + "\n", encoding="utf-8")
             fixed = work / f"{spec.kind}.onnx"
             onnx.save(_sanitised(model), str(fixed))
             _run_x2paddle(fixed, work / f"{spec.kind}.x2paddle")
@@ -244,7 +247,8 @@ def convert(out_dir: Path | None = None, onnx_dir: Path | None = None, *, force:
             target.mkdir(parents=True, exist_ok=True)
             shutil.move(str(made / "model.json"), target / "inference.json")
             shutil.move(str(made / "model.pdiparams"), target / "inference.pdiparams")
-            (target / "inference.yml").write_text(_inference_yml(spec), encoding="utf-8")
+            keys = chars.splitlines() if chars else None
+            (target / "inference.yml").write_text(_inference_yml(spec, keys), encoding="utf-8")
             shutil.rmtree(work / f"{spec.kind}.x2paddle")
             fixed.unlink()
             sources[spec.kind] = _sha256(onnx_file)
