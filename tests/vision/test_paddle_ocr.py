@@ -71,7 +71,7 @@ def test_runs_on_paddle_and_reads_what_rapidocr_reads(engine: OcrEngine) -> None
 
     ocr = engine._ocr  # type: ignore[attr-defined]
     assert all(isinstance(s.session, PaddleSession) for s in (ocr.text_det, ocr.text_rec, ocr.text_cls))
-    img = render(SCREEN + [(330, 130, "受理号：GJJ2026112000017")], rects=[(400, 160, 620, 184)])
+    img = render([*SCREEN, (330, 130, "受理号：GJJ2026112000017")], rects=[(400, 160, 620, 184)])
     ours = engine.read_screen(img)  # type: ignore[attr-defined]
     theirs = RapidOcrEngine().read_screen(img)
     assert [b.text for b in ours] == [b.text for b in theirs]
