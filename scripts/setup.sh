@@ -80,6 +80,14 @@ pip_q install -q --upgrade pip
 pip_q install -q -e ".[dev]"
 .venv/bin/python -c "import clerkdesk" || die "the package did not install"
 
+# The optional paddle OCR backend (docs/desktop.md, "PaddleOCR backend"): Paddle Inference and the converter
+# (~1 min), then its models converted from the rapidocr wheel's ONNX files (~15 s CPU; never downloaded), so
+# its tests run. CLERKDESK_PADDLE=0 leaves it out (about 1 GB less in .venv).
+if [ "${CLERKDESK_PADDLE:-1}" != "0" ]; then
+  pip_q install -q -e ".[dev,paddle]"
+  .venv/bin/python scripts/paddle_models.py >/dev/null || die "could not make the Paddle OCR models (see above)"
+fi
+
 if [ "$want_playwright_browser" -eq 1 ] && ! have_browser; then
   say "no Chrome/Edge/Chromium and no installable 'chromium' package: fetching Playwright's own Chromium"
   .venv/bin/python -m playwright install chromium \

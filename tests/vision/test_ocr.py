@@ -50,11 +50,11 @@ def test_engine_is_shared_and_backend_chosen_by_env(monkeypatch: pytest.MonkeyPa
 
 def test_paddle_backend_names_the_extra_when_missing() -> None:
     try:
-        import paddleocr  # noqa: F401
+        import paddle  # noqa: F401
     except ImportError:
         pass
     else:
-        pytest.skip("paddleocr is installed here")
+        pytest.skip("paddle is installed here")
     with pytest.raises(ConfigError, match=r"clerkdesk\[paddle\]"):
         get_engine("paddle").read(np.zeros((20, 20, 3), np.uint8))
 

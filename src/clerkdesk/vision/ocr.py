@@ -59,7 +59,7 @@ def _make_engine(backend: str) -> OcrEngine:
 
         return RapidOcrEngine()
     if backend == "paddle":
-        from clerkdesk.vision.paddle_engine import PaddleOcrEngine
+        from clerkdesk.vision.ocr_paddle import PaddleOcrEngine
 
         return PaddleOcrEngine()
     raise ConfigError(
