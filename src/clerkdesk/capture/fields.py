@@ -41,6 +41,10 @@ FIELD_LABELS = {
     "license": ("统一社会信用代码", "名称", "类型", "法定代表人", "注册资本", "成立日期", "住所", "经营范围"),
 }
 INLINE = {"idcard-front": ("民族",), "idcard-back": (), "license": ()}
+# widest gap inside one value line, in label heights (layout.value_of): ID card values are followed by the
+# photo's blank area or the card's edge, so anything after such a gap is not theirs. Licences space their
+# values freely (营业期限 …至 长期), so no limit there.
+GAP = {"idcard-front": 4.0, "idcard-back": 4.0, "license": None}
 # where labels may stand (layout.place_labels): the left column of field labels, and labels that share a
 # column label's row (the ID card's 民族 stands on 性别's row, above 出生). Licences have two columns: not used.
 COLUMN = {"idcard-front": ("姓名", "性别", "出生", "住址", "公民身份号码"), "idcard-back": ("签发机关", "有效期限"),
@@ -110,7 +114,8 @@ class Builder:
 
     def read(self, label: str, **kw: bool) -> Value:
         tok = find_label(self.toks, label)
-        return value_of(self.toks, tok, inline=INLINE[self.r.kind], **kw) if tok else Value("", 0.0, None, 0)
+        return (value_of(self.toks, tok, inline=INLINE[self.r.kind], gap=GAP[self.r.kind], **kw) if tok
+                else Value("", 0.0, None, 0))
 
     def put(self, name: str, value: str | None, v: Value, conf: float | None = None, flags: tuple[str, ...] = ()) -> None:
         box = tuple(round(x) for x in v.box) if v.box else None
