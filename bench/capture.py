@@ -42,7 +42,7 @@ from typing import Any
 from _machine import cpu_model
 
 from clerkdesk.capture.documents import read_document
-from clerkdesk.capture.fields import LOW_CONFIDENCE
+from clerkdesk.capture.doubt import DEFAULT, doubt_below
 from clerkdesk.capture.model import FIELDS, KINDS, CaptureResult
 from clerkdesk.testing.synth import make_sample
 from clerkdesk.vision.ocr import get_engine
@@ -68,12 +68,22 @@ def field_ok(res: CaptureResult, name: str, truth: dict[str, Any]) -> bool:
 
 
 
-def doubtful(res: CaptureResult, name: str, line: float = LOW_CONFIDENCE) -> bool:
-    """As the app sees it (``capturing.build``): low confidence, or a problem that is not a note."""
+def flagged_by_problem(res: CaptureResult, name: str) -> bool:
+    """A problem (not a note, not the doubt line's own low_confidence) names the field or the document."""
+    return any(p.field in (name, "document") and p.severity != "info" and p.code != "low_confidence"
+               for p in res.problems)
+
+
+def doubtful(res: CaptureResult, name: str, line: float | None = None) -> bool:
+    """As the app sees it (``desk.documents.build``): below the field's doubt line, or a problem that is not
+    a note. LINE: this line instead of the product's (``capture.doubt``)."""
     f = res.fields.get(name)
-    if f is None or (f.confidence < line and not (f.value is None and "long_term" in f.flags)):
+    if f is None:
         return True
-    return any(p.field in (name, "document") and p.severity != "info" for p in res.problems)
+    line = doubt_below(res.kind, name) if line is None else line
+    if f.confidence < line and not (f.value is None and "long_term" in f.flags):
+        return True
+    return flagged_by_problem(res, name)
 
 
 def pct(xs: list[float], q: float) -> float:
@@ -131,8 +141,9 @@ def run(sets: dict[str, list[Item]], verbose: bool, html: Any = None, raw: bool 
                 flagged = doubtful(res, name)
                 outcome[f"{kind}.{name}"][(0 if not flagged else 1) if ok else (2 if flagged else 3)] += 1
                 f = res.fields.get(name)
-                problem = any(p.field in (name, "document") and p.severity != "info" for p in res.problems)
-                calibration.append((set_name, f"{kind}.{name}", f.confidence if f else 0.0, ok, problem))
+                # a field that is None because it is 长期 carries no confidence to doubt
+                conf = 1.0 if f is not None and f.value is None and "long_term" in f.flags else (f.confidence if f else 0.0)
+                calibration.append((set_name, f"{kind}.{name}", conf, ok, flagged_by_problem(res, name)))
                 per_kind[kind][0] += ok
                 per_kind[kind][1] += 1
                 per_field[f"{kind}.{name}"][0] += ok
@@ -190,6 +201,34 @@ def run(sets: dict[str, list[Item]], verbose: bool, html: Any = None, raw: bool 
     return report
 
 
+def calibrate(calibration: list[tuple[str, str, float, bool, bool]], on: list[str],
+              floor: float = 0.7) -> dict[str, float]:
+    """Per field: the lowest doubt line in [FLOOR, 0.99] (steps of 0.01) under which no wrong value of the
+    calibration sets ON passes unflagged. The floor keeps a small sample from talking the line down."""
+    lines: dict[str, float] = {}
+    for name in sorted({c[1] for c in calibration}):
+        rows = [c for c in calibration if c[1] == name and c[0] in on]
+        line = floor
+        for conf in sorted(conf for _, _, conf, ok, prob in rows if not ok and not prob):
+            if conf >= line:
+                line = min(0.99, round(conf + 0.01, 2))
+        lines[name] = line
+    return lines
+
+
+def print_lines(calibration: list[tuple[str, str, float, bool, bool]], lines: dict[str, float], on: list[str]) -> None:
+    """Silent errors and false alarms of every set under the chosen lines."""
+    print(f"\n== calibrated doubt lines (chosen on: {', '.join(on)}; floor 0.70):")
+    for name, line in lines.items():
+        print(f"   {name:30s} {line:.2f}" + ("" if line == DEFAULT else f"   (default {DEFAULT:.2f})"))
+    print("   per set under these lines: wrong-silent / false alarms / fields")
+    for set_name in dict.fromkeys(c[0] for c in calibration):
+        rows = [c for c in calibration if c[0] == set_name]
+        silent = sum(1 for _, n, conf, ok, prob in rows if not ok and not prob and conf >= lines[n])
+        alarms = sum(1 for _, n, conf, ok, prob in rows if ok and (prob or conf < lines[n]))
+        print(f"     {set_name:24s} {silent:4d} {alarms:5d} {len(rows):6d}" + ("   (calibration set)" if set_name in on else ""))
+
+
 def print_curve(calibration: list[tuple[str, str, float, bool, bool]]) -> None:
     """For each doubt line: fields silently wrong and fields falsely flagged (problems counted as doubt)."""
     print("\n== doubt line (confidence below it = doubtful; a problem always is): silent-wrong / false alarms")
@@ -218,6 +257,9 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true", help="5 clean, 5 degraded, 4 held-out, 4 independent per kind")
     ap.add_argument("--kinds", default=",".join(KINDS),
                     help="comma-separated document kinds (default all; idcard-front,idcard-back for the cards)")
+    ap.add_argument("--calibrate", default="heldout,degraded",
+                    help="sets whose confidence vs correctness chooses the per-field doubt lines (printed with "
+                         "every set's silent errors and false alarms under them)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", type=Path)
     ap.add_argument("-v", "--verbose", action="store_true", help="list every wrong field (synthetic values only)")
@@ -248,6 +290,10 @@ def main() -> int:
             report = run(sets, args.verbose, html, args.raw)
     else:
         report = run(sets, args.verbose, raw=args.raw)
+    on = [x for x in args.calibrate.split(",") if x in sets]
+    if on:
+        report["doubt_lines"] = calibrate(report["calibration"], on)
+        print_lines(report["calibration"], report["doubt_lines"], on)
     report["machine"] = {"nproc": os.cpu_count(), "cpu": cpu_model(), "python": platform.python_version()}
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")

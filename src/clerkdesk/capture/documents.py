@@ -21,6 +21,7 @@ import numpy as np
 from clerkdesk.capture import fields as fp
 from clerkdesk.capture import frame
 from clerkdesk.capture import preprocess as pre
+from clerkdesk.capture.doubt import doubt_below
 from clerkdesk.capture.imagefile import as_rgb
 from clerkdesk.capture.layout import clean, place_labels, tokens
 from clerkdesk.capture.model import FIELDS, KINDS, REQUIRED, CaptureResult, Kind
@@ -213,7 +214,7 @@ def _finish(result: CaptureResult) -> None:
             result.problems.append(problem(name, "missing"))
             if f is not None:
                 result.fields[name] = type(f)(f.name, None, 0.0, f.box, f.raw, f.flags)
-        elif f.confidence < fp.LOW_CONFIDENCE and name not in have_problem:
+        elif f.confidence < doubt_below(result.kind, name) and name not in have_problem:
             result.problems.append(problem(name, "low_confidence"))
     order = FIELDS[result.kind]
     result.fields = {k: result.fields[k] for k in order if k in result.fields}

@@ -56,7 +56,7 @@ ANCHORS = {
     "idcard-back": (("中华人民共和国", "居民身份证"), ("签发机关", "有效期限")),
     "license": (("营业执照", "统一社会信用代码"), ("经营范围", "住所", "登记机关", "成立日期", "营业期限")),
 }
-LOW_CONFIDENCE = 0.8
+LOW_CONFIDENCE = 0.8  # the default doubt line; per field: capture.doubt
 _DATE = re.compile(r"(\d{4})\D{0,2}?(\d{1,2})\D{0,2}?(\d{1,2})")
 _CJK_NAME = re.compile(r"[^\u3400-\u9fff·]")
 
