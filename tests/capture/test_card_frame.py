@@ -59,6 +59,17 @@ def test_the_text_cloud_gives_the_card_frame_and_drops_text_outside() -> None:
     assert not kept & {"收据", "8812", "叫号A037", "合计88.00"} and {"莫娟", "回", NUMBER} <= kept
 
 
+def test_a_number_read_in_pieces_widens_the_frame() -> None:
+    from clerkdesk.capture.fields import FIELD_LABELS, INLINE, LABELS
+
+    boxes = [b for b in front_boxes(False) if b.text != NUMBER]
+    boxes += [box(NUMBER[:15], 520, 556, 910, 592), box(NUMBER[15:], 930, 556, 1010, 592)]
+    toks = tokens(boxes, LABELS["idcard-front"], INLINE["idcard-front"], lone=FIELD_LABELS["idcard-front"])
+    frame = front_frame(toks)
+    assert frame is not None and frame[2] > 1010
+    assert {t.text for t in inside(toks, frame)} >= {NUMBER[:15], NUMBER[15:]}
+
+
 @pytest.mark.parametrize("framed", [False, True])
 def test_text_beside_the_card_never_enters_a_field(framed: bool) -> None:
     """Unframed: the frame drops it; framed (as if the outline had been found and only the gap rule

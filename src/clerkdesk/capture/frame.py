@@ -35,10 +35,17 @@ def front_frame(toks: list[Token]) -> tuple[float, float, float, float] | None:
     if not numbers:
         return None
     number = max(numbers, key=lambda t: len(t.text))
+    # the number may arrive in pieces: its row's text that follows it closely is the number's too
+    end = number.box[2]
+    for t in sorted((t for t in toks if t.box[0] > number.box[0] and abs(t.cy - number.cy) < 0.5 * number.h),
+                    key=lambda t: t.box[0]):
+        if t.box[0] - end > 2 * number.h:
+            break
+        end = max(end, t.box[2])
     h = statistics.median(t.h for t in column)
     x0 = min(t.box[0] for t in column) - _MARGIN * h
     y0 = top.box[1] - _MARGIN * h
-    x1 = number.box[2] + _MARGIN * number.h
+    x1 = end + _MARGIN * number.h
     y1 = max(number.box[3], label.box[3]) + _MARGIN * h
     ratio = (x1 - x0) / max(y1 - y0, 1.0)
     if not 0.7 * _CARD <= ratio <= 1.5 * _CARD:
