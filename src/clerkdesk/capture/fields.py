@@ -22,7 +22,7 @@ from clerkdesk.capture.layout import Token, Value, clean, find_label, value_of
 from clerkdesk.capture.model import CapturedField, CaptureResult
 from clerkdesk.capture.problems import problem
 from clerkdesk.errors import Problem
-from clerkdesk.records import addresses
+from clerkdesk.records import addresses, regions
 from clerkdesk.records.codes import ethnic_group_names
 from clerkdesk.records.standards import IdNumber, check_id_number, check_uscc, normalise_name
 
@@ -281,8 +281,21 @@ def _snap_address(b: Builder, code: str) -> None:
 _PERIOD = re.compile(r"(\d{4}\D?\d{1,2}\D?\d{1,2})\D{0,3}?(\d{4}\D?\d{1,2}\D?\d{1,2}|长期)")
 
 
+def _authority_place_known(authority: str) -> bool | None:
+    """签发机关 is a public-security bureau named after its place (旺苍县公安局, 阜新市公安局新邱分局): the text
+    before 公安局 must end with a name GB/T 2260 has had. None: not of that shape (nothing to say)."""
+    place = authority.split("公安局", 1)[0] if "公安局" in authority else ""
+    if not place:
+        return None
+    known = regions.place_names()
+    return any(place[i:] in known for i in range(len(place) - 1))  # a suffix of two or more characters
+
+
 def parse_back(b: Builder, today: dt.date) -> None:
     b.text_field("issuing_authority", "签发机关")
+    authority = b.r.value("issuing_authority")
+    if authority and _authority_place_known(authority) is False:  # 旺荟县 for 旺苍县: one misread character
+        b.report("issuing_authority", "authority_place_unknown")
     v = b.read("有效期限")
     m = _PERIOD.search(v.text.replace("至", "-"))
     if not m:
