@@ -5,7 +5,7 @@
 
 ``--phone N``: N phone photos per kind — the independent renderer's page (real card proportions) laid on a
 cluttered desk beside receipts and notes with printed text touching the card, a cast shadow, a perspective
-of up to 12 % and JPEG 60-80 (``phone_photo``; no ``degrade.py``). ``--q25 N``: N independent-renderer pages
+of up to 12 % and JPEG 60-80 (``clerkdesk.testing.photos.phone_photo``; not ``degrade.py``'s photograph). ``--q25 N``: N independent-renderer pages
 per kind saved as JPEG quality 25. ``--raw``: also time raw RapidOCR (``engine.read``, one full pass) on
 every image in the same run, for the s/card ratio.
 
@@ -18,7 +18,7 @@ alarms per threshold, per field) is printed at the end: the data for choosing th
 Counts are per document kind (idcard-front, idcard-back, license), so the
 defaults make 60 clean + 60 degraded + 30 held-out-style images (the held-out
 half clean, half degraded) + 30 "independent renderer" images (HTML/CSS pages
-rendered by headless Chromium with other fonts and layouts, ``bench/capture_html.py``;
+rendered by headless Chromium with other fonts and layouts, ``clerkdesk.testing.html_cards``;
 half photographed). ``--quick``: 5 + 5 + 4 + 4 per kind (about a minute). A field is correct when its value equals the
 truth after NFKC and whitespace removal (valid_to: None with the long_term
 flag for 长期). Latency is wall time of ``read_document`` per image, models
@@ -42,7 +42,7 @@ from typing import Any
 from _machine import cpu_model
 
 from clerkdesk.capture.documents import read_document
-from clerkdesk.capture.fields import LOW_CONFIDENCE
+from clerkdesk.capture.doubt import DEFAULT, doubt_below
 from clerkdesk.capture.model import FIELDS, KINDS, CaptureResult
 from clerkdesk.testing.synth import make_sample
 from clerkdesk.vision.ocr import get_engine
@@ -68,58 +68,22 @@ def field_ok(res: CaptureResult, name: str, truth: dict[str, Any]) -> bool:
 
 
 
-def doubtful(res: CaptureResult, name: str, line: float = LOW_CONFIDENCE) -> bool:
-    """As the app sees it (``capturing.build``): low confidence, or a problem that is not a note."""
+def flagged_by_problem(res: CaptureResult, name: str) -> bool:
+    """A problem (not a note, not the doubt line's own low_confidence) names the field or the document."""
+    return any(p.field in (name, "document") and p.severity != "info" and p.code != "low_confidence"
+               for p in res.problems)
+
+
+def doubtful(res: CaptureResult, name: str, line: float | None = None) -> bool:
+    """As the app sees it (``desk.documents.build``): below the field's doubt line, or a problem that is not
+    a note. LINE: this line instead of the product's (``capture.doubt``)."""
     f = res.fields.get(name)
-    if f is None or (f.confidence < line and not (f.value is None and "long_term" in f.flags)):
+    if f is None:
         return True
-    return any(p.field in (name, "document") and p.severity != "info" for p in res.problems)
-
-
-def phone_photo(card: Any, rng: Any) -> Any:
-    """A phone photo of CARD (RGB array) on a cluttered desk: receipts and notes with text touching the card,
-    a cast shadow, a perspective of up to 12 %, JPEG 60-80. Made without degrade.py's photograph model."""
-    import cv2
-    import numpy as np
-    from PIL import Image, ImageDraw
-
-    from clerkdesk.testing.degrade import desk
-    from clerkdesk.testing.render import font
-
-    h, w = card.shape[:2]
-    W, H = int(w * rng.uniform(1.7, 2.1)), int(h * rng.uniform(1.9, 2.4))
-    bg = Image.fromarray(desk(H, W, rng))
-    draw = ImageDraw.Draw(bg)
-    x0, y0 = int((W - w) * rng.uniform(0.35, 0.65)), int((H - h) * rng.uniform(0.35, 0.65))
-    words = ["收据", "合计 88.00", "8812", "办事指南", "请排队", "叫号 A037", "莫娟", "回执", "2024年5月3日", "签字"]
-    for _ in range(rng.randint(3, 6)):  # papers around the card, some touching or under its edges
-        px, py = rng.randint(0, W - 200), rng.randint(0, H - 120)
-        pw, ph = rng.randint(180, 420), rng.randint(100, 300)
-        draw.rectangle((px, py, px + pw, py + ph), fill=tuple(rng.randint(225, 252) for _ in range(3)))
-        for i in range(rng.randint(1, 4)):
-            draw.text((px + 10, py + 10 + 34 * i), rng.choice(words), fill=(35, 35, 40), font=font(rng.randint(22, 30)))
-    for side in range(2):  # a line of text running right up to the card's left or right edge
-        y = y0 + int(h * rng.uniform(0.1, 0.8))
-        text = rng.choice(words)
-        x = x0 - 30 * len(text) - 6 if side == 0 else x0 + w + 6
-        draw.text((x, y), text, fill=(30, 30, 30), font=font(28))
-    bg_arr = np.asarray(bg).copy()
-    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
-    j = lambda s: rng.uniform(-0.12, 0.12) * s  # noqa: E731
-    dst = np.float32([[x0 + j(w), y0 + j(h)], [x0 + w + j(w), y0 + j(h)], [x0 + w + j(w), y0 + h + j(h)],
-                      [x0 + j(w), y0 + h + j(h)]])
-    m = cv2.getPerspectiveTransform(src, dst)
-    warped = cv2.warpPerspective(card, m, (W, H), flags=cv2.INTER_LINEAR)
-    mask = cv2.warpPerspective(np.full((h, w), 255, np.uint8), m, (W, H)) > 127
-    out = np.where(mask[..., None], warped, bg_arr).astype(np.float32)
-    # a shadow (a hand or the phone) across part of the frame
-    yy, xx = np.mgrid[0:H, 0:W]
-    a, b = rng.uniform(-1, 1), rng.uniform(-1, 1)
-    edge = (a * (xx - W / 2) + b * (yy - H / 2)) / max(W, H)
-    out *= (1 - 0.35 * np.clip((edge - rng.uniform(-0.1, 0.2)) * 6, 0, 1))[..., None]
-    _ok, buf = cv2.imencode(".jpg", np.clip(out, 0, 255).astype(np.uint8)[:, :, ::-1],
-                           [cv2.IMWRITE_JPEG_QUALITY, rng.randint(60, 80)])
-    return np.ascontiguousarray(cv2.imdecode(buf, cv2.IMREAD_COLOR)[:, :, ::-1])
+    line = doubt_below(res.kind, name) if line is None else line
+    if f.confidence < line and not (f.value is None and "long_term" in f.flags):
+        return True
+    return flagged_by_problem(res, name)
 
 
 def pct(xs: list[float], q: float) -> float:
@@ -132,8 +96,8 @@ def sample(item: Item, html: Any) -> tuple[Any, dict[str, Any]]:
     if style in ("html", "phone", "q25"):
         import random
 
-        import cv2
-        from capture_html import decode
+        from clerkdesk.testing.html_cards import decode
+        from clerkdesk.testing.photos import jpeg, phone_photo
 
         data, meta = html.sample(kind, seed, degrade=degraded)
         img = decode(data)
@@ -141,8 +105,7 @@ def sample(item: Item, html: Any) -> tuple[Any, dict[str, Any]]:
             img = phone_photo(img, random.Random(seed))
             meta["degrade"] = {"phone_photo": True}
         elif style == "q25":
-            _ok, buf = cv2.imencode(".jpg", img[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, 25])
-            img = cv2.imdecode(buf, cv2.IMREAD_COLOR)[:, :, ::-1].copy()
+            img = jpeg(img, 25)
             meta["degrade"] = {"jpeg": 25}
         return img, meta
     return make_sample(kind, seed, style=style, degrade=degraded)  # type: ignore[arg-type]
@@ -178,8 +141,9 @@ def run(sets: dict[str, list[Item]], verbose: bool, html: Any = None, raw: bool 
                 flagged = doubtful(res, name)
                 outcome[f"{kind}.{name}"][(0 if not flagged else 1) if ok else (2 if flagged else 3)] += 1
                 f = res.fields.get(name)
-                problem = any(p.field in (name, "document") and p.severity != "info" for p in res.problems)
-                calibration.append((set_name, f"{kind}.{name}", f.confidence if f else 0.0, ok, problem))
+                # a field that is None because it is 长期 carries no confidence to doubt
+                conf = 1.0 if f is not None and f.value is None and "long_term" in f.flags else (f.confidence if f else 0.0)
+                calibration.append((set_name, f"{kind}.{name}", conf, ok, flagged_by_problem(res, name)))
                 per_kind[kind][0] += ok
                 per_kind[kind][1] += 1
                 per_field[f"{kind}.{name}"][0] += ok
@@ -237,6 +201,34 @@ def run(sets: dict[str, list[Item]], verbose: bool, html: Any = None, raw: bool 
     return report
 
 
+def calibrate(calibration: list[tuple[str, str, float, bool, bool]], on: list[str],
+              floor: float = 0.7) -> dict[str, float]:
+    """Per field: the lowest doubt line in [FLOOR, 0.99] (steps of 0.01) under which no wrong value of the
+    calibration sets ON passes unflagged. The floor keeps a small sample from talking the line down."""
+    lines: dict[str, float] = {}
+    for name in sorted({c[1] for c in calibration}):
+        rows = [c for c in calibration if c[1] == name and c[0] in on]
+        line = floor
+        for conf in sorted(conf for _, _, conf, ok, prob in rows if not ok and not prob):
+            if conf >= line:
+                line = min(0.99, round(conf + 0.01, 2))
+        lines[name] = line
+    return lines
+
+
+def print_lines(calibration: list[tuple[str, str, float, bool, bool]], lines: dict[str, float], on: list[str]) -> None:
+    """Silent errors and false alarms of every set under the chosen lines."""
+    print(f"\n== calibrated doubt lines (chosen on: {', '.join(on)}; floor 0.70):")
+    for name, line in lines.items():
+        print(f"   {name:30s} {line:.2f}" + ("" if line == DEFAULT else f"   (default {DEFAULT:.2f})"))
+    print("   per set under these lines: wrong-silent / false alarms / fields")
+    for set_name in dict.fromkeys(c[0] for c in calibration):
+        rows = [c for c in calibration if c[0] == set_name]
+        silent = sum(1 for _, n, conf, ok, prob in rows if not ok and not prob and conf >= lines[n])
+        alarms = sum(1 for _, n, conf, ok, prob in rows if ok and (prob or conf < lines[n]))
+        print(f"     {set_name:24s} {silent:4d} {alarms:5d} {len(rows):6d}" + ("   (calibration set)" if set_name in on else ""))
+
+
 def print_curve(calibration: list[tuple[str, str, float, bool, bool]]) -> None:
     """For each doubt line: fields silently wrong and fields falsely flagged (problems counted as doubt)."""
     print("\n== doubt line (confidence below it = doubtful; a problem always is): silent-wrong / false alarms")
@@ -263,6 +255,11 @@ def main() -> int:
     ap.add_argument("--q25", type=int, default=0, help="independent-renderer pages per kind saved as JPEG q25")
     ap.add_argument("--raw", action="store_true", help="also time raw RapidOCR on every image (s/card ratio)")
     ap.add_argument("--quick", action="store_true", help="5 clean, 5 degraded, 4 held-out, 4 independent per kind")
+    ap.add_argument("--kinds", default=",".join(KINDS),
+                    help="comma-separated document kinds (default all; idcard-front,idcard-back for the cards)")
+    ap.add_argument("--calibrate", default="heldout,degraded",
+                    help="sets whose confidence vs correctness chooses the per-field doubt lines (printed with "
+                         "every set's silent errors and false alarms under them)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", type=Path)
     ap.add_argument("-v", "--verbose", action="store_true", help="list every wrong field (synthetic values only)")
@@ -270,13 +267,16 @@ def main() -> int:
     if args.quick:
         args.clean, args.degraded, args.heldout, args.html = 5, 5, 4, 4
     base = args.seed * 1_000_000
+    kinds = [k for k in args.kinds.split(",") if k]
+    if unknown := set(kinds) - set(KINDS):
+        ap.error(f"unknown kinds {sorted(unknown)}; choose from {', '.join(KINDS)}")
     sets = {
-        "clean": [(k, base + i, "main", False) for i in range(args.clean) for k in KINDS],
-        "degraded": [(k, base + 10_000 + i, "main", True) for i in range(args.degraded) for k in KINDS],
-        "heldout": [(k, base + 20_000 + i, "heldout", i % 2 == 1) for i in range(args.heldout) for k in KINDS],
-        "independent renderer": [(k, base + 30_000 + i, "html", i % 2 == 1) for i in range(args.html) for k in KINDS],
-        "phone photo": [(k, base + 40_000 + i, "phone", False) for i in range(args.phone) for k in KINDS],
-        "jpeg q25": [(k, base + 50_000 + i, "q25", False) for i in range(args.q25) for k in KINDS],
+        "clean": [(k, base + i, "main", False) for i in range(args.clean) for k in kinds],
+        "degraded": [(k, base + 10_000 + i, "main", True) for i in range(args.degraded) for k in kinds],
+        "heldout": [(k, base + 20_000 + i, "heldout", i % 2 == 1) for i in range(args.heldout) for k in kinds],
+        "independent renderer": [(k, base + 30_000 + i, "html", i % 2 == 1) for i in range(args.html) for k in kinds],
+        "phone photo": [(k, base + 40_000 + i, "phone", False) for i in range(args.phone) for k in kinds],
+        "jpeg q25": [(k, base + 50_000 + i, "q25", False) for i in range(args.q25) for k in kinds],
     }
     sets = {k: v for k, v in sets.items() if v}
     print(f"machine: nproc={os.cpu_count()} cpu={cpu_model()!r} python={platform.python_version()}")
@@ -284,12 +284,16 @@ def main() -> int:
     get_engine().read(make_sample("idcard-back", 0)[0])  # warm up
     print(f"OCR engine warm-up {time.perf_counter() - t:.2f}s")
     if {"independent renderer", "phone photo", "jpeg q25"} & set(sets):
-        from capture_html import HtmlRenderer
+        from clerkdesk.testing.html_cards import HtmlRenderer
 
         with HtmlRenderer() as html:
             report = run(sets, args.verbose, html, args.raw)
     else:
         report = run(sets, args.verbose, raw=args.raw)
+    on = [x for x in args.calibrate.split(",") if x in sets]
+    if on:
+        report["doubt_lines"] = calibrate(report["calibration"], on)
+        print_lines(report["calibration"], report["doubt_lines"], on)
     report["machine"] = {"nproc": os.cpu_count(), "cpu": cpu_model(), "python": platform.python_version()}
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -70,9 +70,9 @@ def test_failed_check_exits_1(images: dict[str, Path]) -> None:
     assert "ID_CHECKSUM" in {p["code"] for p in json.loads(res.output)["problems"]}
 
 
-def test_no_document_in_the_image_exits_1_with_one_clear_problem(images: dict[str, Path]) -> None:
+def test_no_document_in_the_image_exits_2_with_one_clear_problem(images: dict[str, Path]) -> None:
     res = CliRunner().invoke(capture, ["--kind", "license", str(images["blank"])])
-    assert res.exit_code == 1
+    assert res.exit_code == 2
     assert "[no_document]" in res.output and "[missing]" not in res.output
 
 

@@ -157,3 +157,16 @@ def test_look_alike_dots_in_an_ethnic_name_are_the_middle_dot() -> None:
     r = _parse("idcard-front", np.zeros((600, 950, 3), np.uint8),
                [box("姓名", 65, 56, 133, 94), box("阿依古丽•买买提", 163, 53, 470, 97)], TODAY)
     assert r.value("name") == "阿依古丽·买买提" and codes(r, "name") == []
+
+
+def test_an_issuing_authority_must_name_a_real_place() -> None:
+    """The back's 签发机关 is named after its place: a misread character (旺荟 for 旺苍) spells no place and is
+    flagged — it was a silent error on the independent renderer's set."""
+    from clerkdesk.capture.fields import _authority_place_known
+
+    assert _authority_place_known("旺苍县公安局") is True
+    assert _authority_place_known("阜新市公安局新邱分局") is True
+    assert _authority_place_known("北京市公安局海淀分局") is True
+    assert _authority_place_known("临平区公安局") is True  # 2021 code, from the ministry's lists
+    assert _authority_place_known("旺荟县公安局") is False
+    assert _authority_place_known("出入境管理局") is None

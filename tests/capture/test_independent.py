@@ -1,6 +1,6 @@
 """Real OCR on documents the project's own renderer did not make (tests/capture/data/).
 
-The 12 JPEGs were rendered once by headless Chromium from HTML/CSS pages (``bench/capture_html.py
+The 12 JPEGs were rendered once by headless Chromium from HTML/CSS pages (``clerkdesk.testing.html_cards
 --out tests/capture/data --n 4 --seed 7``): other fonts (AR PL UMing/UKai, Noto Serif/Sans CJK, mono
 faces for numbers), other positions, sizes, line spacing, letter-spaced and justified labels,
 CSS backgrounds, a single-column licence layout, and, for the odd-numbered ones, a CSS-3D

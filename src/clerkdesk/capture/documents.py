@@ -19,7 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from clerkdesk.capture import fields as fp
+from clerkdesk.capture import frame
 from clerkdesk.capture import preprocess as pre
+from clerkdesk.capture.doubt import doubt_below
 from clerkdesk.capture.imagefile import as_rgb
 from clerkdesk.capture.layout import clean, place_labels, tokens
 from clerkdesk.capture.model import FIELDS, KINDS, REQUIRED, CaptureResult, Kind
@@ -93,12 +95,18 @@ def _line_reader(engine: OcrEngine, rgb: np.ndarray) -> fp.Reread:
 
 
 def _parse(kind: Kind, rgb: np.ndarray, boxes: list[TextBox], today: dt.date | None,
-           engine: OcrEngine | None = None) -> CaptureResult:
+           engine: OcrEngine | None = None, *, framed: bool = False) -> CaptureResult:
+    """FRAMED: the image is the flattened document itself; otherwise an ID card front's own text gives its
+    frame (``frame.front_frame``) and text outside it (a desk's receipts) is dropped."""
     h, w = rgb.shape[:2]
     boxes = pre.deskew_boxes(boxes, pre.skew_angle(boxes), (w / 2, h / 2))
     result = CaptureResult(kind, image=rgb)
     toks = place_labels(tokens(boxes, fp.LABELS[kind], fp.INLINE[kind], lone=fp.FIELD_LABELS[kind]),
                         fp.COLUMN[kind], fp.ROW_MATES[kind])
+    if kind == "idcard-front" and not framed:
+        card = frame.front_frame(toks)
+        if card is not None:
+            toks = frame.inside(toks, card)
     found = {t.label for t in toks if t.label}
     result.labels_missing = sum(lab not in found for lab in fp.FIELD_LABELS[kind])
     b = fp.Builder(result, toks, _line_reader(engine, rgb) if engine is not None else None, today)
@@ -143,6 +151,7 @@ def read_document(
     quad = pre.find_document(rgb, aspect=pre.ASPECT[kind])
     if quad is not None:
         rgb = pre.rectify(rgb, quad, pre.ASPECT[kind])
+    framed = quad is not None
     rgb = pre.limit_size(rgb, _MAX_SIDE[kind])
     turn = 0
     if rgb.shape[0] > rgb.shape[1] * 1.15:  # documents are landscape: turned by 90° or 270°
@@ -159,17 +168,18 @@ def read_document(
         # upside down: the classifier usually read the lines anyway; reuse them, re-read only if a check fails
         h, w = rgb.shape[:2]
         flipped = pre.rotate90(rgb, 180)
-        result = _parse(kind, flipped, _good(pre.flip_boxes(boxes, w, h)), today, engine)
+        result = _parse(kind, flipped, _good(pre.flip_boxes(boxes, w, h)), today, engine, framed=framed)
         if not result.ok or result.labels_missing or found == 0:
-            again = _parse(kind, flipped, _good(reread(flipped, pre.flip_boxes(boxes, w, h))), today, engine)
+            again = _parse(kind, flipped, _good(reread(flipped, pre.flip_boxes(boxes, w, h))), today, engine,
+                           framed=framed)
             result = max(result, again, key=_quality)
         if found == 0 and vote == 0:
-            upright = _parse(kind, rgb, _good(boxes), today, engine)
+            upright = _parse(kind, rgb, _good(boxes), today, engine, framed=framed)
             if _quality(upright) >= _quality(result):
                 result, turn = upright, turn - 180
         turn += 180
     else:
-        result = _parse(kind, rgb, _good(boxes), today, engine)
+        result = _parse(kind, rgb, _good(boxes), today, engine, framed=framed)
     _no_document(result)
     result.rotation = turn % 360
     result.rectified = quad is not None
@@ -177,10 +187,15 @@ def read_document(
     return result
 
 
+# fewer field labels than this, and no checksum-proven number: not the document (a desk's receipts may
+# carry one label word, 住址变更, but never two of a card's labels in their places)
+_MIN_LABELS = {"idcard-front": 2, "idcard-back": 1, "license": 2}
+
+
 def _no_document(result: CaptureResult) -> None:
-    """Noise, a desk or another paper: not one field label was read and no number passed its check. One clear
-    problem ("no ID card found in this image") instead of a "field not found" for every field."""
-    if result.labels_missing < len(fp.FIELD_LABELS[result.kind]):
+    """Noise, a desk or another paper: (almost) no field label was read and no number passed its check. One
+    clear problem ("no ID card found in this image") instead of a "field not found" for every field."""
+    if len(fp.FIELD_LABELS[result.kind]) - result.labels_missing >= _MIN_LABELS[result.kind]:
         return
     failed = {p.field for p in result.errors}
     proven = [n for n in ("id_number", "uscc") if result.value(n) and n not in failed]
@@ -199,7 +214,7 @@ def _finish(result: CaptureResult) -> None:
             result.problems.append(problem(name, "missing"))
             if f is not None:
                 result.fields[name] = type(f)(f.name, None, 0.0, f.box, f.raw, f.flags)
-        elif f.confidence < fp.LOW_CONFIDENCE and name not in have_problem:
+        elif f.confidence < doubt_below(result.kind, name) and name not in have_problem:
             result.problems.append(problem(name, "low_confidence"))
     order = FIELDS[result.kind]
     result.fields = {k: result.fields[k] for k in order if k in result.fields}

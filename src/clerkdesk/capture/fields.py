@@ -22,7 +22,7 @@ from clerkdesk.capture.layout import Token, Value, clean, find_label, value_of
 from clerkdesk.capture.model import CapturedField, CaptureResult
 from clerkdesk.capture.problems import problem
 from clerkdesk.errors import Problem
-from clerkdesk.records import addresses
+from clerkdesk.records import addresses, regions
 from clerkdesk.records.codes import ethnic_group_names
 from clerkdesk.records.standards import IdNumber, check_id_number, check_uscc, normalise_name
 
@@ -41,6 +41,10 @@ FIELD_LABELS = {
     "license": ("统一社会信用代码", "名称", "类型", "法定代表人", "注册资本", "成立日期", "住所", "经营范围"),
 }
 INLINE = {"idcard-front": ("民族",), "idcard-back": (), "license": ()}
+# widest gap inside one value line, in label heights (layout.value_of): ID card values are followed by the
+# photo's blank area or the card's edge, so anything after such a gap is not theirs. Licences space their
+# values freely (营业期限 …至 长期), so no limit there.
+GAP = {"idcard-front": 4.0, "idcard-back": 4.0, "license": None}
 # where labels may stand (layout.place_labels): the left column of field labels, and labels that share a
 # column label's row (the ID card's 民族 stands on 性别's row, above 出生). Licences have two columns: not used.
 COLUMN = {"idcard-front": ("姓名", "性别", "出生", "住址", "公民身份号码"), "idcard-back": ("签发机关", "有效期限"),
@@ -52,7 +56,7 @@ ANCHORS = {
     "idcard-back": (("中华人民共和国", "居民身份证"), ("签发机关", "有效期限")),
     "license": (("营业执照", "统一社会信用代码"), ("经营范围", "住所", "登记机关", "成立日期", "营业期限")),
 }
-LOW_CONFIDENCE = 0.8
+LOW_CONFIDENCE = 0.8  # the default doubt line; per field: capture.doubt
 _DATE = re.compile(r"(\d{4})\D{0,2}?(\d{1,2})\D{0,2}?(\d{1,2})")
 _CJK_NAME = re.compile(r"[^\u3400-\u9fff·]")
 
@@ -110,7 +114,8 @@ class Builder:
 
     def read(self, label: str, **kw: bool) -> Value:
         tok = find_label(self.toks, label)
-        return value_of(self.toks, tok, inline=INLINE[self.r.kind], **kw) if tok else Value("", 0.0, None, 0)
+        return (value_of(self.toks, tok, inline=INLINE[self.r.kind], gap=GAP[self.r.kind], **kw) if tok
+                else Value("", 0.0, None, 0))
 
     def put(self, name: str, value: str | None, v: Value, conf: float | None = None, flags: tuple[str, ...] = ()) -> None:
         box = tuple(round(x) for x in v.box) if v.box else None
@@ -276,8 +281,21 @@ def _snap_address(b: Builder, code: str) -> None:
 _PERIOD = re.compile(r"(\d{4}\D?\d{1,2}\D?\d{1,2})\D{0,3}?(\d{4}\D?\d{1,2}\D?\d{1,2}|长期)")
 
 
+def _authority_place_known(authority: str) -> bool | None:
+    """签发机关 is a public-security bureau named after its place (旺苍县公安局, 阜新市公安局新邱分局): the text
+    before 公安局 must end with a name GB/T 2260 has had. None: not of that shape (nothing to say)."""
+    place = authority.split("公安局", 1)[0] if "公安局" in authority else ""
+    if not place:
+        return None
+    known = regions.place_names()
+    return any(place[i:] in known for i in range(len(place) - 1))  # a suffix of two or more characters
+
+
 def parse_back(b: Builder, today: dt.date) -> None:
     b.text_field("issuing_authority", "签发机关")
+    authority = b.r.value("issuing_authority")
+    if authority and _authority_place_known(authority) is False:  # 旺荟县 for 旺苍县: one misread character
+        b.report("issuing_authority", "authority_place_unknown")
     v = b.read("有效期限")
     m = _PERIOD.search(v.text.replace("至", "-"))
     if not m:

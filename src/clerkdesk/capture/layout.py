@@ -216,12 +216,24 @@ def find_label(toks: list[Token], label: str) -> Token | None:
     return min(found, key=lambda t: (t.box[1], t.box[0])) if found else None
 
 
+def _until_gap(row: list[Token], max_gap: float) -> list[Token]:
+    """ROW (sorted left to right) up to the first gap wider than MAX_GAP."""
+    out = row[:1]
+    for t in row[1:]:
+        if t.box[0] - out[-1].box[2] > max_gap:
+            break
+        out.append(t)
+    return out
+
+
 def value_of(toks: list[Token], label: Token, *, multiline: bool = False, below: bool = False,
-             inline: tuple[str, ...] = ()) -> Value:
+             inline: tuple[str, ...] = (), gap: float | None = None) -> Value:
     """The value tokens that belong to LABEL (see module docstring); ``below``: the value sits under the label.
 
     INLINE labels (the ID card's 民族, a one-line value in the middle of 性别's row) head no column: the
-    address lines under them are not theirs."""
+    address lines under them are not theirs. GAP (in label heights): a row's value ends at the first gap
+    wider than that — on an ID card the photo's blank area lies between every value and the card's right
+    edge, so text printed beside the card (a receipt's ``收据`` after the name ``莫娟``) is never read on."""
     labels = [t for t in toks if t.label and t is not label]
     h = label.h
     values = [t for t in toks if t.label is None]
@@ -247,6 +259,8 @@ def value_of(toks: list[Token], label: Token, *, multiline: bool = False, below:
          and t.box[2] <= x_end + 0.5 * h and not owned_elsewhere(t)),
         key=lambda t: t.box[0],
     )
+    if gap is not None and first_row:
+        first_row = _until_gap(first_row, gap * max(h, min(t.h for t in first_row)))
     lines = [first_row] if first_row else []
     if not multiline or not first_row:
         return _join(lines)
@@ -268,6 +282,8 @@ def value_of(toks: list[Token], label: Token, *, multiline: bool = False, below:
         top = min(nxt, key=lambda t: t.box[1])
         row = [t for t in rest if same_row(t.box, top.box) and t.box[0] >= lo]
         row = sorted((t for t in row if not owned_elsewhere(t)), key=lambda t: t.box[0])
+        if gap is not None and row:
+            row = _until_gap(row, gap * max(h, min(t.h for t in row)))
         if not row:
             break
         lines.append(row)

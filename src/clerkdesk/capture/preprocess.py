@@ -47,7 +47,9 @@ def _quad_from_mask(mask: np.ndarray, min_frac: float) -> np.ndarray | None:
         peri = cv2.arcLength(hull, True)
         for eps in (0.02, 0.03, 0.05):
             approx = cv2.approxPolyDP(hull, eps * peri, True)
-            if len(approx) == 4:
+            # the shape must fill its quadrilateral: a card merged with a receipt touching it makes a hull
+            # much larger than what is there, and warping that quad would skew the card
+            if len(approx) == 4 and area >= 0.88 * cv2.contourArea(approx):
                 return approx.reshape(4, 2).astype(np.float32)
         rect = cv2.minAreaRect(hull)
         if area > 0.85 * rect[1][0] * rect[1][1]:
@@ -67,6 +69,21 @@ def _plausible(quad: np.ndarray, w: int, h: int, aspect: float | None) -> bool:
         return False
     ratio = max(width, height) / min(width, height)
     return aspect is None or 0.7 * aspect < ratio < 1.4 * aspect
+
+
+def _edge_support(quad: np.ndarray, edges: np.ndarray, samples: int = 48) -> float:
+    """The weakest side's share of points that lie on an edge: a real outline is an edge all round, a quad
+    that spans a card and the receipt touching it has a side running across paper and desk."""
+    h, w = edges.shape
+    tl, tr, br, bl = _order(quad)
+    worst = 1.0
+    for a, b in ((tl, tr), (tr, br), (br, bl), (bl, tl)):
+        t = np.linspace(0.05, 0.95, samples)[:, None]
+        pts = np.rint(a + (b - a) * t).astype(int)
+        pts[:, 0] = pts[:, 0].clip(0, w - 1)
+        pts[:, 1] = pts[:, 1].clip(0, h - 1)
+        worst = min(worst, float((edges[pts[:, 1], pts[:, 0]] > 0).mean()))
+    return worst
 
 
 def find_document(rgb: np.ndarray, min_frac: float = 0.2, aspect: float | None = None) -> np.ndarray | None:
@@ -96,7 +113,9 @@ def find_document(rgb: np.ndarray, min_frac: float = 0.2, aspect: float | None =
         contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         cv2.drawContours(filled, contours, -1, 255, thickness=cv2.FILLED)
         candidates.append(_quad_from_mask(filled, min_frac))
-    quad = next((q for q in candidates if q is not None and _plausible(q, sw, sh, aspect)), None)
+    support = cv2.dilate(cv2.Canny(gray, 20, 60), np.ones((7, 7), np.uint8))
+    quad = next((q for q in candidates if q is not None and _plausible(q, sw, sh, aspect)
+                 and _edge_support(q, support) >= 0.7), None)
     if quad is None:
         return None
     quad = _order(quad / scale)

@@ -78,6 +78,8 @@ def capture(kind: str, as_json: bool, window: str | None, screen: str | None, im
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         _print_text(result)
+    if any(p.code == "no_document" for p in result.problems):  # nothing to check: the input is wrong, like a bad file
+        raise SystemExit(2)
     raise SystemExit(0 if result.ok else 1)
 
 

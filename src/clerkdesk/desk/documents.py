@@ -30,6 +30,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from clerkdesk.capture.doubt import doubt_below  # pure Python: no numpy for a CLI that only checks a number
 from clerkdesk.desk.session import Session
 from clerkdesk.errors import Problem
 from clerkdesk.records import codes
@@ -38,7 +39,7 @@ from clerkdesk.store import Store
 if TYPE_CHECKING:
     from clerkdesk.capture.model import CaptureResult  # numpy: not for a CLI that only checks an ID number
 
-DOUBT_BELOW = 0.8  # the capture layer's own low-confidence threshold
+DOUBT_BELOW = 0.8  # the default doubt line; per field, as capture measured it: clerkdesk.capture.doubt
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
 
 # capture field name → canonical record path, per document kind ("idcard": a card reader, both sides)
@@ -169,7 +170,8 @@ def build(kind: str, source: str, raw: dict[str, tuple[str | None, float, tuple[
         text, conf, flags = raw[name]
         value, resolved = canonical(path, text)
         reasons = [p.code for p in mapped if p.field == path and p.severity != "info"]
-        if conf < DOUBT_BELOW and "low_confidence" not in reasons and not (text is None and "long_term" in flags):
+        if (conf < doubt_below(kind, name) and "low_confidence" not in reasons
+                and not (text is None and "long_term" in flags)):
             reasons.append("low_confidence")
         if not resolved:
             reasons.append("unresolved")
@@ -232,7 +234,7 @@ class DocumentReading:
         if kind not in ("idcard-front", "idcard-back", "license"):
             raise ValueError(f"unknown document kind {kind!r}")
         res = read_document(image, kind)  # type: ignore[arg-type]
-        doubtful = [n for n, f in res.fields.items() if f.confidence < DOUBT_BELOW]
+        doubtful = [n for n, f in res.fields.items() if f.confidence < doubt_below(kind, n)]
         self.store.audit.append("document_read", "document", {"kind": kind, "source": source,
                                                               "fields": list(res.fields), "doubtful": doubtful,
                                                               "kept": False})

@@ -96,6 +96,13 @@ def full_name(code: str, year: int | None = None) -> str | None:
     return "".join(out)
 
 
+@cache
+def place_names() -> frozenset[str]:
+    """Every name any code ever had (旺苍县, 阜新市, 北京市 …), without the generic 市辖区/县 entries: what a
+    place named on a document (an ID card's issuing authority) must be one of."""
+    return frozenset(p.name for r in _table().values() for p in r.periods if p.name not in _GENERIC)
+
+
 def names(code: str, year: int | None = None) -> tuple[str, str, str]:
     """Province, prefecture and county names (municipalities repeat the province name as the city)."""
     p, c, d = split(code)

@@ -78,7 +78,9 @@ def check_id_number(value: str, fld: str = "person.id_number", today: date | Non
     The region code (first 6 digits) is plausible when it existed at any time from the birth year to
     today: the number is assigned when the card is first issued, often decades after birth, so a code
     newer than the birth year is normal; only a code never in GB/T 2260 is an error, and one retired
-    before the birth year a warning. ``allow_15=False`` (a 二代证 read by OCR always prints 18 characters)
+    before the birth year (or valid only from a year after today) a warning. The table
+    (``records/tables/gbt2260.tsv``) merges python-stdnum's list with the Ministry of Civil Affairs' yearly
+    lists, so codes created since stdnum's data (杭州 330113 临平区, 2021) are known. ``allow_15=False`` (a 二代证 read by OCR always prints 18 characters)
     treats 15 characters as a length error instead of converting an old number.
     """
     today = today or date.today()
@@ -127,6 +129,10 @@ def check_id_number(value: str, fld: str = "person.id_number", today: date | Non
                            f"地址码在出生前（{reg.retired}年后）已撤销，请核对",
                            f"the region code was retired (after {reg.retired}) before the birth year; please check",
                            "warning"))
+    elif reg.created is not None and reg.created > today.year:
+        # the table knows a code announced for a later year: nobody can hold it yet
+        warnings.append(_p(fld, "ID_REGION_NOT_YET_VALID", f"地址码自{reg.created}年起才启用，请核对",
+                           f"the region code is valid only from {reg.created}; please check", "warning"))
     if problems or birth is None:
         return None, problems
     sex = "1" if int(raw[16]) % 2 else "2"

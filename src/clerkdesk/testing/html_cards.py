@@ -1,6 +1,6 @@
 """An independent second source of SPECIMEN documents: HTML/CSS pages rendered by headless Chromium.
 
-    .venv/bin/python bench/capture_html.py --out tests/capture/data --n 4 --seed 7   # the committed test set
+    .venv/bin/python -m clerkdesk.testing.html_cards --out tests/capture/data --n 4 --seed 7   # the committed test set
 
 Nothing here is shared with ``clerkdesk.testing.render`` / ``degrade``: the page layout is
 HTML/CSS laid out by Chromium (its own line breaking, letter spacing, ``text-align-last:
@@ -18,8 +18,9 @@ by 0/90/180/270, re-sampled (camera resolution), blurred with Pillow, given shot
 colour cast, and saved as a 4:2:0 JPEG of quality 40–80. Clean samples are the card element
 alone, saved as JPEG 85 (a scanner's output).
 
-Import this only from bench/ and test tooling: it launches a browser (Playwright, system
-Chromium), which ``clerkdesk.capture`` must never do.
+Part of ``clerkdesk.testing`` (bench/ and tests use it; the import contracts keep the product from it):
+it launches a browser (Playwright, system Chromium), which ``clerkdesk.capture`` must never do. Cards have
+the real card's proportions (85.6 × 54 mm, ``CARD_ASPECT``).
 """
 
 from __future__ import annotations
