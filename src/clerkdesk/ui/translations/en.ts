@@ -612,6 +612,10 @@
         <translation>waiting for the clerk</translation>
     </message>
     <message>
+        <source>登录</source>
+        <translation>log in</translation>
+    </message>
+    <message>
         <source>核对结果</source>
         <translation>check the answer</translation>
     </message>
