@@ -46,7 +46,8 @@ def test_confirms_show_words_codes_and_every_sent_field(make_window: Any, qtbot:
         return recipe in dialogs
 
     qtbot.waitUntil(lambda: confirm_of(EMPLOYMENT), timeout=60000)
-    assert win.message.text().startswith("等待您核对并确认提交")
+    # the status line follows the runs on its 300 ms timer
+    qtbot.waitUntil(lambda: win.message.text().startswith("等待您核对并确认提交"), timeout=3000)
     emp = dialogs[EMPLOYMENT]
     qtbot.waitUntil(lambda: _rows(emp)["户口性质"][2] != "", timeout=5000)  # the marks against the profile
     rows = _rows(emp)
