@@ -209,6 +209,16 @@ def m008_audit_pending(db: Database) -> None:
     db["audit_pending"].create_index(["nonce"], unique=True)
 
 
+@_step("""
+create index idx_audit_action_at on audit (action, at);
+""")
+def m009_audit_action_at(db: Database) -> None:
+    # The hall's questions of the audit log are "which rows of this action since then" (hall/front.py: today's
+    # queued cases, a clerk's cases since the shift began; the hall report): without this index each one
+    # reads the whole chain, which grows by every lookup of every window.
+    db["audit"].create_index(["action", "at"], index_name="idx_audit_action_at")
+
+
 PG_TABLE = "_clerkdesk_migrations"
 
 
