@@ -130,3 +130,33 @@ def test_the_sqlite_file_chains_views_at_once(home: Path) -> None:
     assert s.audit.pending_count() == 0 and s.audit.head()[0] == 2
     assert s.anchor.read().seq == 2  # type: ignore[union-attr]
     s.close()
+
+
+def test_a_lookup_does_not_wait_for_a_flush_held_up_by_the_write_lock(home: Path, pg_url: str,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The flusher chains views under this process's write lock; a lookup only has to wake it. When the flush
+    itself waits (another window holds the hall's write lock), the next lookup must still return at once: it
+    takes the flusher's own lock (``_flusher_lock``), never the store's write lock."""
+    monkeypatch.setattr(store_db, "VIEW_FLUSH_S", 0.05)
+    s = Store.open(home, url=pg_url)
+    s.profiles.save("person", ID, PERSON)
+    with psycopg.connect(pg_url, autocommit=True) as holder:
+        holder.execute("select pg_advisory_lock(%s)", [WRITE_LOCK])  # a writer at another window
+        assert s.profiles.get("person", ID) is not None  # starts the flusher, which now waits for the lock
+        end = time.monotonic() + 10
+        while time.monotonic() < end and not holder.execute(  # the flush, inside the store's write lock, waits
+                "select count(*) from pg_locks where locktype = 'advisory' and not granted").fetchone()[0]:  # type: ignore[index]
+            time.sleep(0.01)
+        assert s._flusher is not None and s._flusher.is_alive() and s.audit.pending_count() == 1
+        got: list[object] = []
+        t = threading.Thread(target=lambda: got.append(s.profiles.get("person", ID)), daemon=True)
+        started = time.monotonic()
+        t.start()
+        t.join(timeout=5)
+        waited = time.monotonic() - started
+        holder.execute("select pg_advisory_unlock(%s)", [WRITE_LOCK])
+    t.join(timeout=30)
+    assert got and got[0] is not None
+    assert waited < 5, "the lookup waited behind the view flush"
+    s.close()
+    assert chained(pg_url) == 2

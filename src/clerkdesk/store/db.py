@@ -87,6 +87,9 @@ class Store:
         self._repairing = False
         self.lock = threading.RLock()
         self._flusher: threading.Thread | None = None
+        # Guards starting/stopping the flusher only. Not ``lock``: the flusher holds ``lock`` while it chains
+        # (and may wait there for the hall's write lock), and a lookup that only wakes it must not queue behind.
+        self._flusher_lock = threading.Lock()
         self._flush_wanted = threading.Event()
         self._flush_stop = threading.Event()
         self.flush_error = ""
@@ -310,9 +313,10 @@ class Store:
 
     def views_written(self) -> None:
         """A pending view was written (``AuditLog.record_view``): the background flush chains it within
-        ``VIEW_FLUSH_S`` (one thread per store, started on the first view)."""
-        with self.lock:
-            if self._flusher is None:
+        ``VIEW_FLUSH_S`` (one thread per store, started on the first view). Takes only ``_flusher_lock``, never
+        the write lock a running flush holds: a lookup does not wait for the flush of the views before it."""
+        with self._flusher_lock:
+            if self._flusher is None and not self._flush_stop.is_set():  # not once close() began
                 self._flusher = threading.Thread(target=self._flush_loop, name="clerkdesk-audit-views", daemon=True)
                 self._flusher.start()
         self._flush_wanted.set()
@@ -339,11 +343,12 @@ class Store:
             raise StoreDamaged(damage_message(self.path, self.damage, pages=bool(self.page_damage)))
 
     def close(self) -> None:
-        if self._flusher is not None:  # this store wrote views: the last ones are chained before it goes
+        with self._flusher_lock:
+            flusher, self._flusher = self._flusher, None
             self._flush_stop.set()
+        if flusher is not None:  # this store wrote views: the last ones are chained before it goes
             self._flush_wanted.set()
-            self._flusher.join(timeout=30)
-            self._flusher = None
+            flusher.join(timeout=30)
             try:  # (a store that never wrote a view leaves others' to their own close or the next open)
                 self.audit.flush_views()
             except Exception as e:  # the rows wait in the database for the next flush
