@@ -227,6 +227,9 @@ def configure(settings: WorkerSettings) -> None:
         for d in _desks:
             d.close()
         _desks.clear()
+    from clerkdesk.hall.browsers import BROWSERS
+
+    BROWSERS.stop()  # the lanes' browsers of older settings (another account, other URLs) are not used again
 
 
 def _the_desk() -> Any:
@@ -268,9 +271,12 @@ def fill(run_id: str) -> dict[str, Any]:
     clerk = BackOfficeClerk(_settings.answer_wait)
     opts = fill_options(headless=_settings.headless, system_urls=dict(_settings.system_urls),
                         answer_wait=_settings.answer_wait)
-    try:
+    from clerkdesk.hall.browsers import BROWSERS
+
+    lane = f"{row.system}@{_settings.system_urls.get(row.system, '')}"
+    try:  # in the system lane's thread, on its one browser (a fresh context per job): hall/browsers.py
         with _system_lock(row.system):
-            out = desk.resume(run_id, clerk, opts)
+            out = BROWSERS.run(lane, lambda: desk.resume(run_id, clerk, opts))
     except ResumeRefused as e:  # superseded, or a state only a person may settle: it stays for the front
         desk.store.audit.append("worker_handed_back", f"run:{run_id}", {"why": "refused"})
         return {"run": run_id, "status": desk.store.runs.get(run_id).status, "note": str(e)[:300]}
@@ -308,8 +314,9 @@ async def recover_stalled(app: procrastinate.App, stalled_after: float) -> list[
 
 def run_worker(url: str, settings: WorkerSettings, *, concurrency: int = 1, stalled_after: float = 30.0,
                heartbeat: float = 5.0, once: bool = False) -> None:
-    """Run a worker until SIGINT/SIGTERM (ONCE: until the queue is empty). Each job runs in a thread; one
-    browser per job, so CONCURRENCY is how many fills this machine runs side by side."""
+    """Run a worker until SIGINT/SIGTERM (ONCE: until the queue is empty). Each job runs in a thread and hands its
+    fill to its system's lane (hall/browsers.py: one browser per lane, a fresh context per job), so CONCURRENCY
+    is how many fills of *different* systems this machine runs side by side."""
     configure(settings)
     ensure_schema(url)
     app = make_app(url, pool_size=concurrency + 2, wait_s=30.0)

@@ -131,6 +131,7 @@ class PlaywrightDriver:
     def __init__(self) -> None:
         self._pw: Any = None
         self._own_pw = True  # False: the Playwright of a shared scope (``shared``), stopped by that scope
+        self._lent = False  # True: ``browser`` is a lender's (``shared.Lender``), only the context is this run's
         self.browser: Any = None
         self.context: Any = None
         self.ctx: DriverContext | None = None
@@ -174,9 +175,24 @@ class PlaywrightDriver:
         self.ctx = ctx
         self.session = SessionStore(ctx)
         exe = find_browser(ctx.options.get("browser"))
-        proxy = self.guard.open(ctx.system, ctx.on_violation)
-        from clerkdesk.drivers.web.shared import current
+        from clerkdesk.drivers.web.shared import current, lender
 
+        lend = lender()
+        if lend is not None:  # a back-office lane's browser: a fresh context on it for this job
+            self._pw, self._own_pw, self._lent = lend.playwright(), False, True
+            self.browser, egress = lend.lend(
+                ctx.system, lambda proxy, marker: self._launch(exe, [*launch_args(proxy), marker], ctx.headless))
+            self.guard.adopt(ctx.system, ctx.on_violation, egress)
+            try:
+                self._open_context(ctx)
+            except Exception as e:  # the lent browser died under us: the lender replaces it for the next job
+                lend.unhealthy = f"opening a context failed: {str(e).splitlines()[0] if str(e) else e}"
+                self.guard.close()
+                self._pw = self.browser = self.context = None
+                raise DriverError(f"the browser did not open a window: {str(e).splitlines()[0] if str(e) else e}",
+                                  retryable=True) from None
+            return
+        proxy = self.guard.open(ctx.system, ctx.on_violation)
         pool = current()  # a thread runs one Playwright: a shared scope's, else this driver's own
         self._own_pw = pool is None
         self._pw = sync_playwright().start() if pool is None else pool.playwright()
@@ -184,17 +200,30 @@ class PlaywrightDriver:
         if not ctx.headless:  # cascade the windows open at once: each one's title bar and login form stay visible
             args.append(f"--window-position={40 + 64 * (self.slot % 8)},{24 + 48 * (self.slot % 8)}")
         try:
-            self.browser = self._pw.chromium.launch(headless=ctx.headless, executable_path=exe, args=args)
-        except Exception as e:
+            self.browser = self._launch(exe, args, ctx.headless)
+        except DriverError:
             if self._own_pw:
                 self._pw.stop()
             self._pw = None
             self.guard.close()
-            msg = no_browser_message() if exe is None else f"the browser {exe} did not start: {str(e).splitlines()[0]}"
-            raise DriverError(msg, retryable=False) from None
+            raise
         # before the context: the label engine that lets Playwright's `fill` find a field by its label itself
         if self._own_pw:
             self._pw.selectors.register(js.LABEL_ENGINE, js.FILL_ENGINE, content_script=True)
+        self._open_context(ctx)
+
+    def _launch(self, exe: str | None, args: list[str], headless: bool) -> Any:
+        """Launch the browser with this thread's Playwright; a browser that does not start is a DriverError."""
+        try:
+            return self._pw.chromium.launch(headless=headless, executable_path=exe, args=args)
+        except Exception as e:
+            msg = no_browser_message() if exe is None else f"the browser {exe} did not start: {str(e).splitlines()[0]}"
+            raise DriverError(msg, retryable=False) from None
+
+    def _open_context(self, ctx: DriverContext) -> None:
+        """A new browser context on ``browser`` (this driver's own, or one lent to it) with the clerk's kept
+        login, the origin guard's routes, the main page and its handlers."""
+        assert self.browser is not None and self.session is not None
         state = self.session.load()
         self.context = self.browser.new_context(storage_state=state, locale="zh-CN", service_workers="block",
                                                 viewport={"width": 1280, "height": 860})
@@ -252,7 +281,21 @@ class PlaywrightDriver:
         self.shutdown()
 
     def shutdown(self) -> None:
-        """Save the login and close the browser, whatever ``keep_open`` says (the end of a shared browser)."""
+        """Save the login and close the browser, whatever ``keep_open`` says (the end of a shared browser). A lent
+        browser (``shared.Lender``) stays open: only this job's context is closed."""
+        if self._lent:
+            try:
+                if self.context is not None:
+                    with contextlib.suppress(Exception):  # a login not saved only costs a login next time
+                        if self.session is not None:
+                            self.session.save(self.context)
+                    with contextlib.suppress(Exception):  # a dead browser's context is gone with it
+                        self.context.close()
+            finally:
+                self._pw = self.browser = self.context = self.scope.page = None
+                self._lent = False
+                self.guard.close()
+            return
         try:
             if self.context is not None:
                 if self.session is not None:

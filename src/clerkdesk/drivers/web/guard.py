@@ -37,6 +37,7 @@ class OriginGuard:
         self.blocked: list[str] = []
         self._routed: list[tuple[tuple[str, int], float]] = []  # (host, port), when: blocked by a route guard
         self._egress: EgressProxy | None = None
+        self._adopted = False  # the egress proxy is a lender's (``adopt``), not this guard's to close
 
     def open(self, system: Any, on_violation: Callable[[str], None] | None) -> str:
         """Guard SYSTEM's origins; returns the egress proxy's address for the browser's command line."""
@@ -46,12 +47,23 @@ class OriginGuard:
         self._egress = EgressProxy(system.origins, upstream=upstream_proxy())
         return self._egress.server
 
+    def adopt(self, system: Any, on_violation: Callable[[str], None] | None, egress: EgressProxy) -> None:
+        """Guard SYSTEM's origins for one job on a lent browser (``shared.Lender``), whose egress proxy EGRESS
+        belongs to the lender and outlives the job: its refusals are reported to this job, ``close`` leaves
+        it running for the next one."""
+        self.system, self.on_violation = system, on_violation
+        self.blocked, self._routed = [], []
+        egress.drain(0.0)  # what the last job's pages tried was reported to that job (or is past)
+        self._egress, self._adopted = egress, True
+
     def close(self) -> None:
-        """Stop the egress proxy, reporting what it refused until now."""
+        """Stop the egress proxy (unless adopted: then the lender's), reporting what it refused until now."""
         if self._egress is not None:
             self.report_egress(final=True)
-            self._egress.close()
+            if not self._adopted:
+                self._egress.close()
             self._egress = None
+            self._adopted = False
 
     def _report(self, origin: str, routed: bool = True) -> None:
         if routed:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import queue
+import secrets
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
@@ -174,3 +175,166 @@ LANES = SystemLanes()  # the app's, one per process
 def lane_key(system: Any) -> str:
     """The lane of SYSTEM's runs: its id and origin (a training server is another lane, another login)."""
     return f"{system.id}@{origin_of(system.start_url) if system.start_url else ''}"
+
+
+# --- a browser lent to one job after another (the back office) -------------------------------------------------
+class Lender:
+    """One Chromium, kept open in one thread, lent to the driver of each job run in that thread.
+
+    A back-office worker (``hall/browsers.py``) runs the jobs of one system lane one after another; launching a
+    browser per job cost it a second or more of every fill. With a lender set on the thread (``lending``), the web
+    driver borrows this browser and opens a fresh *context* on it per job (``PlaywrightDriver._open_context``):
+    nothing of one citizen's job (pages, form state, dialogs) is left for the next, while the clerk's login is
+    carried the usual way (the sealed session state, loaded into each new context). The browser's egress proxy
+    belongs to the lender too, for the browser's life (a lane is one system and origin: the same origins).
+
+    ``pid`` is the browser's main process, found by a marker switch on its command line through ``/proc``
+    (Linux only; elsewhere None, and only Playwright's connection tells a dead browser). ``unhealthy`` is set by
+    a watchdog (another thread, ``hall/browsers.py``): the next ``lend`` then replaces the browser.
+    """
+
+    def __init__(self, name: str = "lane") -> None:
+        self.name = name
+        self.marker = f"--clerkdesk-lender={secrets.token_hex(8)}"
+        self.pid: int | None = None
+        self.launches = 0
+        self.replaced: list[str] = []  # why each earlier browser was replaced
+        self.unhealthy = ""  # set by a watchdog: the next lend replaces the browser
+        self._pw: Any = None
+        self._browser: Any = None
+        self._egress: Any = None
+
+    def playwright(self) -> Any:
+        """This thread's Playwright, with ClerkDesk's selector engines registered once."""
+        if self._pw is None:
+            from playwright.sync_api import sync_playwright
+
+            from clerkdesk.drivers.web import js
+
+            self._pw = sync_playwright().start()
+            self._pw.selectors.register(js.LABEL_ENGINE, js.FILL_ENGINE, content_script=True)
+        return self._pw
+
+    def problem(self) -> str:
+        """Why the browser cannot be lent again ('' when it can)."""
+        if self.unhealthy:
+            return self.unhealthy
+        state = process_state(self.pid)
+        if state in ("gone", "Z", "X"):
+            return "the browser process is gone"
+        if state == "T":
+            return "the browser process is stopped"
+        try:
+            if not self._browser.is_connected():
+                return "the browser disconnected"
+        except Exception:
+            return "the browser does not answer"
+        return ""
+
+    def lend(self, system: Any, launch: Callable[[str, str], Any]) -> tuple[Any, Any]:
+        """The browser (launched now by LAUNCH(proxy, marker) when there is none or the last one is unwell) and
+        its egress proxy, which the driver's origin guard adopts for the job."""
+        if self._browser is not None:
+            why = self.problem()
+            if why:
+                self.discard(why)
+        if self._browser is None:
+            from clerkdesk.config import upstream_proxy
+            from clerkdesk.drivers.web.egress import EgressProxy
+
+            self._egress = EgressProxy(system.origins, upstream=upstream_proxy())
+            try:
+                self._browser = launch(self._egress.server, self.marker)
+            except BaseException:
+                self._egress.close()
+                self._egress = None
+                raise
+            self.launches += 1
+            self.unhealthy = ""
+            self.pid = find_pid(self.marker)
+        return self._browser, self._egress
+
+    def kill(self) -> None:
+        """SIGKILL the browser's process (a hung or stopped browser answers nothing, not even ``close``).
+        Linux: through ``/proc``; elsewhere nothing can be done here (the caller's ``close`` must do)."""
+        if self.pid is not None and process_state(self.pid) not in ("gone", "Z", "X"):
+            import os
+            import signal
+
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+
+    def discard(self, why: str) -> None:
+        """End this browser (killed first when it is stopped or hung); the next ``lend`` launches another."""
+        self.replaced.append(why)
+        if process_state(self.pid) == "T" or "stopped" in why or "hung" in why:
+            self.kill()
+        browser, self._browser = self._browser, None
+        if browser is not None:
+            with contextlib.suppress(Exception):
+                browser.close()
+        self.kill()  # whatever is left of it
+        if self._egress is not None:
+            self._egress.close()
+            self._egress = None
+        self.pid = None
+
+    def close(self) -> None:
+        if self._browser is not None:
+            self.discard("closed")
+            self.replaced.pop()
+        if self._pw is not None:
+            with contextlib.suppress(Exception):
+                self._pw.stop()
+            self._pw = None
+
+
+def lender() -> Lender | None:
+    """The lender of this thread, if one is set (``lending``)."""
+    return getattr(_local, "lender", None)
+
+
+@contextlib.contextmanager
+def lending(lend: Lender) -> Iterator[Lender]:
+    """Web drivers started on this thread in this block borrow LEND's browser; it stays open after the block."""
+    _local.lender = lend
+    try:
+        yield lend
+    finally:
+        _local.lender = None
+
+
+def process_state(pid: int | None) -> str:
+    """The state letter of process PID from ``/proc/PID/stat`` (R, S, D, T stopped, Z zombie …), "gone" when it
+    does not exist, "" when it cannot be known (no PID; not Linux)."""
+    if pid is None:
+        return ""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except FileNotFoundError:
+        return "gone"
+    except OSError:
+        return ""
+    return stat[stat.rfind(b")") + 2:][:1].decode() or ""
+
+
+def find_pid(marker: str) -> int | None:
+    """The main process of the browser launched with MARKER on its command line (its helpers carry
+    ``--type=``); None when there is no ``/proc`` (not Linux) or it is not found."""
+    import os
+
+    if not os.path.isdir("/proc"):
+        return None
+    want = marker.encode()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                args = f.read().split(b"\0")
+        except OSError:
+            continue
+        if want in args and not any(a.startswith(b"--type=") for a in args):
+            return int(entry)
+    return None

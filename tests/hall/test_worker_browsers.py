@@ -1,0 +1,100 @@
+"""The back-office worker keeps one Chromium per system lane and gives each job a fresh context on it.
+
+Real parts: the sandbox HRSS, real Chromium, the worker's own ``fill`` in a thread per job (as procrastinate runs a
+sync task), on the SQLite store (the lane and its browser do not depend on the store's backend). The browser is
+reused across jobs; a SIGKILLed browser is replaced before the next job; a SIGSTOPped one is found by the probe,
+killed and replaced; every record is filed exactly once. Killing by pid through /proc: Linux only.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import ENROL, INSURANCE, log_in, person, records_of
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the browser through /proc")]
+
+
+def _job(fill: Any, rid: str) -> dict[str, Any]:
+    """One job, in its own thread (procrastinate runs a sync task in a worker thread)."""
+    out: list[Any] = []
+    t = threading.Thread(target=lambda: out.append(fill(rid)))
+    t.start()
+    t.join(timeout=240)
+    assert not t.is_alive() and out, f"job {rid} did not end"
+    return out[0]  # type: ignore[no-any-return]
+
+
+def _state(pid: int) -> str:
+    from clerkdesk.drivers.web.shared import process_state
+
+    return process_state(pid)
+
+
+def _until(cond: Any, timeout: float = 20.0) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if cond():
+            return True
+        time.sleep(0.05)
+    return bool(cond())
+
+
+def test_one_browser_per_lane_reused_replaced_when_killed_or_stopped_and_each_record_filed_once(
+        home: Path, web: Any, base: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from clerkdesk.desk import Desk
+    from clerkdesk.hall import queue as q
+    from clerkdesk.hall._app import fill_options, open_case
+    from clerkdesk.hall.browsers import BROWSERS
+
+    monkeypatch.delenv("CLERKDESK_DATABASE_URL", raising=False)
+    monkeypatch.setenv("CLERKDESK_WORKER_PROBE_S", "0.2")
+    log_in(home, web, None, base + 99)  # the account's kept login, carried into every job's fresh context
+    front = Desk(home)
+    ours: dict[str, str] = {}
+    try:
+        for i in range(4):
+            result, _plan = open_case(front, "person", person(base + i), [ENROL], dict(INSURANCE), fill_options())
+            rid = result.runs[ENROL]
+            front.store.runs.release(rid)  # queued: a worker takes it
+            ours[rid] = person(base + i)["id_number"]
+    finally:
+        front.close()
+    rids = list(ours)
+    lane = f"hrss@{web.hrss_url}"
+    q.configure(q.WorkerSettings(home=home, system_urls={"hrss": web.hrss_url}))
+    try:
+        assert _job(q.fill, rids[0])["status"] == "succeeded"
+        lend = BROWSERS.lender(lane)
+        assert lend is not None and lend.pid is not None and lend.launches == 1
+        first = lend.pid
+        assert _job(q.fill, rids[1])["status"] == "succeeded"
+        assert (lend.launches, lend.pid) == (1, first), "the second job launched a browser of its own"
+
+        os.kill(first, signal.SIGKILL)  # the browser dies between jobs (OOM killer, a crash)
+        assert _until(lambda: _state(first) in ("gone", "Z"))
+        assert _job(q.fill, rids[2])["status"] == "succeeded"
+        assert lend.launches == 2 and lend.pid not in (None, first), lend.replaced
+        second = lend.pid
+        assert second is not None
+
+        os.kill(second, signal.SIGSTOP)  # frozen: alive, answers nothing — a job on it would hang
+        assert _until(lambda: "stopped" in lend.unhealthy), "the probe did not find the stopped browser"
+        assert _until(lambda: _state(second) in ("gone", "Z")), "the probe did not kill the stopped browser"
+        assert _job(q.fill, rids[3])["status"] == "succeeded"
+        assert lend.launches == 3 and lend.pid not in (None, first, second)
+        assert any("stopped" in why for why in lend.replaced), lend.replaced
+    finally:
+        q.configure(q.WorkerSettings())  # closes the lanes' browsers
+    for rid, idn in ours.items():
+        got = records_of(web, idn)
+        assert len(got) == 1, f"{rid} filed {len(got)} times"
