@@ -8,6 +8,7 @@ killed and replaced; every record is filed exactly once. Killing by pid through 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -98,3 +99,56 @@ def test_one_browser_per_lane_reused_replaced_when_killed_or_stopped_and_each_re
     for rid, idn in ours.items():
         got = records_of(web, idn)
         assert len(got) == 1, f"{rid} filed {len(got)} times"
+
+
+def test_a_job_hung_on_its_browser_is_ended_by_the_hang_limit_and_the_lane_gets_a_new_browser(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A browser that answers nothing (stopped) and a probe too slow to see it: the hang limit kills the browser,
+    the job's wait ends with an error instead of forever, and the lane's next job gets a new browser."""
+    from types import SimpleNamespace
+
+    from clerkdesk.drivers.web.browser import find_browser, launch_args
+    from clerkdesk.drivers.web.shared import lender
+    from clerkdesk.hall.browsers import WorkerBrowsers
+
+    exe = find_browser()
+    if exe is None:
+        pytest.skip("no Chromium/Chrome/Edge installed")
+    monkeypatch.setenv("CLERKDESK_WORKER_PROBE_S", "600")  # only the hang limit can act
+    monkeypatch.setenv("CLERKDESK_WORKER_HANG_S", "2")
+    system = SimpleNamespace(origins=("http://127.0.0.1:9",))
+    lanes = WorkerBrowsers()
+
+    def job(stop: bool) -> int:
+        lend = lender()
+        assert lend is not None
+        browser, _egress = lend.lend(system, lambda proxy, marker: lend.playwright().chromium.launch(
+            headless=True, executable_path=exe, args=[*launch_args(proxy), marker]))
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            if stop:
+                assert lend.pid is not None
+                os.kill(lend.pid, signal.SIGSTOP)
+            return int(page.evaluate("1 + 1"))  # no timeout of its own: waits as long as the browser lets it
+        finally:
+            with contextlib.suppress(Exception):
+                context.close()
+
+    try:
+        assert lanes.run("lane", lambda: job(False)) == 2
+        lend = lanes.lender("lane")
+        assert lend is not None and lend.launches == 1
+        first = lend.pid
+        assert first is not None
+        started = time.monotonic()
+        with pytest.raises(Exception) as e:
+            lanes.run("lane", lambda: job(True))
+        assert time.monotonic() - started < 60, "the hang limit did not end the job"
+        assert "JobHung" not in type(e.value).__name__  # ended by killing the browser, the lane kept
+        assert "hung" in lend.unhealthy
+        assert _until(lambda: _state(first) in ("gone", "Z"))
+        assert lanes.run("lane", lambda: job(False)) == 2
+        assert lend.launches == 2 and lend.pid not in (None, first)
+    finally:
+        lanes.stop()
