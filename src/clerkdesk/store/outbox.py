@@ -243,7 +243,7 @@ def open_for_capture(home: Path, *, url: str | None = None, clerk: str | None = 
     """(store, outbox, why): the shared store when it answers (and the outbox synced into it first), else None,
     the outbox and the message to show at once. On a SQLite workstation: (store, None, None)."""
     from clerkdesk.store.db import Store
-    from clerkdesk.store.pg import StoreUnreachable
+    from clerkdesk.store.unreachable import StoreUnreachable
 
     try:
         store = Store.open(home, clerk=clerk, url=url)
