@@ -74,7 +74,7 @@ class ElfNeeds:
 
 
 def parse_readelf(path: Path, text: str) -> ElfNeeds:
-    """The GLIBC_ needs of ``readelf -V -W --dyn-syms`` output (binutils 2.31 … 2.42 print the same lines)."""
+    """The GLIBC_ needs of ``readelf -V -W --dyn-syms`` output (the lines of binutils 2.40, Debian 12's)."""
     needs = ElfNeeds(path)
     in_needs, library = False, ""
     for line in text.splitlines():
