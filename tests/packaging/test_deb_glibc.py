@@ -218,3 +218,13 @@ def test_a_built_deb_says_the_glibc_it_needs(deb: Path) -> None:
     assert p.returncode == 0 and p.stdout.strip() == m.group(1), p.stderr[-2000:]
     host_only = "Host-only build (DEB_GLIBC=host)" in control
     assert host_only == (gc.parse_version(m.group(1)) > (2, 28)), control
+
+
+@pytest.mark.parametrize("value", ["2.x", "hosts", "2.28.1"])
+def test_build_sh_names_a_bad_deb_glibc_before_building(value: str, tmp_path: Path) -> None:
+    """A mistyped DEB_GLIBC stops ``build.sh deb`` at once (before the minutes of the app build), saying why."""
+    env = dict(os.environ, DEB_GLIBC=value, PYTHON=sys.executable, DIST=str(tmp_path / "dist"))
+    p = subprocess.run([ROOT / "packaging" / "build.sh", "deb"], env=env, capture_output=True, text=True, timeout=60)
+    assert p.returncode == 1 and p.stdout == ""
+    assert p.stderr == f"build: DEB_GLIBC={value}: expected a glibc version (2.28, the default) or host\n"
+    assert not (tmp_path / "dist").exists()
