@@ -141,7 +141,7 @@ def test_a_case_whose_capture_clashes_waits_for_the_clerk(desk: Desk, hall: str,
 def test_take_back_puts_the_case_into_the_form_and_out_of_the_outbox(desk: Desk) -> None:
     p = person()
     oid = desk.offline.seal(request(p), FillOptions())
-    back = desk.offline.take_back(oid)
+    back = desk.offline.request_of(desk.offline.take_back(oid))
     assert back.data == p and back.targets == (EMP,) and back.case_fields == EMPLOYMENT
     assert desk.offline.list() == [] and desk.offline.box().pending() == []
     assert desk.offline.send().sent == {}

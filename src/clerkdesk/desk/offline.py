@@ -103,15 +103,17 @@ class Offline:
     def discard_draft(self) -> bool:
         return self.box().discard_draft()
 
-    def seal(self, request: CaseRequest, opts: FillOptions, base_version: int | None = None) -> int:
+    def seal(self, request: CaseRequest, opts: FillOptions, base_version: int | None = None,
+             form: dict[str, Any] | None = None) -> int:
         """F5 while offline: check the record and plan every target as online (``ValidationError`` /
         ``PlanError`` list every problem), then keep the case in the outbox. BASE_VERSION: the profile version
-        the form was read from (None: a new applicant, or none was read)."""
+        the form was read from (None: a new applicant, or none was read). FORM: the form as a draft (ticked
+        matters and values), kept so 放回表单 gives the clerk the very form back."""
         key, record = _record(request.kind, dict(request.data))
         case = Case(request.kind, key, record, request.targets, dict(request.case_fields))
         self.cases.plan(case, opts)  # PlanError: every missing or invalid input, before anything is kept
         body = {"kind": request.kind, "data": dict(request.data), "targets": list(request.targets),
-                "case_fields": dict(request.case_fields), "matter": request.matter}
+                "case_fields": dict(request.case_fields), "matter": request.matter, "form": form}
         return self.box().seal_case(body, kind=request.kind, key=key, record=record, base_version=base_version)
 
     def list(self) -> list[OfflineCase]:
@@ -123,9 +125,13 @@ class Offline:
         """How many cases wait to be sent (the status bar's counter)."""
         return len(self.box().offline_cases(SEALED, SENDING))
 
-    def take_back(self, cid: int) -> CaseRequest:
-        """放回表单: the case leaves the outbox and comes back as the request it was (for the form)."""
-        c = self.box().take_back(cid)
+    def take_back(self, cid: int) -> OfflineCase:
+        """放回表单: the case (not yet sent) leaves the outbox with its capture; ``request_of`` / its ``form``
+        give it back to the clerk."""
+        return self.box().take_back(cid)
+
+    @staticmethod
+    def request_of(c: OfflineCase) -> CaseRequest:
         r = c.request
         return CaseRequest(r["kind"], r["data"], tuple(r["targets"]), r["case_fields"], r.get("matter"))
 
@@ -174,6 +180,6 @@ class Offline:
         key = profile_key(kind, str(r["data"].get(KEY_FIELD[kind], "")))
         stored = self.session.store.profiles.get(kind, key, audit=False)
         data = {KEY_FIELD[kind]: key} if stored is not None else dict(r["data"])
-        req = CaseRequest(kind, data, tuple(r["targets"]), r["case_fields"], r.get("matter"))
+        req = CaseRequest(kind, data, tuple(r["targets"]), r["case_fields"], r.get("matter"))  # sent as captured
         result, _plan = self.cases.open(req, opts, send_token=c.token)
         return result.case_id
