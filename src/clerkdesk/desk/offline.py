@@ -19,7 +19,7 @@ What the clerk does does not change when the store stops answering; where it goe
   A crash (or the store going away again) between 2 and 3 leaves a ``sending`` case whose token the store
   knows: the next ``send`` finds the stored case by the token and only marks it. Between 1 and 2 the token is
   unknown and the case is sent then. A case whose capture is a conflict waits, with the reason, until the clerk
-  settles it (F10 档案冲突).
+  settles it (档案冲突, Ctrl+Shift+K).
 
 The case is sent as a stored, planned case (runs planned, nothing filled): the clerk opens it (打开案件) and
 fills it as any case.
@@ -42,7 +42,7 @@ from clerkdesk.store.pg import StoreUnreachable
 from clerkdesk.store.profiles import profile_key
 
 KEY_FIELD = {"person": "id_number", "enterprise": "uscc"}
-WAIT_CONFLICT = "等待处理档案冲突（F10） (waiting for the clerk to settle a profile conflict)"
+WAIT_CONFLICT = "等待处理档案冲突（Ctrl+Shift+K） (waiting for the clerk to settle a profile conflict)"
 Fault = Callable[[str], None]  # a test's hook: called at each named moment of ``send``; raising there is a crash
 
 
