@@ -59,6 +59,10 @@ def test_offline_capture_in_the_window_then_sent_once_when_the_store_is_back(
         qtbot.waitUntil(lambda: win.hall_status.watch.state == "offline", timeout=10_000)
         assert "共享档案库连不上" in win.message.text() and win.hall_status.state_label.text() == "离线"
 
+        assert win.form.drafts_offline  # the form being typed is kept in the outbox meanwhile
+        win.form._draft_timer.start()  # what each edit does
+        qtbot.waitUntil(lambda: desk.offline.draft() is not None, timeout=10_000)
+        desk.offline.discard_draft()
         key(qtbot, win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Ctrl+S: the form into the outbox
         qtbot.waitUntil(lambda: desk.offline.draft() is not None, timeout=10_000)
         qtbot.waitUntil(lambda: "表单已保存在本机" in win.message.text(), timeout=5000)
@@ -95,7 +99,7 @@ def test_offline_capture_in_the_window_then_sent_once_when_the_store_is_back(
         if win.hall_status.waiting == 0 and not win.hall_status.down:
             break
     assert win.hall_status.waiting == 0 and not win.offline.button.isVisible()
-    assert "sending" in states and states[-1] == "online"
+    assert "sending" in states and states[-1] == "online" and not win.form.drafts_offline
     assert win.message.text() == "共享档案库已恢复连接" and not win.hall_status.state_label.isVisible()
     (c,) = desk.offline.list()
     assert c.state == SENT and c.case_id

@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self.cases.resumable.connect(self._resumable)
         self.hall_status = HallStatus(self)  # the shared store: unreachable, conflicts waiting
         self.offline = OfflineDesk(self)  # Ctrl+S / F5 while the shared store is away, the offline cases
+        self.hall_status.unreachable.connect(lambda why: setattr(self.form, "drafts_offline", bool(why)))
         self.back_office = BackOfficeDesk(self)  # 转后台办理 and what the back office handed back
         self.hall_tab = HallTab(self)  # supervisors only
         self._actions()
@@ -240,8 +241,18 @@ class MainWindow(QMainWindow):
         """Ctrl+S: the profile into the store; while the shared store is away, the form into the outbox."""
         if self.offline.away:
             self.offline.save_draft()
-        else:
-            self.form.save_profile()
+            return
+
+        def failed(e: Exception) -> None:
+            from clerkdesk.desk.conflicts import StoreUnreachable
+
+            if isinstance(e, StoreUnreachable) and self.desk is not None and self.desk.conflicts.shared:
+                self.hall_status.went_away(e)  # said at once; the form is kept in the outbox instead
+                self.offline.save_draft()
+            else:
+                self.form.show_error(e)
+
+        self.form.save_profile(failed)
 
     def lookup(self) -> None:
         self.show_tab(0)
