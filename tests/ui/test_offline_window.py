@@ -111,3 +111,39 @@ def test_offline_capture_in_the_window_then_sent_once_when_the_store_is_back(
     dlg.open_btn.click()  # 打开案件: the run monitor shows it, to fill it as any case
     qtbot.waitUntil(lambda: win.monitor.case_id == c.case_id, timeout=10_000)
     assert win.tabs.currentIndex() == 1
+
+
+def test_a_window_started_while_the_store_is_away_captures_and_sends_when_it_is_back(
+        qtbot: Any, home: Path, pg_url: str, pg_server: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from clerkdesk.desk import Desk
+    from clerkdesk.ui.app import build_window
+
+    monkeypatch.setenv("CLERKDESK_DATABASE_URL", pg_url)
+    monkeypatch.delenv("CLERKDESK_SUPERVISORS", raising=False)
+    first = Desk(home, "window-3")
+    first.open()  # this workstation reached the hall once: it knows the hall key's check
+    first.close()
+    pg_server.stop()
+    try:
+        w = build_window(home, "window-3", headless=True)
+        w.ask_close = lambda: True
+        qtbot.addWidget(w)
+        with qtbot.waitExposed(w):
+            w.show()
+        assert "共享档案库连不上" in w.message.text() and w.hall_status.state_label.text() == "离线"
+        fill(w, qtbot)
+        with qtbot.waitSignal(w.offline.sealed, timeout=15_000):
+            key(qtbot, w, Qt.Key.Key_F5)
+        assert w.desk.offline.waiting() == 1 and not w.desk.session.opened
+    finally:
+        pg_server.start()
+    for _ in range(3):
+        w.hall_status.poll()
+        qtbot.waitUntil(lambda: not w.hall_status._polling, timeout=15_000)
+        if w.hall_status.waiting == 0 and not w.hall_status.down:
+            break
+    assert w.hall_status.waiting == 0 and w.message.text() == "共享档案库已恢复连接"
+    (c,) = w.desk.offline.list()
+    assert c.state == SENT and w.desk.cases.get(c.case_id).record["name"] == P["person.name"]
+    qtbot.waitUntil(lambda: w.cases.table.rowCount() == 1, timeout=10_000)  # 今日案件 now reads the store
+    w.shutdown()

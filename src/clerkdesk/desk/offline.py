@@ -74,6 +74,16 @@ class Offline:
         self.cases = cases
         self._box: Outbox | None = None
         self.fault: Fault | None = None
+        self.away_at_start = ""  # the window started while the store was away: why ("" otherwise)
+
+    def possible(self) -> bool:
+        """Whether this workstation can keep cases while the store is away: it reached the hall's store once
+        (``shared-store.json``) and has the hall key."""
+        try:
+            self.box()
+        except ClerkDeskError:
+            return False
+        return True
 
     def box(self) -> Outbox:
         if self._box is None:

@@ -255,6 +255,15 @@ class HallStatus(QObject):
         run_op(first, done, self._failed)
         self.timer.start()
 
+    def start_away(self, desk: Any, why: str) -> None:
+        """The window started while the shared store was away: say so, keep capturing, and poll until it
+        answers (then ``window.store_back``)."""
+        self.desk = desk
+        self._reach(why)
+        self.window.form.drafts_offline = True
+        self.window.offline.recount()
+        self.timer.start()
+
     def _send(self, desk: Any) -> int:
         """(worker thread) Send the cases sealed while offline; returns how many still wait."""
         n = desk.offline.waiting()
@@ -277,6 +286,13 @@ class HallStatus(QObject):
         desk = self.window.desk
 
         def check() -> tuple[str | None, int, int | None]:
+            if not desk.session.opened:  # started while away: the store is opened when it answers
+                from clerkdesk.desk.conflicts import StoreUnreachable
+
+                try:
+                    desk.open()
+                except StoreUnreachable as e:
+                    return str(e), self.count, None
             why = desk.conflicts.reachable()
             if why is not None:
                 return why, self.count, None
@@ -287,6 +303,8 @@ class HallStatus(QObject):
         def done(res: tuple[str | None, int, int | None]) -> None:
             self._polling = False
             why, n, waiting = res
+            if why is None and desk.offline.away_at_start:
+                self.window.store_back(desk)
             self._reach(why)
             self._counted(n)
             if waiting is not None:

@@ -113,6 +113,12 @@ class MainWindow(QMainWindow):
         """The desk is loaded (store opened, recipes read): fill the screens."""
         self.desk = self.form.desk = self.monitor.desk = self.cases.desk = desk
         self.form.load_matters()
+        if desk.offline.away_at_start:  # started while the hall's store is away: the form works, cases are kept
+            self.say(tr("就绪"))
+            self._update_busy()
+            self.show_tab(0)
+            self.hall_status.start_away(desk, desk.offline.away_at_start)
+            return
         self.cases.refresh()
         if self.demo is not None:
             self.form.keep_drafts = False
@@ -123,6 +129,13 @@ class MainWindow(QMainWindow):
         self._update_busy()
         self.show_tab(0)
         self.hall_status.start(desk)
+        self.back_office.start(desk)
+        self.hall_action.setVisible(self.hall_tab.attach(desk))
+
+    def store_back(self, desk: Any) -> None:
+        """The store answers after a start while it was away: what needs it starts now."""
+        desk.offline.away_at_start = ""
+        self.cases.refresh()
         self.back_office.start(desk)
         self.hall_action.setVisible(self.hall_tab.attach(desk))
 
