@@ -17,7 +17,7 @@ What the clerk does does not change when the store stops answering; where it goe
   3. the case is marked ``sent`` with the store's case id.
 
   A crash (or the store going away again) between 2 and 3 leaves a ``sending`` case whose token the store
-  knows: the next ``send`` finds the stored case by the token and only marks it. Between 1 and 2 the token is
+  knows: the next ``send`` finds the stored case by the token (asked before every send) and only marks it. Between 1 and 2 the token is
   unknown and the case is sent then. A case whose capture is a conflict waits, with the reason, until the clerk
   settles it (档案冲突, Ctrl+Shift+K).
 
@@ -162,10 +162,12 @@ class Offline:
                 rep.waiting.append(c.id)
                 continue
             self._at("before-sending")
-            if c.state == SEALED:
-                box.mark_case(c.id, SENDING)
+            if not box.mark_case(c.id, SENDING):
+                continue  # taken back into the form meanwhile (放回表单)
             self._at("sending")
-            case_id = store.cases.by_token(c.token) if c.state == SENDING else None
+            # asked every time, not only for a case left ``sending``: a send whose answer was lost after the
+            # store's commit must never open the case again
+            case_id = store.cases.by_token(c.token)
             if case_id is None:
                 try:
                     case_id = self._open(c, opts)

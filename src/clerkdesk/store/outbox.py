@@ -221,10 +221,11 @@ class Outbox:
             out.append(OfflineCase(cid, at, clerk, token, state, case_id, eid, msg, req))
         return out
 
-    def mark_case(self, cid: int, state: str, *, case_id: str | None = None, message: str = "") -> None:
-        """Move offline case CID to STATE (each mark its own commit: it must outlive a crash right after)."""
-        self.conn.execute("update offline_cases set state = ?, case_id = coalesce(?, case_id), message = ? "
-                          "where id = ?", [state, case_id, message, cid])
+    def mark_case(self, cid: int, state: str, *, case_id: str | None = None, message: str = "") -> bool:
+        """Move offline case CID to STATE (each mark its own commit: it must outlive a crash right after).
+        False when the case is gone (the clerk took it back into the form meanwhile)."""
+        return self.conn.execute("update offline_cases set state = ?, case_id = coalesce(?, case_id), message = ? "
+                                 "where id = ?", [state, case_id, message, cid]).rowcount > 0
 
     def take_back(self, cid: int) -> OfflineCase:
         """放回表单: the clerk takes a case not yet sent back into the form; it and its capture leave the outbox."""
