@@ -24,6 +24,9 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -100,6 +103,7 @@ class Outbox:
         self.clerk = clerk
         self.path = self.home / OUTBOX
         self.conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
+        self._lock = threading.RLock()  # the window's threads share this connection: one transaction at a time
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA secure_delete=ON")
         self.conn.execute(
@@ -141,6 +145,17 @@ class Outbox:
     def close(self) -> None:
         self.conn.close()
 
+    @contextmanager
+    def _tx(self) -> Iterator[None]:
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+
     # --- sealing -----------------------------------------------------------------------------------
     def _seal(self, eid: int, obj: dict[str, Any]) -> bytes:
         text = json.dumps(obj, ensure_ascii=False, sort_keys=True).encode()
@@ -157,13 +172,8 @@ class Outbox:
     # --- capturing offline ---------------------------------------------------------------------------
     def save_profile(self, kind: str, key: str, record: dict[str, Any], *, base_version: int | None = None) -> int:
         """Keep a profile capture for the shared store. BASE_VERSION: the version the clerk saw (None: new)."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._tx():
             eid = self._insert_entry(kind, key, record, base_version)
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
         return eid
 
     def _insert_entry(self, kind: str, key: str, record: dict[str, Any], base_version: int | None) -> int:
@@ -196,8 +206,7 @@ class Outbox:
 
         from clerkdesk.store.db import now
 
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._tx():
             eid = self._insert_entry(kind, key, record, base_version)
             cid = int(self.conn.execute(
                 "insert into offline_cases (at, clerk, token, state, entry_id, data) values (?, ?, ?, ?, ?, ?)",
@@ -205,10 +214,6 @@ class Outbox:
             text = json.dumps(request, ensure_ascii=False, sort_keys=True).encode()
             self.conn.execute("update offline_cases set data = ? where id = ?",
                               [self.cipher.encrypt(text, self._case_aad(cid)), cid])
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
         return cid
 
     def offline_cases(self, *states: str) -> list[OfflineCase]:
@@ -224,23 +229,20 @@ class Outbox:
     def mark_case(self, cid: int, state: str, *, case_id: str | None = None, message: str = "") -> bool:
         """Move offline case CID to STATE (each mark its own commit: it must outlive a crash right after).
         False when the case is gone (the clerk took it back into the form meanwhile)."""
-        return self.conn.execute("update offline_cases set state = ?, case_id = coalesce(?, case_id), message = ? "
-                                 "where id = ?", [state, case_id, message, cid]).rowcount > 0
+        with self._lock:
+            return self.conn.execute("update offline_cases set state = ?, case_id = coalesce(?, case_id), "
+                                     "message = ? where id = ?", [state, case_id, message, cid]).rowcount > 0
 
     def take_back(self, cid: int) -> OfflineCase:
         """放回表单: the clerk takes a case not yet sent back into the form; it and its capture leave the outbox."""
         c = next((x for x in self.offline_cases(SEALED) if x.id == cid), None)
         if c is None:
             raise ConfigError(f"离线案件 {cid} 已在发送或已发送，不能放回表单 (offline case {cid} is being sent or was sent)")
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            self.conn.execute("delete from offline_cases where id = ? and state = ?", [cid, SEALED])
+        with self._tx():
+            if not self.conn.execute("delete from offline_cases where id = ? and state = ?", [cid, SEALED]).rowcount:
+                raise ConfigError(f"离线案件 {cid} 刚开始发送，不能放回表单 (offline case {cid} is being sent)")
             if c.entry_id is not None:
                 self.conn.execute("delete from entries where id = ? and state = ?", [c.entry_id, PENDING])
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
         return c
 
     def forget_sent(self, keep: int = 50) -> None:
