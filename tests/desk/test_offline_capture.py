@@ -187,3 +187,45 @@ def test_each_sealed_case_reaches_the_store_exactly_once_whatever_moment_a_crash
     finally:
         desk.close()
         shutil.rmtree(home, ignore_errors=True)
+
+
+def test_the_store_going_away_in_the_middle_of_a_send_loses_and_repeats_nothing(
+        desk: Desk, pg_server: Any) -> None:
+    oids = [desk.offline.seal(request(person()), FillOptions()) for _ in range(3)]
+    before = case_count(desk)
+    stopped: list[str] = []
+    seen: list[str] = []
+
+    def fault(moment: str) -> None:  # the real server stops once the second case is marked 发送中
+        seen.append(moment)
+        if seen.count("sending") == 2 and not stopped:
+            stopped.append(moment)
+            pg_server.stop()
+
+    desk.offline.fault = fault
+    try:
+        with pytest.raises(StoreUnreachable):
+            desk.offline.send()
+    finally:
+        if stopped:
+            pg_server.start()
+    desk.offline.fault = None
+    assert [(c.id, c.state) for c in desk.offline.list()] == [(oids[1], "sending"), (oids[2], SEALED),
+                                                               (oids[0], SENT)]
+    rep = send_when_back(desk)
+    assert sorted(rep.sent) == oids[1:] and rep.failed == {}
+    assert case_count(desk) == before + 3 and [c.state for c in desk.offline.list()] == [SENT] * 3
+
+
+def test_a_matter_opened_at_another_window_meanwhile_keeps_the_case_here_with_the_reason(
+        desk: Desk, hall: str, tmp_path: Path) -> None:
+    p = person()
+    oid = desk.offline.seal(request(p), FillOptions())
+    other = Desk(tmp_path / "window-9", clerk="clerk-b")
+    res, _ = other.open_case(request(p), FillOptions())  # the citizen went to window 9 and was served there
+    rep = desk.offline.send()
+    assert list(rep.failed) == [oid] and rep.sent == {}
+    (c,) = desk.offline.list()
+    assert c.state == SEALED and res.case_id in c.message and "已有未办结的案件" in c.message
+    assert desk.offline.request_of(desk.offline.take_back(oid)).data == p  # the clerk can take it back
+    other.close()
