@@ -209,6 +209,16 @@ def m008_audit_pending(db: Database) -> None:
     db["audit_pending"].create_index(["nonce"], unique=True)
 
 
+
+@_step("""
+create table case_tokens (token text primary key, case_id text not null, at text);
+""")
+def m009_case_send_tokens(db: Database) -> None:
+    # A case captured while the shared store was away (desk/offline.py) carries a random send token, written
+    # in the same transaction as the case: a window that crashed between sending it and marking it sent looks
+    # the token up on its next try instead of opening the case twice. Random, so nothing personal.
+    db["case_tokens"].create({"token": str, "case_id": str, "at": str}, pk="token", not_null={"case_id"})
+
 PG_TABLE = "_clerkdesk_migrations"
 
 
