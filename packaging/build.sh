@@ -18,7 +18,9 @@
 # version, default 0), APPID (default org.clerkdesk.clerkdesk), RECIPES (recipes folder shipped, default
 # recipes/), DIST (default dist/), DEB_GZIP_LEVEL (1-9, default 9), SIGN_KEY (minisign secret key; default a
 # per-checkout TEST key made in build/signing/ — never ship that), MAINTAINER (the .deb's), PYTHON
-# (default .venv/bin/python).
+# (default .venv/bin/python), DEB_GLIBC (the glibc ceiling of the .deb, default 2.28 = stock UOS 20 / Kylin V10:
+# `deb` refuses, exit 2, when a bundled ELF file needs a newer GLIBC_ symbol version; `host` builds a .deb for
+# this machine's glibc and newer only, its Depends saying so — see packaging/README.md, "The glibc ceiling").
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -71,16 +73,14 @@ cmd_app() {
 }
 
 # --- deb: UOS/deepin layout, no maintainer scripts ------------------------------------------------------------
-glibc_needed() {  # the newest GLIBC_x.y symbol version any bundled binary needs
-  { find "$1" -type f \( -name '*.so*' -o -perm -u+x \) -print0 | xargs -0 objdump -T 2>/dev/null || true; } \
-    | { grep -oE 'GLIBC_[0-9]+\.[0-9]+(\.[0-9]+)?' || true; } | sed 's/GLIBC_//' | sort -uV | tail -1
-}
-
 cmd_deb() {
   command -v dpkg-deb >/dev/null || die "dpkg-deb is missing (Debian package dpkg)"
-  command -v objdump >/dev/null || die "objdump is missing (Debian package binutils)"
+  command -v readelf >/dev/null || die "readelf is missing (Debian package binutils)"
+  local ceiling=${DEB_GLIBC:-2.28} targets
+  [ "$ceiling" = host ] || echo "$ceiling" | grep -qE '^[0-9]+\.[0-9]+$' \
+    || die "DEB_GLIBC=$ceiling: expected a glibc version (2.28, the default) or host"
   build_app
-  local arch stage opt glibc
+  local arch stage opt glibc rc=0
   arch=$(deb_arch)
   stage="$BUILD/deb/${APPID}_${PKGVER}_$arch"
   opt="$stage/opt/apps/$APPID"
@@ -93,9 +93,25 @@ cmd_deb() {
   sed -e "s|@APPID@|$APPID|g" -e "s|@VERSION@|$PKGVER|g" packaging/deb/clerkdesk.desktop \
     > "$opt/entries/applications/$APPID.desktop"
   sed -e "s|@APPID@|$APPID|g" -e "s|@VERSION@|$PKGVER|g" -e "s|@ARCH@|$arch|g" packaging/deb/info.json > "$opt/info"
-  glibc=$(glibc_needed "$opt/files")
-  [ -n "$glibc" ] || die "could not read the glibc version the build needs (objdump -T found no GLIBC_ symbols)"
+  # the glibc ceiling: every ELF file of the tree, the newest GLIBC_x.y it needs (packaging/glibc_ceiling.py)
+  glibc=$("$PY" packaging/glibc_ceiling.py --newest --ceiling "$([ "$ceiling" = host ] && echo none || echo "$ceiling")" \
+            "$stage") || rc=$?
+  if [ "$rc" = 2 ]; then
+    rm -rf "$stage"
+    say "deb: REFUSED: the files above need glibc $glibc, above the ceiling $ceiling (DEB_GLIBC; stock UOS 20 /"
+    say "deb: Kylin V10 have 2.28): such a .deb does not start there (\"version \`GLIBC_$glibc' not found\")."
+    say "deb: build on a system with glibc $ceiling (packaging/README.md, \"The glibc ceiling\"), or"
+    say "deb: DEB_GLIBC=host packaging/build.sh deb for a .deb that installs only where glibc >= $glibc."
+    exit 2
+  fi
+  [ "$rc" = 0 ] && [ -n "$glibc" ] || { rm -rf "$stage"; die "could not read the glibc the build needs (above)"; }
+  if [ "$ceiling" = host ]; then
+    targets="Host-only build (DEB_GLIBC=host): needs glibc $glibc or newer, so not for|UOS 20 / Kylin V10 (glibc 2.28)."
+  else
+    targets="Needs glibc $glibc or newer, checked at build time against the ceiling|$ceiling (stock UOS 20 / Kylin V10: 2.28)."
+  fi
   sed -e "s|@APPID@|$APPID|g" -e "s|@VERSION@|$PKGVER|g" -e "s|@ARCH@|$arch|g" -e "s|@GLIBC@|$glibc|g" \
+      -e "s#@TARGETS1@#${targets%%|*}#" -e "s#@TARGETS2@#${targets#*|}#" \
       -e "s|@SIZE@|$(du -sk "$stage/opt" | cut -f1)|g" -e "s|@MAINTAINER@|${MAINTAINER:-ClerkDesk maintainers <clerkdesk@example.org>}|g" packaging/deb/control > "$stage/DEBIAN/control"
   chmod -R u+rwX,go+rX,go-w "$stage"
   mkdir -p "$DIST"
@@ -103,7 +119,8 @@ cmd_deb() {
   # gzip: every dpkg reads it (UOS 20's dpkg predates zstd; xz takes minutes on 680 MB with 2 cores)
   dpkg-deb --root-owner-group -Zgzip -z"${DEB_GZIP_LEVEL:-9}" --build "$stage" "$deb" >&2
   rm -rf "$stage"
-  say "deb: $deb ($(du -h "$deb" | cut -f1), packed in $((SECONDS - t0)) s; needs glibc >= $glibc)"
+  say "deb: $deb ($(du -h "$deb" | cut -f1), packed in $((SECONDS - t0)) s; needs glibc >= $glibc$( \
+      [ "$ceiling" = host ] && echo ": HOST-ONLY, not for UOS 20 / Kylin V10" || echo " (ceiling $ceiling)"))"
   echo "$deb"
 }
 

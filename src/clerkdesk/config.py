@@ -337,15 +337,19 @@ def under(root: Path, *parts: str) -> Path:
 def recipes_dir() -> Path:
     """The policy's ``recipes``, else ``CLERKDESK_RECIPES``, else the ``recipes/`` folder of the source
     checkout, else the one an install put beside its program (the offline bundle's ``<dest>/recipes`` beside
-    ``<dest>/venv``; the self-contained build's ``recipes/`` beside its ``_internal``), else the bundled copy."""
+    ``<dest>/venv``; the self-contained build's ``recipes/`` beside its ``_internal``).
+
+    When none holds recipes, the install's place is returned: the catalog's "no recipes at …" then names the
+    folder IT staff should fill (the wheel ships no recipes of its own)."""
     value, _ = _setting("recipes")
     if value:
         return Path(value)
     here = Path(__file__).resolve()
-    for cand in (here.parents[2] / "recipes", Path(sys.prefix).parent / "recipes"):
+    installed = Path(sys.prefix).parent / "recipes"
+    for cand in (here.parents[2] / "recipes", installed):
         if (cand / "systems").is_dir():
             return cand
-    return here.parent / "resources" / "recipes"
+    return installed
 
 
 def browser() -> str | None:

@@ -12,6 +12,7 @@ import getpass
 import grp
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -251,3 +252,24 @@ def test_registry_values_as_the_msi_and_group_policy_write_them() -> None:
     with pytest.raises(ConfigError, match="recipes: must be an absolute path"):
         config._checked(config.Policy(Path("HKLM")), config.registry_values(lambda: [("recipes", "share")]))
     assert config.registry_values() == {}  # not Windows: no registry
+
+
+def test_an_install_without_recipes_names_the_install_folder(tmp_path: Path) -> None:
+    """A copy of the package with no ``recipes/`` anywhere near it (a wheel installed by ``pip --no-index``):
+    the error names ``<prefix>/../recipes``, where an installer puts them, not a folder inside the package that no
+    build ever fills."""
+    shutil.copytree(Path(config.__file__).parent, tmp_path / "src" / "clerkdesk",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CLERKDESK_")}
+    env["PYTHONPATH"] = str(tmp_path / "src")
+    prefix = tmp_path / "opt" / "venv"  # as the offline bundle installs: <dest>/venv beside <dest>/recipes
+    code = (f"import sys; sys.prefix = {str(prefix)!r}\n"
+            "from clerkdesk.config import recipes_dir; from clerkdesk.recipe.catalog import Catalog\n"
+            "print(recipes_dir())\n"
+            "try:\n    Catalog(recipes_dir())\nexcept Exception as e:\n    print(type(e).__name__, e)\n")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60,
+                         cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    folder, error = out.stdout.splitlines()[:2]
+    assert Path(folder) == tmp_path / "opt" / "recipes"
+    assert error.startswith("ConfigError no recipes at " + folder)

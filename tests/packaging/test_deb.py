@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -44,12 +45,42 @@ def sh(*cmd: str | Path, env: dict[str, str] | None = None, timeout: int = 600) 
     return p
 
 
-def build(dist: Path, number: int, recipes: Path) -> Path:
+def host_glibc() -> tuple[int, ...]:
+    return tuple(int(n) for n in (os.confstr("CS_GNU_LIBC_VERSION") or "glibc 0.0").split()[-1].split("."))
+
+
+def build_env(dist: Path, number: int, recipes: Path, glibc: str | None) -> dict[str, str]:
     env = dict(os.environ, APPID=APPID, BUILD_NUMBER=str(number), DIST=str(dist), RECIPES=str(recipes),
                DEB_GZIP_LEVEL="1")
     env.pop("VERSION", None)
+    env.pop("DEB_GLIBC", None)
+    if glibc:
+        env["DEB_GLIBC"] = glibc
+    return env
+
+
+def build(dist: Path, number: int, recipes: Path) -> Path:
+    """A host-only .deb: this Debian 12 machine cannot make one within UOS/Kylin's glibc ceiling (2.28)."""
+    env = build_env(dist, number, recipes, "host")
     out = sh(ROOT / "packaging" / "build.sh", "deb", env=env, timeout=900).stdout.strip().splitlines()[-1]
     return Path(out)
+
+
+def test_the_default_build_keeps_the_uos_glibc_ceiling(tmp_path: Path) -> None:
+    """``build.sh deb`` without DEB_GLIBC makes a .deb for UOS 20 / Kylin V10 (glibc 2.28) or none: on a newer
+    build host it refuses (exit 2), naming the files that need more and the way out; no .deb is written."""
+    env = build_env(tmp_path / "dist", 1, ROOT / "recipes", None)
+    p = subprocess.run([ROOT / "packaging" / "build.sh", "deb"], env=env, capture_output=True, text=True, timeout=900)
+    if host_glibc() <= (2, 28):  # a build host as old as the targets: the .deb is made, within the ceiling
+        assert p.returncode == 0, p.stderr[-3000:]
+        depends = sh("dpkg-deb", "-f", p.stdout.strip().splitlines()[-1], "Depends").stdout
+        assert re.search(r"libc6 \(>= 2\.([0-9]|1[0-9]|2[0-8])(\.[0-9]+)?\)", depends), depends
+        return
+    assert p.returncode == 2, f"exit {p.returncode}\n{p.stderr[-3000:]}"
+    assert "need a glibc newer than 2.28" in p.stderr and "_internal/libpython3.11.so.1.0: needs GLIBC_2." in p.stderr
+    assert "deb: REFUSED" in p.stderr and "DEB_GLIBC=host packaging/build.sh deb" in p.stderr
+    assert not list((tmp_path / "dist").glob("*.deb")) and "Traceback" not in p.stderr
+    assert not (ROOT / "build" / "deb" / f"{APPID}_0.1.0.1_amd64").exists(), "the staging tree is left behind"
 
 
 def installed_version() -> str | None:
@@ -102,6 +133,10 @@ def test_install_run_offline_upgrade_and_remove(debs: tuple[Path, Path], clean_i
         assert (deb.parent / f"{deb.name}.minisig").exists() and (deb.parent / "SHA256SUMS.minisig").exists()
         sh(ROOT / ".venv" / "bin" / "python", ROOT / "packaging" / "sign.py", "verify", "--pub", pub, deb.parent)
     # UOS layout: info is JSON with a four-number version; the launcher and icon under entries/
+    # DEB_GLIBC=host: Depends says the glibc the bundled files need (this machine's), the description says why
+    control = sh("dpkg-deb", "-f", v1, "Depends", "Description").stdout
+    assert f"libc6 (>= {'.'.join(map(str, host_glibc()))})" in control, control
+    assert "Host-only build (DEB_GLIBC=host)" in control and "not for" in control
     sh(*root, "dpkg", "-i", v1)
     assert installed_version() == "0.1.0.1"
     opt = Path("/opt/apps") / APPID

@@ -1,5 +1,5 @@
 """The audit log's (action, at) index: the hall's "rows of this action since then" questions search it, on both
-backends, instead of reading the whole chain (migration ``m009_audit_action_at``).
+backends, instead of reading the whole chain (migration ``m010_audit_action_at``).
 
 Each test also drops the index and shows the same query falling back to a scan, so it proves the index is what
 the planner uses (and fails when the migration is missing).

@@ -104,10 +104,12 @@ class Cases:
         recipes = [self.session.catalog.get(t) for t in case.targets]
         return plan_case(recipes, self.systems_for(opts), case)
 
-    def open(self, request: CaseRequest, opts: FillOptions) -> tuple[FillResult, Plan]:
+    def open(self, request: CaseRequest, opts: FillOptions, *, send_token: str | None = None
+             ) -> tuple[FillResult, Plan]:
         """Validate and store the record, plan every target, store the case and its runs; nothing runs yet.
 
         The Qt shell runs the targets itself (side by side) with ``Runs.run_target`` and then ``settle``.
+        SEND_TOKEN: a case captured offline (``desk/offline.py``), stored with the case in its transaction.
         """
         try:
             applicant = self.profiles.prepare(request.kind, request.data)
@@ -124,7 +126,7 @@ class Cases:
             matter=matter, applicant_kind=case.applicant_kind, applicant_key=case.applicant_key, record=case.record,
             targets=[(t.recipe.id, t.system.id) for t in plan.targets], fields=case.fields,
             profile_id=applicant.profile_id, alive=store.runs.alive, me=store.runs.me(),
-            recipe_sets={t.recipe.id: self.recipe_set(t).columns() for t in plan.targets})
+            recipe_sets={t.recipe.id: self.recipe_set(t).columns() for t in plan.targets}, send_token=send_token)
         case = dataclasses.replace(case, id=CaseId(case_id), matter=matter)
         return FillResult(case_id, runs, case=case), dataclasses.replace(plan, case=case)
 

@@ -28,7 +28,7 @@ from clerkdesk.errors import ClerkDeskError
 from clerkdesk.records import model
 from clerkdesk.records.masking import mask_id, mask_name
 from clerkdesk.store.outbox import Outbox, SyncReport
-from clerkdesk.store.pg import StoreUnreachable
+from clerkdesk.store.unreachable import StoreUnreachable
 
 Choice = Literal["here", "there"]
 WHOLE = "*"  # the outbox's mark for "the profile was deleted at another window"

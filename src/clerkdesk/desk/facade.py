@@ -17,6 +17,7 @@ from clerkdesk.desk.cases import CaseRequest, Cases, FillOptions, FillResult
 from clerkdesk.desk.conflicts import Conflicts
 from clerkdesk.desk.documents import DocumentRead, DocumentReading
 from clerkdesk.desk.form import CaptureFormModel, Drafts
+from clerkdesk.desk.offline import Offline
 from clerkdesk.desk.profiles import Checked, Profiles
 from clerkdesk.desk.runs import Runs
 from clerkdesk.desk.session import Session
@@ -45,6 +46,7 @@ class Desk:
         self.drafts = Drafts(self.session)
         self.upkeep = Upkeep(self.session)
         self.conflicts = Conflicts(self.session)  # the outbox's clashes on a hall's shared store
+        self.offline = Offline(self.session, self.cases)  # drafts and cases kept while the shared store is away
 
     # --- the session ----------------------------------------------------------------------------
     @property
@@ -75,6 +77,7 @@ class Desk:
 
     def close(self) -> None:
         self.conflicts.close()
+        self.offline.close()
         self.session.close()
 
     # --- checks and profiles --------------------------------------------------------------------

@@ -28,7 +28,7 @@ import procrastinate
 
 from clerkdesk.errors import ClerkDeskError, ConfigError, HumanNeeded, ResumeRefused, RunBusy
 from clerkdesk.records.runstate import RunStatus, SubmitState
-from clerkdesk.store.pg import StoreUnreachable
+from clerkdesk.store.unreachable import StoreUnreachable
 
 log = logging.getLogger("clerkdesk.hall")
 

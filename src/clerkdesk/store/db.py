@@ -404,7 +404,7 @@ class Store:
         """tx() on PostgreSQL: the hall's write lock, a commit at the end (synchronous on the server: durable)."""
         import psycopg
 
-        from clerkdesk.store.pg import StoreUnreachable, unreachable_message
+        from clerkdesk.store.unreachable import StoreUnreachable, unreachable_message
 
         outer = not self.db.in_transaction
         try:

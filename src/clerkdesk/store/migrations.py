@@ -210,9 +210,19 @@ def m008_audit_pending(db: Database) -> None:
 
 
 @_step("""
+create table case_tokens (token text primary key, case_id text not null, at text);
+""")
+def m009_case_send_tokens(db: Database) -> None:
+    # A case captured while the shared store was away (desk/offline.py) carries a random send token, written
+    # in the same transaction as the case: a window that crashed between sending it and marking it sent looks
+    # the token up on its next try instead of opening the case twice. Random, so nothing personal.
+    db["case_tokens"].create({"token": str, "case_id": str, "at": str}, pk="token", not_null={"case_id"})
+
+
+@_step("""
 create index idx_audit_action_at on audit (action, at);
 """)
-def m009_audit_action_at(db: Database) -> None:
+def m010_audit_action_at(db: Database) -> None:
     # The hall's questions of the audit log are "which rows of this action since then" (hall/front.py: today's
     # queued cases, a clerk's cases since the shift began; the hall report): without this index each one
     # reads the whole chain, which grows by every lookup of every window.

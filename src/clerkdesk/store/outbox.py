@@ -24,6 +24,9 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
 IDENTITY = "shared-store.json"
 OUTBOX = "outbox.db"
 PENDING, CONFLICT, SYNCED = "pending", "conflict", "synced"
+SEALED, SENDING, SENT = "sealed", "sending", "sent"  # an offline case (``offline_cases``): kept, on its way, stored
 
 
 def remember(home: Path, store: Store) -> None:
@@ -67,6 +71,21 @@ class Entry:
     clash: dict[str, dict[str, Any]] = field(default_factory=dict)  # field → {"here": …, "there": …}
 
 
+@dataclass(frozen=True)
+class OfflineCase:
+    """A case the clerk started (F5) while the shared store was away: sealed here, sent once it is back."""
+
+    id: int
+    at: str
+    clerk: str
+    token: str  # the send token, stored with the case in the same transaction (``store.runs.Cases.open``)
+    state: str  # sealed | sending | sent
+    case_id: str | None  # the shared store's case, once sent
+    entry_id: int | None  # the profile capture that goes first (its conflict holds the case back)
+    message: str  # why it waits or failed, in the clerk's words ("" when all is well)
+    request: dict[str, Any]  # kind, data, targets, case_fields, matter (as ``desk.cases.CaseRequest``)
+
+
 @dataclass
 class SyncReport:
     applied: list[int] = field(default_factory=list)  # entry ids saved into the shared store
@@ -84,11 +103,18 @@ class Outbox:
         self.clerk = clerk
         self.path = self.home / OUTBOX
         self.conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
+        self._lock = threading.RLock()  # the window's threads share this connection: one transaction at a time
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA secure_delete=ON")
         self.conn.execute(
             "create table if not exists entries (id integer primary key, at text not null, clerk text not null, "
             "kind text not null, token text not null, base_version integer, state text not null, data blob not null)")
+        self.conn.execute(
+            "create table if not exists offline_cases (id integer primary key, at text not null, clerk text not null, "
+            "token text unique not null, state text not null, case_id text, entry_id integer, "
+            "message text not null default '', data blob not null)")
+        self.conn.execute(
+            "create table if not exists offline_drafts (clerk text primary key, at text not null, data blob not null)")
 
     @classmethod
     def open(cls, home: Path, clerk: str | None = None) -> Outbox:
@@ -119,6 +145,17 @@ class Outbox:
     def close(self) -> None:
         self.conn.close()
 
+    @contextmanager
+    def _tx(self) -> Iterator[None]:
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+
     # --- sealing -----------------------------------------------------------------------------------
     def _seal(self, eid: int, obj: dict[str, Any]) -> bytes:
         text = json.dumps(obj, ensure_ascii=False, sort_keys=True).encode()
@@ -135,23 +172,102 @@ class Outbox:
     # --- capturing offline ---------------------------------------------------------------------------
     def save_profile(self, kind: str, key: str, record: dict[str, Any], *, base_version: int | None = None) -> int:
         """Keep a profile capture for the shared store. BASE_VERSION: the version the clerk saw (None: new)."""
+        with self._tx():
+            eid = self._insert_entry(kind, key, record, base_version)
+        return eid
+
+    def _insert_entry(self, kind: str, key: str, record: dict[str, Any], base_version: int | None) -> int:
         from clerkdesk.store.db import now
         from clerkdesk.store.profiles import profile_key
 
         norm = profile_key(kind, key)
         token = self.cipher.blind_index(kind, norm)
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            eid = int(self.conn.execute(
-                "insert into entries (at, clerk, kind, token, base_version, state, data) values (?, ?, ?, ?, ?, ?, ?)",
-                [now(), self.clerk, kind, token, base_version, PENDING, b""]).lastrowid or 0)
-            self.conn.execute("update entries set data = ? where id = ?",
-                              [self._seal(eid, {"key": norm, "record": record}), eid])
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
+        eid = int(self.conn.execute(
+            "insert into entries (at, clerk, kind, token, base_version, state, data) values (?, ?, ?, ?, ?, ?, ?)",
+            [now(), self.clerk, kind, token, base_version, PENDING, b""]).lastrowid or 0)
+        self.conn.execute("update entries set data = ? where id = ?",
+                          [self._seal(eid, {"key": norm, "record": record}), eid])
         return eid
+
+    def entry_state(self, eid: int) -> str | None:
+        """PENDING or CONFLICT while entry EID waits; None once it is gone (synced, or settled by the clerk)."""
+        row = self.conn.execute("select state from entries where id = ?", [eid]).fetchone()
+        return None if row is None or row[0] == SYNCED else str(row[0])
+
+    # --- cases started while offline (F5) ------------------------------------------------------------------
+    def _case_aad(self, cid: int) -> bytes:
+        return f"outbox-case:{self.store_id}:{cid}".encode()
+
+    def seal_case(self, request: dict[str, Any], *, kind: str, key: str, record: dict[str, Any],
+                  base_version: int | None) -> int:
+        """Keep a case (REQUEST) and the applicant's profile capture (RECORD, from BASE_VERSION) in one
+        transaction: the capture goes through ``sync`` (conflicts and all) before the case is sent."""
+        import secrets
+
+        from clerkdesk.store.db import now
+
+        with self._tx():
+            eid = self._insert_entry(kind, key, record, base_version)
+            cid = int(self.conn.execute(
+                "insert into offline_cases (at, clerk, token, state, entry_id, data) values (?, ?, ?, ?, ?, ?)",
+                [now(), self.clerk, secrets.token_hex(16), SEALED, eid, b""]).lastrowid or 0)
+            text = json.dumps(request, ensure_ascii=False, sort_keys=True).encode()
+            self.conn.execute("update offline_cases set data = ? where id = ?",
+                              [self.cipher.encrypt(text, self._case_aad(cid)), cid])
+        return cid
+
+    def offline_cases(self, *states: str) -> list[OfflineCase]:
+        where = f"where state in ({', '.join('?' * len(states))})" if states else ""
+        out = []
+        for cid, at, clerk, token, state, case_id, eid, msg, blob in self.conn.execute(
+                f"select id, at, clerk, token, state, case_id, entry_id, message, data from offline_cases {where} "
+                "order by id", list(states)):
+            req = dict(json.loads(self.cipher.decrypt(blob, self._case_aad(cid))))
+            out.append(OfflineCase(cid, at, clerk, token, state, case_id, eid, msg, req))
+        return out
+
+    def mark_case(self, cid: int, state: str, *, case_id: str | None = None, message: str = "") -> bool:
+        """Move offline case CID to STATE (each mark its own commit: it must outlive a crash right after).
+        False when the case is gone (the clerk took it back into the form meanwhile)."""
+        with self._lock:
+            return self.conn.execute("update offline_cases set state = ?, case_id = coalesce(?, case_id), "
+                                     "message = ? where id = ?", [state, case_id, message, cid]).rowcount > 0
+
+    def take_back(self, cid: int) -> OfflineCase:
+        """放回表单: the clerk takes a case not yet sent back into the form; it and its capture leave the outbox."""
+        c = next((x for x in self.offline_cases(SEALED) if x.id == cid), None)
+        if c is None:
+            raise ConfigError(f"离线案件 {cid} 已在发送或已发送，不能放回表单 (offline case {cid} is being sent or was sent)")
+        with self._tx():
+            if not self.conn.execute("delete from offline_cases where id = ? and state = ?", [cid, SEALED]).rowcount:
+                raise ConfigError(f"离线案件 {cid} 刚开始发送，不能放回表单 (offline case {cid} is being sent)")
+            if c.entry_id is not None:
+                self.conn.execute("delete from entries where id = ? and state = ?", [c.entry_id, PENDING])
+        return c
+
+    def forget_sent(self, keep: int = 50) -> None:
+        """Keep only the last KEEP sent cases' marks (ids only are needed to open them)."""
+        self.conn.execute("delete from offline_cases where state = ? and id not in (select id from offline_cases "
+                          "where state = ? order by id desc limit ?)", [SENT, SENT, keep])
+
+    # --- the unfinished form while offline (Ctrl+S) -----------------------------------------------------------
+    def save_draft(self, data: dict[str, Any]) -> None:
+        from clerkdesk.store.db import now
+
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True).encode()
+        blob = self.cipher.encrypt(text, f"outbox-draft:{self.store_id}:{self.clerk}".encode())
+        self.conn.execute("insert into offline_drafts (clerk, at, data) values (?, ?, ?) on conflict (clerk) do "
+                          "update set at = excluded.at, data = excluded.data", [self.clerk, now(), blob])
+
+    def draft(self) -> tuple[str, dict[str, Any]] | None:
+        row = self.conn.execute("select at, data from offline_drafts where clerk = ?", [self.clerk]).fetchone()
+        if row is None:
+            return None
+        aad = f"outbox-draft:{self.store_id}:{self.clerk}".encode()
+        return str(row[0]), dict(json.loads(self.cipher.decrypt(row[1], aad)))
+
+    def discard_draft(self) -> bool:
+        return self.conn.execute("delete from offline_drafts where clerk = ?", [self.clerk]).rowcount > 0
 
     def entries(self, state: str | None = None) -> list[Entry]:
         where, args = ("where state = ?", [state]) if state else ("", [])
@@ -243,7 +359,7 @@ def open_for_capture(home: Path, *, url: str | None = None, clerk: str | None = 
     """(store, outbox, why): the shared store when it answers (and the outbox synced into it first), else None,
     the outbox and the message to show at once. On a SQLite workstation: (store, None, None)."""
     from clerkdesk.store.db import Store
-    from clerkdesk.store.pg import StoreUnreachable
+    from clerkdesk.store.unreachable import StoreUnreachable
 
     try:
         store = Store.open(home, clerk=clerk, url=url)

@@ -33,6 +33,7 @@ from sqlite_utils.db import NotFoundError
 
 from clerkdesk.config import redact_url as redact
 from clerkdesk.errors import ConfigError
+from clerkdesk.store.unreachable import StoreUnreachable, unreachable_message
 
 WRITE_LOCK = 0x434C4B44  # "CLKD": the one advisory lock every write transaction of the hall takes
 MIGRATE_LOCK = 0x434C4B4D  # "CLKM": schema migrations, so two workstations never migrate at once
@@ -45,17 +46,6 @@ PKS: dict[str, tuple[str, ...]] = {
     "documents": ("id",), "drafts": ("clerk",), "open_targets": ("profile_id", "recipe"),
     "audit_checkpoints": ("seq",), "audit_pending": ("id",),
 }
-
-
-class StoreUnreachable(ConfigError):
-    """The shared store (PostgreSQL) does not answer: the network, the server, or the URL."""
-
-
-def unreachable_message(url: str, err: BaseException) -> str:
-    first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-    return (f"共享数据库连接不上 (the shared store {redact(url)} does not answer: {first}). Check the network cable "
-            "and that the hall's database server runs; ask IT if it persists. Captures are kept on this "
-            "workstation until it is back")
 
 
 def connect(url: str) -> psycopg.Connection[Any]:

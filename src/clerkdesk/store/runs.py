@@ -110,10 +110,12 @@ class Cases:
     def open(self, *, matter: str, applicant_kind: str, applicant_key: str, record: dict[str, Any],
              targets: list[tuple[str, str]], fields: dict[str, Any], profile_id: int | None,
              alive: Callable[[Owner, str | None], bool] = lease.alive, me: Owner | None = None,
-             recipe_sets: dict[str, dict[str, str | None]] | None = None) -> tuple[str, dict[str, str]]:
+             recipe_sets: dict[str, dict[str, str | None]] | None = None,
+             send_token: str | None = None) -> tuple[str, dict[str, str]]:
         """Store a case and its runs (TARGETS: recipe, system) in one transaction, the runs leased by this
         process: idempotent per citizen and matter. RECIPE_SETS (recipe → its ``set_*`` columns) records which
-        recipe set each run uses. ``CaseOpen`` names the open case when another case of the
+        recipe set each run uses. SEND_TOKEN (a case captured offline, ``desk/offline.py``) is kept with the case in
+        the same transaction, so ``by_token`` tells a retry whether the case was already stored. ``CaseOpen`` names the open case when another case of the
         same profile holds one of the recipes with a live run or an unsettled submit; a dead run of such a case
         with nothing submitted is superseded (it can never be resumed into a second filing)."""
         from clerkdesk.store.db import now
@@ -141,9 +143,16 @@ class Cases:
                 if profile_id is not None:
                     db["open_targets"].insert({"profile_id": profile_id, "recipe": recipe, "run_id": rid,
                                                "case_id": cid})
+            if send_token is not None:
+                db.execute("insert into case_tokens (token, case_id, at) values (?, ?, ?)", [send_token, cid, ts])
             self.s.audit.append("case_created", f"case:{cid}", {"matter": matter, "targets": list(runs),
                                                                  "profile": profile_id})
         return cid, runs
+
+    def by_token(self, token: str) -> str | None:
+        """The case stored with the send TOKEN (``open(send_token=…)``), or None: it never reached the store."""
+        row = self.s.db.execute("select case_id from case_tokens where token = ?", [token]).fetchone()
+        return str(row[0]) if row else None
 
     def _claim(self, db: Any, profile_id: int, recipes: list[str], me: Owner,
                alive: Callable[[Owner, str | None], bool]) -> None:

@@ -66,12 +66,19 @@ def load_desk(home: Path | None, clerk: str | None, runtime: Any, urls: dict[str
 
     A missing HOME was already allowed (``home_may_be_created``) or agreed to by the clerk."""
     from clerkdesk.desk import Desk, FillOptions
+    from clerkdesk.store.pg import StoreUnreachable
 
     desk = Desk(home, clerk, create=True)
     desk.catalog  # noqa: B018 - read the recipes now, not on the UI thread
-    desk.open()  # the database and its key (created if new), now rather than on the UI thread
-    desk.purge_orphan_documents()  # images kept for a case that a crash never let start
     runtime.opts = FillOptions(headless=headless, system_urls=urls, timeout_factor=timeout_factor)
+    try:
+        desk.open()  # the database and its key (created if new), now rather than on the UI thread
+    except StoreUnreachable as e:  # the hall's store is away: capture into the outbox if this machine can
+        if not desk.offline.possible():
+            raise
+        desk.offline.away_at_start = str(e)
+        return desk
+    desk.purge_orphan_documents()  # images kept for a case that a crash never let start
     return desk
 
 
@@ -137,7 +144,8 @@ def build_window(home: Path | None = None, clerk: str | None = None, *, lang: st
 
     def attached(d: Any) -> None:
         win.attach(d)
-        win.say(tr("正在加载识别模型…"))
+        if not d.offline.away_at_start:  # else the store's absence stays said
+            win.say(tr("正在加载识别模型…"))
 
         def warmed(ok: bool) -> None:
             if win.message.text() == tr("正在加载识别模型…"):  # unless something newer is being said

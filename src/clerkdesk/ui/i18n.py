@@ -215,6 +215,24 @@ EN: dict[str, str] = {
     "读取/查询档案（按身份证号/信用代码）": "Look up the profile (by ID number / credit code)",
     "对话框中：确认提交 / 继续 / 已记录": "In a dialog: submit / continue / recorded",
     "下一个/上一个字段": "Next/previous field", "勾选事项": "Tick a matter", "空格": "Space", "Alt+字母": "Alt+letter",
+    # capturing while the shared store is away (qt_offline.py, qt_watch.py)
+    "离线案件": "Offline cases", "离线案件（共享档案库连不上时受理的）": "Offline cases (captured while the shared store was away)",
+    "离线": "Offline", "（{n} 件待发送）": " ({n} waiting to be sent)", "{n} 件待发送": "{n} waiting to be sent",
+    "正在发送 {n} 件": "Sending {n}", "共享档案库已连接": "Shared store connected",
+    "（离线受理中，{n} 件待发送）": " (capturing offline, {n} waiting to be sent)",
+    "正在发送离线受理的案件 {n} 件…": "Sending {n} cases captured offline…",
+    "离线受理的案件 {n} 件待发送": "{n} cases captured offline waiting to be sent",
+    "离线案件 {n} 件待发送（{k}）": "Offline cases: {n} waiting ({k})",
+    "共享档案库连不上，表单已保存在本机（离线案件 {k} 中可放回表单）":
+    "The shared store does not answer: the form is kept on this machine (put it back from Offline cases, {k})",
+    "共享档案库连不上，案件已加密保存在本机，恢复连接后自动发送（{k} 查看）":
+    "The shared store does not answer: the case is kept encrypted on this machine and sent when it is back ({k})",
+    "共享档案库连不上时受理的案件保存在本机（已加密），恢复连接后自动发送，每件只发送一次。":
+    "Cases captured while the shared store does not answer are kept on this machine (encrypted) and sent when it "
+    "is back, each exactly once.",
+    "离线保存的表单（{t}）": "Form kept offline ({t})", "没有离线案件": "No offline cases",
+    "待发送": "waiting", "发送中": "sending", "已发送": "sent", "放回表单": "Put back into the form",
+    "打开案件": "Open the case", "离线案件已放回表单，请核对后按 F5": "The offline case is back in the form: check it, then F5",
 }
 
 

@@ -112,6 +112,7 @@ class CaptureForm(QWidget):
         self._draft_timer = QTimer(self, singleShot=True, interval=800)  # the draft follows the typing
         self._draft_timer.timeout.connect(self.save_draft)
         self.keep_drafts = True  # off in the demo: its sample person is no clerk's unfinished work
+        self.drafts_offline = False  # the hall's shared store is away: the draft goes to the outbox meanwhile
 
         self.matters = QListWidget()
         self.matters.setWordWrap(True)
@@ -227,7 +228,8 @@ class CaptureForm(QWidget):
         data, desk = self.draft_data(), self.desk
         if not data["values"]:
             return
-        run_op(lambda: desk.save_draft(data), lambda _r: None, lambda _e: None)
+        keep = desk.offline.save_draft if self.drafts_offline else desk.save_draft
+        run_op(lambda: keep(data), lambda _r: None, lambda _e: None)
 
     def restore_draft(self, draft: Any) -> None:
         """Put back an unfinished form (after a crash or a closed window) and say so."""
@@ -560,8 +562,9 @@ class CaptureForm(QWidget):
             row.meta.setText("  ".join(x for x in (extra, f"{tr('上次核验')} {verified}" if verified else "") if x))
         row.meta.setStyleSheet(row.meta.styleSheet())
 
-    def save_profile(self) -> None:
-        """Ctrl+S: store the applicant's values as a new profile version (every problem listed if invalid)."""
+    def save_profile(self, failed: Any = None) -> None:
+        """Ctrl+S: store the applicant's values as a new profile version (every problem listed if invalid).
+        FAILED: who hears an error instead of the form (the window keeps the form offline when the store is gone)."""
         data, kind = self.record_data(), self.kind
 
         def done(res: Any) -> None:
@@ -569,7 +572,7 @@ class CaptureForm(QWidget):
             self._looked_up = None
             self.lookup()
 
-        run_op(lambda: self.desk.save_profile(kind, data), done, self.show_error)
+        run_op(lambda: self.desk.save_profile(kind, data), done, failed or self.show_error)
 
     # --- validation -------------------------------------------------------------------------------------
     def problems(self) -> dict[str, tuple[str, bool]]:

@@ -9,6 +9,8 @@ the picks into what is written and audits the decision; this module only shows a
 
 ``HallStatus`` watches the store on a timer (off the UI thread): the message of an unreachable store stands
 in the status bar until it answers again, and a button there counts the conflicts waiting (Ctrl+Shift+K).
+When the store answers again it sends what the outbox kept (captures, then the cases sealed offline,
+``desk.offline``); what the status line says comes from its ``StatusWatcher`` (online / offline / sending n).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from clerkdesk.ui.i18n import language, tr
+from clerkdesk.ui.qt_watch import StatusWatcher
 from clerkdesk.ui.workers import run_op
 
 CONFLICT_KEY = "Ctrl+Shift+K"
@@ -208,11 +211,22 @@ class HallStatus(QObject):
 
     unreachable = Signal(str)  # the message; "" when the store answers again
     conflicts_changed = Signal(int)
+    waiting_changed = Signal(int)  # offline cases not yet sent
+    _sending = Signal(int)  # from the worker thread: n offline cases are being sent now
 
     def __init__(self, window: Any):
         super().__init__(window)
         self.window = window
         self.down: str = ""
+        self.waiting = 0
+        self.watch = StatusWatcher(self)
+        self.watch.changed.connect(lambda _s: self.window.say(self.watch.line()))
+        self.state_label = QLabel()  # stands while other messages come and go: 离线 · 发送中 n
+        self.state_label.setObjectName("warning")
+        self.state_label.hide()
+        self.watch.changed.connect(self._show_state)
+        window.statusBar().addPermanentWidget(self.state_label)
+        self._sending.connect(self._sending_now)
         self.count = 0
         self.dialog: ConflictDialog | None = None
         self.button = QPushButton()
@@ -230,8 +244,37 @@ class HallStatus(QObject):
         self.desk = desk
         if not desk.conflicts.shared:
             return
-        run_op(lambda: (desk.conflicts.sync(), desk.conflicts.count())[1], self._counted, self._failed)
+        def first() -> tuple[int, int]:
+            desk.conflicts.sync()
+            return desk.conflicts.count(), self._send(desk)
+
+        def done(res: tuple[int, int]) -> None:
+            self._counted(res[0])
+            self._waiting(res[1])
+
+        run_op(first, done, self._failed)
         self.timer.start()
+
+    def start_away(self, desk: Any, why: str) -> None:
+        """The window started while the shared store was away: say so, keep capturing, and poll until it
+        answers (then ``window.store_back``)."""
+        self.desk = desk
+        self._reach(why)
+        self.window.form.drafts_offline = True
+        self.window.offline.recount()
+        self.timer.start()
+
+    def _send(self, desk: Any) -> int:
+        """(worker thread) Send the cases sealed while offline; returns how many still wait."""
+        n = desk.offline.waiting()
+        if n:
+            self._sending.emit(n)
+            try:
+                desk.offline.send(self.window.monitor.runtime.opts)
+            finally:
+                self._sending.emit(0)
+            n = desk.offline.waiting()
+        return int(n)
 
     def stop(self) -> None:
         self.timer.stop()
@@ -242,17 +285,30 @@ class HallStatus(QObject):
         self._polling = True
         desk = self.window.desk
 
-        def check() -> tuple[str | None, int]:
-            why = desk.conflicts.reachable()
-            if why is None and self.down:  # back: what waited in the outbox goes now
-                desk.conflicts.sync()
-            return why, desk.conflicts.count()
+        def check() -> tuple[str | None, int, int | None]:
+            if not desk.session.opened:  # started while away: the store is opened when it answers
+                from clerkdesk.desk.conflicts import StoreUnreachable
 
-        def done(res: tuple[str | None, int]) -> None:
+                try:
+                    desk.open()
+                except StoreUnreachable as e:
+                    return str(e), self.count, None
+            why = desk.conflicts.reachable()
+            if why is not None:
+                return why, self.count, None
+            if self.down:  # back: what waited in the outbox goes now, captures first, then the cases
+                desk.conflicts.sync()
+            return why, desk.conflicts.count(), self._send(desk)
+
+        def done(res: tuple[str | None, int, int | None]) -> None:
             self._polling = False
-            why, n = res
+            why, n, waiting = res
+            if why is None and desk.offline.away_at_start:
+                self.window.store_back(desk)
             self._reach(why)
             self._counted(n)
+            if waiting is not None:
+                self._waiting(waiting)
 
         run_op(check, done, self._failed)
 
@@ -270,12 +326,30 @@ class HallStatus(QObject):
     def _reach(self, why: str | None) -> None:
         was = self.down
         self.down = why or ""
-        if self.down:
-            self.window.say(tr("共享档案库连不上：{e}", e=self.down[:160]))
-        elif was:
-            self.window.say(tr("共享档案库已恢复连接"))
+        self.watch.set(down=self.down)  # the line is said when it changes; the state label stands meanwhile
         if self.down != was:
             self.unreachable.emit(self.down)
+
+    def _show_state(self, _state: str) -> None:
+        self.state_label.setText(self.watch.short())
+        self.state_label.setVisible(bool(self.watch.short()))
+
+    def _sending_now(self, n: int) -> None:
+        if n:  # only an answering store is sent to
+            self.watch.set(down="", sending=n)
+        else:
+            self.watch.set(sending=0)
+
+    def went_away(self, e: Exception) -> None:
+        """A call met the store gone (``StoreUnreachable``): said at once, without waiting for the timer."""
+        self._reach(str(e))
+
+    def _waiting(self, n: int) -> None:
+        changed = n != self.waiting
+        self.waiting = n
+        self.watch.set(waiting=n)
+        if changed:
+            self.waiting_changed.emit(n)
 
     def _counted(self, n: int) -> None:
         changed = n != self.count

@@ -22,6 +22,7 @@ from clerkdesk.ui.qt_capture_form import CaptureForm
 from clerkdesk.ui.qt_case_list import CaseList
 from clerkdesk.ui.qt_conflicts import CONFLICT_KEY, HallStatus
 from clerkdesk.ui.qt_hall_view import HALL_KEY, HallTab
+from clerkdesk.ui.qt_offline import OFFLINE_KEY, OfflineDesk
 from clerkdesk.ui.qt_queue import QUEUE_KEY, RETURNED_KEY, BackOfficeDesk
 from clerkdesk.ui.qt_run_monitor import RunMonitor, Runtime
 
@@ -32,6 +33,7 @@ SHORTCUTS = [  # (key, zh) — also the F1 help text
     ("F11", "读取证件（图片文件 / 扫描文件夹 / 屏幕区域 / 高拍仪 / 读卡器）"), ("Esc", "对话框中：取消"), ("Ctrl+N", "新建受理（清空表单）"),
     ("Ctrl+S", "保存档案"), ("Ctrl+R", "刷新今日案件"), ("Ctrl+Shift+C", "复制全部回执"), ("Alt+字母", "打开菜单"),
     (QUEUE_KEY, "转后台办理"), (RETURNED_KEY, "后台退回的案件"), (CONFLICT_KEY, "档案冲突"),
+    (OFFLINE_KEY, "离线案件（共享档案库连不上时受理的）"),
     ("Tab / Shift+Tab", "下一个/上一个字段"), ("空格", "勾选事项"), ("Ctrl+Q", "退出"),
 ]
 
@@ -95,6 +97,8 @@ class MainWindow(QMainWindow):
         self.cases.resume_case.connect(self.resume_case)
         self.cases.resumable.connect(self._resumable)
         self.hall_status = HallStatus(self)  # the shared store: unreachable, conflicts waiting
+        self.offline = OfflineDesk(self)  # Ctrl+S / F5 while the shared store is away, the offline cases
+        self.hall_status.unreachable.connect(lambda why: setattr(self.form, "drafts_offline", bool(why)))
         self.back_office = BackOfficeDesk(self)  # 转后台办理 and what the back office handed back
         self.hall_tab = HallTab(self)  # supervisors only
         self._actions()
@@ -109,6 +113,12 @@ class MainWindow(QMainWindow):
         """The desk is loaded (store opened, recipes read): fill the screens."""
         self.desk = self.form.desk = self.monitor.desk = self.cases.desk = desk
         self.form.load_matters()
+        if desk.offline.away_at_start:  # started while the hall's store is away: the form works, cases are kept
+            self.say(tr("就绪"))
+            self._update_busy()
+            self.show_tab(0)
+            self.hall_status.start_away(desk, desk.offline.away_at_start)
+            return
         self.cases.refresh()
         if self.demo is not None:
             self.form.keep_drafts = False
@@ -119,6 +129,13 @@ class MainWindow(QMainWindow):
         self._update_busy()
         self.show_tab(0)
         self.hall_status.start(desk)
+        self.back_office.start(desk)
+        self.hall_action.setVisible(self.hall_tab.attach(desk))
+
+    def store_back(self, desk: Any) -> None:
+        """The store answers after a start while it was away: what needs it starts now."""
+        desk.offline.away_at_start = ""
+        self.cases.refresh()
         self.back_office.start(desk)
         self.hall_action.setVisible(self.hall_tab.attach(desk))
 
@@ -152,7 +169,7 @@ class MainWindow(QMainWindow):
         case = mb.addMenu(tr("受理") + "(&C)")
         self._act(case, tr("新建受理 (Ctrl+N)"), "Ctrl+N", self.new_case)
         self._act(case, tr("查询档案 (F2)"), "F2", self.lookup)
-        self._act(case, tr("保存档案 (Ctrl+S)"), "Ctrl+S", self.form.save_profile)
+        self._act(case, tr("保存档案 (Ctrl+S)"), "Ctrl+S", self.save)
         self._act(case, tr("开始办理 (F5)"), "F5", self.start)
         self._act(case, tr("转后台办理") + f" ({QUEUE_KEY})", QUEUE_KEY, self.back_office.queue)
         case.addSeparator()
@@ -172,6 +189,7 @@ class MainWindow(QMainWindow):
         self._act(view, tr("刷新 (Ctrl+R)"), "Ctrl+R", self.cases.refresh)
         self._act(view, tr("后台退回的案件") + f" ({RETURNED_KEY})", RETURNED_KEY, self.back_office.open_returned)
         self._act(view, tr("档案冲突") + f" ({CONFLICT_KEY})", CONFLICT_KEY, self.hall_status.open_conflicts)
+        self._act(view, tr("离线案件") + f" ({OFFLINE_KEY})", OFFLINE_KEY, self.offline.open)
         self.hall_action = self._act(view, tr("大厅概况") + f" ({HALL_KEY})", HALL_KEY, self.hall_tab.show)
         self.hall_action.setVisible(False)  # a supervisor's: shown when the desk says who is at the window
         lang = mb.addMenu(tr("语言") + "(&L)")
@@ -232,6 +250,23 @@ class MainWindow(QMainWindow):
         self.form.clear()
         self.show_tab(0)
 
+    def save(self) -> None:
+        """Ctrl+S: the profile into the store; while the shared store is away, the form into the outbox."""
+        if self.offline.away:
+            self.offline.save_draft()
+            return
+
+        def failed(e: Exception) -> None:
+            from clerkdesk.desk.conflicts import StoreUnreachable
+
+            if isinstance(e, StoreUnreachable) and self.desk is not None and self.desk.conflicts.shared:
+                self.hall_status.went_away(e)  # said at once; the form is kept in the outbox instead
+                self.offline.save_draft()
+            else:
+                self.form.show_error(e)
+
+        self.form.save_profile(failed)
+
     def lookup(self) -> None:
         self.show_tab(0)
         self.form.lookup()
@@ -256,6 +291,9 @@ class MainWindow(QMainWindow):
             self.show_tab(1)
             return
         self.tabs.setCurrentIndex(0)
+        if self.offline.away:  # the shared store is away: the case is kept here and sent when it is back
+            self.offline.seal()
+            return
         req = self.form.request()
         if req is None:
             return
@@ -281,10 +319,15 @@ class MainWindow(QMainWindow):
             self.cases.refresh()
 
         def failed(e: Exception) -> None:
+            from clerkdesk.desk.conflicts import StoreUnreachable
             from clerkdesk.errors import CaseOpen
 
             self._starting = False
             self.form.start_btn.setEnabled(True)
+            if isinstance(e, StoreUnreachable) and self.desk is not None and self.desk.conflicts.shared:
+                self.hall_status.went_away(e)  # said at once, and the case is kept in the outbox instead
+                self.offline.seal()
+                return
             if isinstance(e, CaseOpen):  # the store refused a second case for this citizen and matter: show it
                 self.say(tr("该申请人的同一事项已有未办结的案件，已为您打开"))
                 self.open_case(e.case_id)

@@ -1,0 +1,197 @@
+"""Working while the hall's shared store is away: the form kept (Ctrl+S), cases sealed (F5), sent once it is back.
+
+What the clerk does does not change when the store stops answering; where it goes does:
+
+- **Ctrl+S** keeps the form as an offline draft in the workstation's outbox (``outbox.db``, ``offline_drafts``,
+  sealed with the hall's data key like the rest of the outbox); it comes back into the form like any draft.
+- **F5** checks the record and plans every target exactly as online (the recipes are on this machine), then
+  seals the case into the outbox (``offline_cases``) together with the applicant's capture (an outbox entry
+  from the profile version the clerk saw). Nothing reaches a ministry system while the store is away: the
+  case must exist in the hall first (one open case per citizen and matter, across windows).
+- **Back online**, ``send`` first syncs the captures (``Outbox.sync``: a field another window changed
+  differently becomes a conflict for the clerk, never overwritten) and then sends each sealed case whose
+  capture went through, **exactly once**:
+
+  1. the case is marked ``sending`` in the outbox (its own commit) *before* the store sees it;
+  2. the case is stored with its random send token in the same transaction (``store.runs.Cases.open``);
+  3. the case is marked ``sent`` with the store's case id.
+
+  A crash (or the store going away again) between 2 and 3 leaves a ``sending`` case whose token the store
+  knows: the next ``send`` finds the stored case by the token (asked before every send) and only marks it. Between 1 and 2 the token is
+  unknown and the case is sent then. A case whose capture is a conflict waits, with the reason, until the clerk
+  settles it (档案冲突, Ctrl+Shift+K).
+
+The case is sent as a stored, planned case (runs planned, nothing filled): the clerk opens it (打开案件) and
+fills it as any case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from clerkdesk.desk.cases import CaseRequest, Cases, FillOptions
+from clerkdesk.desk.session import Session
+from clerkdesk.errors import ClerkDeskError
+from clerkdesk.records import model
+from clerkdesk.records.model import Case
+from clerkdesk.store.drafts import Draft
+from clerkdesk.store.outbox import CONFLICT, SEALED, SENDING, SENT, OfflineCase, Outbox
+from clerkdesk.store.pg import StoreUnreachable
+from clerkdesk.store.profiles import profile_key
+
+KEY_FIELD = {"person": "id_number", "enterprise": "uscc"}
+WAIT_CONFLICT = "等待处理档案冲突（Ctrl+Shift+K） (waiting for the clerk to settle a profile conflict)"
+Fault = Callable[[str], None]  # a test's hook: called at each named moment of ``send``; raising there is a crash
+
+
+@dataclass
+class SendReport:
+    sent: dict[int, str] = field(default_factory=dict)  # offline case → the store's case id
+    waiting: list[int] = field(default_factory=list)  # held back by a conflict of their capture
+    failed: dict[int, str] = field(default_factory=dict)  # offline case → why (in the clerk's words)
+
+
+def _record(kind: str, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The applicant's key and checked record, without the store (a pilot credit code needs the store's
+    whitelist: offline it is refused like any invalid code, and can be captured once the store is back)."""
+    if kind == "person":
+        rec: model.Person | model.Enterprise = model.make_person(data)[0]
+        return rec.id_number, rec.to_dict()
+    if kind == "enterprise":
+        ent = model.make_enterprise(data, whitelist=())[0]
+        return ent.uscc, ent.to_dict()
+    raise ClerkDeskError(f"记录类型应为 person 或 enterprise (unknown record kind {kind!r})")
+
+
+class Offline:
+    """This window's outbox for cases and drafts; works without the server (``Outbox.open`` needs only the
+    identity the last successful open wrote)."""
+
+    def __init__(self, session: Session, cases: Cases):
+        self.session = session
+        self.cases = cases
+        self._box: Outbox | None = None
+        self.fault: Fault | None = None
+        self.away_at_start = ""  # the window started while the store was away: why ("" otherwise)
+
+    def possible(self) -> bool:
+        """Whether this workstation can keep cases while the store is away: it reached the hall's store once
+        (``shared-store.json``) and has the hall key."""
+        try:
+            self.box()
+        except ClerkDeskError:
+            return False
+        return True
+
+    def box(self) -> Outbox:
+        if self._box is None:
+            from clerkdesk.store.db import default_clerk
+
+            self._box = Outbox.open(self.session.home, self.session.clerk or default_clerk())
+        return self._box
+
+    def close(self) -> None:
+        if self._box is not None:
+            self._box.close()
+            self._box = None
+
+    def _at(self, moment: str) -> None:
+        if self.fault is not None:
+            self.fault(moment)
+
+    # --- while offline ---------------------------------------------------------------------------------
+    def save_draft(self, data: dict[str, Any]) -> None:
+        """Ctrl+S while offline: the form as it is, kept in the outbox (one per clerk, the last wins)."""
+        self.box().save_draft(data)
+
+    def draft(self) -> Draft | None:
+        got = self.box().draft()
+        return Draft(got[0], got[1]) if got else None
+
+    def discard_draft(self) -> bool:
+        return self.box().discard_draft()
+
+    def seal(self, request: CaseRequest, opts: FillOptions, base_version: int | None = None,
+             form: dict[str, Any] | None = None) -> int:
+        """F5 while offline: check the record and plan every target as online (``ValidationError`` /
+        ``PlanError`` list every problem), then keep the case in the outbox. BASE_VERSION: the profile version
+        the form was read from (None: a new applicant, or none was read). FORM: the form as a draft (ticked
+        matters and values), kept so 放回表单 gives the clerk the very form back."""
+        key, record = _record(request.kind, dict(request.data))
+        case = Case(request.kind, key, record, request.targets, dict(request.case_fields))
+        self.cases.plan(case, opts)  # PlanError: every missing or invalid input, before anything is kept
+        body = {"kind": request.kind, "data": dict(request.data), "targets": list(request.targets),
+                "case_fields": dict(request.case_fields), "matter": request.matter, "form": form}
+        return self.box().seal_case(body, kind=request.kind, key=key, record=record, base_version=base_version)
+
+    def list(self) -> list[OfflineCase]:
+        """Every offline case not yet sent, then the ones sent recently (to open them), oldest first."""
+        box = self.box()
+        return box.offline_cases(SEALED, SENDING) + box.offline_cases(SENT)
+
+    def waiting(self) -> int:
+        """How many cases wait to be sent (the status bar's counter)."""
+        return len(self.box().offline_cases(SEALED, SENDING))
+
+    def take_back(self, cid: int) -> OfflineCase:
+        """放回表单: the case (not yet sent) leaves the outbox with its capture; ``request_of`` / its ``form``
+        give it back to the clerk."""
+        return self.box().take_back(cid)
+
+    @staticmethod
+    def request_of(c: OfflineCase) -> CaseRequest:
+        r = c.request
+        return CaseRequest(r["kind"], r["data"], tuple(r["targets"]), r["case_fields"], r.get("matter"))
+
+    # --- back online ---------------------------------------------------------------------------------------
+    def send(self, opts: FillOptions | None = None) -> SendReport:
+        """Sync the captures, then send every sealed case whose capture went through, each exactly once.
+        ``StoreUnreachable`` when the store goes away meanwhile: what was sent stays sent, the rest waits."""
+        opts = opts or FillOptions()
+        store = self.session.store
+        box = self.box()
+        rep = SendReport()
+        if box.pending():
+            box.sync(store)
+        for c in box.offline_cases(SEALED, SENDING):
+            if c.entry_id is not None and box.entry_state(c.entry_id) == CONFLICT:
+                if c.message != WAIT_CONFLICT:
+                    box.mark_case(c.id, c.state, message=WAIT_CONFLICT)
+                rep.waiting.append(c.id)
+                continue
+            self._at("before-sending")
+            if not box.mark_case(c.id, SENDING):
+                continue  # taken back into the form meanwhile (放回表单)
+            self._at("sending")
+            # asked every time, not only for a case left ``sending``: a send whose answer was lost after the
+            # store's commit must never open the case again
+            case_id = store.cases.by_token(c.token)
+            if case_id is None:
+                try:
+                    case_id = self._open(c, opts)
+                except StoreUnreachable:
+                    raise
+                except ClerkDeskError as e:  # invalid now (a profile deleted meanwhile), or CaseOpen: another
+                    # window opened the same matter for this applicant; the case waits here with the reason
+                    box.mark_case(c.id, SEALED, message=str(e).splitlines()[0][:300])
+                    rep.failed[c.id] = str(e)
+                    continue
+            self._at("sent")
+            box.mark_case(c.id, SENT, case_id=case_id)
+            rep.sent[c.id] = case_id
+        box.forget_sent()
+        return rep
+
+    def _open(self, c: OfflineCase, opts: FillOptions) -> str:
+        """Store the case with its token. The applicant's record is the shared profile as the sync left it
+        (this window's fields merged with another window's), or the sealed record for a profile that is gone."""
+        r = c.request
+        kind = r["kind"]
+        key = profile_key(kind, str(r["data"].get(KEY_FIELD[kind], "")))
+        stored = self.session.store.profiles.get(kind, key, audit=False)
+        data = {KEY_FIELD[kind]: key} if stored is not None else dict(r["data"])
+        req = CaseRequest(kind, data, tuple(r["targets"]), r["case_fields"], r.get("matter"))  # sent as captured
+        result, _plan = self.cases.open(req, opts, send_token=c.token)
+        return result.case_id

@@ -1,0 +1,231 @@
+"""The shared store away: Ctrl+S keeps the form and F5 seals the case in the local encrypted outbox; when the
+store is back each sealed case is sent exactly once, whatever moment a crash hits, and a capture that clashes
+with another window's change holds its case back as a conflict for the clerk (never overwritten).
+
+Real parts: the hall's PostgreSQL (the session's test server, stopped and started to make it unreachable),
+the outbox's SQLite file, the installed recipes (every case is checked and planned for real).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import shutil
+import tempfile
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from clerkdesk.desk import CaseRequest, Desk, FillOptions
+from clerkdesk.desk.offline import WAIT_CONFLICT
+from clerkdesk.errors import PlanError
+from clerkdesk.records.standards import id_check_digit
+from clerkdesk.store.outbox import SEALED, SENT
+from clerkdesk.store.pg import StoreUnreachable
+
+EMP = "hrss.employment-registration"
+EMPLOYMENT = {"employer": "成都蓉城科技有限公司", "employer_uscc": "91110000600037341L", "start_date": "2026-11-01",
+              "contract_term": "三年及以上", "post": "会计", "employment_form": "单位就业", "wage": "6500.50",
+              "contract_signed": True, "postcode": "610041"}
+_serial = itertools.count()
+
+
+def person(i: int | None = None) -> dict[str, Any]:
+    """A valid applicant, a new one at each call (one open case per citizen and matter)."""
+    n = next(_serial) if i is None else i
+    born = date(1950, 1, 1) + timedelta(days=n)
+    body = f"110105{born:%Y%m%d}002"
+    return {"name": "司徒雅琴", "id_number": body + id_check_digit(body), "ethnicity": "汉族", "hukou_type": "非农业",
+            "education": "本科", "marital_status": "已婚", "hukou_region": "110105",
+            "hukou_address": "北京市朝阳区建国路1号", "current_address": "北京市朝阳区建国路1号", "phone": "13911112222"}
+
+
+def request(p: dict[str, Any]) -> CaseRequest:
+    return CaseRequest("person", dict(p), [EMP], dict(EMPLOYMENT), "就业登记")
+
+
+@pytest.fixture
+def hall(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("CLERKDESK_DATABASE_URL", pg_url)
+    return pg_url
+
+
+@pytest.fixture
+def desk(home: Path, hall: str) -> Iterator[Desk]:
+    d = Desk(home)
+    d.open()  # reached once: the workstation knows the hall's key check (shared-store.json)
+    yield d
+    d.close()
+
+
+@contextlib.contextmanager
+def store_away(pg_server: Any) -> Iterator[None]:
+    pg_server.stop()
+    try:
+        yield
+    finally:
+        pg_server.start()
+
+
+def send_when_back(desk: Desk) -> Any:
+    """The first statement after a restart may meet the dropped connection; the next one reconnects."""
+    for _ in range(3):
+        try:
+            return desk.offline.send()
+        except StoreUnreachable:
+            continue
+    raise AssertionError("the store did not come back")
+
+
+def case_count(desk: Desk) -> int:
+    return int(desk.store.db.execute("select count(*) from cases").fetchone()[0])
+
+
+def test_offline_the_form_and_the_case_are_kept_sealed_and_the_case_sent_once(desk: Desk, pg_server: Any,
+                                                                              home: Path) -> None:
+    p = person()
+    saved, _ = desk.save_profile("person", dict(p))
+    with store_away(pg_server):
+        with pytest.raises(StoreUnreachable, match="共享数据库连接不上"):
+            desk.profile("person", p["id_number"])
+        desk.offline.save_draft({"matters": [EMP], "values": {"person.name": p["name"], "person.phone": "139"}})
+        assert desk.offline.draft().data["values"]["person.phone"] == "139"  # type: ignore[union-attr]
+        with pytest.raises(PlanError):  # checked and planned as online: nothing half-done is kept
+            desk.offline.seal(CaseRequest("person", dict(p), [EMP], {}, "就业登记"), FillOptions())
+        changed = {**p, "phone": "13800001111"}
+        oid = desk.offline.seal(request(changed), FillOptions(), base_version=saved.version)
+        assert [c.id for c in desk.offline.list()] == [oid] and desk.offline.waiting() == 1
+        raw = b"".join(f.read_bytes() for f in home.glob("outbox.db*"))
+        for secret in (p["name"], p["id_number"], "13800001111", "成都蓉城科技有限公司"):
+            assert secret.encode() not in raw, f"{secret!r} in clear in the outbox"
+        with pytest.raises(StoreUnreachable):
+            desk.offline.send()
+        assert desk.offline.list()[0].state == SEALED  # nothing marked: nothing reached the store
+    before = case_count(desk)
+    rep = send_when_back(desk)
+    assert list(rep.sent) == [oid] and rep.failed == {} and rep.waiting == []
+    assert case_count(desk) == before + 1
+    case = desk.cases.get(rep.sent[oid])
+    assert case.record["phone"] == "13800001111" and case.fields["employer"] == EMPLOYMENT["employer"]
+    assert [r.status for r in desk.store.runs.for_case(case.id)] == ["planned"]
+    assert desk.store.cases.by_token(desk.offline.list()[0].token) == case.id
+    assert desk.offline.send().sent == {} and case_count(desk) == before + 1  # again: nothing more
+    assert desk.offline.waiting() == 0 and desk.offline.list()[0].state == SENT
+    assert desk.store.audit.verify().ok
+
+
+def test_a_case_whose_capture_clashes_waits_for_the_clerk(desk: Desk, hall: str, tmp_path: Path) -> None:
+    p = person()
+    saved, _ = desk.save_profile("person", dict(p))
+    other = Desk(tmp_path / "window-9", clerk="clerk-b")
+    other.save_profile("person", {**p, "phone": "13700000000"})  # another window, meanwhile
+    oid = desk.offline.seal(request({**p, "phone": "13800001111"}), FillOptions(), base_version=saved.version)
+    before = case_count(desk)
+    rep = desk.offline.send()
+    assert rep.waiting == [oid] and rep.sent == {} and case_count(desk) == before
+    assert desk.offline.list()[0].message == WAIT_CONFLICT
+    assert desk.profile("person", p["id_number"]).record["phone"] == "13700000000"  # type: ignore[union-attr]
+    (c,) = desk.conflicts.list()
+    desk.conflicts.resolve(c.id, {"phone": "here"})  # the clerk chose this window's value
+    rep = desk.offline.send()
+    assert list(rep.sent) == [oid] and case_count(desk) == before + 1
+    assert desk.cases.get(rep.sent[oid]).record["phone"] == "13800001111"
+    other.close()
+
+
+def test_take_back_puts_the_case_into_the_form_and_out_of_the_outbox(desk: Desk) -> None:
+    p = person()
+    oid = desk.offline.seal(request(p), FillOptions())
+    back = desk.offline.request_of(desk.offline.take_back(oid))
+    assert back.data == p and back.targets == (EMP,) and back.case_fields == EMPLOYMENT
+    assert desk.offline.list() == [] and desk.offline.box().pending() == []
+    assert desk.offline.send().sent == {}
+
+
+class Crash(Exception):
+    """The window dies here (power cut, kill -9): nothing after this moment runs."""
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(n=st.integers(1, 3), crashes=st.lists(st.integers(0, 9), max_size=4))
+def test_each_sealed_case_reaches_the_store_exactly_once_whatever_moment_a_crash_hits(
+        hall: str, n: int, crashes: list[int]) -> None:
+    home = Path(tempfile.mkdtemp(prefix="clerkdesk-offline-"))
+    desk = Desk(home)
+    desk.open()
+    try:
+        oids = [desk.offline.seal(request(person()), FillOptions()) for _ in range(n)]
+        before = case_count(desk)
+        for at in crashes:  # each try of the send dies at the AT-th moment it reaches (if it gets that far)
+            seen = itertools.count()
+
+            def fault(moment: str, at: int = at, seen: Any = seen) -> None:
+                if next(seen) == at:
+                    raise Crash(moment)
+
+            desk.offline.fault = fault
+            with contextlib.suppress(Crash):
+                desk.offline.send()
+            desk.offline.close()  # the window starts again: a new outbox connection, the fault gone with it
+        desk.offline.fault = None
+        rep = desk.offline.send()
+        assert rep.failed == {}
+        cases = desk.offline.list()
+        assert [c.state for c in cases] == [SENT] * n and [c.id for c in cases] == oids
+        assert case_count(desk) == before + n  # not one case twice
+        tokens = [c.token for c in cases]
+        rows = desk.store.db.execute(
+            f"select token, case_id from case_tokens where token in ({', '.join('?' * n)})", tokens).fetchall()
+        assert sorted(r[0] for r in rows) == sorted(tokens)
+        assert {r[1] for r in rows} == {c.case_id for c in cases}
+    finally:
+        desk.close()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def test_the_store_going_away_in_the_middle_of_a_send_loses_and_repeats_nothing(
+        desk: Desk, pg_server: Any) -> None:
+    oids = [desk.offline.seal(request(person()), FillOptions()) for _ in range(3)]
+    before = case_count(desk)
+    stopped: list[str] = []
+    seen: list[str] = []
+
+    def fault(moment: str) -> None:  # the real server stops once the second case is marked 发送中
+        seen.append(moment)
+        if seen.count("sending") == 2 and not stopped:
+            stopped.append(moment)
+            pg_server.stop()
+
+    desk.offline.fault = fault
+    try:
+        with pytest.raises(StoreUnreachable):
+            desk.offline.send()
+    finally:
+        if stopped:
+            pg_server.start()
+    desk.offline.fault = None
+    assert [(c.id, c.state) for c in desk.offline.list()] == [(oids[1], "sending"), (oids[2], SEALED),
+                                                               (oids[0], SENT)]
+    rep = send_when_back(desk)
+    assert sorted(rep.sent) == oids[1:] and rep.failed == {}
+    assert case_count(desk) == before + 3 and [c.state for c in desk.offline.list()] == [SENT] * 3
+
+
+def test_a_matter_opened_at_another_window_meanwhile_keeps_the_case_here_with_the_reason(
+        desk: Desk, hall: str, tmp_path: Path) -> None:
+    p = person()
+    oid = desk.offline.seal(request(p), FillOptions())
+    other = Desk(tmp_path / "window-9", clerk="clerk-b")
+    res, _ = other.open_case(request(p), FillOptions())  # the citizen went to window 9 and was served there
+    rep = desk.offline.send()
+    assert list(rep.failed) == [oid] and rep.sent == {}
+    (c,) = desk.offline.list()
+    assert c.state == SEALED and res.case_id in c.message and "已有未办结的案件" in c.message
+    assert desk.offline.request_of(desk.offline.take_back(oid)).data == p  # the clerk can take it back
+    other.close()

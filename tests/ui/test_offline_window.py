@@ -1,0 +1,149 @@
+"""The clerk's window with the hall's PostgreSQL stopped (really: the session's test server, started again after):
+the status line says so, Ctrl+S keeps the form and F5 seals the case in the local outbox, the counter shows it,
+Ctrl+Shift+O lists it (放回表单 / 打开案件), and when the server is back the case is sent once and opened."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from ui_helpers import CASE, EMPLOYMENT, person
+
+from clerkdesk.store.outbox import SEALED, SENT
+
+P = person("11010519790521123")
+
+
+@pytest.fixture
+def win(qtbot: Any, home: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    from clerkdesk.ui.app import build_window
+
+    monkeypatch.setenv("CLERKDESK_DATABASE_URL", pg_url)
+    monkeypatch.delenv("CLERKDESK_SUPERVISORS", raising=False)
+    w = build_window(home, "window-3", headless=True)
+    w.ask_close = lambda: True
+    qtbot.addWidget(w)
+    with qtbot.waitExposed(w):
+        w.show()
+    yield w
+    w.shutdown()
+
+
+def fill(win: Any, qtbot: Any) -> None:
+    win.form.set_matters([EMPLOYMENT])
+    qtbot.waitUntil(lambda: "case.employer" in win.form.rows, timeout=5000)
+    win.form.fill_values({**P, **CASE})
+
+
+def key(qtbot: Any, win: Any, k: Any, mod: Any = Qt.KeyboardModifier.NoModifier) -> None:
+    """A window shortcut as the clerk presses it, with the main window active (dialogs come and go)."""
+    from PySide6.QtWidgets import QApplication
+
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
+    qtbot.keyClick(win, k, mod)
+
+
+def test_offline_capture_in_the_window_then_sent_once_when_the_store_is_back(
+        win: Any, qtbot: Any, pg_server: Any) -> None:
+    desk = win.desk
+    states: list[str] = []
+    win.hall_status.watch.changed.connect(states.append)
+    fill(win, qtbot)
+    pg_server.stop()
+    try:
+        win.hall_status.poll()  # the window's timer does this every few seconds
+        qtbot.waitUntil(lambda: win.hall_status.watch.state == "offline", timeout=10_000)
+        assert "共享档案库连不上" in win.message.text() and win.hall_status.state_label.text() == "离线"
+
+        assert win.form.drafts_offline  # the form being typed is kept in the outbox meanwhile
+        win.form._draft_timer.start()  # what each edit does
+        qtbot.waitUntil(lambda: desk.offline.draft() is not None, timeout=10_000)
+        desk.offline.discard_draft()
+        key(qtbot, win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Ctrl+S: the form into the outbox
+        qtbot.waitUntil(lambda: desk.offline.draft() is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: "表单已保存在本机" in win.message.text(), timeout=5000)
+        assert desk.offline.draft().data["values"]["person.name"] == P["person.name"]
+
+        with qtbot.waitSignal(win.offline.sealed, timeout=15_000):
+            key(qtbot, win, Qt.Key.Key_F5)  # F5: checked, planned, sealed, the form emptied for the next citizen
+        qtbot.waitUntil(lambda: win.offline.button.isVisible(), timeout=10_000)
+        assert "1" in win.offline.button.text() and desk.offline.waiting() == 1
+        assert win.form.values().get("person.name") in (None, "")
+        assert "1 件待发送" in win.hall_status.watch.line() and desk.offline.draft() is None
+        assert win.hall_status.state_label.text() == "离线（1 件待发送）"
+
+        key(qtbot, win, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        dlg = win.offline.dialog
+        assert dlg is not None
+        qtbot.waitUntil(lambda: dlg.list.count() == 1 and dlg.back_btn.isEnabled(), timeout=10_000)
+        text = dlg.list.item(0).text()
+        assert "待发送" in text and P["person.id_number"] not in text and "张*明" in text  # masked
+        assert not dlg.open_btn.isEnabled()
+        dlg.back_btn.click()  # 放回表单: the form is back, the case out of the outbox
+        qtbot.waitUntil(lambda: win.form.values().get("person.name") == P["person.name"], timeout=10_000)
+        assert win.form.checked_matters() == [EMPLOYMENT] and desk.offline.waiting() == 0
+        qtbot.waitUntil(lambda: not win.offline.button.isVisible(), timeout=10_000)
+
+        with qtbot.waitSignal(win.offline.sealed, timeout=15_000):
+            key(qtbot, win, Qt.Key.Key_F5)  # corrected (here: as it was), sealed again
+        assert [c.state for c in desk.offline.list()] == [SEALED]
+    finally:
+        pg_server.start()
+    for _ in range(3):  # the first poll may meet the connection the restart dropped
+        win.hall_status.poll()
+        qtbot.waitUntil(lambda: not win.hall_status._polling, timeout=15_000)
+        if win.hall_status.waiting == 0 and not win.hall_status.down:
+            break
+    assert win.hall_status.waiting == 0 and not win.offline.button.isVisible()
+    assert "sending" in states and states[-1] == "online" and not win.form.drafts_offline
+    assert win.message.text() == "共享档案库已恢复连接" and not win.hall_status.state_label.isVisible()
+    (c,) = desk.offline.list()
+    assert c.state == SENT and c.case_id
+    assert int(desk.store.db.execute("select count(*) from cases").fetchone()[0]) == 1  # once
+
+    dlg = win.offline.open()
+    qtbot.waitUntil(lambda: dlg.list.count() == 1 and dlg.open_btn.isEnabled(), timeout=10_000)
+    assert "已发送" in dlg.list.item(0).text() and not dlg.back_btn.isEnabled()
+    dlg.open_btn.click()  # 打开案件: the run monitor shows it, to fill it as any case
+    qtbot.waitUntil(lambda: win.monitor.case_id == c.case_id, timeout=10_000)
+    assert win.tabs.currentIndex() == 1
+
+
+def test_a_window_started_while_the_store_is_away_captures_and_sends_when_it_is_back(
+        qtbot: Any, home: Path, pg_url: str, pg_server: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from clerkdesk.desk import Desk
+    from clerkdesk.ui.app import build_window
+
+    monkeypatch.setenv("CLERKDESK_DATABASE_URL", pg_url)
+    monkeypatch.delenv("CLERKDESK_SUPERVISORS", raising=False)
+    first = Desk(home, "window-3")
+    first.open()  # this workstation reached the hall once: it knows the hall key's check
+    first.close()
+    pg_server.stop()
+    try:
+        w = build_window(home, "window-3", headless=True)
+        w.ask_close = lambda: True
+        qtbot.addWidget(w)
+        with qtbot.waitExposed(w):
+            w.show()
+        assert "共享档案库连不上" in w.message.text() and w.hall_status.state_label.text() == "离线"
+        fill(w, qtbot)
+        with qtbot.waitSignal(w.offline.sealed, timeout=15_000):
+            key(qtbot, w, Qt.Key.Key_F5)
+        assert w.desk.offline.waiting() == 1 and not w.desk.session.opened
+    finally:
+        pg_server.start()
+    for _ in range(3):
+        w.hall_status.poll()
+        qtbot.waitUntil(lambda: not w.hall_status._polling, timeout=15_000)
+        if w.hall_status.waiting == 0 and not w.hall_status.down:
+            break
+    assert w.hall_status.waiting == 0 and w.message.text() == "共享档案库已恢复连接"
+    (c,) = w.desk.offline.list()
+    assert c.state == SENT and w.desk.cases.get(c.case_id).record["name"] == P["person.name"]
+    qtbot.waitUntil(lambda: w.cases.table.rowCount() == 1, timeout=10_000)  # 今日案件 now reads the store
+    w.shutdown()
