@@ -17,6 +17,7 @@ from desktop_form_helpers import GTKCAL_TITLE, FormApp, make_ctx
 from clerkdesk.drivers.desktop import DesktopDriver
 from clerkdesk.drivers.desktop.calendar import find_headers
 from clerkdesk.recipe.driver import Locator
+from clerkdesk.recipe.steps import shows_choice
 from clerkdesk.vision.ocr import TextBox
 
 
@@ -58,8 +59,11 @@ def test_a_date_is_clicked_on_a_gtk_calendar_through_its_header_and_verified(
     d.open(GTKCAL_TITLE, 20)
     d.fill(Locator(label="姓名"), "张三", 10)
     # one month back (the month's chevron); then 14 months back: the year's arrows and the month's
-    d.choose(Locator(label="出生日期"), "2026-11-20", 20)
-    d.choose(Locator(label="出生日期"), "2025-9-5", 30)
+    # the date read back afterwards (the box the calendar writes) is returned; the step compares it as a date
+    shown = d.choose(Locator(label="出生日期"), "2026-11-20", 20)
+    assert shown == "2026-11-20" and shows_choice(shown, "2026-11-20")
+    shown = d.choose(Locator(label="出生日期"), "2025-9-5", 30)
+    assert shown == "2025-09-05" and shows_choice(shown, "2025-9-5")
     d.click(Locator(text="保存", exact=True), 5)
     got = app.values()
     assert got == {"name": "张三", "date": "2025-09-05", "shown": [2025, 9]}

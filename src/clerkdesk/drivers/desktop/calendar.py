@@ -293,6 +293,8 @@ class CalendarPicker:
         return True
 
     def pick(self, loc: Locator, value: str, timeout: float) -> str:
+        """Choose VALUE (a date); returns the date read back after the click: the box beside the label as OCR read
+        it, else the calendar's header and selected day (``2026-11-20``)."""
         want = parse_date(value)
         if want is None:
             raise DriverError(f"choose {loc.describe()}: the value is not a date (year, month and day as digits, "
@@ -311,9 +313,9 @@ class CalendarPicker:
         self.click_at(view, *day.center)
         wait_stable(lambda: screen.grab(view.screen_rect(grid)).image, 1.5, interval=0.06)
         after = self.view()
-        self._verify(after, header, day, before, want, label, loc, tried)
+        shown = self._verify(after, header, day, before, want, label, loc, tried)
         self.reader.trace.append(f"choose {loc.describe()}: {clicks} arrow click(s), day at {day.as_list()}")
-        return want.isoformat()
+        return shown
 
     # -- finding ------------------------------------------------------------------------------------------
     def _header(self, loc: Locator, timeout: float, tried: list[str]) -> tuple[View, Header, Rect | None]:
@@ -455,7 +457,7 @@ class CalendarPicker:
 
     # -- verifying ----------------------------------------------------------------------------------------
     def _verify(self, view: View, header: Header, day: Rect, before: np.ndarray, want: dt.date, label: Rect | None,
-                loc: Locator, tried: list[str]) -> None:
+                loc: Locator, tried: list[str]) -> str:
         now = self._reread(view, header)
         evidence = view.shot.crop(self._grid_area(view, now).grow(header.row.height).clip(
             Rect(0, 0, view.image.shape[1], view.image.shape[0])))
@@ -475,15 +477,16 @@ class CalendarPicker:
             raise DriverError(f"choose {loc.describe()}: day {want.day} does not look selected after the click "
                               f"(cell reads {reads!r}, {'marked' if marked else 'not marked'})", tried,
                               evidence=screen.to_png(evidence))
+        shown = f"{now.year}-{now.month:02d}-{int(reads):02d}"  # the header and the cell, as read
         if label is None:
-            return
+            return shown
         try:
             m = self.finder.resolve(Locator(label=loc.label, nth=loc.nth, within=loc.within, exact=loc.exact),
                                     view, tried, want_input=True)
         except NotFound:
-            return  # a calendar without a box of its own: the header and the cell are the read-back
+            return shown  # a calendar without a box of its own: the header and the cell are the read-back
         if m.target.y0 > now.row.y0 - 2 and m.target.contains(*now.row.center):
-            return  # the "box" beside the label is the calendar's own frame
+            return shown  # the "box" beside the label is the calendar's own frame
         self.reader.stats["line_ocr"] += 1
         text = read_box(self.reader.engine, view.image, m.target)
         if parse_date(text) != want:
@@ -491,6 +494,7 @@ class CalendarPicker:
                               f"after the click ({len(norm(text))} characters read)", tried,
                               evidence=screen.to_png(view.shot.crop(m.target.grow(20).clip(
                                   Rect(0, 0, view.image.shape[1], view.image.shape[0])))))
+        return text.strip()
 
 
 def _dist(a: Rect, b: Rect) -> float:
