@@ -287,7 +287,8 @@ def dialog_driver(home: Path, out: Path) -> tuple[float, list[tuple[str, float, 
             t = time.perf_counter()
             fn()  # type: ignore[operator]
             work = ", ".join(f"{k} {d.stats.get(k, 0) - before.get(k, 0)}" for k in
-                             ("full_ocr", "region_ocr", "line_ocr", "cache_hits") if d.stats.get(k, 0) - before.get(k, 0))
+                             ("full_ocr", "region_ocr", "line_ocr", "cache_hits", "verify_reused")
+                             if d.stats.get(k, 0) - before.get(k, 0))
             steps.append((name, time.perf_counter() - t, work))
 
         t0 = time.perf_counter()

@@ -30,7 +30,8 @@ APT_PKGS=(xvfb xdotool xclip libtk8.6 fonts-wqy-microhei fonts-noto-cjk fonts-ar
           libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libegl1 libgl1 libdbus-1-3
           binutils wixl msitools iproute2  # these four: packaging/build.sh deb|msi and tests/packaging
           osslsigncode wine64  # tests/packaging: the MSI's Python checked (Authenticode) and started under Wine
-          postgresql)  # the hall store's tests and bench start a private server (no system service)
+          postgresql  # the hall store's tests and bench start a private server (no system service)
+          python3-gi gir1.2-gtk-3.0)  # tests/drivers_desktop/gtkcal.py: a real GTK3 dialog, run by the system python3
 missing=()
 for p in "${APT_PKGS[@]}"; do installed "$p" || missing+=("$p"); done
 

@@ -6,11 +6,13 @@ when several test folders each have one).
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from desktop_form_helpers import TKCAL, TKFORM, FormApp
+from desktop_form_helpers import GTKCAL, SYSTEM_PYTHON, TKCAL, TKFORM, FormApp
 
 
 @pytest.fixture
@@ -53,6 +55,29 @@ def tkcal(display: str, tmp_path: Path) -> Iterator[Callable[..., FormApp]]:
 
     def start(*args: str) -> FormApp:
         app = FormApp(tmp_path / f"cal{len(apps)}.json", *args, script=TKCAL)
+        apps.append(app)
+        return app
+
+    yield start
+    for a in apps:
+        a.stop()
+
+
+@pytest.fixture
+def gtkcal(display: str, tmp_path: Path) -> Iterator[Callable[..., FormApp]]:
+    """The GTK3 calendar dialog (gtkcal.py: a stock GtkCalendar), run by the system python3 with python3-gi.
+    Skips without it (scripts/setup.sh installs python3-gi and gir1.2-gtk-3.0); fails in CI."""
+    probe = subprocess.run([SYSTEM_PYTHON, "-c", "import gi; gi.require_version('Gtk', '3.0')"],
+                           capture_output=True, check=False) if Path(SYSTEM_PYTHON).exists() else None
+    if probe is None or probe.returncode != 0:
+        why = "no GTK3 for the system python3 (Debian packages python3-gi, gir1.2-gtk-3.0)"
+        if os.environ.get("CI"):
+            pytest.fail(why)
+        pytest.skip(why)
+    apps: list[FormApp] = []
+
+    def start(*args: str) -> FormApp:
+        app = FormApp(tmp_path / f"gtk{len(apps)}.json", *args, script=GTKCAL, python=SYSTEM_PYTHON)
         apps.append(app)
         return app
 

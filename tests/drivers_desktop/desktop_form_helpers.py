@@ -14,9 +14,12 @@ from clerkdesk.recipe.driver import DriverContext
 FORMAPP = Path(__file__).with_name("formapp.py")
 TKFORM = Path(__file__).with_name("tkform.py")
 TKCAL = Path(__file__).with_name("tkcal.py")
+GTKCAL = Path(__file__).with_name("gtkcal.py")  # run by the system python3 (python3-gi), not the venv's
+SYSTEM_PYTHON = "/usr/bin/python3"
 TITLE = "测试录入窗口"
 TK_TITLE = "Tk录入窗口"
 TKCAL_TITLE = "Tk日期窗口"
+GTKCAL_TITLE = "GTK日期窗口"
 
 
 
@@ -24,11 +27,11 @@ TKCAL_TITLE = "Tk日期窗口"
 class FormApp:
     """The test form running in its own process; ``values()`` clicks nothing, it reads OUT."""
 
-    def __init__(self, out: Path, *args: str, script: Path = FORMAPP):
+    def __init__(self, out: Path, *args: str, script: Path = FORMAPP, python: str = sys.executable):
         self.out = out
         env = dict(os.environ, QT_QPA_PLATFORM="xcb")
         env.pop("QT_SCALE_FACTOR", None)
-        self.proc = subprocess.Popen([sys.executable, str(script), str(out), *args], env=env,
+        self.proc = subprocess.Popen([python, str(script), str(out), *args], env=env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def values(self, timeout: float = 5.0) -> dict[str, object]:

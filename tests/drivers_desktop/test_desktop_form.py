@@ -43,10 +43,11 @@ def test_fills_chinese_values_exactly_and_restores_the_clipboard(
     assert TITLE in d.where()
     for label, (_, value) in PERSON.items():
         assert d.fill(Locator(label=label), value, 5) == value
-    d.choose(Locator(label="民族"), "壮族", 5)
-    d.choose(Locator(label="性别"), "女", 5)
-    d.check(Locator(label="本人承诺所填信息真实"), True, 5)
-    d.check(Locator(label="本人承诺所填信息真实"), True, 5)  # already on: stays on
+    # choose and check return what the screen shows afterwards: the step compares it, as fill's read-back
+    assert d.choose(Locator(label="民族"), "壮族", 5) == "壮族"
+    assert d.choose(Locator(label="性别"), "女", 5) == "女"
+    assert d.check(Locator(label="本人承诺所填信息真实"), True, 5) is True
+    assert d.check(Locator(label="本人承诺所填信息真实"), True, 5) is True  # already on: stays on
     d.click(Locator(text="保存"), 5)
     got = app.values()
     assert {k: got[k] for k, _ in PERSON.values()} == {k: v for k, v in PERSON.values()}

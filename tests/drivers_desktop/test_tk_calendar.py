@@ -63,10 +63,11 @@ def test_radio_and_check_buttons_are_read_back_after_the_click(tkcal: Callable[.
     app = tkcal()
     d = _driver(home)
     d.open(TKCAL_TITLE, 15)
-    d.choose(Locator(label="性别"), "女", 5)  # a radio group: no box beside the label, the option on its row
-    d.check(Locator(label="已婚"), True, 5)  # Tk's 10-px indicator beside 14-px text
-    d.choose(Locator(label="性别"), "男", 5)
-    d.choose(Locator(label="出生日期"), "2026-12-20", 10)
+    # a radio group: no box beside the label, the option on its row; the text of the option read ticked returned
+    assert d.choose(Locator(label="性别"), "女", 5) == "女"
+    assert d.check(Locator(label="已婚"), True, 5) is True  # Tk's 10-px indicator beside 14-px text
+    assert d.choose(Locator(label="性别"), "男", 5) == "男"
+    assert d.choose(Locator(label="出生日期"), "2026-12-20", 10) == "2026-12-20"  # the box, read back
     d.click(Locator(text="保存", exact=True), 5)
     got = app.values()
     assert got["sex"] == "男" and got["married"] is True

@@ -38,6 +38,24 @@ def test_single_values_compare_whole_text_without_spaces() -> None:
     assert not shows_choice("临时居民身份证", "居民身份证") and not shows_choice("", "男")
 
 
+@given(st.dates(), st.sampled_from(["{y}-{m}-{d}", "{y}-{m:02d}-{d:02d}", "{y}/{m}/{d}", "{y}年{m}月{d}日", "{y}.{m:02d}.{d:02d}"]),
+       st.sampled_from(["{y}-{m}-{d}", "{y}-{m:02d}-{d:02d}", "{y}年{m:02d}月{d:02d}日"]))
+def test_a_date_shows_the_chosen_date_whatever_its_separators_and_padding(day: object, shown: str, chosen: str) -> None:
+    import datetime as dt
+
+    assert isinstance(day, dt.date)
+    if day.year < 1000:
+        return
+    y, m, d = day.year, day.month, day.day
+    assert shows_choice(shown.format(y=y, m=m, d=d), chosen.format(y=y, m=m, d=d))
+    other = day + dt.timedelta(days=1)
+    assert not shows_choice(shown.format(y=other.year, m=other.month, d=other.day), chosen.format(y=y, m=m, d=d))
+
+
+def test_a_date_among_other_words_is_not_a_date() -> None:
+    assert not shows_choice("2025-09-05 上午", "2025-9-5") and not shows_choice("No 2025-9-5", "2025-09-05")
+
+
 def test_region_path_names_the_three_levels() -> None:
     assert f_region("370202", "path") == "山东省/青岛市/市南区"
     assert f_region("110101", "path") == "北京市/北京市/东城区"  # municipalities repeat the name, like city_name

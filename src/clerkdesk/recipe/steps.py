@@ -350,6 +350,19 @@ def _choose(x: Exec, s: Step) -> None:
                           "(the field shows another value)", retryable=True)
 
 
+def _same_date(a: str, b: str) -> bool:
+    """Both texts a date (year of 4 digits, month, day) with the same numbers: ``2025-09-05`` shows
+    ``2025-9-5`` (a calendar writes its own separators and zero padding), so does ``2025年9月5日``."""
+    import re
+
+    na, nb = re.findall(r"\d+", _norm(a)), re.findall(r"\d+", _norm(b))
+    if len(na) != 3 or len(nb) != 3 or len(na[0]) != 4 or len(nb[0]) != 4:
+        return False
+    if re.sub(r"[\d\s./\-年月日]", "", _norm(a)) or re.sub(r"[\d\s./\-年月日]", "", _norm(b)):
+        return False  # other words around the numbers: not just a date
+    return [int(x) for x in na] == [int(x) for x in nb]
+
+
 def shows_choice(shown: str, value: str) -> bool:
     """Does a field that shows SHOWN hold the choice VALUE? Compared without spaces (NFKC); a path
     ``省/市/区`` matches whatever separator the field puts between the levels (`` / ``, ``-``, ``,``) or, for a
@@ -359,7 +372,7 @@ def shows_choice(shown: str, value: str) -> bool:
     def squash(t: str) -> str:
         return re.sub(r"\s+", "", _norm(t))
 
-    if squash(shown) == squash(value):
+    if squash(shown) == squash(value) or _same_date(shown, value):
         return True
     from clerkdesk.recipe.choices import same_items, split_items
 

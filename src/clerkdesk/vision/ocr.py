@@ -1,7 +1,7 @@
 """The OCR engine interface: detect + recognise text, with geometry and confidence.
 
-Backends live beside this file (``rapidocr_engine.py`` default,
-``paddle_engine.py`` optional). ``get_engine()`` returns a shared, lazily
+Backends live beside this file (``rapidocr_engine.py`` default, ``ocr_paddle.py`` optional: Paddle
+Inference over the rapidocr models converted at setup). ``get_engine()`` returns a shared, lazily
 loaded engine; models never download at run time.
 """
 

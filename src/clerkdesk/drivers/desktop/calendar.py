@@ -118,48 +118,158 @@ class Header:
     texts: list[Rect]
     arrows: list[tuple[Rect, int]]
     row: Rect
+    year_text: Rect | None = None  # the text showing only the year, when month and year are apart (GTK)
+
+    def expected_span(self, arrow: Rect) -> int | None:
+        """The months an arrow probably moves, before it is learnt: 12 beside a year shown on its own, 1 beside
+        a month shown on its own; None when one text shows both."""
+        if self.year_text is None or len(self.texts) < 2:
+            return None
+        near = min(self.texts, key=lambda t: abs(t.center[0] - arrow.center[0]))
+        return 12 if near == self.year_text else 1
 
     @property
     def index(self) -> int:
         return self.year * 12 + self.month - 1
 
 
-def find_headers(boxes: list[TextBox]) -> list[Header]:
-    """Every calendar header among BOXES: a year and a month read on one row (one text or two), with arrows."""
-    parts = [(b, *year_month(b.text)) for b in boxes]
+_GLYPHS = ARROWS_BACK | ARROWS_FORWARD
+
+
+def split_arrows(b: TextBox) -> tuple[str, Rect, list[Rect]]:
+    """A text with arrow glyphs at its ends (GTK's year reads ``<2026 >`` as one text) split into its core text,
+    the core's rect and the arrows' rects (each glyph's share of the box, by character count)."""
+    text = b.text
+    r = box_rect(b)
+    lead = len(text) - len(text.lstrip("".join(_GLYPHS) + " "))
+    trail = len(text) - len(text.rstrip("".join(_GLYPHS) + " "))
+    core = text[lead : len(text) - trail] if lead + trail < len(text) else ""
+    if not core or not (lead or trail):
+        return text, r, []
+    cw = r.width / max(1, len(text))
+    arrows: list[Rect] = []
+    n_lead = len(text[:lead].rstrip())
+    if n_lead:
+        arrows.append(Rect(r.x0, r.y0, round(r.x0 + n_lead * cw), r.y1))
+    n_trail = len(text[len(text) - trail :].lstrip())
+    if n_trail:
+        arrows.append(Rect(round(r.x1 - n_trail * cw), r.y0, r.x1, r.y1))
+    inner = Rect(round(r.x0 + lead * cw), r.y0, round(r.x1 - trail * cw), r.y1)
+    return core, inner, arrows
+
+
+def ink_arrows(image: np.ndarray, text: Rect, taken: list[Rect]) -> list[Rect]:
+    """Arrow glyphs OCR did not read beside a header TEXT (GTK's thin chevrons around ``December``): a narrow,
+    short blob of ink at either end of the text's ink, set off by a gap, on the text's rows. TAKEN: arrows
+    already known (a side with one is not searched)."""
+    h = text.height
+    band = Rect(text.x0 - 2 * h, text.y0, text.x1 + 2 * h, text.y1).clip(Rect(0, 0, image.shape[1], image.shape[0]))
+    if band.empty or band.width < 4:
+        return []
+    g = image[band.y0 : band.y1, band.x0 : band.x1].astype(int).mean(axis=2)
+    bg = float(np.median(g))
+    ink = np.abs(g - bg) > 60
+    cols = ink.any(axis=0)
+    tall = ink.sum(axis=0) >= 0.9 * ink.shape[0]  # a frame's vertical line, not a glyph
+    cols &= ~tall
+    segs: list[list[int]] = []
+    gap = max(3, h // 5)
+    for x in np.flatnonzero(cols):
+        if segs and x - segs[-1][1] <= gap:
+            segs[-1][1] = int(x)
+        else:
+            segs.append([int(x), int(x)])
+    cx = text.center[0] - band.x0
+    # the segment holding the text's middle is the word; an arrow is the first segment beyond it on either side
+    word = next((i for i, (a, b) in enumerate(segs) if a <= cx <= b), None)
+    if word is None:
+        return []
+    out: list[Rect] = []
+    for i in (word - 1, word + 1):
+        if not 0 <= i < len(segs):
+            continue
+        a, b = segs[i]
+        rows = np.flatnonzero(ink[:, a : b + 1].any(axis=1))
+        if b - a + 1 > 0.6 * h or len(rows) == 0 or rows[-1] - rows[0] + 1 > 0.8 * h:
+            continue
+        r = Rect(band.x0 + a, band.y0 + int(rows[0]), band.x0 + b + 1, band.y0 + int(rows[-1]) + 1)
+        r = r.grow(2)
+        if any(_overlap(t, r) for t in taken):
+            continue
+        out.append(r)
+    return out
+
+
+def _overlap(a: Rect, b: Rect) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+def ink_of(image: np.ndarray, r: Rect) -> Rect:
+    """An arrow's rect narrowed to its glyph's ink (OCR's box of a ``‹`` can take in the frame line beside it, and a
+    click there misses the arrow); R itself when no ink but lines is found."""
+    c = r.clip(Rect(0, 0, image.shape[1], image.shape[0]))
+    if c.empty:
+        return r
+    g = image[c.y0 : c.y1, c.x0 : c.x1].astype(int).mean(axis=2)
+    pad = image[max(0, c.y0 - 4) : c.y1 + 4, max(0, c.x0 - 4) : c.x1 + 4].astype(int).mean(axis=2)
+    ink = np.abs(g - float(np.median(pad))) > 60
+    ink[:, ink.sum(axis=0) >= 0.9 * ink.shape[0]] = False  # a frame's vertical line
+    ys, xs = np.nonzero(ink)
+    if len(xs) == 0:
+        return r
+    return Rect(c.x0 + int(xs.min()), c.y0 + int(ys.min()), c.x0 + int(xs.max()) + 1, c.y0 + int(ys.max()) + 1).grow(2)
+
+
+def find_headers(boxes: list[TextBox], image: np.ndarray | None = None) -> list[Header]:
+    """Every calendar header among BOXES: a year and a month read on one row (one text or two), with arrows
+    (arrow texts on the row, arrow glyphs at the ends of a header text, and, given the IMAGE, unread glyphs
+    of ink beside a header text)."""
+    split = [split_arrows(b) for b in boxes]
+    parts = [(r, *year_month(t)) for t, r, _ in split]
     out: list[Header] = []
     used: set[int] = set()
-    for i, (b, y, m) in enumerate(parts):
+    for i, (r, y, m) in enumerate(parts):
         if i in used or (y is None and m is None):
             continue
-        r = box_rect(b)
-        texts = [r]
+        texts, own = [r], [i]
         year, month = y, m
+        year_text = r if m is None else None
         if year is None or month is None:
             # the other half on the same row (GTK: ‹ November › ‹ 2026 ›)
-            for j, (c, y2, m2) in enumerate(parts):
-                cr = box_rect(c)
+            for j, (cr, y2, m2) in enumerate(parts):
                 if j == i or j in used or abs(cr.center[1] - r.center[1]) > max(6, r.height // 2):
                     continue
                 if (year is None and y2 is not None and m2 is None) or (month is None and m2 is not None and y2 is None):
                     year, month = year or y2, month or m2
                     texts.append(cr)
+                    year_text = cr if m2 is None else year_text
+                    own.append(j)
                     used.add(j)
                     break
         if year is None or month is None:
             continue
         used.add(i)
         cy, h = r.center[1], r.height
+        rects = [box_rect(c) for c in boxes if _arrow(c.text)]
+        rects = [c for c in rects if abs(c.center[1] - cy) <= max(6, h * 0.6)]
+        rects += [a for k in own for a in split[k][2]]
+        if image is not None:
+            rects = [ink_of(image, c) for c in rects]
+            for t in texts:
+                rects += ink_arrows(image, t, rects)
+        kept: list[Rect] = []
+        for c in rects:  # one glyph read twice (as a text and beside a text) is one arrow
+            if not any(_overlap(c, k) for k in kept):
+                kept.append(c)
+        rects = kept
         arrows = []
-        for c in boxes:
-            d = _arrow(c.text)
-            cr = box_rect(c)
-            if d and abs(cr.center[1] - cy) <= max(6, h * 0.6):
-                near = min(texts, key=lambda t, cr=cr: abs(t.center[0] - cr.center[0]))
-                arrows.append((cr, -1 if cr.center[0] < near.center[0] else 1))
+        for cr in rects:
+            near = min(texts, key=lambda t, cr=cr: abs(t.center[0] - cr.center[0]))
+            arrows.append((cr, -1 if cr.center[0] < near.center[0] else 1))
+        arrows.sort(key=lambda a: a[0].x0)
         rs = texts + [a for a, _ in arrows]
         row = Rect(min(x.x0 for x in rs), min(x.y0 for x in rs), max(x.x1 for x in rs), max(x.y1 for x in rs))
-        out.append(Header(year, month, texts, arrows, row))
+        out.append(Header(year, month, texts, arrows, row, year_text))
     return out
 
 
@@ -183,6 +293,8 @@ class CalendarPicker:
         return True
 
     def pick(self, loc: Locator, value: str, timeout: float) -> str:
+        """Choose VALUE (a date); returns the date read back after the click: the box beside the label as OCR read
+        it, else the calendar's header and selected day (``2026-11-20``)."""
         want = parse_date(value)
         if want is None:
             raise DriverError(f"choose {loc.describe()}: the value is not a date (year, month and day as digits, "
@@ -201,9 +313,9 @@ class CalendarPicker:
         self.click_at(view, *day.center)
         wait_stable(lambda: screen.grab(view.screen_rect(grid)).image, 1.5, interval=0.06)
         after = self.view()
-        self._verify(after, header, day, before, want, label, loc, tried)
+        shown = self._verify(after, header, day, before, want, label, loc, tried)
         self.reader.trace.append(f"choose {loc.describe()}: {clicks} arrow click(s), day at {day.as_list()}")
-        return want.isoformat()
+        return shown
 
     # -- finding ------------------------------------------------------------------------------------------
     def _header(self, loc: Locator, timeout: float, tried: list[str]) -> tuple[View, Header, Rect | None]:
@@ -216,7 +328,7 @@ class CalendarPicker:
                     m = self.finder.resolve(loc, view, tried, want_input=False)
                     label = m.anchor
                 boxes: list[TextBox] = view.shot.meta.get("boxes") or self.reader.full_ocr(view)  # type: ignore[assignment]
-                headers = find_headers(boxes)
+                headers = find_headers(boxes, view.image)
                 within = layout.parse_within(loc.within, view.image.shape[1], view.image.shape[0])
                 if within is not None:
                     headers = [h for h in headers if within.contains(*h.row.center)]
@@ -256,7 +368,7 @@ class CalendarPicker:
             Rect(0, 0, view.image.shape[1], view.image.shape[0]))
         self.reader.stats["line_ocr"] += 1
         boxes = [shift_box(b, strip.x0, strip.y0) for b in read_screen(self.reader.engine, view.shot.crop(strip))]
-        found = find_headers(boxes)
+        found = find_headers(boxes, view.image)
         if not found:
             raise DriverError("choose (calendar): the calendar's header can no longer be read",
                               [f"header strip {strip.as_list()}: " + ", ".join(repr(b.text) for b in boxes)],
@@ -270,19 +382,29 @@ class CalendarPicker:
     def _navigate(self, view: View, header: Header, want: dt.date, tried: list[str]) -> int:
         """Click arrows until the header shows WANT's month; the months each arrow moves are learnt."""
         goal = want.year * 12 + want.month - 1
-        moves: dict[int, int] = {}  # arrow number → months it moved
+        moves: dict[int, int] = {}  # arrow (the x of its centre, as first seen) → months it moved
         clicks = 0
+
+        def key(r: Rect) -> int:  # an arrow re-read a few pixels off (its month's name changed width) is the same
+            x = r.center[0]
+            return min((k for k in moves if abs(k - x) <= max(6, r.width)), key=lambda k: abs(k - x), default=x)
+
         while header.index != goal:
             if clicks >= MAX_CLICKS:
                 raise DriverError(f"choose (calendar): the calendar still shows {header.year}年{header.month}月 after "
                                   f"{clicks} arrow clicks", tried, evidence=view.shot.png())
             rest = goal - header.index
             sign = 1 if rest > 0 else -1
-            arrows = [(i, r) for i, (r, d) in enumerate(header.arrows) if d == sign]
+            arrows = [(key(r), r) for r, d in header.arrows if d == sign]
             known = [(moves[i], i, r) for i, r in arrows if i in moves and 0 < abs(moves[i]) <= abs(rest)]
             unknown = [(i, r) for i, r in arrows if i not in moves]
             if known:
                 _, i, r = max(known, key=lambda k: abs(k[0]))
+            elif unknown and all(header.expected_span(r) for _, r in unknown):
+                # month and year apart (GTK's ‹ December › ‹ 2026 ›): an arrow is the one of the text beside it
+                spans = [(header.expected_span(r) or 1, i, r) for i, r in unknown]
+                fits = [x for x in spans if x[0] <= abs(rest)]
+                _, i, r = max(fits, key=lambda x: x[0]) if fits else min(spans, key=lambda x: x[0])
             elif unknown:
                 # the outer arrow of a side is usually the year's: try it first when a year or more is left
                 outer = sorted(unknown, key=lambda a: a[1].x0 * sign, reverse=True)
@@ -335,7 +457,7 @@ class CalendarPicker:
 
     # -- verifying ----------------------------------------------------------------------------------------
     def _verify(self, view: View, header: Header, day: Rect, before: np.ndarray, want: dt.date, label: Rect | None,
-                loc: Locator, tried: list[str]) -> None:
+                loc: Locator, tried: list[str]) -> str:
         now = self._reread(view, header)
         evidence = view.shot.crop(self._grid_area(view, now).grow(header.row.height).clip(
             Rect(0, 0, view.image.shape[1], view.image.shape[0])))
@@ -355,15 +477,16 @@ class CalendarPicker:
             raise DriverError(f"choose {loc.describe()}: day {want.day} does not look selected after the click "
                               f"(cell reads {reads!r}, {'marked' if marked else 'not marked'})", tried,
                               evidence=screen.to_png(evidence))
+        shown = f"{now.year}-{now.month:02d}-{int(reads):02d}"  # the header and the cell, as read
         if label is None:
-            return
+            return shown
         try:
             m = self.finder.resolve(Locator(label=loc.label, nth=loc.nth, within=loc.within, exact=loc.exact),
                                     view, tried, want_input=True)
         except NotFound:
-            return  # a calendar without a box of its own: the header and the cell are the read-back
+            return shown  # a calendar without a box of its own: the header and the cell are the read-back
         if m.target.y0 > now.row.y0 - 2 and m.target.contains(*now.row.center):
-            return  # the "box" beside the label is the calendar's own frame
+            return shown  # the "box" beside the label is the calendar's own frame
         self.reader.stats["line_ocr"] += 1
         text = read_box(self.reader.engine, view.image, m.target)
         if parse_date(text) != want:
@@ -371,6 +494,7 @@ class CalendarPicker:
                               f"after the click ({len(norm(text))} characters read)", tried,
                               evidence=screen.to_png(view.shot.crop(m.target.grow(20).clip(
                                   Rect(0, 0, view.image.shape[1], view.image.shape[0])))))
+        return text.strip()
 
 
 def _dist(a: Rect, b: Rect) -> float:

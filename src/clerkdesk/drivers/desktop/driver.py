@@ -37,7 +37,7 @@ from clerkdesk.drivers.desktop.filler import FieldFiller, is_combo
 from clerkdesk.drivers.desktop.finder import FieldFinder, box_of
 from clerkdesk.drivers.desktop.launch import ClientLauncher, client_env
 from clerkdesk.drivers.desktop.lists import ListPicker
-from clerkdesk.drivers.desktop.readback import read_box, read_crop, value_matches
+from clerkdesk.drivers.desktop.readback import read_box, read_crop, strip_caret, value_matches
 from clerkdesk.drivers.desktop.reader import ScreenReader
 from clerkdesk.drivers.desktop.view import View, WindowTracker, wait_stable
 from clerkdesk.recipe.driver import Condition, DriverContext, DriverError, Locator, ReadSpec
@@ -65,7 +65,8 @@ class DesktopDriver:
         self.ctx: DriverContext | None = None
         self.tracker: WindowTracker | None = None
         self.trace: list[str] = []  # cache decisions, for diagnostics
-        self.stats = {"full_ocr": 0, "cache_hits": 0, "cache_misses": 0, "line_ocr": 0, "retries": 0}
+        self.stats = {"full_ocr": 0, "cache_hits": 0, "cache_misses": 0, "line_ocr": 0, "retries": 0,
+                      "verify_reused": 0}
         self.launch = ClientLauncher()
         self.reader = ScreenReader(engine, threshold, self.stats, self.trace, self.where)
         self.dialogs = DialogHandler(lambda: self.tracker, self.reader.ocr)
@@ -147,28 +148,30 @@ class DesktopDriver:
     def fill(self, loc: Locator, value: str, timeout: float) -> str:
         return self.filler.fill(loc, value, timeout)
 
-    def choose(self, loc: Locator, value: str, timeout: float) -> None:
+    def choose(self, loc: Locator, value: str, timeout: float) -> str:
+        """Returns what the screen shows afterwards (the step compares it with VALUE, as for ``fill``): the box's
+        text read back, the text of the radio button read ticked, or the calendar's date read back."""
         self.dialogs.check(0.0)  # a standing notice that popped up meanwhile
         if parse_date(value) is not None and self.calendar.visible(loc):
-            self.pick_date(loc, value, timeout)  # `choose` on a month calendar: navigated, clicked, verified
-            return
+            return self.pick_date(loc, value, timeout)  # `choose` on a month calendar: navigated, clicked, verified
         found = self._choose_option(loc, value, min(timeout, 3.0)) if loc.label and loc.offset is None else False
-        if found is True:
-            return
+        if isinstance(found, str):
+            return found
         m, view = found if isinstance(found, tuple) else self.finder.locate(loc, timeout, what="choose")
         field = view.screen_rect(m.target)
         combo = is_combo(field)
         if combo or m.kind == "input":
-            if value_matches(value, self.filler.read_back(field, combo)):
-                return
-            self.lists.pick(loc, view, m, value, timeout)
             seen = self.filler.read_back(field, combo)
+            if value_matches(value, seen):
+                return strip_caret(value, seen)
+            self.lists.pick(loc, view, m, value, timeout)
+            seen = self.filler.read_back(field, combo, value)
             if not value_matches(value, seen):
                 raise DriverError(f"choose {loc.describe()}: the box does not show the chosen item afterwards",
                                   [m.how, "picked the item from the drop-down list by OCR"],
                                   evidence=screen.grab(field.grow(30)).png())
             self.dialogs.check(0.3)
-            return
+            return strip_caret(value, seen)
         raise DriverError(f"choose {loc.describe()}: no drop-down box beside the label", [m.how])
 
     def _blocking_words(self) -> str | None:
@@ -177,13 +180,15 @@ class DesktopDriver:
 
     def pick_date(self, loc: Locator, value: str, timeout: float) -> str:
         """``choose`` of a date on a month calendar: navigate it by its header, click the day, verify
-        (``calendar.CalendarPicker``); the date picked (ISO)."""
+        (``calendar.CalendarPicker``); the date read back afterwards (the box beside the label, else the
+        calendar's header and selected day)."""
         self.dialogs.check(0.0)
         got = self.calendar.pick(loc, value, timeout)
         self.dialogs.check(0.3)
         return got
 
-    def check(self, loc: Locator, on: bool, timeout: float) -> None:
+    def check(self, loc: Locator, on: bool, timeout: float) -> bool:
+        """Returns the state read back from the box's pixels after the click (the step compares it with ON)."""
         m, view = self.finder.locate(loc, timeout, want_input=False, what="check")
         found = layout.option_indicator(view.image, m.anchor or m.target)
         if found is None:
@@ -193,30 +198,32 @@ class DesktopDriver:
                 raise DriverError(f"check {loc.describe()}: no check box left of the text", [m.how])
             found = (mark, "round")
         ind, shape = found
-        self._set_indicator(f"check {loc.describe()}", view, ind, shape, on, timeout, [m.how])
+        return self._set_indicator(f"check {loc.describe()}", view, ind, shape, on, timeout, [m.how])
 
     def _set_indicator(self, what: str, view: View, ind: Rect, shape: str, on: bool, timeout: float,
-                       tried: list[str]) -> None:
-        """Click the check box / radio button IND unless it already shows ON, then read its state back until it does."""
+                       tried: list[str]) -> bool:
+        """Click the check box / radio button IND unless it already shows ON, then read its state back until it
+        does; the state read (ON)."""
         r = view.screen_rect(ind)
         state = layout.mark_on if shape == "round" else layout.indicator_on
-        if state(screen.grab(r).image) == on:
-            return
+        if (now := state(screen.grab(r).image)) == on:
+            return now
         self._click_at(view, *ind.center)
         deadline = time.monotonic() + max(1.0, timeout)
         while time.monotonic() < deadline:
             time.sleep(0.05)
-            if state(screen.grab(r).image) == on:
+            if (now := state(screen.grab(r).image)) == on:
                 self.dialogs.check(0.3)
-                return
+                return now
         kind = "radio button" if shape == "round" else "check box"
         raise DriverError(f"{what}: the {kind} does not show {'ticked' if on else 'unticked'} after the click "
                           "(read back from its pixels)", [*tried, f"clicked {ind.as_list()}"],
                           evidence=screen.grab(r.grow(20)).png())
 
-    def _choose_option(self, loc: Locator, value: str, timeout: float) -> bool | tuple[Match, View]:
+    def _choose_option(self, loc: Locator, value: str, timeout: float) -> bool | str | tuple[Match, View]:
         """``choose`` on a radio group: the label has no box beside it but the option VALUE sits on its row with a
-        mark left of it. Selects it and reads the mark back (True). A box beside the label is returned as found
+        mark left of it. Selects it and reads the mark back (the option's text as OCR read it, a mark read as
+        a character before it dropped). A box beside the label is returned as found
         (a drop-down or an entry, for the caller); False (nothing clicked) if neither is there yet.
         The options are read afresh (never from the layout cache: the chosen value is the citizen's)."""
         view = self.view()
@@ -241,12 +248,13 @@ class DesktopDriver:
                 if on_row and (t == want or (len(t) == len(want) + 1 and t[1:] == want and t[0] in "6oo0◎⊙●○◉@")):
                     mark = layout.option_mark(view.image, r)
                     if mark is not None:
-                        opts.append((r.x0, mark))
+                        text = b.text.strip()
+                        opts.append((r.x0, mark, text[1:].strip() if len(t) > len(want) else text))
             if opts:
-                mark = min(opts, key=lambda o: o[0])[1]
+                _, mark, text = min(opts, key=lambda o: o[0])
                 self._set_indicator(f"choose {loc.describe()}", view, mark, "round", True, timeout,
                                     [*tried, f"radio button {value!r} right of the label at {mark.as_list()}"])
-                return True
+                return text
             if time.monotonic() >= deadline:
                 return False
             time.sleep(POLL)
