@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from clerkdesk.capture.layout import _edit1
 from clerkdesk.records.standards import USCC_ALPHABET, id_number_valid, uscc_valid
 
 # Symmetric look-alike pairs the brief allows; anything else is never changed.
@@ -91,3 +92,27 @@ def repair_id(text: str) -> Repair:
 def repair_uscc(text: str) -> Repair:
     """Fix look-alikes in an OCR'd credit code only when exactly one fix passes both checks."""
     return _repair(text, 18, _uscc_allowed, uscc_valid, last_x=False)
+
+
+# --- back-of-card and value-shape rules -------------------------------------------------------------------
+
+def authority_has_digits(text: str) -> bool:
+    """签发机关 is a bureau's name (旺苍县公安局, 阜新市公安局新邱分局): it never holds a digit. Digits in it are
+    the validity period read on into it (``慈利县公安局035.02.13`` on a phone photo) or a misread character."""
+    return any(ch.isdigit() for ch in unicodedata.normalize("NFKC", text))
+
+
+def label_in_value(text: str, labels: tuple[str, ...]) -> str | None:
+    """The first of LABELS whose words stand inside the value TEXT (a neighbouring label read into it, e.g.
+    ``有效期限`` after an issuing authority), or None. Labels of four or more characters also match with one
+    character misread (``有效期很``). Only labels whose words never occur in a real value belong in LABELS:
+    ``民族`` does not (民族路 and 民族北街 are street names)."""
+    text = unicodedata.normalize("NFKC", text)
+    for lab in labels:
+        if lab in text:
+            return lab
+    for lab in labels:
+        n = len(lab)
+        if n >= 4 and any(_edit1(text[i : i + n], lab) for i in range(len(text) - n + 1)):
+            return lab
+    return None

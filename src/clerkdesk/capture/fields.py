@@ -56,6 +56,18 @@ ANCHORS = {
     "idcard-back": (("中华人民共和国", "居民身份证"), ("签发机关", "有效期限")),
     "license": (("营业执照", "统一社会信用代码"), ("经营范围", "住所", "登记机关", "成立日期", "营业期限")),
 }
+# label words that never occur in a real value: found inside one, a neighbouring label was read into it
+# (checks.label_in_value). 民族 is not one (民族路, 民族北街), nor the licence's short 名称/类型/住所/编号.
+LEAK_LABELS = {
+    "idcard-front": ("公民身份号码", "签发机关", "有效期限", "居民身份证", "姓名", "性别", "出生", "住址"),
+    "idcard-back": ("公民身份号码", "签发机关", "有效期限", "居民身份证", "姓名", "性别", "出生", "住址"),
+    "license": ("统一社会信用代码", "法定代表人", "注册资本", "成立日期", "营业期限", "登记机关", "经营范围"),
+}
+TEXT_FIELDS = {
+    "idcard-front": ("name", "address"),
+    "idcard-back": ("issuing_authority",),
+    "license": ("name", "entity_type", "legal_rep", "registered_capital", "address", "business_scope"),
+}
 LOW_CONFIDENCE = 0.8  # the default doubt line; per field: capture.doubt
 _DATE = re.compile(r"(\d{4})\D{0,2}?(\d{1,2})\D{0,2}?(\d{1,2})")
 _CJK_NAME = re.compile(r"[^\u3400-\u9fff·]")
@@ -215,6 +227,18 @@ def parse_front(b: Builder) -> None:
     if len(checks.normalize(v.text)) < 15:
         v = _fallback(b.toks, r"[0-9OISZBXx×]{17,19}")
     _id_number(b, v)
+    address = b.r.value("address")  # after _id_number: a slip the proven region code fixes is no longer there
+    if address and addresses.unknown_region_name(address) is not None:
+        b.report("address", "address_region_unknown")
+    leaked_labels(b)
+
+
+def leaked_labels(b: Builder) -> None:
+    """Flag a text value that holds another field's label (``label_in_value``): its box ran into that field."""
+    for name in TEXT_FIELDS[b.r.kind]:
+        value = b.r.value(name)
+        if value and checks.label_in_value(value, LEAK_LABELS[b.r.kind]) is not None:
+            b.report(name, "label_in_value")
 
 
 def _id_number(b: Builder, v: Value) -> None:
@@ -296,6 +320,9 @@ def parse_back(b: Builder, today: dt.date) -> None:
     authority = b.r.value("issuing_authority")
     if authority and _authority_place_known(authority) is False:  # 旺荟县 for 旺苍县: one misread character
         b.report("issuing_authority", "authority_place_unknown")
+    if authority and checks.authority_has_digits(authority):  # 慈利县公安局035.02.13: the validity read into it
+        b.report("issuing_authority", "authority_has_digits")
+    leaked_labels(b)
     v = b.read("有效期限")
     m = _PERIOD.search(v.text.replace("至", "-"))
     if not m:
@@ -348,6 +375,7 @@ def parse_license(b: Builder) -> None:
         b.report("established", "date_invalid")
     b.text_field("address", "住所", multiline=True)
     b.text_field("business_scope", "经营范围", multiline=True)
+    leaked_labels(b)
     code = b.r.value("uscc")
     if code and "uscc" not in {p.field for p in b.r.errors}:  # proven: every check of check_uscc passed
         _snap_address(b, code[2:8])

@@ -5,7 +5,8 @@ OCR gives text lines. A label may arrive alone (``姓名``), glued to its value
 when a licence spaces its labels). :func:`tokens` turns boxes into label and
 value tokens; :func:`value_of` collects the value tokens that belong to a
 label: same row to its right up to the next label, then (for multi-line
-fields) the following lines of the same column, in reading order.
+fields) the following lines of the same column, in reading order. A value
+box between two rows of a column belongs to the label whose row it is nearer to.
 """
 
 from __future__ import annotations
@@ -254,9 +255,17 @@ def value_of(toks: list[Token], label: Token, *, multiline: bool = False, below:
         return any(o.box[0] > label.box[2] and o.box[2] <= t.box[0] + 0.5 * h and o.box[1] <= t.box[1] + h
                    and o.label not in inline for o in labels)
 
+    # labels that head another row of our column: a value box between two rows (tight lines, a tall box, a
+    # photo's perspective) belongs to the row it is nearer to — 有效期限's dates are not 签发机关's
+    other_rows = [o for o in labels if abs(o.box[0] - label.box[0]) < 2.5 * h and not same_row(o.box, label.box)]
+
+    def nearer_elsewhere(t: Token) -> bool:
+        d = abs(t.cy - label.cy)
+        return any(o.box[2] <= t.box[0] + 0.5 * h and abs(t.cy - o.cy) < d - 0.1 * h for o in other_rows)
+
     first_row = sorted(
         (t for t in values if same_row(t.box, label.box, 0.3) and t.box[0] >= label.box[2] - 0.6 * h
-         and t.box[2] <= x_end + 0.5 * h and not owned_elsewhere(t)),
+         and t.box[2] <= x_end + 0.5 * h and not owned_elsewhere(t) and not nearer_elsewhere(t)),
         key=lambda t: t.box[0],
     )
     if gap is not None and first_row:

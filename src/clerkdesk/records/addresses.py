@@ -8,6 +8,7 @@ prints the name of its day.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -142,3 +143,38 @@ def snap_region_prefix(address: str, code: str) -> str | None:
 @cache
 def _all_prefixes() -> frozenset[str]:
     return frozenset(p for code in regions.all_regions() for p in prefixes(code))
+
+
+_LONGEST_NAME = 16
+# the shape of a division's name where one is due: a few characters and the division's word, nothing of a street
+_PREFECTURE_SHAPE = re.compile(r"^([\u3400-\u9fff]{1,8}?(?:自治州|地区|盟|州|市))")
+_COUNTY_SHAPE = re.compile(r"^([\u3400-\u9fff]{1,6}?(?:自治县|自治旗|林区|特区|新区|区|县|旗|市))")
+_NOT_A_DIVISION = set("路街道巷镇乡村号弄栋楼室组屯社")
+
+
+def unknown_region_name(address: str) -> str | None:
+    """The part of ADDRESS's head that should name a GB/T 2260 division but names none, or None.
+
+    An address begins with its province (or municipality), prefecture and county under a name GB/T 2260 has
+    had (``regions.name_levels``: one table for the record checks and capture). The head is read greedily,
+    longest known name first; the address must begin with a known name, and where it stops before reaching a
+    county, the next characters must not be shaped like the division that is due (``南由区`` where a county
+    is due, misread for 南山区). Street words (路, 街, 镇 …) are never taken for a division."""
+    levels = regions.name_levels()
+    rest, seen = address, set[str]()
+    while rest and "county" not in seen:
+        hit = next((rest[:k] for k in range(min(_LONGEST_NAME, len(rest)), 1, -1) if rest[:k] in levels), None)
+        if hit is None:
+            break
+        seen |= levels[hit]
+        rest = rest[len(hit):]
+    if not seen:
+        return address[:_LONGEST_NAME] if address else None
+    if "county" in seen:
+        return None
+    shapes = [_COUNTY_SHAPE] if "prefecture" in seen else [_PREFECTURE_SHAPE, _COUNTY_SHAPE]
+    for shape in shapes:
+        m = shape.match(rest)
+        if m and not _NOT_A_DIVISION & set(m.group(1)):
+            return m.group(1)
+    return None

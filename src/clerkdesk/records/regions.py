@@ -114,3 +114,16 @@ def names(code: str, year: int | None = None) -> tuple[str, str, str]:
     dr = region(d) if d != c else None
     dn = dr.name(year) if dr else ""
     return pn, cn, dn
+
+
+@cache
+def name_levels() -> dict[str, frozenset[str]]:
+    """Every name any code ever had → the levels it was used at (``province``, ``prefecture``, ``county``):
+    吉林省 a province, 吉林市 a prefecture, 朝阳区 a county (of Beijing and of Changchun)."""
+    levels: dict[str, set[str]] = {}
+    for code, r in _table().items():
+        level = "province" if code[2:] == "0000" else "prefecture" if code[4:] == "00" else "county"
+        for p in r.periods:
+            if p.name not in _GENERIC:
+                levels.setdefault(p.name, set()).add(level)
+    return {n: frozenset(v) for n, v in levels.items()}
