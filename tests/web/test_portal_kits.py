@@ -135,3 +135,66 @@ def test_a_two_character_button_is_found_as_the_kit_renders_it(drv: Any, portal:
     with pytest.raises(DriverError) as e:
         drv.click(Locator(role="button", name="暂", exact=True), 0.5)
     assert e.value.nothing_sent
+
+
+def test_a_dry_run_keeps_the_read_backs_of_kit_picks(portal: Any, desk: Any) -> None:
+    from clerkdesk.drivers import make_driver
+    from clerkdesk.workbench.recipe_test import dry_run, load_for_test
+    from tests.support.clerks import SandboxClerk
+
+    srv, folder = portal
+    path = folder / "portal" / "flexible-insurance.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(docs_recipe(), encoding="utf-8")
+    recipe, system = load_for_test(str(path), folder, {})
+    start = (date.today() + timedelta(days=40)).isoformat()
+    res = dry_run(recipe, system, {"person": PERSON, "case": {"start_date": start}}, SandboxClerk(), make_driver,
+                  home=desk.home, clerk_name=desk.store.clerk)
+    assert res.ok and not srv.submissions, res.outcome.message
+    back = {r.what: r.calls[-1].read_back for r in res.rows if r.kind in ("choose", "check")}
+    # what each kit field shows after the pick reaches the step (which compares it) and the report, as in a fill
+    assert back["choose 性别"] == "男" and back["choose 民族"] == "维吾尔族" and back["choose 证件类型"] == "居民身份证"
+    assert back["choose 户籍所在地"].replace(" ", "") == "山东省/青岛市/市南区"
+    assert back["check 本人承诺所填信息真实有效"] == "true" and back["check 是否退役军人"] == "true"
+
+
+# a kit select whose field shows another item than the one clicked (a system that maps values wrongly)
+_WRONG_SELECT = """<!doctype html><meta charset=utf-8><form class="el-form"><div class="el-form-item">
+<label class="el-form-item__label">性别</label><div class="el-form-item__content"><div class="el-select">
+<div class="el-input"><input readonly class="el-input__inner" placeholder="请选择"></div></div>
+<div class="el-select-dropdown el-popper" style="display:none"><ul class="el-select-dropdown__list">
+<li class="el-select-dropdown__item"><span>男</span></li><li class="el-select-dropdown__item"><span>女</span></li>
+</ul></div></div></div><button type="button" class="el-button"><span>提交</span></button></form><script>
+const pop = document.querySelector('.el-select-dropdown'), input = document.querySelector('input');
+document.querySelector('.el-select').addEventListener('click', () => { pop.style.display = ''; });
+pop.querySelectorAll('li').forEach(li => li.addEventListener('click', e => {
+  e.stopPropagation(); input.value = li.innerText === '男' ? '女' : '男'; pop.style.display = 'none'; }));
+</script>"""
+
+
+def test_a_dry_run_fails_a_pick_the_field_does_not_show(desk: Any, tmp_path: Path) -> None:
+    from clerkdesk.drivers import make_driver
+    from clerkdesk.workbench.recipe_test import dry_run, load_for_test
+    from tests.support.clerks import SandboxClerk
+    from tests.support.local_site import QuietHandler, serve
+
+    class H(QuietHandler):
+        def do_GET(self) -> None:
+            self.send_html(_WRONG_SELECT)
+
+    httpd, url = serve(H)
+    try:
+        folder = write_system(tmp_path / "recipes", "local", url)
+        path = folder / "local" / "wrong.yaml"
+        path.parent.mkdir()
+        path.write_text("recipe: local.wrong\ntitle: 选错\nsystem: local\nsteps:\n  - open: /\n"
+                        "  - choose: {label: 性别, value: 男, timeout: 3}\n  - submit: {click: {text: 提交}}\n",
+                        encoding="utf-8")
+        recipe, system = load_for_test(str(path), folder, {})
+        res = dry_run(recipe, system, {"person": {}, "case": {}}, SandboxClerk(), make_driver, home=desk.home,
+                      clerk_name=desk.store.clerk)
+    finally:
+        httpd.shutdown()
+    (row,) = [r for r in res.rows if r.kind == "choose"]
+    assert not res.ok and row.status == "failed", res.outcome.message
+    assert "read-back differs" in row.message and row.calls[-1].read_back == "女"
