@@ -105,6 +105,19 @@ def test_cli_probe_url_prints_controls_and_yaml(desk: Any, site: Any, tmp_path: 
     r = subprocess.run([sys.executable, "-m", "clerkdesk", "--home", str(desk.home), "recipe", "probe"],
                        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL, env=env)
     assert r.returncode == 2 and "--window TITLE" in r.stderr
+    # a page that opens a popup: the popup's controls and buttons, under a window heading
+    r = subprocess.run([sys.executable, "-m", "clerkdesk", "--home", str(desk.home), "recipe", "probe", "--url",
+                        f"{url}/bare", "--headless", "--out", str(tmp_path / "p.png")],
+                       capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL, env=env)
+    assert r.returncode == 0 and "popup windows: title=地址选择" in r.stdout, r.stdout + r.stderr
+    lines = r.stdout.splitlines()
+    assert "详细地址" in lines[lines.index("window: {title: 地址选择}") + 1]
+    r = subprocess.run([sys.executable, "-m", "clerkdesk", "--home", str(desk.home), "recipe", "probe", "--url",
+                        f"{url}/bare", "--headless", "--out", str(tmp_path / "p.png"), "--json"],
+                       capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL, env=env)
+    got = json.loads(r.stdout)
+    assert got["windows"] == [{"window": "title=地址选择", "buttons": ["确定"]}]
+    assert [c["locator"] for c in got["controls"] if c["window"]] == [{"label": "详细地址"}]
 
 
 def test_probe_finds_bare_text_labels_and_lists_popup_windows(desk: Any, site: Any, tmp_path: Path) -> None:
