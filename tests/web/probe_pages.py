@@ -44,3 +44,14 @@ def probe_system(folder: Path, url: str) -> System:
 class NoLogin:
     def human(self, *a: Any) -> None:
         raise AssertionError("no login on this page")
+
+
+# labels that are bare text in a fieldset or form (no element of their own), and a popup window the page opens
+BARE = """<!doctype html><html><head><meta charset=utf-8><title>通讯</title></head><body>
+<form method=post action=/save><fieldset><legend>通讯地址</legend>邮编：<input name=zip> 地址：<input name=addr></fieldset>
+单位电话：<input name=worktel>
+<button type=submit>保 存</button></form>
+<script>window.open('/pick', 'pick', 'width=480,height=320')</script></body></html>"""
+
+PICK = """<!doctype html><html><head><meta charset=utf-8><title>地址选择</title></head><body>
+<form>详细地址：<input name=detail><button type=button onclick="window.close()">确定</button></form></body></html>"""

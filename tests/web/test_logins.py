@@ -204,3 +204,32 @@ def test_browser_windows_open_at_once_are_cascaded(desk: Any, web: Any, display:
         assert [d.slot for d in pool.drivers.values()] == [0, 1]
     (x0, y0), (x1, y1) = places
     assert x1 - x0 >= 48 and y1 - y0 >= 32, places
+
+
+@pytest.mark.parametrize(("recipe_id", "kind", "case"), [("amr.enterprise-change", "enterprise", "change"),
+                                                         ("amr.individual-business-opening", "person", "opening")])
+def test_the_amr_recipes_log_in_by_stored_credential(desk: Any, web: Any, recipe_id: str, kind: str,
+                                                     case: str) -> None:
+    """The 市场监管 system asks no captcha: its recipes' login step types a stored credential (its button reads
+    登 录, found as 登录) and a dry run reaches the form with nobody at the screen."""
+    from clerkdesk.config import recipes_dir
+    from clerkdesk.drivers import make_driver
+    from clerkdesk.errors import HumanNeeded
+    from clerkdesk.recipe.systems import origin_of
+    from clerkdesk.workbench.recipe_test import dry_run, load_for_test, sample_context
+    from tests.support.data import CHANGE, ENTERPRISE, OPENING
+
+    class Nobody(SandboxClerk):
+        def human(self, info: Any, message: str, driver: Any, check: Any) -> None:
+            raise HumanNeeded(f"a person must act: {message}")
+
+    desk.runs.credentials.set("amr", origin_of(web.amr_url), "clerk01", SECRET)
+    recipe, system = load_for_test(recipe_id, recipes_dir(), {"amr": web.amr_url})
+    record = {"enterprise": ENTERPRISE, "case": CHANGE} if kind == "enterprise" else {"person": PERSON, "case": OPENING}
+    _, context = sample_context(record)
+    before = len(web.submissions("amr"))
+    res = dry_run(recipe, system, context, Nobody(), make_driver, home=desk.home, clerk_name=desk.store.clerk,
+                  driver_options=desk.sealing())
+    assert res.ok and res.outcome.status == "dry_run", res.outcome.message
+    assert len(web.submissions("amr")) == before
+    assert any(c.action == "click" and c.locator == "role='button', name='登录'" for r in res.rows for c in r.calls)

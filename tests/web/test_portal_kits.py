@@ -118,3 +118,122 @@ def test_a_calendar_that_takes_clicks_only_is_walked_by_its_header(drv: Any) -> 
     assert drv.fill(Locator(label="参保日期"), back.isoformat(), 10) == back.isoformat()
     with pytest.raises(DriverError, match="takes clicks only: give the date as YYYY-MM-DD"):
         drv.fill(Locator(label="参保日期"), "明年三月", 2)
+
+
+def test_a_two_character_button_is_found_as_the_kit_renders_it(drv: Any, portal: Any) -> None:
+    srv, _ = portal
+    drv.page.evaluate("() => { document.getElementById('step2').style.display = '';"
+                      " document.querySelectorAll('.bar').forEach(b => { b.style.display = ''; }); }")
+    spaced = drv.page.evaluate("() => Array.from(document.querySelectorAll('button')).map(b => b.innerText)")
+    # Ant Design spaces a two-character Chinese button (暂 存), Element UI does not; 暂存记录 comes first in the page
+    assert ("暂 存" in spaced) == (srv.kit == "antd") and spaced.index("暂存记录") < len(spaced) - 1
+    for n, loc in enumerate((Locator(role="button", name="暂存"), Locator(text="暂存"), Locator(text="暂 存"),
+                             Locator(role="button", name="暂 存", exact=True), Locator(text="暂存", exact=True)), 1):
+        drv.click(loc, 3)
+        # the wizard's 暂存 was clicked (never the header's 暂存记录, whose name merely contains it)
+        drv.wait_for(_text(f"已暂存（第 {n} 份）"), 3)
+    with pytest.raises(DriverError) as e:
+        drv.click(Locator(role="button", name="暂", exact=True), 0.5)
+    assert e.value.nothing_sent
+
+
+def test_a_dry_run_keeps_the_read_backs_of_kit_picks(portal: Any, desk: Any) -> None:
+    from clerkdesk.drivers import make_driver
+    from clerkdesk.workbench.recipe_test import dry_run, load_for_test
+    from tests.support.clerks import SandboxClerk
+
+    srv, folder = portal
+    path = folder / "portal" / "flexible-insurance.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(docs_recipe(), encoding="utf-8")
+    recipe, system = load_for_test(str(path), folder, {})
+    start = (date.today() + timedelta(days=40)).isoformat()
+    res = dry_run(recipe, system, {"person": PERSON, "case": {"start_date": start}}, SandboxClerk(), make_driver,
+                  home=desk.home, clerk_name=desk.store.clerk)
+    assert res.ok and not srv.submissions, res.outcome.message
+    back = {r.what: r.calls[-1].read_back for r in res.rows if r.kind in ("choose", "check")}
+    # what each kit field shows after the pick reaches the step (which compares it) and the report, as in a fill
+    assert back["choose 性别"] == "男" and back["choose 民族"] == "维吾尔族" and back["choose 证件类型"] == "居民身份证"
+    assert back["choose 户籍所在地"].replace(" ", "") == "山东省/青岛市/市南区"
+    assert back["check 本人承诺所填信息真实有效"] == "true" and back["check 是否退役军人"] == "true"
+
+
+# a kit select whose field shows another item than the one clicked (a system that maps values wrongly)
+_WRONG_SELECT = """<!doctype html><meta charset=utf-8><form class="el-form"><div class="el-form-item">
+<label class="el-form-item__label">性别</label><div class="el-form-item__content"><div class="el-select">
+<div class="el-input"><input readonly class="el-input__inner" placeholder="请选择"></div></div>
+<div class="el-select-dropdown el-popper" style="display:none"><ul class="el-select-dropdown__list">
+<li class="el-select-dropdown__item"><span>男</span></li><li class="el-select-dropdown__item"><span>女</span></li>
+</ul></div></div></div><button type="button" class="el-button"><span>提交</span></button></form><script>
+const pop = document.querySelector('.el-select-dropdown'), input = document.querySelector('input');
+document.querySelector('.el-select').addEventListener('click', () => { pop.style.display = ''; });
+pop.querySelectorAll('li').forEach(li => li.addEventListener('click', e => {
+  e.stopPropagation(); input.value = li.innerText === '男' ? '女' : '男'; pop.style.display = 'none'; }));
+</script>"""
+
+
+def test_a_dry_run_fails_a_pick_the_field_does_not_show(desk: Any, tmp_path: Path) -> None:
+    from clerkdesk.drivers import make_driver
+    from clerkdesk.workbench.recipe_test import dry_run, load_for_test
+    from tests.support.clerks import SandboxClerk
+    from tests.support.local_site import QuietHandler, serve
+
+    class H(QuietHandler):
+        def do_GET(self) -> None:
+            self.send_html(_WRONG_SELECT)
+
+    httpd, url = serve(H)
+    try:
+        folder = write_system(tmp_path / "recipes", "local", url)
+        path = folder / "local" / "wrong.yaml"
+        path.parent.mkdir()
+        path.write_text("recipe: local.wrong\ntitle: 选错\nsystem: local\nsteps:\n  - open: /\n"
+                        "  - choose: {label: 性别, value: 男, timeout: 3}\n  - submit: {click: {text: 提交}}\n",
+                        encoding="utf-8")
+        recipe, system = load_for_test(str(path), folder, {})
+        res = dry_run(recipe, system, {"person": {}, "case": {}}, SandboxClerk(), make_driver, home=desk.home,
+                      clerk_name=desk.store.clerk)
+    finally:
+        httpd.shutdown()
+    (row,) = [r for r in res.rows if r.kind == "choose"]
+    assert not res.ok and row.status == "failed", res.outcome.message
+    assert "read-back differs" in row.message and row.calls[-1].read_back == "女"
+
+
+@pytest.mark.parametrize(("good", "bad", "says"), [
+    ("choose: {label: 证件类型, value: 居民身份证}", "choose: {label: 证件类型, value: 护照, timeout: 2}",
+     "option '护照' did not appear in the list of label 证件类型"),
+    ("choose: {label: 性别, value:", "fill: {label: 性别, timeout: 2, value:", "label 性别 is read-only on the page"),
+    # Playwright's own error in a kit field (a key it does not know), in the clerk's words
+    ("choose: {label: 性别, value:", "key: {keys: ctrl+nosuchkey, label: 性别}\n  - choose: {label: 性别, value:",
+     "key label 性别 did not happen on"),
+])
+def test_cli_a_failing_kit_step_prints_no_traceback(portal: Any, home: Path, tmp_path: Path, good: str, bad: str,
+                                                    says: str) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.support.data import id_number
+
+    srv, folder = portal
+    path = folder / "portal" / "broken.yaml"
+    path.parent.mkdir(exist_ok=True)
+    text = docs_recipe()
+    assert good in text
+    path.write_text(text.replace(good, bad), encoding="utf-8")
+    first = bad.splitlines()[0]  # the failing step
+    line = next(i for i, ln in enumerate(path.read_text("utf-8").splitlines(), 1) if first in ln)
+    sample = tmp_path / "sample.json"
+    start = (date.today() + timedelta(days=40)).isoformat()
+    person = {"name": "王小明", "id_number": id_number("37020219900228101"), "ethnicity": "05", "hukou_region": "370202"}
+    sample.write_text(json.dumps({"person": person, "case": {"start_date": start}}, ensure_ascii=False), "utf-8")
+    r = subprocess.run([sys.executable, "-m", "clerkdesk", "--home", str(home), "recipe", "test", str(path),
+                        "--record", str(sample), "--headless", "--report", str(tmp_path / "r.html")],
+                       capture_output=True, text=True, timeout=240, stdin=subprocess.DEVNULL, env=dict(os.environ))
+    out = r.stdout + r.stderr
+    assert r.returncode == 1, out
+    assert "Traceback" not in out and 'File "' not in out and "playwright._impl" not in out, out
+    assert says in out and f"broken.yaml:{line}:" in out, out
+    assert not srv.submissions

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from probe_pages import EXTRA, FORM, NoLogin, probe_system
+from probe_pages import BARE, EXTRA, FORM, PICK, NoLogin, probe_system
 
 from clerkdesk.drivers import make_driver
 from clerkdesk.recipe.lint import lint_paths
 from clerkdesk.workbench.recipe_test import dry_run, load_for_test
-from clerkdesk.workbench.web_probe import draft_recipe, probe_url
+from clerkdesk.workbench.web_probe import draft_recipe, listing, probe_url
 from tests.support.local_site import QuietHandler, serve
 
 pytestmark = pytest.mark.browser
@@ -28,7 +28,7 @@ def site() -> Any:
 
     class H(QuietHandler):
         def do_GET(self) -> None:
-            self.send_html(EXTRA if self.path == "/extra" else FORM)
+            self.send_html({"/extra": EXTRA, "/bare": BARE, "/pick": PICK}.get(self.path, FORM))
 
         def do_POST(self) -> None:
             posts.append(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
@@ -105,3 +105,49 @@ def test_cli_probe_url_prints_controls_and_yaml(desk: Any, site: Any, tmp_path: 
     r = subprocess.run([sys.executable, "-m", "clerkdesk", "--home", str(desk.home), "recipe", "probe"],
                        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL, env=env)
     assert r.returncode == 2 and "--window TITLE" in r.stderr
+    # a page that opens a popup: the popup's controls and buttons, under a window heading
+    r = subprocess.run([sys.executable, "-m", "clerkdesk", "--home", str(desk.home), "recipe", "probe", "--url",
+                        f"{url}/bare", "--headless", "--out", str(tmp_path / "p.png")],
+                       capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL, env=env)
+    assert r.returncode == 0 and "popup windows: title=地址选择" in r.stdout, r.stdout + r.stderr
+    lines = r.stdout.splitlines()
+    assert "详细地址" in lines[lines.index("window: {title: 地址选择}") + 1]
+    r = subprocess.run([sys.executable, "-m", "clerkdesk", "--home", str(desk.home), "recipe", "probe", "--url",
+                        f"{url}/bare", "--headless", "--out", str(tmp_path / "p.png"), "--json"],
+                       capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL, env=env)
+    got = json.loads(r.stdout)
+    assert got["windows"] == [{"window": "title=地址选择", "buttons": ["确定"]}]
+    assert [c["locator"] for c in got["controls"] if c["window"]] == [{"label": "详细地址"}]
+
+
+def test_probe_finds_bare_text_labels_and_lists_popup_windows(desk: Any, site: Any, tmp_path: Path) -> None:
+    url, posts = site
+    folder = tmp_path / "recipes"
+    system = probe_system(folder, url)
+    res = probe_url(f"{url}/bare", system, home=desk.home, clerk="t")
+    by = {c.name: c for c in res.controls}
+    # bare text inside a fieldset or form, no <label>: ClerkDesk's own label search reaches the control after it
+    assert by["zip"].locator == {"label": "邮编"} and by["addr"].locator == {"label": "地址"}
+    assert by["worktel"].locator == {"label": "单位电话"}
+    # the popup the page opened: its controls under a window heading, reached by a `window` step in the draft
+    assert res.windows == ["title=地址选择"] and by["detail"].window == "title=地址选择"
+    assert by["detail"].locator == {"label": "详细地址"} and by["zip"].window == ""
+    lines = listing(res)
+    head = lines.index("window: {title: 地址选择}")
+    assert "详细地址" in lines[head + 1] and "window: {title: 地址选择} buttons: 确定" in lines
+    text = draft_recipe(res, "newsys", "/bare", dict(system.codes))
+    assert '  - window:\n      title: "地址选择"\n      steps:\n        - fill: {label: 详细地址,' in text, text
+    assert "  - submit: {click: {role: button, name: \"保 存\"}}" in text
+    draft = folder / "newsys" / "new-matter.yaml"
+    draft.parent.mkdir()
+    draft.write_text(text, encoding="utf-8")
+    found = [str(e) for e in lint_paths([draft], folder)]
+    assert [e for e in found if "nothing after this submit checks the system's answer" not in e] == [], text
+    # and the draft fills the page and the popup (a dry run: nothing is submitted)
+    recipe, sys_ = load_for_test(str(draft), folder, {})
+    case = {f"field{c.number}": v for c, v in zip(res.controls, ("266000", "青岛市", "0532", "某路1号"), strict=True)}
+    out = dry_run(recipe, sys_, {"person": {}, "case": case}, NoLogin(), make_driver, home=desk.home, clerk_name="t")
+    assert out.ok, [(r.what, r.message) for r in out.rows if r.status == "failed"]
+    sent = {c.locator: c.read_back for r in out.rows for c in r.calls if c.action == "fill"}
+    assert sent["label 邮编"] == "266000" and sent["label 详细地址"] == "某路1号"
+    assert posts == []

@@ -160,6 +160,8 @@ def recipe_probe(cx: click.Context, title: str | None, url: str | None, system_i
         click.echo(draft_recipe(res, system.id, target, dict(system.codes)), nl=False)
     elif as_json or c.json:
         click.echo(json.dumps({"url": res.url, "title": res.title, "frames": res.frames, "buttons": res.buttons,
+                               "windows": [{"window": w, "buttons": res.window_buttons.get(w, [])}
+                                           for w in res.windows],
                                "screenshot": str(out), "controls": [x.to_json() for x in res.controls]},
                               ensure_ascii=False, indent=2))
     else:

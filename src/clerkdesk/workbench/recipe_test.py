@@ -219,7 +219,9 @@ class RecordingDriver:
             if loc is not None and resolve:
                 call.resolved = self.resolved(loc, timeout, want)
             got = fn()
-            if isinstance(got, str):
+            if isinstance(got, bool):  # a kit checkbox's state read back from the page
+                call.read_back = str(got).lower()
+            elif isinstance(got, str):
                 call.read_back = got
             return got
         except DriverError as e:
@@ -245,12 +247,16 @@ class RecordingDriver:
     def fill(self, loc: Locator, value: str, timeout: float) -> str:
         return str(self._do("fill", loc, lambda: self.inner.fill(loc, value, timeout), sent=value, timeout=timeout))
 
-    def choose(self, loc: Locator, value: str, timeout: float) -> None:
-        self._do("choose", loc, lambda: self.inner.choose(loc, value, timeout), sent=value, want=value,
-                 timeout=timeout)
+    # choose and check hand on what the field shows (a kit's read-back): the step compares it as in a fill
+    def choose(self, loc: Locator, value: str, timeout: float) -> str | None:
+        got = self._do("choose", loc, lambda: self.inner.choose(loc, value, timeout), sent=value, want=value,
+                       timeout=timeout)
+        return None if got is None else str(got)
 
-    def check(self, loc: Locator, on: bool, timeout: float) -> None:
-        self._do("check", loc, lambda: self.inner.check(loc, on, timeout), sent=str(on).lower(), timeout=timeout)
+    def check(self, loc: Locator, on: bool, timeout: float) -> bool | None:
+        got = self._do("check", loc, lambda: self.inner.check(loc, on, timeout), sent=str(on).lower(),
+                       timeout=timeout)
+        return None if got is None else bool(got)
 
     def click(self, loc: Locator, timeout: float) -> None:
         self._do("click", loc, lambda: self.inner.click(loc, timeout), timeout=timeout)

@@ -9,7 +9,9 @@ is proposed only if that search lands on this control (with ``nth`` when the lab
 controls no label reaches (split date selects, cascading 市/区 selects without labels of their own) get a
 stable CSS selector instead — an id that does not look generated, a unique name, or a short path.
 
-Popups are not probed (they open only after an action): probe the popup's own URL.
+Popup windows open at probe time — opened by the page itself, or by the supervisor in a headed probe before
+pressing Enter (an address picker, a 查询 window) — are probed too: their controls are listed under a
+``window:`` heading and the draft reaches them with a ``window`` step.
 """
 
 from __future__ import annotations
@@ -53,16 +55,18 @@ LIST_CONTROLS = r"""
     }
     return parts.join(' > ');
   };
-  const before = el => {   // the nearest text before EL in document order (legacy layouts: "姓名：<input>")
+  // the nearest text before EL in document order (legacy layouts: "姓名：<input>"): [its element, the text itself
+  // — bare text in a form or fieldset has no element of its own: 邮编：<input> 地址：<input>]
+  const before = el => {
     const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    let last = null, n;
+    let last = null, text = '', n;
     while ((n = w.nextNode())) {
       if (el.compareDocumentPosition(n) & Node.DOCUMENT_POSITION_FOLLOWING) break;
       const p = n.parentElement;
       if (!p || ['OPTION', 'SCRIPT', 'STYLE', 'SELECT', 'TEXTAREA'].includes(p.tagName) || el.contains(n)) continue;
-      if (norm(n.textContent)) last = p;
+      if (norm(n.textContent)) { last = p; text = n.textContent; }
     }
-    return last;
+    return last && [last, text];
   };
   const out = [];
   const seenGroups = new Set();
@@ -90,7 +94,7 @@ LIST_CONTROLS = r"""
     const cell = el.closest('td,th');
     if (cell && cell.previousElementSibling) add(cell.previousElementSibling.innerText);
     const b = before(isRadio && el.labels && el.labels.length ? el.labels[0] : el);
-    if (b) add(ownText(b) || b.innerText);
+    if (b) { add(ownText(b[0]) || b[0].innerText); add(b[1]); }
     if (el.id) for (const l of document.querySelectorAll(`label[for="${CSS.escape(el.id)}"]`)) add(l.innerText);
     let kind = 'fill', options = [];
     if (tag === 'select') {
@@ -184,12 +188,13 @@ class Control:
     readonly: bool = False
     candidates: list[str] = field(default_factory=list)
     css: str = ""
+    window: str = ""  # "" = the page probed, else how a `window` step reaches its popup (title=… or url=…)
 
     def locator_text(self) -> str:
         return _flow(self.locator)
 
     def to_json(self) -> dict[str, Any]:
-        return {"number": self.number, "frame": self.frame, "tag": self.tag, "type": self.type, "kind": self.kind,
+        return {"number": self.number, "window": self.window, "frame": self.frame, "tag": self.tag, "type": self.type, "kind": self.kind,
                 "name": self.name, "id": self.id, "label": self.label, "locator": self.locator,
                 "options": self.options, "visible": self.visible, "readonly": self.readonly, "css": self.css}
 
@@ -203,6 +208,8 @@ class WebProbe:
     frames: list[str]
     png: bytes = b""
     button_frames: dict[str, str] = field(default_factory=dict)  # button text → the frame it is in ("" = page)
+    windows: list[str] = field(default_factory=list)  # the popup windows probed with it (title=… or url=…)
+    window_buttons: dict[str, list[str]] = field(default_factory=dict)  # a popup's ref → its buttons
 
 
 def _flow(d: dict[str, Any]) -> str:
@@ -226,8 +233,18 @@ def _frame_ref(page: Any, fr: Any) -> str:
     return f"url={urlsplit(fr.url).path or fr.url}"
 
 
-def probe_page(page: Any) -> WebProbe:
-    """Probe PAGE (a Playwright page, already loaded): every control of every frame."""
+def window_ref(page: Any) -> str:
+    """How a ``window`` step reaches the popup PAGE: ``title=…`` (its title), else ``url=…`` (its path)."""
+    with contextlib.suppress(Exception):
+        title = (page.title() or "").strip()
+        if title:
+            return f"title={title}"
+    return f"url={urlsplit(page.url).path or page.url}"
+
+
+def probe_page(page: Any, window: str = "", number: int = 1) -> WebProbe:
+    """Probe PAGE (a Playwright page, already loaded): every control of every frame, numbered from NUMBER;
+    WINDOW: how a `window` step reaches PAGE when it is a popup ("" for the page itself)."""
     from clerkdesk.drivers.web.js import FIND_BY_LABEL
 
     verify = VERIFY.replace("/*FIND_BY_LABEL*/", FIND_BY_LABEL.strip())
@@ -235,7 +252,6 @@ def probe_page(page: Any) -> WebProbe:
     buttons: list[str] = []
     button_frames: dict[str, str] = {}
     frames: list[str] = []
-    number = 1
     for fr in page.frames:
         try:
             got = fr.evaluate(LIST_CONTROLS, number)
@@ -246,6 +262,7 @@ def probe_page(page: Any) -> WebProbe:
         if ref:
             frames.append(ref)
         raw = got["controls"]
+        number += len(raw)
         for b in got["buttons"]:
             if b not in buttons:
                 buttons.append(b)
@@ -264,8 +281,8 @@ def probe_page(page: Any) -> WebProbe:
             else:
                 loc, label, nth = {"css": c["css"]}, None, 0
             controls.append(Control(c["probe"], ref, c["tag"], c["type"], c["kind"], c["name"], c["id"], label, nth,
-                                    loc, c["options"], c["visible"], c["readonly"], c["candidates"], c["css"]))
-        number += len(raw)
+                                    loc, c["options"], c["visible"], c["readonly"], c["candidates"], c["css"],
+                                    window))
     return WebProbe(page.url, page.title(), controls, buttons, frames, button_frames=button_frames)
 
 
@@ -321,19 +338,30 @@ def draft_recipe(probe: WebProbe, system_id: str, open_target: str, codes: dict[
     fields: list[str] = []
     steps: list[str] = [f"  - open: {open_target}"]
     frame = ""
+    window = ""
     indent = "  "
     split: list[tuple[str, str]] = []  # a date shown as year/month/day selects: the parts still to bind
     for c in probe.controls:
         if c.readonly and c.kind != "date":
             continue
+        if c.window != window:  # a popup window: its steps in a `window` step (its 确定 is the supervisor's)
+            if window:
+                steps.append("        # - click: {text: 确定}   # the window's buttons: "
+                             + (", ".join(probe.window_buttons.get(window, [])) or "none"))
+            window, frame = c.window, ""
+            if window:
+                key, _, val = window.partition("=")
+                steps.append(f"  - window:\n      {key}: {json.dumps(val, ensure_ascii=False)}\n      steps:")
+            indent = "        " if window else "  "
+        base = "        " if window else "  "
         if c.frame != frame:
             frame = c.frame
             if frame:
                 key, _, val = frame.partition("=")
-                steps.append(f"  - frame:\n      {key}: {json.dumps(val, ensure_ascii=False)}\n      steps:")
-                indent = "        "
+                steps.append(f"{base}- frame:\n{base}    {key}: {json.dumps(val, ensure_ascii=False)}\n{base}    steps:")
+                indent = base + "      "
             else:
-                indent = "  "
+                indent = base
         spec = guess_field(c.label)
         case_name = f"case.field{c.number}"
         if c.kind == "choose" and c.label is None and split:
@@ -366,6 +394,10 @@ def draft_recipe(probe: WebProbe, system_id: str, open_target: str, codes: dict[
                               for o in c.options[:12] if o["value"] or o["text"])
             opts = f"   # options: {shown}" + (" …" if len(c.options) > 12 else "")
         steps.append(f"{indent}- {word}: {{{loc}, value: {json.dumps(value, ensure_ascii=False)}}}{note or opts}")
+    if window:  # the last controls were in a popup: back to the page for the submit
+        steps.append("        # - click: {text: 确定}   # the window's buttons: "
+                     + (", ".join(probe.window_buttons.get(window, [])) or "none"))
+        frame = "(window)"
     submit = next((b for b in probe.buttons if b.replace(" ", "") in {w.replace(" ", "") for w in SUBMIT_WORDS}),
                   None)
     where = probe.button_frames.get(submit or "", "")
@@ -395,9 +427,15 @@ def draft_recipe(probe: WebProbe, system_id: str, open_target: str, codes: dict[
 def listing(probe: WebProbe) -> list[str]:
     """The human-readable table the CLI prints."""
     lines = [f"page {probe.url!r} “{probe.title}”: {len(probe.controls)} controls"
-             + (f"; frames: {', '.join(probe.frames)}" if probe.frames else ""),
+             + (f"; frames: {', '.join(probe.frames)}" if probe.frames else "")
+             + (f"; popup windows: {', '.join(probe.windows)}" if probe.windows else ""),
              "  #  kind    frame         label (as ClerkDesk finds it)   locator   [options]"]
+    window = ""
     for c in probe.controls:
+        if c.window != window:  # a popup's controls, as a `window` step reaches them
+            window = c.window
+            key, _, val = window.partition("=")
+            lines.append(f"window: {{{key}: {val}}}")
         opts = ""
         if c.options:
             opts = "  [" + ", ".join(o["text"] or o["value"] for o in c.options[:8]) + (" …" if len(c.options) > 8
@@ -407,6 +445,10 @@ def listing(probe: WebProbe) -> list[str]:
                      f"{c.locator_text()}{flags}{opts}")
     if probe.buttons:
         lines.append("buttons: " + ", ".join(probe.buttons))
+    for ref, buttons in probe.window_buttons.items():
+        if buttons:
+            key, _, val = ref.partition("=")
+            lines.append(f"window: {{{key}: {val}}} buttons: " + ", ".join(buttons))
     return lines
 
 
@@ -431,6 +473,19 @@ def probe_url(url: str, system: Any, *, home: Any, clerk: str, headless: bool = 
         page = drv.page
         result = probe_page(page)
         result.png = annotated_screenshot(page)
+        for pop in [p for p in page.context.pages if p is not page and not p.is_closed()]:  # popups open now
+            with contextlib.suppress(Exception):
+                pop.wait_for_load_state("load", timeout=min(timeout, 5.0) * 1000)
+            ref = window_ref(pop)
+            try:
+                sub = probe_page(pop, ref, len(result.controls) + 1)
+            except Exception as e:  # closed or navigating while probed: say so rather than guess
+                result.windows.append(f"{ref} (not readable: {str(e).splitlines()[0][:80]})")
+                continue
+            result.windows.append(ref)
+            result.controls += sub.controls
+            result.window_buttons[ref] = sub.buttons
+            result.frames += [f"{ref} {f}" for f in sub.frames]
         if blocked:
             result.frames.append("blocked requests to: " + ", ".join(sorted(set(blocked))))
         return result

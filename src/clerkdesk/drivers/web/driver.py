@@ -111,7 +111,7 @@ def _step_errors(verb: str) -> Callable[[F], F]:
             except DriverError:
                 raise
             except Exception as e:
-                loc = a[0] if a and isinstance(a[0], Locator) else None
+                loc = next((x for x in a if isinstance(x, Locator)), None)  # press(keys, loc, …): not first
                 what = loc.describe() if loc is not None else ""
                 raise playwright_error(verb, what, self.where(), e, self.finder.last_tried) from None
         return wrapper  # type: ignore[return-value]

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from clerkdesk.drivers.web import js
+from clerkdesk.drivers.web.kit_text import spaced_pattern
 from clerkdesk.drivers.web.scope import POLL
 from clerkdesk.recipe.driver import DriverError, Locator
 
@@ -81,15 +82,29 @@ class ElementFinder:
             tried.append(f"placeholder {loc.label!r}")
             cands.append(("placeholder", sc.get_by_placeholder(loc.label, exact=True)))
         if loc.role:
-            tried.append(f"role {loc.role} name {loc.name!r}")
-            cands.append(("role", sc.get_by_role(loc.role, name=loc.name, exact=loc.exact) if loc.name
-                          else sc.get_by_role(loc.role)))
+            if loc.name:  # the whole name first, then as a kit spaces it (提 交), then (not exact) contained
+                spaced = spaced_pattern(loc.name)
+                tried.append(f"role {loc.role} name {loc.name!r} (whole name"
+                             f"{', with or without spaces between Han characters' if spaced else ''}"
+                             f"{', then contained' if not loc.exact else ''})")
+                cands.append(("role", sc.get_by_role(loc.role, name=loc.name, exact=True)))
+                if spaced is not None:
+                    cands.append(("role", sc.get_by_role(loc.role, name=spaced)))
+                if not loc.exact:
+                    cands.append(("role", sc.get_by_role(loc.role, name=loc.name)))
+            else:
+                tried.append(f"role {loc.role}")
+                cands.append(("role", sc.get_by_role(loc.role)))
         if loc.placeholder:
             tried.append(f"placeholder {loc.placeholder!r}")
             cands.append(("placeholder", sc.get_by_placeholder(loc.placeholder, exact=loc.exact)))
         if loc.text:
-            tried.append(f"text {loc.text!r} (exact, then contained)")
+            spaced = spaced_pattern(loc.text)
+            tried.append(f"text {loc.text!r} (exact{', with or without spaces between Han characters' if spaced else ''}"
+                         f"{', then contained' if not loc.exact else ''})")
             cands.append(("text", sc.get_by_text(loc.text, exact=True)))
+            if spaced is not None:  # a kit's two-character button: 提 交
+                cands.append(("text", sc.get_by_text(spaced)))
             if not loc.exact:
                 cands.append(("text", sc.get_by_text(loc.text)))
         if loc.css:
@@ -101,6 +116,9 @@ class ElementFinder:
         if loc.row:
             # the innermost table rows / list items that have an element of exactly this text
             mark = sc.get_by_text(loc.row, exact=True)
+            spaced = spaced_pattern(loc.row)
+            if spaced is not None:
+                mark = mark.or_(sc.get_by_text(spaced))
             rows = sc.locator(ROWS).filter(has=mark).filter(has_not=sc.locator(ROWS).filter(has=mark))
             tried.append(f"row {loc.row!r}: the table row or list item with an element of exactly this text")
             cands = [(k, rows.locator(c)) for k, c in cands] if cands else [("row", rows)]

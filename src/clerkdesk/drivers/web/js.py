@@ -74,6 +74,23 @@ FIND_BY_LABEL = r"""
     }
     if (ctl && !found.includes(ctl)) found.push(ctl);
   }
+  if (!found.length) {   // bare text in a form, fieldset or div, no element of its own: 邮编：<input> 地址：<input>
+    for (const r of roots) {
+      const tw = document.createTreeWalker(r, NodeFilter.SHOW_TEXT);
+      let t;
+      while ((t = tw.nextNode())) {
+        if (norm(t.textContent) !== want || !t.parentElement || t.parentElement.closest('option,script,style,textarea')) continue;
+        let ctl = null;
+        for (let n = t.nextSibling; n && !ctl; n = n.nextSibling) {   // the control after it, before other text
+          if (n.nodeType === 3) { if (norm(n.textContent)) break; continue; }
+          if (n.nodeType !== 1) continue;
+          ctl = isCtl(n) ? n : n.querySelector(CTL);
+          if (!ctl && norm(n.textContent)) break;
+        }
+        if (ctl && !found.includes(ctl)) found.push(ctl);
+      }
+    }
+  }
   const vis = found.filter(visible);
   const pick = vis.length ? vis : found;
   const i = nth || 0;

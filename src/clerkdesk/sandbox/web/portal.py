@@ -73,6 +73,7 @@ class PortalServer:
     submission's JSON, with its receipt (``WT000001`` …)."""
 
     def __init__(self, kit: str, render_delay_ms: int = 400, filterable: bool = True) -> None:
+        self.kit = kit
         html = page(kit, render_delay_ms, filterable).encode()
         tree = _tree()
         self.submissions: list[dict[str, Any]] = []

@@ -11,7 +11,7 @@ const EL = KIT === 'element';
 const DATA = JSON.parse(document.getElementById('portal-data').textContent);
 const model = {name: '', id_type: '', sex: '', ethnicity: '', birth: '', region: [], level: '', start: '', veteran: false, agree: false,
                insurances: [], residence: [], period: ['', '']};
-let z = 2000, uid = 0;
+let z = 2000, uid = 0, drafts = 0;
 const h = html => { const t = document.createElement('template'); t.innerHTML = html.trim(); return t.content.firstElementChild; };
 const esc = s => String(s).replace(/[&<>"]/g, c => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;'}[c]));
 const norm = s => (s || '').toLowerCase();
@@ -731,8 +731,10 @@ function toggle(key, id) {
   return s;
 }
 function button(text, primary, onclick) {
-  const b = EL ? h(`<button type="button" class="el-button${primary ? ' el-button--primary' : ''}"><span>${text}</span></button>`)
-               : h(`<button type="button" class="ant-btn${primary ? ' ant-btn-primary' : ''}"><span>${text}</span></button>`);
+  // Ant Design puts a space between the two characters of a two-character Chinese button (提交 → 提 交); Element does not
+  const shown = !EL && /^[\u4e00-\u9fa5]{2}$/.test(text) ? text.split('').join(' ') : text;
+  const b = EL ? h(`<button type="button" class="el-button${primary ? ' el-button--primary' : ''}"><span>${shown}</span></button>`)
+               : h(`<button type="button" class="ant-btn${primary ? ' ant-btn-primary' : ''}"><span>${shown}</span></button>`);
   b.addEventListener('click', onclick);
   return b;
 }
@@ -754,6 +756,10 @@ function mask(text) {
 function render() {
   const app = document.getElementById('app');
   app.innerHTML = `<h1>${DATA.title}</h1><div class="steps"><span class="on">1 基本信息</span><span>2 参保信息</span><span>3 完成</span></div>`;
+  // the header's 暂存记录 comes before the wizard's own 暂存 (a button whose name merely contains the wanted one)
+  const head = h('<div class="bar head"></div>');
+  head.append(button('暂存记录', false, () => toast(drafts ? `暂存记录：${drafts} 份` : '暂无暂存记录')));
+  app.prepend(head);
   const form1 = h(EL ? '<form class="el-form" id="step1"></form>' : '<form class="ant-form ant-form-horizontal" id="step1"></form>');
   const fields = {
     name: textInput('name', 'name'), id_type: select('id_type', 'id_type', DATA.id_types, false),
@@ -787,6 +793,7 @@ function render() {
     app.querySelector('.steps').innerHTML = '<span>1 基本信息</span><span class="on">2 参保信息</span><span>3 完成</span>';
   }));
   bar2.append(button('上一步', false, () => { form2.style.display = bar2.style.display = 'none'; form1.style.display = bar1.style.display = ''; }));
+  bar2.append(button('暂存', false, () => { drafts += 1; toast(`已暂存（第 ${drafts} 份）`); }));
   bar2.append(button('提交申请', true, async () => {
     if (!model.level) { setError(form2.querySelector(EL ? '.el-radio-group' : '.ant-radio-group'), '请选择缴费档次'); return; }
     if (!model.agree) { toast('请勾选承诺'); return; }
