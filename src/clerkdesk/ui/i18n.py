@@ -182,8 +182,9 @@ EN: dict[str, str] = {
         "system without asking again; anything that needs a person comes back to this window.",
     "取消": "Cancel", "关闭 (Esc)": "Close (Esc)", "共 {n} 件": "{n} in all",
     "后台退回的案件": "Cases the back office handed back", "后台退回 {n} 件（{k}）": "{n} handed back ({k})",
-    "后台办理时需要经办人处理（验证码、登录、提交结果不确定）的案件。选中后按 Enter 打开，在办理监控中继续（F7）。":
-        "Cases the back office could not finish without a person (a captcha, a login, an uncertain submit). "
+    "后台办理时需要经办人处理（验证码、登录、提交结果不确定、系统信息与档案不一致）的案件。选中后按 Enter 打开，在办理监控中继续（F7）。":
+        "Cases the back office could not finish without a person (a captcha, a login, an uncertain submit, a "
+        "system holding other values than the profile). "
         "Select one and press Enter to open it, then go on in the run monitor (F7).",
     "共享档案库连不上：{e}": "The shared store cannot be reached: {e}",
     "共享档案库已恢复连接": "The shared store answers again", "档案冲突无法读取：{e}": "The profile conflicts cannot be read: {e}",
