@@ -34,7 +34,7 @@ EN: dict[str, str] = {
     "快捷键帮助": "Keyboard shortcuts",
     # capture
     "办理事项": "Matters", "勾选要办理的事项（空格勾选，可多选）": "Tick the matters to handle (Space; several allowed)",
-    "目标系统": "Target systems", "申请人信息": "Applicant", "业务信息": "Case details",
+    "目标系统": "Target systems", "【一件事】": "[One-stop] ", "：": ": ", "申请人信息": "Applicant", "业务信息": "Case details",
     "查询档案 (F2)": "Look up profile (F2)", "开始办理 (F5)": "Start (F5)", "保存档案 (Ctrl+S)": "Save profile (Ctrl+S)",
     "新建受理 (Ctrl+N)": "New case (Ctrl+N)", "请先勾选办理事项": "Tick at least one matter first",
     "所选事项的申请人类型不同（个人/企业），请分开办理": "The matters are for different applicant kinds "
@@ -264,6 +264,15 @@ def set_language(lang: str) -> None:
 
 def language() -> str:
     return _lang
+
+
+def named(thing: object) -> str:
+    """A recipe's, system's or bundle's title (a case field's ``zh`` label) in the UI's language: its ``en:``
+    label in English where the recipe author gave one (``recipe.model.in_language``)."""
+    from clerkdesk.recipe.model import in_language
+
+    zh = str(getattr(thing, "title", None) or getattr(thing, "zh", ""))
+    return in_language(zh, str(getattr(thing, "en", "") or ""), _lang)
 
 
 def tr(zh: str, **kw: object) -> str:

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from clerkdesk.hall.front import BackOffice, Returned, returned_today
 from clerkdesk.records.runstate import RunStatus
-from clerkdesk.ui.i18n import tr
+from clerkdesk.ui.i18n import named, tr
 from clerkdesk.ui.workers import run_op
 
 QUEUE_KEY = "Ctrl+B"
@@ -50,7 +50,7 @@ CONFIRM = ("将“{m}”转交后台办理。\n\n后台将按您核对过的这�
 def system_titles(desk: Any) -> dict[str, str]:
     """System id → its name (人社业务经办系统), for the lists the clerk reads; {} when the recipes cannot be read."""
     try:
-        return {sid: s.title for sid, s in desk.catalog.systems.items()}
+        return {sid: named(s) for sid, s in desk.catalog.systems.items()}
     except Exception:  # a broken recipe folder is reported where recipes are used; the list shows ids then
         return {}
 
