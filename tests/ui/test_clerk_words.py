@@ -202,6 +202,19 @@ def test_english_mode_names_matters_systems_and_case_fields_by_their_en_labels(m
             assert form.targets_label.text() == f"• {system}{'：' if lang == 'zh' else ': '}{title}"
             assert form.rows["case.insurances"].fd.label == field
             assert field in form.rows["case.insurances"].label.text()
+            # the questions of a run name its system and matter the same way (the engine's RunInfo carries both)
+            from clerkdesk.engine.run import RunInfo
+            from clerkdesk.ui.dialogs import HumanDialog
+            from clerkdesk.ui.workers import Ask
+
+            info = RunInfo("R1", INSURANCE, "社会保险参保登记", "hrss", "人力资源和社会保障业务经办系统",
+                           "Social insurance enrolment", "Human resources and social security system")
+            d = HumanDialog(Ask("human", info, "Log in"))
+            qtbot.addWidget(d)
+            assert f"{system} · {title}" in _chrome(d)
+            assert system in d.windowTitle() and title in d.windowTitle()
+            if lang == "en":
+                assert not [t for t in _chrome(d) if _cjk(t)], _chrome(d)
         finally:
             win.close()
             win.shutdown()

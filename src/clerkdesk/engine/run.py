@@ -74,6 +74,8 @@ class RunInfo:
     title: str
     system: str
     system_title: str
+    en: str = ""  # the recipe's English title (its ``en:``; "" = none): the English UI shows it
+    system_en: str = ""  # the system's English title
 
 
 class Clerk(Protocol):
@@ -197,7 +199,8 @@ class _Execution:
         self.base = dict(context)
         self.scopes: list[dict[str, Any]] = []
         self.env = values.make_env(self.system.id, self.system.codes)
-        self.info = RunInfo(run_id, self.recipe.id, self.recipe.title, self.system.id, self.system.title)
+        self.info = RunInfo(run_id, self.recipe.id, self.recipe.title, self.system.id, self.system.title,
+                            self.recipe.en, self.system.en)
         self.captures: dict[str, Any] = {}
         self.decided: dict[str, dict[str, Any]] = {}  # read step path → its decisions and the values they carry
         self.filled_values: list[tuple[str, str]] = []

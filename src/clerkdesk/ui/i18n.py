@@ -266,6 +266,14 @@ def language() -> str:
     return _lang
 
 
+def run_names(info: object) -> tuple[str, str]:
+    """A run's (system, matter) titles in the UI's language, from its ``RunInfo``."""
+    from clerkdesk.recipe.model import in_language
+
+    return (in_language(str(getattr(info, "system_title", "")), str(getattr(info, "system_en", "") or ""), _lang),
+            in_language(str(getattr(info, "title", "")), str(getattr(info, "en", "") or ""), _lang))
+
+
 def named(thing: object) -> str:
     """A recipe's, system's or bundle's title (a case field's ``zh`` label) in the UI's language: its ``en:``
     label in English where the recipe author gave one (``recipe.model.in_language``)."""
