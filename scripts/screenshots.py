@@ -5,7 +5,7 @@
 Starts Xvfb (1366×800), the web sandbox, the 公积金 desktop client and the app on the xcb platform with the demo
 case; fills it into all four sandbox matters (headless browsers; a scripted clerk logs in to the web systems a
 few seconds after the login dialog shows, so the dialog can be photographed; the desktop client is filled by
-screen OCR), provokes one failure, and saves the main screens.
+screen OCR), provokes one failure, and saves the main screens as palette PNGs (``clerkdesk.testing.shots``).
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ def shoot(out: Path, tmp: Path) -> int:
 
     from PySide6.QtWidgets import QApplication
 
+    from clerkdesk.testing.shots import palette_png
     from clerkdesk.ui.app import build_window, make_qapp
     from clerkdesk.ui.demo import start_demo
     from clerkdesk.ui.dialogs import ConfirmDialog, HumanDialog
@@ -85,7 +86,7 @@ def shoot(out: Path, tmp: Path) -> int:
         pump(0.4)
         pm = window.grab() if window is not None else QApplication.primaryScreen().grabWindow(0)
         pm.save(str(out / name))
-        print("saved", out / name)
+        print("saved", out / name, palette_png(out / name), "bytes")
 
     def dialog(kind: type) -> Any:
         return next((d for d in win.monitor.dialogs.values() if isinstance(d, kind) and d.isVisible()), None)

@@ -38,7 +38,9 @@ def main() -> int:
     app.processEvents()
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1] / "docs/img/discrepancy.png"
     dlg.grab().save(str(out))
-    print(out)
+    from clerkdesk.testing.shots import palette_png
+
+    print(out, palette_png(out), "bytes")
     dlg.hide()
     dlg.deleteLater()
     app.processEvents()

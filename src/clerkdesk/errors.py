@@ -164,9 +164,16 @@ class StepError(ClerkDeskError):
 
 
 class HumanNeeded(ClerkDeskError):
-    """A step needs the clerk (login, captcha, a check) and nobody is attached."""
+    """A step needs the clerk (login, captcha, a check) and nobody is attached.
+
+    NEED says what for, as the engine's ``events.Need`` names it (``human``, ``discrepancy`` …): the run keeps
+    it, so a list of waiting runs can say why each waits without reading the message."""
 
     exit_code = 1
+
+    def __init__(self, message: str = "", need: str = "human"):
+        super().__init__(message)
+        self.need = need
 
 
 class HumanAborted(ClerkDeskError):

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from clerkdesk.records.runstate import CaseStatus
 from clerkdesk.store import Store
 from conftest import ENROL, person
 
@@ -49,6 +50,8 @@ def test_the_hall_view_shows_both_windows_the_waiting_run_and_the_failed_system(
             view.refresh()
         assert view.cases.rowCount() == 3
         assert sorted(view.cases.item(i, 1).text() for i in range(3)) == ["window-17", "window-17", "window-3"]
+        statuses = [view.cases.item(i, 3).text() for i in range(3)]  # in words, never the stored codes
+        assert all(statuses) and not set(statuses) & {str(s) for s in CaseStatus}, statuses
         assert view.waiting.rowCount() == 1
         cells = [view.waiting.item(0, j).text() for j in range(view.waiting.columnCount())]
         assert cells[1] == "hrss" and "uncertain submit" in cells[3] and cells[4] == "1"

@@ -104,3 +104,42 @@ def test_record_text_length_limits() -> None:
     assert [(p.field, p.code) for p in ei.value.problems] == [("person.current_address", "TEXT_TOO_LONG")]
     make_enterprise({"name": "某某有限公司", "uscc": "91110000600037341L", "business_scope": "餐饮" * 900})
     make_person({**PERSON, "hukou_address": "  北京市东城区\n"})  # a pasted line break at the end is no error
+
+
+def test_english_labels_on_recipes_systems_bundles_and_case_fields(folder: Path) -> None:
+    """``en:`` labels are accepted (and linted) beside the Chinese; without them the Chinese stays the name."""
+    from clerkdesk.recipe.catalog import Catalog
+    from clerkdesk.recipe.model import in_language
+
+    (folder / "systems" / "s.yaml").write_text(SYSTEM + 'en: "HR system"\n', encoding="utf-8")
+    (folder / "s" / "reg.yaml").write_text(RECIPE.replace("title: 登记\n", 'title: 登记\nen: "Registration"\n').replace(
+        "{zh: 月工资,", '{zh: 月工资, en: "Monthly wage",'), encoding="utf-8")
+    (folder / "bundles.yaml").write_text('- id: both\n  title: 一件事\n  en: "One-stop"\n  recipes: [s.reg]\n',
+                                         encoding="utf-8")
+    assert lint([folder], None)[0] == []
+    cat = Catalog(folder)
+    r = cat.get("s.reg")
+    assert (r.en, cat.systems["s"].en, cat.matters["both"].en, cat.matters["s.reg"].en) == (
+        "Registration", "HR system", "One-stop", "Registration")
+    assert (r.fields["case.wage"].en, r.fields["case.start"].en) == ("Monthly wage", "")
+    assert [in_language(f.zh, f.en, lang) for f in (r.fields["case.wage"], r.fields["case.start"])
+            for lang in ("zh", "en")] == ["月工资", "Monthly wage", "就业日期", "就业日期"]
+    assert cat.broken == []
+
+
+def test_a_bad_english_label_is_named_where_it_stands(folder: Path) -> None:
+    (folder / "s" / "reg.yaml").write_text(RECIPE.replace("title: 登记\n", "title: 登记\nen: [a, b]\n").replace(
+        "{zh: 月工资,", '{zh: 月工资, en: "",'), encoding="utf-8")
+    got = [str(p).replace(f"{folder}/", "") for p in lint([folder], None)[0]]
+    assert got == ["s/reg.yaml:6:28: case.wage: en is the English label, one line of text (e.g. en: Monthly wage)",
+                   "s/reg.yaml:3:5: en is the English label, one line of text (e.g. en: Employment registration)"]
+
+
+def test_the_shipped_recipes_name_themselves_in_english() -> None:
+    from clerkdesk.config import recipes_dir
+    from clerkdesk.recipe.catalog import Catalog
+
+    cat = Catalog(recipes_dir())
+    assert cat.broken == []
+    assert all(m.en for m in cat.matters.values()) and all(s.en for s in cat.systems.values())
+    assert all(f.en for r in cat.recipes.values() for f in r.fields.values())

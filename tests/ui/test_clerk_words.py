@@ -182,6 +182,45 @@ def test_every_dialog_in_one_language(make_window: Any, qtbot: Any) -> None:
             i18n.set_language("zh")
 
 
+def test_english_mode_names_matters_systems_and_case_fields_by_their_en_labels(make_window: Any, qtbot: Any,
+                                                                              ) -> None:
+    """The recipes' ``en:`` labels in the English window: the matter list, the target systems, the case fields'
+    labels; the Chinese window keeps the Chinese ones."""
+    from clerkdesk.ui import i18n
+
+    for lang, title, system, field in (("en", "Social insurance enrolment", "Human resources and social security "
+                                        "system", "Insurance types"),
+                                       ("zh", "社会保险参保登记", "人力资源和社会保障业务经办系统", "参保险种")):
+        win = make_window(lang=lang)
+        try:
+            form = win.form
+            items = [form.matters.item(i).text() for i in range(form.matters.count())]
+            assert any(t.startswith(title) for t in items), items
+            if lang == "en":
+                assert not [t for t in items if _cjk(t)], items  # bundles too ([One-stop] …)
+            form.set_matters([INSURANCE])
+            assert form.targets_label.text() == f"• {system}{'：' if lang == 'zh' else ': '}{title}"
+            assert form.rows["case.insurances"].fd.label == field
+            assert field in form.rows["case.insurances"].label.text()
+            # the questions of a run name its system and matter the same way (the engine's RunInfo carries both)
+            from clerkdesk.engine.run import RunInfo
+            from clerkdesk.ui.dialogs import HumanDialog
+            from clerkdesk.ui.workers import Ask
+
+            info = RunInfo("R1", INSURANCE, "社会保险参保登记", "hrss", "人力资源和社会保障业务经办系统",
+                           "Social insurance enrolment", "Human resources and social security system")
+            d = HumanDialog(Ask("human", info, "Log in"))
+            qtbot.addWidget(d)
+            assert f"{system} · {title}" in _chrome(d)
+            assert system in d.windowTitle() and title in d.windowTitle()
+            if lang == "en":
+                assert not [t for t in _chrome(d) if _cjk(t)], _chrome(d)
+        finally:
+            win.close()
+            win.shutdown()
+            i18n.set_language("zh")
+
+
 def test_questions_do_not_cover_each_other(make_window: Any, qtbot: Any) -> None:
     """Two logins at once (two systems): the dialogs stack at the right edge, each naming its system's window."""
     from clerkdesk.engine.run import RunInfo

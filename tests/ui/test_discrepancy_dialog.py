@@ -21,7 +21,8 @@ def ask() -> Ask:
     diffs = compare({"person.hukou_type": "非农业户口", "person.current_address": "某街某号"},
                     {"person": {"hukou_type": "rural", "current_address": ""}}, CODES)
     rows = [Row(SYSTEM, diffs[0], "2026-12-05"), Row(SYSTEM, diffs[1], "")]
-    return Ask(AskKind.DISCREPANCY, RunInfo("R1", "hrss.person-info-change", "人员基本信息变更", "hrss", SYSTEM),
+    return Ask(AskKind.DISCREPANCY, RunInfo("R1", "hrss.person-info-change", "人员基本信息变更", "hrss", SYSTEM,
+                                            "Change of personal details", "Human resources and social security system"),
                "…", rows=rows)
 
 
@@ -87,7 +88,11 @@ def test_in_english_every_word_of_the_table_is_english(qtbot: Any, english: Any)
     texts = [dlg.table.horizontalHeaderItem(j).text() for j in range(6)] + [dlg.ok_btn.text(), dlg.cancel_btn.text()]
     box = dlg.choices["person.hukou_type"]
     texts += [box.itemText(i) for i in range(box.count())] + [cells(dlg)[1][3], cells(dlg)[1][4]]
-    assert all(t.isascii() for t in texts), texts
+    # the system, the field and a code's words too (the system's own free text, an address, stays as shown)
+    texts += cells(dlg)[0] + cells(dlg)[1][:2] + [dlg.windowTitle().replace(" — ", " - ")]
+    assert [t for t in texts if not t.isascii()] == []
+    assert cells(dlg)[0][:4] == ["Human resources and social security system", "household registration type",
+                                 "urban (non-agricultural)", "rural (agricultural)"]
     assert texts[:6] == ["System", "Field", "System's value", "Profile's value", "Profile last verified", "Decision"]
 
 

@@ -114,12 +114,12 @@ class Group(click.Group):
             fail(obj, err)
 
 
-GLOBAL_OPTIONS = {"--home": True, "--json": False, "--clerk": True}  # name → takes a value
+GLOBAL_OPTIONS = {"--home": True, "--json": False, "--clerk": True, "--create": False}  # name → takes a value
 
 
 def hoist_global_options(root: click.Group, ctx: click.Context, args: list[str]) -> list[str]:
-    """Move ``--json``, ``--home DIR`` and ``--clerk NAME`` found after a subcommand in front of it, so
-    ``clerkdesk person show KEY --json`` means what ``clerkdesk --json person show KEY`` means (click takes
+    """Move ``--json``, ``--home DIR``, ``--clerk NAME`` and ``--create`` found after a subcommand in front of
+    it, so ``clerkdesk person show KEY --json`` means what ``clerkdesk --json person show KEY`` means (click takes
     group options only before the subcommand). A command with an option of the same name keeps it (e.g.
     ``person add --json FILE`` reads FILE); nothing after ``--`` moves."""
     front: list[str] = []

@@ -11,7 +11,7 @@ from clerkdesk.desk.profiles import Profiles
 from clerkdesk.desk.session import Session
 from clerkdesk.engine.plan import needed_fields
 from clerkdesk.errors import Problem, ValidationError
-from clerkdesk.recipe.model import Recipe
+from clerkdesk.recipe.model import Recipe, in_language
 from clerkdesk.records import model
 from clerkdesk.store.drafts import Draft
 
@@ -88,12 +88,18 @@ class CaptureFormModel:
         self.profiles = profiles
         self.whitelist: tuple[str, ...] = ()
 
-    def load(self) -> list[MatterChoice]:
-        """The matters to offer (and the supervisor-accepted credit codes, read once per load)."""
+    def load(self, lang: str = "zh") -> list[MatterChoice]:
+        """The matters to offer, titled in LANG (an ``en:`` label in English where the recipes give one), and
+        the supervisor-accepted credit codes, read once per load."""
         self.whitelist = self.profiles.uscc_whitelist()
         cat = self.session.catalog
-        return [MatterChoice(m.id, m.title, tuple(dict.fromkeys(cat.systems[cat.recipes[r].system].title
-                                                                 for r in m.recipes)), len(m.recipes) > 1)
+
+        def system(rid: str) -> str:
+            s = cat.systems[cat.recipes[rid].system]
+            return in_language(s.title, s.en, lang)
+
+        return [MatterChoice(m.id, in_language(m.title, m.en, lang), tuple(dict.fromkeys(system(r) for r in m.recipes)),
+                             len(m.recipes) > 1)
                 for m in cat.matters.values()]
 
     def targets(self, matters: list[str]) -> list[str]:

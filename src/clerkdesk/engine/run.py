@@ -74,6 +74,8 @@ class RunInfo:
     title: str
     system: str
     system_title: str
+    en: str = ""  # the recipe's English title (its ``en:``; "" = none): the English UI shows it
+    system_en: str = ""  # the system's English title
 
 
 class Clerk(Protocol):
@@ -197,7 +199,8 @@ class _Execution:
         self.base = dict(context)
         self.scopes: list[dict[str, Any]] = []
         self.env = values.make_env(self.system.id, self.system.codes)
-        self.info = RunInfo(run_id, self.recipe.id, self.recipe.title, self.system.id, self.system.title)
+        self.info = RunInfo(run_id, self.recipe.id, self.recipe.title, self.system.id, self.system.title,
+                            self.recipe.en, self.system.en)
         self.captures: dict[str, Any] = {}
         self.decided: dict[str, dict[str, Any]] = {}  # read step path → its decisions and the values they carry
         self.filled_values: list[tuple[str, str]] = []
@@ -252,10 +255,10 @@ class _Execution:
             except (HumanNeeded, HumanAborted) as e:
                 self.close_driver()
                 self.submit_state = SubmitState.UNCERTAIN
-                return self.finish(RunStatus.NEEDS_CLERK, str(e))
+                return self.finish(RunStatus.NEEDS_CLERK, str(e), ev.Need.UNCERTAIN_SUBMIT)
             if start < 0:
                 self.close_driver()
-                return self.finish(RunStatus.NEEDS_CLERK, _uncertain_text(self.system.title))
+                return self.finish(RunStatus.NEEDS_CLERK, _uncertain_text(self.system.title), ev.Need.UNCERTAIN_SUBMIT)
         elif resume:
             start = self.resume_point(row.checkpoint)
         if start >= len(steps) or (start > 0 and not self.work_after(start)):
@@ -323,7 +326,7 @@ class _Execution:
         except HumanNeeded as e:
             if self.in_flight():
                 return self.uncertain(str(e))
-            return self.finish(RunStatus.NEEDS_CLERK, str(e))
+            return self.finish(RunStatus.NEEDS_CLERK, str(e), getattr(e, "need", ev.Need.HUMAN))
         except KeyboardInterrupt:
             if self.in_flight():
                 return self.uncertain("经办人停止了等待 (stopped by Ctrl+C)")
@@ -432,10 +435,12 @@ class _Execution:
             return self.resume_point(top, back_only=True)
         return -1
 
-    def finish(self, status: str, message: str) -> Outcome:
+    def finish(self, status: str, message: str, need: str = "") -> Outcome:
+        """End the run with STATUS; NEED (``ev.Need``) says why a NEEDS_CLERK run waits ("" otherwise): kept with
+        the run (``data["need"]``), so the lists of waiting runs say why without parsing the message."""
         seconds = time.monotonic() - self.t0
-        self.r.log.update(self.rid, status=str(status), data={"captures": self.captures, "message": message},
-                          seconds=seconds)
+        self.r.log.update(self.rid, status=str(status), seconds=seconds,
+                          data={"captures": self.captures, "message": message, "need": str(need)})
         self.r.log.event(self.rid, self.top, "run", str(status), message[:500])
         self.emit(ev.RunFinished(**self.base_event(), status=str(status), message=message,
                                  captures=dict(self.captures)))
@@ -446,7 +451,7 @@ class _Execution:
         self.emit(ev.HumanNeeded(**self.base_event(), message=_uncertain_text(self.system.title),
                                  kind=ev.Need.UNCERTAIN_SUBMIT))
         text = (str(error) if error is not None else cause) + "\n  " + _uncertain_text(self.system.title)
-        out = self.finish(RunStatus.NEEDS_CLERK, text)
+        out = self.finish(RunStatus.NEEDS_CLERK, text, ev.Need.UNCERTAIN_SUBMIT)
         out.error = error
         return out
 

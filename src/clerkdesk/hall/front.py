@@ -14,6 +14,7 @@ and refuses a case this window is filling right now.
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -31,7 +32,7 @@ class Returned:
     run: str
     case: str
     matter: str
-    system: str
+    system: str  # the system's name (人社业务经办系统) where the catalog knows it, else its id
     recipe: str
     status: str
     reason: str  # in words, no citizen data
@@ -99,9 +100,11 @@ def queued_today(store: Any) -> set[str]:
     return {str(r["subject"]).removeprefix("case:") for r in rows}
 
 
-def returned_today(store: Any, clerk: str | None = None) -> list[Returned]:
+def returned_today(store: Any, clerk: str | None = None, titles: Mapping[str, str] | None = None) -> list[Returned]:
     """Runs of today's queued cases waiting for a person (handed back by a worker: a captcha, a login, an
-    uncertain submit), oldest first; CLERK: only the cases that clerk opened (their window's queue)."""
+    uncertain submit, a system that disagrees with the profile), oldest first; CLERK: only the cases that clerk
+    opened (their window's queue); TITLES: system id → its name, as the clerk knows the system."""
+    titles = titles or {}
     since = _today()
     queued = queued_today(store)
     if clerk is not None:
@@ -117,7 +120,7 @@ def returned_today(store: Any, clerk: str | None = None) -> list[Returned]:
         for r in store.runs.for_case(cid):
             if r.status != RunStatus.NEEDS_CLERK:  # planned: still queued; running: a worker has it
                 continue
-            why = _reason({"status": r.status, "submit_state": r.submit_state})
-            out.append(Returned(r.id, cid, matter, r.system, r.recipe, r.status, why,
+            why = _reason({"status": r.status, "submit_state": r.submit_state, "need": r.data.get("need")})
+            out.append(Returned(r.id, cid, matter, titles.get(r.system, r.system), r.recipe, r.status, why,
                                 str(r.data.get("message") or ""), r.updated_at))
     return sorted(out, key=lambda x: x.updated_at)

@@ -176,11 +176,17 @@ class BackOfficeClerk:
     audit log). A ``human`` step (login, captcha) is done only if its ``until`` condition already holds (a kept
     login); otherwise it goes back to the front. An uncertain submit is never decided here: the engine stops the
     run ``needs_clerk`` with its evidence, for a person who can look at the system.
+
+    A discrepancy (a ``read`` step found the system holding other values than the profile) is never decided
+    here either: which value is right — the system's, entered years ago, or the profile's — is a judgement
+    about the citizen, made at the counter. The run goes back to the front before anything is written, with
+    the fields named (never their values); the front's discrepancy table asks the clerk when it is resumed.
     """
 
     def __init__(self, answer_wait: float = 300.0):
         self.answer_wait = answer_wait
         self.handed_back: list[str] = []
+        self.discrepant: list[str] = []  # the profile fields a system disagreed on (names only)
 
     def confirm(self, info: Any, message: str, values: list[tuple[str, str]]) -> bool:
         return True
@@ -198,6 +204,16 @@ class BackOfficeClerk:
     def uncertain(self, info: Any, message: str) -> tuple[str, str | None]:
         self.handed_back.append(message)
         return ("abort", None)  # the engine keeps the run needs_clerk: a person checks the system
+
+    def decide_discrepancies(self, info: Any, rows: list[Any]) -> dict[str, str]:
+        """Nobody here may decide: the run goes back to the front, nothing written (class docstring)."""
+        self.discrepant = [r.field for r in rows]
+        labels = "、".join(dict.fromkeys(r.diff.label for r in rows))
+        message = (f"{info.system_title}：系统中有 {len(rows)} 项信息与档案不一致（{labels}），需经办人逐项决定；后台未写入，"
+                   f"已退回前台 ({len(rows)} field(s) in the system differ from the profile "
+                   f"({', '.join(self.discrepant)}): a person decides each; the back office wrote nothing)")
+        self.handed_back.append(message)
+        raise HumanNeeded(message, need="discrepancy")
 
 
 @dataclass
@@ -281,7 +297,10 @@ def fill(run_id: str) -> dict[str, Any]:
         desk.store.audit.append("worker_handed_back", f"run:{run_id}", {"why": "refused"})
         return {"run": run_id, "status": desk.store.runs.get(run_id).status, "note": str(e)[:300]}
     if out.status == HANDED_BACK:
-        desk.store.audit.append("worker_handed_back", f"run:{run_id}", {"submit_state": out.submit})
+        why = str(desk.store.runs.get(run_id).data.get("need") or "")
+        desk.store.audit.append("worker_handed_back", f"run:{run_id}",
+                                {"submit_state": out.submit, "why": why,
+                                 **({"fields": clerk.discrepant} if clerk.discrepant else {})})
     return {"run": run_id, "status": out.status, "submit": out.submit,
             "receipt": (out.receipts or {}).get("receipt")}
 

@@ -75,9 +75,16 @@ class HallDay:
         return [s for s in self.systems if s.failed]
 
 
+DISCREPANCY_REASON = ("系统信息与档案不一致，请逐项决定（未写入） (the system holds other values than the profile: decide "
+                      "each; nothing was written)")
+
+
 def _reason(r: dict[str, Any]) -> str:
+    """Why run R waits for a person, in words; R's ``need`` is the engine's (``events.Need``), when stored."""
     if r["submit_state"] in UNSETTLED:
         return "提交结果不确定，请核对系统 (uncertain submit: check the system)"
+    if r.get("need") == "discrepancy" and r["status"] == RunStatus.NEEDS_CLERK:
+        return DISCREPANCY_REASON
     if r["status"] == RunStatus.INTERRUPTED:
         return "办理中断（进程已停止） (interrupted: its process stopped)"
     if r["status"] == "paused":
@@ -120,7 +127,7 @@ def _runs_of(store: Any, since: str, until: str) -> list[dict[str, Any]]:
         d = store.unseal(r["data"], f"run:{r['id']}")
         out.append({"id": r["id"], "case_id": r["case_id"], "recipe": r["recipe"], "system": r["system"],
                     "status": store.runs.shown_status(r), "submit_state": SubmitState.of(r["submit_state"]).value,
-                    "receipt": (d.get("captures") or {}).get("receipt"),
+                    "receipt": (d.get("captures") or {}).get("receipt"), "need": d.get("need") or "",
                     "seconds": round(r["seconds"], 1) if r.get("seconds") is not None else None,
                     "created_at": r["created_at"], "updated_at": r["updated_at"]})
     return out

@@ -21,6 +21,7 @@ class Matter:
     id: str
     title: str
     recipes: tuple[str, ...]
+    en: str = ""  # the title in the English UI (a recipe's or a bundle's ``en:``; "" = the Chinese there too)
 
 
 class Catalog:
@@ -101,7 +102,7 @@ class Catalog:
     def matters(self) -> dict[str, Matter]:
         """Every matter a clerk can start: each recipe, and the bundles (一件事) of bundles.yaml."""
         if self._matters is None:
-            matters = {r.id: Matter(r.id, r.title, (r.id,)) for r in self.recipes.values()}
+            matters = {r.id: Matter(r.id, r.title, (r.id,), r.en) for r in self.recipes.values()}
             bundles = self.folder / "bundles.yaml"
             if bundles.exists():
                 src = load(bundles)
@@ -112,7 +113,13 @@ class Catalog:
                         self._broken.append(RecipeError(f"bundle {d.get('id')!r} names unknown recipe "
                                                         f"{unknown[0]!r}", el.mark))
                         continue
-                    matters[str(d["id"])] = Matter(str(d["id"]), str(d["title"]), tuple(d["recipes"]))
+                    en = d.get("en")
+                    if en is not None and (not isinstance(en, str) or not en.strip()):
+                        self._broken.append(RecipeError(f"bundle {d.get('id')!r}: en is the English title, one "
+                                                        "line of text", el.mark))
+                        en = ""
+                    matters[str(d["id"])] = Matter(str(d["id"]), str(d["title"]), tuple(d["recipes"]),
+                                                   str(en or "").strip())
             self._matters = matters
         return self._matters
 

@@ -37,7 +37,7 @@ from clerkdesk.recipe.systems import System, url_problem
 from clerkdesk.recipe.yamlsrc import Src, load
 from clerkdesk.records.model import FIELDS, field_spec, suggest
 
-RECIPE_KEYS = {"recipe", "title", "system", "applicant", "needs", "fields", "steps", "description", "query"}
+RECIPE_KEYS = {"recipe", "title", "en", "system", "applicant", "needs", "fields", "steps", "description", "query"}
 ROLES = {"alert", "alertdialog", "button", "checkbox", "cell", "columnheader", "combobox", "dialog", "grid",
          "gridcell", "heading", "img", "link", "list", "listbox", "listitem", "menu", "menubar", "menuitem",
          "menuitemcheckbox", "menuitemradio", "option", "radio", "radiogroup", "row", "rowheader", "searchbox",
@@ -423,7 +423,18 @@ def _example(st: StepType) -> str:
     return st.example.split(": ", 1)[1] if st.example.startswith(f"{st.name}: ") else f"{st.name}: …"
 
 
-FIELD_KEYS = ("zh", "kind", "type", "required", "min", "max", "maxlength")
+FIELD_KEYS = ("zh", "en", "kind", "type", "required", "min", "max", "maxlength")
+
+
+def _label(value: Any, what: str, where: Src, err: _Collector, example: str = "Monthly wage") -> str:
+    """An ``en:`` label: a non-empty line of text ("" when absent; an error names WHAT when it is not one)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str) or not value.strip() or "\n" in value.strip():
+        mark = where.get("en").mark if where.is_map and where.get("en") is not None else where.mark  # type: ignore[union-attr]
+        err(f"{what} is the English label, one line of text (e.g. en: {example})", mark)
+        return ""
+    return value.strip()
 
 
 def _case_field(name: str, d: dict[str, Any], body: Src, err: _Collector) -> CaseField:
@@ -448,7 +459,7 @@ def _case_field(name: str, d: dict[str, Any], body: Src, err: _Collector) -> Cas
     if "min" in bounds and "max" in bounds and bounds["min"] > bounds["max"]:
         err(f"{name}: min is larger than max", body.mark)
     return CaseField(name, str(d.get("zh", name)), kind, bool(d.get("required", True)), bounds.get("min"),
-                     bounds.get("max"), bounds.get("maxlength"))
+                     bounds.get("max"), bounds.get("maxlength"), _label(d.get("en"), f"{name}: en", body, err))
 
 
 def _load(path: Path, systems: dict[str, System] | None, lint: bool, text: str | None = None
@@ -518,6 +529,8 @@ def _load(path: Path, systems: dict[str, System] | None, lint: bool, text: str |
         "enterprise" if any(n.startswith("enterprise.") for n in [*needs, *ld.refs]) else "person")
     if applicant not in ("person", "enterprise"):
         err("applicant is 'person' or 'enterprise'", src.get("applicant").mark)  # type: ignore[union-attr]
+    en = _label(src.get("en").value if src.get("en") is not None else None, "en", src, err,  # type: ignore[union-attr]
+                "Employment registration")
     if err.errors:
         return None, err.errors
     all_needs = tuple(dict.fromkeys([*needs, *ld.refs]))
@@ -526,7 +539,7 @@ def _load(path: Path, systems: dict[str, System] | None, lint: bool, text: str |
                   system=system_id, applicant=applicant, needs=all_needs, fields=ld.case_fields, steps=steps,
                   path=path, mark=src.mark,
                   description=str(src.get("description").value) if src.get("description") else "",
-                  optional=optional, query=str(qsrc.value) if qsrc is not None else ""), []
+                  optional=optional, query=str(qsrc.value) if qsrc is not None else "", en=en), []
 
 
 def load_recipe(path: Path, systems: dict[str, System] | None = None) -> Recipe:

@@ -20,6 +20,7 @@ class CaseField:
     min: float | None = None  # number: the smallest value accepted (checked when the plan is made)
     max: float | None = None  # number: the largest
     maxlength: int | None = None  # text: the longest value (the target form's maxlength); default 2,000
+    en: str = ""  # its label in the English UI ("" = the Chinese one is shown there too)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Recipe:
     optional: frozenset[str] = field(default_factory=frozenset)  # needs only read inside `when`
     query: str = ""  # the system's page where a submit can be looked up: shown when the clerk settles an
     #                  uncertain submit (a path resolved like `open`, or the window title on a desktop system)
+    en: str = ""  # the title in the English UI ("" = the Chinese title is shown there too)
 
     def walk(self) -> list[Step]:
         """Every step, nested ones included, in order."""
@@ -50,3 +52,9 @@ class Recipe:
 
         go(self.steps)
         return out
+
+
+def in_language(zh: str, en: str, lang: str) -> str:
+    """A recipe's, system's, bundle's or case field's name in LANG: its ``en:`` label in English where it has
+    one, else the Chinese (the name the target system itself shows)."""
+    return en if lang == "en" and en else zh

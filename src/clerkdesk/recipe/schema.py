@@ -79,13 +79,15 @@ def recipe_schema() -> dict[str, Any]:
         "properties": {
             "recipe": {"type": "string", "description": "unique id, e.g. hrss.employment-registration"},
             "title": {"type": "string"}, "system": {"type": "string", "description": "id of a recipes/systems file"},
+            "en": {"type": "string", "description": "the title in the English UI (the Chinese one when absent)"},
             "applicant": {"enum": ["person", "enterprise"]}, "description": {"type": "string"},
             "query": {"type": "string", "description": "the system's page where a submit can be looked up (opened "
                       "for the clerk when a submit's outcome is uncertain), e.g. /person/query"},
             "needs": {"type": "array", "items": {"type": "string"}},
             "fields": {"type": "object", "additionalProperties": {"oneOf": [
                 {"type": "string"}, {"type": "object", "properties": {
-                    "zh": {"type": "string"}, "kind": {"type": "string"}, "type": {"type": "string"},
+                    "zh": {"type": "string"}, "en": {"type": "string"}, "kind": {"type": "string"},
+                    "type": {"type": "string"},
                     "required": {"type": "boolean"}, "min": {"type": "number"}, "max": {"type": "number"},
                     "maxlength": {"type": "integer"}}}]}},
             "steps": {"$ref": "#/$defs/steps"},

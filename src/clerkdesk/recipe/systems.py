@@ -28,7 +28,7 @@ from clerkdesk.errors import Mark, RecipeError
 from clerkdesk.recipe.ids import system_id_problem
 from clerkdesk.recipe.yamlsrc import load
 
-SYSTEM_KEYS = {"system", "title", "kind", "start_url", "origins", "login", "session_expired", "codes", "window",
+SYSTEM_KEYS = {"system", "title", "en", "kind", "start_url", "origins", "login", "session_expired", "codes", "window",
                "command", "dismiss_dialogs", "description"}
 
 
@@ -47,6 +47,7 @@ class System:
     command: str = ""  # desktop: how to start the client when its window is not there
     dismiss_dialogs: tuple[str, ...] = ()  # desktop: notice boxes that may pop up at any time and are closed
     no_code: dict[str, frozenset[str]] = field(default_factory=dict)  # table → canonical codes mapped to ~
+    en: str = ""  # the title in the English UI ("" = the Chinese title there too)
 
     def owns(self, url: str) -> bool:
         """Is URL on one of this system's origins? (data:, about:, blob: of its own pages are local.)"""
@@ -150,6 +151,11 @@ def check_system(path: Path) -> tuple[System | None, list[RecipeError]]:
             err("start_url is not on one of the system's origins", src.key_mark("start_url"))
     if kind == "desktop" and not d.get("window"):
         err("a desktop system needs 'window' (its main window title)", src.mark)
+    en = d.get("en")
+    if en is not None and (not isinstance(en, str) or not en.strip() or "\n" in en.strip()):
+        err("en is the English title, one line of text (e.g. en: Human resources and social security)",
+            src.key_mark("en"))
+        en = None
     code_maps, no_code = _code_maps(src.get("codes"), str(d.get("system", path.stem)), err, problems, LintWarning)
     if not usable:
         return None, problems
@@ -158,7 +164,7 @@ def check_system(path: Path) -> tuple[System | None, list[RecipeError]]:
                   session_expired={str(k): str(v) for k, v in (d.get("session_expired") or {}).items()},
                   codes=code_maps, window=str(d.get("window", "")), command=str(d.get("command", "")),
                   dismiss_dialogs=tuple(str(x) for x in d.get("dismiss_dialogs") or ()),
-                  no_code=no_code), problems
+                  no_code=no_code, en=str(en or "").strip()), problems
 
 
 def _code_maps(codes_src: Any, system_id: str, err: Any, problems: list[RecipeError], warning: type[RecipeError]

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from clerkdesk.records.runstate import RunStatus
-from clerkdesk.ui.i18n import tr
+from clerkdesk.ui.i18n import run_names, tr
 from clerkdesk.ui.workers import Ask, AskKind
 
 
@@ -38,10 +38,11 @@ class AskDialog(QDialog):
     def __init__(self, ask: Ask, title: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.ask = ask
-        self.setWindowTitle(f"{title} — {ask.info.system_title}：{ask.info.title}")
+        system, matter = run_names(ask.info)
+        self.setWindowTitle(f"{title} — {system}{tr('：')}{matter}")
         self.setModal(False)
         self.lay = QVBoxLayout(self)
-        head = QLabel(f"{ask.info.system_title} · {ask.info.title}")
+        head = QLabel(f"{system} · {matter}")
         head.setObjectName("title")
         self.lay.addWidget(head)
         msg = QLabel(ask.message, wordWrap=True)
@@ -186,10 +187,10 @@ class HumanDialog(AskDialog):
         super().__init__(ask, tr("需要经办人操作"), parent)
         if ask.window:  # name the very browser window: with several open, the clerk acts in the right one
             text = tr("请在第 {n} 个浏览器窗口“{t}”（{s}）中完成操作（不是本窗口），完成后按“继续”。系统检测到完成后会自动继续。",
-                      n=ask.window["order"], t=ask.window["title"] or ask.info.system_title, s=ask.info.system_title)
+                      n=ask.window["order"], t=ask.window["title"] or run_names(ask.info)[0], s=run_names(ask.info)[0])
         else:
             text = tr("请在“{s}”的窗口中完成操作（不是本窗口），完成后按“继续”。系统检测到完成后会自动继续。",
-                      s=ask.info.system_title)
+                      s=run_names(ask.info)[0])
         note = QLabel(text, wordWrap=True)
         note.setObjectName("hint")
         self.lay.addWidget(note)

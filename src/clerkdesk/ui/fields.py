@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from clerkdesk.records import codes
-from clerkdesk.ui.i18n import language, tr
+from clerkdesk.ui.i18n import language, named, tr
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def field_def(path: str, recipes: list[Any]) -> FieldDef:
         if cf is not None:
             kind = cf.kind
             table = kind.split(":", 1)[1] if kind.startswith("code:") else None
-            return FieldDef(path, cf.zh, "code" if table else kind, table, False, cf.required)
+            return FieldDef(path, named(cf), "code" if table else kind, table, False, cf.required)
     return FieldDef(path, path.split(".")[-1], "text")
 
 

@@ -34,7 +34,7 @@ EN: dict[str, str] = {
     "快捷键帮助": "Keyboard shortcuts",
     # capture
     "办理事项": "Matters", "勾选要办理的事项（空格勾选，可多选）": "Tick the matters to handle (Space; several allowed)",
-    "目标系统": "Target systems", "申请人信息": "Applicant", "业务信息": "Case details",
+    "目标系统": "Target systems", "【一件事】": "[One-stop] ", "：": ": ", "申请人信息": "Applicant", "业务信息": "Case details",
     "查询档案 (F2)": "Look up profile (F2)", "开始办理 (F5)": "Start (F5)", "保存档案 (Ctrl+S)": "Save profile (Ctrl+S)",
     "新建受理 (Ctrl+N)": "New case (Ctrl+N)", "请先勾选办理事项": "Tick at least one matter first",
     "所选事项的申请人类型不同（个人/企业），请分开办理": "The matters are for different applicant kinds "
@@ -182,8 +182,9 @@ EN: dict[str, str] = {
         "system without asking again; anything that needs a person comes back to this window.",
     "取消": "Cancel", "关闭 (Esc)": "Close (Esc)", "共 {n} 件": "{n} in all",
     "后台退回的案件": "Cases the back office handed back", "后台退回 {n} 件（{k}）": "{n} handed back ({k})",
-    "后台办理时需要经办人处理（验证码、登录、提交结果不确定）的案件。选中后按 Enter 打开，在办理监控中继续（F7）。":
-        "Cases the back office could not finish without a person (a captcha, a login, an uncertain submit). "
+    "后台办理时需要经办人处理（验证码、登录、提交结果不确定、系统信息与档案不一致）的案件。选中后按 Enter 打开，在办理监控中继续（F7）。":
+        "Cases the back office could not finish without a person (a captcha, a login, an uncertain submit, a "
+        "system holding other values than the profile). "
         "Select one and press Enter to open it, then go on in the run monitor (F7).",
     "共享档案库连不上：{e}": "The shared store cannot be reached: {e}",
     "共享档案库已恢复连接": "The shared store answers again", "档案冲突无法读取：{e}": "The profile conflicts cannot be read: {e}",
@@ -281,6 +282,23 @@ def set_language(lang: str) -> None:
 
 def language() -> str:
     return _lang
+
+
+def run_names(info: object) -> tuple[str, str]:
+    """A run's (system, matter) titles in the UI's language, from its ``RunInfo``."""
+    from clerkdesk.recipe.model import in_language
+
+    return (in_language(str(getattr(info, "system_title", "")), str(getattr(info, "system_en", "") or ""), _lang),
+            in_language(str(getattr(info, "title", "")), str(getattr(info, "en", "") or ""), _lang))
+
+
+def named(thing: object) -> str:
+    """A recipe's, system's or bundle's title (a case field's ``zh`` label) in the UI's language: its ``en:``
+    label in English where the recipe author gave one (``recipe.model.in_language``)."""
+    from clerkdesk.recipe.model import in_language
+
+    zh = str(getattr(thing, "title", None) or getattr(thing, "zh", ""))
+    return in_language(zh, str(getattr(thing, "en", "") or ""), _lang)
 
 
 def tr(zh: str, **kw: object) -> str:

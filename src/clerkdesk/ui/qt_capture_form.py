@@ -32,7 +32,7 @@ from clerkdesk.desk.form import CaptureFormModel, key_field
 from clerkdesk.records import codes, regions
 from clerkdesk.ui.errors import problem_text
 from clerkdesk.ui.fields import Editor, FieldDef, check_case_value, field_def, make_editor
-from clerkdesk.ui.i18n import language, tr
+from clerkdesk.ui.i18n import language, named, tr
 from clerkdesk.ui.qt_read_document import DocumentBar
 from clerkdesk.ui.qt_recipe_health import show_health
 from clerkdesk.ui.workers import run_op
@@ -199,8 +199,9 @@ class CaptureForm(QWidget):
         self.model = self.desk.form()  # a fresh catalog and whitelist view
         self.matters.blockSignals(True)
         self.matters.clear()
-        for m in self.model.load():
-            text = (f"【一件事】{m.title}" if m.bundle else m.title) + f"\n    {'、'.join(m.systems)}"
+        sep = ", " if language() == "en" else "、"
+        for m in self.model.load(language()):
+            text = (tr("【一件事】") + m.title if m.bundle else m.title) + f"\n    {sep.join(m.systems)}"
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, m.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -260,7 +261,7 @@ class CaptureForm(QWidget):
         shape = self.model.shape(self.checked_matters())
         self.recipes = list(shape.recipes)
         self.kind = shape.kind
-        self.targets_label.setText("\n".join(f"• {cat.systems[r.system].title}：{r.title}" for r in self.recipes)
+        self.targets_label.setText("\n".join(f"• {named(cat.systems[r.system])}{tr('：')}{named(r)}" for r in self.recipes)
                                    or "—")
         while self.form_layout.count() > 1:
             item = self.form_layout.takeAt(0)

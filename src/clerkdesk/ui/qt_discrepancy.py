@@ -24,10 +24,27 @@ from PySide6.QtWidgets import (
 
 from clerkdesk.engine.discrepancy import DECISION_WORDS, Decision
 from clerkdesk.ui.dialogs import AskDialog
-from clerkdesk.ui.i18n import tr
+from clerkdesk.ui.i18n import language, run_names, tr
 from clerkdesk.ui.workers import Ask
 
 HEAD = ("系统", "项目", "系统中的值", "档案中的值", "档案上次核验", "处理")
+
+
+def _in_language(field: str, label: str, words: str) -> tuple[str, str]:
+    """A row's field label and a value's words in the UI's language: in English the field registry's English
+    name and a code's English label (rural (agricultural)); free text (an address) stays as the system shows it."""
+    if language() != "en":
+        return label, words
+    from clerkdesk.records import codes, model
+
+    spec = model.field_spec(field)
+    if spec is None:
+        return label, words
+    if spec.kind == "code" and spec.table and words:
+        tab = codes.table(spec.table)
+        code = tab.resolve(words)
+        words = next((c.en for c in tab.codes if c.code == code), words)
+    return spec.en, words
 
 
 class DiscrepancyDialog(AskDialog):
@@ -45,13 +62,16 @@ class DiscrepancyDialog(AskDialog):
         self.choices: dict[str, QComboBox] = {}
         for i, row in enumerate(rows):
             d = row.diff
-            cells = (row.system, d.label, d.system_words, d.profile_words or tr("（无）"), row.verified or tr("从未"))
+            system = run_names(ask.info)[0] if row.system == ask.info.system_title else row.system
+            label, theirs = _in_language(d.field, d.label, d.system_words)
+            mine = _in_language(d.field, d.label, d.profile_words)[1]
+            cells = (system, label, theirs, mine or tr("（无）"), row.verified or tr("从未"))
             for j, text in enumerate(cells):
                 table.setItem(i, j, QTableWidgetItem(str(text)))
             box = QComboBox()
             for dec in d.choices:
                 box.addItem(tr(DECISION_WORDS[dec][0]), str(dec))
-            box.setAccessibleName(f"{d.label} {tr('处理')}")
+            box.setAccessibleName(f"{label} {tr('处理')}")
             table.setCellWidget(i, len(HEAD) - 1, box)
             self.choices[row.field] = box
         table.resizeColumnsToContents()

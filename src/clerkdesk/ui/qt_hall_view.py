@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from clerkdesk.hall.report import HallDay, supervised_day, write_csv, write_xlsx, xlsx_available
 from clerkdesk.records.runstate import RunStatus
 from clerkdesk.ui.i18n import tr
+from clerkdesk.ui.qt_case_list import CASE_WORDS
 from clerkdesk.ui.style import STATUS_COLOURS
 from clerkdesk.ui.workers import run_op
 
@@ -116,6 +117,10 @@ class HallView(QWidget):
         self.shown = d
         self._fill(self.cases, CASE_COLUMNS, d.cases)
         self._fill(self.waiting, WAITING_COLUMNS, d.waiting)
+        for i, c in enumerate(d.cases):  # the status in words, as 今日案件 shows it; the code in the tooltip
+            item = self.cases.item(i, 3)
+            item.setText(tr(CASE_WORDS.get(c.status, c.status)))
+            item.setToolTip(c.status)
         self._fill(self.systems, SYSTEM_COLUMNS, d.systems)
         for i, c in enumerate(d.cases):
             colour = {"done": RunStatus.SUCCEEDED, "failed": "failed", RunStatus.NEEDS_CLERK: RunStatus.NEEDS_CLERK}.get(c.status, "running")

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from clerkdesk.records.runstate import RunStatus
 from clerkdesk.ui import workers
-from clerkdesk.ui.i18n import tr
+from clerkdesk.ui.i18n import run_names, tr
 from clerkdesk.ui.qt_capture_form import CaptureForm
 from clerkdesk.ui.qt_case_list import CaseList
 from clerkdesk.ui.qt_conflicts import CONFLICT_KEY, HallStatus
@@ -50,7 +50,7 @@ def run_state_text(monitor: Any) -> str | None:
         return None
     for ask in list(monitor.dialogs):
         if not ask.answered and ask.kind in ASK_WORDS:
-            return tr(ASK_WORDS[ask.kind], s=ask.info.system_title)
+            return tr(ASK_WORDS[ask.kind], s=run_names(ask.info)[0])
     cards = list(monitor.cards.values())
     done = sum(c.status == RunStatus.SUCCEEDED for c in cards)
     if any(c.status == RunStatus.PAUSED for c in cards):

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from clerkdesk.hall.front import BackOffice, Returned, returned_today
 from clerkdesk.records.runstate import RunStatus
-from clerkdesk.ui.i18n import tr
+from clerkdesk.ui.i18n import named, tr
 from clerkdesk.ui.workers import run_op
 
 QUEUE_KEY = "Ctrl+B"
@@ -42,9 +42,17 @@ POLL_MS = 10_000
 RETURNED_COLUMNS = [("updated_at", "时间"), ("matter", "事项"), ("system", "系统"), ("reason", "原因"),
                     ("message", "说明")]
 OPEN_CASE = ("open", "running", "planned")
-RETURNED_INTRO = "后台办理时需要经办人处理（验证码、登录、提交结果不确定）的案件。选中后按 Enter 打开，在办理监控中继续（F7）。"
+RETURNED_INTRO = "后台办理时需要经办人处理（验证码、登录、提交结果不确定、系统信息与档案不一致）的案件。选中后按 Enter 打开，在办理监控中继续（F7）。"
 CONFIRM = ("将“{m}”转交后台办理。\n\n后台将按您核对过的这些值直接提交各系统，不再逐一询问；需要经办人处理时会退回本窗口。"
            "确认转后台吗？")
+
+
+def system_titles(desk: Any) -> dict[str, str]:
+    """System id → its name (人社业务经办系统), for the lists the clerk reads; {} when the recipes cannot be read."""
+    try:
+        return {sid: named(s) for sid, s in desk.catalog.systems.items()}
+    except Exception:  # a broken recipe folder is reported where recipes are used; the list shows ids then
+        return {}
 
 
 class ReturnedDialog(QDialog):
@@ -90,8 +98,9 @@ class ReturnedDialog(QDialog):
         self.resize(860, 400)
 
     def refresh(self) -> None:
-        store = self.desk.store
-        run_op(lambda: returned_today(store, store.clerk), self.show_rows)
+        desk = self.desk
+        store = desk.store
+        run_op(lambda: returned_today(store, store.clerk, system_titles(desk)), self.show_rows)
 
     def show_rows(self, rows: list[Returned]) -> None:
         self.rows = rows

@@ -31,7 +31,7 @@ from clerkdesk.engine import events as ev
 from clerkdesk.records.runstate import RunStatus
 from clerkdesk.ui.dialogs import AskDialog, EvidenceViewer, HumanDialog, dialog_for
 from clerkdesk.ui.errors import failure_headline, message_of, step_words
-from clerkdesk.ui.i18n import tr
+from clerkdesk.ui.i18n import named, tr
 from clerkdesk.ui.qt_recipe_health import recipe_set_text
 from clerkdesk.ui.style import STATUS_COLOURS
 from clerkdesk.ui.workers import Ask, AskKind, TargetWorker
@@ -68,7 +68,7 @@ class TargetCard(QFrame):
         self.setObjectName("card")
         self.setFrameShape(QFrame.Shape.StyledPanel)
 
-        title = QLabel(f"{system.title} · {recipe.title}")
+        title = QLabel(f"{named(system)} · {named(recipe)}")
         title.setObjectName("title")
         self.badge = QLabel()
         self.progress = QProgressBar(maximum=len(recipe.steps), value=0)
@@ -429,7 +429,7 @@ class RunMonitor(QWidget):
                 self.retry(rid)
 
     def copy_all(self) -> None:
-        lines = [f"{c.system.title} {c.recipe.title}: {c.receipt.text()}" for c in self.cards.values()
+        lines = [f"{named(c.system)} {named(c.recipe)}: {c.receipt.text()}" for c in self.cards.values()
                  if c.receipt.text()]
         QGuiApplication.clipboard().setText("\n".join(lines))
         self.status.emit(tr("已复制"))
