@@ -80,6 +80,14 @@
         <translation>Target systems</translation>
     </message>
     <message>
+        <source>【一件事】</source>
+        <translation>[One-stop] </translation>
+    </message>
+    <message>
+        <source>：</source>
+        <translation>: </translation>
+    </message>
+    <message>
         <source>申请人信息</source>
         <translation>Applicant</translation>
     </message>
@@ -1060,8 +1068,8 @@ The back office submits these values, as you checked them, to every system witho
         <translation>{n} handed back ({k})</translation>
     </message>
     <message>
-        <source>后台办理时需要经办人处理（验证码、登录、提交结果不确定）的案件。选中后按 Enter 打开，在办理监控中继续（F7）。</source>
-        <translation>Cases the back office could not finish without a person (a captcha, a login, an uncertain submit). Select one and press Enter to open it, then go on in the run monitor (F7).</translation>
+        <source>后台办理时需要经办人处理（验证码、登录、提交结果不确定、系统信息与档案不一致）的案件。选中后按 Enter 打开，在办理监控中继续（F7）。</source>
+        <translation>Cases the back office could not finish without a person (a captcha, a login, an uncertain submit, a system holding other values than the profile). Select one and press Enter to open it, then go on in the run monitor (F7).</translation>
     </message>
     <message>
         <source>共享档案库连不上：{e}</source>
@@ -1226,6 +1234,94 @@ Create it?</translation>
     <message>
         <source>Alt+字母</source>
         <translation>Alt+letter</translation>
+    </message>
+    <message>
+        <source>离线案件</source>
+        <translation>Offline cases</translation>
+    </message>
+    <message>
+        <source>离线案件（共享档案库连不上时受理的）</source>
+        <translation>Offline cases (captured while the shared store was away)</translation>
+    </message>
+    <message>
+        <source>离线</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>（{n} 件待发送）</source>
+        <translation> ({n} waiting to be sent)</translation>
+    </message>
+    <message>
+        <source>{n} 件待发送</source>
+        <translation>{n} waiting to be sent</translation>
+    </message>
+    <message>
+        <source>正在发送 {n} 件</source>
+        <translation>Sending {n}</translation>
+    </message>
+    <message>
+        <source>共享档案库已连接</source>
+        <translation>Shared store connected</translation>
+    </message>
+    <message>
+        <source>（离线受理中，{n} 件待发送）</source>
+        <translation> (capturing offline, {n} waiting to be sent)</translation>
+    </message>
+    <message>
+        <source>正在发送离线受理的案件 {n} 件…</source>
+        <translation>Sending {n} cases captured offline…</translation>
+    </message>
+    <message>
+        <source>离线受理的案件 {n} 件待发送</source>
+        <translation>{n} cases captured offline waiting to be sent</translation>
+    </message>
+    <message>
+        <source>离线案件 {n} 件待发送（{k}）</source>
+        <translation>Offline cases: {n} waiting ({k})</translation>
+    </message>
+    <message>
+        <source>共享档案库连不上，表单已保存在本机（离线案件 {k} 中可放回表单）</source>
+        <translation>The shared store does not answer: the form is kept on this machine (put it back from Offline cases, {k})</translation>
+    </message>
+    <message>
+        <source>共享档案库连不上，案件已加密保存在本机，恢复连接后自动发送（{k} 查看）</source>
+        <translation>The shared store does not answer: the case is kept encrypted on this machine and sent when it is back ({k})</translation>
+    </message>
+    <message>
+        <source>共享档案库连不上时受理的案件保存在本机（已加密），恢复连接后自动发送，每件只发送一次。</source>
+        <translation>Cases captured while the shared store does not answer are kept on this machine (encrypted) and sent when it is back, each exactly once.</translation>
+    </message>
+    <message>
+        <source>离线保存的表单（{t}）</source>
+        <translation>Form kept offline ({t})</translation>
+    </message>
+    <message>
+        <source>没有离线案件</source>
+        <translation>No offline cases</translation>
+    </message>
+    <message>
+        <source>待发送</source>
+        <translation>waiting</translation>
+    </message>
+    <message>
+        <source>发送中</source>
+        <translation>sending</translation>
+    </message>
+    <message>
+        <source>已发送</source>
+        <translation>sent</translation>
+    </message>
+    <message>
+        <source>放回表单</source>
+        <translation>Put back into the form</translation>
+    </message>
+    <message>
+        <source>打开案件</source>
+        <translation>Open the case</translation>
+    </message>
+    <message>
+        <source>离线案件已放回表单，请核对后按 F5</source>
+        <translation>The offline case is back in the form: check it, then F5</translation>
     </message>
 </context>
 </TS>
