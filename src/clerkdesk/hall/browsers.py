@@ -26,9 +26,10 @@ import contextlib
 import logging
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import contextmanager
 from typing import TypeVar
 
 from clerkdesk.drivers.web.shared import Lender, _Lane, lending, process_state
@@ -60,23 +61,11 @@ class _BrowserLane(_Lane):
         self.lender = Lender(name)
         super().__init__(name)
 
-    def _loop(self) -> None:
+    @contextmanager
+    def _scope(self) -> Iterator[None]:
         try:
             with lending(self.lender):
-                while True:
-                    item = self.jobs.get()
-                    if item is None:
-                        return
-                    fn, fut = item
-                    try:
-                        if fut.set_running_or_notify_cancel():
-                            try:
-                                fut.set_result(fn())
-                            except BaseException as e:  # handed to the waiting job, never lost in this thread
-                                fut.set_exception(e)
-                    finally:
-                        with self.lock:
-                            self.running -= 1
+                yield
         finally:
             self.lender.close()  # in this thread: Playwright's sync API belongs to it
 

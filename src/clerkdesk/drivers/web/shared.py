@@ -22,6 +22,7 @@ import secrets
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from contextlib import AbstractContextManager
 from typing import Any
 
 from clerkdesk.recipe.systems import origin_of
@@ -116,21 +117,28 @@ class _Lane:
         self.thread.start()
 
     def _loop(self) -> None:
-        with shared_browsers():
-            while True:
-                item = self.jobs.get()
-                if item is None:
-                    return
-                fn, fut = item
-                try:
-                    if fut.set_running_or_notify_cancel():
-                        try:
-                            fut.set_result(fn())
-                        except BaseException as e:  # handed to the waiting worker, never lost in this thread
-                            fut.set_exception(e)
-                finally:
-                    with self.lock:
-                        self.running -= 1
+        with self._scope():
+            self._serve()
+
+    def _scope(self) -> AbstractContextManager[Any]:
+        """What the lane's thread holds while it serves (here: the thread's shared browsers)."""
+        return shared_browsers()
+
+    def _serve(self) -> None:
+        while True:
+            item = self.jobs.get()
+            if item is None:
+                return
+            fn, fut = item
+            try:
+                if fut.set_running_or_notify_cancel():
+                    try:
+                        fut.set_result(fn())
+                    except BaseException as e:  # handed to the waiting job, never lost in this thread
+                        fut.set_exception(e)
+            finally:
+                with self.lock:
+                    self.running -= 1
 
     def submit(self, fn: Callable[[], Any]) -> tuple[Future[Any], bool]:
         """Queue FN; returns its future and whether another job of this system was there first (it waits)."""
