@@ -44,7 +44,7 @@ def test_the_hall_view_shows_both_windows_the_waiting_run_and_the_failed_system(
             db["runs"].update(old, {"created_at": yesterday})
             db["cases"].update(w3.runs.get(old).case_id, {"created_at": yesterday})
 
-        view = HallView(w3)
+        view = HallView(w3, titles={"hrss": "人社业务经办系统"})  # as the recipes name it
         qtbot.addWidget(view)
         with qtbot.waitSignal(view.loaded, timeout=10_000):
             view.refresh()
@@ -54,10 +54,10 @@ def test_the_hall_view_shows_both_windows_the_waiting_run_and_the_failed_system(
         assert all(statuses) and not set(statuses) & {str(s) for s in CaseStatus}, statuses
         assert view.waiting.rowCount() == 1
         cells = [view.waiting.item(0, j).text() for j in range(view.waiting.columnCount())]
-        assert cells[1] == "hrss" and "uncertain submit" in cells[3] and cells[4] == "1"
+        assert cells[1] == "人社业务经办系统" and view.waiting.item(0, 1).toolTip() == "hrss" and "uncertain submit" in cells[3] and cells[4] == "1"
         assert "答复页面丢失" in cells[5] and cells[6] == wait  # the message on screen, for the supervisor
         assert "(1)" in view.tabs.tabText(1)
-        assert [view.systems.item(0, j).text() for j in range(6)] == ["hrss", "3", "1", "1", "1", "1"]
+        assert [view.systems.item(0, j).text() for j in range(6)] == ["人社业务经办系统", "3", "1", "1", "1", "1"]
         assert view.systems.item(0, 0).foreground().color().name() == "#c62828"  # a system with failures
         assert "RS-77" in view.cases.item([view.cases.item(i, 1).text() for i in range(3)].index("window-3"),
                                           5).text()

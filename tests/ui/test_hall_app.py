@@ -37,6 +37,7 @@ def test_the_hall_view_is_a_supervisors_tab(make_window: Any, qtbot: Any, monkey
     monkeypatch.delenv("CLERKDESK_DATABASE_URL", raising=False)
     win = make_window(clerk="chief")
     assert win.hall_action.isVisible() and win.hall_tab.view is not None
+    assert win.hall_tab.view.titles.get("hrss") == "人力资源和社会保障业务经办系统"  # systems by name, as the recipes give it
     with qtbot.waitSignal(win.hall_tab.view.loaded, timeout=10_000):
         press(qtbot, win, Qt.Key.Key_H, CTRL | SHIFT)
     assert win.tabs.currentWidget() is win.hall_tab.view

@@ -8,6 +8,7 @@ moment. The waiting list shows the engine's message (it says what the person mus
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from clerkdesk.hall.report import HallDay, supervised_day, write_csv, write_xlsx
 from clerkdesk.records.runstate import RunStatus
 from clerkdesk.ui.i18n import tr
 from clerkdesk.ui.qt_case_list import CASE_WORDS
+from clerkdesk.ui.qt_queue import system_titles
 from clerkdesk.ui.style import STATUS_COLOURS
 from clerkdesk.ui.workers import run_op
 
@@ -63,10 +65,12 @@ class HallView(QWidget):
 
     loaded = Signal(object)  # the HallDay shown (tests wait for it)
 
-    def __init__(self, store: Any, parent: QWidget | None = None, day: date | None = None):
+    def __init__(self, store: Any, parent: QWidget | None = None, day: date | None = None,
+                 titles: Mapping[str, str] | None = None):
         super().__init__(parent)
         self.store = store
         self.day = day
+        self.titles = dict(titles or {})  # system id → its name (the recipes'); the id stays in the tooltip
         self.shown: HallDay | None = None
         self.tabs = QTabWidget()
         self.cases = self._table(CASE_COLUMNS)
@@ -122,6 +126,8 @@ class HallView(QWidget):
             item.setText(tr(CASE_WORDS.get(c.status, c.status)))
             item.setToolTip(c.status)
         self._fill(self.systems, SYSTEM_COLUMNS, d.systems)
+        self._name_systems(self.waiting, 1, [w.system for w in d.waiting])
+        self._name_systems(self.systems, 0, [s.system for s in d.systems])
         for i, c in enumerate(d.cases):
             colour = {"done": RunStatus.SUCCEEDED, "failed": "failed", RunStatus.NEEDS_CLERK: RunStatus.NEEDS_CLERK}.get(c.status, "running")
             self.cases.item(i, 3).setForeground(QColor(STATUS_COLOURS[colour]))
@@ -134,6 +140,13 @@ class HallView(QWidget):
         self.notes.setText("\n".join(d.notes))
         self.notes.setVisible(bool(d.notes))
         self.loaded.emit(d)
+
+    def _name_systems(self, table: QTableWidget, column: int, ids: list[str]) -> None:
+        """The system's name as the recipes give it, where known; its id in the tooltip (the export keeps ids)."""
+        for i, sid in enumerate(ids):
+            item = table.item(i, column)
+            item.setText(self.titles.get(sid, sid))
+            item.setToolTip(sid)
 
     @staticmethod
     def _fill(table: QTableWidget, columns: list[tuple[str, str]], items: list[Any]) -> None:
@@ -180,7 +193,7 @@ class HallTab:
     def attach(self, desk: Any) -> bool:
         """Add the tab when DESK's clerk is a supervisor; True when the window has it."""
         if self.view is None and is_supervisor(desk.clerk_name):
-            self.view = HallView(desk.store)
+            self.view = HallView(desk.store, titles=system_titles(desk))
             self.window.tabs.addTab(self.view, tr("大厅概况") + f" ({HALL_KEY})")
             self.window.tabs.currentChanged.connect(self._shown)  # clicked with the mouse: loaded too
         elif self.view is not None:
