@@ -38,8 +38,8 @@ from clerkdesk.records import model
 from clerkdesk.records.model import Case
 from clerkdesk.store.drafts import Draft
 from clerkdesk.store.outbox import CONFLICT, SEALED, SENDING, SENT, OfflineCase, Outbox
-from clerkdesk.store.pg import StoreUnreachable
 from clerkdesk.store.profiles import profile_key
+from clerkdesk.store.unreachable import StoreUnreachable
 
 KEY_FIELD = {"person": "id_number", "enterprise": "uscc"}
 WAIT_CONFLICT = "等待处理档案冲突（Ctrl+Shift+K） (waiting for the clerk to settle a profile conflict)"

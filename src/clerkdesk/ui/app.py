@@ -66,7 +66,7 @@ def load_desk(home: Path | None, clerk: str | None, runtime: Any, urls: dict[str
 
     A missing HOME was already allowed (``home_may_be_created``) or agreed to by the clerk."""
     from clerkdesk.desk import Desk, FillOptions
-    from clerkdesk.store.pg import StoreUnreachable
+    from clerkdesk.store.unreachable import StoreUnreachable
 
     desk = Desk(home, clerk, create=True)
     desk.catalog  # noqa: B018 - read the recipes now, not on the UI thread
