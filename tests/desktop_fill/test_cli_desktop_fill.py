@@ -113,3 +113,36 @@ def test_cli_fill_enters_a_record_into_the_sandbox_desktop_client(client: Any, h
         "个人缴存比例": "8%", "开户日期": "2026-11-01", "月缴存基数": "8500.50", "单位缴存比例": "12%"}
     runs = json.loads(cli(home, "--json", "runs").stdout)
     assert runs[0]["status"] == "succeeded" and "欧阳娜娜" not in json.dumps(runs, ensure_ascii=False)
+
+
+def test_resume_waits_for_the_login_with_wait_human(client: Any, home: Path, tmp_path: Path) -> None:
+    """A batch `fill` with no client logged in stops at the login (`a person must act`, nothing typed); once the
+    person has logged in, `resume RUN --wait-human N` waits for the login it asks for and files the record once."""
+    person = {"name": "司马相如", "id_number": "11010519491231002" + id_check_digit("11010519491231002"),
+              "ethnicity": "汉族", "phone": "13800138001", "marital_status": "未婚",
+              "current_address": "北京市东城区东长安街1号"}
+    case = {"employer": "北京市东城区人力资源和社会保障局", "employer_account": "100200300401",
+            "personal_rate": "12%", "monthly_base": "9000", "opened_on": "2026-11-02"}
+    record = tmp_path / "record.json"
+    record.write_text(json.dumps({"person": person, "case": case}, ensure_ascii=False), encoding="utf-8")
+    assert not windows.find_windows(GJJ_MAIN)
+    r = cli(home, "--json", "fill", "--record", str(record), "--target", "gjj.open-account", "--yes")
+    assert r.returncode == 1 and "a person must act" in r.stdout + r.stderr, r.stdout + r.stderr
+    (run,) = json.loads(cli(home, "--json", "runs").stdout)
+    assert run["status"] == "needs_clerk"
+
+    resume = subprocess.Popen([sys.executable, "-m", "clerkdesk", "--home", str(home), "--json", "resume", run["id"],
+                               "--yes", "--wait-human", "90"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              stdin=subprocess.DEVNULL, text=True)
+    try:
+        time.sleep(6)  # `resume` is waiting at the login by now
+        assert resume.poll() is None, resume.communicate()
+        c = client()  # the person logs in: the client's main window comes up
+        out, err = resume.communicate(timeout=240)
+    finally:
+        if resume.poll() is None:
+            resume.kill()
+    assert resume.returncode == 0, out + err
+    (rec,) = c.records()
+    assert rec["fields"]["姓名"] == "司马相如" and rec["fields"]["个人缴存比例"] == "12%"
+    assert json.loads(cli(home, "--json", "runs").stdout)[0]["status"] == "succeeded"
