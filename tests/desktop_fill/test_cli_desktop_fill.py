@@ -51,6 +51,12 @@ def _wait_gone(title: str) -> None:
         time.sleep(0.1)
 
 
+def _record(tmp_path: Path, person: dict[str, str], case: dict[str, str]) -> Path:
+    record = tmp_path / "record.json"
+    record.write_text(json.dumps({"person": person, "case": case}, ensure_ascii=False), encoding="utf-8")
+    return record
+
+
 def test_the_worked_example_of_the_docs_fills_the_practice_form(display: str, home: Path, tmp_path: Path) -> None:
     out = tmp_path / "testform.json"
     system = doc_block("# recipes/systems/testform.yaml")
@@ -98,8 +104,7 @@ def test_cli_fill_enters_a_record_into_the_sandbox_desktop_client(client: Any, h
               "current_address": "北京市朝阳区建国路88号SOHO现代城2号楼1单元1203室"}
     case = {"employer": "北京市朝阳区人力资源和社会保障局", "employer_account": "100200300400",
             "personal_rate": "8%", "monthly_base": "8500.50", "opened_on": "2026-11-01"}
-    record = tmp_path / "record.json"
-    record.write_text(json.dumps({"person": person, "case": case}, ensure_ascii=False), encoding="utf-8")
+    record = _record(tmp_path, person, case)
     r = cli(home, "--json", "fill", "--record", str(record), "--target", "gjj.open-account", "--yes",
             "--wait-human", "30")
     assert r.returncode == 0, r.stdout + r.stderr
@@ -123,8 +128,7 @@ def test_resume_waits_for_the_login_with_wait_human(client: Any, home: Path, tmp
               "current_address": "北京市东城区东长安街1号"}
     case = {"employer": "北京市东城区人力资源和社会保障局", "employer_account": "100200300401",
             "personal_rate": "12%", "monthly_base": "9000", "opened_on": "2026-11-02"}
-    record = tmp_path / "record.json"
-    record.write_text(json.dumps({"person": person, "case": case}, ensure_ascii=False), encoding="utf-8")
+    record = _record(tmp_path, person, case)
     assert not windows.find_windows(GJJ_MAIN)
     r = cli(home, "--json", "fill", "--record", str(record), "--target", "gjj.open-account", "--yes")
     assert r.returncode == 1 and "a person must act" in r.stdout + r.stderr, r.stdout + r.stderr
