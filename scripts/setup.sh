@@ -31,7 +31,8 @@ APT_PKGS=(xvfb xdotool xclip libtk8.6 fonts-wqy-microhei fonts-noto-cjk fonts-ar
           binutils wixl msitools iproute2  # these four: packaging/build.sh deb|msi and tests/packaging
           osslsigncode wine64  # tests/packaging: the MSI's Python checked (Authenticode) and started under Wine
           postgresql  # the hall store's tests and bench start a private server (no system service)
-          python3-gi gir1.2-gtk-3.0)  # tests/drivers_desktop/gtkcal.py: a real GTK3 dialog, run by the system python3
+          python3-gi gir1.2-gtk-3.0  # tests/drivers_desktop/gtkcal.py: a real GTK3 dialog, run by the system python3
+          locales)  # zh_CN.UTF-8 below: the GTK dialog drawn as on a Chinese workstation (十二月, weeks from 一)
 missing=()
 for p in "${APT_PKGS[@]}"; do installed "$p" || missing+=("$p"); done
 
@@ -65,6 +66,10 @@ elif ! "$PY" -c 'import ensurepip, venv' 2>/dev/null; then
 fi
 
 apt_install "${missing[@]}"
+# A Chinese locale for the desktop tests (test_gtk_calendar_zh.py); a workstation has it already.
+if ! locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\?8$'; then
+  $SUDO localedef -i zh_CN -f UTF-8 zh_CN.UTF-8 || echo "setup: could not generate the zh_CN.UTF-8 locale" >&2
+fi
 [ -n "$PY" ] || PY=$(pick_python) || die "no Python >= 3.11 found or installable; set PYTHON=/path/to/python3.11"
 
 if [ ! -x .venv/bin/python ]; then
