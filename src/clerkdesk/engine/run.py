@@ -91,6 +91,9 @@ class Clerk(Protocol):
     # the profile (a ``read`` step, engine/discrepancy.py); a clerk without it keeps the profile's values (the
     # fill updates the system), as before ``read`` existed. The desk wraps every shell's clerk with one that
     # asks the shell, audits the decisions and updates the profile (desk/discrepancy.py).
+    # Optional: ``settled_discrepancies(info, diffs) -> {field: Decision}`` — the differences the clerk already
+    # decided for this case and system, with the same system value and profile value then (another matter of the
+    # case, a later run): those are reused and not asked again (desk/discrepancy.py keeps them per case).
 
 
 @dataclass
@@ -817,13 +820,21 @@ class _Execution:
             return
         diffs = compare(shown, self.data(), self.system.codes)
         decisions: dict[str, Decision] = {}
-        if diffs:
+        settled = getattr(self.r.clerk, "settled_discrepancies", None)
+        known = self.ask("discrepancies", lambda: settled(self.info, diffs)) if settled and diffs else {}
+        for d in diffs:  # decided earlier in this case, the values unchanged since: not asked again
+            if d.field in known and Decision(known[d.field]) in d.choices:
+                decisions[d.field] = Decision(known[d.field])
+                self.r.log.event(self.rid, self.top + 1, step.kind, "discrepancy",
+                                 f"{d.field}: {decisions[d.field]} (decided earlier in this case)")
+        open_ = [d for d in diffs if d.field not in decisions]
+        if open_:
             self.emit(ev.HumanNeeded(**self.base_event(), kind=ev.Need.DISCREPANCY,
-                                     message=f"“{self.system.title}”中的 {len(diffs)} 项信息与档案不一致，请逐项决定 "
-                                             f"({len(diffs)} field(s) in the system differ from the profile)"))
+                                     message=f"“{self.system.title}”中的 {len(open_)} 项信息与档案不一致，请逐项决定 "
+                                             f"({len(open_)} field(s) in the system differ from the profile)"))
             ask = getattr(self.r.clerk, "discrepancies", None)
-            said = self.ask("discrepancies", lambda: ask(self.info, diffs)) if ask is not None else {}
-            for d in diffs:
+            said = self.ask("discrepancies", lambda: ask(self.info, open_)) if ask is not None else {}
+            for d in open_:
                 dec = Decision(said.get(d.field, Decision.SYSTEM))
                 decisions[d.field] = dec if dec in d.choices else Decision.SYSTEM
                 self.r.log.event(self.rid, self.top + 1, step.kind, "discrepancy", f"{d.field}: {decisions[d.field]}")
