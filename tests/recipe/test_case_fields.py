@@ -165,7 +165,8 @@ def test_messages_and_choice_options_take_english_words_and_old_recipes_stay_val
     human, confirm, plain = r.steps[-3:]
 
     class Catcher:
-        got: list[str] = []
+        def __init__(self) -> None:
+            self.got: list[str] = []
 
         def human(self, s: object, message: str, until: object) -> None:
             self.got.append(message)

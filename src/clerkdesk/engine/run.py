@@ -44,7 +44,8 @@ from clerkdesk.recipe.driver import (
     ReadSpec,
     lacks,
 )
-from clerkdesk.recipe.steps import CREDENTIAL_NAME, STEPS, Step
+from clerkdesk.recipe.steps import CREDENTIAL_NAME, EN_SETTING, STEPS, Step
+from clerkdesk.recipe.words import step_field
 from clerkdesk.records.runstate import RunStatus, SubmitState
 
 ANSWER_WAIT_S = 120.0  # without a shell's say, how long to keep waiting for a slow system's answer
@@ -484,7 +485,8 @@ class _Execution:
                 return
             if not st.container:
                 self.skip_answer = False
-        self.emit(ev.StepStarted(**self.base_event(), index=n, total=len(self.recipe.steps), kind=s.kind, what=what))
+        self.emit(ev.StepStarted(**self.base_event(), index=n, total=len(self.recipe.steps), kind=s.kind, what=what,
+                                 field=step_field(s, self.env) or "", en=str(s.args.get(EN_SETTING, ""))))
         awaiting = self.submit_state == SubmitState.CLICKED and st.verifies
         retries = int(s.args.get("retry", 1 if st.safe_to_retry else 0))
         if st.irreversible or awaiting:

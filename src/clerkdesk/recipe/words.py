@@ -158,6 +158,13 @@ def _from_code_map(table: str, sent: str, system_codes: Mapping[str, Mapping[str
     return ConfirmLine("", words, code)
 
 
+def step_field(step: Any, env: Any) -> str | None:
+    """The record or case field a fill/choose step enters (its value's one field), None for any other step."""
+    if step.kind not in VALUE_KINDS:
+        return None
+    return _shape(env, step.args.get("value")).field
+
+
 TICK_WORDS = {"zh": ("☑ 勾选", "☐ 不勾选"), "en": ("☑ ticked", "☐ not ticked")}
 
 
@@ -187,8 +194,29 @@ def _option_words(cf: Any, sent: str, lang: str) -> str | None:
     return (", " if lang == "en" else ITEM_JOIN).join(cf.option_words(i, lang) for i in items)
 
 
+def _guards(recipe: Any, env: Any) -> dict[int, str]:
+    """id(step) → the field of the innermost ``when: {if: "{{ case.contract_signed }}"}`` around it: what a box
+    ticked there stands for (是否签订劳动合同 ticked because the labour contract is signed)."""
+    out: dict[int, str] = {}
+
+    def go(steps: tuple[Any, ...], field: str | None) -> None:
+        for s in steps:
+            if field:
+                out[id(s)] = field
+            inner = field
+            if isinstance(s.args.get("if"), str):
+                inner = _shape(env, s.args["if"]).field or (values.references(env, s.args["if"]) or [None])[0] \
+                    or field
+            for kids in s.children.values():
+                go(kids, inner)
+
+    go(getattr(recipe, "steps", ()), None)
+    return out
+
+
 def describe(label: str, sent: str, step: Any, env: Any, system_codes: Mapping[str, Mapping[str, Any]],
-             context: Mapping[str, Any] | None, lang: str = "zh", recipe: Any = None) -> ConfirmLine:
+             context: Mapping[str, Any] | None, lang: str = "zh", recipe: Any = None,
+             guard: str | None = None) -> ConfirmLine:
     """One sent pair in words, in LANG (the English window: the field's English name, the value in English where
     it is a code, a region or a recipe's option; the citizen's own text as it is); see the module doc."""
     if step is not None and step.kind in CHECK_KINDS:
@@ -201,6 +229,8 @@ def describe(label: str, sent: str, step: Any, env: Any, system_codes: Mapping[s
         if lang == "en" and cf is not None and label in cf.options:  # 养老 of 参保险种: Insurance types: Pension
             field_name = _field_name(cf.name, recipe, lang)
             name = f"{field_name}: " * bool(field_name) + cf.option_words(label, lang)
+        elif lang == "en" and (field_name := _field_name(on.field or guard, recipe, lang)):
+            name = field_name  # a box ticked for a yes/no field: 是否签订劳动合同 → Labour contract signed
         ticked, unticked = TICK_WORDS.get(lang, TICK_WORDS["zh"])
         return ConfirmLine(name, ticked if sent == TICKED else unticked, target=label if name != label else "")
     shape = _shape(env, step.args.get("value")) if step is not None else _Shape(None, ())
@@ -244,11 +274,12 @@ def confirm_lines(recipe: Any, system: Any, sent: list[tuple[str, str]],
     "en": each line in English (the field's English name, the target's own label kept as ``target``)."""
     env = values.make_env(system.id, system.codes)
     by_label = _steps_by_label(recipe)
+    guards = _guards(recipe, env) if lang != "zh" else {}
     seen: dict[str, int] = {}
     out = []
     for label, value in sent:  # the n-th report of a label came from the n-th step with it (a loop: the last)
         steps = by_label.get(label) or [None]
         n = seen[label] = seen.get(label, -1) + 1
-        out.append(describe(label, value, steps[min(n, len(steps) - 1)], env, system.codes, context, lang,
-                            recipe))
+        step = steps[min(n, len(steps) - 1)]
+        out.append(describe(label, value, step, env, system.codes, context, lang, recipe, guards.get(id(step))))
     return out
