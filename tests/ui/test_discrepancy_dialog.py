@@ -177,3 +177,14 @@ def test_in_the_window_two_matters_of_one_system_show_the_table_once(qtbot: Any,
         win.shutdown()
     assert len(shown) == 1 and shown[0].ask.info.recipe in ("a.one", "a.two")
     assert sorted(world.filled) == [("a", "2"), ("a", "2"), ("b", "1")]  # left as system a has it, both times
+
+
+def test_in_english_a_region_difference_is_named_in_english(qtbot: Any, english: Any) -> None:
+    from clerkdesk.ui.qt_discrepancy import DiscrepancyDialog
+
+    diffs = compare({"person.hukou_region": "370202"}, {"person": {"hukou_region": "650102"}}, CODES)
+    a = Ask(AskKind.DISCREPANCY, ask().info, "…", rows=[Row(SYSTEM, diffs[0], "")])
+    dlg = DiscrepancyDialog(a)
+    qtbot.addWidget(dlg)
+    assert cells(dlg)[0][2:4] == ["Shandong Province / Qingdao / Shinan District",
+                                  "Xinjiang Uygur Autonomous Region / Urumqi / Tianshan District"]

@@ -171,3 +171,32 @@ def test_the_cards_step_line_names_the_field_and_the_message_in_english() -> Non
     finally:
         i18n.set_language("zh")
     assert step_words("fill", "fill 姓名", "person.name") == "填写 姓名"
+
+
+def test_the_forms_choices_show_english_words_and_keep_the_value_as_written(qtbot: Any) -> None:
+    """A recipe option's ``en_choices`` words in the English form's picker and ticks; the record gets the option
+    as written (it is what the system is sent)."""
+    from clerkdesk.config import recipes_dir
+    from clerkdesk.recipe.catalog import Catalog
+    from clerkdesk.ui.fields import field_def, make_editor
+
+    cat = Catalog(recipes_dir())
+    recipes = [cat.get(EMP), cat.get(INS)]
+    i18n.set_language("en")
+    try:
+        term = make_editor(field_def("case.contract_term", recipes))
+        qtbot.addWidget(term.widget)
+        items = [term.widget.itemText(i) for i in range(term.widget.count())]
+        assert "Three years or more" in items and not [t for t in items if _han(t)]
+        term.set_value("三年及以上")
+        assert term.widget.currentText() == "Three years or more" and term.value() == "三年及以上"
+        ins = make_editor(field_def("case.insurances", recipes))
+        qtbot.addWidget(ins.widget)
+        assert [b.text() for b in ins.boxes] == ["Pension", "Medical", "Unemployment", "Work injury"]
+        ins.set_value(["养老", "工伤"])
+        assert ins.value() == ["养老", "工伤"]
+    finally:
+        i18n.set_language("zh")
+    zh = make_editor(field_def("case.insurances", recipes))
+    qtbot.addWidget(zh.widget)
+    assert [b.text() for b in zh.boxes] == ["养老", "医疗", "失业", "工伤"]
