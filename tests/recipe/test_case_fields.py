@@ -143,3 +143,57 @@ def test_the_shipped_recipes_name_themselves_in_english() -> None:
     assert cat.broken == []
     assert all(m.en for m in cat.matters.values()) and all(s.en for s in cat.systems.values())
     assert all(f.en for r in cat.recipes.values() for f in r.fields.values())
+
+
+def test_messages_and_choice_options_take_english_words_and_old_recipes_stay_valid(folder: Path) -> None:
+    """``en:`` on a confirm's, a human's and a login's message and ``en_choices`` on a choice field: the English
+    window's words; the step hands its clerk a ``Said`` that carries them (the text itself stays the Chinese)."""
+    from clerkdesk.recipe.catalog import Catalog
+    from clerkdesk.recipe.said import Said
+
+    text = RECIPE.replace('kind: "choice:单位就业|灵活就业"}', 'kind: "choice:单位就业|灵活就业", '
+                          'en_choices: {单位就业: "Employed by a unit"}}') + (
+        '  - human: {message: 请登录, en: "Log in", until: {text: 退出}}\n'
+        '  - confirm: {message: 请核对后提交, en: "Check, then submit"}\n'
+        '  - confirm: 请再核对\n')
+    (folder / "s" / "reg.yaml").write_text(text, encoding="utf-8")
+    assert lint([folder], None)[0] == []
+    r = Catalog(folder).get("s.reg")
+    form = r.fields["case.form"]
+    assert [form.option_words(o, lang) for o in form.options for lang in ("zh", "en")] == [
+        "单位就业", "Employed by a unit", "灵活就业", "灵活就业"]
+    human, confirm, plain = r.steps[-3:]
+
+    class Catcher:
+        def __init__(self) -> None:
+            self.got: list[str] = []
+
+        def human(self, s: object, message: str, until: object) -> None:
+            self.got.append(message)
+
+        def confirm(self, s: object, message: str) -> None:
+            self.got.append(message)
+
+    x = Catcher()
+    for s in (confirm, plain):
+        s.type.perform(x, s)  # type: ignore[arg-type]
+    assert x.got == ["请核对后提交", "请再核对"]
+    assert isinstance(x.got[0], Said) and x.got[0].en == "Check, then submit"
+    assert not getattr(x.got[1], "en", "")  # no en: the Chinese as written everywhere
+    assert human.args["en"] == "Log in"
+
+
+def test_a_malformed_english_message_or_choice_is_named_where_it_stands(folder: Path) -> None:
+    text = RECIPE.replace('kind: "choice:单位就业|灵活就业"}', 'kind: "choice:单位就业|灵活就业", '
+                          'en_choices: {单位: "Unit", 灵活就业: [a]}}') + (
+        '  - confirm: {message: 请核对, en: "{{ person.name }}"}\n'
+        '  - human: {message: 请登录, en: ""}\n')
+    (folder / "s" / "reg.yaml").write_text(text, encoding="utf-8")
+    got = [str(p).replace(f"{folder}/", "") for p in lint([folder], None)[0]]
+    assert got == [
+        "s/reg.yaml:7:64: case.form: en_choices names '单位', which is not one of its options. Did you mean '单位就业'?",
+        "s/reg.yaml:7:82: case.form: en_choices 灵活就业 is its English words, one line of text",
+        's/reg.yaml:15:33: confirm en is the message in the English window, one line of plain text (e.g. en: '
+        '"Log in to the system")',
+        's/reg.yaml:16:31: human en is the message in the English window, one line of plain text (e.g. en: '
+        '"Log in to the system")'], got

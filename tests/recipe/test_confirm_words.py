@@ -90,3 +90,35 @@ def test_a_label_filled_twice_is_read_with_each_steps_own_template() -> None:
     recipe = replace(EMPLOYMENT, steps=steps)
     got = confirm_lines(recipe, AMR, [("代码", "M"), ("代码", "UG")])
     assert [ln.words for ln in got] == ["男", "维吾尔族"]
+
+
+def test_in_english_labels_codes_regions_choices_and_ticks_are_english_the_citizens_text_stays() -> None:
+    """The English window's confirm: the field's English name (the target's label kept beside it), a code's and
+    a region's English, a recipe's option in its ``en_choices`` words, ticks in English; the citizen's own text
+    (a name, an address) as it is."""
+    import unicodedata
+
+    sent = [("姓名", "张晓明"), ("性别", "1"), ("民族", "5"), ("户口性质", "2"), ("婚姻状况", "2"),
+            ("户籍地址", "370000"), ("市", "370200"), ("区县", "370202"), ("合同期限", "三年及以上"),
+            ("就业形式", "单位就业"), ("户籍详细地址", "香港中路1号")]
+    lines = confirm_lines(EMPLOYMENT, HRSS, sent, {"person": PERSON, "case": {}}, "en")
+    got = {ln.target: (ln.label, ln.words, ln.code) for ln in lines}
+    assert got["姓名"] == ("name", "张晓明", None)
+    assert got["性别"][1:] == ("male", "1") and got["民族"][1:] == ("Uyghur", "5")
+    assert got["区县"][1:] == ("Shinan District", "370202") and got["户籍地址"][1] == "Shandong Province"
+    assert got["市"][1] == "Qingdao"
+    assert got["合同期限"] == ("Contract term", "Three years or more", None)
+    assert got["就业形式"][1] == "Employed by a unit"
+    assert got["户籍详细地址"][1] == "香港中路1号"  # the citizen's own address, as written
+
+    def han(t: str) -> bool:
+        return any(unicodedata.east_asian_width(c) == "W" and "\u4e00" <= c <= "\u9fff" for c in t)
+
+    own = {"张晓明", "香港中路1号"}
+    assert [t for ln in lines for t in (ln.label, ln.words) if han(t) and t not in own] == []
+    ticks = confirm_lines(INSURANCE, HRSS, [("养老", "true"), ("工伤", "false")], None, "en")
+    assert [(t.label, t.words, t.target) for t in ticks] == [("Insurance types: Pension", "☑ ticked", "养老"),
+                                                             ("Insurance types: Work injury", "☐ not ticked", "工伤")]
+    # the Chinese window is unchanged: the target's labels, no target beside them
+    zh = confirm_lines(EMPLOYMENT, HRSS, sent, None)
+    assert [ln.label for ln in zh] == [label for label, _ in sent] and not any(ln.target for ln in zh)

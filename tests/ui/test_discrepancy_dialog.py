@@ -129,3 +129,62 @@ def test_from_the_window_the_table_stops_the_run_before_writing_and_the_choice_i
     assert sandbox.submissions("hrss")[-1]["fields"]["aac009"] == "2"
     idn = first17 + id_check_digit(first17)
     assert win.desk.profile("person", idn).record["hukou_type"] == "urban"
+
+
+def test_in_the_window_two_matters_of_one_system_show_the_table_once(qtbot: Any, tmp_path: Any) -> None:
+    """Two matters of one system that both read the system's query page (a scripted system, no browser): the
+    clerk decides the stale 户口性质 once; the second matter reuses the decision and the table does not reappear."""
+    from PySide6.QtCore import QTimer
+    from ui_helpers import press, wait_done
+
+    from clerkdesk.desk import FillOptions
+    from clerkdesk.ui.app import build_window
+    from clerkdesk.ui.qt_discrepancy import DiscrepancyDialog
+    from tests.support.scripted_system import MATTERS, PERSON, World, scripted_desk
+
+    desk = scripted_desk(tmp_path)
+    world = World({"a": "2", "b": "1"})  # system a holds 非农业; b agrees with the profile
+    win = build_window(tmp_path / "home", desk=desk, headless=True)
+    win.ask_close = lambda: True
+    win.monitor.runtime.opts = FillOptions(driver_factory=world.driver, timeout_factor=0.05, answer_wait=0)
+    qtbot.addWidget(win)
+    shown: list[Any] = []
+
+    def tick() -> None:  # the clerk: each table seen is answered 暂不处理 with F9; every confirm with F9
+        for ask, dlg in list(win.monitor.dialogs.items()):
+            if ask.answered or not dlg.isVisible():
+                continue
+            if isinstance(dlg, DiscrepancyDialog):
+                if dlg not in shown:
+                    shown.append(dlg)
+                dlg.choices["person.hukou_type"].setCurrentIndex(2)
+            qtbot.keyClick(dlg, Qt.Key.Key_F9)
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(50)
+    try:
+        with qtbot.waitExposed(win):
+            win.show()
+        win.form.set_matters(list(MATTERS))
+        win.form.fill_values({"person.name": PERSON["name"], "person.id_number": PERSON["id_number"],
+                              "person.hukou_type": "rural"})
+        press(qtbot, win, Qt.Key.Key_F5)
+        qtbot.waitUntil(lambda: bool(win.monitor.cards), timeout=10000)
+        assert wait_done(qtbot, win, 30000) == {r: "succeeded" for r in MATTERS}
+    finally:
+        timer.stop()
+        win.shutdown()
+    assert len(shown) == 1 and shown[0].ask.info.recipe in ("a.one", "a.two")
+    assert sorted(world.filled) == [("a", "2"), ("a", "2"), ("b", "1")]  # left as system a has it, both times
+
+
+def test_in_english_a_region_difference_is_named_in_english(qtbot: Any, english: Any) -> None:
+    from clerkdesk.ui.qt_discrepancy import DiscrepancyDialog
+
+    diffs = compare({"person.hukou_region": "370202"}, {"person": {"hukou_region": "650102"}}, CODES)
+    a = Ask(AskKind.DISCREPANCY, ask().info, "…", rows=[Row(SYSTEM, diffs[0], "")])
+    dlg = DiscrepancyDialog(a)
+    qtbot.addWidget(dlg)
+    assert cells(dlg)[0][2:4] == ["Shandong Province / Qingdao / Shinan District",
+                                  "Xinjiang Uygur Autonomous Region / Urumqi / Tianshan District"]

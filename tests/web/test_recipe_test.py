@@ -43,7 +43,7 @@ def test_a_dry_run_fills_everything_and_submits_nothing(desk: Any, web: Any, tmp
     assert "nothing was submitted" in res.outcome.message
     by_what = {r.what: r for r in res.rows}
     name = by_what["fill 姓名"]
-    assert name.status == "ok" and name.where.endswith(":23:5")
+    assert name.status == "ok" and name.where.endswith(":25:5")
     call = name.calls[0]
     assert call.sent == PERSON["name"] and call.read_back == PERSON["name"]
     assert call.resolved.startswith("<input") and f"in frame {web.hrss_url}" in call.resolved
@@ -86,7 +86,7 @@ def test_cli_recipe_test_exits_0_with_a_report_and_1_naming_a_broken_locator(des
     assert r.returncode == 1, r.stdout + r.stderr
     out = json.loads(r.stdout)
     failed = [s for s in out["steps"] if s["status"] == "failed"]
-    assert [s["step"] for s in failed] == ["fill 联系手机"] and failed[0]["where"].endswith("insurance.yaml:37:5")
+    assert [s["step"] for s in failed] == ["fill 联系手机"] and failed[0]["where"].endswith("insurance.yaml:39:5")
     assert "label 联系手机 not found" in failed[0]["message"]
     assert len(web.submissions("hrss")) == before
 

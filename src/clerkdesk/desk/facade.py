@@ -157,12 +157,14 @@ class Desk:
         return self.runs.sealing()
 
     # --- confirms -------------------------------------------------------------------------------
-    def confirm_lines(self, info: Any, sent: list[tuple[str, str]], with_profile: bool = True) -> list[Any]:
+    def confirm_lines(self, info: Any, sent: list[tuple[str, str]], with_profile: bool = True,
+                      lang: str = "zh") -> list[Any]:
         """The values a run is about to submit, in words (``recipe.words.ConfirmLine``), for any shell's confirm.
 
         INFO is the engine's ``RunInfo`` (which recipe, which system, which run); SENT the ``(label, value)``
         pairs the engine passes to ``Clerk.confirm``. WITH_PROFILE reads the run's case (the store) so lines can
-        say where a value is not the profile's own; without it the words come from the catalog alone."""
+        say where a value is not the profile's own; without it the words come from the catalog alone. LANG "en":
+        the lines in English (``recipe.words``)."""
         from clerkdesk.recipe.words import confirm_lines
 
         recipe = self.catalog.get(info.recipe)
@@ -173,7 +175,7 @@ class Desk:
                 context = self.cases.of_run(info.run_id).context
             except Exception:  # the run or its case is gone (erased): words without marks
                 context = None
-        return confirm_lines(recipe, system, sent, context)
+        return confirm_lines(recipe, system, sent, context, lang)
 
     def confirm_text(self, info: Any, sent: list[tuple[str, str]]) -> list[str]:
         """``confirm_lines`` as console lines (``性别：男（代码 1）``); the pairs as sent if they cannot be read."""

@@ -49,6 +49,7 @@ class Difference:
     profile_words: str  # the profile's value in words ("" when the profile has none)
     system_value: str | None  # the system's value as a profile value (canonical code), None if it cannot be read
     #                           as one: then only "update the system" is possible
+    profile_value: str = ""  # the profile's value as stored (a code, a region code): a shell words it itself
 
     @property
     def choices(self) -> tuple[Decision, ...]:
@@ -116,21 +117,21 @@ def compare_one(name: str, shown: str, context: Mapping[str, Any],
         if canonical is not None and mine in meanings:
             return None
         words = codes.table(spec.table).label(canonical) if canonical else text
-        return Difference(name, label, text, words, _words(spec, profile), canonical)
+        return Difference(name, label, text, words, _words(spec, profile), canonical, profile_text)
     if spec is not None and spec.kind == "region":
         code = squash(text)
         if regions.region(code) is None:  # a system that shows the region in words: compare the names
             if squash(_words(spec, profile)) == code:
                 return None
-            return Difference(name, label, text, text, _words(spec, profile), None)
+            return Difference(name, label, text, text, _words(spec, profile), None, profile_text)
         if code == squash(profile_text):
             return None
-        return Difference(name, label, text, _words(spec, code), _words(spec, profile), code)
+        return Difference(name, label, text, _words(spec, code), _words(spec, profile), code, profile_text)
     # anything else as a record stores it (a date in any spelling, a phone without its spaces, clean text)
     mine, theirs = model.canonical(name, profile_text), model.canonical(name, text)
     if squash(text) == squash(profile_text) or (theirs is not None and str(theirs) == str(mine)):
         return None
-    return Difference(name, label, text, text, profile_text, None if theirs is None else str(theirs))
+    return Difference(name, label, text, text, profile_text, None if theirs is None else str(theirs), profile_text)
 
 
 def compare(shown: Mapping[str, str], context: Mapping[str, Any],

@@ -26,6 +26,10 @@ class StepStarted(Event):
     total: int
     kind: str
     what: str
+    # for a shell in another language than the recipe's: the field the step enters (person.name; "" = none),
+    # named in the shell's language, and the recipe's own English for a message step (its ``en:``; "" = none)
+    field: str = ""
+    en: str = ""
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from clerkdesk.engine import events as ev
+from clerkdesk.engine.notices import DISCREPANCY, UNCERTAIN, UNCERTAIN_AT_QUERY, notice
 from clerkdesk.engine.plan import Target
 from clerkdesk.errors import ClerkDeskError, HumanAborted, HumanNeeded, StepError
 from clerkdesk.recipe import values
@@ -43,7 +44,8 @@ from clerkdesk.recipe.driver import (
     ReadSpec,
     lacks,
 )
-from clerkdesk.recipe.steps import CREDENTIAL_NAME, STEPS, Step
+from clerkdesk.recipe.steps import CREDENTIAL_NAME, EN_SETTING, STEPS, Step
+from clerkdesk.recipe.words import step_field
 from clerkdesk.records.runstate import RunStatus, SubmitState
 
 ANSWER_WAIT_S = 120.0  # without a shell's say, how long to keep waiting for a slow system's answer
@@ -91,6 +93,9 @@ class Clerk(Protocol):
     # the profile (a ``read`` step, engine/discrepancy.py); a clerk without it keeps the profile's values (the
     # fill updates the system), as before ``read`` existed. The desk wraps every shell's clerk with one that
     # asks the shell, audits the decisions and updates the profile (desk/discrepancy.py).
+    # Optional: ``settled_discrepancies(info, diffs) -> {field: Decision}`` — the differences the clerk already
+    # decided for this case and system, with the same system value and profile value then (another matter of the
+    # case, a later run): those are reused and not asked again (desk/discrepancy.py keeps them per case).
 
 
 @dataclass
@@ -135,14 +140,6 @@ class _Rejected(Exception):
 RECEIPT_MISSING = ("系统已记录这次提交（已看到受理结果），但回执号没有读到：请在系统中查到回执号后补录，不要重新办理。 "
                    "(the system recorded the submit — its answer was seen — but the receipt was not read: look it "
                    "up in the system and enter it: clerkdesk resume {rid} --recorded RECEIPT; do not file again)")
-
-
-def _uncertain_text(title: str) -> str:
-    return (f"“{title}”的提交结果不确定：系统可能已经记录，也可能没有。ClerkDesk 不会自己再次提交。"
-            "请在系统中查询（较慢的系统可能几分钟后才出现记录），然后选择“已记录”（填写回执号）或“未记录”。 "
-            f"(the submit to {title} may or may not have been recorded; ClerkDesk will not submit again by "
-            "itself. Check the system — a slow one may show it minutes later — then answer recorded (with the "
-            "receipt) or not recorded)")
 
 
 class Runner:
@@ -258,7 +255,8 @@ class _Execution:
                 return self.finish(RunStatus.NEEDS_CLERK, str(e), ev.Need.UNCERTAIN_SUBMIT)
             if start < 0:
                 self.close_driver()
-                return self.finish(RunStatus.NEEDS_CLERK, _uncertain_text(self.system.title), ev.Need.UNCERTAIN_SUBMIT)
+                return self.finish(RunStatus.NEEDS_CLERK, notice(UNCERTAIN, system=self.system.title),
+                                   ev.Need.UNCERTAIN_SUBMIT)
         elif resume:
             start = self.resume_point(row.checkpoint)
         if start >= len(steps) or (start > 0 and not self.work_after(start)):
@@ -413,10 +411,7 @@ class _Execution:
         """A submit whose outcome is unknown (crash, timeout, error page): the clerk decides. -1 = wait."""
         top = int(str(self.submit_path or row.checkpoint).split("/")[0])
         self.top = top
-        msg = _uncertain_text(self.system.title)
-        if self.query_shown:
-            msg += (" 系统窗口已打开到查询页，可直接在其中查询。 (the system's window is open at its query page: look it "
-                    "up there)")
+        msg = notice(UNCERTAIN_AT_QUERY if self.query_shown else UNCERTAIN, system=self.system.title)
         self.emit(ev.HumanNeeded(**self.base_event(), message=msg, kind=ev.Need.UNCERTAIN_SUBMIT))
         decision, receipt = self.ask("uncertain", lambda: self.r.clerk.uncertain(self.info, msg))
         self.r.log.event(self.rid, top + 1, "submit", f"clerk: {decision}")
@@ -448,9 +443,9 @@ class _Execution:
 
     def uncertain(self, cause: str, error: StepError | None = None) -> Outcome:
         self.set_submit(SubmitState.UNCERTAIN, cause)
-        self.emit(ev.HumanNeeded(**self.base_event(), message=_uncertain_text(self.system.title),
+        self.emit(ev.HumanNeeded(**self.base_event(), message=notice(UNCERTAIN, system=self.system.title),
                                  kind=ev.Need.UNCERTAIN_SUBMIT))
-        text = (str(error) if error is not None else cause) + "\n  " + _uncertain_text(self.system.title)
+        text = (str(error) if error is not None else cause) + "\n  " + notice(UNCERTAIN, system=self.system.title)
         out = self.finish(RunStatus.NEEDS_CLERK, text, ev.Need.UNCERTAIN_SUBMIT)
         out.error = error
         return out
@@ -490,7 +485,8 @@ class _Execution:
                 return
             if not st.container:
                 self.skip_answer = False
-        self.emit(ev.StepStarted(**self.base_event(), index=n, total=len(self.recipe.steps), kind=s.kind, what=what))
+        self.emit(ev.StepStarted(**self.base_event(), index=n, total=len(self.recipe.steps), kind=s.kind, what=what,
+                                 field=step_field(s, self.env) or "", en=str(s.args.get(EN_SETTING, ""))))
         awaiting = self.submit_state == SubmitState.CLICKED and st.verifies
         retries = int(s.args.get("retry", 1 if st.safe_to_retry else 0))
         if st.irreversible or awaiting:
@@ -817,13 +813,20 @@ class _Execution:
             return
         diffs = compare(shown, self.data(), self.system.codes)
         decisions: dict[str, Decision] = {}
-        if diffs:
+        settled = getattr(self.r.clerk, "settled_discrepancies", None)
+        known = self.ask("discrepancies", lambda: settled(self.info, diffs)) if settled and diffs else {}
+        for d in diffs:  # decided earlier in this case, the values unchanged since: not asked again
+            if d.field in known and Decision(known[d.field]) in d.choices:
+                decisions[d.field] = Decision(known[d.field])
+                self.r.log.event(self.rid, self.top + 1, step.kind, "discrepancy",
+                                 f"{d.field}: {decisions[d.field]} (decided earlier in this case)")
+        open_ = [d for d in diffs if d.field not in decisions]
+        if open_:
             self.emit(ev.HumanNeeded(**self.base_event(), kind=ev.Need.DISCREPANCY,
-                                     message=f"“{self.system.title}”中的 {len(diffs)} 项信息与档案不一致，请逐项决定 "
-                                             f"({len(diffs)} field(s) in the system differ from the profile)"))
+                                     message=notice(DISCREPANCY, system=self.system.title, n=len(open_))))
             ask = getattr(self.r.clerk, "discrepancies", None)
-            said = self.ask("discrepancies", lambda: ask(self.info, diffs)) if ask is not None else {}
-            for d in diffs:
+            said = self.ask("discrepancies", lambda: ask(self.info, open_)) if ask is not None else {}
+            for d in open_:
                 dec = Decision(said.get(d.field, Decision.SYSTEM))
                 decisions[d.field] = dec if dec in d.choices else Decision.SYSTEM
                 self.r.log.event(self.rid, self.top + 1, step.kind, "discrepancy", f"{d.field}: {decisions[d.field]}")

@@ -8,6 +8,7 @@ the first.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -24,6 +25,7 @@ from clerkdesk.recipe.steps import (
     CONDITION_KEYS,
     CONDITION_TEXTS,
     CREDENTIAL_NAME,
+    EN_SETTING,
     LOCATOR_KEYS,
     LOCATOR_TEXTS,
     MESSAGE_SETTINGS,
@@ -261,6 +263,13 @@ class _Loader:
                 args[k] = self.template(v.plain(), v.mark, scope)  # wait/expect texts may be templates
             elif p.type == "text" and k in RENDERED_TEXTS.get(kind, ()) and isinstance(v.value, str):
                 args[k] = self.template(v.plain(), v.mark, scope)
+            elif p.type == "text" and k == EN_SETTING and k in MESSAGE_SETTINGS.get(kind, ()) and (
+                    not isinstance(v.value, str) or not v.value.strip() or "\n" in v.value.strip()
+                    or values.is_template(v.value)):
+                self.err(f"{kind} en is the message in the English window, one line of plain text (e.g. en: "
+                         "\"Log in to the system\")", v.mark)
+            elif p.type == "text" and k == EN_SETTING:
+                args[k] = str(v.value).strip()
             elif p.type == "text" and k in MESSAGE_SETTINGS.get(kind, ()) and values.is_template(str(v.value)):
                 self.err(f"{kind} {k} is shown as written: templates are not rendered in messages (they would "
                          "put a citizen's data into the run log); name the field in words instead", v.mark)
@@ -423,7 +432,7 @@ def _example(st: StepType) -> str:
     return st.example.split(": ", 1)[1] if st.example.startswith(f"{st.name}: ") else f"{st.name}: …"
 
 
-FIELD_KEYS = ("zh", "en", "kind", "type", "required", "min", "max", "maxlength")
+FIELD_KEYS = ("zh", "en", "en_choices", "kind", "type", "required", "min", "max", "maxlength")
 
 
 def _label(value: Any, what: str, where: Src, err: _Collector, example: str = "Monthly wage") -> str:
@@ -458,8 +467,34 @@ def _case_field(name: str, d: dict[str, Any], body: Src, err: _Collector) -> Cas
             bounds[k] = v
     if "min" in bounds and "max" in bounds and bounds["min"] > bounds["max"]:
         err(f"{name}: min is larger than max", body.mark)
-    return CaseField(name, str(d.get("zh", name)), kind, bool(d.get("required", True)), bounds.get("min"),
-                     bounds.get("max"), bounds.get("maxlength"), _label(d.get("en"), f"{name}: en", body, err))
+    field = CaseField(name, str(d.get("zh", name)), kind, bool(d.get("required", True)), bounds.get("min"),
+                      bounds.get("max"), bounds.get("maxlength"), _label(d.get("en"), f"{name}: en", body, err))
+    src = body.get("en_choices") if body.is_map else None
+    if src is None:
+        return field
+    return replace(field, en_choices=_en_choices(name, field, src, err))
+
+
+def _en_choices(name: str, field: CaseField, src: Src, err: _Collector) -> tuple[tuple[str, str], ...]:
+    """``en_choices: {一年以下: "Under one year", …}``: the English words of a choice:/multi: field's options (each
+    an option of the field; one line of text each); an option without one shows as written."""
+    if not field.options:
+        err(f"{name}: en_choices needs a choice:A|B or multi:A|B kind", src.mark)
+        return ()
+    if not src.is_map:
+        err(f"{name}: en_choices maps each option to its English words (e.g. en_choices: "
+            f"{{{field.options[0]}: \"…\"}})", src.mark)
+        return ()
+    out: list[tuple[str, str]] = []
+    for opt, words, km in src.items():
+        if str(opt) not in field.options:
+            err(f"{name}: en_choices names {opt!r}, which is not one of its options.", km,
+                suggest(str(opt), list(field.options)))
+        elif not isinstance(words.value, str) or not words.value.strip() or "\n" in words.value.strip():
+            err(f"{name}: en_choices {opt} is its English words, one line of text", words.mark)
+        else:
+            out.append((str(opt), words.value.strip()))
+    return tuple(out)
 
 
 def _load(path: Path, systems: dict[str, System] | None, lint: bool, text: str | None = None

@@ -21,6 +21,17 @@ class CaseField:
     max: float | None = None  # number: the largest
     maxlength: int | None = None  # text: the longest value (the target form's maxlength); default 2,000
     en: str = ""  # its label in the English UI ("" = the Chinese one is shown there too)
+    en_choices: tuple[tuple[str, str], ...] = ()  # a choice:/multi: option → its words in the English UI
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        """The options of a ``choice:A|B`` or ``multi:A|B`` field, as written (the values the record gets)."""
+        head, _, rest = self.kind.partition(":")
+        return tuple(rest.split("|")) if head in ("choice", "multi") and rest else ()
+
+    def option_words(self, option: str, lang: str) -> str:
+        """OPTION as the UI in LANG shows it: its ``en_choices`` words in English where given, else as written."""
+        return in_language(option, dict(self.en_choices).get(option, ""), lang)
 
 
 @dataclass(frozen=True)

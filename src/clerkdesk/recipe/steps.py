@@ -32,6 +32,7 @@ from clerkdesk.recipe.driver import (
     as_uploads,
     as_windows,
 )
+from clerkdesk.recipe.said import said
 
 LOCATOR_KEYS = ("label", "role", "name", "placeholder", "text", "css", "xpath", "image", "nth", "exact", "within",
                 "offset", "row")
@@ -40,8 +41,10 @@ CONDITION_KEYS = ("text", "element", "url", "window", "gone")
 LOCATOR_TEXTS = ("label", "name", "text", "placeholder", "css", "xpath", "within")
 CONDITION_TEXTS = ("text", "url", "window")
 # settings that are words for people (the clerk, the run log): never templates, so no citizen's value reaches a log
-MESSAGE_SETTINGS = {"confirm": ("message",), "human": ("message",), "login": ("message",), "expect": ("message",),
-                    "screenshot": ("name",)}
+MESSAGE_SETTINGS = {"confirm": ("message", "en"), "human": ("message", "en"), "login": ("message", "en"),
+                    "expect": ("message",), "screenshot": ("name",)}
+# the setting that gives a message step's words in the English window (one line of text; the Chinese when absent)
+EN_SETTING = "en"
 # plain-text settings that are rendered like values when they hold a template (what to look for)
 RENDERED_TEXTS = {"frame": ("name", "url", "css"), "window": ("title", "url"), "dialog": ("text",)}
 
@@ -444,16 +447,19 @@ def _submit(x: Exec, s: Step) -> None:
 
 
 @step("confirm", "Stop and show the clerk the values about to be submitted; continue only when they confirm.",
-      {"message": Param("text", True, "what to ask")}, scalar="message", safe_to_retry=False,
-      example='confirm: 请核对后提交',
+      {"message": Param("text", True, "what to ask"),
+       "en": Param("text", False, "what to ask, in the English window (the Chinese when absent)")},
+      scalar="message", safe_to_retry=False,
+      example='confirm: {message: 请核对后提交, en: "Check the values, then submit"}',
       zh="核对确认", en="confirm", person=True)
 def _confirm(x: Exec, s: Step) -> None:
-    x.confirm(s, s.args["message"])
+    x.confirm(s, said(s.args["message"], s.args.get(EN_SETTING, "")))
 
 
 @step("human", "Something only the clerk can do (log in, captcha, a check). Skipped when `until` already "
       "holds; otherwise waits for the clerk (and for `until`).",
       {"message": Param("text", True, "what the clerk should do"),
+       "en": Param("text", False, "what the clerk should do, in the English window (the Chinese when absent)"),
        "until": Param("condition", False, "done when this holds")},
       scalar="message", safe_to_retry=False, default_timeout=600,
       example='human: {message: 请登录系统, until: {text: 退出登录}}',
@@ -461,7 +467,7 @@ def _confirm(x: Exec, s: Step) -> None:
 def _human(x: Exec, s: Step) -> None:
     until, shown = render_condition(x, s, s.args["until"]) if s.args.get("until") else (None, [])
     with masked(shown):
-        x.human(s, s.args["message"], until)
+        x.human(s, said(s.args["message"], s.args.get(EN_SETTING, "")), until)
 
 
 @step("login", "Log in to the system. Skipped when `until` already holds (a kept login). With a credential stored "
@@ -469,6 +475,7 @@ def _human(x: Exec, s: Step) -> None:
       "`{{ login.username }}` and `{{ login.password }}` (only there; never shown, logged or confirmed) and waits for "
       "`until`; otherwise — no credential, a captcha, a refused password — the clerk logs in, as with `human`.",
       {"message": Param("text", True, "what the clerk should do when a person must log in"),
+       "en": Param("text", False, "that, in the English window (the Chinese when absent)"),
        "until": Param("condition", True, "how the page shows a logged-in user"),
        "captcha": Param("condition", False, "how the page shows a captcha: then a person logs in"),
        "steps": Param("steps", False, "the login by stored credential (fill user name and password, click)")},
@@ -481,7 +488,7 @@ def _login(x: Exec, s: Step) -> None:
     until, shown = render_condition(x, s, s.args["until"])
     captcha = render_condition(x, s, s.args["captcha"])[0] if s.args.get("captcha") else None
     with masked(shown):
-        x.login(s, s.args["message"], until, captcha)
+        x.login(s, said(s.args["message"], s.args.get(EN_SETTING, "")), until, captcha)
 
 
 @step("expect", "Check that text, an element, a URL or a window is shown; fails with `message`.",

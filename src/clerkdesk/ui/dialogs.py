@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from clerkdesk.records.runstate import RunStatus
-from clerkdesk.ui.i18n import run_names, tr
+from clerkdesk.ui.i18n import language, run_names, said, tr
 from clerkdesk.ui.workers import Ask, AskKind
 
 
@@ -45,7 +45,7 @@ class AskDialog(QDialog):
         head = QLabel(f"{system} · {matter}")
         head.setObjectName("title")
         self.lay.addWidget(head)
-        msg = QLabel(ask.message, wordWrap=True)
+        msg = QLabel(said(ask.message, ask.info), wordWrap=True)
         msg.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.lay.addWidget(msg)
         self.buttons = QHBoxLayout()
@@ -129,8 +129,8 @@ class ConfirmDialog(AskDialog):
         if self.desk is not None:  # then the marks against the profile, read from the store off the UI thread
             from clerkdesk.ui.workers import run_op
 
-            desk, info, sent = self.desk, ask.info, list(ask.values)
-            run_op(lambda: desk.confirm_lines(info, sent), self._marked, lambda _e: None)
+            desk, info, sent, lang = self.desk, ask.info, list(ask.values), language()
+            run_op(lambda: desk.confirm_lines(info, sent, lang=lang), self._marked, lambda _e: None)
         self.lay.addWidget(table, 1)
         self.buttons.addStretch(1)
         self.cancel_btn = self.button(tr("取消 (Esc)"), "no")
@@ -145,7 +145,8 @@ class ConfirmDialog(AskDialog):
 
         if self.desk is not None:
             try:
-                return list(self.desk.confirm_lines(self.ask.info, list(self.ask.values), with_profile=with_profile))
+                return list(self.desk.confirm_lines(self.ask.info, list(self.ask.values), with_profile=with_profile,
+                                                    lang=language()))
             except Exception:  # a recipe the catalog no longer has: show what is sent, as sent
                 pass
         return [ConfirmLine(label, value) for label, value in self.ask.values]
@@ -165,6 +166,8 @@ class ConfirmDialog(AskDialog):
             note = note_text(ln, language())
             cells = [QTableWidgetItem(ln.label), QTableWidgetItem(ln.words), QTableWidgetItem(ln.code or ""),
                      QTableWidgetItem(note)]
+            if getattr(ln, "target", ""):  # the field named in the UI's language; the target's own label beside
+                cells[0].setToolTip(ln.target)
             for j, c in enumerate(cells):
                 if note:
                     c.setForeground(QColor(STATUS_COLOURS[RunStatus.NEEDS_CLERK]))

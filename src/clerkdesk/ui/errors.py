@@ -15,9 +15,16 @@ from clerkdesk.ui.i18n import language, tr
 # What the clerk reads for each step type: its label in the step registry (one source; English through ``tr``).
 STEP_WORDS = {name: t.zh for name, t in STEPS.items()}
 
-def step_words(kind: str, what: str) -> str:
-    """``fill 姓名`` → ``填写 姓名`` (the recipe's own labels are already Chinese)."""
+def step_words(kind: str, what: str, field: str = "", en: str = "") -> str:
+    """``fill 姓名`` → ``填写 姓名`` (the recipe's own labels are already Chinese). In English the field the step
+    enters by its English name (``Fill name``) and a message step by the recipe's ``en:`` (EN); a target's label
+    with neither stays as the target shows it."""
     rest = what[len(kind):].strip() if what.startswith(kind) else what
+    if language() == "en" and (en or field):
+        from clerkdesk.records.model import field_spec
+
+        spec = field_spec(field) if field else None
+        rest = en or (spec.en if spec is not None else "") or rest
     return f"{tr(STEP_WORDS.get(kind, kind))} {rest}".strip()
 
 

@@ -31,6 +31,11 @@ class FieldDef:
     table: str | None = None
     derived: bool = False
     required: bool = True
+    words: tuple[tuple[str, str], ...] = ()  # a choice:/multi: option → its words in the UI's language
+
+
+def option_words(fd: FieldDef, option: str) -> str:
+    return dict(fd.words).get(option, option)
 
 
 def field_def(path: str, recipes: list[Any]) -> FieldDef:
@@ -44,7 +49,8 @@ def field_def(path: str, recipes: list[Any]) -> FieldDef:
         if cf is not None:
             kind = cf.kind
             table = kind.split(":", 1)[1] if kind.startswith("code:") else None
-            return FieldDef(path, named(cf), "code" if table else kind, table, False, cf.required)
+            return FieldDef(path, named(cf), "code" if table else kind, table, False, cf.required,
+                            tuple((o, cf.option_words(o, language())) for o in cf.options))
     return FieldDef(path, path.split(".")[-1], "text")
 
 
@@ -145,7 +151,7 @@ class ChoiceEditor(Editor):
                 w.addItem(c.en if language() == "en" else c.zh, c.code)
         else:
             for opt in fd.kind.split(":", 1)[1].split("|"):
-                w.addItem(opt, opt)
+                w.addItem(option_words(fd, opt), opt)  # shown in the UI's language; the value as written
         comp = QCompleter(w.model(), w)
         comp.setFilterMode(Qt.MatchFlag.MatchContains)
         comp.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
@@ -196,18 +202,19 @@ class MultiEditor(Editor):
         self.widget = QWidget()
         lay = QHBoxLayout(self.widget)
         lay.setContentsMargins(0, 0, 0, 0)
-        self.boxes = [QCheckBox(opt) for opt in fd.kind.split(":", 1)[1].split("|")]
+        self.options = fd.kind.split(":", 1)[1].split("|")  # the values as written; shown in the UI's language
+        self.boxes = [QCheckBox(option_words(fd, opt)) for opt in self.options]
         for b in self.boxes:
             lay.addWidget(b)
         lay.addStretch(1)
 
     def value(self) -> Any:
-        return [b.text() for b in self.boxes if b.isChecked()]
+        return [opt for opt, b in zip(self.options, self.boxes, strict=True) if b.isChecked()]
 
     def set_value(self, value: Any) -> None:
         chosen = set(value or [])
-        for b in self.boxes:
-            b.setChecked(b.text() in chosen)
+        for opt, b in zip(self.options, self.boxes, strict=True):
+            b.setChecked(opt in chosen)
 
     def on_change(self, cb: Callable[[], None]) -> None:
         for b in self.boxes:

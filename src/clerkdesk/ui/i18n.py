@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from clerkdesk.engine.notices import NOTICES
 from clerkdesk.recipe.steps import STEPS
 
 CONTEXT = "ClerkDesk"
@@ -116,6 +117,8 @@ EN: dict[str, str] = {
     "技术详情": "Technical details",
     # step words: each step type's label in the step registry (one source)
     **{t.zh: t.en for t in STEPS.values()},
+    # the engine's notices (engine/notices.py: one source), shown through ``said``
+    **dict(NOTICES.values()),
     # failures
     "无法打开系统页面（系统可能暂时不可用）": "Cannot open the system's page (it may be down)",
     "在系统页面上找不到或无法操作“{what}”（页面可能已改版，请通知管理员更新配方）":
@@ -299,6 +302,21 @@ def named(thing: object) -> str:
 
     zh = str(getattr(thing, "title", None) or getattr(thing, "zh", ""))
     return in_language(zh, str(getattr(thing, "en", "") or ""), _lang)
+
+
+def said(text: object, info: object = None) -> str:
+    """Words for the clerk that came from the core (``recipe.said.Said``) in the UI's language: a recipe's message
+    in English where the recipe gives its ``en:``; an engine notice translated from its template and parameters
+    (``{system}`` named as this UI names the run's system, from INFO); anything else as it is."""
+    key = str(getattr(text, "key", "") or "")
+    if _lang == "en" and getattr(text, "en", ""):
+        return str(text.en)  # type: ignore[attr-defined]
+    if key:
+        params = dict(getattr(text, "params", {}) or {})
+        if info is not None and "system" in params:
+            params["system"] = run_names(info)[0]
+        return tr(key, **params)
+    return str(text)
 
 
 def tr(zh: str, **kw: object) -> str:

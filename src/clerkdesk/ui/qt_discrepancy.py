@@ -30,12 +30,14 @@ from clerkdesk.ui.workers import Ask
 HEAD = ("系统", "项目", "系统中的值", "档案中的值", "档案上次核验", "处理")
 
 
-def _in_language(field: str, label: str, words: str) -> tuple[str, str]:
+def _in_language(field: str, label: str, words: str, value: str | None = None) -> tuple[str, str]:
     """A row's field label and a value's words in the UI's language: in English the field registry's English
-    name and a code's English label (rural (agricultural)); free text (an address) stays as the system shows it."""
+    name, a code's English label (rural (agricultural)) and a region's English names (VALUE: its code); free text
+    (an address) stays as the system shows it."""
     if language() != "en":
         return label, words
-    from clerkdesk.records import codes, model
+    from clerkdesk.records import codes, model, regions
+    from clerkdesk.records.regions_en import english
 
     spec = model.field_spec(field)
     if spec is None:
@@ -44,6 +46,8 @@ def _in_language(field: str, label: str, words: str) -> tuple[str, str]:
         tab = codes.table(spec.table)
         code = tab.resolve(words)
         words = next((c.en for c in tab.codes if c.code == code), words)
+    elif spec.kind == "region" and value and regions.region(value) is not None:
+        words = " / ".join(english(n) for n in dict.fromkeys(regions.names(value)) if n)
     return spec.en, words
 
 
@@ -63,8 +67,8 @@ class DiscrepancyDialog(AskDialog):
         for i, row in enumerate(rows):
             d = row.diff
             system = run_names(ask.info)[0] if row.system == ask.info.system_title else row.system
-            label, theirs = _in_language(d.field, d.label, d.system_words)
-            mine = _in_language(d.field, d.label, d.profile_words)[1]
+            label, theirs = _in_language(d.field, d.label, d.system_words, d.system_value)
+            mine = _in_language(d.field, d.label, d.profile_words, d.profile_value)[1]
             cells = (system, label, theirs, mine or tr("（无）"), row.verified or tr("从未"))
             for j, text in enumerate(cells):
                 table.setItem(i, j, QTableWidgetItem(str(text)))

@@ -31,7 +31,7 @@ from clerkdesk.engine import events as ev
 from clerkdesk.records.runstate import RunStatus
 from clerkdesk.ui.dialogs import AskDialog, EvidenceViewer, HumanDialog, dialog_for
 from clerkdesk.ui.errors import failure_headline, message_of, step_words
-from clerkdesk.ui.i18n import named, tr
+from clerkdesk.ui.i18n import language, named, tr
 from clerkdesk.ui.qt_recipe_health import recipe_set_text
 from clerkdesk.ui.style import STATUS_COLOURS
 from clerkdesk.ui.workers import Ask, AskKind, TargetWorker
@@ -181,7 +181,10 @@ class TargetCard(QFrame):
         elif isinstance(e, ev.StepStarted):
             self.progress.setMaximum(e.total)
             self.progress.setValue(max(self.progress.value(), e.index - 1))
-            self.step.setText(f"{tr('第 {n}/{m} 步', n=e.index, m=e.total)}：{step_words(e.kind, e.what)}")
+            what = step_words(e.kind, e.what, e.field, e.en)
+            if language() == "en" and e.field in self.recipe.fields and self.recipe.fields[e.field].en:
+                what = step_words(e.kind, e.what, "", named(self.recipe.fields[e.field]))
+            self.step.setText(f"{tr('第 {n}/{m} 步', n=e.index, m=e.total)}{tr('：')}{what}")
         elif isinstance(e, ev.StepSucceeded):
             self.progress.setValue(max(self.progress.value(), e.index))
         elif isinstance(e, ev.StepFailed):

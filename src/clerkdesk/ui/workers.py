@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
 
 from clerkdesk.engine import events as ev
 from clerkdesk.errors import HumanAborted, HumanNeeded
+from clerkdesk.recipe.said import Said
 from clerkdesk.recipe.steps import kinds
 from clerkdesk.records.runstate import RunStatus
 from clerkdesk.ui.i18n import tr
@@ -142,6 +143,10 @@ class RunControl:
             raise HumanAborted(tr("经办人中止了办理") + " (the clerk aborted the run)")
 
 
+# the discrepancy dialog's question, translated when the dialog is shown (``i18n.said``)
+DISCREPANCY_ASK = Said("系统中已有的信息与档案不一致，请逐项选择处理方式", key="系统中已有的信息与档案不一致，请逐项选择处理方式")
+
+
 class QtClerk:
     """Implements ``clerkdesk.engine.run.Clerk`` for a worker thread by asking the UI and waiting."""
 
@@ -206,8 +211,7 @@ class QtClerk:
 
     def decide_discrepancies(self, info: RunInfo, rows: list[Any]) -> dict[str, Any]:
         """The discrepancy table (ui/qt_discrepancy.py); closing it stops the run before anything was written."""
-        ans = self._wait(Ask(AskKind.DISCREPANCY, info, tr("系统中已有的信息与档案不一致，请逐项选择处理方式"),
-                             rows=list(rows)))
+        ans = self._wait(Ask(AskKind.DISCREPANCY, info, DISCREPANCY_ASK, rows=list(rows)))
         if not isinstance(ans, dict):
             raise HumanAborted(tr("经办人中止了办理") + " (the clerk aborted the run)")
         return ans
