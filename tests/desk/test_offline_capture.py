@@ -229,3 +229,56 @@ def test_a_matter_opened_at_another_window_meanwhile_keeps_the_case_here_with_th
     assert c.state == SEALED and res.case_id in c.message and "已有未办结的案件" in c.message
     assert desk.offline.request_of(desk.offline.take_back(oid)).data == p  # the clerk can take it back
     other.close()
+
+
+def test_f2_while_the_store_is_away_finds_what_this_window_captured_offline(desk: Desk, pg_server: Any) -> None:
+    p = person()
+    with store_away(pg_server):
+        nothing = desk.lookup("person", p["id_number"], away=True)
+        assert nothing.profile is None and nothing.captured is None and nothing.away
+        desk.offline.seal(request({**p, "phone": "13800001111"}), FillOptions())
+        found = desk.lookup("person", p["id_number"], away=True)  # the window knows the store is away
+        assert found.captured is not None and found.profile is None
+        assert found.captured.record["phone"] == "13800001111" and found.captured.record["name"] == p["name"]
+        assert found.captured.base_version is None and not found.captured.conflict
+        # the window does not know yet: the store is asked, found away, and the outbox answers instead
+        mid = desk.lookup("person", p["id_number"].lower())
+        assert "共享数据库连接不上" in mid.away and mid.captured is not None
+        assert mid.captured.record == found.captured.record
+    rep = send_when_back(desk)
+    assert len(rep.sent) == 1
+    back = desk.lookup("person", p["id_number"])
+    assert back.away == "" and back.profile is not None and back.profile.record["phone"] == "13800001111"
+    assert back.captured is None  # synced: the outbox keeps nothing of them any more
+
+
+def test_a_known_person_captured_offline_writes_the_fields_unless_another_window_changed_them_meanwhile(
+        desk: Desk, hall: str, pg_server: Any, tmp_path: Path) -> None:
+    other = Desk(tmp_path / "window-9", clerk="clerk-b")
+    same, theirs_other_field, theirs_same_field = person(), person(), person()
+    for p in (same, theirs_other_field, theirs_same_field):
+        desk.save_profile("person", dict(p))
+    before = desk.profile("person", theirs_other_field["id_number"]).record["education"]  # type: ignore[union-attr]
+    desk.offline.refresh()  # the window's poll, while the store answers: the hall's high-water mark
+    with store_away(pg_server):  # the clerk cannot look anyone up: each is typed in full, phone and address new
+        oids = [desk.offline.seal(request({**p, "phone": "13800001111", "current_address": "北京市海淀区学院路3号"}),
+                                  FillOptions()) for p in (same, theirs_other_field, theirs_same_field)]
+        # the same person again at this window (another matter, say): prefilled from the first capture (F2)
+        got = desk.lookup("person", same["id_number"], away=True).captured
+        assert got is not None
+        desk.offline.box().save_profile("person", same["id_number"], {**got.record, "phone": "13800002222"},
+                                        base_version=got.base_version)
+    # meanwhile, at window 9 (which reached the store): one changes the education, one the phone
+    other.save_profile("person", {**theirs_other_field, "education": "硕士研究生"})
+    other.save_profile("person", {**theirs_same_field, "phone": "13700000000"})
+    master = other.profile("person", theirs_other_field["id_number"]).record["education"]  # type: ignore[union-attr]
+    rep = send_when_back(desk)
+    assert sorted(rep.sent) == oids[:2] and rep.waiting == [oids[2]] and rep.failed == {}
+    rec = desk.profile("person", same["id_number"]).record  # type: ignore[union-attr]
+    assert rec["phone"] == "13800002222" and rec["current_address"] == "北京市海淀区学院路3号"  # written, no conflict
+    rec = desk.profile("person", theirs_other_field["id_number"]).record  # type: ignore[union-attr]
+    assert rec["phone"] == "13800001111" and rec["education"] == master != before  # both windows' changes kept
+    (c,) = desk.conflicts.list()  # only the real concurrent edit: the phone both windows changed
+    assert [f.field for f in c.fields] == ["phone"] and c.fields[0].there == "13700000000"
+    assert desk.profile("person", theirs_same_field["id_number"]).record["phone"] == "13700000000"  # type: ignore[union-attr]
+    other.close()

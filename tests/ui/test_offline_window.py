@@ -149,3 +149,23 @@ def test_a_window_started_while_the_store_is_away_captures_and_sends_when_it_is_
     assert c.state == SENT and w.desk.cases.get(c.case_id).record["name"] == P["person.name"]
     qtbot.waitUntil(lambda: w.cases.table.rowCount() == 1, timeout=10_000)  # 今日案件 now reads the store
     w.shutdown()
+
+
+def test_f2_while_the_store_is_away_fills_the_form_from_this_windows_offline_capture(
+        win: Any, qtbot: Any, pg_server: Any) -> None:
+    fill(win, qtbot)
+    pg_server.stop()
+    try:
+        win.hall_status.poll()
+        qtbot.waitUntil(lambda: win.hall_status.watch.state == "offline", timeout=10_000)
+        with qtbot.waitSignal(win.offline.sealed, timeout=15_000):
+            key(qtbot, win, Qt.Key.Key_F5)
+        assert win.form.values().get("person.name") in (None, "")
+        win.form.set_matters([EMPLOYMENT])
+        win.form.fill_values({"person.id_number": P["person.id_number"]})  # the citizen comes back: only the number
+        qtbot.waitUntil(lambda: win.form.values().get("person.name") == P["person.name"], timeout=10_000)
+        assert win.form.values().get("person.phone") == P["person.phone"]
+        assert "本窗口离线录入的记录" in win.form.banner.text()
+        assert win.form.captured is not None and win.form.profile is None
+    finally:
+        pg_server.start()

@@ -23,6 +23,12 @@ What the clerk does does not change when the store stops answering; where it goe
 
 The case is sent as a stored, planned case (runs planned, nothing filled): the clerk opens it (打开案件) and
 fills it as any case.
+
+**F2 while the store is away** (``lookup``) reads what this window captured offline (``Outbox.captured``): a
+person captured here earlier in the outage is found again with those values, and a new capture of them starts
+from the same base. ``refresh`` (each time the window's poll finds the store answering) notes the hall's
+high-water mark, so a capture made with no lookup (the store already away) is compared at sync with the
+profile as it stood then: only fields another window changed after it can be conflicts.
 """
 
 from __future__ import annotations
@@ -37,8 +43,8 @@ from clerkdesk.errors import ClerkDeskError
 from clerkdesk.records import model
 from clerkdesk.records.model import Case
 from clerkdesk.store.drafts import Draft
-from clerkdesk.store.outbox import CONFLICT, SEALED, SENDING, SENT, OfflineCase, Outbox
-from clerkdesk.store.profiles import profile_key
+from clerkdesk.store.outbox import CONFLICT, SEALED, SENDING, SENT, Captured, OfflineCase, Outbox
+from clerkdesk.store.profiles import Profile, Version, profile_key
 from clerkdesk.store.unreachable import StoreUnreachable
 
 KEY_FIELD = {"person": "id_number", "enterprise": "uscc"}
@@ -51,6 +57,17 @@ class SendReport:
     sent: dict[int, str] = field(default_factory=dict)  # offline case → the store's case id
     waiting: list[int] = field(default_factory=list)  # held back by a conflict of their capture
     failed: dict[int, str] = field(default_factory=dict)  # offline case → why (in the clerk's words)
+
+
+@dataclass(frozen=True)
+class Looked:
+    """The answer to F2: the shared profile and its history, or, while the store is away, what this window
+    captured offline for that number (``captured``; None when nothing) and why the store could not be asked."""
+
+    profile: Profile | None
+    history: list[Version] = field(default_factory=list)
+    captured: Captured | None = None
+    away: str = ""  # "" when the store answered; else why it did not (its message)
 
 
 def _record(kind: str, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -100,6 +117,25 @@ class Offline:
     def _at(self, moment: str) -> None:
         if self.fault is not None:
             self.fault(moment)
+
+    def refresh(self) -> None:
+        """The store answers (the window's poll): note what the outbox must know of the hall while it is away."""
+        self.box().note_seen(self.session.store.profiles.high_water())
+
+    def lookup(self, kind: str, key: str, *, away: bool = False) -> Looked:
+        """F2: the shared profile; while the store is away (AWAY: the window knows already, so the store is not
+        asked at all), what this window captured offline for KEY. A store that turns out away mid-call is
+        answered the same way on a workstation that can capture offline."""
+        why = "away"
+        if not away:
+            try:
+                prof = self.cases.profiles.get(kind, key)
+                return Looked(prof, self.cases.profiles.history(kind, key) if prof is not None else [])
+            except StoreUnreachable as e:
+                if not self.possible():
+                    raise
+                why = str(e)
+        return Looked(None, [], self.box().captured(kind, key), why)
 
     # --- while offline ---------------------------------------------------------------------------------
     def save_draft(self, data: dict[str, Any]) -> None:

@@ -246,6 +246,7 @@ class HallStatus(QObject):
             return
         def first() -> tuple[int, int]:
             desk.conflicts.sync()
+            desk.offline.refresh()
             return desk.conflicts.count(), self._send(desk)
 
         def done(res: tuple[int, int]) -> None:
@@ -298,6 +299,7 @@ class HallStatus(QObject):
                 return why, self.count, None
             if self.down:  # back: what waited in the outbox goes now, captures first, then the cases
                 desk.conflicts.sync()
+            desk.offline.refresh()  # what the outbox must know of the hall for the next outage
             return why, desk.conflicts.count(), self._send(desk)
 
         def done(res: tuple[str | None, int, int | None]) -> None:
@@ -340,8 +342,9 @@ class HallStatus(QObject):
         else:
             self.watch.set(sending=0)
 
-    def went_away(self, e: Exception) -> None:
-        """A call met the store gone (``StoreUnreachable``): said at once, without waiting for the timer."""
+    def went_away(self, e: BaseException | str) -> None:
+        """A call met the store gone (``StoreUnreachable``, or its message): said at once, without waiting for
+        the timer."""
         self._reach(str(e))
 
     def _waiting(self, n: int) -> None:

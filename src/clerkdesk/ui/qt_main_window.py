@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self.hall_status = HallStatus(self)  # the shared store: unreachable, conflicts waiting
         self.offline = OfflineDesk(self)  # Ctrl+S / F5 while the shared store is away, the offline cases
         self.hall_status.unreachable.connect(lambda why: setattr(self.form, "drafts_offline", bool(why)))
+        self.form.store_away.connect(self.hall_status.went_away)  # a lookup found the store gone
         self.back_office = BackOfficeDesk(self)  # 转后台办理 and what the back office handed back
         self.hall_tab = HallTab(self)  # supervisors only
         self._actions()

@@ -221,7 +221,8 @@ class OfflineDesk(QObject):
             return
         form = win.form
         prof = form.profile
-        base = prof.version if prof is not None else None
+        # the version the clerk saw; after an offline lookup (F2), the one this window's earlier capture saw
+        base = prof.version if prof is not None else form.captured.base_version if form.captured else None
         draft = form.draft_data()
         opts = win.monitor.runtime.opts
 
