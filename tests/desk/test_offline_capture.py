@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from clerkdesk.desk import CaseRequest, Desk, FillOptions
 from clerkdesk.desk.offline import WAIT_CONFLICT
-from clerkdesk.errors import PlanError
+from clerkdesk.errors import PlanError, ValidationError
 from clerkdesk.records.standards import id_check_digit
 from clerkdesk.store.outbox import SEALED, SENT
 from clerkdesk.store.pg import StoreUnreachable
@@ -282,3 +282,45 @@ def test_a_known_person_captured_offline_writes_the_fields_unless_another_window
     assert [f.field for f in c.fields] == ["phone"] and c.fields[0].there == "13700000000"
     assert desk.profile("person", theirs_same_field["id_number"]).record["phone"] == "13700000000"  # type: ignore[union-attr]
     other.close()
+
+
+PILOT = "91110000600037341L"  # a valid code; the pilot code differs only in its check character
+PILOT_BAD = PILOT[:-1] + "M"
+CHANGE = "amr.enterprise-change"
+
+
+def company() -> dict[str, Any]:
+    from tests.support.data import ENTERPRISE
+
+    return {**ENTERPRISE, "uscc": PILOT_BAD, "name": "试点时期登记有限公司"}
+
+
+def test_a_whitelisted_pilot_credit_code_is_accepted_offline_from_the_kept_sealed_copy(
+        desk: Desk, pg_server: Any, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.support.data import CHANGE as CHANGE_FIELDS
+
+    monkeypatch.delenv("CLERKDESK_SUPERVISORS", raising=False)
+    req = CaseRequest("enterprise", company(), [CHANGE], dict(CHANGE_FIELDS), "企业变更登记")
+    desk.offline.refresh()  # the window's poll while the store answers: no pilot code yet
+    with store_away(pg_server):
+        assert not desk.check_uscc(PILOT_BAD).ok
+        with pytest.raises(ValidationError, match=r"USCC|信用代码"):
+            desk.offline.seal(req, FillOptions())
+    send_when_back(desk)
+    desk.whitelist_uscc(PILOT_BAD, "营业执照原件已核对")  # a supervisor, while the store answers
+    desk.offline.refresh()  # the next poll keeps the new whitelist
+    with store_away(pg_server):
+        chk = desk.check_uscc(PILOT_BAD)  # the form's check while typing
+        assert chk.ok and chk.facts["whitelisted"]
+        oid = desk.offline.seal(req, FillOptions())
+        raw = b"".join(f.read_bytes() for f in home.glob("outbox.db*"))
+        assert PILOT_BAD.encode() not in raw  # the copy and the case are sealed
+        started_away = Desk(home)  # a window started during the outage: the copy from the last time it answered
+        assert started_away.offline.possible() and started_away.check_uscc(PILOT_BAD).ok
+        form = started_away.form()
+        form.load()
+        assert form.key_value("enterprise", PILOT_BAD.lower()) == PILOT_BAD
+        started_away.close()
+    rep = send_when_back(desk)
+    assert list(rep.sent) == [oid] and rep.failed == {}
+    assert desk.cases.get(rep.sent[oid]).record["uscc"] == PILOT_BAD

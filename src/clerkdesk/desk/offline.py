@@ -48,6 +48,7 @@ from clerkdesk.store.profiles import Profile, Version, profile_key
 from clerkdesk.store.unreachable import StoreUnreachable
 
 KEY_FIELD = {"person": "id_number", "enterprise": "uscc"}
+WHITELIST = "uscc_whitelist"  # the outbox's kept copy of the hall's pilot credit codes
 WAIT_CONFLICT = "等待处理档案冲突（Ctrl+Shift+K） (waiting for the clerk to settle a profile conflict)"
 Fault = Callable[[str], None]  # a test's hook: called at each named moment of ``send``; raising there is a crash
 
@@ -70,14 +71,14 @@ class Looked:
     away: str = ""  # "" when the store answered; else why it did not (its message)
 
 
-def _record(kind: str, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """The applicant's key and checked record, without the store (a pilot credit code needs the store's
-    whitelist: offline it is refused like any invalid code, and can be captured once the store is back)."""
+def _record(kind: str, data: dict[str, Any], whitelist: tuple[str, ...] = ()) -> tuple[str, dict[str, Any]]:
+    """The applicant's key and checked record, without the store (a pilot credit code is checked against
+    WHITELIST: the copy of the hall's whitelist this workstation kept while the store answered)."""
     if kind == "person":
         rec: model.Person | model.Enterprise = model.make_person(data)[0]
         return rec.id_number, rec.to_dict()
     if kind == "enterprise":
-        ent = model.make_enterprise(data, whitelist=())[0]
+        ent = model.make_enterprise(data, whitelist=whitelist)[0]
         return ent.uscc, ent.to_dict()
     raise ClerkDeskError(f"记录类型应为 person 或 enterprise (unknown record kind {kind!r})")
 
@@ -107,6 +108,7 @@ class Offline:
             from clerkdesk.store.db import default_clerk
 
             self._box = Outbox.open(self.session.home, self.session.clerk or default_clerk())
+            self.session.kept_whitelist = tuple(self._box.kept(WHITELIST) or ())
         return self._box
 
     def close(self) -> None:
@@ -119,8 +121,15 @@ class Offline:
             self.fault(moment)
 
     def refresh(self) -> None:
-        """The store answers (the window's poll): note what the outbox must know of the hall while it is away."""
-        self.box().note_seen(self.session.store.profiles.high_water())
+        """The store answers (the window's poll): note what the outbox must know of the hall while it is away —
+        its high-water mark, and the USCC whitelist of pilot credit codes (a sealed copy, rewritten when it
+        changed), so a whitelisted code is accepted offline as online."""
+        box, store = self.box(), self.session.store
+        box.note_seen(store.profiles.high_water())
+        codes = tuple(sorted(store.uscc_whitelist()))
+        if codes != tuple(sorted(self.session.kept_whitelist)) or box.kept(WHITELIST) is None:
+            box.keep(WHITELIST, list(codes))
+        self.session.kept_whitelist = codes
 
     def lookup(self, kind: str, key: str, *, away: bool = False) -> Looked:
         """F2: the shared profile; while the store is away (AWAY: the window knows already, so the store is not
@@ -155,7 +164,7 @@ class Offline:
         ``PlanError`` list every problem), then keep the case in the outbox. BASE_VERSION: the profile version
         the form was read from (None: a new applicant, or none was read). FORM: the form as a draft (ticked
         matters and values), kept so 放回表单 gives the clerk the very form back."""
-        key, record = _record(request.kind, dict(request.data))
+        key, record = _record(request.kind, dict(request.data), self.session.kept_whitelist)
         case = Case(request.kind, key, record, request.targets, dict(request.case_fields))
         self.cases.plan(case, opts)  # PlanError: every missing or invalid input, before anything is kept
         body = {"kind": request.kind, "data": dict(request.data), "targets": list(request.targets),
