@@ -169,3 +169,49 @@ def test_f2_while_the_store_is_away_fills_the_form_from_this_windows_offline_cap
         assert win.form.captured is not None and win.form.profile is None
     finally:
         pg_server.start()
+
+
+def open_window(qtbot: Any, home: Path) -> Any:
+    from clerkdesk.ui.app import build_window
+
+    w = build_window(home, "window-3", headless=True)
+    w.ask_close = lambda: True
+    qtbot.addWidget(w)
+    with qtbot.waitExposed(w):
+        w.show()
+    return w
+
+
+def test_the_form_kept_offline_is_put_back_when_the_window_starts_again(
+        qtbot: Any, home: Path, pg_url: str, pg_server: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window closed (or died) while the store was away, with a half-typed form: started again during the
+    outage, and again once the store is back, the form comes back both times — never retyped, never lost."""
+    monkeypatch.setenv("CLERKDESK_DATABASE_URL", pg_url)
+    monkeypatch.delenv("CLERKDESK_SUPERVISORS", raising=False)
+    w = open_window(qtbot, home)
+    pg_server.stop()
+    try:
+        w.hall_status.poll()
+        qtbot.waitUntil(lambda: w.hall_status.watch.state == "offline", timeout=10_000)
+        fill(w, qtbot)  # typed while offline; the window is closed before the draft timer fires
+        assert w.form._draft_timer.isActive()
+        w.close()
+        w.shutdown()  # quits: the last keystrokes are kept too
+        w2 = open_window(qtbot, home)  # started again, the store still away
+        assert w2.desk.offline.away_at_start
+        qtbot.waitUntil(lambda: w2.form.values().get("person.name") == P["person.name"], timeout=10_000)
+        assert w2.form.checked_matters() == [EMPLOYMENT] and w2.form.values().get("case.employer") == CASE[
+            "case.employer"]
+        assert "已恢复上次未完成的受理" in w2.form.banner.text()
+        w2.form._draft_timer.stop()
+        w2.shutdown()  # dies without a word this time: no close, nothing flushed after the restore
+    finally:
+        pg_server.start()
+    w3 = open_window(qtbot, home)  # the store answers again
+    assert not w3.desk.offline.away_at_start
+    qtbot.waitUntil(lambda: w3.form.values().get("person.name") == P["person.name"], timeout=10_000)
+    assert w3.form.values().get("case.post") == CASE["case.post"]
+    qtbot.waitUntil(lambda: w3.desk.offline.draft() is None, timeout=10_000)  # moved: now the store's draft
+    draft = w3.desk.draft()
+    assert draft is not None and draft.data["values"]["person.name"] == P["person.name"]
+    w3.shutdown()

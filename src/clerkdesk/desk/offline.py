@@ -61,6 +61,15 @@ class SendReport:
 
 
 @dataclass(frozen=True)
+class Unfinished:
+    """The form to put back at start (``Offline.unfinished``)."""
+
+    draft: Draft | None
+    from_outbox: bool = False  # the form was kept in the outbox (the window was offline when it closed or died)
+    older_in_outbox: bool = False  # besides DRAFT (the store's, newer), an older form waits in the outbox
+
+
+@dataclass(frozen=True)
 class Looked:
     """The answer to F2: the shared profile and its history, or, while the store is away, what this window
     captured offline for that number (``captured``; None when nothing) and why the store could not be asked."""
@@ -157,6 +166,28 @@ class Offline:
 
     def discard_draft(self) -> bool:
         return self.box().discard_draft()
+
+    def unfinished(self, *, away: bool) -> Unfinished:
+        """At start: the unfinished form to put back. AWAY (the store does not answer): the one kept in the
+        outbox. Otherwise the newer of the store's draft and the outbox's (a window that died or was closed
+        while offline left its form in the outbox); an older outbox form is said, not dropped."""
+        from clerkdesk.desk.form import Drafts
+
+        kept = self.draft() if self.possible() else None
+        if away:
+            return Unfinished(kept, from_outbox=kept is not None)
+        mine = Drafts(self.session).get()
+        if kept is not None and (mine is None or kept.saved_at >= mine.saved_at):
+            return Unfinished(kept, from_outbox=True)
+        return Unfinished(mine, older_in_outbox=kept is not None)
+
+    def adopt_draft(self, draft: Draft) -> None:
+        """An outbox form put back while the store answers becomes the store's draft (saved there first, then
+        taken out of the outbox: a crash between the two leaves it in both, never in neither)."""
+        from clerkdesk.desk.form import Drafts
+
+        Drafts(self.session).save(draft.data)
+        self.discard_draft()
 
     def seal(self, request: CaseRequest, opts: FillOptions, base_version: int | None = None,
              form: dict[str, Any] | None = None) -> int:

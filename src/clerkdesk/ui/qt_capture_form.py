@@ -90,7 +90,7 @@ def _get(record: dict[str, Any], parts: list[str]) -> Any:
 class CaptureForm(QWidget):
     start_requested = Signal()
     status = Signal(str)
-    store_away = Signal(str)  # a lookup met the shared store gone (the message): the window says it at once
+    store_away = Signal(str)  # a lookup answered offline: why the store is away ("away": known already)
 
     def __init__(self, desk: Any, parent: QWidget | None = None):
         super().__init__(parent)
@@ -233,6 +233,12 @@ class CaptureForm(QWidget):
             return
         keep = desk.offline.save_draft if self.drafts_offline else desk.save_draft
         run_op(lambda: keep(data), lambda _r: None, lambda _e: None)
+
+    def flush_draft(self) -> None:
+        """Save the draft now if an edit is waiting for the draft timer (the window is closing)."""
+        if self._draft_timer.isActive():
+            self._draft_timer.stop()
+            self.save_draft()
 
     def restore_draft(self, draft: Any) -> None:
         """Put back an unfinished form (after a crash or a closed window) and say so."""
@@ -527,18 +533,15 @@ class CaptureForm(QWidget):
         self.profile = profile
         self.captured = looked.captured
         if looked.away:
-            if looked.away != "away":
-                self.store_away.emit(looked.away)
             got = looked.captured
             if got is None:
                 self.show_banner(tr("共享档案库连不上，无法查询档案；请完整录入，恢复连接后再与档案库核对"))
-                self.status.emit(tr("就绪"))
-                return
-            self.show_banner(tr("共享档案库连不上：已读取本窗口离线录入的记录（{t}），恢复连接后再与档案库核对",
-                                t=got.at[:16].replace("T", " ")))
-            self._fill_known(got.record)
-            self.validate()
-            self.status.emit(tr("已读取离线录入的记录"))
+            else:
+                self.show_banner(tr("共享档案库连不上：已读取本窗口离线录入的记录（{t}），恢复连接后再与档案库核对",
+                                    t=got.at[:16].replace("T", " ")))
+                self._fill_known(got.record)
+                self.validate()
+            self.store_away.emit(looked.away)  # the status line says the store's state again (not 就绪)
             return
         if profile is None:
             self.show_banner(tr("未找到档案，将新建"))
