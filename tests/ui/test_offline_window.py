@@ -215,3 +215,44 @@ def test_the_form_kept_offline_is_put_back_when_the_window_starts_again(
     draft = w3.desk.draft()
     assert draft is not None and draft.data["values"]["person.name"] == P["person.name"]
     w3.shutdown()
+
+
+def test_ctrl_s_and_f5_when_the_store_drops_before_the_poll_notices_keep_everything_in_the_outbox(
+        win: Any, qtbot: Any, pg_server: Any) -> None:
+    desk = win.desk
+    win.hall_status.timer.stop()  # the poll does not run: the call itself meets the store gone
+    fill(win, qtbot)
+    qtbot.waitUntil(lambda: win.form.profile is None and "未找到档案" in win.form.banner.text(), timeout=10_000)
+    win.form._draft_timer.stop()
+    pg_server.stop()
+    try:
+        assert not win.hall_status.down and not win.offline.away
+        key(qtbot, win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Ctrl+S: the store's save fails
+        qtbot.waitUntil(lambda: "表单已保存在本机" in win.message.text(), timeout=15_000)
+        assert win.hall_status.down and win.hall_status.state_label.text() == "离线"  # said at once
+        kept = desk.offline.draft()
+        assert kept is not None and kept.data["values"]["person.name"] == P["person.name"]
+        assert kept.data["values"]["case.employer"] == CASE["case.employer"]
+
+        win.hall_status.down = ""  # as if the poll had not noticed yet (the store dropped again right now)
+        win.hall_status.watch.set(down="")
+        assert not win.offline.away
+        with qtbot.waitSignal(win.offline.sealed, timeout=20_000):
+            key(qtbot, win, Qt.Key.Key_F5)  # F5: opening the case fails, the case is sealed here instead
+        assert win.hall_status.down and "案件已加密保存在本机" in win.message.text()
+        assert win.hall_status.state_label.text().startswith("离线")
+        (c,) = desk.offline.list()
+        assert c.request["data"]["name"] == P["person.name"] and c.request["case_fields"]["post"] == CASE["case.post"]
+        assert win.form.values().get("person.name") in (None, "")
+        qtbot.waitUntil(lambda: desk.offline.draft() is None, timeout=10_000)  # the form became the case
+        assert not win.monitor.busy() and not win._starting and win.form.start_btn.isEnabled()
+    finally:
+        pg_server.start()
+    for _ in range(3):
+        win.hall_status.poll()
+        qtbot.waitUntil(lambda: not win.hall_status._polling, timeout=15_000)
+        if win.hall_status.waiting == 0 and not win.hall_status.down:
+            break
+    (c,) = desk.offline.list()
+    assert c.state == SENT and desk.cases.get(c.case_id).record["name"] == P["person.name"]
+    assert int(desk.store.db.execute("select count(*) from cases").fetchone()[0]) == 1
