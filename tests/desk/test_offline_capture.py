@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 
 from clerkdesk.desk import CaseRequest, Desk, FillOptions
 from clerkdesk.desk.offline import WAIT_CONFLICT
-from clerkdesk.errors import PlanError, ValidationError
+from clerkdesk.errors import ClerkDeskError, PlanError, ValidationError
 from clerkdesk.records.standards import id_check_digit
-from clerkdesk.store.outbox import SEALED, SENT
+from clerkdesk.store.outbox import BLOCKED, SEALED, SENT
 from clerkdesk.store.pg import StoreUnreachable
 
 EMP = "hrss.employment-registration"
@@ -224,10 +224,38 @@ def test_a_matter_opened_at_another_window_meanwhile_keeps_the_case_here_with_th
     other = Desk(tmp_path / "window-9", clerk="clerk-b")
     res, _ = other.open_case(request(p), FillOptions())  # the citizen went to window 9 and was served there
     rep = desk.offline.send()
-    assert list(rep.failed) == [oid] and rep.sent == {}
+    assert rep.held == {oid: res.case_id} and rep.sent == {} and rep.failed == {}
     (c,) = desk.offline.list()
-    assert c.state == SEALED and res.case_id in c.message and "已有未办结的案件" in c.message
+    assert c.state == BLOCKED and c.case_id == res.case_id and "已有未办结的案件" in c.message
+    assert desk.offline.counts() == (0, 1)  # nothing to send: one for the clerk
     assert desk.offline.request_of(desk.offline.take_back(oid)).data == p  # the clerk can take it back
+    other.close()
+
+
+def test_a_case_blocked_by_the_same_matter_open_at_another_window_is_merged_into_it_once(
+        desk: Desk, hall: str, tmp_path: Path) -> None:
+    p = person()
+    oid = desk.offline.seal(request(p), FillOptions())
+    other = Desk(tmp_path / "window-9", clerk="clerk-b")
+    res, _ = other.open_case(CaseRequest("person", dict(p), [EMP], {**EMPLOYMENT, "post": "出纳"}, "就业登记"),
+                             FillOptions())
+    before = case_count(desk)
+    assert desk.offline.send().held == {oid: res.case_id}
+    versions = len(desk.history("person", p["id_number"]))
+    for _ in range(3):  # the next polls: not sent again (that could file the citizen twice), nothing written
+        rep = desk.offline.send()
+        assert rep.sent == {} and rep.held == {} and rep.failed == {}
+    assert len(desk.history("person", p["id_number"])) == versions and case_count(desk) == before
+    seen = desk.offline.compare(oid)  # what the clerk reads before merging
+    assert seen.case_id == res.case_id and seen.matter == "就业登记" and seen.differing == ["岗位"]
+    assert desk.offline.merge(oid) == res.case_id
+    (c,) = desk.offline.list()
+    assert c.state == SENT and c.case_id == res.case_id and case_count(desk) == before  # no second case
+    assert desk.store.cases.by_token(c.token) == res.case_id
+    with pytest.raises(ClerkDeskError, match="不在等待并入"):
+        desk.offline.merge(oid)  # once
+    assert desk.offline.send().sent == {} and desk.offline.counts() == (0, 0)
+    assert desk.store.audit.verify().ok
     other.close()
 
 

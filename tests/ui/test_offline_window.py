@@ -256,3 +256,53 @@ def test_ctrl_s_and_f5_when_the_store_drops_before_the_poll_notices_keep_everyth
     (c,) = desk.offline.list()
     assert c.state == SENT and desk.cases.get(c.case_id).record["name"] == P["person.name"]
     assert int(desk.store.db.execute("select count(*) from cases").fetchone()[0]) == 1
+
+
+def test_a_case_the_other_window_opened_meanwhile_is_shown_and_merged_into_it(
+        win: Any, qtbot: Any, pg_server: Any, pg_url: str, tmp_path: Path) -> None:
+    from clerkdesk.desk import CaseRequest, Desk, FillOptions
+
+    desk = win.desk
+    fill(win, qtbot)
+    pg_server.stop()
+    try:
+        win.hall_status.poll()
+        qtbot.waitUntil(lambda: win.hall_status.watch.state == "offline", timeout=10_000)
+        with qtbot.waitSignal(win.offline.sealed, timeout=15_000):
+            key(qtbot, win, Qt.Key.Key_F5)
+    finally:
+        pg_server.start()
+    # the citizen went on to window 9 (which reached the store) and was served there, with another post
+    other = Desk(tmp_path / "window-9", clerk="clerk-b")
+    rec = desk.offline.list()[0].request
+    res, _ = other.open_case(CaseRequest("person", rec["data"], rec["targets"], {**rec["case_fields"], "post": "出纳"},
+                                         rec["matter"]), FillOptions())
+    for _ in range(3):
+        win.hall_status.poll()
+        qtbot.waitUntil(lambda: not win.hall_status._polling, timeout=15_000)
+        if win.hall_status.held and not win.hall_status.down:
+            break
+    assert win.hall_status.held == 1 and win.hall_status.waiting == 0
+    assert "已在其他窗口受理" in win.message.text() and win.offline.button.isVisible()
+    assert "待处理" in win.offline.button.text() and win.hall_status.state_label.text() == "1 件待处理"
+
+    key(qtbot, win, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    dlg = win.offline.dialog
+    assert dlg is not None
+    qtbot.waitUntil(lambda: dlg.list.count() == 1 and dlg.merge_btn.isEnabled(), timeout=10_000)
+    assert "其他窗口已受理" in dlg.list.item(0).text() and res.case_id in dlg.list.item(0).text()
+    assert dlg.open_btn.isEnabled() and dlg.back_btn.isEnabled()  # or open that case, or take this one back
+    qtbot.waitUntil(lambda: res.case_id in dlg.note.text(), timeout=10_000)
+    assert "岗位" in dlg.note.text()  # this window's post differs: the clerk is told before merging
+    with qtbot.waitSignal(dlg.merged, timeout=15_000) as sig:
+        dlg.merge_btn.click()
+    assert sig.args == [res.case_id]
+    qtbot.waitUntil(lambda: not win.offline.button.isVisible(), timeout=10_000)
+    assert win.hall_status.held == 0 and "已并入" in win.message.text()
+    (c,) = desk.offline.list()
+    assert c.state == SENT and c.case_id == res.case_id
+    assert int(desk.store.db.execute("select count(*) from cases").fetchone()[0]) == 1  # no second case
+    qtbot.waitUntil(lambda: dlg.list.count() == 1 and dlg.open_btn.isEnabled(), timeout=10_000)
+    dlg.open_btn.click()  # 打开案件: that case, in the monitor
+    qtbot.waitUntil(lambda: win.monitor.case_id == res.case_id, timeout=10_000)
+    other.close()

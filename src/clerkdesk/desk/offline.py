@@ -39,16 +39,17 @@ from typing import Any
 
 from clerkdesk.desk.cases import CaseRequest, Cases, FillOptions
 from clerkdesk.desk.session import Session
-from clerkdesk.errors import ClerkDeskError
+from clerkdesk.errors import CaseOpen, ClerkDeskError
 from clerkdesk.records import model
 from clerkdesk.records.model import Case
 from clerkdesk.store.drafts import Draft
-from clerkdesk.store.outbox import CONFLICT, SEALED, SENDING, SENT, Captured, OfflineCase, Outbox
+from clerkdesk.store.outbox import BLOCKED, CONFLICT, SEALED, SENDING, SENT, Captured, OfflineCase, Outbox
 from clerkdesk.store.profiles import Profile, Version, profile_key
 from clerkdesk.store.unreachable import StoreUnreachable
 
 KEY_FIELD = {"person": "id_number", "enterprise": "uscc"}
 WHITELIST = "uscc_whitelist"  # the outbox's kept copy of the hall's pilot credit codes
+MERGED = "已并入其他窗口受理的同一案件 (merged into the case opened at another window)"
 WAIT_CONFLICT = "等待处理档案冲突（Ctrl+Shift+K） (waiting for the clerk to settle a profile conflict)"
 Fault = Callable[[str], None]  # a test's hook: called at each named moment of ``send``; raising there is a crash
 
@@ -58,6 +59,18 @@ class SendReport:
     sent: dict[int, str] = field(default_factory=dict)  # offline case → the store's case id
     waiting: list[int] = field(default_factory=list)  # held back by a conflict of their capture
     failed: dict[int, str] = field(default_factory=dict)  # offline case → why (in the clerk's words)
+    held: dict[int, str] = field(default_factory=dict)  # offline case → the case open at another window (BLOCKED)
+
+
+@dataclass(frozen=True)
+class OpenElsewhere:
+    """A blocked offline case beside the case another window opened for the same applicant and matter: what
+    the clerk reads before merging into it (``Offline.compare``)."""
+
+    case_id: str
+    matter: str
+    status: str
+    differing: list[str]  # labels of the case fields this window captured with other values (or the other lacks)
 
 
 @dataclass(frozen=True)
@@ -205,11 +218,60 @@ class Offline:
     def list(self) -> list[OfflineCase]:
         """Every offline case not yet sent, then the ones sent recently (to open them), oldest first."""
         box = self.box()
-        return box.offline_cases(SEALED, SENDING) + box.offline_cases(SENT)
+        return box.offline_cases(SEALED, SENDING, BLOCKED) + box.offline_cases(SENT)
 
     def waiting(self) -> int:
         """How many cases wait to be sent (the status bar's counter)."""
         return len(self.box().offline_cases(SEALED, SENDING))
+
+    def counts(self) -> tuple[int, int]:
+        """(waiting to be sent, held for the clerk: the matter is open at another window)."""
+        return self.waiting(), len(self.box().offline_cases(BLOCKED))
+
+    def _blocked(self, cid: int) -> OfflineCase:
+        c = next((x for x in self.box().offline_cases(BLOCKED) if x.id == cid), None)
+        if c is None or not c.case_id:
+            raise ClerkDeskError(f"离线案件 {cid} 不在等待并入的状态（可能已处理） (offline case {cid} is not waiting to be "
+                                 "merged)")
+        return c
+
+    def compare(self, cid: int) -> OpenElsewhere:
+        """The case open at another window that blocked offline case CID, and which of this window's case
+        fields it holds otherwise (by label; the values stay on the screens that show them)."""
+        from clerkdesk.engine.plan import label_of
+
+        c = self._blocked(cid)
+        assert c.case_id is not None
+        row = self.session.store.cases.get(c.case_id)
+        mine = dict(c.request.get("case_fields") or {})
+        recipes = [self.session.catalog.recipes[t] for t in c.request.get("targets", [])
+                   if t in self.session.catalog.recipes]
+
+        def label(name: str) -> str:
+            path = f"case.{name}"
+            return next((label_of(path, r) for r in recipes if path in r.fields), label_of(path))
+
+        differing = [label(k) for k, v in mine.items() if row.fields.get(k) != v]
+        return OpenElsewhere(c.case_id, row.matter, row.status, differing)
+
+    def merge(self, cid: int) -> str:
+        """并入该案件: offline case CID is not sent as a case of its own; it joins the case opened at another
+        window for the same applicant and matter (that case's values stand). Exactly once as ``send``: its send
+        token is stored with that case (audited ``offline_case_merged``), then the offline case is marked sent
+        with that case's id, so 打开案件 opens it; a crash between the two is finished by the next call."""
+        c = self._blocked(cid)
+        assert c.case_id is not None
+        store = self.session.store
+        case_id = store.cases.by_token(c.token)
+        if case_id is None:
+            try:
+                store.cases.merge_token(c.token, c.case_id)
+            except KeyError:
+                raise ClerkDeskError(f"案件 {c.case_id} 已不存在，请把离线案件放回表单后重新办理 (case {c.case_id} is gone: "
+                                     "take the offline case back into the form)") from None
+            case_id = c.case_id
+        self.box().mark_case(cid, SENT, case_id=case_id, message=MERGED)
+        return case_id
 
     def take_back(self, cid: int) -> OfflineCase:
         """放回表单: the case (not yet sent) leaves the outbox with its capture; ``request_of`` / its ``form``
@@ -249,8 +311,13 @@ class Offline:
                     case_id = self._open(c, opts)
                 except StoreUnreachable:
                     raise
-                except ClerkDeskError as e:  # invalid now (a profile deleted meanwhile), or CaseOpen: another
-                    # window opened the same matter for this applicant; the case waits here with the reason
+                except CaseOpen as e:  # another window opened the same matter for this applicant meanwhile: the
+                    # case is not sent again by itself (that could file the citizen twice) but waits for the clerk:
+                    # merge into that case, open it, or take this one back into the form
+                    box.mark_case(c.id, BLOCKED, case_id=e.case_id, message=str(e).splitlines()[0][:300])
+                    rep.held[c.id] = e.case_id
+                    continue
+                except ClerkDeskError as e:  # invalid now (a profile deleted meanwhile): waits with the reason
                     box.mark_case(c.id, SEALED, message=str(e).splitlines()[0][:300])
                     rep.failed[c.id] = str(e)
                     continue

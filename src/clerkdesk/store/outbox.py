@@ -52,6 +52,7 @@ IDENTITY = "shared-store.json"
 OUTBOX = "outbox.db"
 PENDING, CONFLICT, SYNCED = "pending", "conflict", "synced"
 SEALED, SENDING, SENT = "sealed", "sending", "sent"  # an offline case (``offline_cases``): kept, on its way, stored
+BLOCKED = "blocked"  # not sent: the same matter is open for the applicant at another window (case_id: that case)
 ENTRY_COLS = "select id, at, clerk, kind, token, base_version, state, data, seen from entries"
 
 
@@ -92,8 +93,8 @@ class OfflineCase:
     at: str
     clerk: str
     token: str  # the send token, stored with the case in the same transaction (``store.runs.Cases.open``)
-    state: str  # sealed | sending | sent
-    case_id: str | None  # the shared store's case, once sent
+    state: str  # sealed | sending | sent | blocked
+    case_id: str | None  # the shared store's case, once sent (blocked: the case open at another window)
     entry_id: int | None  # the profile capture that goes first (its conflict holds the case back)
     message: str  # why it waits or failed, in the clerk's words ("" when all is well)
     request: dict[str, Any]  # kind, data, targets, case_fields, matter (as ``desk.cases.CaseRequest``)
@@ -267,11 +268,12 @@ class Outbox:
 
     def take_back(self, cid: int) -> OfflineCase:
         """放回表单: the clerk takes a case not yet sent back into the form; it and its capture leave the outbox."""
-        c = next((x for x in self.offline_cases(SEALED) if x.id == cid), None)
+        c = next((x for x in self.offline_cases(SEALED, BLOCKED) if x.id == cid), None)
         if c is None:
             raise ConfigError(f"离线案件 {cid} 已在发送或已发送，不能放回表单 (offline case {cid} is being sent or was sent)")
         with self._tx():
-            if not self.conn.execute("delete from offline_cases where id = ? and state = ?", [cid, SEALED]).rowcount:
+            if not self.conn.execute("delete from offline_cases where id = ? and state in (?, ?)",
+                                     [cid, SEALED, BLOCKED]).rowcount:
                 raise ConfigError(f"离线案件 {cid} 刚开始发送，不能放回表单 (offline case {cid} is being sent)")
             if c.entry_id is not None:
                 self.conn.execute("delete from entries where id = ? and state = ?", [c.entry_id, PENDING])
