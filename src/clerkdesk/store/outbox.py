@@ -56,6 +56,17 @@ BLOCKED = "blocked"  # not sent: the same matter is open for the applicant at an
 ENTRY_COLS = "select id, at, clerk, kind, token, base_version, state, data, seen from entries"
 
 
+_SYNCING: dict[Path, threading.Lock] = {}
+_SYNCING_GUARD = threading.Lock()
+
+
+def _sync_lock(path: Path) -> threading.Lock:
+    """One sync of an outbox file at a time in this process: the window's start and its poll each sync, through
+    their own ``Outbox`` (own connection), and two syncs of the same pending entry would save it twice."""
+    with _SYNCING_GUARD:
+        return _SYNCING.setdefault(Path(path).resolve(), threading.Lock())
+
+
 def remember(home: Path, store: Store) -> None:
     """Write the shared store's identity into HOME (only when it changed): what the outbox needs offline."""
     path = Path(home) / IDENTITY
@@ -402,6 +413,10 @@ class Outbox:
     # --- back online -------------------------------------------------------------------------------------
     def sync(self, store: Store) -> SyncReport:
         """Send every pending entry to STORE in order; a clash becomes a conflict entry (nothing written)."""
+        with _sync_lock(self.path):
+            return self._sync(store)
+
+    def _sync(self, store: Store) -> SyncReport:
         rep = SyncReport()
         for e in self.pending():
             cur = store.profiles.get(e.kind, e.key, audit=False)
