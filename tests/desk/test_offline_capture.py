@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 
 from clerkdesk.desk import CaseRequest, Desk, FillOptions
 from clerkdesk.desk.offline import WAIT_CONFLICT
-from clerkdesk.errors import PlanError
+from clerkdesk.errors import ClerkDeskError, PlanError, ValidationError
 from clerkdesk.records.standards import id_check_digit
-from clerkdesk.store.outbox import SEALED, SENT
+from clerkdesk.store.outbox import BLOCKED, SEALED, SENT
 from clerkdesk.store.pg import StoreUnreachable
 
 EMP = "hrss.employment-registration"
@@ -224,8 +224,131 @@ def test_a_matter_opened_at_another_window_meanwhile_keeps_the_case_here_with_th
     other = Desk(tmp_path / "window-9", clerk="clerk-b")
     res, _ = other.open_case(request(p), FillOptions())  # the citizen went to window 9 and was served there
     rep = desk.offline.send()
-    assert list(rep.failed) == [oid] and rep.sent == {}
+    assert rep.held == {oid: res.case_id} and rep.sent == {} and rep.failed == {}
     (c,) = desk.offline.list()
-    assert c.state == SEALED and res.case_id in c.message and "已有未办结的案件" in c.message
+    assert c.state == BLOCKED and c.case_id == res.case_id and "已有未办结的案件" in c.message
+    assert desk.offline.counts() == (0, 1)  # nothing to send: one for the clerk
     assert desk.offline.request_of(desk.offline.take_back(oid)).data == p  # the clerk can take it back
     other.close()
+
+
+def test_a_case_blocked_by_the_same_matter_open_at_another_window_is_merged_into_it_once(
+        desk: Desk, hall: str, tmp_path: Path) -> None:
+    p = person()
+    oid = desk.offline.seal(request(p), FillOptions())
+    other = Desk(tmp_path / "window-9", clerk="clerk-b")
+    res, _ = other.open_case(CaseRequest("person", dict(p), [EMP], {**EMPLOYMENT, "post": "出纳"}, "就业登记"),
+                             FillOptions())
+    before = case_count(desk)
+    assert desk.offline.send().held == {oid: res.case_id}
+    versions = len(desk.history("person", p["id_number"]))
+    for _ in range(3):  # the next polls: not sent again (that could file the citizen twice), nothing written
+        rep = desk.offline.send()
+        assert rep.sent == {} and rep.held == {} and rep.failed == {}
+    assert len(desk.history("person", p["id_number"])) == versions and case_count(desk) == before
+    seen = desk.offline.compare(oid)  # what the clerk reads before merging
+    assert seen.case_id == res.case_id and seen.matter == "就业登记" and seen.differing == ["岗位"]
+    assert desk.offline.merge(oid) == res.case_id
+    (c,) = desk.offline.list()
+    assert c.state == SENT and c.case_id == res.case_id and case_count(desk) == before  # no second case
+    assert desk.store.cases.by_token(c.token) == res.case_id
+    with pytest.raises(ClerkDeskError, match="不在等待并入"):
+        desk.offline.merge(oid)  # once
+    assert desk.offline.send().sent == {} and desk.offline.counts() == (0, 0)
+    assert desk.store.audit.verify().ok
+    other.close()
+
+
+def test_f2_while_the_store_is_away_finds_what_this_window_captured_offline(desk: Desk, pg_server: Any) -> None:
+    p = person()
+    with store_away(pg_server):
+        nothing = desk.lookup("person", p["id_number"], away=True)
+        assert nothing.profile is None and nothing.captured is None and nothing.away
+        desk.offline.seal(request({**p, "phone": "13800001111"}), FillOptions())
+        found = desk.lookup("person", p["id_number"], away=True)  # the window knows the store is away
+        assert found.captured is not None and found.profile is None
+        assert found.captured.record["phone"] == "13800001111" and found.captured.record["name"] == p["name"]
+        assert found.captured.base_version is None and not found.captured.conflict
+        # the window does not know yet: the store is asked, found away, and the outbox answers instead
+        mid = desk.lookup("person", p["id_number"].lower())
+        assert "共享数据库连接不上" in mid.away and mid.captured is not None
+        assert mid.captured.record == found.captured.record
+    rep = send_when_back(desk)
+    assert len(rep.sent) == 1
+    back = desk.lookup("person", p["id_number"])
+    assert back.away == "" and back.profile is not None and back.profile.record["phone"] == "13800001111"
+    assert back.captured is None  # synced: the outbox keeps nothing of them any more
+
+
+def test_a_known_person_captured_offline_writes_the_fields_unless_another_window_changed_them_meanwhile(
+        desk: Desk, hall: str, pg_server: Any, tmp_path: Path) -> None:
+    other = Desk(tmp_path / "window-9", clerk="clerk-b")
+    same, theirs_other_field, theirs_same_field = person(), person(), person()
+    for p in (same, theirs_other_field, theirs_same_field):
+        desk.save_profile("person", dict(p))
+    before = desk.profile("person", theirs_other_field["id_number"]).record["education"]  # type: ignore[union-attr]
+    desk.offline.refresh()  # the window's poll, while the store answers: the hall's high-water mark
+    with store_away(pg_server):  # the clerk cannot look anyone up: each is typed in full, phone and address new
+        oids = [desk.offline.seal(request({**p, "phone": "13800001111", "current_address": "北京市海淀区学院路3号"}),
+                                  FillOptions()) for p in (same, theirs_other_field, theirs_same_field)]
+        # the same person again at this window (another matter, say): prefilled from the first capture (F2)
+        got = desk.lookup("person", same["id_number"], away=True).captured
+        assert got is not None
+        desk.offline.box().save_profile("person", same["id_number"], {**got.record, "phone": "13800002222"},
+                                        base_version=got.base_version)
+    # meanwhile, at window 9 (which reached the store): one changes the education, one the phone
+    other.save_profile("person", {**theirs_other_field, "education": "硕士研究生"})
+    other.save_profile("person", {**theirs_same_field, "phone": "13700000000"})
+    master = other.profile("person", theirs_other_field["id_number"]).record["education"]  # type: ignore[union-attr]
+    rep = send_when_back(desk)
+    assert sorted(rep.sent) == oids[:2] and rep.waiting == [oids[2]] and rep.failed == {}
+    rec = desk.profile("person", same["id_number"]).record  # type: ignore[union-attr]
+    assert rec["phone"] == "13800002222" and rec["current_address"] == "北京市海淀区学院路3号"  # written, no conflict
+    rec = desk.profile("person", theirs_other_field["id_number"]).record  # type: ignore[union-attr]
+    assert rec["phone"] == "13800001111" and rec["education"] == master != before  # both windows' changes kept
+    (c,) = desk.conflicts.list()  # only the real concurrent edit: the phone both windows changed
+    assert [f.field for f in c.fields] == ["phone"] and c.fields[0].there == "13700000000"
+    assert desk.profile("person", theirs_same_field["id_number"]).record["phone"] == "13700000000"  # type: ignore[union-attr]
+    other.close()
+
+
+PILOT = "91110000600037341L"  # a valid code; the pilot code differs only in its check character
+PILOT_BAD = PILOT[:-1] + "M"
+CHANGE = "amr.enterprise-change"
+
+
+def company() -> dict[str, Any]:
+    from tests.support.data import ENTERPRISE
+
+    return {**ENTERPRISE, "uscc": PILOT_BAD, "name": "试点时期登记有限公司"}
+
+
+def test_a_whitelisted_pilot_credit_code_is_accepted_offline_from_the_kept_sealed_copy(
+        desk: Desk, pg_server: Any, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.support.data import CHANGE as CHANGE_FIELDS
+
+    monkeypatch.delenv("CLERKDESK_SUPERVISORS", raising=False)
+    req = CaseRequest("enterprise", company(), [CHANGE], dict(CHANGE_FIELDS), "企业变更登记")
+    desk.offline.refresh()  # the window's poll while the store answers: no pilot code yet
+    with store_away(pg_server):
+        assert not desk.check_uscc(PILOT_BAD).ok
+        with pytest.raises(ValidationError, match=r"USCC|信用代码"):
+            desk.offline.seal(req, FillOptions())
+    send_when_back(desk)
+    desk.whitelist_uscc(PILOT_BAD, "营业执照原件已核对")  # a supervisor, while the store answers
+    desk.offline.refresh()  # the next poll keeps the new whitelist
+    with store_away(pg_server):
+        chk = desk.check_uscc(PILOT_BAD)  # the form's check while typing
+        assert chk.ok and chk.facts["whitelisted"]
+        oid = desk.offline.seal(req, FillOptions())
+        raw = b"".join(f.read_bytes() for f in home.glob("outbox.db*"))
+        assert PILOT_BAD.encode() not in raw  # the copy and the case are sealed
+        started_away = Desk(home)  # a window started during the outage: the copy from the last time it answered
+        assert started_away.offline.possible() and started_away.check_uscc(PILOT_BAD).ok
+        form = started_away.form()
+        form.load()
+        assert form.key_value("enterprise", PILOT_BAD.lower()) == PILOT_BAD
+        started_away.close()
+    rep = send_when_back(desk)
+    assert list(rep.sent) == [oid] and rep.failed == {}
+    assert desk.cases.get(rep.sent[oid]).record["uscc"] == PILOT_BAD

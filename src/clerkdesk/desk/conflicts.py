@@ -150,13 +150,7 @@ class Conflicts:
 
     def _changed_there(self, e: Any, cur: Any) -> set[str]:
         """Fields the other window changed since the version this window started from (as ``Outbox.sync``)."""
-        if cur is None:
-            return set()
-        base: dict[str, Any] = {}
-        if e.base_version is not None:
-            base = next((v.record for v in self.session.store.profiles.history(e.kind, e.key, audit=False)
-                         if v.version == e.base_version), {})
-        return {k for k in set(cur.record) | set(base) if cur.record.get(k) != base.get(k)}
+        return self.box().theirs(self.session.store, e, cur)[0]
 
     def reachable(self) -> str | None:
         """None while the shared store answers; else the message to show at once (``StoreUnreachable``'s)."""

@@ -99,6 +99,11 @@ class Desk:
     def profile(self, kind: str, key: str) -> Profile | None:
         return self.profiles.get(kind, key)
 
+    def lookup(self, kind: str, key: str, *, away: bool = False) -> Any:
+        """F2: the profile and its history, or while the shared store is away what this window captured
+        offline (``desk.offline.Looked``)."""
+        return self.offline.lookup(kind, key, away=away)
+
     def history(self, kind: str, key: str) -> list[Version]:
         return self.profiles.history(kind, key)
 

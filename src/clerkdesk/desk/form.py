@@ -184,7 +184,9 @@ class CaptureFormModel:
         """The normalised key (18-digit ID number, credit code) when RAW is a valid one, else None."""
         if _empty(raw):
             return None
-        chk = self.profiles.check_id(str(raw)) if kind == "person" else self.profiles.check_uscc(str(raw))
+        # the whitelist read at ``load`` (never a store query per keystroke, and right while the store is away)
+        chk = (self.profiles.check_id(str(raw)) if kind == "person"
+               else self.profiles.check_uscc(str(raw), self.whitelist))
         return chk.value if chk.ok else None
 
     @staticmethod

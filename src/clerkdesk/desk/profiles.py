@@ -59,8 +59,10 @@ class Profiles:
                  "region": info.region_name, "converted_from_15": info.converted_from_15}
         return Checked(True, info.number, facts, list(info.warnings))
 
-    def check_uscc(self, value: str) -> Checked:
-        cc, problems = standards.check_uscc(value, whitelist=self.session.uscc_whitelist())
+    def check_uscc(self, value: str, whitelist: tuple[str, ...] | None = None) -> Checked:
+        """WHITELIST: the pilot codes to accept (default: the store's, or its kept copy while it is away)."""
+        wl = self.session.uscc_whitelist() if whitelist is None else whitelist
+        cc, problems = standards.check_uscc(value, whitelist=wl)
         if cc is None:
             return Checked(False, None, {}, problems)
         facts = {"authority": cc.authority, "entity_kind": cc.entity_kind, "region_code": cc.region_code,

@@ -25,6 +25,9 @@ class Session:
         self.create = create
         self._store: Store | None = None
         self._catalog: Catalog | None = None
+        # the hall's USCC whitelist as this workstation last saw it (the outbox's sealed copy, ``desk.offline``):
+        # what a check uses while the shared store is away
+        self.kept_whitelist: tuple[str, ...] = ()
 
     @property
     def store(self) -> Store:
@@ -60,9 +63,18 @@ class Session:
 
     def uscc_whitelist(self) -> tuple[str, ...]:
         """Whitelisted pilot credit codes. Public data kept in clear: a check needs no key to read them, so a
-        check before the store is opened reads the file directly rather than asking for the key."""
+        check before the store is opened reads the file directly rather than asking for the key. On a hall's
+        shared store that does not answer: the copy kept while it did (``kept_whitelist``)."""
+        from clerkdesk.config import store_url
+        from clerkdesk.store.unreachable import StoreUnreachable
+
         if self._store is not None:
-            return self._store.uscc_whitelist()
+            try:
+                return self._store.uscc_whitelist()
+            except StoreUnreachable:
+                return self.kept_whitelist
+        if store_url():
+            return self.kept_whitelist
         path = self.home / "clerkdesk.db"
         if not path.exists():
             return ()

@@ -17,6 +17,17 @@ changed are saved (with the other window's changes kept), and a field both windo
 values makes the entry a **conflict** — nothing of it is written; ``conflicts()`` shows both values to the
 clerk, who settles it with ``resolve`` (the chosen record is then saved against the current version). No
 change made at another window is ever overwritten silently.
+
+What "meanwhile" means for a capture with no version seen (the clerk could not look the person up: the store
+was already away): the outbox keeps the hall's **high-water mark** — the highest ``profile_versions`` id this
+window saw while the store answered (``note_seen``, each poll) — and stamps each entry with it (``seen``). At
+sync the entry's base is the profile's version as it stood at that mark: fields another window changed after
+it are "theirs", the rest is written. The mark needs no clock: every store write takes the hall's one write
+lock, so version ids are handed out in commit order. Versions this outbox itself wrote (an earlier offline
+capture of the same person, a settled conflict) are remembered (``written``) and are never "theirs".
+
+``keep`` / ``kept`` hold sealed copies of small hall data a window needs while the store is away (the USCC
+whitelist of pilot credit codes), refreshed while it answers.
 """
 
 from __future__ import annotations
@@ -41,6 +52,19 @@ IDENTITY = "shared-store.json"
 OUTBOX = "outbox.db"
 PENDING, CONFLICT, SYNCED = "pending", "conflict", "synced"
 SEALED, SENDING, SENT = "sealed", "sending", "sent"  # an offline case (``offline_cases``): kept, on its way, stored
+BLOCKED = "blocked"  # not sent: the same matter is open for the applicant at another window (case_id: that case)
+ENTRY_COLS = "select id, at, clerk, kind, token, base_version, state, data, seen from entries"
+
+
+_SYNCING: dict[Path, threading.Lock] = {}
+_SYNCING_GUARD = threading.Lock()
+
+
+def _sync_lock(path: Path) -> threading.Lock:
+    """One sync of an outbox file at a time in this process: the window's start and its poll each sync, through
+    their own ``Outbox`` (own connection), and two syncs of the same pending entry would save it twice."""
+    with _SYNCING_GUARD:
+        return _SYNCING.setdefault(Path(path).resolve(), threading.Lock())
 
 
 def remember(home: Path, store: Store) -> None:
@@ -69,6 +93,7 @@ class Entry:
     base_version: int | None
     state: str
     clash: dict[str, dict[str, Any]] = field(default_factory=dict)  # field → {"here": …, "there": …}
+    seen: int | None = None  # the hall's high-water mark when captured (None: never seen) — see the module doc
 
 
 @dataclass(frozen=True)
@@ -79,11 +104,22 @@ class OfflineCase:
     at: str
     clerk: str
     token: str  # the send token, stored with the case in the same transaction (``store.runs.Cases.open``)
-    state: str  # sealed | sending | sent
-    case_id: str | None  # the shared store's case, once sent
+    state: str  # sealed | sending | sent | blocked
+    case_id: str | None  # the shared store's case, once sent (blocked: the case open at another window)
     entry_id: int | None  # the profile capture that goes first (its conflict holds the case back)
     message: str  # why it waits or failed, in the clerk's words ("" when all is well)
     request: dict[str, Any]  # kind, data, targets, case_fields, matter (as ``desk.cases.CaseRequest``)
+
+
+@dataclass(frozen=True)
+class Captured:
+    """What this window captured offline for one person or company (``Outbox.captured``)."""
+
+    record: dict[str, Any]  # every entry's fields, later ones winning
+    at: str  # when the last of them was captured
+    base_version: int | None  # the shared profile's version the first of them started from (None: unknown)
+    entries: int
+    conflict: bool  # one of them clashes with another window's change (档案冲突)
 
 
 @dataclass
@@ -115,6 +151,13 @@ class Outbox:
             "message text not null default '', data blob not null)")
         self.conn.execute(
             "create table if not exists offline_drafts (clerk text primary key, at text not null, data blob not null)")
+        self.conn.execute(
+            "create table if not exists kept (name text primary key, at text not null, data blob not null)")
+        self.conn.execute("create table if not exists written (token text not null, version integer not null, "
+                          "primary key (token, version))")
+        if "seen" not in {r[1] for r in self.conn.execute("pragma table_info(entries)")}:  # an outbox from before
+            self.conn.execute("alter table entries add column seen integer")
+        self._seen: int | None = None
 
     @classmethod
     def open(cls, home: Path, clerk: str | None = None) -> Outbox:
@@ -165,9 +208,9 @@ class Outbox:
         return dict(json.loads(self.cipher.decrypt(blob, f"outbox:{self.store_id}:{eid}".encode())))
 
     def _entry(self, row: tuple[Any, ...]) -> Entry:
-        eid, at, clerk, kind, _token, base, state, blob = row
+        eid, at, clerk, kind, _token, base, state, blob, seen = row
         d = self._unseal(eid, blob)
-        return Entry(eid, at, clerk, kind, d["key"], d["record"], base, state, d.get("clash", {}))
+        return Entry(eid, at, clerk, kind, d["key"], d["record"], base, state, d.get("clash", {}), seen)
 
     # --- capturing offline ---------------------------------------------------------------------------
     def save_profile(self, kind: str, key: str, record: dict[str, Any], *, base_version: int | None = None) -> int:
@@ -183,8 +226,9 @@ class Outbox:
         norm = profile_key(kind, key)
         token = self.cipher.blind_index(kind, norm)
         eid = int(self.conn.execute(
-            "insert into entries (at, clerk, kind, token, base_version, state, data) values (?, ?, ?, ?, ?, ?, ?)",
-            [now(), self.clerk, kind, token, base_version, PENDING, b""]).lastrowid or 0)
+            "insert into entries (at, clerk, kind, token, base_version, state, data, seen) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [now(), self.clerk, kind, token, base_version, PENDING, b"", self.seen()]).lastrowid or 0)
         self.conn.execute("update entries set data = ? where id = ?",
                           [self._seal(eid, {"key": norm, "record": record}), eid])
         return eid
@@ -235,11 +279,12 @@ class Outbox:
 
     def take_back(self, cid: int) -> OfflineCase:
         """放回表单: the clerk takes a case not yet sent back into the form; it and its capture leave the outbox."""
-        c = next((x for x in self.offline_cases(SEALED) if x.id == cid), None)
+        c = next((x for x in self.offline_cases(SEALED, BLOCKED) if x.id == cid), None)
         if c is None:
             raise ConfigError(f"离线案件 {cid} 已在发送或已发送，不能放回表单 (offline case {cid} is being sent or was sent)")
         with self._tx():
-            if not self.conn.execute("delete from offline_cases where id = ? and state = ?", [cid, SEALED]).rowcount:
+            if not self.conn.execute("delete from offline_cases where id = ? and state in (?, ?)",
+                                     [cid, SEALED, BLOCKED]).rowcount:
                 raise ConfigError(f"离线案件 {cid} 刚开始发送，不能放回表单 (offline case {cid} is being sent)")
             if c.entry_id is not None:
                 self.conn.execute("delete from entries where id = ? and state = ?", [c.entry_id, PENDING])
@@ -271,7 +316,7 @@ class Outbox:
 
     def entries(self, state: str | None = None) -> list[Entry]:
         where, args = ("where state = ?", [state]) if state else ("", [])
-        return [self._entry(r) for r in self.conn.execute(f"select * from entries {where} order by id", args)]
+        return [self._entry(r) for r in self.conn.execute(f"{ENTRY_COLS} {where} order by id", args)]
 
     def pending(self) -> list[Entry]:
         return self.entries(PENDING)
@@ -281,23 +326,103 @@ class Outbox:
 
     def find(self, kind: str, key: str) -> dict[str, Any] | None:
         """What this window captured offline for KIND/KEY (later entries win), for a lookup while offline."""
+        got = self.captured(kind, key)
+        return got.record if got is not None else None
+
+    def captured(self, kind: str, key: str) -> Captured | None:
+        """``find`` with when it was captured and the version it started from (what a new capture of the same
+        person starts from too: the form prefilled from it is the same clerk's work, not another window's)."""
         from clerkdesk.store.profiles import profile_key
 
         token = self.cipher.blind_index(kind, profile_key(kind, key))
-        rows = self.conn.execute("select * from entries where token = ? and state != ? order by id", [token, SYNCED])
+        rows = self.conn.execute(f"{ENTRY_COLS} where token = ? and state != ? order by id", [token, SYNCED])
+        entries = [self._entry(r) for r in rows]
+        if not entries:
+            return None
         out: dict[str, Any] = {}
-        for r in rows:
-            out.update(self._entry(r).record)
-        return out or None
+        for e in entries:
+            out.update(e.record)
+        return Captured(out, entries[-1].at, entries[0].base_version, len(entries),
+                        any(e.state == CONFLICT for e in entries))
+
+    # --- what the window knew of the hall while it answered --------------------------------------------------
+    def seen(self) -> int | None:
+        """The hall's high-water mark last noted (None: this outbox never saw the store answer)."""
+        if self._seen is None:
+            got = self.kept("seen")
+            self._seen = int(got) if isinstance(got, int) else None
+        return self._seen
+
+    def note_seen(self, mark: int) -> None:
+        """The store answered and its newest profile version id is MARK (written only when it moved)."""
+        if mark != self.seen():
+            self.keep("seen", mark)
+            self._seen = mark
+
+    def keep(self, name: str, value: Any) -> None:
+        """Keep VALUE (JSON) under NAME, sealed with the hall key; the last one wins."""
+        from clerkdesk.store.db import now
+
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True).encode()
+        blob = self.cipher.encrypt(text, f"outbox-kept:{self.store_id}:{name}".encode())
+        with self._lock:
+            self.conn.execute("insert into kept (name, at, data) values (?, ?, ?) on conflict (name) do update set "
+                              "at = excluded.at, data = excluded.data", [name, now(), blob])
+
+    def kept(self, name: str) -> Any:
+        """What ``keep`` kept under NAME, or None."""
+        row = self.conn.execute("select data from kept where name = ?", [name]).fetchone()
+        if row is None:
+            return None
+        return json.loads(self.cipher.decrypt(row[0], f"outbox-kept:{self.store_id}:{name}".encode()))
+
+    def _base(self, store: Store, e: Entry) -> tuple[int | None, dict[str, Any]]:
+        """The version entry E started from and its record: the version the clerk saw, else the one that stood
+        at the entry's high-water mark; (None, {}) when neither is known (or the profile did not exist then)."""
+        number = e.base_version
+        if number is None and e.seen is not None:
+            number = store.profiles.version_at(e.kind, e.key, e.seen)
+        if number is None:
+            return None, {}
+        hist = store.profiles.history(e.kind, e.key, audit=False)
+        return number, next((v.record for v in hist if v.version == number), {})
+
+    def theirs(self, store: Store, e: Entry, cur: Any) -> tuple[set[str], dict[str, Any]]:
+        """(fields another window changed since entry E's base, the base record): changed in a version after
+        the base that this outbox did not write, and still different from the base."""
+        if cur is None:
+            return set(), {}
+        number, base = self._base(store, e)
+        token = self.cipher.blind_index(e.kind, e.key)
+        ours = {int(r[0]) for r in self.conn.execute("select version from written where token = ?", [token])}
+        if number is None:
+            foreign = None  # nothing known to start from: every field that differs is theirs
+        else:
+            foreign = set()
+            for v in store.profiles.history(e.kind, e.key, audit=False):
+                if v.version > number and v.version not in ours:
+                    foreign.update(v.changed)
+        return {k for k in set(cur.record) | set(base) if cur.record.get(k) != base.get(k)
+                and (foreign is None or k in foreign)}, base
+
+    def _wrote(self, kind: str, key: str, version: int) -> None:
+        token = self.cipher.blind_index(kind, key)
+        with self._lock:
+            self.conn.execute("insert or ignore into written (token, version) values (?, ?)", [token, version])
 
     # --- back online -------------------------------------------------------------------------------------
     def sync(self, store: Store) -> SyncReport:
         """Send every pending entry to STORE in order; a clash becomes a conflict entry (nothing written)."""
+        with _sync_lock(self.path):
+            return self._sync(store)
+
+    def _sync(self, store: Store) -> SyncReport:
         rep = SyncReport()
         for e in self.pending():
             cur = store.profiles.get(e.kind, e.key, audit=False)
             if (cur is not None and cur.version == e.base_version) or (cur is None and e.base_version is None):
-                store.profiles.save(e.kind, e.key, e.record)
+                saved = store.profiles.save(e.kind, e.key, e.record)
+                self._wrote(e.kind, e.key, saved.version)
                 self._done(e.id, SYNCED)
                 rep.applied.append(e.id)
                 continue
@@ -306,11 +431,7 @@ class Outbox:
                 self._done(e.id, CONFLICT, {"key": e.key, "record": e.record, "clash": clash})
                 rep.conflicts.append(e.id)
                 continue
-            base: dict[str, Any] = {}
-            if e.base_version is not None:
-                base = next((v.record for v in store.profiles.history(e.kind, e.key, audit=False)
-                             if v.version == e.base_version), {})
-            theirs = {k for k in set(cur.record) | set(base) if cur.record.get(k) != base.get(k)}
+            theirs, base = self.theirs(store, e, cur)
             clash = {k: {"here": v, "there": cur.record.get(k), "base": base.get(k)} for k, v in e.record.items()
                      if k in theirs and v != base.get(k) and v != cur.record.get(k)}
             if clash:
@@ -320,13 +441,14 @@ class Outbox:
             keep = {k: v for k, v in e.record.items() if k not in theirs or v == cur.record.get(k)}
             rep.kept_theirs[e.id] = sorted(k for k in e.record if k not in keep)
             if keep:
-                store.profiles.save(e.kind, e.key, keep)
+                self._wrote(e.kind, e.key, store.profiles.save(e.kind, e.key, keep).version)
             self._done(e.id, SYNCED)
             rep.applied.append(e.id)
         if rep.applied or rep.conflicts:
             store.audit.append("outbox_synced", f"outbox:{self.clerk}",
                                {"applied": len(rep.applied), "conflicts": len(rep.conflicts)})
         self.conn.execute("delete from entries where state = ?", [SYNCED])  # secure_delete: no copy is left
+        self.conn.execute("delete from written where token not in (select token from entries)")
         return rep
 
     def resolve(self, eid: int, record: dict[str, Any], store: Store) -> None:
@@ -335,7 +457,7 @@ class Outbox:
         e = next((x for x in self.conflicts() if x.id == eid), None)
         if e is None:
             raise ConfigError(f"no conflict {eid} in the outbox of {self.home}")
-        store.profiles.save(e.kind, e.key, record)
+        self._wrote(e.kind, e.key, store.profiles.save(e.kind, e.key, record).version)
         store.audit.append("outbox_conflict_resolved", f"outbox:{self.clerk}", {"entry": eid, "fields": sorted(record)})
         self.conn.execute("delete from entries where id = ?", [eid])
 

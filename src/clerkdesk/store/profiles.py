@@ -168,6 +168,21 @@ class Profiles:
             self.s.audit.record_view("viewed_history", f"{kind}:{pid}")
         return out
 
+    def high_water(self) -> int:
+        """The newest profile version's id in the whole store (0 when none): a window's mark of what the hall
+        held while it answered (``store.outbox``). Every write takes the store's one write lock, so ids come in
+        commit order and a version with a higher id was written after the mark was taken."""
+        row = self.s.db.execute("select max(id) from profile_versions").fetchone()
+        return int(row[0] or 0) if row else 0
+
+    def version_at(self, kind: str, key: str, mark: int) -> int | None:
+        """The version number the profile of KIND/KEY had at the high-water MARK (None: it did not exist yet)."""
+        token = self.lookup_token(kind, key)
+        row = self.s.db.execute(
+            "select max(v.version) from profile_versions v join profiles p on p.id = v.profile_id "
+            "where p.lookup = ? and v.id <= ?", [token, mark]).fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
     def delete(self, kind: str, key: str) -> bool:
         """Erase the profile and every row that holds its personal data, in one durable transaction.
 

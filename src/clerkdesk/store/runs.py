@@ -149,6 +149,17 @@ class Cases:
                                                                  "profile": profile_id})
         return cid, runs
 
+    def merge_token(self, token: str, case_id: str) -> None:
+        """A case captured offline (send TOKEN) joins CASE_ID, opened for the same applicant and matter at
+        another window meanwhile: no second case, and ``by_token`` finds this one from now on (audited)."""
+        from clerkdesk.store.db import now
+
+        with self.s.tx(durable=True) as db:
+            if db.execute("select 1 from cases where id = ?", [case_id]).fetchone() is None:
+                raise KeyError(case_id)
+            db.execute("insert into case_tokens (token, case_id, at) values (?, ?, ?)", [token, case_id, now()])
+            self.s.audit.append("offline_case_merged", f"case:{case_id}", None)
+
     def by_token(self, token: str) -> str | None:
         """The case stored with the send TOKEN (``open(send_token=…)``), or None: it never reached the store."""
         row = self.s.db.execute("select case_id from case_tokens where token = ?", [token]).fetchone()

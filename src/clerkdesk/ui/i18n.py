@@ -237,6 +237,26 @@ EN: dict[str, str] = {
     "离线保存的表单（{t}）": "Form kept offline ({t})", "没有离线案件": "No offline cases",
     "待发送": "waiting", "发送中": "sending", "已发送": "sent", "放回表单": "Put back into the form",
     "打开案件": "Open the case", "离线案件已放回表单，请核对后按 F5": "The offline case is back in the form: check it, then F5",
+    "共享档案库连不上，无法查询档案；请完整录入，恢复连接后再与档案库核对":
+    "The shared store does not answer, so the profile cannot be looked up: capture it in full; it is checked "
+    "against the store when it is back",
+    "共享档案库连不上：已读取本窗口离线录入的记录（{t}），恢复连接后再与档案库核对":
+    "The shared store does not answer: read what this window captured offline ({t}); it is checked against the "
+    "store when it is back",
+    "另有一份离线时保存的表单，可在离线案件（{k}）中放回表单":
+    "Another form was kept while offline: put it back from Offline cases ({k})",
+    "其他窗口已受理": "opened at another window", "并入该案件": "Merge into that case",
+    "该申请人的同一事项已在其他窗口受理：案件 {c}（{m}）。并入后不再另建案件，以该案件为准。":
+    "Another window opened the same matter for this applicant: case {c} ({m}). Merging opens no second case; "
+    "that case's values stand.",
+    "本窗口录入的业务信息与该案件不同：{f}（请打开案件核对）":
+    "This window captured other business details than that case: {f} (open the case to check)",
+    "离线案件已并入案件 {c}": "The offline case was merged into case {c}",
+    "离线案件 {n} 件待处理（{k}）": "Offline cases: {n} for you to handle ({k})",
+    "离线受理的案件 {n} 件已在其他窗口受理，请在离线案件（Ctrl+Shift+O）中并入或放回表单":
+    "{n} cases captured offline were opened at another window meanwhile: merge them or put them back into the "
+    "form (Offline cases, Ctrl+Shift+O)",
+    "{n} 件待处理": "{n} for you to handle",
 }
 
 

@@ -90,6 +90,7 @@ def _get(record: dict[str, Any], parts: list[str]) -> Any:
 class CaptureForm(QWidget):
     start_requested = Signal()
     status = Signal(str)
+    store_away = Signal(str)  # a lookup answered offline: why the store is away ("away": known already)
 
     def __init__(self, desk: Any, parent: QWidget | None = None):
         super().__init__(parent)
@@ -99,6 +100,7 @@ class CaptureForm(QWidget):
         self.kind = "person"
         self.recipes: list[Any] = []
         self.profile: Any = None
+        self.captured: Any = None  # while the store is away: what this window captured offline for this person
         self._restored_note = ""  # "this form was restored": stays in the banner until the clerk starts over
         self.submitted = False
         self._looked_up: str | None = None
@@ -231,6 +233,12 @@ class CaptureForm(QWidget):
             return
         keep = desk.offline.save_draft if self.drafts_offline else desk.save_draft
         run_op(lambda: keep(data), lambda _r: None, lambda _e: None)
+
+    def flush_draft(self) -> None:
+        """Save the draft now if an edit is waiting for the draft timer (the window is closing)."""
+        if self._draft_timer.isActive():
+            self._draft_timer.stop()
+            self.save_draft()
 
     def restore_draft(self, draft: Any) -> None:
         """Put back an unfinished form (after a crash or a closed window) and say so."""
@@ -370,7 +378,8 @@ class CaptureForm(QWidget):
         self._draft_timer.stop()
         if self.desk is not None:
             desk = self.desk
-            run_op(lambda: desk.discard_draft("started over"), lambda _r: None, lambda _e: None)
+            forget = desk.offline.discard_draft if self.drafts_offline else (lambda: desk.discard_draft("started over"))
+            run_op(forget, lambda _r: None, lambda _e: None)
         self._values.clear()
         self._restored_note = ""
         for path in list(self._doubt):
@@ -381,6 +390,7 @@ class CaptureForm(QWidget):
         self.documents = []
         self.doc_bar.reset()
         self.profile = None
+        self.captured = None
         self._looked_up = None
         self.submitted = False
         defaults = self.model.defaults(self.kind)
@@ -510,16 +520,29 @@ class CaptureForm(QWidget):
             return
         self._looked_up = key
         kind = self.kind
+        away = self.drafts_offline  # the window knows the store is away: read this window's offline captures
         self.status.emit(tr("正在处理…"))
-        run_op(lambda: (self.desk.profile(kind, key), self.desk.history(kind, key)),
-               lambda res: self._prefill(key, *res))
+        run_op(lambda: self.desk.lookup(kind, key, away=away), lambda res: self._prefill(key, res))
 
-    def _prefill(self, key: str, profile: Any, history: list[Any]) -> None:
+    def _prefill(self, key: str, looked: Any) -> None:
         if self.desk is None:
             return  # the window closed while the lookup ran
         if key != self.key_value():
             return  # the clerk typed another number meanwhile
+        profile, history = looked.profile, looked.history
         self.profile = profile
+        self.captured = looked.captured
+        if looked.away:
+            got = looked.captured
+            if got is None:
+                self.show_banner(tr("共享档案库连不上，无法查询档案；请完整录入，恢复连接后再与档案库核对"))
+            else:
+                self.show_banner(tr("共享档案库连不上：已读取本窗口离线录入的记录（{t}），恢复连接后再与档案库核对",
+                                    t=got.at[:16].replace("T", " ")))
+                self._fill_known(got.record)
+                self.validate()
+            self.store_away.emit(looked.away)  # the status line says the store's state again (not 就绪)
+            return
         if profile is None:
             self.show_banner(tr("未找到档案，将新建"))
             self.status.emit(tr("就绪"))
@@ -528,16 +551,20 @@ class CaptureForm(QWidget):
         labels = "、".join(field_def(f"{self.kind}.{c}", self.recipes).label for c in changed) or tr("无")
         self.show_banner(tr("已读取档案（版本 {v}，上次到访 {d}；上次变更：{c}）", v=profile.version,
                             d=profile.updated_at[:10], c=labels))
+        self._fill_known(profile.record)
+        self.validate()
+        self.status.emit(tr("已读取档案"))
+
+    def _fill_known(self, record: dict[str, Any]) -> None:
+        """Pre-fill the empty applicant fields (and our own ID-number suggestions) from a known RECORD."""
         for path, r in self.rows.items():
             if path.startswith("case.") or r.fd.derived:
                 continue
-            v = _get(profile.record, path.split(".")[1:])
+            v = _get(record, path.split(".")[1:])
             ours = path in self._suggested and r.editor.value() == self._suggested[path]
             if v not in (None, "") and (r.editor.value() in ("", None, []) or ours):
                 self._suggested.pop(path, None)  # the profile knows better than the ID number's region
                 r.editor.set_value(v)
-        self.validate()
-        self.status.emit(tr("已读取档案"))
 
     def _meta(self, path: str, row: FieldRow) -> None:
         if row.fd.derived:

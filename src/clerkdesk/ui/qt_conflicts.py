@@ -219,6 +219,7 @@ class HallStatus(QObject):
         self.window = window
         self.down: str = ""
         self.waiting = 0
+        self.held = 0  # offline cases held for the clerk: the matter is open at another window
         self.watch = StatusWatcher(self)
         self.watch.changed.connect(lambda _s: self.window.say(self.watch.line()))
         self.state_label = QLabel()  # stands while other messages come and go: 离线 · 发送中 n
@@ -244,13 +245,14 @@ class HallStatus(QObject):
         self.desk = desk
         if not desk.conflicts.shared:
             return
-        def first() -> tuple[int, int]:
+        def first() -> tuple[int, tuple[int, int]]:
             desk.conflicts.sync()
+            desk.offline.refresh()
             return desk.conflicts.count(), self._send(desk)
 
-        def done(res: tuple[int, int]) -> None:
+        def done(res: tuple[int, tuple[int, int]]) -> None:
             self._counted(res[0])
-            self._waiting(res[1])
+            self._waiting(*res[1])
 
         run_op(first, done, self._failed)
         self.timer.start()
@@ -264,8 +266,9 @@ class HallStatus(QObject):
         self.window.offline.recount()
         self.timer.start()
 
-    def _send(self, desk: Any) -> int:
-        """(worker thread) Send the cases sealed while offline; returns how many still wait."""
+    def _send(self, desk: Any) -> tuple[int, int]:
+        """(worker thread) Send the cases sealed while offline; returns (how many still wait to be sent, how
+        many are held for the clerk because another window opened the same matter)."""
         n = desk.offline.waiting()
         if n:
             self._sending.emit(n)
@@ -273,8 +276,7 @@ class HallStatus(QObject):
                 desk.offline.send(self.window.monitor.runtime.opts)
             finally:
                 self._sending.emit(0)
-            n = desk.offline.waiting()
-        return int(n)
+        return desk.offline.counts()
 
     def stop(self) -> None:
         self.timer.stop()
@@ -285,7 +287,7 @@ class HallStatus(QObject):
         self._polling = True
         desk = self.window.desk
 
-        def check() -> tuple[str | None, int, int | None]:
+        def check() -> tuple[str | None, int, tuple[int, int] | None]:
             if not desk.session.opened:  # started while away: the store is opened when it answers
                 from clerkdesk.desk.conflicts import StoreUnreachable
 
@@ -298,9 +300,10 @@ class HallStatus(QObject):
                 return why, self.count, None
             if self.down:  # back: what waited in the outbox goes now, captures first, then the cases
                 desk.conflicts.sync()
+            desk.offline.refresh()  # what the outbox must know of the hall for the next outage
             return why, desk.conflicts.count(), self._send(desk)
 
-        def done(res: tuple[str | None, int, int | None]) -> None:
+        def done(res: tuple[str | None, int, tuple[int, int] | None]) -> None:
             self._polling = False
             why, n, waiting = res
             if why is None and desk.offline.away_at_start:
@@ -308,7 +311,7 @@ class HallStatus(QObject):
             self._reach(why)
             self._counted(n)
             if waiting is not None:
-                self._waiting(waiting)
+                self._waiting(*waiting)
 
         run_op(check, done, self._failed)
 
@@ -340,14 +343,17 @@ class HallStatus(QObject):
         else:
             self.watch.set(sending=0)
 
-    def went_away(self, e: Exception) -> None:
-        """A call met the store gone (``StoreUnreachable``): said at once, without waiting for the timer."""
+    def went_away(self, e: BaseException | str) -> None:
+        """A call met the store gone (``StoreUnreachable``, or its message): said at once, without waiting for
+        the timer."""
         self._reach(str(e))
 
-    def _waiting(self, n: int) -> None:
-        changed = n != self.waiting
+    def _waiting(self, n: int, held: int | None = None) -> None:
+        changed = n != self.waiting or (held is not None and held != self.held)
         self.waiting = n
-        self.watch.set(waiting=n)
+        if held is not None:
+            self.held = held
+        self.watch.set(waiting=n, held=held)
         if changed:
             self.waiting_changed.emit(n)
 

@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self.hall_status = HallStatus(self)  # the shared store: unreachable, conflicts waiting
         self.offline = OfflineDesk(self)  # Ctrl+S / F5 while the shared store is away, the offline cases
         self.hall_status.unreachable.connect(lambda why: setattr(self.form, "drafts_offline", bool(why)))
+        self.form.store_away.connect(self._lookup_away)
         self.back_office = BackOfficeDesk(self)  # 转后台办理 and what the back office handed back
         self.hall_tab = HallTab(self)  # supervisors only
         self._actions()
@@ -118,13 +119,15 @@ class MainWindow(QMainWindow):
             self._update_busy()
             self.show_tab(0)
             self.hall_status.start_away(desk, desk.offline.away_at_start)
+            if self.demo is None:  # the form this window kept in the outbox (it closed or died while offline)
+                workers.run_op(lambda: desk.offline.unfinished(away=True), self._restore_start, lambda _e: None)
             return
         self.cases.refresh()
         if self.demo is not None:
             self.form.keep_drafts = False
             self.demo.prepare(self.form)
         else:
-            workers.run_op(desk.draft, lambda d: self._restore(d), lambda _e: None)
+            workers.run_op(lambda: desk.offline.unfinished(away=False), self._restore_start, lambda _e: None)
         self.say(tr("就绪"))
         self._update_busy()
         self.show_tab(0)
@@ -139,13 +142,25 @@ class MainWindow(QMainWindow):
         self.back_office.start(desk)
         self.hall_action.setVisible(self.hall_tab.attach(desk))
 
-    def _restore(self, draft: Any) -> None:
+    def _restore_start(self, got: Any) -> None:
+        """At start: put the unfinished form back — the store's draft, or the one kept in the outbox while the
+        store was away (the window closed or died offline); the clerk never retypes a citizen."""
+        restored = self._restore(got.draft)
+        desk = self.desk
+        if restored and got.from_outbox and desk is not None and not desk.offline.away_at_start:
+            draft = got.draft  # from now on it follows the form as any draft (and goes when the case starts)
+            workers.run_op(lambda: desk.offline.adopt_draft(draft), lambda _r: None, lambda _e: None)
+        if (got.draft is not None and not restored and got.from_outbox) or got.older_in_outbox:
+            self.say(tr("另有一份离线时保存的表单，可在离线案件（{k}）中放回表单", k=OFFLINE_KEY))
+
+    def _restore(self, draft: Any) -> bool:
         if draft is None or self.desk is None or any(v not in (None, "", []) for v in self.form.values().values()):
-            return  # nothing kept, or the clerk has begun typing already
+            return False  # nothing kept, or the clerk has begun typing already
         self.form.restore_draft(draft)
         desk = self.desk
         workers.run_op(desk.restored_draft, lambda _r: None, lambda _e: None)
         self.show_tab(0)
+        return True
 
     def load_failed(self, e: Exception) -> None:
         from clerkdesk.desk.conflicts import StoreUnreachable
@@ -267,6 +282,13 @@ class MainWindow(QMainWindow):
 
         self.form.save_profile(failed)
 
+    def _lookup_away(self, why: str) -> None:
+        """A lookup was answered from the outbox: a store found gone mid-call is said at once (as by the poll),
+        and the status line shows the store's state rather than the lookup's own words."""
+        if why != "away":
+            self.hall_status.went_away(why)
+        self.say(self.hall_status.watch.line())
+
     def lookup(self) -> None:
         self.show_tab(0)
         self.form.lookup()
@@ -360,6 +382,7 @@ class MainWindow(QMainWindow):
     def shutdown(self, timeout: float = 10.0) -> None:
         """Stop runs (resumable), let pending desk calls finish, then close the store. Call after closing."""
         self.form._timer.stop()
+        self.form.flush_draft()  # the last keystrokes too (closed within the draft timer's 0.8 s)
         self.hall_status.stop()
         self.monitor.stop_all(timeout)
         idle = workers.wait_ops(timeout) and all(w.isFinished() for w in self.monitor.workers.values())

@@ -5,7 +5,10 @@
   citizen and the status bar counts the cases waiting (离线案件 n 件);
 - **Ctrl+Shift+O** lists the offline cases: 放回表单 takes a case not yet sent back into the form (and out of
   the outbox), 打开案件 opens a sent one in the run monitor to fill it. A case held back by a profile conflict
-  says so; the conflict itself is settled in 档案冲突 (Ctrl+Shift+K).
+  says so; the conflict itself is settled in 档案冲突 (Ctrl+Shift+K). A case another window opened for the
+  same applicant and matter meanwhile (已有未办结的案件) is never sent by itself: the list names that case and
+  what of this window's business fields differs, 并入该案件 joins it (no second case), 打开案件 opens it, and
+  放回表单 takes this one back.
 
 The cases go by themselves once the store answers (``HallStatus`` polls, sends, and its ``StatusWatcher``
 says "正在发送…" meanwhile).
@@ -30,12 +33,12 @@ from PySide6.QtWidgets import (
 
 from clerkdesk.records.masking import mask_id, mask_name
 from clerkdesk.store.drafts import Draft
-from clerkdesk.store.outbox import SEALED, SENDING, SENT
+from clerkdesk.store.outbox import BLOCKED, SEALED, SENDING, SENT
 from clerkdesk.ui.i18n import tr
 from clerkdesk.ui.workers import run_op
 
 OFFLINE_KEY = "Ctrl+Shift+O"
-STATE_WORDS = {SEALED: "待发送", SENDING: "发送中", SENT: "已发送"}
+STATE_WORDS = {SEALED: "待发送", SENDING: "发送中", SENT: "已发送", BLOCKED: "其他窗口已受理"}
 
 
 def case_text(c: Any) -> str:
@@ -47,7 +50,7 @@ def case_text(c: Any) -> str:
                                  mask_id(str(data.get("id_number") or "")) if r.get("kind") == "person"
                                  else str(data.get("uscc") or "")) if x)
     state = tr(STATE_WORDS.get(c.state, c.state))
-    if c.state == SENT and c.case_id:
+    if c.state in (SENT, BLOCKED) and c.case_id:
         state += f" {c.case_id}"
     line = f"{c.at[:16].replace('T', ' ')}  {who}  {r.get('matter') or ''}  [{state}]"
     return line + (f"  {c.message.split(' (')[0]}" if c.message else "")
@@ -57,6 +60,7 @@ class OfflineCases(QDialog):
     """The offline cases of this window, oldest first: put one back into the form, or open one sent."""
 
     loaded = Signal()
+    merged = Signal(str)  # the case an offline case was merged into (tests wait for it)
 
     def __init__(self, owner: OfflineDesk):
         super().__init__(owner.window)
@@ -69,6 +73,8 @@ class OfflineCases(QDialog):
         self.list.itemActivated.connect(lambda _i: self.default_action())
         self.note = QLabel(wordWrap=True)
         self.back_btn = QPushButton(tr("放回表单"))
+        self.merge_btn = QPushButton(tr("并入该案件"))
+        self.merge_btn.clicked.connect(self.merge)
         self.open_btn = QPushButton(tr("打开案件"))
         close = QPushButton(tr("关闭"))
         self.back_btn.clicked.connect(self.put_back)
@@ -82,6 +88,7 @@ class OfflineCases(QDialog):
         lay.addWidget(self.note)
         row = QHBoxLayout()
         row.addWidget(self.back_btn)
+        row.addWidget(self.merge_btn)
         row.addWidget(self.open_btn)
         row.addStretch(1)
         row.addWidget(close)
@@ -117,8 +124,49 @@ class OfflineCases(QDialog):
 
     def _buttons(self) -> None:
         it = self.current()
-        self.back_btn.setEnabled(isinstance(it, Draft) or getattr(it, "state", "") == SEALED)
-        self.open_btn.setEnabled(getattr(it, "state", "") == SENT and bool(getattr(it, "case_id", None)))
+        state = getattr(it, "state", "")
+        self.back_btn.setEnabled(isinstance(it, Draft) or state in (SEALED, BLOCKED))
+        self.open_btn.setEnabled(state in (SENT, BLOCKED) and bool(getattr(it, "case_id", None)))
+        self.merge_btn.setEnabled(state == BLOCKED)
+        self.merge_btn.setVisible(state == BLOCKED)
+        self.note.clear()
+        if state == BLOCKED:
+            self._explain(it)
+
+    def _explain(self, it: Any) -> None:
+        """A blocked case: which case another window opened for the same applicant and matter, and what of
+        this window's business fields differs (merging keeps that case's values)."""
+        desk = self.owner.window.desk
+        if desk is None:
+            return
+
+        def shown(seen: Any) -> None:
+            if self.current() is not it:
+                return
+            text = tr("该申请人的同一事项已在其他窗口受理：案件 {c}（{m}）。并入后不再另建案件，以该案件为准。",
+                      c=seen.case_id, m=seen.matter)
+            if seen.differing:
+                text += tr("本窗口录入的业务信息与该案件不同：{f}（请打开案件核对）", f="、".join(seen.differing))
+            self.note.setText(text)
+
+        run_op(lambda: desk.offline.compare(it.id), shown, self._failed)
+
+    def merge(self) -> None:
+        """并入该案件: the blocked offline case joins the case the other window opened (no second case)."""
+        it = self.current()
+        desk = self.owner.window.desk
+        if it is None or not self.merge_btn.isEnabled() or desk is None:
+            return
+        self.merge_btn.setEnabled(False)
+
+        def done(res: tuple[str, tuple[int, int]]) -> None:
+            case_id, counts = res
+            self.owner.window.hall_status._waiting(*counts)  # first: the status line then says the merge
+            self.refresh()
+            self.owner.window.say(tr("离线案件已并入案件 {c}", c=case_id))
+            self.merged.emit(case_id)
+
+        run_op(lambda: (desk.offline.merge(it.id), desk.offline.counts()), done, self._failed)
 
     def default_action(self) -> None:
         (self.open_case if self.open_btn.isEnabled() else self.put_back)()
@@ -187,8 +235,10 @@ class OfflineDesk(QObject):
         return bool(self.window.hall_status.down)
 
     def _counted(self, n: int) -> None:
-        self.button.setText(tr("离线案件 {n} 件待发送（{k}）", n=n, k=OFFLINE_KEY))
-        self.button.setVisible(n > 0)
+        held = self.window.hall_status.held
+        self.button.setText(tr("离线案件 {n} 件待发送（{k}）", n=n, k=OFFLINE_KEY) if n
+                            else tr("离线案件 {n} 件待处理（{k}）", n=held, k=OFFLINE_KEY))
+        self.button.setVisible(n > 0 or held > 0)
         if self.dialog is not None and self.dialog.isVisible():
             self.dialog.refresh()
 
@@ -196,7 +246,7 @@ class OfflineDesk(QObject):
         desk = self.window.desk
         if desk is None:
             return
-        run_op(desk.offline.waiting, self.window.hall_status._waiting, lambda _e: None)
+        run_op(desk.offline.counts, lambda c: self.window.hall_status._waiting(*c), lambda _e: None)
 
     def save_draft(self) -> None:
         """Ctrl+S while away: the form as it is, into the outbox."""
@@ -221,7 +271,8 @@ class OfflineDesk(QObject):
             return
         form = win.form
         prof = form.profile
-        base = prof.version if prof is not None else None
+        # the version the clerk saw; after an offline lookup (F2), the one this window's earlier capture saw
+        base = prof.version if prof is not None else form.captured.base_version if form.captured else None
         draft = form.draft_data()
         opts = win.monitor.runtime.opts
 

@@ -25,6 +25,7 @@ class StatusWatcher(QObject):
         self.down = ""  # why the store is away ("" while it answers)
         self.waiting = 0  # offline cases in the outbox not yet sent
         self.sending = 0  # being sent right now
+        self.held = 0  # offline cases not sent because another window opened the same matter: the clerk decides
         self.recovered = False  # the store was away during this session and answers again
 
     @property
@@ -42,6 +43,8 @@ class StatusWatcher(QObject):
             return tr("正在发送离线受理的案件 {n} 件…", n=self.sending)
         if self.waiting:
             return tr("离线受理的案件 {n} 件待发送", n=self.waiting)
+        if self.held:
+            return tr("离线受理的案件 {n} 件已在其他窗口受理，请在离线案件（Ctrl+Shift+O）中并入或放回表单", n=self.held)
         return tr("共享档案库已恢复连接") if self.recovered else tr("共享档案库已连接")
 
     def short(self) -> str:
@@ -50,9 +53,12 @@ class StatusWatcher(QObject):
             return tr("离线") + (tr("（{n} 件待发送）", n=self.waiting) if self.waiting else "")
         if self.sending:
             return tr("正在发送 {n} 件", n=self.sending)
-        return tr("{n} 件待发送", n=self.waiting) if self.waiting else ""
+        if self.waiting:
+            return tr("{n} 件待发送", n=self.waiting)
+        return tr("{n} 件待处理", n=self.held) if self.held else ""
 
-    def set(self, *, down: str | None = None, waiting: int | None = None, sending: int | None = None) -> None:
+    def set(self, *, down: str | None = None, waiting: int | None = None, sending: int | None = None,
+            held: int | None = None) -> None:
         before = (self.state, self.line())
         if down is not None:
             self.recovered = self.recovered or bool(self.down and not down)
@@ -61,5 +67,7 @@ class StatusWatcher(QObject):
             self.waiting = waiting
         if sending is not None:
             self.sending = sending
+        if held is not None:
+            self.held = held
         if (self.state, self.line()) != before:
             self.changed.emit(self.state)
