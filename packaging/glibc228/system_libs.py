@@ -35,7 +35,7 @@ GLIBC_SONAMES = frozenset({
     "ld-linux-aarch64.so.1", "ld-linux-loongarch-lp64d.so.1",
 })
 # same library (same soname), another package name on Debian 10 / UOS 20 / Kylin V10
-RENAMED = {"libgcc-s1": "libgcc-s1 | libgcc1"}
+RENAMED = {"libgcc-s1": "libgcc-s1 | libgcc1", "libgdk-pixbuf-2.0-0": "libgdk-pixbuf-2.0-0 | libgdk-pixbuf2.0-0"}
 _NEEDED = re.compile(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]")
 
 
