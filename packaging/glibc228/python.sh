@@ -121,7 +121,8 @@ if ! step openssl; then
 fi
 
 # --- CPython, shared (PyInstaller loads libpython3.11.so), finding its lib/ beside its bin/ -------------------
-# (zig's clang makes __DATE__ an error, -Werror=date-time; CPython's build info uses it)
+# (zig's clang makes __DATE__ an error, -Werror=date-time; CPython's build info uses it. The rpath is written
+# \$$ORIGIN: make turns $$ into $ and the shell of its recipe must not expand $ORIGIN to nothing.)
 if ! step python; then
   say "CPython 3.11 (--enable-shared)"; d=$(unpack python3.11)
   # setup.py adds the host's /usr/include/<multiarch> to every module's search path, which puts
@@ -131,7 +132,7 @@ if ! step python; then
   rm -rf "$d/build-228" "$PREFIX" && mkdir -p "$d/build-228"
   (cd "$d/build-228" && ../configure --prefix="$PREFIX" --enable-shared --with-openssl="$DEPS" \
      --with-ensurepip=install --without-readline --disable-test-modules CFLAGS="-Wno-error=date-time" \
-     CPPFLAGS="-I$DEPS/include" LDFLAGS="-L$DEPS/lib -Wl,-rpath,\$\$ORIGIN/../lib" LIBS="-lpthread -ldl -lm" \
+     CPPFLAGS="-I$DEPS/include" LDFLAGS="-L$DEPS/lib -Wl,-rpath,\\\$\$ORIGIN/../lib" LIBS="-lpthread -ldl -lm" \
      PKG_CONFIG_PATH="$DEPS/lib/pkgconfig" PKG_CONFIG_LIBDIR="$DEPS/lib/pkgconfig" \
      LIBFFI_CFLAGS="-I$DEPS/include" LIBFFI_LIBS="-L$DEPS/lib -lffi" \
      LIBSQLITE3_CFLAGS="-I$DEPS/include" LIBSQLITE3_LIBS="-L$DEPS/lib -lsqlite3" \
