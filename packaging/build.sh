@@ -5,6 +5,10 @@
 #                             → dist/clerkdesk-<version>-linux-<arch>/ (runs on a machine without Python)
 #   packaging/build.sh deb    the .deb for Debian/UOS/Kylin (UOS layout under /opt/apps/<appid>/)
 #                             → dist/<appid>_<version>_<arch>.deb, then signs dist/
+#   packaging/build.sh deb228 the same .deb for UOS 20 / Kylin V10 (glibc 2.28) built on this newer host: its own
+#                             CPython compiled with zig against glibc 2.28 (packaging/glibc228/python.sh), wheels
+#                             for manylinux_2_28 in build/glibc228/venv, the host's system libraries left out and
+#                             declared in Depends (packaging/glibc228/system_libs.py); DEB_GLIBC defaults to 2.28
 #   packaging/build.sh msi    the Windows installer compiled with wixl (msitools) around a win_amd64 payload
 #                             → dist/clerkdesk-<version>-win64.msi, then signs dist/
 #   packaging/build.sh sign   dist/SHA256SUMS and a detached minisign signature per artefact
@@ -25,6 +29,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 PY=${PYTHON:-$root/.venv/bin/python}
+HOSTPY=$PY  # runs the build's own tools (glibc_ceiling.py, sign.py, uv); PY is the Python that gets frozen
+APP_CACHE=$root/build/app
 DIST=${DIST:-$root/dist}
 BUILD=$root/build
 APPID=${APPID:-org.clerkdesk.clerkdesk}
@@ -46,17 +52,20 @@ deb_arch() { dpkg --print-architecture 2>/dev/null || uname -m; }
 build_app() {
   "$PY" -c 'import PyInstaller' 2>/dev/null || die "PyInstaller is missing: run ./scripts/setup.sh (it installs .[dev])"
   local key
-  key=$( { find src packaging/pyinstaller pyproject.toml -type f ! -name '*.pyc' ! -path '*/__pycache__/*' -print0 \
-             | sort -z | xargs -0 sha256sum; "$PY" -m pip freeze 2>/dev/null | grep -v '^-e '; } | sha256sum | cut -c1-16)
-  APP="$BUILD/app/$key/clerkdesk"
+  key=$( { find src packaging/pyinstaller packaging/glibc228/system_libs.py pyproject.toml -type f ! -name '*.pyc' \
+             ! -path '*/__pycache__/*' -print0 | sort -z | xargs -0 sha256sum; echo "$PY ${CLERKDESK_SYSTEM_LIBS:-}"
+           "$PY" -m pip freeze 2>/dev/null | grep -v '^-e '; } | sha256sum | cut -c1-16)
+  APP="$APP_CACHE/$key/clerkdesk"
   if [ -x "$APP/clerkdesk" ]; then
     say "app: reusing $APP (same sources and packages)"
   else
     say "app: PyInstaller one-folder build (about a minute on 2 cores)"
-    rm -rf "$BUILD/app"  # one cached build is enough: each is ~680 MB
+    rm -rf "$APP_CACHE"  # one cached build is enough: each is ~680 MB
     local t0=$SECONDS
-    "$PY" -m PyInstaller --noconfirm --log-level WARN --distpath "$BUILD/app/$key" \
-      --workpath "$BUILD/pyinstaller-work" packaging/pyinstaller/clerkdesk.spec >&2
+    local pyi_env=(env)
+    [ -z "${PY_LIBS:-}" ] || pyi_env=(env "LD_LIBRARY_PATH=$PY_LIBS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
+    "${pyi_env[@]}" "$PY" -m PyInstaller --noconfirm --log-level WARN --distpath "$APP_CACHE/$key" \
+      --workpath "$APP_CACHE-work" packaging/pyinstaller/clerkdesk.spec >&2
     "$APP/clerkdesk" --version >/dev/null || die "the frozen app does not start: $APP/clerkdesk --version"
     say "app: built in $((SECONDS - t0)) s, $(du -sh "$APP" | cut -f1)"
   fi
@@ -94,7 +103,7 @@ cmd_deb() {
     > "$opt/entries/applications/$APPID.desktop"
   sed -e "s|@APPID@|$APPID|g" -e "s|@VERSION@|$PKGVER|g" -e "s|@ARCH@|$arch|g" packaging/deb/info.json > "$opt/info"
   # the glibc ceiling: every ELF file of the tree, the newest GLIBC_x.y it needs (packaging/glibc_ceiling.py)
-  glibc=$("$PY" packaging/glibc_ceiling.py --newest --ceiling "$([ "$ceiling" = host ] && echo none || echo "$ceiling")" \
+  glibc=$("$HOSTPY" packaging/glibc_ceiling.py --newest --ceiling "$([ "$ceiling" = host ] && echo none || echo "$ceiling")" \
             "$stage") || rc=$?
   if [ "$rc" = 2 ]; then
     rm -rf "$stage"
@@ -105,12 +114,26 @@ cmd_deb() {
     exit 2
   fi
   [ "$rc" = 0 ] && [ -n "$glibc" ] || { rm -rf "$stage"; die "could not read the glibc the build needs (above)"; }
+  # deb228: the system libraries left out of the bundle → the packages that provide them (not listed already)
+  local sysdeps="" dep listed
+  if [ "${CLERKDESK_SYSTEM_LIBS:-}" = depend ]; then
+    listed=$(grep '^Depends:' packaging/deb/control | sed 's/@SYSTEM_LIBS@//')
+    local all
+    all=$("$HOSTPY" packaging/glibc228/system_libs.py depends "$opt/files") \
+      || { rm -rf "$stage"; die "the system libraries the app needs cannot all be declared (above)"; }
+    IFS=, read -ra all_deps <<< "$all"
+    for dep in "${all_deps[@]}"; do
+      dep=$(echo "$dep" | sed 's/^ *//; s/ *$//')
+      [ -n "$dep" ] && ! echo "$listed" | grep -qE "[ ,]${dep%% *}(,|$| )" && sysdeps="$sysdeps, $dep"
+    done
+    say "deb: system libraries from the target's packages:${sysdeps#,}"
+  fi
   if [ "$ceiling" = host ]; then
     targets="Host-only build (DEB_GLIBC=host): needs glibc $glibc or newer, so not for|UOS 20 / Kylin V10 (glibc 2.28)."
   else
     targets="Needs glibc $glibc or newer, checked at build time against the ceiling|$ceiling (stock UOS 20 / Kylin V10: 2.28)."
   fi
-  sed -e "s|@APPID@|$APPID|g" -e "s|@VERSION@|$PKGVER|g" -e "s|@ARCH@|$arch|g" -e "s|@GLIBC@|$glibc|g" \
+  sed -e "s|@APPID@|$APPID|g" -e "s|@VERSION@|$PKGVER|g" -e "s|@ARCH@|$arch|g" -e "s|@GLIBC@|$glibc|g" -e "s#@SYSTEM_LIBS@#$sysdeps#" \
       -e "s#@TARGETS1@#${targets%%|*}#" -e "s#@TARGETS2@#${targets#*|}#" \
       -e "s|@SIZE@|$(du -sk "$stage/opt" | cut -f1)|g" -e "s|@MAINTAINER@|${MAINTAINER:-ClerkDesk maintainers <clerkdesk@example.org>}|g" packaging/deb/control > "$stage/DEBIAN/control"
   chmod -R u+rwX,go+rX,go-w "$stage"
@@ -122,6 +145,35 @@ cmd_deb() {
   say "deb: $deb ($(du -h "$deb" | cut -f1), packed in $((SECONDS - t0)) s; needs glibc >= $glibc$( \
       [ "$ceiling" = host ] && echo ": HOST-ONLY, not for UOS 20 / Kylin V10" || echo " (ceiling $ceiling)"))"
   echo "$deb"
+}
+
+# --- deb228: the payload for glibc 2.28 (UOS 20 / Kylin V10), made on a newer host -----------------------------
+# PY becomes build/glibc228/venv/bin/python: CPython 3.11 compiled with zig against glibc 2.28, with ClerkDesk's
+# dependencies resolved for manylinux_2_28 (PySide6-Essentials 6.9.x, not 6.12: see packaging/README.md), and
+# the PyInstaller spec leaves the host's system libraries out (CLERKDESK_SYSTEM_LIBS=depend). /work-wide venvs
+# are never touched: everything lives in build/glibc228/ (~1.5 GB with the sources and caches).
+prepare_glibc228() {
+  local g=$BUILD/glibc228 py228 req t0=$SECONDS
+  "$HOSTPY" -m uv --version >/dev/null 2>&1 || die "uv is missing: run ./scripts/setup.sh (it installs .[dev])"
+  py228=$(packaging/glibc228/python.sh "$g") || die "could not build the glibc 2.28 Python (above)"
+  [ -x "$g/venv/bin/python" ] || "$py228" -m venv "$g/venv" >&2
+  req=$g/requirements.txt
+  export UV_CACHE_DIR=${UV_CACHE_DIR:-$g/cache/uv}
+  if [ ! -s "$req" ] || [ pyproject.toml -nt "$req" ]; then
+    say "deb228: resolving the dependencies for x86_64-manylinux_2_28 (glibc 2.28 wheels)"
+    "$HOSTPY" -m uv pip compile --quiet --python-platform x86_64-manylinux_2_28 --python-version 3.11 --no-header \
+      --extra all --extra keyring --extra hall --extra packaging -o "$req.new" pyproject.toml >&2 && mv "$req.new" "$req"
+  fi
+  "$HOSTPY" -m uv pip install --quiet --python "$g/venv/bin/python" --python-platform x86_64-manylinux_2_28 \
+    -r "$req" >&2 || die "could not install the manylinux_2_28 dependencies into $g/venv (above)"
+  "$HOSTPY" -m uv pip install --quiet --python "$g/venv/bin/python" --no-deps -e . >&2
+  say "deb228: $g/venv ready in $((SECONDS - t0)) s"
+  PY=$g/venv/bin/python APP_CACHE=$BUILD/app-glibc228 DEB_GLIBC=${DEB_GLIBC:-2.28}
+  # the venv's python is a symbolic link: `ldd` (PyInstaller asks it for libpython) resolves its $ORIGIN rpath
+  # from the link's folder and would name the host's libpython3.11 (Debian's package), not this one
+  # (for PyInstaller only: the build's own tools run another Python, which must not get this libpython)
+  PY_LIBS=$g/python/lib
+  export CLERKDESK_SYSTEM_LIBS=depend
 }
 
 # --- msi: wixl around a win_amd64 payload ----------------------------------------------------------------------
@@ -154,15 +206,16 @@ cmd_sign() {
     key="$BUILD/signing/clerkdesk.key"
     if [ ! -f "$key" ]; then
       say "sign: no SIGN_KEY: making a TEST key in $BUILD/signing (a release is signed with the organisation's key)"
-      "$PY" packaging/sign.py keygen "$BUILD/signing" >&2
+      "$HOSTPY" packaging/sign.py keygen "$BUILD/signing" >&2
     fi
   fi
-  "$PY" packaging/sign.py sign --key "$key" "$DIST" >&2
+  "$HOSTPY" packaging/sign.py sign --key "$key" "$DIST" >&2
 }
 
 case "${1:-}" in
   app) cmd_app ;;
   deb) cmd_deb; cmd_sign ;;
+  deb228) prepare_glibc228; cmd_deb; cmd_sign ;;
   msi) cmd_msi; cmd_sign ;;
   sign) cmd_sign ;;
   wheelhouse) "$PY" packaging/windows/wheelhouse.py ;;
