@@ -167,3 +167,34 @@ def test_browser_killed_after_the_submit_click_the_run_goes_to_a_person_and_is_n
     assert str(done.status) == "succeeded", done
     assert len(records_of(web, idn)) == 1
 
+
+
+def test_a_system_that_never_answers_the_submit_ends_at_the_hang_limit_uncertain_and_the_next_job_runs(
+        home: Path, web: Any, base: int, worker: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sandbox accepts the submit (records it) and never replies; the browser is well, so only the hang limit
+    can end the job: its browser is killed, the run goes to a person as uncertain (never sent again), the lane
+    gets a new browser, and the next job is filed."""
+    from clerkdesk.hall.browsers import BROWSERS
+
+    monkeypatch.setenv("CLERKDESK_WORKER_HANG_S", "12")  # shorter than the worker's answer wait (300 s)
+    monkeypatch.setenv("CLERKDESK_WORKER_PROBE_S", "600")  # the browser is healthy: the probe finds nothing
+    (hung, hung_idn), (nxt, nxt_idn) = _queue(home, [base + 2, base + 3]).items()
+    lane = f"hrss@{web.hrss_url}"
+    web.set_fault("hrss", "hang_submit", times=1)
+    started = time.monotonic()
+    out = _job(worker.fill, hung)
+    took = time.monotonic() - started
+    assert out["status"] == "needs_clerk", out
+    assert took < 12 + 60, f"the job took {took:.0f} s"
+    row = _row(home, hung)
+    assert row["status"] == "needs_clerk" and row["submit_state"] in ("clicked", "uncertain"), row
+    lend = BROWSERS.lender(lane)
+    assert lend is not None and "hung" in lend.unhealthy
+    first = lend.pid
+    assert first is not None and _gone(first)
+
+    assert _job(worker.fill, nxt)["status"] == "succeeded"  # the next job, on a new browser
+    assert lend.launches == 2 and lend.pid not in (None, first)
+    assert _job(worker.fill, hung)["status"] == "needs_clerk"  # delivered again: nothing is sent
+    web.clear_faults()  # the held request is let go
+    assert len(records_of(web, hung_idn)) == 1 and len(records_of(web, nxt_idn)) == 1
