@@ -356,7 +356,12 @@ class PlaywrightDriver:
         (killed, crashed) waits for nothing: its page load will never end, and the answer, if any, went to a dead
         process — the engine must stop waiting at once and make the submit uncertain, not wait out the clerk's
         patience (a back-office worker's five minutes) for a page that cannot come."""
-        return bool(self._navigating) and self.alive()
+        if not self._navigating:
+            return False
+        try:
+            return bool(self.browser is not None and self.browser.is_connected())
+        except Exception:
+            return False
 
     def _settle(self, limit: float) -> None:
         """A single-page app renders after its document has loaded: fetches its data, shows a loading mask, then
