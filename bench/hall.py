@@ -51,6 +51,17 @@ def person(i: int, phone: str = "13812345678") -> dict[str, Any]:
             "phone": phone}
 
 
+def schedstat(pid: int | str = "thread-self") -> tuple[int, int]:
+    """(ns on a CPU, ns waiting runnable for a CPU) of a thread (``thread-self``) or a process, from Linux's
+    ``/proc/…/schedstat``; (0, 0) where there is none. What splits a lookup's wall time into its own work, the
+    server backend's work, and waiting for a CPU — the scheduler's share, which a hall's hardware does not have."""
+    try:
+        on, wait, _ = Path(f"/proc/{pid}/schedstat").read_text().split()
+        return int(on), int(wait)
+    except (OSError, ValueError):
+        return 0, 0
+
+
 def pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -88,25 +99,35 @@ def station(k: int, env: dict[str, str], seeded: int, fills: list[int], seconds:
             except Exception as e:  # counted and shown, never hidden
                 errors.append(f"case start: {type(e).__name__}: {e}"[:300])
             starts.append(time.perf_counter() - t)
+    backend = desk.store.db.raw.info.backend_pid  # the PostgreSQL server process serving this station's lookups
+    parts: list[tuple[float, ...]] = []  # per lookup: wall, own CPU, own CPU wait, server CPU, server CPU wait (s)
     t_end = time.monotonic() + seconds
     n = 0
     while time.monotonic() < t_end:
-        t0 = time.perf_counter()
         i = rnd.randrange(seeded)
+        key = person(i)["id_number"]
+        t0 = time.perf_counter()
         try:
             if n % 5 == 4:
                 desk.save_profile("person", person(i, phone=f"138{rnd.randrange(10**8):08d}"))
                 captures.append(time.perf_counter() - t0)
             else:
-                if desk.profile("person", person(i)["id_number"]) is None:
+                own0, srv0 = schedstat(), schedstat(backend)
+                t0 = time.perf_counter()
+                found = desk.profile("person", key)
+                wall = time.perf_counter() - t0
+                own1, srv1 = schedstat(), schedstat(backend)
+                lookups.append(wall)
+                parts.append((wall, (own1[0] - own0[0]) / 1e9, (own1[1] - own0[1]) / 1e9,
+                              (srv1[0] - srv0[0]) / 1e9, (srv1[1] - srv0[1]) / 1e9))
+                if found is None:
                     errors.append("lookup: a seeded profile was not found")
-                lookups.append(time.perf_counter() - t0)
         except Exception as e:
             errors.append(f"{type(e).__name__}: {e}"[:300])
         n += 1
         time.sleep(max(0.0, pace - (time.perf_counter() - t0)))
     desk.close()
-    out.put({"station": k, "lookups": lookups, "captures": captures, "starts": starts, "queued": queued,
+    out.put({"station": k, "lookups": lookups, "parts": parts, "captures": captures, "starts": starts, "queued": queued,
              "errors": errors[:5], "n_errors": len(errors)})
 
 
@@ -259,6 +280,13 @@ def one_round(server: Any, web: Any, root: Path, n: int, m: int, fills_total: in
     lookups = [x for r in results for x in r["lookups"]]
     captures = [x for r in results for x in r["captures"]]
     starts = [x for r in results for x in r["starts"]]
+    parts = sorted((x for r in results for x in r["parts"]), reverse=True)
+    slow = parts[:max(1, len(parts) // 100)]  # the slowest 1 %: what makes the p99
+    split = {name: (sum(x[j] for x in slow) / len(slow) * 1000 if slow else float("nan"))
+             for j, name in enumerate(("wall", "own_cpu", "own_wait", "server_cpu", "server_wait"))}
+    # what a station on its own PC would see from this server: each lookup's wall time less the time the station's
+    # own process waited for one of this machine's two CPUs (the server's own waits stay in)
+    own_pc = [x[0] - x[2] for x in parts]
     busy = max(1e-9, t_last - t_go)
     return {"n": n, "m": m, "ops_per_s": (len(lookups) + len(captures)) / seconds,
             "lookup_p50_ms": pct(lookups, 0.5) * 1000, "lookup_p99_ms": pct(lookups, 0.99) * 1000,
@@ -272,7 +300,8 @@ def one_round(server: Any, web: Any, root: Path, n: int, m: int, fills_total: in
             "audit_ok": bool(audit.ok), "audit_rows": audit.rows, "audit_problems": audit.problems[:3],
             "errors": sum(r["n_errors"] for r in results),
             "error_samples": [e for r in results for e in r["errors"]][:3],
-            "load_before": load0, "load_after": load1}
+            "slowest_1pct_ms": split, "own_pc_p50_ms": pct(own_pc, 0.5) * 1000,
+            "own_pc_p99_ms": pct(own_pc, 0.99) * 1000, "load_before": load0, "load_after": load1}
 
 
 def machine() -> str:
@@ -343,6 +372,19 @@ def main(argv: list[str] | None = None) -> int:
               f"{r['capture_p50_ms']:>11.1f} {r['start_p50_ms']:>9.1f} {r['start_p99_ms']:>7.1f} "
               f"{r['fills_per_min']:>9.1f} {r['queued']:>6} {r['succeeded']:>3} {r['handed_back']:>4} "
               f"{r['lost']:>4} {r['duplicated']:>3} {'ok' if r['audit_ok'] else 'BAD':>5} {r['errors']:>6}")
+    print("\nwhere the slowest 1 % of lookups spend their time (mean ms; Linux schedstat of the station's thread "
+          "and of its PostgreSQL backend):")
+    print(f"{'N':>3} {'M':>4} {'wall':>7} {'station CPU':>11} {'station waits for a CPU':>23} {'server CPU':>10} "
+          f"{'server waits for a CPU':>22} {'rest':>7}")
+    for r in rows:
+        sp = r["slowest_1pct_ms"]
+        rest = sp["wall"] - sp["own_cpu"] - sp["own_wait"] - sp["server_cpu"] - sp["server_wait"]
+        print(f"{r['n']:>3} {'M=' + str(r['m']):>4} {sp['wall']:>7.1f} {sp['own_cpu']:>11.1f} {sp['own_wait']:>23.1f} "
+              f"{sp['server_cpu']:>10.1f} {sp['server_wait']:>22.1f} {rest:>7.1f}")
+    print("(rest: neither process on or waiting for a CPU: network, locks, the server's disk)")
+    print("\nlookup less the station's own wait for a CPU (what a window on its own PC would see from this server):")
+    for r in rows:
+        print(f"{r['n']:>3} M={r['m']}: p50 {r['own_pc_p50_ms']:.1f} ms, p99 {r['own_pc_p99_ms']:.1f} ms")
     print("(ok: runs succeeded at the end, after a supervisor settled the handed-back ones from the system's "
           "ledger; back: runs the workers handed back to a person)")
     by_n = [r for r in rows if r["m"] == a.workers]

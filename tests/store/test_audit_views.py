@@ -160,3 +160,34 @@ def test_a_lookup_does_not_wait_for_a_flush_held_up_by_the_write_lock(home: Path
     assert waited < 5, "the lookup waited behind the view flush"
     s.close()
     assert chained(pg_url) == 2
+
+
+def test_the_flusher_does_not_queue_for_the_write_lock_while_another_window_holds_it(
+        home: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 40 windows every process's flusher queued for the hall's write lock four times a second, each to chain
+    the few views the one before it left, and every capture waited at the end of that line. A flusher that finds
+    the lock held tries again at its next tick (and only queues after ``FLUSH_PATIENCE`` busy ticks in a row);
+    the views it leaves are chained as soon as the lock is free."""
+    monkeypatch.setattr(store_db, "VIEW_FLUSH_S", 0.05)
+    monkeypatch.setattr(store_db, "FLUSH_PATIENCE", 10_000, raising=False)
+    s = Store.open(home, url=pg_url)
+    s.profiles.save("person", ID, PERSON)
+    try:
+        with psycopg.connect(pg_url, autocommit=True) as holder:
+            holder.execute("select pg_advisory_lock(%s)", [WRITE_LOCK])  # a writer at another window
+            assert s.profiles.get("person", ID) is not None
+            waiting = 0
+            end = time.monotonic() + 1.5  # thirty ticks of the flusher
+            while time.monotonic() < end:
+                waiting = max(waiting, int(holder.execute(  # type: ignore[index]
+                    "select count(*) from pg_locks where locktype = 'advisory' and not granted").fetchone()[0]))
+                time.sleep(0.01)
+            assert waiting == 0, "the view flusher queued for the hall's write lock"
+            assert s.audit.pending_count() == 1 and s._flusher is not None and s._flusher.is_alive()
+            holder.execute("select pg_advisory_unlock(%s)", [WRITE_LOCK])
+        end = time.monotonic() + 10
+        while time.monotonic() < end and s.audit.pending_count():
+            time.sleep(0.02)
+        assert s.audit.pending_count() == 0 and chained(pg_url) == 1  # chained once the lock was free
+    finally:
+        s.close()

@@ -287,12 +287,29 @@ def fill(run_id: str) -> dict[str, Any]:
     clerk = BackOfficeClerk(_settings.answer_wait)
     opts = fill_options(headless=_settings.headless, system_urls=dict(_settings.system_urls),
                         answer_wait=_settings.answer_wait)
+    from clerkdesk.drivers.web.shared import lender
     from clerkdesk.hall.browsers import BROWSERS
 
     lane = f"{row.system}@{_settings.system_urls.get(row.system, '')}"
+
+    def job() -> tuple[Any, str]:
+        """The fill, and what became of the lane's browser meanwhile ('' when it is still well)."""
+        out = desk.resume(run_id, clerk, opts)
+        lend = lender()
+        return out, (lend.lost() if lend is not None else "")
+
     try:  # in the system lane's thread, on its one browser (a fresh context per job): hall/browsers.py
         with _system_lock(row.system):
-            out = BROWSERS.run(lane, lambda: desk.resume(run_id, clerk, opts))
+            out, lost = BROWSERS.run(lane, job)
+            if out.status == RunStatus.FAILED and lost and _submit_state(desk, run_id) == SubmitState.NONE:
+                # The browser died under the job (killed, crashed) before anything was submitted: the failure
+                # is the browser's, not the system's, and nothing reached the system — so the job runs again
+                # at once, on a new browser, instead of leaving the case failed until someone re-queues it.
+                # Once: a browser that dies again goes to the front as any failed fill.
+                log.warning("run %s: the browser was lost before the submit (%s); the job runs again on a new "
+                            "browser", run_id, lost)
+                desk.store.audit.append("worker_retried", f"run:{run_id}", {"why": "browser lost", "submit": "none"})
+                out, lost = BROWSERS.run(lane, job)
     except ResumeRefused as e:  # superseded, or a state only a person may settle: it stays for the front
         desk.store.audit.append("worker_handed_back", f"run:{run_id}", {"why": "refused"})
         return {"run": run_id, "status": desk.store.runs.get(run_id).status, "note": str(e)[:300]}
@@ -303,6 +320,10 @@ def fill(run_id: str) -> dict[str, Any]:
                                  **({"fields": clerk.discrepant} if clerk.discrepant else {})})
     return {"run": run_id, "status": out.status, "submit": out.submit,
             "receipt": (out.receipts or {}).get("receipt")}
+
+
+def _submit_state(desk: Any, run_id: str) -> SubmitState:
+    return SubmitState.of(desk.store.runs.get(run_id).submit_state)
 
 
 @tasks.task(name="fill_run", queue=QUEUE, retry=procrastinate.RetryStrategy(

@@ -191,8 +191,9 @@ class AuditLog:
             return 0
         return int(self.s.db["audit_pending"].count)
 
-    def flush_views(self) -> int:
+    def flush_views(self, *, wait: bool = True) -> int:
         """Move every pending view (of any process) into the chain, in one write transaction; returns how many.
+        WAIT=False: ``store.pg.WriteLockBusy`` when another transaction holds the hall's write lock.
 
         A pending row whose MAC does not match was not written by a ClerkDesk holding the key: it is not
         chained as a view; one ``audit_pending_forged`` row records how many were dropped (``verify`` reports
@@ -202,7 +203,7 @@ class AuditLog:
             return 0
         if self.s.db.execute("select 1 from audit_pending limit 1").fetchone() is None:
             return 0  # nothing waiting (another process flushed it): no lock taken
-        with self.s.tx() as db:
+        with self.s.tx(wait=wait) as db:
             items = self._take_pending(db)
             self._chain(db, items)
             return sum(i["action"] != "audit_pending_forged" for i in items)

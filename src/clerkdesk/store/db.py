@@ -38,6 +38,7 @@ KEY_CHECK = b"clerkdesk key check"
 # How long read-only views on the shared store wait before they are chained (``AuditLog.record_view``): the
 # window in which a pending view is not yet covered by the chain (docs/security.md), and one lock per batch.
 VIEW_FLUSH_S = float(os.environ.get("CLERKDESK_AUDIT_FLUSH_MS", "250")) / 1000
+FLUSH_PATIENCE = 8  # busy ticks in a row (2 s at 250 ms) before the view flusher queues for the write lock
 
 
 def now() -> str:
@@ -324,7 +325,16 @@ class Store:
     def _flush_loop(self) -> None:
         """Wait for views, let them gather for ``VIEW_FLUSH_S``, chain them; until ``close``. A failed flush
         (the server away) is kept in ``flush_error`` and retried with the next view: the rows are in the
-        database already, so nothing is lost meanwhile."""
+        database already, so nothing is lost meanwhile.
+
+        The flush does not queue for the hall's write lock: when another workstation holds it (a capture, a case
+        start, or its own flush, which chains *every* window's pending views), this one tries again at its next
+        tick, and waits for the lock only after ``FLUSH_PATIENCE`` busy ticks in a row. Queueing was what 40
+        windows' flushers did four times a second each: a line of backends waiting on the lock, each to chain
+        the two or three views the one before it had left, and every capture waiting at the end of that line."""
+        from clerkdesk.store.pg import WriteLockBusy
+
+        busy = 0
         while not self._flush_stop.is_set():
             self._flush_wanted.wait()
             self._flush_stop.wait(VIEW_FLUSH_S)
@@ -332,8 +342,11 @@ class Store:
             if self._flush_stop.is_set():
                 return  # close() flushes the rest itself
             try:
-                self.audit.flush_views()
-                self.flush_error = ""
+                self.audit.flush_views(wait=busy >= FLUSH_PATIENCE)
+                self.flush_error, busy = "", 0
+            except WriteLockBusy:
+                busy += 1
+                self._flush_wanted.set()  # the views are still pending: try again at the next tick
             except Exception as e:  # a thread must not die of a passing outage
                 self.flush_error = str(e).splitlines()[0] if str(e) else type(e).__name__
 
@@ -359,20 +372,21 @@ class Store:
         self._db.conn.close()
 
     @contextmanager
-    def tx(self, durable: bool = False) -> Iterator[Database]:
+    def tx(self, durable: bool = False, *, wait: bool = True) -> Iterator[Database]:
         """A write transaction that takes the write lock at once (no upgrade deadlocks between processes).
 
         The connection runs WAL with synchronous=NORMAL: a commit survives an application crash, and only an
         OS crash or power cut can lose the last few. DURABLE (captured records, cases) also fsyncs at commit.
         A damaged store (``damage``) refuses every write with StoreDamaged; "database disk image is
         malformed" met while writing becomes StoreDamaged too. After the outermost commit, the audit anchor
-        moves to the last row written.
+        moves to the last row written. WAIT=False (the shared store only): when another workstation holds the
+        hall's write lock, ``store.pg.WriteLockBusy`` at once instead of queueing for it (the view flusher).
         """
         conn = self.db.conn
         with self.lock:
             self.refuse_if_damaged()
             if self.shared:
-                with self._pg_tx():
+                with self._pg_tx(wait):
                     yield self.db
                 return
             outer = not conn.in_transaction
@@ -400,7 +414,7 @@ class Store:
                 self._flush_anchor()
 
     @contextmanager
-    def _pg_tx(self) -> Iterator[None]:
+    def _pg_tx(self, wait: bool = True) -> Iterator[None]:
         """tx() on PostgreSQL: the hall's write lock, a commit at the end (synchronous on the server: durable)."""
         import psycopg
 
@@ -408,7 +422,7 @@ class Store:
 
         outer = not self.db.in_transaction
         try:
-            with self.db.transaction():
+            with self.db.transaction(wait=wait):
                 yield
         except psycopg.OperationalError as e:
             if outer:

@@ -48,6 +48,10 @@ PKS: dict[str, tuple[str, ...]] = {
 }
 
 
+class WriteLockBusy(Exception):
+    """``transaction(wait=False)`` found the hall's write lock held by another transaction: nothing was done."""
+
+
 def connect(url: str) -> psycopg.Connection[Any]:
     """An autocommit connection to URL, or ``StoreUnreachable`` at once (a short connect timeout: the clerk is
     told within seconds, not after the OS's minutes-long TCP timeout)."""
@@ -155,9 +159,10 @@ class PgDatabase:
             "select tablename from pg_tables where schemaname = current_schema() order by tablename")]
 
     @contextmanager
-    def transaction(self, lock: int | None = WRITE_LOCK) -> Iterator[None]:
+    def transaction(self, lock: int | None = WRITE_LOCK, *, wait: bool = True) -> Iterator[None]:
         """A transaction; a nested call joins the outer one (as the SQLite store does). The outermost takes the
-        hall's write lock first, so writers from every workstation run one after another."""
+        hall's write lock first, so writers from every workstation run one after another. WAIT=False: when
+        another transaction holds the lock, ``WriteLockBusy`` at once (nothing done) instead of queueing."""
         if self.depth:
             self.depth += 1
             try:
@@ -168,8 +173,12 @@ class PgDatabase:
         with self.answering(), self.live().transaction():
             self.depth = 1
             try:
-                if lock is not None:
+                if lock is not None and wait:
                     self.raw.execute("select pg_advisory_xact_lock(%s)", [lock])
+                elif lock is not None:
+                    got = self.raw.execute("select pg_try_advisory_xact_lock(%s)", [lock]).fetchone()
+                    if not (got and got[0]):
+                        raise WriteLockBusy
                 yield
             finally:
                 self.depth = 0

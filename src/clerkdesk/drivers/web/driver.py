@@ -352,8 +352,16 @@ class PlaywrightDriver:
 
     def awaiting_system(self) -> bool:
         """Whether a page load (e.g. a posted form) is still waiting for the system's answer: the engine keeps
-        waiting for a slow system after a submit instead of calling its answer missing."""
-        return bool(self._navigating)
+        waiting for a slow system after a submit instead of calling its answer missing. A browser that is gone
+        (killed, crashed) waits for nothing: its page load will never end, and the answer, if any, went to a dead
+        process — the engine must stop waiting at once and make the submit uncertain, not wait out the clerk's
+        patience (a back-office worker's five minutes) for a page that cannot come."""
+        if not self._navigating:
+            return False
+        try:
+            return bool(self.browser is not None and self.browser.is_connected())
+        except Exception:
+            return False
 
     def _settle(self, limit: float) -> None:
         """A single-page app renders after its document has loaded: fetches its data, shows a loading mask, then

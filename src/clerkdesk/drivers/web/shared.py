@@ -239,6 +239,11 @@ class Lender:
             return "the browser does not answer"
         return ""
 
+    def lost(self) -> str:
+        """Why the browser lent last is no longer usable (killed, crashed, stopped, disconnected); '' when it is
+        well or none was lent."""
+        return self.problem() if self._browser is not None else ""
+
     def lend(self, system: Any, launch: Callable[[str, str], Any]) -> tuple[Any, Any]:
         """The browser (launched now by LAUNCH(proxy, marker) when there is none or the last one is unwell) and
         its egress proxy, which the driver's origin guard adopts for the job."""

@@ -132,6 +132,8 @@ class AmrApp(SandboxApp):
         receipt = self.ledger.record(matter.id, values, labels)
         if self.faults.take("submit500_recorded") is not None:
             return gbk(error_500(matter.save.split("/")[1]), 500)
+        if (hang := self.faults.take("hang_submit")) is not None:
+            self.faults.hold(float(hang["ms"]) / 1000)  # accepted and recorded, and no answer comes
         key = secrets.token_urlsafe(12)
         self.receipts[key] = (receipt, matter.title)
         url = f"/receipt.jsp?t={key}"

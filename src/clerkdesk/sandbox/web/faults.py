@@ -12,6 +12,8 @@ FAULTS = {
     "expire": "every session open at that moment is expired; the next page shows the login timeout",
     "layout": "a changed layout: the name label is renamed and the fields are shuffled",
     "slow_submit": "a submit is held ms milliseconds (default 5000) before it is recorded and answered",
+    "hang_submit": "a valid submit is recorded and then never answered: the request is held open for ms milliseconds "
+                   "(default 600000) or until the faults are cleared",
     "reject_submit": "a submit is answered with the form's own validation errors and not recorded",
     "no_captcha": "the login page asks no captcha (a system that logs in by password alone); with password=P only "
                   "that password is accepted",
@@ -28,14 +30,15 @@ class Faults:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._active: dict[str, dict[str, Any]] = {}
+        self._cleared = threading.Event()  # set by clear(): releases the requests a hang_submit holds
 
     def set(self, fault: str, **params: Any) -> None:
         if fault not in FAULTS:
             raise FaultError(f"unknown fault {fault!r}; known: {', '.join(FAULTS)}")
         if "times" in params and (not isinstance(params["times"], int) or params["times"] < 1):
             raise FaultError("times must be a positive integer")
-        if fault in ("slow", "slow_submit"):
-            ms = params.setdefault("ms", 1500 if fault == "slow" else 5000)
+        if fault in ("slow", "slow_submit", "hang_submit"):
+            ms = params.setdefault("ms", {"slow": 1500, "slow_submit": 5000}.get(fault, 600_000))
             if not isinstance(ms, int | float) or ms < 0:
                 raise FaultError("slow: ms must be a non-negative number")
         with self._lock:
@@ -44,6 +47,14 @@ class Faults:
     def clear(self) -> None:
         with self._lock:
             self._active.clear()
+            self._cleared.set()
+            self._cleared = threading.Event()
+
+    def hold(self, seconds: float) -> None:
+        """Block the calling request for SECONDS, or until the faults are cleared (a system that never answers)."""
+        with self._lock:
+            cleared = self._cleared
+        cleared.wait(seconds)
 
     def get(self, fault: str) -> dict[str, Any] | None:
         with self._lock:

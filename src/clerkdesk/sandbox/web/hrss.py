@@ -179,6 +179,8 @@ class HrssApp(SandboxApp):
         s.token = secrets.token_hex(8)  # one submit per form load
         if self.faults.take("submit500_recorded") is not None:
             return self._error_500()
+        if (hang := self.faults.take("hang_submit")) is not None:
+            self.faults.hold(float(hang["ms"]) / 1000)  # accepted and recorded, and no answer comes
         return Response.redirect(f"/done?no={receipt}")
 
     def _done_page(self, req: Request, s: Session) -> Response:
