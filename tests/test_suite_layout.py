@@ -70,3 +70,12 @@ def test_no_test_module_imports_another() -> None:
             if any(n.rsplit(".", 1)[-1].startswith("test_") for n in names):
                 found.setdefault(str(p.relative_to(TESTS)), []).append(node.lineno)
     assert found == {}, f"test modules imported by other modules: {found}"
+
+
+def test_no_test_imports_a_conftest() -> None:
+    """``from conftest import …`` names whichever folder's conftest pytest loaded first: two folders collected in
+    one run then shadow each other (tests/hall and tests/web did). Shared helpers go in ``tests.support``."""
+    found = sorted(str(p.relative_to(TESTS)) for p in TESTS.rglob("*.py")
+                   if re.search(r"^\s*(from conftest import|import conftest\b)", p.read_text(encoding="utf-8"),
+                                re.MULTILINE))
+    assert found == [], f"tests import a conftest module (move the helpers to tests/support): {found}"

@@ -6,8 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fake_system import FakeClerk, World
-
 from clerkdesk.desk import CaseRequest, Desk, FillOptions
 from clerkdesk.recipe.catalog import Catalog
 from clerkdesk.recipe.driver import (
@@ -23,6 +21,7 @@ from clerkdesk.recipe.driver import (
     WindowsCapable,
     as_windows,
 )
+from tests.support.fake_system import FakeClerk, World
 
 SYSTEM = """\
 system: fake

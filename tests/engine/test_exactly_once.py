@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_system import FAULT_KINDS, FakeClerk, Fault, Killed, World
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -32,6 +31,7 @@ from clerkdesk.errors import ClerkDeskError
 from clerkdesk.recipe.catalog import Catalog
 from clerkdesk.records.runstate import SubmitState
 from clerkdesk.store.lease import Owner
+from tests.support.fake_system import FAULT_KINDS, FakeClerk, Fault, Killed, World
 
 SYSTEM = """\
 system: fake

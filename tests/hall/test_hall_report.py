@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ENROL, person, run_cli, write_record
+from tests.support.hall import ENROL, person, run_cli, write_record
 
 pytestmark = pytest.mark.browser
 

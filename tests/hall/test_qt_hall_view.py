@@ -9,7 +9,7 @@ from typing import Any
 
 from clerkdesk.records.runstate import CaseStatus
 from clerkdesk.store import Store
-from conftest import ENROL, person
+from tests.support.hall import ENROL, person
 
 
 def _case(store: Store, i: int) -> str:

@@ -11,7 +11,7 @@ import pytest
 
 from clerkdesk.errors import ConfigError, HumanNeeded, ResumeRefused
 from clerkdesk.hall import queue as q
-from conftest import ENROL, person
+from tests.support.hall import ENROL, person
 
 
 def test_the_queue_needs_postgresql_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:

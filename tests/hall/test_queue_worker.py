@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ENROL, log_in, person, records_of, run_cli, write_record
+from tests.support.hall import ENROL, log_in, person, records_of, run_cli, write_record
 
 pytestmark = pytest.mark.browser
 

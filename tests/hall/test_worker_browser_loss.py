@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ENROL, INSURANCE, LoginClerk, log_in, person, records_of, store_runs
+from tests.support.hall import ENROL, INSURANCE, LoginClerk, log_in, person, records_of, store_runs
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the browser through /proc")]

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ENROL, INSURANCE, log_in, person, records_of
+from tests.support.hall import ENROL, INSURANCE, log_in, person, records_of
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the browser through /proc")]

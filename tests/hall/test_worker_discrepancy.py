@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from conftest import LoginClerk, person, records_of, run_cli
+from tests.support.hall import LoginClerk, person, records_of, run_cli
 
 pytestmark = pytest.mark.browser
 CHANGE = "hrss.person-info-change"

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ENROL, INSURANCE, cli, log_in, person, records_of, run_cli, store_runs
+from tests.support.hall import ENROL, INSURANCE, cli, log_in, person, records_of, run_cli, store_runs
 
 pytestmark = pytest.mark.browser
 N = 14

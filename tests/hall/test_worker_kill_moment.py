@@ -1,7 +1,7 @@
 """The worker's browser dies at any moment of a job: generated kill moments against the fake system.
 
 The real worker (``hall.queue.fill``: its lane, its one retry, its clerk that never decides an uncertain submit),
-the real engine and store (SQLite); only the system and the browser are fakes (``tests/engine/fake_system.py``):
+the real engine and store (SQLite); only the system and the browser are fakes (``tests/support/fake_system.py``):
 at the K-th driver call the browser "dies" — the lane's browser is reported gone, as the /proc probe reports a
 SIGKILLed Chromium, and the call fails as Playwright's does. For every K:
 
@@ -17,19 +17,15 @@ The real Chromium version of both sides is ``test_worker_browser_loss.py``.
 from __future__ import annotations
 
 import itertools
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engine"))
-from fake_system import FakeDriver, World
-
 from clerkdesk.recipe.driver import DriverError
 from clerkdesk.records.standards import id_check_digit
+from tests.support.fake_system import FakeDriver, World
 
 SYSTEM = """\
 system: fake

@@ -19,7 +19,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from conftest import ENROL, log_in, person, records_of, run_cli, store_runs, write_record
+from tests.support.hall import ENROL, log_in, person, records_of, run_cli, store_runs, write_record
 
 pytestmark = pytest.mark.browser
 

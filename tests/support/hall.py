@@ -1,0 +1,100 @@
+"""What the hall tests share besides fixtures: synthetic applicants, the front clerk, the CLI as a process, the
+ledger and the store read from outside. Imported as ``tests.support.hall`` (the fixtures stay in
+tests/hall/conftest.py), so two test folders' helpers never shadow each other."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from clerkdesk.records.standards import id_check_digit
+
+ENROL = "hrss.insurance-enrollment"
+INSURANCE = {"insurances": ["养老", "医疗"], "insured_from": "2026-12-01", "contribution_base": "5200"}
+
+
+def id_number(body17: str) -> str:
+    return body17 + id_check_digit(body17)
+
+
+def person(i: int) -> dict[str, Any]:
+    """A synthetic applicant (valid check digit), different for every I."""
+    return {"name": "阿卜杜拉·买买提", "id_number": id_number(f"110105198003{i % 28 + 1:02d}{i // 28:03d}"),
+            "ethnicity": "维吾尔族", "hukou_type": "农业", "education": "本科", "marital_status": "已婚",
+            "hukou_region": "650102", "hukou_address": "新疆维吾尔自治区乌鲁木齐市天山区解放南路12号",
+            "current_address": "四川省成都市武侯区科华北路65号", "phone": "13812345678"}
+
+
+class LoginClerk:
+    """The front clerk who logs in to the sandbox once (reading the training captcha) and confirms."""
+
+    def confirm(self, info: Any, message: str, values: list[tuple[str, str]]) -> bool:
+        return True
+
+    def human(self, info: Any, message: str, driver: Any, check: Callable[[], bool] | None) -> None:
+        from clerkdesk.sandbox.web.training import login
+
+        login(driver.page, driver.ctx.system.start_url, driver.ctx.system.id)
+
+    def uncertain(self, info: Any, message: str) -> tuple[str, str | None]:
+        return ("abort", None)
+
+
+def store_runs(home: Path, backend: str | None) -> list[dict[str, Any]]:
+    """Every run's id, status, submit state and lease pid, read straight from the shared store (as a watcher
+    would, without opening the store or taking a lease)."""
+    sql = "select id, status, submit_state, lease_pid from runs"
+    if backend:
+        import psycopg
+        from psycopg.rows import dict_row
+
+        with psycopg.connect(backend, row_factory=dict_row) as conn:
+            return list(conn.execute(sql))
+    import sqlite3
+
+    conn = sqlite3.connect(f"{(home / 'clerkdesk.db').resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql)]
+    finally:
+        conn.close()
+
+
+def log_in(home: Path, web: Any, clerk: str | None, i: int) -> None:
+    """Give CLERK's account in HOME a kept (encrypted) login to the sandbox HRSS: one fill, logging in."""
+    from clerkdesk.desk import Desk
+    from clerkdesk.hall._app import fill, fill_options
+
+    d = Desk(home, clerk)
+    try:
+        res = fill(d, "person", person(i), [ENROL], dict(INSURANCE), LoginClerk(),
+                   fill_options(headless=True, system_urls={"hrss": web.hrss_url, "amr": web.amr_url}))
+        assert res.ok, res.outcomes
+    finally:
+        d.close()
+
+
+def cli(env: dict[str, str], *args: str, **kw: Any) -> subprocess.Popen[str]:
+    """`clerkdesk ARGS` as its own process (stdin closed, as a service or a batch job runs it)."""
+    return subprocess.Popen([sys.executable, "-m", "clerkdesk", *args], text=True, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, **kw)
+
+
+def run_cli(env: dict[str, str], *args: str, timeout: float = 180) -> tuple[int, str, str]:
+    p = cli(env, *args)
+    out, err = p.communicate(timeout=timeout)
+    return p.returncode, out, err
+
+
+def write_record(path: Path, i: int) -> Path:
+    path.write_text(json.dumps({"person": person(i), "case": INSURANCE}, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def records_of(web: Any, idn: str) -> list[dict[str, Any]]:
+    """The sandbox HRSS ledger's records of one applicant."""
+    return [s for s in web.submissions("hrss") if idn in s["fields"].values()]
