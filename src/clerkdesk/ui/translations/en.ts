@@ -664,6 +664,18 @@
         <translation>for each</translation>
     </message>
     <message>
+        <source>“{system}”的提交结果不确定：系统可能已经记录，也可能没有。ClerkDesk 不会自己再次提交。请在系统中查询（较慢的系统可能几分钟后才出现记录），然后选择“已记录”（填写回执号）或“未记录”。</source>
+        <translation>The submit to {system} may or may not have been recorded; ClerkDesk will not submit again by itself. Check the system (a slow one may show it minutes later), then answer Recorded (with the receipt) or Not recorded.</translation>
+    </message>
+    <message>
+        <source>“{system}”的提交结果不确定：系统可能已经记录，也可能没有。ClerkDesk 不会自己再次提交。请在系统中查询（较慢的系统可能几分钟后才出现记录），然后选择“已记录”（填写回执号）或“未记录”。系统窗口已打开到查询页，可直接在其中查询。</source>
+        <translation>The submit to {system} may or may not have been recorded; ClerkDesk will not submit again by itself. Check the system (a slow one may show it minutes later), then answer Recorded (with the receipt) or Not recorded. The system's window is open at its query page: look it up there.</translation>
+    </message>
+    <message>
+        <source>“{system}”中的 {n} 项信息与档案不一致，请逐项决定</source>
+        <translation>{n} field(s) in {system} differ from the profile: decide each</translation>
+    </message>
+    <message>
         <source>无法打开系统页面（系统可能暂时不可用）</source>
         <translation>Cannot open the system's page (it may be down)</translation>
     </message>
@@ -1322,6 +1334,50 @@ Create it?</translation>
     <message>
         <source>离线案件已放回表单，请核对后按 F5</source>
         <translation>The offline case is back in the form: check it, then F5</translation>
+    </message>
+    <message>
+        <source>共享档案库连不上，无法查询档案；请完整录入，恢复连接后再与档案库核对</source>
+        <translation>The shared store does not answer, so the profile cannot be looked up: capture it in full; it is checked against the store when it is back</translation>
+    </message>
+    <message>
+        <source>共享档案库连不上：已读取本窗口离线录入的记录（{t}），恢复连接后再与档案库核对</source>
+        <translation>The shared store does not answer: read what this window captured offline ({t}); it is checked against the store when it is back</translation>
+    </message>
+    <message>
+        <source>另有一份离线时保存的表单，可在离线案件（{k}）中放回表单</source>
+        <translation>Another form was kept while offline: put it back from Offline cases ({k})</translation>
+    </message>
+    <message>
+        <source>其他窗口已受理</source>
+        <translation>opened at another window</translation>
+    </message>
+    <message>
+        <source>并入该案件</source>
+        <translation>Merge into that case</translation>
+    </message>
+    <message>
+        <source>该申请人的同一事项已在其他窗口受理：案件 {c}（{m}）。并入后不再另建案件，以该案件为准。</source>
+        <translation>Another window opened the same matter for this applicant: case {c} ({m}). Merging opens no second case; that case's values stand.</translation>
+    </message>
+    <message>
+        <source>本窗口录入的业务信息与该案件不同：{f}（请打开案件核对）</source>
+        <translation>This window captured other business details than that case: {f} (open the case to check)</translation>
+    </message>
+    <message>
+        <source>离线案件已并入案件 {c}</source>
+        <translation>The offline case was merged into case {c}</translation>
+    </message>
+    <message>
+        <source>离线案件 {n} 件待处理（{k}）</source>
+        <translation>Offline cases: {n} for you to handle ({k})</translation>
+    </message>
+    <message>
+        <source>离线受理的案件 {n} 件已在其他窗口受理，请在离线案件（Ctrl+Shift+O）中并入或放回表单</source>
+        <translation>{n} cases captured offline were opened at another window meanwhile: merge them or put them back into the form (Offline cases, Ctrl+Shift+O)</translation>
+    </message>
+    <message>
+        <source>{n} 件待处理</source>
+        <translation>{n} for you to handle</translation>
     </message>
 </context>
 </TS>
