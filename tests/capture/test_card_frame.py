@@ -84,6 +84,19 @@ def test_text_beside_the_card_never_enters_a_field(framed: bool) -> None:
     assert result.value("address") == "浙江省金华市浦江县黄河大道东风小区51号"
 
 
+@pytest.mark.parametrize("framed", [False, True])
+def test_a_label_word_on_a_receipt_left_of_the_card_does_not_move_the_label_column(framed: bool) -> None:
+    """Phone photos (bench seeds 1040017, 1040019): a receipt's 住址变更 left of the card was taken for the
+    left-most label, so every real label of the card stood "right of the column" and was demoted — the
+    address came back as 变更 and the name was lost (both flagged)."""
+    import datetime as dt
+
+    boxes = [*front_boxes(False), box("住址变更", 20, 400, 150, 430)]
+    result = _parse("idcard-front", np.full((800, 1200, 3), 200, np.uint8), boxes, dt.date(2026, 12, 5), framed=framed)
+    assert result.value("name") == "莫娟"
+    assert result.value("address") == "浙江省金华市浦江县黄河大道东风小区51号"
+
+
 def test_a_value_ends_at_a_wide_gap_but_spaced_dates_read_on() -> None:
     import datetime as dt
 
