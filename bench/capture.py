@@ -29,6 +29,7 @@ wall time on a shared machine says more about the neighbours than about the code
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import platform
@@ -68,22 +69,33 @@ def field_ok(res: CaptureResult, name: str, truth: dict[str, Any]) -> bool:
 
 
 
-def flagged_by_problem(res: CaptureResult, name: str) -> bool:
-    """A problem (not a note, not the doubt line's own low_confidence) names the field or the document."""
+def flagged_by_problem(res: CaptureResult, name: str, truth: dict[str, Any] | None = None) -> bool:
+    """A problem (not a note, not the doubt line's own low_confidence) names the field or the document.
+    TRUTH given: only problems that are not true of the card (``true_problem``) count."""
     return any(p.field in (name, "document") and p.severity != "info" and p.code != "low_confidence"
+               and not (truth is not None and true_problem(p.code, name, truth))
                for p in res.problems)
 
 
-def doubtful(res: CaptureResult, name: str, line: float | None = None) -> bool:
+def true_problem(code: str, name: str, truth: dict[str, Any]) -> bool:
+    """A warning that is true of the card itself, not of the reading: the generator knows the card's real
+    validity, and a card whose valid_to is really past *should* be flagged ``expired`` (a right flag)."""
+    if code == "expired" and name == "valid_to" and truth.get("valid_to"):
+        return dt.date.fromisoformat(str(truth["valid_to"])) < dt.date.today()
+    return False
+
+
+def doubtful(res: CaptureResult, name: str, line: float | None = None, truth: dict[str, Any] | None = None) -> bool:
     """As the app sees it (``desk.documents.build``): below the field's doubt line, or a problem that is not
-    a note. LINE: this line instead of the product's (``capture.doubt``)."""
+    a note. LINE: this line instead of the product's (``capture.doubt``). TRUTH: warnings true of the card
+    (``true_problem``) do not count."""
     f = res.fields.get(name)
     if f is None:
         return True
     line = doubt_below(res.kind, name) if line is None else line
     if f.confidence < line and not (f.value is None and "long_term" in f.flags):
         return True
-    return flagged_by_problem(res, name)
+    return flagged_by_problem(res, name, truth)
 
 
 def pct(xs: list[float], q: float) -> float:
@@ -115,7 +127,10 @@ def run(sets: dict[str, list[Item]], verbose: bool, html: Any = None, raw: bool 
     report: dict[str, Any] = {}
     calibration: list[tuple[str, str, float, bool, bool]] = []  # set, kind.field, confidence, correct, problem
     for set_name, items in sets.items():
-        outcome: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # exact, flagged-right, flagged-wrong, silent
+        # exact, flagged-right (false alarm), flagged-wrong, silent-wrong, true flag (a right value flagged only by
+        # a warning that is true of the card: expired)
+        outcome: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+        outlines = 0
         raw_lat: list[float] = []
         per_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         per_field: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -135,15 +150,20 @@ def run(sets: dict[str, list[Item]], verbose: bool, html: Any = None, raw: bool 
                 t = time.perf_counter()
                 get_engine().read(arr)
                 raw_lat.append(time.perf_counter() - t)
+            outlines += res.rectified
             all_ok = True
             for name in FIELDS[kind]:
                 ok = field_ok(res, name, meta["truth"])
                 flagged = doubtful(res, name)
-                outcome[f"{kind}.{name}"][(0 if not flagged else 1) if ok else (2 if flagged else 3)] += 1
+                falsely = doubtful(res, name, truth=meta["truth"])
+                cell = (0 if not flagged else 1 if falsely else 4) if ok else (2 if flagged else 3)
+                outcome[f"{kind}.{name}"][cell] += 1
                 f = res.fields.get(name)
                 # a field that is None because it is 长期 carries no confidence to doubt
                 conf = 1.0 if f is not None and f.value is None and "long_term" in f.flags else (f.confidence if f else 0.0)
-                calibration.append((set_name, f"{kind}.{name}", conf, ok, flagged_by_problem(res, name)))
+                # a right value's true warning (expired) is not an alarm; a wrong value is caught by any problem
+                prob = flagged_by_problem(res, name, meta["truth"] if ok else None)
+                calibration.append((set_name, f"{kind}.{name}", conf, ok, prob))
                 per_kind[kind][0] += ok
                 per_kind[kind][1] += 1
                 per_field[f"{kind}.{name}"][0] += ok
@@ -169,8 +189,9 @@ def run(sets: dict[str, list[Item]], verbose: bool, html: Any = None, raw: bool 
             "cpu_seconds_per_kind": {k: {"p50": pct(v, 0.5), "p95": pct(v, 0.95)} for k, v in cpu.items()},
             "loadavg_1min": [load0, os.getloadavg()[0]],
             "misses": misses,
-            "outcome_per_field": {k: dict(zip(("exact", "flagged_right", "flagged_wrong", "silent_wrong"), v,
-                                              strict=True)) for k, v in sorted(outcome.items())},
+            "outcome_per_field": {k: dict(zip(("exact", "flagged_right", "flagged_wrong", "silent_wrong", "true_flag"),
+                                              v, strict=True)) for k, v in sorted(outcome.items())},
+            "outline_found": outlines,
             "raw_rapidocr_p50": pct(raw_lat, 0.5) if raw_lat else None,
         }
         r = report[set_name]
@@ -185,10 +206,12 @@ def run(sets: dict[str, list[Item]], verbose: bool, html: Any = None, raw: bool 
         print("   fields below 100%: " + (", ".join(f"{k} {v:.0%}" for k, v in bad.items()) or "none"))
         silent = sum(v[3] for v in outcome.values())
         alarms = sum(v[1] for v in outcome.values())
-        print(f"   per field: exact / flagged-right (false alarm) / flagged-wrong / SILENT-wrong; "
-              f"total silent {silent}, false alarms {alarms}")
-        for k, (ex, fr, fw, sw) in sorted(outcome.items()):
-            print(f"     {k:30s} {ex:4d} {fr:4d} {fw:4d} {sw:4d}")
+        print(f"   per field: exact / flagged-right (false alarm) / flagged-wrong / SILENT-wrong / true flag "
+              f"(right, flagged only by a warning true of the card: expired); total silent {silent}, "
+              f"false alarms {alarms}")
+        for k, (ex, fr, fw, sw, tf) in sorted(outcome.items()):
+            print(f"     {k:30s} {ex:4d} {fr:4d} {fw:4d} {sw:4d} {tf:4d}")
+        print(f"   card outline found (flattened before reading): {outlines}/{len(items)} images")
         if raw_lat:
             mine = statistics.median(all_lat)
             print(f"   s/card: capture p50 {mine:.2f}s, raw RapidOCR p50 {statistics.median(raw_lat):.2f}s "

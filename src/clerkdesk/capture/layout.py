@@ -317,21 +317,27 @@ def place_labels(toks: list[Token], column: tuple[str, ...], row_mates: dict[str
     if not col:
         return toks
     h = sorted(t.h for t in col)[len(col) // 2]
-    x_col = min(t.box[0] for t in col)
+    # the column is where most column labels stand: a receipt's 住址变更 left of the card is a column word too,
+    # and taking the left-most one for the column demoted every real label of the card (phone photo)
+    aligned = max(([u for u in col if abs(u.box[0] - t.box[0]) <= 2 * h] for t in col), key=len)
+    x_col = min(t.box[0] for t in aligned)
     by_label: dict[str, list[Token]] = {}
     for t in toks:
         if t.label:
             by_label.setdefault(t.label, []).append(t)
 
+    def in_column(t: Token) -> bool:
+        return x_col - 2 * h <= t.box[0] <= x_col + 2 * h
+
     def placed(t: Token) -> bool:
         if t.label in column:
-            return t.box[0] <= x_col + 2 * h
+            return in_column(t)
         if t.label in row_mates:
             mate_label, below = row_mates[t.label]
-            mates = [m for m in by_label.get(mate_label, []) if m.box[0] <= x_col + 2 * h]
+            mates = [m for m in by_label.get(mate_label, []) if in_column(m)]
             if mates:
                 return any(same_row(t.box, m.box, 0.3) and t.box[0] > m.box[2] for m in mates)
-            lows = [b.box[1] for lab in below for b in by_label.get(lab, []) if b.box[0] <= x_col + 2 * h]
+            lows = [b.box[1] for lab in below for b in by_label.get(lab, []) if in_column(b)]
             return not lows or t.cy < min(lows)
         return True
 

@@ -71,19 +71,88 @@ def _plausible(quad: np.ndarray, w: int, h: int, aspect: float | None) -> bool:
     return aspect is None or 0.7 * aspect < ratio < 1.4 * aspect
 
 
-def _edge_support(quad: np.ndarray, edges: np.ndarray, samples: int = 48) -> float:
+def _edge_support(quad: np.ndarray, edges: np.ndarray, samples: int = 48, side: int | None = None) -> float:
     """The weakest side's share of points that lie on an edge: a real outline is an edge all round, a quad
-    that spans a card and the receipt touching it has a side running across paper and desk."""
+    that spans a card and the receipt touching it has a side running across paper and desk. SIDE (0-3: top,
+    right, bottom, left): that side's share."""
     h, w = edges.shape
     tl, tr, br, bl = _order(quad)
     worst = 1.0
-    for a, b in ((tl, tr), (tr, br), (br, bl), (bl, tl)):
+    sides = ((tl, tr), (tr, br), (br, bl), (bl, tl))
+    for a, b in sides if side is None else sides[side:side + 1]:
         t = np.linspace(0.05, 0.95, samples)[:, None]
         pts = np.rint(a + (b - a) * t).astype(int)
         pts[:, 0] = pts[:, 0].clip(0, w - 1)
         pts[:, 1] = pts[:, 1].clip(0, h - 1)
         worst = min(worst, float((edges[pts[:, 1], pts[:, 0]] > 0).mean()))
     return worst
+
+
+def _line_clusters(edges: np.ndarray, min_len: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Long straight edges as lines (a point and a unit direction), near-duplicates merged, longest first;
+    split into mostly-horizontal and mostly-vertical ones."""
+    segs = cv2.HoughLinesP(edges, 1, np.pi / 180, threshold=50, minLineLength=min_len, maxLineGap=8)
+    if segs is None:
+        return [], []
+    clusters: list[list[float]] = []  # angle (0..180), rho, total length, x, y, dx, dy of the longest
+    for x0, y0, x1, y1 in segs.reshape(-1, 4).astype(np.float64):
+        length = math.hypot(x1 - x0, y1 - y0)
+        dx, dy = (x1 - x0) / length, (y1 - y0) / length
+        angle = math.degrees(math.atan2(dy, dx)) % 180
+        rho = -x0 * dy + y0 * dx  # signed distance of the line from the origin
+        for c in clusters:
+            da = min(abs(c[0] - angle), 180 - abs(c[0] - angle))
+            same_dir = abs(c[0] - angle) < 90
+            if da < 3 and abs(c[1] - (rho if same_dir else -rho)) < 6:
+                c[2] += length
+                break
+        else:
+            clusters.append([angle, rho, length, x0, y0, dx, dy])
+    clusters.sort(key=lambda c: -c[2])
+    flat = [np.array(c[3:7]) for c in clusters if min(c[0], 180 - c[0]) < 40]
+    steep = [np.array(c[3:7]) for c in clusters if 50 < c[0] < 130]
+    return flat[:10], steep[:10]
+
+
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray | None:
+    """The point where lines A and B (x, y, dx, dy) meet."""
+    det = a[2] * b[3] - a[3] * b[2]
+    if abs(det) < 1e-6:
+        return None
+    t = ((b[0] - a[0]) * b[3] - (b[1] - a[1]) * b[2]) / det
+    return np.array([a[0] + t * a[2], a[1] + t * a[3]], np.float32)
+
+
+def _quad_from_lines(edges: np.ndarray, support: np.ndarray, min_frac: float, aspect: float | None
+                     ) -> np.ndarray | None:
+    """The largest quadrilateral of four long straight edges (two mostly horizontal, two mostly vertical)
+    that is an edge all round and shaped like the document. Finds a card whose blob merged with a receipt
+    touching it: the card's sides are still straight lines, the merged blob's hull is not."""
+    h, w = edges.shape
+    flat, steep = _line_clusters(edges, 0.12 * min(h, w))
+    thin = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+    best, best_key = None, (0.0, 0.0)
+    for i, top in enumerate(flat):
+        for bottom in flat[i + 1:]:
+            for j, left in enumerate(steep):
+                for right in steep[j + 1:]:
+                    pts = [_cross(top, left), _cross(top, right), _cross(bottom, right), _cross(bottom, left)]
+                    if any(p is None or not (-2 <= p[0] <= w + 1 and -2 <= p[1] <= h + 1) for p in pts):
+                        continue
+                    quad = _order(np.float32(pts))
+                    if not cv2.isContourConvex(quad.reshape(4, 1, 2)):
+                        continue
+                    area = cv2.contourArea(quad.reshape(4, 1, 2))
+                    if area < min_frac * h * w or not _plausible(quad, w, h, aspect):
+                        continue
+                    if _edge_support(quad, support) < 0.8:
+                        continue
+                    # the quad whose sides lie most exactly on edges: a receipt's edge or a desk's stripe near
+                    # the card's side is an edge too, but not along the whole side within a pixel or two
+                    key = (sum(_edge_support(quad, thin, side=k) for k in range(4)), area)
+                    if key > best_key:
+                        best, best_key = quad, key
+    return best
 
 
 def find_document(rgb: np.ndarray, min_frac: float = 0.2, aspect: float | None = None) -> np.ndarray | None:
@@ -116,6 +185,8 @@ def find_document(rgb: np.ndarray, min_frac: float = 0.2, aspect: float | None =
     support = cv2.dilate(cv2.Canny(gray, 20, 60), np.ones((7, 7), np.uint8))
     quad = next((q for q in candidates if q is not None and _plausible(q, sw, sh, aspect)
                  and _edge_support(q, support) >= 0.7), None)
+    if quad is None:  # 3) a blob merged with the papers around it: the card's four straight sides
+        quad = _quad_from_lines(cv2.Canny(gray, 40, 120), support, min_frac, aspect)
     if quad is None:
         return None
     quad = _order(quad / scale)

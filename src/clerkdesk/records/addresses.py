@@ -129,15 +129,19 @@ def snap_region_prefix(address: str, code: str) -> str | None:
     """
     if any(address.startswith(p) for p in prefixes(code)):
         return None
-    hits = set()
+    hits: dict[str, int] = {}
     for p in prefixes(code):
         head = address[: len(p)]
         diff = [i for i, (a, b) in enumerate(zip(head, p, strict=False)) if a != b]
         if len(head) == len(p) and len(diff) == 1 and "\u3400" <= head[diff[0]] <= "\u9fff":
             if head in _all_prefixes():
                 return None
-            hits.add(p + address[len(p):])
-    return hits.pop() if len(hits) == 1 else None
+            hits[p + address[len(p):]] = len(p)
+    # 维西傈傈族自治县 is one slip from 维西傈僳族自治县 and, cut short, from 维西县 (傈 for 县): the longer name
+    # explains more of what was read
+    longest = max(hits.values(), default=0)
+    best = [fixed for fixed, n in hits.items() if n == longest]
+    return best[0] if len(best) == 1 else None
 
 
 @cache
