@@ -287,7 +287,7 @@ def dialog_driver(home: Path, out: Path) -> tuple[float, list[tuple[str, float, 
             t = time.perf_counter()
             fn()  # type: ignore[operator]
             work = ", ".join(f"{k} {d.stats.get(k, 0) - before.get(k, 0)}" for k in
-                             ("full_ocr", "region_ocr", "line_ocr", "cache_hits", "verify_reused")
+                             ("full_ocr", "region_ocr", "line_ocr", "cache_hits", "verify_reused", "rows_reused", "list_detect")
                              if d.stats.get(k, 0) - before.get(k, 0))
             steps.append((name, time.perf_counter() - t, work))
 

@@ -161,11 +161,15 @@ class DesktopDriver:
         field = view.screen_rect(m.target)
         combo = is_combo(field)
         if combo or m.kind == "input":
-            seen = self.filler.read_back(field, combo)
-            if value_matches(value, seen):
-                return strip_caret(value, seen)
+            if not combo:
+                # an entry (no arrow): it may hold the value already, and then no list is opened for it
+                seen = self.filler.read_back(field, combo)
+                if value_matches(value, seen):
+                    return strip_caret(value, seen)
+            # a drop-down is not read first: its list is opened and the item clicked either way (clicking the item
+            # it already shows changes nothing), and the read-back afterwards is the check — one recognition, not two
             self.lists.pick(loc, view, m, value, timeout)
-            seen = self.filler.read_back(field, combo, value)
+            seen = self.filler.read_back(field, combo, value, settled=True)
             if not value_matches(value, seen):
                 raise DriverError(f"choose {loc.describe()}: the box does not show the chosen item afterwards",
                                   [m.how, "picked the item from the drop-down list by OCR"],

@@ -163,8 +163,11 @@ class FieldFiller:
             "and Ctrl+A, each with Delete, left text in it); nothing was pasted",
             [m.how, f"box {m.target.as_list()}"], evidence=screen.grab(field.grow(30)).png())
 
-    def read_back(self, field: Rect, combo: bool, value: str | None = None) -> str:
-        time.sleep(0.05)
+    def read_back(self, field: Rect, combo: bool, value: str | None = None, *, settled: bool = False) -> str:
+        """What the box at FIELD shows, by OCR; a second, enlarged reading when it does not match VALUE. SETTLED: the
+        caller has waited for the screen to stop changing (no extra pause)."""
+        if not settled:
+            time.sleep(0.05)
         img = screen.grab(field).image
         self.reader.stats["line_ocr"] += 1
         seen = read_box(self.reader.engine, img, Rect(0, 0, field.width, field.height), combo=combo)
