@@ -1,9 +1,10 @@
 """Drop-down lists on a desktop client: open the list, find the item by OCR, scroll, click it.
 
 ``DesktopDriver`` owns one ``ListPicker``: a non-editable combo box cannot be typed or pasted into, so
-the driver clicks it, finds the list that opened by comparing screenshots, recognises its rows
-(detection, then recognition of the likeliest rows first) and scrolls with the mouse wheel less
-than a page at a time, up to the top and down to the end.
+the driver clicks it, finds the list that opened by comparing screenshots, finds its rows by their ink
+(``ink_rows``; text detection only when the ink does not look like rows of text), recognises the likeliest rows
+first (each row's reading kept for the process by a digest of its pixels) and scrolls with the mouse wheel less than
+a page at a time, down to the end and up to the top.
 """
 
 from __future__ import annotations
@@ -70,18 +71,23 @@ class ListPicker:
         if parts is not None:
             popup, big = parts
             core = big.shift(-popup.x0, -popup.y0)
+        # the box itself when the list opened right below or above it (its frame or focus look changed with the
+        # click): not a row of the list. A list drawn over its box (GTK) keeps it: a row is there.
+        box = view.screen_rect(m.target).shift(-everything.x0, -everything.y0)
+        skip = box.shift(-popup.x0, -popup.y0).grow(2) if box.y0 <= popup.y0 + 4 or box.y1 >= popup.y1 - 4 else None
         popup = Rect(popup.x0 + everything.x0, popup.y0 + everything.y0, popup.x1 + everything.x0,
                      popup.y1 + everything.y0)
         seen: list[str] = []
         last: np.ndarray | None = None
-        # look at what is shown, then wheel up to the top, then down to the end (the list opens at the
-        # current item, so the wanted one may be above or below)
+        # look at what is shown, then wheel down to the end, then up to the top (the list opens at the current item,
+        # so the wanted one may be below or above; a new form's box shows the first item, so down comes first: a
+        # wheel towards an end the list is already at only shows after a wait that nothing changed)
         step = 1
-        for direction in (0, 1, -1):
+        for direction in (0, -1, 1):
             for _page in range(60):
                 shot = screen.grab(popup)
                 last = shot.image
-                hit, rows = self._find_item(shot.image, value, seen, core)
+                hit, rows = self._find_item(shot.image, value, seen, core, skip)
                 # a wheel notch moves 3 rows: move less than a page so that no item is skipped
                 step = max(step, (rows - 2) // 3)
                 if hit is not None:
@@ -110,8 +116,8 @@ class ListPicker:
                            "closed the list with Escape" if still_open else "the list had closed by itself"],
                           evidence=None if last is None else screen.to_png(last))
 
-    def _find_item(self, image: np.ndarray, value: str, seen: list[str],
-                   core: Rect | None = None) -> tuple[TextBox | None, int]:
+    def _find_item(self, image: np.ndarray, value: str, seen: list[str], core: Rect | None = None,
+                   skip: Rect | None = None) -> tuple[TextBox | None, int]:
         """The list item showing VALUE, and how many rows are visible: find all lines (by their ink inside CORE, the
         list proper, else by text detection), recognise the likeliest (by width) first."""
         # items are left-aligned: detection (its cost grows with the area) looks at the part of the list where the
@@ -121,14 +127,17 @@ class ListPicker:
         left = np.ascontiguousarray(image[:, :min(image.shape[1], reach)])
         # a list's rows are lines of text on a plain background, one under the other: their ink, row by row, finds
         # them in milliseconds; text detection (a third of a second or more) only when the ink does not look so
-        lines = ink_rows(left, h0)
-        if lines is None and core is not None:
-            # the changed area may take in a box above the list whose focus ring went: the list proper alone
+        lines = None
+        if core is not None:
+            # the list proper: the changed area may take in a box above it whose focus ring went
             c = core.clip(Rect(0, 0, left.shape[1], left.shape[0]))
             if c.width >= 8 and c.height >= 8:
-                got = ink_rows(np.ascontiguousarray(left[c.y0:c.y1, c.x0:c.x1]), h0)
+                got = ink_rows(np.ascontiguousarray(left[c.y0:c.y1, c.x0:c.x1]), h0,
+                               None if skip is None else skip.shift(-c.x0, -c.y0))
                 lines = None if got is None else [(x0 + c.x0, y0 + c.y0, x1 + c.x0, y1 + c.y0)
                                                   for x0, y0, x1, y1 in got]
+        if lines is None:
+            lines = ink_rows(left, h0, skip)
         if lines is None:
             lines = detect(self.reader.engine, left)
             self.reader.stats["list_detect"] = self.reader.stats.get("list_detect", 0) + 1
@@ -200,10 +209,10 @@ class ListPicker:
 
 
 
-def ink_rows(image: np.ndarray, row_h: float) -> list[tuple[int, int, int, int]] | None:
+def ink_rows(image: np.ndarray, row_h: float, skip: Rect | None = None) -> list[tuple[int, int, int, int]] | None:
     """The text lines of a list IMAGE as boxes (x0, y0, x1, y1), found from its ink alone; None when the ink does not
     look like rows of text one under the other (then the caller runs text detection). ROW_H: a list row's height at
-    this scale, roughly.
+    this scale, roughly. SKIP: pixels that are not the list (its box, when the list opened right below or above it).
 
     Each pixel row's own background is its median, so a highlighted row (white on navy) finds its text as a plain
     row does; vertical lines longer than a row (the list's frame, a scroll bar's edge) are not text."""
@@ -211,20 +220,23 @@ def ink_rows(image: np.ndarray, row_h: float) -> list[tuple[int, int, int, int]]
         return None
     g = image[..., :3].astype(np.int16).mean(axis=2)
     ink = np.abs(g - np.median(g, axis=1, keepdims=True)) > 60
+    if skip is not None:
+        ink[max(0, skip.y0):max(0, skip.y1), max(0, skip.x0):max(0, skip.x1)] = False
     # a vertical line longer than a row or two (the list's frame, a scroll bar's edge) is not text
     import cv2
 
     tall = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_OPEN, np.ones((int(row_h * 1.5) + 1, 1), np.uint8)) > 0
     cols = np.flatnonzero(tall.any(axis=0))
     if len(cols):
-        # a wide tall block: a scroll bar's handle at the right (everything from it rightwards is not the items'
-        # text), or a picture among the rows (not a plain list: the caller detects text instead)
-        starts = np.split(cols, np.flatnonzero(np.diff(cols) > 1) + 1)
-        wide = [c for c in starts if len(c) > 4]
-        if wide:
-            if wide[0][0] < ink.shape[1] // 2:
-                return None
-            ink[:, wide[0][0]:] = False
+        runs_x = np.split(cols, np.flatnonzero(np.diff(cols) > 1) + 1)
+        # a wide tall block in the left half is a picture among the rows: not a plain list (the caller detects text)
+        if any(len(c) > 4 and c[0] < ink.shape[1] // 2 for c in runs_x):
+            return None
+        # a tall line or block in the right half is a scroll bar (its groove's edge, its handle) or the list's right
+        # frame: nothing from there rightwards is the items' text (a scroll bar's arrows are not a row)
+        right = [c[0] for c in runs_x if c[0] >= ink.shape[1] // 2]
+        if right:
+            ink[:, right[0]:] = False
     ink &= ~tall
     # the list's frame beside a highlighted row (its band runs up to the frame) is not text either
     ink[:, :3] = False
@@ -261,10 +273,14 @@ def ink_rows(image: np.ndarray, row_h: float) -> list[tuple[int, int, int, int]]
         return None
     out = []
     for a, b in rows:
-        cols = np.where(ink[a:b].any(axis=0))[0]
+        cols = np.flatnonzero(ink[a:b].any(axis=0))
         if len(cols) == 0:
             return None
-        out.append((int(cols[0]), a, int(cols[-1]) + 1, b))
+        # the row's text: its ink columns from the first group wider than a line (a highlighted row's band ends in
+        # the frame's pixels) to the last one within a few characters' gap (words of one item), not further
+        groups = np.split(cols, np.flatnonzero(np.diff(cols) > 2 * (b - a)) + 1)
+        text = [gr for gr in groups if gr[-1] - gr[0] >= 2] or groups
+        out.append((int(text[0][0]), a, int(text[0][-1]) + 1, b))
     return out
 
 
