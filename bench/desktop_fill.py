@@ -11,7 +11,8 @@ cached, each against a Keystroke-Level-Model estimate of a clerk doing the same 
    (1280×800), 个人开户 with 15 fields on two tabs (10 text, 5 drop-downs incl. 民族 at item 15 of
    56), saved, the account number read from the 保存成功 box and the box closed. "First run" starts
    with an empty layout cache, "cached" reuses it (a new client process and a new driver each time).
-   Timed from ``open`` to the box being closed; the client's start is not counted.
+   Timed from ``open`` to the box being closed; the client's start is not counted. The cached run prints the time
+   and OCR work of each step.
 
 3. Dialog (``--dialog``, issue 13 item 6): the 6-control practice dialog ``tests/drivers_desktop/formapp.py``
    (4 pasted fields, the drop-down 民族 at item 15, the check box 本人承诺…, then 保存), filled warm (OCR models
