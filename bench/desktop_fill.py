@@ -11,7 +11,8 @@ cached, each against a Keystroke-Level-Model estimate of a clerk doing the same 
    (1280×800), 个人开户 with 15 fields on two tabs (10 text, 5 drop-downs incl. 民族 at item 15 of
    56), saved, the account number read from the 保存成功 box and the box closed. "First run" starts
    with an empty layout cache, "cached" reuses it (a new client process and a new driver each time).
-   Timed from ``open`` to the box being closed; the client's start is not counted.
+   Timed from ``open`` to the box being closed; the client's start is not counted. The cached run prints the time
+   and OCR work of each step.
 
 3. Dialog (``--dialog``, issue 13 item 6): the 6-control practice dialog ``tests/drivers_desktop/formapp.py``
    (4 pasted fields, the drop-down 民族 at item 15, the check box 本人承诺…, then 保存), filled warm (OCR models
@@ -163,7 +164,25 @@ def bench_ocr(repeat: int) -> dict[str, float]:
     return out
 
 
-def fill_once(home: Path, log: Path) -> tuple[float, dict[str, int], dict[str, object]]:
+STAT_KEYS = ("full_ocr", "region_ocr", "line_ocr", "cache_hits", "verify_reused", "rows_reused", "list_detect")
+
+
+def _timer(d: object, steps: list[tuple[str, float, str]]) -> object:
+    """TIMED(name, fn): run FN, append (NAME, seconds, the OCR work it did) to STEPS."""
+
+    def timed(name: str, fn: object) -> None:
+        stats = d.stats  # type: ignore[attr-defined]
+        before = dict(stats)
+        t = time.perf_counter()
+        fn()  # type: ignore[operator]
+        work = ", ".join(f"{k} {stats.get(k, 0) - before.get(k, 0)}" for k in STAT_KEYS
+                         if stats.get(k, 0) - before.get(k, 0))
+        steps.append((name, time.perf_counter() - t, work))
+
+    return timed
+
+
+def fill_once(home: Path, log: Path) -> tuple[float, dict[str, int], dict[str, object], list[tuple[str, float, str]]]:
     from clerkdesk.drivers.desktop import DesktopDriver
     from clerkdesk.recipe.driver import Condition, DriverContext, Locator, ReadSpec
 
@@ -175,25 +194,27 @@ def fill_once(home: Path, log: Path) -> tuple[float, dict[str, int], dict[str, o
 
         windows.find_window("住房公积金业务管理系统 V3.2", 30)
         time.sleep(1.0)
+        steps: list[tuple[str, float, str]] = []
+        timed = _timer(d, steps)
         t = time.perf_counter()
-        d.open("住房公积金业务管理系统 V3.2", 20)
-        d.wait_for(Condition(text="基本信息"), 15)
+        timed("open", lambda: d.open("住房公积金业务管理系统 V3.2", 20))
+        timed("wait 基本信息", lambda: d.wait_for(Condition(text="基本信息"), 15))
         for label, value in BASIC.items():
-            d.fill(Locator(label=label), value, 5)
+            timed(f"fill {label}", lambda label=label, value=value: d.fill(Locator(label=label), value, 5))
         for label, (value, _) in BASIC_CHOICES.items():
-            d.choose(Locator(label=label), value, 5)
-        d.click(Locator(text="单位信息"), 5)
+            timed(f"choose {label}", lambda label=label, value=value: d.choose(Locator(label=label), value, 5))
+        timed("click 单位信息", lambda: d.click(Locator(text="单位信息"), 5))
         for label, value in UNIT.items():
-            d.fill(Locator(label=label), value, 5)
+            timed(f"fill {label}", lambda label=label, value=value: d.fill(Locator(label=label), value, 5))
         for label, (value, _) in UNIT_CHOICES.items():
-            d.choose(Locator(label=label), value, 5)
-        d.click(Locator(text="保存", exact=True), 5)
-        d.read(ReadSpec(after="个人账号：", pattern=r"(GJ\d{12})"), 10)
-        d.click(Locator(text="确定", exact=True), 5)
+            timed(f"choose {label}", lambda label=label, value=value: d.choose(Locator(label=label), value, 5))
+        timed("click 保存", lambda: d.click(Locator(text="保存", exact=True), 5))
+        timed("read 个人账号", lambda: d.read(ReadSpec(after="个人账号：", pattern=r"(GJ\d{12})"), 10))
+        timed("click 确定", lambda: d.click(Locator(text="确定", exact=True), 5))
         elapsed = time.perf_counter() - t
         time.sleep(0.3)
         rec = json.loads(log.read_text(encoding="utf-8").splitlines()[-1])
-        return elapsed, dict(d.stats), rec
+        return elapsed, dict(d.stats), rec, steps
     finally:
         stop(p)
 
@@ -209,9 +230,12 @@ def bench_fill(fills: int) -> dict[str, list[float]]:
             with tempfile.TemporaryDirectory() as tmp:
                 home = Path(tmp) / "home"
                 for kind in ("first run", "cached"):
-                    secs, stats, rec = fill_once(home, Path(tmp) / f"{kind}-{i}.jsonl")
+                    secs, stats, rec, steps = fill_once(home, Path(tmp) / f"{kind}-{i}.jsonl")
                     wrong = [k for k, v in expected.items() if rec["fields"].get(k) != v]
                     print(f"  {kind:9s} {secs:6.1f} s  {stats}  {'OK' if not wrong else 'WRONG: ' + ', '.join(wrong)}")
+                    if kind == "cached":
+                        for name, t, work in steps:
+                            print(f"      {name:22s} {t:5.2f} s  {work}")
                     out[kind].append(secs)
     return out
 
@@ -281,15 +305,7 @@ def dialog_driver(home: Path, out: Path) -> tuple[float, list[tuple[str, float, 
         d = DesktopDriver()
         d.start(DriverContext(system=None, home=home, clerk="bench"))
         steps: list[tuple[str, float, str]] = []
-
-        def timed(name: str, fn: object) -> None:
-            before = dict(d.stats)
-            t = time.perf_counter()
-            fn()  # type: ignore[operator]
-            work = ", ".join(f"{k} {d.stats.get(k, 0) - before.get(k, 0)}" for k in
-                             ("full_ocr", "region_ocr", "line_ocr", "cache_hits", "verify_reused")
-                             if d.stats.get(k, 0) - before.get(k, 0))
-            steps.append((name, time.perf_counter() - t, work))
+        timed = _timer(d, steps)
 
         t0 = time.perf_counter()
         timed("open", lambda: d.open(DIALOG_TITLE, 20))

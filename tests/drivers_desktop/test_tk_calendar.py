@@ -40,6 +40,24 @@ def test_choose_a_date_navigates_the_calendar_from_another_month_and_verifies_th
     assert any("arrow click" in t for t in d.trace)
 
 
+def test_a_calendar_opened_by_the_button_beside_the_date_box_is_navigated_and_the_box_read_back(
+        tkcal: Callable[..., FormApp], home: Path) -> None:
+    """A date picker (``--popup``): no calendar on the form, a ▼ button right of the 出生日期 box opens one in a window
+    of its own, which closes when a day is clicked. ``choose`` clicks the button, navigates the calendar, clicks the
+    day and reads the date back from the box; a second date opens the picker again (14 months back)."""
+    app = tkcal("--popup", "--start", "2026-12", "--selected", "4")
+    d = _driver(home)
+    d.open(TKCAL_TITLE, 15)
+    d.fill(Locator(label="姓名"), "张三", 5)
+    assert d.choose(Locator(label="出生日期"), "2026-11-20", 15) == "2026-11-20"
+    assert d.choose(Locator(label="出生日期"), "2025-9-5", 20) == "2025-09-05"
+    assert not d.tracker.dialogs()  # the picker closed itself; nothing else was opened or left open
+    d.click(Locator(text="保存", exact=True), 5)
+    got = app.values()
+    assert got["date"] == "2025-09-05" and got["shown"] == [2025, 9] and got["name"] == "张三"
+    assert any("picker opened by its button" in t for t in d.trace)
+
+
 def test_a_day_of_the_next_month_shown_grey_is_never_clicked(tkcal: Callable[..., FormApp], home: Path) -> None:
     # January 2027's grid shows a grey 2 (of February) in its last row besides the 2 of January
     app = tkcal("--start", "2026-12")

@@ -1,6 +1,6 @@
 """A Tk test client with a month calendar, radio buttons and a save that a message box can block (issue 13).
 
-    python tkcal.py OUT.json [--start 2026-12] [--selected 4] [--title TITLE]
+    python tkcal.py OUT.json [--start 2026-12] [--selected 4] [--title TITLE] [--frozen] [--popup]
 
 The traits of the GTK dialog in the issue, drawn in Tk (the venv has no GTK bindings):
 
@@ -11,6 +11,9 @@ The traits of the GTK dialog in the issue, drawn in Tk (the venv has no GTK bind
   the selected day is drawn white on blue;
 * 性别 is a pair of radio buttons (男, 女), 已婚 a check button;
 * ``--frozen``: the days ignore clicks (a click whose effect must be noticed missing);
+* ``--popup``: the calendar is not on the form; a button ``▼`` right of the 出生日期 box opens it in a window of
+  its own (``选择日期``, below the box), and clicking a day writes the box and closes that window — a date
+  picker as legacy clients draw it;
 * 保存 with an empty or invalid 出生日期 opens the toolkit's own message box "出生日期无效" (modal) and saves
   nothing; otherwise it writes every value to OUT.json and shows "保存成功" on the form.
 """
@@ -37,6 +40,7 @@ def main() -> None:
     ap.add_argument("--selected", type=int, default=4)
     ap.add_argument("--title", default="Tk日期窗口")
     ap.add_argument("--frozen", action="store_true", help="the days ignore clicks (a click that selects nothing)")
+    ap.add_argument("--popup", action="store_true", help="the calendar opens from a button beside the date box")
     args = ap.parse_args()
     root = tk.Tk()
     root.title(args.title)
@@ -53,10 +57,24 @@ def main() -> None:
 
     year, month = (int(p) for p in args.start.split("-"))
     state = {"year": year, "month": month, "sel": dt.date(year, month, args.selected)}
-    cal = tk.Frame(root, relief="solid", borderwidth=1, background="white")
-    cal.place(x=100, y=92, width=320, height=218)
-    header = tk.Label(cal, background="white")
-    header.place(x=110, y=6, width=100, height=24)
+
+    def build(parent: tk.Misc, x: int, y: int) -> None:
+        cal = tk.Frame(parent, relief="solid", borderwidth=1, background="white")
+        cal.place(x=x, y=y, width=320, height=218)
+        widgets["header"] = tk.Label(cal, background="white")
+        widgets["header"].place(x=110, y=6, width=100, height=24)
+        for text, bx, months in (("<<", 8, -12), ("<", 52, -1), (">", 234, 1), (">>", 270, 12)):
+            tk.Button(cal, text=text, relief="flat", background="white", borderwidth=0, highlightthickness=0,
+                      command=lambda m=months: shift(m)).place(x=bx, y=6, width=36, height=24)
+        for i, wd in enumerate("日一二三四五六"):
+            tk.Label(cal, text=wd, background="white").place(x=8 + i * 44, y=34, width=40, height=22)
+        cells.clear()
+        for r in range(6):
+            for c in range(7):
+                lab = tk.Label(cal, background="white")
+                lab.place(x=8 + c * 44, y=58 + r * 26, width=40, height=24)
+                cells.append(lab)
+        draw()
 
     def shift(months: int) -> None:
         k = state["year"] * 12 + state["month"] - 1 + months
@@ -64,27 +82,19 @@ def main() -> None:
         state["month"] += 1
         draw()
 
-    for text, x, months in (("<<", 8, -12), ("<", 52, -1), (">", 234, 1), (">>", 270, 12)):
-        tk.Button(cal, text=text, relief="flat", background="white", borderwidth=0, highlightthickness=0,
-                  command=lambda m=months: shift(m)).place(x=x, y=6, width=36, height=24)
-    for i, wd in enumerate("日一二三四五六"):
-        tk.Label(cal, text=wd, background="white").place(x=8 + i * 44, y=34, width=40, height=22)
-    cells: list[tk.Label] = []
-    for r in range(6):
-        for c in range(7):
-            lab = tk.Label(cal, background="white")
-            lab.place(x=8 + c * 44, y=58 + r * 26, width=40, height=24)
-            cells.append(lab)
-
     def pick(day: dt.date) -> None:
         state["sel"] = day
         state["year"], state["month"] = day.year, day.month  # a grey day switches the month, as GTK does
         date.delete(0, "end")
         date.insert(0, day.isoformat())
+        if args.popup:
+            root.after(50, close_popup)  # a picker closes once a day is picked
         draw()
 
     def draw() -> None:
-        header.configure(text=f"{state['year']}年{state['month']}月")
+        if "header" not in widgets or not widgets["header"].winfo_exists():
+            return
+        widgets["header"].configure(text=f"{state['year']}年{state['month']}月")
         first = dt.date(state["year"], state["month"], 1)
         lead = (first.weekday() + 1) % 7  # weeks start on Sunday (日)
         start = first - dt.timedelta(days=lead)
@@ -97,7 +107,32 @@ def main() -> None:
             if not args.frozen:
                 lab.bind("<Button-1>", lambda _e, d=day: pick(d))
 
-    draw()
+    widgets: dict[str, tk.Label] = {}
+    cells: list[tk.Label] = []
+    holder: dict[str, tk.Toplevel] = {}
+
+    def open_popup() -> None:
+        if "top" in holder:
+            return
+        top = tk.Toplevel(root)
+        top.title("选择日期")
+        top.transient(root)
+        top.configure(background="white")
+        top.geometry(f"322x220+{root.winfo_rootx() + 100}+{root.winfo_rooty() + 80}")
+        holder["top"] = top
+        build(top, 0, 0)
+        top.protocol("WM_DELETE_WINDOW", close_popup)
+
+    def close_popup() -> None:
+        top = holder.pop("top", None)
+        if top is not None:
+            top.destroy()
+
+    if args.popup:
+        tk.Button(root, text="▼", command=open_popup, borderwidth=1, highlightthickness=0).place(
+            x=342, y=52, width=26, height=26)
+    else:
+        build(root, 100, 92)
     sex = tk.StringVar(value="未选")  # matches no option (Tk draws "" as tristate)
     tk.Label(root, text="性别").place(x=20, y=328)
     for i, v in enumerate(("男", "女")):

@@ -56,7 +56,10 @@ def pyautogui() -> Any:
                 import pyautogui as pg
         except Exception as e:  # ImportError, or Xlib errors when the display is unreachable
             raise DriverError(f"keyboard/mouse control is unavailable: {e}", retryable=False) from e
-        pg.PAUSE = 0.02  # pyautogui sleeps this long after every call (default 0.1 s)
+        # pyautogui sleeps PAUSE after every call (default 0.1 s). The X server queues our events in order and
+        # the client handles them in order, so no pause is needed between them (xdotool's own default is 12 ms
+        # between keys, ``KEY_GAP`` below); waits for the client's reaction are made by looking at its pixels.
+        pg.PAUSE = 0.0
         pg.FAILSAFE = True
         pg.MINIMUM_DURATION = 0
         _pg = pg
@@ -79,10 +82,15 @@ def _to_input(x: float, y: float) -> tuple[int, int]:
     return round(x / s), round(y / s)
 
 
+KEY_GAP = 0.008  # seconds between the key events of a chord (xdotool's default is 12 ms)
+
+
 def click(x: float, y: float, clicks: int = 1, button: str = "left") -> None:
-    """Click at screen pixel (x, y)."""
+    """Click at screen pixel (x, y); several CLICKS 50 ms apart (a double click)."""
     ix, iy = _to_input(x, y)
-    _guard(lambda: pyautogui().click(ix, iy, clicks=clicks, interval=0.05, button=button))
+    # pyautogui sleeps INTERVAL after every click, the last one too: a single click needs none
+    gap = 0.05 if clicks > 1 else 0.0
+    _guard(lambda: pyautogui().click(ix, iy, clicks=clicks, interval=gap, button=button))
 
 
 def move(x: float, y: float) -> None:
@@ -115,7 +123,7 @@ def hotkey(keys: str) -> None:
     if len(parts) == 1:
         _guard(lambda: pyautogui().press(parts[0]))
     else:
-        _guard(lambda: pyautogui().hotkey(*parts, interval=0.03))
+        _guard(lambda: pyautogui().hotkey(*parts, interval=KEY_GAP))
 
 
 # --- clipboard ------------------------------------------------------------------------------------------

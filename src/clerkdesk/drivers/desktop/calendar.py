@@ -273,6 +273,35 @@ def find_headers(boxes: list[TextBox], image: np.ndarray | None = None) -> list[
     return out
 
 
+def picker_button(image: np.ndarray, box: Rect) -> Rect | None:
+    """The button right beside the input box BOX (image pixels) that opens a date picker: a framed square about as
+    high as the box, starting within half a box height of its right edge (its frame: a full-height line at each end).
+    None when there is none (a label or the next column's text is no button: it has no frame)."""
+    h = box.height
+    if h < 8:
+        return None
+    y0, y1 = max(0, box.y0), min(image.shape[0], box.y1)
+    x0, x_end = box.x1, min(image.shape[1], box.x1 + 4 * h)
+    if x_end - x0 < h // 2 or y1 - y0 < 8:
+        return None
+    g = image[y0:y1, x0:x_end, :3].astype(np.int16).mean(axis=2)
+    ink = np.abs(g - float(np.median(g))) > 30
+    frac = ink.mean(axis=0)
+    cols = np.flatnonzero(frac >= 0.15)
+    if len(cols) == 0 or cols[0] > h // 2:
+        return None
+    groups = np.split(cols, np.flatnonzero(np.diff(cols) > max(3, h // 2)) + 1)
+    first = groups[0]
+    width = int(first[-1] - first[0] + 1)
+    if not 0.5 * h <= width <= 1.8 * h:
+        return None
+    framed = frac >= 0.7
+    left, right = int(first[0]), int(first[-1])
+    if not framed[left:left + 3].any() or not framed[max(left, right - 2):right + 1].any():
+        return None
+    return Rect(x0 + left, y0, x0 + right + 1, y1)
+
+
 class CalendarPicker:
     """A date chosen on a month calendar. READER reads the screen (and its OCR engine the crops), FINDER the step's label
     and the box beside it, VIEW takes a fresh screenshot, CLICK_AT clicks at image pixels of a view."""
@@ -292,14 +321,20 @@ class CalendarPicker:
             return False
         return True
 
-    def pick(self, loc: Locator, value: str, timeout: float) -> str:
+    def pick(self, loc: Locator, value: str, timeout: float, box: Rect | None = None) -> str:
         """Choose VALUE (a date); returns the date read back after the click: the box beside the label as OCR read
-        it, else the calendar's header and selected day (``2026-11-20``)."""
+        it, else the calendar's header and selected day (``2026-11-20``).
+
+        BOX (screen pixels): the date box whose button opened the calendar in a window of its own (a picker). Then
+        the calendar is the one on the screen (the label is on the form, not beside it), and after the day's click
+        the box must show the date — the only read-back left when the picker closes itself, as most do."""
         want = parse_date(value)
         if want is None:
             raise DriverError(f"choose {loc.describe()}: the value is not a date (year, month and day as digits, "
                               "e.g. 2026-11-20)", retryable=False, nothing_sent=True)
         tried: list[str] = []
+        if box is not None:
+            return self._pick_in_picker(loc, want, box, timeout, tried)
         view, header, label = self._header(loc, timeout, tried)
         clicks = self._navigate(view, header, want, tried)
         # the days are redrawn after the header: read them only once the whole calendar has stopped changing
@@ -316,6 +351,43 @@ class CalendarPicker:
         shown = self._verify(after, header, day, before, want, label, loc, tried)
         self.reader.trace.append(f"choose {loc.describe()}: {clicks} arrow click(s), day at {day.as_list()}")
         return shown
+
+    def _pick_in_picker(self, loc: Locator, want: dt.date, box: Rect, timeout: float, tried: list[str]) -> str:
+        """``pick`` on a calendar that a button beside BOX opened (see ``pick``)."""
+        view, header, _ = self._header(Locator(within=loc.within), timeout, tried)
+        shown_on = {d.handle for d in view.dialogs if d.rect.contains(*view.to_screen(*header.row.center))}
+        clicks = self._navigate(view, header, want, tried)
+        area = self._grid_area(view, header)
+        wait_stable(lambda: screen.grab(view.screen_rect(area)).image, 1.5, interval=0.06)
+        view = self.view()
+        header = self._reread(view, header)
+        grid = self._grid_area(view, header)
+        day = self._day(view, grid, want, tried)
+        before = screen.grab(view.screen_rect(day.grow(3))).image
+        self.click_at(view, *day.center)
+        # the picker closes itself (most do, some a moment after the click) or stays: wait for its window to go, or
+        # for its grid to stop changing and then some
+        wait_stable(lambda: screen.grab(view.screen_rect(grid)).image, 1.5, interval=0.06)
+        settle = time.monotonic() + 0.6
+        while True:
+            after = self.view()
+            closed = bool(shown_on) and not any(d.handle in shown_on for d in after.dialogs)
+            if closed or time.monotonic() >= settle:
+                break
+            time.sleep(0.05)
+        if not closed:
+            self._verify(after, header, day, before, want, None, loc, tried)
+        wait_stable(lambda: screen.grab(box).image, 1.0, interval=0.05)
+        self.reader.stats["line_ocr"] += 1
+        text = read_box(self.reader.engine, screen.grab(box).image, Rect(0, 0, box.width, box.height))
+        if parse_date(text) != want:
+            raise DriverError(f"choose {loc.describe()}: the date box does not show the picked date after the click "
+                              f"({len(norm(text))} characters read; the calendar "
+                              f"{'closed' if closed else 'stayed open'})", tried,
+                              evidence=screen.grab(box.grow(20)).png())
+        self.reader.trace.append(f"choose {loc.describe()}: picker opened by its button, {clicks} arrow click(s), "
+                                 f"day at {day.as_list()}, {'closed' if closed else 'still open'} after the click")
+        return text.strip()
 
     # -- finding ------------------------------------------------------------------------------------------
     def _header(self, loc: Locator, timeout: float, tried: list[str]) -> tuple[View, Header, Rect | None]:

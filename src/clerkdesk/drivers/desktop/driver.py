@@ -31,7 +31,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from clerkdesk.drivers.desktop.calendar import CalendarPicker, parse_date
+import numpy as np
+
+from clerkdesk.drivers.desktop.calendar import CalendarPicker, parse_date, picker_button
 from clerkdesk.drivers.desktop.dialogs import DialogHandler
 from clerkdesk.drivers.desktop.filler import FieldFiller, is_combo
 from clerkdesk.drivers.desktop.finder import FieldFinder, box_of
@@ -152,8 +154,16 @@ class DesktopDriver:
         """Returns what the screen shows afterwards (the step compares it with VALUE, as for ``fill``): the box's
         text read back, the text of the radio button read ticked, or the calendar's date read back."""
         self.dialogs.check(0.0)  # a standing notice that popped up meanwhile
-        if parse_date(value) is not None and self.calendar.visible(loc):
-            return self.pick_date(loc, value, timeout)  # `choose` on a month calendar: navigated, clicked, verified
+        if parse_date(value) is not None:
+            if self.calendar.visible(loc):
+                return self.pick_date(loc, value, timeout)  # `choose` on a month calendar: navigated, clicked, verified
+            box = self._open_picker(loc, timeout) if loc.label and loc.offset is None else None
+            if box is not None:
+                # a calendar that the button beside the date box opened: navigated, clicked, and the box read back
+                self.dialogs.check(0.0)
+                got = self.calendar.pick(loc, value, timeout, box=box)
+                self.dialogs.check(0.3)
+                return got
         found = self._choose_option(loc, value, min(timeout, 3.0)) if loc.label and loc.offset is None else False
         if isinstance(found, str):
             return found
@@ -161,11 +171,15 @@ class DesktopDriver:
         field = view.screen_rect(m.target)
         combo = is_combo(field)
         if combo or m.kind == "input":
-            seen = self.filler.read_back(field, combo)
-            if value_matches(value, seen):
-                return strip_caret(value, seen)
+            if not combo:
+                # an entry (no arrow): it may hold the value already, and then no list is opened for it
+                seen = self.filler.read_back(field, combo)
+                if value_matches(value, seen):
+                    return strip_caret(value, seen)
+            # a drop-down is not read first: its list is opened and the item clicked either way (clicking the item
+            # it already shows changes nothing), and the read-back afterwards is the check — one recognition, not two
             self.lists.pick(loc, view, m, value, timeout)
-            seen = self.filler.read_back(field, combo, value)
+            seen = self.filler.read_back(field, combo, value, settled=True)
             if not value_matches(value, seen):
                 raise DriverError(f"choose {loc.describe()}: the box does not show the chosen item afterwards",
                                   [m.how, "picked the item from the drop-down list by OCR"],
@@ -173,6 +187,42 @@ class DesktopDriver:
             self.dialogs.check(0.3)
             return strip_caret(value, seen)
         raise DriverError(f"choose {loc.describe()}: no drop-down box beside the label", [m.how])
+
+    def _open_picker(self, loc: Locator, timeout: float) -> Rect | None:
+        """A date box with a button (at its right end, or right beside it): click the button; the box (screen pixels)
+        if a calendar showed up, None if there is no such button or it opened no calendar (a drop-down's list: the
+        button is clicked once more, closing what this click opened — never Escape, which could reach the dialog)."""
+        view = self.view()
+        try:
+            m = self.finder.resolve(loc, view, [], want_input=True)
+        except NotFound:
+            return None
+        box = m.target
+        field = view.screen_rect(box)
+        if layout.button_shape(view.image, box) is not None:
+            button = Rect(box.x1 - box.height, box.y0, box.x1, box.y1)  # a picker's ▼ drawn at the box's end
+            field = view.screen_rect(Rect(box.x0, box.y0, button.x0, box.y1))  # the date's part of the box
+        else:
+            found = picker_button(view.image, box)
+            if found is None:
+                return None
+            button = found
+            field = view.screen_rect(Rect(box.x0, box.y0, found.x0, box.y1)) if found.x0 < box.x1 else field
+        near = view.screen_rect(box.grow(box.height * 12))
+        shown = screen.grab(near).image
+        self._click_at(view, *button.center)
+        deadline = time.monotonic() + max(1.5, min(timeout, 3.0))
+        anywhere = Locator(within=loc.within)
+        while time.monotonic() < deadline:
+            time.sleep(POLL)
+            if self.calendar.visible(anywhere):
+                self.trace.append(f"choose {loc.describe()}: the button at {button.as_list()} opened a calendar")
+                return field
+        if not np.array_equal(screen.grab(near).image, shown):
+            self._click_at(self.view(), *button.center)  # close what the click opened (a list), as a clerk would
+            wait_stable(lambda: screen.grab(near).image, 1.0, interval=0.05)
+        self.trace.append(f"choose {loc.describe()}: the button at {button.as_list()} opened no calendar")
+        return None
 
     def _blocking_words(self) -> str | None:
         box = self.dialogs.blocking()

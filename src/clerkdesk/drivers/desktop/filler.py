@@ -63,6 +63,9 @@ class FieldFiller:
         for attempt in range(2):
             if not attempt:
                 self.click_at(view, *m.point)
+                # the click's own effect (a focus frame, the caret) drawn before the box is looked at: else the paste's
+                # check below takes that change for the value landing (a client that drops keys after a click)
+                wait_stable(lambda: screen.grab(field).image, 0.5, interval=0.03)
             else:
                 self.reader.stats["retries"] += 1
                 self.reader.trace.append(f"fill {loc.describe()}: read back {len(norm(seen))} of {len(norm(value))} "
@@ -77,8 +80,9 @@ class FieldFiller:
                         time.sleep(1.3)  # some clients ignore keys for a moment after a click
                 else:
                     # the field still has the focus: a client that ignored the keys (busy after the
-                    # click, like an overloaded PC) has had the paste's wait to settle; don't click again
-                    time.sleep(0.2)
+                    # click, like an overloaded PC) has had the paste's wait to settle; don't click again.
+                    # A box still (nearly) empty dropped the keys: give it the time a busy client takes
+                    time.sleep(1.3 if len(norm(seen)) <= 1 else 0.2)
             # never paste into a box that is not empty: empty it and check, whatever the toolkit's keys
             self._empty_field(loc, m, field, combo, first=not attempt, cached=cached, page=page)
             before = screen.grab(field).image
@@ -88,7 +92,9 @@ class FieldFiller:
             # the box is empty: Home puts the caret at its start (a masked box's caret may sit mid-mask)
             landed = inp.paste_text(text, select="home",
                                     landed=lambda b=before: changed(screen.grab(field).image, b))
-            seen = self.read_back(field, combo, value)
+            # the box changed: read it once it has finished drawing (a busy client paints a long value in steps)
+            wait_stable(lambda: screen.grab(field).image, 0.5, interval=0.03)
+            seen = self.read_back(field, combo, value, settled=True)
             if value_matches(value, seen):
                 self.filled[link_key(loc)] = value
                 self.dialogs.check(0.3)
@@ -163,8 +169,11 @@ class FieldFiller:
             "and Ctrl+A, each with Delete, left text in it); nothing was pasted",
             [m.how, f"box {m.target.as_list()}"], evidence=screen.grab(field.grow(30)).png())
 
-    def read_back(self, field: Rect, combo: bool, value: str | None = None) -> str:
-        time.sleep(0.05)
+    def read_back(self, field: Rect, combo: bool, value: str | None = None, *, settled: bool = False) -> str:
+        """What the box at FIELD shows, by OCR; a second, enlarged reading when it does not match VALUE. SETTLED: the
+        caller has waited for the screen to stop changing (no extra pause)."""
+        if not settled:
+            time.sleep(0.05)
         img = screen.grab(field).image
         self.reader.stats["line_ocr"] += 1
         seen = read_box(self.reader.engine, img, Rect(0, 0, field.width, field.height), combo=combo)

@@ -1,14 +1,17 @@
 """Drop-down lists on a desktop client: open the list, find the item by OCR, scroll, click it.
 
 ``DesktopDriver`` owns one ``ListPicker``: a non-editable combo box cannot be typed or pasted into, so
-the driver clicks it, finds the list that opened by comparing screenshots, recognises its rows
-(detection, then recognition of the likeliest rows first) and scrolls with the mouse wheel less
-than a page at a time, up to the top and down to the end.
+the driver clicks it, finds the list that opened by comparing screenshots, finds its rows by their ink
+(``ink_rows``; text detection only when the ink does not look like rows of text), recognises the likeliest rows
+first (each row's reading kept for the process by a digest of its pixels) and scrolls with the mouse wheel less than
+a page at a time, down to the end and up to the top.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -24,6 +27,13 @@ from clerkdesk.vision.layout import Match, box_rect
 from clerkdesk.vision.normalize import label_score, norm
 from clerkdesk.vision.ocr import TextBox, detect, read_line
 from clerkdesk.vision.screen import Rect
+
+# What list rows read as, by a digest of their cleaned pixels, for the whole process: a drop-down opened again (the
+# next citizen's form, a new driver of a warm run) shows the same rows, pixel for pixel, and the same pixels read the
+# same; one changed pixel means a fresh recognition. The rows are the list's items (a code table), never a box.
+_ROWS: dict[bytes, tuple[str, float]] = {}
+_ROWS_LOCK = threading.Lock()
+_ROWS_MAX = 4096
 
 
 class ListPicker:
@@ -55,19 +65,29 @@ class ListPicker:
                               [m.how, f"clicked at {m.point}", "list items seen: none (no list opened)"])
         # the list may still be opening (an animation, a slow client): measure it again once it is still
         settled = wait_stable(lambda: screen.grab(everything).image, 1.0, interval=0.05)
-        popup = _diff_area(before, settled, near) or popup
+        parts = _diff_parts(before, settled, near)
+        # the list itself (the largest change), relative to POPUP: its rows are found by their ink there
+        core: Rect | None = None
+        if parts is not None:
+            popup, big = parts
+            core = big.shift(-popup.x0, -popup.y0)
+        # the box itself when the list opened right below or above it (its frame or focus look changed with the
+        # click): not a row of the list. A list drawn over its box (GTK) keeps it: a row is there.
+        box = view.screen_rect(m.target).shift(-everything.x0, -everything.y0)
+        skip = box.shift(-popup.x0, -popup.y0).grow(2) if box.y0 <= popup.y0 + 4 or box.y1 >= popup.y1 - 4 else None
         popup = Rect(popup.x0 + everything.x0, popup.y0 + everything.y0, popup.x1 + everything.x0,
                      popup.y1 + everything.y0)
         seen: list[str] = []
         last: np.ndarray | None = None
-        # look at what is shown, then wheel up to the top, then down to the end (the list opens at the
-        # current item, so the wanted one may be above or below)
+        # look at what is shown, then wheel down to the end, then up to the top (the list opens at the current item,
+        # so the wanted one may be below or above; a new form's box shows the first item, so down comes first: a
+        # wheel towards an end the list is already at only shows after a wait that nothing changed)
         step = 1
-        for direction in (0, 1, -1):
+        for direction in (0, -1, 1):
             for _page in range(60):
                 shot = screen.grab(popup)
                 last = shot.image
-                hit, rows = self._find_item(shot.image, value, seen)
+                hit, rows = self._find_item(shot.image, value, seen, core, skip)
                 # a wheel notch moves 3 rows: move less than a page so that no item is skipped
                 step = max(step, (rows - 2) // 3)
                 if hit is not None:
@@ -75,7 +95,8 @@ class ListPicker:
                     time.sleep(max(0.0, opened + 0.45 - time.monotonic()))
                     cx, cy = box_rect(hit).center
                     inp.click(shot.left + cx, shot.top + cy)
-                    wait_stable(lambda: screen.grab(popup).image, 1.0, interval=0.05)
+                    # the list closes and the box shows the item: wait until the list's place stops changing
+                    wait_stable(lambda: screen.grab(popup).image, 1.0, interval=0.03, settle=3)
                     return
                 if not direction:
                     break
@@ -95,14 +116,31 @@ class ListPicker:
                            "closed the list with Escape" if still_open else "the list had closed by itself"],
                           evidence=None if last is None else screen.to_png(last))
 
-    def _find_item(self, image: np.ndarray, value: str, seen: list[str]) -> tuple[TextBox | None, int]:
-        """The list item showing VALUE, and how many rows are visible: detect all lines, recognise
-        the likeliest (by width) first."""
+    def _find_item(self, image: np.ndarray, value: str, seen: list[str], core: Rect | None = None,
+                   skip: Rect | None = None) -> tuple[TextBox | None, int]:
+        """The list item showing VALUE, and how many rows are visible: find all lines (by their ink inside CORE, the
+        list proper, else by text detection), recognise the likeliest (by width) first."""
         # items are left-aligned: detection (its cost grows with the area) looks at the part of the list where the
         # value's text can be, not at a wide list's empty right side
         h0 = max(16.0, 24 * screen.ui_scale())  # a list row's height at this scale
         reach = int(len(norm(value)) * h0 * 1.5 + 10 * h0)
-        lines = detect(self.reader.engine, np.ascontiguousarray(image[:, :min(image.shape[1], reach)]))
+        left = np.ascontiguousarray(image[:, :min(image.shape[1], reach)])
+        # a list's rows are lines of text on a plain background, one under the other: their ink, row by row, finds
+        # them in milliseconds; text detection (a third of a second or more) only when the ink does not look so
+        lines = None
+        if core is not None:
+            # the list proper: the changed area may take in a box above it whose focus ring went
+            c = core.clip(Rect(0, 0, left.shape[1], left.shape[0]))
+            if c.width >= 8 and c.height >= 8:
+                got = ink_rows(np.ascontiguousarray(left[c.y0:c.y1, c.x0:c.x1]), h0,
+                               None if skip is None else skip.shift(-c.x0, -c.y0))
+                lines = None if got is None else [(x0 + c.x0, y0 + c.y0, x1 + c.x0, y1 + c.y0)
+                                                  for x0, y0, x1, y1 in got]
+        if lines is None:
+            lines = ink_rows(left, h0, skip)
+        if lines is None:
+            lines = detect(self.reader.engine, left)
+            self.reader.stats["list_detect"] = self.reader.stats.get("list_detect", 0) + 1
         if not lines:
             return None, 0
         h = float(np.median([r[3] - r[1] for r in lines]))
@@ -138,22 +176,112 @@ class ListPicker:
         instead of one per row), else row by row. Each row is cleaned first (a selected row's white on navy
         inverted, the list's frame lines erased)."""
         clean = image[..., :3].copy()
+        keys: list[bytes] = []
+        engine = getattr(self.reader.engine, "name", "").encode()
         for r in rows:
             clean[r.y0:r.y1, r.x0:r.x1] = layout.erase_rules(layout.light_background(image[r.y0:r.y1, r.x0:r.x1, :3]))
-        batch = getattr(self.reader.engine, "recognize", None)
+            crop = np.ascontiguousarray(clean[r.y0:r.y1, r.x0:r.x1])
+            keys.append(hashlib.blake2b(crop.data, digest_size=16).digest() + bytes(str(crop.shape), "ascii") + engine)
         if not rows:
             return []
-        if callable(batch):
-            quads = [((r.x0, r.y0), (r.x1, r.y0), (r.x1, r.y1), (r.x0, r.y1)) for r in rows]
+        with _ROWS_LOCK:
+            known = {k: _ROWS[k] for k in keys if k in _ROWS}
+        todo = [(r, k) for r, k in zip(rows, keys, strict=True) if k not in known]
+        if known:
+            self.reader.stats["rows_reused"] = self.reader.stats.get("rows_reused", 0) + len(rows) - len(todo)
+        read: dict[bytes, tuple[str, float]] = {}
+        batch = getattr(self.reader.engine, "recognize", None)
+        if todo and callable(batch):
+            quads = [((r.x0, r.y0), (r.x1, r.y0), (r.x1, r.y1), (r.x0, r.y1)) for r, _ in todo]
             self.reader.stats["line_ocr"] += 1
             got = {tuple(b.quad): (b.text, b.score) for b in batch(clean, quads, min_score=0.0)}
-            return [got.get(tuple((float(x), float(y)) for x, y in q), ("", 0.0)) for q in quads]
-        out = []
-        for r in rows:
-            self.reader.stats["line_ocr"] += 1
-            out.append(read_line(self.reader.engine, clean[r.y0:r.y1, r.x0:r.x1]))
-        return out
+            for (_, k), q in zip(todo, quads, strict=True):
+                read[k] = got.get(tuple((float(x), float(y)) for x, y in q), ("", 0.0))
+        else:
+            for r, k in todo:
+                self.reader.stats["line_ocr"] += 1
+                read[k] = read_line(self.reader.engine, clean[r.y0:r.y1, r.x0:r.x1])
+        with _ROWS_LOCK:
+            _ROWS.update(read)
+            while len(_ROWS) > _ROWS_MAX:
+                _ROWS.pop(next(iter(_ROWS)))
+        return [known.get(k) or read[k] for k in keys]
 
+
+
+def ink_rows(image: np.ndarray, row_h: float, skip: Rect | None = None) -> list[tuple[int, int, int, int]] | None:
+    """The text lines of a list IMAGE as boxes (x0, y0, x1, y1), found from its ink alone; None when the ink does not
+    look like rows of text one under the other (then the caller runs text detection). ROW_H: a list row's height at
+    this scale, roughly. SKIP: pixels that are not the list (its box, when the list opened right below or above it).
+
+    Each pixel row's own background is its median, so a highlighted row (white on navy) finds its text as a plain
+    row does; vertical lines longer than a row (the list's frame, a scroll bar's edge) are not text."""
+    if image.ndim != 3 or image.shape[0] < 8 or image.shape[1] < 8:
+        return None
+    g = image[..., :3].astype(np.int16).mean(axis=2)
+    ink = np.abs(g - np.median(g, axis=1, keepdims=True)) > 60
+    if skip is not None:
+        ink[max(0, skip.y0):max(0, skip.y1), max(0, skip.x0):max(0, skip.x1)] = False
+    # a vertical line longer than a row or two (the list's frame, a scroll bar's edge) is not text
+    import cv2
+
+    tall = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_OPEN, np.ones((int(row_h * 1.5) + 1, 1), np.uint8)) > 0
+    cols = np.flatnonzero(tall.any(axis=0))
+    if len(cols):
+        runs_x = np.split(cols, np.flatnonzero(np.diff(cols) > 1) + 1)
+        # a wide tall block in the left half is a picture among the rows: not a plain list (the caller detects text)
+        if any(len(c) > 4 and c[0] < ink.shape[1] // 2 for c in runs_x):
+            return None
+        # a tall line or block in the right half is a scroll bar (its groove's edge, its handle) or the list's right
+        # frame: nothing from there rightwards is the items' text (a scroll bar's arrows are not a row)
+        right = [c[0] for c in runs_x if c[0] >= ink.shape[1] // 2]
+        if right:
+            ink[:, right[0]:] = False
+    ink &= ~tall
+    # the list's frame beside a highlighted row (its band runs up to the frame) is not text either
+    ink[:, :3] = False
+    ink[:, -3:] = False
+    on = ink.sum(axis=1) >= 3
+    runs: list[list[int]] = []
+    y = 0
+    n = len(on)
+    while y < n:
+        if on[y]:
+            y0 = y
+            while y < n and on[y]:
+                y += 1
+            runs.append([y0, y])
+        y += 1
+    if not runs:
+        return None
+    # a glyph with a blank line inside (二, 三) splits into two runs: join runs a pixel or two apart that stay
+    # within a text line's height together (rows of a list are further apart than that)
+    merged: list[list[int]] = [runs[0]]
+    for a, b in runs[1:]:
+        if a - merged[-1][1] <= 2 and b - merged[-1][0] <= row_h * 0.8:
+            merged[-1][1] = b
+        else:
+            merged.append([a, b])
+    # a run cut by the list's top or bottom edge is a partial row: not read (the wheel brings it in whole)
+    rows = [(a, b) for a, b in merged if a > 0 and b < n]
+    if not rows:
+        return None
+    hs = [b - a for a, b in rows]
+    med = float(np.median(hs))
+    # text rows: about one text line high each (not a picture, not lines run together, not specks)
+    if med < max(6.0, row_h * 0.3) or max(hs) > min(row_h * 1.2, med * 1.6) or min(hs) < med * 0.35:
+        return None
+    out = []
+    for a, b in rows:
+        cols = np.flatnonzero(ink[a:b].any(axis=0))
+        if len(cols) == 0:
+            return None
+        # the row's text: its ink columns from the first group wider than a line (a highlighted row's band ends in
+        # the frame's pixels) to the last one within a few characters' gap (words of one item), not further
+        groups = np.split(cols, np.flatnonzero(np.diff(cols) > 2 * (b - a)) + 1)
+        text = [gr for gr in groups if gr[-1] - gr[0] >= 2] or groups
+        out.append((int(text[0][0]), a, int(text[0][-1]) + 1, b))
+    return out
 
 
 def _wait_change(grab_fn: Any, before: np.ndarray, timeout: float) -> bool:
@@ -169,6 +297,13 @@ def _wait_change(grab_fn: Any, before: np.ndarray, timeout: float) -> bool:
 def _diff_area(a: np.ndarray, b: np.ndarray, near: Rect) -> Rect | None:
     """Where a drop-down list appeared between A and B: the union of the changed regions that
     overlap NEAR's columns (a list opens above and/or below its box, aligned with it)."""
+    found = _diff_parts(a, b, near)
+    return None if found is None else found[0]
+
+
+def _diff_parts(a: np.ndarray, b: np.ndarray, near: Rect) -> tuple[Rect, Rect] | None:
+    """``_diff_area``'s union, and the largest changed region in it (the list itself, without a focus ring that
+    moved off a box above it)."""
     import cv2
 
     if a.shape != b.shape:
@@ -194,7 +329,13 @@ def _diff_area(a: np.ndarray, b: np.ndarray, near: Rect) -> Rect | None:
     reach = max(8, int(near.height * 0.6))
     if u.y1 < near.y1 + reach and u.y0 > near.y0 - reach:
         return None
-    return u
+    # the list proper: the largest change, with the changes in its columns on its side of the box (a list opening
+    # below its box does not reach above it: a change there is a focus ring that left the box above)
+    big = max(rects, key=lambda r: r.width * r.height)
+    mine = [r for r in rects if r.x0 >= big.x0 - 4 and r.x1 <= big.x1 + 4
+            and (big.y0 < near.y0 or r.y1 > near.y0) and (big.y1 > near.y1 or r.y0 < near.y1)]
+    core = Rect(min(r.x0 for r in mine), min(r.y0 for r in mine), max(r.x1 for r in mine), max(r.y1 for r in mine))
+    return u, core
 
 
 def _best_item(boxes: list[TextBox], value: str) -> TextBox | None:
