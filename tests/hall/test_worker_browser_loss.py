@@ -25,20 +25,10 @@ from typing import Any
 
 import pytest
 
-from tests.support.hall import ENROL, INSURANCE, LoginClerk, log_in, person, records_of, store_runs
+from tests.support.hall import ENROL, INSURANCE, LoginClerk, log_in, person, records_of, run_job, store_runs
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the browser through /proc")]
-
-
-def _job(fill: Any, rid: str) -> dict[str, Any]:
-    """One job, in its own thread (procrastinate runs a sync task in a worker thread)."""
-    out: list[Any] = []
-    t = threading.Thread(target=lambda: out.append(fill(rid)))
-    t.start()
-    t.join(timeout=240)
-    assert not t.is_alive() and out, f"job {rid} did not end"
-    return out[0]  # type: ignore[no-any-return]
 
 
 def _queue(home: Path, ids: list[int]) -> dict[str, str]:
@@ -103,7 +93,7 @@ def test_browser_killed_before_the_submit_click_the_job_runs_again_on_a_new_brow
         return real_fill(self, loc, value, timeout)  # type: ignore[no-any-return]
 
     monkeypatch.setattr(PlaywrightDriver, "fill", fill)
-    out = _job(worker.fill, rid)
+    out = run_job(worker.fill, rid)
     assert killed and killed[0][1] == "none", killed  # the kill came before any submit
     assert out["status"] == "succeeded", out
     from clerkdesk.hall.browsers import BROWSERS
@@ -138,7 +128,7 @@ def test_browser_killed_after_the_submit_click_the_run_goes_to_a_person_and_is_n
 
     t = threading.Thread(target=killer)
     t.start()
-    out = _job(worker.fill, rid)
+    out = run_job(worker.fill, rid)
     t.join()
     assert killed, "the submit was never clicked"
     assert out["status"] == "needs_clerk", out  # a person checks the system: never decided by the worker
@@ -147,7 +137,7 @@ def test_browser_killed_after_the_submit_click_the_run_goes_to_a_person_and_is_n
     time.sleep(3.5)  # the system answers the dead browser's request in its own time: recorded once
     assert len(records_of(web, idn)) == 1
 
-    again = _job(worker.fill, rid)  # the job delivered again (the queue is at-least-once): nothing is sent
+    again = run_job(worker.fill, rid)  # the job delivered again (the queue is at-least-once): nothing is sent
     assert again["status"] == "needs_clerk", again
     assert len(records_of(web, idn)) == 1
     assert _gone(killed[0][0])
@@ -182,7 +172,7 @@ def test_a_system_that_never_answers_the_submit_ends_at_the_hang_limit_uncertain
     lane = f"hrss@{web.hrss_url}"
     web.set_fault("hrss", "hang_submit", times=1)
     started = time.monotonic()
-    out = _job(worker.fill, hung)
+    out = run_job(worker.fill, hung)
     took = time.monotonic() - started
     assert out["status"] == "needs_clerk", out
     assert took < 12 + 60, f"the job took {took:.0f} s"
@@ -193,8 +183,8 @@ def test_a_system_that_never_answers_the_submit_ends_at_the_hang_limit_uncertain
     first = lend.pid
     assert first is not None and _gone(first)
 
-    assert _job(worker.fill, nxt)["status"] == "succeeded"  # the next job, on a new browser
+    assert run_job(worker.fill, nxt)["status"] == "succeeded"  # the next job, on a new browser
     assert lend.launches == 2 and lend.pid not in (None, first)
-    assert _job(worker.fill, hung)["status"] == "needs_clerk"  # delivered again: nothing is sent
+    assert run_job(worker.fill, hung)["status"] == "needs_clerk"  # delivered again: nothing is sent
     web.clear_faults()  # the held request is let go
     assert len(records_of(web, hung_idn)) == 1 and len(records_of(web, nxt_idn)) == 1

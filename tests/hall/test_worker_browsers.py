@@ -12,27 +12,16 @@ import contextlib
 import os
 import signal
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support.hall import ENROL, INSURANCE, log_in, person, records_of
+from tests.support.hall import ENROL, INSURANCE, log_in, person, records_of, run_job
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the browser through /proc")]
-
-
-def _job(fill: Any, rid: str) -> dict[str, Any]:
-    """One job, in its own thread (procrastinate runs a sync task in a worker thread)."""
-    out: list[Any] = []
-    t = threading.Thread(target=lambda: out.append(fill(rid)))
-    t.start()
-    t.join(timeout=240)
-    assert not t.is_alive() and out, f"job {rid} did not end"
-    return out[0]  # type: ignore[no-any-return]
 
 
 def _state(pid: int) -> str:
@@ -74,16 +63,16 @@ def test_one_browser_per_lane_reused_replaced_when_killed_or_stopped_and_each_re
     lane = f"hrss@{web.hrss_url}"
     q.configure(q.WorkerSettings(home=home, system_urls={"hrss": web.hrss_url}))
     try:
-        assert _job(q.fill, rids[0])["status"] == "succeeded"
+        assert run_job(q.fill, rids[0])["status"] == "succeeded"
         lend = BROWSERS.lender(lane)
         assert lend is not None and lend.pid is not None and lend.launches == 1
         first = lend.pid
-        assert _job(q.fill, rids[1])["status"] == "succeeded"
+        assert run_job(q.fill, rids[1])["status"] == "succeeded"
         assert (lend.launches, lend.pid) == (1, first), "the second job launched a browser of its own"
 
         os.kill(first, signal.SIGKILL)  # the browser dies between jobs (OOM killer, a crash)
         assert _until(lambda: _state(first) in ("gone", "Z"))
-        assert _job(q.fill, rids[2])["status"] == "succeeded"
+        assert run_job(q.fill, rids[2])["status"] == "succeeded"
         assert lend.launches == 2 and lend.pid not in (None, first), lend.replaced
         second = lend.pid
         assert second is not None
@@ -91,7 +80,7 @@ def test_one_browser_per_lane_reused_replaced_when_killed_or_stopped_and_each_re
         os.kill(second, signal.SIGSTOP)  # frozen: alive, answers nothing — a job on it would hang
         assert _until(lambda: "stopped" in lend.unhealthy), "the probe did not find the stopped browser"
         assert _until(lambda: _state(second) in ("gone", "Z")), "the probe did not kill the stopped browser"
-        assert _job(q.fill, rids[3])["status"] == "succeeded"
+        assert run_job(q.fill, rids[3])["status"] == "succeeded"
         assert lend.launches == 3 and lend.pid not in (None, first, second)
         assert any("stopped" in why for why in lend.replaced), lend.replaced
     finally:

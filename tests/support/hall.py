@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -98,3 +99,13 @@ def write_record(path: Path, i: int) -> Path:
 def records_of(web: Any, idn: str) -> list[dict[str, Any]]:
     """The sandbox HRSS ledger's records of one applicant."""
     return [s for s in web.submissions("hrss") if idn in s["fields"].values()]
+
+
+def run_job(fill: Any, rid: str) -> dict[str, Any]:
+    """One job, in its own thread (procrastinate runs a sync task in a worker thread)."""
+    out: list[Any] = []
+    t = threading.Thread(target=lambda: out.append(fill(rid)))
+    t.start()
+    t.join(timeout=240)
+    assert not t.is_alive() and out, f"job {rid} did not end"
+    return out[0]  # type: ignore[no-any-return]

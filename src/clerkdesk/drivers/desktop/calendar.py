@@ -336,17 +336,7 @@ class CalendarPicker:
         if box is not None:
             return self._pick_in_picker(loc, want, box, timeout, tried)
         view, header, label = self._header(loc, timeout, tried)
-        clicks = self._navigate(view, header, want, tried)
-        # the days are redrawn after the header: read them only once the whole calendar has stopped changing
-        area = self._grid_area(view, header)
-        wait_stable(lambda: screen.grab(view.screen_rect(area)).image, 1.5, interval=0.06)
-        view = self.view()
-        header = self._reread(view, header)
-        grid = self._grid_area(view, header)
-        day = self._day(view, grid, want, tried)
-        before = screen.grab(view.screen_rect(day.grow(3))).image
-        self.click_at(view, *day.center)
-        wait_stable(lambda: screen.grab(view.screen_rect(grid)).image, 1.5, interval=0.06)
+        header, day, before, clicks = self._click_day(view, header, want, tried)
         after = self.view()
         shown = self._verify(after, header, day, before, want, label, loc, tried)
         self.reader.trace.append(f"choose {loc.describe()}: {clicks} arrow click(s), day at {day.as_list()}")
@@ -356,18 +346,9 @@ class CalendarPicker:
         """``pick`` on a calendar that a button beside BOX opened (see ``pick``)."""
         view, header, _ = self._header(Locator(within=loc.within), timeout, tried)
         shown_on = {d.handle for d in view.dialogs if d.rect.contains(*view.to_screen(*header.row.center))}
-        clicks = self._navigate(view, header, want, tried)
-        area = self._grid_area(view, header)
-        wait_stable(lambda: screen.grab(view.screen_rect(area)).image, 1.5, interval=0.06)
-        view = self.view()
-        header = self._reread(view, header)
-        grid = self._grid_area(view, header)
-        day = self._day(view, grid, want, tried)
-        before = screen.grab(view.screen_rect(day.grow(3))).image
-        self.click_at(view, *day.center)
         # the picker closes itself (most do, some a moment after the click) or stays: wait for its window to go, or
         # for its grid to stop changing and then some
-        wait_stable(lambda: screen.grab(view.screen_rect(grid)).image, 1.5, interval=0.06)
+        header, day, before, clicks = self._click_day(view, header, want, tried)
         settle = time.monotonic() + 0.6
         while True:
             after = self.view()
@@ -388,6 +369,24 @@ class CalendarPicker:
         self.reader.trace.append(f"choose {loc.describe()}: picker opened by its button, {clicks} arrow click(s), "
                                  f"day at {day.as_list()}, {'closed' if closed else 'still open'} after the click")
         return text.strip()
+
+    def _click_day(self, view: View, header: Header, want: dt.date, tried: list[str]
+                   ) -> tuple[Header, Rect, np.ndarray, int]:
+        """Navigate to WANT's month by the header's arrows, click its day and wait until the grid stops changing:
+        the header as re-read after the navigation, the day, its pixels before the click and how many arrow
+        clicks it took."""
+        clicks = self._navigate(view, header, want, tried)
+        # the days are redrawn after the header: read them only once the whole calendar has stopped changing
+        area = self._grid_area(view, header)
+        wait_stable(lambda: screen.grab(view.screen_rect(area)).image, 1.5, interval=0.06)
+        view = self.view()
+        header = self._reread(view, header)
+        grid = self._grid_area(view, header)
+        day = self._day(view, grid, want, tried)
+        before = screen.grab(view.screen_rect(day.grow(3))).image
+        self.click_at(view, *day.center)
+        wait_stable(lambda: screen.grab(view.screen_rect(grid)).image, 1.5, interval=0.06)
+        return header, day, before, clicks
 
     # -- finding ------------------------------------------------------------------------------------------
     def _header(self, loc: Locator, timeout: float, tried: list[str]) -> tuple[View, Header, Rect | None]:
