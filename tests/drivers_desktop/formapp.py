@@ -41,6 +41,8 @@ def main() -> None:
     ap.add_argument("--title", default="测试录入窗口")
     ap.add_argument("--maxlen", action="append", default=[], metavar="KEY=N")
     ap.add_argument("--delay", type=float, default=0.0)
+    ap.add_argument("--paint-late", type=float, default=0.0,
+                    help="show the window all black this long before the form: a client starved of CPU")
     args = ap.parse_args()
     maxlen = {k: int(n) for k, n in (m.split("=", 1) for m in args.maxlen)}
     app = QApplication(sys.argv[:1])
@@ -111,6 +113,14 @@ def main() -> None:
         QTimer.singleShot(int(args.delay * 1000), w.show)
     else:
         w.show()
+    if args.paint_late > 0:
+        # what X shows of a mapped window its starved client has not painted yet: all black, then the form at once
+        cover = QWidget(w)
+        cover.setStyleSheet("background: black")
+        cover.setGeometry(0, 0, 560, 470)
+        cover.raise_()
+        cover.show()
+        QTimer.singleShot(int(args.paint_late * 1000), cover.hide)
     sys.exit(app.exec())
 
 

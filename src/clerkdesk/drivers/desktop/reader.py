@@ -35,6 +35,12 @@ _VERIFIED_LOCK = threading.Lock()
 _VERIFIED_MAX = 1024
 
 
+def nothing_drawn(image: np.ndarray) -> bool:
+    """True if IMAGE is one flat colour (every 4th pixel within a few levels): a window mapped, not painted."""
+    sample = image[::4, ::4]
+    return bool(sample.size) and int(sample.max()) - int(sample.min()) < 12
+
+
 class ScreenReader:
     """OCR of the target window's views, with memory and the layout cache. WHERE names the current window in
     the strategies it reports; ENGINE is made on first use (``backend``, from the run's options) unless given."""
@@ -193,7 +199,12 @@ class ScreenReader:
     def anchor(self, view: View, want: str, finder: Any, tried: list[str], exact: bool = False,
                 keep_found: bool = False) -> TextBox:
         """Find the OCR box for WANT with FINDER: cached pages first (verified), then a full OCR.
-        KEEP_FOUND: the box FINDER returns is kept as such (a label joined over two lines)."""
+        KEEP_FOUND: the box FINDER returns is kept as such (a label joined over two lines).
+        A window with nothing drawn in it yet is not read at all (NotFound: the caller polls again): a client
+        starved of CPU maps its window before it paints it, and a cached page judged against that black would be
+        dropped, or an empty page cached."""
+        if nothing_drawn(view.image):
+            raise NotFound("the window shows nothing yet (not painted)", [f"{want!r}: the window is blank"])
         entry = self.layout(view)
         self.page = None
         self.from_cache = False
