@@ -197,3 +197,20 @@ def test_a_malformed_english_message_or_choice_is_named_where_it_stands(folder: 
         '"Log in to the system")',
         's/reg.yaml:16:31: human en is the message in the English window, one line of plain text (e.g. en: '
         '"Log in to the system")'], got
+
+
+def test_a_screenshot_names_its_evidence_in_both_languages(tmp_path: Path) -> None:
+    """``screenshot: {name: 受理回执, en: Receipt}`` keeps both (stored as ``受理回执 (Receipt)``, shown in the window's
+    language); the scalar form stays valid; an en that is a template is refused at its place."""
+    (tmp_path / "systems").mkdir()
+    (tmp_path / "s").mkdir()
+    (tmp_path / "systems" / "s.yaml").write_text(SYSTEM, encoding="utf-8")
+    shots = ["受理回执", "{name: 受理回执, en: Receipt}", '{name: 受理回执, en: "{{ person.name }}"}']
+    body = "".join(f"  - screenshot: {x}\n" for x in shots)
+    path = tmp_path / "s" / "shot.yaml"
+    path.write_text(f"recipe: s.shot\ntitle: 截图\nsystem: s\nsteps:\n  - open: /form\n{body}", encoding="utf-8")
+    got = [str(p).replace(f"{tmp_path}/", "") for p in lint([tmp_path], None)[0]]
+    assert len(got) == 1 and got[0].startswith("s/shot.yaml:8:") and "screenshot en" in got[0], got
+    path.write_text(path.read_text(encoding="utf-8").rsplit("  - screenshot", 1)[0], encoding="utf-8")
+    recipe = load_recipe(path, {"s": load_system(tmp_path / "systems" / "s.yaml")})
+    assert [s.args for s in recipe.steps[1:]] == [{"name": "受理回执"}, {"name": "受理回执", "en": "Receipt"}]

@@ -249,3 +249,16 @@ def test_evidence_is_named_by_what_it_shows(qapp: Any) -> None:
     assert evidence_title("submit-step-29") == "提交后系统的页面（第 29 步）"
     assert evidence_title("failure-step-7-fill") == "出错时的页面（第 7 步：填写）"
     assert evidence_title("受理回执") == "受理回执"  # the recipe's own words
+    # named in both languages (the engine's 提交前 shot; a recipe's screenshot with en:): the window's language
+    assert evidence_title("提交前 (before submit)") == "提交前"
+    assert evidence_title("受理回执 (Receipt)") == "受理回执"
+    assert evidence_title("回执（第2联） (Receipt (copy 2))") == "回执（第2联） (Receipt (copy 2))"  # not one pair
+    from clerkdesk.ui import i18n
+
+    i18n.set_language("en")
+    try:
+        assert evidence_title("提交前 (before submit)") == "before submit"
+        assert evidence_title("受理回执 (Receipt)") == "Receipt"
+        assert evidence_title("submit-step-29") == "The system's page after the submit (step 29)"
+    finally:
+        i18n.set_language("zh")

@@ -42,7 +42,7 @@ LOCATOR_TEXTS = ("label", "name", "text", "placeholder", "css", "xpath", "within
 CONDITION_TEXTS = ("text", "url", "window")
 # settings that are words for people (the clerk, the run log): never templates, so no citizen's value reaches a log
 MESSAGE_SETTINGS = {"confirm": ("message", "en"), "human": ("message", "en"), "login": ("message", "en"),
-                    "expect": ("message",), "screenshot": ("name",)}
+                    "expect": ("message",), "screenshot": ("name", "en")}
 # the setting that gives a message step's words in the English window (one line of text; the Chinese when absent)
 EN_SETTING = "en"
 # plain-text settings that are rendered like values when they hold a template (what to look for)
@@ -617,11 +617,16 @@ def _dialog(x: Exec, s: Step) -> None:
 
 
 @step("screenshot", "Keep a screenshot as evidence (stored encrypted with the run).",
-      {"name": Param("text", True, "evidence name")}, scalar="name", answers=True,
-      example='screenshot: 受理回执',
+      {"name": Param("text", True, "evidence name"),
+       "en": Param("text", False, "the evidence name in the English window (the Chinese when absent)")},
+      scalar="name", answers=True,
+      example='screenshot: {name: 受理回执, en: Receipt}',
       zh="截图留证", en="screenshot")
 def _screenshot(x: Exec, s: Step) -> None:
-    x.evidence(s, s.args["name"])
+    # stored as one name, the Chinese then the English in brackets (as the engine names its own shots); the
+    # window shows the part in its language (ui.dialogs.evidence_title)
+    en = s.args.get(EN_SETTING)
+    x.evidence(s, f"{s.args['name']} ({en})" if en else s.args["name"])
 
 
 @step("when", "Run the nested steps only if `if` (a template that is true or false) holds, or `shown` "

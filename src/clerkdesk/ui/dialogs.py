@@ -252,16 +252,22 @@ def dialog_for(ask: Ask, parent: QWidget | None) -> AskDialog:
 
 
 _ENGINE_SHOTS = re.compile(r"^(submit|failure)-step-(\d+)(?:-(\w+))?$")
+_TWO_LANGUAGES = re.compile(r"^(.*[\u3400-\u9fff].*?) \(([^()\u3400-\u9fff]+)\)$")  # 受理回执 (Receipt)
 
 
 def evidence_title(name: str) -> str:
     """An evidence item named by what it shows: the engine's own shots (``submit-step-29``,
-    ``failure-step-7-fill``) in words; a recipe's ``screenshot: 受理回执`` keeps its name."""
+    ``failure-step-7-fill``) in words; a name in both languages (``提交前 (before submit)``, a recipe's
+    ``screenshot: {name: 受理回执, en: Receipt}``) in the window's language; a recipe's ``screenshot: 受理回执``
+    keeps its name."""
     from clerkdesk.ui.errors import STEP_WORDS
 
     m = _ENGINE_SHOTS.match(name)
     if m is None:
-        return name
+        both = _TWO_LANGUAGES.match(name)
+        if both is None:
+            return name
+        return both.group(2) if language() == "en" else both.group(1)
     kind, n, what = m.groups()
     if kind == "submit":
         return tr("提交后系统的页面（第 {n} 步）", n=n)
