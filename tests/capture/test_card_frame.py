@@ -226,3 +226,46 @@ def test_a_paper_edge_between_two_texts_of_a_row_ends_the_row() -> None:
     assert "收据" not in kept and {AUTHORITY, "2014.09.16", "-2024.09.16"} <= kept
     far = [(880.0, 0.0, 882.0, 60.0), (60.0, 100.0, 60.0, 700.0), (382.0, 420.0, 382.0, 480.0)]
     assert len(cut_at_edges(toks, COLUMN["idcard-back"], far)) == len(toks)
+
+
+# OCR boxes of two bench phone fronts (seed 1 set, 1040014 and 1040019) as the engine read them, deskewed: no
+# outline was found, the card stands in perspective, and the desk's receipts carry 住址变更, 收据 …
+FRONT_1040014 = [
+    box("民族", 494, 108, 530, 134), box("团结", 530, 108, 565, 134), box("收据", 493, 132, 536, 156),
+    box("姓名", 289, 205, 348, 246), box("苏康", 348, 205, 408, 246), box("民族", 429, 252, 488, 284),
+    box("汉", 488, 252, 517, 284), box("性别", 287, 256, 350, 292), box("女", 350, 256, 382, 292),
+    box("1948年5月11日", 342, 301, 523, 333), box("出生", 285, 305, 327, 333),
+    box("云南省大理白族自治州永平县建", 340, 337, 645, 377), box("住址", 282, 349, 323, 376),
+    box("设路803号28栋1单元3001室", 337, 365, 615, 402),
+    box("公民身份号码", 273, 487, 406, 515), box("532928194805113408", 406, 487, 626, 515),
+    box("办事指南", 719, 533, 804, 565), box("办事指南", 427, 540, 518, 571),
+]
+FRONT_1040019 = [
+    box("收据", 452, 120, 496, 146), box("住址", 557, 153, 590, 178), box("变更", 590, 153, 623, 178),
+    box("徐磊梅", 379, 266, 464, 304), box("姓名", 316, 270, 371, 300), box("收据", 188, 308, 226, 332),
+    box("性别", 326, 323, 376, 353), box("女", 389, 327, 425, 351), box("民族", 469, 328, 532, 363),
+    box("汉", 532, 328, 564, 363), box("8812", 188, 331, 229, 352), box("出生", 333, 372, 382, 405),
+    box("1966年7月16日", 401, 376, 604, 420), box("住址", 343, 422, 390, 453),
+    box("贵州省黔南布依族苗族自", 411, 422, 660, 473), box("治州惠水县滨河巷215号", 416, 451, 652, 498),
+    box("签字", 231, 521, 272, 548), box("公民身份号码", 367, 552, 484, 591),
+    box("522731196607161729", 523, 566, 838, 623), box("合计88.00", 918, 676, 1004, 699),
+    box("住址", 919, 739, 958, 763), box("变更", 958, 739, 997, 763), box("住址", 265, 843, 305, 871),
+    box("变更", 305, 843, 345, 871),
+]
+
+
+@pytest.mark.parametrize(("boxes", "name", "address"), [
+    # the label 住址 stands between two address lines that both reach its row: read as one row, the lower
+    # line came first and the upper one was cut to its last character (`设路803号28栋1单元3001室建`)
+    (FRONT_1040014, "苏康", "云南省大理白族自治州永平县建设路803号28栋1单元3001室"),
+    # a desk's 住址变更 a little under two label heights left of 姓名 set the label column, and the card's own
+    # 性别 … 公民身份号码, slanted right by the perspective, were demoted: the address was the desk's 变更;
+    # and the second line, its box made tall by the slant, overlaps the first one's bottom
+    (FRONT_1040019, "徐磊梅", "贵州省黔南布依族苗族自治州惠水县滨河巷215号"),
+])
+def test_phone_fronts_without_an_outline_read_their_own_address(boxes: list[TextBox], name: str,
+                                                                 address: str) -> None:
+    import datetime as dt
+
+    result = _parse("idcard-front", np.full((1000, 1200, 3), 200, np.uint8), boxes, dt.date(2026, 12, 6))
+    assert (result.value("name"), result.value("address")) == (name, address)
