@@ -97,9 +97,11 @@ def _line_reader(engine: OcrEngine, rgb: np.ndarray) -> fp.Reread:
 def _parse(kind: Kind, rgb: np.ndarray, boxes: list[TextBox], today: dt.date | None,
            engine: OcrEngine | None = None, *, framed: bool = False) -> CaptureResult:
     """FRAMED: the image is the flattened document itself; otherwise an ID card front's own text gives its
-    frame (``frame.front_frame``) and text outside it (a desk's receipts) is dropped."""
+    frame (``frame.front_frame``) and text outside it (a desk's receipts) is dropped, and on a back the rows
+    end at the card's edge (``frame.cut_at_edges``)."""
     h, w = rgb.shape[:2]
-    boxes = pre.deskew_boxes(boxes, pre.skew_angle(boxes), (w / 2, h / 2))
+    angle = pre.skew_angle(boxes)
+    boxes = pre.deskew_boxes(boxes, angle, (w / 2, h / 2))
     result = CaptureResult(kind, image=rgb)
     toks = place_labels(tokens(boxes, fp.LABELS[kind], fp.INLINE[kind], lone=fp.FIELD_LABELS[kind]),
                         fp.COLUMN[kind], fp.ROW_MATES[kind])
@@ -107,6 +109,8 @@ def _parse(kind: Kind, rgb: np.ndarray, boxes: list[TextBox], today: dt.date | N
         card = frame.front_frame(toks)
         if card is not None:
             toks = frame.inside(toks, card)
+    if kind == "idcard-back" and not framed:
+        toks = frame.cut_at_edges(toks, fp.COLUMN[kind], pre.paper_edges(rgb, angle if abs(angle) >= 0.3 else 0.0))
     found = {t.label for t in toks if t.label}
     result.labels_missing = sum(lab not in found for lab in fp.FIELD_LABELS[kind])
     b = fp.Builder(result, toks, _line_reader(engine, rgb) if engine is not None else None, today)

@@ -11,6 +11,7 @@ box between two rows of a column belongs to the label whose row it is nearer to.
 
 from __future__ import annotations
 
+import statistics
 import unicodedata
 from dataclasses import dataclass
 
@@ -268,6 +269,17 @@ def value_of(toks: list[Token], label: Token, *, multiline: bool = False, below:
          and t.box[2] <= x_end + 0.5 * h and not owned_elsewhere(t) and not nearer_elsewhere(t)),
         key=lambda t: t.box[0],
     )
+    # two lines stacked over each other, both reaching the label's row (the label stands between them: a
+    # photo's perspective, tight lines) are two lines, not one: the upper one is the first, the lower one
+    # follows it (bench phone fronts 1040014/1040015: `设路803号…室建`, `…苗族自治3单元604室`)
+    stacked: list[Token] = []
+    if len(first_row) > 1:
+        top = min(first_row, key=lambda t: t.box[1])
+        stacked = [t for t in first_row if not same_row(t.box, top.box)
+                   and min(t.box[2], top.box[2]) - max(t.box[0], top.box[0]) > 0.5 * min(t.box[2] - t.box[0],
+                                                                                          top.box[2] - top.box[0])]
+        if stacked:
+            first_row = [t for t in first_row if same_row(t.box, top.box)]
     if gap is not None and first_row:
         first_row = _until_gap(first_row, gap * max(h, min(t.h for t in first_row)))
     lines = [first_row] if first_row else []
@@ -277,15 +289,18 @@ def value_of(toks: list[Token], label: Token, *, multiline: bool = False, below:
     # a value glued to its label was split off in proportion to character counts, which misplaces its
     # left edge when label and value differ in size or spacing: the second line sets the real indent
     glued = abs(first_row[0].box[0] - label.box[2]) < 0.5
-    bottom = max(t.box[3] for t in first_row)
+    bottom, row_cy = max(t.box[3] for t in first_row), max(t.cy for t in first_row)
     # the next label in the same column stops the field (it may overlap ours when lines are tight)
     stops = [t.box[1] for t in labels if t.box[1] > label.cy and abs(t.box[0] - label.box[0]) < 2.5 * h]
     y_stop = min(stops, default=float("inf"))
-    rest = [t for t in values if t not in first_row and t.box[1] > label.box[1] + 0.5 * h and t.cy < y_stop]
+    rest = [t for t in values if t not in first_row and (t.box[1] > label.box[1] + 0.5 * h or t in stacked)
+            and t.cy < y_stop]
     while True:
         lo = label.box[0] + h if glued else x0 - 1.0 * h
-        nxt = [t for t in rest if t.box[1] > bottom - 0.5 * h and t.box[1] < bottom + 1.2 * h
-               and lo <= t.box[0] <= x0 + (4.5 if glued else 1.5) * h]
+        # the next line starts below this one's bottom, or (boxes made tall by a photo's slant overlap) at
+        # least lies most of a line lower (bench phone front 1040019)
+        nxt = [t for t in rest if (t.box[1] > bottom - 0.5 * h or t.cy > row_cy + 0.75 * h)
+               and t.box[1] < bottom + 1.2 * h and lo <= t.box[0] <= x0 + (4.5 if glued else 1.5) * h]
         if not nxt:
             break
         top = min(nxt, key=lambda t: t.box[1])
@@ -299,7 +314,7 @@ def value_of(toks: list[Token], label: Token, *, multiline: bool = False, below:
         if glued:
             x0, glued = row[0].box[0], False
         rest = [t for t in rest if t not in row]
-        bottom = max(t.box[3] for t in row)
+        bottom, row_cy = max(t.box[3] for t in row), max(t.cy for t in row)
     return _join(lines)
 
 
@@ -320,7 +335,10 @@ def place_labels(toks: list[Token], column: tuple[str, ...], row_mates: dict[str
     # the column is where most column labels stand: a receipt's 住址变更 left of the card is a column word too,
     # and taking the left-most one for the column demoted every real label of the card (phone photo)
     aligned = max(([u for u in col if abs(u.box[0] - t.box[0]) <= 2 * h] for t in col), key=len)
-    x_col = min(t.box[0] for t in aligned)
+    # its middle, not its left-most member: a desk's 住址 just under two label heights left of 姓名 is "aligned"
+    # too, and the column taken from it lost the card's own 性别 … 公民身份号码, which a photo's perspective
+    # slants to the right further down (bench phone front 1040019: address 变更, from the desk)
+    x_col = statistics.median(t.box[0] for t in aligned)
     by_label: dict[str, list[Token]] = {}
     for t in toks:
         if t.label:
