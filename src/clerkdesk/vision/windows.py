@@ -202,6 +202,30 @@ def list_windows() -> list[Window]:
     return out
 
 
+X_IS_VIEWABLE = 2  # Xlib.X.IsViewable
+
+
+def popups() -> list[Window]:
+    """Mapped override-redirect windows (X11): the pop-ups a toolkit draws outside its window without the window
+    manager — drop-down lists, a date edit's calendar. Not dialogs: they take no focus and block nothing; a view
+    takes them in so that what they show can be read. (Windows: none listed; its pop-ups are top-level windows.)"""
+    if require_desktop() == "windows":
+        return []
+    d = x_display()
+    out = []
+    for child in d.screen().root.query_tree().children:
+        try:
+            attrs = child.get_attributes()
+            if attrs.map_state != X_IS_VIEWABLE or not attrs.override_redirect:
+                continue
+            r = _x_rect(child)
+            if r.width > 4 and r.height > 4:
+                out.append(Window(int(child.id), "", r, _pid(child)))
+        except Exception:  # the pop-up closed while we looked
+            continue
+    return out
+
+
 def same_program(a: Window, b: Window) -> bool:
     """Do windows A and B belong to the same program? By their pids when both are known; on X11 otherwise by
     the X client that created them (the high bits of a window id are its connection's resource-id base), which

@@ -39,7 +39,7 @@ from clerkdesk.drivers.desktop.readback import read_box, read_crop
 from clerkdesk.drivers.desktop.reader import ScreenReader
 from clerkdesk.drivers.desktop.view import View, shift_box, wait_stable
 from clerkdesk.recipe.driver import DriverError, Locator
-from clerkdesk.vision import layout, screen
+from clerkdesk.vision import layout, screen, windows
 from clerkdesk.vision.layout import NotFound, box_rect
 from clerkdesk.vision.normalize import norm
 from clerkdesk.vision.ocr import TextBox, read_screen
@@ -345,14 +345,16 @@ class CalendarPicker:
     def _pick_in_picker(self, loc: Locator, want: dt.date, box: Rect, timeout: float, tried: list[str]) -> str:
         """``pick`` on a calendar that a button beside BOX opened (see ``pick``)."""
         view, header, _ = self._header(Locator(within=loc.within), timeout, tried)
-        shown_on = {d.handle for d in view.dialogs if d.rect.contains(*view.to_screen(*header.row.center))}
+        # the picker's window: a dialog, or a pop-up drawn outside the window (Qt's QDateEdit calendar)
+        shown_on = {d.handle for d in [*view.dialogs, *windows.popups()]
+                    if d.rect.contains(*view.to_screen(*header.row.center))}
         # the picker closes itself (most do, some a moment after the click) or stays: wait for its window to go, or
         # for its grid to stop changing and then some
         header, day, before, clicks = self._click_day(view, header, want, tried)
         settle = time.monotonic() + 0.6
         while True:
             after = self.view()
-            closed = bool(shown_on) and not any(d.handle in shown_on for d in after.dialogs)
+            closed = bool(shown_on) and not any(d.handle in shown_on for d in [*after.dialogs, *windows.popups()])
             if closed or time.monotonic() >= settle:
                 break
             time.sleep(0.05)

@@ -90,9 +90,12 @@ class WindowTracker:
         return out
 
     def view(self) -> View:
+        """The window, its dialogs and its open pop-ups (a list, a date edit's calendar drawn outside the
+        window), grabbed as one image."""
         win, dialogs = self.refresh()
         area = win.rect
-        for d in dialogs:
+        shown = [*dialogs, *(p for p in windows.popups() if windows.same_program(p, win))]
+        for d in shown:
             area = Rect(min(area.x0, d.rect.x0), min(area.y0, d.rect.y0), max(area.x1, d.rect.x1),
                         max(area.y1, d.rect.y1))
         return View(screen.grab(area), win, dialogs)
