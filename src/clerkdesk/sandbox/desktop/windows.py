@@ -380,6 +380,11 @@ class MatterForm(QWidget):
                 self.fields[label].setFocus()
                 return
         fields = self.values()
+        # the notice fault is a surprise *while filling*: one not yet shown never covers the save's answer (a
+        # fast fill could otherwise save before it was due, and the read of 业务流水号 met the notice instead)
+        cancel = getattr(self.window(), "cancel_notice", None)
+        if cancel is not None:
+            cancel()
         entry: dict[str, object] = {"matter": self.matter.title}
         if self.matter.key == "open":
             account = self.log.next_account()
@@ -530,10 +535,13 @@ class MainWindow(QMainWindow):
             timer.start(self.opts.rng.randint(1000, 3000))
             self._notice_timer = timer
 
-    def close_matter(self) -> None:
+    def cancel_notice(self) -> None:
         if self._notice_timer is not None:
             self._notice_timer.stop()
             self._notice_timer = None
+
+    def close_matter(self) -> None:
+        self.cancel_notice()
         if self.form is not None:
             app = QApplication.instance()
             if app is not None and self.keys is not None:
