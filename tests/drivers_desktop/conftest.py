@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from desktop_form_helpers import GTKCAL, SYSTEM_PYTHON, TKCAL, TKFORM, FormApp
+from desktop_form_helpers import GTKCAL, QTDATE, SYSTEM_PYTHON, TKCAL, TKFORM, FormApp
 
 
 @pytest.fixture
@@ -91,3 +91,16 @@ def home(tmp_path: Path) -> Path:
     return tmp_path / "home"
 
 
+@pytest.fixture
+def qtdate(display: str, tmp_path: Path) -> Iterator[Callable[..., FormApp]]:
+    """The Qt date client (qtdate.py: a stock QDateEdit whose calendar is a pop-up outside the window)."""
+    apps: list[FormApp] = []
+
+    def start(*args: str) -> FormApp:
+        app = FormApp(tmp_path / f"qd{len(apps)}.json", *args, script=QTDATE)
+        apps.append(app)
+        return app
+
+    yield start
+    for a in apps:
+        a.stop()

@@ -14,6 +14,7 @@ from clerkdesk.recipe.driver import DriverContext
 FORMAPP = Path(__file__).with_name("formapp.py")
 TKFORM = Path(__file__).with_name("tkform.py")
 TKCAL = Path(__file__).with_name("tkcal.py")
+QTDATE = Path(__file__).with_name("qtdate.py")
 GTKCAL = Path(__file__).with_name("gtkcal.py")  # run by the system python3 (python3-gi), not the venv's
 SYSTEM_PYTHON = "/usr/bin/python3"
 TITLE = "测试录入窗口"

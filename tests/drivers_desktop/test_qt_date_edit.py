@@ -5,7 +5,7 @@ navigates by its arrows, clicks the day and reads the box back (issue 13: the pi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,22 +14,6 @@ from desktop_form_helpers import FormApp, make_ctx
 from clerkdesk.drivers.desktop import DesktopDriver
 from clerkdesk.recipe.driver import Locator
 from clerkdesk.recipe.steps import shows_choice
-
-QTDATE = Path(__file__).with_name("qtdate.py")
-
-
-@pytest.fixture
-def qtdate(display: str, tmp_path: Path) -> Iterator[Callable[..., FormApp]]:
-    apps: list[FormApp] = []
-
-    def start(*args: str) -> FormApp:
-        app = FormApp(tmp_path / f"qd{len(apps)}.json", *args, script=QTDATE)
-        apps.append(app)
-        return app
-
-    yield start
-    for a in apps:
-        a.stop()
 
 
 @pytest.mark.desktop

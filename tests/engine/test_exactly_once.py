@@ -31,17 +31,8 @@ from clerkdesk.errors import ClerkDeskError
 from clerkdesk.recipe.catalog import Catalog
 from clerkdesk.records.runstate import SubmitState
 from clerkdesk.store.lease import Owner
-from tests.support.fake_system import FAULT_KINDS, FakeClerk, Fault, Killed, World
+from tests.support.fake_system import FAULT_KINDS, SYSTEM, FakeClerk, Fault, Killed, World
 
-SYSTEM = """\
-system: fake
-title: 测试系统
-kind: web
-start_url: http://127.0.0.1:9/
-origins: ["http://127.0.0.1:9"]
-login: manual
-session_expired: {text: 登录超时}
-"""
 PERSON = {"name": "测试", "id_number": "11010519491231002X", "sex": "2", "birth_date": "1949-12-31"}
 _n = itertools.count()
 

@@ -25,17 +25,8 @@ from hypothesis import strategies as st
 
 from clerkdesk.recipe.driver import DriverError
 from clerkdesk.records.standards import id_check_digit
-from tests.support.fake_system import FakeDriver, World
+from tests.support.fake_system import SYSTEM, FakeDriver, World
 
-SYSTEM = """\
-system: fake
-title: 测试系统
-kind: web
-start_url: http://127.0.0.1:9/
-origins: ["http://127.0.0.1:9"]
-login: manual
-session_expired: {text: 登录超时}
-"""
 RECIPE = """\
 recipe: fake.r
 title: 测试事项

@@ -23,6 +23,18 @@ FAULT_KINDS = ("error", "raw", "nothing_sent", "500_before", "500_after", "expir
                "eof")
 
 
+# the fake web system with a manual login and a session-expired marker (the exactly-once and worker tests)
+SYSTEM = """\
+system: fake
+title: 测试系统
+kind: web
+start_url: http://127.0.0.1:9/
+origins: ["http://127.0.0.1:9"]
+login: manual
+session_expired: {text: 登录超时}
+"""
+
+
 class Killed(BaseException):
     """The process died here (kill -9, power cut): nothing after this point runs, no handler sees it."""
 
