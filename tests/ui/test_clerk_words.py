@@ -253,12 +253,14 @@ def test_evidence_is_named_by_what_it_shows(qapp: Any) -> None:
     assert evidence_title("提交前 (before submit)") == "提交前"
     assert evidence_title("受理回执 (Receipt)") == "受理回执"
     assert evidence_title("回执（第2联） (Receipt (copy 2))") == "回执（第2联） (Receipt (copy 2))"  # not one pair
+    assert evidence_title("受理回执 (2)") == "受理回执 (2)"  # a number in brackets is part of the name
     from clerkdesk.ui import i18n
 
     i18n.set_language("en")
     try:
         assert evidence_title("提交前 (before submit)") == "before submit"
         assert evidence_title("受理回执 (Receipt)") == "Receipt"
+        assert evidence_title("受理回执 (2)") == "受理回执 (2)"
         assert evidence_title("submit-step-29") == "The system's page after the submit (step 29)"
     finally:
         i18n.set_language("zh")

@@ -252,7 +252,8 @@ def dialog_for(ask: Ask, parent: QWidget | None) -> AskDialog:
 
 
 _ENGINE_SHOTS = re.compile(r"^(submit|failure)-step-(\d+)(?:-(\w+))?$")
-_TWO_LANGUAGES = re.compile(r"^(.*[\u3400-\u9fff].*?) \(([^()\u3400-\u9fff]+)\)$")  # 受理回执 (Receipt)
+# 受理回执 (Receipt): the bracket holds English words (a letter), not a number a name may carry (回执 (2))
+_TWO_LANGUAGES = re.compile(r"^(.*[\u3400-\u9fff].*?) \(([^()\u3400-\u9fff]*[A-Za-z][^()\u3400-\u9fff]*)\)$")
 
 
 def evidence_title(name: str) -> str:
