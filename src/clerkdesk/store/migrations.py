@@ -229,6 +229,18 @@ def m010_audit_action_at(db: Database) -> None:
     db["audit"].create_index(["action", "at"], index_name="idx_audit_action_at")
 
 
+@_step("""
+create table outbox_tokens (token text primary key, profile_id bigint not null, version integer not null, at text);
+""")
+def m011_outbox_tokens(db: Database) -> None:
+    # A capture kept in a window's outbox while the shared store was away (store/outbox.py) carries a random
+    # token, written here in the same transaction as the profile version it became: a second process syncing
+    # the same outbox at the same moment, or a sync that crashed between the store's commit and the outbox's
+    # mark, finds the token and does not save the capture again. Random, so nothing personal.
+    db["outbox_tokens"].create({"token": str, "profile_id": int, "version": int, "at": str}, pk="token",
+                               not_null={"profile_id", "version"})
+
+
 PG_TABLE = "_clerkdesk_migrations"
 
 

@@ -53,7 +53,7 @@ OUTBOX = "outbox.db"
 PENDING, CONFLICT, SYNCED = "pending", "conflict", "synced"
 SEALED, SENDING, SENT = "sealed", "sending", "sent"  # an offline case (``offline_cases``): kept, on its way, stored
 BLOCKED = "blocked"  # not sent: the same matter is open for the applicant at another window (case_id: that case)
-ENTRY_COLS = "select id, at, clerk, kind, token, base_version, state, data, seen from entries"
+ENTRY_COLS = "select id, at, clerk, kind, token, base_version, state, data, seen, nonce from entries"
 
 
 _SYNCING: dict[Path, threading.Lock] = {}
@@ -94,6 +94,7 @@ class Entry:
     state: str
     clash: dict[str, dict[str, Any]] = field(default_factory=dict)  # field → {"here": …, "there": …}
     seen: int | None = None  # the hall's high-water mark when captured (None: never seen) — see the module doc
+    nonce: str = ""  # the entry's random send token: the store saves it at most once (``Profiles.save``)
 
 
 @dataclass(frozen=True)
@@ -155,8 +156,15 @@ class Outbox:
             "create table if not exists kept (name text primary key, at text not null, data blob not null)")
         self.conn.execute("create table if not exists written (token text not null, version integer not null, "
                           "primary key (token, version))")
-        if "seen" not in {r[1] for r in self.conn.execute("pragma table_info(entries)")}:  # an outbox from before
+        cols = {r[1] for r in self.conn.execute("pragma table_info(entries)")}
+        if "seen" not in cols:  # an outbox from before
             self.conn.execute("alter table entries add column seen integer")
+        if "nonce" not in cols:  # an outbox from before the send tokens: each waiting entry gets one now
+            import secrets
+
+            self.conn.execute("alter table entries add column nonce text")
+            for (eid,) in self.conn.execute("select id from entries").fetchall():
+                self.conn.execute("update entries set nonce = ? where id = ?", [secrets.token_hex(16), eid])
         self._seen: int | None = None
 
     @classmethod
@@ -208,9 +216,10 @@ class Outbox:
         return dict(json.loads(self.cipher.decrypt(blob, f"outbox:{self.store_id}:{eid}".encode())))
 
     def _entry(self, row: tuple[Any, ...]) -> Entry:
-        eid, at, clerk, kind, _token, base, state, blob, seen = row
+        eid, at, clerk, kind, _token, base, state, blob, seen, nonce = row
         d = self._unseal(eid, blob)
-        return Entry(eid, at, clerk, kind, d["key"], d["record"], base, state, d.get("clash", {}), seen)
+        return Entry(eid, at, clerk, kind, d["key"], d["record"], base, state, d.get("clash", {}), seen,
+                     nonce or "")
 
     # --- capturing offline ---------------------------------------------------------------------------
     def save_profile(self, kind: str, key: str, record: dict[str, Any], *, base_version: int | None = None) -> int:
@@ -220,15 +229,18 @@ class Outbox:
         return eid
 
     def _insert_entry(self, kind: str, key: str, record: dict[str, Any], base_version: int | None) -> int:
+        import secrets
+
         from clerkdesk.store.db import now
         from clerkdesk.store.profiles import profile_key
 
         norm = profile_key(kind, key)
         token = self.cipher.blind_index(kind, norm)
         eid = int(self.conn.execute(
-            "insert into entries (at, clerk, kind, token, base_version, state, data, seen) "
-            "values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [now(), self.clerk, kind, token, base_version, PENDING, b"", self.seen()]).lastrowid or 0)
+            "insert into entries (at, clerk, kind, token, base_version, state, data, seen, nonce) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [now(), self.clerk, kind, token, base_version, PENDING, b"", self.seen(),
+             secrets.token_hex(16)]).lastrowid or 0)
         self.conn.execute("update entries set data = ? where id = ?",
                           [self._seal(eid, {"key": norm, "record": record}), eid])
         return eid
@@ -416,14 +428,33 @@ class Outbox:
         with _sync_lock(self.path):
             return self._sync(store)
 
+    def _landed(self, store: Store, e: Entry) -> bool:
+        """Whether entry E is in the store already (its send token is: another process synced it, or this one
+        crashed between the store's commit and the outbox's mark); if so it is marked synced here."""
+        version = store.profiles.landed(e.nonce) if e.nonce else None
+        if version is None:
+            return False
+        self._wrote(e.kind, e.key, version)
+        self._done(e.id, SYNCED)
+        return True
+
+    def _save(self, store: Store, e: Entry, record: dict[str, Any]) -> None:
+        """Save RECORD for entry E at most once (its send token), then mark it synced."""
+        saved = store.profiles.save(e.kind, e.key, record, send_token=e.nonce or None)
+        self._wrote(e.kind, e.key, saved.version)
+        self._done(e.id, SYNCED)
+
     def _sync(self, store: Store) -> SyncReport:
         rep = SyncReport()
         for e in self.pending():
+            if self.entry_state(e.id) != PENDING:
+                continue  # another process synced it, or the clerk settled it, since the list was read
+            if self._landed(store, e):
+                rep.applied.append(e.id)
+                continue
             cur = store.profiles.get(e.kind, e.key, audit=False)
             if (cur is not None and cur.version == e.base_version) or (cur is None and e.base_version is None):
-                saved = store.profiles.save(e.kind, e.key, e.record)
-                self._wrote(e.kind, e.key, saved.version)
-                self._done(e.id, SYNCED)
+                self._save(store, e, e.record)
                 rep.applied.append(e.id)
                 continue
             if cur is None:  # erased at another window while this one was offline: the clerk decides
@@ -441,8 +472,9 @@ class Outbox:
             keep = {k: v for k, v in e.record.items() if k not in theirs or v == cur.record.get(k)}
             rep.kept_theirs[e.id] = sorted(k for k in e.record if k not in keep)
             if keep:
-                self._wrote(e.kind, e.key, store.profiles.save(e.kind, e.key, keep).version)
-            self._done(e.id, SYNCED)
+                self._save(store, e, keep)
+            else:
+                self._done(e.id, SYNCED)
             rep.applied.append(e.id)
         if rep.applied or rep.conflicts:
             store.audit.append("outbox_synced", f"outbox:{self.clerk}",
@@ -457,7 +489,8 @@ class Outbox:
         e = next((x for x in self.conflicts() if x.id == eid), None)
         if e is None:
             raise ConfigError(f"no conflict {eid} in the outbox of {self.home}")
-        self._wrote(e.kind, e.key, store.profiles.save(e.kind, e.key, record).version)
+        saved = store.profiles.save(e.kind, e.key, record, send_token=e.nonce or None)
+        self._wrote(e.kind, e.key, saved.version)
         store.audit.append("outbox_conflict_resolved", f"outbox:{self.clerk}", {"entry": eid, "fields": sorted(record)})
         self.conn.execute("delete from entries where id = ?", [eid])
 
@@ -470,10 +503,15 @@ class Outbox:
         self.conn.execute("delete from entries where id = ?", [eid])
 
     def _done(self, eid: int, state: str, data: dict[str, Any] | None = None) -> None:
-        if data is None:
-            self.conn.execute("update entries set state = ? where id = ?", [state, eid])
-        else:
-            self.conn.execute("update entries set state = ?, data = ? where id = ?", [state, self._seal(eid, data), eid])
+        """Mark entry EID. A conflict is marked only on an entry still pending: another process may have
+        landed it meanwhile (its mark as synced stands)."""
+        only = " and state = 'pending'" if state == CONFLICT else ""
+        with self._lock:
+            if data is None:
+                self.conn.execute(f"update entries set state = ? where id = ?{only}", [state, eid])
+            else:
+                self.conn.execute(f"update entries set state = ?, data = ? where id = ?{only}",
+                                  [state, self._seal(eid, data), eid])
 
 
 def open_for_capture(home: Path, *, url: str | None = None, clerk: str | None = None

@@ -39,6 +39,7 @@ class Saved:
     version: int
     created: bool
     changed: list[str]  # field names whose value changed in this version
+    again: bool = False  # ``save(send_token=…)`` found the token: saved before, nothing written now
 
 
 @dataclass(frozen=True)
@@ -105,18 +106,32 @@ class Profiles:
                       self.s.seal(merged, f"version:{token}:{version}")])
         return Saved(int(pid), version, created, changed)
 
-    def save(self, kind: str, key: str, record: dict[str, Any], *, verified_on: date | None = None) -> Saved:
+    def save(self, kind: str, key: str, record: dict[str, Any], *, verified_on: date | None = None,
+             send_token: str | None = None) -> Saved:
         """Create or update the profile of KIND keyed by KEY (ID number / credit code) with RECORD.
 
         An existing profile gets RECORD merged in as a new version; the given fields are marked
         verified today. One audit row names the fields that changed (never their values).
+
+        SEND_TOKEN (an outbox entry's random token, ``store.outbox``): saved at most once — the token is
+        stored with the version in the same transaction, under the write lock, and a save with a token
+        already stored writes nothing and returns that version with ``again`` set.
         """
         from clerkdesk.store.db import now
 
         token = self.lookup_token(kind, key)
         today = (verified_on or date.today()).isoformat()
         with self.s.tx(durable=True) as db:
-            saved = self._save_one(db, kind, token, record, today, now())
+            if send_token is not None:
+                row = db.execute("select profile_id, version from outbox_tokens where token = ?",
+                                 [send_token]).fetchone()
+                if row is not None:
+                    return Saved(int(row[0]), int(row[1]), False, [], again=True)
+            ts = now()
+            saved = self._save_one(db, kind, token, record, today, ts)
+            if send_token is not None:
+                db.execute("insert into outbox_tokens (token, profile_id, version, at) values (?, ?, ?, ?)",
+                           [send_token, saved.profile_id, saved.version, ts])
             self.s.audit.append("created" if saved.created else "changed", f"{kind}:{saved.profile_id}",
                                 {"version": saved.version, "fields": saved.changed})
         return saved
@@ -167,6 +182,11 @@ class Profiles:
         if audit:
             self.s.audit.record_view("viewed_history", f"{kind}:{pid}")
         return out
+
+    def landed(self, send_token: str) -> int | None:
+        """The profile version an outbox entry's SEND_TOKEN was saved as (``save(send_token=…)``), or None."""
+        row = self.s.db.execute("select version from outbox_tokens where token = ?", [send_token]).fetchone()
+        return int(row[0]) if row else None
 
     def high_water(self) -> int:
         """The newest profile version's id in the whole store (0 when none): a window's mark of what the hall
