@@ -71,3 +71,42 @@ def test_two_processes_syncing_one_outbox_land_each_entry_once(tmp_path: Path, p
     assert store.audit.verify().ok
     box.close()
     store.close()
+
+
+def test_a_person_erased_elsewhere_while_offline_is_told_not_recreated_nor_dropped(tmp_path: Path,
+                                                                                     pg_url: str) -> None:
+    """Window B (a supervisor) erases people while window A is offline and captures them: A's sync neither
+    recreates them in silence nor drops A's capture — each one is a conflict the clerk settles (keep it
+    erased, or capture it again). A person erased *before* A's last look at the hall is simply new to A."""
+    a = open_store(tmp_path / "a", pg_url, clerk="clerk-a")
+    b = open_store(tmp_path / "b", pg_url, clerk="supervisor")
+    looked, unlooked, gone_before, new = _ids(4, seed=7)
+    seen = {i: b.profiles.save("person", i, {"name": "乙", "phone": "1"}).version for i in (looked, unlooked)}
+    b.profiles.save("person", gone_before, {"name": "丙"})
+    b.profiles.delete("person", gone_before)  # erased before window A last saw the hall
+    box = Outbox.open(tmp_path / "a", "clerk-a")
+    box.note_seen(a.profiles.high_water())  # A's poll, the last one before the store went away
+    # offline at A: one person looked up before the cut, one captured without a look-up, two new to A
+    box.save_profile("person", looked, {"name": "乙", "phone": "2"}, base_version=seen[looked])
+    box.save_profile("person", unlooked, {"name": "乙", "phone": "3"})
+    box.save_profile("person", gone_before, {"name": "丙", "phone": "4"})
+    box.save_profile("person", new, {"name": "丁", "phone": "5"})
+    b.profiles.delete("person", looked)  # meanwhile the supervisor erases both at window B
+    b.profiles.delete("person", unlooked)
+    out = box.sync(a)
+    assert len(out.applied) == 2 and len(out.conflicts) == 2
+    assert a.profiles.get("person", looked, audit=False) is None, "an erased person was recreated"
+    assert a.profiles.get("person", unlooked, audit=False) is None, "an erased person was recreated"
+    assert a.profiles.get("person", gone_before, audit=False).record["phone"] == "4"  # type: ignore[union-attr]
+    assert a.profiles.get("person", new, audit=False).record["phone"] == "5"  # type: ignore[union-attr]
+    conflicts = {c.key: c for c in box.conflicts()}
+    assert set(conflicts) == {looked, unlooked}, "a capture of an erased person vanished"
+    assert all(set(c.clash) == {"*"} for c in conflicts.values())
+    # the clerk decides: keep one erased, capture the other again
+    box.discard(conflicts[looked].id, a)
+    box.resolve(conflicts[unlooked].id, conflicts[unlooked].record, a)
+    assert a.profiles.get("person", looked, audit=False) is None
+    assert a.profiles.get("person", unlooked, audit=False).record["phone"] == "3"  # type: ignore[union-attr]
+    assert box.pending() == [] and box.conflicts() == [] and a.audit.verify().ok
+    for x in (box, a, b):
+        x.close()

@@ -453,12 +453,15 @@ class Outbox:
                 rep.applied.append(e.id)
                 continue
             cur = store.profiles.get(e.kind, e.key, audit=False)
-            if (cur is not None and cur.version == e.base_version) or (cur is None and e.base_version is None):
+            erased = cur is None and e.base_version is None and store.profiles.erased_since(e.kind, e.key, e.seen)
+            if not erased and ((cur is not None and cur.version == e.base_version)
+                               or (cur is None and e.base_version is None)):
                 self._save(store, e, e.record)
                 rep.applied.append(e.id)
                 continue
             if cur is None:  # erased at another window while this one was offline: the clerk decides
-                clash = {"*": {"here": "captured offline", "there": "the profile was deleted"}}
+                there = "the profile may have been deleted" if erased else "the profile was deleted"
+                clash = {"*": {"here": "captured offline", "there": there}}
                 self._done(e.id, CONFLICT, {"key": e.key, "record": e.record, "clash": clash})
                 rep.conflicts.append(e.id)
                 continue

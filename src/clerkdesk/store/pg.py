@@ -45,6 +45,7 @@ PKS: dict[str, tuple[str, ...]] = {
     "runs": ("id",), "run_events": ("id",), "evidence": ("id",), "uscc_whitelist": ("code",),
     "documents": ("id",), "drafts": ("clerk",), "open_targets": ("profile_id", "recipe"),
     "audit_checkpoints": ("seq",), "audit_pending": ("id",), "outbox_tokens": ("token",),
+    "profile_erasures": ("id",),
 }
 
 

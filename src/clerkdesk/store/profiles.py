@@ -189,11 +189,34 @@ class Profiles:
         return int(row[0]) if row else None
 
     def high_water(self) -> int:
-        """The newest profile version's id in the whole store (0 when none): a window's mark of what the hall
-        held while it answered (``store.outbox``). Every write takes the store's one write lock, so ids come in
-        commit order and a version with a higher id was written after the mark was taken."""
+        """The newest profile version's id in the whole store (0 when none), or the newest erasure's mark when
+        that is higher: a window's mark of what the hall held while it answered (``store.outbox``). Every write
+        takes the store's one write lock and both come from the versions' id sequence, so they come in commit
+        order and a version (or an erasure) with a higher number was written after the mark was taken."""
         row = self.s.db.execute("select max(id) from profile_versions").fetchone()
-        return int(row[0] or 0) if row else 0
+        mark = int(row[0] or 0) if row else 0
+        if self.s.shared:
+            row = self.s.db.execute("select max(mark) from profile_erasures").fetchone()
+            mark = max(mark, int(row[0] or 0) if row else 0)
+        return mark
+
+    def _erasure_hint(self, token: str) -> str:
+        """16 bits of a hash of the lookup TOKEN: enough to tell a window's sync "this key may have been erased",
+        too little to name anyone (each hint stands for 1/65536 of all numbers), and not the token itself."""
+        import hashlib
+
+        return hashlib.sha256(b"erased:" + token.encode()).hexdigest()[:4]
+
+    def erased_since(self, kind: str, key: str, mark: int | None) -> bool:
+        """Whether a profile keyed like KIND/KEY may have been erased after the high-water MARK (None: at any
+        time) — its hint matches an erasure with a later mark. A false "yes" (another number with the same
+        hint) only asks the clerk; it never writes or drops anything."""
+        if not self.s.shared:
+            return False
+        hint = self._erasure_hint(self.lookup_token(kind, key))
+        row = self.s.db.execute("select count(*) from profile_erasures where kind = ? and hint = ? and mark > ?",
+                                [kind, hint, -1 if mark is None else mark]).fetchone()
+        return bool(row and row[0])
 
     def version_at(self, kind: str, key: str, mark: int) -> int | None:
         """The version number the profile of KIND/KEY had at the high-water MARK (None: it did not exist yet)."""
@@ -230,6 +253,12 @@ class Profiles:
             drafts = self.s.drafts.erase_mentions(db, profile_key(kind, key))
             db.execute("delete from profile_versions where profile_id = ?", [pid])
             db.execute("delete from profiles where id = ?", [pid])
+            if self.s.shared:  # a window offline meanwhile must not recreate the person silently at its sync
+                from clerkdesk.store.db import now
+
+                mark = db.execute("select nextval(pg_get_serial_sequence('profile_versions', 'id'))").fetchone()[0]
+                db.execute("insert into profile_erasures (kind, hint, mark, at) values (?, ?, ?, ?)",
+                           [kind, self._erasure_hint(token), int(mark), now()])
             detail = {**erasure.detail(), **({"drafts": drafts} if drafts else {})}
             self.s.audit.append("deleted", f"{kind}:{pid}", detail or None)
             if documents:

@@ -55,6 +55,8 @@ def _text(value: Any) -> str:
         return tr("离线时录入的整份档案")
     if value == "the profile was deleted":
         return tr("档案已在其他窗口删除")
+    if value == "the profile may have been deleted":  # an erasure's 16-bit hint matched: rarely another number
+        return tr("档案可能已在其他窗口删除（请核对）")
     return str(value)
 
 
