@@ -56,6 +56,13 @@ BLOCKED = "blocked"  # not sent: the same matter is open for the applicant at an
 ENTRY_COLS = "select id, at, clerk, kind, token, base_version, state, data, seen, nonce from entries"
 
 
+UNCHECKED: Any = object()  # ``resolve(expect=UNCHECKED)``: the caller decided without a version to check
+
+
+class StaleConflict(ConfigError):
+    """The clerk's decision on a conflict was made on values another window has changed since: not saved."""
+
+
 _SYNCING: dict[Path, threading.Lock] = {}
 _SYNCING_GUARD = threading.Lock()
 
@@ -486,23 +493,59 @@ class Outbox:
         self.conn.execute("delete from written where token not in (select token from entries)")
         return rep
 
-    def resolve(self, eid: int, record: dict[str, Any], store: Store) -> None:
+    def recheck(self, store: Store) -> SyncReport:
+        """Judge every conflict again against the store as it stands now (before the clerk is shown them): the
+        values shown as the other window's are the current ones, a field the other window changed since the
+        sync is in the conflict too, and a conflict that no longer clashes (the other window changed it back)
+        is simply saved. Safe to run at any time: each entry lands at most once (its send token)."""
+        with _sync_lock(self.path):
+            with self._lock:
+                self.conn.execute("update entries set state = ? where state = ?", [PENDING, CONFLICT])
+            return self._sync(store)
+
+    def _check(self, store: Store, e: Entry, expect: Any) -> None:
+        """Inside the store's write transaction: the profile is still at version EXPECT (None: still erased),
+        the one the clerk decided on; else ``StaleConflict`` (nothing is written)."""
+        if expect is UNCHECKED:
+            return
+        cur = store.profiles.get(e.kind, e.key, audit=False)
+        if (cur.version if cur is not None else None) != expect:
+            raise StaleConflict("档案在您处理冲突期间又被其他窗口修改，未保存，请重新核对 (the profile was changed again at "
+                                "another window while you decided: nothing was saved, check the conflict again)")
+
+    def resolve(self, eid: int, record: dict[str, Any], store: Store, *, expect: Any = UNCHECKED,
+                note: tuple[str, dict[str, Any]] | None = None) -> None:
         """The clerk settled conflict EID with RECORD (the values chosen field by field): saved now, on top of
-        the current version, and the entry is gone."""
+        the current version, and the entry is gone. EXPECT: the profile's version the clerk decided on (None:
+        erased; ``UNCHECKED``: not checked) — checked under the hall's write lock in the same transaction as the
+        save, so a change another window made meanwhile is never overwritten by a decision made without it.
+        NOTE: an audit row (action, detail) written in that transaction too."""
         e = next((x for x in self.conflicts() if x.id == eid), None)
         if e is None:
             raise ConfigError(f"no conflict {eid} in the outbox of {self.home}")
-        saved = store.profiles.save(e.kind, e.key, record, send_token=e.nonce or None)
+        with store.tx(durable=True):
+            self._check(store, e, expect)
+            if note is not None:
+                store.audit.append(note[0], f"outbox:{store.clerk}", note[1])
+            saved = store.profiles.save(e.kind, e.key, record, send_token=e.nonce or None)
+            store.audit.append("outbox_conflict_resolved", f"outbox:{self.clerk}",
+                               {"entry": eid, "fields": sorted(record)})
         self._wrote(e.kind, e.key, saved.version)
-        store.audit.append("outbox_conflict_resolved", f"outbox:{self.clerk}", {"entry": eid, "fields": sorted(record)})
         self.conn.execute("delete from entries where id = ?", [eid])
 
-    def discard(self, eid: int, store: Store) -> None:
+    def discard(self, eid: int, store: Store, *, expect: Any = UNCHECKED,
+                note: tuple[str, dict[str, Any]] | None = None) -> None:
         """The clerk settled conflict EID by keeping the shared store as it is (every field the other window's,
-        or a profile deleted there stays deleted): nothing is written, the entry is gone, the decision audited."""
-        if not any(x.id == eid for x in self.conflicts()):
+        or a profile deleted there stays deleted): nothing is written, the entry is gone, the decision audited.
+        EXPECT and NOTE as for ``resolve``."""
+        e = next((x for x in self.conflicts() if x.id == eid), None)
+        if e is None:
             raise ConfigError(f"no conflict {eid} in the outbox of {self.home}")
-        store.audit.append("outbox_conflict_resolved", f"outbox:{self.clerk}", {"entry": eid, "fields": []})
+        with store.tx(durable=True):
+            self._check(store, e, expect)
+            if note is not None:
+                store.audit.append(note[0], f"outbox:{store.clerk}", note[1])
+            store.audit.append("outbox_conflict_resolved", f"outbox:{self.clerk}", {"entry": eid, "fields": []})
         self.conn.execute("delete from entries where id = ?", [eid])
 
     def _done(self, eid: int, state: str, data: dict[str, Any] | None = None) -> None:
