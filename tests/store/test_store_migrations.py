@@ -43,7 +43,7 @@ def test_from_empty(home: Path) -> None:
     assert applied(home) == ALL == ["m001_profiles_and_audit", "m002_cases_and_runs", "m003_documents",
                                     "m004_drafts", "m005_run_leases", "m006_audit_checkpoints",
                                     "m007_run_recipe_set", "m008_audit_pending", "m009_case_send_tokens",
-                                    "m010_audit_action_at"]
+                                    "m010_audit_action_at", "m011_outbox_tokens_and_erasures"]
     assert {"meta", "profiles", "profile_versions", "audit", "cases", "runs", "run_events", "evidence",
             "uscc_whitelist", "drafts", "open_targets"} <= tables(home)
     if not db_url():

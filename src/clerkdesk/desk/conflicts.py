@@ -27,7 +27,7 @@ from clerkdesk.desk.session import Session
 from clerkdesk.errors import ClerkDeskError
 from clerkdesk.records import model
 from clerkdesk.records.masking import mask_id, mask_name
-from clerkdesk.store.outbox import Outbox, SyncReport
+from clerkdesk.store.outbox import UNCHECKED, Outbox, SyncReport
 from clerkdesk.store.unreachable import StoreUnreachable
 
 Choice = Literal["here", "there"]
@@ -56,6 +56,7 @@ class Conflict:
     changed_at: str  # when the shared profile was last changed ("" when it was deleted)
     changed_by: str  # the clerk whose change it was ("" when unknown)
     fields: list[FieldClash] = field(default_factory=list)
+    version: int | None = None  # the shared profile's version shown (None: erased): ``resolve`` checks it
 
 
 def _label(kind: str, name: str, en: bool = False) -> str:
@@ -102,8 +103,10 @@ class Conflicts:
         if not self.shared:
             return []
         store = self.session.store
+        box = self.box()
+        box.recheck(store)  # judged against the store as it is now, not as it was at the sync
         out = []
-        for e in self.box().conflicts():
+        for e in box.conflicts():
             cur = store.profiles.get(e.kind, e.key, audit=False)
             changed_by = ""
             if cur is not None:
@@ -117,12 +120,14 @@ class Conflicts:
                                  c.get("base"))
                       for k, c in e.clash.items()]
             out.append(Conflict(e.id, e.kind, who, e.at, e.clerk, cur.updated_at if cur else "", changed_by,
-                                fields))
+                                fields, cur.version if cur is not None else None))
         return out
 
-    def resolve(self, eid: int, choices: dict[str, Choice]) -> dict[str, Any]:
+    def resolve(self, eid: int, choices: dict[str, Choice], *, version: Any = UNCHECKED) -> dict[str, Any]:
         """Settle conflict EID with the clerk's CHOICES (every clashing field: ``here`` or ``there``); returns
-        what was written (empty when the store's values were kept throughout). Refuses a choice missing."""
+        what was written (empty when the store's values were kept throughout). Refuses a choice missing.
+        VERSION: the shared profile's version the clerk decided on (``Conflict.version``): when another window
+        changed the profile since, nothing is written (``StaleConflict``) and ``list`` shows it as it stands."""
         store = self.session.store
         box = self.box()
         e = next((x for x in box.conflicts() if x.id == eid), None)
@@ -140,12 +145,11 @@ class Conflicts:
             theirs = self._changed_there(e, cur)
             record = {k: v for k, v in e.record.items() if k not in e.clash and k not in theirs}
             record.update({k: e.record[k] for k, c in choices.items() if c == "here" and k in e.clash})
-        store.audit.append("conflict_decided", f"outbox:{store.clerk}",
-                           {"entry": eid, "kind": e.kind, "chosen": {k: choices[k] for k in sorted(e.clash)}})
+        note = ("conflict_decided", {"entry": eid, "kind": e.kind, "chosen": {k: choices[k] for k in sorted(e.clash)}})
         if record:
-            box.resolve(eid, record, store)
+            box.resolve(eid, record, store, expect=version, note=note)
         else:
-            box.discard(eid, store)
+            box.discard(eid, store, expect=version, note=note)
         return record
 
     def _changed_there(self, e: Any, cur: Any) -> set[str]:

@@ -53,7 +53,14 @@ OUTBOX = "outbox.db"
 PENDING, CONFLICT, SYNCED = "pending", "conflict", "synced"
 SEALED, SENDING, SENT = "sealed", "sending", "sent"  # an offline case (``offline_cases``): kept, on its way, stored
 BLOCKED = "blocked"  # not sent: the same matter is open for the applicant at another window (case_id: that case)
-ENTRY_COLS = "select id, at, clerk, kind, token, base_version, state, data, seen from entries"
+ENTRY_COLS = "select id, at, clerk, kind, token, base_version, state, data, seen, nonce from entries"
+
+
+UNCHECKED: Any = object()  # ``resolve(expect=UNCHECKED)``: the caller decided without a version to check
+
+
+class StaleConflict(ConfigError):
+    """The clerk's decision on a conflict was made on values another window has changed since: not saved."""
 
 
 _SYNCING: dict[Path, threading.Lock] = {}
@@ -94,6 +101,7 @@ class Entry:
     state: str
     clash: dict[str, dict[str, Any]] = field(default_factory=dict)  # field → {"here": …, "there": …}
     seen: int | None = None  # the hall's high-water mark when captured (None: never seen) — see the module doc
+    nonce: str = ""  # the entry's random send token: the store saves it at most once (``Profiles.save``)
 
 
 @dataclass(frozen=True)
@@ -155,8 +163,15 @@ class Outbox:
             "create table if not exists kept (name text primary key, at text not null, data blob not null)")
         self.conn.execute("create table if not exists written (token text not null, version integer not null, "
                           "primary key (token, version))")
-        if "seen" not in {r[1] for r in self.conn.execute("pragma table_info(entries)")}:  # an outbox from before
+        cols = {r[1] for r in self.conn.execute("pragma table_info(entries)")}
+        if "seen" not in cols:  # an outbox from before
             self.conn.execute("alter table entries add column seen integer")
+        if "nonce" not in cols:  # an outbox from before the send tokens: each waiting entry gets one now
+            import secrets
+
+            self.conn.execute("alter table entries add column nonce text")
+            for (eid,) in self.conn.execute("select id from entries").fetchall():
+                self.conn.execute("update entries set nonce = ? where id = ?", [secrets.token_hex(16), eid])
         self._seen: int | None = None
 
     @classmethod
@@ -208,9 +223,10 @@ class Outbox:
         return dict(json.loads(self.cipher.decrypt(blob, f"outbox:{self.store_id}:{eid}".encode())))
 
     def _entry(self, row: tuple[Any, ...]) -> Entry:
-        eid, at, clerk, kind, _token, base, state, blob, seen = row
+        eid, at, clerk, kind, _token, base, state, blob, seen, nonce = row
         d = self._unseal(eid, blob)
-        return Entry(eid, at, clerk, kind, d["key"], d["record"], base, state, d.get("clash", {}), seen)
+        return Entry(eid, at, clerk, kind, d["key"], d["record"], base, state, d.get("clash", {}), seen,
+                     nonce or "")
 
     # --- capturing offline ---------------------------------------------------------------------------
     def save_profile(self, kind: str, key: str, record: dict[str, Any], *, base_version: int | None = None) -> int:
@@ -220,15 +236,18 @@ class Outbox:
         return eid
 
     def _insert_entry(self, kind: str, key: str, record: dict[str, Any], base_version: int | None) -> int:
+        import secrets
+
         from clerkdesk.store.db import now
         from clerkdesk.store.profiles import profile_key
 
         norm = profile_key(kind, key)
         token = self.cipher.blind_index(kind, norm)
         eid = int(self.conn.execute(
-            "insert into entries (at, clerk, kind, token, base_version, state, data, seen) "
-            "values (?, ?, ?, ?, ?, ?, ?, ?)",
-            [now(), self.clerk, kind, token, base_version, PENDING, b"", self.seen()]).lastrowid or 0)
+            "insert into entries (at, clerk, kind, token, base_version, state, data, seen, nonce) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [now(), self.clerk, kind, token, base_version, PENDING, b"", self.seen(),
+             secrets.token_hex(16)]).lastrowid or 0)
         self.conn.execute("update entries set data = ? where id = ?",
                           [self._seal(eid, {"key": norm, "record": record}), eid])
         return eid
@@ -416,18 +435,40 @@ class Outbox:
         with _sync_lock(self.path):
             return self._sync(store)
 
+    def _landed(self, store: Store, e: Entry) -> bool:
+        """Whether entry E is in the store already (its send token is: another process synced it, or this one
+        crashed between the store's commit and the outbox's mark); if so it is marked synced here."""
+        version = store.profiles.landed(e.nonce) if e.nonce else None
+        if version is None:
+            return False
+        self._wrote(e.kind, e.key, version)
+        self._done(e.id, SYNCED)
+        return True
+
+    def _save(self, store: Store, e: Entry, record: dict[str, Any]) -> None:
+        """Save RECORD for entry E at most once (its send token), then mark it synced."""
+        saved = store.profiles.save(e.kind, e.key, record, send_token=e.nonce or None)
+        self._wrote(e.kind, e.key, saved.version)
+        self._done(e.id, SYNCED)
+
     def _sync(self, store: Store) -> SyncReport:
         rep = SyncReport()
         for e in self.pending():
+            if self.entry_state(e.id) != PENDING:
+                continue  # another process synced it, or the clerk settled it, since the list was read
+            if self._landed(store, e):
+                rep.applied.append(e.id)
+                continue
             cur = store.profiles.get(e.kind, e.key, audit=False)
-            if (cur is not None and cur.version == e.base_version) or (cur is None and e.base_version is None):
-                saved = store.profiles.save(e.kind, e.key, e.record)
-                self._wrote(e.kind, e.key, saved.version)
-                self._done(e.id, SYNCED)
+            erased = cur is None and e.base_version is None and store.profiles.erased_since(e.kind, e.key, e.seen)
+            if not erased and ((cur is not None and cur.version == e.base_version)
+                               or (cur is None and e.base_version is None)):
+                self._save(store, e, e.record)
                 rep.applied.append(e.id)
                 continue
             if cur is None:  # erased at another window while this one was offline: the clerk decides
-                clash = {"*": {"here": "captured offline", "there": "the profile was deleted"}}
+                there = "the profile may have been deleted" if erased else "the profile was deleted"
+                clash = {"*": {"here": "captured offline", "there": there}}
                 self._done(e.id, CONFLICT, {"key": e.key, "record": e.record, "clash": clash})
                 rep.conflicts.append(e.id)
                 continue
@@ -441,8 +482,9 @@ class Outbox:
             keep = {k: v for k, v in e.record.items() if k not in theirs or v == cur.record.get(k)}
             rep.kept_theirs[e.id] = sorted(k for k in e.record if k not in keep)
             if keep:
-                self._wrote(e.kind, e.key, store.profiles.save(e.kind, e.key, keep).version)
-            self._done(e.id, SYNCED)
+                self._save(store, e, keep)
+            else:
+                self._done(e.id, SYNCED)
             rep.applied.append(e.id)
         if rep.applied or rep.conflicts:
             store.audit.append("outbox_synced", f"outbox:{self.clerk}",
@@ -451,29 +493,71 @@ class Outbox:
         self.conn.execute("delete from written where token not in (select token from entries)")
         return rep
 
-    def resolve(self, eid: int, record: dict[str, Any], store: Store) -> None:
+    def recheck(self, store: Store) -> SyncReport:
+        """Judge every conflict again against the store as it stands now (before the clerk is shown them): the
+        values shown as the other window's are the current ones, a field the other window changed since the
+        sync is in the conflict too, and a conflict that no longer clashes (the other window changed it back)
+        is simply saved. Safe to run at any time: each entry lands at most once (its send token)."""
+        with _sync_lock(self.path):
+            with self._lock:
+                self.conn.execute("update entries set state = ? where state = ?", [PENDING, CONFLICT])
+            return self._sync(store)
+
+    def _check(self, store: Store, e: Entry, expect: Any) -> None:
+        """Inside the store's write transaction: the profile is still at version EXPECT (None: still erased),
+        the one the clerk decided on; else ``StaleConflict`` (nothing is written)."""
+        if expect is UNCHECKED:
+            return
+        cur = store.profiles.get(e.kind, e.key, audit=False)
+        if (cur.version if cur is not None else None) != expect:
+            raise StaleConflict("档案在您处理冲突期间又被其他窗口修改，未保存，请重新核对 (the profile was changed again at "
+                                "another window while you decided: nothing was saved, check the conflict again)")
+
+    def resolve(self, eid: int, record: dict[str, Any], store: Store, *, expect: Any = UNCHECKED,
+                note: tuple[str, dict[str, Any]] | None = None) -> None:
         """The clerk settled conflict EID with RECORD (the values chosen field by field): saved now, on top of
-        the current version, and the entry is gone."""
+        the current version, and the entry is gone. EXPECT: the profile's version the clerk decided on (None:
+        erased; ``UNCHECKED``: not checked) — checked under the hall's write lock in the same transaction as the
+        save, so a change another window made meanwhile is never overwritten by a decision made without it.
+        NOTE: an audit row (action, detail) written in that transaction too."""
         e = next((x for x in self.conflicts() if x.id == eid), None)
         if e is None:
             raise ConfigError(f"no conflict {eid} in the outbox of {self.home}")
-        self._wrote(e.kind, e.key, store.profiles.save(e.kind, e.key, record).version)
-        store.audit.append("outbox_conflict_resolved", f"outbox:{self.clerk}", {"entry": eid, "fields": sorted(record)})
+        with store.tx(durable=True):
+            self._check(store, e, expect)
+            if note is not None:
+                store.audit.append(note[0], f"outbox:{store.clerk}", note[1])
+            saved = store.profiles.save(e.kind, e.key, record, send_token=e.nonce or None)
+            store.audit.append("outbox_conflict_resolved", f"outbox:{self.clerk}",
+                               {"entry": eid, "fields": sorted(record)})
+        self._wrote(e.kind, e.key, saved.version)
         self.conn.execute("delete from entries where id = ?", [eid])
 
-    def discard(self, eid: int, store: Store) -> None:
+    def discard(self, eid: int, store: Store, *, expect: Any = UNCHECKED,
+                note: tuple[str, dict[str, Any]] | None = None) -> None:
         """The clerk settled conflict EID by keeping the shared store as it is (every field the other window's,
-        or a profile deleted there stays deleted): nothing is written, the entry is gone, the decision audited."""
-        if not any(x.id == eid for x in self.conflicts()):
+        or a profile deleted there stays deleted): nothing is written, the entry is gone, the decision audited.
+        EXPECT and NOTE as for ``resolve``."""
+        e = next((x for x in self.conflicts() if x.id == eid), None)
+        if e is None:
             raise ConfigError(f"no conflict {eid} in the outbox of {self.home}")
-        store.audit.append("outbox_conflict_resolved", f"outbox:{self.clerk}", {"entry": eid, "fields": []})
+        with store.tx(durable=True):
+            self._check(store, e, expect)
+            if note is not None:
+                store.audit.append(note[0], f"outbox:{store.clerk}", note[1])
+            store.audit.append("outbox_conflict_resolved", f"outbox:{self.clerk}", {"entry": eid, "fields": []})
         self.conn.execute("delete from entries where id = ?", [eid])
 
     def _done(self, eid: int, state: str, data: dict[str, Any] | None = None) -> None:
-        if data is None:
-            self.conn.execute("update entries set state = ? where id = ?", [state, eid])
-        else:
-            self.conn.execute("update entries set state = ?, data = ? where id = ?", [state, self._seal(eid, data), eid])
+        """Mark entry EID. A conflict is marked only on an entry still pending: another process may have
+        landed it meanwhile (its mark as synced stands)."""
+        only = " and state = 'pending'" if state == CONFLICT else ""
+        with self._lock:
+            if data is None:
+                self.conn.execute(f"update entries set state = ? where id = ?{only}", [state, eid])
+            else:
+                self.conn.execute(f"update entries set state = ?, data = ? where id = ?{only}",
+                                  [state, self._seal(eid, data), eid])
 
 
 def open_for_capture(home: Path, *, url: str | None = None, clerk: str | None = None

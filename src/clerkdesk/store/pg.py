@@ -44,7 +44,8 @@ PKS: dict[str, tuple[str, ...]] = {
     "meta": ("key",), "profiles": ("id",), "profile_versions": ("id",), "audit": ("id",), "cases": ("id",),
     "runs": ("id",), "run_events": ("id",), "evidence": ("id",), "uscc_whitelist": ("code",),
     "documents": ("id",), "drafts": ("clerk",), "open_targets": ("profile_id", "recipe"),
-    "audit_checkpoints": ("seq",), "audit_pending": ("id",),
+    "audit_checkpoints": ("seq",), "audit_pending": ("id",), "outbox_tokens": ("token",),
+    "profile_erasures": ("id",),
 }
 
 

@@ -39,6 +39,7 @@ class Saved:
     version: int
     created: bool
     changed: list[str]  # field names whose value changed in this version
+    again: bool = False  # ``save(send_token=…)`` found the token: saved before, nothing written now
 
 
 @dataclass(frozen=True)
@@ -105,18 +106,32 @@ class Profiles:
                       self.s.seal(merged, f"version:{token}:{version}")])
         return Saved(int(pid), version, created, changed)
 
-    def save(self, kind: str, key: str, record: dict[str, Any], *, verified_on: date | None = None) -> Saved:
+    def save(self, kind: str, key: str, record: dict[str, Any], *, verified_on: date | None = None,
+             send_token: str | None = None) -> Saved:
         """Create or update the profile of KIND keyed by KEY (ID number / credit code) with RECORD.
 
         An existing profile gets RECORD merged in as a new version; the given fields are marked
         verified today. One audit row names the fields that changed (never their values).
+
+        SEND_TOKEN (an outbox entry's random token, ``store.outbox``): saved at most once — the token is
+        stored with the version in the same transaction, under the write lock, and a save with a token
+        already stored writes nothing and returns that version with ``again`` set.
         """
         from clerkdesk.store.db import now
 
         token = self.lookup_token(kind, key)
         today = (verified_on or date.today()).isoformat()
         with self.s.tx(durable=True) as db:
-            saved = self._save_one(db, kind, token, record, today, now())
+            if send_token is not None:
+                row = db.execute("select profile_id, version from outbox_tokens where token = ?",
+                                 [send_token]).fetchone()
+                if row is not None:
+                    return Saved(int(row[0]), int(row[1]), False, [], again=True)
+            ts = now()
+            saved = self._save_one(db, kind, token, record, today, ts)
+            if send_token is not None:
+                db.execute("insert into outbox_tokens (token, profile_id, version, at) values (?, ?, ?, ?)",
+                           [send_token, saved.profile_id, saved.version, ts])
             self.s.audit.append("created" if saved.created else "changed", f"{kind}:{saved.profile_id}",
                                 {"version": saved.version, "fields": saved.changed})
         return saved
@@ -168,12 +183,40 @@ class Profiles:
             self.s.audit.record_view("viewed_history", f"{kind}:{pid}")
         return out
 
+    def landed(self, send_token: str) -> int | None:
+        """The profile version an outbox entry's SEND_TOKEN was saved as (``save(send_token=…)``), or None."""
+        row = self.s.db.execute("select version from outbox_tokens where token = ?", [send_token]).fetchone()
+        return int(row[0]) if row else None
+
     def high_water(self) -> int:
-        """The newest profile version's id in the whole store (0 when none): a window's mark of what the hall
-        held while it answered (``store.outbox``). Every write takes the store's one write lock, so ids come in
-        commit order and a version with a higher id was written after the mark was taken."""
+        """The newest profile version's id in the whole store (0 when none), or the newest erasure's mark when
+        that is higher: a window's mark of what the hall held while it answered (``store.outbox``). Every write
+        takes the store's one write lock and both come from the versions' id sequence, so they come in commit
+        order and a version (or an erasure) with a higher number was written after the mark was taken."""
         row = self.s.db.execute("select max(id) from profile_versions").fetchone()
-        return int(row[0] or 0) if row else 0
+        mark = int(row[0] or 0) if row else 0
+        if self.s.shared:
+            row = self.s.db.execute("select max(mark) from profile_erasures").fetchone()
+            mark = max(mark, int(row[0] or 0) if row else 0)
+        return mark
+
+    def _erasure_hint(self, token: str) -> str:
+        """16 bits of a hash of the lookup TOKEN: enough to tell a window's sync "this key may have been erased",
+        too little to name anyone (each hint stands for 1/65536 of all numbers), and not the token itself."""
+        import hashlib
+
+        return hashlib.sha256(b"erased:" + token.encode()).hexdigest()[:4]
+
+    def erased_since(self, kind: str, key: str, mark: int | None) -> bool:
+        """Whether a profile keyed like KIND/KEY may have been erased after the high-water MARK (None: at any
+        time) — its hint matches an erasure with a later mark. A false "yes" (another number with the same
+        hint) only asks the clerk; it never writes or drops anything."""
+        if not self.s.shared:
+            return False
+        hint = self._erasure_hint(self.lookup_token(kind, key))
+        row = self.s.db.execute("select count(*) from profile_erasures where kind = ? and hint = ? and mark > ?",
+                                [kind, hint, -1 if mark is None else mark]).fetchone()
+        return bool(row and row[0])
 
     def version_at(self, kind: str, key: str, mark: int) -> int | None:
         """The version number the profile of KIND/KEY had at the high-water MARK (None: it did not exist yet)."""
@@ -210,6 +253,12 @@ class Profiles:
             drafts = self.s.drafts.erase_mentions(db, profile_key(kind, key))
             db.execute("delete from profile_versions where profile_id = ?", [pid])
             db.execute("delete from profiles where id = ?", [pid])
+            if self.s.shared:  # a window offline meanwhile must not recreate the person silently at its sync
+                from clerkdesk.store.db import now
+
+                mark = db.execute("select nextval(pg_get_serial_sequence('profile_versions', 'id'))").fetchone()[0]
+                db.execute("insert into profile_erasures (kind, hint, mark, at) values (?, ?, ?, ?)",
+                           [kind, self._erasure_hint(token), int(mark), now()])
             detail = {**erasure.detail(), **({"drafts": drafts} if drafts else {})}
             self.s.audit.append("deleted", f"{kind}:{pid}", detail or None)
             if documents:

@@ -55,6 +55,8 @@ def _text(value: Any) -> str:
         return tr("离线时录入的整份档案")
     if value == "the profile was deleted":
         return tr("档案已在其他窗口删除")
+    if value == "the profile may have been deleted":  # an erasure's 16-bit hint matched: rarely another number
+        return tr("档案可能已在其他窗口删除（请核对）")
     return str(value)
 
 
@@ -197,12 +199,19 @@ class ConflictDialog(QDialog):
             self.refresh()
 
         def failed(e: Exception) -> None:
+            from clerkdesk.store.outbox import StaleConflict
             from clerkdesk.ui.errors import message_of
 
-            self.problem.setText(message_of(e))
+            text = message_of(e)
+            if isinstance(e, StaleConflict):  # shown again with the values as they stand now, then the reason
+                run_op(desk.conflicts.list, lambda cs: (self.show_conflicts(cs), self.problem.setText(text)))
+                return
+            self.problem.setText(text)
+            self.save_btn.setEnabled(True)
 
         self.save_btn.setEnabled(False)
-        run_op(lambda: desk.conflicts.resolve(eid, picks), done, failed)
+        version = c.version
+        run_op(lambda: desk.conflicts.resolve(eid, picks, version=version), done, failed)
 
 
 class HallStatus(QObject):
