@@ -60,6 +60,24 @@ def test_digits_in_the_issuing_authority_are_flagged() -> None:
     assert (r.value("valid_from"), r.value("valid_to")) == ("2015-02-13", "2035-02-13")
 
 
+def test_one_misread_character_in_the_authoritys_place_is_fixed_from_the_region_names_and_stays_doubtful() -> None:
+    """Independent renderer back 1030001: 旺荟县公安局 for 旺苍县 (0.92, flagged `authority_place_unknown` but
+    wrong). 旺苍县 is the only name GB/T 2260 has had one character from 旺荟县: the value is fixed, flagged
+    `corrected` and still doubtful (no region code proves it). A slip two names explain (库尔勒巿: 库尔勒市 and
+    库尔勒县) is left as read, and a real place is never changed."""
+    validity = box("2022.10.28-2032.10.28", 200, 380, 560, 416)
+    r = back(AUTHORITY, box("旺荟县公安局", 200, 300, 460, 336), VALIDITY, validity)
+    f = r.fields["issuing_authority"]
+    assert (f.value, "corrected" in f.flags) == ("旺苍县公安局", True)
+    assert codes(r, "issuing_authority") == ["authority_corrected"] and f.confidence <= 0.9
+    r = back(AUTHORITY, box("库尔勒巿公安局", 200, 300, 480, 336), VALIDITY, validity)
+    assert r.value("issuing_authority") == "库尔勒巿公安局"
+    assert codes(r, "issuing_authority") == ["authority_place_unknown"]
+    r = back(AUTHORITY, box("旺苍县公安局", 200, 300, 460, 336), VALIDITY, validity)
+    assert r.value("issuing_authority") == "旺苍县公安局" and codes(r, "issuing_authority") == []
+    assert addresses.snap_place_name("旺荟县") == "旺苍县" and addresses.snap_place_name("乙阳区") is None
+
+
 def test_a_label_read_into_the_authority_is_flagged_even_misread() -> None:
     for glued in ("慈利县公安局有效期限", "慈利县公安局有效期很"):
         r = back(AUTHORITY, box(glued, 200, 300, 560, 336), box("2015.02.13-2035.02.13", 200, 380, 560, 416))

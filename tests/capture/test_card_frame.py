@@ -269,3 +269,15 @@ def test_phone_fronts_without_an_outline_read_their_own_address(boxes: list[Text
 
     result = _parse("idcard-front", np.full((1000, 1200, 3), 200, np.uint8), boxes, dt.date(2026, 12, 6))
     assert (result.value("name"), result.value("address")) == (name, address)
+
+
+def test_the_frame_top_is_the_top_most_label_whatever_the_token_order() -> None:
+    """Bench JPEG q25 front 1050017 (no outline found): 性别 stood 1 px left of 姓名, so it came first in token
+    order and was taken for the top of the card; the frame began half a row above 性别 and the name, on the row
+    above, was dropped as desk text (name missing)."""
+    import datetime as dt
+
+    boxes = [box("性别", 258, 220, 320, 248) if b.text == "性别" else b for b in front_boxes(True)]
+    result = _parse("idcard-front", np.full((800, 1200, 3), 200, np.uint8), boxes, dt.date(2026, 12, 6))
+    assert result.value("name") == "莫娟"
+    assert result.value("ethnicity") == "回"

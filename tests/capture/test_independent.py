@@ -78,3 +78,15 @@ def test_checksum_fields_exact(read_all: list[tuple[dict[str, Any], CaptureResul
             if name in meta["truth"]:
                 assert result.value(name) == meta["truth"][name], meta["image"]
                 assert result.fields[name].confidence >= 0.9
+
+
+def test_a_turned_photo_whose_upside_down_reading_lost_a_label_is_detected_afresh() -> None:
+    """Bench independent renderer front 1030021 (photographed, turned 90°, saved here as JPEG 92): read turned
+    by 90°, the page was upside down; the detector had drawn no box for 姓名 in that reading, so re-reading its
+    boxes turned by 180° could not find the label and the name was missing. A page still missing a label after
+    that re-read is now detected afresh."""
+    meta = json.loads((DATA / "turned-idcard-front-1030021.json").read_text(encoding="utf-8"))
+    result = read_document(DATA / "turned-idcard-front-1030021.jpg", "idcard-front")
+    assert result.rotation in (90, 270)
+    for name in FIELDS["idcard-front"]:
+        assert field_ok(result, name, meta["truth"]), name

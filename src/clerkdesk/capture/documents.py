@@ -177,6 +177,12 @@ def read_document(
             again = _parse(kind, flipped, _good(reread(flipped, pre.flip_boxes(boxes, w, h))), today, engine,
                            framed=framed)
             result = max(result, again, key=_quality)
+            if result.labels_missing and found:
+                # a label the upside-down detection drew no box for cannot be re-read at its boxes (independent
+                # renderer front 1030021, turned 90°: 姓名 had no box, the name was missing): detect afresh —
+                # one more full pass, only on a turned page still missing a label
+                fresh = _parse(kind, flipped, _good(read(flipped)), today, engine, framed=framed)
+                result = max(result, fresh, key=_quality)
         if found == 0 and vote == 0:
             upright = _parse(kind, rgb, _good(boxes), today, engine, framed=framed)
             if _quality(upright) >= _quality(result):

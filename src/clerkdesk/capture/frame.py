@@ -34,7 +34,9 @@ _MARGIN = 1.5  # label heights around the text
 def front_frame(toks: list[Token]) -> tuple[float, float, float, float] | None:
     """(x0, y0, x1, y1) of an ID card front in the tokens' coordinates, or None when its text does not say."""
     column = [t for t in toks if t.label in ("姓名", "性别", "出生", "住址", "公民身份号码")]
-    top = next((t for t in toks if t.label in ("姓名", "性别")), None)
+    # the top-most of 姓名/性别, not the first in token order: 性别 listed before 姓名 set the frame's top half a
+    # row above 性别, and the name row was dropped (bench JPEG q25 front 1050017: name missing)
+    top = min((t for t in toks if t.label in ("姓名", "性别")), key=lambda t: t.box[1], default=None)
     label = next((t for t in toks if t.label == "公民身份号码"), None)
     if top is None or label is None or len(column) < 3:
         return None
@@ -53,6 +55,9 @@ def front_frame(toks: list[Token]) -> tuple[float, float, float, float] | None:
     h = statistics.median(t.h for t in column)
     x0 = min(t.box[0] for t in column) - _MARGIN * h
     y0 = top.box[1] - _MARGIN * h
+    birth = next((t for t in toks if t.label == "出生"), None)
+    if top.label == "性别" and birth is not None and birth.cy > top.cy:
+        y0 -= birth.cy - top.cy  # 姓名 not read: its row, one row pitch above 性别, is on the card too
     x1 = end + _MARGIN * number.h
     y1 = max(number.box[3], label.box[3]) + _MARGIN * h
     ratio = (x1 - x0) / max(y1 - y0, 1.0)

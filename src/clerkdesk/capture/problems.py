@@ -28,6 +28,9 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "no_document": ("error", "图像中没有找到所选类型的证件（未读到该证件的项目名称），请检查图像和证件类型",
                     "no document of the chosen kind found in this image (its field labels were not read); check the image and the kind"),
     "address_corrected": ("warning", "已按行政区划代码纠正地名中的一个误识字符", "one misread character in a region name corrected from the region code"),
+    "authority_corrected": ("warning", "已按行政区划名称纠正签发机关地名中的一个误识字符，请核对",
+                            "one misread character in the issuing authority's place corrected from the region "
+                            "names; check it"),
     "authority_place_unknown": ("warning", "签发机关中的地名不是任何行政区划名称，请核对（可能有误识字）",
                                 "the place in the issuing authority is no region's name; check it (a misread character?)"),
     "authority_has_digits": ("warning", "签发机关中含有数字（可能混入了有效期限），请核对",

@@ -144,6 +144,31 @@ def snap_region_prefix(address: str, code: str) -> str | None:
     return best[0] if len(best) == 1 else None
 
 
+def snap_place_name(place: str) -> str | None:
+    """PLACE with one misread character fixed (旺荟县 → 旺苍县), or None.
+
+    Only when PLACE is no name GB/T 2260 has had (``regions.place_names``) and exactly one such name has
+    PLACE's length and differs from it in one CJK character. No region code proves it (an ID card's back
+    carries none), so the caller must keep the field doubtful; a real name is never changed, and a slip that
+    two names explain is left as read.
+    """
+    if place in regions.place_names() or len(place) < 2:
+        return None
+    hits = {name for i, ch in enumerate(place) if "\u3400" <= ch <= "\u9fff"
+            for name in _one_slip_index().get((place[:i], place[i + 1:]), ())}
+    return next(iter(hits)) if len(hits) == 1 else None
+
+
+@cache
+def _one_slip_index() -> dict[tuple[str, str], frozenset[str]]:
+    """(head, tail) around one character → the GB/T 2260 names that are head + that character + tail."""
+    index: dict[tuple[str, str], set[str]] = {}
+    for name in regions.place_names():
+        for i in range(len(name)):
+            index.setdefault((name[:i], name[i + 1:]), set()).add(name)
+    return {k: frozenset(v) for k, v in index.items()}
+
+
 @cache
 def _all_prefixes() -> frozenset[str]:
     return frozenset(p for code in regions.all_regions() for p in prefixes(code))
