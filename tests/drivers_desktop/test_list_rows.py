@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clerkdesk.drivers.desktop import DesktopDriver
-from clerkdesk.drivers.desktop.lists import ink_rows
+from clerkdesk.drivers.desktop.lists import _diff_parts, ink_rows
 from clerkdesk.recipe.driver import Locator
+from clerkdesk.vision.screen import Rect
 
 
 @settings(max_examples=60, deadline=None)
@@ -57,6 +58,47 @@ def test_ink_rows_refuses_what_is_not_a_list() -> None:
     assert ink_rows(img, 24.0) is None
 
 
+def _diff_parts_whole_screen(a: np.ndarray, b: np.ndarray, near: Rect) -> tuple[Rect, Rect] | None:
+    """The list's place measured over every pixel of the screen (the code before the bounding-box cut)."""
+    import cv2
+
+    mask = (np.abs(a.astype(np.int16) - b.astype(np.int16)).max(axis=2) > 25).astype(np.uint8)
+    if mask.sum() < 50:
+        return None
+    n, _, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate(mask, np.ones((5, 5), np.uint8)))
+    rects = [Rect(int(x), int(y), int(x + w), int(y + h)) for x, y, w, h in (stats[i, :4] for i in range(1, n))]
+    rects = [r for r in rects if r.x1 > near.x0 and r.x0 < near.x1
+             and not (near.contains(r.x0, r.y0) and near.contains(r.x1 - 1, r.y1 - 1))]
+    if not rects:
+        return None
+    u = Rect(min(r.x0 for r in rects), min(r.y0 for r in rects), max(r.x1 for r in rects), max(r.y1 for r in rects))
+    reach = max(8, int(near.height * 0.6))
+    if u.width < 20 or u.height < 12 or (u.y1 < near.y1 + reach and u.y0 > near.y0 - reach):
+        return None
+    big = max(rects, key=lambda r: r.width * r.height)
+    mine = [r for r in rects if r.x0 >= big.x0 - 4 and r.x1 <= big.x1 + 4
+            and (big.y0 < near.y0 or r.y1 > near.y0) and (big.y1 > near.y1 or r.y0 < near.y1)]
+    return u, Rect(min(r.x0 for r in mine), min(r.y0 for r in mine), max(r.x1 for r in mine), max(r.y1 for r in mine))
+
+
+@settings(max_examples=80, deadline=None)
+@given(seed=st.integers(0, 2**31), patches=st.lists(st.tuples(st.integers(-10, 330), st.integers(-10, 250),
+                                                              st.integers(1, 140), st.integers(1, 120),
+                                                              st.integers(1, 120)), max_size=4))
+def test_the_list_is_found_in_the_changed_pixels_alone_as_on_the_whole_screen(
+        seed: int, patches: list[tuple[int, int, int, int, int]]) -> None:
+    """The list's place is measured on the bounding box of the pixels that changed only, with the same result as
+    over every pixel of the screen: changes at the screen's edges, faint ones (a focus ring), several apart."""
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, 256, (240, 320, 3), dtype=np.uint8)
+    b = a.copy()
+    for x, y, w, h, delta in patches:
+        region = b[max(0, y):max(0, y + h), max(0, x):max(0, x + w)]
+        region[...] = ((region.astype(np.int16) + delta) % 256).astype(np.uint8)
+    near = Rect(100, 60, 220, 84)
+    assert _diff_parts(a, b, near) == _diff_parts_whole_screen(a, b, near)
+
+
 @pytest.mark.desktop
 @pytest.mark.ocr
 def test_choose_reads_the_list_without_detection_and_once(formapp: Callable[..., FormApp], home: Path) -> None:
@@ -78,3 +120,24 @@ def test_choose_reads_the_list_without_detection_and_once(formapp: Callable[...,
     assert d.stats.get("list_detect", 0) == 0 and d.stats.get("rows_reused", 0) > 0
     d.click(Locator(text="保存", exact=True), 5)
     assert app.values()["ethnic"] == "土家族"
+
+
+@pytest.mark.desktop
+@pytest.mark.ocr
+def test_choose_clicks_once_the_list_shows_the_pointer_on_the_item(formapp: Callable[..., FormApp], home: Path) -> None:
+    """A Qt list ignores a click within the double-click interval of the one that opened it unless the pointer moved:
+    the item is clicked as soon as the list draws it under the pointer (its row highlighted), not after sitting the
+    interval out; the box's current item (highlighted already, nothing changes under the pointer) falls back to
+    waiting the interval. Both land, and the client gets exactly what was chosen."""
+    app = formapp()
+    d = DesktopDriver()
+    d.start(make_ctx(home))
+    d.open(TITLE, 15)
+    assert d.choose(Locator(label="性别"), "男", 5) == "男"  # the current item: no change under the pointer
+    assert d.stats.get("list_hover", 0) == 0
+    assert d.choose(Locator(label="性别"), "女", 5) == "女"
+    assert d.choose(Locator(label="民族"), "土家族", 5) == "土家族"
+    assert d.stats.get("list_hover", 0) == 2
+    d.click(Locator(text="保存", exact=True), 5)
+    got = app.values()
+    assert (got["sex"], got["ethnic"]) == ("女", "土家族")
