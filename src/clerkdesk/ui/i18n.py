@@ -206,6 +206,7 @@ EN: dict[str, str] = {
     "请先为每个字段选择保留哪个值：{f}": "Choose the value to keep for every field first: {f}",
     "（空）": "(empty)", "离线时录入的整份档案": "the whole profile, captured offline",
     "档案已在其他窗口删除": "the profile was deleted at another window",
+    "档案可能已在其他窗口删除（请核对）": "the profile may have been deleted at another window (please check)",
     "数据文件夹 {home} 不存在。\n\n如果是路径输错了，请选“否”，然后检查 --home 或 CLERKDESK_HOME；"
     "选“是”将在那里新建一个空的数据文件夹（原有的档案不会出现在其中）。\n\n新建吗？":
     "The data folder {home} does not exist.\n\nIf the path is mistyped, choose No and check --home or "

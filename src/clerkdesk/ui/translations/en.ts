@@ -1172,6 +1172,10 @@ The back office submits these values, as you checked them, to every system witho
         <translation>the profile was deleted at another window</translation>
     </message>
     <message>
+        <source>档案可能已在其他窗口删除（请核对）</source>
+        <translation>the profile may have been deleted at another window (please check)</translation>
+    </message>
+    <message>
         <source>数据文件夹 {home} 不存在。
 
 如果是路径输错了，请选“否”，然后检查 --home 或 CLERKDESK_HOME；选“是”将在那里新建一个空的数据文件夹（原有的档案不会出现在其中）。
