@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import dict_row
 from sqlite_utils.db import NotFoundError
 
@@ -38,6 +39,17 @@ from clerkdesk.store.unreachable import StoreUnreachable, unreachable_message
 WRITE_LOCK = 0x434C4B44  # "CLKD": the one advisory lock every write transaction of the hall takes
 MIGRATE_LOCK = 0x434C4B4D  # "CLKM": schema migrations, so two workstations never migrate at once
 CONNECT_TIMEOUT_S = 5
+# A network cut mid-conversation (a cable pulled, a switch rebooting, the 政务外网 link flapping) sends no reset:
+# without these a statement in flight, and every call queued behind it, waits for the OS's TCP give-up (about
+# 15 minutes on Linux). Unanswered sends or keepalive probes end the connection after TCP_TIMEOUT_MS (Linux;
+# elsewhere the keepalives alone), so the window says 离线 and keeps capturing into its outbox within seconds.
+TCP_TIMEOUT_MS = 10_000
+KEEPALIVE = {"keepalives": "1", "keepalives_idle": "5", "keepalives_interval": "2", "keepalives_count": "3"}
+# The server's side of the same cut: a workstation that froze or lost its network inside a transaction holds the
+# hall's write lock, and every other window's save would queue behind it until the server's own TCP keepalive
+# (2 hours by default). The server ends such a transaction (rolled back, nothing half-written) after this long
+# idle; store transactions send their statements back to back (milliseconds apart).
+IDLE_IN_TRANSACTION_MS = 15_000
 
 # Primary keys of the tables the store writes (the look-alike of sqlite-utils' introspection).
 PKS: dict[str, tuple[str, ...]] = {
@@ -58,13 +70,27 @@ def connect(url: str) -> psycopg.Connection[Any]:
     told within seconds, not after the OS's minutes-long TCP timeout)."""
     try:
         return psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
-                               application_name="clerkdesk")
+                               application_name="clerkdesk", **_cut_guards(url))
     except psycopg.OperationalError as e:
         if "connection option" in str(e) or "invalid connection" in str(e):  # libpq refused the URL itself
             raise ConfigError(f"the shared store URL {redact(url)} is not valid: {str(e).strip()}") from None
         raise StoreUnreachable(unreachable_message(url, e)) from None
     except psycopg.ProgrammingError as e:  # a malformed URL
         raise ConfigError(f"the shared store URL {redact(url)} is not valid: {e}") from None
+
+
+def _cut_guards(url: str) -> dict[str, str]:
+    """The connection settings that bound a network cut (above), each only where the URL does not set it (IT may
+    tune them in ``store.url``); the idle-transaction limit joins any ``options`` the URL gives."""
+    try:
+        given = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return {}  # a malformed URL: connect() names it
+    guards = {k: v for k, v in {**KEEPALIVE, "tcp_user_timeout": str(TCP_TIMEOUT_MS)}.items() if k not in given}
+    options = str(given.get("options") or "")
+    if "idle_in_transaction_session_timeout" not in options:
+        guards["options"] = f"{options} -c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}".strip()
+    return guards
 
 
 def _hung_up(conn: psycopg.Connection[Any]) -> bool:
