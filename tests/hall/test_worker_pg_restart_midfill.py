@@ -216,5 +216,9 @@ def test_postgresql_going_away_mid_fill_never_files_twice_nor_leaves_the_run_han
         assert SubmitState.of(run[1]).unsettled or (run[1] == "confirmed" and not receipt), shown
         assert out["status"] == "needs_clerk" and again["status"] == "needs_clerk", shown
         assert case is not None and case[0] == "needs_clerk", shown
+    audit = [a["action"] for a in desk.store.audit.rows(f"run:{rid}")]
+    # the job went on by itself once the store was back (and said so), and a success is logged once
+    assert audit.count("worker_retried") == (how == "down") and audit.count("fill_succeeded") == (run[0] == "succeeded"), \
+        (shown, audit)
     if how == "restart":  # the server was back before the fill's next write: nothing noticed it
         assert run[0] == "succeeded" and not refused.is_set(), shown
