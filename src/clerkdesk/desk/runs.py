@@ -105,6 +105,7 @@ class Runs:
                                 f"(run {rid}'s submit is {state.value}, not uncertain: --recorded answers only an "
                                 "uncertain submit)")
         if row.status == RunStatus.SUCCEEDED:
+            self.catch_up(rid)
             return Outcome(RunStatus.SUCCEEDED, row.data.get("captures", {}), "already done", submit=state.value)
         case = self.cases.get(row.case_id)
         recipe = self.session.catalog.get(row.recipe)
@@ -113,6 +114,23 @@ class Runs:
         out = self.run_target(rid, Target(recipe, system), case, clerk, opts, resume=True)
         self.cases.settle(row.case_id)
         return out
+
+    def catch_up(self, rid: str) -> None:
+        """What follows a run's stored end, done now if it was not: the store can go away between the run's
+        ``succeeded`` and the rest (a PostgreSQL restart), and the job's retry finds the run done. Then its
+        lease would stay with this live process, its case without the receipt and still "running", and the
+        audit log without ``fill_succeeded``. Each part is done only where it is missing."""
+        store = self.session.store
+        store.runs.release(rid)  # (only a lease of this process)
+        row = store.runs.get(rid)
+        if not any(a["action"] == "fill_succeeded" for a in store.audit.rows(f"run:{rid}")):
+            store.audit.append("fill_succeeded", f"run:{rid}", {"recipe": row.recipe,
+                                                                "captured": sorted(row.data.get("captures", {})),
+                                                                "caught_up": True})
+        captures = row.data.get("captures", {})
+        if captures and store.cases.get(row.case_id).results.get(row.recipe) != captures:
+            store.cases.update(row.case_id, result=(row.recipe, captures))
+        self.cases.settle(row.case_id)
 
     def _restamp(self, row: RunRow, target: Target) -> None:
         """A run resumed after a newer recipe set was pulled goes on with the new recipe: keep that set with the

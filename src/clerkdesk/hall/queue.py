@@ -20,6 +20,7 @@ import asyncio
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,6 +41,8 @@ HANDED_BACK = RunStatus.NEEDS_CLERK
 BUSY_WAIT_S = 30
 BUSY_ATTEMPTS = 40  # 40 × 30 s = 20 min > lease.STALE_S (15 min)
 RECONNECT_S = 3.0  # a worker whose queue database went away takes jobs again after this pause
+STORE_WAIT_S = 300.0  # a fill that met the store away waits this long for it, then gives the job back to the queue
+STORE_POLL_S = 0.5
 
 tasks = procrastinate.Blueprint()
 
@@ -283,6 +286,8 @@ def fill(run_id: str) -> dict[str, Any]:
     desk = _the_desk()
     row = desk.store.runs.get(run_id)
     if row.status in FINAL:
+        if row.status == RunStatus.SUCCEEDED:
+            desk.runs.catch_up(run_id)  # its end stored, then the store went away before the rest was
         return {"run": run_id, "status": row.status, "note": "nothing to do"}
     clerk = BackOfficeClerk(_settings.answer_wait)
     opts = fill_options(headless=_settings.headless, system_urls=dict(_settings.system_urls),
@@ -300,7 +305,20 @@ def fill(run_id: str) -> dict[str, Any]:
 
     try:  # in the system lane's thread, on its one browser (a fresh context per job): hall/browsers.py
         with _system_lock(row.system):
-            out, lost = BROWSERS.run(lane, job)
+            try:
+                out, lost = BROWSERS.run(lane, job)
+            except StoreUnreachable:
+                # The hall's PostgreSQL went away mid-fill (restarted, crashed): the fill stopped at its next store
+                # write, the run still leased to this process. Wait for the store, then go on here at once, from
+                # the run's checkpoint — safe as a stalled job's rerun is (module docstring): a submit that may
+                # have gone out is handed to the front, never sent again. Handing the job back to the queue
+                # instead left the lease with this live process: another worker on this machine got RunBusy
+                # until the job's retries ran out, and the run stayed "running".
+                _wait_for_store(desk, run_id)
+                log.warning("run %s: the store went away mid-fill and is back; the job goes on", run_id)
+                desk.store.audit.append("worker_retried", f"run:{run_id}",
+                                        {"why": "store away", "submit": str(_submit_state(desk, run_id))})
+                out, lost = BROWSERS.run(lane, job)
             if out.status == RunStatus.FAILED and lost and _submit_state(desk, run_id) == SubmitState.NONE:
                 # The browser died under the job (killed, crashed) before anything was submitted: the failure
                 # is the browser's, not the system's, and nothing reached the system — so the job runs again
@@ -322,6 +340,20 @@ def fill(run_id: str) -> dict[str, Any]:
             "receipt": (out.receipts or {}).get("receipt")}
 
 
+def _wait_for_store(desk: Any, run_id: str) -> None:
+    """Until the store answers again (``StoreUnreachable`` after ``STORE_WAIT_S``: the job is then retried by
+    procrastinate, like any job that met the store away)."""
+    end = time.monotonic() + STORE_WAIT_S
+    while True:
+        try:
+            desk.store.runs.get(run_id)  # a hung-up connection is replaced first (store/pg.py, ``live``)
+            return
+        except StoreUnreachable:
+            if time.monotonic() >= end:
+                raise
+            time.sleep(STORE_POLL_S)
+
+
 def _submit_state(desk: Any, run_id: str) -> SubmitState:
     return SubmitState.of(desk.store.runs.get(run_id).submit_state)
 
@@ -330,9 +362,10 @@ def _submit_state(desk: Any, run_id: str) -> SubmitState:
     max_attempts=BUSY_ATTEMPTS, wait=BUSY_WAIT_S, retry_exceptions={RunBusy, StoreUnreachable}))
 def fill_run(run_id: str) -> dict[str, Any]:
     """The job: a run held by a live process (a front window still running it, a worker elsewhere) raises
-    RunBusy and is retried later, and so is a job that met the store away (``StoreUnreachable``: a restart of
-    the server under way) — running it again is safe for the same reason a stalled job's is (the run's lease
-    and submit state, module docstring); everything else ends the job (its outcome is in the store).
+    RunBusy and is retried later, and so is a job that met the store away for longer than ``STORE_WAIT_S``
+    (``StoreUnreachable``; a shorter outage is waited out inside ``fill``) — running it again is safe for the
+    same reason a stalled job's is (the run's lease and submit state, module docstring); everything else ends
+    the job (its outcome is in the store).
 
     The retries outlast ``lease.STALE_S``: a worker killed on *another* machine leaves a lease that this host
     can only judge by its heartbeat, so the job must still be trying when that lease goes stale."""
