@@ -107,3 +107,35 @@ def test_a_job_the_server_did_not_take_is_a_clear_error_naming_the_case(pg_url: 
                 assert time.monotonic() - t < 10  # said promptly, not after the pool's default 30 s
             finally:
                 admin.execute(f'alter database "{db}" allow_connections true')
+
+
+def test_a_front_window_cut_off_from_the_queue_is_told_in_seconds(pg_server: Any, pg_url: str) -> None:
+    """A real network cut (packets dropped, no reset) under an open front window: the pool's connection is dead
+    but nobody says so. Without the TCP limits (``store.pg.cut_guards``) the pool's check of that connection
+    waited for the OS's give-up (~15 minutes); now the front is told within seconds, with the way to queue
+    again, and queues again by itself once the link is back."""
+    from tests.support import netcut
+
+    why = netcut.available()
+    if why:
+        pytest.skip(why)
+    q.ensure_schema(pg_url)
+    with netcut.NetCut(upstream=(pg_server.host, pg_server.port)) as link:
+        app = q.make_app(pg_url.replace(f"{pg_server.host}:{pg_server.port}", f"{link.host}:{link.port}"),
+                         pool_size=1, wait_s=3)
+        with app.open():
+            q.defer_runs(app, ["R1"], "C1")  # the pool's one connection is open and used
+            link.cut()
+            t = time.monotonic()
+            with pytest.raises(q.QueueUnavailable, match=r"clerkdesk queue C1"):
+                q.defer_runs(app, ["R2"], "C1")
+            assert time.monotonic() - t < 25, f"told after {time.monotonic() - t:.0f} s"
+            link.restore()
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    assert q.defer_runs(app, ["R2"], "C1")["R2"] is not None
+                    break
+                except q.QueueUnavailable:
+                    assert time.monotonic() < deadline, "the front did not queue again after the link came back"
+                    time.sleep(0.5)

@@ -63,7 +63,11 @@ def make_app(url: str, *, pool_size: int = 2, wait_s: float = 10.0) -> procrasti
     """A procrastinate app on URL with the hall's tasks. POOL_SIZE is small: a hall has dozens of windows and
     every one of them holds its pool open, so a front window needs one connection, a worker two. WAIT_S bounds
     how long a call waits for a connection: a front window must say "the queue is away" promptly, not hang."""
-    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=url, min_size=1,
+    from clerkdesk.store.pg import cut_guards
+
+    # a network cut ends the pool's and the listener's connections in seconds, as the store's (store/pg.py)
+    guards = cut_guards(url, idle_transactions=False)
+    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=url, min_size=1, kwargs=guards,
                                                                       max_size=max(1, pool_size), timeout=wait_s))
     app.add_tasks_from(tasks, namespace="hall")
     return app

@@ -70,7 +70,7 @@ def connect(url: str) -> psycopg.Connection[Any]:
     told within seconds, not after the OS's minutes-long TCP timeout)."""
     try:
         return psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
-                               application_name="clerkdesk", **_cut_guards(url))
+                               application_name="clerkdesk", **cut_guards(url))
     except psycopg.OperationalError as e:
         if "connection option" in str(e) or "invalid connection" in str(e):  # libpq refused the URL itself
             raise ConfigError(f"the shared store URL {redact(url)} is not valid: {str(e).strip()}") from None
@@ -79,16 +79,17 @@ def connect(url: str) -> psycopg.Connection[Any]:
         raise ConfigError(f"the shared store URL {redact(url)} is not valid: {e}") from None
 
 
-def _cut_guards(url: str) -> dict[str, str]:
+def cut_guards(url: str, *, idle_transactions: bool = True) -> dict[str, str]:
     """The connection settings that bound a network cut (above), each only where the URL does not set it (IT may
-    tune them in ``store.url``); the idle-transaction limit joins any ``options`` the URL gives."""
+    tune them in ``store.url``); the idle-transaction limit (IDLE_TRANSACTIONS) joins any ``options`` the URL
+    gives. The back-office queue's connections take the TCP ones too (``hall/queue.py``)."""
     try:
         given = conninfo_to_dict(url)
     except psycopg.ProgrammingError:
         return {}  # a malformed URL: connect() names it
     guards = {k: v for k, v in {**KEEPALIVE, "tcp_user_timeout": str(TCP_TIMEOUT_MS)}.items() if k not in given}
     options = str(given.get("options") or "")
-    if "idle_in_transaction_session_timeout" not in options:
+    if idle_transactions and "idle_in_transaction_session_timeout" not in options:
         guards["options"] = f"{options} -c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}".strip()
     return guards
 
