@@ -35,6 +35,7 @@ _ROWS: dict[bytes, tuple[str, float]] = {}
 _ROWS_LOCK = threading.Lock()
 _ROWS_MAX = 4096
 GUARD = 0.45
+LOOK = 0.03  # seconds between looks for the list that a click opens
 
 
 class ListPicker:
@@ -53,11 +54,17 @@ class ListPicker:
         opened = time.monotonic()
         deadline = opened + max(2.0, min(timeout, 5.0))
         popup: Rect | None = None
+        parts: tuple[Rect, Rect] | None = None
+        sight = before
         near = view.screen_rect(m.target).shift(-everything.x0, -everything.y0).grow(2)
         while time.monotonic() < deadline:
-            time.sleep(0.08)
-            popup = _diff_area(before, screen.grab(everything).image, near)
-            if popup is not None:
+            # a look that sees nothing changed costs a few ms (the changed pixels are none): look often, so that the
+            # list is seen soon after it is drawn (a Qt list is there ~20-40 ms after the click)
+            time.sleep(LOOK)
+            sight = screen.grab(everything).image
+            parts = _diff_parts(before, sight, near)
+            if parts is not None:
+                popup = parts[0]
                 break
         if popup is None:
             # nothing opened, so nothing is closed either: no Escape (it would close a dialog)
@@ -66,7 +73,11 @@ class ListPicker:
                               [m.how, f"clicked at {m.point}", "list items seen: none (no list opened)"])
         # the list may still be opening (an animation, a slow client): measure it again once it is still
         settled = wait_stable(lambda: screen.grab(everything).image, 1.0, interval=0.05)
-        parts = _diff_parts(before, settled, near)
+        if np.array_equal(settled, sight):
+            # the list was still when first seen: the same pixels measure the same (no second measure, ~20-40 ms)
+            self.reader.stats["list_still"] = self.reader.stats.get("list_still", 0) + 1
+        else:
+            parts = _diff_parts(before, settled, near)
         # the list itself (the largest change), relative to POPUP: its rows are found by their ink there
         core: Rect | None = None
         if parts is not None:
@@ -341,17 +352,24 @@ def _diff_parts(a: np.ndarray, b: np.ndarray, near: Rect) -> tuple[Rect, Rect] |
         return None
     # only the pixels' bounding box of change is measured (a list is a small part of the screen; the whole screen
     # in int16 cost ~60 ms a call idle, several times that under load); 3 px of margin keep the dilation below
-    # exactly what it is on the whole screen (unchanged pixels measure 0 either way)
-    ne = a != b
-    rows = np.flatnonzero(ne.any(axis=(1, 2)) if ne.ndim == 3 else ne.any(axis=1))
-    if len(rows) == 0:
+    # exactly what it is on the whole screen (unchanged pixels measure 0 either way). Each pixel's change is its
+    # largest channel's |a - b| (cv2.absdiff on uint8, as exact as int16), the channels' maximum taken channel by
+    # channel: numpy's reductions over the colour axis (any/max over axis 2) cost ~40 ms on a list of 430×640
+    d = cv2.absdiff(np.ascontiguousarray(a), np.ascontiguousarray(b))
+    if not d.any():
         return None
+    if d.ndim == 3:
+        change = d[:, :, 0].copy()
+        for c in range(1, d.shape[2]):
+            np.maximum(change, d[:, :, c], out=change)
+    else:
+        change = d
+    rows = np.flatnonzero(change.any(axis=1))
     y0, y1 = max(0, int(rows[0]) - 3), min(a.shape[0], int(rows[-1]) + 4)
-    band = ne[y0:y1]
-    cols = np.flatnonzero(band.any(axis=(0, 2)) if band.ndim == 3 else band.any(axis=0))
+    band = change[y0:y1]
+    cols = np.flatnonzero(band.any(axis=0))
     x0, x1 = max(0, int(cols[0]) - 3), min(a.shape[1], int(cols[-1]) + 4)
-    d = np.abs(a[y0:y1, x0:x1].astype(np.int16) - b[y0:y1, x0:x1].astype(np.int16))
-    mask = ((d.max(axis=2) if d.ndim == 3 else d) > 25).astype(np.uint8)
+    mask = (band[:, x0:x1] > 25).astype(np.uint8)
     if mask.sum() < 50:
         return None
     mask = cv2.dilate(mask, np.ones((5, 5), np.uint8))
