@@ -10,7 +10,7 @@ traditional forms of the characters of the synthetic licences and cards (surname
 scopes, entity types, capital numerals, region and street words) and of other frequent characters, after the
 pairs of the 简化字总表 (1986) as the author knows them. It was not copied from a file and is not complete: a
 traditional form missing here is simply not caught by this rule (the doubt line still applies). Every pair is
-checked mechanically (``tests/records/test_hanzi.py``): the simplified form is in GB 2312 (the simplified
+checked mechanically (``tests/capture/test_licence_rules.py``): the simplified form is in GB 2312 (the simplified
 standard set), the traditional form is in Big5 (the traditional standard set) and **not** in GB 2312 — so a
 character a simplified text may contain as a character of its own (乾, 著, 夥, 藉: all in GB 2312) is never
 listed. Pairs are (traditional, simplified), ordered by the simplified form's GB 2312 code.
