@@ -24,7 +24,9 @@ from clerkdesk.capture.problems import problem
 from clerkdesk.errors import Problem
 from clerkdesk.records import addresses, regions
 from clerkdesk.records.codes import ethnic_group_names
+from clerkdesk.records.hanzi import traditional_forms, traditional_to_simplified
 from clerkdesk.records.standards import IdNumber, check_id_number, check_uscc, normalise_name
+from clerkdesk.vision.normalize import levenshtein
 
 LABELS = {
     "idcard-front": ("姓名", "性别", "民族", "出生", "住址", "公民身份号码"),
@@ -385,12 +387,84 @@ def parse_license(b: Builder) -> None:
     b.text_field("address", "住所", multiline=True)
     b.text_field("business_scope", "经营范围", multiline=True)
     leaked_labels(b)
+    _closing_sentence(b)
+    _scope_colons(b)
+    _traditional_forms(b)
     code = b.r.value("uscc")
     if code and "uscc" not in {p.field for p in b.r.errors}:  # proven: every check of check_uscc passed
         _snap_address(b, code[2:8])
         address = b.r.value("address")
         if address and addresses.address_agrees(code[2:8], address) is False:
             b.report("address", "region_address_mismatch")
+
+
+# The fixed sentences a business scope closes with (NFKC: full-width brackets and commas are ASCII), as printed on
+# licences under the 经营范围 registration rules; the synthetic licences (testing.fake) print the first.
+CLOSING_SENTENCES = (
+    "(依法须经批准的项目,经相关部门批准后方可开展经营活动)",
+    "(依法须经批准的项目,经相关部门批准后方可开展经营活动,具体经营项目以相关部门批准文件或许可证件为准)",
+    "(除依法须经批准的项目外,凭营业执照依法自主开展经营活动)",
+)
+CLOSING_EDITS = 3  # at most this many characters misread, lost or added in the sentence
+
+
+def closing_sentence(scope: str) -> str | None:
+    """SCOPE with its closing sentence restored when its end is a near-copy (1 … CLOSING_EDITS edits) of exactly
+    one of CLOSING_SENTENCES and nearer to it than to any other (``挫准`` for 批准, a comma or a bracket lost);
+    None when it ends with one exactly or with none of them."""
+    best: list[tuple[int, int, str]] = []  # (edits, length of the end replaced, sentence)
+    for sentence in CLOSING_SENTENCES:
+        n = len(sentence)
+        ends = range(max(1, n - CLOSING_EDITS), min(len(scope), n + CLOSING_EDITS) + 1)
+        if ends:
+            d, k = min((levenshtein(scope[-k:], sentence), k) for k in ends)
+            best.append((d, k, sentence))
+    if not best:
+        return None
+    best.sort()
+    d, k, sentence = best[0]
+    if d == 0 or d > CLOSING_EDITS or (len(best) > 1 and best[1][0] == d):
+        return None
+    return scope[:-k] + sentence
+
+
+def _closing_sentence(b: Builder) -> None:
+    """The business scope's fixed closing sentence, misread, is restored from its known text: flag ``corrected``,
+    confidence ≤ 0.9 and ``scope_corrected`` (warning), as every correction no check character proves."""
+    f = b.r.fields.get("business_scope")
+    fixed = closing_sentence(f.value) if f and f.value else None
+    if f is None or fixed is None:
+        return
+    b.r.fields["business_scope"] = CapturedField(f.name, fixed, min(f.confidence, 0.9), f.box, f.raw,
+                                                 (*f.flags, "corrected"), f.note)
+    b.report("business_scope", "scope_corrected")
+
+
+_HEADED = re.compile(r"项目:")  # 许可项目： / 一般项目： head the parts of a scope; no other colon stands in one
+
+
+def _scope_colons(b: Builder) -> None:
+    """A colon in a business scope other than after 许可项目/一般项目 is a misread ``；`` (the list's separator,
+    read surely as ``:`` on phone photos and JPEG q25 licences): ``scope_colon`` (warning), value as read."""
+    scope = b.r.value("business_scope")
+    if scope and scope.count(":") > len(_HEADED.findall(scope)):
+        b.report("business_scope", "scope_colon")
+
+
+def _traditional_forms(b: Builder) -> None:
+    """A licence is printed in simplified characters: a traditional-only form in a text value (``蔣`` for 蒋,
+    ``貨`` for 货) is a misreading. ``traditional_character`` (warning); the value stays as read and the field's
+    note names the characters (``蔣 → 蒋?``)."""
+    table = traditional_to_simplified()
+    for name in TEXT_FIELDS[b.r.kind]:
+        f = b.r.fields.get(name)
+        found = traditional_forms(f.value) if f and f.value else []
+        if f is None or not found:
+            continue
+        note = "traditional form read: " + ", ".join(f"{ch} → {table[ch]}?" for ch in found)
+        b.r.fields[name] = CapturedField(f.name, f.value, f.confidence, f.box, f.raw, f.flags,
+                                         f"{f.note}; {note}" if f.note else note)
+        b.report(name, "traditional_character")
 
 
 def _uscc(b: Builder, v: Value) -> None:

@@ -39,6 +39,13 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                        "another field's label was read into this value; check it"),
     "address_region_unknown": ("warning", "住址开头的省、市、区县名称不是任何行政区划名称，请核对（可能有误识字）",
                                "the province, city or county at the start of the address is no region's name; check it"),
+    "scope_corrected": ("warning", "已按固定表述恢复经营范围末尾的说明句（其中有误识字符），请核对",
+                        "the business scope's fixed closing sentence, misread, restored from its known text; check it"),
+    "scope_colon": ("warning", "经营范围中有冒号不在“许可项目/一般项目”之后（可能是误识的分号），请核对",
+                    "a colon in the business scope outside 许可项目/一般项目 (a misread semicolon?); check it"),
+    "traditional_character": ("warning", "识别结果含有繁体字形（证照以简化字印制，可能是误识），请核对",
+                              "the reading holds a traditional character form (the document is printed in "
+                              "simplified characters: a misreading?); check it"),
     "sex_invalid": ("error", "性别应为“男”或“女”", "sex must be 男 or 女"),
     "unexpected_characters": ("warning", "识别结果含有该项不应有的字符（已去除），请人工核对",
                               "the reading had characters this field cannot contain (removed); please check by eye"),
