@@ -85,9 +85,9 @@ def iso_date(text: str) -> str | None:
         return None
 
 
-# traditional forms the recogniser sometimes returns (Kai/Song faces) for characters of the 56 names
-_ETHNIC_VARIANTS = str.maketrans(dict(zip(
-    "漢維爾壯鮮滿瑤薩東鄉納頗達錫烏別羅溫獨龍倫門諾畬", "汉维尔壮鲜满瑶萨东乡纳颇达锡乌别罗温独龙伦门诺畲", strict=True)))
+# traditional forms the recogniser sometimes returns (Kai/Song faces) for characters of the 56 names: the one
+# table of traditional forms (records.hanzi), plus 畬, a variant of 畲 (畲族) rather than its traditional form
+_ETHNIC_VARIANTS = str.maketrans({**traditional_to_simplified(), "畬": "畲"})
 def _ethnic_name(text: str) -> str | None:
     """TEXT as one of GB 3304's 56 names (without 族; 漢 → 汉, the same name in its traditional form), or None."""
     names = ethnic_group_names()
