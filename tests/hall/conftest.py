@@ -74,3 +74,13 @@ def logged_in(home: Path, web: Any, backend: str | None, base: int) -> Path:
     return home
 
 
+@pytest.fixture(scope="module")
+def own_pg() -> Iterator[Any]:
+    """A PostgreSQL of the module's own, crash-safe (a crash loses no confirmed commit, as on a hall's server), for
+    tests that stop, restart or crash it."""
+    from clerkdesk.testing.postgres import pg_bindir, pg_server
+
+    if pg_bindir() is None:
+        pytest.skip("PostgreSQL is not installed (Debian package 'postgresql')")
+    with pg_server(crash_safe=True) as server:
+        yield server

@@ -25,21 +25,9 @@ from hypothesis import strategies as st
 
 from clerkdesk.recipe.driver import DriverError
 from clerkdesk.records.standards import id_check_digit
+from tests.support.fake_system import FILL_RECIPE as RECIPE
 from tests.support.fake_system import SYSTEM, FakeDriver, World
 
-RECIPE = """\
-recipe: fake.r
-title: 测试事项
-system: fake
-steps:
-  - open: /form
-  - human: {message: 请登录, until: {text: 退出登录}}
-  - fill: {label: 成员, value: "{{ person.id_number }}"}
-  - fill: {label: 姓名, value: "{{ person.name }}"}
-  - submit: {click: {role: button, name: 提交}}
-  - expect: {text: 受理成功}
-  - capture: {receipt: {after: "受理编号："}}
-"""
 _n = itertools.count(1)
 
 

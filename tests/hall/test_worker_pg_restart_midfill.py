@@ -27,21 +27,9 @@ import psycopg
 import pytest
 
 from clerkdesk.records.standards import id_check_digit
+from tests.support.fake_system import FILL_RECIPE as RECIPE
 from tests.support.fake_system import SYSTEM, FakeDriver, World
 
-RECIPE = """\
-recipe: fake.r
-title: 测试事项
-system: fake
-steps:
-  - open: /form
-  - human: {message: 请登录, until: {text: 退出登录}}
-  - fill: {label: 成员, value: "{{ person.id_number }}"}
-  - fill: {label: 姓名, value: "{{ person.name }}"}
-  - submit: {click: {role: button, name: 提交}}
-  - expect: {text: 受理成功}
-  - capture: {receipt: {after: "受理编号："}}
-"""
 # the driver calls of one fill of RECIPE, in order (FakeDriver counts each as a tick)
 OPEN, LOGGED_IN, FILL_ID, FILL_NAME, CLICK, ANSWER, RECEIPT = range(1, 8)
 CLOSE = 99  # the driver's close, after the run's end was stored
@@ -89,16 +77,6 @@ class StoreAwayDriver(FakeDriver):
             self.w.calls = CLOSE - 1
             self.tick()
             self.after()
-
-
-@pytest.fixture(scope="module")
-def own_pg() -> Iterator[Any]:
-    from clerkdesk.testing.postgres import pg_bindir, pg_server
-
-    if pg_bindir() is None:
-        pytest.skip("PostgreSQL is not installed (Debian package 'postgresql')")
-    with pg_server(crash_safe=True) as server:  # a crash loses no confirmed commit, as on a hall's server
-        yield server
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +21,6 @@ import pytest
 from tests.support.hall import ENROL, log_in, person, records_of, run_cli, store_runs, write_record
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def own_pg() -> Iterator[Any]:
-    from clerkdesk.testing.postgres import pg_bindir, pg_server
-
-    if pg_bindir() is None:
-        pytest.skip("PostgreSQL is not installed (Debian package 'postgresql')")
-    with pg_server(crash_safe=True) as server:  # a crash loses no confirmed commit, as on a hall's server
-        yield server
 
 
 def test_a_worker_carries_on_across_postgresql_restarts(own_pg: Any, home: Path, web: Any, cli_env: dict[str, str],

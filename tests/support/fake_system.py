@@ -46,6 +46,22 @@ class Fault:
     ticks: int = 3  # slow: driver calls until the answer comes
 
 
+# a one-page fill of the fake system: log in, two fields, the submit, its answer and receipt (the hall tests)
+FILL_RECIPE = """\
+recipe: fake.r
+title: 测试事项
+system: fake
+steps:
+  - open: /form
+  - human: {message: 请登录, until: {text: 退出登录}}
+  - fill: {label: 成员, value: "{{ person.id_number }}"}
+  - fill: {label: 姓名, value: "{{ person.name }}"}
+  - submit: {click: {role: button, name: 提交}}
+  - expect: {text: 受理成功}
+  - capture: {receipt: {after: "受理编号："}}
+"""
+
+
 @dataclass
 class World:
     """The system, its ledger, and the faults of each attempt (process)."""
