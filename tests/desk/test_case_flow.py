@@ -91,6 +91,26 @@ def test_a_receipt_the_clerk_enters_comes_back_as_receipts_into_the_case(desk: D
     assert last["action"] == "fill_succeeded" and json.loads(last["detail"])["captured"] == ["receipt"]
 
 
+@pytest.mark.parametrize("audited", [False, True], ids=["no-audit", "audited"])
+@pytest.mark.parametrize("in_case", [False, True], ids=["case-without-receipt", "case-with-receipt"])
+def test_a_run_found_done_gets_whatever_of_its_end_is_missing_once(desk: Desk, audited: bool, in_case: bool) -> None:
+    """The store went away somewhere among a succeeded run's end steps (audit entry, receipts into the case, the
+    case settled): the retry that finds the run done writes each missing part once and nothing twice."""
+    res, _plan = desk.open_case(CaseRequest("person", dict(PERSON), [EMP], dict(EMPLOYMENT)), FillOptions())
+    rid, receipts = res.runs[EMP], {"receipt": "JY2026000002"}
+    desk.store.runs.update(rid, status="succeeded", submit_state="confirmed", data={"captures": receipts})
+    if audited:
+        desk.store.audit.append("fill_succeeded", f"run:{rid}", {"recipe": EMP, "captured": ["receipt"]})
+    if in_case:
+        desk.store.cases.update(res.case_id, result=(EMP, receipts))
+    out = desk.resume(rid, None, FillOptions())  # type: ignore[arg-type]
+    assert out.status == "succeeded" and out.receipts == receipts
+    case = desk.cases.get(res.case_id)
+    assert case.results == {EMP: receipts} and case.status == "done"
+    ends = [a for a in desk.store.audit.rows(f"run:{rid}") if a["action"] == "fill_succeeded"]
+    assert len(ends) == 1 and json.loads(ends[0]["detail"])["captured"] == ["receipt"]
+    assert json.loads(ends[0]["detail"]).get("caught_up") is (None if audited else True)
+
 def test_the_desk_is_composed_not_mixed(desk: Desk) -> None:
     assert Desk.__mro__ == (Desk, object)
     services = (desk.profiles, desk.cases, desk.runs, desk.documents, desk.drafts, desk.upkeep)

@@ -73,11 +73,23 @@ class Runs:
                         driver_options={**self.sealing(), "browser": opts.browser, **opts.driver_options})
         store.audit.append("fill_started", f"run:{rid}", {"recipe": target.recipe.id, "system": target.system.id})
         out = runner.run(rid, target, case.context, resume=resume)
-        store.audit.append("fill_" + out.status, f"run:{rid}", {"recipe": target.recipe.id,
-                                                                "captured": sorted(out.receipts)})
-        if out.receipts:
-            store.cases.update(store.runs.get(rid).case_id, result=(target.recipe.id, out.receipts))
+        self._record_end(rid, target.recipe.id, out.status, out.receipts)
         return out
+
+    def _record_end(self, rid: str, recipe: str, status: str, receipts: dict[str, str], *, audit: bool = True,
+                    **note: Any) -> None:
+        """A run's end, written in this one place for every way a run ends (filled, the clerk's receipt, caught
+        up after a store outage): the audit entry ``fill_<status>`` naming what was captured (AUDIT false: it is
+        there already), and the receipts into the case (only where the case does not hold them already). The
+        caller settles the case."""
+        store = self.session.store
+        if audit:
+            store.audit.append("fill_" + status, f"run:{rid}",
+                               {"recipe": recipe, "captured": sorted(receipts), **note})
+        if receipts:
+            case_id = store.runs.get(rid).case_id
+            if store.cases.get(case_id).results.get(recipe) != receipts:
+                store.cases.update(case_id, result=(recipe, receipts))
 
     def resume(self, rid: str, clerk: Clerk, opts: FillOptions, decision: str | None = None,
                receipt: str | None = None) -> Outcome:
@@ -123,13 +135,9 @@ class Runs:
         store = self.session.store
         store.runs.release(rid)  # (only a lease of this process)
         row = store.runs.get(rid)
-        if not any(a["action"] == "fill_succeeded" for a in store.audit.rows(f"run:{rid}")):
-            store.audit.append("fill_succeeded", f"run:{rid}", {"recipe": row.recipe,
-                                                                "captured": sorted(row.data.get("captures", {})),
-                                                                "caught_up": True})
-        captures = row.data.get("captures", {})
-        if captures and store.cases.get(row.case_id).results.get(row.recipe) != captures:
-            store.cases.update(row.case_id, result=(row.recipe, captures))
+        audited = any(a["action"] == "fill_succeeded" for a in store.audit.rows(f"run:{rid}"))
+        self._record_end(rid, row.recipe, RunStatus.SUCCEEDED, row.data.get("captures", {}), audit=not audited,
+                         caught_up=True)
         self.cases.settle(row.case_id)
 
     def _restamp(self, row: RunRow, target: Target) -> None:
@@ -154,9 +162,7 @@ class Runs:
         receipts = {**row.data.get("captures", {}), "receipt": receipt}
         store.runs.update(rid, status=RunStatus.SUCCEEDED, data={"captures": receipts, "message": ""})
         store.runs.event(rid, row.checkpoint, "submit", "clerk: receipt entered")
-        store.audit.append("fill_succeeded", f"run:{rid}", {"recipe": row.recipe, "captured": ["receipt"],
-                                                            "by": "clerk"})
-        store.cases.update(row.case_id, result=(row.recipe, receipts))
+        self._record_end(rid, row.recipe, RunStatus.SUCCEEDED, receipts, by="clerk")
         self.cases.settle(row.case_id)
         return Outcome(RunStatus.SUCCEEDED, receipts, "", submit="confirmed")
 
