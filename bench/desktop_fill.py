@@ -167,14 +167,29 @@ def bench_ocr(repeat: int) -> dict[str, float]:
 STAT_KEYS = ("full_ocr", "region_ocr", "line_ocr", "cache_hits", "verify_reused", "rows_reused", "list_detect")
 
 
+FAILED_SHOTS = Path(tempfile.gettempdir()) / "clerkdesk-bench-failures"
+
+
 def _timer(d: object, steps: list[tuple[str, float, str]]) -> object:
-    """TIMED(name, fn): run FN, append (NAME, seconds, the OCR work it did) to STEPS."""
+    """TIMED(name, fn): run FN, append (NAME, seconds, the OCR work it did) to STEPS. A step that fails leaves
+    the screen as it was then in FAILED_SHOTS (the path printed), so a failure seen once under load can be read
+    afterwards instead of guessed at."""
 
     def timed(name: str, fn: object) -> None:
         stats = d.stats  # type: ignore[attr-defined]
         before = dict(stats)
         t = time.perf_counter()
-        fn()  # type: ignore[operator]
+        try:
+            fn()  # type: ignore[operator]
+        except Exception:
+            failed_after = time.perf_counter() - t
+            from clerkdesk.vision.screen import grab, to_png
+
+            FAILED_SHOTS.mkdir(exist_ok=True)
+            shot = FAILED_SHOTS / f"{time.strftime('%Y%m%d-%H%M%S')}-{name.replace('/', '_')}.png"
+            shot.write_bytes(to_png(grab().image))
+            print(f"  step {name!r} failed after {failed_after:.2f} s; the screen then: {shot}")
+            raise
         work = ", ".join(f"{k} {stats.get(k, 0) - before.get(k, 0)}" for k in STAT_KEYS
                          if stats.get(k, 0) - before.get(k, 0))
         steps.append((name, time.perf_counter() - t, work))
