@@ -8,6 +8,7 @@ keeps the order things happened; a view row added or altered without the key is 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from clerkdesk.store.pg import WRITE_LOCK
 pytestmark = pytest.mark.own_backend
 
 ID = "11010519491231002X"
+ID2 = "110105194912310046"
 PERSON = {"name": "张三", "id_number": ID, "phone": "13812345678"}
 
 
@@ -101,23 +103,88 @@ def test_views_of_a_crashed_process_are_chained_by_the_next_open(home: Path, tmp
     s.close()
 
 
-@pytest.mark.parametrize("attack", ["insert", "alter"])
+@pytest.mark.parametrize("attack", ["insert", "alter", "other-profile", "other-token", "not-json"])
 def test_a_view_row_forged_or_altered_without_the_key_is_not_chained(home: Path, pg_url: str, attack: str,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(store_db, "VIEW_FLUSH_S", 60.0)
     s = Store.open(home, url=pg_url)
     s.profiles.save("person", ID, PERSON)
+    other = s.profiles.save("person", ID2, {**PERSON, "id_number": ID2}).profile_id
     s.profiles.get("person", ID)
     with psycopg.connect(pg_url, autocommit=True) as dba:
         if attack == "insert":  # a DBA makes clerk-x look at a profile
             dba.execute("insert into audit_pending (at, actor, action, subject, detail, nonce, mac) values "
                         "('2026-12-05T09:00:00', 'clerk-x', 'viewed', 'person:1', '{}', 'n1', %s)", ["0" * 64])
-        else:  # a DBA makes the view someone else's
+        elif attack == "alter":  # a DBA makes the view someone else's
             dba.execute("update audit_pending set actor = 'clerk-x'")
+        elif attack == "other-profile":  # … or of another person (the id is filled in by the statement)
+            dba.execute("update audit_pending set subject = %s", [f"person:{other}"])
+        elif attack == "other-token":  # … with that person's token put beside it
+            token = dba.execute("select lookup from profiles where id = %s", [other]).fetchone()[0]  # type: ignore[index]
+            dba.execute("update audit_pending set subject = %s, detail = %s",
+                        [f"person:{other}", json.dumps({"lookup": token})])
+        else:
+            dba.execute("update audit_pending set detail = 'x'")
     rep = s.audit.verify()  # chains what is waiting first
     assert not rep.ok and any("without the key" in p for p in rep.problems), rep.problems
     assert all(r["actor"] != "clerk-x" for r in s.audit.rows())
+    assert all(r["subject"] != f"person:{other}" for r in s.audit.rows() if r["action"] == "viewed")
     assert chained(pg_url) == (1 if attack == "insert" else 0)
+    s.close()
+
+
+def test_a_lookup_is_one_round_trip_and_its_view_is_chained_with_the_id_only(home: Path, pg_url: str,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hall's commonest call (docs/hall.md, "Where a lookup's time goes"): the profile and its view row in
+    one statement. The view row carries the lookup token until it is chained; the chain names the id only."""
+    monkeypatch.setattr(store_db, "VIEW_FLUSH_S", 60.0)
+    s = Store.open(home, url=pg_url)
+    pid = s.profiles.save("person", ID, PERSON).profile_id
+    s.profiles.get("person", ID)  # the connection's first use of the statements is not what is counted
+    sent: list[str] = []
+    raw = s.db.raw  # type: ignore[attr-defined]
+    real_execute, real_cursor = raw.execute, raw.cursor
+
+    class Cursor:
+        def __init__(self, cur: object) -> None:
+            self.cur = cur
+
+        def execute(self, query: str, *a: object, **k: object) -> object:
+            sent.append(query)
+            return self.cur.execute(query, *a, **k)  # type: ignore[attr-defined]
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.cur, name)
+
+    monkeypatch.setattr(raw, "execute", lambda q, *a, **k: (sent.append(q), real_execute(q, *a, **k))[1])
+    monkeypatch.setattr(raw, "cursor", lambda *a, **k: Cursor(real_cursor(*a, **k)))
+    got = s.profiles.get("person", ID)
+    assert got is not None and got.record["phone"] == PERSON["phone"]
+    assert len(sent) == 1, sent
+    assert s.profiles.get("person", "11010519491231003" + "8") is None and len(sent) == 2  # a miss: one, no view
+    monkeypatch.undo()
+    assert s.audit.pending_count() == 2
+    token = s.profiles.lookup_token("person", ID)
+    s.close()  # flushes
+    with psycopg.connect(pg_url) as c:
+        rows = c.execute("select subject, detail from audit where action = 'viewed'").fetchall()
+        assert rows == [(f"person:{pid}", "{}"), (f"person:{pid}", "{}")]
+        assert c.execute("select count(*) from audit where position(%s in detail) > 0", [token]).fetchone() == (0,)
+
+
+def test_a_view_of_a_profile_erased_before_the_flush_is_still_chained(home: Path, pg_url: str,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing is left to check its id against, and its MAC still proves who looked up what and when."""
+    monkeypatch.setattr(store_db, "VIEW_FLUSH_S", 60.0)
+    s = Store.open(home, url=pg_url)
+    pid = s.profiles.save("person", ID, PERSON).profile_id
+    s.profiles.get("person", ID)
+    with psycopg.connect(pg_url, autocommit=True) as dba:  # erased by another window, its flush not yet run
+        dba.execute("delete from profile_versions where profile_id = %s", [pid])
+        dba.execute("delete from profiles where id = %s", [pid])
+    assert s.audit.flush_views() == 1
+    assert [r["subject"] for r in s.audit.rows() if r["action"] == "viewed"] == [f"person:{pid}"]
+    assert s.audit.verify().ok
     s.close()
 
 

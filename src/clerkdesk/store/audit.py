@@ -39,6 +39,17 @@ _COLUMNS = ("id", "at", "actor", "action", "subject", "detail", "prev")
 _PENDING = ("at", "actor", "action", "subject", "detail", "nonce")
 
 
+def _lookup_token(detail: str | None) -> str | None:
+    """The lookup token a pending view written by ``view_by_lookup`` carries in its detail; None for any other
+    row (also for a detail that is not JSON: such a row is judged by its plain MAC)."""
+    try:
+        d = json.loads(detail or "{}")
+    except ValueError:
+        return None
+    token = d.get("lookup") if isinstance(d, dict) else None
+    return token if isinstance(token, str) else None
+
+
 @dataclass(frozen=True)
 class AuditReport:
     ok: bool
@@ -169,21 +180,72 @@ class AuditLog:
         by the next flush of any process) moves them into the chain under the lock, many rows per lock and
         one anchor write. What this gives up is in docs/security.md ("Views on the shared store").
         """
-        from clerkdesk.store.db import now
-
         if not self.s.shared:
             self.append(action, subject, detail)
             return
         self.s.refuse_if_damaged()
+        self.s.db["audit_pending"].insert(self._pending_row(action, subject, detail))
+        self.s.views_written()
+
+    def _pending_row(self, action: str, subject: str, detail: dict[str, Any] | None) -> dict[str, Any]:
+        from clerkdesk.store.db import now
+
         row = {"at": now(), "actor": self.s.clerk, "action": action, "subject": subject,
                "detail": json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
                "nonce": secrets.token_hex(12)}
         row["mac"] = self._pending_mac(row)
-        self.s.db["audit_pending"].insert(row)
-        self.s.views_written()
+        return row
+
+    def view_by_lookup(self, kind: str, token: str) -> dict[str, Any] | None:
+        """The profile row whose blind index is TOKEN, with its ``viewed`` row written *by the same statement*:
+        one round trip for a lookup on the shared store, not two (the select, then the view's insert), and
+        still no view without its row in the database, nor a row shown without its view (one statement is
+        atomic). None, and nothing recorded, when there is no such profile.
+
+        The view row is MAC'd before the profile id is known, so its MAC covers the subject as ``KIND:?`` and
+        the lookup token in its detail; the statement fills in ``KIND:<id>``. The flush checks that the id is
+        the token's profile (``_genuine``) and chains the row without the token: the chain names ids only,
+        as for every other view."""
+        self.s.refuse_if_damaged()
+        row = self._pending_row("viewed", f"{kind}:?", {"lookup": token})
+        rows = list(self.s.db.query(
+            "with p as (select * from profiles where lookup = ?), v as ("
+            "insert into audit_pending (at, actor, action, subject, detail, nonce, mac) "
+            "select ?, ?, ?, ?::text || p.id::text, ?, ?, ? from p) select * from p",
+            [token, row["at"], row["actor"], row["action"], f"{kind}:", row["detail"], row["nonce"], row["mac"]]))
+        if rows:
+            self.s.views_written()
+        return rows[0] if rows else None
 
     def _pending_mac(self, row: dict[str, Any]) -> str:
         return self.s.cipher.sign(json.dumps(["pending", *(row[k] for k in _PENDING)], ensure_ascii=False))
+
+    def _genuine(self, db: Any, pending: list[dict[str, Any]]) -> list[bool]:
+        """For each pending row: was it written by a ClerkDesk holding the key, unaltered? A lookup's view
+        (``view_by_lookup``) is MAC'd over ``KIND:?`` and its token; its id must be that token's profile —
+        or a profile no longer there (erased after the view, before the flush: nothing is left to check it
+        against, and the row's MAC still proves who looked up what, when)."""
+        ids = [int(i) for p in pending if (i := p["subject"].partition(":")[2]).isdigit()]
+        tokens = ({int(r["id"]): r["lookup"] for r in db.query(
+            "select id, lookup from profiles where id = any(?)", [ids])} if ids else {})
+        out = []
+        for p in pending:
+            token = _lookup_token(p["detail"])
+            if token is None:
+                out.append(self._pending_mac(p) == p["mac"])
+                continue
+            kind, _, pid = p["subject"].partition(":")
+            out.append(pid.isdigit() and self._pending_mac({**p, "subject": f"{kind}:?"}) == p["mac"]
+                       and tokens.get(int(pid), token) == token)
+        return out
+
+    @staticmethod
+    def _as_chained(p: dict[str, Any]) -> dict[str, Any]:
+        """A genuine pending row as the chain keeps it: a lookup's token taken out (ids only in the chain)."""
+        if _lookup_token(p["detail"]) is None:
+            return dict(p)
+        detail = {k: v for k, v in json.loads(p["detail"]).items() if k != "lookup"}
+        return {**p, "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True)}
 
     def pending_count(self) -> int:
         """Views written but not yet chained (always 0 on the SQLite file)."""
@@ -218,8 +280,8 @@ class AuditLog:
         pending = list(db.query("select * from audit_pending order by id"))
         if not pending:
             return []
-        good = [p for p in pending if self._pending_mac(p) == p["mac"]]
-        items = [dict(p) for p in good]
+        good = [p for p, ok in zip(pending, self._genuine(db, pending), strict=True) if ok]
+        items = [self._as_chained(p) for p in good]
         if len(good) < len(pending):
             from clerkdesk.store.db import now
 
@@ -360,7 +422,8 @@ class AuditLog:
                "the shared store without the key (forged) and were not chained"
                for r in self.s.db["audit"].rows_where("action = ?", ["audit_pending_forged"], order_by="id")]
         if self.s.shared and self.s.db["audit_pending"].exists():
-            bad = [p for p in self.s.db["audit_pending"].rows if self._pending_mac(p) != p["mac"]]
+            waiting = list(self.s.db["audit_pending"].rows)
+            bad = [p for p, ok in zip(waiting, self._genuine(self.s.db, waiting), strict=True) if not ok]
             if bad:
                 out.append(f"{len(bad)} waiting view record(s) were added or altered without the key")
         return out
