@@ -197,6 +197,8 @@ class Store:
             _enable_wal(conn)
         _configure(conn)
         db = Database(conn)
+        if not pages:
+            _refuse_newer(path, db, postgres=False)
         if migrate and not pages and migrations.pending(db):
             # Under the write lock, so two processes opening a new file at once cannot both create tables
             # (sqlite-utils nests each migration's own transaction as a savepoint inside this one).
@@ -213,6 +215,7 @@ class Store:
 
         db = PgDatabase(connect(url), url)
         try:
+            _refuse_newer(redact_url(url), db, postgres=True)
             if migrate and pg_pending(db):
                 pg_apply(db)
             store = cls._keyed(redact_url(url), db, clerk, [], db.transaction)
@@ -447,6 +450,20 @@ class Store:
 
     def unseal(self, blob: bytes, aad: str) -> Any:
         return json.loads(self.cipher.decrypt(blob, aad.encode()))
+
+
+def _refuse_newer(where: Path | str, db: Any, *, postgres: bool) -> None:
+    """A store a newer ClerkDesk has migrated is not opened by this one (``migrations.newer_steps``)."""
+    from clerkdesk import __version__
+    from clerkdesk.store.migrations import newer_steps
+
+    newer = newer_steps(db, postgres=postgres)
+    if newer:
+        raise ConfigError(
+            f"{where} 已由更新版本的 ClerkDesk 升级（{', '.join(newer)}），本机为 {__version__}：请先把本机升级到同一版本；"
+            f"一个大厅的所有窗口和后台须运行同一版本 ({where} was upgraded by a newer ClerkDesk (schema steps "
+            f"{', '.join(newer)}) and this machine runs {__version__}: upgrade this machine to the hall's version "
+            "first; every window and worker of a hall runs one version, docs/hall.md \"Upgrading a hall\")")
 
 
 def _enable_wal(conn: sqlite3.Connection, deadline_s: float = 30.0) -> None:

@@ -274,3 +274,20 @@ def pg_apply(db: PgDatabase) -> list[str]:
             db.raw.execute(next(s.postgres for s in STEPS if s.name == name).encode())
             db.execute(f"insert into {PG_TABLE} (name, applied_at) values (?, ?)", [name, now()])
     return todo
+
+
+def newer_steps(db: Database | PgDatabase, *, postgres: bool) -> list[str]:
+    """Steps applied to DB that this ClerkDesk does not know: a newer ClerkDesk migrated it. Such a store is
+    not opened (``Store.open``): an older workstation would write rows in a shape the newer ones read
+    otherwise — on the hall's store, say, view records its flush would take for forged."""
+    known = {s.name for s in STEPS}
+    if postgres:
+        if not db[PG_TABLE].exists():
+            return []
+        names = [r["name"] for r in db.query(f"select name from {PG_TABLE} order by id")]
+    else:
+        if not db[migrations.migrations_table].exists():
+            return []
+        names = [r["name"] for r in db.query(
+            f"select name from {migrations.migrations_table} where migration_set = ?", [migrations.name])]
+    return [n for n in names if n not in known]
