@@ -13,6 +13,21 @@ import pytest
 # folder for this test session, never the developer's own ~/.config (and no state carried between runs).
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="clerkdesk-test-config-")
 
+TESTS = Path(__file__).parent
+# Folders whose files share one thing outside the test's own temporary folder: packaging/ builds into the
+# checkout's build/ cache and installs one .deb with dpkg, so its files run one after another on one worker.
+SERIAL_FOLDERS = {"packaging"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The suite runs on every core (pytest-xdist, ``--dist loadgroup``): a file's tests stay together on one
+    worker (its module fixtures — a sandbox server, a browser, an Xvfb — are made once), and a folder in
+    ``SERIAL_FOLDERS`` is one group."""
+    for item in items:
+        rel = Path(str(item.path)).relative_to(TESTS)
+        group = rel.parts[0] if rel.parts[0] in SERIAL_FOLDERS else rel.as_posix()
+        item.add_marker(pytest.mark.xdist_group(group))
+
 
 @pytest.fixture(autouse=True)
 def _isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
