@@ -13,20 +13,51 @@ import pytest
 # folder for this test session, never the developer's own ~/.config (and no state carried between runs).
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="clerkdesk-test-config-")
 
-TESTS = Path(__file__).parent
-# Folders whose files share one thing outside the test's own temporary folder: packaging/ builds into the
-# checkout's build/ cache and installs one .deb with dpkg, so its files run one after another on one worker.
-SERIAL_FOLDERS = {"packaging"}
+# --- the suite on every core (pytest-xdist; README "Tests") ------------------------------------------------
+# A file's tests run together on one worker (its module fixtures — a sandbox server, a browser, an Xvfb — are
+# made once, and its tests keep their order). A folder in SERIAL_FOLDERS is one unit: its files share something
+# outside their temporary folders (packaging/ builds into the checkout's build/ cache and installs one .deb
+# with dpkg). Units are handed out longest first, judged by their marks, so that no long file starts last.
+SERIAL_FOLDERS = ("tests/packaging/",)
+WEIGHT = {"packaging": 60.0, "slow": 60.0, "browser": 5.0, "desktop": 5.0, "ocr": 3.0}  # rough seconds per test
+MAX_WORKERS = 4  # each worker may run a Chromium, an Xvfb client and the OCR models at once
+
+
+def unit_of(nodeid: str) -> str:
+    path = nodeid.split("::", 1)[0]
+    return next((f for f in SERIAL_FOLDERS if path.startswith(f)), path)
+
+
+def _weight(item: pytest.Item) -> float:
+    return max([0.2, *(w for mark, w in WEIGHT.items() if item.get_closest_marker(mark))])
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The suite runs on every core (pytest-xdist, ``--dist loadgroup``): a file's tests stay together on one
-    worker (its module fixtures — a sandbox server, a browser, an Xvfb — are made once), and a folder in
-    ``SERIAL_FOLDERS`` is one group."""
+    units: dict[str, list[pytest.Item]] = {}
     for item in items:
-        rel = Path(str(item.path)).relative_to(TESTS)
-        group = rel.parts[0] if rel.parts[0] in SERIAL_FOLDERS else rel.as_posix()
-        item.add_marker(pytest.mark.xdist_group(group))
+        units.setdefault(unit_of(item.nodeid), []).append(item)
+    ordered = sorted(units.values(), key=lambda unit: -sum(map(_weight, unit)))  # stable: ties keep their order
+    items[:] = [item for unit in ordered for item in unit]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: one worker per core, at most MAX_WORKERS (timing tests stay meaningful on a big machine)."""
+    return max(1, min(len(os.sched_getaffinity(0)), MAX_WORKERS))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """xdist's file scheduling, with SERIAL_FOLDERS as one unit each and the units in the collection's order
+    (longest first, above) rather than by their number of tests."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByUnit(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return unit_of(nodeid)
+
+    config.option.loadscopereorder = False
+    return ByUnit(config, log)  # type: ignore[arg-type]
 
 
 @pytest.fixture(autouse=True)
