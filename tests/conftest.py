@@ -13,6 +13,52 @@ import pytest
 # folder for this test session, never the developer's own ~/.config (and no state carried between runs).
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="clerkdesk-test-config-")
 
+# --- the suite on every core (pytest-xdist; README "Tests") ------------------------------------------------
+# A file's tests run together on one worker (its module fixtures — a sandbox server, a browser, an Xvfb — are
+# made once, and its tests keep their order). A folder in SERIAL_FOLDERS is one unit: its files share something
+# outside their temporary folders (packaging/ builds into the checkout's build/ cache and installs one .deb
+# with dpkg). Units are handed out longest first, judged by their marks, so that no long file starts last.
+SERIAL_FOLDERS = ("tests/packaging/",)
+WEIGHT = {"packaging": 60.0, "slow": 60.0, "browser": 5.0, "desktop": 5.0, "ocr": 3.0}  # rough seconds per test
+MAX_WORKERS = 4  # each worker may run a Chromium, an Xvfb client and the OCR models at once
+
+
+def unit_of(nodeid: str) -> str:
+    path = nodeid.split("::", 1)[0]
+    return next((f for f in SERIAL_FOLDERS if path.startswith(f)), path)
+
+
+def _weight(item: pytest.Item) -> float:
+    return max([0.2, *(w for mark, w in WEIGHT.items() if item.get_closest_marker(mark))])
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    units: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        units.setdefault(unit_of(item.nodeid), []).append(item)
+    ordered = sorted(units.values(), key=lambda unit: -sum(map(_weight, unit)))  # stable: ties keep their order
+    items[:] = [item for unit in ordered for item in unit]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: one worker per core, at most MAX_WORKERS (timing tests stay meaningful on a big machine)."""
+    return max(1, min(len(os.sched_getaffinity(0)), MAX_WORKERS))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """xdist's file scheduling, with SERIAL_FOLDERS as one unit each and the units in the collection's order
+    (longest first, above) rather than by their number of tests."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByUnit(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return unit_of(nodeid)
+
+    config.option.loadscopereorder = False
+    return ByUnit(config, log)  # type: ignore[arg-type]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -27,7 +27,7 @@ import pytest
 
 from tests.support.hall import ENROL, INSURANCE, LoginClerk, log_in, person, records_of, run_job, store_runs
 
-pytestmark = [pytest.mark.browser,
+pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the browser through /proc")]
 
 

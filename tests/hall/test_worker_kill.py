@@ -25,7 +25,7 @@ import pytest
 
 from tests.support.hall import ENROL, INSURANCE, cli, log_in, person, records_of, run_cli, store_runs
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 N = 14
 
 

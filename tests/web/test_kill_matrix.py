@@ -27,7 +27,7 @@ from clerkdesk.desk import CaseRequest
 from tests.support.clerks import SandboxClerk
 from tests.support.data import INSURANCE, PERSON, id_number
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ENROL = "hrss.insurance-enrollment"
 
 
