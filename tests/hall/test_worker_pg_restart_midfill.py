@@ -115,18 +115,14 @@ MOMENTS = [  # (how, pg_ctl mode, the driver call after which the server goes aw
 ]
 
 
-@pytest.mark.parametrize(("how", "mode", "away_at"), MOMENTS)
-def test_postgresql_going_away_mid_fill_never_files_twice_nor_leaves_the_run_hanging(
-        hall: tuple[Any, str], own_pg: Any, how: str, mode: str, away_at: int,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def _queued(desk: Any, own_pg: Any, how: str, mode: str, away_at: int,
+            monkeypatch: pytest.MonkeyPatch) -> tuple[World, str, str, str]:
+    """A case queued for the back office, filled by the worker through a StoreAwayDriver: (world, run, case,
+    the applicant's ID number)."""
     import clerkdesk.hall._app as app
     from clerkdesk.desk import CaseRequest, FillOptions
     from clerkdesk.hall import queue as q
-    from clerkdesk.records.runstate import SubmitState
-    from clerkdesk.store import pg
-    from clerkdesk.store.unreachable import StoreUnreachable
 
-    desk, url = hall
     world = World([])
     world.pg, world.mode, world.how, world.away_at, world.gone = own_pg, mode, how, away_at, False  # type: ignore[attr-defined]
     opts = FillOptions(driver_factory=lambda kind: StoreAwayDriver(world), timeout_factor=0.002, answer_wait=0)
@@ -136,8 +132,22 @@ def test_postgresql_going_away_mid_fill_never_files_twice_nor_leaves_the_run_han
     body = f"110105198004{n % 28 + 1:02d}{n // 28:03d}"
     idn = body + id_check_digit(body)
     res, _plan = desk.open_case(CaseRequest("person", {"name": "测试", "id_number": idn}, ["fake.r"], {}), opts)
-    rid, cid = res.runs["fake.r"], res.case_id
+    rid = res.runs["fake.r"]
     desk.store.runs.release(rid)  # queued for the back office
+    return world, rid, res.case_id, idn
+
+
+@pytest.mark.parametrize(("how", "mode", "away_at"), MOMENTS)
+def test_postgresql_going_away_mid_fill_never_files_twice_nor_leaves_the_run_hanging(
+        hall: tuple[Any, str], own_pg: Any, how: str, mode: str, away_at: int,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from clerkdesk.hall import queue as q
+    from clerkdesk.records.runstate import SubmitState
+    from clerkdesk.store import pg
+    from clerkdesk.store.unreachable import StoreUnreachable
+
+    desk, url = hall
+    world, rid, cid, idn = _queued(desk, own_pg, how, mode, away_at, monkeypatch)
 
     refused = threading.Event()  # the fill met the server away (a connection refused): now it may come back
     real_connect = pg.connect
@@ -200,3 +210,42 @@ def test_postgresql_going_away_mid_fill_never_files_twice_nor_leaves_the_run_han
         (shown, audit)
     if how == "restart":  # the server was back before the fill's next write: nothing noticed it
         assert run[0] == "succeeded" and not refused.is_set(), shown
+
+
+@pytest.mark.parametrize("away_at", [FILL_NAME, CLICK], ids=["before-the-submit", "after-the-click"])
+def test_a_store_away_longer_than_the_worker_waits_gets_the_run_given_back_when_it_returns(
+        hall: tuple[Any, str], own_pg: Any, away_at: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Longer than ``STORE_WAIT_S``: the job goes back to the queue with its run's lease still on this live
+    process (the release could not reach the store). On one host a live process's lease never goes stale, so
+    another worker here got RunBusy until its retries ran out and the run showed "running". Now the lease is
+    given back as soon as the store answers, and the retry fills the run once."""
+    import time
+
+    from clerkdesk.hall import queue as q
+    from clerkdesk.store.unreachable import StoreUnreachable
+
+    desk, url = hall
+    monkeypatch.setattr(q, "STORE_WAIT_S", 1.0)
+    monkeypatch.setattr(q, "GIVE_BACK_POLL_S", 0.2)
+    # the give-back opens a store of its own: with the key this module's worker desk was made with (each test
+    # has its own config folder; a worker's stays the same)
+    monkeypatch.setenv("CLERKDESK_KEY_FILE", str(desk.store.key_source))
+    world, rid, _cid, idn = _queued(desk, own_pg, "down", "fast", away_at, monkeypatch)
+    try:
+        with pytest.raises(StoreUnreachable):
+            q.fill(rid)  # gave up waiting: procrastinate retries the job later
+    finally:
+        own_pg.start()
+
+    def lease() -> Any:
+        with psycopg.connect(url) as c:
+            return c.execute("select status, lease_pid from runs where id = %s", [rid]).fetchone()
+
+    end = time.monotonic() + 30
+    while lease()[1] is not None and time.monotonic() < end:
+        time.sleep(0.1)
+    assert lease()[1] is None, f"the run is still leased to this live process: {lease()}"
+    again = q.fill(rid)  # the retry (here, or by any other worker now)
+    assert world.ledger == [idn] and world.clicks == [idn], (again, world.ledger, world.clicks)
+    assert again["status"] == ("succeeded" if away_at < CLICK else "needs_clerk"), again
+    assert lease()[1] is None

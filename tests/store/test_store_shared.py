@@ -121,6 +121,31 @@ def test_one_case_per_citizen_and_matter_across_workstations(tmp_path: Path, pg_
     b.close()
 
 
+def test_a_lease_left_behind_is_given_back_only_while_no_thread_of_this_process_runs_the_run(
+        tmp_path: Path, pg_url: str) -> None:
+    """``Runs.release_if_idle``: for a run whose release could not reach the store (hall/queue.py). Another
+    window can take the run once it is given back; never while this process runs it again."""
+    a = ws(tmp_path, "w1", pg_url, "worker-1")
+    b = ws(tmp_path, "w2", pg_url, "worker-2")
+    pid = a.profiles.save("person", PEOPLE[0]["id_number"], PEOPLE[0]).profile_id
+    _cid, runs = a.cases.open(matter="m", applicant_kind="person", applicant_key="k", record={}, fields={},
+                              profile_id=pid, targets=[("hrss.enroll", "hrss")])
+    rid = runs["hrss.enroll"]
+    b.runs.me = lambda: Owner(socket.gethostname(), os.getppid(), "")  # another live process on this host
+    a.runs.acquire(rid)
+    assert a.runs.release_if_idle(rid) is False  # running here (again): the lease stays
+    with pytest.raises(RunBusy):
+        b.runs.acquire(rid)
+    import clerkdesk.store.runs as store_runs
+
+    store_runs._active.discard(rid)  # what a release that could not reach the store leaves: the run not running
+    assert a.runs.release_if_idle(rid) is True
+    assert a.runs.release_if_idle(rid) is False  # not ours any more: nothing to give back
+    b.runs.acquire(rid)  # the other worker takes it
+    assert a.runs.release_if_idle(rid) is False and a.runs.get(rid).owner == b.runs.me()
+    a.close()
+    b.close()
+
 RACER = """
 import json, sys, time
 from pathlib import Path

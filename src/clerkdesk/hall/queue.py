@@ -17,6 +17,7 @@ The job's ``lock`` (one job per run at a time) and ``queueing_lock`` (one waitin
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import threading
@@ -43,6 +44,7 @@ BUSY_ATTEMPTS = 40  # 40 × 30 s = 20 min > lease.STALE_S (15 min)
 RECONNECT_S = 3.0  # a worker whose queue database went away takes jobs again after this pause
 STORE_WAIT_S = 300.0  # a fill that met the store away waits this long for it, then gives the job back to the queue
 STORE_POLL_S = 0.5
+GIVE_BACK_POLL_S = 2.0  # a run's lease left by a fill that gave up on the store: how often to try giving it back
 
 tasks = procrastinate.Blueprint()
 
@@ -318,7 +320,11 @@ def fill(run_id: str) -> dict[str, Any]:
                 # have gone out is handed to the front, never sent again. Handing the job back to the queue
                 # instead left the lease with this live process: another worker on this machine got RunBusy
                 # until the job's retries ran out, and the run stayed "running".
-                _wait_for_store(desk, run_id)
+                try:
+                    _wait_for_store(desk, run_id)
+                except StoreUnreachable:
+                    _give_back_when_the_store_is_back(run_id)  # the job goes back to the queue (retried)
+                    raise
                 log.warning("run %s: the store went away mid-fill and is back; the job goes on", run_id)
                 desk.store.audit.append("worker_retried", f"run:{run_id}",
                                         {"why": "store away", "submit": str(_submit_state(desk, run_id))})
@@ -356,6 +362,36 @@ def _wait_for_store(desk: Any, run_id: str) -> None:
             if time.monotonic() >= end:
                 raise
             time.sleep(STORE_POLL_S)
+
+
+def _give_back_when_the_store_is_back(run_id: str) -> None:
+    """The fill gave up on a store away for longer than ``STORE_WAIT_S``: its job goes back to the queue, but
+    the run's lease could not be released (the store was away), and on this host a live process's lease never
+    goes stale — another worker here would get RunBusy until its retries ran out. A thread of its own (with its
+    own store connection) releases it as soon as the store answers, unless this process runs the run again by
+    then (``Runs.release_if_idle``), for up to ``lease.STALE_S``."""
+    from clerkdesk.store import Store
+    from clerkdesk.store.lease import STALE_S
+
+    def give_back() -> None:
+        end = time.monotonic() + STALE_S
+        while time.monotonic() < end:
+            try:
+                store = Store.open(_settings.home, clerk=_settings.clerk)
+                try:
+                    if store.runs.release_if_idle(run_id):
+                        log.warning("run %s: its lease, held since the store went away, is given back", run_id)
+                    return
+                finally:
+                    with contextlib.suppress(Exception):
+                        store.close()
+            except StoreUnreachable:
+                time.sleep(GIVE_BACK_POLL_S)
+            except Exception as e:  # the lease then goes with this process (a restart): say why
+                log.warning("run %s: could not give its lease back: %s", run_id, e)
+                return
+
+    threading.Thread(target=give_back, name=f"give back {run_id}", daemon=True).start()
 
 
 def _submit_state(desk: Any, run_id: str) -> SubmitState:

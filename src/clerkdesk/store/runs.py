@@ -354,6 +354,21 @@ class Runs:
                 if _owner(r) == me:
                     db["runs"].update(rid, {"lease_host": None, "lease_pid": None, "lease_started": None})
 
+    def release_if_idle(self, rid: str) -> bool:
+        """Give up this process's lease of RID — unless a thread of this process runs it (again) now. For a run
+        whose own release could not reach the store (``hall.queue``: a fill that met the store away for longer
+        than it waits): on the same host a live process's lease never goes stale, so without this another
+        worker got RunBusy until its retries ran out, and the run showed "running". True when released."""
+        me = self.me()
+        with _active_lock:
+            if rid in _active:
+                return False
+            with self.s.tx() as db:
+                if _owner(db["runs"].get(rid)) != me:
+                    return False
+                db["runs"].update(rid, {"lease_host": None, "lease_pid": None, "lease_started": None})
+                return True
+
     def shown_status(self, r: dict[str, Any]) -> str:
         """The status as the clerk must see it: a run whose lease holder is gone is INTERRUPTED, not running."""
         status = r["status"]
