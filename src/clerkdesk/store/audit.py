@@ -225,7 +225,11 @@ class AuditLog:
         (``view_by_lookup``) is MAC'd over ``KIND:?`` and its token; its id must be that token's profile —
         or a profile no longer there (erased after the view, before the flush: nothing is left to check it
         against, and the row's MAC still proves who looked up what, when)."""
-        ids = [int(i) for p in pending if (i := p["subject"].partition(":")[2]).isdigit()]
+        def pid_of(p: dict[str, Any]) -> str:  # any text a DBA may have put there; an id has digits only
+            pid = str(p["subject"] or "").partition(":")[2]
+            return pid if pid.isdigit() and len(pid) < 19 else ""
+
+        ids = [int(i) for p in pending if (i := pid_of(p))]
         tokens = ({int(r["id"]): r["lookup"] for r in db.query(
             "select id, lookup from profiles where id = any(?)", [ids])} if ids else {})
         out = []
@@ -234,8 +238,8 @@ class AuditLog:
             if token is None:
                 out.append(self._pending_mac(p) == p["mac"])
                 continue
-            kind, _, pid = p["subject"].partition(":")
-            out.append(pid.isdigit() and self._pending_mac({**p, "subject": f"{kind}:?"}) == p["mac"]
+            kind, pid = str(p["subject"] or "").partition(":")[0], pid_of(p)
+            out.append(bool(pid) and self._pending_mac({**p, "subject": f"{kind}:?"}) == p["mac"]
                        and tokens.get(int(pid), token) == token)
         return out
 
