@@ -24,9 +24,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clerkdesk.recipe.driver import DriverError
-from clerkdesk.records.standards import id_check_digit
-from tests.support.fake_system import FILL_RECIPE as RECIPE
-from tests.support.fake_system import SYSTEM, FakeDriver, World
+from tests.support.fake_system import FakeDriver, World
+from tests.support.hall import back_office_desk, close_back_office, queue_fake_case
 
 _n = itertools.count(1)
 
@@ -57,45 +56,22 @@ class DyingBrowserDriver(FakeDriver):
 
 @pytest.fixture(scope="module")
 def hall(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from clerkdesk.desk import Desk
-    from clerkdesk.hall import queue as q
-    from clerkdesk.recipe.catalog import Catalog
-
-    root = tmp_path_factory.mktemp("kill-moment")
-    rec = root / "recipes"
-    (rec / "systems").mkdir(parents=True)
-    (rec / "fake").mkdir()
-    (rec / "systems" / "fake.yaml").write_text(SYSTEM, encoding="utf-8")
-    (rec / "fake" / "r.yaml").write_text(RECIPE, encoding="utf-8")
-    desk = Desk(root / "home", "backoffice-1")
-    desk.session.catalog = Catalog(rec)
-    q.configure(q.WorkerSettings(home=root / "home"))
+    desk = back_office_desk(tmp_path_factory.mktemp("kill-moment"))
     yield desk
-    q.configure(q.WorkerSettings())
-    desk.close()
+    close_back_office(desk)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(kill_at=st.integers(1, 12))
 def test_a_browser_dying_at_any_call_is_retried_before_the_submit_and_never_submitted_twice(
         hall: Any, kill_at: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    import clerkdesk.hall._app as app
-    from clerkdesk.desk import CaseRequest, FillOptions
     from clerkdesk.hall import queue as q
 
     desk = hall
     world = World([])
     world.kill_at = kill_at  # type: ignore[attr-defined]
     world.killed = None  # type: ignore[attr-defined]
-    opts = FillOptions(driver_factory=lambda kind: DyingBrowserDriver(world), timeout_factor=0.002, answer_wait=0)
-    monkeypatch.setattr(app, "fill_options", lambda **kw: opts)
-    monkeypatch.setattr(q, "_the_desk", lambda: desk)
-    n = next(_n)
-    body = f"110105198003{n % 28 + 1:02d}{n // 28:03d}"
-    idn = body + id_check_digit(body)
-    res, _plan = desk.open_case(CaseRequest("person", {"name": "测试", "id_number": idn}, ["fake.r"], {}), opts)
-    rid = res.runs["fake.r"]
-    desk.store.runs.release(rid)  # queued for the back office
+    rid, _cid, idn = queue_fake_case(desk, lambda: DyingBrowserDriver(world), monkeypatch, next(_n))
     world.state_at_kill = lambda: desk.store.runs.get(rid).submit_state  # type: ignore[attr-defined]
 
     out = q.fill(rid)

@@ -26,9 +26,8 @@ from typing import Any
 import psycopg
 import pytest
 
-from clerkdesk.records.standards import id_check_digit
-from tests.support.fake_system import FILL_RECIPE as RECIPE
-from tests.support.fake_system import SYSTEM, FakeDriver, World
+from tests.support.fake_system import FakeDriver, World
+from tests.support.hall import back_office_desk, close_back_office, queue_fake_case
 
 # the driver calls of one fill of RECIPE, in order (FakeDriver counts each as a tick)
 OPEN, LOGGED_IN, FILL_ID, FILL_NAME, CLICK, ANSWER, RECEIPT = range(1, 8)
@@ -81,25 +80,12 @@ class StoreAwayDriver(FakeDriver):
 
 @pytest.fixture(scope="module")
 def hall(own_pg: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str]]:
-    from clerkdesk.desk import Desk
-    from clerkdesk.hall import queue as q
-    from clerkdesk.recipe.catalog import Catalog
-
     url = own_pg.create_database("midfill")
-    root = tmp_path_factory.mktemp("pg-midfill")
-    rec = root / "recipes"
-    (rec / "systems").mkdir(parents=True)
-    (rec / "fake").mkdir()
-    (rec / "systems" / "fake.yaml").write_text(SYSTEM, encoding="utf-8")
-    (rec / "fake" / "r.yaml").write_text(RECIPE, encoding="utf-8")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CLERKDESK_DATABASE_URL", url)
-        desk = Desk(root / "home", "backoffice-1")
-        desk.session.catalog = Catalog(rec)
-        q.configure(q.WorkerSettings(home=root / "home"))
+        desk = back_office_desk(tmp_path_factory.mktemp("pg-midfill"))
         yield desk, url
-        q.configure(q.WorkerSettings())
-        desk.close()
+        close_back_office(desk)
 
 
 MOMENTS = [  # (how, pg_ctl mode, the driver call after which the server goes away)
@@ -119,22 +105,10 @@ def _queued(desk: Any, own_pg: Any, how: str, mode: str, away_at: int,
             monkeypatch: pytest.MonkeyPatch) -> tuple[World, str, str, str]:
     """A case queued for the back office, filled by the worker through a StoreAwayDriver: (world, run, case,
     the applicant's ID number)."""
-    import clerkdesk.hall._app as app
-    from clerkdesk.desk import CaseRequest, FillOptions
-    from clerkdesk.hall import queue as q
-
     world = World([])
     world.pg, world.mode, world.how, world.away_at, world.gone = own_pg, mode, how, away_at, False  # type: ignore[attr-defined]
-    opts = FillOptions(driver_factory=lambda kind: StoreAwayDriver(world), timeout_factor=0.002, answer_wait=0)
-    monkeypatch.setattr(app, "fill_options", lambda **kw: opts)
-    monkeypatch.setattr(q, "_the_desk", lambda: desk)
-    n = next(_n)
-    body = f"110105198004{n % 28 + 1:02d}{n // 28:03d}"
-    idn = body + id_check_digit(body)
-    res, _plan = desk.open_case(CaseRequest("person", {"name": "测试", "id_number": idn}, ["fake.r"], {}), opts)
-    rid = res.runs["fake.r"]
-    desk.store.runs.release(rid)  # queued for the back office
-    return world, rid, res.case_id, idn
+    rid, cid, idn = queue_fake_case(desk, lambda: StoreAwayDriver(world), monkeypatch, next(_n))
+    return world, rid, cid, idn
 
 
 @pytest.mark.parametrize(("how", "mode", "away_at"), MOMENTS)

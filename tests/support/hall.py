@@ -109,3 +109,46 @@ def run_job(fill: Any, rid: str) -> dict[str, Any]:
     t.join(timeout=240)
     assert not t.is_alive() and out, f"job {rid} did not end"
     return out[0]  # type: ignore[no-any-return]
+
+
+def back_office_desk(root: Path) -> Any:
+    """A back-office worker's Desk in ROOT whose only recipe is the fake system's (tests/support/fake_system.py),
+    with the worker module configured for it; ``close_back_office(desk)`` undoes both."""
+    from clerkdesk.desk import Desk
+    from clerkdesk.hall import queue as q
+    from clerkdesk.recipe.catalog import Catalog
+    from tests.support.fake_system import FILL_RECIPE, SYSTEM
+
+    rec = root / "recipes"
+    (rec / "systems").mkdir(parents=True)
+    (rec / "fake").mkdir()
+    (rec / "systems" / "fake.yaml").write_text(SYSTEM, encoding="utf-8")
+    (rec / "fake" / "r.yaml").write_text(FILL_RECIPE, encoding="utf-8")
+    desk = Desk(root / "home", "backoffice-1")
+    desk.session.catalog = Catalog(rec)
+    q.configure(q.WorkerSettings(home=root / "home"))
+    return desk
+
+
+def close_back_office(desk: Any) -> None:
+    from clerkdesk.hall import queue as q
+
+    q.configure(q.WorkerSettings())
+    desk.close()
+
+
+def queue_fake_case(desk: Any, driver: Callable[[], Any], monkeypatch: Any, i: int) -> tuple[str, str, str]:
+    """A case for the fake system queued for the back office, its fill to run through DRIVER() in the worker's
+    own code (``hall.queue.fill``, on DESK): (run id, case id, the applicant's ID number, different for every I)."""
+    import clerkdesk.hall._app as app
+    from clerkdesk.desk import CaseRequest, FillOptions
+    from clerkdesk.hall import queue as q
+
+    opts = FillOptions(driver_factory=lambda kind: driver(), timeout_factor=0.002, answer_wait=0)
+    monkeypatch.setattr(app, "fill_options", lambda **kw: opts)
+    monkeypatch.setattr(q, "_the_desk", lambda: desk)
+    idn = id_number(f"110105198004{i % 28 + 1:02d}{i // 28:03d}")
+    res, _plan = desk.open_case(CaseRequest("person", {"name": "测试", "id_number": idn}, ["fake.r"], {}), opts)
+    rid = res.runs["fake.r"]
+    desk.store.runs.release(rid)  # queued for the back office
+    return rid, res.case_id, idn
