@@ -15,6 +15,8 @@ This is the one import path for all of it (the engine, the drivers and the steps
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -118,6 +120,38 @@ class DriverError(Exception):
         self.evidence = evidence  # a PNG (e.g. screenshot with OCR boxes drawn), if the driver made one
         self.nothing_sent = nothing_sent
         super().__init__(message)
+
+
+class Patience:
+    """How long a driver looks at a system's screen for something, and the one rule of every such poll: "not
+    there" is said only after a look that *began* at or after the deadline. A look that began in time but took
+    long (an OCR of the window on a CPU shared with other work, the OCR models still loading, a client starved
+    of CPU painting late) does not use up the wait: one more look follows, so a timeout always means "the screen
+    did not show it for TIMEOUT seconds", never "we were still reading an older picture".
+
+    ``for _ in Patience(timeout).looks(interval): ...`` — each turn is one look; the loop ends (without a
+    ``break``) once a look that began at or after the deadline is done. CLOCK and SLEEP are for tests."""
+
+    def __init__(self, timeout: float, *, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.clock, self.sleep = clock, sleep
+        self.end = clock() + timeout
+
+    def looks(self, interval: float) -> Iterator[int]:
+        """Look numbers 0, 1, …; between looks a pause of INTERVAL, never reaching past the deadline."""
+        n = 0
+        while True:
+            began = self.clock()
+            yield n
+            if began >= self.end:
+                return
+            pause = min(interval, self.end - self.clock())
+            if pause > 0:
+                self.sleep(pause)
+            n += 1
+
+    def left(self) -> float:
+        return max(0.0, self.end - self.clock())
 
 
 class SystemUnavailable(DriverError):

@@ -37,8 +37,8 @@ import numpy as np
 from clerkdesk.drivers.desktop.finder import FieldFinder
 from clerkdesk.drivers.desktop.readback import read_box, read_crop
 from clerkdesk.drivers.desktop.reader import ScreenReader
-from clerkdesk.drivers.desktop.view import View, shift_box, wait_stable
-from clerkdesk.recipe.driver import DriverError, Locator
+from clerkdesk.drivers.desktop.view import View, shift_box, wait_change, wait_stable
+from clerkdesk.recipe.driver import DriverError, Locator, Patience
 from clerkdesk.vision import layout, screen, windows
 from clerkdesk.vision.layout import NotFound, box_rect
 from clerkdesk.vision.normalize import norm
@@ -392,8 +392,7 @@ class CalendarPicker:
 
     # -- finding ------------------------------------------------------------------------------------------
     def _header(self, loc: Locator, timeout: float, tried: list[str]) -> tuple[View, Header, Rect | None]:
-        deadline = time.monotonic() + timeout
-        while True:
+        for _ in Patience(timeout).looks(0.15):
             view = self.view()
             label: Rect | None = None
             try:
@@ -426,9 +425,6 @@ class CalendarPicker:
                 return view, h, label
             except NotFound as e:
                 err = e
-            if time.monotonic() >= deadline:
-                break
-            time.sleep(0.15)
         boxes = view.shot.meta.get("boxes") or []  # type: ignore[assignment]
         raise DriverError(f"choose {loc.describe()}: {err}", tried + [t for t in err.tried if t not in tried],
                           evidence=layout.annotate(view.image, boxes, note=f"choose (calendar): {loc.describe()}"),
@@ -489,7 +485,7 @@ class CalendarPicker:
             shown = screen.grab(strip).image
             self.click_at(view, *r.center)
             clicks += 1
-            if not _wait_change(lambda s=strip: screen.grab(s).image, shown, 2.0):
+            if not wait_change(lambda s=strip: screen.grab(s).image, shown, 2.0):
                 raise DriverError(f"choose (calendar): clicking the arrow at {r.as_list()} did not change the calendar's header",
                                   tried, evidence=screen.grab(strip.grow(20)).png())
             wait_stable(lambda s=strip: screen.grab(s).image, 1.0, interval=0.04)
@@ -582,10 +578,3 @@ def _contrast(crop: np.ndarray) -> float:
     return float(max(bg - g.min(), g.max() - bg))
 
 
-def _wait_change(grab: Callable[[], np.ndarray], before: np.ndarray, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        time.sleep(0.04)
-        if not np.array_equal(grab(), before):
-            return True
-    return False

@@ -42,7 +42,7 @@ from clerkdesk.drivers.desktop.lists import ListPicker
 from clerkdesk.drivers.desktop.readback import read_box, read_crop, strip_caret, value_matches
 from clerkdesk.drivers.desktop.reader import ScreenReader
 from clerkdesk.drivers.desktop.view import View, WindowTracker, wait_stable
-from clerkdesk.recipe.driver import Condition, DriverContext, DriverError, Locator, ReadSpec
+from clerkdesk.recipe.driver import Condition, DriverContext, DriverError, Locator, Patience, ReadSpec
 from clerkdesk.vision import input as inp
 from clerkdesk.vision import layout, screen, windows
 from clerkdesk.vision.layout import Match, NotFound, box_rect
@@ -286,8 +286,9 @@ class DesktopDriver:
             lab = self.finder.resolve(loc, view, tried, want_input=False).anchor
         except NotFound:
             return False
-        deadline = time.monotonic() + timeout
-        while True:
+        for n in Patience(timeout).looks(POLL):
+            if n:
+                view = self.view()
             boxes: list[TextBox] = view.shot.meta.get("boxes") or self.reader.full_ocr(view)  # type: ignore[assignment]
             want = norm(value)
             opts = []
@@ -305,10 +306,7 @@ class DesktopDriver:
                 self._set_indicator(f"choose {loc.describe()}", view, mark, "round", True, timeout,
                                     [*tried, f"radio button {value!r} right of the label at {mark.as_list()}"])
                 return text
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(POLL)
-            view = self.view()
+        return False
 
     def click(self, loc: Locator, timeout: float) -> None:
         # until the mouse button goes down nothing reached the client: a submit that fails here was
@@ -374,16 +372,13 @@ class DesktopDriver:
         return True
 
     def wait_for(self, cond: Condition, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
         boxed_since: float | None = None
         appears = not cond.gone and (cond.text is not None or cond.element is not None)
-        while True:
+        for _ in Patience(timeout).looks(POLL):
             self.dialogs.check(0.0)
             if self.probe(cond):
                 return
             now = time.monotonic()
-            if now >= deadline:
-                break
             # a message box of the client that stays up waiting for its 确定 hides what we wait for (a save
             # refused with 出生日期无效): after BLOCKED_AFTER s the wait ends with the box's words, not at the timeout.
             # A box without an accept button (正在保存…, a progress box) is waited out.
@@ -394,7 +389,6 @@ class DesktopDriver:
                 if box is not None and box[1]:
                     break
                 boxed_since = now  # look again in a while
-            time.sleep(POLL)
         evidence = None
         tried = [f"polled for {timeout:g} s"]
         blocking = self.dialogs.blocking()
@@ -412,8 +406,7 @@ class DesktopDriver:
 
     # -- reading -----------------------------------------------------------------------------------------
     def read(self, spec: ReadSpec, timeout: float) -> str:
-        deadline = time.monotonic() + timeout
-        while True:
+        for _ in Patience(timeout).looks(POLL):
             text, tried, view = self._read_once(spec)
             if text is not None:
                 self.reader.forbid(text)  # an account or receipt number: never into the layout cache
@@ -426,9 +419,6 @@ class DesktopDriver:
                     tried.append(f"pattern {spec.pattern!r} did not match the text read")
                 else:
                     return text
-            if time.monotonic() >= deadline:
-                break
-            time.sleep(POLL)
         boxes: list[TextBox] = view.shot.meta.get("boxes") or self.reader.full_ocr(view)  # type: ignore[assignment]
         raise DriverError(f"read {spec.after or (spec.element.describe() if spec.element else '')}: nothing found",
                           tried, evidence=layout.annotate(view.image, boxes, note="read"))

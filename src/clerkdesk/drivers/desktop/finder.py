@@ -10,7 +10,6 @@ its cache page and is made afresh (``_doubt``). ``locate`` polls until the timeo
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import numpy as np
 
 from clerkdesk.drivers.desktop.reader import ScreenReader
 from clerkdesk.drivers.desktop.view import View
-from clerkdesk.recipe.driver import DriverError, Locator
+from clerkdesk.recipe.driver import DriverError, Locator, Patience
 from clerkdesk.vision import layout, screen
 from clerkdesk.vision.layout import Match, NotFound, box_rect
 from clerkdesk.vision.layout_cache import Page
@@ -135,8 +134,7 @@ class FieldFinder:
     def locate(self, loc: Locator, timeout: float, *, want_input: bool = True, what: str = "") -> tuple[Match, View]:
         """Resolve LOC, polling until TIMEOUT (the screen may still be loading)."""
         self.check_dialog(0.0)
-        deadline = time.monotonic() + timeout
-        while True:
+        for _ in Patience(timeout).looks(POLL):
             view = self.view()
             tried: list[str] = []
             try:
@@ -144,9 +142,6 @@ class FieldFinder:
             except NotFound as e:
                 err = e
                 tried = tried + [t for t in e.tried if t not in tried]
-            if time.monotonic() >= deadline:
-                break
-            time.sleep(POLL)
         boxes: list[TextBox] = view.shot.meta.get("boxes") or self.reader.full_ocr(view)  # type: ignore[assignment]
         box = None
         if view.dialogs:

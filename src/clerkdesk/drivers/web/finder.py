@@ -13,14 +13,13 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
 from clerkdesk.drivers.web import js
 from clerkdesk.drivers.web.kit_text import spaced_pattern
 from clerkdesk.drivers.web.scope import POLL
-from clerkdesk.recipe.driver import DriverError, Locator
+from clerkdesk.recipe.driver import DriverError, Locator, Patience
 
 ROWS = ("css=tr, li, [role=row], [role=listitem], [role=option], [role=treeitem], .el-table__row, .ant-table-row, "
         ".ant-list-item, .ivu-table-row")
@@ -156,8 +155,7 @@ class ElementFinder:
 
     def resolve(self, loc: Locator, timeout: float, want: str | None = None) -> Any:
         self._tagged = None
-        deadline = time.monotonic() + timeout
-        while True:
+        for _ in Patience(timeout).looks(POLL):
             self._check_dialog()
             try:
                 found, tried, note = self.find(loc, want)
@@ -172,11 +170,9 @@ class ElementFinder:
             self.last_tried = tried
             if found is not None:
                 return found
-            if time.monotonic() >= deadline:
-                what = f"label {loc.label}" if loc.label else loc.describe()
-                # waited the whole timeout already: trying again would only double the clerk's wait
-                raise DriverError(note or f"{what} not found on page {self.where()}", tried, retryable=False)
-            time.sleep(POLL)
+        what = f"label {loc.label}" if loc.label else loc.describe()
+        # waited the whole timeout already: trying again would only double the clerk's wait
+        raise DriverError(note or f"{what} not found on page {self.where()}", tried, retryable=False)
 
     def by_label(self, loc: Locator, act: str, value: str, timeout: float) -> Any:
         """The common case in one round trip: Playwright's own ``fill`` / ``select_option`` (ACT) resolves the
