@@ -14,12 +14,11 @@ import itertools
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
 from clerkdesk.drivers.desktop.reader import ScreenReader
-from clerkdesk.drivers.desktop.view import View, wait_stable
+from clerkdesk.drivers.desktop.view import View, wait_change, wait_stable
 from clerkdesk.recipe.driver import DriverError, Locator
 from clerkdesk.vision import input as inp
 from clerkdesk.vision import layout, screen
@@ -115,7 +114,7 @@ class ListPicker:
                 # wheel over the list's right edge (its scroll bar): hovering the rows would move the
                 # highlighted current item along
                 inp.scroll(direction * step, popup.x1 - 6, popup.center[1])
-                if not _wait_change(lambda: screen.grab(popup).image, last, 1.0):
+                if not wait_change(lambda: screen.grab(popup).image, last, 1.0):
                     break  # this end of the list
                 wait_stable(lambda: screen.grab(popup).image, 0.6, interval=0.04)
         # Escape closes the list we opened — only if it is still open (else it would reach the dialog)
@@ -324,16 +323,6 @@ def ink_rows(image: np.ndarray, row_h: float, skip: Rect | None = None) -> list[
         text = [gr for gr in groups if gr[-1] - gr[0] >= 2] or groups
         out.append((int(text[0][0]), a, int(text[0][-1]) + 1, b))
     return out
-
-
-def _wait_change(grab_fn: Any, before: np.ndarray, timeout: float) -> bool:
-    """Poll until GRAB_FN's image differs from BEFORE (the client reacted), or TIMEOUT."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        time.sleep(0.04)
-        if not np.array_equal(grab_fn(), before):
-            return True
-    return False
 
 
 def _diff_area(a: np.ndarray, b: np.ndarray, near: Rect) -> Rect | None:

@@ -8,6 +8,7 @@ above the window when a dialog sticks out. ``View`` converts between the two.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -128,3 +129,13 @@ def wait_stable(grab_fn: object, timeout: float, interval: float = 0.12, settle:
             same = 0
         prev = cur
     return prev  # type: ignore[no-any-return]
+
+
+def wait_change(grab_fn: Callable[[], np.ndarray], before: np.ndarray, timeout: float) -> bool:
+    """Poll until GRAB_FN's image differs from BEFORE (the client reacted), or TIMEOUT."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        time.sleep(0.04)
+        if not np.array_equal(grab_fn(), before):
+            return True
+    return False
