@@ -28,6 +28,12 @@ def wait_done(qtbot: Any, win: Any, timeout: int = 60000) -> dict[str, str]:
     return {c.recipe.id: c.status for c in win.monitor.cards.values()}
 
 
+def outcomes(win: Any) -> dict[str, tuple[str, str, str]]:
+    """Run id → (status, the clerk's headline, the technical details): what an assertion prints when a run did
+    not end as expected, so that a failure under CI load says which step and what was tried."""
+    return {r: (c.status, c.error.text(), c.details.toPlainText()) for r, c in win.monitor.cards.items()}
+
+
 def press(qtbot: Any, win: Any, key: Any) -> None:
     """Press a window shortcut as the clerk would, with the main window active (dialogs come and go)."""
     from PySide6.QtWidgets import QApplication
