@@ -133,14 +133,8 @@ def test_a_view_row_forged_or_altered_without_the_key_is_not_chained(home: Path,
     s.close()
 
 
-def test_a_lookup_is_one_round_trip_and_its_view_is_chained_with_the_id_only(home: Path, pg_url: str,
-                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    """The hall's commonest call (docs/hall.md, "Where a lookup's time goes"): the profile and its view row in
-    one statement. The view row carries the lookup token until it is chained; the chain names the id only."""
-    monkeypatch.setattr(store_db, "VIEW_FLUSH_S", 60.0)
-    s = Store.open(home, url=pg_url)
-    pid = s.profiles.save("person", ID, PERSON).profile_id
-    s.profiles.get("person", ID)  # the connection's first use of the statements is not what is counted
+def statements_sent(s: Store, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The list every statement S sends to the server is appended to from now on (counted at its connection)."""
     sent: list[str] = []
     raw = s.db.raw  # type: ignore[attr-defined]
     real_execute, real_cursor = raw.execute, raw.cursor
@@ -158,6 +152,18 @@ def test_a_lookup_is_one_round_trip_and_its_view_is_chained_with_the_id_only(hom
 
     monkeypatch.setattr(raw, "execute", lambda q, *a, **k: (sent.append(q), real_execute(q, *a, **k))[1])
     monkeypatch.setattr(raw, "cursor", lambda *a, **k: Cursor(real_cursor(*a, **k)))
+    return sent
+
+
+def test_a_lookup_is_one_round_trip_and_its_view_is_chained_with_the_id_only(home: Path, pg_url: str,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hall's commonest call (docs/hall.md, "Where a lookup's time goes"): the profile and its view row in
+    one statement. The view row carries the lookup token until it is chained; the chain names the id only."""
+    monkeypatch.setattr(store_db, "VIEW_FLUSH_S", 60.0)
+    s = Store.open(home, url=pg_url)
+    pid = s.profiles.save("person", ID, PERSON).profile_id
+    s.profiles.get("person", ID)  # the connection's first use of the statements is not what is counted
+    sent = statements_sent(s, monkeypatch)
     got = s.profiles.get("person", ID)
     assert got is not None and got.record["phone"] == PERSON["phone"]
     assert len(sent) == 1, sent
@@ -168,6 +174,32 @@ def test_a_lookup_is_one_round_trip_and_its_view_is_chained_with_the_id_only(hom
     s.close()  # flushes
     with psycopg.connect(pg_url) as c:
         rows = c.execute("select subject, detail from audit where action = 'viewed'").fetchall()
+        assert rows == [(f"person:{pid}", "{}"), (f"person:{pid}", "{}")]
+        assert c.execute("select count(*) from audit where position(%s in detail) > 0", [token]).fetchone() == (0,)
+
+
+def test_a_history_is_one_round_trip_and_its_view_is_chained_with_the_id_only(home: Path, pg_url: str,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A profile's versions and their ``viewed_history`` row in one statement, as a lookup: every version, in
+    order, decrypted; a miss writes no view; the chain names the id only."""
+    monkeypatch.setattr(store_db, "VIEW_FLUSH_S", 60.0)
+    s = Store.open(home, url=pg_url)
+    pid = s.profiles.save("person", ID, PERSON).profile_id
+    s.profiles.save("person", ID, {**PERSON, "phone": "13900000000"})
+    s.profiles.save("person", ID2, {**PERSON, "id_number": ID2})  # another person's versions are not shown
+    s.profiles.history("person", ID)
+    sent = statements_sent(s, monkeypatch)
+    got = s.profiles.history("person", ID)
+    assert [(v.version, v.record["phone"]) for v in got] == [(1, PERSON["phone"]), (2, "13900000000")]
+    assert len(sent) == 1, sent
+    assert s.profiles.history("person", "11010519491231003" + "8") == [] and len(sent) == 2  # a miss: no view
+    monkeypatch.undo()
+    token = s.profiles.lookup_token("person", ID)
+    assert s.audit.flush_views() == 2
+    assert s.audit.verify().ok
+    s.close()
+    with psycopg.connect(pg_url) as c:
+        rows = c.execute("select subject, detail from audit where action = 'viewed_history'").fetchall()
         assert rows == [(f"person:{pid}", "{}"), (f"person:{pid}", "{}")]
         assert c.execute("select count(*) from audit where position(%s in detail) > 0", [token]).fetchone() == (0,)
 

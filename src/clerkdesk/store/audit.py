@@ -196,26 +196,28 @@ class AuditLog:
         row["mac"] = self._pending_mac(row)
         return row
 
-    def view_by_lookup(self, kind: str, token: str) -> dict[str, Any] | None:
-        """The profile row whose blind index is TOKEN, with its ``viewed`` row written *by the same statement*:
-        one round trip for a lookup on the shared store, not two (the select, then the view's insert), and
-        still no view without its row in the database, nor a row shown without its view (one statement is
-        atomic). None, and nothing recorded, when there is no such profile.
+    def view_by_lookup(self, kind: str, token: str, *, action: str = "viewed",
+                       then: str = "select * from p") -> list[dict[str, Any]]:
+        """The rows THEN selects over ``p``, the profile whose blind index is TOKEN, with its view row (ACTION:
+        ``viewed`` for a lookup, ``viewed_history`` for its versions) written *by the same statement*: one round
+        trip on the shared store, not two or three (the select, the versions, the view's insert), and still no
+        view without its rows read, nor rows shown without their view (one statement is atomic). Nothing, and
+        nothing recorded, when there is no such profile. THEN is one of this module's callers' own constants.
 
         The view row is MAC'd before the profile id is known, so its MAC covers the subject as ``KIND:?`` and
         the lookup token in its detail; the statement fills in ``KIND:<id>``. The flush checks that the id is
         the token's profile (``_genuine``) and chains the row without the token: the chain names ids only,
         as for every other view."""
         self.s.refuse_if_damaged()
-        row = self._pending_row("viewed", f"{kind}:?", {"lookup": token})
+        row = self._pending_row(action, f"{kind}:?", {"lookup": token})
         rows = list(self.s.db.query(
             "with p as (select * from profiles where lookup = ?), v as ("
             "insert into audit_pending (at, actor, action, subject, detail, nonce, mac) "
-            "select ?, ?, ?, ?::text || p.id::text, ?, ?, ? from p) select * from p",
+            f"select ?, ?, ?, ?::text || p.id::text, ?, ?, ? from p) {then}",
             [token, row["at"], row["actor"], row["action"], f"{kind}:", row["detail"], row["nonce"], row["mac"]]))
         if rows:
             self.s.views_written()
-        return rows[0] if rows else None
+        return rows
 
     def _pending_mac(self, row: dict[str, Any]) -> str:
         return self.s.cipher.sign(json.dumps(["pending", *(row[k] for k in _PENDING)], ensure_ascii=False))

@@ -161,9 +161,10 @@ class Profiles:
     def get(self, kind: str, key: str, *, audit: bool = True) -> Profile | None:
         token = self.lookup_token(kind, key)
         if audit and self.s.shared:  # the hall's commonest call: the row and its view in one round trip
-            row = self.s.audit.view_by_lookup(kind, token)
-            if row is None:
+            found = self.s.audit.view_by_lookup(kind, token)
+            if not found:
                 return None
+            row = found[0]
             data = self.s.unseal(row["data"], f"profile:{token}")
         else:
             rows = list(self.s.db["profiles"].rows_where("lookup = ?", [token]))
@@ -178,16 +179,19 @@ class Profiles:
 
     def history(self, kind: str, key: str, *, audit: bool = True) -> list[Version]:
         token = self.lookup_token(kind, key)
-        rows = list(self.s.db["profiles"].rows_where("lookup = ?", [token]))
-        if not rows:
-            return []
-        pid = rows[0]["id"]
-        out = [Version(r["version"], r["at"], r["actor"], json.loads(r["changed"]),
-                       self.s.unseal(r["data"], f"version:{token}:{r['version']}"))
-               for r in self.s.db["profile_versions"].rows_where("profile_id = ?", [pid], order_by="version")]
-        if audit:
-            self.s.audit.record_view("viewed_history", f"{kind}:{pid}")
-        return out
+        if audit and self.s.shared:  # the versions and their view in one round trip, as a lookup
+            rows = self.s.audit.view_by_lookup(kind, token, action="viewed_history", then=(
+                "select v.* from profile_versions v join p on v.profile_id = p.id order by v.version"))
+        else:
+            found = list(self.s.db["profiles"].rows_where("lookup = ?", [token]))
+            if not found:
+                return []
+            pid = found[0]["id"]
+            rows = list(self.s.db["profile_versions"].rows_where("profile_id = ?", [pid], order_by="version"))
+            if audit:
+                self.s.audit.record_view("viewed_history", f"{kind}:{pid}")
+        return [Version(r["version"], r["at"], r["actor"], json.loads(r["changed"]),
+                        self.s.unseal(r["data"], f"version:{token}:{r['version']}")) for r in rows]
 
     def landed(self, send_token: str) -> int | None:
         """The profile version an outbox entry's SEND_TOKEN was saved as (``save(send_token=…)``), or None."""
