@@ -28,10 +28,13 @@ def xvfb(width: int = 1280, height: int = 800, depth: int = 24) -> Iterator[str]
         raise RuntimeError("Xvfb is not installed (Debian package 'xvfb')")
     Path.home().joinpath(".Xauthority").touch(exist_ok=True)  # python-xlib wants the file
     # -displayfd: Xvfb picks a free display number itself and writes it to the pipe, so parallel starts
-    # (two test sessions, a demo and a test) never race for the same number.
+    # (two test sessions, a demo and a test) never race for the same number. -noreset: an X server resets when
+    # its last client leaves, and a program connecting during the reset is refused ("could not connect to
+    # display"; seen in CI between two tests, when one test's client had exited and the next one's started).
     rfd, wfd = os.pipe()
     proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(wfd), "-screen", "0", f"{width}x{height}x{depth}", "-nolisten", "tcp", "-ac"],
+        ["Xvfb", "-displayfd", str(wfd), "-screen", "0", f"{width}x{height}x{depth}", "-nolisten", "tcp", "-ac",
+         "-noreset"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(wfd,),
     )
     os.close(wfd)
