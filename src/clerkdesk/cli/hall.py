@@ -14,6 +14,7 @@ import click
 
 from clerkdesk.cli import Ctx, pass_ctx
 from clerkdesk.cli.inputs import parse_system_urls
+from clerkdesk.hall.priority import DEFAULT_NICE
 
 
 @click.command("queue")
@@ -86,9 +87,13 @@ def _confirmed(c: Ctx, kind: str, record: dict[str, Any], targets: list[str]) ->
 @click.option("--answer-wait", type=float, default=300, show_default=True, help="Seconds to wait for a slow "
               "system's answer to a submit; after that the run goes back to the front as uncertain.")
 @click.option("--once", is_flag=True, help="Stop when the queue is empty (tests, batch).")
+@click.option("--nice", type=click.IntRange(0, 19), default=DEFAULT_NICE, show_default=True,
+              help="CPU priority of the worker and the browsers it starts, as Unix niceness (0 = normal; Windows: "
+              "any value above 0 is 'below normal'): on a machine it shares with the hall's database or a window, "
+              "a fill waits for the CPU, a clerk's lookup does not.")
 @pass_ctx
 def worker(c: Ctx, queue_url: str | None, system_urls: tuple[str, ...], concurrency: int, stalled_after: float,
-           answer_wait: float, once: bool) -> None:
+           answer_wait: float, once: bool, nice: int) -> None:
     """Run queued fills in the back office until stopped (Ctrl+C / SIGTERM).
 
     Uses this machine's data folder (keys, kept logins of --clerk) and the shared store; steps that need a
@@ -96,11 +101,14 @@ def worker(c: Ctx, queue_url: str | None, system_urls: tuple[str, ...], concurre
     import logging
 
     from clerkdesk.hall import queue as q
+    from clerkdesk.hall.priority import lower_priority
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     url = q.queue_url(queue_url)
+    priority = lower_priority(nice)
     if not c.json:
-        click.echo(f"后台办理进程已启动 (worker started): queue {q._where(url)}, concurrency {concurrency}", err=True)
+        click.echo(f"后台办理进程已启动 (worker started): queue {q._where(url)}, concurrency {concurrency}, "
+                   f"CPU priority {priority}", err=True)
     q.run_worker(url, q.WorkerSettings(home=c.home, clerk=c.clerk, system_urls=parse_system_urls(system_urls),
                                        headless=True, answer_wait=answer_wait),
                  concurrency=concurrency, stalled_after=stalled_after, once=once)

@@ -1,0 +1,103 @@
+"""A back-office worker runs below the hall's interactive work: it and every process it starts (Playwright's
+driver, Chromium and its renderers) at the niceness it was given, so that on a machine shared with the hall's
+PostgreSQL a fill waits for the CPU and a clerk's lookup does not (docs/hall.md, "Where a lookup's time goes")."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.hall import ENROL, cli, log_in, person, records_of, run_cli, write_record
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+
+
+def _stat(pid: int) -> tuple[str, int, int] | None:
+    """(command name, parent pid, niceness) of a live process, from /proc/PID/stat."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    name = raw[raw.index("(") + 1:raw.rindex(")")]
+    rest = raw[raw.rindex(")") + 2:].split()
+    return name, int(rest[1]), int(rest[16])  # fields 4 (ppid) and 19 (nice) of proc(5)
+
+
+def _descendants(root: int) -> dict[int, tuple[str, int]]:
+    """Every live process under ROOT: pid → (command name, niceness)."""
+    table = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit() and (st := _stat(int(d))) is not None:
+            table[int(d)] = st
+    out: dict[int, tuple[str, int]] = {}
+    frontier = {root}
+    while frontier:
+        frontier = {p for p, (_, ppid, _) in table.items() if ppid in frontier and p not in out}
+        out.update({p: (table[p][0], table[p][2]) for p in frontier})
+    return out
+
+
+@pytest.mark.browser
+def test_the_worker_and_the_browser_it_starts_run_at_its_niceness(home: Path, web: Any, cli_env: dict[str, str],
+                                                                  pg_url: str, tmp_path: Path, base: int) -> None:
+    env = {**cli_env, "CLERKDESK_QUEUE_URL": pg_url}
+    env.pop("CLERKDESK_DATABASE_URL", None)
+    log_in(home, web, None, base + 99)
+    code, _, err = run_cli(env, "queue", "--record", str(write_record(tmp_path / "r.json", base + 1)),
+                           "--target", ENROL, "--yes")
+    assert code == 0, err
+    mine = os.nice(0)
+    worker = cli(env, "worker", "--once", "--nice", str(mine + 7), "--system-url", f"hrss={web.hrss_url}")
+    seen: dict[int, tuple[str, int]] = {}
+    while worker.poll() is None:
+        seen.update(_descendants(worker.pid))
+        time.sleep(0.05)
+    _, err = worker.communicate()
+    assert worker.returncode == 0, err
+    assert f"CPU priority nice {mine + 7}" in err
+    assert len(records_of(web, person(base + 1)["id_number"])) == 1  # the fill was done, once
+    browsers = {p: s for p, s in seen.items() if "chrom" in s[0].lower()}
+    assert browsers, sorted({s[0] for s in seen.values()})  # Chromium ran under the worker while we watched
+    assert {p: s for p, s in seen.items() if s[1] < mine + 7} == {}  # none of them above the worker's niceness
+
+
+def _in_a_process(code: str) -> str:
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+CHILD = """
+import os
+print(os.nice(0))
+try:
+    os.setpriority(os.PRIO_PROCESS, 0, 0)  # what Chromium does to its threads
+except PermissionError:
+    pass
+print(os.nice(0))
+"""
+
+
+def test_lower_priority_raises_the_niceness_and_a_child_keeps_it_even_as_root() -> None:
+    mine = os.nice(0)
+    got = _in_a_process(
+        "import os, subprocess, sys\n"
+        "from clerkdesk.hall.priority import lower_priority\n"
+        f"print(lower_priority({mine + 5}))\n"
+        f"child = subprocess.run([sys.executable, '-c', {CHILD!r}], capture_output=True, text=True)\n"
+        "print(child.stdout.strip())\n")
+    assert got.splitlines() == [f"nice {mine + 5}", str(mine + 5), str(mine + 5)]
+
+
+def test_lower_priority_never_raises_a_priority_it_was_given_lower() -> None:
+    # an IT admin who starts the worker under `nice -n 15` keeps 15; 0 leaves the priority as it is
+    mine = os.nice(0)
+    got = _in_a_process("import os\nfrom clerkdesk.hall.priority import lower_priority\n"
+                        f"os.nice(6)\nprint(lower_priority({mine + 3}))\nprint(lower_priority(0))\n")
+    assert got.splitlines() == [f"nice {mine + 6}", f"nice {mine + 6}"]
