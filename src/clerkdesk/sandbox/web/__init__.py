@@ -71,6 +71,11 @@ class WebSandbox:
         s = app.session_by_id(session_cookie)
         return s.captcha if s and s.captcha else None
 
+    def server_threads(self) -> list[int]:
+        """The OS thread ids of the servers' accept loops (a request's thread is started by one of them, and on
+        Linux inherits its niceness: what a load test sets to stand the systems "on other machines")."""
+        return [t.native_id for t in self._threads if t.native_id is not None]
+
     def stop(self) -> None:
         for server in self._servers.values():
             server.shutdown()
