@@ -20,8 +20,13 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="re
 
 def _stat(pid: int) -> tuple[str, int, int] | None:
     """(command name, parent pid, niceness) of a live process, from /proc/PID/stat."""
+    return _stat_of(f"/proc/{pid}")
+
+
+def _stat_of(path: str) -> tuple[str, int, int] | None:
+    """(command name, parent pid, niceness) from PATH/stat (a process, or one thread: PATH/task/TID)."""
     try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
+        raw = Path(f"{path}/stat").read_text()
     except OSError:
         return None
     name = raw[raw.index("(") + 1:raw.rindex(")")]
@@ -30,7 +35,8 @@ def _stat(pid: int) -> tuple[str, int, int] | None:
 
 
 def _descendants(root: int) -> dict[int, tuple[str, int]]:
-    """Every live process under ROOT: pid → (command name, niceness)."""
+    """Every live process under ROOT: pid → (command name, the lowest niceness of any of its threads — Chromium
+    sets its threads' niceness one by one, and /proc/PID/stat shows the main thread's only)."""
     table = {}
     for d in os.listdir("/proc"):
         if d.isdigit() and (st := _stat(int(d))) is not None:
@@ -39,7 +45,12 @@ def _descendants(root: int) -> dict[int, tuple[str, int]]:
     frontier = {root}
     while frontier:
         frontier = {p for p, (_, ppid, _) in table.items() if ppid in frontier and p not in out}
-        out.update({p: (table[p][0], table[p][2]) for p in frontier})
+        for p in frontier:
+            try:
+                threads = [st[2] for t in os.listdir(f"/proc/{p}/task") if (st := _stat_of(f"/proc/{p}/task/{t}"))]
+            except OSError:
+                threads = []
+            out[p] = (table[p][0], min([table[p][2], *threads]))
     return out
 
 
@@ -56,7 +67,8 @@ def test_the_worker_and_the_browser_it_starts_run_at_its_niceness(home: Path, we
     worker = cli(env, "worker", "--once", "--nice", str(mine + 7), "--system-url", f"hrss={web.hrss_url}")
     seen: dict[int, tuple[str, int]] = {}
     while worker.poll() is None:
-        seen.update(_descendants(worker.pid))
+        for p, (name, nice) in _descendants(worker.pid).items():  # the lowest seen, in any look
+            seen[p] = (name, min(nice, seen.get(p, (name, nice))[1]))
         time.sleep(0.05)
     _, err = worker.communicate()
     assert worker.returncode == 0, err
@@ -64,7 +76,7 @@ def test_the_worker_and_the_browser_it_starts_run_at_its_niceness(home: Path, we
     assert len(records_of(web, person(base + 1)["id_number"])) == 1  # the fill was done, once
     browsers = {p: s for p, s in seen.items() if "chrom" in s[0].lower()}
     assert browsers, sorted({s[0] for s in seen.values()})  # Chromium ran under the worker while we watched
-    assert {p: s for p, s in seen.items() if s[1] < mine + 7} == {}  # none of them above the worker's niceness
+    assert {p: s for p, s in seen.items() if s[1] < mine + 7} == {}  # no thread of any above the worker's niceness
 
 
 def _in_a_process(code: str) -> str:
