@@ -25,7 +25,7 @@ from clerkdesk.recipe.driver import DriverError
 from clerkdesk.vision.screen import display_key, input_scale
 
 _pg: Any = None
-_pg_display: tuple[str, int] | None = None
+_pg_display: tuple[str, int, int] | None = None
 
 KEY_NAMES = {
     "control": "ctrl", "ctl": "ctrl", "strg": "ctrl", "cmd": "command", "super": "win", "meta": "win",

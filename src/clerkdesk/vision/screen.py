@@ -113,15 +113,23 @@ def to_png(image: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
-def display_key() -> tuple[str, int]:
-    """Identifies the X server behind $DISPLAY: its name and its socket's inode (a new server on
-    a reused display number, as in tests with one Xvfb after another, gets a new key)."""
+def display_key() -> tuple[str, int, int]:
+    """Identifies the X server behind $DISPLAY: its name, its socket's inode and the socket's creation time.
+
+    A new server on a reused display number (tests start one Xvfb after another; a desktop session restarted) gets a
+    new key, so every cached connection (pyautogui's, python-xlib's, mss's) follows it. The inode alone does not
+    tell: a filesystem gives the freed inode to the next socket at once (ext4: every time here), and a connection to
+    the stopped server fails with "Display connection closed by server: Broken pipe" (seen in CI as a desktop step
+    that "could not be found")."""
     display = os.environ.get("DISPLAY") or ""
     num = display.split(":")[-1].split(".")[0] if ":" in display else ""
+    if not num.isdigit():
+        return display, 0, 0
     try:
-        return display, os.stat(f"/tmp/.X11-unix/X{num}").st_ino if num.isdigit() else 0
+        st = os.stat(f"/tmp/.X11-unix/X{num}")
     except OSError:
-        return display, 0
+        return display, 0, 0
+    return display, st.st_ino, st.st_ctime_ns
 
 
 def _mss():  # type: ignore[no-untyped-def]
