@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from desktop_form_helpers import TITLE, FormApp, make_ctx
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from clerkdesk.drivers.desktop import DesktopDriver
-from clerkdesk.drivers.desktop.lists import _diff_parts, ink_rows
+from clerkdesk.drivers.desktop.lists import _diff_parts, _list_parts, ink_rows
 from clerkdesk.recipe.driver import Locator
 from clerkdesk.vision.screen import Rect
 
@@ -67,18 +67,7 @@ def _diff_parts_whole_screen(a: np.ndarray, b: np.ndarray, near: Rect) -> tuple[
         return None
     n, _, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate(mask, np.ones((5, 5), np.uint8)))
     rects = [Rect(int(x), int(y), int(x + w), int(y + h)) for x, y, w, h in (stats[i, :4] for i in range(1, n))]
-    rects = [r for r in rects if r.x1 > near.x0 and r.x0 < near.x1
-             and not (near.contains(r.x0, r.y0) and near.contains(r.x1 - 1, r.y1 - 1))]
-    if not rects:
-        return None
-    u = Rect(min(r.x0 for r in rects), min(r.y0 for r in rects), max(r.x1 for r in rects), max(r.y1 for r in rects))
-    reach = max(8, int(near.height * 0.6))
-    if u.width < 20 or u.height < 12 or (u.y1 < near.y1 + reach and u.y0 > near.y0 - reach):
-        return None
-    big = max(rects, key=lambda r: r.width * r.height)
-    mine = [r for r in rects if r.x0 >= big.x0 - 4 and r.x1 <= big.x1 + 4
-            and (big.y0 < near.y0 or r.y1 > near.y0) and (big.y1 > near.y1 or r.y0 < near.y1)]
-    return u, Rect(min(r.x0 for r in mine), min(r.y0 for r in mine), max(r.x1 for r in mine), max(r.y1 for r in mine))
+    return _list_parts(rects, near)
 
 
 @settings(max_examples=80, deadline=None)
@@ -137,17 +126,111 @@ def test_the_list_is_measured_fast(seed: int) -> None:
     assert float(np.median(ours)) < 0.4 * float(np.median(whole))
 
 
+FORM = 239  # the form's grey, which a Qt list's background shares
+
+
+def _form(pitch: int, box_h: int, boxes: int) -> np.ndarray:
+    """A 600×800 form: white boxes (x 150..580) one under the other, PITCH apart."""
+    img = np.full((800, 600, 3), FORM, np.uint8)
+    for i in range(boxes):
+        y = 30 + i * pitch
+        img[y:y + box_h, 150:580] = 255
+        img[y, 150:580] = img[y + box_h - 1, 150:580] = img[y:y + box_h, 150] = img[y:y + box_h, 579] = 160
+    return img
+
+
+@settings(max_examples=120, deadline=None)
+@given(pitch=st.integers(26, 44), box_h=st.integers(20, 26), row=st.integers(18, 30), box=st.integers(3, 9),
+       above=st.integers(0, 12), below=st.integers(0, 12), text_h=st.integers(9, 14),
+       widths=st.lists(st.integers(14, 60), min_size=25, max_size=25), frame=st.booleans())
+def test_a_list_drawn_over_its_box_is_measured_whole(pitch: int, box_h: int, row: int, box: int, above: int,
+                                                     below: int, text_h: int, widths: list[int],
+                                                     frame: bool) -> None:
+    """A set box opens its list with the current item on the box (Qt, GTK): the list reaches above and below the box,
+    and where its background is the form's, only its rows' text and the boxes it covers changed. The list proper
+    takes in every row, above the box and below (before: only the side of the largest change, so an item above the
+    current one was never read: choosing 汉族 after 土家族 failed with the whole list on the screen)."""
+    assume(above + below >= 2)  # a list of two items is not told from a focus look by its size (the rule above)
+    text_h = min(text_h, row - 6)
+    a = _form(pitch, box_h, 14)
+    b = a.copy()
+    near = Rect(150, 30 + box * pitch, 580, 30 + box * pitch + box_h).grow(2)
+    top = near.center[1] - row // 2 - above * row
+    rows = [top + i * row for i in range(above + 1 + below) if top + i * row >= 0]
+    b[max(0, top):rows[-1] + row, 152:578] = FORM
+    for i, y in enumerate(rows):
+        if y == top + above * row:  # the current item, on the box: white on blue
+            b[y:y + row, 152:578] = (48, 140, 200)
+            ink = (255, 255, 255)
+        else:
+            ink = (20, 20, 20)
+        y0 = y + (row - text_h) // 2
+        b[y0:y0 + text_h, 160:160 + widths[i]] = ink
+    if frame:
+        b[max(0, top):rows[-1] + row, 151] = b[max(0, top):rows[-1] + row, 578] = 160
+    got = _diff_parts(a, b, near)
+    assert got is not None
+    _, core = got
+    first = rows[0] + (row - text_h) // 2
+    last = rows[-1] + (row - text_h) // 2 + text_h
+    assert core.y0 <= first and core.y1 >= last, (core, first, last)
+
+
+@settings(max_examples=60, deadline=None)
+@given(pitch=st.integers(30, 44), box_h=st.integers(20, 26), box=st.integers(2, 8), rows=st.integers(3, 12))
+def test_a_focus_ring_that_left_the_box_above_is_not_the_list(pitch: int, box_h: int, box: int, rows: int) -> None:
+    """A list opening below its box, while the box above loses its blue focus frame: the list proper starts at the
+    box, and the box above is not read as rows of the list."""
+    a = _form(pitch, box_h, 14)
+    y = 30 + (box - 1) * pitch
+    a[y:y + 2, 150:580] = a[y + box_h - 2:y + box_h, 150:580] = (48, 140, 200)  # the focus frame above
+    a[y:y + box_h, 150:152] = a[y:y + box_h, 578:580] = (48, 140, 200)
+    b = _form(pitch, box_h, 14)
+    near = Rect(150, 30 + box * pitch, 580, 30 + box * pitch + box_h).grow(2)
+    b[near.y1:near.y1 + rows * 22, 150:580] = 255
+    b[near.y1:near.y1 + rows * 22, 150] = b[near.y1:near.y1 + rows * 22, 579] = 100  # the list's frame
+    b[near.y1 + rows * 22 - 1, 150:580] = 100
+    for i in range(rows):
+        b[near.y1 + i * 22 + 5:near.y1 + i * 22 + 17, 158:200] = 20
+    got = _diff_parts(a, b, near)
+    assert got is not None
+    union, core = got
+    assert union.y0 <= y + 2  # the union has the focus frame (what `choose` compares to tell the list is open)
+    assert core.y0 >= near.y0 - 2 and core.y1 >= near.y1 + rows * 22 - 4, core
+
+
 @pytest.mark.desktop
 @pytest.mark.ocr
-def test_choose_measures_a_list_still_at_first_sight_once(formapp: Callable[..., FormApp], home: Path) -> None:
-    """A Qt list is drawn in one go: the frame the list is first seen in is the settled one, and the list's place is
-    not measured a second time on the same pixels; the item lands."""
+def test_choose_changes_a_set_box_to_an_item_above_or_below(formapp: Callable[..., FormApp], home: Path) -> None:
+    """A clerk correcting a drop-down: the box shows 土家族, and the list opens with 土家族 on the box, reaching to
+    the top of the screen and below the box. 汉族 (the first item, above) and 拉祜族 (the last, below) are both found
+    and land (before: the rows above the box were never read, "no such item")."""
     app = formapp()
     d = DesktopDriver()
     d.start(make_ctx(home))
     d.open(TITLE, 15)
-    assert d.choose(Locator(label="民族"), "土家族", 5) == "土家族"
-    assert d.stats.get("list_still", 0) == 1
+    for value in ("土家族", "汉族", "拉祜族", "蒙古族"):
+        assert d.choose(Locator(label="民族"), value, 5) == value
+    d.click(Locator(text="保存", exact=True), 5)
+    assert app.values()["ethnic"] == "蒙古族"
+
+
+@pytest.mark.desktop
+@pytest.mark.ocr
+def test_choose_measures_a_list_still_at_first_sight_once(formapp: Callable[..., FormApp], home: Path) -> None:
+    """A Qt list is drawn in one go: the frame the list is first seen in is the settled one, and the list's place is
+    not measured a second time on the same pixels; the item lands. On a loaded machine a look can still fall between
+    the list's window appearing and its rows being drawn (CI: once): that open is measured again, and counted so.
+    Of four opens at least one is seen still (a driver measuring every list twice fails), and every open is one or
+    the other."""
+    app = formapp()
+    d = DesktopDriver()
+    d.start(make_ctx(home))
+    d.open(TITLE, 15)
+    for value in ("土家族", "汉族", "回族", "土家族"):
+        assert d.choose(Locator(label="民族"), value, 5) == value
+    still, moved = d.stats.get("list_still", 0), d.stats.get("list_moved", 0)
+    assert still + moved == 4 and still >= 1, d.stats
     d.click(Locator(text="保存", exact=True), 5)
     assert app.values()["ethnic"] == "土家族"
 

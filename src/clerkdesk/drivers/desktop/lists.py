@@ -75,7 +75,8 @@ class ListPicker:
         if np.array_equal(settled, sight):
             # the list was still when first seen: the same pixels measure the same (no second measure, ~20-40 ms)
             self.reader.stats["list_still"] = self.reader.stats.get("list_still", 0) + 1
-        else:
+        else:  # first seen while still drawing (a loaded machine): measured again on the settled pixels
+            self.reader.stats["list_moved"] = self.reader.stats.get("list_moved", 0) + 1
             parts = _diff_parts(before, settled, near)
         # the list itself (the largest change), relative to POPUP: its rows are found by their ink there
         core: Rect | None = None
@@ -363,12 +364,22 @@ def _diff_parts(a: np.ndarray, b: np.ndarray, near: Rect) -> tuple[Rect, Rect] |
         return None
     mask = cv2.dilate(mask, np.ones((5, 5), np.uint8))
     n, _, st, _ = cv2.connectedComponentsWithStats(mask)
-    rects = []
-    for i in range(1, n):
-        x, y, w, h = (int(v) for v in st[i, :4])
-        r = Rect(x + x0, y + y0, x + x0 + w, y + y0 + h)
-        if r.x1 > near.x0 and r.x0 < near.x1 and not (near.contains(r.x0, r.y0) and near.contains(r.x1 - 1, r.y1 - 1)):
-            rects.append(r)
+    rects = [Rect(x + x0, y + y0, x + x0 + w, y + y0 + h) for x, y, w, h in (
+        (int(v) for v in st[i, :4]) for i in range(1, n))]
+    return _list_parts(rects, near)
+
+
+def _list_parts(rects: list[Rect], near: Rect) -> tuple[Rect, Rect] | None:
+    """Of the changed regions RECTS (screen pixels), the union of those in NEAR's columns (not within NEAR: the box's
+    own focus look), and the list proper; None when that is no list.
+
+    The list proper is the largest region and every region in its columns that joins it (within NEAR too: the
+    current item on the box), a row's gap at most apart:
+    a list drawn over its box with the current item on it (Qt and GTK open a set box so) reaches above and below
+    the box, and where the list's background is the form's, only its rows' text changed — row by row, a few pixels
+    apart. A focus ring that left the box above a list opening below is a box's height away: not the list."""
+    columns = [r for r in rects if r.x1 > near.x0 and r.x0 < near.x1]
+    rects = [r for r in columns if not (near.contains(r.x0, r.y0) and near.contains(r.x1 - 1, r.y1 - 1))]
     if not rects:
         return None
     u = Rect(min(r.x0 for r in rects), min(r.y0 for r in rects), max(r.x1 for r in rects), max(r.y1 for r in rects))
@@ -379,12 +390,19 @@ def _diff_parts(a: np.ndarray, b: np.ndarray, near: Rect) -> tuple[Rect, Rect] |
     reach = max(8, int(near.height * 0.6))
     if u.y1 < near.y1 + reach and u.y0 > near.y0 - reach:
         return None
-    # the list proper: the largest change, with the changes in its columns on its side of the box (a list opening
-    # below its box does not reach above it: a change there is a focus ring that left the box above)
     big = max(rects, key=lambda r: r.width * r.height)
-    mine = [r for r in rects if r.x0 >= big.x0 - 4 and r.x1 <= big.x1 + 4
-            and (big.y0 < near.y0 or r.y1 > near.y0) and (big.y1 > near.y1 or r.y0 < near.y1)]
-    core = Rect(min(r.x0 for r in mine), min(r.y0 for r in mine), max(r.x1 for r in mine), max(r.y1 for r in mine))
+    # the current item drawn on the box is a change within it: it joins the rows above and below
+    aligned = [r for r in columns if r.x0 >= big.x0 - 4 and r.x1 <= big.x1 + 4]
+    gap = max(8, near.height * 3 // 4)
+    core = big
+    grew = True
+    while grew:
+        grew = False
+        for r in aligned:
+            if r.y0 <= core.y1 + gap and r.y1 >= core.y0 - gap and not (core.y0 <= r.y0 and r.y1 <= core.y1
+                                                                       and core.x0 <= r.x0 and r.x1 <= core.x1):
+                core = Rect(min(core.x0, r.x0), min(core.y0, r.y0), max(core.x1, r.x1), max(core.y1, r.y1))
+                grew = True
     return u, core
 
 
