@@ -113,3 +113,30 @@ def test_lower_priority_never_raises_a_priority_it_was_given_lower() -> None:
     got = _in_a_process("import os\nfrom clerkdesk.hall.priority import lower_priority\n"
                         f"os.nice(6)\nprint(lower_priority({mine + 3}))\nprint(lower_priority(0))\n")
     assert got.splitlines() == [f"nice {mine + 6}", f"nice {mine + 6}"]
+
+
+# A root process that has given up CAP_SETPCAP (a container's default set has it; some hardened ones do not): it may
+# still drop CAP_SYS_NICE from its own sets, but not from the bounding set, so a program it starts as root gets it
+# back and Chromium raises its threads again. The start line says so instead of a plain "nice N".
+NO_SETPCAP = """
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+assert libc.prctl(24, 8, 0, 0, 0) == 0  # PR_CAPBSET_DROP CAP_SETPCAP (8)
+class H(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+class D(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+h, d = H(0x20080522, 0), (D * 2)()
+assert libc.capget(ctypes.byref(h), d) == 0
+for f in ("effective", "permitted", "inheritable"):
+    setattr(d[0], f, getattr(d[0], f) & ~(1 << 8))
+assert libc.capset(ctypes.byref(h), d) == 0
+from clerkdesk.hall.priority import lower_priority
+print(lower_priority(os.nice(0) + 2))
+"""
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="a process gives up capabilities it has: only root has CAP_SETPCAP")
+def test_a_root_worker_that_cannot_give_up_cap_sys_nice_says_so() -> None:
+    got = _in_a_process(NO_SETPCAP)
+    assert "may raise their own" in got and "CAP_SYS_NICE could not be given up" in got, got

@@ -41,20 +41,24 @@ def lower_priority(nice: int) -> str:
     now = os.nice(0)
     if nice > now:
         now = os.nice(nice - now)
-    if nice > 0 and sys.platform.startswith("linux"):
-        _give_up_cap_sys_nice()
+    if nice > 0 and sys.platform.startswith("linux") and not _give_up_cap_sys_nice():
+        # a root worker in a container without CAP_SETPCAP: Chromium will put its own threads back up
+        return f"nice {now}, but the browsers it starts may raise their own (CAP_SYS_NICE could not be given up)"
     return f"nice {now}"
 
 
 CAP_SYS_NICE = 23
+PR_CAPBSET_READ = 23
 PR_CAPBSET_DROP = 24
 _LINUX_CAPABILITY_VERSION_3 = 0x20080522
 
 
-def _give_up_cap_sys_nice() -> None:
+def _give_up_cap_sys_nice() -> bool:
     """Drop ``CAP_SYS_NICE`` from this process's bounding set (so a program it starts never has it) and from its
     effective, permitted and inheritable sets (capget/capset, capabilities(7)). Without it a process can only
-    lower its own priority. A process that does not have it (not root) has nothing to drop."""
+    lower its own priority. A process that does not have it (not root) has nothing to drop. Returns whether it is
+    gone: False when the process still has it, or is root with it still in the bounding set (a program it starts
+    gets it back) — a root process without ``CAP_SETPCAP`` may not drop it from the bounding set."""
     import ctypes
 
     class Header(ctypes.Structure):
@@ -67,9 +71,15 @@ def _give_up_cap_sys_nice() -> None:
     libc.prctl(PR_CAPBSET_DROP, CAP_SYS_NICE, 0, 0, 0)  # EPERM without CAP_SETPCAP: then it is not root's
     head, data = Header(_LINUX_CAPABILITY_VERSION_3, 0), (Data * 2)()
     if libc.capget(ctypes.byref(head), data) != 0:
-        return
-    keep = ~(1 << CAP_SYS_NICE) & 0xFFFFFFFF  # capability 23 is in the first 32-bit word
-    data[0].effective &= keep
-    data[0].permitted &= keep
-    data[0].inheritable &= keep
+        return True  # no capabilities in this kernel: nothing to hold
+    bit = 1 << CAP_SYS_NICE  # capability 23 is in the first 32-bit word
+    data[0].effective &= ~bit & 0xFFFFFFFF
+    data[0].permitted &= ~bit & 0xFFFFFFFF
+    data[0].inheritable &= ~bit & 0xFFFFFFFF
     libc.capset(ctypes.byref(head), data)
+    head = Header(_LINUX_CAPABILITY_VERSION_3, 0)
+    if libc.capget(ctypes.byref(head), data) != 0:
+        return True
+    held = bool((data[0].effective | data[0].permitted) & bit)
+    bounded = libc.prctl(PR_CAPBSET_READ, CAP_SYS_NICE, 0, 0, 0) == 1
+    return not held and not (bounded and os.geteuid() == 0)
