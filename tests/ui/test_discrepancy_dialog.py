@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from ui_helpers import assert_all_succeeded
 
 from clerkdesk.desk.discrepancy import Row
 from clerkdesk.engine.discrepancy import Decision, compare
@@ -125,7 +126,7 @@ def test_from_the_window_the_table_stops_the_run_before_writing_and_the_choice_i
     dlg.choices["person.hukou_type"].setCurrentIndex(1)  # 以系统更新档案
     qtbot.keyClick(dlg, Qt.Key.Key_F9)
     qtbot.waitUntil(lambda: win.monitor.cards and not win.monitor.busy(), timeout=60000)
-    assert {c.status for c in win.monitor.cards.values()} == {"succeeded"}
+    assert_all_succeeded(win)
     assert sandbox.submissions("hrss")[-1]["fields"]["aac009"] == "2"
     idn = first17 + id_check_digit(first17)
     assert win.desk.profile("person", idn).record["hukou_type"] == "urban"

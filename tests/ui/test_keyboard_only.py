@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from ui_helpers import outcomes, press, wait_done
+from ui_helpers import assert_all_succeeded, press, wait_done
 
 from clerkdesk.ui.demo import Demo
 
@@ -31,7 +31,7 @@ def test_demo_case_into_every_sandbox_system_by_keyboard(make_window: Any, qtbot
     qtbot.waitUntil(lambda: bool(win.monitor.cards), timeout=10000)
     assert win.tabs.currentWidget() is win.monitor
     statuses = wait_done(qtbot, win, timeout=240000)
-    assert set(statuses.values()) == {"succeeded"}, outcomes(win)
+    assert_all_succeeded(win)
     receipts = win.monitor.receipts()
     assert len(receipts) == len(statuses) and all(receipts.values())
     win.activateWindow()

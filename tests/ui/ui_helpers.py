@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from clerkdesk.records.standards import id_check_digit
 
 EMPLOYMENT = "hrss.employment-registration"
@@ -32,6 +34,16 @@ def outcomes(win: Any) -> dict[str, tuple[str, str, str]]:
     """Run id → (status, the clerk's headline, the technical details): what an assertion prints when a run did
     not end as expected, so that a failure under CI load says which step and what was tried."""
     return {r: (c.status, c.error.text(), c.details.toPlainText()) for r, c in win.monitor.cards.items()}
+
+
+def assert_all_succeeded(win: Any) -> None:
+    """Every run on the monitor succeeded; else fail with each run's status, headline and technical details in full
+    (an assertion's message is cut to a few lines by pytest: the step and what was tried were lost in CI)."""
+    got = outcomes(win)
+    if {status for status, _, _ in got.values()} != {"succeeded"}:
+        pytest.fail("not every run succeeded:\n" + "\n\n".join(
+            f"{run}: {status} — {headline}\n{details}" for run, (status, headline, details) in got.items()),
+            pytrace=False)
 
 
 def press(qtbot: Any, win: Any, key: Any) -> None:
