@@ -14,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from clerkdesk.drivers.desktop.view import WindowTracker, wait_stable
-from clerkdesk.recipe.driver import DriverError
+from clerkdesk.recipe.driver import DriverError, Patience
 from clerkdesk.vision import input as inp
 from clerkdesk.vision import layout, screen, windows
 from clerkdesk.vision.layout import box_rect
@@ -128,7 +128,7 @@ class DialogHandler:
         cx, cy = box_rect(button).center
         inp.click(shot.left + cx, shot.top + cy)
         self.log.append({"title": dlg.title, "message": message, "answered": button.text})
-        deadline = time.monotonic() + 3.0
-        while time.monotonic() < deadline and windows.refresh(dlg) is not None:
-            time.sleep(0.05)
+        for _ in Patience(3.0).looks(0.05):  # until it has closed; the caller's next look tells
+            if windows.refresh(dlg) is None:
+                break
         return True

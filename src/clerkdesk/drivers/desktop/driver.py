@@ -211,10 +211,8 @@ class DesktopDriver:
         near = view.screen_rect(box.grow(box.height * 12))
         shown = screen.grab(near).image
         self._click_at(view, *button.center)
-        deadline = time.monotonic() + max(1.5, min(timeout, 3.0))
         anywhere = Locator(within=loc.within)
-        while time.monotonic() < deadline:
-            time.sleep(POLL)
+        for _ in Patience(max(1.5, min(timeout, 3.0))).looks(POLL):
             if self.calendar.visible(anywhere):
                 self.trace.append(f"choose {loc.describe()}: the button at {button.as_list()} opened a calendar")
                 return field
@@ -259,9 +257,7 @@ class DesktopDriver:
         if (now := state(screen.grab(r).image)) == on:
             return now
         self._click_at(view, *ind.center)
-        deadline = time.monotonic() + max(1.0, timeout)
-        while time.monotonic() < deadline:
-            time.sleep(0.05)
+        for _ in Patience(max(1.0, timeout)).looks(0.05):
             if (now := state(screen.grab(r).image)) == on:
                 self.dialogs.check(0.3)
                 return now

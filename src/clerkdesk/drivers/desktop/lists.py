@@ -19,7 +19,7 @@ import numpy as np
 
 from clerkdesk.drivers.desktop.reader import ScreenReader
 from clerkdesk.drivers.desktop.view import View, wait_change, wait_stable
-from clerkdesk.recipe.driver import DriverError, Locator
+from clerkdesk.recipe.driver import DriverError, Locator, Patience
 from clerkdesk.vision import input as inp
 from clerkdesk.vision import layout, screen
 from clerkdesk.vision.layout import Match, box_rect
@@ -51,15 +51,13 @@ class ListPicker:
         before = screen.grab(everything).image
         self._click_at(view, *m.point)
         opened = time.monotonic()
-        deadline = opened + max(2.0, min(timeout, 5.0))
         popup: Rect | None = None
         parts: tuple[Rect, Rect] | None = None
         sight = before
         near = view.screen_rect(m.target).shift(-everything.x0, -everything.y0).grow(2)
-        while time.monotonic() < deadline:
+        for _ in Patience(max(2.0, min(timeout, 5.0))).looks(LOOK):
             # a look that sees nothing changed costs a few ms (the changed pixels are none): look often, so that the
             # list is seen soon after it is drawn (a Qt list is there ~20-40 ms after the click)
-            time.sleep(LOOK)
             sight = screen.grab(everything).image
             parts = _diff_parts(before, sight, near)
             if parts is not None:

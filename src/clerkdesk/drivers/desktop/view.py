@@ -7,13 +7,12 @@ above the window when a dialog sticks out. ``View`` converts between the two.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from clerkdesk.recipe.driver import DriverError
+from clerkdesk.recipe.driver import DriverError, Patience
 from clerkdesk.vision import screen, windows
 from clerkdesk.vision.ocr import TextBox
 from clerkdesk.vision.screen import Rect, Shot
@@ -113,29 +112,26 @@ class WindowTracker:
         return True
 
 
-def wait_stable(grab_fn: object, timeout: float, interval: float = 0.12, settle: int = 2) -> np.ndarray:
-    """Grab until SETTLE consecutive frames are identical (the client has finished drawing)."""
-    deadline = time.monotonic() + timeout
-    prev = grab_fn()  # type: ignore[operator]
+def wait_stable(grab_fn: Callable[[], np.ndarray], timeout: float, interval: float = 0.12,
+                settle: int = 2) -> np.ndarray:
+    """Grab until SETTLE consecutive frames are identical (the client has finished drawing), else the last frame,
+    grabbed at or after TIMEOUT (the polling rule, ``Patience``: a slow grab does not end the wait early)."""
+    prev: np.ndarray | None = None
     same = 0
-    while time.monotonic() < deadline:
-        time.sleep(interval)
-        cur = grab_fn()  # type: ignore[operator]
-        if cur.shape == prev.shape and np.array_equal(cur, prev):
+    for _ in Patience(timeout).looks(interval):
+        cur = grab_fn()
+        if prev is not None and cur.shape == prev.shape and np.array_equal(cur, prev):
             same += 1
             if same >= settle - 1:
-                return cur  # type: ignore[no-any-return]
+                return cur
         else:
             same = 0
         prev = cur
-    return prev  # type: ignore[no-any-return]
+    assert prev is not None  # Patience always gives one look
+    return prev
 
 
-def wait_change(grab_fn: Callable[[], np.ndarray], before: np.ndarray, timeout: float) -> bool:
-    """Poll until GRAB_FN's image differs from BEFORE (the client reacted), or TIMEOUT."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        time.sleep(0.04)
-        if not np.array_equal(grab_fn(), before):
-            return True
-    return False
+def wait_change(grab_fn: Callable[[], np.ndarray], before: np.ndarray, timeout: float, interval: float = 0.04) -> bool:
+    """Poll until GRAB_FN's image differs from BEFORE (the client reacted); False only once a grab begun at or after
+    TIMEOUT still showed BEFORE."""
+    return any(not np.array_equal(grab_fn(), before) for _ in Patience(timeout).looks(interval))
