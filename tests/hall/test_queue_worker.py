@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from clerkdesk.config import redact_url
 from tests.support.hall import ENROL, log_in, person, records_of, run_cli, write_record
 
 pytestmark = pytest.mark.browser
@@ -24,8 +25,11 @@ def test_a_case_queued_at_the_front_is_filled_by_a_worker_and_its_receipt_shows_
     # nothing happened in the system yet: the front only stored and queued
     idn = person(base + 1)["id_number"]
     assert records_of(web, idn) == []
-    code, out, err = run_cli(hall_env, "worker", "--once", "--system-url", f"hrss={web.hrss_url}")
+    code, out, err = run_cli(hall_env, "--json", "worker", "--once", "--system-url", f"hrss={web.hrss_url}")
     assert code == 0, err
+    started = json.loads(out)  # --json: the start line as one object, and nothing else on stdout
+    assert (started["worker"], started["concurrency"]) == ("started", 1)
+    assert started["cpu_priority"].startswith("nice ") and started["queue"] == redact_url(hall_env["CLERKDESK_QUEUE_URL"])
     got = records_of(web, idn)
     assert len(got) == 1
     runs = json.loads(run_cli(hall_env, "--json", "runs")[1])

@@ -106,7 +106,9 @@ def worker(c: Ctx, queue_url: str | None, system_urls: tuple[str, ...], concurre
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     url = q.queue_url(queue_url)
     priority = lower_priority(nice)
-    if not c.json:
+    if c.json:  # one object, before any work: what a service manager or a script checks
+        c.out({"worker": "started", "queue": q._where(url), "concurrency": concurrency, "cpu_priority": priority})
+    else:
         click.echo(f"后台办理进程已启动 (worker started): queue {q._where(url)}, concurrency {concurrency}, "
                    f"CPU priority {priority}", err=True)
     q.run_worker(url, q.WorkerSettings(home=c.home, clerk=c.clerk, system_urls=parse_system_urls(system_urls),
