@@ -71,7 +71,9 @@ def pct(values: list[float], q: float) -> float:
 
 # --- one workstation (its own process) -------------------------------------------------------------------------
 def station(k: int, env: dict[str, str], seeded: int, fills: list[int], seconds: float, pace: float,
-            start: Any, out: Any) -> None:
+            start: Any, out: Any, nice: int = 0) -> None:
+    if nice:
+        os.nice(nice)  # a simulated window below the server it talks to: in a hall it is another PC
     os.environ.update(env)
     os.environ["CLERKDESK_HOME"] = env["BENCH_ROOT"] + f"/station{k}"
     os.environ["CLERKDESK_CLERK"] = f"window-{k}"
@@ -198,7 +200,7 @@ def login_backoffice(env: dict[str, str], web: Any, account: str, i: int) -> Non
 
 
 def one_round(server: Any, web: Any, root: Path, n: int, m: int, fills_total: int, seconds: float, pace: float,
-              seeded: int, round_no: int, nice: int) -> dict[str, Any]:
+              seeded: int, round_no: int, nice: int, stations_nice: int = 0) -> dict[str, Any]:
     url = server.create_database(f"hall_r{round_no}_n{n}_m{m}")
     base = root / f"r{round_no}n{n}m{m}"
     base.mkdir()
@@ -223,7 +225,8 @@ def one_round(server: Any, web: Any, root: Path, n: int, m: int, fills_total: in
         start, out = ctx.Event(), ctx.Queue()
         first = 1_000 + round_no * 500  # applicants nobody filed before in this sandbox
         plan = {k: [first + j for j in range(fills_total) if j % n == k] for k in range(n)}
-        procs = [ctx.Process(target=station, args=(k, env, seeded, plan[k], seconds, pace, start, out))
+        procs = [ctx.Process(target=station, args=(k, env, seeded, plan[k], seconds, pace, start, out,
+                                                          stations_nice))
                  for k in range(n)]
         for p in procs:
             p.start()
@@ -333,6 +336,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--systems-nice", default="0", metavar="N,N,…",
                     help="the simulated ministry systems' CPU priority (the sandbox's server threads, in this "
                          "process; in a hall they are other machines); several values: a round of each")
+    ap.add_argument("--stations-nice", default="0", metavar="N,N,…",
+                    help="the simulated workstations' CPU priority (in a hall each is its own PC: at 19 their CPU "
+                         "use no longer stands in for the server's, and 'own PC' below is the server's answer); "
+                         "several values: a round of each")
     ap.add_argument("--repeat", type=int, default=1, help="run the whole plan this many times, interleaved")
     ap.add_argument("--quick", action="store_true", help="N=2, 1 worker, 2 fills, 5 s: a smoke run (< 60 s)")
     ap.add_argument("--json", action="store_true", help="print the rows as JSON as well")
@@ -343,6 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     series = [int(x) for x in a.worker_series.split(",") if x.strip()]
     nices = [int(x) for x in a.worker_nice.split(",") if x.strip()]
     snices = [int(x) for x in a.systems_nice.split(",") if x.strip()]
+    stnices = [int(x) for x in a.stations_nice.split(",") if x.strip()]
     from clerkdesk.drivers.web.browser import find_browser
     from clerkdesk.sandbox.web import start_web_sandbox
     from clerkdesk.testing.postgres import pg_bindir, pg_server
@@ -362,16 +370,17 @@ def main(argv: list[str] | None = None) -> int:
                   "(fsync off: a test server)")
         web = start_web_sandbox(root / "sandbox", debug=True, idle_timeout=3600)  # debug: the training captcha
         try:
-            plan = ([(n, a.workers, v, sv) for n in ns for v in nices for sv in snices]
-                    + [(ns[0], m, nices[0], snices[0]) for m in series if m != a.workers]) * max(1, a.repeat)
-            for k, (n, m, v, sv) in enumerate(plan):
+            plan = ([(n, a.workers, v, sv, tv) for n in ns for v in nices for sv in snices for tv in stnices]
+                    + [(ns[0], m, nices[0], snices[0], stnices[0]) for m in series if m != a.workers]
+                    ) * max(1, a.repeat)
+            for k, (n, m, v, sv, tv) in enumerate(plan):
                 for tid in web.server_threads():  # Linux: per thread; the request threads they start inherit it
                     os.setpriority(os.PRIO_PROCESS, tid, sv)
                 t = time.monotonic()
-                row = one_round(server, web, root, n, m, a.fills, a.seconds, a.pace, a.seeded, k, v)
-                row["systems_nice"] = sv
+                row = one_round(server, web, root, n, m, a.fills, a.seconds, a.pace, a.seeded, k, v, tv)
+                row["systems_nice"], row["stations_nice"] = sv, tv
                 rows.append(row)
-                print(f"  N={n} M={m} nice={v} systems nice={sv}: done in {time.monotonic() - t:.0f} s, load {row['load_before'][0]:.1f} → "
+                print(f"  N={n} M={m} nice={v} systems nice={sv} stations nice={tv}: done in {time.monotonic() - t:.0f} s, load {row['load_before'][0]:.1f} → "
                       f"{row['load_after'][0]:.1f}", flush=True)
         finally:
             web.stop()
@@ -398,13 +407,14 @@ def main(argv: list[str] | None = None) -> int:
     print("(rest: neither process on or waiting for a CPU: network, locks, the server's disk)")
     print("\nlookup less the station's own wait for a CPU (what a window on its own PC would see from this server):")
     for r in rows:
-        print(f"{r['n']:>3} M={r['m']} nice={r['nice']} systems nice={r['systems_nice']}: p50 {r['own_pc_p50_ms']:.1f} ms, p99 {r['own_pc_p99_ms']:.1f} ms")
+        print(f"{r['n']:>3} M={r['m']} nice={r['nice']} systems nice={r['systems_nice']} stations nice="
+              f"{r['stations_nice']}: p50 {r['own_pc_p50_ms']:.1f} ms, p99 {r['own_pc_p99_ms']:.1f} ms")
     for r in rows:
         if r["n"] == 40:  # the issue's target (docs/hall.md, "One round trip, measured")
             sp = r["slowest_1pct_ms"]
             share = sp["own_wait"] / sp["wall"] if sp["wall"] else float("nan")
             print(f"the target, lookup p99 <= 20 ms at N = 40 (M={r['m']}, workers at nice {r['nice']}, systems at "
-                  f"nice {r['systems_nice']}): "
+                  f"nice {r['systems_nice']}, stations at nice {r['stations_nice']}): "
                   f"{'met' if r['lookup_p99_ms'] <= 20 else 'NOT met'} wall-clock on this one machine "
                   f"(p99 {r['lookup_p99_ms']:.1f} ms); "
                   f"{'met' if r['own_pc_p99_ms'] <= 20 else 'NOT met'} for a window on its own PC "
@@ -412,8 +422,9 @@ def main(argv: list[str] | None = None) -> int:
                   "stations waiting for a CPU")
     print("(ok: runs succeeded at the end, after a supervisor settled the handed-back ones from the system's "
           "ledger; back: runs the workers handed back to a person)")
-    first = rows[:len(ns) * len(nices) * len(snices)]  # the first pass of the plan
-    by_n = [r for r in first if r["m"] == a.workers and r["nice"] == nices[0] and r["systems_nice"] == snices[0]]
+    first = rows[:len(ns) * len(nices) * len(snices) * len(stnices)]  # the first pass of the plan
+    by_n = [r for r in first if r["m"] == a.workers and r["nice"] == nices[0] and r["systems_nice"] == snices[0]
+            and r["stations_nice"] == stnices[0]]
     by_m = [r for r in rows if r["n"] == ns[0] and r["nice"] == nices[0] and (r["m"] != a.workers or r in by_n)]
     if len(by_n) > 1:
         b = by_n[0]
