@@ -80,7 +80,9 @@ def test_the_worker_and_the_browser_it_starts_run_at_its_niceness(home: Path, we
 
 
 def _in_a_process(code: str) -> str:
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    # a session of its own, as a service: its output does not depend on the terminal the tests run in
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          start_new_session=True)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 
@@ -140,3 +142,87 @@ print(lower_priority(os.nice(0) + 2))
 def test_a_root_worker_that_cannot_give_up_cap_sys_nice_says_so() -> None:
     got = _in_a_process(NO_SETPCAP)
     assert "may raise their own" in got and "CAP_SYS_NICE could not be given up" in got, got
+
+
+def _autogroup_in_use() -> bool:
+    from clerkdesk.hall.priority import _cpu_cgroup
+
+    try:
+        on = Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip() == "1"
+    except OSError:
+        return False
+    return on and _cpu_cgroup() is None
+
+
+HOG = """
+import os, sys, time
+os.sched_setaffinity(0, {int(sys.argv[1])})
+if sys.argv[2] == "lower":
+    from clerkdesk.hall.priority import lower_priority
+    print(lower_priority(10), flush=True)
+t = time.monotonic()
+while time.monotonic() - t < 2.0:
+    pass
+print(time.process_time())
+"""
+
+
+@pytest.mark.skipif(not _autogroup_in_use(), reason="the kernel does not group by session here (no autogroup)")
+@pytest.mark.parametrize("as_service", [True, False], ids=["a service (its own session)", "started by a program"])
+def test_a_worker_yields_to_another_session_on_a_shared_cpu(as_service: bool) -> None:
+    """Linux autogroup: sessions share the CPUs equally and a niceness ranks a process only within its session.
+    A worker (a service: its own session) and a busy PostgreSQL (pg_ctl's own session) on one CPU: at niceness 10
+    alone the worker still got half of it (before: 1.0 s each of 2 s). Now the worker's group is lowered too, also
+    when a program started it without a terminal (it begins its own session): it gets a small share."""
+    cpu = max(os.sched_getaffinity(0))
+    other = subprocess.Popen([sys.executable, "-c", HOG, str(cpu), "normal"], stdout=subprocess.PIPE, text=True,
+                             start_new_session=True)
+    worker = subprocess.Popen([sys.executable, "-c", HOG, str(cpu), "lower"], stdout=subprocess.PIPE, text=True,
+                              start_new_session=as_service)
+    said, used = worker.communicate(timeout=60)[0].split("\n")[:2]
+    theirs = float(other.communicate(timeout=60)[0])
+    assert said == "nice 10", said
+    assert float(used) < 0.4 * theirs, (used, theirs)
+
+
+TERMINAL = """
+import fcntl, os, sys, termios
+os.setsid()
+master, slave = os.openpty()
+fcntl.ioctl(slave, termios.TIOCSCTTY, 0)  # this session's terminal, as an admin's shell has
+pid = os.fork()
+if pid == 0:  # the worker, started from that shell
+    from clerkdesk.hall.priority import lower_priority
+    print(lower_priority(10))
+    print(open("/proc/self/autogroup").read().split()[-1], flush=True)
+    os._exit(0)
+os.waitpid(pid, 0)
+"""
+
+
+@pytest.mark.skipif(not _autogroup_in_use(), reason="the kernel does not group by session here (no autogroup)")
+def test_a_worker_started_from_a_terminal_keeps_its_session_and_says_so() -> None:
+    # Ctrl+C in the terminal must still stop it, and the admin's shell must not be lowered with it
+    said, group_nice = subprocess.run([sys.executable, "-c", TERMINAL], capture_output=True, text=True,
+                                      timeout=60).stdout.splitlines()
+    assert said.startswith("nice 10, within its terminal session only"), said
+    assert group_nice == "0"
+
+
+def test_a_cpu_cgroup_is_found_where_the_niceness_counts_within_it_only(tmp_path: Path) -> None:
+    from clerkdesk.hall.priority import _cpu_cgroup
+
+    def where(proc: str, control: dict[str, str] | None = None) -> str | None:
+        (tmp_path / "cgroup").write_text(proc)
+        for d, text in (control or {}).items():
+            (tmp_path / "sys" / d).mkdir(parents=True, exist_ok=True)
+            (tmp_path / "sys" / d / "cgroup.subtree_control").write_text(text)
+        return _cpu_cgroup(str(tmp_path / "cgroup"), str(tmp_path / "sys"))
+
+    assert where("0::/\n") is None  # the root: niceness is machine-wide (or autogroup's)
+    unit = "0::/system.slice/clerkdesk-worker.service\n"
+    assert where(unit, {"system.slice": "memory pids"}) is None  # no cpu controller handed down
+    assert where(unit, {"system.slice": "cpu memory pids"}) == "/system.slice/clerkdesk-worker.service"
+    assert where("4:memory:/x\n1:cpu,cpuacct:/\n0::/\n") is None  # cgroup v1, cpu hierarchy at its root
+    assert where("1:cpu,cpuacct:/system.slice/w.service\n") == "/system.slice/w.service"
+    assert where("") is None
