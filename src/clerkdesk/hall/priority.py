@@ -58,8 +58,8 @@ def _lower_autogroup(now: int) -> str | None:
 
     Linux schedules by **autogroup** (sched(7), on by default in Debian's, UOS's and Kylin's kernels): every session
     (a service, a desktop session, a terminal) is a group, the groups share the CPUs equally, and a niceness ranks
-    a process only within its own group. A worker started as a service is a session of its own, and so is the
-    hall's PostgreSQL (``pg_ctl`` starts it with ``setsid``): at niceness 10 alone the worker still took half of
+    a process only within its own group. A worker started as a service is a session of its own, and so is every
+    PostgreSQL backend (each calls ``setsid``): at niceness 10 alone the worker still took half of
     a CPU that PostgreSQL wanted (measured: 50/50; with the group lowered too, 11/89). So the worker lowers its
     group's niceness (``/proc/self/autogroup``) when the group is its own: it leads its session (a service), or it
     was started without a terminal (by a script or a service manager) and begins a session of its own here. One
@@ -78,9 +78,12 @@ def _lower_autogroup(now: int) -> str | None:
     except OSError:
         return None  # a kernel without autogroup: niceness counts machine-wide
     if os.getsid(0) != os.getpid():
-        if _has_terminal() or os.getpgid(0) == os.getpid():
+        if _has_terminal():
             return ("within its terminal session only (Linux autogroup: started as a service it is below the whole "
                     "machine)")
+        if os.getpgid(0) == os.getpid():  # a process group's leader may not begin a session (setsid(2))
+            return ("within the session it was started in only (Linux autogroup: started as a service it is below "
+                    "the whole machine)")
         os.setsid()  # started by a program, without a terminal: a session, and so a group, of its own
     try:
         with open(group) as f:
