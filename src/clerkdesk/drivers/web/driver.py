@@ -473,6 +473,7 @@ class PlaywrightDriver:
         if tag == "SELECT":
             st = info.get("option")  # the label search looked already
             while True:  # cascading selects fill their options late: wait for the wanted option itself
+                began = time.monotonic()
                 if st is None:
                     st = self.finder.evaluate(el, js.OPTION_STATE, value)
                 if "value" in st and not st.get("disabled"):
@@ -481,7 +482,7 @@ class PlaywrightDriver:
                     else:
                         el.select_option(value=st["value"], timeout=timeout * 1000)
                     return None
-                if time.monotonic() >= deadline:
+                if began >= deadline:
                     raise DriverError(f"option {value!r} did not appear in {loc.describe()} "
                                       f"(it has {st.get('count', 0)} options)", retryable=False)
                 st = None
@@ -489,6 +490,7 @@ class PlaywrightDriver:
         if typ in ("radio", "checkbox"):
             token = secrets.token_hex(4)
             while True:
+                began = time.monotonic()
                 res = self.finder.evaluate(el, js.RADIO_PICK, {"want": value, "token": token})
                 if res.get("ok"):
                     target = self.scope.scope().locator(f"[data-clerkdesk-radio='{token}']")
@@ -499,13 +501,15 @@ class PlaywrightDriver:
                     if not res.get("checked"):
                         target.click(timeout=timeout * 1000)
                     real = self.scope.scope().locator(f"[data-clerkdesk-radio-in='{token}']")
-                    while not real.evaluate("e => e.checked"):
-                        if time.monotonic() >= deadline:
+                    while True:
+                        looked = time.monotonic()
+                        if real.evaluate("e => e.checked"):
+                            return None
+                        if looked >= deadline:
                             raise DriverError(f"clicked {value!r} in {loc.describe()} but it did not become "
                                               "selected", retryable=True)
                         time.sleep(POLL)
-                    return None
-                if time.monotonic() >= deadline:
+                if began >= deadline:
                     raise DriverError(f"no choice {value!r} in {loc.describe()} "
                                       f"(choices: {', '.join(res.get('options', []))})")
                 time.sleep(POLL)
@@ -523,11 +527,12 @@ class PlaywrightDriver:
             return None
         opt = self.scope.scope().get_by_role("option", name=value, exact=True).filter(visible=True)
         while True:
+            began = time.monotonic()
             self._check_dialog()
             if opt.count():
                 opt.first.click(timeout=timeout * 1000)
                 return None
-            if time.monotonic() >= deadline:
+            if began >= deadline:
                 raise DriverError(f"option {value!r} did not appear in the list of {loc.describe()}",
                                   retryable=False)
             time.sleep(POLL)
@@ -613,6 +618,7 @@ class PlaywrightDriver:
     def wait_for(self, cond: Condition, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while True:
+            began = time.monotonic()  # the polling rule: "not shown" only after a look begun at the deadline
             self._check_dialog()
             self.guard.report_egress()
             mask = self.masks.mask_over(cond)  # under a loading mask the page is not judged: wait on (web/mask.py)
@@ -621,7 +627,7 @@ class PlaywrightDriver:
             if self._server_error and not cond.gone:
                 raise DriverError(f"the system answered {self._server_error} instead of showing {cond.describe()} "
                                   f"({self.where()})", retryable=False)
-            if time.monotonic() >= deadline:
+            if began >= deadline:
                 if mask is not None:
                     raise DriverError(f"{cond.describe()}: the page was still covered by a loading mask ({mask}) "
                                       f"after {timeout:g}s on {self.where()}; what is under a mask is not judged",
@@ -635,6 +641,7 @@ class PlaywrightDriver:
     def read(self, spec: ReadSpec, timeout: float) -> str:
         deadline = time.monotonic() + timeout
         while True:
+            began = time.monotonic()
             self.guard.report_egress()
             if spec.element is not None:
                 found, _, _ = self.finder.find(spec.element)
@@ -650,7 +657,7 @@ class PlaywrightDriver:
                             got = None
                         if got and (not spec.pattern or re.search(spec.pattern, got)):
                             return str(got)
-            if time.monotonic() >= deadline:
+            if began >= deadline:
                 what = f"text after {spec.after!r}" if spec.after else spec.element.describe() if spec.element else "?"
                 raise DriverError(f"{what} not found on {self.where()} or its popups")
             time.sleep(POLL)

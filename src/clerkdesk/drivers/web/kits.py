@@ -53,9 +53,12 @@ class Kits:
         if info["open"] == "closed":
             self.scope().locator(f"[data-clerkdesk-trigger='{token}']").click(
                 timeout=max(0.5, deadline - time.monotonic()) * 1000)
-        while self._eval(el, js.POPPER_OPEN, token) != "open":
+        while True:
+            began = time.monotonic()  # the polling rule: "did not open" only after a look begun at the deadline
+            if self._eval(el, js.POPPER_OPEN, token) == "open":
+                return
             self._check_dialog()
-            if time.monotonic() >= deadline:
+            if began >= deadline:
                 raise DriverError(f"the list of {loc.describe()} did not open when clicked (on {self.where()})",
                                   ["clicked the field; looked for its list by aria-controls/aria-owns, then for a "
                                    "shown popper next to it"], retryable=True)
@@ -72,6 +75,7 @@ class Kits:
         for level, part in enumerate(parts):
             rewound = False  # a list opened scrolled to its selected row: look above it once, from the top
             while True:
+                began = time.monotonic()
                 self._check_dialog()
                 res = self._eval(el, js.POPPER_ITEM, {"token": token, "want": part,
                                                       "level": level if info["cascader"] else None})
@@ -87,7 +91,7 @@ class Kits:
                         item.click(timeout=min(2.0, max(0.2, deadline - time.monotonic())) * 1000)
                         break
                     except Exception:
-                        if time.monotonic() >= deadline:
+                        if began >= deadline:
                             raise
                         continue
                 if level == 0 and not typed and not info["cascader"] and self._eval(el, js.KIT_INFO, token)["editable"]:
@@ -100,7 +104,7 @@ class Kits:
                     rewound = True
                     if self._eval(el, js.SCROLL, {"token": token, "top": True}):
                         continue
-                if time.monotonic() >= deadline:
+                if began >= deadline:
                     where = f" (level {level + 1} of {len(parts)})" if len(parts) > 1 else ""
                     seen = ", ".join(res.get("items") or []) or "nothing"
                     raise DriverError(f"option {part!r} did not appear in the list of {loc.describe()}{where}",
@@ -112,8 +116,11 @@ class Kits:
 
     def wait_closed(self, el: Any, loc: Locator, token: str, deadline: float) -> None:
         """Wait until the field's popper has closed (kits animate it out), at most until DEADLINE."""
-        while self._eval(el, js.POPPER_OPEN, token) != "closed":
-            if time.monotonic() >= deadline:
+        while True:
+            began = time.monotonic()
+            if self._eval(el, js.POPPER_OPEN, token) == "closed":
+                return
+            if began >= deadline:
                 raise DriverError(f"the list of {loc.describe()} stayed open after the pick", retryable=True)
             time.sleep(POLL)
 
@@ -124,8 +131,9 @@ class Kits:
         deadline = time.monotonic() + min(timeout, CLOSE_WAIT)
         appear = time.monotonic() + OPEN_GRACE
         while True:  # the calendar opens on focus, animating in; a kit may render it a few frames late
+            began = time.monotonic()
             state = self._eval(el, js.POPPER_OPEN, token)
-            if state == "open" or time.monotonic() >= deadline or (state == "closed" and time.monotonic() >= appear):
+            if state == "open" or began >= deadline or (state == "closed" and began >= appear):
                 break
             time.sleep(POLL)
         if state == "closed":
@@ -133,12 +141,13 @@ class Kits:
         for key in ("Enter", "Tab"):
             el.press(key, timeout=timeout * 1000)
             deadline = time.monotonic() + min(timeout, CLOSE_WAIT)
-            while self._eval(el, js.POPPER_OPEN, token) != "closed":
-                if time.monotonic() >= deadline:
+            while True:
+                began = time.monotonic()
+                if self._eval(el, js.POPPER_OPEN, token) == "closed":
+                    return
+                if began >= deadline:
                     break
                 time.sleep(POLL)
-            else:
-                return
         raise DriverError(f"the calendar of {loc.describe()} stayed open after Enter and Tab (is the date in the "
                           "format the field shows?)", retryable=False)
 
@@ -174,8 +183,9 @@ class Kits:
         if st.get("checked") != on:
             self.scope().locator(f"[data-clerkdesk-toggle='{token}']").click(timeout=timeout * 1000)
         while True:
+            began = time.monotonic()
             st = self._eval(el, js.TOGGLE_STATE, token)
-            if st.get("checked") == on or time.monotonic() >= deadline:
+            if st.get("checked") == on or began >= deadline:
                 return bool(st.get("checked"))
             time.sleep(POLL)
 

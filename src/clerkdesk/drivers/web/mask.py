@@ -132,7 +132,8 @@ class MaskWatcher:
         None."""
         deadline = time.monotonic() + limit
         while True:
+            began = time.monotonic()  # the polling rule: still masked only by a look begun at the deadline
             mask = self.mask_over(cond)
-            if mask is None or time.monotonic() >= deadline:
+            if mask is None or began >= deadline:
                 return mask
             time.sleep(POLL)

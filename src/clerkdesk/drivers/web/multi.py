@@ -150,7 +150,10 @@ class MultiSelect(KitWidget):
             time.sleep(POLL)
 
     def _until(self, ok: Any, deadline: float, message: str) -> None:
-        while not ok():
-            if time.monotonic() >= deadline:
+        while True:
+            began = time.monotonic()  # the polling rule: a failure only after a look begun at the deadline
+            if ok():
+                return
+            if began >= deadline:
                 raise DriverError(message, retryable=True)
             time.sleep(POLL)
