@@ -56,7 +56,7 @@ def _lower_autogroup(now: int) -> str | None:
     """Put this process's scheduling group below the rest of the machine as well; None when done (or nothing to
     do), else what limits the niceness, in words for the start line.
 
-    Linux schedules by **autogroup** (sched(7), on by default in Debian's, UOS's and Kylin's kernels): every session
+    Linux schedules by **autogroup** (sched(7); on here and in Debian's kernels; UOS's and Kylin's not checked): every session
     (a service, a desktop session, a terminal) is a group, the groups share the CPUs equally, and a niceness ranks
     a process only within its own group. A worker started as a service is a session of its own, and so is every
     PostgreSQL backend (each calls ``setsid``): at niceness 10 alone the worker still took half of
